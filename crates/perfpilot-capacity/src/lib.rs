@@ -1,0 +1,2 @@
+//! Explain where GPU memory went at launch (SGLang, vLLM logs) and plan what-ifs from a model config.
+#![deny(missing_docs)]

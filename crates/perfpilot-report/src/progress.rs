@@ -1,0 +1,67 @@
+//! Progress reporting that capabilities can drive without printing themselves.
+
+use std::io::IsTerminal;
+
+/// A sink for progress of long work. Capabilities take `&dyn Progress`; the CLI passes a
+/// [`TerminalProgress`], tests and the MCP server pass [`NoProgress`] or their own.
+pub trait Progress: Send + Sync {
+    /// Set the total amount of work (bytes, requests, …).
+    fn set_total(&self, total: u64);
+    /// Add completed work.
+    fn advance(&self, delta: u64);
+    /// Set a short message (current phase).
+    fn message(&self, msg: &str);
+    /// Finish and clear.
+    fn finish(&self) {}
+}
+
+/// Progress that goes nowhere.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn set_total(&self, _: u64) {}
+    fn advance(&self, _: u64) {}
+    fn message(&self, _: &str) {}
+}
+
+/// An indicatif progress bar on stderr, hidden when stderr is not a terminal.
+pub struct TerminalProgress {
+    bar: indicatif::ProgressBar,
+}
+
+impl TerminalProgress {
+    /// A bar counting `unit` (e.g. `bytes`, `requests`).
+    pub fn new(unit: &str) -> TerminalProgress {
+        let bar = if std::io::stderr().is_terminal() {
+            let bar = indicatif::ProgressBar::new(0);
+            let tmpl = if unit == "bytes" {
+                "{spinner} {msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta})".to_string()
+            } else {
+                format!("{{spinner}} {{msg}} [{{bar:30}}] {{pos}}/{{len}} {unit} ({{eta}})")
+            };
+            if let Ok(style) = indicatif::ProgressStyle::with_template(&tmpl) {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        TerminalProgress { bar }
+    }
+}
+
+impl Progress for TerminalProgress {
+    fn set_total(&self, total: u64) {
+        self.bar.set_length(total);
+    }
+    fn advance(&self, delta: u64) {
+        self.bar.inc(delta);
+    }
+    fn message(&self, msg: &str) {
+        self.bar.set_message(msg.to_string());
+    }
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}

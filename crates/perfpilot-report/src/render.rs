@@ -1,0 +1,231 @@
+//! Renderers: terminal table, markdown and JSON. One function per format; one entry point.
+
+use std::io::{self, Write};
+
+use comfy_table::{CellAlignment, ContentArrangement, presets};
+
+use crate::{Align, Block, Document, Envelope, Format, Report, Table, Warning};
+
+/// Render an envelope in the given format to a writer.
+pub fn render<R: Report, W: Write>(env: &Envelope<R>, format: Format, out: &mut W) -> io::Result<()> {
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, env).map_err(io::Error::other)?;
+            out.write_all(b"\n")
+        }
+        Format::Md => write_markdown(&env.result.document(), env, out),
+        Format::Table => write_terminal(&env.result.document(), env, out),
+    }
+}
+
+/// Render an envelope to a string.
+pub fn render_to_string<R: Report>(env: &Envelope<R>, format: Format) -> io::Result<String> {
+    let mut buf = Vec::new();
+    render(env, format, &mut buf)?;
+    String::from_utf8(buf).map_err(io::Error::other)
+}
+
+fn inputs_line<R>(env: &Envelope<R>) -> Option<String> {
+    if env.inputs.is_empty() {
+        return None;
+    }
+    Some(env.inputs.iter().map(|i| format!("{}: {}", i.role, i.path)).collect::<Vec<_>>().join(", "))
+}
+
+fn warning_line(w: &Warning) -> String {
+    match w.count {
+        Some(n) => format!("[{}] {} (×{n})", w.code, w.message),
+        None => format!("[{}] {}", w.code, w.message),
+    }
+}
+
+fn md_escape(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+fn write_markdown<R, W: Write>(doc: &Document, env: &Envelope<R>, out: &mut W) -> io::Result<()> {
+    writeln!(out, "# {}\n", doc.title)?;
+    if let Some(line) = inputs_line(env) {
+        writeln!(out, "- **inputs**: {}", md_escape(&line))?;
+    }
+    for (k, v) in &doc.header {
+        writeln!(out, "- **{}**: {}", md_escape(k), md_escape(v))?;
+    }
+    writeln!(out)?;
+    for s in &doc.sections {
+        writeln!(out, "## {}\n", s.title)?;
+        for b in &s.blocks {
+            match b {
+                Block::Table(t) => write_md_table(t, out)?,
+                Block::Facts(f) => {
+                    for (k, v) in f {
+                        writeln!(out, "- **{}**: {}", md_escape(k), md_escape(v))?;
+                    }
+                    writeln!(out)?;
+                }
+                Block::Text(t) => writeln!(out, "{t}\n")?,
+                Block::List(items) => {
+                    for i in items {
+                        writeln!(out, "- {}", md_escape(i))?;
+                    }
+                    writeln!(out)?;
+                }
+            }
+        }
+    }
+    if !env.warnings.is_empty() {
+        writeln!(out, "## Warnings\n")?;
+        for w in &env.warnings {
+            writeln!(out, "- {}", md_escape(&warning_line(w)))?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn write_md_table<W: Write>(t: &Table, out: &mut W) -> io::Result<()> {
+    if t.rows.is_empty() {
+        writeln!(out, "_(no rows)_\n")?;
+    } else {
+        let head: Vec<String> = t.columns.iter().map(|c| md_escape(&c.name)).collect();
+        writeln!(out, "| {} |", head.join(" | "))?;
+        let sep: Vec<&str> =
+            t.columns.iter().map(|c| if c.align == Align::Right { "---:" } else { "---" }).collect();
+        writeln!(out, "|{}|", sep.join("|"))?;
+        for r in &t.rows {
+            let cells: Vec<String> = r.cells.iter().map(|c| md_escape(c)).collect();
+            writeln!(out, "| {} |", cells.join(" | "))?;
+        }
+        writeln!(out)?;
+    }
+    if let Some(n) = &t.footnote {
+        writeln!(out, "_{}_\n", n)?;
+    }
+    Ok(())
+}
+
+fn write_terminal<R, W: Write>(doc: &Document, env: &Envelope<R>, out: &mut W) -> io::Result<()> {
+    writeln!(out, "{}", doc.title)?;
+    writeln!(out, "{}", "=".repeat(doc.title.chars().count().max(3)))?;
+    let mut facts: Vec<(String, String)> = Vec::new();
+    if let Some(line) = inputs_line(env) {
+        facts.push(("inputs".into(), line));
+    }
+    facts.extend(doc.header.iter().cloned());
+    write_term_facts(&facts, out)?;
+    for s in &doc.sections {
+        writeln!(out, "\n{}\n{}", s.title, "-".repeat(s.title.chars().count().max(3)))?;
+        for b in &s.blocks {
+            match b {
+                Block::Table(t) => write_term_table(t, out)?,
+                Block::Facts(f) => write_term_facts(f, out)?,
+                Block::Text(t) => writeln!(out, "{t}")?,
+                Block::List(items) => {
+                    for i in items {
+                        writeln!(out, "  • {i}")?;
+                    }
+                }
+            }
+        }
+    }
+    if !env.warnings.is_empty() {
+        writeln!(out, "\nWarnings\n--------")?;
+        for w in &env.warnings {
+            writeln!(out, "  ! {}", warning_line(w))?;
+        }
+    }
+    Ok(())
+}
+
+fn write_term_facts<W: Write>(facts: &[(String, String)], out: &mut W) -> io::Result<()> {
+    let width = facts.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+    for (k, v) in facts {
+        writeln!(out, "  {k:<width$}  {v}")?;
+    }
+    Ok(())
+}
+
+fn write_term_table<W: Write>(t: &Table, out: &mut W) -> io::Result<()> {
+    if t.rows.is_empty() {
+        writeln!(out, "  (no rows)")?;
+    } else {
+        let mut ct = comfy_table::Table::new();
+        ct.load_style(presets::UTF8_FULL_CONDENSED);
+        ct.set_content_arrangement(ContentArrangement::Disabled);
+        ct.set_header(t.columns.iter().map(|c| c.name.clone()));
+        for r in &t.rows {
+            ct.add_row(r.cells.clone());
+        }
+        for (i, c) in t.columns.iter().enumerate() {
+            if let Some(col) = ct.column_mut(i) {
+                col.set_cell_alignment(match c.align {
+                    Align::Left => CellAlignment::Left,
+                    Align::Right => CellAlignment::Right,
+                });
+            }
+        }
+        writeln!(out, "{ct}")?;
+    }
+    if let Some(n) = &t.footnote {
+        writeln!(out, "  {n}")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Section, Warning};
+    use serde::Serialize;
+
+    #[derive(Serialize)]
+    struct Demo {
+        rows: Vec<(String, f64)>,
+    }
+
+    impl Report for Demo {
+        fn schema_version(&self) -> &'static str {
+            "perfpilot.demo/1"
+        }
+        fn document(&self) -> Document {
+            let mut t = Table::new("demo", ["name", "time (µs)"]).right(&["time (µs)"]);
+            for (i, (n, v)) in self.rows.iter().enumerate() {
+                t.push_row(format!("r{i}"), [n.clone(), format!("{v:.1}")]);
+            }
+            Document::new("Demo")
+                .with_fact("stage", "decode")
+                .with_section(Section::new("Kernels").with_table(t.with_footnote("1 row hidden")))
+        }
+    }
+
+    fn env() -> Envelope<Demo> {
+        Envelope::new("demo", Demo { rows: vec![("a|b".into(), 1.25), ("c".into(), 10.0)] })
+            .with_warnings(vec![Warning::counted("negative-duration", 3, "dropped events")])
+    }
+
+    #[test]
+    fn markdown_escapes_pipes_and_aligns_numbers() {
+        let md = render_to_string(&env(), Format::Md).unwrap();
+        assert!(md.contains("| a\\|b | 1.2 |") || md.contains("| a\\|b | 1.3 |"), "{md}");
+        assert!(md.contains("|---|---:|"), "{md}");
+        assert!(md.contains("_1 row hidden_"));
+        assert!(md.contains("[negative-duration] dropped events (×3)"));
+    }
+
+    #[test]
+    fn json_has_the_contract_keys() {
+        let js = render_to_string(&env(), Format::Json).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&js).unwrap();
+        assert_eq!(v["schema_version"], "perfpilot.demo/1");
+        assert_eq!(v["tool"]["name"], "perfpilot");
+        assert_eq!(v["command"], "demo");
+        assert_eq!(v["warnings"][0]["count"], 3);
+        assert_eq!(v["result"]["rows"][1][0], "c");
+    }
+
+    #[test]
+    fn terminal_table_renders_all_rows() {
+        let s = render_to_string(&env(), Format::Table).unwrap();
+        assert!(s.contains("a|b") && s.contains("10.0") && s.contains("stage"), "{s}");
+    }
+}

@@ -1,0 +1,2 @@
+//! Torch-profiler (Kineto) trace analysis: kernel, overlap and fuse tables, layers, diffs.
+#![deny(missing_docs)]

@@ -1,0 +1,10 @@
+//! One module per top-level command. Each exposes `Args` (clap) and `run`.
+
+pub mod bench;
+pub mod capacity;
+pub mod mcp;
+pub mod schema;
+pub mod sim;
+pub mod skills;
+pub mod trace;
+pub mod triage;

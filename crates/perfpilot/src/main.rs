@@ -1,0 +1,56 @@
+//! `perfpilot`: the command-line front end. Thin by design: parse arguments, call one
+//! library function, hand the typed result to `perfpilot-report`.
+
+mod cmd;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// LLM-serving performance engineering: traces, benchmarks, a simulator, capacity
+/// planning and incident triage, with machine-readable output.
+#[derive(Parser, Debug)]
+#[command(name = "perfpilot", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Torch-profiler trace analysis (kernel, overlap and fuse tables; layers; diffs).
+    Trace(cmd::trace::Args),
+    /// Benchmark OpenAI-compatible servers.
+    Bench(cmd::bench::Args),
+    /// The simulated serving engine (HTTP server, virtual-time runs, fitting).
+    Sim(cmd::sim::Args),
+    /// Explain launch memory and plan KV-cache capacity.
+    Capacity(cmd::capacity::Args),
+    /// Incident triage from server logs and live endpoints.
+    Triage(cmd::triage::Args),
+    /// Agent skills shipped with perfpilot.
+    Skills(cmd::skills::Args),
+    /// Serve perfpilot's capabilities over the Model Context Protocol (stdio).
+    Mcp(cmd::mcp::Args),
+    /// Print the JSON Schema of a command's JSON output.
+    Schema(cmd::schema::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Trace(a) => cmd::trace::run(a),
+        Command::Bench(a) => cmd::bench::run(a),
+        Command::Sim(a) => cmd::sim::run(a),
+        Command::Capacity(a) => cmd::capacity::run(a),
+        Command::Triage(a) => cmd::triage::run(a),
+        Command::Skills(a) => cmd::skills::run(a),
+        Command::Mcp(a) => cmd::mcp::run(a),
+        Command::Schema(a) => cmd::schema::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => output::report_error(&err),
+    }
+}

