@@ -26,10 +26,8 @@ impl AtomicFile {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let tmp = tempfile::Builder::new()
-            .prefix(".perfpilot-")
-            .suffix(".tmp")
-            .tempfile_in(&dir)?;
+        let tmp =
+            tempfile::Builder::new().prefix(".perfpilot-").suffix(".tmp").tempfile_in(&dir)?;
         Ok(AtomicFile { target: path.to_path_buf(), tmp: Some(tmp) })
     }
 
@@ -42,7 +40,10 @@ impl AtomicFile {
     }
 
     fn file(&mut self) -> io::Result<&mut File> {
-        self.tmp.as_mut().map(|t| t.as_file_mut()).ok_or_else(|| io::Error::other("already committed"))
+        self.tmp
+            .as_mut()
+            .map(|t| t.as_file_mut())
+            .ok_or_else(|| io::Error::other("already committed"))
     }
 }
 

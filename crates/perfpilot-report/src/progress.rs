@@ -36,7 +36,8 @@ impl TerminalProgress {
         let bar = if std::io::stderr().is_terminal() {
             let bar = indicatif::ProgressBar::new(0);
             let tmpl = if unit == "bytes" {
-                "{spinner} {msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta})".to_string()
+                "{spinner} {msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta})"
+                    .to_string()
             } else {
                 format!("{{spinner}} {{msg}} [{{bar:30}}] {{pos}}/{{len}} {unit} ({{eta}})")
             };

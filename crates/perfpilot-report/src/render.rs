@@ -7,7 +7,11 @@ use comfy_table::{CellAlignment, ContentArrangement, presets};
 use crate::{Align, Block, Document, Envelope, Format, Report, Table, Warning};
 
 /// Render an envelope in the given format to a writer.
-pub fn render<R: Report, W: Write>(env: &Envelope<R>, format: Format, out: &mut W) -> io::Result<()> {
+pub fn render<R: Report, W: Write>(
+    env: &Envelope<R>,
+    format: Format,
+    out: &mut W,
+) -> io::Result<()> {
     match format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, env).map_err(io::Error::other)?;
@@ -29,7 +33,9 @@ fn inputs_line<R>(env: &Envelope<R>) -> Option<String> {
     if env.inputs.is_empty() {
         return None;
     }
-    Some(env.inputs.iter().map(|i| format!("{}: {}", i.role, i.path)).collect::<Vec<_>>().join(", "))
+    Some(
+        env.inputs.iter().map(|i| format!("{}: {}", i.role, i.path)).collect::<Vec<_>>().join(", "),
+    )
 }
 
 fn warning_line(w: &Warning) -> String {
@@ -89,8 +95,11 @@ fn write_md_table<W: Write>(t: &Table, out: &mut W) -> io::Result<()> {
     } else {
         let head: Vec<String> = t.columns.iter().map(|c| md_escape(&c.name)).collect();
         writeln!(out, "| {} |", head.join(" | "))?;
-        let sep: Vec<&str> =
-            t.columns.iter().map(|c| if c.align == Align::Right { "---:" } else { "---" }).collect();
+        let sep: Vec<&str> = t
+            .columns
+            .iter()
+            .map(|c| if c.align == Align::Right { "---:" } else { "---" })
+            .collect();
         writeln!(out, "|{}|", sep.join("|"))?;
         for r in &t.rows {
             let cells: Vec<String> = r.cells.iter().map(|c| md_escape(c)).collect();

@@ -36,7 +36,11 @@ pub fn emit<R: Report>(env: &Envelope<R>, out: &OutputArgs) -> anyhow::Result<Ex
         Err(e) => return Err(e.into()),
     }
     let _ = lock.flush();
-    Ok(if env.result.check_failed() { ExitCode::from(EXIT_CHECK_FAILED) } else { ExitCode::SUCCESS })
+    Ok(if env.result.check_failed() {
+        ExitCode::from(EXIT_CHECK_FAILED)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Print an error chain to stderr and return exit status 2 (bad input or usage).
