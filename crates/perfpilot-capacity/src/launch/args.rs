@@ -1,0 +1,262 @@
+//! Server arguments printed at start-up: SGLang `server_args=ServerArgs(k=v, …)` and dict
+//! forms, vLLM `non-default args: {'k': v, …}`, `Initializing … engine … with config: k=v, …`
+//! and `args: Namespace(k=v, …)`. A tolerant Python-literal splitter: quotes, nested
+//! brackets and truncated lines are handled; nothing is evaluated.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Which printed form the arguments came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ArgsForm {
+    /// SGLang `server_args=ServerArgs(…)`.
+    SglangServerArgs,
+    /// SGLang `server_args={…}` (dict form).
+    SglangDict,
+    /// vLLM `non-default args: {…}`.
+    VllmNonDefault,
+    /// vLLM `Initializing … engine (vX) with config: k=v, …`.
+    VllmEngineConfig,
+    /// vLLM (older) `args: Namespace(…)`.
+    VllmNamespace,
+}
+
+/// One printed set of arguments, as key → value text (strings unquoted, `None` kept as `None`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ServerArgs {
+    /// Printed form.
+    pub form: ArgsForm,
+    /// 1-based line number.
+    pub line: u64,
+    /// True when the closing bracket was missing (line cut off): later keys may be absent.
+    pub truncated: bool,
+    /// Arguments.
+    pub values: BTreeMap<String, String>,
+}
+
+impl ServerArgs {
+    /// A value, `None` when absent or printed as `None`.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.values.get(key).map(String::as_str).filter(|v| *v != "None" && !v.is_empty())
+    }
+
+    /// A value as f64.
+    pub fn get_f64(&self, key: &str) -> Option<f64> {
+        self.get(key)?.parse().ok()
+    }
+
+    /// A value as u64.
+    pub fn get_u64(&self, key: &str) -> Option<u64> {
+        let v = self.get(key)?;
+        v.parse().ok().or_else(|| {
+            v.parse::<f64>().ok().filter(|f| *f >= 0.0 && f.fract() == 0.0).map(|f| f as u64)
+        })
+    }
+
+    /// A value as i64.
+    pub fn get_i64(&self, key: &str) -> Option<i64> {
+        self.get(key)?.parse().ok()
+    }
+
+    /// A Python bool.
+    pub fn get_bool(&self, key: &str) -> Option<bool> {
+        match self.get(key)? {
+            "True" | "true" => Some(true),
+            "False" | "false" => Some(false),
+            _ => None,
+        }
+    }
+}
+
+/// Parse the body of `Name(k=v, …)` or `{…}` starting at `open` (the bracket character).
+/// Returns the key/values and whether the closing bracket was found.
+pub fn parse_body(text: &str) -> (BTreeMap<String, String>, bool) {
+    let mut values = BTreeMap::new();
+    let mut chars = text.char_indices().peekable();
+    let Some((_, open)) = chars.next() else { return (values, false) };
+    let close = match open {
+        '(' => ')',
+        '{' => '}',
+        '[' => ']',
+        _ => return (values, false),
+    };
+    let body_start = open.len_utf8();
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let mut item_start = body_start;
+    let mut closed = false;
+    let mut end = text.len();
+    for (i, c) in text.char_indices().skip(1) {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '\'' | '"' => quote = Some(c),
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => {
+                if depth == 0 {
+                    if c == close {
+                        closed = true;
+                    }
+                    end = i;
+                    break;
+                }
+                depth -= 1;
+            }
+            ',' if depth == 0 => {
+                push_item(&text[item_start..i], &mut values);
+                item_start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if item_start < end {
+        // The last item; when the line was cut off mid-value, keep it only if it is complete.
+        let last = &text[item_start..end];
+        if closed || quote.is_none() && depth == 0 {
+            push_item(last, &mut values);
+        }
+    }
+    (values, closed)
+}
+
+fn push_item(item: &str, out: &mut BTreeMap<String, String>) {
+    let item = item.trim();
+    if item.is_empty() {
+        return;
+    }
+    // Split at the first top-level `=` or `:` outside quotes.
+    let mut quote: Option<char> = None;
+    let mut depth = 0usize;
+    let mut split = None;
+    for (i, c) in item.char_indices() {
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '\'' | '"' => quote = Some(c),
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            '=' | ':' if depth == 0 => {
+                split = Some(i);
+                break;
+            }
+            _ => {}
+        }
+    }
+    let Some(at) = split else { return };
+    let key = unquote(item[..at].trim());
+    let value = unquote(item[at + 1..].trim());
+    if key.is_empty() || key.contains(' ') {
+        return;
+    }
+    out.insert(key.to_string(), value.to_string());
+}
+
+fn unquote(s: &str) -> &str {
+    let b = s.as_bytes();
+    if b.len() >= 2 && (b[0] == b'\'' || b[0] == b'"') && b[b.len() - 1] == b[0] {
+        &s[1..s.len() - 1]
+    } else {
+        s
+    }
+}
+
+/// Recognise an argument dump in `after` (the text after a trigger phrase) and parse it.
+pub fn parse_args(form_hint: ArgsForm, after: &str, line: u64) -> Option<ServerArgs> {
+    let after = after.trim_start_matches([' ', '=', ':']);
+    let (form, body) = match form_hint {
+        ArgsForm::SglangServerArgs | ArgsForm::SglangDict => {
+            if let Some(rest) = after.strip_prefix("ServerArgs") {
+                (ArgsForm::SglangServerArgs, rest)
+            } else if after.starts_with('{') {
+                (ArgsForm::SglangDict, after)
+            } else {
+                return None;
+            }
+        }
+        ArgsForm::VllmNamespace => (form_hint, after.strip_prefix("Namespace")?),
+        ArgsForm::VllmEngineConfig => {
+            // `k=v, k=v` with no brackets: wrap it.
+            let (values, _) = parse_body(&format!("({after})"));
+            return (!values.is_empty()).then_some(ServerArgs {
+                form: form_hint,
+                line,
+                truncated: false,
+                values,
+            });
+        }
+        ArgsForm::VllmNonDefault => (form_hint, after),
+    };
+    let (values, closed) = parse_body(body);
+    (!values.is_empty()).then_some(ServerArgs { form, line, truncated: !closed, values })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sglang_server_args() {
+        let a = parse_args(
+            ArgsForm::SglangServerArgs,
+            "=ServerArgs(model_path='/m/DeepSeek-V4', tp_size=8, mem_fraction_static=0.60, kv_cache_dtype='fp8_e4m3', json_model_override_args='{\"a\": 1}', cuda_graph_bs=[1, 2, 4], disable_radix_cache=True, page_size=256)",
+            3,
+        )
+        .unwrap();
+        assert_eq!(a.get("model_path"), Some("/m/DeepSeek-V4"));
+        assert_eq!(a.get_u64("tp_size"), Some(8));
+        assert_eq!(a.get_f64("mem_fraction_static"), Some(0.60));
+        assert_eq!(a.get("cuda_graph_bs"), Some("[1, 2, 4]"));
+        assert_eq!(a.get_bool("disable_radix_cache"), Some(true));
+        assert_eq!(a.get_u64("page_size"), Some(256));
+        assert!(!a.truncated);
+    }
+
+    #[test]
+    fn vllm_non_default_and_truncation() {
+        let a = parse_args(
+            ArgsForm::VllmNonDefault,
+            " {'model_tag': 'x', 'lora_modules': [LoRAModulePath(name='a', path='b')], 'max_model_len': 8192, 'tensor_parallel_si",
+            1,
+        )
+        .unwrap();
+        assert_eq!(a.get_u64("max_model_len"), Some(8192));
+        assert!(a.truncated);
+        assert!(!a.values.contains_key("tensor_parallel_si"));
+    }
+
+    #[test]
+    fn engine_config() {
+        let a = parse_args(
+            ArgsForm::VllmEngineConfig,
+            " model='/models/x', speculative_config=None, dtype=torch.bfloat16, max_seq_len=131072, tensor_parallel_size=4",
+            1,
+        )
+        .unwrap();
+        assert_eq!(a.get("speculative_config"), None);
+        assert_eq!(a.get_u64("max_seq_len"), Some(131072));
+        assert_eq!(a.get("dtype"), Some("torch.bfloat16"));
+    }
+
+    #[test]
+    fn garbage_is_ignored() {
+        assert!(parse_args(ArgsForm::SglangServerArgs, "=((((", 1).is_none());
+        assert!(parse_args(ArgsForm::VllmNonDefault, "", 1).is_none());
+        assert!(parse_args(ArgsForm::VllmNonDefault, "{'a", 1).is_none());
+    }
+}

@@ -1,0 +1,441 @@
+//! The launch-log parser shared by `capacity explain` and `triage`.
+//!
+//! [`parse_log`] (whole text) and [`LogParser`] (line by line, for streaming very large
+//! files) recognise the framework (SGLang or vLLM), per-rank prefixes, printed server
+//! arguments and every memory / KV-cache / CUDA-graph event, each with its 1-based line
+//! number and raw text. The parser never fails: unknown lines are skipped, garbage is
+//! ignored, and a line is matched against every trigger phrase in one Aho-Corasick pass,
+//! so the cost is linear in the input.
+
+mod args;
+mod events;
+mod fields;
+mod prefix;
+mod sglang;
+mod vllm;
+
+use std::io::BufRead;
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+pub use args::{ArgsForm, ServerArgs};
+pub use events::{EventKind, GraphKind};
+pub use prefix::RankId;
+
+/// The serving framework a log came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Framework {
+    /// SGLang.
+    Sglang,
+    /// vLLM.
+    Vllm,
+}
+
+impl Framework {
+    /// `sglang` or `vllm`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Framework::Sglang => "sglang",
+            Framework::Vllm => "vllm",
+        }
+    }
+}
+
+/// One recognised event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct LaunchEvent {
+    /// 1-based line number.
+    pub line: u64,
+    /// The rank the line's prefix names (empty when none).
+    pub rank: RankId,
+    /// The line text (cut at 2,000 bytes).
+    pub raw: String,
+    /// What the line says.
+    pub event: EventKind,
+}
+
+/// Everything recognised in one launch log.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct LaunchLog {
+    /// The framework, by majority of recognised lines (None when nothing was recognised).
+    pub framework: Option<Framework>,
+    /// Lines recognised as SGLang.
+    pub sglang_lines: u64,
+    /// Lines recognised as vLLM.
+    pub vllm_lines: u64,
+    /// Events in line order.
+    pub events: Vec<LaunchEvent>,
+    /// Printed argument sets in line order.
+    pub args: Vec<ServerArgs>,
+    /// Lines read.
+    pub lines: u64,
+    /// Bytes read.
+    pub bytes: u64,
+}
+
+impl LaunchLog {
+    /// The first value of an argument across every printed argument set, with its line.
+    pub fn arg(&self, keys: &[&str]) -> Option<(&str, u64)> {
+        for a in &self.args {
+            for k in keys {
+                if let Some(v) = a.get(k) {
+                    return Some((v, a.line));
+                }
+            }
+        }
+        None
+    }
+
+    /// Events of one rank (exact prefix match).
+    pub fn events_of<'a>(&'a self, rank: &'a RankId) -> impl Iterator<Item = &'a LaunchEvent> + 'a {
+        self.events.iter().filter(move |e| &e.rank == rank)
+    }
+
+    /// Distinct ranks named by prefixes, sorted.
+    pub fn ranks(&self) -> Vec<RankId> {
+        let mut v: Vec<RankId> = self.events.iter().map(|e| e.rank.clone()).collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// True when at least one event or argument set was recognised.
+    pub fn recognised(&self) -> bool {
+        !self.events.is_empty() || !self.args.is_empty()
+    }
+}
+
+/// Parse a whole log held in memory.
+pub fn parse_log(text: &str) -> LaunchLog {
+    let mut p = LogParser::new();
+    for line in text.split_inclusive('\n') {
+        p.push_line(line.strip_suffix('\n').unwrap_or(line));
+    }
+    p.finish()
+}
+
+/// Parse a log from a reader, line by line (invalid UTF-8 is replaced, never an error).
+/// Memory use is bounded by the longest line plus the recognised events.
+pub fn parse_reader<R: BufRead>(mut reader: R) -> std::io::Result<LaunchLog> {
+    let mut p = LogParser::new();
+    let mut buf = Vec::with_capacity(4096);
+    loop {
+        buf.clear();
+        let n = reader.read_until(b'\n', &mut buf)?;
+        if n == 0 {
+            break;
+        }
+        let line = match std::str::from_utf8(&buf) {
+            Ok(s) => std::borrow::Cow::Borrowed(s),
+            Err(_) => String::from_utf8_lossy(&buf),
+        };
+        p.push_line(line.trim_end_matches('\n'));
+    }
+    Ok(p.finish())
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Fw {
+    S,
+    V,
+}
+
+#[derive(Clone, Copy)]
+enum Phrase {
+    InitDist,
+    LoadBegin,
+    LoadEnd,
+    MemProfiling,
+    KvCalc,
+    KvAlloc,
+    MambaAlloc,
+    SwaPool,
+    PoolEnd,
+    GraphBegin,
+    GraphEnd,
+    Capturing,
+    CaptureSizesBs,
+    CaptureSizesTokens,
+    MaxTotal,
+    LargerThanProfiled,
+    NotEnough,
+    CaptureFailed,
+    Retract,
+    SglangArgs,
+    WeightsV0,
+    WeightsV1,
+    ProfilingResults,
+    BudgetV0,
+    UsageV0,
+    CpuBlocks,
+    AvailKv,
+    KvCacheTokens,
+    MaxConcurrency,
+    GraphProfile,
+    GraphEstimate,
+    GraphFinished,
+    FreeMemory,
+    UtilEquivalent,
+    ServeOneRequest,
+    MaxSeqLenV0,
+    NoCacheMemory,
+    PaddingLayers,
+    AttentionBlock,
+    MambaPadding,
+    Capping,
+    OverrideBlocks,
+    NonDefaultArgs,
+    EngineInit,
+    ApiVersion,
+    Namespace,
+}
+
+const PHRASES: &[(&str, Phrase, Fw)] = &[
+    ("Init torch distributed ends.", Phrase::InitDist, Fw::S),
+    ("Load weight begin.", Phrase::LoadBegin, Fw::S),
+    ("Load weight end.", Phrase::LoadEnd, Fw::S),
+    ("Memory profiling: ", Phrase::MemProfiling, Fw::S),
+    ("SW KV memory calculation:", Phrase::KvCalc, Fw::S),
+    ("DSv4 memory calculation:", Phrase::KvCalc, Fw::S),
+    ("KV Cache is allocated.", Phrase::KvAlloc, Fw::S),
+    ("Mamba Cache is allocated.", Phrase::MambaAlloc, Fw::S),
+    ("Use sliding window memory pool", Phrase::SwaPool, Fw::S),
+    ("Use Sliding window memory pool", Phrase::SwaPool, Fw::S),
+    ("Memory pool end.", Phrase::PoolEnd, Fw::S),
+    ("cuda graph begin.", Phrase::GraphBegin, Fw::S),
+    ("CUDA graph begin.", Phrase::GraphBegin, Fw::S),
+    ("cuda graph end.", Phrase::GraphEnd, Fw::S),
+    ("CUDA graph end.", Phrase::GraphEnd, Fw::S),
+    ("Capturing batches (", Phrase::Capturing, Fw::S),
+    ("Capturing num tokens (", Phrase::Capturing, Fw::S),
+    ("cuda graph bs ", Phrase::CaptureSizesBs, Fw::S),
+    ("cuda graph num tokens ", Phrase::CaptureSizesTokens, Fw::S),
+    ("max_total_num_tokens=", Phrase::MaxTotal, Fw::S),
+    ("is larger than the profiled value", Phrase::LargerThanProfiled, Fw::S),
+    ("Not enough memory. Please try to increase --mem-fraction-static", Phrase::NotEnough, Fw::S),
+    ("Capture cuda graph failed", Phrase::CaptureFailed, Fw::S),
+    ("Capture CUDA graph failed", Phrase::CaptureFailed, Fw::S),
+    ("KV cache pool is full. Retract requests.", Phrase::Retract, Fw::S),
+    ("Decode out of memory happened.", Phrase::Retract, Fw::S),
+    ("server_args=", Phrase::SglangArgs, Fw::S),
+    ("Loading model weights took", Phrase::WeightsV0, Fw::V),
+    ("Model loading took", Phrase::WeightsV1, Fw::V),
+    ("Memory profiling results:", Phrase::ProfilingResults, Fw::V),
+    ("the current vLLM instance can use total_gpu_memory", Phrase::BudgetV0, Fw::V),
+    ("model weights take", Phrase::UsageV0, Fw::V),
+    ("# CPU blocks:", Phrase::CpuBlocks, Fw::V),
+    ("Available KV cache memory:", Phrase::AvailKv, Fw::V),
+    (" KV cache size:", Phrase::KvCacheTokens, Fw::V),
+    ("Maximum concurrency for", Phrase::MaxConcurrency, Fw::V),
+    ("Profiling CUDA graph memory:", Phrase::GraphProfile, Fw::V),
+    ("Estimated CUDA graph memory:", Phrase::GraphEstimate, Fw::V),
+    ("Graph capturing finished in", Phrase::GraphFinished, Fw::V),
+    ("Free memory on device", Phrase::FreeMemory, Fw::V),
+    ("increase --gpu-memory-utilization from", Phrase::UtilEquivalent, Fw::V),
+    ("To serve at least one request with the model", Phrase::ServeOneRequest, Fw::V),
+    (
+        "is larger than the maximum number of tokens that can be stored in KV cache",
+        Phrase::MaxSeqLenV0,
+        Fw::V,
+    ),
+    ("No available memory for the cache blocks", Phrase::NoCacheMemory, Fw::V),
+    ("padding layers, may waste at most", Phrase::PaddingLayers, Fw::V),
+    ("Setting attention block size to", Phrase::AttentionBlock, Fw::V),
+    ("Padding mamba page size by", Phrase::MambaPadding, Fw::V),
+    ("Capping cudagraph capture sizes from max", Phrase::Capping, Fw::V),
+    ("Overriding num_gpu_blocks=", Phrase::OverrideBlocks, Fw::V),
+    ("non-default args:", Phrase::NonDefaultArgs, Fw::V),
+    ("LLM engine (v", Phrase::EngineInit, Fw::V),
+    ("vLLM API server version", Phrase::ApiVersion, Fw::V),
+    ("args: Namespace(", Phrase::Namespace, Fw::V),
+];
+
+fn automaton() -> &'static AhoCorasick {
+    static AC: OnceLock<AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(PHRASES.iter().map(|p| p.0))
+            // The phrase list is a constant; building it cannot fail at run time.
+            .unwrap_or_else(|_| unreachable_automaton())
+    })
+}
+
+#[cold]
+fn unreachable_automaton() -> AhoCorasick {
+    // An automaton that matches nothing: the parser then recognises no line instead of panicking.
+    AhoCorasick::new(["\u{0}\u{0}never\u{0}\u{0}"]).unwrap_or_else(|_| std::process::abort())
+}
+
+/// Longest raw text kept per event.
+const RAW_LIMIT: usize = 2000;
+
+fn cut(line: &str) -> String {
+    if line.len() <= RAW_LIMIT {
+        return line.to_string();
+    }
+    let mut end = RAW_LIMIT;
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &line[..end])
+}
+
+enum Parsed {
+    Event(EventKind),
+    Args(ServerArgs),
+}
+
+/// A streaming parser: feed lines with [`LogParser::push_line`], then [`LogParser::finish`].
+#[derive(Debug, Default)]
+pub struct LogParser {
+    log: LaunchLog,
+    lines: u64,
+}
+
+impl LogParser {
+    /// A parser with nothing read yet.
+    pub fn new() -> LogParser {
+        LogParser::default()
+    }
+
+    /// Lines pushed so far.
+    pub fn lines(&self) -> u64 {
+        self.lines
+    }
+
+    /// Feed the next line (without its newline).
+    pub fn push_line(&mut self, line: &str) {
+        self.lines += 1;
+        self.log.bytes += line.len() as u64 + 1;
+        let ac = automaton();
+        if line.len() < 8 || !ac.is_match(line) {
+            return;
+        }
+        let line_no = self.lines;
+        let mut counted: Option<Fw> = None;
+        for seg in line.split('\r') {
+            for m in ac.find_iter(seg) {
+                let (_, phrase, fw) = PHRASES[m.pattern().as_usize()];
+                let before = &seg[..m.start()];
+                let after = &seg[m.end()..];
+                let (first, second) = handle(phrase, seg, before, after, line_no);
+                for parsed in [first, second].into_iter().flatten() {
+                    if counted.is_none() {
+                        counted = Some(fw);
+                    }
+                    match parsed {
+                        Parsed::Event(event) => self.log.events.push(LaunchEvent {
+                            line: line_no,
+                            rank: prefix::rank_before(before),
+                            raw: cut(line),
+                            event,
+                        }),
+                        Parsed::Args(a) => self.log.args.push(a),
+                    }
+                }
+            }
+        }
+        match counted {
+            Some(Fw::S) => self.log.sglang_lines += 1,
+            Some(Fw::V) => self.log.vllm_lines += 1,
+            None => {}
+        }
+    }
+
+    /// Finish: decide the framework and return the log.
+    pub fn finish(mut self) -> LaunchLog {
+        self.log.lines = self.lines;
+        self.log.framework = match (self.log.sglang_lines, self.log.vllm_lines) {
+            (0, 0) => None,
+            (s, v) if s >= v => Some(Framework::Sglang),
+            _ => Some(Framework::Vllm),
+        };
+        self.log
+    }
+}
+
+fn handle(
+    phrase: Phrase,
+    seg: &str,
+    before: &str,
+    after: &str,
+    line: u64,
+) -> (Option<Parsed>, Option<Parsed>) {
+    (handle_one(phrase, seg, before, after, line), handle_extra(phrase, after, line))
+}
+
+/// A second result for lines that carry two things (vLLM's engine line: version + config).
+fn handle_extra(phrase: Phrase, after: &str, line: u64) -> Option<Parsed> {
+    match phrase {
+        Phrase::EngineInit => fields::after_key(after, "with config:")
+            .and_then(|cfg| args::parse_args(ArgsForm::VllmEngineConfig, cfg, line))
+            .map(Parsed::Args),
+        _ => None,
+    }
+}
+
+fn handle_one(phrase: Phrase, seg: &str, before: &str, after: &str, line: u64) -> Option<Parsed> {
+    use Phrase as P;
+    let ev = match phrase {
+        P::InitDist => sglang::init_dist(after),
+        P::LoadBegin => sglang::load_begin(after),
+        P::LoadEnd => sglang::load_end(after),
+        P::MemProfiling => sglang::memory_profiling(after),
+        P::KvCalc => sglang::kv_calc(after),
+        P::KvAlloc => sglang::kv_alloc(after),
+        P::MambaAlloc => sglang::mamba_alloc(after),
+        P::SwaPool => sglang::swa_pool(after),
+        P::PoolEnd => sglang::pool_end(after),
+        P::GraphBegin => sglang::capture_begin(before, after),
+        P::GraphEnd => sglang::capture_end(before, after),
+        P::Capturing => sglang::capturing(after),
+        P::CaptureSizesBs => sglang::capture_sizes(before, after, false),
+        P::CaptureSizesTokens => sglang::capture_sizes(before, after, true),
+        P::MaxTotal => sglang::max_total(after),
+        P::LargerThanProfiled => sglang::larger_than_profiled(seg, after),
+        P::NotEnough => Some(EventKind::NotEnoughMemory),
+        P::CaptureFailed => Some(EventKind::CaptureFailed),
+        P::Retract => sglang::retract(after),
+        P::SglangArgs => {
+            return args::parse_args(ArgsForm::SglangServerArgs, after, line).map(Parsed::Args);
+        }
+        P::WeightsV0 | P::WeightsV1 => vllm::weights(after),
+        P::ProfilingResults => vllm::profiling_results(after),
+        P::BudgetV0 => vllm::budget_v0(after),
+        P::UsageV0 => vllm::usage_v0(seg),
+        P::CpuBlocks => vllm::cpu_blocks(before, after),
+        P::AvailKv => vllm::available_kv(after),
+        P::KvCacheTokens => vllm::kv_cache_tokens(after),
+        P::MaxConcurrency => vllm::max_concurrency(after),
+        P::GraphProfile => vllm::graph_profile(after),
+        P::GraphEstimate => vllm::graph_estimate(after),
+        P::GraphFinished => vllm::graph_finished(after),
+        P::FreeMemory => vllm::free_memory(seg, after),
+        P::UtilEquivalent => vllm::util_equivalent(after),
+        P::ServeOneRequest => vllm::serve_one_request(after),
+        P::MaxSeqLenV0 => vllm::max_seq_len_v0(seg, after),
+        P::NoCacheMemory => Some(EventKind::NoCacheMemory),
+        P::PaddingLayers => vllm::padding_layers(before, after),
+        P::AttentionBlock => vllm::attention_block(after),
+        P::MambaPadding => vllm::mamba_padding(after),
+        P::Capping => vllm::capping(after),
+        P::OverrideBlocks => vllm::override_blocks(after),
+        P::NonDefaultArgs => {
+            return args::parse_args(ArgsForm::VllmNonDefault, after, line).map(Parsed::Args);
+        }
+        P::EngineInit | P::ApiVersion => vllm::version(before, after),
+        P::Namespace => {
+            return args::parse_args(ArgsForm::VllmNamespace, &format!("Namespace({after}"), line)
+                .map(Parsed::Args);
+        }
+    };
+    ev.map(Parsed::Event)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,157 @@
+//! SGLang line handlers: each turns the text around a matched phrase into an event.
+
+use super::events::{EventKind, GraphKind};
+use super::fields::{after_key, gib, int_list, num_f64, num_i64, num_u64, word};
+
+/// Which graph a `… graph begin/end` phrase is about, from the words just before it.
+pub(super) fn graph_kind(before: &str) -> GraphKind {
+    let start = before.len().saturating_sub(48);
+    let start = (start..=before.len()).find(|i| before.is_char_boundary(*i)).unwrap_or(0);
+    let near = before[start..].to_ascii_lowercase();
+    if near.contains("piecewise") {
+        GraphKind::Piecewise
+    } else if near.contains("draft") || near.contains("verify") || near.contains("spec") {
+        GraphKind::Speculative
+    } else {
+        GraphKind::Decode
+    }
+}
+
+pub(super) fn init_dist(after: &str) -> Option<EventKind> {
+    Some(EventKind::InitTorchDistributed { mem_usage: gib(after, "mem usage=") })
+}
+
+pub(super) fn load_begin(after: &str) -> Option<EventKind> {
+    Some(EventKind::LoadWeightBegin { avail: gib(after, "avail mem=")? })
+}
+
+pub(super) fn load_end(after: &str) -> Option<EventKind> {
+    let avail = gib(after, "avail mem=");
+    let mem_usage = gib(after, "mem usage=");
+    if avail.is_none() && mem_usage.is_none() {
+        return None;
+    }
+    Some(EventKind::LoadWeightEnd {
+        avail,
+        mem_usage,
+        model_class: word(after, "type=").map(str::to_string),
+        dtype: word(after, "dtype=").map(str::to_string),
+    })
+}
+
+pub(super) fn memory_profiling(after: &str) -> Option<EventKind> {
+    let ev = EventKind::MemoryProfiling {
+        available_gpu_memory: gib(after, "available_gpu_memory="),
+        total_gpu_memory: gib(after, "total_gpu_memory="),
+        mem_fraction_static: num_f64(after, "mem_fraction_static="),
+        rest_memory: gib(after, "rest_memory="),
+    };
+    match &ev {
+        EventKind::MemoryProfiling { available_gpu_memory: None, rest_memory: None, .. } => None,
+        _ => Some(ev),
+    }
+}
+
+pub(super) fn kv_calc(after: &str) -> Option<EventKind> {
+    let ev = EventKind::KvMemoryCalculation {
+        bytes_per_full_token: num_f64(after, "bytes_per_full_token="),
+        available: gib(after, "available_bytes="),
+        full_tokens: num_u64(after, "full_token="),
+    };
+    Some(ev)
+}
+
+pub(super) fn kv_alloc(after: &str) -> Option<EventKind> {
+    let tokens = num_u64(after, "#tokens:")?;
+    let dtype = word(after, "dtype:").map(str::to_string);
+    let kv_size = gib(after, "KV size:").or_else(|| gib(after, "Cache size:"));
+    Some(EventKind::KvCacheAllocated {
+        tokens,
+        k_size: gib(after, "K size:"),
+        v_size: gib(after, "V size:"),
+        kv_size,
+        dtype,
+    })
+}
+
+pub(super) fn mamba_alloc(after: &str) -> Option<EventKind> {
+    Some(EventKind::MambaCacheAllocated {
+        max_mamba_cache_size: num_u64(after, "max_mamba_cache_size:")?,
+        conv_state: gib(after, "conv_state size:"),
+        ssm_state: gib(after, "ssm_state size:"),
+        intermediate_ssm_state: gib(after, "intermediate_ssm_state_cache size:"),
+        intermediate_conv_window: gib(after, "intermediate_conv_window_cache size:"),
+    })
+}
+
+pub(super) fn swa_pool(after: &str) -> Option<EventKind> {
+    let full = num_u64(after, "full_layer_tokens=");
+    let swa = num_u64(after, "swa_layer_tokens=");
+    (full.is_some() || swa.is_some())
+        .then_some(EventKind::SlidingWindowPool { full_layer_tokens: full, swa_layer_tokens: swa })
+}
+
+pub(super) fn pool_end(after: &str) -> Option<EventKind> {
+    Some(EventKind::MemoryPoolEnd { avail: gib(after, "avail mem=")? })
+}
+
+pub(super) fn capture_begin(before: &str, after: &str) -> Option<EventKind> {
+    Some(EventKind::CaptureBegin { graph: graph_kind(before), avail: gib(after, "avail mem=") })
+}
+
+pub(super) fn capture_end(before: &str, after: &str) -> Option<EventKind> {
+    let elapsed_s = num_f64(after, "Time elapsed:").or_else(|| num_f64(after, "elapsed="));
+    Some(EventKind::CaptureEnd {
+        graph: graph_kind(before),
+        elapsed_s,
+        mem_usage: gib(after, "mem usage="),
+        avail: gib(after, "avail mem="),
+    })
+}
+
+pub(super) fn capturing(after: &str) -> Option<EventKind> {
+    let batch_size = num_u64(after, "bs=");
+    let num_tokens = num_u64(after, "num_tokens=");
+    let avail = gib(after, "avail_mem=");
+    (batch_size.is_some() || num_tokens.is_some()).then_some(EventKind::CaptureProgress {
+        batch_size,
+        num_tokens,
+        avail,
+    })
+}
+
+pub(super) fn capture_sizes(before: &str, after: &str, tokens: bool) -> Option<EventKind> {
+    let sizes = int_list(&format!("k {after}"), "k")?;
+    let graph = if tokens { GraphKind::Piecewise } else { graph_kind(before) };
+    (!sizes.is_empty()).then_some(EventKind::CaptureSizes { graph, sizes })
+}
+
+pub(super) fn max_total(after: &str) -> Option<EventKind> {
+    let max_total_num_tokens =
+        super::fields::leading_number(after)?.replace(',', "").parse().ok()?;
+    Some(EventKind::MaxTotalNumTokens {
+        max_total_num_tokens,
+        chunked_prefill_size: num_i64(after, "chunked_prefill_size="),
+        max_prefill_tokens: num_u64(after, "max_prefill_tokens="),
+        max_running_requests: num_u64(after, "max_running_requests="),
+        context_len: num_u64(after, "context_len="),
+        available_gpu_mem: gib(after, "available_gpu_mem="),
+    })
+}
+
+pub(super) fn larger_than_profiled(seg: &str, after: &str) -> Option<EventKind> {
+    Some(EventKind::ProfiledTokensBelowCap {
+        requested: num_i64(seg, "max_total_tokens=")?,
+        profiled: super::fields::leading_number(after)?.replace(',', "").parse().ok()?,
+    })
+}
+
+pub(super) fn retract(after: &str) -> Option<EventKind> {
+    let ratio_to =
+        after_key(after, "->").and_then(super::fields::leading_number).and_then(|s| s.parse().ok());
+    Some(EventKind::KvRetract {
+        retracted: num_u64(after, "#retracted_reqs:"),
+        ratio_from: num_f64(after, "#new_token_ratio:"),
+        ratio_to,
+    })
+}

@@ -1,0 +1,197 @@
+//! vLLM line handlers (V0 and V1 engines).
+
+use super::events::EventKind;
+use super::fields::{after_key, gib, gib_of, leading_number, num_f64, num_u64, paren_pair};
+use crate::units::LoggedBytes;
+
+/// The number printed just before `key` (`… 74.28 GiB for weight`).
+fn gib_before(text: &str, key: &str) -> Option<LoggedBytes> {
+    let at = text.find(key)?;
+    let tok = text[..at].trim_end().rsplit([' ', '(', ',']).next()?;
+    gib_of(tok)
+}
+
+fn num_first(after: &str) -> Option<u64> {
+    leading_number(after)?.replace(',', "").parse().ok()
+}
+
+pub(super) fn weights(after: &str) -> Option<EventKind> {
+    let size = gib_of(after)?;
+    let elapsed_s = after_key(after, "and").and_then(leading_number).and_then(|n| n.parse().ok());
+    Some(EventKind::WeightsLoaded { size, elapsed_s })
+}
+
+pub(super) fn profiling_results(after: &str) -> Option<EventKind> {
+    Some(EventKind::ProfilingResultsV0 {
+        total_gpu_memory: gib(after, "total_gpu_memory="),
+        initial_memory_usage: gib(after, "initial_memory_usage="),
+        peak_torch_memory: gib(after, "peak_torch_memory="),
+        memory_usage_post_profile: gib(after, "memory_usage_post_profile="),
+        non_torch_memory: gib(after, "non_torch_memory="),
+        kv_cache_size: gib(after, "kv_cache_size="),
+        gpu_memory_utilization: num_f64(after, "gpu_memory_utilization="),
+    })
+}
+
+pub(super) fn budget_v0(after: &str) -> Option<EventKind> {
+    // `total_gpu_memory (79.10GiB) x gpu_memory_utilization (0.90) = 71.19GiB`
+    let total = after_key(after, "(").and_then(gib_of);
+    let util = num_f64(after, "gpu_memory_utilization (");
+    let budget = after_key(after, "=").and_then(gib_of);
+    Some(EventKind::BudgetV0 { total_gpu_memory: total, gpu_memory_utilization: util, budget })
+}
+
+pub(super) fn usage_v0(seg: &str) -> Option<EventKind> {
+    Some(EventKind::UsageV0 {
+        weights: gib(seg, "model weights take"),
+        non_torch: gib(seg, "non_torch_memory takes"),
+        activation_peak: gib(seg, "activation peak memory takes"),
+        kv_cache: gib(seg, "reserved for KV Cache is"),
+    })
+}
+
+pub(super) fn cpu_blocks(before: &str, after: &str) -> Option<EventKind> {
+    let at = before.rfind("blocks:")?;
+    let gpu_blocks = num_first(&before[at + "blocks:".len()..])?;
+    Some(EventKind::GpuBlocks { gpu_blocks, cpu_blocks: num_first(after) })
+}
+
+pub(super) fn available_kv(after: &str) -> Option<EventKind> {
+    Some(EventKind::AvailableKvMemory { size: gib_of(after)? })
+}
+
+pub(super) fn kv_cache_tokens(after: &str) -> Option<EventKind> {
+    let n = leading_number(after)?;
+    let rest = after.trim_start()[n.len()..].trim_start();
+    if !rest.starts_with("tokens") {
+        return None;
+    }
+    Some(EventKind::KvCacheTokens { tokens: n.replace(',', "").parse().ok()? })
+}
+
+pub(super) fn max_concurrency(after: &str) -> Option<EventKind> {
+    Some(EventKind::MaxConcurrency {
+        request_tokens: num_first(after)?,
+        factor: num_f64(after, "per request:")?,
+    })
+}
+
+pub(super) fn graph_profile(after: &str) -> Option<EventKind> {
+    let piecewise = num_u64(after, "PIECEWISE=");
+    let full = num_u64(after, "FULL=");
+    let largest_after = |key: &str| after_key(after, key).and_then(|r| num_u64(r, "largest="));
+    Some(EventKind::CudaGraphProfile {
+        piecewise,
+        piecewise_largest: largest_after("PIECEWISE="),
+        full,
+        full_largest: largest_after("FULL="),
+    })
+}
+
+pub(super) fn graph_estimate(after: &str) -> Option<EventKind> {
+    Some(EventKind::CudaGraphEstimate { size: gib_of(after)? })
+}
+
+pub(super) fn graph_finished(after: &str) -> Option<EventKind> {
+    Some(EventKind::GraphCaptureFinished {
+        elapsed_s: leading_number(after).and_then(|n| n.parse().ok()),
+        size: gib(after, "took"),
+    })
+}
+
+pub(super) fn free_memory(seg: &str, after: &str) -> Option<EventKind> {
+    let (free, total) = match paren_pair(after, "") {
+        Some((f, t)) => (gib_of(f), gib_of(t)),
+        None => (None, None),
+    };
+    let (utilization, requested) = match paren_pair(seg, "memory utilization") {
+        Some((u, r)) => (u.parse().ok(), gib_of(r)),
+        None => (None, None),
+    };
+    if seg.contains("is less than desired") {
+        return Some(EventKind::FreeMemoryBelowUtilization { free, total, utilization, requested });
+    }
+    Some(EventKind::StartupMemorySummary {
+        free,
+        total,
+        utilization,
+        requested,
+        weights: gib_before(seg, " GiB for weight"),
+        activation_peak: gib_before(seg, " GiB for peak activation"),
+        non_torch: gib_before(seg, " GiB for non-torch memory"),
+        cudagraph: gib_before(seg, " GiB for CUDAGraph memory"),
+    })
+}
+
+pub(super) fn util_equivalent(after: &str) -> Option<EventKind> {
+    let from = num_f64(after, "from")?;
+    let to = num_f64(after, " to ")?;
+    Some(EventKind::UtilizationEquivalent { from, to })
+}
+
+pub(super) fn serve_one_request(after: &str) -> Option<EventKind> {
+    Some(EventKind::MaxModelLenTooLarge {
+        max_model_len: num_u64(after, "max seq len (")?,
+        needed: gib_before(after, " GiB KV cache is needed"),
+        available: after_key(after, "available KV cache memory (").and_then(gib_of),
+        estimated_max_len: num_u64(after, "maximum model length is"),
+    })
+}
+
+pub(super) fn max_seq_len_v0(seg: &str, after: &str) -> Option<EventKind> {
+    Some(EventKind::MaxSeqLenExceedsKv {
+        max_seq_len: num_u64(seg, "max seq len (")?,
+        kv_tokens: num_u64(after, "(")?,
+    })
+}
+
+pub(super) fn padding_layers(before: &str, after: &str) -> Option<EventKind> {
+    let tok = before.trim_end().rsplit(' ').next()?;
+    Some(EventKind::PaddingLayers { layers: tok.parse().ok()?, waste_pct: num_f64(after, "") })
+}
+
+pub(super) fn attention_block(after: &str) -> Option<EventKind> {
+    Some(EventKind::AttentionBlockSize { tokens: num_first(after)? })
+}
+
+pub(super) fn mamba_padding(after: &str) -> Option<EventKind> {
+    Some(EventKind::MambaPagePadding { pct: leading_number(after)?.parse().ok()? })
+}
+
+pub(super) fn capping(after: &str) -> Option<EventKind> {
+    Some(EventKind::CudagraphSizesCapped {
+        from: num_first(after)?,
+        to: num_u64(after, "to")?,
+        mamba_blocks: after_key(after, "blocks (").and_then(num_first),
+    })
+}
+
+pub(super) fn override_blocks(after: &str) -> Option<EventKind> {
+    Some(EventKind::NumGpuBlocksOverride {
+        from: num_first(after)?,
+        to: num_u64(after, "num_gpu_blocks_override=")?,
+    })
+}
+
+pub(super) fn version(before: &str, after: &str) -> Option<EventKind> {
+    let v = after.trim_start().trim_start_matches('v');
+    let end = v.find(|c: char| c.is_whitespace() || c == ')' || c == ',').unwrap_or(v.len());
+    let version = &v[..end];
+    if version.is_empty() || !version.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let engine = if before.contains(" V1 ") {
+        Some("v1")
+    } else if before.contains(" V0 ")
+        || before.ends_with("an LLM engine (")
+        || before.contains("an LLM engine")
+    {
+        Some("v0")
+    } else {
+        None
+    };
+    Some(EventKind::VllmVersion {
+        version: version.to_string(),
+        engine: engine.map(str::to_string),
+    })
+}
