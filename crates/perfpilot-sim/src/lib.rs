@@ -1,2 +1,16 @@
 //! A simulated continuous-batching LLM serving engine that speaks the OpenAI API.
 #![deny(missing_docs)]
+
+mod cost;
+mod engine;
+mod error;
+mod kv;
+mod profile;
+mod request;
+
+pub use cost::{CostModel, StepShape};
+pub use engine::{Emitted, Engine, EngineConfig, EngineStats, Snapshot, StepKind, StepOutcome};
+pub use error::SimError;
+pub use kv::{KvPool, block_hashes};
+pub use profile::{BatchPolicy, Capacity, Profile, builtin_profile_names};
+pub use request::{FinishReason, Reject, SimRequest, natural_output_len, splitmix64};
