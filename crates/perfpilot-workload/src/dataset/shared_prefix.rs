@@ -1,0 +1,90 @@
+//! The generated shared-prefix dataset (prefix-cache studies).
+
+use rand::RngExt;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+
+use super::{SharedPrefixSpec, text_of_exact_len, token_pool};
+use crate::{Prompt, RequestSpec, TextTokenizer, WorkloadError};
+
+pub(super) fn generate(
+    spec: &SharedPrefixSpec,
+    n: usize,
+    rng: &mut ChaCha8Rng,
+    tokenizer: Option<&dyn TextTokenizer>,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<RequestSpec>, WorkloadError> {
+    if spec.num_groups == 0 || spec.question_len == 0 || spec.output_len == 0 {
+        return Err(WorkloadError::option(
+            "--gsp-*",
+            "num_groups, question_len and output_len must be at least 1",
+        ));
+    }
+    if !spec.token_ids && tokenizer.is_none() {
+        return Err(WorkloadError::option(
+            "--tokenizer",
+            "shared-prefix text prompts need a tokenizer; or use token ids",
+        ));
+    }
+    let pool = token_pool(tokenizer, spec.vocab_size, "shared-prefix")?;
+    let text_tok = if spec.token_ids { None } else { tokenizer };
+    let draw = |rng: &mut ChaCha8Rng, len: u32| -> Vec<u32> {
+        (0..len).map(|_| pool[rng.random_range(0..pool.len())]).collect()
+    };
+    // System prompts (one per group), then questions (one per request).
+    let systems: Vec<Vec<u32>> =
+        (0..spec.num_groups).map(|_| draw(rng, spec.system_prompt_len)).collect();
+    let mut off_by = 0usize;
+    let system_texts: Vec<Option<(String, u32)>> = match text_tok {
+        None => vec![None; systems.len()],
+        Some(tok) => {
+            let mut v = Vec::with_capacity(systems.len());
+            for s in &systems {
+                let mut more = || pool[rng.random_range(0..pool.len())];
+                v.push(Some(text_of_exact_len(tok, s.clone(), s.len(), &mut more)?));
+            }
+            v
+        }
+    };
+    let mut out = Vec::with_capacity(n);
+    for k in 0..n {
+        let g = k % spec.num_groups as usize;
+        let q = draw(rng, spec.question_len);
+        let (prompt, input_len) = match (&system_texts[g], text_tok) {
+            (Some((sys, sys_len)), Some(tok)) => {
+                let mut more = || pool[rng.random_range(0..pool.len())];
+                let (qt, q_len) = text_of_exact_len(tok, q, spec.question_len as usize, &mut more)?;
+                let text = format!("{sys}\n\n{qt}");
+                let real = tok.count(&text)?;
+                if real != sys_len + q_len + 1 && real != sys_len + q_len {
+                    off_by += 1;
+                }
+                (Prompt::Text(text), real)
+            }
+            _ => {
+                let mut ids = systems[g].clone();
+                ids.extend_from_slice(&q);
+                let len = ids.len() as u32;
+                (Prompt::TokenIds(ids), len)
+            }
+        };
+        out.push(RequestSpec {
+            id: 0,
+            prompt,
+            input_len,
+            output_len: spec.output_len,
+            extra_body: None,
+        });
+    }
+    out.shuffle(rng);
+    for (i, r) in out.iter_mut().enumerate() {
+        r.id = i as u64;
+    }
+    if off_by > 0 {
+        warnings.push(format!(
+            "{off_by} shared-prefix prompts tokenize to a different length than system + \
+             question; input_len is the real count"
+        ));
+    }
+    Ok(out)
+}
