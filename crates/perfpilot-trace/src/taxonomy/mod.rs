@@ -1,5 +1,297 @@
 //! Kernel taxonomy: categories and the data-driven rules that assign them.
+//!
+//! The rules live in `data/taxonomy.toml` (embedded at build time, replaceable with a user
+//! file) and match the *demangled* kernel name only. See `docs/taxonomy.md` for the
+//! categories, the precedence and the rule format.
+//!
+//! ```
+//! use perfpilot_trace::taxonomy::{Category, Taxonomy};
+//!
+//! let tax = Taxonomy::embedded();
+//! assert_eq!(tax.classify("triton_poi_fused_mul_silu_1"), Category::Activation);
+//! let (cat, rule) = tax.classify_explained("nvjet_tst_64x8_64x16_1x4_h_bz_TNT");
+//! assert_eq!((cat, rule.as_str()), (Category::Gemm, "gemm.family"));
+//! ```
 
 mod category;
+mod error;
+mod inductor;
+mod rules;
+mod signature;
+
+use std::borrow::Cow;
+use std::path::Path;
+use std::sync::{Arc, LazyLock};
 
 pub use category::Category;
+pub use error::TaxonomyError;
+pub use inductor::InductorName;
+pub use signature::{Signature, canonical_name};
+
+pub(crate) use error::{invalid_at, syntax_error};
+
+use rules::Compiled;
+use signature::{entity_name, last_components, split_args, truncate_chars};
+
+/// The rule file compiled into the binary.
+pub const EMBEDDED_RULES: &str = include_str!("../../data/taxonomy.toml");
+
+/// Id reported when no rule matched.
+pub const FALLBACK_RULE: &str = "fallback.other";
+
+static EMBEDDED: LazyLock<Taxonomy> = LazyLock::new(|| {
+    // The embedded file is tested (`embedded_rules_compile`); failing here is a build bug.
+    Taxonomy::from_toml_str(EMBEDDED_RULES, "<embedded taxonomy>")
+        .expect("embedded taxonomy.toml is valid")
+});
+
+/// The id of the rule that decided a kernel's category (`gemm.family`, `inductor.norm.rsqrt`,
+/// `fallback.other`). Cheap to clone.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RuleId(Arc<str>);
+
+impl RuleId {
+    /// The id text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for RuleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A compiled set of classification rules. Cloning is cheap (shared).
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    inner: Arc<Compiled>,
+    fallback: RuleId,
+}
+
+impl Taxonomy {
+    /// The built-in rules (`data/taxonomy.toml`), compiled once per process.
+    pub fn embedded() -> Taxonomy {
+        EMBEDDED.clone()
+    }
+
+    /// A reference to the built-in rules.
+    pub fn embedded_ref() -> &'static Taxonomy {
+        &EMBEDDED
+    }
+
+    /// Load a user rule file (`--rules FILE`). Errors name the file and the line.
+    pub fn from_toml_file(path: impl AsRef<Path>) -> Result<Taxonomy, TaxonomyError> {
+        let path = path.as_ref();
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| TaxonomyError::Io { file: file.clone(), source })?;
+        Taxonomy::from_toml_str(&text, &file)
+    }
+
+    /// Compile rules from TOML text; `origin` names the text in error messages.
+    pub fn from_toml_str(text: &str, origin: &str) -> Result<Taxonomy, TaxonomyError> {
+        let inner = rules::compile(origin, text)?;
+        Ok(Taxonomy { inner: Arc::new(inner), fallback: RuleId(FALLBACK_RULE.into()) })
+    }
+
+    /// Where these rules came from: a path or `<embedded taxonomy>`.
+    pub fn origin(&self) -> &str {
+        &self.inner.origin
+    }
+
+    /// Number of rules (Inductor rules included).
+    pub fn rule_count(&self) -> usize {
+        self.inner.rules.len() + self.inner.inductor.len()
+    }
+
+    /// The category of a kernel name (mangled or not).
+    pub fn classify(&self, name: &str) -> Category {
+        self.classify_explained(name).0
+    }
+
+    /// The category of a kernel name and the id of the rule that decided it.
+    pub fn classify_explained(&self, name: &str) -> (Category, RuleId) {
+        let canonical = canonical_name(name);
+        self.classify_canonical(&canonical)
+    }
+
+    /// Like [`Taxonomy::classify_explained`] for a name that is already canonical
+    /// (the output of [`canonical_name`]); skips demangling.
+    pub fn classify_canonical(&self, canonical: &str) -> (Category, RuleId) {
+        let c = &self.inner;
+        if let Some(ind) = InductorName::parse(canonical) {
+            if let Some(rule) = c.inductor.iter().find(|r| r.matches(&ind)) {
+                return (rule.category, RuleId(rule.id.clone()));
+            }
+        }
+        // Full-scope rules read the whole demangled name at their precedence.
+        let full = if c.full_index.is_empty() {
+            None
+        } else {
+            c.full_set.matches(canonical).iter().map(|i| c.full_index[i]).min()
+        };
+        // The kernel's own function name first (not its namespaces, not template noise):
+        // `dpsk::grouped_gemm::cuda::utils::transpose` is a transpose. Launchers have no
+        // meaningful own name, so they go straight to the identity with their arguments.
+        let identity = self.identity(canonical);
+        let leaf = match self.leaf(canonical, &identity) {
+            Some(leaf) => c.identity_set.matches(leaf).iter().map(|i| c.identity_index[i]).min(),
+            None => None,
+        };
+        let mut best = min_opt(leaf, full);
+        if best.is_none() {
+            best = c.identity_set.matches(&identity).iter().map(|i| c.identity_index[i]).min();
+        }
+        match best {
+            Some(i) => (c.rules[i].category, RuleId(c.rules[i].id.clone())),
+            None => (Category::Other, self.fallback.clone()),
+        }
+    }
+
+    /// The last component of a qualified, non-launcher function name (`None` for plain
+    /// names, whose identity is the whole name, and for launchers).
+    fn leaf<'a>(&self, canonical: &str, identity: &'a str) -> Option<&'a str> {
+        let plain = !canonical.contains("::") && !canonical.contains('<');
+        if plain || identity.contains('<') || !identity.contains("::") {
+            return None;
+        }
+        Some(last_components(identity, 1))
+    }
+
+    /// The text the rules match: the qualified function name of the kernel, plus its
+    /// template arguments when the function is a generic launcher. Plain (non-C++) names
+    /// are their own identity.
+    pub fn identity<'a>(&self, canonical: &'a str) -> Cow<'a, str> {
+        if !canonical.contains("::") && !canonical.contains('<') {
+            return Cow::Borrowed(canonical);
+        }
+        let sig = Signature::parse(canonical);
+        if !sig.template_args.is_empty() && self.inner.launchers.is_match(&sig.head) {
+            Cow::Owned(format!("{}<{}>", sig.head, sig.template_args))
+        } else {
+            Cow::Owned(sig.head)
+        }
+    }
+
+    /// The source (framework path, PR, library doc) of a rule, by id.
+    pub fn rule_source(&self, id: &str) -> Option<&str> {
+        self.inner.rules.iter().find(|r| &*r.id == id).map(|r| r.source.as_str())
+    }
+
+    /// A short form of a kernel name that people recognise: demangled, without return
+    /// type, parameters and template arguments, at most two namespace levels; for generic
+    /// launchers the kernel they run is shown in `<…>` (`vectorized_elementwise_kernel<silu_kernel>`,
+    /// `device_kernel<FlashAttnFwdSm90>`). At most `max_len` characters.
+    pub fn display_name(&self, name: &str, max_len: usize) -> String {
+        let canonical = canonical_name(name);
+        let short = self.display_canonical(&canonical);
+        truncate_chars(&short, max_len.max(1))
+    }
+
+    fn display_canonical(&self, canonical: &str) -> String {
+        if !canonical.contains("::") && !canonical.contains('<') {
+            // `ncclKernel_…(ncclWorkElem)`: keep the name, drop a parameter list.
+            return match canonical.find('(') {
+                Some(i) if i > 0 && canonical.ends_with(')') => {
+                    canonical[..i].trim_end().to_string()
+                }
+                _ => canonical.to_string(),
+            };
+        }
+        let sig = Signature::parse(canonical);
+        let head = entity_name(&sig.head);
+        if !sig.template_args.is_empty() && self.inner.launchers.is_match(&sig.head) {
+            let outer = last_components(&head, 1);
+            match self.launched_kernel(sig.template_args, 0) {
+                Some(inner) => format!("{outer}<{inner}>"),
+                None => outer.to_string(),
+            }
+        } else {
+            short_qualified(&head).to_string()
+        }
+    }
+
+    /// The first template argument that names an entity, looking through wrappers.
+    fn launched_kernel(&self, args: &str, depth: usize) -> Option<String> {
+        if depth > 4 {
+            return None;
+        }
+        for arg in split_args(args) {
+            let arg = arg.trim_start_matches("const ").trim();
+            let starts_like_name =
+                arg.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+            if !starts_like_name || is_plain_type(arg) {
+                continue;
+            }
+            let entity = entity_name(arg);
+            let last = last_components(&entity, 1);
+            let transparent = self.inner.transparent.as_ref().is_some_and(|t| t.is_match(last));
+            if transparent {
+                let inner = Signature::parse(arg);
+                if let Some(found) = self.launched_kernel(inner.template_args, depth + 1) {
+                    return Some(found);
+                }
+                continue;
+            }
+            if !last.is_empty() {
+                return Some(last.to_string());
+            }
+        }
+        None
+    }
+}
+
+fn min_opt(a: Option<usize>, b: Option<usize>) -> Option<usize> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+/// At most two namespace levels, without noise namespaces such as `at::native`.
+fn short_qualified(head: &str) -> &str {
+    let two = last_components(head, 2);
+    match two.split_once("::") {
+        Some((ns, rest))
+            if matches!(ns, "native" | "detail" | "impl" | "kernels" | "internal" | "cuda") =>
+        {
+            rest
+        }
+        _ => two,
+    }
+}
+
+fn is_plain_type(arg: &str) -> bool {
+    const TYPES: &[&str] = &[
+        "float",
+        "double",
+        "int",
+        "long",
+        "bool",
+        "char",
+        "short",
+        "unsigned",
+        "signed",
+        "void",
+        "half",
+        "c10::",
+        "__nv_",
+        "__hip_",
+        "std::",
+        "cutlass::bfloat16_t",
+        "cutlass::half_t",
+        "cute::",
+    ];
+    TYPES.iter().any(|t| arg.starts_with(t))
+}
+
+/// [`Taxonomy::display_name`] with the built-in rules.
+pub fn display_name(name: &str, max_len: usize) -> String {
+    Taxonomy::embedded_ref().display_name(name, max_len)
+}
+
+#[cfg(test)]
+mod tests;

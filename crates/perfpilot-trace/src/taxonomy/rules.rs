@@ -1,0 +1,207 @@
+//! The rule file format (`data/taxonomy.toml`) and its compilation into regex sets.
+
+use regex::{Regex, RegexSet};
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::Category;
+use super::error::{TaxonomyError, invalid_at, syntax_error};
+use super::inductor::{InductorRule, InductorSpec};
+
+/// The schema id a rule file must declare.
+pub const SCHEMA: &str = "perfpilot.taxonomy/1";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    schema: Spanned<String>,
+    #[serde(default)]
+    launcher: Vec<LauncherSpec>,
+    #[serde(default)]
+    display: Option<DisplaySpec>,
+    #[serde(default)]
+    inductor: Vec<InductorSpec>,
+    #[serde(default)]
+    rule: Vec<RuleSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LauncherSpec {
+    pattern: Spanned<String>,
+    #[allow(dead_code)] // documentation for rule authors; required so every entry has one
+    source: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DisplaySpec {
+    transparent: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleSpec {
+    id: Spanned<String>,
+    category: Spanned<String>,
+    pattern: Spanned<String>,
+    #[serde(default)]
+    scope: Option<Spanned<String>>,
+    source: String,
+}
+
+/// One classification rule after compilation.
+#[derive(Debug, Clone)]
+pub(crate) struct Rule {
+    pub id: std::sync::Arc<str>,
+    pub category: Category,
+    pub source: String,
+}
+
+/// A whole rule file, compiled.
+#[derive(Debug)]
+pub(crate) struct Compiled {
+    /// Where the rules came from (a path, or `<embedded taxonomy>`).
+    pub origin: String,
+    pub rules: Vec<Rule>,
+    /// Rules matched against the identity, and their index in `rules`.
+    pub identity_set: RegexSet,
+    pub identity_index: Vec<usize>,
+    /// Rules matched against the whole demangled name, and their index in `rules`.
+    pub full_set: RegexSet,
+    pub full_index: Vec<usize>,
+    pub launchers: RegexSet,
+    pub transparent: Option<Regex>,
+    pub inductor: Vec<InductorRule>,
+}
+
+pub(crate) fn compile(file: &str, text: &str) -> Result<Compiled, TaxonomyError> {
+    let parsed: RuleFile = toml::from_str(text).map_err(|e| syntax_error(file, text, &e))?;
+    if parsed.schema.get_ref() != SCHEMA {
+        return Err(invalid_at(
+            file,
+            text,
+            parsed.schema.span(),
+            format!("schema is {:?}, expected {SCHEMA:?}", parsed.schema.get_ref()),
+        ));
+    }
+    let mut launcher_patterns = Vec::new();
+    for l in &parsed.launcher {
+        check_regex(file, text, &l.pattern)?;
+        launcher_patterns.push(l.pattern.get_ref().clone());
+    }
+    let launchers = RegexSet::new(&launcher_patterns).map_err(|e| TaxonomyError::Invalid {
+        file: file.to_string(),
+        line: 0,
+        message: format!("launcher patterns: {e}"),
+    })?;
+    let transparent = match &parsed.display {
+        Some(d) => Some(check_regex(file, text, &d.transparent)?),
+        None => None,
+    };
+
+    let mut seen = std::collections::HashSet::new();
+    let mut inductor = Vec::new();
+    for spec in parsed.inductor {
+        let rule = InductorRule::compile(file, text, spec)?;
+        if !seen.insert(rule.id.to_string()) {
+            return Err(TaxonomyError::Invalid {
+                file: file.to_string(),
+                line: 0,
+                message: format!("duplicate rule id {:?}", rule.id),
+            });
+        }
+        inductor.push(rule);
+    }
+
+    let mut rules = Vec::new();
+    let (mut identity_patterns, mut identity_index) = (Vec::new(), Vec::new());
+    let (mut full_patterns, mut full_index) = (Vec::new(), Vec::new());
+    for spec in parsed.rule {
+        let category = parse_category(file, text, &spec.category)?;
+        if !seen.insert(spec.id.get_ref().clone()) {
+            return Err(invalid_at(
+                file,
+                text,
+                spec.id.span(),
+                format!("duplicate rule id {:?}", spec.id.get_ref()),
+            ));
+        }
+        check_regex(file, text, &spec.pattern)?;
+        let full = match &spec.scope {
+            None => false,
+            Some(s) => match s.get_ref().as_str() {
+                "identity" => false,
+                "full" => true,
+                other => {
+                    return Err(invalid_at(
+                        file,
+                        text,
+                        s.span(),
+                        format!("scope {other:?} is not one of \"identity\", \"full\""),
+                    ));
+                }
+            },
+        };
+        let index = rules.len();
+        if full {
+            full_patterns.push(spec.pattern.get_ref().clone());
+            full_index.push(index);
+        } else {
+            identity_patterns.push(spec.pattern.get_ref().clone());
+            identity_index.push(index);
+        }
+        rules.push(Rule { id: spec.id.get_ref().as_str().into(), category, source: spec.source });
+    }
+    let set = |p: &[String]| {
+        RegexSet::new(p).map_err(|e| TaxonomyError::Invalid {
+            file: file.to_string(),
+            line: 0,
+            message: format!("rule patterns: {e}"),
+        })
+    };
+    Ok(Compiled {
+        origin: file.to_string(),
+        rules,
+        identity_set: set(&identity_patterns)?,
+        identity_index,
+        full_set: set(&full_patterns)?,
+        full_index,
+        launchers,
+        transparent,
+        inductor,
+    })
+}
+
+pub(crate) fn parse_category(
+    file: &str,
+    text: &str,
+    s: &Spanned<String>,
+) -> Result<Category, TaxonomyError> {
+    Category::parse(s.get_ref()).ok_or_else(|| {
+        let all: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
+        invalid_at(
+            file,
+            text,
+            s.span(),
+            format!("unknown category {:?}, expected one of {}", s.get_ref(), all.join(", ")),
+        )
+    })
+}
+
+pub(crate) fn check_regex(
+    file: &str,
+    text: &str,
+    s: &Spanned<String>,
+) -> Result<Regex, TaxonomyError> {
+    if s.get_ref().is_empty() {
+        return Err(invalid_at(
+            file,
+            text,
+            s.span(),
+            "empty pattern (it would match every name)".into(),
+        ));
+    }
+    Regex::new(s.get_ref())
+        .map_err(|e| invalid_at(file, text, s.span(), format!("bad regex {:?}: {e}", s.get_ref())))
+}

@@ -1,0 +1,229 @@
+//! Unit tests of the taxonomy: the misclassifications the issue lists, precedence, the
+//! loader's error messages and the display form.
+
+use super::*;
+
+fn cat(name: &str) -> Category {
+    Taxonomy::embedded_ref().classify(name)
+}
+
+#[test]
+fn embedded_rules_compile() {
+    let t = Taxonomy::embedded();
+    assert!(t.rule_count() > 20);
+    assert_eq!(t.origin(), "<embedded taxonomy>");
+}
+
+#[test]
+fn fa3_is_attention_not_gemm() {
+    let fa3 = "void cutlass::device_kernel<flash::enable_sm90_or_later<flash::FlashAttnFwdSm90<flash::CollectiveMainloopFwdSm90<2, cute::tuple<cute::C<1>, cute::C<1>, cute::C<1> >, 128, cutlass::bfloat16_t, float, cutlass::arch::Sm90> > > >(flash::enable_sm90_or_later<flash::FlashAttnFwdSm90<> >::Params)";
+    assert_eq!(cat(fa3), Category::Attention);
+    assert_eq!(
+        cat(
+            "void cutlass::device_kernel<flash::FlashAttnFwdCombine<cute::tuple<cute::C<8>, cute::C<128> >, 7, 256, 1, false, true, cutlass::bfloat16_t, float, cutlass::arch::Sm90> >(flash::FlashAttnFwdCombine<>::Params)"
+        ),
+        Category::Attention
+    );
+    assert_eq!(
+        cat("void flash::prepare_varlen_num_blocks_kernel<1, true>(int, int)"),
+        Category::Attention
+    );
+}
+
+#[test]
+fn qknorm_is_norm_and_fused_qknorm_rope_is_norm() {
+    assert_eq!(cat("fused_qknorm_warp"), Category::Norm);
+    assert_eq!(
+        cat(
+            "void tensorrt_llm::kernels::fusedQKNormRopeKernel<__nv_bfloat16, 128, true>(__nv_bfloat16*, int)"
+        ),
+        Category::Norm
+    );
+}
+
+#[test]
+fn inductor_copy_is_not_memory() {
+    assert_eq!(cat("triton_per_fused__to_copy_add_mean_mul_pow_rsqrt_0"), Category::Norm);
+    assert_eq!(cat("triton_red_fused__to_copy_add_mean_mul_pow_rsqrt_3"), Category::Norm);
+    assert_eq!(cat("triton_per_fused_copy__mul_sum_0"), Category::Reduction);
+    assert_eq!(cat("triton_poi_fused_mul_silu_1"), Category::Activation);
+    assert_eq!(cat("triton_poi_fused__to_copy_1"), Category::Memory);
+    assert_eq!(
+        cat("triton_poi_fused_add_bitwise_and_bitwise_not_bitwise_or_ge_lt_mul_sub_0"),
+        Category::Elementwise
+    );
+    assert_eq!(cat("triton_tem_fused_mm_0"), Category::Gemm);
+    let (c, rule) = Taxonomy::embedded_ref().classify_explained("triton_poi_fused_0");
+    assert_eq!((c, rule.as_str()), (Category::Elementwise, "inductor.kind.pointwise"));
+}
+
+#[test]
+fn template_noise_does_not_decide() {
+    // A BF16 cache write whose template text says Fp8 is a KV-cache kernel, not quantize.
+    let bf16 = "void vllm::reshape_and_cache_flash_kernel<__nv_bfloat16, __nv_bfloat16, (vllm::Fp8KVCacheDataType)0>(__nv_bfloat16 const*, long)";
+    assert_eq!(cat(bf16), Category::KvCache);
+    // A GEMM instantiated with FP8 element types stays a GEMM.
+    let gemm = "void cutlass::device_kernel<cutlass::gemm::kernel::GemmUniversal<cute::tuple<int, int, int, int>, cutlass::gemm::collective::CollectiveMma<cutlass::float_e4m3_t, cutlass::Fp8Quant> > >(cutlass::gemm::kernel::GemmUniversal<>::Params)";
+    assert_eq!(cat(gemm), Category::Gemm);
+    // The kernel's own name decides: a quant kernel with a bf16 template argument.
+    assert_eq!(
+        cat(
+            "void vllm::scaled_fp8_quant_kernel_strided<c10::BFloat16, c10::Float8_e4m3fn>(c10::Float8_e4m3fn*, long)"
+        ),
+        Category::Quantize
+    );
+}
+
+#[test]
+fn mangled_names_are_demangled_first() {
+    let aiter = "_ZN5aiter24add_rmsnorm_quant_kernelIDF16bDF16bLi256ELi16ELb0ELb0ELb1ELi1EEEvPT0_PT_PfS4_S4_S4_diiiiiiib";
+    assert_eq!(cat(aiter), Category::Norm);
+    let act = "_ZN7sgl_hip10activation18act_and_mul_kernelI14__hip_bfloat16TnPFT_RKS3_EXadL_Z4siluIS2_ES3_S5_EEEEvPS3_PS4_i";
+    assert_eq!(cat(act), Category::Activation);
+}
+
+#[test]
+fn precedence_principal_op_wins() {
+    assert_eq!(cat("allreduce_fusion_kernel_oneshot_lamport"), Category::Communication);
+    assert_eq!(cat("fused_add_rmsnorm_per_token_quant"), Category::Norm);
+    assert_eq!(cat("silu_and_mul_scaled_nvfp4_experts_quantize"), Category::Activation);
+    assert_eq!(cat("fused_rope_store_kernel"), Category::Rope);
+    assert_eq!(cat("fused_moe_kernel"), Category::Moe);
+    assert_eq!(cat("grouped_gemma_rmsnorm"), Category::Norm);
+    assert_eq!(
+        cat(
+            "void at::native::reduce_kernel<512, 1, at::native::ReduceOp<float, at::native::NormTwoOps<float, float, float>, unsigned int, float, 4> >(at::native::ReduceOp<float, at::native::NormTwoOps<float, float, float>, unsigned int, float, 4>)"
+        ),
+        Category::Reduction
+    );
+    assert_eq!(cat("kernel_mha"), Category::Attention);
+    assert_eq!(cat("topkGatingSoftmax"), Category::Moe);
+    assert_eq!(cat("some_kernel_nobody_knows"), Category::Other);
+}
+
+#[test]
+fn full_scope_rule_reads_template_arguments() {
+    let grouped = "void deep_gemm::sm90_fp8_gemm_1d2d_impl<0u, 4096u, 7168u, 128u, 128u, 128u, 256u, 8u, (deep_gemm::GemmType)1, deep_gemm::EpilogueIdentity>(float*, int*)";
+    let normal = "void deep_gemm::sm90_fp8_gemm_1d2d_impl<0u, 4096u, 7168u, 128u, 128u, 128u, 256u, 8u, (deep_gemm::GemmType)0, deep_gemm::EpilogueIdentity>(float*, int*)";
+    assert_eq!(cat(grouped), Category::Moe);
+    assert_eq!(cat(normal), Category::Gemm);
+}
+
+#[test]
+fn identity_keeps_launcher_arguments_only() {
+    let t = Taxonomy::embedded_ref();
+    assert_eq!(
+        t.identity("void vllm::rms_norm_kernel<c10::BFloat16, 8, 2>(c10::BFloat16*, long)"),
+        "vllm::rms_norm_kernel"
+    );
+    let id = t.identity("void at::native::vectorized_elementwise_kernel<4, at::native::FillFunctor<float>, at::detail::Array<char*, 1> >(int, at::native::FillFunctor<float>, at::detail::Array<char*, 1>)");
+    assert!(id.contains("FillFunctor"), "{id}");
+}
+
+#[test]
+fn display_names_are_recognisable() {
+    let t = Taxonomy::embedded_ref();
+    let d = |n: &str| t.display_name(n, 80);
+    assert_eq!(
+        d(
+            "void at::native::vectorized_elementwise_kernel<4, at::native::(anonymous namespace)::silu_kernel(at::TensorIteratorBase&)::{lambda()#1}::operator()() const::{lambda()#6}::operator()() const::{lambda(c10::BFloat16)#1}, std::array<char*, 2ul> >(int, at::native::(anonymous namespace)::silu_kernel(at::TensorIteratorBase&)::{lambda()#1}::operator()() const::{lambda()#6}::operator()() const::{lambda(c10::BFloat16)#1}, std::array<char*, 2ul>)"
+        ),
+        "vectorized_elementwise_kernel<silu_kernel>"
+    );
+    assert_eq!(
+        d(
+            "void cutlass::device_kernel<flash::enable_sm90_or_later<flash::FlashAttnFwdSm90<int, float> > >(flash::enable_sm90_or_later<flash::FlashAttnFwdSm90<int, float> >::Params)"
+        ),
+        "device_kernel<FlashAttnFwdSm90>"
+    );
+    assert_eq!(
+        d(
+            "void at::native::reduce_kernel<512, 1, at::native::ReduceOp<float, at::native::MeanOps<float, float>, unsigned int, float, 4> >(at::native::ReduceOp<float, at::native::MeanOps<float, float>, unsigned int, float, 4>)"
+        ),
+        "reduce_kernel<MeanOps>"
+    );
+    assert_eq!(
+        d(
+            "void vllm::reshape_and_cache_flash_kernel<__nv_bfloat16, unsigned char, (vllm::Fp8KVCacheDataType)1>(__nv_bfloat16 const*)"
+        ),
+        "vllm::reshape_and_cache_flash_kernel"
+    );
+    assert_eq!(
+        d("ncclKernel_AllReduce_RING_LL_Sum_float(ncclWorkElem)"),
+        "ncclKernel_AllReduce_RING_LL_Sum_float"
+    );
+    assert_eq!(
+        d(
+            "void at::native::(anonymous namespace)::CatArrayBatchedCopy<float, unsigned int, 2, 128, 1>(float*)"
+        ),
+        "CatArrayBatchedCopy"
+    );
+    assert!(
+        t.display_name("nvjet_tst_64x64_64x16_2x1_2cta_v_bz_bias_TNT", 10).chars().count() <= 10
+    );
+}
+
+#[test]
+fn loader_errors_name_file_and_line() {
+    let bad_cat = "schema = \"perfpilot.taxonomy/1\"\n\n[[rule]]\nid = \"x\"\ncategory = \"gemmm\"\npattern = \"a\"\nsource = \"s\"\n";
+    let e = Taxonomy::from_toml_str(bad_cat, "rules.toml").unwrap_err().to_string();
+    assert!(e.starts_with("rules.toml:5:"), "{e}");
+    assert!(e.contains("unknown category \"gemmm\""), "{e}");
+
+    let bad_re = "schema = \"perfpilot.taxonomy/1\"\n[[rule]]\nid = \"x\"\ncategory = \"gemm\"\npattern = \"(unclosed\"\nsource = \"s\"\n";
+    let e = Taxonomy::from_toml_str(bad_re, "r.toml").unwrap_err().to_string();
+    assert!(e.starts_with("r.toml:5:") && e.contains("bad regex"), "{e}");
+
+    let syntax = "schema = \"perfpilot.taxonomy/1\"\n[[rule]\n";
+    let e = Taxonomy::from_toml_str(syntax, "s.toml").unwrap_err().to_string();
+    assert!(e.starts_with("s.toml:2:"), "{e}");
+
+    let unknown_key = "schema = \"perfpilot.taxonomy/1\"\n[[rule]]\nid = \"x\"\ncategory = \"gemm\"\npattern = \"a\"\nsource = \"s\"\nweight = 3\n";
+    let e = Taxonomy::from_toml_str(unknown_key, "k.toml").unwrap_err().to_string();
+    assert!(e.contains("k.toml:") && e.contains("weight"), "{e}");
+
+    let dup = "schema = \"perfpilot.taxonomy/1\"\n[[rule]]\nid = \"x\"\ncategory = \"gemm\"\npattern = \"a\"\nsource = \"s\"\n[[rule]]\nid = \"x\"\ncategory = \"gemm\"\npattern = \"b\"\nsource = \"s\"\n";
+    let e = Taxonomy::from_toml_str(dup, "d.toml").unwrap_err().to_string();
+    assert!(e.starts_with("d.toml:8:") && e.contains("duplicate"), "{e}");
+
+    let wrong_schema = "schema = \"perfpilot.fusions/1\"\n";
+    assert!(
+        Taxonomy::from_toml_str(wrong_schema, "w.toml")
+            .unwrap_err()
+            .to_string()
+            .starts_with("w.toml:1:")
+    );
+
+    let missing = Taxonomy::from_toml_file("/nonexistent/rules.toml").unwrap_err().to_string();
+    assert!(missing.contains("/nonexistent/rules.toml"), "{missing}");
+}
+
+#[test]
+fn user_rules_replace_the_embedded_ones() {
+    let text = "schema = \"perfpilot.taxonomy/1\"\n[[rule]]\nid = \"mine.gemm\"\ncategory = \"gemm\"\npattern = \"(?i)mykernel\"\nsource = \"test\"\n";
+    let t = Taxonomy::from_toml_str(text, "mine.toml").unwrap();
+    assert_eq!(t.classify("MyKernel_v2"), Category::Gemm);
+    assert_eq!(t.classify("fused_moe_kernel"), Category::Other);
+    assert_eq!(t.rule_source("mine.gemm"), Some("test"));
+}
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn classify_and_display_never_panic(name in "\\PC{0,200}") {
+            let t = Taxonomy::embedded_ref();
+            let _ = t.classify_explained(&name);
+            let d = t.display_name(&name, 40);
+            prop_assert!(d.chars().count() <= 40);
+        }
+
+        #[test]
+        fn mangled_noise_never_panics(tail in "[A-Za-z0-9_]{0,120}") {
+            let name = format!("_ZN{tail}");
+            let _ = Taxonomy::embedded_ref().classify(&name);
+        }
+    }
+}
