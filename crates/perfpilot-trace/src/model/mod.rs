@@ -1,0 +1,152 @@
+//! The parsed trace: events by class, stored compactly, with interned names.
+//!
+//! Every vector is sorted by start time (ties: lane, then longer first, then name), so
+//! range queries can binary-search. Times are integer nanoseconds.
+
+mod events;
+mod names;
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+pub use events::{
+    Annotation, AnnotationSide, CpuOp, Flow, FlowKind, FlowPhase, GpuKind, GpuOp, Lane, LaneId, Ns,
+    ProcId, PyFrame, RuntimeCall, RuntimeKind,
+};
+pub use names::{NameId, Names};
+
+/// Facts from the trace's top-level keys (`distributedInfo`, `deviceProperties`, …).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct TraceMeta {
+    /// `distributedInfo.rank`.
+    pub rank: Option<u32>,
+    /// `distributedInfo.world_size`.
+    pub world_size: Option<u32>,
+    /// `distributedInfo.backend` (`nccl`, …).
+    pub backend: Option<String>,
+    /// `deviceProperties[].name`, in order (may be empty strings on ROCm).
+    pub device_names: Vec<String>,
+    /// True when the top level names a HIP/ROCm runtime (`hip_runtime_version`,
+    /// `roctracer_version`).
+    pub rocm: bool,
+    /// `with_stack` as recorded by newer Kineto (1 when Python frames were captured).
+    pub with_stack: Option<bool>,
+}
+
+/// Counts of what the parser read, and of what it had to skip.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct ParseStats {
+    /// Bytes of JSON read (after decompression).
+    pub json_bytes: u64,
+    /// Top-level trace events seen.
+    pub events: u64,
+    /// Events that were read but belong to no class this crate models (instant events,
+    /// `overhead`, `Trace` spans, memory instants, …).
+    pub ignored: u64,
+    /// Events that could not be used, per reason.
+    pub skipped: Vec<SkipCount>,
+    /// Time values with sub-nanosecond digits (rounded to the nearest ns).
+    pub sub_ns_rounded: u64,
+}
+
+/// Why events were skipped, how many, and where the first one was.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct SkipCount {
+    /// Stable reason code (`missing-ts`, `negative-duration`, `malformed-event`, …).
+    pub reason: String,
+    /// How many events.
+    pub count: u64,
+    /// Byte offset (in the decompressed JSON) of the first such event.
+    pub first_offset: u64,
+    /// What was wrong with the first one.
+    pub first_detail: String,
+}
+
+/// A parsed trace file.
+#[derive(Debug, Clone, Default)]
+pub struct Trace {
+    /// The string table.
+    pub names: Names,
+    /// (pid, tid) lanes; events refer to them by [`LaneId`].
+    pub lanes: Vec<Lane>,
+    /// GPU kernels, memcpy, memset and sync records, by start time.
+    pub gpu: Vec<GpuOp>,
+    /// CPU operators, by start time.
+    pub cpu_ops: Vec<CpuOp>,
+    /// CUDA/HIP runtime and driver calls (launches among them), by start time.
+    pub runtime: Vec<RuntimeCall>,
+    /// Python frames, by start time; `parent` indexes this vector.
+    pub python: Vec<PyFrame>,
+    /// User annotations (CPU and GPU side), by start time.
+    pub annotations: Vec<Annotation>,
+    /// Flow ends (ac2g and others), by time.
+    pub flows: Vec<Flow>,
+    /// Top-level facts.
+    pub meta: TraceMeta,
+    /// Parse counts and skips.
+    pub stats: ParseStats,
+}
+
+impl Trace {
+    /// The string of a name id.
+    pub fn name(&self, id: NameId) -> &str {
+        self.names.get(id)
+    }
+
+    /// The lane of an id.
+    pub fn lane(&self, id: LaneId) -> Option<&Lane> {
+        self.lanes.get(id.0 as usize)
+    }
+
+    /// GPU kernels only (not memcpy/memset/sync).
+    pub fn kernels(&self) -> impl Iterator<Item = &GpuOp> {
+        self.gpu.iter().filter(|g| g.kind == GpuKind::Kernel)
+    }
+
+    /// Runtime calls that launch work on a GPU (kernel and graph launches, copies, sets).
+    pub fn launches(&self) -> impl Iterator<Item = &RuntimeCall> {
+        self.runtime.iter().filter(|r| r.kind.enqueues_work())
+    }
+
+    /// Index of runtime calls by correlation id (first call wins when ids repeat).
+    pub fn runtime_by_correlation(&self) -> HashMap<u64, usize> {
+        let mut map = HashMap::with_capacity(self.runtime.len());
+        for (i, r) in self.runtime.iter().enumerate() {
+            if r.correlation != 0 {
+                map.entry(r.correlation).or_insert(i);
+            }
+        }
+        map
+    }
+
+    /// Index of CPU operators by External id (all of them: ids can repeat across
+    /// profiler windows).
+    pub fn cpu_ops_by_external_id(&self) -> HashMap<u64, Vec<usize>> {
+        let mut map: HashMap<u64, Vec<usize>> = HashMap::with_capacity(self.cpu_ops.len());
+        for (i, op) in self.cpu_ops.iter().enumerate() {
+            if op.external_id != 0 {
+                map.entry(op.external_id).or_default().push(i);
+            }
+        }
+        map
+    }
+
+    /// Devices that ran GPU work, with their summed kernel time, heaviest first.
+    pub fn devices_by_kernel_time(&self) -> Vec<(u32, Ns)> {
+        let mut per: HashMap<u32, Ns> = HashMap::new();
+        for k in self.kernels() {
+            *per.entry(k.device).or_default() += k.dur;
+        }
+        let mut v: Vec<(u32, Ns)> = per.into_iter().collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        v
+    }
+
+    /// First and last time of any GPU event, when there is one.
+    pub fn gpu_span(&self) -> Option<(Ns, Ns)> {
+        let first = self.gpu.first()?.ts;
+        let last = self.gpu.iter().map(GpuOp::end).max()?;
+        Some((first, last))
+    }
+}
