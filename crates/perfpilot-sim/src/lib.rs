@@ -5,12 +5,20 @@ mod cost;
 mod engine;
 mod error;
 mod kv;
+mod overrides;
 mod profile;
 mod request;
+mod server;
+mod text;
 
 pub use cost::{CostModel, StepShape};
 pub use engine::{Emitted, Engine, EngineConfig, EngineStats, Snapshot, StepKind, StepOutcome};
 pub use error::SimError;
 pub use kv::{KvPool, block_hashes};
+pub use overrides::{OVERRIDE_KEYS, Overrides};
 pub use profile::{BatchPolicy, Capacity, Profile, builtin_profile_names};
 pub use request::{FinishReason, Reject, SimRequest, natural_output_len, splitmix64};
+pub use server::{
+    FAULT_NAMES, Faults, LogSink, SimServeReport, SimServerConfig, SimServerHandle, spawn_server,
+};
+pub use text::{BuiltinTokenizer, OUTPUT_WORDS, PromptTokenizer, output_word};

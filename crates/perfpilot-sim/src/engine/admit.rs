@@ -111,6 +111,7 @@ impl Engine {
                     q.admitted_once = true;
                     q.cached_tokens = prefix.min(q.prompt_len);
                     first = Some((q.seq_no, q.prompt_len, q.cached_tokens));
+                    out.admitted.push(q.id);
                 }
             }
             if let Some((seq_no, prompt_len, cached)) = first {

@@ -102,6 +102,8 @@ pub struct StepOutcome {
     pub aborted: Vec<(u64, String)>,
     /// Requests retracted in this step.
     pub retracted: u32,
+    /// Requests admitted for the first time in this step (queue time ends here).
+    pub admitted: Vec<u64>,
     /// Log lines (SGLang format, without the timestamp prefix), when logging is on.
     pub log: Vec<String>,
 }
@@ -114,6 +116,7 @@ impl StepOutcome {
         self.tokens.clear();
         self.aborted.clear();
         self.retracted = 0;
+        self.admitted.clear();
         self.log.clear();
     }
 }
