@@ -7,3 +7,7 @@ mod units;
 
 pub use error::CapacityError;
 pub use units::{GIB, LoggedBytes};
+pub mod model;
+pub mod gpu;
+pub mod rules;
+pub mod scenario;
