@@ -14,6 +14,7 @@
 //! ```
 
 mod category;
+mod classify;
 mod error;
 mod inductor;
 mod rules;
@@ -24,11 +25,13 @@ use std::path::Path;
 use std::sync::{Arc, LazyLock};
 
 pub use category::Category;
+pub use classify::{Classified, ClassifyOptions, ClassifyReport, classify, names_in, read_names};
 pub use error::TaxonomyError;
 pub use inductor::InductorName;
 pub use signature::{Signature, canonical_name};
 
 pub(crate) use error::{invalid_at, syntax_error};
+pub(crate) use rules::{check_regex, parse_category};
 
 use rules::Compiled;
 use signature::{entity_name, last_components, split_args, truncate_chars};

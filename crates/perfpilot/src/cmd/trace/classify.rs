@@ -1,12 +1,97 @@
-//! `perfpilot trace classify`.
+//! `perfpilot trace classify`: one `category<TAB>name` line per kernel name.
+//!
+//! Without `--format` the output is a plain TSV stream (by design: it pipes into `sort`,
+//! `cut`, `diff`, and rule authors can check a rule file against a name list). With
+//! `--format json|md|table` the result goes through the usual envelope
+//! (`perfpilot.trace.classify/1`), listing name, category and the rule that fired.
 
+use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use anyhow::Context as _;
+use perfpilot_report::{Envelope, InputRef};
+use perfpilot_trace::taxonomy::{ClassifyOptions, Taxonomy, classify, names_in};
+
+use crate::output::OutputArgs;
 
 /// Arguments of `perfpilot trace classify`.
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// Kernel names (mangled `_Z…` names are demangled first).
+    #[arg(value_name = "NAME")]
+    names: Vec<String>,
+    /// Read names from FILE: one per line, or the first column of a TSV (`-` = stdin).
+    #[arg(long, value_name = "FILE")]
+    from: Option<PathBuf>,
+    /// Use this rule file instead of the embedded taxonomy.
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs,
+}
 
 /// Run `perfpilot trace classify`.
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`perfpilot trace classify` is not built yet")
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let stdin_names = match &args.from {
+        Some(p) if p.as_os_str() == "-" => {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                .context("cannot read names from stdin")?;
+            Some(names_in(&text).map(str::to_string).collect::<Vec<_>>())
+        }
+        _ => None,
+    };
+    let from_file = args.from.clone().filter(|p| p.as_os_str() != "-");
+    if args.names.is_empty() && args.from.is_none() {
+        anyhow::bail!("no kernel names: give NAME arguments or --from FILE");
+    }
+    let mut names = args.names.clone();
+    names.extend(stdin_names.unwrap_or_default());
+
+    if args.output.format.is_none() && args.output.json_out.is_none() {
+        return stream_tsv(&names, from_file.as_deref(), args.rules.as_deref());
+    }
+
+    let opts = ClassifyOptions { names, from: from_file.clone(), rules: args.rules.clone() };
+    let report = classify(&opts)?;
+    let mut inputs = Vec::new();
+    if let Some(p) = &from_file {
+        inputs.push(InputRef::file("names", p));
+    }
+    if let Some(p) = &args.rules {
+        inputs.push(InputRef::file("rules", p));
+    }
+    let env = Envelope::new("trace classify", report).with_inputs(inputs);
+    crate::output::emit(&env, &args.output)
+}
+
+/// The TSV stream: classify and write one line per name, as names arrive.
+fn stream_tsv(
+    names: &[String],
+    from: Option<&std::path::Path>,
+    rules: Option<&std::path::Path>,
+) -> anyhow::Result<ExitCode> {
+    let tax = match rules {
+        Some(p) => Taxonomy::from_toml_file(p)?,
+        None => Taxonomy::embedded(),
+    };
+    let file_names = match from {
+        Some(p) => perfpilot_trace::taxonomy::read_names(p)?,
+        None => Vec::new(),
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for name in names.iter().chain(file_names.iter()) {
+        let category = tax.classify(name);
+        match writeln!(out, "{category}\t{name}") {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    match out.flush() {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(ExitCode::SUCCESS),
+    }
 }
