@@ -50,7 +50,7 @@ impl When {
                 None => unknown.push(format!("dtype unknown (needs {})", self.dtype.join("/"))),
                 Some(d) => {
                     let d = normalise_dtype(d);
-                    if !self.dtype.iter().any(|w| *w == d) {
+                    if !self.dtype.contains(&d) {
                         fails.push(format!("dtype {d} (needs {})", self.dtype.join("/")));
                     }
                 }
@@ -89,7 +89,7 @@ impl When {
                     .push(format!("framework unknown (provided for {})", self.framework.join("/"))),
                 Some(f) => {
                     let f = f.trim().to_ascii_lowercase();
-                    if !self.framework.iter().any(|w| *w == f) {
+                    if !self.framework.contains(&f) {
                         fails.push(format!(
                             "framework {f} (provided for {})",
                             self.framework.join("/")

@@ -212,10 +212,10 @@ fn match_steps(
         }
     }
     loop {
-        if count >= step.min as usize {
-            if let Some(end) = match_steps(entry, rest, nodes, pos + count, pass, table) {
-                return Some(end);
-            }
+        if count >= step.min as usize
+            && let Some(end) = match_steps(entry, rest, nodes, pos + count, pass, table)
+        {
+            return Some(end);
         }
         if count == 0 {
             return None;
@@ -238,23 +238,23 @@ fn step_accepts(
     if entry.fused.is_some_and(|p| table.has(node.name, p)) {
         return false;
     }
-    if let (Some(a), Some(b)) = (pass, node.pass) {
-        if a != b {
-            return false;
-        }
+    if let (Some(a), Some(b)) = (pass, node.pass)
+        && a != b
+    {
+        return false;
     }
     if !step.categories.is_empty() && !step.categories.contains(&node.category) {
         return false;
     }
-    if let Some(p) = step.name {
-        if !table.has(node.name, p) {
-            return false;
-        }
+    if let Some(p) = step.name
+        && !table.has(node.name, p)
+    {
+        return false;
     }
-    if let Some(p) = step.not_name {
-        if table.has(node.name, p) {
-            return false;
-        }
+    if let Some(p) = step.not_name
+        && table.has(node.name, p)
+    {
+        return false;
     }
     true
 }

@@ -124,10 +124,10 @@ impl Taxonomy {
     /// (the output of [`canonical_name`]); skips demangling.
     pub fn classify_canonical(&self, canonical: &str) -> (Category, RuleId) {
         let c = &self.inner;
-        if let Some(ind) = InductorName::parse(canonical) {
-            if let Some(rule) = c.inductor.iter().find(|r| r.matches(&ind)) {
-                return (rule.category, RuleId(rule.id.clone()));
-            }
+        if let Some(ind) = InductorName::parse(canonical)
+            && let Some(rule) = c.inductor.iter().find(|r| r.matches(&ind))
+        {
+            return (rule.category, RuleId(rule.id.clone()));
         }
         // Full-scope rules read the whole demangled name at their precedence.
         let full = if c.full_index.is_empty() {
@@ -258,11 +258,7 @@ fn min_opt(a: Option<usize>, b: Option<usize>) -> Option<usize> {
 fn short_qualified(head: &str) -> &str {
     let two = last_components(head, 2);
     match two.split_once("::") {
-        Some((ns, rest))
-            if matches!(ns, "native" | "detail" | "impl" | "kernels" | "internal" | "cuda") =>
-        {
-            rest
-        }
+        Some(("native" | "detail" | "impl" | "kernels" | "internal" | "cuda", rest)) => rest,
         _ => two,
     }
 }

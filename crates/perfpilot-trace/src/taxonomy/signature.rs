@@ -108,12 +108,8 @@ impl Nesting {
                     self.stack.truncate(pos);
                 }
             }
-            b'>' if !in_parens => {
-                if self.stack.last() == Some(&b'<') {
-                    self.stack.pop();
-                } else {
-                    return false;
-                }
+            b'>' if !in_parens && self.stack.last() == Some(&b'<') => {
+                self.stack.pop();
             }
             _ => return false,
         }
