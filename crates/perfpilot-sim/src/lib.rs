@@ -8,8 +8,10 @@ mod kv;
 mod overrides;
 mod profile;
 mod request;
+mod run;
 mod server;
 mod text;
+mod virtual_time;
 
 pub use cost::{CostModel, StepShape};
 pub use engine::{Emitted, Engine, EngineConfig, EngineStats, Snapshot, StepKind, StepOutcome};
@@ -18,7 +20,9 @@ pub use kv::{KvPool, block_hashes};
 pub use overrides::{OVERRIDE_KEYS, Overrides};
 pub use profile::{BatchPolicy, Capacity, Profile, builtin_profile_names};
 pub use request::{FinishReason, Reject, SimRequest, natural_output_len, splitmix64};
+pub use run::{SimRunOptions, SimRunReport, WorkloadTokenizer, run_virtual};
 pub use server::{
     FAULT_NAMES, Faults, LogSink, SimServeReport, SimServerConfig, SimServerHandle, spawn_server,
 };
 pub use text::{BuiltinTokenizer, OUTPUT_WORDS, PromptTokenizer, output_word};
+pub use virtual_time::{VirtualOutcome, VirtualRequest, simulate};

@@ -66,12 +66,14 @@ impl Overrides {
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), SimError> {
         let key = key.trim().replace('-', "_");
         let value = value.trim();
-        let bad = |what: &str| {
-            SimError::Options(format!("--set {key}={value}: expected {what}"))
-        };
+        let bad = |what: &str| SimError::Options(format!("--set {key}={value}: expected {what}"));
         let int = || value.parse::<u64>().map_err(|_| bad("a non-negative integer"));
         let float = || {
-            value.parse::<f64>().ok().filter(|v| v.is_finite() && *v > 0.0).ok_or_else(|| bad("a positive number"))
+            value
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite() && *v > 0.0)
+                .ok_or_else(|| bad("a positive number"))
         };
         match key.as_str() {
             "max_running_requests" => self.max_running_requests = Some(to_u32(int()?, &bad)?),
@@ -188,7 +190,10 @@ mod tests {
         assert_eq!(p.capacity().max_running_requests, 64);
         assert!((p.cost.step_overhead_s - base.cost.step_overhead_s * 0.5).abs() < 1e-15);
         assert_eq!(p.engine.batch_policy, BatchPolicy::Mixed);
-        assert_eq!(o.describe(), vec!["max_running_requests=64", "batch_policy=mixed", "cost_scale=0.5"]);
+        assert_eq!(
+            o.describe(),
+            vec!["max_running_requests=64", "batch_policy=mixed", "cost_scale=0.5"]
+        );
     }
 
     #[test]

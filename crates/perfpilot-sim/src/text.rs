@@ -3,7 +3,7 @@
 //!
 //! The built-in tokenizer needs no vocabulary file: it splits text the way byte-level
 //! BPE pre-tokenizers do (a word with its leading space, digits in groups of up to three,
-//! punctuation alone, whitespace runs) and cuts long words into pieces of up to six
+//! punctuation alone, whitespace runs) and cuts long words into pieces of up to nine
 //! characters, then hashes each piece to an id. Counts land near real BPE counts for
 //! English prose, and equal text gives equal ids, so shared prefixes hit the prefix
 //! cache. A real `tokenizer.json` can be plugged in through [`PromptTokenizer`].
@@ -22,7 +22,7 @@ pub struct BuiltinTokenizer;
 
 /// Vocabulary size the built-in tokenizer hashes into (ids stay below it).
 pub const BUILTIN_VOCAB: u32 = 151_643;
-const MAX_PIECE: usize = 6;
+const MAX_PIECE: usize = 9;
 
 impl PromptTokenizer for BuiltinTokenizer {
     fn encode(&self, text: &str) -> Vec<u32> {
@@ -129,7 +129,10 @@ mod tests {
     #[test]
     fn pieces_follow_pretokenizer_rules() {
         let p: Vec<&str> = pieces("Hello world, 12345 internationalization!").collect();
-        assert_eq!(p, vec!["Hello", " world", ",", " 123", "45", " inter", "nation", "alizat", "ion", "!"]);
+        assert_eq!(
+            p,
+            vec!["Hello", " world", ",", " 123", "45", " internati", "onalizati", "on", "!"]
+        );
     }
 
     #[test]

@@ -43,6 +43,12 @@ impl Server {
         self.client.post(self.url(path)).json(&body).send().await.unwrap()
     }
 
+    /// Send now, concurrently with other requests.
+    fn spawn_post(&self, path: &str, body: Value) -> tokio::task::JoinHandle<reqwest::Response> {
+        let (client, url) = (self.client.clone(), self.url(path));
+        tokio::spawn(async move { client.post(url).json(&body).send().await.unwrap() })
+    }
+
     async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(self.url(path)).send().await.unwrap()
     }
@@ -58,11 +64,8 @@ async fn sse(mut resp: reqwest::Response) -> (Vec<String>, bool) {
             Err(_) => break false,
         }
     };
-    let data = buf
-        .split("\n\n")
-        .filter_map(|e| e.strip_prefix("data: "))
-        .map(str::to_string)
-        .collect();
+    let data =
+        buf.split("\n\n").filter_map(|e| e.strip_prefix("data: ")).map(str::to_string).collect();
     (data, clean)
 }
 
@@ -77,8 +80,10 @@ async fn completions_stream_tokens_usage_and_done() {
     let (data, clean) = sse(s.post("/v1/completions", completion(12)).await).await;
     assert!(clean);
     assert_eq!(data.last().unwrap(), "[DONE]");
-    let chunks: Vec<Value> = data[..data.len() - 1].iter().map(|d| serde_json::from_str(d).unwrap()).collect();
-    let text: Vec<&Value> = chunks.iter().filter(|c| !c["choices"].as_array().unwrap().is_empty()).collect();
+    let chunks: Vec<Value> =
+        data[..data.len() - 1].iter().map(|d| serde_json::from_str(d).unwrap()).collect();
+    let text: Vec<&Value> =
+        chunks.iter().filter(|c| !c["choices"].as_array().unwrap().is_empty()).collect();
     assert_eq!(text.len(), 12);
     assert!(text.iter().all(|c| !c["choices"][0]["text"].as_str().unwrap().is_empty()));
     assert_eq!(text[11]["choices"][0]["finish_reason"], "length");
@@ -106,8 +111,12 @@ async fn chat_streams_a_role_chunk_then_content() {
 #[tokio::test]
 async fn non_streaming_responses_and_simulated_eos() {
     let s = Server::start("zero-cost", Faults::default());
-    let v: Value = s.post("/v1/completions", json!({"prompt": [1, 2, 3], "max_tokens": 7, "ignore_eos": true}))
-        .await.json().await.unwrap();
+    let v: Value = s
+        .post("/v1/completions", json!({"prompt": [1, 2, 3], "max_tokens": 7, "ignore_eos": true}))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(v["usage"]["completion_tokens"], 7);
     assert_eq!(v["choices"][0]["finish_reason"], "length");
     assert_eq!(v["usage"]["prompt_tokens"], 3);
@@ -115,14 +124,25 @@ async fn non_streaming_responses_and_simulated_eos() {
     // with 2000 allowed before the limit; min_tokens holds it off.
     let mut stops = 0;
     for i in 0..30 {
-        let v: Value = s.post("/v1/completions", json!({"prompt": format!("question {i}"), "max_tokens": 2000}))
-            .await.json().await.unwrap();
+        let v: Value = s
+            .post("/v1/completions", json!({"prompt": format!("question {i}"), "max_tokens": 2000}))
+            .await
+            .json()
+            .await
+            .unwrap();
         if v["choices"][0]["finish_reason"] == "stop" {
             stops += 1;
             assert!(v["usage"]["completion_tokens"].as_u64().unwrap() < 2000);
         }
-        let v: Value = s.post("/v1/completions", json!({"prompt": format!("question {i}"), "max_tokens": 2000, "min_tokens": 1500}))
-            .await.json().await.unwrap();
+        let v: Value = s
+            .post(
+                "/v1/completions",
+                json!({"prompt": format!("question {i}"), "max_tokens": 2000, "min_tokens": 1500}),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
         assert!(v["usage"]["completion_tokens"].as_u64().unwrap() >= 1500);
     }
     assert!(stops >= 25, "{stops}");
@@ -146,10 +166,12 @@ async fn operational_endpoints() {
         assert_eq!(info["internal_states"][0]["max_running_requests"], cap.max_running_requests);
         assert_eq!(info["chunked_prefill_size"], 8192);
     }
-    let tok: Value = s.post("/tokenize", json!({"prompt": "Hello world"})).await.json().await.unwrap();
+    let tok: Value =
+        s.post("/tokenize", json!({"prompt": "Hello world"})).await.json().await.unwrap();
     assert_eq!(tok["count"], 2);
     assert_eq!(tok["tokens"].as_array().unwrap().len(), 2);
-    let tok: Value = s.post("/tokenize", json!({"content": "Hello world"})).await.json().await.unwrap();
+    let tok: Value =
+        s.post("/tokenize", json!({"content": "Hello world"})).await.json().await.unwrap();
     assert_eq!(tok["count"], 2);
     let info: Value = s.get("/get_model_info").await.json().await.unwrap();
     assert_eq!(info["is_generation"], true);
@@ -161,14 +183,23 @@ async fn operational_endpoints() {
         sse(s.post("/v1/completions", completion(4)).await).await;
     }
     let m = s.get("/metrics").await.text().await.unwrap();
-    for name in ["sglang:num_running_reqs{", "sglang:num_queue_reqs{", "sglang:token_usage{",
-                 "sglang:gen_throughput{", "sglang:prompt_tokens_total{", "sglang:generation_tokens_total{",
-                 "sglang:e2e_request_latency_seconds_bucket{", "sglang:queue_time_seconds_count{"] {
+    for name in [
+        "sglang:num_running_reqs{",
+        "sglang:num_queue_reqs{",
+        "sglang:token_usage{",
+        "sglang:gen_throughput{",
+        "sglang:prompt_tokens_total{",
+        "sglang:generation_tokens_total{",
+        "sglang:e2e_request_latency_seconds_bucket{",
+        "sglang:queue_time_seconds_count{",
+    ] {
         assert!(m.contains(name), "{name} missing");
     }
     // 3 requests + the health_generate probe.
     assert!(m.contains("sglang:time_to_first_token_seconds_count{model_name=\"meta-llama/Llama-3.1-8B-Instruct\"} 4.0"), "{m}");
-    assert!(m.contains("sglang:generation_tokens_total{model_name=\"meta-llama/Llama-3.1-8B-Instruct\"} 13.0"));
+    assert!(m.contains(
+        "sglang:generation_tokens_total{model_name=\"meta-llama/Llama-3.1-8B-Instruct\"} 13.0"
+    ));
     assert!(s.log_has("\"GET /health HTTP/1.1\" 200 OK"));
 }
 
@@ -194,9 +225,17 @@ async fn startup_log_has_sglang_lines_that_capacity_can_read() {
     let cap = Profile::load("sglang-h100-llama3.1-8b").unwrap().capacity();
     let log = s.log.lock().unwrap().clone();
     let real = std::fs::read_to_string(fixture("sglang-startup-lines.log")).unwrap();
-    for prefix in ["KV Cache is allocated.", "max_total_num_tokens=", "Memory pool end.", "Load weight end.",
-                   "Capture cuda graph end.", "Capture cuda graph begin.", "INFO:     Uvicorn running on"] {
-        let ours = log.iter().find(|l| l.contains(prefix)).unwrap_or_else(|| panic!("no `{prefix}` line"));
+    for prefix in [
+        "KV Cache is allocated.",
+        "max_total_num_tokens=",
+        "Memory pool end.",
+        "Load weight end.",
+        "Capture cuda graph end.",
+        "Capture cuda graph begin.",
+        "INFO:     Uvicorn running on",
+    ] {
+        let ours =
+            log.iter().find(|l| l.contains(prefix)).unwrap_or_else(|| panic!("no `{prefix}` line"));
         let theirs = real.lines().find(|l| l.contains(prefix)).unwrap();
         assert_eq!(shape(ours), shape(theirs), "\nours:   {ours}\ntheirs: {theirs}");
     }
@@ -218,20 +257,25 @@ async fn kv_pressure_retraction_is_logged_like_sglang() {
     // 4 running requests x (50 prompt + 400 output) overflow a 1024-token pool.
     let s = Server::start_with(&fixture("tiny-costs.toml"), |c| {
         c.overrides.schedule_conservativeness = Some(0.05);
-        c.overrides.cost_scale = Some(0.01);
+        c.overrides.cost_scale = Some(0.1);
     });
-    let body = |i: u32| json!({"prompt": (0..50).map(|t| t + i * 100).collect::<Vec<u32>>(), "max_tokens": 400,
-                               "ignore_eos": true, "stream": true});
-    let reqs: Vec<_> = (0..4).map(|i| s.post("/v1/completions", body(i))).collect();
+    let body = |i: u32| {
+        json!({"prompt": (0..50).map(|t| t + i * 100).collect::<Vec<u32>>(), "max_tokens": 400,
+                               "ignore_eos": true, "stream": true})
+    };
+    let reqs: Vec<_> = (0..4).map(|i| s.spawn_post("/v1/completions", body(i))).collect();
     let mut total = 0;
     for r in reqs {
-        let (data, clean) = sse(r.await).await;
+        let (data, clean) = sse(r.await.unwrap()).await;
         assert!(clean);
         total += data.iter().filter(|d| d.contains("\"text\"")).count();
     }
     assert_eq!(total, 1600, "retracted requests still deliver every token");
     let log = s.log.lock().unwrap().clone();
-    let retract = log.iter().find(|l| l.contains("KV cache pool is full. Retract requests.")).expect("retraction line");
+    let retract =
+        log.iter().find(|l| l.contains("KV cache pool is full. Retract requests.")).unwrap_or_else(
+            || panic!("no retraction line in {:#?}", &log[log.len().saturating_sub(40)..]),
+        );
     let real = std::fs::read_to_string(fixture("sglang-startup-lines.log")).unwrap();
     let real = real.lines().find(|l| l.contains("#retracted_reqs")).unwrap();
     let tail = |l: &str| shape(&l[l.find("#retracted_reqs").unwrap()..]);
@@ -240,7 +284,10 @@ async fn kv_pressure_retraction_is_logged_like_sglang() {
 
 #[tokio::test]
 async fn fault_error_rate_answers_with_the_status() {
-    let s = Server::start("zero-cost", Faults { error_rate: 1.0, error_status: Some(503), ..Faults::default() });
+    let s = Server::start(
+        "zero-cost",
+        Faults { error_rate: 1.0, error_status: Some(503), ..Faults::default() },
+    );
     let r = s.post("/v1/completions", completion(3)).await;
     assert_eq!(r.status(), 503);
     let v: Value = r.json().await.unwrap();
@@ -251,7 +298,10 @@ async fn fault_error_rate_answers_with_the_status() {
 
 #[tokio::test]
 async fn fault_disconnect_cuts_the_stream() {
-    let s = Server::start("zero-cost", Faults { disconnect_after_tokens: Some(3), ..Faults::default() });
+    let s = Server::start(
+        "zero-cost",
+        Faults { disconnect_after_tokens: Some(3), ..Faults::default() },
+    );
     let (data, clean) = sse(s.post("/v1/completions", completion(20)).await).await;
     assert!(!clean, "the stream must end with an error, not a clean close");
     assert_eq!(data.iter().filter(|d| d.contains("\"text\"")).count(), 3);
@@ -262,7 +312,8 @@ async fn fault_disconnect_cuts_the_stream() {
 #[tokio::test]
 async fn fault_stall_freezes_the_scheduler_and_fails_health_generate() {
     let s = Server::start_with("zero-cost", |c| {
-        c.faults = Faults { stall_s: Some(1.0), stall_after_requests: Some(1), ..Faults::default() };
+        c.faults =
+            Faults { stall_s: Some(1.0), stall_after_requests: Some(1), ..Faults::default() };
         c.health_check_timeout_s = 0.3;
     });
     let t = Instant::now();
@@ -276,23 +327,34 @@ async fn fault_stall_freezes_the_scheduler_and_fails_health_generate() {
     assert!(t.elapsed() >= Duration::from_millis(950), "{:?}", t.elapsed());
     assert!(data.iter().any(|d| d == "[DONE]"));
     assert_eq!(h, 503);
-    assert!(s.log_has("Health check failed. Server couldn't get a response from detokenizer for last 0 seconds."));
+    assert!(s.log_has(
+        "Health check failed. Server couldn't get a response from detokenizer for last 0 seconds."
+    ));
     assert!(s.log_has("[sim-fault] stall"));
 }
 
 #[tokio::test]
 async fn fault_malformed_chunk_sends_invalid_json_once() {
-    let s = Server::start("zero-cost", Faults { malformed_chunk_at_token: Some(2), ..Faults::default() });
+    let s = Server::start(
+        "zero-cost",
+        Faults { malformed_chunk_at_token: Some(2), ..Faults::default() },
+    );
     let (data, clean) = sse(s.post("/v1/completions", completion(5)).await).await;
     assert!(clean);
-    let bad: Vec<&String> = data.iter().filter(|d| *d != "[DONE]" && serde_json::from_str::<Value>(d).is_err()).collect();
+    let bad: Vec<&String> = data
+        .iter()
+        .filter(|d| *d != "[DONE]" && serde_json::from_str::<Value>(d).is_err())
+        .collect();
     assert_eq!(bad.len(), 1);
     assert!(s.log_has("[sim-fault] malformed-chunk"));
 }
 
 #[tokio::test]
 async fn fault_slow_ready_answers_503_until_ready() {
-    let s = Server::start("sglang-h100-llama3.1-8b", Faults { slow_ready_s: Some(0.8), ..Faults::default() });
+    let s = Server::start(
+        "sglang-h100-llama3.1-8b",
+        Faults { slow_ready_s: Some(0.8), ..Faults::default() },
+    );
     assert_eq!(s.get("/health").await.status(), 503);
     assert_eq!(s.post("/v1/completions", completion(2)).await.status(), 503);
     assert!(!s.log_has("The server is fired up"));
@@ -307,7 +369,8 @@ async fn fault_slow_ready_answers_503_until_ready() {
 
 #[tokio::test]
 async fn fault_crash_after_requests_kills_the_server() {
-    let s = Server::start("zero-cost", Faults { crash_after_requests: Some(2), ..Faults::default() });
+    let s =
+        Server::start("zero-cost", Faults { crash_after_requests: Some(2), ..Faults::default() });
     let (data, _) = sse(s.post("/v1/completions", completion(2)).await).await;
     assert!(data.iter().any(|d| d == "[DONE]"));
     let second = s.client.post(s.url("/v1/completions")).json(&completion(2)).send().await;
@@ -324,17 +387,26 @@ async fn fault_crash_after_requests_kills_the_server() {
 #[tokio::test]
 async fn fault_kv_exhaustion_retracts_or_aborts() {
     let s = Server::start_with(&fixture("tiny-costs.toml"), |c| {
-        c.faults = Faults { kv_exhaust_after_requests: Some(1), kv_exhaust_fraction: Some(0.95), ..Faults::default() };
+        c.faults = Faults {
+            kv_exhaust_after_requests: Some(1),
+            kv_exhaust_fraction: Some(0.95),
+            ..Faults::default()
+        };
         c.overrides.cost_scale = Some(0.01);
     });
     // The pool keeps 51 of 1024 tokens: 3 requests of 40 + 30 tokens cannot all fit.
-    let body = |i: u32| json!({"prompt": (0..40).map(|t| t + i * 100).collect::<Vec<u32>>(), "max_tokens": 30,
-                               "ignore_eos": true, "stream": true});
-    let reqs: Vec<_> = (0..3).map(|i| s.post("/v1/completions", body(i))).collect();
+    let body = |i: u32| {
+        json!({"prompt": (0..40).map(|t| t + i * 100).collect::<Vec<u32>>(), "max_tokens": 30,
+                               "ignore_eos": true, "stream": true})
+    };
+    let reqs: Vec<_> = (0..3).map(|i| s.spawn_post("/v1/completions", body(i))).collect();
     for r in reqs {
-        sse(r.await).await;
+        sse(r.await.unwrap()).await;
     }
     assert!(s.log_has("[sim-fault] kv-exhaust"));
-    assert!(s.log_has("KV cache pool is full. Retract requests.") || s.log_has("No space left"),
-            "{:#?}", s.log.lock().unwrap());
+    assert!(
+        s.log_has("KV cache pool is full. Retract requests.") || s.log_has("No space left"),
+        "{:#?}",
+        s.log.lock().unwrap()
+    );
 }

@@ -379,6 +379,18 @@ impl Engine {
         let mut retracted = 0u32;
         while need(self) > self.kv.available_pages() {
             if self.running.len() <= 1 {
+                // A request mid-prefill holds pages too: put it back before giving up.
+                if let Some(slot) = self.chunked.take() {
+                    self.release(slot);
+                    if let Some(q) = self.seqs[slot].as_mut() {
+                        q.phase = Phase::Waiting;
+                        q.kv = 0;
+                        q.target = q.prompt_len + u64::from(q.output);
+                    }
+                    self.insert_waiting(slot);
+                    retracted += 1;
+                    continue;
+                }
                 if let Some(slot) = self.running.pop() {
                     let id = self.seqs[slot].as_ref().map(|q| q.id).unwrap_or_default();
                     let msg = "No space left for only one request: the KV cache pool is \

@@ -2,6 +2,7 @@
 //! as SSE chunks into one frame (so a fast engine costs one write per wake-up, not one
 //! per token), applies the stream faults, and tells the engine when the client leaves.
 
+use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
@@ -53,9 +54,13 @@ pub(crate) struct SseBody {
     pub log: Arc<Logger>,
     pub sent: u32,
     pub finished: bool,
-    /// A cut to report on the next poll (after the data gathered before it).
-    pub cut: Option<String>,
+    /// A cut to report once the data written before it had time to leave (hyper
+    /// drops unflushed bytes when a body fails).
+    pub cut: Option<(String, Pin<Box<tokio::time::Sleep>>)>,
 }
+
+/// How long a cut waits for earlier bytes to be flushed.
+const CUT_DELAY: std::time::Duration = std::time::Duration::from_millis(50);
 
 enum Step {
     More,
@@ -69,9 +74,13 @@ impl SseBody {
             Event::Token { index, finish, cached_tokens } => {
                 if let Some(n) = self.faults.disconnect_after_tokens {
                     if self.sent >= n {
-                        self.log.line("[sim-fault] disconnect-after-tokens: closing the stream mid-response");
+                        self.log.line(
+                            "[sim-fault] disconnect-after-tokens: closing the stream mid-response",
+                        );
                         self.log.line("ERROR:    Exception in ASGI application");
-                        return Step::Cut(format!("connection closed by the server after {n} tokens"));
+                        return Step::Cut(format!(
+                            "connection closed by the server after {n} tokens"
+                        ));
                     }
                 }
                 if index == 0 {
@@ -86,7 +95,11 @@ impl SseBody {
                 self.sent += 1;
                 if finish.is_some() {
                     if self.include_usage {
-                        let u = Usage { prompt: self.prompt_tokens, completion: u64::from(self.sent), cached: cached_tokens };
+                        let u = Usage {
+                            prompt: self.prompt_tokens,
+                            completion: u64::from(self.sent),
+                            cached: cached_tokens,
+                        };
                         self.writer.usage_chunk(buf, &u);
                     }
                     buf.push_str("data: [DONE]\n\n");
@@ -106,8 +119,16 @@ impl Body for SseBody {
     type Data = Bytes;
     type Error = BoxError;
 
-    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
-        if let Some(msg) = self.cut.take() {
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        if let Some((msg, sleep)) = self.cut.as_mut() {
+            if sleep.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+            let msg = std::mem::take(msg);
+            self.cut = None;
             return Poll::Ready(Some(Err(msg.into())));
         }
         if self.finished {
@@ -118,7 +139,9 @@ impl Body for SseBody {
             Poll::Ready(None) => {
                 self.finished = true;
                 self.guard.done = true;
-                return Poll::Ready(Some(Err("the engine stopped before the request finished".into())));
+                return Poll::Ready(Some(Err(
+                    "the engine stopped before the request finished".into()
+                )));
             }
             Poll::Ready(Some(ev)) => ev,
         };
@@ -137,14 +160,15 @@ impl Body for SseBody {
                 self.guard.done = true;
             }
             Step::Cut(msg) => {
+                // Dropping the guard (with the body) aborts the request in the engine.
                 self.finished = true;
-                // Dropping the guard aborts the request in the engine.
-                if buf.is_empty() {
-                    return Poll::Ready(Some(Err(msg.into())));
-                }
-                // Deliver what was gathered first; the error comes on the next poll.
                 self.rx.close();
-                self.cut = Some(msg);
+                let mut sleep = Box::pin(tokio::time::sleep(CUT_DELAY));
+                let _ = sleep.as_mut().poll(cx);
+                self.cut = Some((msg, sleep));
+                if buf.is_empty() {
+                    return Poll::Pending;
+                }
                 return Poll::Ready(Some(Ok(Frame::data(Bytes::from(buf)))));
             }
         }

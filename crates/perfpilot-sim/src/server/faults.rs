@@ -76,7 +76,8 @@ impl Faults {
                 )));
             }
         }
-        for (name, v) in [("--fault-stall", self.stall_s), ("--fault-slow-ready", self.slow_ready_s)]
+        for (name, v) in
+            [("--fault-stall", self.stall_s), ("--fault-slow-ready", self.slow_ready_s)]
         {
             if let Some(v) = v {
                 if !v.is_finite() || v < 0.0 {

@@ -61,19 +61,28 @@ async fn route(state: &Arc<State>, req: Request<Incoming>) -> Response<RespBody>
     let path = req.uri().path().to_string();
     match (req.method(), path.as_str()) {
         (&Method::GET, "/health") => {
-            if state.ready() { empty(StatusCode::OK) } else { empty(StatusCode::SERVICE_UNAVAILABLE) }
+            if state.ready() {
+                empty(StatusCode::OK)
+            } else {
+                empty(StatusCode::SERVICE_UNAVAILABLE)
+            }
         }
         (&Method::GET, "/health_generate") => health_generate(state).await,
         (&Method::GET, "/v1/models") => json_resp(StatusCode::OK, models(state)),
         (&Method::GET, "/metrics") => metrics(state),
-        (&Method::GET, "/server_info" | "/get_server_info") => json_resp(StatusCode::OK, server_info(state)),
+        (&Method::GET, "/server_info" | "/get_server_info") => {
+            json_resp(StatusCode::OK, server_info(state))
+        }
         (&Method::GET, "/get_model_info" | "/model_info") => json_resp(
             StatusCode::OK,
             json!({"model_path": state.model, "tokenizer_path": state.model, "is_generation": true}),
         ),
         (&Method::GET | &Method::POST, "/flush_cache") => {
             let _ = state.cmd.send(Cmd::Flush);
-            text(StatusCode::OK, "Cache flushed.\nPlease check backend logs for more details. (When there are running or waiting requests, the operation will not be performed.)\n")
+            text(
+                StatusCode::OK,
+                "Cache flushed.\nPlease check backend logs for more details. (When there are running or waiting requests, the operation will not be performed.)\n",
+            )
         }
         (&Method::POST, "/tokenize") => match read_body(req).await {
             Ok(b) => tokenize(state, &b),
@@ -81,14 +90,19 @@ async fn route(state: &Arc<State>, req: Request<Incoming>) -> Response<RespBody>
         },
         (&Method::POST, "/v1/completions") => generate(state, req, false).await,
         (&Method::POST, "/v1/chat/completions") => generate(state, req, true).await,
-        (_, p) if KNOWN.contains(&p) => detail(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed"),
+        (_, p) if KNOWN.contains(&p) => {
+            detail(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed")
+        }
         _ => detail(StatusCode::NOT_FOUND, "Not Found"),
     }
 }
 
 async fn generate(state: &Arc<State>, req: Request<Incoming>, chat: bool) -> Response<RespBody> {
     if state.crashed.load(Ordering::SeqCst) || !state.ready() {
-        return error(StatusCode::SERVICE_UNAVAILABLE, "The server is not ready to accept requests.");
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The server is not ready to accept requests.",
+        );
     }
     let body = match read_body(req).await {
         Ok(b) => b,
@@ -149,7 +163,11 @@ async fn generate(state: &Arc<State>, req: Request<Incoming>, chat: bool) -> Res
         let r = if input > state.max_req_input_len {
             crate::request::Reject::InputTooLong { input, limit: state.max_req_input_len }
         } else {
-            crate::request::Reject::ContextExceeded { input, output: u64::from(max_tokens), context_len: ctx }
+            crate::request::Reject::ContextExceeded {
+                input,
+                output: u64::from(max_tokens),
+                context_len: ctx,
+            }
         };
         return error(StatusCode::BAD_REQUEST, &r.to_string());
     }
@@ -192,13 +210,21 @@ async fn generate(state: &Arc<State>, req: Request<Incoming>, chat: bool) -> Res
                 tokens += 1;
                 if let Some(reason) = finish {
                     guard.done = true;
-                    let u = Usage { prompt: input, completion: u64::from(tokens), cached: cached_tokens };
-                    return json_text(StatusCode::OK, writer.full_response(tokens, reason.as_openai(), &u));
+                    let u = Usage {
+                        prompt: input,
+                        completion: u64::from(tokens),
+                        cached: cached_tokens,
+                    };
+                    return json_text(
+                        StatusCode::OK,
+                        writer.full_response(tokens, reason.as_openai(), &u),
+                    );
                 }
             }
             Event::Failed { message, status } => {
                 guard.done = true;
-                let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                let code =
+                    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
                 return error(code, &message);
             }
         }
@@ -213,7 +239,13 @@ async fn health_generate(state: &Arc<State>) -> Response<RespBody> {
     }
     let id = state.next_id.fetch_add(1, Ordering::SeqCst);
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let req = SimRequest { id, prompt: vec![1, 2, 3, 4], max_new_tokens: 1, min_new_tokens: 0, eos_after: None };
+    let req = SimRequest {
+        id,
+        prompt: vec![1, 2, 3, 4],
+        max_new_tokens: 1,
+        min_new_tokens: 0,
+        eos_after: None,
+    };
     let tic = SystemTime::now();
     if state.cmd.send(Cmd::Add { req, arrived: Instant::now(), sink: tx }).is_err() {
         return empty(StatusCode::SERVICE_UNAVAILABLE);
@@ -279,17 +311,20 @@ fn server_info(state: &State) -> Value {
     let mut v = state.server_args.clone();
     let snap = state.shared.metrics.lock().map(|m| (m.snapshot, m.gen_throughput)).ok();
     if let (Some(obj), Some((s, thr))) = (v.as_object_mut(), snap) {
-        obj.insert("internal_states".into(), json!([{
-            "max_total_num_tokens": state.max_total_tokens,
-            "max_running_requests": state.max_running,
-            "max_req_input_len": state.max_req_input_len,
-            "effective_max_running_requests_per_dp": state.max_running,
-            "last_gen_throughput": thr,
-            "num_running_reqs": s.running,
-            "num_waiting_reqs": s.queued,
-            "token_usage": s.token_usage,
-            "memory_usage": state.memory_usage,
-        }]));
+        obj.insert(
+            "internal_states".into(),
+            json!([{
+                "max_total_num_tokens": state.max_total_tokens,
+                "max_running_requests": state.max_running,
+                "max_req_input_len": state.max_req_input_len,
+                "effective_max_running_requests_per_dp": state.max_running,
+                "last_gen_throughput": thr,
+                "num_running_reqs": s.running,
+                "num_waiting_reqs": s.queued,
+                "token_usage": s.token_usage,
+                "memory_usage": state.memory_usage,
+            }]),
+        );
     }
     v
 }
@@ -297,7 +332,9 @@ fn server_info(state: &State) -> Value {
 async fn read_body(req: Request<Incoming>) -> Result<Bytes, Response<RespBody>> {
     match Limited::new(req.into_body(), MAX_BODY).collect().await {
         Ok(c) => Ok(c.to_bytes()),
-        Err(e) => Err(error(StatusCode::BAD_REQUEST, &format!("cannot read the request body: {e}"))),
+        Err(e) => {
+            Err(error(StatusCode::BAD_REQUEST, &format!("cannot read the request body: {e}")))
+        }
     }
 }
 

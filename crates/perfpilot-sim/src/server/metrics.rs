@@ -12,8 +12,8 @@ const TTFT_BUCKETS: &[f64] = &[
 const E2E_BUCKETS: &[f64] =
     &[0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0, 60.0];
 const TPOT_BUCKETS: &[f64] = &[
-    0.005, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5,
-    0.75, 1.0, 2.5,
+    0.005, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75,
+    1.0, 2.5,
 ];
 
 /// A cumulative histogram.
@@ -44,7 +44,12 @@ impl Histogram {
         let mut cum = 0;
         for (b, c) in self.bounds.iter().zip(&self.counts) {
             cum += c;
-            let _ = writeln!(out, "{name}_bucket{{le=\"{}\",{label}}} {}", float(*b), float(cum as f64));
+            let _ = writeln!(
+                out,
+                "{name}_bucket{{le=\"{}\",{label}}} {}",
+                float(*b),
+                float(cum as f64)
+            );
         }
         let _ = writeln!(out, "{name}_bucket{{le=\"+Inf\",{label}}} {}", float(self.count as f64));
         let _ = writeln!(out, "{name}_count{{{label}}} {}", float(self.count as f64));
@@ -53,11 +58,7 @@ impl Histogram {
 
 /// Python's float repr for the values we print (`7.0`, `0.28`, `1e-05`-free).
 fn float(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{v:.1}")
-    } else {
-        format!("{v}")
-    }
+    if v.fract() == 0.0 && v.abs() < 1e15 { format!("{v:.1}") } else { format!("{v}") }
 }
 
 /// Counters and histograms the engine thread updates.
@@ -96,25 +97,89 @@ impl Metrics {
         let label = format!("model_name=\"{}\"", model.replace('"', "\\\""));
         let mut o = String::with_capacity(8192);
         let mut put = |name: &str, kind: &str, help: &str, v: f64| {
-            let _ = writeln!(o, "# HELP {name} {help}\n# TYPE {name} {kind}\n{name}{{{label}}} {}", float(v));
+            let _ = writeln!(
+                o,
+                "# HELP {name} {help}\n# TYPE {name} {kind}\n{name}{{{label}}} {}",
+                float(v)
+            );
         };
         let s = &self.snapshot;
-        put("sglang:prompt_tokens_total", "counter", "Number of prefill tokens processed.", self.prompt_tokens as f64);
-        put("sglang:generation_tokens_total", "counter", "Number of generation tokens processed.", self.generation_tokens as f64);
-        put("sglang:num_requests_total", "counter", "Number of requests processed.", self.requests as f64);
-        put("sglang:num_running_reqs", "gauge", "The number of running requests", f64::from(s.running));
-        put("sglang:num_queue_reqs", "gauge", "The number of requests in the waiting queue", f64::from(s.queued));
+        put(
+            "sglang:prompt_tokens_total",
+            "counter",
+            "Number of prefill tokens processed.",
+            self.prompt_tokens as f64,
+        );
+        put(
+            "sglang:generation_tokens_total",
+            "counter",
+            "Number of generation tokens processed.",
+            self.generation_tokens as f64,
+        );
+        put(
+            "sglang:num_requests_total",
+            "counter",
+            "Number of requests processed.",
+            self.requests as f64,
+        );
+        put(
+            "sglang:num_running_reqs",
+            "gauge",
+            "The number of running requests",
+            f64::from(s.running),
+        );
+        put(
+            "sglang:num_queue_reqs",
+            "gauge",
+            "The number of requests in the waiting queue",
+            f64::from(s.queued),
+        );
         put("sglang:num_used_tokens", "gauge", "The number of used tokens", s.used_tokens as f64);
         put("sglang:token_usage", "gauge", "The token usage", s.token_usage);
-        put("sglang:gen_throughput", "gauge", "The generate throughput (token/s)", self.gen_throughput);
+        put(
+            "sglang:gen_throughput",
+            "gauge",
+            "The generate throughput (token/s)",
+            self.gen_throughput,
+        );
         put("sglang:cache_hit_rate", "gauge", "The cache hit rate", s.cache_hit_rate);
-        put("sglang:max_total_num_tokens", "gauge", "Maximum total number of tokens", max_total as f64);
-        put("sglang:max_running_requests", "gauge", "Maximum running requests", f64::from(max_running));
+        put(
+            "sglang:max_total_num_tokens",
+            "gauge",
+            "Maximum total number of tokens",
+            max_total as f64,
+        );
+        put(
+            "sglang:max_running_requests",
+            "gauge",
+            "Maximum running requests",
+            f64::from(max_running),
+        );
         put("sglang:context_len", "gauge", "Context length", f64::from(ctx));
-        self.ttft.render(&mut o, "sglang:time_to_first_token_seconds", "Histogram of time to first token in seconds.", &label);
-        self.e2e.render(&mut o, "sglang:e2e_request_latency_seconds", "Histogram of End-to-end request latency in seconds", &label);
-        self.tpot.render(&mut o, "sglang:time_per_output_token_seconds", "Histogram of time per output token in seconds.", &label);
-        self.queue.render(&mut o, "sglang:queue_time_seconds", "Histogram of queueing time in seconds.", &label);
+        self.ttft.render(
+            &mut o,
+            "sglang:time_to_first_token_seconds",
+            "Histogram of time to first token in seconds.",
+            &label,
+        );
+        self.e2e.render(
+            &mut o,
+            "sglang:e2e_request_latency_seconds",
+            "Histogram of End-to-end request latency in seconds",
+            &label,
+        );
+        self.tpot.render(
+            &mut o,
+            "sglang:time_per_output_token_seconds",
+            "Histogram of time per output token in seconds.",
+            &label,
+        );
+        self.queue.render(
+            &mut o,
+            "sglang:queue_time_seconds",
+            "Histogram of queueing time in seconds.",
+            &label,
+        );
         o
     }
 }
@@ -138,11 +203,19 @@ mod tests {
         m.ttft.observe(0.5);
         m.ttft.observe(100.0);
         let text = m.render("m", 100, 8, 4096);
-        assert!(text.contains("sglang:time_to_first_token_seconds_bucket{le=\"0.04\",model_name=\"m\"} 1.0"));
-        assert!(text.contains("sglang:time_to_first_token_seconds_bucket{le=\"0.5\",model_name=\"m\"} 2.0"));
-        assert!(text.contains("sglang:time_to_first_token_seconds_bucket{le=\"+Inf\",model_name=\"m\"} 3.0"));
+        assert!(text.contains(
+            "sglang:time_to_first_token_seconds_bucket{le=\"0.04\",model_name=\"m\"} 1.0"
+        ));
+        assert!(text.contains(
+            "sglang:time_to_first_token_seconds_bucket{le=\"0.5\",model_name=\"m\"} 2.0"
+        ));
+        assert!(text.contains(
+            "sglang:time_to_first_token_seconds_bucket{le=\"+Inf\",model_name=\"m\"} 3.0"
+        ));
         assert!(text.contains("sglang:time_to_first_token_seconds_count{model_name=\"m\"} 3.0"));
         assert!(text.contains("sglang:token_usage{model_name=\"m\"} 0.28"));
-        assert!(text.contains("# TYPE sglang:num_running_reqs gauge\nsglang:num_running_reqs{model_name=\"m\"} 2.0"));
+        assert!(text.contains(
+            "# TYPE sglang:num_running_reqs gauge\nsglang:num_running_reqs{model_name=\"m\"} 2.0"
+        ));
     }
 }

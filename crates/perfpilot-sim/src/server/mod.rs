@@ -25,6 +25,7 @@ use tokio::sync::watch;
 
 pub use faults::{FAULT_NAMES, Faults};
 pub use log::LogSink;
+pub(crate) use openai::chat_template;
 pub use report::SimServeReport;
 
 use crate::engine::{Engine, EngineConfig, EngineStats};
@@ -137,10 +138,13 @@ impl State {
         if self.crashed.swap(true, Ordering::SeqCst) {
             return;
         }
-        self.log.line(&format!("[sim-fault] crash-after-requests: the scheduler dies at request {n}"));
+        self.log
+            .line(&format!("[sim-fault] crash-after-requests: the scheduler dies at request {n}"));
         self.log.line("Scheduler hit an exception: Traceback (most recent call last):");
         self.log.raw("  File \"python/sglang/srt/managers/scheduler.py\", in run_scheduler_process\n    scheduler.event_loop_overlap()");
-        self.log.raw(&format!("RuntimeError: simulated scheduler crash after {n} requests (perfpilot sim fault)"));
+        self.log.raw(&format!(
+            "RuntimeError: simulated scheduler crash after {n} requests (perfpilot sim fault)"
+        ));
         self.log.line("Received sigquit from a child process. It usually means the child failed.");
         let _ = self.cmd.send(Cmd::Shutdown);
         let _ = self.stop.send(true);
@@ -237,11 +241,14 @@ pub fn spawn_server(cfg: SimServerConfig) -> Result<SimServerHandle, SimError> {
     }
     let profile = cfg.overrides.apply(&cfg.profile)?;
     let cap = profile.capacity();
-    let logger = Arc::new(Logger::new(cfg.log.clone()).map_err(|e| SimError::io("cannot open the log file", e))?);
+    let logger = Arc::new(
+        Logger::new(cfg.log.clone()).map_err(|e| SimError::io("cannot open the log file", e))?,
+    );
     let listener = std::net::TcpListener::bind((cfg.host, cfg.port))
         .map_err(|e| SimError::io(format!("cannot bind {}:{}", cfg.host, cfg.port), e))?;
     listener.set_nonblocking(true).map_err(|e| SimError::io("cannot configure the listener", e))?;
-    let addr = listener.local_addr().map_err(|e| SimError::io("cannot read the bound address", e))?;
+    let addr =
+        listener.local_addr().map_err(|e| SimError::io("cannot read the bound address", e))?;
 
     let mut ecfg = EngineConfig::from_profile(&profile);
     ecfg.log = logger.enabled();
@@ -274,7 +281,10 @@ pub fn spawn_server(cfg: SimServerConfig) -> Result<SimServerHandle, SimError> {
         max_running: cap.max_running_requests,
         max_req_input_len: cap.max_req_input_len,
         eos_mean: profile.generation.eos_mean_tokens,
-        created_unix: SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
+        created_unix: SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0),
         server_args: server_args(&profile, &cap, addr, cfg.seed),
         memory_usage: json!({
             "weight": profile.memory.weights_gib,
@@ -335,7 +345,12 @@ pub fn spawn_server(cfg: SimServerConfig) -> Result<SimServerHandle, SimError> {
     })
 }
 
-async fn serve(listener: std::net::TcpListener, state: Arc<State>, mut stop: watch::Receiver<bool>, ctrl_c: bool) {
+async fn serve(
+    listener: std::net::TcpListener,
+    state: Arc<State>,
+    mut stop: watch::Receiver<bool>,
+    ctrl_c: bool,
+) {
     let Ok(listener) = tokio::net::TcpListener::from_std(listener) else { return };
     let mut conns = tokio::task::JoinSet::new();
     let interrupt = async {

@@ -22,7 +22,11 @@ pub(crate) struct GenRequest {
 }
 
 /// Parse a request body. `Err` is the 400 message.
-pub(crate) fn parse(body: &[u8], chat: bool, tok: &dyn PromptTokenizer) -> Result<GenRequest, String> {
+pub(crate) fn parse(
+    body: &[u8],
+    chat: bool,
+    tok: &dyn PromptTokenizer,
+) -> Result<GenRequest, String> {
     let v: Value = serde_json::from_slice(body).map_err(|e| format!("invalid JSON body: {e}"))?;
     let obj = v.as_object().ok_or("the request body must be a JSON object")?;
     let prompt_ids = if chat {
@@ -87,11 +91,16 @@ pub(crate) fn prompt_ids(p: &Value, tok: &dyn PromptTokenizer) -> Result<Vec<u32
         Value::String(s) => Ok(tok.encode(s)),
         Value::Array(items) if items.iter().all(Value::is_u64) => items
             .iter()
-            .map(|x| x.as_u64().and_then(|n| u32::try_from(n).ok()).ok_or("token id out of range".into()))
+            .map(|x| {
+                x.as_u64().and_then(|n| u32::try_from(n).ok()).ok_or("token id out of range".into())
+            })
             .collect(),
         Value::Array(items) if items.len() == 1 => prompt_ids(&items[0], tok),
         Value::Array(_) => Err("batched prompts are not supported by the simulator".into()),
-        _ => Err("`prompt` must be a string, a list of token ids, or a list with one of those".into()),
+        _ => {
+            Err("`prompt` must be a string, a list of token ids, or a list with one of those"
+                .into())
+        }
     }
 }
 
@@ -104,7 +113,8 @@ pub(crate) fn chat_template(messages: &Value) -> Result<String, String> {
     }
     let mut s = String::new();
     for (i, m) in list.iter().enumerate() {
-        let role = m.get("role").and_then(Value::as_str).ok_or(format!("messages[{i}].role missing"))?;
+        let role =
+            m.get("role").and_then(Value::as_str).ok_or(format!("messages[{i}].role missing"))?;
         let content = match m.get("content") {
             Some(Value::String(c)) => c.clone(),
             Some(Value::Array(parts)) => parts
@@ -113,7 +123,9 @@ pub(crate) fn chat_template(messages: &Value) -> Result<String, String> {
                 .collect::<Vec<_>>()
                 .join(""),
             Some(Value::Null) | None => String::new(),
-            Some(_) => return Err(format!("messages[{i}].content must be a string or a list of parts")),
+            Some(_) => {
+                return Err(format!("messages[{i}].content must be a string or a list of parts"));
+            }
         };
         s.push_str("<|im_start|>");
         s.push_str(role);
@@ -188,7 +200,11 @@ impl ChunkWriter {
             out.push_str("{\"index\":0,\"text\":\"");
         }
         out.push_str(self.word(index));
-        out.push_str(if self.chat { "\"},\"logprobs\":null,\"finish_reason\":" } else { "\",\"logprobs\":null,\"finish_reason\":" });
+        out.push_str(if self.chat {
+            "\"},\"logprobs\":null,\"finish_reason\":"
+        } else {
+            "\",\"logprobs\":null,\"finish_reason\":"
+        });
         match finish {
             Some(f) => {
                 out.push('"');
@@ -272,7 +288,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(r.prompt_ids.len(), 2);
-        assert_eq!((r.max_tokens, r.min_tokens, r.ignore_eos, r.stream, r.include_usage), (Some(8), 2, true, true, true));
+        assert_eq!(
+            (r.max_tokens, r.min_tokens, r.ignore_eos, r.stream, r.include_usage),
+            (Some(8), 2, true, true, true)
+        );
         let r = parse(br#"{"prompt":[[1,2,3]]}"#, false, &t).unwrap();
         assert_eq!(r.prompt_ids, vec![1, 2, 3]);
         let r = parse(
@@ -289,7 +308,11 @@ mod tests {
     fn bad_bodies_say_what_is_wrong() {
         let t = BuiltinTokenizer;
         assert!(parse(b"{", false, &t).unwrap_err().contains("invalid JSON"));
-        assert!(parse(br#"{"prompt":"x","max_tokens":-1}"#, false, &t).unwrap_err().contains("max_tokens"));
+        assert!(
+            parse(br#"{"prompt":"x","max_tokens":-1}"#, false, &t)
+                .unwrap_err()
+                .contains("max_tokens")
+        );
         assert!(parse(br#"{"prompt":["a","b"]}"#, false, &t).unwrap_err().contains("batched"));
         assert!(parse(br#"{"messages":[]}"#, true, &t).unwrap_err().contains("empty"));
         assert!(parse(br#"{"prompt":"x","n":2}"#, false, &t).unwrap_err().contains("n = 1"));
@@ -317,7 +340,12 @@ mod tests {
         let mut bad = String::new();
         w.malformed_chunk(&mut bad, 0);
         assert!(serde_json::from_str::<Value>(bad.trim().strip_prefix("data: ").unwrap()).is_err());
-        let full: Value = serde_json::from_str(&w.full_response(2, "stop", &Usage { prompt: 1, completion: 2, cached: 0 })).unwrap();
+        let full: Value = serde_json::from_str(&w.full_response(
+            2,
+            "stop",
+            &Usage { prompt: 1, completion: 2, cached: 0 },
+        ))
+        .unwrap();
         assert_eq!(full["choices"][0]["message"]["content"], format!("{}{}", w.word(0), w.word(1)));
     }
 }

@@ -56,13 +56,22 @@ struct Live {
 }
 
 /// Run the engine until `Shutdown` or until every sender is gone; returns its counters.
-pub(crate) fn run(mut engine: Engine, rx: Receiver<Cmd>, shared: Arc<Shared>, log: Arc<Logger>) -> EngineStats {
+pub(crate) fn run(
+    mut engine: Engine,
+    rx: Receiver<Cmd>,
+    shared: Arc<Shared>,
+    log: Arc<Logger>,
+) -> EngineStats {
     let start = Instant::now();
     let mut live: HashMap<u64, Live> = HashMap::new();
     let mut next_start: Option<Instant> = None;
     let mut stall: Option<Duration> = None;
     let mut thr_mark = (Instant::now(), 0u64);
-    let handle = |cmd: Cmd, engine: &mut Engine, live: &mut HashMap<u64, Live>, stall: &mut Option<Duration>| -> bool {
+    let handle = |cmd: Cmd,
+                  engine: &mut Engine,
+                  live: &mut HashMap<u64, Live>,
+                  stall: &mut Option<Duration>|
+     -> bool {
         match cmd {
             Cmd::Add { req, arrived, sink } => {
                 let id = req.id;
@@ -170,7 +179,11 @@ pub(crate) fn run(mut engine: Engine, rx: Receiver<Cmd>, shared: Arc<Shared>, lo
                 m.prompt_tokens += l.prompt;
             }
             l.tokens += 1;
-            let _ = l.sink.send(Event::Token { index: t.index, finish: t.finish.clone(), cached_tokens: t.cached_tokens });
+            let _ = l.sink.send(Event::Token {
+                index: t.index,
+                finish: t.finish.clone(),
+                cached_tokens: t.cached_tokens,
+            });
             if t.finish.is_some() {
                 let e2e = (delivered - l.arrived).as_secs_f64();
                 m.e2e.observe(e2e);
