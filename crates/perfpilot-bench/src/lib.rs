@@ -1,2 +1,46 @@
-//! A fair, bounded, reproducible benchmark client for OpenAI-compatible LLM servers.
+//! A fair, bounded, reproducible benchmark client for OpenAI-compatible LLM servers
+//! (`perfpilot bench serve` and `bench compare`).
+//!
+//! * [`serve`] drives `/v1/completions` or `/v1/chat/completions` with streamed SSE,
+//!   from a workload and arrival schedule built by [`perfpilot_workload`] (shared with
+//!   the simulator), and returns a [`BenchResult`] (`perfpilot.bench.serve/1`).
+//! * [`compare`] puts several results side by side and refuses runs whose fairness
+//!   settings differ (unless told to warn instead).
+//! * [`test_server`] is a real in-process HTTP streaming server that can misbehave on
+//!   demand (5xx, stalls, cut streams, malformed chunks); tests and benches use it.
+//!
+//! ```no_run
+//! use perfpilot_bench::{ServeOptions, serve};
+//! use perfpilot_report::NoProgress;
+//!
+//! let mut opts = ServeOptions::new("http://127.0.0.1:8080");
+//! opts.num_prompts = Some(20);
+//! let result = serve(&opts, &NoProgress).unwrap();
+//! println!("{:?}", result.summary.ttft_ms);
+//! ```
 #![deny(missing_docs)]
+
+mod body;
+mod chunk;
+mod compare;
+mod cpu;
+mod error;
+mod http;
+mod options;
+mod postprocess;
+mod runner;
+mod serve;
+mod server;
+mod server_tokenizer;
+mod sse;
+mod stream;
+pub mod test_server;
+
+pub use compare::{CompareOptions, CompareReport, compare};
+pub use cpu::{CpuUsage, cpu_usage};
+pub use error::BenchError;
+pub use http::CONNECTION_POLICY;
+pub use options::{NumberOrInf, ServeOptions, TokenizerChoice};
+pub use perfpilot_workload::BenchResult;
+pub use serve::{records_path, serve, write_outputs};
+pub use sse::{SseEvent, SseParser};

@@ -1,0 +1,2 @@
+//! Client overhead benchmark (being written).
+fn main() {}

@@ -1,0 +1,365 @@
+//! `bench serve` end to end: preflight, workload, warmup, measured run, counts,
+//! summary, files.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use perfpilot_report::{Envelope, NoProgress, Progress};
+use perfpilot_workload::{
+    ArrivalSpec, BenchResult, ClientOverhead, Endpoint, RequestRecord, RunLimits, RunSettings,
+    RunStatus, SamplingSettings, Schedule, SummaryOptions, TextTokenizer, TokenizerFile,
+    compat_json, generate, save_requests, summarize,
+};
+
+use crate::body::{body_bytes, request_body};
+use crate::cpu::cpu_usage;
+use crate::http::{CONNECTION_POLICY, Pool, Target, build_request};
+use crate::options::{ServeOptions, TokenizerChoice};
+use crate::runner::{Outcome, Plan, PlannedRequest, RecordWriter, run_phase};
+use crate::server::server_info;
+use crate::server_tokenizer::ServerTokenizer;
+use crate::stream::RequestContext;
+use crate::{BenchError, postprocess};
+
+fn positive(option: &str, v: f64) -> Result<Duration, BenchError> {
+    if v.is_finite() && v > 0.0 {
+        Ok(Duration::from_secs_f64(v))
+    } else {
+        Err(BenchError::option(option, format!("{v} is not a positive number of seconds")))
+    }
+}
+
+/// The per-request records path for these options.
+pub fn records_path(opts: &ServeOptions) -> Option<PathBuf> {
+    opts.records.clone().or_else(|| opts.output.as_ref().map(|o| with_suffix(o, "records.jsonl")))
+}
+
+fn with_suffix(p: &Path, suffix: &str) -> PathBuf {
+    let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    p.with_file_name(format!("{stem}.{suffix}"))
+}
+
+fn api_key(opts: &ServeOptions) -> Result<Option<String>, BenchError> {
+    match &opts.api_key_env {
+        Some(name) => std::env::var(name).map(Some).map_err(|_| {
+            BenchError::option("--api-key-env", format!("environment variable {name} is not set"))
+        }),
+        None => Ok(std::env::var("OPENAI_API_KEY").ok().filter(|k| !k.is_empty())),
+    }
+}
+
+/// Run the benchmark described by `opts` against a real server. Blocking (it runs its
+/// own async runtime): from async code, call it on a blocking thread.
+///
+/// Every path that gets past preflight returns a result, and writes it to
+/// `opts.output` when set: normal end, `--duration`, the deadline, Ctrl-C. Failures of
+/// single requests are counted by kind, never raised.
+pub fn serve(opts: &ServeOptions, progress: &dyn Progress) -> Result<BenchResult, BenchError> {
+    let started = Instant::now();
+    let started_unix_s = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0);
+    let stall = positive("--stall-timeout", opts.stall_timeout_s)?;
+    let connect_timeout = positive("--connect-timeout", opts.connect_timeout_s)?;
+    let deadline = match opts.deadline_s {
+        Some(d) => Some(started + positive("--deadline", d)?),
+        None => None,
+    };
+    if let Some(d) = opts.duration_s {
+        positive("--duration", d)?;
+    }
+    if opts.threads == 0 || opts.threads > 256 {
+        return Err(BenchError::option("--threads", "must be between 1 and 256"));
+    }
+    let rate = match &opts.request_rate {
+        None => None,
+        Some(r) => {
+            Some(r.value().ok_or_else(|| BenchError::option("--request-rate", "a number or inf"))?)
+        }
+    };
+    let burstiness = match &opts.burstiness {
+        None => 1.0,
+        Some(b) => {
+            b.value().ok_or_else(|| BenchError::option("--burstiness", "a number or inf"))?
+        }
+    };
+    let arrival = ArrivalSpec::new(rate, burstiness)?;
+    let target = Target::parse(&opts.url)?;
+    let auth = api_key(opts)?;
+
+    let rt = if opts.threads == 1 {
+        tokio::runtime::Builder::new_current_thread().enable_all().build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(opts.threads)
+            .enable_all()
+            .build()
+    }
+    .map_err(|e| BenchError::Runtime(e.to_string()))?;
+
+    progress.message("preflight");
+    let pool = rt.block_on(Pool::new(&target, connect_timeout))?;
+    let info = rt.block_on(server_info(&pool, &target, auth.as_deref()))?;
+    let model = match (&opts.model, info.models.first()) {
+        (Some(m), _) => m.clone(),
+        (None, Some(m)) => m.clone(),
+        (None, None) => {
+            return Err(BenchError::Server {
+                url: target.display.clone(),
+                message: "GET /v1/models lists no model; pass --model".into(),
+            });
+        }
+    };
+
+    let tokenizer: Option<Box<dyn TextTokenizer>> = match &opts.tokenizer {
+        None => None,
+        Some(TokenizerChoice::Path(p)) => Some(Box::new(TokenizerFile::open(p)?)),
+        Some(TokenizerChoice::Server) => {
+            let vocab = info
+                .details
+                .as_ref()
+                .and_then(|d| d.pointer("/model_meta/n_vocab"))
+                .and_then(|v| v.as_u64())
+                .unwrap_or(0) as u32;
+            Some(Box::new(ServerTokenizer::new(&target, &model, auth.as_deref(), vocab)?))
+        }
+    };
+
+    progress.message("building requests");
+    let dataset = generate(&opts.dataset, opts.num_prompts, opts.seed, tokenizer.as_deref())?;
+    if let Some(p) = &opts.save_requests {
+        save_requests(p, &dataset.requests)?;
+    }
+    let n = dataset.requests.len();
+    let schedule = Schedule::generate(&arrival, n, opts.seed)?;
+    let sampling = SamplingSettings {
+        ignore_eos: opts.ignore_eos,
+        min_tokens: opts.min_tokens,
+        temperature: opts.temperature,
+        extra_body: opts.extra_body.clone(),
+        include_usage: true,
+    };
+    let path = opts.endpoint.path();
+    let plan_request = |r: &perfpilot_workload::RequestSpec,
+                        tag: &str|
+     -> Result<PlannedRequest, BenchError> {
+        let body = body_bytes(&request_body(r, opts.endpoint, &model, &sampling)?);
+        let prepared = build_request(
+            &target,
+            hyper::Method::POST,
+            path,
+            Some(body),
+            auth.as_deref(),
+            Some(format!("perfpilot-{tag}{}-{}", opts.seed, r.id)),
+        )
+        .map_err(|e| BenchError::option("--url", e))?;
+        Ok(PlannedRequest { id: r.id, prepared, input_len: r.input_len, output_len: r.output_len })
+    };
+    let requests =
+        dataset.requests.iter().map(|r| plan_request(r, "")).collect::<Result<Vec<_>, _>>()?;
+
+    let records_file = records_path(opts);
+    let mut writer = match &records_file {
+        Some(p) => Some(RecordWriter::create(p)?),
+        None => None,
+    };
+    let ctx = Arc::new(RequestContext {
+        pool: pool.clone(),
+        stall,
+        keep_text: opts.keep_text || tokenizer.is_some(),
+    });
+
+    let mut outcomes: Vec<Outcome> = Vec::new();
+    let mut notes = Vec::new();
+    let mut status = RunStatus::Complete;
+    if opts.warmup > 0 && n > 0 {
+        progress.message("warmup");
+        let mut first = dataset.requests[0].clone();
+        first.output_len = first.output_len.min(32);
+        let warm = (0..opts.warmup)
+            .map(|_| plan_request(&first, "warmup-"))
+            .collect::<Result<Vec<_>, _>>()?;
+        let plan = Arc::new(Plan {
+            requests: warm,
+            send_at_s: vec![0.0; opts.warmup],
+            max_concurrency: opts.max_concurrency,
+            duration_s: None,
+            deadline,
+            handle_ctrl_c: opts.handle_ctrl_c,
+            warmup: true,
+        });
+        let out = rt.block_on(run_phase(ctx.clone(), plan, &NoProgress, writer.as_mut()))?;
+        if out.status == RunStatus::Complete && out.outcomes.iter().all(|o| !o.record.ok()) {
+            let first = out
+                .outcomes
+                .iter()
+                .find_map(|o| o.record.error.as_ref())
+                .map(|e| format!("{}: {}", e.kind.as_str(), e.message))
+                .unwrap_or_default();
+            return Err(BenchError::Warmup { count: opts.warmup, first });
+        }
+        status = out.status;
+        outcomes.extend(out.outcomes);
+    }
+
+    let mut wall = Duration::ZERO;
+    let cpu0 = cpu_usage();
+    if status == RunStatus::Complete {
+        progress.set_total(n as u64);
+        progress.message("benchmark");
+        let plan = Arc::new(Plan {
+            requests,
+            send_at_s: schedule.send_at_s.clone(),
+            max_concurrency: opts.max_concurrency,
+            duration_s: opts.duration_s,
+            deadline,
+            handle_ctrl_c: opts.handle_ctrl_c,
+            warmup: false,
+        });
+        let out = rt.block_on(run_phase(ctx.clone(), plan, progress, writer.as_mut()))?;
+        status = out.status;
+        wall = out.wall;
+        if out.unsent > 0 {
+            notes.push(format!(
+                "{} of {n} scheduled requests were not sent ({status:?})",
+                out.unsent
+            ));
+        }
+        if let Some(e) = out.record_write_error {
+            notes.push(format!("per-request records could not be written: {e}"));
+        }
+        outcomes.extend(out.outcomes);
+    } else {
+        notes.push(format!("stopped during warmup ({status:?}); no request was measured"));
+    }
+    let cpu1 = cpu_usage();
+    progress.finish();
+    drop(rt);
+
+    progress.message("counting tokens");
+    postprocess::finalize(&mut outcomes, tokenizer.as_deref(), opts.keep_text)?;
+    let mut records: Vec<RequestRecord> = outcomes.into_iter().map(|o| o.record).collect();
+    records.sort_by_key(|r| (!r.warmup, r.id));
+    if let Some(p) = &records_file {
+        let mut s = String::new();
+        for r in &records {
+            s.push_str(&serde_json::to_string(r).unwrap_or_default());
+            s.push('\n');
+        }
+        perfpilot_report::write_atomic(p, s.as_bytes()).map_err(|e| BenchError::file(p, e))?;
+    }
+
+    let summary = summarize(&records, &SummaryOptions { slo: opts.slo, window: None });
+    let measured: Vec<&RequestRecord> = records.iter().filter(|r| !r.warmup).collect();
+    let chunks: usize = measured.iter().map(|r| r.chunk_times_s.len()).sum();
+    let cpu = (cpu1.user + cpu1.system).saturating_sub(cpu0.user + cpu0.system).as_secs_f64();
+    let per = |k: f64| (k > 0.0).then(|| cpu * 1e6 / k);
+    let client_overhead = ClientOverhead {
+        cpu_user_s: cpu1.user.saturating_sub(cpu0.user).as_secs_f64(),
+        cpu_system_s: cpu1.system.saturating_sub(cpu0.system).as_secs_f64(),
+        wall_s: wall.as_secs_f64(),
+        cpu_us_per_output_token: per(measured
+            .iter()
+            .filter_map(|r| r.output_tokens)
+            .map(f64::from)
+            .sum()),
+        cpu_us_per_chunk: per(chunks as f64),
+        max_rss_bytes: Some(cpu1.max_rss_bytes),
+        worker_threads: opts.threads as u32,
+    };
+    let tc = &summary.token_counts;
+    if opts.ignore_eos && tc.early_stops > 0 {
+        notes.push(format!(
+            "{} requests stopped before the requested length although ignore_eos was sent \
+             (the server may not honour it, or hit its context limit)",
+            tc.early_stops
+        ));
+    }
+    if tc.recount_disagreements > 0 {
+        notes.push(format!(
+            "{} requests: the server's usage and the client tokenizer's recount disagree (max \
+             {:.1}%); metrics use usage",
+            tc.recount_disagreements,
+            tc.max_recount_diff_pct.unwrap_or(0.0)
+        ));
+    }
+    let chunk_counted = tc.by_source.get("chunks").copied().unwrap_or(0);
+    if chunk_counted > 0 {
+        notes.push(format!(
+            "{chunk_counted} requests had no usage and no tokenizer: output tokens = number of \
+             content chunks (exact only for one-token-per-chunk servers)"
+        ));
+    }
+    let retries: u32 = measured.iter().map(|r| r.retries).sum();
+    if retries > 0 {
+        notes.push(format!(
+            "{retries} requests were retried after a reused connection closed before answering"
+        ));
+    }
+    if opts.endpoint == Endpoint::Chat {
+        notes.push("chat: TTFT is the first chunk with non-empty content (a role-only first chunk does not count)".into());
+    }
+
+    let result = BenchResult {
+        status,
+        started_unix_s,
+        settings: RunSettings {
+            client: format!("perfpilot bench serve {}", env!("CARGO_PKG_VERSION")),
+            base_url: Some(target.display.clone()),
+            endpoint: opts.endpoint,
+            model: Some(model),
+            server: Some(info),
+            dataset: dataset.info,
+            arrival,
+            seed: opts.seed,
+            num_prompts: n,
+            warmup_requests: opts.warmup,
+            max_concurrency: opts.max_concurrency,
+            sampling,
+            limits: RunLimits {
+                duration_s: opts.duration_s,
+                deadline_s: opts.deadline_s,
+                stall_timeout_s: Some(opts.stall_timeout_s),
+            },
+            connection_policy: Some(CONNECTION_POLICY.into()),
+        },
+        summary,
+        client_overhead: Some(client_overhead),
+        records_file: records_file.map(|p| p.display().to_string()),
+        notes,
+    };
+    write_outputs(opts, &result, &records)?;
+    Ok(result)
+}
+
+/// Write the result (and the compat JSON) where the options ask.
+pub fn write_outputs(
+    opts: &ServeOptions,
+    result: &BenchResult,
+    records: &[RequestRecord],
+) -> Result<(), BenchError> {
+    if let Some(p) = &opts.output {
+        let env = Envelope::new("bench serve", result.clone());
+        let s = perfpilot_report::render_to_string(&env, perfpilot_report::Format::Json)
+            .map_err(|e| BenchError::file(p, e))?;
+        perfpilot_report::write_atomic(p, s.as_bytes()).map_err(|e| BenchError::file(p, e))?;
+    }
+    if let Some(fmt) = opts.compat {
+        let name = match fmt {
+            perfpilot_workload::CompatFormat::Sglang => "sglang.json",
+            perfpilot_workload::CompatFormat::Vllm => "vllm.json",
+        };
+        let path = opts
+            .compat_output
+            .clone()
+            .or_else(|| opts.output.as_ref().map(|o| with_suffix(o, name)))
+            .ok_or_else(|| BenchError::option("--compat", "needs --output or --compat-output"))?;
+        let v = compat_json(result, fmt, Some(records));
+        let s = serde_json::to_string_pretty(&v).map_err(|e| BenchError::file(&path, e))?;
+        perfpilot_report::write_atomic(&path, s.as_bytes())
+            .map_err(|e| BenchError::file(&path, e))?;
+    }
+    Ok(())
+}
