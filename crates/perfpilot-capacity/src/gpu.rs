@@ -69,10 +69,16 @@ impl GpuTable {
                 .span()
                 .map(|s| {
                     let before = &text[..s.start.min(text.len())];
-                    (before.matches('\n').count() + 1, s.start - before.rfind('\n').map_or(0, |p| p + 1) + 1)
+                    (
+                        before.matches('\n').count() + 1,
+                        s.start - before.rfind('\n').map_or(0, |p| p + 1) + 1,
+                    )
                 })
                 .unwrap_or((0, 0));
-            CapacityError::Data { path: path.into(), message: format!("line {line} column {col}: {}", e.message()) }
+            CapacityError::Data {
+                path: path.into(),
+                message: format!("line {line} column {col}: {}", e.message()),
+            }
         })?;
         for g in &f.gpu {
             if g.memory_mib.is_none() && g.memory_bytes.is_none() {
@@ -119,7 +125,8 @@ mod tests {
 
     #[test]
     fn bad_table_names_line() {
-        let e = GpuTable::parse("schema = 1\n[[gpu]]\nkey = 3\n", "x.toml").unwrap_err().to_string();
+        let e =
+            GpuTable::parse("schema = 1\n[[gpu]]\nkey = 3\n", "x.toml").unwrap_err().to_string();
         assert!(e.contains("x.toml") && e.contains("line 3"), "{e}");
     }
 }

@@ -42,6 +42,8 @@ pub struct Scenario {
     pub cudagraph_bytes: i64,
     /// Backend buffers allocated before KV sizing (e.g. an attention workspace).
     pub extra_reserved_bytes: i64,
+    /// vLLM `--kv-cache-memory`: a given KV budget that replaces the profile.
+    pub kv_budget_override: Option<i64>,
     /// mem_fraction_static (SGLang) or gpu_memory_utilization (vLLM).
     pub fraction: f64,
     /// Per-token KV cost.
@@ -227,7 +229,11 @@ fn sglang(s: &Scenario, rules: &Rules, legacy: bool) -> Outcome {
     steps.push(format!(
         "max_running_requests = min({} ({}), request pool {} = clamp({} / {} x {}, {}, {}){})",
         fmt_int(wanted as i64),
-        if s.max_running_requests.is_some() { "--max-running-requests / dp" } else { "max_total_num_tokens // 2" },
+        if s.max_running_requests.is_some() {
+            "--max-running-requests / dp"
+        } else {
+            "max_total_num_tokens // 2"
+        },
         pool,
         fmt_int(tokens.max(0)),
         ctx,
@@ -248,7 +254,7 @@ fn sglang(s: &Scenario, rules: &Rules, legacy: bool) -> Outcome {
         }
     }
     let max_req = (tokens > 0).then(|| (ctx as i64 - 1).min(tokens - 1));
-    let concurrency = table(s, tokens.max(0) as u64, None, Some(mrr), state_limit, ctx);
+    let concurrency = table(s, tokens.max(0) as u64, None, Some(mrr), state_limit, s.context_len);
     Outcome {
         kv_budget_bytes: rest,
         kv_tokens: tokens,
@@ -273,7 +279,8 @@ fn vllm_blocks_per_request(s: &Scenario, len: u64) -> u64 {
     let full = full_groups * len.div_ceil(block);
     let swa = match s.sliding_window {
         Some(w) if swa_groups > 0 => {
-            swa_groups * ((w.saturating_sub(1) + s.max_num_batched_tokens).min(len).div_ceil(block) + 1)
+            swa_groups
+                * ((w.saturating_sub(1) + s.max_num_batched_tokens).min(len).div_ceil(block) + 1)
         }
         _ => 0,
     };
@@ -300,13 +307,20 @@ fn vllm_v1(s: &Scenario, rules: &Rules) -> Outcome {
     let mut steps = Vec::new();
     let mut errors = Vec::new();
     let requested = (s.total_bytes as f64 * s.fraction).round() as i64;
-    let avail = requested
+    let profiled = requested
         - s.weights_bytes
         - s.activation_bytes
         - s.non_torch_bytes
         - s.cudagraph_bytes
         - s.extra_reserved_bytes;
-    steps.push(format!(
+    let avail = s.kv_budget_override.unwrap_or(profiled);
+    if let Some(k) = s.kv_budget_override {
+        steps.push(format!(
+            "available KV = {} GiB given (--kv-cache-memory); the profile is skipped",
+            fmt_gib(k)
+        ));
+    } else {
+        steps.push(format!(
         "available KV = total {} x gpu_memory_utilization {:.4} - weights {} - activation peak {} - non-torch {} - CUDA-graph estimate {} = {} GiB",
         fmt_gib(s.total_bytes),
         s.fraction,
@@ -316,6 +330,7 @@ fn vllm_v1(s: &Scenario, rules: &Rules) -> Outcome {
         fmt_gib(s.cudagraph_bytes),
         fmt_gib(avail)
     ));
+    }
     let block = s.page.max(1);
     let page_bytes = (block * s.kv.per_layer_bytes_per_token) as i64;
     let gsize = group_size(s).max(1) as i64;
@@ -351,7 +366,8 @@ fn vllm_v1(s: &Scenario, rules: &Rules) -> Outcome {
         factor
     ));
     let kv_pool = blocks * page_bytes * gsize;
-    let concurrency = table(s, tokens.max(0) as u64, Some(blocks), s.max_running_requests, None, s.context_len);
+    let concurrency =
+        table(s, tokens.max(0) as u64, Some(blocks), s.max_running_requests, None, s.context_len);
     Outcome {
         kv_budget_bytes: avail,
         kv_tokens: tokens,
@@ -386,7 +402,9 @@ fn vllm_v0(s: &Scenario) -> Outcome {
     let mut steps = Vec::new();
     let mut errors = Vec::new();
     let budget = (s.total_bytes as f64 * s.fraction).round() as i64;
-    let avail = budget - s.weights_bytes - s.activation_bytes - s.non_torch_bytes - s.extra_reserved_bytes;
+    let avail = s.kv_budget_override.unwrap_or(
+        budget - s.weights_bytes - s.activation_bytes - s.non_torch_bytes - s.extra_reserved_bytes,
+    );
     steps.push(format!(
         "kv_cache_size = total {} x {:.2} - (weights {} + activation peak {}) - non-torch {} = {} GiB",
         fmt_gib(s.total_bytes),
@@ -412,7 +430,8 @@ fn vllm_v0(s: &Scenario) -> Outcome {
             s.context_len, tokens
         ));
     }
-    let concurrency = table(s, tokens.max(0) as u64, None, s.max_running_requests, None, s.context_len);
+    let concurrency =
+        table(s, tokens.max(0) as u64, None, s.max_running_requests, None, s.context_len);
     Outcome {
         kv_budget_bytes: avail,
         kv_tokens: tokens,
@@ -470,11 +489,22 @@ pub fn concurrency_row(
             note: Some(format!("longer than the context length {context}: rejected")),
         };
     }
-    let limits = [(token_limit, "kv tokens"), (slot_limit, "request slots"), (state_limit, "mamba slots")];
+    let limits =
+        [(token_limit, "kv tokens"), (slot_limit, "request slots"), (state_limit, "mamba slots")];
     let best = limits.iter().filter_map(|(v, n)| v.map(|v| (v, *n))).min_by_key(|(v, _)| *v);
     let missing: Vec<&str> = limits.iter().filter(|(v, _)| v.is_none()).map(|(_, n)| *n).collect();
     let note = (token_limit.is_none() || slot_limit.is_none())
-        .then(|| format!("unknown: {}", missing.iter().filter(|n| **n != "mamba slots").copied().collect::<Vec<_>>().join(", ")))
+        .then(|| {
+            format!(
+                "unknown: {}",
+                missing
+                    .iter()
+                    .filter(|n| **n != "mamba slots")
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
         .filter(|n| n != "unknown: ");
     ConcurrencyRow {
         request_tokens: len,

@@ -69,19 +69,9 @@ pub fn gib(bytes: i64) -> f64 {
     bytes as f64 / GIB as f64
 }
 
-/// GiB (float) to bytes, rounded.
-pub fn gib_to_bytes(g: f64) -> i64 {
-    (g * GIB as f64).round() as i64
-}
-
 /// Format bytes as GiB with two decimals, e.g. `105.59`.
 pub fn fmt_gib(bytes: i64) -> String {
     format!("{:.2}", gib(bytes))
-}
-
-/// Format an optional byte count as GiB, `unknown` when absent.
-pub fn fmt_opt_gib(bytes: Option<i64>) -> String {
-    bytes.map(fmt_gib).unwrap_or_else(|| "unknown".to_string())
 }
 
 /// Format an integer with thousands separators: `1029389` → `1,029,389`.

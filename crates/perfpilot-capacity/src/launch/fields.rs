@@ -9,10 +9,12 @@ pub fn after_key<'a>(text: &'a str, key: &str) -> Option<&'a str> {
     let mut from = 0;
     while let Some(pos) = text[from..].find(key) {
         let at = from + pos;
-        let ok = text[..at]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '#'));
+        let word_key = key.chars().next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+        let ok = !word_key
+            || text[..at]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '#'));
         // `#tokens:` is a key that starts with `#`; allow an explicit `#` in the key itself.
         if ok || key.starts_with('#') {
             return Some(&text[at + key.len()..]);

@@ -124,7 +124,7 @@ pub(super) fn free_memory(seg: &str, after: &str) -> Option<EventKind> {
 }
 
 pub(super) fn util_equivalent(after: &str) -> Option<EventKind> {
-    let from = num_f64(after, "from")?;
+    let from = leading_number(after)?.parse().ok()?;
     let to = num_f64(after, " to ")?;
     Some(EventKind::UtilizationEquivalent { from, to })
 }

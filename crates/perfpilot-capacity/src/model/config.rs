@@ -164,7 +164,9 @@ fn flatten(top: &Map<String, Value>) -> Map<String, Value> {
 
 fn u(m: &Map<String, Value>, keys: &[&str]) -> Option<u64> {
     keys.iter().find_map(|k| match m.get(*k)? {
-        Value::Number(n) => n.as_u64().or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64)),
+        Value::Number(n) => {
+            n.as_u64().or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64))
+        }
         _ => None,
     })
 }
@@ -176,7 +178,10 @@ fn s(m: &Map<String, Value>, key: &str) -> Option<String> {
 fn need(m: &Map<String, Value>, keys: &[&str], path: &str) -> Result<u64, CapacityError> {
     u(m, keys).ok_or_else(|| CapacityError::Config {
         path: path.to_string(),
-        message: format!("missing numeric field `{}` (also looked in text_config/language_config/llm_config)", keys[0]),
+        message: format!(
+            "missing numeric field `{}` (also looked in text_config/language_config/llm_config)",
+            keys[0]
+        ),
     })
 }
 
@@ -215,14 +220,18 @@ fn from_map(
         .get("tie_word_embeddings")
         .and_then(Value::as_bool)
         .unwrap_or(model_type.starts_with("gemma"));
-    let intermediate_size = u(m, &["intermediate_size", "ffn_dim", "n_inner"]).unwrap_or(4 * hidden_size);
+    let intermediate_size =
+        u(m, &["intermediate_size", "ffn_dim", "n_inner"]).unwrap_or(4 * hidden_size);
     let max_position_embeddings = u(m, &["max_position_embeddings", "max_seq_len", "seq_length"])
         .or_else(|| gemma3.then_some(131_072));
     let torch_dtype = s(m, "torch_dtype").or_else(|| s(m, "dtype"));
     let quantization = m.get("quantization_config").and_then(Value::as_object).map(|q| {
         let method = q.get("quant_method").and_then(Value::as_str).unwrap_or("unknown");
         let fmt = q.get("fmt").and_then(Value::as_str);
-        let bits = q.get("bits").and_then(Value::as_u64).or_else(|| q.get("w_bit").and_then(Value::as_u64));
+        let bits = q
+            .get("bits")
+            .and_then(Value::as_u64)
+            .or_else(|| q.get("w_bit").and_then(Value::as_u64));
         match (fmt, bits) {
             (Some(f), _) => format!("{method}:{f}"),
             (None, Some(b)) => format!("{method}:{b}bit"),
@@ -268,13 +277,22 @@ fn from_map(
     let sliding = u(m, &["sliding_window"]);
     let use_sliding = m.get("use_sliding_window").and_then(Value::as_bool);
     let max_pos = max_position_embeddings.unwrap_or(u64::MAX);
-    let (layer_kinds, sliding_window) =
-        layer_kinds(m, &model_type, num_layers, sliding, use_sliding, max_pos, linear.is_some(), &mut assumptions);
+    let (layer_kinds, sliding_window) = layer_kinds(
+        m,
+        &model_type,
+        num_layers,
+        sliding,
+        use_sliding,
+        max_pos,
+        linear.is_some(),
+        &mut assumptions,
+    );
 
     let mtp_layers = u(m, &["num_nextn_predict_layers"]).unwrap_or(0);
     let attention_bias = m.get("attention_bias").and_then(Value::as_bool).unwrap_or(false)
         || model_type.starts_with("qwen2");
-    let vision_params = top.get("vision_config").and_then(Value::as_object).map(vision_params).unwrap_or(0);
+    let vision_params =
+        top.get("vision_config").and_then(Value::as_object).map(vision_params).unwrap_or(0);
     Ok(ModelConfig {
         architecture,
         model_type,
@@ -318,8 +336,12 @@ fn layer_kinds(
         let kinds: Vec<LayerKind> = types
             .iter()
             .map(|t| match t.as_str().unwrap_or("") {
-                s if s.contains("sliding") || s.contains("local") || s.contains("chunked") => LayerKind::Sliding,
-                s if s.contains("linear") || s.contains("mamba") || s.contains("deltanet") => LayerKind::Linear,
+                s if s.contains("sliding") || s.contains("local") || s.contains("chunked") => {
+                    LayerKind::Sliding
+                }
+                s if s.contains("linear") || s.contains("mamba") || s.contains("deltanet") => {
+                    LayerKind::Linear
+                }
                 _ => LayerKind::Full,
             })
             .collect();
@@ -341,17 +363,25 @@ fn layer_kinds(
     };
     if model_type.starts_with("gemma3") {
         let pattern = u(m, &["sliding_window_pattern"]).unwrap_or_else(|| {
-            assumptions.push("sliding_window_pattern absent: Gemma 3 default 6 (5 local : 1 global)".into());
+            assumptions.push(
+                "sliding_window_pattern absent: Gemma 3 default 6 (5 local : 1 global)".into(),
+            );
             6
         }) as usize;
-        let kinds = (0..n)
-            .map(|i| if (i + 1) % pattern.max(1) == 0 { LayerKind::Full } else { LayerKind::Sliding })
-            .collect();
+        let kinds =
+            (0..n)
+                .map(|i| {
+                    if (i + 1) % pattern.max(1) == 0 { LayerKind::Full } else { LayerKind::Sliding }
+                })
+                .collect();
         return (kinds, Some(window));
     }
     if model_type.starts_with("gemma2") {
-        assumptions.push("gemma2 without layer_types: sliding and full layers alternate, sliding first".into());
-        let kinds = (0..n).map(|i| if i % 2 == 0 { LayerKind::Sliding } else { LayerKind::Full }).collect();
+        assumptions.push(
+            "gemma2 without layer_types: sliding and full layers alternate, sliding first".into(),
+        );
+        let kinds =
+            (0..n).map(|i| if i % 2 == 0 { LayerKind::Sliding } else { LayerKind::Full }).collect();
         return (kinds, Some(window));
     }
     // Mistral-style: every layer uses the window.

@@ -51,7 +51,11 @@ impl WeightFormat {
             "fp32" | "float32" | "float" => WeightFormat::Fp32,
             x if x.starts_with("fp8") || x.contains("fp8") || x == "modelopt" => WeightFormat::Fp8,
             "int8" | "w8a8" | "w8a8_int8" | "smoothquant" => WeightFormat::Int8,
-            x if x.starts_with("awq") || x.starts_with("gptq") || x == "int4" || x.contains("w4a16") => {
+            x if x.starts_with("awq")
+                || x.starts_with("gptq")
+                || x == "int4"
+                || x.contains("w4a16") =>
+            {
                 WeightFormat::Int4
             }
             x if x.starts_with("mxfp4") => WeightFormat::Mxfp4,

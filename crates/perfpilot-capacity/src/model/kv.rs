@@ -57,13 +57,24 @@ pub fn kv_cost(c: &ModelConfig, l: KvLayout) -> KvCost {
     let full = c.count(LayerKind::Full);
     let sliding = c.count(LayerKind::Sliding);
     let linear = c.count(LayerKind::Linear);
-    let (full_layers, swa_layers) =
-        if l.swa_as_full { (per_stage(full + sliding), 0) } else { (per_stage(full), per_stage(sliding)) };
+    let (full_layers, swa_layers) = if l.swa_as_full {
+        (per_stage(full + sliding), 0)
+    } else {
+        (per_stage(full), per_stage(sliding))
+    };
     let e16 = l.kv.bytes_x16();
     let (per_layer_x16, heads, replication, formula_head) = match &c.mla {
         Some(m) => {
             let dim = m.kv_lora_rank + m.qk_rope_head_dim;
-            (dim * e16, 1, 1, format!("MLA: (kv_lora_rank {} + qk_rope_head_dim {}) x", m.kv_lora_rank, m.qk_rope_head_dim))
+            (
+                dim * e16,
+                1,
+                1,
+                format!(
+                    "MLA: (kv_lora_rank {} + qk_rope_head_dim {}) x",
+                    m.kv_lora_rank, m.qk_rope_head_dim
+                ),
+            )
         }
         None => {
             let tp = l.attn_tp.max(1);
@@ -84,15 +95,19 @@ pub fn kv_cost(c: &ModelConfig, l: KvLayout) -> KvCost {
         KvFormat::Fp4 => "9/16 B (fp4 + e4m3 scale per 16)".to_string(),
         f => format!("{} B ({})", f.bytes_x16() / 16, f.name()),
     };
-    let mut formula = format!("{formula_head} {full_layers} full layers x {bytes_text} = {full_bytes} B/token");
+    let mut formula =
+        format!("{formula_head} {full_layers} full layers x {bytes_text} = {full_bytes} B/token");
     if swa_layers > 0 {
-        formula.push_str(&format!("; sliding: {swa_layers} layers x {per_layer} B = {swa_bytes} B/token"));
+        formula.push_str(&format!(
+            "; sliding: {swa_layers} layers x {per_layer} B = {swa_bytes} B/token"
+        ));
     }
     let (state, state_formula) = match &c.linear {
         Some(la) if linear > 0 => {
             let tp = l.tp.max(1);
             let layers = per_stage(linear);
-            let conv_dim = 2 * la.num_key_heads * la.key_head_dim + la.num_value_heads * la.value_head_dim;
+            let conv_dim =
+                2 * la.num_key_heads * la.key_head_dim + la.num_value_heads * la.value_head_dim;
             let conv = conv_dim / tp * la.conv_kernel.saturating_sub(1) * 2;
             let ssm = la.num_value_heads / tp * la.key_head_dim * la.value_head_dim * l.ssm_bytes;
             let total = (conv + ssm) * layers;

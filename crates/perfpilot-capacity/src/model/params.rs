@@ -143,7 +143,12 @@ fn bytes(params: u64, fmt: WeightFormat, divide: u64) -> i64 {
 
 /// Estimate the weights one rank holds. `format` applies to linear layers; embeddings,
 /// norms and routers stay in `dense` (the activation dtype).
-pub fn estimate(c: &ModelConfig, format: WeightFormat, dense: WeightFormat, layout: Layout) -> WeightEstimate {
+pub fn estimate(
+    c: &ModelConfig,
+    format: WeightFormat,
+    dense: WeightFormat,
+    layout: Layout,
+) -> WeightEstimate {
     let n = count(c);
     let pp = layout.pp.max(1);
     let tp = layout.tp.max(1);
@@ -164,7 +169,11 @@ pub fn estimate(c: &ModelConfig, format: WeightFormat, dense: WeightFormat, layo
         ParamRow {
             id: "lm_head".into(),
             params: n.lm_head,
-            split: if c.tie_word_embeddings { "tied to embed".into() } else { format!("/{tp} (last stage)") },
+            split: if c.tie_word_embeddings {
+                "tied to embed".into()
+            } else {
+                format!("/{tp} (last stage)")
+            },
             format: name(dense),
             bytes_per_rank: if pp > 1 { 0 } else { bytes(n.lm_head, dense, tp) },
         },
@@ -247,7 +256,10 @@ mod tests {
     use super::*;
 
     fn load(name: &str) -> Option<ModelConfig> {
-        let p = format!("{}/../../tests/fixtures/capacity/model-configs/{name}/config.json", env!("CARGO_MANIFEST_DIR"));
+        let p = format!(
+            "{}/../../tests/fixtures/capacity/model-configs/{name}/config.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
         std::fs::read_to_string(&p).ok().map(|t| ModelConfig::from_json_str(&t, &p).unwrap())
     }
 

@@ -1,0 +1,190 @@
+//! The human view of an explanation.
+
+use perfpilot_report::{Document, Section, Table};
+
+use super::types::ExplainReport;
+use crate::render_common::{breakdown_table, concurrency_table, notes_section, what_if_section};
+use crate::units::{fmt_gib, fmt_int};
+
+pub(super) fn document(r: &ExplainReport) -> Document {
+    let mut d = Document::new("Launch memory explained")
+        .with_fact(
+            "framework",
+            match &r.version {
+                Some(v) => format!("{} {v}", r.framework),
+                None => r.framework.clone(),
+            },
+        )
+        .with_fact("model", r.model.clone().unwrap_or_else(|| "not stated in the log".into()))
+        .with_fact(
+            "device total",
+            r.gpu.as_ref().map_or("unknown (pass --gpu or --smi)".into(), |g| {
+                format!("{} GiB ({})", fmt_gib(g.total_bytes), g.source)
+            }),
+        )
+        .with_fact("ranks", format!("{} ({} shown in detail)", r.ranks.len(), r.selected_rank))
+        .with_fact(
+            "units",
+            "GiB = 2^30 bytes (SGLang prints GB but means GiB); figures are per rank",
+        );
+    let mut found =
+        Section::new("What the log says").with_list(r.found.iter().map(|f| format!("found: {f}")));
+    if !r.missing.is_empty() {
+        found = found.with_list(r.missing.clone());
+    }
+    d.push(found);
+    if !r.settings.is_empty() {
+        let mut t = Table::new("settings", ["setting", "value", "source"]);
+        for (i, s) in r.settings.iter().enumerate() {
+            t.push_row(
+                format!("{}-{i}", s.key),
+                [s.key.clone(), s.value.clone(), s.source.clone()],
+            );
+        }
+        d.push(Section::new("Settings").with_table(t));
+    }
+    if r.ranks.len() > 1 {
+        let mut t = Table::new(
+            "ranks",
+            ["rank", "weights GiB", "KV pool GiB", "KV tokens", "graphs GiB", "free at end GiB"],
+        )
+        .right(&[
+            "weights GiB",
+            "KV pool GiB",
+            "KV tokens",
+            "graphs GiB",
+            "free at end GiB",
+        ]);
+        let o = |v: Option<i64>| v.map(fmt_gib).unwrap_or_else(|| "unknown".into());
+        for k in &r.ranks {
+            t.push_row(
+                k.rank.clone(),
+                [
+                    k.rank.clone(),
+                    o(k.weights_bytes),
+                    o(k.kv_pool_bytes),
+                    k.kv.pools.first().map_or("unknown".into(), |p| fmt_int(p.tokens as i64)),
+                    o(k.cuda_graph_bytes),
+                    o(k.final_free_bytes),
+                ],
+            );
+        }
+        d.push(
+            Section::new("Ranks").with_text("Unprefixed lines apply to every rank.").with_table(t),
+        );
+    }
+    if let Some(sel) = r.ranks.iter().find(|k| k.rank == r.selected_rank) {
+        if !sel.stages.is_empty() {
+            let mut t =
+                Table::new("stages", ["stage", "free GiB", "how", "line"]).right(&["free GiB"]);
+            for s in &sel.stages {
+                t.push_row(
+                    s.id.clone(),
+                    [
+                        s.stage.clone(),
+                        fmt_gib(s.free_bytes),
+                        s.how.clone(),
+                        s.source.as_ref().map_or(String::new(), |l| format!("L{}", l.line)),
+                    ],
+                );
+            }
+            d.push(
+                Section::new(format!("Free memory after each stage — {}", sel.rank)).with_table(t),
+            );
+        }
+        d.push(
+            Section::new(format!("Memory breakdown — {}", sel.rank))
+                .with_table(breakdown_table(&sel.breakdown, true)),
+        );
+        let mut facts = Vec::new();
+        for p in &sel.kv.pools {
+            facts.push((
+                format!("{} pool (L{})", p.pool, p.source.line),
+                format!(
+                    "{} tokens, {} GiB{}",
+                    fmt_int(p.tokens as i64),
+                    p.printed.clone().unwrap_or_else(|| "size not printed".into()),
+                    p.dtype.as_ref().map(|d| format!(", {d}")).unwrap_or_default()
+                ),
+            ));
+        }
+        if let Some(b) = &sel.kv.log_bytes_per_token {
+            facts.push((
+                "bytes per token (log)".into(),
+                format!("{:.0} (window {:.0} to {:.0}): {}", b.value, b.min, b.max, b.derivation),
+            ));
+        }
+        if let Some(b) = &sel.kv.log_swa_bytes_per_token {
+            facts.push(("bytes per token, sliding pool (log)".into(), format!("{:.0}", b.value)));
+        }
+        match (&sel.kv.config_bytes_per_token, &sel.kv.config_formula) {
+            (Some(c), Some(f)) => facts
+                .push(("bytes per token (config)".into(), format!("{} — {f}", fmt_int(*c as i64)))),
+            _ => {
+                facts.push(("bytes per token (config)".into(), "pass --config config.json".into()))
+            }
+        }
+        if let Some(m) = sel.kv.matches_config {
+            facts.push((
+                "log and config agree".into(),
+                if m { "yes".into() } else { "NO: check TP, KV dtype and the model".into() },
+            ));
+        }
+        if let Some(s) = &sel.kv.state {
+            facts.push((
+                "state pool".into(),
+                format!(
+                    "{} slots, {} GiB{}{}",
+                    fmt_int(s.slots as i64),
+                    fmt_gib(s.bytes),
+                    s.per_slot_log
+                        .as_ref()
+                        .map(|p| format!(", {:.0} B/slot (log)", p.value))
+                        .unwrap_or_default(),
+                    s.formula.as_ref().map(|f| format!("; config: {f}")).unwrap_or_default()
+                ),
+            ));
+        }
+        if !facts.is_empty() {
+            d.push(Section::new(format!("KV cache — {}", sel.rank)).with_facts(facts));
+        }
+    }
+    d.push(Section::new("Concurrency").with_table(concurrency_table(&r.concurrency)));
+    if !r.replay.is_empty() {
+        let mut t = Table::new("replay", ["rule", "predicted tokens", "logged tokens", "error %"])
+            .right(&["predicted tokens", "logged tokens", "error %"]);
+        for (i, p) in r.replay.iter().enumerate() {
+            t.push_row(
+                format!("replay-{i}"),
+                [
+                    p.rule.clone(),
+                    fmt_int(p.predicted_tokens),
+                    fmt_int(p.logged_tokens),
+                    format!("{:+.2}", p.error_pct),
+                ],
+            );
+        }
+        d.push(Section::new("Sizing rule replayed with the log's numbers").with_table(t));
+    }
+    if !r.smi.is_empty() {
+        let mut t =
+            Table::new("smi", ["GPU", "used GiB", "free GiB"]).right(&["used GiB", "free GiB"]);
+        for s in &r.smi {
+            t.push_row(
+                format!("gpu-{}", s.index),
+                [s.index.to_string(), fmt_gib(s.used_bytes), fmt_gib(s.free_bytes)],
+            );
+        }
+        d.push(Section::new("nvidia-smi").with_table(t));
+    }
+    if !r.observations.is_empty() {
+        d.push(Section::new("Observations").with_list(r.observations.clone()));
+    }
+    if let Some(w) = &r.what_if {
+        d.push(what_if_section(w));
+    }
+    if !r.notes.is_empty() {
+        d.push(notes_section(&r.notes));
+    }
+    d
+}

@@ -1,0 +1,300 @@
+//! vLLM ranks (V0 and V1): the utilization budget and what the log says went where.
+
+use crate::common::{BreakdownRow, row, with_percent};
+use crate::launch::EventKind;
+use crate::model::KvCost;
+use crate::units::{LoggedBytes, fmt_gib};
+
+use super::facts::{Fact, RankEvents};
+use super::sglang::per_unit;
+use super::types::{KvDetail, KvPoolRow, RankReport, StageRow};
+
+fn pick(list: Vec<Option<Fact<LoggedBytes>>>) -> Option<Fact<LoggedBytes>> {
+    list.into_iter().flatten().next()
+}
+
+fn logged_row(id: &str, cat: &str, f: &Fact<LoggedBytes>, how: &str) -> BreakdownRow {
+    BreakdownRow {
+        id: id.into(),
+        category: cat.into(),
+        bytes: Some(f.value.bytes),
+        percent: None,
+        derivation: how.into(),
+        sources: vec![f.src.clone()],
+    }
+}
+
+/// Values shared with the report builder.
+pub struct VllmFacts {
+    /// Tokens of the KV pool.
+    pub kv_tokens: Option<u64>,
+    /// Device total found in the log.
+    pub total: Option<Fact<LoggedBytes>>,
+}
+
+/// Gather cross-rank facts.
+pub fn facts(r: &RankEvents) -> VllmFacts {
+    let kv_tokens = r
+        .last(|e| match e {
+            EventKind::KvCacheTokens { tokens } => Some(*tokens),
+            _ => None,
+        })
+        .map(|f| f.value)
+        .or_else(|| {
+            r.last(|e| match e {
+                EventKind::GpuBlocks { gpu_blocks, .. } => Some(*gpu_blocks * 16),
+                _ => None,
+            })
+            .map(|f| f.value)
+        });
+    let total = r.first(|e| match e {
+        EventKind::StartupMemorySummary { total: Some(t), .. }
+        | EventKind::FreeMemoryBelowUtilization { total: Some(t), .. }
+        | EventKind::ProfilingResultsV0 { total_gpu_memory: Some(t), .. }
+        | EventKind::BudgetV0 { total_gpu_memory: Some(t), .. } => Some(t.clone()),
+        _ => None,
+    });
+    VllmFacts { kv_tokens, total }
+}
+
+/// Build one vLLM rank.
+pub fn rank(
+    r: &RankEvents,
+    total: Option<(i64, String)>,
+    util: Option<f64>,
+    config_kv: Option<&KvCost>,
+    block_size: u64,
+) -> RankReport {
+    let weights = pick(vec![
+        r.first(|e| match e {
+            EventKind::WeightsLoaded { size, .. } => Some(size.clone()),
+            _ => None,
+        }),
+        r.first(|e| match e {
+            EventKind::StartupMemorySummary { weights: Some(w), .. }
+            | EventKind::UsageV0 { weights: Some(w), .. } => Some(w.clone()),
+            _ => None,
+        }),
+    ]);
+    let non_torch = r.first(|e| match e {
+        EventKind::StartupMemorySummary { non_torch: Some(v), .. }
+        | EventKind::UsageV0 { non_torch: Some(v), .. }
+        | EventKind::ProfilingResultsV0 { non_torch_memory: Some(v), .. } => Some(v.clone()),
+        _ => None,
+    });
+    let activation = r.first(|e| match e {
+        EventKind::StartupMemorySummary { activation_peak: Some(v), .. }
+        | EventKind::UsageV0 { activation_peak: Some(v), .. } => Some(v.clone()),
+        _ => None,
+    });
+    let peak_torch = r.first(|e| match e {
+        EventKind::ProfilingResultsV0 { peak_torch_memory: Some(v), .. } => Some(v.clone()),
+        _ => None,
+    });
+    let kv = r.last(|e| match e {
+        EventKind::AvailableKvMemory { size } => Some(size.clone()),
+        EventKind::ProfilingResultsV0 { kv_cache_size: Some(v), .. }
+        | EventKind::UsageV0 { kv_cache: Some(v), .. } => Some(v.clone()),
+        _ => None,
+    });
+    let graphs = r.last(|e| match e {
+        EventKind::GraphCaptureFinished { size: Some(s), .. } => Some(s.clone()),
+        EventKind::StartupMemorySummary { cudagraph: Some(s), .. } => Some(s.clone()),
+        _ => None,
+    });
+    let estimate = r.last(|e| match e {
+        EventKind::CudaGraphEstimate { size } => Some(size.clone()),
+        _ => None,
+    });
+    let free_start = r.first(|e| match e {
+        EventKind::StartupMemorySummary { free: Some(f), .. }
+        | EventKind::FreeMemoryBelowUtilization { free: Some(f), .. } => Some(f.clone()),
+        _ => None,
+    });
+    let vf = facts(r);
+
+    let mut rows = Vec::new();
+    if let Some((t, how)) = &total {
+        rows.push(row("total", "GPU total", Some(*t), how.clone()));
+        if let Some(f) = &free_start {
+            rows.push(BreakdownRow {
+                id: "framework".into(),
+                category: "In use before vLLM started (other processes, driver)".into(),
+                bytes: Some(t - f.value.bytes),
+                percent: None,
+                derivation: format!("total - free on startup ({})", fmt_gib(f.value.bytes)),
+                sources: vec![f.src.clone()],
+            });
+        }
+    }
+    if let Some(f) = &non_torch {
+        rows.push(logged_row("non_torch", "Non-torch (CUDA context, NCCL)", f, "printed"));
+    }
+    if let Some(f) = &weights {
+        rows.push(logged_row("weights", "Model weights", f, "printed (model loading took)"));
+    }
+    match (&activation, &peak_torch, &weights) {
+        (Some(a), _, _) => {
+            rows.push(logged_row("activations", "Profiled activation peak", a, "printed"))
+        }
+        (None, Some(p), Some(w)) => rows.push(BreakdownRow {
+            id: "activations".into(),
+            category: "Profiled activation peak".into(),
+            bytes: Some(p.value.bytes - w.value.bytes),
+            percent: None,
+            derivation: format!(
+                "derived: peak_torch_memory {} - weights {}",
+                p.value.printed, w.value.printed
+            ),
+            sources: vec![p.src.clone(), w.src.clone()],
+        }),
+        _ => {}
+    }
+    if let Some(e) = &estimate {
+        rows.push(logged_row(
+            "cuda_graph_estimate",
+            "CUDA-graph estimate (profiling; subtracted only when enabled)",
+            e,
+            "printed estimate — not added to the total",
+        ));
+    }
+    if let Some(f) = &kv {
+        rows.push(logged_row(
+            "kv_pool",
+            "KV cache budget (pool <= this)",
+            f,
+            "printed (available KV cache memory)",
+        ));
+    }
+    if let Some(f) = &graphs {
+        rows.push(logged_row(
+            "cuda_graphs",
+            "CUDA graphs (captured after the KV pool)",
+            f,
+            "printed",
+        ));
+    }
+    if let (Some((t, _)), Some(u)) = (&total, util) {
+        let requested = (*t as f64 * u).round() as i64;
+        let inside: i64 = rows
+            .iter()
+            .filter(|r| {
+                matches!(r.id.as_str(), "non_torch" | "weights" | "activations" | "kv_pool")
+            })
+            .filter_map(|r| r.bytes)
+            .sum();
+        if rows.iter().any(|r| r.id == "kv_pool") && rows.iter().any(|r| r.id == "weights") {
+            rows.push(row(
+                "budget_other",
+                "Other inside the utilization budget",
+                Some(requested - inside),
+                format!("total x {u:.4} - the rows above it"),
+            ));
+        }
+        let graphs_b = graphs.as_ref().map_or(0, |g| g.value.bytes);
+        rows.push(row(
+            "headroom",
+            "Outside the budget, free after start-up",
+            Some(t - requested - graphs_b),
+            format!("total x (1 - {u:.4}) - CUDA graphs"),
+        ));
+        if let Some(f) = &free_start {
+            let before = t - f.value.bytes;
+            if let Some(last) = rows.last_mut() {
+                last.bytes = last.bytes.map(|b| b - before);
+            }
+        }
+    }
+    let accounted: i64 = rows
+        .iter()
+        .filter(|r| !matches!(r.id.as_str(), "total" | "cuda_graph_estimate"))
+        .filter_map(|r| r.bytes)
+        .sum();
+    match &total {
+        Some((t, _)) => {
+            let unknown = t - accounted;
+            if unknown.abs() > crate::units::GIB / 50 {
+                rows.push(row(
+                    "unknown",
+                    "Unknown (not stated in the log)",
+                    Some(unknown),
+                    "total - every row above",
+                ));
+            }
+        }
+        None => rows.push(row(
+            "unknown",
+            "Unknown: the device total",
+            None,
+            "pass --gpu NAME or --smi FILE (or a log with the start-up memory summary)",
+        )),
+    }
+    let breakdown = with_percent(rows, total.as_ref().map(|t| t.0));
+
+    let stages: Vec<StageRow> = free_start
+        .iter()
+        .map(|f| StageRow {
+            id: "start".into(),
+            stage: "free on startup".into(),
+            free_bytes: f.value.bytes,
+            how: "printed".into(),
+            source: Some(f.src.clone()),
+        })
+        .collect();
+    let tokens = vf.kv_tokens;
+    let tokens_src = r
+        .last(|e| {
+            matches!(e, EventKind::KvCacheTokens { .. } | EventKind::GpuBlocks { .. }).then_some(())
+        })
+        .map(|f| f.src);
+    let mut pools = Vec::new();
+    let mut log_pt = None;
+    if let (Some(t), Some(src)) = (tokens, tokens_src) {
+        pools.push(KvPoolRow {
+            pool: "kv".into(),
+            tokens: t,
+            bytes: kv.as_ref().map(|k| k.value.bytes),
+            printed: kv.as_ref().map(|k| k.value.printed.clone()),
+            dtype: None,
+            source: src,
+        });
+        if let Some(k) = &kv {
+            // The pool is whole blocks of the budget: up to one block per layer group less.
+            let block_slack = config_kv.map_or(0, |c| {
+                (c.per_layer_bytes_per_token * block_size * c.full_layers.max(1)) as i64
+            });
+            log_pt = per_unit(
+                k.value.bytes,
+                k.value.rounding_bytes() + block_slack,
+                t,
+                "tokens (budget / pool tokens: an upper bound)",
+            );
+        }
+    }
+    let cfg = config_kv.map(|c| c.full_bytes_per_token + c.swa_bytes_per_token);
+    let matches = match (&log_pt, cfg) {
+        (Some(d), Some(c)) => Some((c as f64) >= d.min - 0.5 && (c as f64) <= d.max + 0.5),
+        _ => None,
+    };
+    let kv_detail = KvDetail {
+        pools,
+        log_bytes_per_token: log_pt,
+        log_swa_bytes_per_token: None,
+        config_bytes_per_token: config_kv.map(|c| c.full_bytes_per_token),
+        config_swa_bytes_per_token: config_kv.map(|c| c.swa_bytes_per_token).filter(|v| *v > 0),
+        config_formula: config_kv.map(|c| c.formula.clone()),
+        matches_config: matches,
+        state: None,
+    };
+    RankReport {
+        rank: r.label.clone(),
+        rank_id: r.rank.clone(),
+        stages,
+        breakdown,
+        kv: kv_detail,
+        weights_bytes: weights.map(|w| w.value.bytes),
+        kv_pool_bytes: kv.map(|k| k.value.bytes),
+        cuda_graph_bytes: graphs.map(|g| g.value.bytes),
+        final_free_bytes: None,
+    }
+}
