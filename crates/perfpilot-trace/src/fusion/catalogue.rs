@@ -132,7 +132,7 @@ impl Catalogue {
         let path = path.as_ref();
         let file = path.display().to_string();
         let text = std::fs::read_to_string(path)
-            .map_err(|source| TaxonomyError::Io { file: file.clone(), source })?;
+            .map_err(|cause| TaxonomyError::Io { file: file.clone(), cause })?;
         Catalogue::from_toml_str(&text, &file)
     }
 

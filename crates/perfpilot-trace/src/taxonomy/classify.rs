@@ -69,7 +69,7 @@ impl Report for ClassifyReport {
 pub fn read_names(path: &Path) -> Result<Vec<String>, TaxonomyError> {
     let file = path.display().to_string();
     let bytes =
-        std::fs::read(path).map_err(|source| TaxonomyError::Io { file: file.clone(), source })?;
+        std::fs::read(path).map_err(|cause| TaxonomyError::Io { file: file.clone(), cause })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let (line, _) = super::error::line_col(&String::from_utf8_lossy(e.as_bytes()), offset);

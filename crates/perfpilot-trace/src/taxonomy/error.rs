@@ -7,13 +7,12 @@ use std::ops::Range;
 #[derive(Debug, thiserror::Error)]
 pub enum TaxonomyError {
     /// The file could not be read.
-    #[error("cannot read {file}: {source}")]
+    #[error("cannot read {file}: {cause}")]
     Io {
         /// The file as given.
         file: String,
-        /// The OS error.
-        #[source]
-        source: std::io::Error,
+        /// The OS error (part of the message, not a separate source, so it prints once).
+        cause: std::io::Error,
     },
     /// The file is not valid TOML or does not have the expected shape.
     #[error("{file}:{line}:{column}: {message}")]

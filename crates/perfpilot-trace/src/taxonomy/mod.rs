@@ -89,7 +89,7 @@ impl Taxonomy {
         let path = path.as_ref();
         let file = path.display().to_string();
         let text = std::fs::read_to_string(path)
-            .map_err(|source| TaxonomyError::Io { file: file.clone(), source })?;
+            .map_err(|cause| TaxonomyError::Io { file: file.clone(), cause })?;
         Taxonomy::from_toml_str(&text, &file)
     }
 
