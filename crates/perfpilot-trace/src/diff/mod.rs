@@ -1,0 +1,221 @@
+//! `trace diff`: where kernel time moved between two traces of the same workload.
+//!
+//! Both traces are parsed and sliced like `trace layers` (one device each, passes and,
+//! when a layer count is known or can be inferred, layers). Times are compared per
+//! category, per kernel (canonical name) and per layer type, as totals or per pass.
+//! [`diff()`] is the one entry point (CLI and MCP call it).
+
+mod document;
+mod math;
+pub mod report;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use perfpilot_report::{Progress, Warning};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+pub use report::{DiffReport, Normalize, SCHEMA_VERSION};
+
+use crate::analysis::attribution::{FrameCache, attribute};
+use crate::analysis::frames::FrameRules;
+use crate::analysis::kernels::row_id;
+use crate::analysis::stage::{Stage, StageRules, assign};
+use crate::error::TraceError;
+use crate::layers::config::read_config_file;
+use crate::layers::{Sliced, slice};
+use crate::model::GpuKind;
+use crate::taxonomy::{Taxonomy, canonical_name};
+use math::{Tally, compare};
+use report::SideFacts;
+
+fn default_stage() -> Stage {
+    Stage::All
+}
+
+fn default_normalize() -> Normalize {
+    Normalize::Auto
+}
+
+/// What to compare and how.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DiffOptions {
+    /// The BEFORE trace (file or profile directory).
+    pub before: PathBuf,
+    /// The AFTER trace.
+    pub after: PathBuf,
+    /// Only this stage (`extend`, `decode`; `all` = every op).
+    #[serde(default = "default_stage")]
+    pub stage: Stage,
+    /// The model's `config.json`, for per-layer-type deltas (used for both traces).
+    #[serde(default)]
+    pub config: Option<PathBuf>,
+    /// Number of decoder layers (instead of, or overriding, the config's).
+    #[serde(default)]
+    pub layers: Option<usize>,
+    /// Totals, per pass, or per pass when the pass counts differ (default).
+    #[serde(default = "default_normalize")]
+    pub normalize: Normalize,
+    /// Rank to analyse in multi-rank directories.
+    #[serde(default)]
+    pub rank: Option<u32>,
+    /// A taxonomy rule file replacing the built-in rules.
+    #[serde(default)]
+    pub rules: Option<PathBuf>,
+}
+
+impl DiffOptions {
+    /// Options with every default.
+    pub fn new(before: impl Into<PathBuf>, after: impl Into<PathBuf>) -> DiffOptions {
+        DiffOptions {
+            before: before.into(),
+            after: after.into(),
+            stage: Stage::All,
+            config: None,
+            layers: None,
+            normalize: Normalize::Auto,
+            rank: None,
+            rules: None,
+        }
+    }
+}
+
+/// Compare two traces.
+pub fn diff(opts: &DiffOptions, progress: &dyn Progress) -> Result<DiffReport, TraceError> {
+    if opts.layers == Some(0) {
+        return Err(TraceError::Options("--layers must be at least 1".into()));
+    }
+    let taxonomy = match &opts.rules {
+        Some(p) => Taxonomy::from_toml_file(p)
+            .map_err(|e| TraceError::Rules { path: p.clone(), message: e.to_string() })?,
+        None => Taxonomy::embedded(),
+    };
+    let layout = match &opts.config {
+        Some(p) => Some(read_config_file(p)?),
+        None => None,
+    };
+    let mut warnings = Vec::new();
+    let mut sides = Vec::with_capacity(2);
+    for (role, path) in [("before", &opts.before), ("after", &opts.after)] {
+        progress.message(&format!("{role}: {}", path.display()));
+        let mut s = slice(path, opts.rank, layout.clone(), opts.layers, None, &taxonomy, progress)?;
+        for mut w in std::mem::take(&mut s.warnings) {
+            w.message = format!("{role}: {}", w.message);
+            warnings.push(w);
+        }
+        let tally = tally(&s, opts.stage, &taxonomy);
+        sides.push((s, tally));
+    }
+    let (after, before) = (sides.pop(), sides.pop());
+    let (Some((b, bt)), Some((a, at))) = (before, after) else {
+        return Err(TraceError::Options("internal: two sides expected".into()));
+    };
+    let normalized = match opts.normalize {
+        Normalize::Auto if b.passes.len() != a.passes.len() && !b.passes.is_empty() && !a.passes.is_empty() => {
+            warnings.push(Warning::new("pass-count-differs", format!("BEFORE has {} passes and AFTER {}; times are compared per pass", b.passes.len(), a.passes.len())));
+            Normalize::PerPass
+        }
+        Normalize::Auto => Normalize::Total,
+        other => other,
+    };
+    let scale = |s: &Sliced| match normalized {
+        Normalize::PerPass => 1.0 / s.passes.len().max(1) as f64,
+        _ => 1.0,
+    };
+    let facts = |s: &Sliced, t: &Tally| SideFacts {
+        input: s.path.display().to_string(),
+        device: s.device,
+        framework: framework_hint(&s.path),
+        kernels: t.launches,
+        kernel_time_ns: t.time,
+        passes: s.passes.len(),
+        passes_with_layers: s.passes.iter().filter(|p| p.seg.is_ok()).count(),
+    };
+    let report = compare(
+        facts(&b, &bt),
+        facts(&a, &at),
+        &bt,
+        &at,
+        (scale(&b), scale(&a)),
+        layer_means(&b),
+        layer_means(&a),
+        opts.stage,
+        normalized,
+        warnings,
+    );
+    progress.finish();
+    Ok(report)
+}
+
+/// Times and launches per category and per kernel of one side.
+fn tally(s: &Sliced, stage: Stage, taxonomy: &Taxonomy) -> Tally {
+    let ops: Vec<u32> = s
+        .trace
+        .gpu
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| g.device == s.device && g.kind != GpuKind::Sync)
+        .map(|(i, _)| i as u32)
+        .collect();
+    let keep: Vec<bool> = if stage == Stage::All {
+        vec![true; ops.len()]
+    } else {
+        let rules = FrameRules::embedded();
+        let mut frames = FrameCache::new(&rules);
+        let attrs = attribute(&s.trace, &ops, &mut frames);
+        assign(&s.trace, &ops, &attrs, Stage::from_path(&s.path), &StageRules::embedded())
+            .into_iter()
+            .map(|(st, _)| st == stage)
+            .collect()
+    };
+    let mut t = Tally::default();
+    let mut ids: BTreeMap<u32, (String, String)> = BTreeMap::new();
+    for (&o, _) in ops.iter().zip(&keep).filter(|(_, k)| **k) {
+        let g = &s.trace.gpu[o as usize];
+        let cat = s.categories[g.name.0 as usize];
+        let (id, display) = ids
+            .entry(g.name.0)
+            .or_insert_with(|| {
+                let name = s.trace.name(g.name);
+                (row_id(&canonical_name(name)), taxonomy.display_name(name, 80))
+            })
+            .clone();
+        t.add(cat, &id, &display, g.dur);
+    }
+    t
+}
+
+/// Mean summed time per layer, by layer type, in the steady-state pass.
+fn layer_means(s: &Sliced) -> Option<BTreeMap<String, (f64, f64)>> {
+    let steady = crate::layers::tables::steady_index(s)?;
+    let split = &s.passes[steady];
+    let seg = split.seg.as_ref().ok()?;
+    let ops = &split.window.ops;
+    let labels = crate::layers::tables::kind_labels(s, ops, seg);
+    let mut acc: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+    for l in 0..seg.layers() {
+        let sum: i64 = ops[seg.bounds[l]..seg.bounds[l + 1]].iter().map(|&o| s.trace.gpu[o as usize].dur).sum();
+        let e = acc.entry(labels[l].clone()).or_insert((0.0, 0.0));
+        e.0 += sum as f64;
+        e.1 += (seg.bounds[l + 1] - seg.bounds[l]) as f64;
+    }
+    let counts = labels.iter().fold(BTreeMap::<&str, f64>::new(), |mut m, l| {
+        *m.entry(l.as_str()).or_insert(0.0) += 1.0;
+        m
+    });
+    Some(acc.into_iter().map(|(k, (t, n))| {
+        let c = counts.get(k.as_str()).copied().unwrap_or(1.0);
+        (k, (t / c, n / c))
+    }).collect())
+}
+
+/// A framework named in the path, like triage's path rule.
+fn framework_hint(path: &std::path::Path) -> Option<String> {
+    let p = path.to_string_lossy().to_lowercase();
+    [("tensorrt_llm", "tensorrt_llm"), ("trtllm", "tensorrt_llm"), ("vllm", "vllm"), ("sglang", "sglang")]
+        .iter()
+        .find(|(needle, _)| p.contains(needle))
+        .map(|(_, name)| name.to_string())
+}

@@ -1,0 +1,259 @@
+//! `trace layers`: forward passes → layers → kernels of one rank, without a hand-written
+//! model profile.
+//!
+//! [`layers()`] is the one entry point (CLI and MCP call it). The pieces:
+//! [`passes`] finds the forward passes, [`config`] reads the model's layer count and
+//! layer types, [`period`] and [`segment`] find the layer boundaries inside a pass from
+//! the kernel-name sequence, [`tables`] builds the per-layer, per-type and compute-flow
+//! tables, [`emit`] writes a Perfetto-ready copy of the trace with a layer guide track.
+
+pub mod config;
+pub mod emit;
+mod document;
+mod options;
+pub mod passes;
+pub mod period;
+pub mod report;
+pub mod segment;
+pub mod tables;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use perfpilot_report::{Progress, Warning};
+
+pub use options::LayersOptions;
+pub use report::{LayersReport, SCHEMA_VERSION};
+
+use crate::error::TraceError;
+use crate::input::discover::{discover, select};
+use crate::model::{GpuKind, Trace};
+use crate::parse::read_trace_file;
+use crate::taxonomy::{Category, Taxonomy};
+use config::ModelLayout;
+use passes::{PassRules, find_passes};
+use report::{Detection, LayerCountSource, ModelFacts};
+use segment::{Role, Segmentation, Unsure, segment};
+use tables::{PassSplit, build_tables};
+
+/// The role a category plays for the boundary finder.
+pub fn role_of(category: Category) -> Role {
+    match category {
+        Category::Norm => Role::Norm,
+        Category::Attention | Category::Ssm => Role::Attention,
+        Category::Activation | Category::Moe => Role::Mlp,
+        _ => Role::Other,
+    }
+}
+
+/// A parsed trace with the ops of one device, their categories and passes: what
+/// `layers` and `diff` share.
+pub struct Sliced {
+    /// The trace file.
+    pub path: PathBuf,
+    /// The parsed trace.
+    pub trace: Trace,
+    /// Device analysed.
+    pub device: u32,
+    /// Category of every name id (`Other` for names that are not GPU ops).
+    pub categories: Vec<Category>,
+    /// Passes with their layer splits (`Err` when unsure).
+    pub passes: Vec<PassSplit>,
+    /// Ops outside every pass.
+    pub outside: Vec<u32>,
+    /// The layer count and types used.
+    pub model: Option<ModelFacts>,
+    /// Detection summary.
+    pub detection: Detection,
+    /// Warnings so far.
+    pub warnings: Vec<Warning>,
+}
+
+/// Analyse a trace into passes and layers.
+pub fn layers(opts: &LayersOptions, progress: &dyn Progress) -> Result<LayersReport, TraceError> {
+    opts.validate()?;
+    let taxonomy = match &opts.rules {
+        Some(p) => Taxonomy::from_toml_file(p)
+            .map_err(|e| TraceError::Rules { path: p.clone(), message: e.to_string() })?,
+        None => Taxonomy::embedded(),
+    };
+    let layout = match &opts.config {
+        Some(p) => Some(config::read_config_file(p)?),
+        None => None,
+    };
+    let anchor = opts.anchor_regex()?;
+    let mut sliced = slice(&opts.input, opts.rank, layout, opts.layers, anchor.as_ref(), &taxonomy, progress)?;
+    let emitted = match &opts.emit_trace {
+        Some(out) => {
+            progress.message("writing layer trace");
+            Some(emit::write_layer_trace(&sliced.path, out, &sliced, progress)?)
+        }
+        None => None,
+    };
+    let report = build_tables(&mut sliced, opts.pass, &taxonomy, emitted)?;
+    progress.finish();
+    Ok(report)
+}
+
+/// Parse `input`, choose the device, find passes and split them into layers.
+pub fn slice(
+    input: &std::path::Path,
+    rank: Option<u32>,
+    layout: Option<ModelLayout>,
+    layers_opt: Option<usize>,
+    anchor: Option<&regex::Regex>,
+    taxonomy: &Taxonomy,
+    progress: &dyn Progress,
+) -> Result<Sliced, TraceError> {
+    let mut warnings = Vec::new();
+    let discovery = discover(input)?;
+    let selection = select(&discovery, rank, None)?;
+    let file = selection.files.first().cloned().ok_or_else(|| TraceError::NoTraces { path: input.to_path_buf() })?;
+    if selection.files.len() > 1 {
+        let others: Vec<String> = selection.files[1..].iter().map(|f| f.path.display().to_string()).collect();
+        warnings.push(Warning::new("file-not-analysed", format!("layers analyses one file: {}; not analysed: {}", file.path.display(), others.join(", "))));
+    }
+    progress.message(&format!("parsing {}", file.path.display()));
+    let trace = read_trace_file(&file.path, progress)?;
+    for s in &trace.stats.skipped {
+        warnings.push(Warning::counted(&s.reason, s.count, format!("{}: {} event(s) skipped; first at byte {}: {}", file.path.display(), s.count, s.first_offset, s.first_detail)));
+    }
+    progress.message("finding layers");
+    let devices = trace.devices_by_kernel_time();
+    let device = devices.first().map_or(0, |d| d.0);
+    if devices.len() > 1 {
+        let others: Vec<u32> = devices.iter().skip(1).map(|d| d.0).collect();
+        warnings.push(Warning::new("other-devices", format!("{}: kernels on devices {others:?} are not analysed (device {device} has the most kernel time)", file.path.display())));
+    }
+    let ops: Vec<u32> = trace
+        .gpu
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| g.device == device && g.kind != GpuKind::Sync)
+        .map(|(i, _)| i as u32)
+        .collect();
+    if ops.is_empty() {
+        return Err(TraceError::Selection { path: file.path.clone(), message: "the trace holds no GPU kernels, memcpy or memset: nothing to slice into layers (was GPU activity profiled?)".into() });
+    }
+    let categories = categorise(&trace, &ops, taxonomy);
+    let roles: Vec<Role> = categories.iter().map(|&c| role_of(c)).collect();
+    let found = find_passes(&trace, &ops, &PassRules::embedded());
+    if !found.outside.is_empty() {
+        warnings.push(Warning::counted("outside-passes", found.outside.len() as u64, format!("{} GPU ops were launched outside every step annotation (work of a step before the profiler window, or between steps); they belong to no pass", found.outside.len())));
+    }
+    let seqs: Vec<Vec<u32>> = found.passes.iter().map(|p| p.ops.iter().map(|&o| trace.gpu[o as usize].name.0).collect()).collect();
+    let reference = (0..seqs.len()).max_by_key(|&i| (seqs[i].len(), std::cmp::Reverse(i)));
+    let period = reference.and_then(|i| period::dominant_period(&seqs[i]));
+    let (model, count) = match (layout, layers_opt) {
+        (Some(l), Some(n)) if l.num_layers != n => {
+            warnings.push(Warning::new("layers-override", format!("--layers {n} overrides the config's {} layers; layer types from the config are not used", l.num_layers)));
+            (Some(ModelFacts { layer_count_source: LayerCountSource::Option, layout: ModelLayout::uniform(n) }), Some(n))
+        }
+        (Some(l), _) => {
+            let n = l.num_layers;
+            (Some(ModelFacts { layer_count_source: LayerCountSource::Config, layout: l }), Some(n))
+        }
+        (None, Some(n)) => (Some(ModelFacts { layer_count_source: LayerCountSource::Option, layout: ModelLayout::uniform(n) }), Some(n)),
+        (None, None) => match reference.and_then(|i| infer_layers(&seqs[i], &roles, period.as_ref())) {
+            Some((n, why)) => {
+                warnings.push(Warning::new("layers-inferred", format!("no --config or --layers: {n} layers inferred ({why}); pass --config config.json to confirm")));
+                (Some(ModelFacts { layer_count_source: LayerCountSource::Inferred, layout: ModelLayout::uniform(n) }), Some(n))
+            }
+            None => (None, None),
+        },
+    };
+    let mut detection = Detection { layers: count.unwrap_or(0), anchor: None, anchor_per_layer: None, phase: None, period, layers_per_period: None, evidence: Vec::new() };
+    let mut cache: HashMap<&[u32], Result<Segmentation, Unsure>> = HashMap::new();
+    let anchor_fn = anchor.map(|re| {
+        let hits: Vec<bool> = (0..trace.names.len()).map(|i| re.is_match(trace.name(crate::model::NameId(i as u32)))).collect();
+        move |id: u32| hits.get(id as usize).copied().unwrap_or(false)
+    });
+    let mut splits = Vec::with_capacity(found.passes.len());
+    for (p, seq) in found.passes.into_iter().zip(&seqs) {
+        let seg = match count {
+            Some(n) => cache
+                .entry(seq.as_slice())
+                .or_insert_with(|| segment(seq, &roles, n, anchor_fn.as_ref().map(|f| f as &dyn Fn(u32) -> bool)))
+                .clone(),
+            None => Err(Unsure { evidence: vec!["no layer count: give --config config.json or --layers N".into()] }),
+        };
+        splits.push(PassSplit { window: p, seg });
+    }
+    summarise_detection(&mut detection, &splits, reference, &trace, taxonomy, &mut warnings);
+    Ok(Sliced { path: file.path, trace, device, categories, passes: splits, outside: found.outside, model, detection, warnings })
+}
+
+/// Category of every name id used by `ops` (others stay `Other`).
+fn categorise(trace: &Trace, ops: &[u32], taxonomy: &Taxonomy) -> Vec<Category> {
+    let mut cats: Vec<Option<Category>> = vec![None; trace.names.len()];
+    for &o in ops {
+        let g = &trace.gpu[o as usize];
+        let slot = &mut cats[g.name.0 as usize];
+        if slot.is_none() {
+            *slot = Some(match g.kind {
+                GpuKind::Memcpy | GpuKind::Memset => Category::Memory,
+                _ => taxonomy.classify(trace.name(g.name)),
+            });
+        }
+    }
+    cats.into_iter().map(|c| c.unwrap_or(Category::Other)).collect()
+}
+
+/// The layer count of a pass without a config: the number of repeats of its dominant
+/// period, times the smallest factor that leaves at most one attention site per layer.
+fn infer_layers(seq: &[u32], roles: &[Role], period: Option<&period::Period>) -> Option<(usize, String)> {
+    let p = period?;
+    let repeats = p.repeats();
+    if repeats < 2 {
+        return None;
+    }
+    let role = |id: u32| roles.get(id as usize).copied().unwrap_or(Role::Other);
+    let sites = seq.iter().enumerate().filter(|&(i, &s)| role(s) == Role::Attention && (i == 0 || role(seq[i - 1]) != Role::Attention)).count();
+    for m in 1..=4usize {
+        let n = repeats * m;
+        if sites == 0 || sites as f64 <= n as f64 * 1.05 {
+            if segment(seq, roles, n, None).is_ok() {
+                return Some((n, format!("the kernel sequence repeats every {} kernels {repeats} times; {sites} attention sites → {m} layer(s) per repeat", p.len)));
+            }
+        }
+    }
+    None
+}
+
+fn summarise_detection(
+    d: &mut Detection,
+    splits: &[PassSplit],
+    reference: Option<usize>,
+    trace: &Trace,
+    taxonomy: &Taxonomy,
+    warnings: &mut Vec<Warning>,
+) {
+    let ok = splits.iter().filter(|s| s.seg.is_ok()).count();
+    let pick = reference.filter(|&i| splits[i].seg.is_ok()).or_else(|| splits.iter().position(|s| s.seg.is_ok()));
+    if let Some(seg) = pick.and_then(|i| splits[i].seg.as_ref().ok()) {
+        d.anchor = Some(taxonomy.display_name(trace.name(crate::model::NameId(seg.anchor)), 80));
+        d.anchor_per_layer = Some(seg.per_layer);
+        d.phase = Some(seg.phase);
+        if let Some(p) = d.period {
+            let layer_kernels = (seg.bounds[seg.layers()] - seg.bounds[0]) as f64 / seg.layers().max(1) as f64;
+            d.layers_per_period = Some((p.len as f64 / layer_kernels * 100.0).round() / 100.0);
+            d.evidence.push(format!("the kernel sequence repeats every {} kernels ({} repeats); layers average {layer_kernels:.1} kernels", p.len, p.repeats()));
+        }
+        d.evidence.push(format!("anchor `{}` occurs {}× per layer; {} of {} layers repeat another layer's kernels exactly", d.anchor.clone().unwrap_or_default(), seg.per_layer, seg.repeated, seg.layers()));
+        if seg.offset_placed > 0 {
+            d.evidence.push(format!("{} layer starts placed by the median anchor offset (no norm before their attention)", seg.offset_placed));
+        }
+    }
+    let unsure: Vec<usize> = splits.iter().enumerate().filter(|(_, s)| s.seg.is_err()).map(|(i, _)| i).collect();
+    if let Some(&first) = unsure.first() {
+        if let Err(u) = &splits[first].seg {
+            for e in &u.evidence {
+                d.evidence.push(format!("pass {first}: {e}"));
+            }
+        }
+        warnings.push(Warning::counted("layers-unsure", unsure.len() as u64, format!("layer boundaries not found in {} of {} passes (first: pass {first}); see detection.evidence; --anchor REGEX or --layers N can settle it", unsure.len(), splits.len())));
+    }
+    if ok == 0 && splits.is_empty() {
+        d.evidence.push("no passes found".into());
+    }
+}
