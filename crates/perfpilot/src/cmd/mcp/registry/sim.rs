@@ -1,0 +1,6 @@
+//! Rows for `perfpilot sim …`.
+
+use super::Capability;
+
+/// The rows.
+pub const ENTRIES: &[Capability] = &[];

@@ -1,0 +1,6 @@
+//! Rows for `perfpilot triage …`.
+
+use super::Capability;
+
+/// The rows.
+pub const ENTRIES: &[Capability] = &[];

@@ -1,0 +1,179 @@
+//! File arguments of tool calls are confined to the server's roots (`--root`, default the
+//! current directory). Paths are resolved the way the tool will see them (relative ones
+//! against the first root, where the tool runs), symlinks are followed, and a path that
+//! leaves every root is refused with an error that says which argument and how to allow it.
+
+use std::path::{Component, Path, PathBuf};
+
+use serde_json::Value;
+
+use super::registry::{Access, Tool};
+
+/// The directories tool calls may read and write.
+#[derive(Debug, Clone)]
+pub struct Roots {
+    roots: Vec<PathBuf>,
+}
+
+impl Roots {
+    /// Canonicalise the given roots; each must be an existing directory.
+    pub fn new(given: &[PathBuf]) -> anyhow::Result<Roots> {
+        let mut roots = Vec::new();
+        for root in given {
+            let canonical = std::fs::canonicalize(root)
+                .map_err(|e| anyhow::anyhow!("--root {}: {e}", root.display()))?;
+            if !canonical.is_dir() {
+                anyhow::bail!("--root {}: not a directory", root.display());
+            }
+            roots.push(canonical);
+        }
+        if roots.is_empty() {
+            let cwd = std::env::current_dir()?;
+            roots.push(std::fs::canonicalize(cwd)?);
+        }
+        Ok(Roots { roots })
+    }
+
+    /// The first root: tools run there, so relative arguments resolve against it.
+    pub fn base(&self) -> &Path {
+        &self.roots[0]
+    }
+
+    /// All roots.
+    pub fn all(&self) -> &[PathBuf] {
+        &self.roots
+    }
+
+    /// Check every path argument of a call; the error names the first offending argument.
+    pub fn confine(&self, tool: &Tool, args: &Value) -> Result<(), String> {
+        for arg in tool.paths {
+            let values: Vec<&str> = match args.pointer(arg.pointer) {
+                None | Some(Value::Null) => continue,
+                Some(Value::String(s)) => vec![s.as_str()],
+                Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+                Some(other) => {
+                    return Err(format!(
+                        "argument `{}` must be a path string, got {other}",
+                        arg.pointer.trim_start_matches('/')
+                    ));
+                }
+            };
+            for value in values {
+                self.check(arg.pointer.trim_start_matches('/'), value, arg.access)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Check one path argument.
+    pub fn check(&self, name: &str, value: &str, access: Access) -> Result<(), String> {
+        if value.contains("://") {
+            // URLs (a live server) are not files; tools that take them validate them.
+            return Ok(());
+        }
+        let given = Path::new(value);
+        let joined =
+            if given.is_absolute() { given.to_path_buf() } else { self.base().join(given) };
+        let resolved = match access {
+            Access::Read => std::fs::canonicalize(&joined).map_err(|e| {
+                format!("argument `{name}` = `{value}`: cannot open {}: {e}", joined.display())
+            })?,
+            Access::Write => resolve_for_write(&joined).ok_or_else(|| {
+                format!("argument `{name}` = `{value}`: no existing parent directory")
+            })?,
+        };
+        if self.roots.iter().any(|r| resolved.starts_with(r)) {
+            Ok(())
+        } else {
+            Err(format!(
+                "argument `{name}` = `{value}` resolves to {}, outside the allowed roots ({}); \
+                 start `perfpilot mcp` with `--root DIR` to allow another directory",
+                resolved.display(),
+                self.roots.iter().map(|r| r.display().to_string()).collect::<Vec<_>>().join(", ")
+            ))
+        }
+    }
+}
+
+/// The canonical form of a path that may not exist yet: its nearest existing ancestor,
+/// canonicalised, plus the remaining plain components (`..` is refused: it could climb out
+/// of the ancestor after the check).
+fn resolve_for_write(path: &Path) -> Option<PathBuf> {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return Some(p);
+    }
+    let mut rest = Vec::new();
+    let mut cur = path;
+    loop {
+        let name = cur.file_name()?;
+        rest.push(name.to_os_string());
+        cur = cur.parent()?;
+        if let Ok(base) = std::fs::canonicalize(cur) {
+            let mut out = base;
+            for part in rest.iter().rev() {
+                out.push(part);
+            }
+            if out.components().any(|c| matches!(c, Component::ParentDir)) {
+                return None;
+            }
+            return Some(out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roots_in(dir: &Path) -> Roots {
+        Roots::new(&[dir.to_path_buf()]).unwrap()
+    }
+
+    #[test]
+    fn relative_and_absolute_paths_inside_the_root_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.json"), "{}").unwrap();
+        let roots = roots_in(dir.path());
+        assert!(roots.check("input", "a.json", Access::Read).is_ok());
+        let abs = dir.path().join("a.json");
+        assert!(roots.check("input", abs.to_str().unwrap(), Access::Read).is_ok());
+        assert!(roots.check("out", "new/dir/file.json", Access::Write).is_ok());
+    }
+
+    #[test]
+    fn escapes_are_refused_with_the_argument_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let inner = dir.path().join("root");
+        std::fs::create_dir(&inner).unwrap();
+        std::fs::write(dir.path().join("secret.txt"), "x").unwrap();
+        let roots = roots_in(&inner);
+        let err = roots.check("input", "../secret.txt", Access::Read).unwrap_err();
+        assert!(err.contains("argument `input`"), "{err}");
+        assert!(err.contains("outside the allowed roots"), "{err}");
+        assert!(err.contains("--root"), "{err}");
+        let err = roots.check("out", "../elsewhere.json", Access::Write).unwrap_err();
+        assert!(err.contains("outside the allowed roots"), "{err}");
+        let err = roots.check("out", "x/../../y.json", Access::Write).unwrap_err();
+        assert!(err.contains("argument `out`"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_out_of_the_root_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let inner = dir.path().join("root");
+        std::fs::create_dir(&inner).unwrap();
+        std::fs::write(dir.path().join("secret.txt"), "x").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("secret.txt"), inner.join("link.txt")).unwrap();
+        let roots = roots_in(&inner);
+        assert!(roots.check("input", "link.txt", Access::Read).is_err());
+    }
+
+    #[test]
+    fn missing_inputs_are_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let roots = roots_in(dir.path());
+        let err = roots.check("input", "nope.json", Access::Read).unwrap_err();
+        assert!(err.contains("cannot open"), "{err}");
+    }
+}

@@ -1,0 +1,77 @@
+//! Helpers shared by the agent-surface integration tests: the repository root, the built
+//! binary, running it, and validating JSON against a committed schema.
+#![allow(dead_code)]
+
+pub mod mcp_client;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root (two levels above this crate).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repo root")
+}
+
+/// The `perfpilot` binary cargo built for these tests.
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_perfpilot"))
+}
+
+/// Run `perfpilot ARGS…` in the repository root.
+pub fn perfpilot(args: &[&str]) -> Output {
+    Command::new(bin()).args(args).current_dir(repo_root()).output().expect("run perfpilot")
+}
+
+/// Run and parse stdout as JSON, failing with stderr when the run fails.
+pub fn perfpilot_json(args: &[&str]) -> serde_json::Value {
+    let out = perfpilot(args);
+    assert!(
+        out.status.code() == Some(0) || out.status.code() == Some(1),
+        "perfpilot {args:?} exited {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "perfpilot {args:?}: stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+/// The committed output schema of a command (`docs/schemas/<command>.json`).
+pub fn committed_schema(command: &str) -> serde_json::Value {
+    let stem = command.split_whitespace().collect::<Vec<_>>().join("-");
+    let path = repo_root().join("docs/schemas").join(format!("{stem}.json"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (regenerate with `perfpilot schema --write-dir docs/schemas`)",
+            path.display()
+        )
+    });
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Every violation of `schema` by `instance`, as `path: message` lines (empty = valid).
+pub fn violations(schema: &serde_json::Value, instance: &serde_json::Value) -> Vec<String> {
+    let validator = jsonschema::validator_for(schema).expect("schema compiles");
+    validator
+        .iter_errors(instance)
+        .map(|e| format!("{}: {}", e.instance_path(), e))
+        .take(20)
+        .collect()
+}
+
+/// Assert that `envelope` (a command's `--format json` output) matches the committed
+/// schema of its `command` field.
+pub fn assert_matches_schema(envelope: &serde_json::Value, context: &str) {
+    let command =
+        envelope["command"].as_str().unwrap_or_else(|| panic!("{context}: no `command` in output"));
+    let schema = committed_schema(command);
+    let errors = violations(&schema, envelope);
+    assert!(
+        errors.is_empty(),
+        "{context}: output of `{command}` does not match docs/schemas:\n{}",
+        errors.join("\n")
+    );
+}

@@ -1,0 +1,132 @@
+//! Agent-level test: start `perfpilot mcp` as a child process and play the client
+//! (initialize, list tools, call tools on real fixtures), checking the answers against the
+//! CLI's `--format json` output and the committed schemas.
+
+mod common;
+
+use std::time::Duration;
+
+use common::mcp_client::McpClient;
+use common::{assert_matches_schema, perfpilot, perfpilot_json, repo_root, violations};
+use serde_json::{Value, json};
+
+const CALL: Duration = Duration::from_secs(120);
+
+fn started() -> McpClient {
+    let root = repo_root();
+    let mut c = McpClient::start(&["--root", root.to_str().unwrap()], &root);
+    let init = c.initialize();
+    let result = &init["result"];
+    assert_eq!(result["serverInfo"]["name"], "perfpilot", "{init}");
+    assert!(result["capabilities"]["tools"].is_object(), "{init}");
+    assert_eq!(result["protocolVersion"], "2025-06-18", "{init}");
+    c
+}
+
+/// The tool result's envelope, after checking its shape: summary text first, the JSON
+/// text second, the same JSON as structuredContent.
+fn envelope_of(result: &Value) -> Value {
+    assert_ne!(result["isError"], true, "tool error: {result}");
+    let content = result["content"].as_array().expect("content");
+    assert_eq!(content.len(), 2, "{result}");
+    assert_eq!(content[0]["type"], "text");
+    assert!(!content[0]["text"].as_str().unwrap().is_empty());
+    let from_text: Value = serde_json::from_str(content[1]["text"].as_str().unwrap()).unwrap();
+    assert_eq!(from_text, result["structuredContent"], "text and structured content differ");
+    from_text
+}
+
+fn error_text(result: &Value) -> String {
+    assert_eq!(result["isError"], true, "expected a tool error: {result}");
+    result["content"][0]["text"].as_str().unwrap_or_default().to_string()
+}
+
+#[test]
+fn tools_list_describes_every_tool_with_input_and_output_schemas() {
+    let mut c = started();
+    let resp = c.request("tools/list", json!({}), CALL);
+    let tools = resp["result"]["tools"].as_array().expect("tools").clone();
+    let names: Vec<&str> = tools.iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"trace_classify"), "{names:?}");
+    for t in &tools {
+        let name = t["name"].as_str().unwrap();
+        assert!(
+            t["description"].as_str().is_some_and(|d| d.len() > 40),
+            "{name}: short description"
+        );
+        assert_eq!(t["inputSchema"]["type"], "object", "{name}");
+        assert_eq!(t["outputSchema"]["type"], "object", "{name}");
+        // The output schema is the committed one for the command.
+        let command = name.replace('_', " ");
+        assert_eq!(t["outputSchema"], common::committed_schema(&command), "{name}");
+        // And the input schema is what `perfpilot schema COMMAND --input` prints.
+        let words: Vec<&str> = command.split(' ').collect();
+        let mut args = vec!["schema"];
+        args.extend(&words);
+        args.push("--input");
+        let out = perfpilot(&args);
+        let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(t["inputSchema"], printed, "{name}");
+    }
+    assert_eq!(c.shutdown(), Some(0), "the server exits cleanly when stdin closes");
+}
+
+#[test]
+fn trace_classify_over_mcp_equals_the_cli() {
+    let fixture = "tests/fixtures/trace/kernel-names.tsv";
+    let cli = perfpilot_json(&["trace", "classify", "--from", fixture, "--format", "json"]);
+    let mut c = started();
+    let result = c.call_tool("trace_classify", json!({"from": fixture}), None, CALL);
+    let env = envelope_of(&result);
+    assert_eq!(env["schema_version"], "perfpilot.trace.classify/1");
+    assert_eq!(env["command"], "trace classify");
+    assert_eq!(env["result"], cli["result"], "MCP and CLI results differ");
+    assert_eq!(env["inputs"], cli["inputs"]);
+    assert_matches_schema(&env, "trace_classify over MCP");
+    let kernels = env["result"]["kernels"].as_array().unwrap();
+    assert!(kernels.len() > 100, "the fixture lists hundreds of names");
+    let summary = result["content"][0]["text"].as_str().unwrap();
+    assert!(summary.contains("trace classify"), "{summary}");
+}
+
+#[test]
+fn paths_outside_the_roots_are_refused_with_a_clear_error() {
+    let mut c = started();
+    let result = c.call_tool("trace_classify", json!({"from": "/etc/hostname"}), None, CALL);
+    let msg = error_text(&result);
+    assert!(msg.contains("argument `from`"), "{msg}");
+    assert!(msg.contains("outside the allowed roots"), "{msg}");
+    assert!(msg.contains("--root"), "{msg}");
+    let result = c.call_tool("trace_classify", json!({"from": "../../etc/hostname"}), None, CALL);
+    assert!(error_text(&result).contains("outside the allowed roots"));
+}
+
+#[test]
+fn bad_arguments_and_unknown_tools_are_errors_not_crashes() {
+    let mut c = started();
+    // Wrong type: the capability's options reject it, naming the problem.
+    let result = c.call_tool("trace_classify", json!({"names": "not-a-list"}), None, CALL);
+    let msg = error_text(&result);
+    assert!(msg.contains("invalid arguments for tool `trace_classify`"), "{msg}");
+    // A missing file inside the root.
+    let result =
+        c.call_tool("trace_classify", json!({"from": "tests/fixtures/nope.tsv"}), None, CALL);
+    assert!(error_text(&result).contains("cannot open"));
+    // Unknown tool: a JSON-RPC error.
+    let resp = c.request("tools/call", json!({"name": "no_such_tool", "arguments": {}}), CALL);
+    assert!(resp["error"]["message"].as_str().unwrap().contains("unknown tool"), "{resp}");
+    // The server is still alive and answering.
+    let resp = c.request("tools/list", json!({}), CALL);
+    assert!(resp["result"]["tools"].is_array());
+}
+
+#[test]
+fn schema_validation_of_a_tool_result_is_strict() {
+    let mut c = started();
+    let result = c.call_tool("trace_classify", json!({"names": ["nccl_allreduce"]}), None, CALL);
+    let mut env = envelope_of(&result);
+    let schema = common::committed_schema("trace classify");
+    assert!(violations(&schema, &env).is_empty());
+    env["result"]["kernels"] = json!("nope");
+    assert!(!violations(&schema, &env).is_empty());
+}

@@ -1,0 +1,114 @@
+//! `perfpilot schema` and `docs/schemas/`: the committed schemas are exactly what the code
+//! generates, and a real output of every command (run on the in-repo fixtures) validates
+//! against its committed schema.
+
+mod common;
+
+use common::{assert_matches_schema, perfpilot, perfpilot_json, repo_root, violations};
+
+/// One real invocation per command with a schema (`--format json` is added). A command
+/// missing here fails `every_command_has_a_validated_sample`.
+const SAMPLES: &[(&str, &[&str])] = &[
+    ("skills list", &["skills", "list"]),
+    ("trace classify", &["trace", "classify", "--from", "tests/fixtures/trace/kernel-names.tsv"]),
+];
+
+fn listed_commands() -> Vec<String> {
+    let out = perfpilot(&["schema", "--list"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| l.split('\t').next().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn committed_schemas_are_what_the_code_generates() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = perfpilot(&["schema", "--write-dir", tmp.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let committed_dir = repo_root().join("docs/schemas");
+    let names = |dir: &std::path::Path| -> std::collections::BTreeSet<String> {
+        std::fs::read_dir(dir)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.ends_with(".json"))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let generated = names(tmp.path());
+    let committed = names(&committed_dir);
+    let fix = "regenerate with `cargo run -p perfpilot -- schema --write-dir docs/schemas`";
+    assert_eq!(generated, committed, "docs/schemas has other files than the code generates; {fix}");
+    for name in &generated {
+        let a = std::fs::read_to_string(tmp.path().join(name)).unwrap();
+        let b = std::fs::read_to_string(committed_dir.join(name)).unwrap();
+        assert!(a == b, "docs/schemas/{name} differs from the generated schema; {fix}");
+    }
+}
+
+#[test]
+fn every_command_has_a_validated_sample() {
+    let sampled: Vec<&str> = SAMPLES.iter().map(|(c, _)| *c).collect();
+    for command in listed_commands() {
+        if command == "skills install" {
+            continue; // validated in `skills install` below (it needs a scratch directory)
+        }
+        assert!(sampled.contains(&command.as_str()), "no sample output for `{command}` in SAMPLES");
+    }
+}
+
+#[test]
+fn real_outputs_match_their_committed_schemas() {
+    for (command, args) in SAMPLES {
+        let mut full: Vec<&str> = args.to_vec();
+        full.extend(["--format", "json"]);
+        let env = perfpilot_json(&full);
+        assert_eq!(env["command"], *command, "{full:?}");
+        assert_matches_schema(&env, &format!("perfpilot {}", full.join(" ")));
+    }
+}
+
+#[test]
+fn skills_install_output_matches_its_schema() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    let env = perfpilot_json(&["skills", "install", "--dir", dir, "--format", "json"]);
+    assert_matches_schema(&env, "perfpilot skills install");
+}
+
+#[test]
+fn a_changed_output_is_caught() {
+    // The check is real: a renamed field or a wrong type in an output fails validation.
+    let (_, args) = SAMPLES.iter().find(|(c, _)| *c == "trace classify").unwrap();
+    let mut full: Vec<&str> = args.to_vec();
+    full.extend(["--format", "json"]);
+    let mut env = perfpilot_json(&full);
+    let schema = common::committed_schema("trace classify");
+    env["result"]["kernels"][0]["category"] = serde_json::json!(42);
+    assert!(!violations(&schema, &env).is_empty(), "a wrong type must not validate");
+    let mut env = perfpilot_json(&full);
+    env.as_object_mut().unwrap().remove("schema_version");
+    assert!(!violations(&schema, &env).is_empty(), "a missing field must not validate");
+}
+
+#[test]
+fn schema_command_prints_output_and_input_schemas_and_rejects_unknown_commands() {
+    let out = perfpilot(&["schema", "trace", "classify"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    assert!(v["properties"]["result"].is_object());
+    let out = perfpilot(&["schema", "trace-classify", "--input"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["properties"]["names"].is_object());
+    let out = perfpilot(&["schema", "no", "such"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no schema for `no such`"));
+    let out = perfpilot(&["schema", "skills", "list", "--input"]);
+    assert_eq!(out.status.code(), Some(2));
+}
