@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use perfpilot_report::{Document, Report, Section};
 use perfpilot_workload::{
-    ArrivalSpec, BenchResult, DatasetSpec, Endpoint, Prompt, RequestSpec, RunLimits, RunSettings,
-    RunStatus, SamplingSettings, Schedule, ServerInfo, Slo, SummaryOptions, TextTokenizer,
-    TokenizerFile, generate, summarize,
+    ArrivalSpec, BenchResult, DatasetSpec, Endpoint, Prompt, RequestRecord, RequestSpec, RunLimits,
+    RunSettings, RunStatus, SamplingSettings, Schedule, ServerInfo, Slo, SummaryOptions,
+    TextTokenizer, TokenizerFile, generate, summarize,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -176,6 +176,14 @@ impl PromptTokenizer for WorkloadTokenizer {
 
 /// Run a benchmark in virtual time.
 pub fn run_virtual(opts: &SimRunOptions) -> Result<SimRunReport, SimError> {
+    run_virtual_with_records(opts).map(|(r, _)| r)
+}
+
+/// Run a benchmark in virtual time and also return the per-request records (the ones
+/// `bench serve` writes to its records JSONL).
+pub fn run_virtual_with_records(
+    opts: &SimRunOptions,
+) -> Result<(SimRunReport, Vec<RequestRecord>), SimError> {
     let base = Profile::load(&opts.profile)?;
     let profile = opts.overrides.apply(&base)?;
     let tokenizer: Option<Arc<dyn TextTokenizer>> = match &opts.tokenizer {
@@ -241,7 +249,7 @@ pub fn run_virtual(opts: &SimRunOptions) -> Result<SimRunReport, SimError> {
         limits: RunLimits { duration_s: None, deadline_s: None, stall_timeout_s: None },
         connection_policy: Some("in-process virtual time: no connections".into()),
     };
-    Ok(SimRunReport {
+    let report = SimRunReport {
         profile: profile.name.clone(),
         overrides: opts.overrides.describe(),
         capacity: cap,
@@ -257,7 +265,8 @@ pub fn run_virtual(opts: &SimRunOptions) -> Result<SimRunReport, SimError> {
             records_file: None,
             notes,
         },
-    })
+    };
+    Ok((report, out.records))
 }
 
 fn capacity_json(cap: &Capacity) -> Value {

@@ -1,12 +1,558 @@
-//! `perfpilot sim`.
+//! `perfpilot sim`: `serve` (real-time OpenAI server), `run` (a benchmark in virtual
+//! time, with sweeps), `fit` (cost parameters from `bench serve` results) and `profiles`.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use anyhow::Context;
+use perfpilot_report::{Document, Envelope, InputRef, Report, Section, Table, Warning};
+use perfpilot_sim::{
+    Faults, FitOptions, LogSink, Overrides, Profile, SimRunOptions, SimRunReport, SimServerConfig,
+    builtin_profile_names, fit, run_virtual, run_virtual_with_records, spawn_server,
+};
+use perfpilot_workload::{
+    DatasetSpec, Endpoint, JsonlSpec, RandomSpec, RangeMode, ShareGptSpec, SharedPrefixSpec, Slo,
+};
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use crate::output::{OutputArgs, emit};
 
 /// Arguments of `perfpilot sim`.
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    #[command(subcommand)]
+    command: SimCommand,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum SimCommand {
+    /// Serve the simulated engine over HTTP in real time (OpenAI API, SGLang endpoints
+    /// and log) until Ctrl-C.
+    Serve(Box<ServeArgs>),
+    /// Run a benchmark in virtual time and return the `bench serve` record; `--sweep`
+    /// runs one what-if per value.
+    Run(Box<RunArgs>),
+    /// Fit a profile's cost parameters to `bench serve` results from a real server.
+    Fit(FitArgs),
+    /// List the shipped profiles, or show one with its capacity.
+    Profiles(ProfilesArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct ServeArgs {
+    /// Profile: a shipped name (see `sim profiles`) or a TOML file.
+    #[arg(long, default_value = "sglang-h100-llama3.1-8b", value_name = "NAME|FILE")]
+    profile: String,
+    /// Port (0 = any free port).
+    #[arg(long, default_value_t = 30000)]
+    port: u16,
+    /// Address to bind.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: std::net::IpAddr,
+    /// What-if change, KEY=VALUE (repeatable): max_running_requests, max_total_tokens,
+    /// mem_fraction_static, page_size, chunked_prefill_size, max_prefill_tokens,
+    /// batch_policy, radix_cache, schedule_conservativeness, context_len, cost_scale.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// Seed of the simulated EOS and of fault choices.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Write the server log here instead of standard error.
+    #[arg(long, value_name = "FILE")]
+    log_file: Option<PathBuf>,
+    /// Do not print uvicorn-style access lines.
+    #[arg(long)]
+    no_access_log: bool,
+    /// HTTP worker threads (1 = one core).
+    #[arg(long, default_value_t = 1)]
+    threads: usize,
+    /// Fault: fraction of generation requests answered with --fault-error-status.
+    #[arg(long, default_value_t = 0.0, value_name = "FRACTION")]
+    fault_error_rate: f64,
+    /// Fault: HTTP status of injected errors.
+    #[arg(long, value_name = "STATUS")]
+    fault_error_status: Option<u16>,
+    /// Fault: close streams after N tokens.
+    #[arg(long, value_name = "N")]
+    fault_disconnect_after_tokens: Option<u32>,
+    /// Fault: freeze the scheduler for S seconds (once, see --fault-stall-after-requests).
+    #[arg(long, value_name = "S")]
+    fault_stall: Option<f64>,
+    /// Fault: the stall starts at this generation request (default 1).
+    #[arg(long, value_name = "N")]
+    fault_stall_after_requests: Option<u64>,
+    /// Fault: send a malformed SSE chunk in place of token N.
+    #[arg(long, value_name = "N")]
+    fault_malformed_chunk_at: Option<u32>,
+    /// Fault: not ready (503 on /health) for S seconds after start.
+    #[arg(long, value_name = "S")]
+    fault_slow_ready: Option<f64>,
+    /// Fault: the scheduler crashes at generation request N (exit status 1).
+    #[arg(long, value_name = "N")]
+    fault_crash_after_requests: Option<u64>,
+    /// Fault: at generation request N, a share of the KV pool goes out of service.
+    #[arg(long, value_name = "N")]
+    fault_kv_exhaust_after_requests: Option<u64>,
+    /// Fault: the share lost by --fault-kv-exhaust-after-requests (default 0.9).
+    #[arg(long, value_name = "FRACTION")]
+    fault_kv_exhaust_fraction: Option<f64>,
+    #[command(flatten)]
+    out: OutputArgs,
+}
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum DatasetKind {
+    Random,
+    Sharegpt,
+    SharedPrefix,
+    Jsonl,
+}
+
+#[derive(clap::Args, Debug)]
+struct RunArgs {
+    /// Profile: a shipped name (see `sim profiles`) or a TOML file.
+    #[arg(long, default_value = "sglang-h100-llama3.1-8b", value_name = "NAME|FILE")]
+    profile: String,
+    /// What-if change, KEY=VALUE (repeatable; see `sim serve --help`).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// Sweep one knob: KEY=V1,V2,... (one run per value, on top of --set).
+    #[arg(long, value_name = "KEY=V1,V2,...")]
+    sweep: Option<String>,
+    /// Route: completions or chat.
+    #[arg(long, default_value = "completions")]
+    endpoint: Endpoint,
+    /// Dataset.
+    #[arg(long, value_enum, default_value = "random")]
+    dataset: DatasetKind,
+    /// Dataset file (sharegpt JSON, jsonl).
+    #[arg(long, value_name = "FILE")]
+    dataset_path: Option<PathBuf>,
+    /// Random: nominal input length (tokens).
+    #[arg(long, default_value_t = 1024)]
+    input_len: u32,
+    /// Random: nominal output length; sharegpt: fixed output length if given.
+    #[arg(long)]
+    output_len: Option<u32>,
+    /// Random: range ratio, read per --range-mode.
+    #[arg(long, default_value_t = 0.0)]
+    range_ratio: f64,
+    /// Range-ratio semantics: vllm or sglang.
+    #[arg(long, default_value = "vllm")]
+    range_mode: RangeMode,
+    /// Vocabulary size for token-id prompts (random and shared-prefix without a tokenizer).
+    #[arg(long, default_value_t = 32000)]
+    vocab_size: u32,
+    /// Sharegpt: drop conversations longer than this.
+    #[arg(long)]
+    context_len: Option<u32>,
+    /// Shared-prefix: number of groups.
+    #[arg(long, default_value_t = 64)]
+    gsp_num_groups: u32,
+    /// Shared-prefix: system prompt length.
+    #[arg(long, default_value_t = 2048)]
+    gsp_system_prompt_len: u32,
+    /// Shared-prefix: question length.
+    #[arg(long, default_value_t = 128)]
+    gsp_question_len: u32,
+    /// Requests (default 100 for random and shared-prefix; all records otherwise).
+    #[arg(long)]
+    num_prompts: Option<usize>,
+    /// Request rate (req/s) or inf.
+    #[arg(long, default_value = "inf")]
+    request_rate: String,
+    /// Gamma burstiness: 1 = Poisson, inf = constant.
+    #[arg(long, default_value = "1")]
+    burstiness: String,
+    /// Client-side cap on requests in flight.
+    #[arg(long)]
+    max_concurrency: Option<u32>,
+    /// Seed of dataset, schedule and simulated EOS.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// A tokenizer.json (sharegpt and text prompts need one).
+    #[arg(long, value_name = "FILE")]
+    tokenizer: Option<PathBuf>,
+    /// Latency objectives, e.g. ttft=500,tpot=50[,attainment=99%]; exit 1 when missed.
+    #[arg(long, value_name = "SPEC")]
+    slo: Option<String>,
+    /// Do not send ignore_eos (the simulated EOS ends requests early).
+    #[arg(long)]
+    no_ignore_eos: bool,
+    /// Send min_tokens.
+    #[arg(long)]
+    min_tokens: Option<u32>,
+    /// Write the per-request records (JSONL) here (single runs).
+    #[arg(long, value_name = "FILE")]
+    records: Option<PathBuf>,
+    #[command(flatten)]
+    out: OutputArgs,
+}
+
+#[derive(clap::Args, Debug)]
+struct FitArgs {
+    /// `bench serve` result files (JSON) to fit on.
+    #[arg(required = true)]
+    results: Vec<PathBuf>,
+    /// Held-out result files to predict with the fitted profile.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    predict: Vec<PathBuf>,
+    /// Base profile (capacity and scheduler of the real server).
+    #[arg(long, value_name = "NAME|FILE")]
+    profile: String,
+    /// Scheduler or capacity change, KEY=VALUE (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// Fail (exit 1) when a prediction error exceeds this fraction.
+    #[arg(long, default_value_t = 0.15)]
+    tolerance: f64,
+    /// Name of the fitted profile.
+    #[arg(long)]
+    name: Option<String>,
+    /// Write the fitted profile TOML here.
+    #[arg(long = "profile-out", value_name = "FILE")]
+    profile_out: Option<PathBuf>,
+    #[command(flatten)]
+    out: OutputArgs,
+}
+
+#[derive(clap::Args, Debug)]
+struct ProfilesArgs {
+    /// Show this profile (a shipped name or a file) instead of listing.
+    name: Option<String>,
+    #[command(flatten)]
+    out: OutputArgs,
+}
 
 /// Run `perfpilot sim`.
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`perfpilot sim` is not built yet")
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    match args.command {
+        SimCommand::Serve(a) => serve(*a),
+        SimCommand::Run(a) => run_cmd(*a),
+        SimCommand::Fit(a) => fit_cmd(a),
+        SimCommand::Profiles(a) => profiles(a),
+    }
+}
+
+fn overrides(set: &[String]) -> anyhow::Result<Overrides> {
+    let mut o = Overrides::default();
+    for pair in set {
+        o.set_pair(pair)?;
+    }
+    Ok(o)
+}
+
+fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
+    let mut cfg = SimServerConfig::with_profile(&a.profile)?;
+    cfg.overrides = overrides(&a.set)?;
+    cfg.host = a.host;
+    cfg.port = a.port;
+    cfg.seed = a.seed;
+    cfg.access_log = !a.no_access_log;
+    cfg.worker_threads = a.threads;
+    cfg.stop_on_ctrl_c = true;
+    cfg.log = match &a.log_file {
+        Some(p) => LogSink::File(p.clone()),
+        None => LogSink::Stderr,
+    };
+    cfg.faults = Faults {
+        error_rate: a.fault_error_rate,
+        error_status: a.fault_error_status,
+        disconnect_after_tokens: a.fault_disconnect_after_tokens,
+        stall_s: a.fault_stall,
+        stall_after_requests: a.fault_stall_after_requests,
+        malformed_chunk_at_token: a.fault_malformed_chunk_at,
+        slow_ready_s: a.fault_slow_ready,
+        crash_after_requests: a.fault_crash_after_requests,
+        kv_exhaust_after_requests: a.fault_kv_exhaust_after_requests,
+        kv_exhaust_fraction: a.fault_kv_exhaust_fraction,
+    };
+    let handle = spawn_server(cfg).context("cannot start the simulated server")?;
+    let report = handle.wait();
+    let env = Envelope::new("sim serve", report)
+        .with_inputs(vec![InputRef::other("profile", a.profile.clone())]);
+    emit(&env, &a.out)
+}
+
+fn number_or_inf(option: &str, s: &str) -> anyhow::Result<Option<f64>> {
+    if s.eq_ignore_ascii_case("inf") {
+        return Ok(None);
+    }
+    s.parse::<f64>()
+        .map(Some)
+        .map_err(|_| anyhow::anyhow!("{option}: `{s}` is not a number or inf"))
+}
+
+fn dataset_spec(a: &RunArgs) -> anyhow::Result<DatasetSpec> {
+    let need_path = || {
+        a.dataset_path
+            .clone()
+            .ok_or_else(|| anyhow::anyhow!("--dataset {:?} needs --dataset-path FILE", a.dataset))
+    };
+    // Without a tokenizer, synthetic prompts are token ids.
+    let ids = a.tokenizer.is_none();
+    Ok(match a.dataset {
+        DatasetKind::Random => DatasetSpec::Random(RandomSpec {
+            input_len: a.input_len,
+            output_len: a.output_len.unwrap_or(128),
+            range_ratio: a.range_ratio,
+            range_mode: a.range_mode,
+            token_ids: ids,
+            vocab_size: Some(a.vocab_size),
+        }),
+        DatasetKind::Sharegpt => DatasetSpec::Sharegpt(ShareGptSpec {
+            path: need_path()?,
+            output_len: a.output_len,
+            context_len: a.context_len,
+        }),
+        DatasetKind::SharedPrefix => DatasetSpec::SharedPrefix(SharedPrefixSpec {
+            num_groups: a.gsp_num_groups,
+            system_prompt_len: a.gsp_system_prompt_len,
+            question_len: a.gsp_question_len,
+            output_len: a.output_len.unwrap_or(256),
+            token_ids: ids,
+            vocab_size: Some(a.vocab_size),
+        }),
+        DatasetKind::Jsonl => DatasetSpec::Jsonl(JsonlSpec { path: need_path()? }),
+    })
+}
+
+fn run_options(a: &RunArgs) -> anyhow::Result<SimRunOptions> {
+    let dataset = dataset_spec(a)?;
+    let n = a.num_prompts.or(match dataset {
+        DatasetSpec::Random(_) | DatasetSpec::SharedPrefix(_) => Some(100),
+        _ => None,
+    });
+    let mut o = SimRunOptions::new(&a.profile, dataset, n);
+    o.overrides = overrides(&a.set)?;
+    o.seed = a.seed;
+    o.request_rate = number_or_inf("--request-rate", &a.request_rate)?;
+    o.burstiness = number_or_inf("--burstiness", &a.burstiness)?.unwrap_or(f64::INFINITY);
+    o.max_concurrency = a.max_concurrency;
+    o.endpoint = a.endpoint;
+    o.tokenizer = a.tokenizer.clone();
+    o.ignore_eos = !a.no_ignore_eos;
+    o.min_tokens = a.min_tokens;
+    o.slo = a.slo.as_deref().map(str::parse::<Slo>).transpose()?;
+    Ok(o)
+}
+
+fn run_inputs(a: &RunArgs) -> Vec<InputRef> {
+    let mut inputs = vec![InputRef::other("profile", a.profile.clone())];
+    if let Some(p) = &a.dataset_path {
+        inputs.push(InputRef::file("dataset", p));
+    }
+    if let Some(p) = &a.tokenizer {
+        inputs.push(InputRef::file("tokenizer", p));
+    }
+    inputs
+}
+
+fn run_cmd(a: RunArgs) -> anyhow::Result<ExitCode> {
+    let base = run_options(&a)?;
+    let inputs = run_inputs(&a);
+    let Some(sweep) = &a.sweep else {
+        let (mut report, records) = run_virtual_with_records(&base)?;
+        if let Some(p) = &a.records {
+            let mut text = String::new();
+            for r in &records {
+                text.push_str(&serde_json::to_string(r)?);
+                text.push('\n');
+            }
+            perfpilot_report::write_atomic(p, text.as_bytes())
+                .with_context(|| format!("cannot write {}", p.display()))?;
+            report.result.records_file = Some(p.display().to_string());
+        }
+        let warnings = report
+            .result
+            .notes
+            .iter()
+            .filter(|n| !n.starts_with("virtual time"))
+            .map(|n| Warning::new("dataset", n.clone()))
+            .collect();
+        return emit(
+            &Envelope::new("sim run", report).with_inputs(inputs).with_warnings(warnings),
+            &a.out,
+        );
+    };
+    if a.records.is_some() {
+        anyhow::bail!("--records writes one run's records; it cannot be combined with --sweep");
+    }
+    let (key, values) = sweep
+        .split_once('=')
+        .ok_or_else(|| anyhow::anyhow!("--sweep {sweep}: expected KEY=V1,V2,..."))?;
+    let mut runs = Vec::new();
+    for v in values.split(',').map(str::trim).filter(|v| !v.is_empty()) {
+        let mut o = base.clone();
+        o.overrides.set(key, v)?;
+        let r = run_virtual(&o).with_context(|| format!("--sweep {key}={v}"))?;
+        runs.push(SweepPoint { value: v.to_string(), run: r });
+    }
+    if runs.is_empty() {
+        anyhow::bail!("--sweep {sweep}: no values");
+    }
+    let report = SweepReport { knob: key.to_string(), points: runs };
+    emit(&Envelope::new("sim run", report).with_inputs(inputs), &a.out)
+}
+
+/// One value of a sweep.
+#[derive(Debug, Serialize, JsonSchema)]
+struct SweepPoint {
+    value: String,
+    run: SimRunReport,
+}
+
+/// `sim run --sweep` (`perfpilot.sim.sweep/1`): one virtual run per value of a knob.
+#[derive(Debug, Serialize, JsonSchema)]
+struct SweepReport {
+    knob: String,
+    points: Vec<SweepPoint>,
+}
+
+impl Report for SweepReport {
+    fn schema_version(&self) -> &'static str {
+        "perfpilot.sim.sweep/1"
+    }
+
+    fn document(&self) -> Document {
+        let mut t = Table::new(
+            "sweep",
+            [
+                self.knob.as_str(),
+                "req/s",
+                "out tok/s",
+                "mean TTFT ms",
+                "p99 TTFT ms",
+                "mean TPOT ms",
+                "p99 TPOT ms",
+                "retracted",
+                "peak KV %",
+            ],
+        )
+        .right(&[
+            "req/s",
+            "out tok/s",
+            "mean TTFT ms",
+            "p99 TTFT ms",
+            "mean TPOT ms",
+            "p99 TPOT ms",
+            "retracted",
+            "peak KV %",
+        ]);
+        let f = |x: Option<f64>| x.map(|v| format!("{v:.2}")).unwrap_or_else(|| "–".into());
+        for p in &self.points {
+            let s = &p.run.result.summary;
+            let kv = p.run.engine.peak_used_tokens as f64
+                / p.run.capacity.max_total_num_tokens.max(1) as f64
+                * 100.0;
+            t.push_row(
+                format!("{}={}", self.knob, p.value),
+                [
+                    p.value.clone(),
+                    f(s.request_throughput),
+                    f(s.output_throughput),
+                    f(s.ttft_ms.as_ref().map(|x| x.mean)),
+                    f(s.ttft_ms.as_ref().map(|x| x.p99)),
+                    f(s.tpot_ms.as_ref().map(|x| x.mean)),
+                    f(s.tpot_ms.as_ref().map(|x| x.p99)),
+                    p.run.engine.retracted_requests.to_string(),
+                    format!("{kv:.1}"),
+                ],
+            );
+        }
+        let first = &self.points[0].run;
+        Document::new("Simulated what-if sweep (virtual time)")
+            .with_fact("profile", &first.profile)
+            .with_fact("knob", &self.knob)
+            .with_fact("dataset", first.result.settings.dataset.fingerprint.clone())
+            .with_fact("arrival", first.result.settings.arrival.describe())
+            .with_section(Section::new("Results").with_table(t))
+    }
+
+    fn check_failed(&self) -> bool {
+        self.points.iter().any(|p| p.run.check_failed())
+    }
+}
+
+fn fit_cmd(a: FitArgs) -> anyhow::Result<ExitCode> {
+    let opts = FitOptions {
+        profile: a.profile.clone(),
+        overrides: overrides(&a.set)?,
+        results: a.results.clone(),
+        predict: a.predict.clone(),
+        tolerance: a.tolerance,
+        name: a.name.clone(),
+    };
+    let report = fit(&opts)?;
+    if let Some(p) = &a.profile_out {
+        perfpilot_report::write_atomic(p, report.profile_toml.as_bytes())
+            .with_context(|| format!("cannot write {}", p.display()))?;
+    }
+    let mut inputs: Vec<InputRef> = a.results.iter().map(|p| InputRef::file("result", p)).collect();
+    inputs.extend(a.predict.iter().map(|p| InputRef::file("predict", p)));
+    emit(&Envelope::new("sim fit", report).with_inputs(inputs), &a.out)
+}
+
+/// `sim profiles` (`perfpilot.sim.profiles/1`).
+#[derive(Debug, Serialize, JsonSchema)]
+struct ProfilesReport {
+    profiles: Vec<ProfileEntry>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+struct ProfileEntry {
+    profile: Profile,
+    capacity: perfpilot_sim::Capacity,
+}
+
+impl Report for ProfilesReport {
+    fn schema_version(&self) -> &'static str {
+        "perfpilot.sim.profiles/1"
+    }
+
+    fn document(&self) -> Document {
+        let mut t = Table::new(
+            "profiles",
+            [
+                "name",
+                "model",
+                "max_total_num_tokens",
+                "max_running",
+                "policy",
+                "overhead ms",
+                "source",
+            ],
+        )
+        .right(&["max_total_num_tokens", "max_running", "overhead ms"]);
+        for e in &self.profiles {
+            let p = &e.profile;
+            t.push_row(
+                p.name.clone(),
+                [
+                    p.name.clone(),
+                    p.model.served_name.clone(),
+                    e.capacity.max_total_num_tokens.to_string(),
+                    e.capacity.max_running_requests.to_string(),
+                    format!("{:?}", p.engine.batch_policy).to_lowercase(),
+                    format!("{:.3}", p.cost.step_overhead_s * 1000.0),
+                    p.source.clone(),
+                ],
+            );
+        }
+        Document::new("Simulator profiles").with_section(Section::new("Profiles").with_table(t))
+    }
+}
+
+fn profiles(a: ProfilesArgs) -> anyhow::Result<ExitCode> {
+    let names: Vec<String> = match &a.name {
+        Some(n) => vec![n.clone()],
+        None => builtin_profile_names().into_iter().map(String::from).collect(),
+    };
+    let mut entries = Vec::new();
+    for n in &names {
+        let profile = Profile::load(n)?;
+        entries.push(ProfileEntry { capacity: profile.capacity(), profile });
+    }
+    emit(&Envelope::new("sim profiles", ProfilesReport { profiles: entries }), &a.out)
 }
