@@ -168,19 +168,61 @@ pub fn slice(
         let hits: Vec<bool> = (0..trace.names.len()).map(|i| re.is_match(trace.name(crate::model::NameId(i as u32)))).collect();
         move |id: u32| hits.get(id as usize).copied().unwrap_or(false)
     });
+    let anchor_dyn = anchor_fn.as_ref().map(|f| f as &dyn Fn(u32) -> bool);
     let mut splits = Vec::with_capacity(found.passes.len());
     for (p, seq) in found.passes.into_iter().zip(&seqs) {
-        let seg = match count {
-            Some(n) => cache
-                .entry(seq.as_slice())
-                .or_insert_with(|| segment(seq, &roles, n, anchor_fn.as_ref().map(|f| f as &dyn Fn(u32) -> bool)))
-                .clone(),
-            None => Err(Unsure { evidence: vec!["no layer count: give --config config.json or --layers N".into()] }),
+        let Some(n) = count else {
+            splits.push(PassSplit { window: p, seg: Err(Unsure { evidence: vec!["no layer count: give --config config.json or --layers N".into()] }) });
+            continue;
         };
+        let seg = cache.entry(seq.as_slice()).or_insert_with(|| segment(seq, &roles, n, anchor_dyn)).clone();
+        if seg.is_err() {
+            // A step that wraps several forward passes: split it and slice each.
+            if let Some(parts) = split_multi(&trace, &p, seq, n) {
+                for part in parts {
+                    let pseq: Vec<u32> = part.ops.iter().map(|&o| trace.gpu[o as usize].name.0).collect();
+                    let seg = segment(&pseq, &roles, n, anchor_dyn);
+                    splits.push(PassSplit { window: part, seg });
+                }
+                continue;
+            }
+        }
         splits.push(PassSplit { window: p, seg });
     }
     summarise_detection(&mut detection, &splits, reference, &trace, taxonomy, &mut warnings);
     Ok(Sliced { path: file.path, trace, device, categories, passes: splits, outside: found.outside, model, detection, warnings })
+}
+
+/// Split a step window that holds `m >= 2` forward passes (a kernel name occurs exactly
+/// `m × layers` times) at the longest GPU idle gap between consecutive layer stacks.
+fn split_multi(trace: &Trace, w: &passes::PassWindow, seq: &[u32], layers: usize) -> Option<Vec<passes::PassWindow>> {
+    let mut counts: HashMap<u32, usize> = HashMap::new();
+    for &s in seq {
+        *counts.entry(s).or_insert(0) += 1;
+    }
+    let (&name, &c) = counts
+        .iter()
+        .filter(|&(_, &c)| c >= 2 * layers && c % layers == 0)
+        .min_by_key(|&(&name, &c)| (c, name))?;
+    let m = c / layers;
+    let occ: Vec<usize> = seq.iter().enumerate().filter(|(_, s)| **s == name).map(|(i, _)| i).collect();
+    let mut cuts = Vec::with_capacity(m - 1);
+    for i in 1..m {
+        let (a, b) = (occ[i * layers - 1], occ[i * layers]);
+        let gap = |j: usize| {
+            let prev_end = w.ops[..j].iter().rev().take(8).map(|&o| trace.gpu[o as usize].end()).max().unwrap_or(0);
+            trace.gpu[w.ops[j] as usize].ts - prev_end
+        };
+        let cut = (a + 1..=b).max_by_key(|&j| (gap(j), std::cmp::Reverse(j)))?;
+        cuts.push(cut);
+    }
+    let mut parts = Vec::with_capacity(m);
+    let mut from = 0;
+    for cut in cuts.into_iter().chain([seq.len()]) {
+        parts.push(passes::PassWindow { ops: w.ops[from..cut].to_vec(), source: w.source, step: w.step.clone() });
+        from = cut;
+    }
+    Some(parts)
 }
 
 /// Category of every name id used by `ops` (others stay `Other`).
@@ -199,25 +241,39 @@ fn categorise(trace: &Trace, ops: &[u32], taxonomy: &Taxonomy) -> Vec<Category> 
     cats.into_iter().map(|c| c.unwrap_or(Category::Other)).collect()
 }
 
-/// The layer count of a pass without a config: the number of repeats of its dominant
-/// period, times the smallest factor that leaves at most one attention site per layer.
+/// The layer count of a pass without a config: among the counts of its repeated kernel
+/// names, the one that splits the pass into layers and that most names share (a kernel
+/// that runs once per layer), preferring a count equal to the number of attention sites.
 fn infer_layers(seq: &[u32], roles: &[Role], period: Option<&period::Period>) -> Option<(usize, String)> {
-    let p = period?;
-    let repeats = p.repeats();
-    if repeats < 2 {
-        return None;
-    }
     let role = |id: u32| roles.get(id as usize).copied().unwrap_or(Role::Other);
     let sites = seq.iter().enumerate().filter(|&(i, &s)| role(s) == Role::Attention && (i == 0 || role(seq[i - 1]) != Role::Attention)).count();
-    for m in 1..=4usize {
-        let n = repeats * m;
-        if sites == 0 || sites as f64 <= n as f64 * 1.05 {
-            if segment(seq, roles, n, None).is_ok() {
-                return Some((n, format!("the kernel sequence repeats every {} kernels {repeats} times; {sites} attention sites → {m} layer(s) per repeat", p.len)));
-            }
+    let mut counts: HashMap<u32, usize> = HashMap::new();
+    for &s in seq {
+        *counts.entry(s).or_insert(0) += 1;
+    }
+    let mut candidates: Vec<usize> = counts.values().flat_map(|&c| [c, c.saturating_sub(1)]).filter(|&c| c >= 2).collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    let mut best: Option<(bool, usize, std::cmp::Reverse<usize>)> = None;
+    for &c in &candidates {
+        let support = counts.values().filter(|&&n| n == c || n == c + 1).count();
+        if support < 2 || segment(seq, roles, c, None).is_err() {
+            continue;
+        }
+        let key = (sites == c, support, std::cmp::Reverse(c));
+        if best.is_none_or(|b| key > b) {
+            best = Some(key);
         }
     }
-    None
+    let (site_match, support, std::cmp::Reverse(n)) = best?;
+    let mut why = format!("{support} kernel names occur {n} (or {}) times", n + 1);
+    if site_match {
+        why.push_str(&format!(", and there are {sites} attention sites"));
+    }
+    if let Some(p) = period {
+        why.push_str(&format!("; the sequence repeats every {} kernels", p.len));
+    }
+    Some((n, why))
 }
 
 fn summarise_detection(

@@ -120,15 +120,30 @@ pub fn find_passes(trace: &Trace, ops: &[u32], rules: &PassRules) -> Passes {
         let g = &trace.gpu[op as usize];
         (g.correlation != 0).then(|| by_corr.get(&g.correlation)).flatten().copied()
     };
-    let windows = step_windows(trace, rules);
+    // GPU-side step ranges hold exactly the kernels that ran in the step; the CPU-side
+    // range holds the launches (it can also hold launches of a pass whose start was
+    // before the profiler window).
+    let gpu = step_windows(trace, rules, AnnotationSide::Gpu);
+    if !gpu.is_empty() {
+        return assign(trace, ops, &gpu, &|op: u32| trace.gpu[op as usize].ts);
+    }
+    let windows = step_windows(trace, rules, AnnotationSide::Cpu);
     if windows.is_empty() {
         return Passes { passes: gap_passes(trace, ops, rules.min_gap_ns, &launch), outside: Vec::new() };
     }
+    let at = |op: u32| {
+        let g = &trace.gpu[op as usize];
+        launch(op).map_or(g.ts, |l| trace.runtime[l].ts)
+    };
+    assign(trace, ops, &windows, &at)
+}
+
+/// Put each op in the window containing its time `at(op)`.
+fn assign(trace: &Trace, ops: &[u32], windows: &[(Ns, Ns, String)], at: &dyn Fn(u32) -> Ns) -> Passes {
     let mut per_window: Vec<Vec<u32>> = vec![Vec::new(); windows.len()];
     let mut outside = Vec::new();
     for &op in ops {
-        let g = &trace.gpu[op as usize];
-        let t = launch(op).map_or(g.ts, |l| trace.runtime[l].ts);
+        let t = at(op);
         let idx = windows.partition_point(|w| w.0 <= t);
         let hit = (0..idx).rev().take(4).find(|&i| t < windows[i].1);
         match hit {
@@ -148,13 +163,13 @@ pub fn find_passes(trace: &Trace, ops: &[u32], rules: &PassRules) -> Passes {
     Passes { passes, outside }
 }
 
-/// Outermost CPU step annotations as `(start, end, name)`, by start.
-fn step_windows(trace: &Trace, rules: &PassRules) -> Vec<(Ns, Ns, String)> {
+/// Outermost step annotations of one side as `(start, end, name)`, by start.
+fn step_windows(trace: &Trace, rules: &PassRules, side: AnnotationSide) -> Vec<(Ns, Ns, String)> {
     let mut is_step: HashMap<crate::model::NameId, bool> = HashMap::new();
     let mut all: Vec<(Ns, Ns, String)> = trace
         .annotations
         .iter()
-        .filter(|a| a.side == AnnotationSide::Cpu)
+        .filter(|a| a.side == side)
         .filter(|a| *is_step.entry(a.name).or_insert_with(|| rules.is_step(trace.name(a.name))))
         .map(|a| (a.ts, a.end(), trace.name(a.name).to_string()))
         .collect();

@@ -96,6 +96,7 @@ pub fn segment(
     }
     let starts = norm_starts(seq, roles);
     let mut best: Option<(Score, Segmentation)> = None;
+    let mut extra: Option<&str> = None;
     let mut tried = 0usize;
     let mut names: Vec<(&u32, &usize)> = counts.iter().collect();
     names.sort_unstable();
@@ -104,6 +105,10 @@ pub fn segment(
             tried += 1;
             let k = count / layers;
             let seg = place(seq, &starts, &positions, name, k.max(1));
+            if let Some(side) = whole_layer_outside(seq, &seg.bounds) {
+                extra.get_or_insert(side);
+                continue;
+            }
             let score = Score::of(&seg);
             if best.as_ref().is_none_or(|(s, _)| score > *s) {
                 best = Some((score, seg));
@@ -111,7 +116,11 @@ pub fn segment(
         }
     }
     let Some((_, seg)) = best else {
-        return Err(Unsure { evidence: no_anchor_evidence(&counts, layers, n) });
+        let mut evidence = no_anchor_evidence(&counts, layers, n);
+        if let Some(side) = extra {
+            evidence.insert(0, format!("every split into {layers} layers leaves a whole layer's kernels in the {side}: the pass has more than {layers} layers"));
+        }
+        return Err(Unsure { evidence });
     };
     if layers >= 4 && seg.repeated * 2 < layers {
         return Err(Unsure {
@@ -184,8 +193,9 @@ fn anchor_variants(seq: &[u32], name: u32, count: usize, layers: usize) -> Vec<V
 /// Kernels of context compared after an anchor occurrence.
 const CONTEXT: usize = 4;
 
-/// False when an occurrence the variant skipped, before its last pick, has the same
-/// following kernels as the picks (the variant is then one layer off, or mixes phases).
+/// False when an occurrence the variant skipped has the same following kernels as the
+/// picks: the variant is then one layer off, mixes phases, or the layer count is wrong
+/// (a real layer's anchor would be dropped).
 fn consistent(seq: &[u32], occ: &[usize], picked: &[usize]) -> bool {
     let ctx = |i: usize| &seq[i..(i + CONTEXT).min(seq.len())];
     let mut freq: HashMap<&[u32], usize> = HashMap::new();
@@ -196,10 +206,7 @@ fn consistent(seq: &[u32], occ: &[usize], picked: &[usize]) -> bool {
     else {
         return false;
     };
-    let last = picked.last().copied().unwrap_or(0);
-    occ.iter()
-        .filter(|&&o| o < last && picked.binary_search(&o).is_err())
-        .all(|&o| ctx(o) != common)
+    occ.iter().filter(|&&o| picked.binary_search(&o).is_err()).all(|&o| ctx(o) != common)
 }
 
 /// Layer starts by the norm rule (see the module doc), sorted.
@@ -313,6 +320,29 @@ fn place(seq: &[u32], starts: &[usize], anchors: &[usize], anchor: u32, k: usize
     bounds.push(end);
     let repeated = count_repeated(seq, &bounds);
     Segmentation { bounds, anchor, per_layer: k, phase, offset_placed, repeated }
+}
+
+/// `Some("epilogue")` when the kernels after the last layer start with an exact copy of
+/// one of the last four layers, `Some("prologue")` when the kernels before layer 0 end
+/// with a copy of one of the first four layers (its first kernel aside): the split then
+/// has too few layers.
+fn whole_layer_outside(seq: &[u32], bounds: &[usize]) -> Option<&'static str> {
+    let l = bounds.len().checked_sub(1)?;
+    let end = bounds[l];
+    for m in l.saturating_sub(4)..l {
+        let r = &seq[bounds[m]..bounds[m + 1]];
+        if r.len() > 1 && seq.len() - end >= r.len() && &seq[end..end + r.len()] == r {
+            return Some("epilogue");
+        }
+    }
+    let start = bounds[0];
+    for m in 0..l.min(4) {
+        let r = &seq[bounds[m]..bounds[m + 1]];
+        if r.len() > 1 && start >= r.len() && seq[start - r.len() + 1..start] == r[1..] {
+            return Some("prologue");
+        }
+    }
+    None
 }
 
 fn median(v: &[usize]) -> usize {
