@@ -11,6 +11,8 @@ use common::{assert_matches_schema, perfpilot, perfpilot_json, repo_root, violat
 const SAMPLES: &[(&str, &[&str])] = &[
     ("skills list", &["skills", "list"]),
     ("trace classify", &["trace", "classify", "--from", "tests/fixtures/trace/kernel-names.tsv"]),
+    ("sim run", &["sim", "run", "--num-prompts", "50", "--request-rate", "10"]),
+    ("sim run", &["sim", "run", "--num-prompts", "30", "--sweep", "max_running_requests=4,64"]),
 ];
 
 fn listed_commands() -> Vec<String> {
@@ -54,8 +56,8 @@ fn committed_schemas_are_what_the_code_generates() {
 fn every_command_has_a_validated_sample() {
     let sampled: Vec<&str> = SAMPLES.iter().map(|(c, _)| *c).collect();
     for command in listed_commands() {
-        if command == "skills install" {
-            continue; // validated in `skills install` below (it needs a scratch directory)
+        if command == "skills install" || command == "sim fit" {
+            continue; // validated by their own tests below (they need a scratch directory)
         }
         assert!(sampled.contains(&command.as_str()), "no sample output for `{command}` in SAMPLES");
     }
@@ -111,4 +113,67 @@ fn schema_command_prints_output_and_input_schemas_and_rejects_unknown_commands()
     assert!(String::from_utf8_lossy(&out.stderr).contains("no schema for `no such`"));
     let out = perfpilot(&["schema", "skills", "list", "--input"]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// `sim fit` on `bench serve`-format results: produced here by the simulator with a known
+/// profile (as `perfpilot-sim`'s own fit test does), then fitted from another profile.
+#[test]
+fn sim_fit_output_matches_its_schema() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut results = Vec::new();
+    for c in ["1", "4", "2"] {
+        let records = tmp.path().join(format!("c{c}.records.jsonl"));
+        let env = perfpilot_json(&[
+            "sim",
+            "run",
+            "--profile",
+            "tests/fixtures/sim/tiny-costs.toml",
+            "--num-prompts",
+            "24",
+            "--input-len",
+            "128",
+            "--output-len",
+            "48",
+            "--range-ratio",
+            "0.5",
+            "--max-concurrency",
+            c,
+            "--seed",
+            c,
+            "--records",
+            records.to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        let bench = serde_json::json!({
+            "schema_version": "perfpilot.bench.serve/1",
+            "tool": env["tool"],
+            "command": "bench serve",
+            "inputs": [],
+            "warnings": [],
+            "result": env["result"]["result"],
+        });
+        let path = tmp.path().join(format!("c{c}.json"));
+        std::fs::write(&path, serde_json::to_string_pretty(&bench).unwrap()).unwrap();
+        results.push(path.to_str().unwrap().to_string());
+    }
+    let out = perfpilot(&[
+        "sim",
+        "fit",
+        &results[0],
+        &results[1],
+        "--predict",
+        &results[2],
+        "--profile",
+        "tests/fixtures/sim/tiny-costs.toml",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "sim fit: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let env: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_matches_schema(&env, "perfpilot sim fit");
 }

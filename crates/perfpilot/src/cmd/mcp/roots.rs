@@ -65,17 +65,30 @@ impl Roots {
         Ok(())
     }
 
+    /// Whether a value of a name-or-file argument names a file (a separator, a `.toml`
+    /// or `.json` suffix, or an existing file in the first root).
+    fn looks_like_path(&self, value: &str) -> bool {
+        value.contains('/')
+            || value.contains('\\')
+            || value.ends_with(".toml")
+            || value.ends_with(".json")
+            || self.base().join(value).is_file()
+    }
+
     /// Check one path argument.
     pub fn check(&self, name: &str, value: &str, access: Access) -> Result<(), String> {
         if value.contains("://") {
             // URLs (a live server) are not files; tools that take them validate them.
             return Ok(());
         }
+        if access == Access::NameOrRead && !self.looks_like_path(value) {
+            return Ok(());
+        }
         let given = Path::new(value);
         let joined =
             if given.is_absolute() { given.to_path_buf() } else { self.base().join(given) };
         let resolved = match access {
-            Access::Read => std::fs::canonicalize(&joined).map_err(|e| {
+            Access::Read | Access::NameOrRead => std::fs::canonicalize(&joined).map_err(|e| {
                 format!("argument `{name}` = `{value}`: cannot open {}: {e}", joined.display())
             })?,
             Access::Write => resolve_for_write(&joined).ok_or_else(|| {
@@ -167,6 +180,15 @@ mod tests {
         std::os::unix::fs::symlink(dir.path().join("secret.txt"), inner.join("link.txt")).unwrap();
         let roots = roots_in(&inner);
         assert!(roots.check("input", "link.txt", Access::Read).is_err());
+    }
+
+    #[test]
+    fn names_are_not_paths_but_files_given_for_names_are_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let roots = roots_in(dir.path());
+        assert!(roots.check("profile", "sglang-h100-llama3.1-8b", Access::NameOrRead).is_ok());
+        let err = roots.check("profile", "/etc/profile.toml", Access::NameOrRead).unwrap_err();
+        assert!(err.contains("argument `profile`"), "{err}");
     }
 
     #[test]

@@ -25,7 +25,7 @@ macro_rules! skill {
 }
 
 /// Every shipped skill file, in a stable order. A test checks this matches `skills/`.
-pub const FILES: &[SkillFile] = &[];
+pub const FILES: &[SkillFile] = &[skill!("perfpilot-sim-whatif")];
 
 /// The front matter every SKILL.md starts with (the Agent Skills format).
 #[derive(Debug, Clone, Deserialize)]

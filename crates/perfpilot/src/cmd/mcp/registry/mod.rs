@@ -61,6 +61,9 @@ pub enum Access {
     Read,
     /// Write: the path (or, when it does not exist yet, its parent) must be inside a root.
     Write,
+    /// A shipped name or a file (`profile`): checked as [`Access::Read`] when the value
+    /// looks like a path (has a `/` or an extension such as `.toml`).
+    NameOrRead,
 }
 
 /// What a tool call produces: the envelope JSON, a short summary and the check status.
@@ -179,7 +182,13 @@ mod tests {
         for c in all() {
             let out = (c.output_schema)();
             assert_eq!(out["type"], "object", "{} output", c.command);
-            assert!(out["properties"]["schema_version"].is_object(), "{}", c.command);
+            let branches = match out["anyOf"].as_array() {
+                Some(b) => b.clone(),
+                None => vec![out.clone()],
+            };
+            for b in branches {
+                assert!(b["properties"]["schema_version"].is_object(), "{}", c.command);
+            }
             if let Some(t) = &c.tool {
                 let input = (t.input_schema)();
                 assert_eq!(input["type"], "object", "{} input", c.command);
@@ -192,7 +201,7 @@ mod tests {
         for t in tools() {
             let input = (t.input_schema)();
             for p in t.paths {
-                let name = p.pointer.trim_start_matches('/');
+                let name = p.pointer.trim_start_matches('/').split('/').next().unwrap_or_default();
                 assert!(
                     input["properties"].get(name).is_some(),
                     "tool {}: path argument {} is not a property of its input schema",

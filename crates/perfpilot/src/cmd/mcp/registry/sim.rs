@@ -1,6 +1,141 @@
-//! Rows for `perfpilot sim …`.
+//! Rows for `perfpilot sim …`. `sim serve` (a server that runs until stopped) and
+//! `sim profiles` (its report type is private to the CLI) are not tools.
 
-use super::Capability;
+use perfpilot_report::{Envelope, InputRef, Progress, Warning};
+use perfpilot_sim::{FitOptions, FitReport, SimRunOptions, SimRunReport};
+use schemars::JsonSchema;
+use serde_json::{Value, json};
+
+use super::{
+    Access, Capability, PathArg, Tool, ToolOutput, finish, input_schema, output_schema, parse_args,
+};
 
 /// The rows.
-pub const ENTRIES: &[Capability] = &[];
+pub const ENTRIES: &[Capability] = &[
+    Capability {
+        command: "sim run",
+        output_schema: run_output_schema,
+        tool: Some(Tool {
+            name: "sim_run",
+            description: "Run a serving benchmark against the simulated continuous-batching \
+                engine in virtual time (seconds of wall time for minutes of traffic) and return \
+                the same record as `bench serve` plus engine counters (KV use, retractions, \
+                batch sizes). Use it for what-ifs before touching a real server: change \
+                `overrides` (max_running_requests, chunked_prefill_size, mem_fraction_static, \
+                page_size, radix_cache, …) and compare runs. Numbers are model estimates from a \
+                fitted profile, not measurements.",
+            input_schema: input_schema::<SimRunOptions>,
+            paths: &[
+                PathArg { pointer: "/profile", access: Access::NameOrRead },
+                PathArg { pointer: "/dataset/path", access: Access::Read },
+                PathArg { pointer: "/tokenizer", access: Access::Read },
+            ],
+            long_running: true,
+            call: run,
+        }),
+    },
+    Capability {
+        command: "sim fit",
+        output_schema: output_schema::<FitReport>,
+        tool: Some(Tool {
+            name: "sim_fit",
+            description: "Fit a simulator profile's cost parameters to `bench serve` result \
+                files from a real server, and report the prediction error on held-out results \
+                (`predict`). Use it before trusting simulated what-ifs for a deployment: the \
+                check fails when an error exceeds `tolerance`. The fitted profile TOML is in \
+                the result (`profile_toml`).",
+            input_schema: input_schema::<FitOptions>,
+            paths: &[
+                PathArg { pointer: "/profile", access: Access::NameOrRead },
+                PathArg { pointer: "/results", access: Access::Read },
+                PathArg { pointer: "/predict", access: Access::Read },
+            ],
+            long_running: true,
+            call: fit,
+        }),
+    },
+];
+
+fn run(args: Value, _progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
+    let opts: SimRunOptions = parse_args("sim_run", args)?;
+    let (report, _records) = perfpilot_sim::run_virtual_with_records(&opts)?;
+    // As the CLI: the profile, then the dataset and tokenizer files.
+    let mut inputs = vec![InputRef::other("profile", opts.profile.clone())];
+    if let Some(p) = dataset_path(&opts) {
+        inputs.push(InputRef::file("dataset", p));
+    }
+    if let Some(p) = &opts.tokenizer {
+        inputs.push(InputRef::file("tokenizer", p));
+    }
+    let warnings = report
+        .result
+        .notes
+        .iter()
+        .filter(|n| !n.starts_with("virtual time"))
+        .map(|n| Warning::new("dataset", n.clone()))
+        .collect();
+    finish(Envelope::new("sim run", report).with_inputs(inputs).with_warnings(warnings))
+}
+
+fn dataset_path(opts: &SimRunOptions) -> Option<std::path::PathBuf> {
+    let v = serde_json::to_value(&opts.dataset).ok()?;
+    v.get("path").and_then(Value::as_str).map(std::path::PathBuf::from)
+}
+
+fn fit(args: Value, _progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
+    let opts: FitOptions = parse_args("sim_fit", args)?;
+    let report = perfpilot_sim::fit(&opts)?;
+    let mut inputs: Vec<InputRef> =
+        opts.results.iter().map(|p| InputRef::file("result", p)).collect();
+    inputs.extend(opts.predict.iter().map(|p| InputRef::file("predict", p)));
+    finish(Envelope::new("sim fit", report).with_inputs(inputs))
+}
+
+/// `sim run` prints one run, or with `--sweep` one run per value
+/// (`perfpilot.sim.sweep/1`): its output schema admits both.
+fn run_output_schema() -> Value {
+    let single = output_schema::<SimRunReport>();
+    let sweep = output_schema::<SweepShape>();
+    let mut defs = serde_json::Map::new();
+    for s in [&single, &sweep] {
+        if let Some(d) = s.get("$defs").and_then(Value::as_object) {
+            defs.extend(d.clone());
+        }
+    }
+    let strip = |mut s: Value| {
+        if let Some(o) = s.as_object_mut() {
+            o.remove("$defs");
+            o.remove("$schema");
+        }
+        s
+    };
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Envelope of sim run",
+        "description": "`sim run` output: a single virtual run, or a sweep (one run per value).",
+        "type": "object",
+        "anyOf": [strip(single), strip(sweep)],
+        "$defs": defs,
+    })
+}
+
+/// The JSON shape of `sim run --sweep` (the report type lives in the CLI's `cmd/sim.rs`;
+/// this mirror is checked against real sweep output by the schema test).
+#[derive(JsonSchema, serde::Serialize)]
+#[allow(dead_code)]
+struct SweepShape {
+    /// The knob swept.
+    knob: String,
+    /// One run per value, in the order given.
+    points: Vec<SweepPointShape>,
+}
+
+/// One value of a sweep.
+#[derive(JsonSchema, serde::Serialize)]
+#[allow(dead_code)]
+struct SweepPointShape {
+    /// The knob's value.
+    value: String,
+    /// The run.
+    run: SimRunReport,
+}
