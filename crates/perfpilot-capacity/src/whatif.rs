@@ -116,6 +116,10 @@ pub fn apply_scalar(s: &mut Scenario, w: &WhatIf, kv_now: KvFormat) {
     }
 }
 
+fn ctx(v: u64) -> String {
+    if v == 0 { "unknown".into() } else { fmt_int(v as i64) }
+}
+
 fn opt(v: Option<i64>) -> String {
     v.map(fmt_int).unwrap_or_else(|| "unknown".into())
 }

@@ -1,0 +1,83 @@
+//! `perfpilot capacity explain`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use perfpilot_capacity::{ExplainOptions, explain_with_progress};
+use perfpilot_report::{Envelope, InputRef, TerminalProgress, Warning};
+
+use crate::output::{OutputArgs, emit};
+
+/// Arguments of `perfpilot capacity explain`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// SGLang or vLLM launch log (whole file or an excerpt).
+    #[arg(value_name = "LOG")]
+    log: PathBuf,
+    /// The model's HF config.json: config-side KV bytes per token and model-aware notes.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// GPU name for the device total (h100, h200, b200, … see `data/gpus.toml`).
+    #[arg(long, value_name = "NAME")]
+    gpu: Option<String>,
+    /// GPU table replacing the built-in one (same TOML shape as `data/gpus.toml`).
+    #[arg(long = "gpu-table", value_name = "FILE")]
+    gpu_table: Option<PathBuf>,
+    /// `nvidia-smi --query-gpu=index,memory.used,memory.free --format=csv` output.
+    #[arg(long, value_name = "FILE")]
+    smi: Option<PathBuf>,
+    /// Request lengths for the concurrency table.
+    #[arg(long = "request-tokens", value_name = "N,N,…", value_parser = super::parse_tokens)]
+    request_tokens: Option<super::TokenList>,
+    /// Rank shown in detail: `3` (TP or worker rank) or a label such as `DP1 TP2`.
+    #[arg(long, value_name = "N")]
+    rank: Option<String>,
+    /// What-if, repeatable: mem_fraction=0.85, kv_dtype=fp8_e4m3, tp=8, context_len=32768,
+    /// max_running_requests=64.
+    #[arg(long = "what-if", value_name = "KEY=VALUE")]
+    what_if: Vec<String>,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+/// Run `perfpilot capacity explain`.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let opts = ExplainOptions {
+        log: args.log.clone(),
+        config: args.config.clone(),
+        gpu: args.gpu.clone(),
+        gpu_table: args.gpu_table.clone(),
+        smi: args.smi.clone(),
+        request_tokens: args.request_tokens.clone().map(|t| t.0).unwrap_or_default(),
+        rank: args.rank.clone(),
+        what_if: args.what_if.clone(),
+    };
+    let progress = TerminalProgress::new("bytes");
+    let report = explain_with_progress(&opts, &progress)?;
+    let mut inputs = vec![InputRef::file("log", &args.log)];
+    for (role, p) in [("config", &args.config), ("smi", &args.smi), ("gpu_table", &args.gpu_table)]
+    {
+        if let Some(p) = p {
+            inputs.push(InputRef::file(role, p));
+        }
+    }
+    let mut warnings = Vec::new();
+    if !report.missing.is_empty() {
+        warnings.push(Warning::counted(
+            "incomplete-log",
+            report.missing.len() as u64,
+            format!(
+                "{}: stages not in the log are reported as unknown, not guessed",
+                args.log.display()
+            ),
+        ));
+    }
+    if report.gpu.is_none() {
+        warnings.push(Warning::new(
+            "no-device-total",
+            "device total unknown: pass --gpu NAME or --smi FILE",
+        ));
+    }
+    let env = Envelope::new("capacity explain", report).with_inputs(inputs).with_warnings(warnings);
+    emit(&env, &args.output)
+}
