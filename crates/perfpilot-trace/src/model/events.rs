@@ -9,7 +9,9 @@ use super::names::NameId;
 pub type Ns = i64;
 
 /// Index of a (process, thread) pair in [`crate::Trace::lanes`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema,
+)]
 pub struct LaneId(pub u32);
 
 /// A process or thread id as the trace wrote it: a number, or a string
@@ -36,7 +38,9 @@ pub struct Lane {
 }
 
 /// What a GPU-side event is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum GpuKind {
     /// A kernel (`cat` `kernel` / `Kernel`).
@@ -102,7 +106,9 @@ impl CpuOp {
 }
 
 /// What a CUDA/HIP runtime or driver call does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum RuntimeKind {
     /// A kernel launch (`cudaLaunchKernel`, `cudaLaunchKernelExC`, `cuLaunchKernel(Ex)`,
@@ -188,8 +194,11 @@ pub struct PyFrame {
     pub dur: Ns,
     /// `args["Python id"]`.
     pub python_id: u64,
-    /// Index (in [`crate::Trace::python`]) of the parent frame from
-    /// `args["Python parent id"]`; `u32::MAX` for a root or an unknown parent.
+    /// `args["Python parent id"]` (`u64::MAX` for a root).
+    pub parent_id: u64,
+    /// Index (in [`crate::Trace::python`]) of the parent frame: the enclosing frame on
+    /// the same thread whose `Python id` is `parent_id`; `u32::MAX` for a root or when
+    /// the parent was not recorded.
     pub parent: u32,
     /// Thread lane.
     pub lane: LaneId,
@@ -208,7 +217,9 @@ impl PyFrame {
 }
 
 /// Where an annotation was recorded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum AnnotationSide {
     /// `user_annotation` (a `record_function` range on a CPU thread; also ProfilerStep#N).
@@ -242,7 +253,9 @@ impl Annotation {
 }
 
 /// The family of a flow event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum FlowKind {
     /// CPU launch → GPU event (`ac2g`, older `async_cpu_to_gpu`, legacy `async`/`launch`).
@@ -254,7 +267,9 @@ pub enum FlowKind {
 }
 
 /// Which end of a flow an event is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum FlowPhase {
     /// `ph: "s"`.
@@ -311,7 +326,7 @@ mod tests {
     #[test]
     fn events_stay_compact() {
         assert!(std::mem::size_of::<GpuOp>() <= 56);
-        assert!(std::mem::size_of::<PyFrame>() <= 40);
+        assert!(std::mem::size_of::<PyFrame>() <= 48);
         assert!(std::mem::size_of::<CpuOp>() <= 40);
     }
 }

@@ -8,6 +8,8 @@ mod names;
 
 use std::collections::HashMap;
 
+pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+
 use serde::Serialize;
 
 pub use events::{
@@ -132,9 +134,20 @@ impl Trace {
         map
     }
 
+    /// Sorted index of runtime calls by correlation id (no allocation per id; faster
+    /// than [`Trace::runtime_by_correlation`] on large traces).
+    pub fn runtime_correlation_index(&self) -> IdIndex {
+        IdIndex::new(self.runtime.iter().map(|r| r.correlation))
+    }
+
+    /// Sorted index of CPU operators by External id.
+    pub fn cpu_op_external_index(&self) -> IdIndex {
+        IdIndex::new(self.cpu_ops.iter().map(|c| c.external_id))
+    }
+
     /// Devices that ran GPU work, with their summed kernel time, heaviest first.
     pub fn devices_by_kernel_time(&self) -> Vec<(u32, Ns)> {
-        let mut per: HashMap<u32, Ns> = HashMap::new();
+        let mut per: FastMap<u32, Ns> = FastMap::default();
         for k in self.kernels() {
             *per.entry(k.device).or_default() += k.dur;
         }
@@ -148,5 +161,38 @@ impl Trace {
         let first = self.gpu.first()?.ts;
         let last = self.gpu.iter().map(GpuOp::end).max()?;
         Some((first, last))
+    }
+}
+
+/// A sorted (id, event index) index: every event carrying an id (0 = none is skipped),
+/// looked up by binary search. Built in one sort, with no allocation per id.
+#[derive(Debug, Clone, Default)]
+pub struct IdIndex {
+    pairs: Vec<(u64, u32)>,
+}
+
+impl IdIndex {
+    /// Index the ids of a vector's events, in vector order.
+    pub fn new(ids: impl Iterator<Item = u64>) -> IdIndex {
+        let mut pairs: Vec<(u64, u32)> =
+            ids.enumerate().filter(|(_, id)| *id != 0).map(|(i, id)| (id, i as u32)).collect();
+        pairs.sort_unstable();
+        IdIndex { pairs }
+    }
+
+    /// Indices of the events with `id`, in vector order (empty for 0).
+    pub fn get(&self, id: u64) -> impl Iterator<Item = usize> + '_ {
+        let start = self.pairs.partition_point(|p| p.0 < id);
+        let end = if id == 0 {
+            start
+        } else {
+            start + self.pairs[start..].partition_point(|p| p.0 == id)
+        };
+        self.pairs[start..end].iter().map(|p| p.1 as usize)
+    }
+
+    /// The first event with `id`.
+    pub fn first(&self, id: u64) -> Option<usize> {
+        self.get(id).next()
     }
 }

@@ -1,6 +1,5 @@
 //! Interned strings: every event name is stored once and referred to by a [`NameId`].
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Index of an interned string in [`Names`].
@@ -12,7 +11,7 @@ pub struct NameId(pub u32);
 #[derive(Debug, Default, Clone)]
 pub struct Names {
     strings: Vec<Arc<str>>,
-    index: HashMap<Arc<str>, NameId>,
+    index: super::FastMap<Arc<[u8]>, NameId>,
 }
 
 impl Names {
@@ -23,19 +22,32 @@ impl Names {
 
     /// The id of `s`, adding it when new.
     pub fn intern(&mut self, s: &str) -> NameId {
-        if let Some(&id) = self.index.get(s) {
+        if let Some(&id) = self.index.get(s.as_bytes()) {
             return id;
         }
+        self.insert(s)
+    }
+
+    /// The id of raw UTF-8 bytes; `None` when they are not UTF-8. Validation happens only
+    /// for a name not seen before.
+    pub fn intern_bytes(&mut self, b: &[u8]) -> Option<NameId> {
+        if let Some(&id) = self.index.get(b) {
+            return Some(id);
+        }
+        let s = std::str::from_utf8(b).ok()?;
+        Some(self.insert(s))
+    }
+
+    fn insert(&mut self, s: &str) -> NameId {
         let id = NameId(u32::try_from(self.strings.len()).unwrap_or(u32::MAX));
-        let shared: Arc<str> = Arc::from(s);
-        self.strings.push(shared.clone());
-        self.index.insert(shared, id);
+        self.strings.push(Arc::from(s));
+        self.index.insert(Arc::from(s.as_bytes()), id);
         id
     }
 
     /// The id of `s` when it was interned.
     pub fn lookup(&self, s: &str) -> Option<NameId> {
-        self.index.get(s).copied()
+        self.index.get(s.as_bytes()).copied()
     }
 
     /// The string of `id` (empty for an id from another table).

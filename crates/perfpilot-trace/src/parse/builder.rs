@@ -1,7 +1,7 @@
 //! Turns raw events into the compact model: classify by phase and category, intern
 //! names and lanes, convert times, count what had to be skipped.
 
-use std::collections::HashMap;
+use crate::model::FastMap as HashMap;
 
 use super::number::{NumError, micros_literal_to_ns};
 use super::raw::{RawArgs, RawEvent, RawVal};
@@ -21,18 +21,18 @@ enum Class {
     Ignored,
 }
 
-fn class_of(cat: &str) -> Class {
+fn class_of(cat: &[u8]) -> Class {
     // Modern Kineto uses snake_case categories; the 2021 format capitalises them.
     match cat {
-        "kernel" | "Kernel" => Class::Gpu(GpuKind::Kernel),
-        "gpu_memcpy" | "Memcpy" => Class::Gpu(GpuKind::Memcpy),
-        "gpu_memset" | "Memset" => Class::Gpu(GpuKind::Memset),
-        "cuda_sync" => Class::Gpu(GpuKind::Sync),
-        "cpu_op" | "Operator" | "operator" => Class::CpuOp,
-        "cuda_runtime" | "cuda_driver" | "Runtime" | "runtime" | "Driver" => Class::Runtime,
-        "python_function" | "Python" => Class::Python,
-        "user_annotation" | "User annotation" => Class::Annotation(AnnotationSide::Cpu),
-        "gpu_user_annotation" | "GPU user annotation" => Class::Annotation(AnnotationSide::Gpu),
+        b"kernel" | b"Kernel" => Class::Gpu(GpuKind::Kernel),
+        b"gpu_memcpy" | b"Memcpy" => Class::Gpu(GpuKind::Memcpy),
+        b"gpu_memset" | b"Memset" => Class::Gpu(GpuKind::Memset),
+        b"cuda_sync" => Class::Gpu(GpuKind::Sync),
+        b"cpu_op" | b"Operator" | b"operator" => Class::CpuOp,
+        b"cuda_runtime" | b"cuda_driver" | b"Runtime" | b"runtime" | b"Driver" => Class::Runtime,
+        b"python_function" | b"Python" => Class::Python,
+        b"user_annotation" | b"User annotation" => Class::Annotation(AnnotationSide::Cpu),
+        b"gpu_user_annotation" | b"GPU user annotation" => Class::Annotation(AnnotationSide::Gpu),
         _ => Class::Ignored,
     }
 }
@@ -50,7 +50,6 @@ fn flow_kind(cat: &str, name: &str) -> FlowKind {
 pub(crate) struct TraceBuilder {
     trace: Trace,
     lanes: HashMap<(ProcId, ProcId), LaneId>,
-    python_parents: Vec<u64>,
     process_names: HashMap<ProcId, NameId>,
     thread_names: HashMap<(ProcId, ProcId), NameId>,
     skips: HashMap<&'static str, SkipCount>,
@@ -60,11 +59,10 @@ impl TraceBuilder {
     pub(crate) fn new() -> TraceBuilder {
         TraceBuilder {
             trace: Trace::default(),
-            lanes: HashMap::new(),
-            python_parents: Vec::new(),
-            process_names: HashMap::new(),
-            thread_names: HashMap::new(),
-            skips: HashMap::new(),
+            lanes: HashMap::default(),
+            process_names: HashMap::default(),
+            thread_names: HashMap::default(),
+            skips: HashMap::default(),
         }
     }
 
@@ -140,17 +138,17 @@ impl TraceBuilder {
 
     /// Add one parsed event.
     pub(crate) fn add(&mut self, e: RawEvent<'_>, offset: u64) {
-        let ph = e.ph.and_then(|v| v.text());
-        match ph.as_deref().unwrap_or("") {
-            "X" => self.add_complete(e, offset),
-            "s" | "t" | "f" => self.add_flow(e, offset),
-            "M" => self.add_metadata(e),
+        let ph = e.ph.and_then(|v| v.literal()).unwrap_or(b"");
+        match ph {
+            b"X" => self.add_complete(e, offset),
+            b"s" | b"t" | b"f" => self.add_flow(e, offset),
+            b"M" => self.add_metadata(e),
             _ => self.trace.stats.ignored += 1,
         }
     }
 
     fn add_complete(&mut self, e: RawEvent<'_>, offset: u64) {
-        let class = class_of(e.cat.and_then(|v| v.text()).as_deref().unwrap_or(""));
+        let class = class_of(e.cat.and_then(|v| v.literal()).unwrap_or(b""));
         if class == Class::Ignored {
             self.trace.stats.ignored += 1;
             return;
@@ -169,11 +167,15 @@ impl TraceBuilder {
             self.skip("negative-duration", offset, || format!("dur = {} ns", dur));
             return;
         }
-        let Some(name) = e.name.and_then(|v| v.text()) else {
+        let name = match e.name {
+            Some(RawVal::Str { raw, escaped: false }) => self.trace.names.intern_bytes(raw),
+            Some(v) => v.text().map(|t| self.trace.names.intern(&t)),
+            None => None,
+        };
+        let Some(name) = name else {
             self.skip("missing-name", offset, || "complete event without a string \"name\"".into());
             return;
         };
-        let name = self.trace.names.intern(&name);
         let lane = self.lane(e.pid, e.tid);
         let args: &RawArgs<'_> = &e.args;
         let id = |v: Option<RawVal<'_>>| v.and_then(|v| v.id()).unwrap_or(0);
@@ -223,11 +225,10 @@ impl TraceBuilder {
                     ts,
                     dur,
                     python_id: id(args.python_id),
+                    parent_id: args.python_parent_id.and_then(|p| p.id()).unwrap_or(u64::MAX),
                     parent: u32::MAX,
                     lane,
                 });
-                self.python_parents
-                    .push(args.python_parent_id.and_then(|p| p.id()).unwrap_or(u64::MAX));
             }
             Class::Annotation(side) => self.trace.annotations.push(Annotation {
                 name,
@@ -325,7 +326,7 @@ impl TraceBuilder {
             lane.thread_name = self.thread_names.get(key).copied();
             lane.process_name = self.process_names.get(&key.0).copied();
         }
-        t.gpu.sort_by(|a, b| {
+        t.gpu.sort_unstable_by(|a, b| {
             (a.ts, a.device, a.stream, std::cmp::Reverse(a.dur), a.correlation, a.name).cmp(&(
                 b.ts,
                 b.device,
@@ -335,7 +336,7 @@ impl TraceBuilder {
                 b.name,
             ))
         });
-        t.cpu_ops.sort_by(|a, b| {
+        t.cpu_ops.sort_unstable_by(|a, b| {
             (a.ts, a.lane, std::cmp::Reverse(a.dur), a.external_id, a.name).cmp(&(
                 b.ts,
                 b.lane,
@@ -344,10 +345,10 @@ impl TraceBuilder {
                 b.name,
             ))
         });
-        t.runtime.sort_by(|a, b| {
+        t.runtime.sort_unstable_by(|a, b| {
             (a.ts, a.lane, a.correlation, a.name).cmp(&(b.ts, b.lane, b.correlation, b.name))
         });
-        t.annotations.sort_by(|a, b| {
+        t.annotations.sort_unstable_by(|a, b| {
             (a.ts, a.lane, std::cmp::Reverse(a.dur), a.name).cmp(&(
                 b.ts,
                 b.lane,
@@ -355,11 +356,12 @@ impl TraceBuilder {
                 b.name,
             ))
         });
-        t.flows.sort_by(|a, b| (a.ts, a.lane, a.id, a.phase).cmp(&(b.ts, b.lane, b.id, b.phase)));
-        // Python frames: sort together with their raw parent ids, then resolve parents.
-        let mut frames: Vec<(PyFrame, u64)> =
-            t.python.drain(..).zip(self.python_parents.drain(..)).collect();
-        frames.sort_by(|(a, _), (b, _)| {
+        t.flows.sort_unstable_by(|a, b| {
+            (a.ts, a.lane, a.id, a.phase).cmp(&(b.ts, b.lane, b.id, b.phase))
+        });
+        // Python frames: sort in place, then resolve parents with one sweep per thread:
+        // a frame's parent is the enclosing open frame whose id is its parent id.
+        t.python.sort_unstable_by(|a, b| {
             (a.ts, a.lane, std::cmp::Reverse(a.dur), a.python_id).cmp(&(
                 b.ts,
                 b.lane,
@@ -367,19 +369,25 @@ impl TraceBuilder {
                 b.python_id,
             ))
         });
-        let mut by_id: HashMap<(LaneId, u64), u32> = HashMap::with_capacity(frames.len());
-        for (i, (f, _)) in frames.iter().enumerate() {
-            by_id.entry((f.lane, f.python_id)).or_insert(i as u32);
-        }
-        t.python = frames
-            .into_iter()
-            .map(|(mut f, parent)| {
-                if parent != u64::MAX {
-                    f.parent = by_id.get(&(f.lane, parent)).copied().unwrap_or(u32::MAX);
+        let mut stacks: HashMap<LaneId, Vec<u32>> = HashMap::default();
+        for i in 0..t.python.len() {
+            let f = t.python[i];
+            let stack = stacks.entry(f.lane).or_default();
+            while stack.last().is_some_and(|&top| t.python[top as usize].end() < f.ts) {
+                stack.pop();
+            }
+            if f.parent_id != u64::MAX {
+                if let Some(&p) = stack
+                    .iter()
+                    .rev()
+                    .take(256)
+                    .find(|&&p| t.python[p as usize].python_id == f.parent_id)
+                {
+                    t.python[i].parent = p;
                 }
-                f
-            })
-            .collect();
+            }
+            stack.push(i as u32);
+        }
         let mut skipped: Vec<SkipCount> = self.skips.into_values().collect();
         skipped.sort_by(|a, b| a.reason.cmp(&b.reason));
         t.stats.skipped = skipped;

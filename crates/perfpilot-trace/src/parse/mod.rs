@@ -42,6 +42,45 @@ pub fn parse_trace_bytes(bytes: &[u8]) -> Result<Trace, TraceError> {
     parser.finish()
 }
 
+/// True when the file's top level is a trace: an object whose `traceEvents` array is
+/// reached, or an array whose first element is an object. Reads at most 8 MiB of JSON.
+pub fn looks_like_trace(path: &Path) -> bool {
+    use std::io::Read;
+    let Ok(mut file) = std::fs::File::open(path) else { return false };
+    let mut magic = [0u8; 2];
+    let Ok(n) = file.read(&mut magic) else { return false };
+    let head = std::io::Cursor::new(magic[..n].to_vec()).chain(file);
+    let mut reader: Box<dyn Read> = if magic[..n] == [0x1f, 0x8b] {
+        Box::new(flate2::read::MultiGzDecoder::new(head))
+    } else {
+        Box::new(head)
+    };
+    let mut doc = DocumentReader::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut seen = 0usize;
+    let found = std::cell::Cell::new(false);
+    let mut sink = |item: Item<'_>| -> Result<Took, ()> {
+        match item {
+            Item::Event { .. } => {
+                found.set(true);
+                Err(())
+            }
+            _ => Ok(Took::Bytes(0)),
+        }
+    };
+    while seen < 8 << 20 {
+        let n = match reader.read(&mut buf) {
+            Ok(0) | Err(_) => return doc.finish(&mut sink).is_ok() || found.get(),
+            Ok(n) => n,
+        };
+        seen += n;
+        if doc.feed(&buf[..n], &mut sink).is_err() {
+            return found.get();
+        }
+    }
+    false
+}
+
 /// Splitter + builder: the parser half of the pipeline.
 struct EventParser<'p> {
     path: &'p Path,

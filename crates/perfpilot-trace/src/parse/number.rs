@@ -26,12 +26,46 @@ pub enum NumError {
 
 /// Convert the literal JSON text of a µs value (a number, or a string holding one) to ns.
 pub fn micros_literal_to_ns(text: &[u8]) -> Result<Nanos, NumError> {
+    if let Some(ns) = fast_path(text) {
+        return Ok(Nanos { ns, rounded: false });
+    }
     let text = trim_ascii(text);
     let text = match text {
         [b'"', inner @ .., b'"'] => trim_ascii(inner),
         _ => text,
     };
     decimal_to_scaled(text, 3)
+}
+
+/// The common Kineto shape, `digits[.ddd]` with at most 3 decimals and 15 integer
+/// digits, in plain u64 arithmetic; anything else takes the general path.
+fn fast_path(text: &[u8]) -> Option<i64> {
+    let (int, frac) = match memchr::memchr(b'.', text) {
+        Some(i) => (&text[..i], &text[i + 1..]),
+        None => (text, &[][..]),
+    };
+    if int.is_empty() || int.len() > 15 || frac.len() > 3 {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &d in int {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + u64::from(d - b'0');
+    }
+    let mut f: u64 = 0;
+    for &d in frac {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        f = f * 10 + u64::from(d - b'0');
+    }
+    if frac.is_empty() && text.len() != int.len() {
+        return None; // a trailing `.` with no digits
+    }
+    let scale = [1000, 100, 10, 1][frac.len()];
+    i64::try_from(v * 1000 + f * scale).ok()
 }
 
 fn trim_ascii(mut s: &[u8]) -> &[u8] {

@@ -1,12 +1,74 @@
 //! `perfpilot trace triage`.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use perfpilot_report::{Envelope, InputRef, TerminalProgress};
+use perfpilot_trace::analysis::stage::Stage;
+use perfpilot_trace::{TriageOptions, triage};
+
+use crate::output::{OutputArgs, emit};
 
 /// Arguments of `perfpilot trace triage`.
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// A trace file (`.json` / `.json.gz`) or a profile directory (per-rank, per-stage
+    /// `*.trace.json.gz`, `server_args.json` beside them).
+    #[arg(value_name = "INPUT")]
+    input: PathBuf,
+    /// A second trace of the same workload run with CUDA graphs / torch.compile off: call
+    /// sites for replayed kernels, matched by kernel name and launch order.
+    #[arg(long, value_name = "INPUT")]
+    mapping: Option<PathBuf>,
+    /// Only this stage.
+    #[arg(long, value_name = "extend|decode|all", default_value = "all", value_parser = parse_stage)]
+    stage: Stage,
+    /// Hide rows under this share (percent) in table/md output; JSON keeps every row.
+    #[arg(long = "min-share", value_name = "PCT", default_value_t = perfpilot_trace::triage::DEFAULT_MIN_SHARE_PCT)]
+    min_share: f64,
+    /// Rank to analyse in a multi-rank directory (default: the lowest).
+    #[arg(long, value_name = "N")]
+    rank: Option<u32>,
+    /// Taxonomy rule file replacing the built-in kernel categories.
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+fn parse_stage(s: &str) -> Result<Stage, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "extend" | "prefill" => Ok(Stage::Extend),
+        "decode" => Ok(Stage::Decode),
+        "all" => Ok(Stage::All),
+        other => Err(format!("unknown stage {other:?}: expected extend, decode or all")),
+    }
+}
 
 /// Run `perfpilot trace triage`.
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`perfpilot trace triage` is not built yet")
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let opts = TriageOptions {
+        input: args.input.clone(),
+        mapping: args.mapping.clone(),
+        stage: args.stage,
+        min_share_pct: args.min_share,
+        rank: args.rank,
+        rules: args.rules.clone(),
+    };
+    let progress = TerminalProgress::new("bytes");
+    let mut report = triage(&opts, &progress)?;
+    let warnings = std::mem::take(&mut report.warnings);
+    let mut inputs: Vec<InputRef> = report
+        .inputs
+        .iter()
+        .map(|i| InputRef::file(&i.role, &i.path))
+        .collect();
+    if let Some(sa) = &report.server_args {
+        inputs.push(InputRef::file("server_args", &sa.path));
+    }
+    if let Some(rules) = &args.rules {
+        inputs.push(InputRef::file("rules", rules));
+    }
+    let env = Envelope::new("trace triage", report).with_inputs(inputs).with_warnings(warnings);
+    emit(&env, &args.output)
 }

@@ -1,0 +1,88 @@
+//! Options of [`crate::triage()`]: the same fields the CLI flags and the MCP tool take.
+
+use std::path::PathBuf;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::analysis::stage::Stage;
+use crate::error::TraceError;
+
+/// Default for `min_share_pct`.
+pub const DEFAULT_MIN_SHARE_PCT: f64 = 1.0;
+
+fn default_min_share() -> f64 {
+    DEFAULT_MIN_SHARE_PCT
+}
+
+fn default_stage() -> Stage {
+    Stage::All
+}
+
+/// What to triage and how.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TriageOptions {
+    /// A trace file (`.json` / `.json.gz`) or a profile directory.
+    pub input: PathBuf,
+    /// A second trace of the same workload with CUDA graphs / torch.compile off, used for
+    /// call sites of replayed kernels.
+    #[serde(default)]
+    pub mapping: Option<PathBuf>,
+    /// Only this stage (`extend`, `decode`; `all` = every stage).
+    #[serde(default = "default_stage")]
+    pub stage: Stage,
+    /// Hide rows under this share (percent) in text output; JSON keeps every row.
+    #[serde(default = "default_min_share")]
+    pub min_share_pct: f64,
+    /// Rank to analyse in a multi-rank directory (default: the lowest).
+    #[serde(default)]
+    pub rank: Option<u32>,
+    /// A taxonomy rule file replacing the built-in rules.
+    #[serde(default)]
+    pub rules: Option<PathBuf>,
+}
+
+impl TriageOptions {
+    /// Options for one input with every default.
+    pub fn new(input: impl Into<PathBuf>) -> TriageOptions {
+        TriageOptions {
+            input: input.into(),
+            mapping: None,
+            stage: Stage::All,
+            min_share_pct: DEFAULT_MIN_SHARE_PCT,
+            rank: None,
+            rules: None,
+        }
+    }
+
+    /// Check value ranges.
+    pub fn validate(&self) -> Result<(), TraceError> {
+        if !(0.0..=100.0).contains(&self.min_share_pct) || self.min_share_pct.is_nan() {
+            return Err(TraceError::Options(format!(
+                "min share must be between 0 and 100 percent, got {}",
+                self.min_share_pct
+            )));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_options_use_defaults() {
+        let o: TriageOptions = serde_json::from_str(r#"{"input": "t.json.gz"}"#).unwrap();
+        assert_eq!(o.min_share_pct, 1.0);
+        assert_eq!(o.stage, Stage::All);
+        let o: TriageOptions =
+            serde_json::from_str(r#"{"input": "d", "stage": "decode", "rank": 2}"#).unwrap();
+        assert_eq!((o.stage, o.rank), (Stage::Decode, Some(2)));
+        assert!(serde_json::from_str::<TriageOptions>(r#"{"input": "d", "bogus": 1}"#).is_err());
+        let mut o = TriageOptions::new("x");
+        o.min_share_pct = 150.0;
+        assert!(o.validate().is_err());
+    }
+}
