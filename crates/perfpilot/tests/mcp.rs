@@ -130,3 +130,48 @@ fn schema_validation_of_a_tool_result_is_strict() {
     env["result"]["kernels"] = json!("nope");
     assert!(!violations(&schema, &env).is_empty());
 }
+
+#[test]
+fn sim_run_over_mcp_equals_the_cli() {
+    let cli = perfpilot_json(&[
+        "sim",
+        "run",
+        "--num-prompts",
+        "60",
+        "--request-rate",
+        "12",
+        "--input-len",
+        "512",
+        "--output-len",
+        "64",
+        "--format",
+        "json",
+    ]);
+    let mut c = started();
+    let args = json!({
+        "profile": "sglang-h100-llama3.1-8b",
+        "dataset": {"kind": "random", "input_len": 512, "output_len": 64, "token_ids": true,
+                    "vocab_size": 32000},
+        "num_prompts": 60,
+        "request_rate": 12.0,
+    });
+    let result = c.call_tool("sim_run", args, None, CALL);
+    let env = envelope_of(&result);
+    assert_matches_schema(&env, "sim_run over MCP");
+    // Virtual time is deterministic: the engine and the summary are identical.
+    assert_eq!(env["result"]["engine"], cli["result"]["engine"]);
+    assert_eq!(env["result"]["result"]["summary"], cli["result"]["result"]["summary"]);
+    assert_eq!(env["inputs"], cli["inputs"]);
+    assert_eq!(env["warnings"], cli["warnings"]);
+}
+
+#[test]
+fn docs_agents_md_lists_every_tool() {
+    let docs = std::fs::read_to_string(repo_root().join("docs/agents.md")).unwrap();
+    let mut c = started();
+    let resp = c.request("tools/list", json!({}), CALL);
+    for t in resp["result"]["tools"].as_array().unwrap() {
+        let name = t["name"].as_str().unwrap();
+        assert!(docs.contains(&format!("`{name}`")), "docs/agents.md does not list tool `{name}`");
+    }
+}

@@ -163,6 +163,18 @@ fn the_binary_embeds_exactly_the_skills_in_the_repo() {
 }
 
 #[test]
+fn docs_agents_md_lists_every_skill() {
+    let docs = std::fs::read_to_string(repo_root().join("docs/agents.md")).unwrap();
+    for s in skills() {
+        assert!(
+            docs.contains(&format!("`{}`", s.folder)),
+            "docs/agents.md does not list `{}`",
+            s.folder
+        );
+    }
+}
+
+#[test]
 fn skills_install_into_a_fresh_directory_and_protect_edits() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("fresh/.claude/skills");
