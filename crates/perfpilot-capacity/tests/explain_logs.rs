@@ -278,3 +278,34 @@ fn unrecognised_log_is_a_clear_error() {
     std::fs::remove_file(&p).unwrap();
     let _ = std::fs::remove_dir(&dir);
 }
+
+/// The start-up log of `perfpilot sim serve` (default profile), captured from the real binary
+/// (see tests/fixtures/capacity/SOURCES.md): SGLang-format lines.
+#[test]
+fn perfpilot_sim_startup_log() {
+    let mut o = perfpilot_capacity::ExplainOptions::new(fixture("sim/sim-serve-sglang-h100-llama3.1-8b.log"));
+    o.config = Some(fixture("model-configs/meta-llama__Llama-3.1-8B-Instruct/config.json"));
+    o.gpu = Some("h100".into());
+    let r = perfpilot_capacity::explain(&o).unwrap();
+    assert_eq!(r.framework, "sglang");
+    let k = &r.ranks[0];
+    assert_eq!(stage(k, "start"), Some(gib("78.90")));
+    assert_eq!(k.weights_bytes, Some(gib("14.96")));
+    assert_eq!(stage(k, "after_weights"), Some(gib("63.94")));
+    assert_eq!(k.kv.pools[0].tokens, 416_135);
+    assert_eq!(k.kv_pool_bytes, Some(gib("25.40") + gib("25.40")));
+    assert_eq!(stage(k, "pool_end"), Some(gib("13.14")));
+    assert_eq!(k.cuda_graph_bytes, Some(gib("1.20")));
+    assert_eq!(stage(k, "final"), Some(gib("11.94")));
+    assert_per_token(k, 131_072);
+    assert_eq!(setting(&r, "mem_fraction_static"), Some("0.835"));
+    assert_eq!(setting(&r, "max_running_requests"), Some("2048"));
+    assert_eq!(setting(&r, "context_len"), Some("131072"));
+    // The server args say max_running_requests=None: not a user setting.
+    assert!(r.settings.iter().all(|s| s.key != "max_running_requests (user)"));
+    // SGLang's rule with the log's own numbers: (78.90 x 0.835 - 14.96) GiB / 131,072 B.
+    let rep = &r.replay[0];
+    assert_eq!(rep.logged_tokens, 416_135);
+    assert!(rep.error_pct.abs() < 1.0, "{}", rep.error_pct);
+    assert!(r.missing.is_empty(), "{:?}", r.missing);
+}
