@@ -489,8 +489,9 @@ pub fn concurrency_row(
             note: Some(format!("longer than the context length {context}: rejected")),
         };
     }
+    // On ties the physical pools are named first (a slot cap derived from them says the same).
     let limits =
-        [(token_limit, "kv tokens"), (slot_limit, "request slots"), (state_limit, "mamba slots")];
+        [(token_limit, "kv tokens"), (state_limit, "mamba slots"), (slot_limit, "request slots")];
     let best = limits.iter().filter_map(|(v, n)| v.map(|v| (v, *n))).min_by_key(|(v, _)| *v);
     let missing: Vec<&str> = limits.iter().filter(|(v, _)| v.is_none()).map(|(_, n)| *n).collect();
     let note = (token_limit.is_none() || slot_limit.is_none())
