@@ -1,0 +1,270 @@
+//! Per-process assembly of multi-line records: Python tracebacks (header first, frames
+//! first, exception first with trailing frames, blank lines inside, chained exceptions),
+//! C++ `terminate called … what():` pairs and py-spy dumps. Lines of different processes
+//! may interleave; each process (stream) has its own builder.
+
+use std::collections::HashMap;
+
+use super::line::LineView;
+use super::record::{self, Frame, Kind, Part, Record, Thread};
+
+/// What the assembler did with a line.
+pub(crate) enum Took {
+    /// The line belongs to a structure; follow this many more lines.
+    Structure(u32),
+    /// Not part of a structure.
+    No,
+}
+
+#[derive(Debug)]
+enum Mode {
+    /// `Traceback (most recent call last):` seen or frames seen; waiting for the exception.
+    Traceback { expect_code: bool },
+    /// An exception line came first; frames after it belong to it.
+    Trailing,
+    /// `terminate called after throwing an instance of 'X'`; waiting for `what():`.
+    Terminate { ty: String },
+    /// A py-spy dump.
+    PySpy,
+}
+
+#[derive(Debug)]
+struct Builder {
+    mode: Mode,
+    rec: Record,
+}
+
+/// Builders by stream.
+#[derive(Default)]
+pub(crate) struct Assembler {
+    open: HashMap<u64, Builder>,
+    pub done: Vec<Record>,
+}
+
+impl Assembler {
+    /// Offer a line of `stream`. Finished records land in `done`.
+    pub fn offer(
+        &mut self,
+        stream: u64,
+        file: usize,
+        no: u64,
+        raw: &str,
+        v: &LineView<'_>,
+    ) -> Took {
+        let msg = v.msg;
+        let t = msg.trim();
+        let indent = msg.len() - msg.trim_start().len();
+
+        if t.contains("Traceback (most recent call last)") {
+            self.close(stream);
+            let mut rec = Record::new(Kind::Incomplete, file);
+            rec.adopt(&v.rank, &v.stamp, v.level);
+            let h = rec.keep(no, Part::Header, t, raw);
+            rec.header = Some(h);
+            self.open.insert(stream, Builder { mode: Mode::Traceback { expect_code: false }, rec });
+            return Took::Structure(2);
+        }
+        if let Some(rest) = t.strip_prefix("terminate called after throwing an instance of '") {
+            self.close(stream);
+            let ty = rest.split('\'').next().unwrap_or("").to_string();
+            let mut rec = Record::new(Kind::Incomplete, file);
+            rec.adopt(&v.rank, &v.stamp, v.level);
+            let h = rec.keep(no, Part::Header, t, raw);
+            rec.header = Some(h);
+            self.open.insert(stream, Builder { mode: Mode::Terminate { ty }, rec });
+            return Took::Structure(2);
+        }
+        if t.starts_with("Pyspy dump for PID")
+            || t.starts_with("py-spy dump")
+            || is_pyspy_process(t)
+        {
+            let continuing = matches!(self.open.get(&stream), Some(Builder { mode: Mode::PySpy, rec }) if rec.threads.is_empty());
+            if !continuing {
+                self.close(stream);
+                let mut rec = Record::new(Kind::PySpy, file);
+                rec.adopt(&v.rank, &v.stamp, v.level);
+                let h = rec.keep(no, Part::Header, t, raw);
+                rec.header = Some(h);
+                self.open.insert(stream, Builder { mode: Mode::PySpy, rec });
+            } else if let Some(b) = self.open.get_mut(&stream) {
+                b.rec.keep(no, Part::Text, t, raw);
+            }
+            return Took::Structure(3);
+        }
+        if let Some((name, active)) = record::parse_thread(t) {
+            if !matches!(self.open.get(&stream), Some(Builder { mode: Mode::PySpy, .. })) {
+                self.close(stream);
+                let mut rec = Record::new(Kind::PySpy, file);
+                rec.adopt(&v.rank, &v.stamp, v.level);
+                self.open.insert(stream, Builder { mode: Mode::PySpy, rec });
+            }
+            if let Some(b) = self.open.get_mut(&stream) {
+                let at = b.rec.keep(no, Part::Thread, t, raw);
+                b.rec.threads.push(Thread { name, active, at, frames: Vec::new() });
+            }
+            return Took::Structure(3);
+        }
+        if let Some((path, line, func)) = record::parse_frame(t) {
+            let text = format!("{path}:{line} in {func}");
+            let func = func.to_string();
+            match self.open.get_mut(&stream) {
+                Some(b) if matches!(b.mode, Mode::Traceback { .. } | Mode::Trailing) => {
+                    let at = b.rec.keep(no, Part::Frame, t, raw);
+                    b.rec.frames.push(Frame { text, func, at, code_at: None });
+                    if let Mode::Traceback { expect_code } = &mut b.mode {
+                        *expect_code = true;
+                    }
+                }
+                _ => {
+                    self.close(stream);
+                    let mut rec = Record::new(Kind::Incomplete, file);
+                    rec.adopt(&v.rank, &v.stamp, v.level);
+                    let at = rec.keep(no, Part::Frame, t, raw);
+                    rec.frames.push(Frame { text, func, at, code_at: None });
+                    self.open.insert(
+                        stream,
+                        Builder { mode: Mode::Traceback { expect_code: true }, rec },
+                    );
+                }
+            }
+            return Took::Structure(2);
+        }
+
+        // Lines inside an open structure.
+        if let Some(b) = self.open.get_mut(&stream) {
+            match &mut b.mode {
+                Mode::Traceback { expect_code } => {
+                    if t.is_empty() {
+                        return Took::Structure(2);
+                    }
+                    if *expect_code && indent > 0 && record::parse_exception(t).is_none() {
+                        *expect_code = false;
+                        let at = b.rec.keep(no, Part::Code, t, raw);
+                        if let Some(f) = b.rec.frames.last_mut() {
+                            f.code_at = Some(at);
+                            f.text.push_str(" | ");
+                            f.text.push_str(t);
+                        }
+                        return Took::Structure(2);
+                    }
+                    if let Some((ty, m)) = record::parse_exception(t) {
+                        let (ty, m) = (ty.to_string(), m.to_string());
+                        let at = b.rec.keep(no, Part::Exception, t, raw);
+                        b.rec.exception = Some((ty, m, at));
+                        b.rec.kind = Kind::Exception;
+                        b.rec.adopt(&v.rank, &v.stamp, v.level);
+                        self.close(stream);
+                        return Took::Structure(2);
+                    }
+                    if indent > 0 && !b.rec.frames.is_empty() {
+                        // a second line of code, or `^^^^` markers
+                        b.rec.keep(no, Part::Code, t, raw);
+                        return Took::Structure(2);
+                    }
+                    if t.starts_with("During handling of the above exception")
+                        || t.starts_with("The above exception was the direct cause")
+                    {
+                        return Took::Structure(2);
+                    }
+                    self.close(stream);
+                }
+                Mode::Trailing => {
+                    if t.is_empty() {
+                        return Took::Structure(2);
+                    }
+                    if indent > 0 && !b.rec.frames.is_empty() {
+                        let at = b.rec.keep(no, Part::Code, t, raw);
+                        if let Some(f) = b.rec.frames.last_mut() {
+                            if f.code_at.is_none() {
+                                f.code_at = Some(at);
+                                f.text.push_str(" | ");
+                                f.text.push_str(t);
+                            }
+                        }
+                        return Took::Structure(2);
+                    }
+                    self.close(stream);
+                }
+                Mode::Terminate { ty } => {
+                    if let Some(m) = t.strip_prefix("what():") {
+                        let (ty, m) = (ty.clone(), m.trim().to_string());
+                        let at = b.rec.keep(no, Part::Exception, &format!("{ty}: {m}"), raw);
+                        b.rec.exception = Some((ty, m, at));
+                        b.rec.kind = Kind::Exception;
+                        self.close(stream);
+                        return Took::Structure(2);
+                    }
+                    if t.is_empty() {
+                        return Took::Structure(2);
+                    }
+                    self.close(stream);
+                }
+                Mode::PySpy => {
+                    if t.is_empty() || t.starts_with("Python v") {
+                        return Took::Structure(3);
+                    }
+                    if indent > 0 {
+                        if let Some(func) = record::parse_pyspy_frame(t) {
+                            let func = func.to_string();
+                            let at = b.rec.keep(no, Part::PyFrame, t, raw);
+                            if let Some(th) = b.rec.threads.last_mut() {
+                                th.frames.push(Frame {
+                                    text: t.to_string(),
+                                    func,
+                                    at,
+                                    code_at: None,
+                                });
+                            }
+                        }
+                        // locals, arguments, native frames: part of the dump
+                        return Took::Structure(3);
+                    }
+                    self.close(stream);
+                }
+            }
+        }
+
+        // An exception line outside a traceback: frames may follow it (as posted).
+        if indent <= 1 {
+            if let Some((ty, m)) = record::parse_exception(t) {
+                self.close(stream);
+                let mut rec = Record::new(Kind::Exception, file);
+                rec.adopt(&v.rank, &v.stamp, v.level);
+                let at = rec.keep(no, Part::Exception, t, raw);
+                rec.exception = Some((ty.to_string(), m.to_string(), at));
+                self.open.insert(stream, Builder { mode: Mode::Trailing, rec });
+                return Took::Structure(2);
+            }
+        }
+        Took::No
+    }
+
+    /// True when `stream` has an open structure.
+    pub fn is_open(&self, stream: u64) -> bool {
+        self.open.contains_key(&stream)
+    }
+
+    /// Close the builder of `stream`, if any.
+    pub fn close(&mut self, stream: u64) {
+        if let Some(b) = self.open.remove(&stream) {
+            self.done.push(b.rec);
+        }
+    }
+
+    /// Close everything (end of file).
+    pub fn close_all(&mut self) {
+        let mut keys: Vec<u64> = self.open.keys().copied().collect();
+        // Deterministic order: by first line.
+        keys.sort_by_key(|k| self.open.get(k).map_or(0, |b| b.rec.first_no()));
+        for k in keys {
+            self.close(k);
+        }
+    }
+}
+
+/// py-spy's own header `Process 2696393: sglang::scheduler`.
+fn is_pyspy_process(t: &str) -> bool {
+    let Some(rest) = t.strip_prefix("Process ") else { return false };
+    let colon = rest.find(':').unwrap_or(0);
+    colon > 0 && rest[..colon].bytes().all(|b| b.is_ascii_digit())
+}

@@ -1,0 +1,461 @@
+//! Line prefixes: who wrote a line (rank, process), when, at what level, and the message
+//! behind the prefix. Tolerant of every prefix form SGLang, vLLM, torch, glog, container
+//! runtimes and MPI put in front of a line, in any nesting order.
+
+use perfpilot_capacity::launch::RankId;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A log level, when a prefix states one.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// DEBUG.
+    Debug,
+    /// INFO.
+    Info,
+    /// WARNING / WARN / glog W.
+    Warning,
+    /// ERROR / glog E.
+    Error,
+    /// CRITICAL / FATAL / glog F.
+    Critical,
+}
+
+/// A timestamp as printed, with a key that orders lines across files of one incident
+/// (month, day and time of day; the year is ignored because vLLM and glog omit it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Stamp {
+    /// As printed (`2025-03-10 16:29:01`, `06-05 06:18:13`, `0304 12:54:52.122900428`).
+    pub text: String,
+    /// Seconds since the start of a notional year: ((month x 31 + day) x 86400 + time).
+    pub key: f64,
+}
+
+/// A line split into its prefix facts and its message.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LineView<'a> {
+    /// The rank the prefix names (empty when none).
+    pub rank: RankId,
+    /// A key of the writing process (rank, role, pid): lines of one process share it.
+    pub stream: Option<u64>,
+    /// Timestamp.
+    pub stamp: Option<Stamp>,
+    /// Level.
+    pub level: Option<Level>,
+    /// The text after every prefix (one separating space removed, indentation kept).
+    pub msg: &'a str,
+    /// True when at least one prefix was found.
+    pub prefixed: bool,
+}
+
+/// Split a line into prefix facts and message.
+pub(crate) fn split(line: &str) -> LineView<'_> {
+    let mut view = LineView { msg: line, ..LineView::default() };
+    let mut rest = glued_progress(line);
+    let mut pid: Option<&str> = None;
+    for _ in 0..6 {
+        let Some(next) = strip_one(rest, &mut view, &mut pid) else { break };
+        view.prefixed = true;
+        rest = next;
+    }
+    if view.prefixed {
+        view.msg = rest.strip_prefix(' ').unwrap_or(rest);
+    }
+    // Only a prefix that names a process starts a stream of its own; a bare timestamp or
+    // container prefix continues the current one.
+    if view.rank != RankId::default() || pid.is_some() {
+        let mut h = Fnv::default();
+        h.write(view.rank.label().as_bytes());
+        h.write(view.rank.role.as_deref().unwrap_or("").as_bytes());
+        h.write(pid.unwrap_or("").as_bytes());
+        view.stream = Some(h.finish());
+    }
+    view
+}
+
+/// A tqdm progress fragment glued in front of a log line (`… 0/23 [00:00<?, ?it/s][2025-…`):
+/// skip to the bracket that starts the real prefix.
+fn glued_progress(line: &str) -> &str {
+    if line.starts_with('[') || line.starts_with('(') {
+        return line;
+    }
+    for marker in ["it/s]", "s/it]"] {
+        if let Some(p) = line.find(marker) {
+            let after = &line[p + marker.len()..];
+            if after.starts_with("[20") {
+                return after;
+            }
+        }
+    }
+    line
+}
+
+fn strip_one<'a>(
+    s: &'a str,
+    view: &mut LineView<'_>,
+    pid: &mut Option<&'a str>,
+) -> Option<&'a str> {
+    let s = s.trim_start_matches(' ');
+    let first = *s.as_bytes().first()?;
+    match first {
+        b'(' => paren_prefix(s, view, pid),
+        b'[' => bracket_prefix(s, view),
+        b'0'..=b'9' => iso_stamp(s, view),
+        b'A'..=b'Z' => level_prefix(s, view).or_else(|| glog_bare(s, view)).or_else(|| compose(s)),
+        b'a'..=b'z' => compose(s),
+        _ => None,
+    }
+}
+
+/// vLLM / Ray: `(VllmWorker rank=3 pid=1090) `, `(Worker_DP1_TP1_EP3 pid=…)`,
+/// `(EngineCore_DP0 pid=387)`, `(RayWorkerWrapper pid=12, ip=10.0.0.1)`.
+fn paren_prefix<'a>(
+    s: &'a str,
+    view: &mut LineView<'_>,
+    pid: &mut Option<&'a str>,
+) -> Option<&'a str> {
+    let close = s.find(") ").or_else(|| s.strip_suffix(')').map(|t| t.len()))?;
+    let inner = &s[1..close];
+    let pid_at = inner.find("pid=")?;
+    let name = inner[..pid_at].trim_end();
+    let pid_text = inner[pid_at + 4..].split([',', ' ']).next().unwrap_or("");
+    if pid_text.is_empty() || !pid_text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    *pid = Some(pid_text);
+    let mut role = Vec::new();
+    for tok in name.split([' ', '_']) {
+        if tok.is_empty() {
+            continue;
+        }
+        if !rank_token(tok, &mut view.rank) {
+            if let Ok(n) = tok.parse::<u32>() {
+                view.rank.dp = Some(n);
+            } else {
+                role.push(tok);
+            }
+        }
+    }
+    if !role.is_empty() {
+        view.rank.role = Some(role.join("_"));
+    }
+    Some(&s[(close + 1).min(s.len())..])
+}
+
+/// `TP3`, `DP1`, `EP2`, `PP0`, `rank=3`, `rank3`.
+fn rank_token(tok: &str, id: &mut RankId) -> bool {
+    if let Some(r) = tok.strip_prefix("rank") {
+        if let Ok(n) = r.trim_start_matches('=').parse() {
+            id.worker = Some(n);
+            return true;
+        }
+        return false;
+    }
+    let (name, num) = (tok.get(..2).unwrap_or(""), tok.get(2..).unwrap_or(""));
+    let Ok(n) = num.parse::<u32>() else { return false };
+    match name {
+        "TP" => id.tp = Some(n),
+        "DP" => id.dp = Some(n),
+        "PP" => id.pp = Some(n),
+        "EP" => id.ep = Some(n),
+        _ => return false,
+    }
+    true
+}
+
+/// `[2025-03-10 16:21:21 DP1 TP2]`, `[rank4]:`, `[E304 12:54:52.1229 ProcessGroupNCCL.cpp:616]`,
+/// `[1,0]<stderr>:`.
+fn bracket_prefix<'a>(s: &'a str, view: &mut LineView<'_>) -> Option<&'a str> {
+    let close = s.find(']')?;
+    let inner = &s[1..close];
+    let mut after = &s[close + 1..];
+    if let Some(r) = inner.strip_prefix("rank") {
+        let n: u32 = r.parse().ok()?;
+        view.rank.worker = Some(n);
+        return Some(after.strip_prefix(':').unwrap_or(after));
+    }
+    // MPI `[1,0]<stderr>:`
+    if inner.contains(',') && inner.bytes().all(|b| b.is_ascii_digit() || b == b',') {
+        if let Some(p) = after.find(">:") {
+            if after.starts_with('<') {
+                after = &after[p + 2..];
+            }
+        }
+        if let Some(r) = inner.split(',').nth(1).and_then(|r| r.parse().ok()) {
+            view.rank.worker = Some(r);
+        }
+        return Some(after);
+    }
+    let bytes = inner.as_bytes();
+    if bytes.len() >= 19 && bytes[4] == b'-' && bytes[7] == b'-' && bytes[0].is_ascii_digit() {
+        // SGLang: date, time, then rank tokens.
+        let mut toks = inner.split(' ');
+        let date = toks.next().unwrap_or("");
+        let time = toks.next().unwrap_or("");
+        let month = date.get(5..7).and_then(|m| m.parse().ok());
+        let day = date.get(8..10).and_then(|d| d.parse().ok());
+        for t in toks {
+            rank_token(t, &mut view.rank);
+        }
+        if let (Some(m), Some(d), Some(secs)) = (month, day, time_of_day(time)) {
+            view.stamp = Some(stamp(format!("{date} {time}"), m, d, secs));
+        }
+        return Some(after);
+    }
+    // glog inside brackets: `[E304 12:54:52.122900428 file.cpp:616]`.
+    if let Some(rest) = glog_head(inner, view) {
+        let _ = rest;
+        return Some(after);
+    }
+    None
+}
+
+/// glog head `E0304 12:54:52.122900` (month may be unpadded: `E304`). Returns the rest.
+fn glog_head<'a>(s: &'a str, view: &mut LineView<'_>) -> Option<&'a str> {
+    let b = s.as_bytes();
+    let level = match b.first()? {
+        b'E' => Level::Error,
+        b'W' => Level::Warning,
+        b'I' => Level::Info,
+        b'F' => Level::Critical,
+        _ => return None,
+    };
+    let sp = s.find(' ')?;
+    let md = &s[1..sp];
+    if !(3..=4).contains(&md.len()) || !md.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let rest = &s[sp + 1..];
+    let time = rest.split(' ').next()?;
+    let secs = time_of_day(time)?;
+    let (m, d) = (md[..md.len() - 2].parse().ok()?, md[md.len() - 2..].parse().ok()?);
+    view.level = Some(level);
+    view.stamp = Some(stamp(format!("{md} {time}"), m, d, secs));
+    Some(&rest[time.len()..])
+}
+
+/// Unbracketed glog: `E0304 12:54:52.122900 12345 file.cc:123] msg`.
+fn glog_bare<'a>(s: &'a str, view: &mut LineView<'_>) -> Option<&'a str> {
+    let end = s.find("] ")?;
+    if end > 80 {
+        return None;
+    }
+    glog_head(&s[..end], view)?;
+    Some(&s[end + 1..])
+}
+
+/// vLLM `INFO 08-20 18:04:22 [core.py:700] ` (also the older `core.py:700] `), uvicorn
+/// `INFO:     `, Python logging `ERROR:root:`.
+fn level_prefix<'a>(s: &'a str, view: &mut LineView<'_>) -> Option<&'a str> {
+    let word_end = s.find(|c: char| !c.is_ascii_uppercase()).unwrap_or(s.len());
+    let level = match &s[..word_end] {
+        "DEBUG" => Level::Debug,
+        "INFO" => Level::Info,
+        "WARNING" | "WARN" => Level::Warning,
+        "ERROR" => Level::Error,
+        "CRITICAL" | "FATAL" => Level::Critical,
+        _ => return None,
+    };
+    let rest = &s[word_end..];
+    if let Some(r) = rest.strip_prefix(':') {
+        // uvicorn `INFO:     msg`, logging `ERROR:root:msg`.
+        view.level = Some(level);
+        let r = r.strip_prefix("root:").unwrap_or(r);
+        return Some(r.trim_start_matches(' '));
+    }
+    let r = rest.strip_prefix(' ')?;
+    // `MM-DD HH:MM:SS[.mmm] `
+    let md = r.get(..5)?;
+    let mb = md.as_bytes();
+    if !(mb[2] == b'-'
+        && mb[..2].iter().all(u8::is_ascii_digit)
+        && mb[3..].iter().all(u8::is_ascii_digit))
+    {
+        return None;
+    }
+    let r2 = r.get(6..)?;
+    let time = r2.split(' ').next()?;
+    let secs = time_of_day(time)?;
+    view.level = Some(level);
+    let (m, d) = (md[..2].parse().ok()?, md[3..].parse().ok()?);
+    view.stamp = Some(stamp(format!("{md} {time}"), m, d, secs));
+    let mut after = &r2[time.len()..];
+    let trimmed = after.trim_start_matches(' ');
+    // `[file.py:123] ` or `file.py:123] `
+    if let Some(close) = trimmed.find("] ").or_else(|| trimmed.strip_suffix(']').map(|t| t.len())) {
+        let loc = trimmed[..close].trim_start_matches('[');
+        if loc.contains(".py:") || loc.contains(".cc:") || loc.contains(".cpp:") {
+            after = &trimmed[close + 1..];
+        }
+    }
+    Some(after)
+}
+
+/// ISO or Python-logging timestamps at the start: `2025-03-07T21:49:33.123Z `,
+/// `2025-03-07 21:49:33,123 - name - LEVEL - `.
+fn iso_stamp<'a>(s: &'a str, view: &mut LineView<'_>) -> Option<&'a str> {
+    let b = s.as_bytes();
+    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b' ') {
+        return None;
+    }
+    let m = s.get(5..7)?.parse().ok()?;
+    let d = s.get(8..10)?.parse().ok()?;
+    let rest = &s[11..];
+    let time_end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == ':' || c == '.' || c == ','))
+        .unwrap_or(rest.len());
+    let time = &rest[..time_end];
+    let secs = time_of_day(&time.replace(',', "."))?;
+    let mut after = &rest[time_end..];
+    after = after.trim_start_matches(['Z', '+']);
+    if after.starts_with(|c: char| c.is_ascii_digit()) {
+        // a zone offset `+00:00`
+        after = after.trim_start_matches(|c: char| c.is_ascii_digit() || c == ':');
+    }
+    view.stamp = Some(stamp(format!("{} {time}", &s[..10]), m, d, secs));
+    Some(after)
+}
+
+/// docker compose `service-1  | `.
+fn compose(s: &str) -> Option<&str> {
+    let bar = s.find(" | ").or_else(|| s.find(" |"))?;
+    let name = s[..bar].trim_end();
+    if name.is_empty()
+        || name.len() > 64
+        || !name.bytes().all(|c| c.is_ascii_alphanumeric() || b"-_.".contains(&c))
+    {
+        return None;
+    }
+    let rest = &s[bar + 2..];
+    Some(rest)
+}
+
+fn time_of_day(t: &str) -> Option<f64> {
+    let mut it = t.split(':');
+    let h: f64 = it.next()?.parse().ok()?;
+    let m: f64 = it.next()?.parse().ok()?;
+    let s: f64 = it.next()?.parse().ok()?;
+    if it.next().is_some() || !(0.0..24.0).contains(&h) || !(0.0..60.0).contains(&m) {
+        return None;
+    }
+    Some(h * 3600.0 + m * 60.0 + s)
+}
+
+fn stamp(text: String, month: u32, day: u32, secs: f64) -> Stamp {
+    Stamp { text, key: ((month * 31 + day) as f64) * 86400.0 + secs }
+}
+
+/// FNV-1a, 64 bit: stable hashes for stream keys, fingerprints and row ids.
+#[derive(Clone, Copy)]
+pub(crate) struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    pub fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        // separator so that ("ab","c") != ("a","bc")
+        self.0 ^= 0xff;
+        self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    pub fn finish(self) -> u64 {
+        self.0
+    }
+}
+
+/// A short stable hex id of some strings.
+pub(crate) fn short_hash(parts: &[&str]) -> String {
+    let mut h = Fnv::default();
+    for p in parts {
+        h.write(p.as_bytes());
+    }
+    format!("{:08x}", h.finish() as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sglang_prefix() {
+        let v = split("[2025-03-07 21:49:33 DP1 TP13] Decode out of memory happened.");
+        assert_eq!(v.msg, "Decode out of memory happened.");
+        assert_eq!((v.rank.dp, v.rank.tp), (Some(1), Some(13)));
+        assert_eq!(v.stamp.unwrap().text, "2025-03-07 21:49:33");
+        let v = split("[2025-01-25 21:59:49] DetokenizerManager hit an exception: Traceback");
+        assert!(v.rank.is_unranked());
+        assert!(v.msg.starts_with("DetokenizerManager"));
+    }
+
+    #[test]
+    fn vllm_prefix_keeps_indentation() {
+        let v = split(
+            "(VllmWorker rank=3 pid=1090) ERROR 06-05 06:18:13 [multiproc_executor.py:470]   File \"x.py\", line 1, in f",
+        );
+        assert_eq!(v.rank.worker, Some(3));
+        assert_eq!(v.level, Some(Level::Error));
+        assert_eq!(v.msg, "  File \"x.py\", line 1, in f");
+        let v =
+            split("(EngineCore_DP0 pid=3584999) ERROR 08-19 05:56:57 [core.py:1346] ValueError: x");
+        assert_eq!(v.msg, "ValueError: x");
+        assert_eq!(v.rank.role.as_deref(), Some("EngineCore"));
+        let v = split(
+            "INFO 12-02 14:35:27 model_runner.py:1072] Loading model weights took 14.9888 GB",
+        );
+        assert_eq!(v.msg, "Loading model weights took 14.9888 GB");
+    }
+
+    #[test]
+    fn torch_glog_prefix() {
+        let v =
+            split("[rank4]:[E304 12:54:52.122900428 ProcessGroupNCCL.cpp:616] [Rank 4] Watchdog");
+        assert_eq!(v.rank.worker, Some(4));
+        assert_eq!(v.level, Some(Level::Error));
+        assert_eq!(v.msg, "[Rank 4] Watchdog");
+        let v = split("E0304 12:54:52.122900 1234 socket.cpp:12] connect failed");
+        assert_eq!(v.msg, "connect failed");
+    }
+
+    #[test]
+    fn container_and_iso_prefixes() {
+        let v =
+            split("sglang-1  | 2025-03-07T21:49:33.123Z [2025-03-07 21:49:33 TP0] Prefill batch.");
+        assert_eq!(v.msg, "Prefill batch.");
+        assert_eq!(v.rank.tp, Some(0));
+        let v = split("INFO:     Uvicorn running on http://0.0.0.0:30000");
+        assert_eq!(v.msg, "Uvicorn running on http://0.0.0.0:30000");
+    }
+
+    #[test]
+    fn unprefixed_lines_stay_whole() {
+        for l in [
+            "  File \"a.py\", line 3, in f",
+            "KeyError: 'x'",
+            "29280, Timeout(ms)=600000)",
+            "Note: x",
+        ] {
+            let v = split(l);
+            assert!(!v.prefixed, "{l}");
+            assert_eq!(v.msg, l);
+        }
+    }
+
+    #[test]
+    fn glued_tqdm_prefix() {
+        let v = split(
+            "  0%|   | 0/23 [00:00<?, ?it/s][2025-03-10 16:21:21 TP1] Capture cuda graph begin.",
+        );
+        assert_eq!(v.rank.tp, Some(1));
+        assert_eq!(v.msg, "Capture cuda graph begin.");
+    }
+}

@@ -1,0 +1,430 @@
+//! Reading logs: the fast scanner, line prefixes, record assembly, signature matching at
+//! the first occurrence of each distinct record, and the aggregation of repeats.
+
+pub(crate) mod assemble;
+pub(crate) mod line;
+pub(crate) mod matcher;
+pub(crate) mod record;
+pub(crate) mod scan;
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+use perfpilot_capacity::launch::{LaunchLog, LogParser};
+
+use crate::catalogue::Catalogue;
+use assemble::{Assembler, Took};
+use line::{Fnv, LineView, Stamp};
+use matcher::{Hit, Recent, Ring};
+use record::{Kind, Part, Record};
+
+/// Most distinct records kept (beyond this, records are only counted).
+const MAX_AGGS: usize = 20_000;
+/// Most per-rank first sightings kept per record.
+const MAX_RANKS: usize = 1024;
+/// Most time buckets kept per record.
+const MAX_BUCKETS: usize = 10_000;
+
+/// One occurrence kept as a sample of a repeated record.
+#[derive(Debug, Clone)]
+pub(crate) struct Sample {
+    pub file: usize,
+    pub no: u64,
+    pub stamp: Option<String>,
+    pub msg: String,
+}
+
+/// Where a rank first showed a record.
+#[derive(Debug, Clone)]
+pub(crate) struct RankSeen {
+    pub file: usize,
+    pub no: u64,
+    pub key: Option<f64>,
+}
+
+/// A distinct record and its repeats.
+#[derive(Debug)]
+pub(crate) struct Agg {
+    pub record: Record,
+    pub hits: Vec<Hit>,
+    /// Matched a `[[fatal]]` pattern.
+    pub fatal_marker: bool,
+    /// Rank-lines (every occurrence).
+    pub count: u64,
+    /// Distinct events (the same line from several ranks at the same time is one).
+    pub events: u64,
+    pub last: Sample,
+    pub ranks: BTreeMap<String, RankSeen>,
+    /// Events per minute (`YYYY-MM-DD HH:MM` or `MM-DD HH:MM`).
+    pub minutes: BTreeMap<String, u64>,
+    pub samples: Vec<Sample>,
+    recent: VecDeque<(u64, u64)>,
+}
+
+/// All distinct records of all files.
+#[derive(Default)]
+pub(crate) struct Store {
+    index: HashMap<u64, usize>,
+    pub aggs: Vec<Agg>,
+    /// Occurrences not kept because the store was full.
+    pub overflow: u64,
+}
+
+impl Store {
+    fn add(&mut self, cat: &Catalogue, rec: Record, line_sigs: &[usize], fatal: bool, ring: &Ring) {
+        let fp = fingerprint(&rec);
+        let rank_label = rec.rank.label();
+        let sample = Sample {
+            file: rec.file,
+            no: rec.first_no(),
+            stamp: rec.stamp.as_ref().map(|s| s.text.clone()),
+            msg: rec
+                .exception_text()
+                .or(rec.line_texts().first().copied())
+                .unwrap_or("")
+                .to_string(),
+        };
+        let idx = match self.index.get(&fp) {
+            Some(&i) => i,
+            None => {
+                if self.aggs.len() >= MAX_AGGS {
+                    self.overflow += 1;
+                    return;
+                }
+                let hits = matcher::candidates(cat, &rec, line_sigs, ring);
+                if hits.is_empty() && !fatal && !is_failure(&rec) {
+                    // Nothing to report about this record; remember that cheaply.
+                    self.index.insert(fp, usize::MAX);
+                    return;
+                }
+                self.aggs.push(Agg {
+                    hits,
+                    fatal_marker: fatal,
+                    count: 0,
+                    events: 0,
+                    last: sample.clone(),
+                    ranks: BTreeMap::new(),
+                    minutes: BTreeMap::new(),
+                    samples: Vec::new(),
+                    recent: VecDeque::new(),
+                    record: rec.clone(),
+                });
+                self.index.insert(fp, self.aggs.len() - 1);
+                self.aggs.len() - 1
+            }
+        };
+        let Some(agg) = self.aggs.get_mut(idx) else { return };
+        agg.count += 1;
+        let mut h = Fnv::default();
+        h.write(sample.stamp.as_deref().unwrap_or("").as_bytes());
+        h.write(sample.msg.as_bytes());
+        let key = h.finish();
+        let mut r = Fnv::default();
+        r.write(rank_label.as_bytes());
+        let rank_key = r.finish();
+        let same_event = agg.recent.iter().any(|(k, rk)| *k == key && *rk != rank_key)
+            && !agg.recent.iter().any(|(k, rk)| *k == key && *rk == rank_key);
+        if !same_event {
+            agg.events += 1;
+            if let Some(st) = &rec.stamp {
+                let minute = minute_of(st);
+                if agg.minutes.len() < MAX_BUCKETS || agg.minutes.contains_key(&minute) {
+                    *agg.minutes.entry(minute).or_insert(0) += 1;
+                }
+            }
+            if agg.samples.len() < 3 {
+                agg.samples.push(sample.clone());
+            }
+        }
+        if agg.recent.len() == 64 {
+            agg.recent.pop_front();
+        }
+        agg.recent.push_back((key, rank_key));
+        if agg.ranks.len() < MAX_RANKS && !agg.ranks.contains_key(&rank_label) {
+            let seen = RankSeen {
+                file: rec.file,
+                no: rec.first_no(),
+                key: rec.stamp.as_ref().map(|s| s.key),
+            };
+            agg.ranks.insert(rank_label, seen);
+        }
+        agg.last = sample;
+    }
+}
+
+/// True for records that are failures even without a signature: an exception or a
+/// traceback not logged at a warning-or-lower level, or a py-spy dump.
+fn is_failure(rec: &Record) -> bool {
+    let quiet = rec.level.is_some_and(|l| l <= line::Level::Warning);
+    match rec.kind {
+        Kind::Exception | Kind::Incomplete => !quiet,
+        Kind::PySpy | Kind::Line => false,
+    }
+}
+
+fn minute_of(st: &Stamp) -> String {
+    let t = &st.text;
+    // cut the seconds: `2025-03-07 21:49:33` → `2025-03-07 21:49`
+    match t.rfind(':') {
+        Some(p) if p > 0 => t[..p].to_string(),
+        _ => t.clone(),
+    }
+}
+
+fn fingerprint(rec: &Record) -> u64 {
+    let mut h = Fnv::default();
+    h.write(&[rec.kind as u8]);
+    for t in rec.line_texts() {
+        h.write(record::normalise(t).as_bytes());
+    }
+    if let Some((ty, _, _)) = &rec.exception {
+        h.write(ty.as_bytes());
+    }
+    for f in rec.frames.iter().take(2).chain(rec.frames.iter().rev().take(2)) {
+        h.write(f.func.as_bytes());
+    }
+    for t in &rec.threads {
+        h.write(t.name.as_bytes());
+        for f in t.frames.iter().take(3) {
+            h.write(f.func.as_bytes());
+        }
+    }
+    h.finish()
+}
+
+/// A phase marker seen in a file.
+#[derive(Debug, Clone)]
+pub(crate) struct MarkerHit {
+    pub marker: usize,
+    pub no: u64,
+    pub rank: String,
+    pub stamp: Option<String>,
+    pub raw: String,
+}
+
+/// What one file gave besides records.
+pub(crate) struct FileFacts {
+    pub launch: LaunchLog,
+    pub markers: Vec<MarkerHit>,
+}
+
+/// A long line held back one line in case the next is its wrapped continuation.
+struct Pending {
+    no: u64,
+    raw: String,
+    view: OwnedView,
+    line_sigs: Vec<usize>,
+    fatal: bool,
+}
+
+struct OwnedView {
+    rank: perfpilot_capacity::launch::RankId,
+    stamp: Option<Stamp>,
+    level: Option<line::Level>,
+    msg: String,
+}
+
+/// The sink of one file's scan.
+pub(crate) struct FileScan<'a> {
+    cat: &'a Catalogue,
+    store: &'a mut Store,
+    file: usize,
+    asm: Assembler,
+    ring: Ring,
+    current_stream: u64,
+    launch: LogParser,
+    launch_lines: Vec<u64>,
+    markers: Vec<MarkerHit>,
+    first_only_seen: Vec<bool>,
+    serving: bool,
+    pending: Option<Pending>,
+}
+
+impl<'a> FileScan<'a> {
+    pub fn new(cat: &'a Catalogue, store: &'a mut Store, file: usize) -> FileScan<'a> {
+        FileScan {
+            cat,
+            store,
+            file,
+            asm: Assembler::default(),
+            ring: Ring::new(512),
+            current_stream: 0,
+            launch: LogParser::new(),
+            launch_lines: Vec::new(),
+            markers: Vec::new(),
+            first_only_seen: vec![false; cat.markers.len()],
+            serving: false,
+            pending: None,
+        }
+    }
+
+    /// Close open structures and return the file's launch facts and markers.
+    pub fn finish(mut self) -> FileFacts {
+        self.flush_pending();
+        self.asm.close_all();
+        self.drain();
+        let mut launch = self.launch.finish();
+        // The launch parser numbered the lines it was given; map back to file lines.
+        let map = &self.launch_lines;
+        let real = |n: u64| map.get((n as usize).wrapping_sub(1)).copied().unwrap_or(n);
+        for e in &mut launch.events {
+            e.line = real(e.line);
+        }
+        for a in &mut launch.args {
+            a.line = real(a.line);
+        }
+        launch.lines = 0;
+        FileFacts { launch, markers: self.markers }
+    }
+
+    fn drain(&mut self) {
+        for rec in std::mem::take(&mut self.asm.done) {
+            let fatal = rec.line_texts().iter().any(|t| self.cat.fatal_set.is_match(t));
+            self.store.add(self.cat, rec, &[], fatal, &self.ring);
+        }
+    }
+
+    fn flush_pending(&mut self) {
+        if let Some(p) = self.pending.take() {
+            self.line_record(p.no, &p.raw, &p.view, None, &p.line_sigs, p.fatal);
+        }
+    }
+
+    fn line_record(
+        &mut self,
+        no: u64,
+        raw: &str,
+        v: &OwnedView,
+        cont: Option<(u64, &str)>,
+        sigs: &[usize],
+        fatal: bool,
+    ) {
+        let mut rec = Record::new(Kind::Line, self.file);
+        rec.adopt(&v.rank, &v.stamp, v.level);
+        let msg = match cont {
+            Some((_, c)) => format!("{}{}", v.msg, c.trim_end()),
+            None => v.msg.clone(),
+        };
+        rec.keep(no, Part::Text, &msg, raw);
+        if let Some((cno, c)) = cont {
+            rec.keep(cno, Part::Text, c, c);
+        }
+        let sigs: Vec<usize> = if cont.is_some() {
+            // the joined text may match more than the first half did
+            self.cat
+                .line_set
+                .matches(msg.trim())
+                .into_iter()
+                .map(|i| self.cat.line_owner[i])
+                .collect()
+        } else {
+            sigs.to_vec()
+        };
+        let fatal = fatal || self.cat.fatal_set.is_match(&msg);
+        self.store.add(self.cat, rec, &sigs, fatal, &self.ring);
+    }
+
+    fn markers(&mut self, no: u64, raw: &str, v: &LineView<'_>) {
+        if self.cat.markers.is_empty() {
+            return;
+        }
+        for i in self.cat.marker_set.matches(v.msg).into_iter() {
+            let m = &self.cat.markers[i];
+            if m.first_only {
+                if self.first_only_seen[i] {
+                    continue;
+                }
+                self.first_only_seen[i] = true;
+            } else if self.markers.last().is_some_and(|l| l.marker == i) {
+                continue;
+            }
+            if m.phase == crate::class::Phase::Serve {
+                self.serving = true;
+            }
+            self.markers.push(MarkerHit {
+                marker: i,
+                no,
+                rank: v.rank.label(),
+                stamp: v.stamp.as_ref().map(|s| s.text.clone()),
+                raw: raw.chars().take(300).collect(),
+            });
+        }
+    }
+}
+
+fn owned(v: &LineView<'_>) -> OwnedView {
+    OwnedView {
+        rank: v.rank.clone(),
+        stamp: v.stamp.clone(),
+        level: v.level,
+        msg: v.msg.trim().to_string(),
+    }
+}
+
+/// A line that cannot be a wrapped continuation: it starts a structure or a new record.
+fn structural(t: &str) -> bool {
+    t.is_empty()
+        || t.starts_with("File \"")
+        || t.starts_with("Traceback")
+        || t.starts_with("Thread ")
+        || t.contains("%|")
+        || record::parse_exception(t).is_some()
+}
+
+impl scan::Sink for FileScan<'_> {
+    fn line(&mut self, no: u64, text: &str, gated: bool) -> u32 {
+        let v = line::split(text);
+        if let Some(p) = self.pending.take() {
+            let t = v.msg;
+            let joinable = !v.prefixed && !t.starts_with([' ', '\t']) && !structural(t.trim());
+            if joinable {
+                self.line_record(p.no, &p.raw, &p.view, Some((no, t)), &p.line_sigs, p.fatal);
+                self.ring.push(Recent { no: p.no, msg: p.view.msg, raw: p.raw });
+                return 0;
+            }
+            self.line_record(p.no, &p.raw, &p.view, None, &p.line_sigs, p.fatal);
+            self.ring.push(Recent { no: p.no, msg: p.view.msg, raw: p.raw });
+        }
+        let stream = match v.stream {
+            Some(s) => {
+                self.current_stream = s;
+                s
+            }
+            None => self.current_stream,
+        };
+        if gated {
+            self.launch.push_line(text);
+            self.launch_lines.push(no);
+        }
+        let took = self.asm.offer(stream, self.file, no, text, &v);
+        if !self.asm.done.is_empty() {
+            self.drain();
+        }
+        if let Took::Structure(n) = took {
+            return n;
+        }
+        if !gated {
+            return 0;
+        }
+        self.markers(no, text, &v);
+        let msg = v.msg.trim();
+        let line_sigs: Vec<usize> =
+            self.cat.line_set.matches(msg).into_iter().map(|i| self.cat.line_owner[i]).collect();
+        let fatal = self.cat.fatal_set.is_match(msg);
+        if line_sigs.is_empty() && !fatal {
+            self.ring.push(Recent { no, msg: msg.to_string(), raw: text.to_string() });
+            return 0;
+        }
+        if v.prefixed && msg.len() >= 80 {
+            self.pending =
+                Some(Pending { no, raw: text.to_string(), view: owned(&v), line_sigs, fatal });
+            return 1;
+        }
+        self.line_record(no, text, &owned(&v), None, &line_sigs, fatal);
+        self.ring.push(Recent { no, msg: msg.to_string(), raw: text.to_string() });
+        0
+    }
+
+    fn serving(&self) -> bool {
+        self.serving
+    }
+}

@@ -1,0 +1,270 @@
+//! The fast scanner: reads a log in large chunks on a reader thread and hands the sink
+//! only the lines that contain a gate literal (one multi-literal search over the chunk,
+//! never a per-line loop), plus the lines the sink asks to follow (traceback frames,
+//! py-spy stacks, wrapped continuations). Line numbers are counted exactly.
+
+use std::io::Read;
+use std::sync::mpsc;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use perfpilot_report::Progress;
+
+/// Bytes per read.
+const CHUNK: usize = 1 << 20;
+/// A line longer than this is cut (the rest of it is still counted, never kept).
+const MAX_LINE: usize = 1 << 20;
+
+/// Receives lines from the scanner.
+pub(crate) trait Sink {
+    /// A line (1-based number, text without the newline). `gated` is false for a line
+    /// without a gate, delivered only because the sink asked to follow. Returns how many following lines
+    /// must be delivered whatever their content.
+    fn line(&mut self, no: u64, text: &str, gated: bool) -> u32;
+    /// True once serving started: the serve gates are no longer needed.
+    fn serving(&self) -> bool;
+}
+
+/// The gate automata: with and without the serve gates.
+pub(crate) struct Gates {
+    before_serving: AhoCorasick,
+    serving: AhoCorasick,
+}
+
+impl Gates {
+    /// Build from the catalogue's gate lists.
+    pub fn new(gates: &[String], serve_gates: &[String]) -> Result<Gates, String> {
+        let build = |pats: Vec<&String>| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostFirst)
+                .build(pats)
+                .map_err(|e| format!("cannot build the scan gates: {e}"))
+        };
+        let all: Vec<&String> = gates.iter().chain(serve_gates).collect();
+        Ok(Gates { before_serving: build(all)?, serving: build(gates.iter().collect())? })
+    }
+}
+
+/// What a scan read.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ScanStats {
+    pub bytes: u64,
+    pub lines: u64,
+}
+
+/// Scan `reader` to the end.
+pub(crate) fn scan<R: Read + Send>(
+    reader: R,
+    gates: &Gates,
+    sink: &mut dyn Sink,
+    progress: &dyn Progress,
+) -> std::io::Result<ScanStats> {
+    std::thread::scope(|scope| {
+        let (full_tx, full_rx) = mpsc::sync_channel::<std::io::Result<Vec<u8>>>(2);
+        let (empty_tx, empty_rx) = mpsc::channel::<Vec<u8>>();
+        for _ in 0..3 {
+            let _ = empty_tx.send(Vec::with_capacity(CHUNK));
+        }
+        scope.spawn(move || read_loop(reader, full_tx, empty_rx));
+        let mut st = State { line_no: 1, follow: 0, carry: Vec::new() };
+        let mut bytes = 0u64;
+        for chunk in full_rx.iter() {
+            let chunk = chunk?;
+            bytes += chunk.len() as u64;
+            progress.advance(chunk.len() as u64);
+            st.chunk(&chunk, gates, sink);
+            let _ = empty_tx.send(chunk);
+        }
+        st.finish(gates, sink);
+        Ok(ScanStats { bytes, lines: st.line_no - 1 })
+    })
+}
+
+fn read_loop<R: Read>(
+    mut reader: R,
+    full: mpsc::SyncSender<std::io::Result<Vec<u8>>>,
+    empty: mpsc::Receiver<Vec<u8>>,
+) {
+    while let Ok(mut buf) = empty.recv() {
+        buf.clear();
+        buf.resize(CHUNK, 0);
+        let mut filled = 0;
+        // Fill the chunk (short reads happen on pipes).
+        while filled < CHUNK {
+            match reader.read(&mut buf[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    let _ = full.send(Err(e));
+                    return;
+                }
+            }
+        }
+        buf.truncate(filled);
+        if filled == 0 || full.send(Ok(buf)).is_err() {
+            return;
+        }
+    }
+}
+
+struct State {
+    /// Number of the line that starts at the next unprocessed byte.
+    line_no: u64,
+    follow: u32,
+    /// The unfinished last line of the previous chunk.
+    carry: Vec<u8>,
+}
+
+impl State {
+    fn chunk(&mut self, chunk: &[u8], gates: &Gates, sink: &mut dyn Sink) {
+        if chunk.is_empty() {
+            return;
+        }
+        let mut data = chunk;
+        if !self.carry.is_empty() {
+            match memchr::memchr(b'\n', data) {
+                Some(nl) => {
+                    let mut joined = std::mem::take(&mut self.carry);
+                    if joined.len() < MAX_LINE {
+                        joined.extend_from_slice(&data[..=nl]);
+                    }
+                    self.region(&joined, gates, sink);
+                    data = &data[nl + 1..];
+                }
+                None => {
+                    if self.carry.len() < MAX_LINE {
+                        let room = MAX_LINE - self.carry.len();
+                        self.carry.extend_from_slice(&data[..data.len().min(room)]);
+                    }
+                    return;
+                }
+            }
+        }
+        match memchr::memrchr(b'\n', data) {
+            Some(last_nl) => {
+                let (complete, tail) = data.split_at(last_nl + 1);
+                self.region(complete, gates, sink);
+                self.carry.extend_from_slice(&tail[..tail.len().min(MAX_LINE)]);
+            }
+            None => self.carry.extend_from_slice(&data[..data.len().min(MAX_LINE)]),
+        }
+    }
+
+    fn finish(&mut self, gates: &Gates, sink: &mut dyn Sink) {
+        if !self.carry.is_empty() {
+            // The last line has no newline: it counts as one line whatever happens inside.
+            let tail = std::mem::take(&mut self.carry);
+            let before = self.line_no;
+            self.region(&tail, gates, sink);
+            self.line_no = before + 1;
+        }
+    }
+
+    /// Process whole lines (the last may lack its newline only at end of input).
+    fn region(&mut self, region: &[u8], gates: &Gates, sink: &mut dyn Sink) {
+        let mut pos = 0;
+        while pos < region.len() {
+            if self.follow > 0 {
+                let end = memchr::memchr(b'\n', &region[pos..]).map_or(region.len(), |i| pos + i);
+                self.follow -= 1;
+                // A followed line may hold a gate of its own: then it is a gated line too.
+                let ac = if sink.serving() { &gates.serving } else { &gates.before_serving };
+                let gated = ac.is_match(&region[pos..end]);
+                let more = deliver(sink, self.line_no, &region[pos..end], gated);
+                self.follow = self.follow.max(more);
+                self.line_no += 1;
+                pos = end + 1;
+                continue;
+            }
+            let ac = if sink.serving() { &gates.serving } else { &gates.before_serving };
+            let Some(m) = ac.find(&region[pos..]) else {
+                self.line_no += count_newlines(&region[pos..]);
+                return;
+            };
+            let at = pos + m.start();
+            let start = memchr::memrchr(b'\n', &region[pos..at]).map_or(pos, |i| pos + i + 1);
+            self.line_no += count_newlines(&region[pos..start]);
+            let end = memchr::memchr(b'\n', &region[at..]).map_or(region.len(), |i| at + i);
+            self.follow = deliver(sink, self.line_no, &region[start..end], true);
+            self.line_no += 1;
+            pos = end + 1;
+        }
+    }
+}
+
+fn deliver(sink: &mut dyn Sink, no: u64, bytes: &[u8], gated: bool) -> u32 {
+    let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => sink.line(no, s, gated),
+        Err(_) => sink.line(no, &String::from_utf8_lossy(bytes), gated),
+    }
+}
+
+fn count_newlines(s: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', s).count() as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use perfpilot_report::NoProgress;
+
+    struct Collect {
+        got: Vec<(u64, String, bool)>,
+        follow_on: &'static str,
+    }
+
+    impl Sink for Collect {
+        fn line(&mut self, no: u64, text: &str, gated: bool) -> u32 {
+            self.got.push((no, text.to_string(), gated));
+            u32::from(text.contains(self.follow_on))
+        }
+        fn serving(&self) -> bool {
+            false
+        }
+    }
+
+    fn run(text: &str, gates: &[&str]) -> (Vec<(u64, String, bool)>, ScanStats) {
+        let g = Gates::new(&gates.iter().map(|s| s.to_string()).collect::<Vec<_>>(), &[]).unwrap();
+        let mut sink = Collect { got: Vec::new(), follow_on: "FOLLOW" };
+        let stats = scan(text.as_bytes(), &g, &mut sink, &NoProgress).unwrap();
+        (sink.got, stats)
+    }
+
+    #[test]
+    fn line_numbers_and_follow() {
+        let text = "a\nb Error x\nc\nFOLLOW Error\nd\ne\nlast Error";
+        let (got, stats) = run(text, &["Error"]);
+        let nos: Vec<u64> = got.iter().map(|g| g.0).collect();
+        assert_eq!(nos, vec![2, 4, 5, 7]);
+        assert_eq!(got[2], (5, "d".to_string(), false));
+        assert_eq!(stats.lines, 7);
+    }
+
+    #[test]
+    fn lines_across_chunks_are_whole() {
+        let mut text = String::new();
+        for i in 0..300_000 {
+            text.push_str(&format!("line {i} padding padding\n"));
+            if i % 50_000 == 7 {
+                text.push_str("xx Error here\n");
+            }
+        }
+        let (got, stats) = run(&text, &["Error"]);
+        assert_eq!(got.len(), 6);
+        for (no, t, _) in &got {
+            assert_eq!(t, "xx Error here");
+            assert_eq!(text.lines().nth(*no as usize - 1), Some("xx Error here"));
+        }
+        assert_eq!(stats.lines, text.lines().count() as u64);
+    }
+
+    #[test]
+    fn crlf_and_invalid_utf8() {
+        let bytes: &[u8] = b"x\r\nbad \xff Error\r\n";
+        let g = Gates::new(&["Error".to_string()], &[]).unwrap();
+        let mut sink = Collect { got: Vec::new(), follow_on: "~" };
+        scan(bytes, &g, &mut sink, &NoProgress).unwrap();
+        assert_eq!(sink.got[0].1, "bad \u{fffd} Error");
+    }
+}

@@ -1,0 +1,237 @@
+//! The `triage LOG…` entry points: options, reading files or readers, the report.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use perfpilot_report::{NoProgress, Progress};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::analyze::{self, FileIn};
+use crate::catalogue::Catalogue;
+use crate::class::{ProblemClass, Severity};
+use crate::error::TriageError;
+use crate::launch;
+use crate::logs::scan::{self, Gates};
+use crate::logs::{FileScan, Store};
+use crate::report::{FileSummary, TriageReport};
+use crate::timeline;
+
+fn default_limit() -> usize {
+    40
+}
+
+/// Options of `perfpilot triage LOG…` (also the MCP tool's arguments).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TriageOptions {
+    /// Server logs to read (SGLang, vLLM; one or more ranks or nodes of one incident).
+    pub logs: Vec<PathBuf>,
+    /// Extra signature catalogues (TOML): their signatures are added, or replace built-in
+    /// ones with the same id.
+    #[serde(default)]
+    pub signatures: Vec<PathBuf>,
+    /// Most timeline rows (default 40).
+    #[serde(default = "default_limit")]
+    pub timeline_limit: usize,
+}
+
+impl TriageOptions {
+    /// Options for these logs with the defaults.
+    pub fn new(logs: Vec<PathBuf>) -> TriageOptions {
+        TriageOptions { logs, signatures: Vec::new(), timeline_limit: default_limit() }
+    }
+}
+
+/// Triage log files.
+pub fn triage_logs(opts: &TriageOptions) -> Result<TriageReport, TriageError> {
+    triage_logs_with(opts, &NoProgress)
+}
+
+/// Triage log files, reporting bytes read to `progress`.
+pub fn triage_logs_with(
+    opts: &TriageOptions,
+    progress: &dyn Progress,
+) -> Result<TriageReport, TriageError> {
+    if opts.logs.is_empty() {
+        return Err(TriageError::Invalid("no log file given (expected one or more paths)".into()));
+    }
+    let cat = Catalogue::with_files(&opts.signatures)?;
+    let mut t = LogTriage::new(&cat)?;
+    let total: u64 =
+        opts.logs.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
+    progress.set_total(total);
+    for path in &opts.logs {
+        let meta = std::fs::metadata(path).map_err(|e| TriageError::read(path, e))?;
+        if meta.is_dir() {
+            return Err(TriageError::Invalid(format!(
+                "{} is a folder (expected a log file; for a saved bundle use `triage bundle --dir`)",
+                path.display()
+            )));
+        }
+        progress.message(&path.display().to_string());
+        let file = std::fs::File::open(path).map_err(|e| TriageError::read(path, e))?;
+        t.read(&path.display().to_string(), file, progress)
+            .map_err(|e| TriageError::read(path, e))?;
+    }
+    progress.finish();
+    Ok(t.finish(opts.timeline_limit))
+}
+
+/// Triage from readers (in-memory text, pipes): add each input, then [`LogTriage::finish`].
+pub struct LogTriage<'c> {
+    cat: &'c Catalogue,
+    gates: Gates,
+    store: Store,
+    files: Vec<FileIn>,
+    summaries: Vec<FileSummary>,
+}
+
+impl<'c> LogTriage<'c> {
+    /// A triage run over `cat`.
+    pub fn new(cat: &'c Catalogue) -> Result<LogTriage<'c>, TriageError> {
+        let gates = Gates::new(&cat.gates, &cat.serve_gates)
+            .map_err(|m| TriageError::Catalogue { path: "catalogue".into(), message: m })?;
+        Ok(LogTriage {
+            cat,
+            gates,
+            store: Store::default(),
+            files: Vec::new(),
+            summaries: Vec::new(),
+        })
+    }
+
+    /// Read one log named `name`.
+    pub fn read<R: Read + Send>(
+        &mut self,
+        name: &str,
+        reader: R,
+        progress: &dyn Progress,
+    ) -> std::io::Result<()> {
+        let idx = self.files.len();
+        let mut sink = FileScan::new(self.cat, &mut self.store, idx);
+        let stats = scan::scan(reader, &self.gates, &mut sink, progress)?;
+        let facts = sink.finish();
+        self.summaries.push(FileSummary {
+            path: name.to_string(),
+            bytes: stats.bytes,
+            lines: stats.lines,
+            framework: facts.launch.framework.map(|f| f.as_str().to_string()),
+        });
+        self.files.push(FileIn { path: name.to_string(), facts });
+        Ok(())
+    }
+
+    /// Read text held in memory.
+    pub fn read_text(&mut self, name: &str, text: &str) {
+        // Reading from a byte slice cannot fail.
+        let _ = self.read(name, text.as_bytes(), &NoProgress);
+    }
+
+    /// Analyse everything read.
+    pub fn finish(self, timeline_limit: usize) -> TriageReport {
+        let phases = analyze::Phases::new(self.cat, &self.files);
+        let items = analyze::decide(self.cat, &self.store, &phases);
+        let (groups, unknown_dropped) = analyze::group(items);
+        let mut findings = Vec::new();
+        for g in &groups {
+            let mut f = analyze::finding(g, &self.files);
+            analyze::alternatives(g, self.cat, &mut f);
+            findings.push(f);
+        }
+        let (timeline, timeline_omitted) =
+            timeline::build(self.cat, &self.files, &findings, timeline_limit.max(1));
+        let mut launch_facts = Vec::new();
+        for f in &self.files {
+            launch_facts.extend(launch::settings(&f.facts.launch, &f.path));
+        }
+        let fatal = findings.iter().any(|f| f.severity == Severity::Fatal);
+        let lead = findings.first();
+        let class = lead.map_or(ProblemClass::None, |f| f.class);
+        let lines: u64 = self.summaries.iter().map(|s| s.lines).sum();
+        let headline = match lead {
+            Some(f) => format!(
+                "{}{}: {} (first at {}:{}, {}){}",
+                if f.severity == Severity::Fatal { "" } else { "degraded, " },
+                f.class,
+                f.title,
+                f.first.file,
+                f.first.line,
+                f.first.rank,
+                match findings.len() {
+                    1 => String::new(),
+                    n => format!("; {} more independent problem(s)", n - 1),
+                }
+            ),
+            None => format!("No failure found in {lines} lines: {}", progress_summary(&self.files)),
+        };
+        let mut checked = vec![format!(
+            "read {} file(s): {} lines, {} bytes",
+            self.summaries.len(),
+            lines,
+            self.summaries.iter().map(|s| s.bytes).sum::<u64>()
+        )];
+        checked.push(format!(
+            "matched against {} signatures in {} classes ({})",
+            self.cat.signatures.len(),
+            self.cat
+                .signatures
+                .iter()
+                .map(|s| s.class)
+                .collect::<std::collections::BTreeSet<_>>()
+                .len(),
+            self.cat.sources.join(", ")
+        ));
+        let events: usize = self.files.iter().map(|f| f.facts.launch.events.len()).sum();
+        checked.push(format!("launch events recognised by the shared launch parser: {events}"));
+        let seen: std::collections::BTreeSet<ProblemClass> =
+            findings.iter().map(|f| f.class).collect();
+        let absent: Vec<&str> = ProblemClass::ALL
+            .iter()
+            .filter(|c| {
+                !matches!(c, ProblemClass::None | ProblemClass::Unknown) && !seen.contains(c)
+            })
+            .map(|c| c.as_str())
+            .collect();
+        checked.push(format!("no evidence of: {}", absent.join(", ")));
+        if unknown_dropped > 0 {
+            checked.push(format!("{unknown_dropped} further unclassified error(s) not listed"));
+        }
+        if self.store.overflow > 0 {
+            checked.push(format!(
+                "{} occurrences beyond the distinct-record limit were counted only",
+                self.store.overflow
+            ));
+        }
+        TriageReport {
+            class,
+            fatal,
+            headline,
+            findings,
+            launch: launch_facts,
+            timeline,
+            timeline_omitted,
+            checked,
+            files: self.summaries,
+        }
+    }
+}
+
+/// For logs without failures: how far start-up got.
+fn progress_summary(files: &[FileIn]) -> String {
+    let mut last = None;
+    for f in files {
+        for e in &f.facts.launch.events {
+            if let Some(p) = launch::event_phase(&e.event) {
+                last = Some(p);
+            }
+        }
+    }
+    match last {
+        Some(p) => format!(
+            "the launch lines get as far as {}; warnings, if any, are not failures",
+            p.doing()
+        ),
+        None => "no launch or failure line recognised".to_string(),
+    }
+}
