@@ -56,7 +56,11 @@ fn hf_qwen15_h100_24_layers_from_the_option() {
     assert_eq!(r.passes[0].step.as_deref(), Some("ProfilerStep#6"));
     assert_eq!(r.passes[0].layers, Some(24));
     assert_eq!(r.layers.len(), 24);
-    assert!(r.outside_kernels > 400, "the tail of step 5 ran inside the window: {}", r.outside_kernels);
+    assert!(
+        r.outside_kernels > 400,
+        "the tail of step 5 ran inside the window: {}",
+        r.outside_kernels
+    );
     // Every layer runs one flash-attention kernel and the same kernels.
     assert!(r.layers.iter().all(|l| l.kernels == r.layers[0].kernels));
     assert!(r.layers.iter().all(|l| l.split.attention_ns > 0));
@@ -74,7 +78,11 @@ fn vllm_gpt_oss_b200_36_layers_alternating_attention() {
     assert_eq!(r.clusters.len(), 2, "sliding and full attention: {:#?}", r.clusters);
     assert!(r.clusters.iter().all(|c| c.count == 18));
     // Each layer holds the MoE all-reduce and the attention all-reduce.
-    assert!(r.layers[1..].iter().all(|l| l.allreduce == 2), "{:?}", r.layers.iter().map(|l| l.allreduce).collect::<Vec<_>>());
+    assert!(
+        r.layers[1..].iter().all(|l| l.allreduce == 2),
+        "{:?}",
+        r.layers.iter().map(|l| l.allreduce).collect::<Vec<_>>()
+    );
     assert_sums(&r, &input);
 }
 
@@ -128,7 +136,8 @@ fn events(path: &std::path::Path) -> Vec<serde_json::Value> {
     let bytes = std::fs::read(path).unwrap();
     let text = if bytes.starts_with(&[0x1f, 0x8b]) {
         let mut s = String::new();
-        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut s).unwrap();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut s)
+            .unwrap();
         s
     } else {
         String::from_utf8(bytes).unwrap()
@@ -162,7 +171,10 @@ fn emitted_layer_trace_keeps_every_original_event() {
         let after = events(&out);
         assert_eq!(&after[..before.len()], &before[..], "original events unchanged and first");
         let added = &after[before.len()..];
-        let layers: Vec<&serde_json::Value> = added.iter().filter(|e| e["name"].as_str().is_some_and(|n| n.contains("/ layer "))).collect();
+        let layers: Vec<&serde_json::Value> = added
+            .iter()
+            .filter(|e| e["name"].as_str().is_some_and(|n| n.contains("/ layer ")))
+            .collect();
         let want = r.passes.iter().filter_map(|p| p.layers).sum::<usize>();
         assert_eq!(layers.len(), want);
         assert_eq!(emitted.slices as usize, added.iter().filter(|e| e["ph"] == "X").count());
@@ -173,7 +185,13 @@ fn emitted_layer_trace_keeps_every_original_event() {
             }
         }
         // Layer guides never overlap on their track.
-        let mut spans: Vec<(f64, f64)> = layers.iter().map(|e| { let t = e["ts"].as_f64().unwrap(); (t, t + e["dur"].as_f64().unwrap()) }).collect();
+        let mut spans: Vec<(f64, f64)> = layers
+            .iter()
+            .map(|e| {
+                let t = e["ts"].as_f64().unwrap();
+                (t, t + e["dur"].as_f64().unwrap())
+            })
+            .collect();
         spans.sort_by(|a, b| a.0.total_cmp(&b.0));
         // (f64 µs at ~5e12 resolve about 1 ns, hence the 2 ns slack)
         assert!(spans.windows(2).all(|w| w[0].1 <= w[1].0 + 0.002), "guides overlap");
@@ -190,7 +208,13 @@ fn diff_of_a_trace_with_itself_is_zero_and_a_scaled_family_is_the_only_change() 
     let mut o = DiffOptions::new(&input, &input);
     o.config = Some(cfg.clone());
     let same = diff(&o, &NoProgress).unwrap();
-    assert!(same.categories.iter().chain(&same.kernels).chain(&same.layer_types).all(|r| r.delta_ns == 0.0));
+    assert!(
+        same.categories
+            .iter()
+            .chain(&same.kernels)
+            .chain(&same.layer_types)
+            .all(|r| r.delta_ns == 0.0)
+    );
     assert!(same.new_kernels.is_empty() && same.gone_kernels.is_empty());
     assert_eq!(same.layer_types.len(), 2);
     assert!(same.verdict.starts_with("No change"), "{}", same.verdict);
@@ -200,7 +224,8 @@ fn diff_of_a_trace_with_itself_is_zero_and_a_scaled_family_is_the_only_change() 
     let after = dir.path().join("after.json");
     let bytes = std::fs::read(&input).unwrap();
     let mut text = String::new();
-    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut text).unwrap();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut text)
+        .unwrap();
     let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
     let mut scaled_ns = 0i64;
     for e in doc["traceEvents"].as_array_mut().unwrap() {
@@ -222,4 +247,15 @@ fn diff_of_a_trace_with_itself_is_zero_and_a_scaled_family_is_the_only_change() 
     assert!(d.new_kernels.is_empty() && d.gone_kernels.is_empty());
     assert!(d.verdict.contains("gemm"), "{}", d.verdict);
     assert!(d.layer_types.iter().all(|t| t.delta_ns > 0.0), "every layer type has GEMMs");
+}
+
+#[test]
+fn a_model_without_attention_gets_no_guessed_layer_count() {
+    // AlexNet training steps: repeated kernels, but no attention: not a decoder stack.
+    let input = trace("hta_a100_alexnet/benchmark_result_2869224_1695835535_trace.json.gz");
+    let r = run(LayersOptions::new(&input));
+    assert!(r.model.is_none());
+    assert!(r.passes.iter().all(|p| p.layers.is_none()));
+    assert!(r.warnings.iter().any(|w| w.code == "layers-unsure"));
+    assert!(r.detection.evidence.iter().any(|e| e.contains("--layers")), "{:?}", r.detection.evidence);
 }

@@ -36,13 +36,21 @@ impl Tally {
         let c = self.categories.entry(cat).or_insert((0, 0));
         c.0 += dur;
         c.1 += 1;
-        let k = self.kernels.entry(id.to_string()).or_insert_with(|| (display.to_string(), cat, 0, 0));
+        let k =
+            self.kernels.entry(id.to_string()).or_insert_with(|| (display.to_string(), cat, 0, 0));
         k.2 += dur;
         k.3 += 1;
     }
 }
 
-fn row(id: String, name: String, category: Option<String>, b: (f64, f64), a: (f64, f64), before_total: f64) -> DeltaRow {
+fn row(
+    id: String,
+    name: String,
+    category: Option<String>,
+    b: (f64, f64),
+    a: (f64, f64),
+    before_total: f64,
+) -> DeltaRow {
     let delta = a.0 - b.0;
     DeltaRow {
         id,
@@ -58,7 +66,9 @@ fn row(id: String, name: String, category: Option<String>, b: (f64, f64), a: (f6
 }
 
 fn by_abs_delta(rows: &mut [DeltaRow]) {
-    rows.sort_by(|x, y| y.delta_ns.abs().total_cmp(&x.delta_ns.abs()).then_with(|| x.id.cmp(&y.id)));
+    rows.sort_by(|x, y| {
+        y.delta_ns.abs().total_cmp(&x.delta_ns.abs()).then_with(|| x.id.cmp(&y.id))
+    });
 }
 
 /// Build the report. `scale` multiplies each side's times and launches (1 for totals,
@@ -78,15 +88,30 @@ pub fn compare(
 ) -> DiffReport {
     let (sb, sa) = scale;
     let before_total = bt.time as f64 * sb;
-    let total = row("total".into(), "total".into(), None, (before_total, bt.launches as f64 * sb), (at.time as f64 * sa, at.launches as f64 * sa), before_total);
+    let total = row(
+        "total".into(),
+        "total".into(),
+        None,
+        (before_total, bt.launches as f64 * sb),
+        (at.time as f64 * sa, at.launches as f64 * sa),
+        before_total,
+    );
 
-    let cats: BTreeSet<Category> = bt.categories.keys().chain(at.categories.keys()).copied().collect();
+    let cats: BTreeSet<Category> =
+        bt.categories.keys().chain(at.categories.keys()).copied().collect();
     let mut categories: Vec<DeltaRow> = cats
         .into_iter()
         .map(|c| {
             let b = bt.categories.get(&c).copied().unwrap_or((0, 0));
             let a = at.categories.get(&c).copied().unwrap_or((0, 0));
-            row(format!("cat-{}", c.as_str()), c.as_str().into(), None, (b.0 as f64 * sb, b.1 as f64 * sb), (a.0 as f64 * sa, a.1 as f64 * sa), before_total)
+            row(
+                format!("cat-{}", c.as_str()),
+                c.as_str().into(),
+                None,
+                (b.0 as f64 * sb, b.1 as f64 * sb),
+                (a.0 as f64 * sa, a.1 as f64 * sa),
+                before_total,
+            )
         })
         .collect();
     by_abs_delta(&mut categories);
@@ -113,7 +138,8 @@ pub fn compare(
         kernels.push(row(id.clone(), name, Some(cat.as_str().into()), bv, av, before_total));
     }
     by_abs_delta(&mut kernels);
-    let kernel_overlap_pct = if bt.time > 0 { shared_before as f64 * 100.0 / bt.time as f64 } else { 100.0 };
+    let kernel_overlap_pct =
+        if bt.time > 0 { shared_before as f64 * 100.0 / bt.time as f64 } else { 100.0 };
     let cross_framework = kernel_overlap_pct < CROSS_FRAMEWORK_OVERLAP_PCT;
     if cross_framework {
         warnings.push(Warning::new("few-shared-kernels", format!("only {kernel_overlap_pct:.0}% of BEFORE kernel time is in kernels AFTER also ran: different framework or backend; compare by category and layer type")));
@@ -137,7 +163,10 @@ pub fn compare(
         _ => {
             if layers_before.is_some() != layers_after.is_some() {
                 let missing = if layers_before.is_none() { "BEFORE" } else { "AFTER" };
-                warnings.push(Warning::new("layers-one-side", format!("{missing} did not slice into layers: no per-layer-type deltas")));
+                warnings.push(Warning::new(
+                    "layers-one-side",
+                    format!("{missing} did not slice into layers: no per-layer-type deltas"),
+                ));
             }
             Vec::new()
         }
@@ -162,7 +191,9 @@ pub fn compare(
 }
 
 fn slug(s: &str) -> String {
-    s.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect()
+    s.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect()
 }
 
 fn ms(ns: f64) -> String {
@@ -174,18 +205,42 @@ fn signed_ms(ns: f64) -> String {
 }
 
 /// One line: the net change and where it came from.
-pub fn verdict(total: &DeltaRow, cats: &[DeltaRow], kernels: &[DeltaRow], types: &[DeltaRow], cross: bool) -> String {
+pub fn verdict(
+    total: &DeltaRow,
+    cats: &[DeltaRow],
+    kernels: &[DeltaRow],
+    types: &[DeltaRow],
+    cross: bool,
+) -> String {
     let noise = total.before_ns.abs() * NOISE_PCT / 100.0;
-    let moved: Vec<&DeltaRow> = cats.iter().filter(|c| c.delta_ns.abs() > noise.max(0.0) && c.delta_ns != 0.0).collect();
+    let moved: Vec<&DeltaRow> =
+        cats.iter().filter(|c| c.delta_ns.abs() > noise.max(0.0) && c.delta_ns != 0.0).collect();
     if total.delta_ns == 0.0 && moved.is_empty() {
-        return format!("No change: {} of kernel time in both, per category and per kernel.", ms(total.before_ns));
+        return format!(
+            "No change: {} of kernel time in both, per category and per kernel.",
+            ms(total.before_ns)
+        );
     }
     let pct = if total.before_ns > 0.0 { total.delta_ns * 100.0 / total.before_ns } else { 0.0 };
-    let mut s = format!("Kernel time {} ({pct:+.1}%, {} → {})", signed_ms(total.delta_ns), ms(total.before_ns), ms(total.after_ns));
+    let mut s = format!(
+        "Kernel time {} ({pct:+.1}%, {} → {})",
+        signed_ms(total.delta_ns),
+        ms(total.before_ns),
+        ms(total.after_ns)
+    );
     if let Some(top) = cats.first().filter(|c| c.delta_ns != 0.0) {
         let gross: f64 = cats.iter().map(|c| c.delta_ns.abs()).sum();
-        s.push_str(&format!("; most of the movement is in {} ({}, {:.0}% of all category movement)", top.name, signed_ms(top.delta_ns), top.delta_ns.abs() * 100.0 / gross.max(1.0)));
-        if let Some(other) = cats.iter().skip(1).find(|c| c.delta_ns.signum() != top.delta_ns.signum() && c.delta_ns.abs() > noise) {
+        s.push_str(&format!(
+            "; most of the movement is in {} ({}, {:.0}% of all category movement)",
+            top.name,
+            signed_ms(top.delta_ns),
+            top.delta_ns.abs() * 100.0 / gross.max(1.0)
+        ));
+        if let Some(other) = cats
+            .iter()
+            .skip(1)
+            .find(|c| c.delta_ns.signum() != top.delta_ns.signum() && c.delta_ns.abs() > noise)
+        {
             s.push_str(&format!(", against {} in {}", signed_ms(other.delta_ns), other.name));
         }
     }
@@ -194,7 +249,11 @@ pub fn verdict(total: &DeltaRow, cats: &[DeltaRow], kernels: &[DeltaRow], types:
             s.push_str(&format!("; led by `{}` ({})", k.name, signed_ms(k.delta_ns)));
         }
     }
-    if let Some(t) = types.iter().filter(|t| t.delta_ns != 0.0).max_by(|a, b| a.delta_ns.abs().total_cmp(&b.delta_ns.abs())) {
+    if let Some(t) = types
+        .iter()
+        .filter(|t| t.delta_ns != 0.0)
+        .max_by(|a, b| a.delta_ns.abs().total_cmp(&b.delta_ns.abs()))
+    {
         s.push_str(&format!("; per {} layer {}", t.name, signed_ms(t.delta_ns)));
     }
     s.push('.');
@@ -206,7 +265,15 @@ mod tests {
     use super::*;
 
     fn side() -> SideFacts {
-        SideFacts { input: "x".into(), device: 0, framework: None, kernels: 0, kernel_time_ns: 0, passes: 1, passes_with_layers: 0 }
+        SideFacts {
+            input: "x".into(),
+            device: 0,
+            framework: None,
+            kernels: 0,
+            kernel_time_ns: 0,
+            passes: 1,
+            passes_with_layers: 0,
+        }
     }
 
     fn tally(rows: &[(Category, &str, i64)]) -> Tally {
@@ -219,8 +286,23 @@ mod tests {
 
     #[test]
     fn identical_sides_have_zero_deltas() {
-        let t = tally(&[(Category::Gemm, "g", 100), (Category::Norm, "n", 50), (Category::Gemm, "g", 100)]);
-        let r = compare(side(), side(), &t, &t, (1.0, 1.0), None, None, Stage::All, Normalize::Total, Vec::new());
+        let t = tally(&[
+            (Category::Gemm, "g", 100),
+            (Category::Norm, "n", 50),
+            (Category::Gemm, "g", 100),
+        ]);
+        let r = compare(
+            side(),
+            side(),
+            &t,
+            &t,
+            (1.0, 1.0),
+            None,
+            None,
+            Stage::All,
+            Normalize::Total,
+            Vec::new(),
+        );
         assert!(r.categories.iter().chain(&r.kernels).all(|c| c.delta_ns == 0.0));
         assert!(r.new_kernels.is_empty() && r.gone_kernels.is_empty());
         assert!(r.verdict.starts_with("No change"), "{}", r.verdict);
@@ -230,8 +312,23 @@ mod tests {
     #[test]
     fn one_scaled_family_is_the_only_change() {
         let b = tally(&[(Category::Gemm, "g", 100), (Category::Norm, "n", 50)]);
-        let a = tally(&[(Category::Gemm, "g", 300), (Category::Norm, "n", 50), (Category::Other, "new", 5)]);
-        let r = compare(side(), side(), &b, &a, (1.0, 1.0), None, None, Stage::All, Normalize::Total, Vec::new());
+        let a = tally(&[
+            (Category::Gemm, "g", 300),
+            (Category::Norm, "n", 50),
+            (Category::Other, "new", 5),
+        ]);
+        let r = compare(
+            side(),
+            side(),
+            &b,
+            &a,
+            (1.0, 1.0),
+            None,
+            None,
+            Stage::All,
+            Normalize::Total,
+            Vec::new(),
+        );
         assert_eq!(r.categories[0].id, "cat-gemm");
         assert_eq!(r.categories[0].delta_ns, 200.0);
         assert!((r.categories[0].delta_share_pct - 200.0 * 100.0 / 150.0).abs() < 1e-9);
@@ -245,7 +342,18 @@ mod tests {
     fn per_pass_scaling_compares_unequal_pass_counts() {
         let b = tally(&[(Category::Gemm, "g", 100)]);
         let a = tally(&[(Category::Gemm, "g", 100), (Category::Gemm, "g", 100)]);
-        let r = compare(side(), side(), &b, &a, (1.0, 0.5), None, None, Stage::All, Normalize::PerPass, Vec::new());
+        let r = compare(
+            side(),
+            side(),
+            &b,
+            &a,
+            (1.0, 0.5),
+            None,
+            None,
+            Stage::All,
+            Normalize::PerPass,
+            Vec::new(),
+        );
         assert_eq!(r.total.delta_ns, 0.0);
         assert_eq!(r.total.after_launches, 1.0);
     }

@@ -113,8 +113,17 @@ pub fn diff(opts: &DiffOptions, progress: &dyn Progress) -> Result<DiffReport, T
         return Err(TraceError::Options("internal: two sides expected".into()));
     };
     let normalized = match opts.normalize {
-        Normalize::Auto if b.passes.len() != a.passes.len() && !b.passes.is_empty() && !a.passes.is_empty() => {
-            warnings.push(Warning::new("pass-count-differs", format!("BEFORE has {} passes and AFTER {}; times are compared per pass", b.passes.len(), a.passes.len())));
+        Normalize::Auto
+            if b.passes.len() != a.passes.len() && !b.passes.is_empty() && !a.passes.is_empty() =>
+        {
+            warnings.push(Warning::new(
+                "pass-count-differs",
+                format!(
+                    "BEFORE has {} passes and AFTER {}; times are compared per pass",
+                    b.passes.len(),
+                    a.passes.len()
+                ),
+            ));
             Normalize::PerPass
         }
         Normalize::Auto => Normalize::Total,
@@ -196,7 +205,10 @@ fn layer_means(s: &Sliced) -> Option<BTreeMap<String, (f64, f64)>> {
     let labels = crate::layers::tables::kind_labels(s, ops, seg);
     let mut acc: BTreeMap<String, (f64, f64)> = BTreeMap::new();
     for l in 0..seg.layers() {
-        let sum: i64 = ops[seg.bounds[l]..seg.bounds[l + 1]].iter().map(|&o| s.trace.gpu[o as usize].dur).sum();
+        let sum: i64 = ops[seg.bounds[l]..seg.bounds[l + 1]]
+            .iter()
+            .map(|&o| s.trace.gpu[o as usize].dur)
+            .sum();
         let e = acc.entry(labels[l].clone()).or_insert((0.0, 0.0));
         e.0 += sum as f64;
         e.1 += (seg.bounds[l + 1] - seg.bounds[l]) as f64;
@@ -205,17 +217,26 @@ fn layer_means(s: &Sliced) -> Option<BTreeMap<String, (f64, f64)>> {
         *m.entry(l.as_str()).or_insert(0.0) += 1.0;
         m
     });
-    Some(acc.into_iter().map(|(k, (t, n))| {
-        let c = counts.get(k.as_str()).copied().unwrap_or(1.0);
-        (k, (t / c, n / c))
-    }).collect())
+    Some(
+        acc.into_iter()
+            .map(|(k, (t, n))| {
+                let c = counts.get(k.as_str()).copied().unwrap_or(1.0);
+                (k, (t / c, n / c))
+            })
+            .collect(),
+    )
 }
 
 /// A framework named in the path, like triage's path rule.
 fn framework_hint(path: &std::path::Path) -> Option<String> {
     let p = path.to_string_lossy().to_lowercase();
-    [("tensorrt_llm", "tensorrt_llm"), ("trtllm", "tensorrt_llm"), ("vllm", "vllm"), ("sglang", "sglang")]
-        .iter()
-        .find(|(needle, _)| p.contains(needle))
-        .map(|(_, name)| name.to_string())
+    [
+        ("tensorrt_llm", "tensorrt_llm"),
+        ("trtllm", "tensorrt_llm"),
+        ("vllm", "vllm"),
+        ("sglang", "sglang"),
+    ]
+    .iter()
+    .find(|(needle, _)| p.contains(needle))
+    .map(|(_, name)| name.to_string())
 }

@@ -241,7 +241,10 @@ fn attention_kinds(
             })
             .collect();
         if kinds.len() == n {
-            evidence.push("layer kinds from `hybrid_override_pattern` (M mamba, * attention, - MLP, E MoE)".into());
+            evidence.push(
+                "layer kinds from `hybrid_override_pattern` (M mamba, * attention, - MLP, E MoE)"
+                    .into(),
+            );
             return Ok(kinds);
         }
         evidence.push(format!(
@@ -259,7 +262,9 @@ fn attention_kinds(
         };
         let linear = ids("kda_layers");
         if !linear.is_empty() {
-            evidence.push("linear-attention layers from `linear_attn_config.kda_layers` (1-based)".into());
+            evidence.push(
+                "linear-attention layers from `linear_attn_config.kda_layers` (1-based)".into(),
+            );
             return Ok((1..=n)
                 .map(|i| if linear.contains(&i) { "linear_attention" } else { "full_attention" })
                 .map(str::to_string)
@@ -276,7 +281,8 @@ fn attention_kinds(
     }
     // 5. Interleaved sliding-window patterns.
     let has_window = cfg.get("sliding_window").is_some_and(|v| !v.is_null());
-    let pattern = uint(cfg, "sliding_window_pattern").map(|p| (p, "`sliding_window_pattern`".to_string()))
+    let pattern = uint(cfg, "sliding_window_pattern")
+        .map(|p| (p, "`sliding_window_pattern`".to_string()))
         .or_else(|| {
             let mt = model_type?;
             let d = rules.model_default.iter().find(|d| d.model_type == mt)?;
@@ -294,7 +300,9 @@ fn attention_kinds(
         // Qwen2: sliding only when enabled, on layers from max_window_layers on.
         if cfg.get("use_sliding_window").and_then(Value::as_bool) == Some(true) {
             let from = uint(cfg, "max_window_layers").unwrap_or(0);
-            evidence.push(format!("sliding attention from layer {from} on (`use_sliding_window`, `max_window_layers`)"));
+            evidence.push(format!(
+                "sliding attention from layer {from} on (`use_sliding_window`, `max_window_layers`)"
+            ));
             return Ok((0..n)
                 .map(|i| if i >= from { "sliding_attention" } else { "full_attention" })
                 .map(str::to_string)
@@ -413,7 +421,8 @@ mod tests {
 
     #[test]
     fn full_attention_interval_and_first_k_dense() {
-        let l = parse(r#"{"num_hidden_layers": 8, "full_attention_interval": 4, "num_experts": 4}"#);
+        let l =
+            parse(r#"{"num_hidden_layers": 8, "full_attention_interval": 4, "num_experts": 4}"#);
         assert_eq!(l.label(3), "full_attention");
         assert_eq!(l.label(0), "linear_attention");
         let d = parse(

@@ -21,7 +21,9 @@ impl Report for LayersReport {
     }
 
     fn document(&self) -> Document {
-        let mut doc = Document::new("Trace layers").with_fact("input", self.input.clone()).with_fact("device", self.device.to_string());
+        let mut doc = Document::new("Trace layers")
+            .with_fact("input", self.input.clone())
+            .with_fact("device", self.device.to_string());
         if let Some(m) = &self.model {
             let l = &m.layout;
             let src = match m.layer_count_source {
@@ -41,14 +43,47 @@ impl Report for LayersReport {
         }
         let d = &self.detection;
         if let Some(a) = &d.anchor {
-            doc = doc.with_fact("anchor", format!("{a} ({}× per layer)", d.anchor_per_layer.unwrap_or(1)));
+            doc = doc.with_fact(
+                "anchor",
+                format!("{a} ({}× per layer)", d.anchor_per_layer.unwrap_or(1)),
+            );
         }
         if let Some(p) = d.phase {
-            doc = doc.with_fact("layer start", serde_json::to_value(p).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default());
+            doc = doc.with_fact(
+                "layer start",
+                serde_json::to_value(p)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+            );
         }
 
-        let mut passes = Table::new("passes", ["pass", "start (ms)", "end (ms)", "duration (ms)", "kernels", "kernel time (ms)", "stage", "layers", "prologue", "epilogue", "note"])
-            .right(&["start (ms)", "end (ms)", "duration (ms)", "kernels", "kernel time (ms)", "layers", "prologue", "epilogue"]);
+        let mut passes = Table::new(
+            "passes",
+            [
+                "pass",
+                "start (ms)",
+                "end (ms)",
+                "duration (ms)",
+                "kernels",
+                "kernel time (ms)",
+                "stage",
+                "layers",
+                "prologue",
+                "epilogue",
+                "note",
+            ],
+        )
+        .right(&[
+            "start (ms)",
+            "end (ms)",
+            "duration (ms)",
+            "kernels",
+            "kernel time (ms)",
+            "layers",
+            "prologue",
+            "epilogue",
+        ]);
         let t0 = self.passes.first().map_or(0, |p| p.start_ns);
         for p in &self.passes {
             passes.push_row(
@@ -70,7 +105,11 @@ impl Report for LayersReport {
         }
         let mut foot = format!("steady state: {}", self.steady_rule);
         if self.outside_kernels > 0 {
-            foot.push_str(&format!("; {} ops ({} ms) outside every pass", self.outside_kernels, ms(self.outside_ns)));
+            foot.push_str(&format!(
+                "; {} ops ({} ms) outside every pass",
+                self.outside_kernels,
+                ms(self.outside_ns)
+            ));
         }
         doc.push(Section::new("Forward passes").with_table(passes.with_footnote(foot)));
 
@@ -81,8 +120,36 @@ impl Report for LayersReport {
         doc.push(det);
 
         if let Some(pass) = self.reported_pass {
-            let mut t = Table::new("layers", ["layer", "type", "wall (µs)", "sum (µs)", "attn", "gemm", "moe", "comm", "norm", "other", "AR#", "K#"])
-                .right(&["layer", "wall (µs)", "sum (µs)", "attn", "gemm", "moe", "comm", "norm", "other", "AR#", "K#"]);
+            let mut t = Table::new(
+                "layers",
+                [
+                    "layer",
+                    "type",
+                    "wall (µs)",
+                    "sum (µs)",
+                    "attn",
+                    "gemm",
+                    "moe",
+                    "comm",
+                    "norm",
+                    "other",
+                    "AR#",
+                    "K#",
+                ],
+            )
+            .right(&[
+                "layer",
+                "wall (µs)",
+                "sum (µs)",
+                "attn",
+                "gemm",
+                "moe",
+                "comm",
+                "norm",
+                "other",
+                "AR#",
+                "K#",
+            ]);
             for l in &self.layers {
                 let s = &l.split;
                 t.push_row(
@@ -105,24 +172,78 @@ impl Report for LayersReport {
             }
             doc.push(Section::new(format!("Layers of pass {pass}")).with_table(t.with_footnote("category columns are summed kernel µs; attn includes SSM / linear attention; AR# = all-reduce kernels")));
 
-            let mut c = Table::new("layer-types", ["type", "#", "mean wall (µs)", "mean sum (µs)", "attn %", "gemm %", "moe %", "comm %", "norm %", "other %", "wall spread", "attention kernels"])
-                .right(&["#", "mean wall (µs)", "mean sum (µs)", "attn %", "gemm %", "moe %", "comm %", "norm %", "other %", "wall spread"]);
+            let mut c = Table::new(
+                "layer-types",
+                [
+                    "type",
+                    "#",
+                    "mean wall (µs)",
+                    "mean sum (µs)",
+                    "attn %",
+                    "gemm %",
+                    "moe %",
+                    "comm %",
+                    "norm %",
+                    "other %",
+                    "wall spread",
+                    "attention kernels",
+                ],
+            )
+            .right(&[
+                "#",
+                "mean wall (µs)",
+                "mean sum (µs)",
+                "attn %",
+                "gemm %",
+                "moe %",
+                "comm %",
+                "norm %",
+                "other %",
+                "wall spread",
+            ]);
             for r in &self.clusters {
-                let mut cells = vec![r.kind.clone(), r.count.to_string(), us(r.mean_wall_ns), us(r.mean_sum_ns)];
+                let mut cells = vec![
+                    r.kind.clone(),
+                    r.count.to_string(),
+                    us(r.mean_wall_ns),
+                    us(r.mean_sum_ns),
+                ];
                 cells.extend(r.shares_pct.iter().map(|(_, v)| format!("{v:.1}")));
-                cells.push(format!("{} – {} µs (cv {:.1}%)", us(r.min_wall_ns as f64), us(r.max_wall_ns as f64), r.wall_cv_pct));
+                cells.push(format!(
+                    "{} – {} µs (cv {:.1}%)",
+                    us(r.min_wall_ns as f64),
+                    us(r.max_wall_ns as f64),
+                    r.wall_cv_pct
+                ));
                 cells.push(r.signature.join(", "));
                 c.push_row(r.id.clone(), cells);
             }
             doc.push(Section::new("Layer types").with_table(c));
 
             for f in &self.compute_flows {
-                let mut t = Table::new(&format!("flow-{}", f.kind), ["#", "category", "kernel", "dur (µs)", "%", "start (µs)", "stream"])
-                    .right(&["#", "dur (µs)", "%", "start (µs)", "stream"]);
+                let mut t = Table::new(
+                    &format!("flow-{}", f.kind),
+                    ["#", "category", "kernel", "dur (µs)", "%", "start (µs)", "stream"],
+                )
+                .right(&["#", "dur (µs)", "%", "start (µs)", "stream"]);
                 for k in &f.kernels {
-                    t.push_row(k.id.clone(), [k.position.to_string(), k.category.clone(), k.kernel.clone(), us(k.dur_ns as f64), format!("{:.1}", k.share_pct), us(k.offset_ns as f64), k.stream.to_string()]);
+                    t.push_row(
+                        k.id.clone(),
+                        [
+                            k.position.to_string(),
+                            k.category.clone(),
+                            k.kernel.clone(),
+                            us(k.dur_ns as f64),
+                            format!("{:.1}", k.share_pct),
+                            us(k.offset_ns as f64),
+                            k.stream.to_string(),
+                        ],
+                    );
                 }
-                doc.push(Section::new(format!("Compute flow: {} (layer {})", f.kind, f.layer)).with_table(t));
+                doc.push(
+                    Section::new(format!("Compute flow: {} (layer {})", f.kind, f.layer))
+                        .with_table(t),
+                );
             }
         }
         if let Some(e) = &self.emitted {

@@ -45,7 +45,10 @@ pub fn write_layer_trace(
     let compress = out.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"));
     let write_err = |e: io::Error| TraceError::io(out, e);
     let copied = if compress {
-        let mut enc = flate2::write::GzEncoder::new(io::BufWriter::with_capacity(1 << 20, atomic), flate2::Compression::fast());
+        let mut enc = flate2::write::GzEncoder::new(
+            io::BufWriter::with_capacity(1 << 20, atomic),
+            flate2::Compression::fast(),
+        );
         let n = splice(reader, &mut enc, &events, input, progress)?;
         let buf = enc.finish().map_err(write_err)?;
         let atomic = buf.into_inner().map_err(|e| write_err(e.into_error()))?;
@@ -83,7 +86,13 @@ fn splice(
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(TraceError::Decompress { path: input.to_path_buf(), offset: copied, source: e }),
+            Err(e) => {
+                return Err(TraceError::Decompress {
+                    path: input.to_path_buf(),
+                    offset: copied,
+                    source: e,
+                });
+            }
         };
         let chunk = &buf[..n];
         let mut from = 0;
@@ -192,7 +201,11 @@ impl Scanner {
                         if b == b'[' {
                             self.target = Some(1);
                         }
-                    } else if self.target.is_none() && self.depth == 1 && b == b'[' && self.last_key == b"traceEvents" {
+                    } else if self.target.is_none()
+                        && self.depth == 1
+                        && b == b'['
+                        && self.last_key == b"traceEvents"
+                    {
                         self.target = Some(2);
                     }
                     self.depth += 1;
@@ -212,7 +225,11 @@ impl Scanner {
 }
 
 fn us(ns: Ns) -> String {
-    if ns >= 0 { format!("{}.{:03}", ns / 1000, ns % 1000) } else { format!("{:.3}", ns as f64 / 1000.0) }
+    if ns >= 0 {
+        format!("{}.{:03}", ns / 1000, ns % 1000)
+    } else {
+        format!("{:.3}", ns as f64 / 1000.0)
+    }
 }
 
 fn json_str(s: &str) -> String {
@@ -232,10 +249,17 @@ pub fn guide_events(s: &Sliced) -> Vec<String> {
         .max()
         .map_or(1_000_000, |m| m.saturating_add(1).max(1_000_000));
     let meta = |name: &str, tid: u32, args: String| {
-        format!("{{\"ph\":\"M\",\"name\":{},\"pid\":{pid},\"tid\":{tid},\"args\":{args}}}", json_str(name))
+        format!(
+            "{{\"ph\":\"M\",\"name\":{},\"pid\":{pid},\"tid\":{tid},\"args\":{args}}}",
+            json_str(name)
+        )
     };
     let mut ev = vec![
-        meta("process_name", 0, format!("{{\"name\":{}}}", json_str("perfpilot: passes and layers (guide)"))),
+        meta(
+            "process_name",
+            0,
+            format!("{{\"name\":{}}}", json_str("perfpilot: passes and layers (guide)")),
+        ),
         meta("process_sort_index", 0, "{\"sort_index\":-1}".into()),
         meta("thread_name", 1, format!("{{\"name\":{}}}", json_str("passes"))),
         meta("thread_name", 2, format!("{{\"name\":{}}}", json_str("layers"))),
@@ -248,40 +272,66 @@ pub fn guide_events(s: &Sliced) -> Vec<String> {
             us((end - start).max(0))
         )
     };
-    let labels_of = |ops: &[u32], seg: &super::segment::Segmentation| super::tables::kind_labels(s, ops, seg);
+    let labels_of =
+        |ops: &[u32], seg: &super::segment::Segmentation| super::tables::kind_labels(s, ops, seg);
     for (p, split) in s.passes.iter().enumerate() {
         let ops = &split.window.ops;
         let start_of = |i: usize| s.trace.gpu[ops[i] as usize].ts;
-        let end_of = |r: std::ops::Range<usize>| r.map(|i| s.trace.gpu[ops[i] as usize].end()).max();
+        let end_of =
+            |r: std::ops::Range<usize>| r.map(|i| s.trace.gpu[ops[i] as usize].end()).max();
         let (Some(first), Some(end)) = (ops.first(), end_of(0..ops.len())) else { continue };
         let step = split.window.step.as_deref().unwrap_or("");
-        ev.push(slice(&format!("pass {p}"), 1, s.trace.gpu[*first as usize].ts, end, format!("{{\"kernels\":{},\"step\":{}}}", ops.len(), json_str(step))));
+        ev.push(slice(
+            &format!("pass {p}"),
+            1,
+            s.trace.gpu[*first as usize].ts,
+            end,
+            format!("{{\"kernels\":{},\"step\":{}}}", ops.len(), json_str(step)),
+        ));
         let Ok(seg) = &split.seg else { continue };
         let labels = labels_of(ops, seg);
         let l_count = seg.layers();
         if seg.bounds[0] > 0 {
             let e = end_of(0..seg.bounds[0]).unwrap_or(start_of(0));
-            ev.push(slice(&format!("pass {p} / prologue"), 2, start_of(0), e.min(start_of(seg.bounds[0])), format!("{{\"kernels\":{}}}", seg.bounds[0])));
+            ev.push(slice(
+                &format!("pass {p} / prologue"),
+                2,
+                start_of(0),
+                e.min(start_of(seg.bounds[0])),
+                format!("{{\"kernels\":{}}}", seg.bounds[0]),
+            ));
         }
         for l in 0..l_count {
             let (b, e) = (seg.bounds[l], seg.bounds[l + 1]);
             if b >= e {
                 continue;
             }
-            let stop = if e < ops.len() { start_of(e) } else { end_of(b..e).unwrap_or(start_of(b)) };
+            let stop =
+                if e < ops.len() { start_of(e) } else { end_of(b..e).unwrap_or(start_of(b)) };
             let sum: Ns = (b..e).map(|i| s.trace.gpu[ops[i] as usize].dur).sum();
             ev.push(slice(
                 &format!("pass {p} / layer {l}"),
                 2,
                 start_of(b),
                 stop.max(start_of(b)),
-                format!("{{\"type\":{},\"kernels\":{},\"kernel_sum_us\":{}}}", json_str(&labels[l]), e - b, us(sum)),
+                format!(
+                    "{{\"type\":{},\"kernels\":{},\"kernel_sum_us\":{}}}",
+                    json_str(&labels[l]),
+                    e - b,
+                    us(sum)
+                ),
             ));
         }
         let last = seg.bounds[l_count];
         if last < ops.len() {
             let e = end_of(last..ops.len()).unwrap_or(start_of(last));
-            ev.push(slice(&format!("pass {p} / epilogue"), 2, start_of(last), e, format!("{{\"kernels\":{}}}", ops.len() - last)));
+            ev.push(slice(
+                &format!("pass {p} / epilogue"),
+                2,
+                start_of(last),
+                e,
+                format!("{{\"kernels\":{}}}", ops.len() - last),
+            ));
         }
     }
     ev

@@ -8,8 +8,8 @@
 //! tables, [`emit`] writes a Perfetto-ready copy of the trace with a layer guide track.
 
 pub mod config;
-pub mod emit;
 mod document;
+pub mod emit;
 mod options;
 pub mod passes;
 pub mod period;
@@ -82,7 +82,8 @@ pub fn layers(opts: &LayersOptions, progress: &dyn Progress) -> Result<LayersRep
         None => None,
     };
     let anchor = opts.anchor_regex()?;
-    let mut sliced = slice(&opts.input, opts.rank, layout, opts.layers, anchor.as_ref(), &taxonomy, progress)?;
+    let mut sliced =
+        slice(&opts.input, opts.rank, layout, opts.layers, anchor.as_ref(), &taxonomy, progress)?;
     let emitted = match &opts.emit_trace {
         Some(out) => {
             progress.message("writing layer trace");
@@ -108,15 +109,37 @@ pub fn slice(
     let mut warnings = Vec::new();
     let discovery = discover(input)?;
     let selection = select(&discovery, rank, None)?;
-    let file = selection.files.first().cloned().ok_or_else(|| TraceError::NoTraces { path: input.to_path_buf() })?;
+    let file = selection
+        .files
+        .first()
+        .cloned()
+        .ok_or_else(|| TraceError::NoTraces { path: input.to_path_buf() })?;
     if selection.files.len() > 1 {
-        let others: Vec<String> = selection.files[1..].iter().map(|f| f.path.display().to_string()).collect();
-        warnings.push(Warning::new("file-not-analysed", format!("layers analyses one file: {}; not analysed: {}", file.path.display(), others.join(", "))));
+        let others: Vec<String> =
+            selection.files[1..].iter().map(|f| f.path.display().to_string()).collect();
+        warnings.push(Warning::new(
+            "file-not-analysed",
+            format!(
+                "layers analyses one file: {}; not analysed: {}",
+                file.path.display(),
+                others.join(", ")
+            ),
+        ));
     }
     progress.message(&format!("parsing {}", file.path.display()));
     let trace = read_trace_file(&file.path, progress)?;
     for s in &trace.stats.skipped {
-        warnings.push(Warning::counted(&s.reason, s.count, format!("{}: {} event(s) skipped; first at byte {}: {}", file.path.display(), s.count, s.first_offset, s.first_detail)));
+        warnings.push(Warning::counted(
+            &s.reason,
+            s.count,
+            format!(
+                "{}: {} event(s) skipped; first at byte {}: {}",
+                file.path.display(),
+                s.count,
+                s.first_offset,
+                s.first_detail
+            ),
+        ));
     }
     progress.message("finding layers");
     let devices = trace.devices_by_kernel_time();
@@ -141,46 +164,91 @@ pub fn slice(
     if !found.outside.is_empty() {
         warnings.push(Warning::counted("outside-passes", found.outside.len() as u64, format!("{} GPU ops were launched outside every step annotation (work of a step before the profiler window, or between steps); they belong to no pass", found.outside.len())));
     }
-    let seqs: Vec<Vec<u32>> = found.passes.iter().map(|p| p.ops.iter().map(|&o| trace.gpu[o as usize].name.0).collect()).collect();
+    let seqs: Vec<Vec<u32>> = found
+        .passes
+        .iter()
+        .map(|p| p.ops.iter().map(|&o| trace.gpu[o as usize].name.0).collect())
+        .collect();
     let reference = (0..seqs.len()).max_by_key(|&i| (seqs[i].len(), std::cmp::Reverse(i)));
     let period = reference.and_then(|i| period::dominant_period(&seqs[i]));
     let (model, count) = match (layout, layers_opt) {
         (Some(l), Some(n)) if l.num_layers != n => {
             warnings.push(Warning::new("layers-override", format!("--layers {n} overrides the config's {} layers; layer types from the config are not used", l.num_layers)));
-            (Some(ModelFacts { layer_count_source: LayerCountSource::Option, layout: ModelLayout::uniform(n) }), Some(n))
+            (
+                Some(ModelFacts {
+                    layer_count_source: LayerCountSource::Option,
+                    layout: ModelLayout::uniform(n),
+                }),
+                Some(n),
+            )
         }
         (Some(l), _) => {
             let n = l.num_layers;
             (Some(ModelFacts { layer_count_source: LayerCountSource::Config, layout: l }), Some(n))
         }
-        (None, Some(n)) => (Some(ModelFacts { layer_count_source: LayerCountSource::Option, layout: ModelLayout::uniform(n) }), Some(n)),
-        (None, None) => match reference.and_then(|i| infer_layers(&seqs[i], &roles, period.as_ref())) {
-            Some((n, why)) => {
-                warnings.push(Warning::new("layers-inferred", format!("no --config or --layers: {n} layers inferred ({why}); pass --config config.json to confirm")));
-                (Some(ModelFacts { layer_count_source: LayerCountSource::Inferred, layout: ModelLayout::uniform(n) }), Some(n))
+        (None, Some(n)) => (
+            Some(ModelFacts {
+                layer_count_source: LayerCountSource::Option,
+                layout: ModelLayout::uniform(n),
+            }),
+            Some(n),
+        ),
+        (None, None) => {
+            match reference.and_then(|i| infer_layers(&seqs[i], &roles, period.as_ref())) {
+                Some((n, why)) => {
+                    warnings.push(Warning::new("layers-inferred", format!("no --config or --layers: {n} layers inferred ({why}); pass --config config.json to confirm")));
+                    (
+                        Some(ModelFacts {
+                            layer_count_source: LayerCountSource::Inferred,
+                            layout: ModelLayout::uniform(n),
+                        }),
+                        Some(n),
+                    )
+                }
+                None => (None, None),
             }
-            None => (None, None),
-        },
+        }
     };
-    let mut detection = Detection { layers: count.unwrap_or(0), anchor: None, anchor_per_layer: None, phase: None, period, layers_per_period: None, evidence: Vec::new() };
+    let mut detection = Detection {
+        layers: count.unwrap_or(0),
+        anchor: None,
+        anchor_per_layer: None,
+        phase: None,
+        period,
+        layers_per_period: None,
+        evidence: Vec::new(),
+    };
     let mut cache: HashMap<&[u32], Result<Segmentation, Unsure>> = HashMap::new();
     let anchor_fn = anchor.map(|re| {
-        let hits: Vec<bool> = (0..trace.names.len()).map(|i| re.is_match(trace.name(crate::model::NameId(i as u32)))).collect();
+        let hits: Vec<bool> = (0..trace.names.len())
+            .map(|i| re.is_match(trace.name(crate::model::NameId(i as u32))))
+            .collect();
         move |id: u32| hits.get(id as usize).copied().unwrap_or(false)
     });
     let anchor_dyn = anchor_fn.as_ref().map(|f| f as &dyn Fn(u32) -> bool);
     let mut splits = Vec::with_capacity(found.passes.len());
     for (p, seq) in found.passes.into_iter().zip(&seqs) {
         let Some(n) = count else {
-            splits.push(PassSplit { window: p, seg: Err(Unsure { evidence: vec!["no layer count: give --config config.json or --layers N".into()] }) });
+            splits.push(PassSplit {
+                window: p,
+                seg: Err(Unsure {
+                    evidence: vec![
+                        "no layer count: give --config config.json or --layers N".into(),
+                    ],
+                }),
+            });
             continue;
         };
-        let seg = cache.entry(seq.as_slice()).or_insert_with(|| segment(seq, &roles, n, anchor_dyn)).clone();
+        let seg = cache
+            .entry(seq.as_slice())
+            .or_insert_with(|| segment(seq, &roles, n, anchor_dyn))
+            .clone();
         if seg.is_err() {
             // A step that wraps several forward passes: split it and slice each.
             if let Some(parts) = split_multi(&trace, &p, seq, n) {
                 for part in parts {
-                    let pseq: Vec<u32> = part.ops.iter().map(|&o| trace.gpu[o as usize].name.0).collect();
+                    let pseq: Vec<u32> =
+                        part.ops.iter().map(|&o| trace.gpu[o as usize].name.0).collect();
                     let seg = segment(&pseq, &roles, n, anchor_dyn);
                     splits.push(PassSplit { window: part, seg });
                 }
@@ -190,12 +258,27 @@ pub fn slice(
         splits.push(PassSplit { window: p, seg });
     }
     summarise_detection(&mut detection, &splits, reference, &trace, taxonomy, &mut warnings);
-    Ok(Sliced { path: file.path, trace, device, categories, passes: splits, outside: found.outside, model, detection, warnings })
+    Ok(Sliced {
+        path: file.path,
+        trace,
+        device,
+        categories,
+        passes: splits,
+        outside: found.outside,
+        model,
+        detection,
+        warnings,
+    })
 }
 
 /// Split a step window that holds `m >= 2` forward passes (a kernel name occurs exactly
 /// `m × layers` times) at the longest GPU idle gap between consecutive layer stacks.
-fn split_multi(trace: &Trace, w: &passes::PassWindow, seq: &[u32], layers: usize) -> Option<Vec<passes::PassWindow>> {
+fn split_multi(
+    trace: &Trace,
+    w: &passes::PassWindow,
+    seq: &[u32],
+    layers: usize,
+) -> Option<Vec<passes::PassWindow>> {
     let mut counts: HashMap<u32, usize> = HashMap::new();
     for &s in seq {
         *counts.entry(s).or_insert(0) += 1;
@@ -205,12 +288,19 @@ fn split_multi(trace: &Trace, w: &passes::PassWindow, seq: &[u32], layers: usize
         .filter(|&(_, &c)| c >= 2 * layers && c % layers == 0)
         .min_by_key(|&(&name, &c)| (c, name))?;
     let m = c / layers;
-    let occ: Vec<usize> = seq.iter().enumerate().filter(|(_, s)| **s == name).map(|(i, _)| i).collect();
+    let occ: Vec<usize> =
+        seq.iter().enumerate().filter(|(_, s)| **s == name).map(|(i, _)| i).collect();
     let mut cuts = Vec::with_capacity(m - 1);
     for i in 1..m {
         let (a, b) = (occ[i * layers - 1], occ[i * layers]);
         let gap = |j: usize| {
-            let prev_end = w.ops[..j].iter().rev().take(8).map(|&o| trace.gpu[o as usize].end()).max().unwrap_or(0);
+            let prev_end = w.ops[..j]
+                .iter()
+                .rev()
+                .take(8)
+                .map(|&o| trace.gpu[o as usize].end())
+                .max()
+                .unwrap_or(0);
             trace.gpu[w.ops[j] as usize].ts - prev_end
         };
         let cut = (a + 1..=b).max_by_key(|&j| (gap(j), std::cmp::Reverse(j)))?;
@@ -219,7 +309,11 @@ fn split_multi(trace: &Trace, w: &passes::PassWindow, seq: &[u32], layers: usize
     let mut parts = Vec::with_capacity(m);
     let mut from = 0;
     for cut in cuts.into_iter().chain([seq.len()]) {
-        parts.push(passes::PassWindow { ops: w.ops[from..cut].to_vec(), source: w.source, step: w.step.clone() });
+        parts.push(passes::PassWindow {
+            ops: w.ops[from..cut].to_vec(),
+            source: w.source,
+            step: w.step.clone(),
+        });
         from = cut;
     }
     Some(parts)
@@ -243,19 +337,35 @@ fn categorise(trace: &Trace, ops: &[u32], taxonomy: &Taxonomy) -> Vec<Category> 
 
 /// The layer count of a pass without a config: among the counts of its repeated kernel
 /// names, the one that splits the pass into layers and that most names share (a kernel
-/// that runs once per layer), preferring a count equal to the number of attention sites.
-fn infer_layers(seq: &[u32], roles: &[Role], period: Option<&period::Period>) -> Option<(usize, String)> {
+/// that runs once per layer), with one or two attention (or SSM) sites per layer,
+/// preferring a count equal to the number of sites. No attention kernels: no inference.
+fn infer_layers(
+    seq: &[u32],
+    roles: &[Role],
+    period: Option<&period::Period>,
+) -> Option<(usize, String)> {
     let role = |id: u32| roles.get(id as usize).copied().unwrap_or(Role::Other);
-    let sites = seq.iter().enumerate().filter(|&(i, &s)| role(s) == Role::Attention && (i == 0 || role(seq[i - 1]) != Role::Attention)).count();
+    let sites = seq
+        .iter()
+        .enumerate()
+        .filter(|&(i, &s)| {
+            role(s) == Role::Attention && (i == 0 || role(seq[i - 1]) != Role::Attention)
+        })
+        .count();
     let mut counts: HashMap<u32, usize> = HashMap::new();
     for &s in seq {
         *counts.entry(s).or_insert(0) += 1;
     }
-    let mut candidates: Vec<usize> = counts.values().flat_map(|&c| [c, c.saturating_sub(1)]).filter(|&c| c >= 2).collect();
+    let mut candidates: Vec<usize> =
+        counts.values().flat_map(|&c| [c, c.saturating_sub(1)]).filter(|&c| c >= 2).collect();
     candidates.sort_unstable();
     candidates.dedup();
     let mut best: Option<(bool, usize, std::cmp::Reverse<usize>)> = None;
     for &c in &candidates {
+        // A decoder layer runs one attention (or SSM) site, two at most.
+        if sites == 0 || c > sites || 2 * c < sites {
+            continue;
+        }
         let support = counts.values().filter(|&&n| n == c || n == c + 1).count();
         if support < 2 || segment(seq, roles, c, None).is_err() {
             continue;
@@ -285,13 +395,16 @@ fn summarise_detection(
     warnings: &mut Vec<Warning>,
 ) {
     let ok = splits.iter().filter(|s| s.seg.is_ok()).count();
-    let pick = reference.filter(|&i| splits[i].seg.is_ok()).or_else(|| splits.iter().position(|s| s.seg.is_ok()));
+    let pick = reference
+        .filter(|&i| splits[i].seg.is_ok())
+        .or_else(|| splits.iter().position(|s| s.seg.is_ok()));
     if let Some(seg) = pick.and_then(|i| splits[i].seg.as_ref().ok()) {
         d.anchor = Some(taxonomy.display_name(trace.name(crate::model::NameId(seg.anchor)), 80));
         d.anchor_per_layer = Some(seg.per_layer);
         d.phase = Some(seg.phase);
         if let Some(p) = d.period {
-            let layer_kernels = (seg.bounds[seg.layers()] - seg.bounds[0]) as f64 / seg.layers().max(1) as f64;
+            let layer_kernels =
+                (seg.bounds[seg.layers()] - seg.bounds[0]) as f64 / seg.layers().max(1) as f64;
             d.layers_per_period = Some((p.len as f64 / layer_kernels * 100.0).round() / 100.0);
             d.evidence.push(format!("the kernel sequence repeats every {} kernels ({} repeats); layers average {layer_kernels:.1} kernels", p.len, p.repeats()));
         }
@@ -300,7 +413,8 @@ fn summarise_detection(
             d.evidence.push(format!("{} layer starts placed by the median anchor offset (no norm before their attention)", seg.offset_placed));
         }
     }
-    let unsure: Vec<usize> = splits.iter().enumerate().filter(|(_, s)| s.seg.is_err()).map(|(i, _)| i).collect();
+    let unsure: Vec<usize> =
+        splits.iter().enumerate().filter(|(_, s)| s.seg.is_err()).map(|(i, _)| i).collect();
     if let Some(&first) = unsure.first() {
         if let Err(u) = &splits[first].seg {
             for e in &u.evidence {

@@ -74,9 +74,9 @@ impl LayersOptions {
     pub fn anchor_regex(&self) -> Result<Option<regex::Regex>, TraceError> {
         match &self.anchor {
             None => Ok(None),
-            Some(a) => regex::Regex::new(a)
-                .map(Some)
-                .map_err(|e| TraceError::Options(format!("--anchor {a:?} is not a valid regex: {e}"))),
+            Some(a) => regex::Regex::new(a).map(Some).map_err(|e| {
+                TraceError::Options(format!("--anchor {a:?} is not a valid regex: {e}"))
+            }),
         }
     }
 }
@@ -87,7 +87,8 @@ mod tests {
 
     #[test]
     fn json_options_use_defaults_and_reject_unknown_keys() {
-        let o: LayersOptions = serde_json::from_str(r#"{"input": "t.json.gz", "layers": 24}"#).unwrap();
+        let o: LayersOptions =
+            serde_json::from_str(r#"{"input": "t.json.gz", "layers": 24}"#).unwrap();
         assert_eq!(o.layers, Some(24));
         assert!(o.validate().is_ok());
         assert!(serde_json::from_str::<LayersOptions>(r#"{"input": "t", "bogus": 1}"#).is_err());

@@ -79,10 +79,15 @@ impl PassRules {
         let steps = file
             .step
             .iter()
-            .map(|s| Regex::new(&s.pattern).map_err(|e| err(format!("pattern {:?}: {e}", s.pattern))))
+            .map(|s| {
+                Regex::new(&s.pattern).map_err(|e| err(format!("pattern {:?}: {e}", s.pattern)))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         if !(file.gaps.min_gap_us.is_finite() && file.gaps.min_gap_us > 0.0) {
-            return Err(err(format!("gaps.min_gap_us must be positive, not {}", file.gaps.min_gap_us)));
+            return Err(err(format!(
+                "gaps.min_gap_us must be positive, not {}",
+                file.gaps.min_gap_us
+            )));
         }
         Ok(PassRules { steps, min_gap_ns: (file.gaps.min_gap_us * 1000.0).round() as Ns })
     }
@@ -129,7 +134,10 @@ pub fn find_passes(trace: &Trace, ops: &[u32], rules: &PassRules) -> Passes {
     }
     let windows = step_windows(trace, rules, AnnotationSide::Cpu);
     if windows.is_empty() {
-        return Passes { passes: gap_passes(trace, ops, rules.min_gap_ns, &launch), outside: Vec::new() };
+        return Passes {
+            passes: gap_passes(trace, ops, rules.min_gap_ns, &launch),
+            outside: Vec::new(),
+        };
     }
     let at = |op: u32| {
         let g = &trace.gpu[op as usize];
@@ -139,7 +147,12 @@ pub fn find_passes(trace: &Trace, ops: &[u32], rules: &PassRules) -> Passes {
 }
 
 /// Put each op in the window containing its time `at(op)`.
-fn assign(trace: &Trace, ops: &[u32], windows: &[(Ns, Ns, String)], at: &dyn Fn(u32) -> Ns) -> Passes {
+fn assign(
+    trace: &Trace,
+    ops: &[u32],
+    windows: &[(Ns, Ns, String)],
+    at: &dyn Fn(u32) -> Ns,
+) -> Passes {
     let mut per_window: Vec<Vec<u32>> = vec![Vec::new(); windows.len()];
     let mut outside = Vec::new();
     for &op in ops {
@@ -191,9 +204,8 @@ fn gap_passes(
     min_gap: Ns,
     launch: &dyn Fn(u32) -> Option<usize>,
 ) -> Vec<PassWindow> {
-    let graph_of = |op: u32| {
-        launch(op).filter(|&l| trace.runtime[l].kind == RuntimeKind::GraphLaunch)
-    };
+    let graph_of =
+        |op: u32| launch(op).filter(|&l| trace.runtime[l].kind == RuntimeKind::GraphLaunch);
     let mut passes: Vec<PassWindow> = Vec::new();
     let mut cur: Vec<u32> = Vec::new();
     let mut busy_until: Ns = Ns::MIN;
@@ -203,7 +215,11 @@ fn gap_passes(
         let graph = graph_of(op);
         let same_graph = graph.is_some() && graph == prev_graph;
         if !cur.is_empty() && g.ts.saturating_sub(busy_until) >= min_gap && !same_graph {
-            passes.push(PassWindow { ops: std::mem::take(&mut cur), source: PassSource::IdleGap, step: None });
+            passes.push(PassWindow {
+                ops: std::mem::take(&mut cur),
+                source: PassSource::IdleGap,
+                step: None,
+            });
         }
         cur.push(op);
         busy_until = busy_until.max(g.end());
@@ -224,12 +240,17 @@ mod tests {
         let r = PassRules::embedded();
         assert!(r.is_step("ProfilerStep#6"));
         assert!(r.is_step("execute_context_1(888_788544)_generation_0(0)"));
-        assert!(r.is_step("execute_32_context_0(sq0sk0sqsq0sqsk0)_generation_32(sq32sk32785sqsq32sqsk32785)"));
+        assert!(r.is_step(
+            "execute_32_context_0(sq0sk0sqsq0sqsk0)_generation_32(sq32sk32785sqsq32sqsk32785)"
+        ));
         assert!(r.is_step("step[DECODE bs=32]"));
         assert!(!r.is_step("## Call CompiledFxGraph abc ##"));
         assert!(!r.is_step("nccl:_all_gather_base"));
         assert_eq!(r.min_gap_ns, 1_000_000);
-        let bad = PassRules::from_toml_str("schema = 'perfpilot.passes/1'\n[[step]]\npattern = '('\nsource = 'x'\n[gaps]\nmin_gap_us = 1.0\nsource = 'y'\n", Path::new("p.toml"));
+        let bad = PassRules::from_toml_str(
+            "schema = 'perfpilot.passes/1'\n[[step]]\npattern = '('\nsource = 'x'\n[gaps]\nmin_gap_us = 1.0\nsource = 'y'\n",
+            Path::new("p.toml"),
+        );
         assert!(bad.unwrap_err().to_string().contains("p.toml"));
     }
 

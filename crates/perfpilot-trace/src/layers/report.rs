@@ -1,7 +1,7 @@
 //! The typed result of `trace layers` (JSON contract `perfpilot.trace.layers/1`).
 
-use schemars::JsonSchema;
 use perfpilot_report::Warning;
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::config::ModelLayout;
@@ -54,7 +54,12 @@ pub struct CategorySplit {
 impl CategorySplit {
     /// The sum of all groups.
     pub fn total(&self) -> Ns {
-        self.attention_ns + self.gemm_ns + self.moe_ns + self.communication_ns + self.norm_ns + self.other_ns
+        self.attention_ns
+            + self.gemm_ns
+            + self.moe_ns
+            + self.communication_ns
+            + self.norm_ns
+            + self.other_ns
     }
 
     /// Add another split.

@@ -86,9 +86,7 @@ pub fn segment(
 ) -> Result<Segmentation, Unsure> {
     let n = seq.len();
     if layers == 0 || n < layers {
-        return Err(Unsure {
-            evidence: vec![format!("{n} kernels cannot hold {layers} layers")],
-        });
+        return Err(Unsure { evidence: vec![format!("{n} kernels cannot hold {layers} layers")] });
     }
     let counts = count_names(seq);
     if let Some(is_anchor) = anchor {
@@ -160,7 +158,10 @@ fn no_anchor_evidence(counts: &HashMap<u32, usize>, layers: usize, n: usize) -> 
     near.sort_unstable();
     near.dedup();
     vec![
-        format!("no kernel name occurs {layers}, {} (or k×{layers}) times in the pass's {n} kernels", layers + 1),
+        format!(
+            "no kernel name occurs {layers}, {} (or k×{layers}) times in the pass's {n} kernels",
+            layers + 1
+        ),
         format!("repeated-name counts seen: {near:?}"),
     ]
 }
@@ -202,8 +203,7 @@ fn consistent(seq: &[u32], occ: &[usize], picked: &[usize]) -> bool {
     for &p in picked {
         *freq.entry(ctx(p)).or_insert(0) += 1;
     }
-    let Some((common, _)) = freq.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
-    else {
+    let Some((common, _)) = freq.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0))) else {
         return false;
     };
     occ.iter().filter(|&&o| picked.binary_search(&o).is_err()).all(|&o| ctx(o) != common)
@@ -278,7 +278,14 @@ fn user_anchor(
     let end = layer_end(seq, &bounds, last + 1);
     bounds.push(end);
     let repeated = count_repeated(seq, &bounds);
-    Ok(Segmentation { bounds, anchor, per_layer: k, phase: Phase::Anchor, offset_placed: 0, repeated })
+    Ok(Segmentation {
+        bounds,
+        anchor,
+        per_layer: k,
+        phase: Phase::Anchor,
+        offset_placed: 0,
+        repeated,
+    })
 }
 
 /// Build a split from one anchor position per layer.
@@ -460,8 +467,7 @@ mod tests {
 
     #[test]
     fn alternating_attention_kernels_and_an_extra_kernel_in_one_layer() {
-        let (mut seq, mut truth) =
-            vllm_pass(36, |l| if l % 2 == 0 { ATTN_SWA } else { ATTN });
+        let (mut seq, mut truth) = vllm_pass(36, |l| if l % 2 == 0 { ATTN_SWA } else { ATTN });
         // An extra memset inside layer 7's MLP shifts everything after it by one.
         let at = truth[7] + 7;
         seq.insert(at, MEMSET);
@@ -482,7 +488,9 @@ mod tests {
         let mut truth = Vec::new();
         for _ in 0..24 {
             truth.push(seq.len());
-            seq.extend_from_slice(&[30, 31, 32, QKV, ROPE, ATTN, OPROJ, 33, 30, 31, 32, UP, ACT, DOWN, 33]);
+            seq.extend_from_slice(&[
+                30, 31, 32, QKV, ROPE, ATTN, OPROJ, 33, 30, 31, 32, UP, ACT, DOWN, 33,
+            ]);
         }
         truth.push(seq.len());
         seq.extend_from_slice(&[30, 31, 32]);

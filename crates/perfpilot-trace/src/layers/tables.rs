@@ -49,7 +49,9 @@ pub fn is_allreduce(cat: Category, name: &str) -> bool {
         return false;
     }
     let lower = name.to_ascii_lowercase();
-    ["allreduce", "all_reduce", "cross_device_reduce", "reduce_scatter"].iter().any(|k| lower.contains(k))
+    ["allreduce", "all_reduce", "cross_device_reduce", "reduce_scatter"]
+        .iter()
+        .any(|k| lower.contains(k))
 }
 
 fn ops_of<'t>(trace: &'t Trace, ops: &'t [u32]) -> impl Iterator<Item = &'t GpuOp> + 't {
@@ -74,7 +76,8 @@ pub fn kind_labels(s: &Sliced, ops: &[u32], seg: &Segmentation) -> Vec<String> {
             return m.layout.labels();
         }
     }
-    let sigs: Vec<Vec<u32>> = (0..seg.layers()).map(|l| signature(s, &ops[seg.bounds[l]..seg.bounds[l + 1]])).collect();
+    let sigs: Vec<Vec<u32>> =
+        (0..seg.layers()).map(|l| signature(s, &ops[seg.bounds[l]..seg.bounds[l + 1]])).collect();
     let mut order: Vec<&Vec<u32>> = Vec::new();
     for sig in &sigs {
         if !order.contains(&sig) {
@@ -110,7 +113,9 @@ fn signature(s: &Sliced, ops: &[u32]) -> Vec<u32> {
     let mut v: Vec<u32> = ops
         .iter()
         .map(|&o| s.trace.gpu[o as usize].name.0)
-        .filter(|&n| matches!(super::role_of(s.categories[n as usize]), Role::Attention | Role::Mlp))
+        .filter(|&n| {
+            matches!(super::role_of(s.categories[n as usize]), Role::Attention | Role::Mlp)
+        })
         .collect();
     v.sort_unstable();
     v.dedup();
@@ -151,7 +156,12 @@ fn pass_rows(s: &Sliced) -> Vec<PassRow> {
                 let pro = &ops[..seg.bounds[0]];
                 let epi = &ops[seg.bounds[l]..];
                 let lay = &ops[seg.bounds[0]..seg.bounds[l]];
-                (Some(l), (pro.len(), sum(&s.trace, pro)), (epi.len(), sum(&s.trace, epi)), sum(&s.trace, lay))
+                (
+                    Some(l),
+                    (pro.len(), sum(&s.trace, pro)),
+                    (epi.len(), sum(&s.trace, epi)),
+                    sum(&s.trace, lay),
+                )
             }
             Err(_) => (None, (0, 0), (0, 0), 0),
         };
@@ -195,17 +205,22 @@ pub fn build_tables(
     annotate_notes(&mut rows, steady);
     if let Some(want) = pass_opt {
         if want >= rows.len() {
-            return Err(TraceError::Options(format!("--pass {want}: the trace has {} passes (0 to {})", rows.len(), rows.len().saturating_sub(1))));
+            return Err(TraceError::Options(format!(
+                "--pass {want}: the trace has {} passes (0 to {})",
+                rows.len(),
+                rows.len().saturating_sub(1)
+            )));
         }
         if rows[want].layers.is_none() {
             s.warnings.push(perfpilot_report::Warning::new("pass-without-layers", format!("--pass {want}: layer boundaries were not found in this pass; no per-layer tables")));
         }
     }
     let reported = pass_opt.or(steady);
-    let (layers, clusters, flows) = match reported.and_then(|i| s.passes[i].seg.as_ref().ok().map(|seg| (i, seg))) {
-        Some((i, seg)) => layer_tables(s, &s.passes[i].window.ops, seg, taxonomy),
-        None => (Vec::new(), Vec::new(), Vec::new()),
-    };
+    let (layers, clusters, flows) =
+        match reported.and_then(|i| s.passes[i].seg.as_ref().ok().map(|seg| (i, seg))) {
+            Some((i, seg)) => layer_tables(s, &s.passes[i].window.ops, seg, taxonomy),
+            None => (Vec::new(), Vec::new(), Vec::new()),
+        };
     let outside_ns = sum(&s.trace, &s.outside);
     Ok(LayersReport {
         input: s.path.display().to_string(),
@@ -226,7 +241,13 @@ pub fn build_tables(
     })
 }
 
-fn pass_stage(trace: &Trace, rules: &StageRules, step: Option<&str>, start: Ns, end: Ns) -> &'static str {
+fn pass_stage(
+    trace: &Trace,
+    rules: &StageRules,
+    step: Option<&str>,
+    start: Ns,
+    end: Ns,
+) -> &'static str {
     if let Some(st) = step.and_then(|n| rules.stage_of(n)) {
         return st.as_str();
     }
@@ -251,7 +272,8 @@ fn choose_steady(rows: &[PassRow]) -> (Option<usize>, String) {
         return (None, "no pass has layers".into());
     };
     let skip = usize::from(ok.len() >= 3);
-    let within = ok.iter().skip(skip).find(|r| (r.duration_ns as f64 - med).abs() <= STEADY_TOLERANCE * med);
+    let within =
+        ok.iter().skip(skip).find(|r| (r.duration_ns as f64 - med).abs() <= STEADY_TOLERANCE * med);
     let pick = within.or_else(|| {
         ok.iter().min_by(|a, b| {
             let da = (a.duration_ns as f64 - med).abs();
@@ -263,16 +285,22 @@ fn choose_steady(rows: &[PassRow]) -> (Option<usize>, String) {
 }
 
 fn annotate_notes(rows: &mut [PassRow], steady: Option<usize>) {
-    let mut durs: Vec<f64> = rows.iter().filter(|r| r.layers.is_some()).map(|r| r.duration_ns as f64).collect();
+    let mut durs: Vec<f64> =
+        rows.iter().filter(|r| r.layers.is_some()).map(|r| r.duration_ns as f64).collect();
     let med = median_f(&mut durs).unwrap_or(0.0);
     let first_ok = rows.iter().position(|r| r.layers.is_some());
     let mut prev: Option<Ns> = None;
     for r in rows.iter_mut() {
         r.note = if r.layers.is_none() {
             "layers not found".into()
-        } else if Some(r.index) == first_ok && med > 0.0 && r.duration_ns as f64 > GROWING_FACTOR * med {
+        } else if Some(r.index) == first_ok
+            && med > 0.0
+            && r.duration_ns as f64 > GROWING_FACTOR * med
+        {
             "cold start".into()
-        } else if let Some(p) = prev.filter(|&p| p > 0 && r.duration_ns as f64 > GROWING_FACTOR * p as f64) {
+        } else if let Some(p) =
+            prev.filter(|&p| p > 0 && r.duration_ns as f64 > GROWING_FACTOR * p as f64)
+        {
             format!("growing {:.1}x", r.duration_ns as f64 / p as f64)
         } else if Some(r.index) == steady {
             "steady state (reported)".into()
@@ -332,7 +360,11 @@ fn layer_tables(s: &Sliced, ops: &[u32], seg: &Segmentation, taxonomy: &Taxonomy
             split.add(&r.split);
         }
         let total = split.total().max(1) as f64;
-        let shares_pct = split.parts().iter().map(|(name, ns)| (name.to_string(), *ns as f64 * 100.0 / total)).collect();
+        let shares_pct = split
+            .parts()
+            .iter()
+            .map(|(name, ns)| (name.to_string(), *ns as f64 * 100.0 / total))
+            .collect();
         // Representative: the layer with the median wall time of its type.
         let mut sorted: Vec<&LayerRow> = members.clone();
         sorted.sort_by(|a, b| a.wall_ns.cmp(&b.wall_ns).then(a.layer.cmp(&b.layer)));
@@ -422,7 +454,10 @@ mod tests {
         assert_eq!(type_letter(0), "A");
         assert_eq!(type_letter(26), "AA");
         assert_eq!(slug("sliding_attention+moe"), "sliding-attention-moe");
-        assert!(is_allreduce(Category::Communication, "void multimem_all_reduce_kernel<c10::BFloat16, 16>"));
+        assert!(is_allreduce(
+            Category::Communication,
+            "void multimem_all_reduce_kernel<c10::BFloat16, 16>"
+        ));
         assert!(!is_allreduce(Category::Communication, "ncclDevKernel_AllGather_RING_LL"));
         assert!(!is_allreduce(Category::Gemm, "allreduce_fused_gemm"));
     }
