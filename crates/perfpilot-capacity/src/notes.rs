@@ -132,8 +132,10 @@ fn headroom_note(n: &NoteInputs, out: &mut Vec<Note>) {
     let graph_text = match (n.graph_bytes, sglang) {
         (Some(g), _) => format!("CUDA graphs took {} GiB", fmt_gib(g)),
         (None, false) => {
-            "CUDA-graph memory not in the log: 3 GiB assumed, the top of vLLM's own 1~3 GiB warning"
-                .to_string()
+            format!(
+                "CUDA-graph memory {}: 3 GiB assumed, the top of vLLM's own 1~3 GiB warning",
+                if n.final_free_observed { "not in the log" } else { "not known before launch" }
+            )
         }
         (None, true) => "CUDA-graph memory is not known".to_string(),
     };

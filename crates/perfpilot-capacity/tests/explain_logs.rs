@@ -283,7 +283,9 @@ fn unrecognised_log_is_a_clear_error() {
 /// (see tests/fixtures/capacity/SOURCES.md): SGLang-format lines.
 #[test]
 fn perfpilot_sim_startup_log() {
-    let mut o = perfpilot_capacity::ExplainOptions::new(fixture("sim/sim-serve-sglang-h100-llama3.1-8b.log"));
+    let mut o = perfpilot_capacity::ExplainOptions::new(fixture(
+        "sim/sim-serve-sglang-h100-llama3.1-8b.log",
+    ));
     o.config = Some(fixture("model-configs/meta-llama__Llama-3.1-8B-Instruct/config.json"));
     o.gpu = Some("h100".into());
     let r = perfpilot_capacity::explain(&o).unwrap();

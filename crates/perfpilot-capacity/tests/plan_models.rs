@@ -18,7 +18,11 @@ fn qwen3_next_hybrid_state_and_kv() {
     o.tp = 4;
     let r = plan(&o).unwrap();
     // Published size: 80B parameters.
-    assert!((r.weights.total_params as f64 / 80e9 - 1.0).abs() < 0.01, "{}", r.weights.total_params);
+    assert!(
+        (r.weights.total_params as f64 / 80e9 - 1.0).abs() < 0.01,
+        "{}",
+        r.weights.total_params
+    );
     // 12 full-attention layers (every 4th of 48); 2 KV heads over TP4 -> 1 head, replicated 2x:
     // 1 x (256 + 256) x 12 x 2 B = 12,288 B/token.
     assert_eq!(r.kv.full_layers, 12);
@@ -45,7 +49,11 @@ fn gpt_oss_sliding_window_groups_in_vllm() {
     o.context_len = Some(131_072);
     let r = plan(&o).unwrap();
     // Published size: 117B parameters (116.8B).
-    assert!((r.weights.total_params as f64 / 116.8e9 - 1.0).abs() < 0.01, "{}", r.weights.total_params);
+    assert!(
+        (r.weights.total_params as f64 / 116.8e9 - 1.0).abs() < 0.01,
+        "{}",
+        r.weights.total_params
+    );
     // 18 full + 18 sliding layers, 8 KV heads x (64 + 64) x 2 B = 2,048 B per layer per token.
     assert_eq!(r.kv.full_layers, 18);
     assert_eq!(r.kv.swa_layers, 18);

@@ -78,7 +78,12 @@ pub(super) fn document(r: &PlanReport) -> Document {
         kv.push(("max running requests".into(), fmt_int(m as i64)));
     }
     if let Some(m) = r.outcome.max_request_tokens {
-        kv.push(("longest request admitted".into(), fmt_int(m)));
+        let label = if r.framework == "vllm" {
+            "largest max_model_len the pool holds"
+        } else {
+            "longest request admitted (max_req_input_len)"
+        };
+        kv.push((label.into(), fmt_int(m)));
     }
     d.push(Section::new("KV cache").with_facts(kv).with_list(r.outcome.steps.clone()));
     d.push(Section::new("Concurrency").with_table(concurrency_table(&r.outcome.concurrency)));
