@@ -114,3 +114,96 @@ fn reader_matches_text() {
     assert_eq!(a, b);
     assert_eq!(a.lines, 2);
 }
+
+/// Line shapes the shared fixtures lack, as they appear in public SGLang / vLLM logs.
+#[test]
+fn more_line_shapes() {
+    let text = "\
+[2026-05-15 09:09:36 TP0] Load weight begin. avail mem=93.61 GB
+[2026-05-15 09:09:53 TP1] Memory profiling: available_gpu_memory=57.01 GB, total_gpu_memory=93.58 GB, mem_fraction_static=0.60, rest_memory=19.58 GB
+[2026-09-09 11:57:18] Mamba Cache is allocated. max_mamba_cache_size: 48, conv_state size: 0.09GB, ssm_state size: 6.46GB
+[2026-06-01 10:00:00 TP0] Use sliding window memory pool. full_layer_tokens=725101, swa_layer_tokens=580080
+[2026-04-27 02:36:27] Capture piecewise CUDA graph end. Time elapsed: 17.62 s. mem usage=2.32 GB. avail mem=21.22 GB.
+INFO 01-01 [worker.py:262] the current vLLM instance can use total_gpu_memory (79.10GiB) x gpu_memory_utilization (0.90) = 71.19GiB
+INFO 01-01 [worker.py:262] model weights take 14.99GiB; non_torch_memory takes 0.13GiB; PyTorch activation peak memory takes 1.19GiB; the rest of the memory reserved for KV Cache is 54.88GiB.
+(EngineCore_DP0 pid=212) INFO 10-06 12:00:40 [gpu_model_runner.py:3480] Graph capturing finished in 8 secs, took 0.31 GiB
+(EngineCore pid=1497) INFO 06-05 07:28:52 [gpu_model_runner.py:6279] Profiling CUDA graph memory: PIECEWISE=35 (largest=256), FULL=19 (largest=128)
+INFO 05-09 06:31:27 [cuda.py:1] # cuda blocks: 28098, # CPU blocks: 4096
+[2025-07-02 07:41:59 DP7 TP7] max_total_tokens=131072 is larger than the profiled value -561981. Use the profiled value instead.
+";
+    let log = parse_log(text);
+    let kinds: Vec<&str> = log.events.iter().map(|e| e.event.name()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "load_weight_begin",
+            "memory_profiling",
+            "mamba_cache_allocated",
+            "sliding_window_pool",
+            "capture_end",
+            "budget_v0",
+            "usage_v0",
+            "graph_capture_finished",
+            "cuda_graph_profile",
+            "gpu_blocks",
+            "profiled_tokens_below_cap",
+        ]
+    );
+    match &log.events[1].event {
+        EventKind::MemoryProfiling {
+            total_gpu_memory, mem_fraction_static, rest_memory, ..
+        } => {
+            assert_eq!(total_gpu_memory.as_ref().unwrap().printed, "93.58");
+            assert_eq!(*mem_fraction_static, Some(0.60));
+            assert_eq!(rest_memory.as_ref().unwrap().printed, "19.58");
+        }
+        e => panic!("{e:?}"),
+    }
+    match &log.events[2].event {
+        EventKind::MambaCacheAllocated { max_mamba_cache_size, conv_state, ssm_state, .. } => {
+            assert_eq!(*max_mamba_cache_size, 48);
+            assert_eq!(conv_state.as_ref().unwrap().printed, "0.09");
+            assert_eq!(ssm_state.as_ref().unwrap().printed, "6.46");
+        }
+        e => panic!("{e:?}"),
+    }
+    assert!(matches!(
+        log.events[4].event,
+        EventKind::CaptureEnd { graph: GraphKind::Piecewise, .. }
+    ));
+    match &log.events[5].event {
+        EventKind::BudgetV0 { total_gpu_memory, gpu_memory_utilization, budget } => {
+            assert_eq!(total_gpu_memory.as_ref().unwrap().printed, "79.10");
+            assert_eq!(*gpu_memory_utilization, Some(0.90));
+            assert_eq!(budget.as_ref().unwrap().printed, "71.19");
+        }
+        e => panic!("{e:?}"),
+    }
+    match &log.events[6].event {
+        EventKind::UsageV0 { weights, non_torch, activation_peak, kv_cache } => {
+            assert_eq!(weights.as_ref().unwrap().printed, "14.99");
+            assert_eq!(non_torch.as_ref().unwrap().printed, "0.13");
+            assert_eq!(activation_peak.as_ref().unwrap().printed, "1.19");
+            assert_eq!(kv_cache.as_ref().unwrap().printed, "54.88");
+        }
+        e => panic!("{e:?}"),
+    }
+    match &log.events[8].event {
+        EventKind::CudaGraphProfile { piecewise, piecewise_largest, full, full_largest } => {
+            assert_eq!(
+                (*piecewise, *piecewise_largest, *full, *full_largest),
+                (Some(35), Some(256), Some(19), Some(128))
+            );
+        }
+        e => panic!("{e:?}"),
+    }
+    assert!(matches!(
+        log.events[9].event,
+        EventKind::GpuBlocks { gpu_blocks: 28098, cpu_blocks: Some(4096) }
+    ));
+    assert!(matches!(
+        log.events[10].event,
+        EventKind::ProfiledTokensBelowCap { requested: 131072, profiled: -561981 }
+    ));
+    assert_eq!(log.events[10].rank.label(), "DP7 TP7");
+}
