@@ -1,12 +1,89 @@
 //! `perfpilot trace diff`.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use perfpilot_report::{Envelope, InputRef, TerminalProgress};
+use perfpilot_trace::analysis::stage::Stage;
+use perfpilot_trace::diff::Normalize;
+use perfpilot_trace::{DiffOptions, diff};
+
+use crate::output::{OutputArgs, emit};
 
 /// Arguments of `perfpilot trace diff`.
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// The BEFORE trace (file or profile directory).
+    #[arg(value_name = "BEFORE")]
+    before: PathBuf,
+    /// The AFTER trace.
+    #[arg(value_name = "AFTER")]
+    after: PathBuf,
+    /// Only this stage.
+    #[arg(long, value_name = "extend|decode|all", default_value = "all", value_parser = parse_stage)]
+    stage: Stage,
+    /// The model's `config.json`, for per-layer-type deltas.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Number of decoder layers (instead of, or overriding, the config's).
+    #[arg(long, value_name = "N")]
+    layers: Option<usize>,
+    /// Compare totals, per pass, or per pass when the pass counts differ.
+    #[arg(long, value_name = "auto|total|per-pass", default_value = "auto", value_parser = parse_normalize)]
+    normalize: Normalize,
+    /// Rank to analyse in multi-rank directories.
+    #[arg(long, value_name = "N")]
+    rank: Option<u32>,
+    /// Taxonomy rule file replacing the built-in kernel categories.
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+fn parse_stage(s: &str) -> Result<Stage, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "extend" | "prefill" => Ok(Stage::Extend),
+        "decode" => Ok(Stage::Decode),
+        "all" => Ok(Stage::All),
+        other => Err(format!("unknown stage {other:?}: expected extend, decode or all")),
+    }
+}
+
+fn parse_normalize(s: &str) -> Result<Normalize, String> {
+    match s.to_ascii_lowercase().replace('_', "-").as_str() {
+        "auto" => Ok(Normalize::Auto),
+        "total" => Ok(Normalize::Total),
+        "per-pass" => Ok(Normalize::PerPass),
+        other => Err(format!("unknown normalisation {other:?}: expected auto, total or per-pass")),
+    }
+}
 
 /// Run `perfpilot trace diff`.
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`perfpilot trace diff` is not built yet")
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let opts = DiffOptions {
+        before: args.before.clone(),
+        after: args.after.clone(),
+        stage: args.stage,
+        config: args.config.clone(),
+        layers: args.layers,
+        normalize: args.normalize,
+        rank: args.rank,
+        rules: args.rules.clone(),
+    };
+    let progress = TerminalProgress::new("bytes");
+    let mut report = diff(&opts, &progress)?;
+    let warnings = std::mem::take(&mut report.warnings);
+    let mut inputs = vec![
+        InputRef::file("before", &report.before.input),
+        InputRef::file("after", &report.after.input),
+    ];
+    if let Some(c) = &args.config {
+        inputs.push(InputRef::file("config", c));
+    }
+    if let Some(r) = &args.rules {
+        inputs.push(InputRef::file("rules", r));
+    }
+    let env = Envelope::new("trace diff", report).with_inputs(inputs).with_warnings(warnings);
+    emit(&env, &args.output)
 }
