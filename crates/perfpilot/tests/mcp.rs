@@ -175,3 +175,106 @@ fn docs_agents_md_lists_every_tool() {
         assert!(docs.contains(&format!("`{name}`")), "docs/agents.md does not list tool `{name}`");
     }
 }
+
+const SGLANG_DECODE: &str =
+    "tests/fixtures/trace/tl_mi300x_sglang_decode/sglang_Qwen3-8B_decode.json.gz";
+const GEMMA_LOG: &str = "tests/fixtures/capacity/launch/sglang-6160-gemma3-27b-tp4-fp16.log";
+
+/// The kernel with the most GPU time in a triage stage, found by scanning (not by trusting
+/// the row order).
+fn top_kernel(stage: &Value) -> (String, String, i64) {
+    let kernels = stage["kernels"].as_array().expect("kernels");
+    let top = kernels
+        .iter()
+        .max_by_key(|k| k["gpu_time_ns"].as_i64().unwrap_or(0))
+        .expect("at least one kernel");
+    (
+        top["id"].as_str().unwrap().to_string(),
+        top["category"].as_str().unwrap().to_string(),
+        top["gpu_time_ns"].as_i64().unwrap(),
+    )
+}
+
+#[test]
+fn trace_triage_over_mcp_names_the_same_top_kernel_as_the_cli_and_reports_progress() {
+    let cli = perfpilot_json(&["trace", "triage", SGLANG_DECODE, "--format", "json"]);
+    let mut c = started();
+    let result = c.call_tool("trace_triage", json!({"input": SGLANG_DECODE}), Some(7), CALL);
+    let env = envelope_of(&result);
+    assert_matches_schema(&env, "trace_triage over MCP");
+    assert_eq!(env["schema_version"], "perfpilot.trace.triage/1");
+    assert_eq!(env["inputs"], cli["inputs"]);
+    assert_eq!(env["warnings"], cli["warnings"]);
+    let (mcp_stages, cli_stages) = (&env["result"]["stages"], &cli["result"]["stages"]);
+    assert_eq!(mcp_stages.as_array().unwrap().len(), cli_stages.as_array().unwrap().len());
+    for (m, k) in mcp_stages.as_array().unwrap().iter().zip(cli_stages.as_array().unwrap()) {
+        assert_eq!(m["stage"], k["stage"]);
+        let (mid, mcat, mns) = top_kernel(m);
+        let (cid, ccat, cns) = top_kernel(k);
+        assert_eq!((&mid, &mcat, mns), (&cid, &ccat, cns), "top kernel differs");
+        // The table is sorted: its first row is the top kernel.
+        assert_eq!(m["kernels"][0]["id"], json!(mid));
+        assert_eq!(m["kernels"], k["kernels"], "kernel tables differ");
+    }
+    // This SGLang decode trace on MI300X is GEMM-bound (hipBLASLt Cijk_* kernels).
+    assert_eq!(top_kernel(&mcp_stages[0]).1, "gemm");
+    // Progress: the parser reports bytes read; the server forwards them for our token.
+    let progress: Vec<&Value> =
+        c.notifications.iter().filter(|n| n["method"] == "notifications/progress").collect();
+    assert!(!progress.is_empty(), "no progress notifications: {:?}", c.notifications);
+    let mut last = -1.0;
+    for p in &progress {
+        assert_eq!(p["params"]["progressToken"], 7);
+        let v = p["params"]["progress"].as_f64().unwrap();
+        assert!(v > last, "progress must increase: {progress:?}");
+        last = v;
+    }
+    let summary = result["content"][0]["text"].as_str().unwrap();
+    assert!(summary.contains("gemm"), "{summary}");
+}
+
+#[test]
+fn capacity_explain_over_mcp_reports_the_logged_kv_tokens() {
+    let cli =
+        perfpilot_json(&["capacity", "explain", GEMMA_LOG, "--gpu", "h100", "--format", "json"]);
+    let mut c = started();
+    let result =
+        c.call_tool("capacity_explain", json!({"log": GEMMA_LOG, "gpu": "h100"}), None, CALL);
+    let env = envelope_of(&result);
+    assert_matches_schema(&env, "capacity_explain over MCP");
+    assert_eq!(env["result"], cli["result"]);
+    assert_eq!(env["inputs"], cli["inputs"]);
+    assert_eq!(env["warnings"], cli["warnings"]);
+    // The KV token count is the one the log printed (`KV Cache is allocated. #tokens: N`).
+    let log = std::fs::read_to_string(repo_root().join(GEMMA_LOG)).unwrap();
+    let printed: i64 = log
+        .split("#tokens: ")
+        .nth(1)
+        .and_then(|r| r.split(|ch: char| !ch.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .expect("the fixture prints #tokens");
+    for rank in env["result"]["ranks"].as_array().unwrap() {
+        let tokens = rank["kv"]["pools"][0]["tokens"].as_i64();
+        assert_eq!(tokens, Some(printed), "rank {}", rank["rank"]);
+    }
+    // Missing evidence is a warning, not a guess.
+    let codes: Vec<&str> =
+        env["warnings"].as_array().unwrap().iter().map(|w| w["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"incomplete-log"), "{codes:?}");
+}
+
+#[test]
+fn capacity_plan_over_mcp_equals_the_cli() {
+    let config =
+        "tests/fixtures/capacity/model-configs/meta-llama__Llama-3.1-8B-Instruct/config.json";
+    let cli = perfpilot_json(&[
+        "capacity", "plan", "--config", config, "--gpu", "h100", "--tp", "2", "--format", "json",
+    ]);
+    let mut c = started();
+    let result =
+        c.call_tool("capacity_plan", json!({"config": config, "gpu": "h100", "tp": 2}), None, CALL);
+    let env = envelope_of(&result);
+    assert_matches_schema(&env, "capacity_plan over MCP");
+    assert_eq!(env["result"], cli["result"]);
+    assert_eq!(env["inputs"], cli["inputs"]);
+}

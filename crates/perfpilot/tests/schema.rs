@@ -11,6 +11,62 @@ use common::{assert_matches_schema, perfpilot, perfpilot_json, repo_root, violat
 const SAMPLES: &[(&str, &[&str])] = &[
     ("skills list", &["skills", "list"]),
     ("trace classify", &["trace", "classify", "--from", "tests/fixtures/trace/kernel-names.tsv"]),
+    (
+        "trace triage",
+        &[
+            "trace",
+            "triage",
+            "tests/fixtures/trace/tl_mi300x_sglang_decode/sglang_Qwen3-8B_decode.json.gz",
+        ],
+    ),
+    (
+        "trace triage",
+        &["trace", "triage", "tests/fixtures/trace/tl_b200_vllm_gptoss_tp8/eager_trace.json.gz"],
+    ),
+    (
+        "capacity explain",
+        &[
+            "capacity",
+            "explain",
+            "tests/fixtures/capacity/launch/sglang-6160-gemma3-27b-tp4-fp16.log",
+            "--gpu",
+            "h100",
+        ],
+    ),
+    (
+        "capacity explain",
+        &[
+            "capacity",
+            "explain",
+            "tests/fixtures/capacity/launch/vllm-23278-gpt-oss-120b-h100-negative-kv.log",
+        ],
+    ),
+    (
+        "capacity plan",
+        &[
+            "capacity",
+            "plan",
+            "--config",
+            "tests/fixtures/capacity/model-configs/meta-llama__Llama-3.1-8B-Instruct/config.json",
+            "--gpu",
+            "h100",
+        ],
+    ),
+    (
+        "capacity plan",
+        &[
+            "capacity",
+            "plan",
+            "--config",
+            "tests/fixtures/capacity/model-configs/deepseek-ai__DeepSeek-V3/config.json",
+            "--gpu",
+            "h200",
+            "--tp",
+            "8",
+            "--framework",
+            "vllm",
+        ],
+    ),
     ("sim run", &["sim", "run", "--num-prompts", "50", "--request-rate", "10"]),
     ("sim run", &["sim", "run", "--num-prompts", "30", "--sweep", "max_running_requests=4,64"]),
 ];

@@ -1,6 +1,95 @@
 //! Rows for `perfpilot capacity …`.
 
-use super::Capability;
+use perfpilot_capacity::{ExplainOptions, ExplainReport, PlanOptions, PlanReport};
+use perfpilot_report::{Envelope, InputRef, Progress, Warning};
+use serde_json::Value;
+
+use super::{
+    Access, Capability, PathArg, Tool, ToolOutput, finish, input_schema, output_schema, parse_args,
+};
 
 /// The rows.
-pub const ENTRIES: &[Capability] = &[];
+pub const ENTRIES: &[Capability] = &[
+    Capability {
+        command: "capacity explain",
+        output_schema: output_schema::<ExplainReport>,
+        tool: Some(Tool {
+            name: "capacity_explain",
+            description: "Explain where each GPU's memory went at launch from an SGLang or vLLM \
+                server log (weights, KV cache with its token count, CUDA graphs, activations, \
+                reserve), per rank, with the settings that decided it, a concurrency table and \
+                what-ifs (mem_fraction, kv_dtype, tp, context_len, max_running_requests). Use it \
+                when a server OOMs, has fewer KV tokens than expected, or before changing memory \
+                flags. Stages missing from the log are reported as unknown, not guessed.",
+            input_schema: input_schema::<ExplainOptions>,
+            paths: &[
+                PathArg { pointer: "/log", access: Access::Read },
+                PathArg { pointer: "/config", access: Access::Read },
+                PathArg { pointer: "/gpu_table", access: Access::Read },
+                PathArg { pointer: "/smi", access: Access::Read },
+            ],
+            long_running: false,
+            call: explain,
+        }),
+    },
+    Capability {
+        command: "capacity plan",
+        output_schema: output_schema::<PlanReport>,
+        tool: Some(Tool {
+            name: "capacity_plan",
+            description: "Predict the launch memory breakdown and KV-cache capacity (tokens, \
+                concurrent requests per length) of a model on a GPU before launching it, from \
+                the Hugging Face config.json, with SGLang or vLLM rules (current or legacy), \
+                parallelism (tp/pp/dp, DP attention), dtypes, memory fractions, hybrid SWA and \
+                Mamba pools, and what-ifs. Use it to choose GPU count, TP and memory flags.",
+            input_schema: input_schema::<PlanOptions>,
+            paths: &[
+                PathArg { pointer: "/config", access: Access::Read },
+                PathArg { pointer: "/gpu_table", access: Access::Read },
+            ],
+            long_running: false,
+            call: plan,
+        }),
+    },
+];
+
+fn explain(args: Value, progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
+    let opts: ExplainOptions = parse_args("capacity_explain", args)?;
+    let report = perfpilot_capacity::explain_with_progress(&opts, progress)?;
+    // As the CLI: the log, then the optional files; two warnings on incomplete evidence.
+    let mut inputs = vec![InputRef::file("log", &opts.log)];
+    for (role, p) in [("config", &opts.config), ("smi", &opts.smi), ("gpu_table", &opts.gpu_table)]
+    {
+        if let Some(p) = p {
+            inputs.push(InputRef::file(role, p));
+        }
+    }
+    let mut warnings = Vec::new();
+    if !report.missing.is_empty() {
+        warnings.push(Warning::counted(
+            "incomplete-log",
+            report.missing.len() as u64,
+            format!(
+                "{}: stages not in the log are reported as unknown, not guessed",
+                opts.log.display()
+            ),
+        ));
+    }
+    if report.gpu.is_none() {
+        warnings.push(Warning::new(
+            "no-device-total",
+            "device total unknown: pass --gpu NAME or --smi FILE",
+        ));
+    }
+    finish(Envelope::new("capacity explain", report).with_inputs(inputs).with_warnings(warnings))
+}
+
+fn plan(args: Value, _progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
+    let opts: PlanOptions = parse_args("capacity_plan", args)?;
+    let report = perfpilot_capacity::plan(&opts)?;
+    let mut inputs = vec![InputRef::file("config", &opts.config)];
+    if let Some(t) = &opts.gpu_table {
+        inputs.push(InputRef::file("gpu_table", t));
+    }
+    finish(Envelope::new("capacity plan", report).with_inputs(inputs))
+}

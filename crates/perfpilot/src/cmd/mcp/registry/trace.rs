@@ -2,6 +2,7 @@
 
 use perfpilot_report::{Envelope, InputRef, Progress};
 use perfpilot_trace::taxonomy::{ClassifyOptions, ClassifyReport};
+use perfpilot_trace::{TriageOptions, TriageReport};
 use serde_json::Value;
 
 use super::{
@@ -9,24 +10,65 @@ use super::{
 };
 
 /// The rows.
-pub const ENTRIES: &[Capability] = &[Capability {
-    command: "trace classify",
-    output_schema: output_schema::<ClassifyReport>,
-    tool: Some(Tool {
-        name: "trace_classify",
-        description: "Classify GPU kernel names (mangled or demangled) into perfpilot's kernel \
+pub const ENTRIES: &[Capability] = &[
+    Capability {
+        command: "trace triage",
+        output_schema: output_schema::<TriageReport>,
+        tool: Some(Tool {
+            name: "trace_triage",
+            description: "Triage a torch-profiler (Kineto) trace of an LLM server (SGLang, vLLM, \
+                TensorRT-LLM; file or profile directory): per stage (extend/prefill, decode) the \
+                kernel table (GPU time, share, category, launches, Python call site and CPU op \
+                with the link used), overlap table and fuse-opportunity table, plus the \
+                framework, ranks, device and attribution coverage. Use it to find where GPU \
+                time goes before proposing an optimisation; give `mapping` (a CUDA-graph-off \
+                trace of the same workload) when call sites show as graph replays.",
+            input_schema: input_schema::<TriageOptions>,
+            paths: &[
+                PathArg { pointer: "/input", access: Access::Read },
+                PathArg { pointer: "/mapping", access: Access::Read },
+                PathArg { pointer: "/rules", access: Access::Read },
+            ],
+            long_running: true,
+            call: triage,
+        }),
+    },
+    Capability {
+        command: "trace classify",
+        output_schema: output_schema::<ClassifyReport>,
+        tool: Some(Tool {
+            name: "trace_classify",
+            description: "Classify GPU kernel names (mangled or demangled) into perfpilot's kernel \
             taxonomy (gemm, attention, communication, memory, moe, norm, …) and name the rule \
             that decided each. Use it to check how a kernel will be counted before reading a \
             triage table, or to test a custom rule file (`rules`).",
-        input_schema: input_schema::<ClassifyOptions>,
-        paths: &[
-            PathArg { pointer: "/from", access: Access::Read },
-            PathArg { pointer: "/rules", access: Access::Read },
-        ],
-        long_running: false,
-        call: classify,
-    }),
-}];
+            input_schema: input_schema::<ClassifyOptions>,
+            paths: &[
+                PathArg { pointer: "/from", access: Access::Read },
+                PathArg { pointer: "/rules", access: Access::Read },
+            ],
+            long_running: false,
+            call: classify,
+        }),
+    },
+];
+
+fn triage(args: Value, progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
+    let opts: TriageOptions = parse_args("trace_triage", args)?;
+    let mut report = perfpilot_trace::triage(&opts, progress)?;
+    // As the CLI: the report's warnings go to the envelope; inputs are the trace files
+    // analysed, then server_args.json and the rule file.
+    let warnings = std::mem::take(&mut report.warnings);
+    let mut inputs: Vec<InputRef> =
+        report.inputs.iter().map(|i| InputRef::file(&i.role, &i.path)).collect();
+    if let Some(sa) = &report.server_args {
+        inputs.push(InputRef::file("server_args", &sa.path));
+    }
+    if let Some(rules) = &opts.rules {
+        inputs.push(InputRef::file("rules", rules));
+    }
+    finish(Envelope::new("trace triage", report).with_inputs(inputs).with_warnings(warnings))
+}
 
 fn classify(args: Value, _progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
     let opts: ClassifyOptions = parse_args("trace_classify", args)?;
