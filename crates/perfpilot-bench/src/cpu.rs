@@ -13,11 +13,22 @@ pub struct CpuUsage {
     pub max_rss_bytes: u64,
 }
 
-/// Read the process's resource usage now.
+/// Read the whole process's resource usage now.
 pub fn cpu_usage() -> CpuUsage {
-    // SAFETY: getrusage writes into the zeroed struct we own; RUSAGE_SELF is valid.
+    rusage(libc::RUSAGE_SELF)
+}
+
+/// Read the calling thread's resource usage now (Linux `RUSAGE_THREAD`): the client's
+/// own cost even when a server runs in the same process (the simulator, test servers).
+/// Peak RSS is still the process's.
+pub fn thread_cpu_usage() -> CpuUsage {
+    rusage(libc::RUSAGE_THREAD)
+}
+
+fn rusage(who: libc::c_int) -> CpuUsage {
+    // SAFETY: getrusage writes into the zeroed struct we own; `who` is a valid selector.
     let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
-    let rc = unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) };
+    let rc = unsafe { libc::getrusage(who, &mut ru) };
     if rc != 0 {
         return CpuUsage::default();
     }
@@ -45,6 +56,8 @@ mod tests {
         std::hint::black_box(x);
         let b = super::cpu_usage();
         assert!(b.user + b.system > a.user + a.system);
+        let t = super::thread_cpu_usage();
+        assert!(t.user + t.system <= b.user + b.system);
         assert!(b.max_rss_bytes > 0);
     }
 }

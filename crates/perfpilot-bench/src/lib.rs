@@ -37,7 +37,7 @@ mod stream;
 pub mod test_server;
 
 pub use compare::{CompareOptions, CompareReport, compare};
-pub use cpu::{CpuUsage, cpu_usage};
+pub use cpu::{CpuUsage, cpu_usage, thread_cpu_usage};
 pub use error::BenchError;
 pub use http::CONNECTION_POLICY;
 pub use options::{NumberOrInf, ServeOptions, TokenizerChoice};

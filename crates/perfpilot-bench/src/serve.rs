@@ -13,7 +13,7 @@ use perfpilot_workload::{
 };
 
 use crate::body::{body_bytes, request_body};
-use crate::cpu::cpu_usage;
+use crate::cpu::{cpu_usage, thread_cpu_usage};
 use crate::http::{CONNECTION_POLICY, Pool, Target, build_request};
 use crate::options::{ServeOptions, TokenizerChoice};
 use crate::runner::{Outcome, Plan, PlannedRequest, RecordWriter, run_phase};
@@ -205,7 +205,10 @@ pub fn serve(opts: &ServeOptions, progress: &dyn Progress) -> Result<BenchResult
     }
 
     let mut wall = Duration::ZERO;
-    let cpu0 = cpu_usage();
+    // One worker: the whole client runs on this thread (block_on), so the thread's CPU
+    // time is the client's alone, even with a server in the same process.
+    let measure = if opts.threads == 1 { thread_cpu_usage } else { cpu_usage };
+    let cpu0 = measure();
     if status == RunStatus::Complete {
         progress.set_total(n as u64);
         progress.message("benchmark");
@@ -234,7 +237,7 @@ pub fn serve(opts: &ServeOptions, progress: &dyn Progress) -> Result<BenchResult
     } else {
         notes.push(format!("stopped during warmup ({status:?}); no request was measured"));
     }
-    let cpu1 = cpu_usage();
+    let cpu1 = measure();
     progress.finish();
     drop(rt);
 

@@ -85,26 +85,33 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    /// Start on 127.0.0.1 (random port) on its own thread and runtime.
+    /// Start on 127.0.0.1 (random port) on its own thread and runtime. The listen
+    /// backlog is 4096 so thousands of clients can connect at once.
     pub fn start(config: TestServerConfig) -> std::io::Result<TestServer> {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-        listener.set_nonblocking(true)?;
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let listener = rt.block_on(async {
+            let socket = tokio::net::TcpSocket::new_v4()?;
+            socket.bind("127.0.0.1:0".parse().map_err(std::io::Error::other)?)?;
+            socket.listen(4096)
+        })?;
         let addr: SocketAddr = listener.local_addr()?;
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let requests = Arc::new(AtomicU64::new(0));
         let connections = Arc::new(AtomicU64::new(0));
         let (rq, cn) = (requests.clone(), connections.clone());
         let config = Arc::new(config);
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         let thread = std::thread::spawn(move || {
             rt.block_on(async move {
-                let Ok(listener) = tokio::net::TcpListener::from_std(listener) else { return };
                 let mut stop_rx = stop_rx;
                 loop {
                     tokio::select! {
                         _ = &mut stop_rx => break,
                         acc = listener.accept() => {
-                            let Ok((stream, _)) = acc else { continue };
+                            let Ok((stream, _)) = acc else {
+                                // Out of descriptors: back off instead of spinning.
+                                tokio::time::sleep(Duration::from_millis(1)).await;
+                                continue;
+                            };
                             let _ = stream.set_nodelay(true);
                             cn.fetch_add(1, Ordering::Relaxed);
                             let (config, rq) = (config.clone(), rq.clone());

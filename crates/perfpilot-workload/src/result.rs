@@ -21,12 +21,14 @@ pub enum RunStatus {
     Interrupted,
 }
 
-/// The benchmark client's own resource use during the measured run.
+/// The benchmark client's own resource use during the measured run: the client thread's
+/// CPU when it runs on one worker thread (so a server in the same process is not
+/// counted), else the whole process's.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ClientOverhead {
-    /// User CPU seconds of the client process.
+    /// User CPU seconds of the client.
     pub cpu_user_s: f64,
-    /// System CPU seconds of the client process.
+    /// System CPU seconds of the client.
     pub cpu_system_s: f64,
     /// Wall seconds of the measured run.
     pub wall_s: f64,
