@@ -42,6 +42,19 @@ pub fn parse_trace_bytes(bytes: &[u8]) -> Result<Trace, TraceError> {
     parser.finish()
 }
 
+/// Parse an in-memory plain-JSON document fed to the splitter in chunks of
+/// `chunk_size` bytes, on the calling thread (no reader thread, no gzip). The fuzz
+/// target uses it to check that any split of any input parses without panicking, and
+/// the same as one piece.
+pub fn parse_trace_chunks(bytes: &[u8], chunk_size: usize) -> Result<Trace, TraceError> {
+    let path = Path::new("<memory>");
+    let mut parser = EventParser::new(path);
+    for chunk in bytes.chunks(chunk_size.max(1)) {
+        parser.feed(chunk)?;
+    }
+    parser.finish()
+}
+
 /// True when the file's top level is a trace: an object whose `traceEvents` array is
 /// reached, or an array whose first element is an object. Reads at most 8 MiB of JSON.
 pub fn looks_like_trace(path: &Path) -> bool {

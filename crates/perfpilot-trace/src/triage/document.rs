@@ -89,7 +89,31 @@ fn gap_line(g: &GapStats) -> String {
     }
 }
 
+/// Display names, made unique: two template instantiations can share a short name, so
+/// repeats get the first hex digits of their row id (`cudnn::bn_bw ‹3fa2›`).
+fn unique_display<'a>(
+    items: impl Iterator<Item = (&'a str, &'a str)>,
+) -> std::collections::HashMap<&'a str, String> {
+    let items: Vec<(&str, &str)> = items.collect();
+    let mut count: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (_, display) in &items {
+        *count.entry(display).or_default() += 1;
+    }
+    items
+        .into_iter()
+        .map(|(id, display)| {
+            let shown = if count[display] > 1 {
+                format!("{display} ‹{}›", id.get(2..6).unwrap_or(id))
+            } else {
+                display.to_string()
+            };
+            (id, shown)
+        })
+        .collect()
+}
+
 fn kernel_table(s: &StageReport, min_share: f64) -> Table {
+    let names = unique_display(s.kernels.iter().map(|k| (k.id.as_str(), k.display.as_str())));
     let cols = [
         "Kernel",
         "Category",
@@ -116,7 +140,7 @@ fn kernel_table(s: &StageReport, min_share: f64) -> Table {
         t.push_row(
             k.id.clone(),
             [
-                k.display.clone(),
+                names.get(k.id.as_str()).cloned().unwrap_or_else(|| k.display.clone()),
                 k.category.to_string(),
                 fmt_ns(k.gpu_time_ns),
                 pct(k.share_pct),
@@ -144,6 +168,7 @@ fn kernel_table(s: &StageReport, min_share: f64) -> Table {
 }
 
 fn overlap_table(id: &str, rows: &[OverlapRow], min_share: f64, first: &str) -> Table {
+    let names = unique_display(rows.iter().map(|r| (r.id.as_str(), r.name.as_str())));
     let cols =
         ["Priority", first, "GPU time", "Share of busy", "Exclusive", "Hidden", "Recommendation"];
     let mut t = Table::new(id, cols).right(&["GPU time", "Share of busy", "Exclusive", "Hidden"]);
@@ -157,7 +182,7 @@ fn overlap_table(id: &str, rows: &[OverlapRow], min_share: f64, first: &str) -> 
             r.id.clone(),
             [
                 r.priority.clone(),
-                r.name.clone(),
+                names.get(r.id.as_str()).cloned().unwrap_or_else(|| r.name.clone()),
                 fmt_ns(r.total_ns),
                 pct(r.share_of_busy_pct),
                 fmt_ns(r.exclusive_ns),
