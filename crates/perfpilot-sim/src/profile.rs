@@ -228,7 +228,7 @@ impl Profile {
         if e.max_running_requests == Some(0) {
             return Err(bad("engine.max_running_requests must be at least 1".into()));
         }
-        if !(e.schedule_conservativeness > 0.0) {
+        if e.schedule_conservativeness.is_nan() || e.schedule_conservativeness <= 0.0 {
             return Err(bad("engine.schedule_conservativeness must be > 0".into()));
         }
         if self.model.context_len < 2 {
@@ -238,7 +238,7 @@ impl Profile {
             return Err(bad("memory.kv_bytes_per_token must be > 0".into()));
         }
         self.cost.validate().map_err(bad)?;
-        if !(self.generation.eos_mean_tokens >= 1.0) {
+        if self.generation.eos_mean_tokens.is_nan() || self.generation.eos_mean_tokens < 1.0 {
             return Err(bad("generation.eos_mean_tokens must be >= 1".into()));
         }
         let cap = self.capacity();

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Fit the llama.cpp profile to the real llama-server and check its predictions
+# (docs/sim.md, "Fit to a real server"). Needs a built `perfpilot` and a running server:
+#   url=$(scripts/llama-server.sh start)
+#   crates/perfpilot-sim/benches/fit_llama.sh "$url" OUT_DIR [PERFPILOT]
+# Runs `bench serve` at concurrency 1, 4, 2, 8 on the same random token-id workload
+# (128 +-50% prompt tokens, 32 output tokens, ignore_eos), fits on 1 and 4, predicts 2 and 8.
+set -euo pipefail
+url="$1"
+out="${2:-/tmp/perfpilot-fit}"
+pp="${3:-perfpilot}"
+mkdir -p "$out"
+common=(--url "$url" --dataset random --token-ids --vocab-size 32000 --input-len 128
+        --range-ratio 0.5 --output-len 32 --warmup 1 --seed 42 --format json)
+for c in 1 4 2 8; do
+  n=$((c * 6 < 12 ? 12 : c * 6))
+  "$pp" bench serve "${common[@]}" --num-prompts "$n" --max-concurrency "$c" \
+    --output "$out/c$c.json" >/dev/null
+  echo "concurrency $c: $n requests done" >&2
+done
+"$pp" sim fit "$out/c1.json" "$out/c4.json" --predict "$out/c2.json" "$out/c8.json" \
+  --profile llamacpp-cpu-gemma3-270m --name llamacpp-cpu-gemma3-270m \
+  --profile-out "$out/fitted.toml" --format md
