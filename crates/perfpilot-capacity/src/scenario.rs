@@ -276,15 +276,15 @@ fn sglang(s: &Scenario, rules: &Rules, legacy: bool) -> Outcome {
 fn vllm_blocks_per_request(s: &Scenario, len: u64) -> u64 {
     let block = s.page.max(1);
     let (full_groups, swa_groups) = groups(s);
-    let full = full_groups * len.div_ceil(block);
+    let full = full_groups.saturating_mul(len.div_ceil(block));
     let swa = match s.sliding_window {
-        Some(w) if swa_groups > 0 => {
-            swa_groups
-                * ((w.saturating_sub(1) + s.max_num_batched_tokens).min(len).div_ceil(block) + 1)
-        }
+        Some(w) if swa_groups > 0 => swa_groups.saturating_mul(
+            w.saturating_sub(1).saturating_add(s.max_num_batched_tokens).min(len).div_ceil(block)
+                + 1,
+        ),
         _ => 0,
     };
-    full + swa
+    full.saturating_add(swa)
 }
 
 /// (full-attention groups, sliding groups) and the group size.

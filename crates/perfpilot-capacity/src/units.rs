@@ -53,7 +53,8 @@ pub fn parse_gib_exact(text: &str) -> Option<i64> {
     }
     let frac_part = &frac_part[..frac_part.len().min(12)];
     let int_val: i128 = if int_part.is_empty() { 0 } else { int_part.parse().ok()? };
-    if int_val > 1_000_000_000 {
+    // Up to 10 PiB: sums of many such values stay far from i64 overflow.
+    if int_val > 10_000_000 {
         return None;
     }
     let frac_val: i128 = if frac_part.is_empty() { 0 } else { frac_part.parse().ok()? };
@@ -62,6 +63,14 @@ pub fn parse_gib_exact(text: &str) -> Option<i64> {
     let val = (num + denom / 2) / denom;
     let val = i64::try_from(val).ok()?;
     Some(if neg { -val } else { val })
+}
+
+/// Sum byte counts without overflow (clamped to ±10^18: input-derived values can be many).
+pub fn sat_sum<I: IntoIterator<Item = i64>>(values: I) -> i64 {
+    values
+        .into_iter()
+        .fold(0i128, |a, b| a + b as i128)
+        .clamp(-1_000_000_000_000_000_000, 1_000_000_000_000_000_000) as i64
 }
 
 /// Bytes as GiB (for display and ratios only; results keep integer bytes).

@@ -161,12 +161,7 @@ pub fn compare(before: (&Scenario, &Outcome), after: (&Scenario, &Outcome)) -> V
             fmt_gib(bo.headroom_bytes),
             fmt_gib(ao.headroom_bytes),
         ),
-        r(
-            "context_len",
-            "context length",
-            fmt_int(bs.context_len as i64),
-            fmt_int(a_s.context_len as i64),
-        ),
+        r("context_len", "context length", ctx(bs.context_len), ctx(a_s.context_len)),
     ];
     for (b, a) in bo.concurrency.iter().zip(&ao.concurrency) {
         rows.push(r(

@@ -407,7 +407,7 @@ pub fn explain_log(log: &LaunchLog, o: &ExplainOptions) -> Result<ExplainReport,
     let act_need = config
         .as_ref()
         .zip(st.prefill_chunk)
-        .map(|(c, chunk)| activation_per_token(c, tp) * chunk as i64);
+        .map(|(c, chunk)| activation_per_token(c, tp).saturating_mul(chunk.min(1 << 40) as i64));
     let (fraction_base, final_free) = if sglang {
         (start, sel.final_free_bytes)
     } else {

@@ -3,7 +3,7 @@
 use crate::common::{BreakdownRow, SourceLine, row, with_percent};
 use crate::launch::{EventKind, GraphKind};
 use crate::model::KvCost;
-use crate::units::{fmt_gib, fmt_int};
+use crate::units::{fmt_gib, fmt_int, sat_sum};
 
 use super::facts::{Fact, RankEvents, capture_end, kv_pool};
 use super::types::{DerivedPerToken, KvDetail, KvPoolRow, RankReport, StageRow, StateDetail};
@@ -84,9 +84,9 @@ pub fn rank(
             intermediate_conv_window,
         } => {
             let parts = [conv_state, ssm_state, intermediate_ssm_state, intermediate_conv_window];
-            let bytes: i64 = parts.iter().filter_map(|p| p.as_ref().map(|b| b.bytes)).sum();
-            let rounding: i64 =
-                parts.iter().filter_map(|p| p.as_ref().map(|b| b.rounding_bytes())).sum();
+            let bytes = sat_sum(parts.iter().filter_map(|p| p.as_ref().map(|b| b.bytes)));
+            let rounding =
+                sat_sum(parts.iter().filter_map(|p| p.as_ref().map(|b| b.rounding_bytes())));
             Some((*max_mamba_cache_size, bytes, rounding))
         }
         _ => None,
@@ -180,13 +180,13 @@ pub fn rank(
             }
         }
     }
-    let kv_bytes: i64 = pools.iter().filter_map(|p| p.value.bytes.as_ref().map(|b| b.bytes)).sum();
+    let kv_bytes = sat_sum(pools.iter().filter_map(|p| p.value.bytes.as_ref().map(|b| b.bytes)));
     if pools.iter().any(|p| p.value.bytes.is_some()) {
         comps.push(Component {
             id: "kv_pool",
             category: "KV cache pool",
             bytes: kv_bytes,
-            rounding: pools.iter().map(|p| p.value.rounding).sum(),
+            rounding: sat_sum(pools.iter().map(|p| p.value.rounding)),
             sources: pools.iter().map(|p| p.src.clone()).collect(),
             how: "printed (KV Cache is allocated: K + V or KV size)".into(),
             pos: 2,
@@ -203,8 +203,7 @@ pub fn rank(
             pos: 2,
         });
     }
-    let graph_bytes: i64 =
-        cap_ends.iter().filter_map(|f| f.value.1.as_ref().map(|b| b.bytes)).sum();
+    let graph_bytes = sat_sum(cap_ends.iter().filter_map(|f| f.value.1.as_ref().map(|b| b.bytes)));
     if cap_ends.iter().any(|f| f.value.1.is_some()) {
         let kinds: Vec<&str> = cap_ends
             .iter()
@@ -274,7 +273,7 @@ fn assemble(
     let first = known.first().copied();
     if let (Some((t, _)), Some(fi)) = (total, first) {
         let cp = cps[fi].as_ref().map_or(0, |c| c.free_bytes);
-        let before: i64 = comps.iter().filter(|c| c.pos <= fi).map(|c| c.bytes).sum();
+        let before = sat_sum(comps.iter().filter(|c| c.pos <= fi).map(|c| c.bytes));
         let (id, cat) = if fi == 0 {
             ("framework", "CUDA context / NCCL / driver (before weights)".to_string())
         } else {
@@ -296,9 +295,8 @@ fn assemble(
         let (a, b) = (w[0], w[1]);
         let (Some(ca), Some(cb)) = (&cps[a], &cps[b]) else { continue };
         let inside: Vec<&Component> = comps.iter().filter(|c| c.pos > a && c.pos <= b).collect();
-        let sum: i64 = inside.iter().map(|c| c.bytes).sum();
-        let rounding: i64 =
-            inside.iter().map(|c| c.rounding).sum::<i64>() + crate::units::GIB / 100;
+        let sum = sat_sum(inside.iter().map(|c| c.bytes));
+        let rounding: i64 = sat_sum(inside.iter().map(|c| c.rounding)) + crate::units::GIB / 100;
         for c in &inside {
             rows.push(comp_row(c));
         }
@@ -336,7 +334,7 @@ fn assemble(
     }
     if let Some(li) = last {
         let cp = cps[li].as_ref().map_or(0, |c| c.free_bytes);
-        let after: i64 = comps.iter().filter(|c| c.pos > li).map(|c| c.bytes).sum();
+        let after = sat_sum(comps.iter().filter(|c| c.pos > li).map(|c| c.bytes));
         let (id, cat, how) = if li >= 4 {
             (
                 "headroom",
@@ -359,7 +357,7 @@ fn assemble(
             sources: cps[li].as_ref().and_then(|c| c.source.clone()).into_iter().collect(),
         });
     }
-    let accounted: i64 = rows.iter().filter(|r| r.id != "total").filter_map(|r| r.bytes).sum();
+    let accounted = sat_sum(rows.iter().filter(|r| r.id != "total").filter_map(|r| r.bytes));
     match total {
         Some((t, _)) => {
             let unknown = t - accounted;

@@ -3,7 +3,7 @@
 use crate::common::{BreakdownRow, row, with_percent};
 use crate::launch::EventKind;
 use crate::model::KvCost;
-use crate::units::{LoggedBytes, fmt_gib};
+use crate::units::{LoggedBytes, fmt_gib, sat_sum};
 
 use super::facts::{Fact, RankEvents};
 use super::sglang::per_unit;
@@ -42,7 +42,7 @@ pub fn facts(r: &RankEvents) -> VllmFacts {
         .map(|f| f.value)
         .or_else(|| {
             r.last(|e| match e {
-                EventKind::GpuBlocks { gpu_blocks, .. } => Some(*gpu_blocks * 16),
+                EventKind::GpuBlocks { gpu_blocks, .. } => Some(gpu_blocks.saturating_mul(16)),
                 _ => None,
             })
             .map(|f| f.value)
@@ -176,13 +176,13 @@ pub fn rank(
     }
     if let (Some((t, _)), Some(u)) = (&total, util) {
         let requested = (*t as f64 * u).round() as i64;
-        let inside: i64 = rows
-            .iter()
-            .filter(|r| {
-                matches!(r.id.as_str(), "non_torch" | "weights" | "activations" | "kv_pool")
-            })
-            .filter_map(|r| r.bytes)
-            .sum();
+        let inside = sat_sum(
+            rows.iter()
+                .filter(|r| {
+                    matches!(r.id.as_str(), "non_torch" | "weights" | "activations" | "kv_pool")
+                })
+                .filter_map(|r| r.bytes),
+        );
         if rows.iter().any(|r| r.id == "kv_pool") && rows.iter().any(|r| r.id == "weights") {
             rows.push(row(
                 "budget_other",
@@ -205,11 +205,11 @@ pub fn rank(
             }
         }
     }
-    let accounted: i64 = rows
-        .iter()
-        .filter(|r| !matches!(r.id.as_str(), "total" | "cuda_graph_estimate"))
-        .filter_map(|r| r.bytes)
-        .sum();
+    let accounted = sat_sum(
+        rows.iter()
+            .filter(|r| !matches!(r.id.as_str(), "total" | "cuda_graph_estimate"))
+            .filter_map(|r| r.bytes),
+    );
     match &total {
         Some((t, _)) => {
             let unknown = t - accounted;

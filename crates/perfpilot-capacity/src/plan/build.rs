@@ -88,8 +88,19 @@ pub fn build(
     gpu: &GpuSpec,
     rules: &Rules,
 ) -> Result<Built, CapacityError> {
-    if o.tp == 0 || o.pp == 0 || o.dp == 0 {
-        return Err(CapacityError::invalid("tp, pp and dp must be at least 1"));
+    if o.tp == 0 || o.pp == 0 || o.dp == 0 || o.tp > 4096 || o.pp > 4096 || o.dp > 4096 {
+        return Err(CapacityError::invalid("tp, pp and dp must be between 1 and 4096"));
+    }
+    const MAX_TOKENS: u64 = 1 << 36;
+    let too_long = |v: Option<u64>| v.is_some_and(|v| v > MAX_TOKENS);
+    if too_long(o.context_len)
+        || o.request_tokens.iter().any(|t| *t > MAX_TOKENS)
+        || too_long(o.max_total_tokens)
+        || too_long(o.chunked_prefill_size)
+        || too_long(o.max_num_batched_tokens)
+        || too_long(o.page_size)
+    {
+        return Err(CapacityError::invalid(format!("token counts must be at most {MAX_TOKENS}")));
     }
     if o.dp_attention && o.tp % o.dp != 0 {
         return Err(CapacityError::invalid(format!(
