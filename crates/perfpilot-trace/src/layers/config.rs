@@ -441,6 +441,30 @@ mod tests {
         assert!(err.to_string().contains("1 entries but the model has 3"), "{err}");
     }
 
+    proptest::proptest! {
+        #[test]
+        fn never_panics_on_odd_configs(
+            n in proptest::option::of(0u64..10_000),
+            types in proptest::collection::vec("[a-z_]{0,12}", 0..8),
+            interval in proptest::option::of(0u64..8),
+            pattern in "[M*E-]{0,10}",
+            junk in ".{0,40}",
+        ) {
+            let mut obj = serde_json::json!({
+                "layer_types": types, "hybrid_override_pattern": pattern, "sliding_window": 4,
+                "model_type": "gemma3", "num_experts": 4, "first_k_dense_replace": 1, "decoder_sparse_step": 0,
+            });
+            if let Some(n) = n { obj["num_hidden_layers"] = n.into(); }
+            if let Some(i) = interval { obj["full_attention_interval"] = i.into(); }
+            let text = serde_json::to_string(&obj).unwrap();
+            if let Ok(l) = parse_config(&text, Path::new("c.json")) {
+                proptest::prop_assert_eq!(l.kinds.len(), l.num_layers);
+                let _ = l.labels();
+            }
+            let _ = parse_config(&junk, Path::new("c.json"));
+        }
+    }
+
     #[test]
     fn syntax_errors_name_line_and_byte() {
         let err = parse_config("{\n \"a\": tru }", Path::new("c.json")).unwrap_err();

@@ -370,7 +370,7 @@ fn repeat_offset(seq: &[u32], anchors: &[usize]) -> usize {
 }
 
 /// End of the last layer: as long as the nearest earlier layer whose kernels it repeats,
-/// at least `min_end`.
+/// at least `min_end`. A single layer has no twin: it runs to the end of the pass.
 fn layer_end(seq: &[u32], starts: &[usize], min_end: usize) -> usize {
     let n = seq.len();
     let l = starts.len();
@@ -531,6 +531,38 @@ mod tests {
         assert_eq!(s.phase, Phase::Anchor);
         let bad = segment(&seq, &roles(), 7, Some(&is_qkv)).unwrap_err();
         assert!(bad.evidence[0].contains("not a multiple of 7"), "{bad:?}");
+    }
+
+    proptest::proptest! {
+        /// Any sequence: never a panic; a split is well formed. A clean synthetic stack
+        /// (distinct prologue/epilogue names, norm → … → attention → … → activation layers)
+        /// is split exactly.
+        #[test]
+        fn splits_are_well_formed_and_clean_stacks_exact(
+            noise in proptest::collection::vec(0u32..16, 0..300),
+            layers in 2usize..40,
+            body in proptest::collection::vec(20u32..30, 0..6),
+            pro in 0usize..5,
+            epi in 0usize..5,
+        ) {
+            if let Ok(s) = segment(&noise, &roles(), layers, None) {
+                proptest::prop_assert_eq!(s.bounds.len(), layers + 1);
+                proptest::prop_assert!(s.bounds.windows(2).all(|w| w[0] < w[1]));
+                proptest::prop_assert!(*s.bounds.last().unwrap() <= noise.len());
+            }
+            let mut seq: Vec<u32> = (0..pro as u32).map(|i| 40 + i).collect();
+            let mut truth = Vec::new();
+            for _ in 0..layers {
+                truth.push(seq.len());
+                seq.extend_from_slice(&[ADDNORM, QKV, ATTN]);
+                seq.extend_from_slice(&body);
+                seq.extend_from_slice(&[ADDNORM, UP, ACT, DOWN]);
+            }
+            truth.push(seq.len());
+            seq.extend((0..epi as u32).map(|i| 50 + i));
+            let s = segment(&seq, &roles(), layers, None).unwrap();
+            proptest::prop_assert_eq!(s.bounds, truth);
+        }
     }
 
     #[test]
