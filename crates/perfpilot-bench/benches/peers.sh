@@ -29,7 +29,8 @@ mkdir -p "$snap" "$HF_HOME/hub/models--local--gpt2/refs"
 cp tests/fixtures/bench/tokenizers/gpt2/tokenizer.json "$snap/"
 echo '{"model_max_length": 1024, "bos_token": "<|endoftext|>", "eos_token": "<|endoftext|>", "unk_token": "<|endoftext|>", "tokenizer_class": "GPT2Tokenizer"}' >"$snap/tokenizer_config.json"
 echo '{"model_type": "gpt2", "vocab_size": 50257}' >"$snap/config.json"
-echo 0000000000000000000000000000000000000000 >"$HF_HOME/hub/models--local--gpt2/refs/main"
+# No trailing newline: huggingface_hub reads the ref verbatim.
+printf 0000000000000000000000000000000000000000 >"$HF_HOME/hub/models--local--gpt2/refs/main"
 
 port=$((20000 + RANDOM % 20000))
 "$BIN" sim serve --profile zero-cost --port "$port" --no-access-log >"$WORK/server.log" 2>&1 &
@@ -64,18 +65,20 @@ measure perfpilot \
   --warmup 0 --output "$WORK/pp.json" --format json
 if [ -x "$PEERS/aiperf/bin/aiperf" ]; then
   measure "AIPerf 0.13.0" \
-    "python3 -c 'import json,glob; d=json.load(open(glob.glob(\"$WORK/aiperf/**/profile_export_aiperf.json\", recursive=True)[0])); print(d[\"output_token_count\"][\"sum\"] if \"output_token_count\" in d else d[\"records\"][\"output_token_count\"][\"sum\"])'" \
+    "python3 -c 'import json; print(json.load(open(\"$WORK/aiperf/profile_export_aiperf.json\"))[\"output_token_count\"][\"sum\"])'" \
     "$PEERS/aiperf/bin/aiperf" profile --model "$model" --url "$url" --endpoint-type completions \
-    --streaming --concurrency "$C" --request-count "$N" --synthetic-input-tokens-mean 64 \
-    --synthetic-input-tokens-stddev 0 --output-tokens-mean "$OUT_LEN" --output-tokens-stddev 0 \
+    --streaming --concurrency "$C" --request-count "$N" --prompt-input-tokens-mean 64 \
+    --prompt-input-tokens-stddev 0 --prompt-output-tokens-mean "$OUT_LEN" --output-tokens-stddev 0 \
     --extra-inputs ignore_eos:true --tokenizer local/gpt2 --artifact-dir "$WORK/aiperf" \
     --ui-type none
 fi
 if [ -x "$PEERS/guidellm/bin/guidellm" ]; then
   measure "GuideLLM 0.8.1" \
-    "python3 -c 'import json; d=json.load(open(\"$WORK/guidellm.json\")); b=d[\"benchmarks\"][0]; print(b[\"metrics\"][\"output_token_count\"][\"successful\"][\"total_sum\"])'" \
-    "$PEERS/guidellm/bin/guidellm" benchmark --target "$url" --model "$model" \
-    --processor local/gpt2 --profile concurrent --rate "$C" --max-requests "$N" \
-    --data "prompt_tokens=64,output_tokens=$OUT_LEN" --request-type text_completions \
-    --output-path "$WORK/guidellm.json" --disable-progress
+    "python3 -c 'import json; d=json.load(open(\"$WORK/guidellm.json\")); print(d[\"benchmarks\"][0][\"metrics\"][\"output_token_count\"][\"successful\"][\"total_sum\"])'" \
+    "$PEERS/guidellm/bin/guidellm" run \
+    --backend "kind=openai_http,target=$url,model=$model,request_format=/v1/completions" \
+    --profile "kind=concurrent,streams=$C" --constraint "kind=max_requests,count=$N" \
+    --tokenizer kind=hf_auto,model=local/gpt2 \
+    --data "kind=synthetic_text,prompt_tokens=64,output_tokens=$OUT_LEN" \
+    --output "kind=json,path=$WORK/guidellm.json" --disable-console
 fi

@@ -9,12 +9,12 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum WorkloadError {
     /// A file could not be read or written.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Io {
         /// The file.
         path: PathBuf,
-        /// The underlying error.
-        source: std::io::Error,
+        /// The underlying error (part of the message, so not repeated as a cause).
+        error: std::io::Error,
     },
     /// A file's content is not what the format expects.
     #[error("{path}:{position}: {message}")]
@@ -64,7 +64,7 @@ impl WorkloadError {
     }
 
     /// A [`WorkloadError::Io`].
-    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> WorkloadError {
-        WorkloadError::Io { path: path.into(), source }
+    pub fn io(path: impl Into<PathBuf>, error: std::io::Error) -> WorkloadError {
+        WorkloadError::Io { path: path.into(), error }
     }
 }

@@ -314,7 +314,7 @@ pub fn summarize(records: &[RequestRecord], opts: &SummaryOptions) -> Summary {
             good_requests: good.len() as u64,
             request_goodput: per_s(good.len() as f64),
             output_token_goodput: per_s(
-                good.iter().map(|r| f64::from(r.output_tokens.unwrap_or(0))).sum(),
+                0.0 + good.iter().map(|r| f64::from(r.output_tokens.unwrap_or(0))).sum::<f64>(),
             ),
             attainment,
             ttft_attainment: frac(slo.ttft_ms, &|r| r.ttft_s),
