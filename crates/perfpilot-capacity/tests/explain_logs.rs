@@ -185,6 +185,10 @@ fn vllm_10517_v0_profile() {
     assert_eq!(k.kv.pools[0].tokens, 1952 * 16);
     assert_per_token(k, 131_072);
     assert_eq!(setting(&r, "gpu_memory_utilization"), Some("0.9"));
+    assert_eq!(
+        setting(&r, "max_model_len (from `Maximum concurrency for L tokens`)"),
+        Some("20000")
+    );
     let c = r.concurrency.iter().find(|c| c.request_tokens == 20000).unwrap();
     assert_eq!(c.token_limit, Some(1)); // floor(1.56x)
     // V0 replay: 3.81 GiB // (16 x 131,072 B) = 1950 blocks, within rounding of 1952.

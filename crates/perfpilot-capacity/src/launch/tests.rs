@@ -207,3 +207,19 @@ INFO 05-09 06:31:27 [cuda.py:1] # cuda blocks: 28098, # CPU blocks: 4096
     ));
     assert_eq!(log.events[10].rank.label(), "DP7 TP7");
 }
+
+#[test]
+fn server_args_dict_form_and_namespace() {
+    let log = parse_log(
+        "[2025-01-01 00:00:00] server_args={'model_path': '/models/x', 'tp_size': 8, 'mem_fraction_static': 0.85, 'enable_dp_attention': True}\n\
+         INFO 04-16 11:18:27 api_server.py:585] args: Namespace(host=None, port=8000, tensor_parallel_size=2, max_model_len=4096, gpu_memory_utilization=0.95)\n",
+    );
+    assert_eq!(log.args.len(), 2);
+    assert_eq!(log.args[0].form, ArgsForm::SglangDict);
+    assert_eq!(log.args[0].get_u64("tp_size"), Some(8));
+    assert_eq!(log.args[0].get_bool("enable_dp_attention"), Some(true));
+    assert_eq!(log.args[1].form, ArgsForm::VllmNamespace);
+    assert_eq!(log.args[1].get_f64("gpu_memory_utilization"), Some(0.95));
+    assert_eq!(log.arg(&["tensor_parallel_size", "tp_size"]), Some(("8", 1)));
+    assert_eq!(log.framework, Some(Framework::Sglang));
+}
