@@ -6,69 +6,55 @@ mod common;
 
 use common::{assert_matches_schema, perfpilot, perfpilot_json, repo_root, violations};
 
-/// One real invocation per command with a schema (`--format json` is added). A command
-/// missing here fails `every_command_has_a_validated_sample`.
-const SAMPLES: &[(&str, &[&str])] = &[
-    ("skills list", &["skills", "list"]),
-    ("trace classify", &["trace", "classify", "--from", "tests/fixtures/trace/kernel-names.tsv"]),
+/// One real invocation per command with a schema (arguments split on whitespace;
+/// `--format json` is added). A command missing here fails
+/// `every_command_has_a_validated_sample`.
+const SAMPLES: &[(&str, &str)] = &[
+    ("skills list", "skills list"),
+    ("trace classify", "trace classify --from tests/fixtures/trace/kernel-names.tsv"),
     (
         "trace triage",
-        &[
-            "trace",
-            "triage",
-            "tests/fixtures/trace/tl_mi300x_sglang_decode/sglang_Qwen3-8B_decode.json.gz",
-        ],
+        "trace triage tests/fixtures/trace/tl_mi300x_sglang_decode/sglang_Qwen3-8B_decode.json.gz",
     ),
     (
         "trace triage",
-        &["trace", "triage", "tests/fixtures/trace/tl_b200_vllm_gptoss_tp8/eager_trace.json.gz"],
+        "trace triage tests/fixtures/trace/tl_b200_vllm_gptoss_tp8/eager_trace.json.gz",
+    ),
+    (
+        "trace layers",
+        "trace layers tests/fixtures/trace/tl_b200_vllm_gptoss_tp8/eager_trace.json.gz \
+         --config tests/fixtures/layers/openai__gpt-oss-120b/config.json",
+    ),
+    (
+        "trace layers",
+        "trace layers tests/fixtures/trace/tl_h100_qwen15_hf/Qwen_Qwen1.5-0.5B-Chat__1016005.json.gz \
+         --layers 24",
+    ),
+    (
+        "trace diff",
+        "trace diff tests/fixtures/trace/hta_sampled_rank0/sampled_rank-0.json.gz \
+         tests/fixtures/trace/hta_sampled_rank1/sampled_rank-1.json.gz",
     ),
     (
         "capacity explain",
-        &[
-            "capacity",
-            "explain",
-            "tests/fixtures/capacity/launch/sglang-6160-gemma3-27b-tp4-fp16.log",
-            "--gpu",
-            "h100",
-        ],
+        "capacity explain tests/fixtures/capacity/launch/sglang-6160-gemma3-27b-tp4-fp16.log --gpu h100",
     ),
     (
         "capacity explain",
-        &[
-            "capacity",
-            "explain",
-            "tests/fixtures/capacity/launch/vllm-23278-gpt-oss-120b-h100-negative-kv.log",
-        ],
+        "capacity explain tests/fixtures/capacity/launch/vllm-23278-gpt-oss-120b-h100-negative-kv.log",
     ),
     (
         "capacity plan",
-        &[
-            "capacity",
-            "plan",
-            "--config",
-            "tests/fixtures/capacity/model-configs/meta-llama__Llama-3.1-8B-Instruct/config.json",
-            "--gpu",
-            "h100",
-        ],
+        "capacity plan --config \
+         tests/fixtures/capacity/model-configs/meta-llama__Llama-3.1-8B-Instruct/config.json --gpu h100",
     ),
     (
         "capacity plan",
-        &[
-            "capacity",
-            "plan",
-            "--config",
-            "tests/fixtures/capacity/model-configs/deepseek-ai__DeepSeek-V3/config.json",
-            "--gpu",
-            "h200",
-            "--tp",
-            "8",
-            "--framework",
-            "vllm",
-        ],
+        "capacity plan --config tests/fixtures/capacity/model-configs/deepseek-ai__DeepSeek-V3/config.json \
+         --gpu h200 --tp 8 --framework vllm",
     ),
-    ("sim run", &["sim", "run", "--num-prompts", "50", "--request-rate", "10"]),
-    ("sim run", &["sim", "run", "--num-prompts", "30", "--sweep", "max_running_requests=4,64"]),
+    ("sim run", "sim run --num-prompts 50 --request-rate 10"),
+    ("sim run", "sim run --num-prompts 30 --sweep max_running_requests=4,64"),
 ];
 
 fn listed_commands() -> Vec<String> {
@@ -122,7 +108,7 @@ fn every_command_has_a_validated_sample() {
 #[test]
 fn real_outputs_match_their_committed_schemas() {
     for (command, args) in SAMPLES {
-        let mut full: Vec<&str> = args.to_vec();
+        let mut full: Vec<&str> = args.split_whitespace().collect();
         full.extend(["--format", "json"]);
         let env = perfpilot_json(&full);
         assert_eq!(env["command"], *command, "{full:?}");
@@ -142,7 +128,7 @@ fn skills_install_output_matches_its_schema() {
 fn a_changed_output_is_caught() {
     // The check is real: a renamed field or a wrong type in an output fails validation.
     let (_, args) = SAMPLES.iter().find(|(c, _)| *c == "trace classify").unwrap();
-    let mut full: Vec<&str> = args.to_vec();
+    let mut full: Vec<&str> = args.split_whitespace().collect();
     full.extend(["--format", "json"]);
     let mut env = perfpilot_json(&full);
     let schema = common::committed_schema("trace classify");

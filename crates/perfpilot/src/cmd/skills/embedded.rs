@@ -25,7 +25,12 @@ macro_rules! skill {
 }
 
 /// Every shipped skill file, in a stable order. A test checks this matches `skills/`.
-pub const FILES: &[SkillFile] = &[skill!("perfpilot-sim-whatif")];
+pub const FILES: &[SkillFile] = &[
+    skill!("perfpilot-profile-triage"),
+    skill!("perfpilot-layer-analysis"),
+    skill!("perfpilot-capacity"),
+    skill!("perfpilot-sim-whatif"),
+];
 
 /// The front matter every SKILL.md starts with (the Agent Skills format).
 #[derive(Debug, Clone, Deserialize)]

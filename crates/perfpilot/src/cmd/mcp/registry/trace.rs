@@ -2,7 +2,9 @@
 
 use perfpilot_report::{Envelope, InputRef, Progress};
 use perfpilot_trace::taxonomy::{ClassifyOptions, ClassifyReport};
-use perfpilot_trace::{TriageOptions, TriageReport};
+use perfpilot_trace::{
+    DiffOptions, DiffReport, LayersOptions, LayersReport, TriageOptions, TriageReport,
+};
 use serde_json::Value;
 
 use super::{
@@ -31,6 +33,48 @@ pub const ENTRIES: &[Capability] = &[
             ],
             long_running: true,
             call: triage,
+        }),
+    },
+    Capability {
+        command: "trace layers",
+        output_schema: output_schema::<LayersReport>,
+        tool: Some(Tool {
+            name: "trace_layers",
+            description: "Split one rank of a torch-profiler trace into forward passes and \
+                transformer layers without a hand-written model profile (layer count from the \
+                model's config.json or inferred from the kernel period), and report per-layer \
+                and per-layer-type kernel time. Use it to see which layer type (attention, MoE, \
+                dense MLP) dominates a pass, or to check that every layer costs the same.",
+            input_schema: input_schema::<LayersOptions>,
+            paths: &[
+                PathArg { pointer: "/input", access: Access::Read },
+                PathArg { pointer: "/config", access: Access::Read },
+                PathArg { pointer: "/emit_trace", access: Access::Write },
+                PathArg { pointer: "/rules", access: Access::Read },
+            ],
+            long_running: true,
+            call: layers,
+        }),
+    },
+    Capability {
+        command: "trace diff",
+        output_schema: output_schema::<DiffReport>,
+        tool: Some(Tool {
+            name: "trace_diff",
+            description: "Compare two torch-profiler traces of the same model (before/after a \
+                change, or two frameworks) by kernel category, by kernel and by layer type, \
+                normalised per pass or per layer so different capture lengths compare. Use it \
+                to prove an optimisation moved GPU time where intended, or to find what a \
+                regression added.",
+            input_schema: input_schema::<DiffOptions>,
+            paths: &[
+                PathArg { pointer: "/before", access: Access::Read },
+                PathArg { pointer: "/after", access: Access::Read },
+                PathArg { pointer: "/config", access: Access::Read },
+                PathArg { pointer: "/rules", access: Access::Read },
+            ],
+            long_running: true,
+            call: diff,
         }),
     },
     Capability {
@@ -81,4 +125,36 @@ fn classify(args: Value, _progress: &dyn Progress) -> anyhow::Result<ToolOutput>
         inputs.push(InputRef::file("rules", p));
     }
     finish(Envelope::new("trace classify", report).with_inputs(inputs))
+}
+
+fn layers(args: Value, progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
+    let opts: LayersOptions = parse_args("trace_layers", args)?;
+    let mut report = perfpilot_trace::layers(&opts, progress)?;
+    // As the CLI: report warnings to the envelope; the trace, config and rule file as inputs.
+    let warnings = std::mem::take(&mut report.warnings);
+    let mut inputs = vec![InputRef::file("trace", &report.input)];
+    if let Some(c) = &opts.config {
+        inputs.push(InputRef::file("config", c));
+    }
+    if let Some(r) = &opts.rules {
+        inputs.push(InputRef::file("rules", r));
+    }
+    finish(Envelope::new("trace layers", report).with_inputs(inputs).with_warnings(warnings))
+}
+
+fn diff(args: Value, progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
+    let opts: DiffOptions = parse_args("trace_diff", args)?;
+    let mut report = perfpilot_trace::diff(&opts, progress)?;
+    let warnings = std::mem::take(&mut report.warnings);
+    let mut inputs = vec![
+        InputRef::file("before", &report.before.input),
+        InputRef::file("after", &report.after.input),
+    ];
+    if let Some(c) = &opts.config {
+        inputs.push(InputRef::file("config", c));
+    }
+    if let Some(r) = &opts.rules {
+        inputs.push(InputRef::file("rules", r));
+    }
+    finish(Envelope::new("trace diff", report).with_inputs(inputs).with_warnings(warnings))
 }
