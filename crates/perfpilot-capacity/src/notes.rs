@@ -60,7 +60,8 @@ pub fn notes(n: &NoteInputs) -> Vec<Note> {
             });
         }
     }
-    if let Some(fmt) = n.kv_format {
+    let unknown_kv = n.kv_format.is_none();
+    if let Some(fmt) = n.kv_format.or(Some(KvFormat::Bf16)) {
         if matches!(fmt, KvFormat::Bf16 | KvFormat::Fp32) {
             let per = n.kv.map(|k| k.full_bytes_per_token + k.swa_bytes_per_token);
             let mla = n.model.is_some_and(|m| m.mla.is_some());
@@ -76,6 +77,9 @@ pub fn notes(n: &NoteInputs) -> Vec<Note> {
                         .to_string()
                 }
             };
+            if unknown_kv {
+                text = format!("The log does not state the KV dtype; if it is 16-bit: {text}");
+            }
             text.push_str(" Accuracy caveat: FP8 KV changes attention numerics; without k/v scales in the checkpoint both engines use scale 1.0. Check your own eval (long-context and reasoning tasks are the most sensitive) before adopting it.");
             if mla {
                 text.push_str(" For MLA models the latent cache is quantized; use an attention backend with FP8 MLA support.");

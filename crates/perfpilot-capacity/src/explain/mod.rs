@@ -167,14 +167,7 @@ pub fn explain_log(log: &LaunchLog, o: &ExplainOptions) -> Result<ExplainReport,
     let sglang = matches!(engine, Engine::Sglang { .. });
 
     // KV format and per-token cost from the config.
-    let kv_format = st
-        .kv_dtype
-        .as_deref()
-        .map(KvFormat::parse)
-        .transpose()
-        .ok()
-        .flatten()
-        .or(Some(KvFormat::Bf16));
+    let kv_format = st.kv_dtype.as_deref().map(KvFormat::parse).transpose().ok().flatten();
     let tp = st.tp.unwrap_or_else(|| {
         groups.iter().filter_map(|g| g.rank.tp).max().map_or(1, |m| m as u64 + 1)
     });
@@ -360,8 +353,20 @@ pub fn explain_log(log: &LaunchLog, o: &ExplainOptions) -> Result<ExplainReport,
                 rules.sglang.defaults.mamba_slots_per_request_radix
             }
     });
+    // Hybrid (sliding-window or mamba) pools: tokens / length is not the concurrency. Known from
+    // the config, or from vLLM's own hybrid lines.
+    let hybrid_log = log.events.iter().any(|e| {
+        matches!(
+            e.event,
+            EventKind::CudagraphSizesCapped { .. }
+                | EventKind::MambaPagePadding { .. }
+                | EventKind::AttentionBlockSize { .. }
+                | EventKind::PaddingLayers { .. }
+        )
+    });
     let hybrid_vllm = !sglang
-        && config_kv.as_ref().is_some_and(|c| c.swa_layers > 0 || c.state_bytes_per_slot > 0);
+        && (hybrid_log
+            || config_kv.as_ref().is_some_and(|c| c.swa_layers > 0 || c.state_bytes_per_slot > 0));
     let context = st.context_len.unwrap_or(0);
     let concurrency = lens
         .iter()
@@ -371,12 +376,14 @@ pub fn explain_log(log: &LaunchLog, o: &ExplainOptions) -> Result<ExplainReport,
             let mut row = concurrency_row(l, token_limit, st.max_running_requests, state_limit, context);
             if logged.is_some() {
                 row.note = Some(format!("token limit from the log's `Maximum concurrency for {} tokens` line", fmt_int(l as i64)));
+            } else if hybrid_vllm {
+                row.note = Some("hybrid KV groups: only the length the log prints a concurrency for is known".into());
             } else if !sglang && token_limit.is_some() && config_kv.is_none() {
                 row.note = Some("tokens / length: assumes every layer is full attention (pass --config for hybrid models)".into());
             }
             if !sglang && st.max_running_requests.is_none() {
                 let n = row.note.take().map(|n| format!("{n}; ")).unwrap_or_default();
-                row.note = Some(format!("{n}max_num_seqs not in the log (vLLM default 256, or 1024 on >= 70 GiB non-A100 GPUs)"));
+                row.note = Some(format!("{n}max_num_seqs not in the log"));
             }
             row
         })
