@@ -120,13 +120,16 @@ impl ServerHandler for Server {
                 }
             })
         };
-        let mut last = 0.0_f64;
+        let mut last: Option<u64> = None;
         let on_progress = move |p: super::exec::ProgressLine| {
             let Some(token) = token.clone() else { return };
-            // MCP requires progress to increase; a message-only update bumps it slightly.
-            let value = (p.progress as f64).max(last + f64::EPSILON * last.max(1.0));
-            last = value;
-            let mut n = ProgressNotificationParam::new(token, value);
+            // MCP requires progress to increase from one notification to the next: an update
+            // that does not advance is not sent (its message rides on the next one).
+            if last.is_some_and(|l| p.progress <= l) {
+                return;
+            }
+            last = Some(p.progress);
+            let mut n = ProgressNotificationParam::new(token, p.progress as f64);
             if let Some(total) = p.total {
                 n = n.with_total(total as f64);
             }

@@ -73,7 +73,9 @@ fn table_lines(t: &Table) -> Vec<String> {
         lines.push(format!("  - {}", cells.join("; ")));
     }
     if t.rows.len() > TOP_ROWS {
-        lines.push(format!("  … {} more rows in `{}`", t.rows.len() - TOP_ROWS, t.id));
+        let more = t.rows.len() - TOP_ROWS;
+        let rows = if more == 1 { "row" } else { "rows" };
+        lines.push(format!("  … {more} more {rows} in `{}`", t.id));
     }
     lines
 }
