@@ -278,3 +278,89 @@ fn capacity_plan_over_mcp_equals_the_cli() {
     assert_eq!(env["result"], cli["result"]);
     assert_eq!(env["inputs"], cli["inputs"]);
 }
+
+#[test]
+fn bench_serve_over_mcp_runs_against_a_live_server_with_progress_and_compares() {
+    let scratch = tempfile::tempdir().unwrap();
+    let (mut sim, url) = common::start_sim(scratch.path()).expect("perfpilot sim serve starts");
+    // Results go to a second root: a scratch directory.
+    let out_dir = tempfile::tempdir().unwrap();
+    let root = repo_root();
+    let mut c = McpClient::start(
+        &["--root", root.to_str().unwrap(), "--root", out_dir.path().to_str().unwrap()],
+        &root,
+    );
+    c.initialize();
+    let mut files = Vec::new();
+    // The same workload twice (a repeatability check): a fair comparison.
+    for (i, rate) in [16.0, 16.0].iter().enumerate() {
+        let output = out_dir.path().join(format!("run{i}.json"));
+        let args = json!({
+            "url": url,
+            "dataset": {"kind": "random", "input_len": 256, "output_len": 32, "token_ids": true,
+                        "vocab_size": 32000},
+            "num_prompts": 24,
+            "request_rate": rate,
+            "output": output,
+        });
+        let result = c.call_tool("bench_serve", args, Some(100 + i as u64), CALL);
+        let env = envelope_of(&result);
+        assert_matches_schema(&env, "bench_serve over MCP");
+        let summary = &env["result"]["summary"];
+        assert_eq!(summary["completed"], 24, "{summary}");
+        assert_eq!(summary["failed"], 0);
+        assert_eq!(env["inputs"], json!([{"role": "url", "path": url}]));
+        // The file the tool wrote is the same envelope.
+        let written: Value =
+            serde_json::from_str(&std::fs::read_to_string(&output).unwrap()).unwrap();
+        assert_eq!(written["result"]["summary"], env["result"]["summary"]);
+        files.push(output);
+    }
+    // Progress per request, for each call's own token.
+    for token in [100, 101] {
+        let n = c
+            .notifications
+            .iter()
+            .filter(|n| {
+                n["method"] == "notifications/progress" && n["params"]["progressToken"] == token
+            })
+            .count();
+        assert!(n >= 1, "no progress for token {token}: {:?}", c.notifications);
+    }
+    let result = c.call_tool("bench_compare", json!({"inputs": files}), None, CALL);
+    let env = envelope_of(&result);
+    assert_matches_schema(&env, "bench_compare over MCP");
+    assert_eq!(env["result"]["fair"], true, "{}", env["result"]);
+    // A path outside the roots for an output is refused before anything runs.
+    let result =
+        c.call_tool("bench_serve", json!({"url": url, "output": "/tmp/outside.json"}), None, CALL);
+    assert!(error_text(&result).contains("outside the allowed roots"));
+    // An API-key variable the server was not told to allow is refused.
+    let result = c.call_tool("bench_serve", json!({"url": url, "api_key_env": "HOME"}), None, CALL);
+    assert!(error_text(&result).contains("--allow-env HOME"));
+    let _ = sim.kill();
+    let _ = sim.wait();
+}
+
+#[test]
+fn a_call_past_the_time_limit_is_stopped_and_the_server_keeps_serving() {
+    let scratch = tempfile::tempdir().unwrap();
+    let (mut sim, url) = common::start_sim(scratch.path()).expect("perfpilot sim serve starts");
+    let root = repo_root();
+    let mut c =
+        McpClient::start(&["--root", root.to_str().unwrap(), "--call-timeout-s", "2"], &root);
+    c.initialize();
+    // About 60 s of traffic at 1 req/s: far past the 2 s limit.
+    let args = json!({"url": url, "num_prompts": 60, "request_rate": 1.0,
+                      "dataset": {"kind": "random", "input_len": 64, "output_len": 8,
+                                  "token_ids": true, "vocab_size": 32000}});
+    let t0 = std::time::Instant::now();
+    let result = c.call_tool("bench_serve", args, None, CALL);
+    let msg = error_text(&result);
+    assert!(msg.contains("per-call limit of 2 s"), "{msg}");
+    assert!(t0.elapsed() < Duration::from_secs(30), "took {:?}", t0.elapsed());
+    let result = c.call_tool("trace_classify", json!({"names": ["nccl_allreduce"]}), None, CALL);
+    assert_eq!(envelope_of(&result)["result"]["kernels"][0]["category"], "communication");
+    let _ = sim.kill();
+    let _ = sim.wait();
+}

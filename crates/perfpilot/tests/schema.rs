@@ -53,6 +53,10 @@ const SAMPLES: &[(&str, &str)] = &[
         "capacity plan --config tests/fixtures/capacity/model-configs/deepseek-ai__DeepSeek-V3/config.json \
          --gpu h200 --tp 8 --framework vllm",
     ),
+    (
+        "bench serve",
+        "bench serve --num-prompts 20 --request-rate 20 --input-len 256 --output-len 32",
+    ),
     ("sim run", "sim run --num-prompts 50 --request-rate 10"),
     ("sim run", "sim run --num-prompts 30 --sweep max_running_requests=4,64"),
 ];
@@ -98,7 +102,7 @@ fn committed_schemas_are_what_the_code_generates() {
 fn every_command_has_a_validated_sample() {
     let sampled: Vec<&str> = SAMPLES.iter().map(|(c, _)| *c).collect();
     for command in listed_commands() {
-        if command == "skills install" || command == "sim fit" {
+        if ["skills install", "sim fit", "bench compare"].contains(&command.as_str()) {
             continue; // validated by their own tests below (they need a scratch directory)
         }
         assert!(sampled.contains(&command.as_str()), "no sample output for `{command}` in SAMPLES");
@@ -218,4 +222,36 @@ fn sim_fit_output_matches_its_schema() {
     );
     let env: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_matches_schema(&env, "perfpilot sim fit");
+}
+
+/// `bench compare` on two real `bench serve` results: the same workload twice against the
+/// in-process simulator (a repeatability check; runs at different arrival rates would be
+/// refused as unfair).
+#[test]
+fn bench_compare_output_matches_its_schema() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for rate in ["10", "10"] {
+        let path = tmp.path().join(format!("run{}.json", files.len()));
+        let out = perfpilot(&[
+            "bench",
+            "serve",
+            "--num-prompts",
+            "20",
+            "--request-rate",
+            rate,
+            "--input-len",
+            "256",
+            "--output-len",
+            "32",
+            "--output",
+            path.to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        files.push(path.to_str().unwrap().to_string());
+    }
+    let env = perfpilot_json(&["bench", "compare", &files[0], &files[1], "--format", "json"]);
+    assert_matches_schema(&env, "perfpilot bench compare");
 }

@@ -75,3 +75,46 @@ pub fn assert_matches_schema(envelope: &serde_json::Value, context: &str) {
         errors.join("\n")
     );
 }
+
+/// Start `perfpilot sim serve` on a free port for `live-sim` blocks; returns the child and
+/// its base URL once `/health` answers 200.
+pub fn start_sim(scratch: &Path) -> Option<(std::process::Child, String)> {
+    let log = scratch.join("sim.log");
+    let child = Command::new(bin())
+        .args(["sim", "serve", "--port", "0", "--no-access-log", "--log-file"])
+        .arg(&log)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut child = child;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::time::Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return None;
+        }
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        if let Some(rest) = text.split("Uvicorn running on ").nth(1) {
+            let url = rest.split_whitespace().next().unwrap_or_default().to_string();
+            let addr = url.trim_start_matches("http://").to_string();
+            if http_status(&addr, "/health") == Some(200) {
+                return Some((child, url));
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    None
+}
+
+/// The status code of `GET path` on `addr`, if the server answers.
+pub fn http_status(addr: &str, path: &str) -> Option<u16> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).ok()?;
+    s.set_read_timeout(Some(std::time::Duration::from_secs(5))).ok()?;
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").ok()?;
+    let mut buf = [0u8; 64];
+    let n = s.read(&mut buf).ok()?;
+    let head = String::from_utf8_lossy(&buf[..n]);
+    head.split_whitespace().nth(1)?.parse().ok()
+}

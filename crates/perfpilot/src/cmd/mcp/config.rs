@@ -30,6 +30,7 @@ impl Launch {
     pub fn new(
         command: String,
         roots: &[PathBuf],
+        allow_env: &[String],
         call_timeout_s: u64,
         default_timeout: u64,
     ) -> Launch {
@@ -37,6 +38,10 @@ impl Launch {
         for r in roots {
             args.push("--root".into());
             args.push(r.display().to_string());
+        }
+        for e in allow_env {
+            args.push("--allow-env".into());
+            args.push(e.clone());
         }
         if call_timeout_s != default_timeout {
             args.push("--call-timeout-s".into());
@@ -122,7 +127,7 @@ mod tests {
     use super::*;
 
     fn launch() -> Launch {
-        Launch::new("/opt/bin/perfpilot".into(), &[PathBuf::from("/srv/my repo")], 600, 600)
+        Launch::new("/opt/bin/perfpilot".into(), &[PathBuf::from("/srv/my repo")], &[], 600, 600)
     }
 
     #[test]
@@ -154,7 +159,7 @@ mod tests {
 
     #[test]
     fn a_non_default_limit_is_passed_on() {
-        let l = Launch::new("perfpilot".into(), &[], 60, 600);
-        assert_eq!(l.args, ["mcp", "--call-timeout-s", "60"]);
+        let l = Launch::new("perfpilot".into(), &[], &["OPENAI_API_KEY".into()], 60, 600);
+        assert_eq!(l.args, ["mcp", "--allow-env", "OPENAI_API_KEY", "--call-timeout-s", "60"]);
     }
 }

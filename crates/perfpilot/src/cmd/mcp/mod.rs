@@ -25,6 +25,10 @@ pub struct Args {
     /// directory). Relative file arguments resolve against the first root.
     #[arg(long = "root", value_name = "DIR")]
     roots: Vec<PathBuf>,
+    /// An environment variable tools may name in arguments such as `api_key_env`
+    /// (repeatable; default: none).
+    #[arg(long = "allow-env", value_name = "NAME")]
+    allow_env: Vec<String>,
     /// Stop a tool call that runs longer than this many seconds.
     #[arg(long, value_name = "SECS", default_value_t = DEFAULT_CALL_TIMEOUT_S)]
     call_timeout_s: u64,
@@ -48,13 +52,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(tool) = &args.exec_tool {
         return exec::run(tool);
     }
-    let roots = roots::Roots::new(&args.roots)?;
+    let roots = roots::Roots::new(&args.roots)?.with_env(&args.allow_env);
     let exe = std::env::current_exe()
         .map_err(|e| anyhow::anyhow!("cannot find the perfpilot binary: {e}"))?;
     if let Some(client) = args.print_config {
         let command = args.command.clone().unwrap_or_else(|| exe.display().to_string());
-        let launch =
-            config::Launch::new(command, roots.all(), args.call_timeout_s, DEFAULT_CALL_TIMEOUT_S);
+        let launch = config::Launch::new(
+            command,
+            roots.all(),
+            &args.allow_env,
+            args.call_timeout_s,
+            DEFAULT_CALL_TIMEOUT_S,
+        );
         let (text, hint) = config::snippet(client, &launch);
         print!("{text}");
         eprintln!("{hint}");

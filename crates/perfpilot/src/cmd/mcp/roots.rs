@@ -1,7 +1,10 @@
-//! File arguments of tool calls are confined to the server's roots (`--root`, default the
-//! current directory). Paths are resolved the way the tool will see them (relative ones
-//! against the first root, where the tool runs), symlinks are followed, and a path that
-//! leaves every root is refused with an error that says which argument and how to allow it.
+//! What a tool call may touch. File arguments are confined to the server's roots (`--root`,
+//! default the current directory): paths are resolved the way the tool will see them
+//! (relative ones against the first root, where the tool runs), symlinks are followed, and a
+//! path that leaves every root is refused with an error that says which argument and how to
+//! allow it. Arguments that name environment variables (an API key for a benchmark) must be
+//! allowed with `--allow-env NAME`: otherwise a caller could send any secret of the
+//! server's environment to a URL of its choice.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -9,10 +12,12 @@ use serde_json::Value;
 
 use super::registry::{Access, Tool};
 
-/// The directories tool calls may read and write.
+/// The directories tool calls may read and write, and the environment variables they may
+/// name.
 #[derive(Debug, Clone)]
 pub struct Roots {
     roots: Vec<PathBuf>,
+    env: Vec<String>,
 }
 
 impl Roots {
@@ -31,7 +36,13 @@ impl Roots {
             let cwd = std::env::current_dir()?;
             roots.push(std::fs::canonicalize(cwd)?);
         }
-        Ok(Roots { roots })
+        Ok(Roots { roots, env: Vec::new() })
+    }
+
+    /// Also allow these environment-variable names in arguments such as `api_key_env`.
+    pub fn with_env(mut self, names: &[String]) -> Roots {
+        self.env = names.to_vec();
+        self
     }
 
     /// The first root: tools run there, so relative arguments resolve against it.
@@ -77,6 +88,16 @@ impl Roots {
 
     /// Check one path argument.
     pub fn check(&self, name: &str, value: &str, access: Access) -> Result<(), String> {
+        if access == Access::EnvVar {
+            return if self.env.iter().any(|e| e == value) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "argument `{name}` = `{value}` names an environment variable the server does \
+                     not allow; start `perfpilot mcp` with `--allow-env {value}` to let tools read it"
+                ))
+            };
+        }
         if value.contains("://") {
             // URLs (a live server) are not files; tools that take them validate them.
             return Ok(());
@@ -87,13 +108,14 @@ impl Roots {
         let given = Path::new(value);
         let joined =
             if given.is_absolute() { given.to_path_buf() } else { self.base().join(given) };
-        let resolved = match access {
-            Access::Read | Access::NameOrRead => std::fs::canonicalize(&joined).map_err(|e| {
-                format!("argument `{name}` = `{value}`: cannot open {}: {e}", joined.display())
-            })?,
-            Access::Write => resolve_for_write(&joined).ok_or_else(|| {
+        let resolved = if access == Access::Write {
+            resolve_for_write(&joined).ok_or_else(|| {
                 format!("argument `{name}` = `{value}`: no existing parent directory")
-            })?,
+            })?
+        } else {
+            std::fs::canonicalize(&joined).map_err(|e| {
+                format!("argument `{name}` = `{value}`: cannot open {}: {e}", joined.display())
+            })?
         };
         if self.roots.iter().any(|r| resolved.starts_with(r)) {
             Ok(())
@@ -189,6 +211,15 @@ mod tests {
         assert!(roots.check("profile", "sglang-h100-llama3.1-8b", Access::NameOrRead).is_ok());
         let err = roots.check("profile", "/etc/profile.toml", Access::NameOrRead).unwrap_err();
         assert!(err.contains("argument `profile`"), "{err}");
+    }
+
+    #[test]
+    fn only_allowed_environment_variables_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        let roots = roots_in(dir.path()).with_env(&["OPENAI_API_KEY".to_string()]);
+        assert!(roots.check("api_key_env", "OPENAI_API_KEY", Access::EnvVar).is_ok());
+        let err = roots.check("api_key_env", "AWS_SECRET_ACCESS_KEY", Access::EnvVar).unwrap_err();
+        assert!(err.contains("--allow-env AWS_SECRET_ACCESS_KEY"), "{err}");
     }
 
     #[test]

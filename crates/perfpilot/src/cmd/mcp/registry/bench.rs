@@ -1,6 +1,92 @@
-//! Rows for `perfpilot bench …`.
+//! Rows for `perfpilot bench …`. Over MCP `bench serve` needs a `url` (the CLI's
+//! "no --url: benchmark the in-process simulator" fallback is a CLI convenience; start
+//! `perfpilot sim serve` and pass its URL instead).
 
-use super::Capability;
+use perfpilot_bench::{CompareOptions, CompareReport, ServeOptions, TokenizerChoice};
+use perfpilot_report::{Envelope, InputRef, Progress, Warning};
+use perfpilot_workload::{BenchResult, DatasetSpec};
+use serde_json::Value;
+
+use super::{
+    Access, Capability, PathArg, Tool, ToolOutput, finish, input_schema, output_schema, parse_args,
+};
 
 /// The rows.
-pub const ENTRIES: &[Capability] = &[];
+pub const ENTRIES: &[Capability] = &[
+    Capability {
+        command: "bench serve",
+        output_schema: output_schema::<BenchResult>,
+        tool: Some(Tool {
+            name: "bench_serve",
+            description: "Benchmark an OpenAI-compatible LLM server (SGLang, vLLM, TensorRT-LLM, \
+                llama.cpp, or `perfpilot sim serve`) with a fair, bounded, reproducible client: \
+                dataset (random, sharegpt, shared-prefix, jsonl), arrival rate and burstiness, \
+                concurrency cap, warm-up, SLO (goodput), and the fairness settings recorded with \
+                the result (ignore_eos, temperature, lengths, tokenizer). Returns throughput, \
+                TTFT/TPOT/ITL/E2E distributions and token-count checks. Use it to measure a \
+                deployment or produce the baseline an optimisation must beat; reports progress \
+                per request.",
+            input_schema: input_schema::<ServeOptions>,
+            paths: &[
+                PathArg { pointer: "/dataset/path", access: Access::Read },
+                PathArg { pointer: "/tokenizer/path", access: Access::Read },
+                PathArg { pointer: "/output", access: Access::Write },
+                PathArg { pointer: "/compat_output", access: Access::Write },
+                PathArg { pointer: "/records", access: Access::Write },
+                PathArg { pointer: "/save_requests", access: Access::Write },
+                PathArg { pointer: "/api_key_env", access: Access::EnvVar },
+            ],
+            long_running: true,
+            call: serve,
+        }),
+    },
+    Capability {
+        command: "bench compare",
+        output_schema: output_schema::<CompareReport>,
+        tool: Some(Tool {
+            name: "bench_compare",
+            description: "Compare two or more serving-benchmark results (`bench serve --output` \
+                or `sim run` JSON; the first is the baseline): throughput and latency deltas with \
+                a fairness check that refuses runs whose settings differ (dataset fingerprint, \
+                lengths, ignore_eos, temperature, arrival) unless `allow_unfair`. Use it to state \
+                whether a change helped, against a fair baseline.",
+            input_schema: input_schema::<CompareOptions>,
+            paths: &[PathArg { pointer: "/inputs", access: Access::Read }],
+            long_running: false,
+            call: compare,
+        }),
+    },
+];
+
+fn serve(args: Value, progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
+    let mut opts: ServeOptions = parse_args("bench_serve", args)?;
+    // The worker is killed on timeout or cancellation; it must not trap Ctrl-C itself.
+    opts.handle_ctrl_c = false;
+    // As the CLI: the dataset file, the URL, the tokenizer file.
+    let mut inputs = Vec::new();
+    match &opts.dataset {
+        DatasetSpec::Sharegpt(s) => inputs.push(InputRef::file("dataset", &s.path)),
+        DatasetSpec::Jsonl(j) => inputs.push(InputRef::file("dataset", &j.path)),
+        _ => {}
+    }
+    inputs.push(InputRef::other("url", opts.url.clone()));
+    if let Some(TokenizerChoice::Path(p)) = &opts.tokenizer {
+        inputs.push(InputRef::file("tokenizer", p));
+    }
+    let result = perfpilot_bench::serve(&opts, progress)?;
+    finish(Envelope::new("bench serve", result).with_inputs(inputs))
+}
+
+fn compare(args: Value, _progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
+    let opts: CompareOptions = parse_args("bench_compare", args)?;
+    let report = perfpilot_bench::compare(&opts)?;
+    let mut warnings = Vec::new();
+    if !report.fair {
+        warnings.push(Warning::new(
+            "unfair-comparison",
+            "the runs differ in fairness settings (see the first section)",
+        ));
+    }
+    let inputs = opts.inputs.iter().map(|p| InputRef::file("result", p)).collect();
+    finish(Envelope::new("bench compare", report).with_inputs(inputs).with_warnings(warnings))
+}

@@ -37,7 +37,8 @@ pub struct Tool {
     pub description: &'static str,
     /// JSON Schema of the arguments: the capability's options struct.
     pub input_schema: fn() -> Value,
-    /// Arguments that name files or directories (JSON pointers into the arguments).
+    /// Arguments that name files or directories, or environment variables (JSON pointers
+    /// into the arguments); the server confines them before the call.
     pub paths: &'static [PathArg],
     /// True for calls that usually take long (benchmarks, simulations): they report
     /// progress and deserve the full time budget.
@@ -46,7 +47,7 @@ pub struct Tool {
     pub call: fn(Value, &dyn Progress) -> anyhow::Result<ToolOutput>,
 }
 
-/// A file argument of a tool, confined to the server's roots.
+/// A file (or environment-variable) argument of a tool, confined by the server.
 pub struct PathArg {
     /// JSON pointer to the argument (`/input`); a string, an array of strings, or absent.
     pub pointer: &'static str,
@@ -64,6 +65,9 @@ pub enum Access {
     /// A shipped name or a file (`profile`): checked as [`Access::Read`] when the value
     /// looks like a path (has a `/` or an extension such as `.toml`).
     NameOrRead,
+    /// Not a path: the name of an environment variable the tool reads (an API key). Only
+    /// names allowed with `perfpilot mcp --allow-env NAME` pass.
+    EnvVar,
 }
 
 /// What a tool call produces: the envelope JSON, a short summary and the check status.
