@@ -28,6 +28,7 @@ macro_rules! skill {
 pub const FILES: &[SkillFile] = &[
     skill!("perfpilot-profile-triage"),
     skill!("perfpilot-layer-analysis"),
+    skill!("perfpilot-serving-benchmark"),
     skill!("perfpilot-capacity"),
     skill!("perfpilot-sim-whatif"),
 ];
