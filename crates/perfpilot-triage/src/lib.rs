@@ -31,7 +31,7 @@
 #![deny(missing_docs)]
 
 mod analyze;
-// mod bundle;
+mod bundle;
 mod catalogue;
 mod class;
 mod error;
@@ -41,6 +41,10 @@ mod report;
 mod run;
 mod timeline;
 
+pub use bundle::{
+    BundleFact, BundleOptions, BundleReport, BundleSignal, EndpointResult, MetricValue,
+    SummarizeOptions, bundle, bundle_with, summarize_bundle,
+};
 pub use catalogue::{Catalogue, Role, SignatureInfo};
 pub use class::{Phase, ProblemClass, Severity};
 pub use error::TriageError;

@@ -239,11 +239,6 @@ impl Assembler {
         Took::No
     }
 
-    /// True when `stream` has an open structure.
-    pub fn is_open(&self, stream: u64) -> bool {
-        self.open.contains_key(&stream)
-    }
-
     /// Close the builder of `stream`, if any.
     pub fn close(&mut self, stream: u64) {
         if let Some(b) = self.open.remove(&stream) {

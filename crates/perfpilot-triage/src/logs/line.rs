@@ -231,9 +231,9 @@ fn glog_head<'a>(s: &'a str, view: &mut LineView<'_>) -> Option<&'a str> {
     let rest = &s[sp + 1..];
     let time = rest.split(' ').next()?;
     let secs = time_of_day(time)?;
-    let (m, d) = (md[..md.len() - 2].parse().ok()?, md[md.len() - 2..].parse().ok()?);
+    let (m, d): (u32, u32) = (md[..md.len() - 2].parse().ok()?, md[md.len() - 2..].parse().ok()?);
     view.level = Some(level);
-    view.stamp = Some(stamp(format!("{md} {time}"), m, d, secs));
+    view.stamp = Some(stamp(format!("{m:02}-{d:02} {time}"), m, d, secs));
     Some(&rest[time.len()..])
 }
 

@@ -198,7 +198,6 @@ pub(crate) struct MarkerHit {
     pub no: u64,
     pub rank: String,
     pub stamp: Option<String>,
-    pub raw: String,
 }
 
 /// What one file gave besides records.
@@ -323,7 +322,7 @@ impl<'a> FileScan<'a> {
         self.store.add(self.cat, rec, &sigs, fatal, &self.ring);
     }
 
-    fn markers(&mut self, no: u64, raw: &str, v: &LineView<'_>) {
+    fn markers(&mut self, no: u64, v: &LineView<'_>) {
         if self.cat.markers.is_empty() {
             return;
         }
@@ -345,7 +344,6 @@ impl<'a> FileScan<'a> {
                 no,
                 rank: v.rank.label(),
                 stamp: v.stamp.as_ref().map(|s| s.text.clone()),
-                raw: raw.chars().take(300).collect(),
             });
         }
     }
@@ -405,7 +403,7 @@ impl scan::Sink for FileScan<'_> {
         if !gated {
             return 0;
         }
-        self.markers(no, text, &v);
+        self.markers(no, &v);
         let msg = v.msg.trim();
         let line_sigs: Vec<usize> =
             self.cat.line_set.matches(msg).into_iter().map(|i| self.cat.line_owner[i]).collect();

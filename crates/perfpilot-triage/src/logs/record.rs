@@ -212,10 +212,18 @@ pub(crate) fn parse_frame(t: &str) -> Option<(&str, &str, &str)> {
     let q = rest.find('"')?;
     let path = &rest[..q];
     let after = &rest[q + 1..];
-    let after = after.strip_prefix(", line ")?;
-    let comma = after.find(',').unwrap_or(after.len());
-    let line = &after[..comma];
-    let func = after[comma..].strip_prefix(", in ").unwrap_or("");
+    // `, line N` is absent in some hand-written or tool-made tracebacks.
+    let (line, after) = match after.strip_prefix(", line ") {
+        Some(a) => {
+            let comma = a.find(',').unwrap_or(a.len());
+            (&a[..comma], &a[comma..])
+        }
+        None => ("", after),
+    };
+    let func = after.strip_prefix(", in ").unwrap_or("");
+    if line.is_empty() && func.is_empty() && !after.is_empty() {
+        return None;
+    }
     Some((path, line, func))
 }
 

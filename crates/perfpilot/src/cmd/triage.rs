@@ -1,12 +1,120 @@
-//! `perfpilot triage`.
+//! `perfpilot triage LOG…` (problem class, strongest signal and next step from server logs)
+//! and `perfpilot triage bundle` (a read-only snapshot of a live server, or a saved one).
 
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use perfpilot_report::{Envelope, InputRef, TerminalProgress, Warning};
+use perfpilot_triage::{BundleOptions, SummarizeOptions, TriageOptions};
+
+use crate::output::{OutputArgs, emit};
 
 /// Arguments of `perfpilot triage`.
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Option<TriageCommand>,
+    /// Server logs (SGLang, vLLM): one file, or several ranks / nodes of one incident.
+    /// (A log file named `bundle` must be given as `./bundle`.)
+    #[arg(value_name = "LOG", required = true)]
+    logs: Vec<PathBuf>,
+    /// Extra signature catalogue (TOML); its signatures are added or replace built-in
+    /// ones with the same id. Repeatable.
+    #[arg(long = "signatures", value_name = "FILE")]
+    signatures: Vec<PathBuf>,
+    /// Most timeline rows shown (rows around the first failure are kept).
+    #[arg(long, default_value_t = 40, value_name = "N")]
+    timeline_limit: usize,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum TriageCommand {
+    /// Collect a read-only snapshot of a live server (--url) or read a saved one (--dir),
+    /// and summarise health, load, latency averages and the signals they show.
+    Bundle(BundleArgs),
+}
+
+/// Arguments of `perfpilot triage bundle`.
+#[derive(clap::Args, Debug)]
+struct BundleArgs {
+    /// Base URL of the server (http://host:port).
+    #[arg(long, value_name = "URL", required_unless_present = "dir", conflicts_with = "dir")]
+    url: Option<String>,
+    /// Save the snapshot into this folder (each failed endpoint as NAME.error.json).
+    #[arg(long, value_name = "DIR", requires = "url")]
+    out: Option<PathBuf>,
+    /// Summarise a folder saved with --out instead of collecting.
+    #[arg(long, value_name = "DIR")]
+    dir: Option<PathBuf>,
+    /// Timeout per endpoint, seconds.
+    #[arg(long, default_value_t = 20.0, value_name = "S")]
+    timeout: f64,
+    /// Bearer token for servers started with an API key.
+    #[arg(long, value_name = "TOKEN")]
+    token: Option<String>,
+    #[command(flatten)]
+    output: OutputArgs,
+}
 
 /// Run `perfpilot triage`.
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`perfpilot triage` is not built yet")
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if let Some(TriageCommand::Bundle(b)) = args.command {
+        return run_bundle(b);
+    }
+    let opts = TriageOptions {
+        logs: args.logs.clone(),
+        signatures: args.signatures.clone(),
+        timeline_limit: args.timeline_limit,
+    };
+    let progress = TerminalProgress::new("bytes");
+    let report = perfpilot_triage::triage_logs_with(&opts, &progress)?;
+    let mut inputs: Vec<InputRef> = args.logs.iter().map(|p| InputRef::file("log", p)).collect();
+    inputs.extend(args.signatures.iter().map(|p| InputRef::file("signatures", p)));
+    let warnings: Vec<Warning> = report
+        .files
+        .iter()
+        .filter(|f| f.lines == 0)
+        .map(|f| Warning::new("empty-log", format!("{}: the file is empty", f.path)))
+        .collect();
+    let env = Envelope::new("triage", report).with_inputs(inputs).with_warnings(warnings);
+    emit(&env, &args.output)
+}
+
+fn run_bundle(b: BundleArgs) -> anyhow::Result<ExitCode> {
+    let (report, inputs) = match (&b.url, &b.dir) {
+        (Some(url), _) => {
+            let opts = BundleOptions {
+                url: url.clone(),
+                out: b.out.clone(),
+                timeout_s: b.timeout,
+                token: b.token.clone(),
+            };
+            let progress = TerminalProgress::new("endpoints");
+            (
+                perfpilot_triage::bundle_with(&opts, &progress)?,
+                vec![InputRef::other("url", url.clone())],
+            )
+        }
+        (None, Some(dir)) => (
+            perfpilot_triage::summarize_bundle(&SummarizeOptions { dir: dir.clone() })?,
+            vec![InputRef::other("bundle", dir.display().to_string())],
+        ),
+        (None, None) => anyhow::bail!("`triage bundle` needs --url URL or --dir DIR"),
+    };
+    let warnings: Vec<Warning> = report
+        .endpoints
+        .iter()
+        .filter(|e| !e.ok)
+        .map(|e| {
+            Warning::new(
+                "endpoint-failed",
+                format!("{} ({}): {}", e.name, e.path, e.error.clone().unwrap_or_default()),
+            )
+        })
+        .collect();
+    let env = Envelope::new("triage bundle", report).with_inputs(inputs).with_warnings(warnings);
+    emit(&env, &b.output)
 }

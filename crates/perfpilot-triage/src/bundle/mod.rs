@@ -1,0 +1,105 @@
+//! `perfpilot triage bundle`: a read-only snapshot of a live server (`/health`,
+//! `/health_generate`, `/v1/models`, `/server_info`, `/metrics`, `/v1/loads`, llama.cpp
+//! `/props` and `/slots`), saved as files (failures as `<name>.error.json`) and summarised
+//! with the signal rules of the SGLang incident-triage skill.
+
+mod collect;
+mod config;
+mod prom;
+mod summary;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use perfpilot_report::{NoProgress, Progress};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+pub use collect::EndpointResult;
+pub use summary::{BundleFact, BundleReport, BundleSignal, MetricValue};
+
+use crate::error::TriageError;
+use config::BundleConfig;
+
+fn default_timeout() -> f64 {
+    20.0
+}
+
+/// Options of `perfpilot triage bundle --url URL` (also the MCP tool's arguments).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BundleOptions {
+    /// Base URL of the server, e.g. `http://127.0.0.1:30000`.
+    pub url: String,
+    /// Save the snapshot into this folder (created if needed).
+    #[serde(default)]
+    pub out: Option<PathBuf>,
+    /// Timeout per endpoint in seconds (default 20; `/health_generate` of a stuck SGLang
+    /// scheduler answers after about 20 s).
+    #[serde(default = "default_timeout")]
+    pub timeout_s: f64,
+    /// Bearer token (`--api-key` of the server), sent as `Authorization: Bearer`.
+    #[serde(default)]
+    pub token: Option<String>,
+}
+
+impl BundleOptions {
+    /// Options for `url` with the defaults.
+    pub fn new(url: impl Into<String>) -> BundleOptions {
+        BundleOptions { url: url.into(), out: None, timeout_s: default_timeout(), token: None }
+    }
+}
+
+/// Options of `perfpilot triage bundle --dir DIR`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SummarizeOptions {
+    /// A folder written by `triage bundle --out DIR`.
+    pub dir: PathBuf,
+}
+
+/// Collect a snapshot from a live server (and save it when `out` is set), then summarise it.
+pub fn bundle(opts: &BundleOptions) -> Result<BundleReport, TriageError> {
+    bundle_with(opts, &NoProgress)
+}
+
+/// [`bundle`] with progress messages.
+pub fn bundle_with(
+    opts: &BundleOptions,
+    progress: &dyn Progress,
+) -> Result<BundleReport, TriageError> {
+    if !(opts.timeout_s.is_finite() && opts.timeout_s > 0.0) {
+        return Err(TriageError::Invalid(format!(
+            "timeout {}: expected seconds > 0",
+            opts.timeout_s
+        )));
+    }
+    let cfg = BundleConfig::builtin()?;
+    progress.message(&format!("collecting {}", opts.url));
+    let snap = collect::collect(
+        &opts.url,
+        Duration::from_secs_f64(opts.timeout_s),
+        opts.token.as_deref(),
+        &cfg,
+    )?;
+    let saved = match &opts.out {
+        Some(dir) => {
+            collect::save(&snap, &opts.url, dir)?;
+            Some(dir.display().to_string())
+        }
+        None => None,
+    };
+    progress.finish();
+    Ok(summary::summarize(&snap, &cfg, opts.url.clone(), saved))
+}
+
+/// Summarise a saved bundle folder.
+pub fn summarize_bundle(opts: &SummarizeOptions) -> Result<BundleReport, TriageError> {
+    let cfg = BundleConfig::builtin()?;
+    let (snap, url) = collect::load(&opts.dir, &cfg)?;
+    let source = match url {
+        Some(u) => format!("{} (collected from {u})", opts.dir.display()),
+        None => opts.dir.display().to_string(),
+    };
+    Ok(summary::summarize(&snap, &cfg, source, None))
+}
