@@ -23,7 +23,7 @@ fn main() {
         return;
     }
     virtual_time();
-    let (streams, tokens) = (64usize, 16384u32);
+    let (streams, tokens) = (32usize, 8192u32);
     let sim = spawn_server(SimServerConfig::new(Profile::load("zero-cost").expect("shipped profile"))).expect("server");
     let before = server_cpu();
     let (n, wall) = stream(&sim.url(), streams, tokens);
@@ -48,7 +48,7 @@ fn main() {
     }
     let peer_pid = child.id();
     let cpu0 = proc_cpu(&format!("/proc/{peer_pid}/stat"));
-    let (pn, pwall) = stream("http://127.0.0.1:18931", streams, tokens / 32);
+    let (pn, pwall) = stream("http://127.0.0.1:18931", streams, tokens / 8);
     let pcpu = proc_cpu(&format!("/proc/{peer_pid}/stat")) - cpu0;
     let _ = child.kill();
     let _ = child.wait();

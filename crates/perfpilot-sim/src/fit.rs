@@ -321,7 +321,14 @@ fn load_run(path: &Path) -> Result<Run, SimError> {
         .iter()
         .enumerate()
         .map(|(k, r)| {
-            let plen = r.prompt_tokens.unwrap_or(r.input_len).max(1);
+            // Prompt tokens the server computed: llama.cpp reports them (`timings.prompt_n`)
+            // and they exclude what its own prompt cache reused.
+            let plen = r
+                .server_timings
+                .and_then(|t| t.prompt_n)
+                .filter(|&n| n > 0)
+                .unwrap_or(r.prompt_tokens.unwrap_or(r.input_len))
+                .max(1);
             // Distinct synthetic ids: the replay assumes no prefix sharing between prompts.
             let base = (k as u32).wrapping_mul(7919) << 12;
             VirtualRequest {
