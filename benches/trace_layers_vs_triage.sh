@@ -8,14 +8,15 @@
 # /work/shared/tools/scale-trace, then times RUNS (default 3) alternating runs of each
 # command (release binary, output to /dev/null) and prints wall time and peak RSS
 # (GNU time) per run, and the median ratio layers / triage. The scaled trace is deleted
-# at exit. Run with `nice` on a shared machine.
+# at exit (SCALED_TRACE=FILE reuses an existing one and keeps it; PERFPILOT_BIN=FILE
+# times another binary). Run with `nice` on a shared machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 base="${1:-tests/fixtures/trace/tl_b200_vllm_gptoss_tp8/eager_trace.json.gz}"
 mb="${2:-1000}"
 runs="${3:-3}"
 config="tests/fixtures/layers/openai__gpt-oss-120b/config.json"
-bin="target/release/perfpilot"
+bin="${PERFPILOT_BIN:-target/release/perfpilot}"
 [ -x "$bin" ] || cargo build --release -p perfpilot
 tmp="$(mktemp -d /tmp/perfpilot-layers-bench.XXXXXX)"
 trap 'rm -rf "$tmp"' EXIT
