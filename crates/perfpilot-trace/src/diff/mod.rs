@@ -202,7 +202,17 @@ fn layer_means(s: &Sliced) -> Option<BTreeMap<String, (f64, f64)>> {
     let split = &s.passes[steady];
     let seg = split.seg.as_ref().ok()?;
     let ops = &split.window.ops;
-    let labels = crate::layers::tables::kind_labels(s, ops, seg);
+    // Signature-cluster labels (`type-A`) are per trace; only config types match across
+    // traces, so without a config every layer counts as one type.
+    let from_config = s
+        .model
+        .as_ref()
+        .is_some_and(|m| m.layer_count_source == crate::layers::report::LayerCountSource::Config);
+    let labels = if from_config {
+        crate::layers::tables::kind_labels(s, ops, seg)
+    } else {
+        vec!["all layers".to_string(); seg.layers()]
+    };
     let mut acc: BTreeMap<String, (f64, f64)> = BTreeMap::new();
     for l in 0..seg.layers() {
         let sum: i64 = ops[seg.bounds[l]..seg.bounds[l + 1]]
