@@ -364,3 +364,31 @@ fn a_call_past_the_time_limit_is_stopped_and_the_server_keeps_serving() {
     let _ = sim.kill();
     let _ = sim.wait();
 }
+
+#[test]
+fn trace_layers_and_diff_over_mcp_equal_the_cli() {
+    let gptoss = "tests/fixtures/trace/tl_b200_vllm_gptoss_tp8/eager_trace.json.gz";
+    let config = "tests/fixtures/layers/openai__gpt-oss-120b/config.json";
+    let mut c = started();
+
+    let cli = perfpilot_json(&["trace", "layers", gptoss, "--config", config, "--format", "json"]);
+    let result =
+        c.call_tool("trace_layers", json!({"input": gptoss, "config": config}), None, CALL);
+    let env = envelope_of(&result);
+    assert_matches_schema(&env, "trace_layers over MCP");
+    assert_eq!(env["result"], cli["result"]);
+    assert_eq!(env["inputs"], cli["inputs"]);
+    assert_eq!(env["warnings"], cli["warnings"]);
+
+    let (r0, r1) = (
+        "tests/fixtures/trace/hta_sampled_rank0/sampled_rank-0.json.gz",
+        "tests/fixtures/trace/hta_sampled_rank1/sampled_rank-1.json.gz",
+    );
+    let cli = perfpilot_json(&["trace", "diff", r0, r1, "--format", "json"]);
+    let result = c.call_tool("trace_diff", json!({"before": r0, "after": r1}), None, CALL);
+    let env = envelope_of(&result);
+    assert_matches_schema(&env, "trace_diff over MCP");
+    assert_eq!(env["result"], cli["result"]);
+    assert_eq!(env["inputs"], cli["inputs"]);
+    assert_eq!(env["warnings"], cli["warnings"]);
+}
