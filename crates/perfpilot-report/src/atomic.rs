@@ -28,6 +28,14 @@ impl AtomicFile {
         };
         let tmp =
             tempfile::Builder::new().prefix(".perfpilot-").suffix(".tmp").tempfile_in(&dir)?;
+        // Temporary files are created 0600; a result file gets the permissions of the
+        // file it replaces, or the usual 0644 for a new one.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(path).map(|m| m.permissions().mode()).unwrap_or(0o644);
+            tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode & 0o777))?;
+        }
         Ok(AtomicFile { target: path.to_path_buf(), tmp: Some(tmp) })
     }
 
@@ -73,5 +81,18 @@ mod tests {
         write_atomic(&p, b"new").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"new");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_files_are_world_readable_and_replacements_keep_their_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("new.json");
+        write_atomic(&p, b"x").unwrap();
+        assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o644);
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
+        write_atomic(&p, b"y").unwrap();
+        assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o600);
     }
 }
