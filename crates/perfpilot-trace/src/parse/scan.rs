@@ -12,15 +12,15 @@ use memchr::{memchr2, memchr3};
 #[derive(Debug)]
 pub(crate) enum Item<'a> {
     /// One element of the events array that is a JSON object. `bytes` starts at its
-    /// `{`; when `partial` is true it runs to the end of the buffered data (the sink
-    /// reads the object and says how long it was, or that it needs more data), else it
-    /// is exactly the object.
+    /// `{` and runs to the end of the buffered data: the sink reads the object and says
+    /// how long it was, or (when `partial`, i.e. more input may come) that it needs
+    /// more data.
     Event {
         /// The object's bytes (and maybe more).
         bytes: &'a [u8],
         /// Byte offset of its first byte in the document.
         offset: u64,
-        /// True when `bytes` may end before the object does.
+        /// True when more input may follow `bytes`.
         partial: bool,
     },
     /// An element of the events array that is not an object.
@@ -155,6 +155,10 @@ enum State {
     ObjectAfterValue,
     ArrayExpectItem { allow_close: bool, bare: bool },
     Element { scan: ValueScan, bare: bool },
+    /// An event object that continues past the buffered data: retried from its start
+    /// once at least `retry_at` bytes are buffered (doubling, so a huge event costs
+    /// linear time), or at the end of input.
+    PendingEvent { bare: bool, retry_at: usize },
     ArrayAfterItem { bare: bool },
     Done,
 }
@@ -218,6 +222,7 @@ impl DocumentReader {
                 return Err(FeedError::Scan(ScanError::NotATrace("the file is empty".into())));
             }
             State::Element { .. }
+            | State::PendingEvent { .. }
             | State::ArrayExpectItem { .. }
             | State::ArrayAfterItem { .. } => "the traceEvents array (expected more events or `]`)",
             _ => "the top-level object (expected `}`)",
@@ -378,21 +383,8 @@ impl DocumentReader {
                     Some(b',' | b']' | b'}' | b':') => {
                         return Err(self.syntax("expected an event object"));
                     }
-                    Some(b'{') => {
-                        // Fast path: the sink reads the object in place, in one pass.
-                        let offset = self.base + self.pos as u64;
-                        let rest = &self.buf[self.pos..];
-                        match sink(Item::Event { bytes: rest, offset, partial: !eof })
-                            .map_err(FeedError::Sink)?
-                        {
-                            Took::Bytes(len) => {
-                                self.pos += len;
-                                State::ArrayAfterItem { bare }
-                            }
-                            // It crosses the end of the buffer: find its end first.
-                            Took::NeedMore => State::Element { scan: ValueScan::new(b'{'), bare },
-                        }
-                    }
+                    // The sink reads the object in place, in one pass.
+                    Some(b'{') => State::PendingEvent { bare, retry_at: 0 },
                     Some(c) => State::Element { scan: ValueScan::new(c), bare },
                 },
                 State::Element { mut scan, bare } => {
@@ -412,6 +404,27 @@ impl DocumentReader {
                             sink(item).map_err(FeedError::Sink)?;
                             self.pos += len;
                             State::ArrayAfterItem { bare }
+                        }
+                    }
+                }
+                State::PendingEvent { bare, retry_at } => {
+                    let rest = &self.buf[self.pos..];
+                    if rest.len() < retry_at && !eof {
+                        self.state = State::PendingEvent { bare, retry_at };
+                        return Ok(());
+                    }
+                    let offset = self.base + self.pos as u64;
+                    match sink(Item::Event { bytes: rest, offset, partial: !eof })
+                        .map_err(FeedError::Sink)?
+                    {
+                        Took::Bytes(len) => {
+                            self.pos += len;
+                            State::ArrayAfterItem { bare }
+                        }
+                        Took::NeedMore => {
+                            let retry_at = rest.len().saturating_mul(2).max(rest.len() + 1);
+                            self.state = State::PendingEvent { bare, retry_at };
+                            return Ok(());
                         }
                     }
                 }
@@ -469,11 +482,19 @@ mod tests {
         let mut events = Vec::new();
         let mut keys = Vec::new();
         let mut r = DocumentReader::new();
-        let mut sink = |item: Item<'_>| -> Result<Took, ()> {
+        let mut sink = |item: Item<'_>| -> Result<Took, ScanError> {
             match item {
-                // Exercise both paths: only take exact slices.
-                Item::Event { partial: true, .. } => return Ok(Took::NeedMore),
-                Item::Event { bytes, .. } => events.push(String::from_utf8_lossy(bytes).into()),
+                Item::Event { bytes, partial, offset } => match crate::parse::raw::read_event(bytes) {
+                    Ok((_, len)) => {
+                        events.push(String::from_utf8_lossy(&bytes[..len]).into());
+                        return Ok(Took::Bytes(len));
+                    }
+                    Err(e) if partial && e.incomplete => return Ok(Took::NeedMore),
+                    Err(e) => {
+                        let offset = offset + e.at as u64;
+                        return Err(ScanError::Syntax { offset, message: e.message.into() });
+                    }
+                },
                 Item::NotAnObject { offset } => events.push(format!("<not object at {offset}>")),
                 Item::TopLevel { key, value } => {
                     keys.push(format!("{key}={}", String::from_utf8_lossy(value)))
@@ -494,7 +515,7 @@ mod tests {
         match result {
             Ok(()) => Ok((events, keys)),
             Err(FeedError::Scan(e)) => Err(e),
-            Err(FeedError::Sink(())) => unreachable!(),
+            Err(FeedError::Sink(e)) => Err(e),
         }
     }
 
@@ -535,7 +556,8 @@ mod tests {
             ScanError::Syntax { offset: 26, message: "expected `,` or `]` after an event".into() }
         );
         let err = split(br#"{"traceEvents": [{"a": 1}, {"b": "#, 7).unwrap_err();
-        assert!(matches!(err, ScanError::Syntax { offset: 27, .. }), "{err:?}");
+        // The reader stops where the value should be, at the end of the data.
+        assert!(matches!(err, ScanError::Syntax { offset: 33, .. }), "{err:?}");
         assert!(matches!(split(b"", 1), Err(ScanError::NotATrace(_))));
         assert!(matches!(split(b"{\"a\": 1}", 1), Err(ScanError::NotATrace(_))));
         assert!(matches!(split(b"{\"traceEvents\": {}}", 1), Err(ScanError::NotATrace(_))));
