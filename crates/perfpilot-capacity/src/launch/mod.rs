@@ -112,28 +112,36 @@ impl LaunchLog {
 /// Parse a whole log held in memory.
 pub fn parse_log(text: &str) -> LaunchLog {
     let mut p = LogParser::new();
-    for line in text.split_inclusive('\n') {
-        p.push_line(line.strip_suffix('\n').unwrap_or(line));
-    }
+    p.push_block(text.as_bytes());
     p.finish()
 }
 
-/// Parse a log from a reader, line by line (invalid UTF-8 is replaced, never an error).
-/// Memory use is bounded by the longest line plus the recognised events.
+/// Parse a log from a reader (invalid UTF-8 is replaced, never an error). The input is
+/// scanned in blocks of about 4 MiB: one Aho-Corasick pass over the block finds the few lines
+/// worth parsing, so lines without a trigger phrase are never split, decoded or copied.
+/// Memory use is bounded by the block size, the longest line and the recognised events.
 pub fn parse_reader<R: BufRead>(mut reader: R) -> std::io::Result<LaunchLog> {
+    const BLOCK: usize = 4 << 20;
     let mut p = LogParser::new();
-    let mut buf = Vec::with_capacity(4096);
+    let mut buf: Vec<u8> = Vec::with_capacity(BLOCK + 4096);
     loop {
-        buf.clear();
-        let n = reader.read_until(b'\n', &mut buf)?;
-        if n == 0 {
+        let chunk = reader.fill_buf()?;
+        if chunk.is_empty() {
             break;
         }
-        let line = match std::str::from_utf8(&buf) {
-            Ok(s) => std::borrow::Cow::Borrowed(s),
-            Err(_) => String::from_utf8_lossy(&buf),
-        };
-        p.push_line(line.trim_end_matches('\n'));
+        let n = chunk.len();
+        buf.extend_from_slice(chunk);
+        reader.consume(n);
+        if buf.len() >= BLOCK {
+            // Hand over whole lines; keep the partial last line for the next block.
+            if let Some(last_nl) = memchr::memrchr(b'\n', &buf) {
+                p.push_block(&buf[..=last_nl]);
+                buf.drain(..=last_nl);
+            }
+        }
+    }
+    if !buf.is_empty() {
+        p.push_block(&buf);
     }
     Ok(p.finish())
 }
@@ -312,11 +320,50 @@ impl LogParser {
     pub fn push_line(&mut self, line: &str) {
         self.lines += 1;
         self.log.bytes += line.len() as u64 + 1;
-        let ac = automaton();
-        if line.len() < 8 || !ac.is_match(line) {
+        if line.len() < 8 || !automaton().is_match(line) {
             return;
         }
-        let line_no = self.lines;
+        self.process_line(self.lines, line);
+    }
+
+    /// Feed a block of whole `\n`-separated lines (a last line without `\n` counts as a
+    /// line). Equivalent to [`LogParser::push_line`] on each line, but lines without a trigger
+    /// phrase cost only the automaton's scan.
+    pub fn push_block(&mut self, block: &[u8]) {
+        if block.is_empty() {
+            return;
+        }
+        let ac = automaton();
+        let base = self.lines;
+        let mut counted_to = 0usize;
+        let mut lines_before = 0u64;
+        let mut next_free = 0usize;
+        for m in ac.find_iter(block) {
+            if m.start() < next_free {
+                continue;
+            }
+            let start = memchr::memrchr(b'\n', &block[..m.start()]).map_or(0, |p| p + 1);
+            let end =
+                memchr::memchr(b'\n', &block[m.start()..]).map_or(block.len(), |p| m.start() + p);
+            lines_before += memchr::memchr_iter(b'\n', &block[counted_to..start]).count() as u64;
+            counted_to = start;
+            next_free = end + 1;
+            let raw = &block[start..end];
+            let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+            let line = String::from_utf8_lossy(raw);
+            if line.len() >= 8 {
+                self.process_line(base + lines_before + 1, &line);
+            }
+        }
+        let newlines =
+            lines_before + memchr::memchr_iter(b'\n', &block[counted_to..]).count() as u64;
+        let partial = u64::from(block.last() != Some(&b'\n'));
+        self.lines = base + newlines + partial;
+        self.log.bytes += block.len() as u64 + partial;
+    }
+
+    fn process_line(&mut self, line_no: u64, line: &str) {
+        let ac = automaton();
         let mut counted: Option<Fw> = None;
         for seg in line.split('\r') {
             for m in ac.find_iter(seg) {

@@ -223,3 +223,40 @@ fn server_args_dict_form_and_namespace() {
     assert_eq!(log.arg(&["tensor_parallel_size", "tp_size"]), Some(("8", 1)));
     assert_eq!(log.framework, Some(Framework::Sglang));
 }
+
+#[test]
+fn blocks_across_reader_boundaries_match_line_by_line() {
+    // ~9 MiB: more than two reader blocks, with a CRLF line and a last line without newline.
+    let noise = "[2025-11-30 11:20:01 TP0] Decode batch. #running-req: 37, #token: 81234, token usage: 0.04, gen throughput (token/s): 4123.55\n";
+    let mut text = String::new();
+    let mut expected_lines = Vec::new();
+    let mut n = 0u64;
+    while text.len() < 9 << 20 {
+        n += 1;
+        if n % 997 == 0 {
+            text.push_str("[2025-03-10 16:21:21 TP1] Memory pool end. avail mem=22.59 GB\r\n");
+            expected_lines.push(n);
+        } else {
+            text.push_str(noise);
+        }
+    }
+    text.push_str("[2025-03-10 16:21:21 TP0] Memory pool end. avail mem=1.00 GB");
+    n += 1;
+    expected_lines.push(n);
+    let from_reader = parse_reader(std::io::BufReader::with_capacity(
+        1 << 16,
+        std::io::Cursor::new(text.as_bytes()),
+    ))
+    .unwrap();
+    let whole = parse_log(&text);
+    let mut p = LogParser::new();
+    for l in text.lines() {
+        p.push_line(l);
+    }
+    let by_line = p.finish();
+    assert_eq!(from_reader.lines, n);
+    assert_eq!(from_reader.events.iter().map(|e| e.line).collect::<Vec<_>>(), expected_lines);
+    assert_eq!(from_reader, whole);
+    assert_eq!(whole.events, by_line.events);
+    assert_eq!(whole.lines, by_line.lines);
+}
