@@ -125,6 +125,18 @@ pub fn parse_chunk(payload: &[u8]) -> Result<ChunkInfo<'_>, serde_json::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Outside input never panics the chunk parser or the SSE framer.
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+            let _ = parse_chunk(&bytes);
+            let mut p = crate::sse::SseParser::new();
+            let _ = p.feed(&bytes, |e| if let crate::sse::SseEvent::Data(d) = e { let _ = parse_chunk(d); });
+            p.finish(|_| {});
+        }
+    }
 
     #[test]
     fn llama_cpp_completion_chunks() {

@@ -147,6 +147,18 @@ pub fn parse_requests(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Arbitrary text gives requests or an error naming a line, never a panic.
+        #[test]
+        fn arbitrary_text_never_panics(text in "(\\{|\\}|\"|prompt|output_len|:|,|[0-9]|\\[|\\]|\n| ){0,80}") {
+            let mut w = Vec::new();
+            if let Err(e) = parse_requests(Path::new("x.jsonl"), &text, None, &mut w) {
+                prop_assert!(e.to_string().starts_with("x.jsonl:"));
+            }
+        }
+    }
 
     #[test]
     fn canonical_rows_parse_and_round_trip() {
