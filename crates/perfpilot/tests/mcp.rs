@@ -392,3 +392,42 @@ fn trace_layers_and_diff_over_mcp_equal_the_cli() {
     assert_eq!(env["inputs"], cli["inputs"]);
     assert_eq!(env["warnings"], cli["warnings"]);
 }
+
+#[test]
+fn triage_over_mcp_names_the_same_problem_as_the_cli() {
+    let logs = [
+        "tests/fixtures/triage/constructed/c12-node0-tp0-runtime-oom.log",
+        "tests/fixtures/triage/constructed/c12-node1-rank8-nccl-timeout.log",
+    ];
+    let mut args = vec!["triage"];
+    args.extend(logs);
+    args.extend(["--format", "json"]);
+    let cli = perfpilot_json(&args);
+    let mut c = started();
+    let result = c.call_tool("triage", json!({"logs": logs}), None, CALL);
+    let env = envelope_of(&result);
+    assert_matches_schema(&env, "triage over MCP");
+    assert_eq!(env["result"], cli["result"]);
+    assert_eq!(env["inputs"], cli["inputs"]);
+    assert_eq!(env["warnings"], cli["warnings"]);
+    // The OOM on node 0 is the cause; the NCCL timeout on node 1 is its consequence.
+    assert_eq!(env["result"]["findings"][0]["class"], "oom-runtime", "{}", env["result"]);
+    let summary = result["content"][0]["text"].as_str().unwrap();
+    assert!(summary.contains("oom-runtime"), "{summary}");
+    assert!(summary.contains("CHECK FAILED"), "a fatal finding fails the check: {summary}");
+}
+
+#[test]
+fn triage_bundle_over_mcp_snapshots_a_live_server() {
+    let scratch = tempfile::tempdir().unwrap();
+    let (mut sim, url) = common::start_sim(scratch.path()).expect("perfpilot sim serve starts");
+    let mut c = started();
+    let result = c.call_tool("triage_bundle", json!({"url": url}), Some(9), CALL);
+    let env = envelope_of(&result);
+    assert_matches_schema(&env, "triage_bundle over MCP");
+    assert_eq!(env["inputs"], json!([{"role": "url", "path": url}]));
+    let cli = perfpilot_json(&["triage", "bundle", "--url", &url, "--format", "json"]);
+    assert_eq!(env["warnings"], cli["warnings"], "the same endpoints answered the same way");
+    let _ = sim.kill();
+    let _ = sim.wait();
+}

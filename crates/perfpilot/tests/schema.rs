@@ -54,6 +54,19 @@ const SAMPLES: &[(&str, &str)] = &[
          --gpu h200 --tp 8 --framework vllm",
     ),
     (
+        "triage",
+        "triage tests/fixtures/triage/failures/vllm-19186-cudagraph-capture-oom-high-util.log",
+    ),
+    (
+        "triage",
+        "triage tests/fixtures/triage/constructed/c12-node0-tp0-runtime-oom.log \
+         tests/fixtures/triage/constructed/c12-node1-rank8-nccl-timeout.log",
+    ),
+    (
+        "triage",
+        "triage tests/fixtures/triage/launch/sglang-11830-cuda-graph-end-max-total-tokens.log",
+    ),
+    (
         "bench serve",
         "bench serve --num-prompts 20 --request-rate 20 --input-len 256 --output-len 32",
     ),
@@ -102,7 +115,9 @@ fn committed_schemas_are_what_the_code_generates() {
 fn every_command_has_a_validated_sample() {
     let sampled: Vec<&str> = SAMPLES.iter().map(|(c, _)| *c).collect();
     for command in listed_commands() {
-        if ["skills install", "sim fit", "bench compare"].contains(&command.as_str()) {
+        if ["skills install", "sim fit", "bench compare", "triage bundle"]
+            .contains(&command.as_str())
+        {
             continue; // validated by their own tests below (they need a scratch directory)
         }
         assert!(sampled.contains(&command.as_str()), "no sample output for `{command}` in SAMPLES");
@@ -254,4 +269,21 @@ fn bench_compare_output_matches_its_schema() {
     }
     let env = perfpilot_json(&["bench", "compare", &files[0], &files[1], "--format", "json"]);
     assert_matches_schema(&env, "perfpilot bench compare");
+}
+
+/// `triage bundle` against a live server (`perfpilot sim serve`), saved with `--out`, then
+/// summarised from the saved folder with `--dir`: both outputs match the schema.
+#[test]
+fn triage_bundle_outputs_match_their_schema() {
+    let scratch = tempfile::tempdir().unwrap();
+    let (mut sim, url) = common::start_sim(scratch.path()).expect("perfpilot sim serve starts");
+    let snap = scratch.path().join("snap");
+    let snap_s = snap.to_str().unwrap();
+    let live =
+        perfpilot_json(&["triage", "bundle", "--url", &url, "--out", snap_s, "--format", "json"]);
+    assert_matches_schema(&live, "perfpilot triage bundle --url");
+    let saved = perfpilot_json(&["triage", "bundle", "--dir", snap_s, "--format", "json"]);
+    assert_matches_schema(&saved, "perfpilot triage bundle --dir");
+    let _ = sim.kill();
+    let _ = sim.wait();
 }

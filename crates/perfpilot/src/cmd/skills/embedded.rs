@@ -31,6 +31,7 @@ pub const FILES: &[SkillFile] = &[
     skill!("perfpilot-serving-benchmark"),
     skill!("perfpilot-capacity"),
     skill!("perfpilot-sim-whatif"),
+    skill!("perfpilot-incident-triage"),
 ];
 
 /// The front matter every SKILL.md starts with (the Agent Skills format).

@@ -1,6 +1,85 @@
-//! Rows for `perfpilot triage …`.
+//! Rows for `perfpilot triage LOG…` and `perfpilot triage bundle`. Over MCP the bundle tool
+//! collects from a live server (`url`); summarising a saved snapshot (`--dir`) stays a CLI
+//! form of the same command.
 
-use super::Capability;
+use perfpilot_report::{Envelope, InputRef, Progress, Warning};
+use perfpilot_triage::{BundleOptions, BundleReport, TriageOptions, TriageReport};
+use serde_json::Value;
+
+use super::{
+    Access, Capability, PathArg, Tool, ToolOutput, finish, input_schema, output_schema, parse_args,
+};
 
 /// The rows.
-pub const ENTRIES: &[Capability] = &[];
+pub const ENTRIES: &[Capability] = &[
+    Capability {
+        command: "triage",
+        output_schema: output_schema::<TriageReport>,
+        tool: Some(Tool {
+            name: "triage",
+            description: "Triage the logs of a failing or degraded LLM server (SGLang, vLLM; one \
+                file or several ranks/nodes of one incident): the problem class (OOM while \
+                loading/capturing/serving, negative KV budget, NCCL timeout, hang, illegal \
+                memory access, retraction, port in use, missing model or chat template, …), the \
+                exact signal lines with file and line, the first rank to fail, what was ruled \
+                out, the next step, the production risk and a timeline. Use it first on any \
+                crash, hang or start-up failure, before reading logs by hand.",
+            input_schema: input_schema::<TriageOptions>,
+            paths: &[
+                PathArg { pointer: "/logs", access: Access::Read },
+                PathArg { pointer: "/signatures", access: Access::Read },
+            ],
+            long_running: false,
+            call: triage_logs,
+        }),
+    },
+    Capability {
+        command: "triage bundle",
+        output_schema: output_schema::<BundleReport>,
+        tool: Some(Tool {
+            name: "triage_bundle",
+            description: "Take a read-only snapshot of a live LLM server (health, model and \
+                server info, load, metrics; SGLang, vLLM, llama.cpp) and summarise health, load, \
+                latency averages and the signals they show; `out` also saves the snapshot for \
+                later. Use it during an incident when the server is still up, alongside `triage` \
+                on its logs. It only reads endpoints; it never changes the server.",
+            input_schema: input_schema::<BundleOptions>,
+            paths: &[PathArg { pointer: "/out", access: Access::Write }],
+            long_running: true,
+            call: bundle,
+        }),
+    },
+];
+
+fn triage_logs(args: Value, progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
+    let opts: TriageOptions = parse_args("triage", args)?;
+    let report = perfpilot_triage::triage_logs_with(&opts, progress)?;
+    // As the CLI: the logs and catalogues as inputs; empty files as warnings.
+    let mut inputs: Vec<InputRef> = opts.logs.iter().map(|p| InputRef::file("log", p)).collect();
+    inputs.extend(opts.signatures.iter().map(|p| InputRef::file("signatures", p)));
+    let warnings: Vec<Warning> = report
+        .files
+        .iter()
+        .filter(|f| f.lines == 0)
+        .map(|f| Warning::new("empty-log", format!("{}: the file is empty", f.path)))
+        .collect();
+    finish(Envelope::new("triage", report).with_inputs(inputs).with_warnings(warnings))
+}
+
+fn bundle(args: Value, progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
+    let opts: BundleOptions = parse_args("triage_bundle", args)?;
+    let report = perfpilot_triage::bundle_with(&opts, progress)?;
+    let warnings: Vec<Warning> = report
+        .endpoints
+        .iter()
+        .filter(|e| !e.ok)
+        .map(|e| {
+            Warning::new(
+                "endpoint-failed",
+                format!("{} ({}): {}", e.name, e.path, e.error.clone().unwrap_or_default()),
+            )
+        })
+        .collect();
+    let inputs = vec![InputRef::other("url", opts.url.clone())];
+    finish(Envelope::new("triage bundle", report).with_inputs(inputs).with_warnings(warnings))
+}
