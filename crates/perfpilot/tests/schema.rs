@@ -74,6 +74,11 @@ const SAMPLES: &[(&str, &str)] = &[
     ("sim run", "sim run --num-prompts 30 --sweep max_running_requests=4,64"),
 ];
 
+/// Commands whose outputs are validated by their own tests below (they need a scratch
+/// directory, a live server or several steps).
+const OWN_TESTS: &[&str] =
+    &["skills install", "sim fit", "sim serve", "bench compare", "triage bundle"];
+
 fn listed_commands() -> Vec<String> {
     let out = perfpilot(&["schema", "--list"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -115,10 +120,8 @@ fn committed_schemas_are_what_the_code_generates() {
 fn every_command_has_a_validated_sample() {
     let sampled: Vec<&str> = SAMPLES.iter().map(|(c, _)| *c).collect();
     for command in listed_commands() {
-        if ["skills install", "sim fit", "bench compare", "triage bundle"]
-            .contains(&command.as_str())
-        {
-            continue; // validated by their own tests below (they need a scratch directory)
+        if OWN_TESTS.contains(&command.as_str()) {
+            continue;
         }
         assert!(sampled.contains(&command.as_str()), "no sample output for `{command}` in SAMPLES");
     }
@@ -286,4 +289,36 @@ fn triage_bundle_outputs_match_their_schema() {
     assert_matches_schema(&saved, "perfpilot triage bundle --dir");
     let _ = sim.kill();
     let _ = sim.wait();
+}
+
+/// `sim serve --format json` prints its report when stopped with Ctrl-C (SIGINT).
+#[cfg(unix)]
+#[test]
+fn sim_serve_report_matches_its_schema() {
+    let scratch = tempfile::tempdir().unwrap();
+    let log = scratch.path().join("sim.log");
+    let child = std::process::Command::new(common::bin())
+        .args(["sim", "serve", "--port", "0", "--no-access-log", "--format", "json", "--log-file"])
+        .arg(&log)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        if text.contains("Uvicorn running on") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "sim serve did not start: {text}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let env: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    assert_matches_schema(&env, "perfpilot sim serve (stopped with SIGINT)");
 }

@@ -1,8 +1,9 @@
-//! Rows for `perfpilot sim …`. `sim serve` (a server that runs until stopped) and
-//! `sim profiles` (its report type is private to the CLI) are not tools.
+//! Rows for `perfpilot sim …`. `sim serve` (a server that runs until stopped; its report
+//! comes at Ctrl-C) has a schema but is not a tool; `sim profiles` has neither (its report
+//! type is private to the CLI's `cmd/sim.rs`).
 
 use perfpilot_report::{Envelope, InputRef, Progress, Warning};
-use perfpilot_sim::{FitOptions, FitReport, SimRunOptions, SimRunReport};
+use perfpilot_sim::{FitOptions, FitReport, SimRunOptions, SimRunReport, SimServeReport};
 use schemars::JsonSchema;
 use serde_json::{Value, json};
 
@@ -12,6 +13,7 @@ use super::{
 
 /// The rows.
 pub const ENTRIES: &[Capability] = &[
+    Capability { command: "sim serve", output_schema: output_schema::<SimServeReport>, tool: None },
     Capability {
         command: "sim run",
         output_schema: run_output_schema,
