@@ -26,6 +26,7 @@ macro_rules! skill {
 
 /// Every shipped skill file, in a stable order. A test checks this matches `skills/`.
 pub const FILES: &[SkillFile] = &[
+    skill!("perfpilot-perf-loop"),
     skill!("perfpilot-profile-triage"),
     skill!("perfpilot-layer-analysis"),
     skill!("perfpilot-serving-benchmark"),
