@@ -38,10 +38,12 @@ printf '%s\n' "Load weight end." "KV Cache is allocated." "Memory pool end." "cu
   "Model loading took" "Loading model weights took" "Memory profiling results:" "# CPU blocks:" > "$PHRASES"
 SIZE=$(stat -c %s "$LOG")
 cat "$LOG" > /dev/null # warm the page cache for both
-t() { local s e; s=$(date +%s.%N); "$@" > /dev/null; e=$(date +%s.%N); echo "$e - $s" | bc; }
+# Output goes to a file, not /dev/null: GNU grep stops at the first match when its output
+# is /dev/null, which would not be a like-for-like run.
+t() { local s e; s=$(date +%s.%N); "$@" > "$WORK/out"; e=$(date +%s.%N); echo "$e - $s" | bc; }
 G=$(t grep -c -F -f "$PHRASES" "$LOG")
 P=$(t "$BIN" capacity explain "$LOG" --format json)
-RSS=$( { /usr/bin/time -f '%M' "$BIN" capacity explain "$LOG" --format json > /dev/null; } 2>&1 | tail -1 )
+RSS=$( { /usr/bin/time -f '%M' "$BIN" capacity explain "$LOG" --format json > "$WORK/out"; } 2>&1 | tail -1 )
 echo "| input | grep -c -F -f phrases (s) | perfpilot capacity explain (s) | ratio (perfpilot / grep) | perfpilot max RSS (MiB) |"
 echo "|---|---:|---:|---:|---:|"
 printf '| %d MiB synthetic launch log | %.2f | %.2f | %.2f | %d |\n' "$((SIZE >> 20))" "$G" "$P" "$(echo "$P / $G" | bc -l)" "$((RSS / 1024))"
