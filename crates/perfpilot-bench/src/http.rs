@@ -155,10 +155,10 @@ impl Pool {
 
     /// Return a connection whose response was read to the end.
     pub fn put(&self, sender: SendRequest<Full<Bytes>>) {
-        if !sender.is_closed() {
-            if let Ok(mut v) = self.idle.lock() {
-                v.push(sender);
-            }
+        if !sender.is_closed()
+            && let Ok(mut v) = self.idle.lock()
+        {
+            v.push(sender);
         }
     }
 }

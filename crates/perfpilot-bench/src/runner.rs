@@ -219,10 +219,10 @@ pub async fn run_phase(
         tokio::select! {
             o = rx.recv() => match o {
                 Some(o) => {
-                    if let (Some(w), None) = (writer.as_deref_mut(), &write_error) {
-                        if let Err(e) = w.write(&o.record) {
-                            write_error = Some(e);
-                        }
+                    if let (Some(w), None) = (writer.as_deref_mut(), &write_error)
+                        && let Err(e) = w.write(&o.record)
+                    {
+                        write_error = Some(e);
                     }
                     progress.advance(1);
                     outcomes.push(o);

@@ -63,23 +63,23 @@ pub async fn server_info(
     if let Some(v) = get_json(pool, target, "/version", auth).await {
         version = v["version"].as_str().map(str::to_string);
     }
-    if version.is_none() {
-        if let Some(p) = get_json(pool, target, "/props", auth).await {
-            version = p["build_info"].as_str().map(|b| format!("llama.cpp {b}"));
-            for k in ["total_slots", "model_path"] {
-                if let Some(v) = p.get(k) {
-                    details.insert(k.into(), v.clone());
-                }
+    if version.is_none()
+        && let Some(p) = get_json(pool, target, "/props", auth).await
+    {
+        version = p["build_info"].as_str().map(|b| format!("llama.cpp {b}"));
+        for k in ["total_slots", "model_path"] {
+            if let Some(v) = p.get(k) {
+                details.insert(k.into(), v.clone());
             }
-            if let Some(n) = p.pointer("/default_generation_settings/n_ctx") {
-                details.insert("n_ctx_per_slot".into(), n.clone());
-            }
+        }
+        if let Some(n) = p.pointer("/default_generation_settings/n_ctx") {
+            details.insert("n_ctx_per_slot".into(), n.clone());
         }
     }
-    if version.is_none() {
-        if let Some(v) = get_json(pool, target, "/get_server_info", auth).await {
-            version = v["version"].as_str().map(|s| format!("sglang {s}"));
-        }
+    if version.is_none()
+        && let Some(v) = get_json(pool, target, "/get_server_info", auth).await
+    {
+        version = v["version"].as_str().map(|s| format!("sglang {s}"));
     }
     Ok(ServerInfo {
         models: ids,

@@ -140,13 +140,12 @@ impl Schedule {
                         t
                     })
                     .collect();
-                if spec.normalize {
-                    if let Some(&last) = v.last() {
-                        if last > 0.0 {
-                            let k = (n as f64 / rate) / last;
-                            v.iter_mut().for_each(|x| *x *= k);
-                        }
-                    }
+                if spec.normalize
+                    && let Some(&last) = v.last()
+                    && last > 0.0
+                {
+                    let k = (n as f64 / rate) / last;
+                    v.iter_mut().for_each(|x| *x *= k);
                 }
                 v
             }

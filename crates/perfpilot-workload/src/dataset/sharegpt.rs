@@ -73,10 +73,10 @@ pub(super) fn generate(
         if input_len < 2 || output_len < 2 {
             continue;
         }
-        if let Some(ctx) = spec.context_len {
-            if u64::from(input_len) + u64::from(output_len) > u64::from(ctx) {
-                continue;
-            }
+        if let Some(ctx) = spec.context_len
+            && u64::from(input_len) + u64::from(output_len) > u64::from(ctx)
+        {
+            continue;
         }
         usable.push((prompt, input_len, output_len));
     }
