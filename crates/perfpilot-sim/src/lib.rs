@@ -1,4 +1,30 @@
 //! A simulated continuous-batching LLM serving engine that speaks the OpenAI API.
+//!
+//! * [`Engine`]: the scheduler model (waiting queue, running batch, paged KV pool with a
+//!   prefix cache, chunked prefill, retraction) and [`CostModel`] for step times, both
+//!   configured by a [`Profile`] (TOML data, shipped ones in `data/profiles/`) plus
+//!   [`Overrides`].
+//! * [`spawn_server`]: the engine in real time behind an OpenAI-compatible HTTP server
+//!   (SGLang endpoints, metrics and log lines, [`Faults`] on demand).
+//! * [`run_virtual`]: the engine in virtual time on a `perfpilot-workload` benchmark,
+//!   returning the same `BenchResult` as `bench serve` inside a [`SimRunReport`].
+//! * [`fit`]: cost parameters fitted to `bench serve` results of a real server.
+//!
+//! ```
+//! use perfpilot_sim::{Engine, EngineConfig, Profile, SimRequest};
+//!
+//! let profile = Profile::load("sglang-h100-llama3.1-8b").unwrap();
+//! let mut engine = Engine::new(EngineConfig::from_profile(&profile));
+//! let req = SimRequest { id: 1, prompt: vec![7; 512], max_new_tokens: 4, min_new_tokens: 0, eos_after: None };
+//! engine.add(req).unwrap();
+//! let (mut t, mut tokens) = (0.0, 0);
+//! while let Some(step) = engine.step(t) {
+//!     t += step.duration_s;
+//!     tokens += step.tokens.len();
+//! }
+//! assert_eq!(tokens, 4);
+//! assert!(t > 0.025 && t < 0.04, "one prefill and three decode steps of ~6.5 ms: {t}");
+//! ```
 #![deny(missing_docs)]
 
 mod cost;
