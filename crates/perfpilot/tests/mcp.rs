@@ -431,3 +431,68 @@ fn triage_bundle_over_mcp_snapshots_a_live_server() {
     let _ = sim.kill();
     let _ = sim.wait();
 }
+
+#[test]
+fn sim_fit_over_mcp_equals_the_cli() {
+    // Two `bench serve`-format results made by the simulator (as perfpilot-sim's own fit
+    // test does), in a scratch directory given to the server as a second root.
+    let tmp = tempfile::tempdir().unwrap();
+    let mut results = Vec::new();
+    for c in ["1", "4"] {
+        let records = tmp.path().join(format!("c{c}.records.jsonl"));
+        let env = perfpilot_json(&[
+            "sim",
+            "run",
+            "--profile",
+            "tests/fixtures/sim/tiny-costs.toml",
+            "--num-prompts",
+            "24",
+            "--input-len",
+            "128",
+            "--output-len",
+            "48",
+            "--range-ratio",
+            "0.5",
+            "--max-concurrency",
+            c,
+            "--seed",
+            c,
+            "--records",
+            records.to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        let bench = json!({
+            "schema_version": "perfpilot.bench.serve/1", "tool": env["tool"],
+            "command": "bench serve", "inputs": [], "warnings": [],
+            "result": env["result"]["result"],
+        });
+        let path = tmp.path().join(format!("c{c}.json"));
+        std::fs::write(&path, serde_json::to_string(&bench).unwrap()).unwrap();
+        results.push(path.to_str().unwrap().to_string());
+    }
+    let profile = "tests/fixtures/sim/tiny-costs.toml";
+    let cli = perfpilot_json(&[
+        "sim",
+        "fit",
+        &results[0],
+        &results[1],
+        "--profile",
+        profile,
+        "--format",
+        "json",
+    ]);
+    let root = repo_root();
+    let mut c = McpClient::start(
+        &["--root", root.to_str().unwrap(), "--root", tmp.path().to_str().unwrap()],
+        &root,
+    );
+    c.initialize();
+    let result =
+        c.call_tool("sim_fit", json!({"profile": profile, "results": results}), None, CALL);
+    let env = envelope_of(&result);
+    assert_matches_schema(&env, "sim_fit over MCP");
+    assert_eq!(env["result"], cli["result"]);
+    assert_eq!(env["inputs"], cli["inputs"]);
+    assert_eq!(env["warnings"], cli["warnings"]);
+}
