@@ -69,6 +69,7 @@ fn triage_logs(args: Value, progress: &dyn Progress) -> anyhow::Result<ToolOutpu
 fn bundle(args: Value, progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
     let opts: BundleOptions = parse_args("triage_bundle", args)?;
     let report = perfpilot_triage::bundle_with(&opts, progress)?;
+    // As the CLI's `run_bundle` (the MCP test compares the warnings with the CLI's).
     let warnings: Vec<Warning> = report
         .endpoints
         .iter()
