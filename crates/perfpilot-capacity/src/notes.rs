@@ -49,46 +49,46 @@ pub fn notes(n: &NoteInputs) -> Vec<Note> {
         out.push(Note { id: "startup-error".into(), text: format!("{e} Fix: {fix}.") });
     }
     let kv_binds = n.concurrency.iter().any(|r| r.binding == "kv tokens");
-    if let Some(kv) = n.kv {
-        if kv.replication > 1 {
-            out.push(Note {
+    if let Some(kv) = n.kv
+        && kv.replication > 1
+    {
+        out.push(Note {
                 id: "kv-head-replication".into(),
                 text: format!(
                     "KV heads are replicated {}x: attention TP exceeds the model's KV heads, so every rank stores {} head(s) and the pool holds {}x fewer distinct tokens than the same memory could. Consider DP-attention (SGLang --enable-dp-attention) or an attention TP no larger than the KV-head count.",
                     kv.replication, kv.kv_heads_per_rank, kv.replication
                 ),
             });
-        }
     }
     let unknown_kv = n.kv_format.is_none();
-    if let Some(fmt) = n.kv_format.or(Some(KvFormat::Bf16)) {
-        if matches!(fmt, KvFormat::Bf16 | KvFormat::Fp32) {
-            let per = n.kv.map(|k| k.full_bytes_per_token + k.swa_bytes_per_token);
-            let mla = n.model.is_some_and(|m| m.mla.is_some());
-            let mut text = match per {
-                Some(p) => format!(
-                    "--kv-cache-dtype fp8_e4m3 would store {} B/token instead of {} (about {}x the tokens in the same memory).",
-                    fmt_int((p * KvFormat::Fp8.bytes_x16() / fmt.bytes_x16()) as i64),
-                    fmt_int(p as i64),
-                    fmt.bytes_x16() / KvFormat::Fp8.bytes_x16()
-                ),
-                None => {
-                    "--kv-cache-dtype fp8_e4m3 halves the KV bytes per token (about 2x the tokens)."
-                        .to_string()
-                }
-            };
-            if unknown_kv {
-                text = format!("The log does not state the KV dtype; if it is 16-bit: {text}");
+    if let Some(fmt) = n.kv_format.or(Some(KvFormat::Bf16))
+        && matches!(fmt, KvFormat::Bf16 | KvFormat::Fp32)
+    {
+        let per = n.kv.map(|k| k.full_bytes_per_token + k.swa_bytes_per_token);
+        let mla = n.model.is_some_and(|m| m.mla.is_some());
+        let mut text = match per {
+            Some(p) => format!(
+                "--kv-cache-dtype fp8_e4m3 would store {} B/token instead of {} (about {}x the tokens in the same memory).",
+                fmt_int((p * KvFormat::Fp8.bytes_x16() / fmt.bytes_x16()) as i64),
+                fmt_int(p as i64),
+                fmt.bytes_x16() / KvFormat::Fp8.bytes_x16()
+            ),
+            None => {
+                "--kv-cache-dtype fp8_e4m3 halves the KV bytes per token (about 2x the tokens)."
+                    .to_string()
             }
-            text.push_str(" Accuracy caveat: FP8 KV changes attention numerics; without k/v scales in the checkpoint both engines use scale 1.0. Check your own eval (long-context and reasoning tasks are the most sensitive) before adopting it.");
-            if mla {
-                text.push_str(" For MLA models the latent cache is quantized; use an attention backend with FP8 MLA support.");
-            }
-            if !kv_binds && !n.concurrency.is_empty() {
-                text.push_str(" At the request lengths checked the KV pool is not the binding limit, so fp8 KV alone would not raise concurrency.");
-            }
-            out.push(Note { id: "fp8-kv".into(), text });
+        };
+        if unknown_kv {
+            text = format!("The log does not state the KV dtype; if it is 16-bit: {text}");
         }
+        text.push_str(" Accuracy caveat: FP8 KV changes attention numerics; without k/v scales in the checkpoint both engines use scale 1.0. Check your own eval (long-context and reasoning tasks are the most sensitive) before adopting it.");
+        if mla {
+            text.push_str(" For MLA models the latent cache is quantized; use an attention backend with FP8 MLA support.");
+        }
+        if !kv_binds && !n.concurrency.is_empty() {
+            text.push_str(" At the request lengths checked the KV pool is not the binding limit, so fp8 KV alone would not raise concurrency.");
+        }
+        out.push(Note { id: "fp8-kv".into(), text });
     }
     if let Some(state_row) = n.concurrency.iter().find(|r| r.binding == "mamba slots") {
         out.push(Note {

@@ -243,15 +243,15 @@ fn sglang(s: &Scenario, rules: &Rules, legacy: bool) -> Outcome {
         if legacy { " + 1 (legacy)" } else { "" }
     ));
     let state_limit = state_slots.map(|n| n / s.mamba_slots_per_request.max(1));
-    if let Some(limit) = state_limit {
-        if limit < mrr {
-            steps.push(format!(
-                "capped by mamba slots: {} // {} = {limit}",
-                state_slots.unwrap_or(0),
-                s.mamba_slots_per_request
-            ));
-            mrr = limit;
-        }
+    if let Some(limit) = state_limit
+        && limit < mrr
+    {
+        steps.push(format!(
+            "capped by mamba slots: {} // {} = {limit}",
+            state_slots.unwrap_or(0),
+            s.mamba_slots_per_request
+        ));
+        mrr = limit;
     }
     let max_req = (tokens > 0).then(|| (ctx as i64 - 1).min(tokens - 1));
     let concurrency = table(s, tokens.max(0) as u64, None, Some(mrr), state_limit, s.context_len);

@@ -289,35 +289,35 @@ pub fn explain_log(log: &LaunchLog, o: &ExplainOptions) -> Result<ExplainReport,
         }
     } else if let (Some(kv), Some(c), Some(tokens)) =
         (sel.kv_pool_bytes, config_kv.as_ref(), vf.as_ref().and_then(|f| f.kv_tokens))
+        && c.swa_layers == 0
+        && c.state_bytes_per_slot == 0
     {
-        if c.swa_layers == 0 && c.state_bytes_per_slot == 0 {
-            let per_block = (c.per_layer_bytes_per_token * block) as i64;
-            let (pred, rule) = match engine {
-                Engine::VllmV0 => {
-                    let bb = block as i64 * c.full_bytes_per_token as i64;
-                    (
-                        (kv / bb) * block as i64,
-                        "vLLM V0: # GPU blocks = kv_cache_size // (block_size x bytes per token)",
-                    )
-                }
-                _ => (
-                    (kv / per_block / c.full_layers.max(1) as i64) * block as i64,
-                    "vLLM V1: num_blocks = available KV // page_size // num_layers",
-                ),
-            };
-            replay.push(Replay {
-                rule: rule.into(),
-                predicted_tokens: pred,
-                logged_tokens: tokens as i64,
-                error_pct: (pred - tokens as i64) as f64 / tokens.max(1) as f64 * 100.0,
-                steps: vec![format!(
-                    "{} GiB, block {block}, {} B/token -> {} tokens",
-                    fmt_gib(kv),
-                    c.full_bytes_per_token,
-                    fmt_int(pred)
-                )],
-            });
-        }
+        let per_block = (c.per_layer_bytes_per_token * block) as i64;
+        let (pred, rule) = match engine {
+            Engine::VllmV0 => {
+                let bb = block as i64 * c.full_bytes_per_token as i64;
+                (
+                    (kv / bb) * block as i64,
+                    "vLLM V0: # GPU blocks = kv_cache_size // (block_size x bytes per token)",
+                )
+            }
+            _ => (
+                (kv / per_block / c.full_layers.max(1) as i64) * block as i64,
+                "vLLM V1: num_blocks = available KV // page_size // num_layers",
+            ),
+        };
+        replay.push(Replay {
+            rule: rule.into(),
+            predicted_tokens: pred,
+            logged_tokens: tokens as i64,
+            error_pct: (pred - tokens as i64) as f64 / tokens.max(1) as f64 * 100.0,
+            steps: vec![format!(
+                "{} GiB, block {block}, {} B/token -> {} tokens",
+                fmt_gib(kv),
+                c.full_bytes_per_token,
+                fmt_int(pred)
+            )],
+        });
     }
 
     // Concurrency.
@@ -439,9 +439,8 @@ pub fn explain_log(log: &LaunchLog, o: &ExplainOptions) -> Result<ExplainReport,
         errors: &errors,
     });
     let mut notes = notes;
-    if capped_pool {
-        if let (Some(kv), Some(free)) = (sel.kv_pool_bytes, sel.final_free_bytes) {
-            notes.push(crate::common::Note {
+    if capped_pool && let (Some(kv), Some(free)) = (sel.kv_pool_bytes, sel.final_free_bytes) {
+        notes.push(crate::common::Note {
                 id: "kv-pool-capped".into(),
                 text: format!(
                     "The KV pool is only {} GiB while {} GiB is free after start-up: the pool looks capped by --max-total-tokens (or a similar limit), not sized by mem_fraction_static. Remove the cap to let SGLang size the pool from the budget.",
@@ -449,7 +448,6 @@ pub fn explain_log(log: &LaunchLog, o: &ExplainOptions) -> Result<ExplainReport,
                     fmt_gib(free)
                 ),
             });
-        }
     }
     let what_if = whatif::run(
         o,
@@ -611,9 +609,11 @@ fn observations(log: &LaunchLog) -> Vec<String> {
         })
         .collect();
     let has_end = log.events.iter().any(|e| matches!(e.event, EventKind::CaptureEnd { .. }));
-    if let (Some(first), Some(min)) = (progress.first(), progress.iter().min_by_key(|p| p.1)) {
-        if !has_end && first.1 > min.1 {
-            out.push(format!(
+    if let (Some(first), Some(min)) = (progress.first(), progress.iter().min_by_key(|p| p.1))
+        && !has_end
+        && first.1 > min.1
+    {
+        out.push(format!(
                 "capture progress only (no capture end in the log): free memory fell from {} GiB (line {}) to {} GiB (line {}, bs={}) while capturing",
                 fmt_gib(first.1),
                 first.0,
@@ -621,7 +621,6 @@ fn observations(log: &LaunchLog) -> Vec<String> {
                 min.0,
                 min.2.map_or("?".into(), |b| b.to_string())
             ));
-        }
     }
     for e in &log.events {
         match &e.event {

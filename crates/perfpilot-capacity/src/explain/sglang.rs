@@ -125,18 +125,17 @@ pub fn rank(
                 src(f),
             ));
         }
-    } else if let Some(f) = &profiling {
-        if let Some(t) = &f.value.1 {
-            cps[0] = Some(stage(0, t.bytes, "printed (Memory profiling total_gpu_memory)", src(f)));
-        }
+    } else if let Some(f) = &profiling
+        && let Some(t) = &f.value.1
+    {
+        cps[0] = Some(stage(0, t.bytes, "printed (Memory profiling total_gpu_memory)", src(f)));
     }
     if let Some(a) = load_end.as_ref().and_then(|f| f.value.0.clone().map(|a| (a, f.src.clone()))) {
         cps[1] = Some(stage(1, a.0.bytes, "printed (Load weight end)", Some(a.1)));
-    } else if let Some(f) = &profiling {
-        if let Some(a) = &f.value.0 {
-            cps[1] =
-                Some(stage(1, a.bytes, "printed (Memory profiling available_gpu_memory)", src(f)));
-        }
+    } else if let Some(f) = &profiling
+        && let Some(a) = &f.value.0
+    {
+        cps[1] = Some(stage(1, a.bytes, "printed (Memory profiling available_gpu_memory)", src(f)));
     }
     if let Some(f) = &pool_end {
         cps[2] = Some(stage(2, f.value.bytes, "printed (Memory pool end)", src(f)));

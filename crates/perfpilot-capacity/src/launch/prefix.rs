@@ -111,31 +111,30 @@ pub fn rank_before(before: &str) -> RankId {
         search_end = open;
     }
     // vLLM: `(Role[_DPx][_TPy] [rank=N ]pid=M[, ip=…])`.
-    if let Some(pid) = before.rfind(" pid=") {
-        if let Some(open) = before[..pid].rfind('(') {
-            if best.as_ref().is_none_or(|(pos, _)| open > *pos) {
-                let name = &before[open + 1..pid];
-                let mut id = RankId::default();
-                let mut role_parts = Vec::new();
-                for tok in name.split([' ', '_']) {
-                    if tok.is_empty() {
-                        continue;
-                    }
-                    if !apply_token(tok, &mut id) {
-                        if let Ok(n) = tok.parse::<u32>() {
-                            // `EngineCore_0`: the engine (data-parallel) index.
-                            id.dp = Some(n);
-                        } else {
-                            role_parts.push(tok);
-                        }
-                    }
+    if let Some(pid) = before.rfind(" pid=")
+        && let Some(open) = before[..pid].rfind('(')
+        && best.as_ref().is_none_or(|(pos, _)| open > *pos)
+    {
+        let name = &before[open + 1..pid];
+        let mut id = RankId::default();
+        let mut role_parts = Vec::new();
+        for tok in name.split([' ', '_']) {
+            if tok.is_empty() {
+                continue;
+            }
+            if !apply_token(tok, &mut id) {
+                if let Ok(n) = tok.parse::<u32>() {
+                    // `EngineCore_0`: the engine (data-parallel) index.
+                    id.dp = Some(n);
+                } else {
+                    role_parts.push(tok);
                 }
-                if !role_parts.is_empty() {
-                    id.role = Some(role_parts.join("_"));
-                }
-                best = Some((open, id));
             }
         }
+        if !role_parts.is_empty() {
+            id.role = Some(role_parts.join("_"));
+        }
+        best = Some((open, id));
     }
     best.map(|(_, id)| id).unwrap_or_default()
 }

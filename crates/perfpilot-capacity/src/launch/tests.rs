@@ -233,7 +233,7 @@ fn blocks_across_reader_boundaries_match_line_by_line() {
     let mut n = 0u64;
     while text.len() < 9 << 20 {
         n += 1;
-        if n % 997 == 0 {
+        if n.is_multiple_of(997) {
             text.push_str("[2025-03-10 16:21:21 TP1] Memory pool end. avail mem=22.59 GB\r\n");
             expected_lines.push(n);
         } else {

@@ -102,7 +102,7 @@ pub fn build(
     {
         return Err(CapacityError::invalid(format!("token counts must be at most {MAX_TOKENS}")));
     }
-    if o.dp_attention && o.tp % o.dp != 0 {
+    if o.dp_attention && !o.tp.is_multiple_of(o.dp) {
         return Err(CapacityError::invalid(format!(
             "with DP-attention tp ({}) must be a multiple of dp ({})",
             o.tp, o.dp
@@ -111,10 +111,10 @@ pub fn build(
     for (name, v) in
         [("mem_fraction", o.mem_fraction), ("gpu_memory_utilization", o.gpu_memory_utilization)]
     {
-        if let Some(v) = v {
-            if !(v > 0.0 && v <= 1.0) {
-                return Err(CapacityError::invalid(format!("{name} must be in (0, 1], got {v}")));
-            }
+        if let Some(v) = v
+            && !(v > 0.0 && v <= 1.0)
+        {
+            return Err(CapacityError::invalid(format!("{name} must be in (0, 1], got {v}")));
         }
     }
     let mut settings = Vec::new();
