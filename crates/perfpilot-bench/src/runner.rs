@@ -142,6 +142,7 @@ pub async fn run_phase(
         tokio::spawn(async move {
             let sem = plan.max_concurrency.map(|c| Arc::new(Semaphore::new(c.max(1) as usize)));
             let mut stopped_by_duration = false;
+            let mut last_block_end: Option<Instant> = None;
             for i in 0..plan.requests.len() {
                 let at = plan.send_at_s[i];
                 if plan.duration_s.is_some_and(|d| at > d) {
@@ -154,16 +155,31 @@ pub async fn run_phase(
                     _ = cancelled(cancel_rx.clone()) => break,
                     _ = sleep_until_precise(target) => {}
                 }
-                let ready = Instant::now();
-                let permit = match &sem {
-                    None => None,
-                    Some(s) => tokio::select! {
-                        biased;
-                        _ = cancelled(cancel_rx.clone()) => break,
-                        p = s.clone().acquire_owned() => p.ok(),
+                // Slot wait: from the scheduled time to the permit, whenever the cap
+                // held the dispatcher back since this request was due (its own wait, or
+                // the wait for an earlier request that kept the dispatcher from reaching
+                // it). Otherwise all lateness is the client's own dispatch lag.
+                let (permit, blocked) = match &sem {
+                    None => (None, false),
+                    Some(s) => match s.clone().try_acquire_owned() {
+                        Ok(p) => (Some(p), false),
+                        Err(_) => tokio::select! {
+                            biased;
+                            _ = cancelled(cancel_rx.clone()) => break,
+                            p = s.clone().acquire_owned() => (p.ok(), true),
+                        },
                     },
                 };
-                let slot_wait = if sem.is_some() { ready.elapsed().as_secs_f64() } else { 0.0 };
+                let got = Instant::now();
+                if blocked {
+                    last_block_end = Some(got);
+                }
+                let held_back = blocked || last_block_end.is_some_and(|e| e > target);
+                let slot_wait = if held_back {
+                    got.saturating_duration_since(target).as_secs_f64()
+                } else {
+                    0.0
+                };
                 // A request that waited for a slot past the end of the window is not sent.
                 if sem.is_some() && plan.duration_s.is_some_and(|d| t0.elapsed().as_secs_f64() > d)
                 {

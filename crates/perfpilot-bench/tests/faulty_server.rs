@@ -63,6 +63,9 @@ fn clean_run_counts_every_token() {
     assert!(s.ttft_ms.unwrap().min >= 20.0, "{:?}", s.ttft_ms);
     assert_eq!(s.itl_ms.unwrap().count, 24 * 5);
     assert!(s.max_concurrency <= 4);
+    // Under the cap, waiting for a slot is slot wait, not client dispatch lag.
+    assert!(s.slot_wait_ms.unwrap().max > 20.0, "{:?}", s.slot_wait_ms);
+    assert!(s.dispatch_lag_ms.unwrap().p99 < 20.0, "{:?}", s.dispatch_lag_ms);
     assert_eq!(r.settings.model.as_deref(), Some("test-model"));
     assert_eq!(r.status, RunStatus::Complete);
     // Files: result envelope and per-request records (warmup included, flagged).
