@@ -18,7 +18,7 @@ HTA_PYTHON=${HTA_PYTHON:-/tmp/hta-venv/bin/python}
 SCALE=$SHARED/tools/scale-trace
 mkdir -p "$BENCH_DIR"
 
-cargo build --release -p perfpilot >&2
+[ "${SKIP_BUILD:-0}" = 1 ] || cargo build --release -p perfpilot >&2
 PP=target/release/perfpilot
 
 make_trace() { # name target-mb
