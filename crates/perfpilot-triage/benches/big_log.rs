@@ -102,6 +102,21 @@ fn build(path: &Path, bytes: u64) -> std::io::Result<()> {
     f.flush()
 }
 
+/// CPU seconds (user + system) of this process (`RUSAGE_SELF`) or of its waited-for
+/// children (`RUSAGE_CHILDREN`).
+fn cpu_s(who: i32) -> f64 {
+    // SAFETY: getrusage writes into the zeroed struct we pass; no other memory is touched.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(who, &mut ru) };
+    let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 * 1e-6;
+    tv(ru.ru_utime) + tv(ru.ru_stime)
+}
+
+fn median_f(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -113,27 +128,39 @@ fn main() {
         std::env::var("PERFPILOT_BIG_LOG_MB").ok().and_then(|v| v.parse().ok()).unwrap_or(1024);
     let runs: usize =
         std::env::var("PERFPILOT_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
-    let path =
-        std::env::temp_dir().join(format!("perfpilot-triage-bench-{}.log", std::process::id()));
-    build(&path, mb << 20).expect("build the big log");
+    // PERFPILOT_BIG_LOG_FILE: use (and keep) an existing file, e.g. for profiling.
+    let given = std::env::var_os("PERFPILOT_BIG_LOG_FILE").map(PathBuf::from);
+    let path = given.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("perfpilot-triage-bench-{}.log", std::process::id()))
+    });
+    if given.is_none() || !path.exists() {
+        build(&path, mb << 20).expect("build the big log");
+    }
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     // Warm the page cache for both tools.
     let _ = Command::new("cat").arg(&path).stdout(Stdio::null()).status();
     let mut grep = Vec::new();
     let mut triage = Vec::new();
+    let (mut grep_cpu, mut triage_cpu) = (Vec::new(), Vec::new());
     let mut report = None;
     for _ in 0..runs {
+        let c = cpu_s(libc::RUSAGE_CHILDREN);
         let t = Instant::now();
         // Output to a pipe, not /dev/null: GNU grep stops early when writing to /dev/null.
         let out = Command::new("grep").arg("-c").arg("ERROR").arg(&path).output().expect("grep");
         grep.push(t.elapsed());
+        grep_cpu.push(cpu_s(libc::RUSAGE_CHILDREN) - c);
         let count = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let c = cpu_s(libc::RUSAGE_SELF);
         let t = Instant::now();
         let r = triage_logs(&TriageOptions::new(vec![path.clone()])).expect("triage");
         triage.push(t.elapsed());
+        triage_cpu.push(cpu_s(libc::RUSAGE_SELF) - c);
         report = Some((count, r));
     }
-    let _ = std::fs::remove_file(&path);
+    if given.is_none() {
+        let _ = std::fs::remove_file(&path);
+    }
     let (g, t) = (median(grep), median(triage));
     let (count, r) = report.expect("at least one run");
     println!(
@@ -142,16 +169,27 @@ fn main() {
         size,
         r.files[0].lines
     );
-    println!("grep -c ERROR      median {:>8.3} s  ({} matching lines)", g.as_secs_f64(), count);
+    let (gc, tc) = (median_f(grep_cpu), median_f(triage_cpu));
     println!(
-        "perfpilot triage   median {:>8.3} s  (class {}, {} findings)",
+        "grep -c ERROR      median {:>8.3} s wall, {:>6.3} s CPU  ({} matching lines)",
+        g.as_secs_f64(),
+        gc,
+        count
+    );
+    println!(
+        "perfpilot triage   median {:>8.3} s wall, {:>6.3} s CPU  (class {}, {} findings)",
         t.as_secs_f64(),
+        tc,
         r.class,
         r.findings.len()
     );
     println!(
-        "ratio triage / grep: {:.2}x  ({:.0} MB/s)",
+        "ratio triage / grep: {:.2}x wall, {:.2}x CPU  ({:.0} MB/s)",
         t.as_secs_f64() / g.as_secs_f64(),
+        tc / gc,
         size as f64 / 1e6 / t.as_secs_f64()
     );
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load: Vec<&str> = load.split_whitespace().take(3).collect();
+    println!("machine load average while measuring: {}", load.join(" "));
 }

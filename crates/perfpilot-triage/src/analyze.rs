@@ -251,9 +251,17 @@ pub(crate) fn group(items: Vec<Item<'_>>) -> (Vec<Group<'_>>, u64) {
         let same = if it.class == ProblemClass::Unknown && it.sig.is_none() {
             None
         } else {
+            // The same class is one problem when it is the same signature, or another
+            // signature close by (a negative KV line and the error it raises); far apart,
+            // two signatures of one class are two problems.
             groups.iter().position(|g| {
                 g.class() == it.class
                     && !(it.class == ProblemClass::Unknown && g.items[0].sig.is_none())
+                    && g.items.iter().any(|c| {
+                        c.sig.map(|s| &s.def.id) == it.sig.map(|s| &s.def.id)
+                            || (c.file() == it.file()
+                                && it.no().abs_diff(c.no()) <= CONSEQUENCE_WINDOW)
+                    })
             })
         };
         match same {

@@ -90,7 +90,7 @@ pub struct LogTriage<'c> {
 impl<'c> LogTriage<'c> {
     /// A triage run over `cat`.
     pub fn new(cat: &'c Catalogue) -> Result<LogTriage<'c>, TriageError> {
-        let gates = Gates::new(&cat.gates, &cat.serve_gates)
+        let gates = Gates::new(&cat.gates, &cat.startup_gates)
             .map_err(|m| TriageError::Catalogue { path: "catalogue".into(), message: m })?;
         Ok(LogTriage {
             cat,

@@ -159,5 +159,5 @@ fn rank_label(ranks: &[String]) -> String {
 
 /// The timestamp of a raw launch line, via the shared prefix reader.
 fn stamp_of(raw: &str) -> Option<String> {
-    crate::logs::line::split(raw).stamp.map(|s| s.text)
+    crate::logs::line::split(raw).stamp().map(|s| s.text)
 }

@@ -224,3 +224,29 @@ fn bad_inputs_are_errors_not_panics() {
     let r = run_text("empty", "");
     assert_eq!(r.class, ProblemClass::None);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Any mix of real log fragments and garbage: no panic, every line counted, the
+    /// verdict is `none` exactly when there is no finding.
+    #[test]
+    fn arbitrary_logs_never_panic(parts in proptest::collection::vec(
+        proptest::prop_oneof![
+            proptest::strategy::Just("[2025-03-07 21:49:33 TP13] Decode out of memory happened. #retracted_reqs: 1, #new_token_ratio: 0.1474 -> 0.1845".to_string()),
+            proptest::strategy::Just("Traceback (most recent call last):".to_string()),
+            proptest::strategy::Just("  File \"a.py\", line 3, in f".to_string()),
+            proptest::strategy::Just("    x()".to_string()),
+            proptest::strategy::Just("RuntimeError: CUDA error: out of memory".to_string()),
+            proptest::strategy::Just("Thread 1 (active): \"MainThread\"".to_string()),
+            proptest::strategy::Just("    f (a.py:1)".to_string()),
+            proptest::strategy::Just("(VllmWorker rank=3 pid=1) ERROR 06-05 06:18:13 [x.py:1] ValueError: No available memory for the cache blocks".to_string()),
+            "\\PC{0,120}",
+        ],
+        0..40,
+    )) {
+        let text = parts.join("\n");
+        let r = run_text("fuzz", &text);
+        proptest::prop_assert_eq!(r.files[0].lines as usize, text.lines().count());
+        proptest::prop_assert_eq!(r.class == ProblemClass::None, r.findings.is_empty());
+    }
+}

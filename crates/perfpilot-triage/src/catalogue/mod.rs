@@ -66,7 +66,7 @@ pub(crate) struct Marker {
 #[derive(Debug)]
 pub struct Catalogue {
     pub(crate) gates: Vec<String>,
-    pub(crate) serve_gates: Vec<String>,
+    pub(crate) startup_gates: Vec<String>,
     pub(crate) markers: Vec<Marker>,
     pub(crate) marker_set: RegexSet,
     pub(crate) fatal_set: RegexSet,
@@ -138,7 +138,7 @@ impl Catalogue {
 
     fn build(files: Vec<(String, CatalogueFile)>) -> Result<Catalogue, TriageError> {
         let mut gates = Vec::new();
-        let mut serve_gates = Vec::new();
+        let mut startup_gates = Vec::new();
         let mut markers = Vec::new();
         let mut marker_pats = Vec::new();
         let mut fatal_pats = Vec::new();
@@ -155,7 +155,7 @@ impl Catalogue {
                 }
             }
             gates.extend(file.scan.gates);
-            serve_gates.extend(file.scan.serve_gates);
+            startup_gates.extend(file.scan.startup_gates);
             for m in file.marker {
                 let phase = Phase::parse(&m.phase).ok_or_else(|| {
                     cat_err(&label, format!("marker `{}`: unknown phase `{}`", m.id, m.phase))
@@ -176,9 +176,9 @@ impl Catalogue {
         gates.retain(|g| !g.is_empty());
         gates.sort();
         gates.dedup();
-        serve_gates.retain(|g| !g.is_empty() && !gates.contains(g));
-        serve_gates.sort();
-        serve_gates.dedup();
+        startup_gates.retain(|g| !g.is_empty() && !gates.contains(g));
+        startup_gates.sort();
+        startup_gates.dedup();
         let label0 = "catalogue";
         let marker_set = set(&marker_pats, label0, "marker")?;
         let fatal_set = set(&fatal_pats, label0, "fatal")?;
@@ -201,7 +201,7 @@ impl Catalogue {
         let line_set = set(&line_pats, label0, "signature lines")?;
         let cat = Catalogue {
             gates,
-            serve_gates,
+            startup_gates,
             markers,
             marker_set,
             fatal_set,
@@ -234,7 +234,9 @@ impl Catalogue {
                         ),
                     ));
                 }
-                if by_line && !self.gates.iter().any(|g| ex.contains(g.as_str())) {
+                let gated =
+                    self.gates.iter().chain(&self.startup_gates).any(|g| ex.contains(g.as_str()));
+                if by_line && !gated {
                     return Err(cat_err(
                         "catalogue",
                         format!(

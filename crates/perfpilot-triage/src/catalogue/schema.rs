@@ -32,9 +32,10 @@ pub(crate) struct ScanDef {
     /// A line is examined only when it contains one of these (case-sensitive) literals.
     #[serde(default)]
     pub gates: Vec<String>,
-    /// Extra gates looked for only until a file shows its first request (serving markers).
+    /// Extra gates looked for during start-up only (until the first request, and again
+    /// after a restart marker).
     #[serde(default)]
-    pub serve_gates: Vec<String>,
+    pub startup_gates: Vec<String>,
 }
 
 /// `[pyspy]`.

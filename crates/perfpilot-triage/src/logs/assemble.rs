@@ -39,6 +39,8 @@ struct Builder {
 pub(crate) struct Assembler {
     open: HashMap<u64, Builder>,
     pub done: Vec<Record>,
+    /// Line number of the last line a structure took.
+    last: u64,
 }
 
 impl Assembler {
@@ -55,10 +57,10 @@ impl Assembler {
         let t = msg.trim();
         let indent = msg.len() - msg.trim_start().len();
 
-        if t.contains("Traceback (most recent call last)") {
+        if has_traceback_header(t) {
             self.close(stream);
             let mut rec = Record::new(Kind::Incomplete, file);
-            rec.adopt(&v.rank, &v.stamp, v.level);
+            rec.adopt(v);
             let h = rec.keep(no, Part::Header, t, raw);
             rec.header = Some(h);
             self.open.insert(stream, Builder { mode: Mode::Traceback { expect_code: false }, rec });
@@ -68,7 +70,7 @@ impl Assembler {
             self.close(stream);
             let ty = rest.split('\'').next().unwrap_or("").to_string();
             let mut rec = Record::new(Kind::Incomplete, file);
-            rec.adopt(&v.rank, &v.stamp, v.level);
+            rec.adopt(v);
             let h = rec.keep(no, Part::Header, t, raw);
             rec.header = Some(h);
             self.open.insert(stream, Builder { mode: Mode::Terminate { ty }, rec });
@@ -82,7 +84,7 @@ impl Assembler {
             if !continuing {
                 self.close(stream);
                 let mut rec = Record::new(Kind::PySpy, file);
-                rec.adopt(&v.rank, &v.stamp, v.level);
+                rec.adopt(v);
                 let h = rec.keep(no, Part::Header, t, raw);
                 rec.header = Some(h);
                 self.open.insert(stream, Builder { mode: Mode::PySpy, rec });
@@ -95,7 +97,7 @@ impl Assembler {
             if !matches!(self.open.get(&stream), Some(Builder { mode: Mode::PySpy, .. })) {
                 self.close(stream);
                 let mut rec = Record::new(Kind::PySpy, file);
-                rec.adopt(&v.rank, &v.stamp, v.level);
+                rec.adopt(v);
                 self.open.insert(stream, Builder { mode: Mode::PySpy, rec });
             }
             if let Some(b) = self.open.get_mut(&stream) {
@@ -118,7 +120,7 @@ impl Assembler {
                 _ => {
                     self.close(stream);
                     let mut rec = Record::new(Kind::Incomplete, file);
-                    rec.adopt(&v.rank, &v.stamp, v.level);
+                    rec.adopt(v);
                     let at = rec.keep(no, Part::Frame, t, raw);
                     rec.frames.push(Frame { text, func, at, code_at: None });
                     self.open.insert(
@@ -152,7 +154,7 @@ impl Assembler {
                         let at = b.rec.keep(no, Part::Exception, t, raw);
                         b.rec.exception = Some((ty, m, at));
                         b.rec.kind = Kind::Exception;
-                        b.rec.adopt(&v.rank, &v.stamp, v.level);
+                        b.rec.adopt(v);
                         self.close(stream);
                         return Took::Structure(2);
                     }
@@ -229,7 +231,7 @@ impl Assembler {
             if let Some((ty, m)) = record::parse_exception(t) {
                 self.close(stream);
                 let mut rec = Record::new(Kind::Exception, file);
-                rec.adopt(&v.rank, &v.stamp, v.level);
+                rec.adopt(v);
                 let at = rec.keep(no, Part::Exception, t, raw);
                 rec.exception = Some((ty.to_string(), m.to_string(), at));
                 self.open.insert(stream, Builder { mode: Mode::Trailing, rec });
@@ -254,6 +256,28 @@ impl Assembler {
         for k in keys {
             self.close(k);
         }
+    }
+}
+
+/// `Traceback (most recent call last)` anywhere in the message (one prebuilt searcher).
+fn has_traceback_header(t: &str) -> bool {
+    static FINDER: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
+        std::sync::OnceLock::new();
+    FINDER
+        .get_or_init(|| memchr::memmem::Finder::new("Traceback (most recent call last)"))
+        .find(t.as_bytes())
+        .is_some()
+}
+
+impl Assembler {
+    /// Number of open structures.
+    pub fn open_count(&self) -> usize {
+        self.open.len()
+    }
+
+    /// Line number of the last line a structure took.
+    pub fn last_activity(&self) -> u64 {
+        self.last
     }
 }
 

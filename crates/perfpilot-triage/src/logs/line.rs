@@ -34,21 +34,65 @@ pub struct Stamp {
     pub key: f64,
 }
 
+/// The rank fields a prefix names, without allocating.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Who<'a> {
+    pub pp: Option<u32>,
+    pub dp: Option<u32>,
+    pub tp: Option<u32>,
+    pub ep: Option<u32>,
+    pub worker: Option<u32>,
+    pub role: Option<&'a str>,
+}
+
+impl Who<'_> {
+    fn is_empty(&self) -> bool {
+        *self == Who::default()
+    }
+}
+
+/// A timestamp as it appears in the line (owned only when it had to be rewritten).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct LineStamp<'a> {
+    pub key: f64,
+    pub text: std::borrow::Cow<'a, str>,
+}
+
 /// A line split into its prefix facts and its message.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct LineView<'a> {
     /// The rank the prefix names (empty when none).
-    pub rank: RankId,
+    pub who: Who<'a>,
     /// A key of the writing process (rank, role, pid): lines of one process share it.
     pub stream: Option<u64>,
     /// Timestamp.
-    pub stamp: Option<Stamp>,
+    pub stamp: Option<LineStamp<'a>>,
     /// Level.
     pub level: Option<Level>,
     /// The text after every prefix (one separating space removed, indentation kept).
     pub msg: &'a str,
     /// True when at least one prefix was found.
     pub prefixed: bool,
+}
+
+impl LineView<'_> {
+    /// The rank as the shared launch parser's type.
+    pub fn rank(&self) -> RankId {
+        let w = &self.who;
+        RankId {
+            pp: w.pp,
+            dp: w.dp,
+            tp: w.tp,
+            ep: w.ep,
+            worker: w.worker,
+            role: w.role.map(str::to_string),
+        }
+    }
+
+    /// The timestamp, owned.
+    pub fn stamp(&self) -> Option<Stamp> {
+        self.stamp.as_ref().map(|s| Stamp { text: s.text.to_string(), key: s.key })
+    }
 }
 
 /// Split a line into prefix facts and message.
@@ -66,10 +110,13 @@ pub(crate) fn split(line: &str) -> LineView<'_> {
     }
     // Only a prefix that names a process starts a stream of its own; a bare timestamp or
     // container prefix continues the current one.
-    if view.rank != RankId::default() || pid.is_some() {
+    if !view.who.is_empty() || pid.is_some() {
+        let w = &view.who;
         let mut h = Fnv::default();
-        h.write(view.rank.label().as_bytes());
-        h.write(view.rank.role.as_deref().unwrap_or("").as_bytes());
+        for v in [w.pp, w.dp, w.tp, w.ep, w.worker] {
+            h.write(&v.map_or([0xff; 4], u32::to_le_bytes));
+        }
+        h.write(w.role.unwrap_or("").as_bytes());
         h.write(pid.unwrap_or("").as_bytes());
         view.stream = Some(h.finish());
     }
@@ -95,7 +142,7 @@ fn glued_progress(line: &str) -> &str {
 
 fn strip_one<'a>(
     s: &'a str,
-    view: &mut LineView<'_>,
+    view: &mut LineView<'a>,
     pid: &mut Option<&'a str>,
 ) -> Option<&'a str> {
     let s = s.trim_start_matches(' ');
@@ -114,7 +161,7 @@ fn strip_one<'a>(
 /// `(EngineCore_DP0 pid=387)`, `(RayWorkerWrapper pid=12, ip=10.0.0.1)`.
 fn paren_prefix<'a>(
     s: &'a str,
-    view: &mut LineView<'_>,
+    view: &mut LineView<'a>,
     pid: &mut Option<&'a str>,
 ) -> Option<&'a str> {
     let close = s.find(") ").or_else(|| s.strip_suffix(')').map(|t| t.len()))?;
@@ -126,27 +173,31 @@ fn paren_prefix<'a>(
         return None;
     }
     *pid = Some(pid_text);
-    let mut role = Vec::new();
+    // The role is the name up to its first rank token: `EngineCore_DP0` → `EngineCore`.
+    let mut role_end = None;
+    let mut offset = 0;
     for tok in name.split([' ', '_']) {
+        let start = offset;
+        offset += tok.len() + 1;
         if tok.is_empty() {
             continue;
         }
-        if !rank_token(tok, &mut view.rank) {
-            if let Ok(n) = tok.parse::<u32>() {
-                view.rank.dp = Some(n);
-            } else {
-                role.push(tok);
-            }
+        if rank_token(tok, &mut view.who) {
+            role_end.get_or_insert(start);
+        } else if let Ok(n) = tok.parse::<u32>() {
+            view.who.dp = Some(n);
+            role_end.get_or_insert(start);
         }
     }
+    let role = name[..role_end.unwrap_or(name.len())].trim_end_matches([' ', '_']);
     if !role.is_empty() {
-        view.rank.role = Some(role.join("_"));
+        view.who.role = Some(role);
     }
     Some(&s[(close + 1).min(s.len())..])
 }
 
 /// `TP3`, `DP1`, `EP2`, `PP0`, `rank=3`, `rank3`.
-fn rank_token(tok: &str, id: &mut RankId) -> bool {
+fn rank_token(tok: &str, id: &mut Who<'_>) -> bool {
     if let Some(r) = tok.strip_prefix("rank") {
         if let Ok(n) = r.trim_start_matches('=').parse() {
             id.worker = Some(n);
@@ -168,13 +219,13 @@ fn rank_token(tok: &str, id: &mut RankId) -> bool {
 
 /// `[2025-03-10 16:21:21 DP1 TP2]`, `[rank4]:`, `[E304 12:54:52.1229 ProcessGroupNCCL.cpp:616]`,
 /// `[1,0]<stderr>:`.
-fn bracket_prefix<'a>(s: &'a str, view: &mut LineView<'_>) -> Option<&'a str> {
+fn bracket_prefix<'a>(s: &'a str, view: &mut LineView<'a>) -> Option<&'a str> {
     let close = s.find(']')?;
     let inner = &s[1..close];
     let mut after = &s[close + 1..];
     if let Some(r) = inner.strip_prefix("rank") {
         let n: u32 = r.parse().ok()?;
-        view.rank.worker = Some(n);
+        view.who.worker = Some(n);
         return Some(after.strip_prefix(':').unwrap_or(after));
     }
     // MPI `[1,0]<stderr>:`
@@ -185,7 +236,7 @@ fn bracket_prefix<'a>(s: &'a str, view: &mut LineView<'_>) -> Option<&'a str> {
             }
         }
         if let Some(r) = inner.split(',').nth(1).and_then(|r| r.parse().ok()) {
-            view.rank.worker = Some(r);
+            view.who.worker = Some(r);
         }
         return Some(after);
     }
@@ -198,10 +249,11 @@ fn bracket_prefix<'a>(s: &'a str, view: &mut LineView<'_>) -> Option<&'a str> {
         let month = date.get(5..7).and_then(|m| m.parse().ok());
         let day = date.get(8..10).and_then(|d| d.parse().ok());
         for t in toks {
-            rank_token(t, &mut view.rank);
+            rank_token(t, &mut view.who);
         }
         if let (Some(m), Some(d), Some(secs)) = (month, day, time_of_day(time)) {
-            view.stamp = Some(stamp(format!("{date} {time}"), m, d, secs));
+            let text = inner.get(..date.len() + 1 + time.len()).unwrap_or(inner);
+            view.stamp = Some(stamp(text.into(), m, d, secs));
         }
         return Some(after);
     }
@@ -214,7 +266,7 @@ fn bracket_prefix<'a>(s: &'a str, view: &mut LineView<'_>) -> Option<&'a str> {
 }
 
 /// glog head `E0304 12:54:52.122900` (month may be unpadded: `E304`). Returns the rest.
-fn glog_head<'a>(s: &'a str, view: &mut LineView<'_>) -> Option<&'a str> {
+fn glog_head<'a>(s: &'a str, view: &mut LineView<'a>) -> Option<&'a str> {
     let b = s.as_bytes();
     let level = match b.first()? {
         b'E' => Level::Error,
@@ -233,12 +285,12 @@ fn glog_head<'a>(s: &'a str, view: &mut LineView<'_>) -> Option<&'a str> {
     let secs = time_of_day(time)?;
     let (m, d): (u32, u32) = (md[..md.len() - 2].parse().ok()?, md[md.len() - 2..].parse().ok()?);
     view.level = Some(level);
-    view.stamp = Some(stamp(format!("{m:02}-{d:02} {time}"), m, d, secs));
+    view.stamp = Some(stamp(format!("{m:02}-{d:02} {time}").into(), m, d, secs));
     Some(&rest[time.len()..])
 }
 
 /// Unbracketed glog: `E0304 12:54:52.122900 12345 file.cc:123] msg`.
-fn glog_bare<'a>(s: &'a str, view: &mut LineView<'_>) -> Option<&'a str> {
+fn glog_bare<'a>(s: &'a str, view: &mut LineView<'a>) -> Option<&'a str> {
     let end = s.find("] ")?;
     if end > 80 {
         return None;
@@ -249,7 +301,7 @@ fn glog_bare<'a>(s: &'a str, view: &mut LineView<'_>) -> Option<&'a str> {
 
 /// vLLM `INFO 08-20 18:04:22 [core.py:700] ` (also the older `core.py:700] `), uvicorn
 /// `INFO:     `, Python logging `ERROR:root:`.
-fn level_prefix<'a>(s: &'a str, view: &mut LineView<'_>) -> Option<&'a str> {
+fn level_prefix<'a>(s: &'a str, view: &mut LineView<'a>) -> Option<&'a str> {
     let word_end = s.find(|c: char| !c.is_ascii_uppercase()).unwrap_or(s.len());
     let level = match &s[..word_end] {
         "DEBUG" => Level::Debug,
@@ -281,7 +333,7 @@ fn level_prefix<'a>(s: &'a str, view: &mut LineView<'_>) -> Option<&'a str> {
     let secs = time_of_day(time)?;
     view.level = Some(level);
     let (m, d) = (md[..2].parse().ok()?, md[3..].parse().ok()?);
-    view.stamp = Some(stamp(format!("{md} {time}"), m, d, secs));
+    view.stamp = Some(stamp(r.get(..6 + time.len()).unwrap_or(md).into(), m, d, secs));
     let mut after = &r2[time.len()..];
     let trimmed = after.trim_start_matches(' ');
     // `[file.py:123] ` or `file.py:123] `
@@ -296,7 +348,7 @@ fn level_prefix<'a>(s: &'a str, view: &mut LineView<'_>) -> Option<&'a str> {
 
 /// ISO or Python-logging timestamps at the start: `2025-03-07T21:49:33.123Z `,
 /// `2025-03-07 21:49:33,123 - name - LEVEL - `.
-fn iso_stamp<'a>(s: &'a str, view: &mut LineView<'_>) -> Option<&'a str> {
+fn iso_stamp<'a>(s: &'a str, view: &mut LineView<'a>) -> Option<&'a str> {
     let b = s.as_bytes();
     if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b' ') {
         return None;
@@ -308,14 +360,15 @@ fn iso_stamp<'a>(s: &'a str, view: &mut LineView<'_>) -> Option<&'a str> {
         .find(|c: char| !(c.is_ascii_digit() || c == ':' || c == '.' || c == ','))
         .unwrap_or(rest.len());
     let time = &rest[..time_end];
-    let secs = time_of_day(&time.replace(',', "."))?;
+    let secs =
+        if time.contains(',') { time_of_day(&time.replace(',', "."))? } else { time_of_day(time)? };
     let mut after = &rest[time_end..];
     after = after.trim_start_matches(['Z', '+']);
     if after.starts_with(|c: char| c.is_ascii_digit()) {
         // a zone offset `+00:00`
         after = after.trim_start_matches(|c: char| c.is_ascii_digit() || c == ':');
     }
-    view.stamp = Some(stamp(format!("{} {time}", &s[..10]), m, d, secs));
+    view.stamp = Some(stamp(s.get(..11 + time.len()).unwrap_or(&s[..10]).into(), m, d, secs));
     Some(after)
 }
 
@@ -344,8 +397,8 @@ fn time_of_day(t: &str) -> Option<f64> {
     Some(h * 3600.0 + m * 60.0 + s)
 }
 
-fn stamp(text: String, month: u32, day: u32, secs: f64) -> Stamp {
-    Stamp { text, key: ((month * 31 + day) as f64) * 86400.0 + secs }
+fn stamp(text: std::borrow::Cow<'_, str>, month: u32, day: u32, secs: f64) -> LineStamp<'_> {
+    LineStamp { text, key: ((month * 31 + day) as f64) * 86400.0 + secs }
 }
 
 /// FNV-1a, 64 bit: stable hashes for stream keys, fingerprints and row ids.
@@ -390,10 +443,10 @@ mod tests {
     fn sglang_prefix() {
         let v = split("[2025-03-07 21:49:33 DP1 TP13] Decode out of memory happened.");
         assert_eq!(v.msg, "Decode out of memory happened.");
-        assert_eq!((v.rank.dp, v.rank.tp), (Some(1), Some(13)));
-        assert_eq!(v.stamp.unwrap().text, "2025-03-07 21:49:33");
+        assert_eq!((v.who.dp, v.who.tp), (Some(1), Some(13)));
+        assert_eq!(v.stamp().unwrap().text, "2025-03-07 21:49:33");
         let v = split("[2025-01-25 21:59:49] DetokenizerManager hit an exception: Traceback");
-        assert!(v.rank.is_unranked());
+        assert!(v.rank().is_unranked());
         assert!(v.msg.starts_with("DetokenizerManager"));
     }
 
@@ -402,13 +455,13 @@ mod tests {
         let v = split(
             "(VllmWorker rank=3 pid=1090) ERROR 06-05 06:18:13 [multiproc_executor.py:470]   File \"x.py\", line 1, in f",
         );
-        assert_eq!(v.rank.worker, Some(3));
+        assert_eq!(v.who.worker, Some(3));
         assert_eq!(v.level, Some(Level::Error));
         assert_eq!(v.msg, "  File \"x.py\", line 1, in f");
         let v =
             split("(EngineCore_DP0 pid=3584999) ERROR 08-19 05:56:57 [core.py:1346] ValueError: x");
         assert_eq!(v.msg, "ValueError: x");
-        assert_eq!(v.rank.role.as_deref(), Some("EngineCore"));
+        assert_eq!(v.who.role, Some("EngineCore"));
         let v = split(
             "INFO 12-02 14:35:27 model_runner.py:1072] Loading model weights took 14.9888 GB",
         );
@@ -419,7 +472,7 @@ mod tests {
     fn torch_glog_prefix() {
         let v =
             split("[rank4]:[E304 12:54:52.122900428 ProcessGroupNCCL.cpp:616] [Rank 4] Watchdog");
-        assert_eq!(v.rank.worker, Some(4));
+        assert_eq!(v.who.worker, Some(4));
         assert_eq!(v.level, Some(Level::Error));
         assert_eq!(v.msg, "[Rank 4] Watchdog");
         let v = split("E0304 12:54:52.122900 1234 socket.cpp:12] connect failed");
@@ -431,7 +484,7 @@ mod tests {
         let v =
             split("sglang-1  | 2025-03-07T21:49:33.123Z [2025-03-07 21:49:33 TP0] Prefill batch.");
         assert_eq!(v.msg, "Prefill batch.");
-        assert_eq!(v.rank.tp, Some(0));
+        assert_eq!(v.who.tp, Some(0));
         let v = split("INFO:     Uvicorn running on http://0.0.0.0:30000");
         assert_eq!(v.msg, "Uvicorn running on http://0.0.0.0:30000");
     }
@@ -455,7 +508,7 @@ mod tests {
         let v = split(
             "  0%|   | 0/23 [00:00<?, ?it/s][2025-03-10 16:21:21 TP1] Capture cuda graph begin.",
         );
-        assert_eq!(v.rank.tp, Some(1));
+        assert_eq!(v.who.tp, Some(1));
         assert_eq!(v.msg, "Capture cuda graph begin.");
     }
 }

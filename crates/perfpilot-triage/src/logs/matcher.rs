@@ -26,10 +26,18 @@ impl Ring {
     pub fn new(cap: usize) -> Ring {
         Ring { lines: VecDeque::with_capacity(cap), cap }
     }
-    pub fn push(&mut self, r: Recent) {
-        if self.lines.len() == self.cap {
-            self.lines.pop_front();
-        }
+    /// Push a line, reusing the buffers of the oldest one when full.
+    pub fn push_parts(&mut self, no: u64, msg: &str, raw: &str) {
+        let mut r = if self.lines.len() == self.cap {
+            self.lines.pop_front().unwrap_or(Recent { no, msg: String::new(), raw: String::new() })
+        } else {
+            Recent { no, msg: String::new(), raw: String::new() }
+        };
+        r.no = no;
+        r.msg.clear();
+        r.msg.push_str(msg);
+        r.raw.clear();
+        r.raw.push_str(raw);
         self.lines.push_back(r);
     }
     /// Newest first, only lines before `no` and at most `within` lines back.

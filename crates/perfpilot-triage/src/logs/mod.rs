@@ -14,9 +14,11 @@ use perfpilot_capacity::launch::{LaunchLog, LogParser};
 use crate::catalogue::Catalogue;
 use assemble::{Assembler, Took};
 use line::{Fnv, LineView, Stamp};
-use matcher::{Hit, Recent, Ring};
+use matcher::{Hit, Ring};
 use record::{Kind, Part, Record};
 
+/// A structure (traceback, py-spy dump) not continued for this many lines is closed.
+const STALE_STRUCTURE_LINES: u64 = 500;
 /// Most distinct records kept (beyond this, records are only counted).
 const MAX_AGGS: usize = 20_000;
 /// Most per-rank first sightings kept per record.
@@ -236,6 +238,9 @@ pub(crate) struct FileScan<'a> {
     first_only_seen: Vec<bool>,
     serving: bool,
     pending: Option<Pending>,
+    /// Hashes (numbers masked) of messages that were examined and gave nothing: repeats
+    /// of them skip the matchers (they still reach the launch parser and the context ring).
+    boring: std::collections::HashSet<u64>,
 }
 
 impl<'a> FileScan<'a> {
@@ -253,6 +258,7 @@ impl<'a> FileScan<'a> {
             first_only_seen: vec![false; cat.markers.len()],
             serving: false,
             pending: None,
+            boring: std::collections::HashSet::new(),
         }
     }
 
@@ -298,7 +304,7 @@ impl<'a> FileScan<'a> {
         fatal: bool,
     ) {
         let mut rec = Record::new(Kind::Line, self.file);
-        rec.adopt(&v.rank, &v.stamp, v.level);
+        rec.adopt_parts(&v.rank, &v.stamp, v.level);
         let msg = match cont {
             Some((_, c)) => format!("{}{}", v.msg, c.trim_end()),
             None => v.msg.clone(),
@@ -326,6 +332,10 @@ impl<'a> FileScan<'a> {
         if self.cat.markers.is_empty() {
             return;
         }
+        // `is_match` runs the fast engine; `matches` (all patterns) only when one hits.
+        if !self.cat.marker_set.is_match(v.msg) {
+            return;
+        }
         for i in self.cat.marker_set.matches(v.msg).into_iter() {
             let m = &self.cat.markers[i];
             if m.first_only {
@@ -336,26 +346,41 @@ impl<'a> FileScan<'a> {
             } else if self.markers.last().is_some_and(|l| l.marker == i) {
                 continue;
             }
-            if m.phase == crate::class::Phase::Serve {
-                self.serving = true;
+            match m.phase {
+                crate::class::Phase::Serve => self.serving = true,
+                // Printed server arguments: a (re)start, launch lines follow.
+                crate::class::Phase::Start => self.serving = false,
+                _ => {}
             }
             self.markers.push(MarkerHit {
                 marker: i,
                 no,
-                rank: v.rank.label(),
-                stamp: v.stamp.as_ref().map(|s| s.text.clone()),
+                rank: v.rank().label(),
+                stamp: v.stamp().map(|s| s.text),
             });
         }
     }
 }
 
 fn owned(v: &LineView<'_>) -> OwnedView {
-    OwnedView {
-        rank: v.rank.clone(),
-        stamp: v.stamp.clone(),
-        level: v.level,
-        msg: v.msg.trim().to_string(),
+    OwnedView { rank: v.rank(), stamp: v.stamp(), level: v.level, msg: v.msg.trim().to_string() }
+}
+
+/// FNV of a message with every digit run masked (repeats with other numbers collide on
+/// purpose), without allocating.
+fn masked_hash(msg: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut in_digits = false;
+    for &b in msg.trim().as_bytes() {
+        let d = b.is_ascii_digit();
+        if d && in_digits {
+            continue;
+        }
+        in_digits = d;
+        h ^= u64::from(if d { b'#' } else { b });
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
+    h
 }
 
 /// A line that cannot be a wrapped continuation: it starts a structure or a new record.
@@ -370,17 +395,31 @@ fn structural(t: &str) -> bool {
 
 impl scan::Sink for FileScan<'_> {
     fn line(&mut self, no: u64, text: &str, gated: bool) -> u32 {
+        // While serving, a repeat of a line that gave nothing before (numbers masked: the
+        // same request error with another timestamp, pid or rank) is skipped at once.
+        let key = masked_hash(text);
+        if gated && self.serving && self.pending.is_none() && self.boring.contains(&key) {
+            if self.asm.open_count() == 0 {
+                return 0;
+            }
+            if no.saturating_sub(self.asm.last_activity()) > STALE_STRUCTURE_LINES {
+                // A structure nobody continued for this long is over (a cut traceback).
+                self.asm.close_all();
+                self.drain();
+                return 0;
+            }
+        }
         let v = line::split(text);
         if let Some(p) = self.pending.take() {
             let t = v.msg;
             let joinable = !v.prefixed && !t.starts_with([' ', '\t']) && !structural(t.trim());
             if joinable {
                 self.line_record(p.no, &p.raw, &p.view, Some((no, t)), &p.line_sigs, p.fatal);
-                self.ring.push(Recent { no: p.no, msg: p.view.msg, raw: p.raw });
+                self.ring.push_parts(p.no, &p.view.msg, &p.raw);
                 return 0;
             }
             self.line_record(p.no, &p.raw, &p.view, None, &p.line_sigs, p.fatal);
-            self.ring.push(Recent { no: p.no, msg: p.view.msg, raw: p.raw });
+            self.ring.push_parts(p.no, &p.view.msg, &p.raw);
         }
         let stream = match v.stream {
             Some(s) => {
@@ -389,7 +428,9 @@ impl scan::Sink for FileScan<'_> {
             }
             None => self.current_stream,
         };
-        if gated {
+        // The launch parser reads the start-up (and any restart); while serving, the
+        // only launch-parser events are retractions, which the signatures count.
+        if gated && !self.serving {
             self.launch.push_line(text);
             self.launch_lines.push(no);
         }
@@ -403,13 +444,20 @@ impl scan::Sink for FileScan<'_> {
         if !gated {
             return 0;
         }
+        let markers_before = self.markers.len();
         self.markers(no, &v);
         let msg = v.msg.trim();
-        let line_sigs: Vec<usize> =
-            self.cat.line_set.matches(msg).into_iter().map(|i| self.cat.line_owner[i]).collect();
+        let line_sigs: Vec<usize> = if self.cat.line_set.is_match(msg) {
+            self.cat.line_set.matches(msg).into_iter().map(|i| self.cat.line_owner[i]).collect()
+        } else {
+            Vec::new()
+        };
         let fatal = self.cat.fatal_set.is_match(msg);
         if line_sigs.is_empty() && !fatal {
-            self.ring.push(Recent { no, msg: msg.to_string(), raw: text.to_string() });
+            if self.serving && self.markers.len() == markers_before && self.boring.len() < 100_000 {
+                self.boring.insert(key);
+            }
+            self.ring.push_parts(no, msg, text);
             return 0;
         }
         if v.prefixed && msg.len() >= 80 {
@@ -418,11 +466,56 @@ impl scan::Sink for FileScan<'_> {
             return 1;
         }
         self.line_record(no, text, &owned(&v), None, &line_sigs, fatal);
-        self.ring.push(Recent { no, msg: msg.to_string(), raw: text.to_string() });
+        self.ring.push_parts(no, msg, text);
         0
     }
 
     fn serving(&self) -> bool {
         self.serving
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::logs::scan::{Gates, scan};
+
+    /// The scanner hands the shared launch parser every line it would parse in a full
+    /// read: same events, same line numbers, for every launch and failure fixture.
+    #[test]
+    fn gated_launch_parsing_equals_a_full_parse() {
+        let cat = Catalogue::builtin().unwrap();
+        let gates = Gates::new(&cat.gates, &cat.startup_gates).unwrap();
+        let root =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/triage");
+        let mut checked = 0;
+        for dir in ["launch", "failures", "constructed"] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                let path = entry.unwrap().path();
+                let text = std::fs::read_to_string(&path).unwrap();
+                let full = perfpilot_capacity::launch::parse_log(&text);
+                let mut store = Store::default();
+                let mut sink = FileScan::new(&cat, &mut store, 0);
+                scan(text.as_bytes(), &gates, &mut sink, &perfpilot_report::NoProgress).unwrap();
+                let gated = sink.finish().launch;
+                let key = |l: &LaunchLog| {
+                    l.events.iter().map(|e| (e.line, e.event.name())).collect::<Vec<_>>()
+                };
+                assert_eq!(key(&gated), key(&full), "{}", path.display());
+                let args = |l: &LaunchLog| l.args.iter().map(|a| a.line).collect::<Vec<_>>();
+                assert_eq!(args(&gated), args(&full), "{}", path.display());
+                checked += full.events.len();
+            }
+        }
+        assert!(checked > 100, "only {checked} events compared");
+    }
+
+    #[test]
+    fn masked_hash_ignores_numbers_only() {
+        assert_eq!(
+            masked_hash("[2025-03-07 21:49:33 TP1] Error in x 12"),
+            masked_hash("[2025-03-08 01:02:03 TP7] Error in x 9")
+        );
+        assert_ne!(masked_hash("Error in x"), masked_hash("Error in y"));
     }
 }

@@ -116,7 +116,20 @@ impl Record {
     }
 
     /// Take the who/when of a line when not known yet.
-    pub fn adopt(&mut self, rank: &RankId, stamp: &Option<Stamp>, level: Option<Level>) {
+    pub fn adopt(&mut self, v: &super::line::LineView<'_>) {
+        if self.rank == RankId::default() && v.who != super::line::Who::default() {
+            self.rank = v.rank();
+        }
+        if self.stamp.is_none() {
+            self.stamp = v.stamp();
+        }
+        if self.level.is_none() {
+            self.level = v.level;
+        }
+    }
+
+    /// Take the who/when of an owned line view when not known yet.
+    pub fn adopt_parts(&mut self, rank: &RankId, stamp: &Option<Stamp>, level: Option<Level>) {
         if self.rank == RankId::default() && *rank != RankId::default() {
             self.rank = rank.clone();
         }

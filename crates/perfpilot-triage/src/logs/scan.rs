@@ -9,8 +9,8 @@ use std::sync::mpsc;
 use aho_corasick::{AhoCorasick, MatchKind};
 use perfpilot_report::Progress;
 
-/// Bytes per read.
-const CHUNK: usize = 1 << 20;
+/// Bytes per read (small enough to stay in the cache between the copy and the scan).
+const CHUNK: usize = 256 << 10;
 /// A line longer than this is cut (the rest of it is still counted, never kept).
 const MAX_LINE: usize = 1 << 20;
 
@@ -32,14 +32,14 @@ pub(crate) struct Gates {
 
 impl Gates {
     /// Build from the catalogue's gate lists.
-    pub fn new(gates: &[String], serve_gates: &[String]) -> Result<Gates, String> {
+    pub fn new(gates: &[String], startup_gates: &[String]) -> Result<Gates, String> {
         let build = |pats: Vec<&String>| {
             AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostFirst)
                 .build(pats)
                 .map_err(|e| format!("cannot build the scan gates: {e}"))
         };
-        let all: Vec<&String> = gates.iter().chain(serve_gates).collect();
+        let all: Vec<&String> = gates.iter().chain(startup_gates).collect();
         Ok(Gates { before_serving: build(all)?, serving: build(gates.iter().collect())? })
     }
 }
@@ -59,19 +59,19 @@ pub(crate) fn scan<R: Read + Send>(
     progress: &dyn Progress,
 ) -> std::io::Result<ScanStats> {
     std::thread::scope(|scope| {
-        let (full_tx, full_rx) = mpsc::sync_channel::<std::io::Result<Vec<u8>>>(2);
+        let (full_tx, full_rx) = mpsc::sync_channel::<std::io::Result<(Vec<u8>, usize)>>(4);
         let (empty_tx, empty_rx) = mpsc::channel::<Vec<u8>>();
-        for _ in 0..3 {
+        for _ in 0..6 {
             let _ = empty_tx.send(Vec::with_capacity(CHUNK));
         }
         scope.spawn(move || read_loop(reader, full_tx, empty_rx));
         let mut st = State { line_no: 1, follow: 0, carry: Vec::new() };
         let mut bytes = 0u64;
         for chunk in full_rx.iter() {
-            let chunk = chunk?;
-            bytes += chunk.len() as u64;
-            progress.advance(chunk.len() as u64);
-            st.chunk(&chunk, gates, sink);
+            let (chunk, len) = chunk?;
+            bytes += len as u64;
+            progress.advance(len as u64);
+            st.chunk(&chunk[..len], gates, sink);
             let _ = empty_tx.send(chunk);
         }
         st.finish(gates, sink);
@@ -81,12 +81,14 @@ pub(crate) fn scan<R: Read + Send>(
 
 fn read_loop<R: Read>(
     mut reader: R,
-    full: mpsc::SyncSender<std::io::Result<Vec<u8>>>,
+    full: mpsc::SyncSender<std::io::Result<(Vec<u8>, usize)>>,
     empty: mpsc::Receiver<Vec<u8>>,
 ) {
     while let Ok(mut buf) = empty.recv() {
-        buf.clear();
-        buf.resize(CHUNK, 0);
+        // Zero the buffer only the first time (later it keeps its length).
+        if buf.len() != CHUNK {
+            buf.resize(CHUNK, 0);
+        }
         let mut filled = 0;
         // Fill the chunk (short reads happen on pipes).
         while filled < CHUNK {
@@ -100,8 +102,7 @@ fn read_loop<R: Read>(
                 }
             }
         }
-        buf.truncate(filled);
-        if filled == 0 || full.send(Ok(buf)).is_err() {
+        if filled == 0 || full.send(Ok((buf, filled))).is_err() {
             return;
         }
     }

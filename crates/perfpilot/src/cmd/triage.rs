@@ -107,7 +107,8 @@ fn run_bundle(b: BundleArgs) -> anyhow::Result<ExitCode> {
     let warnings: Vec<Warning> = report
         .endpoints
         .iter()
-        .filter(|e| !e.ok)
+        // 404/405 means "this server has no such endpoint", not a failure.
+        .filter(|e| !e.ok && !matches!(e.status, Some(404 | 405)))
         .map(|e| {
             Warning::new(
                 "endpoint-failed",
