@@ -163,7 +163,10 @@ impl<'c> LogTriage<'c> {
                     n => format!("; {} more independent problem(s)", n - 1),
                 }
             ),
-            None => format!("No failure found in {lines} lines: {}", progress_summary(&self.files)),
+            None => format!(
+                "No failure found in {lines} lines: {}",
+                progress_summary(self.cat, &self.files)
+            ),
         };
         let mut checked = vec![format!(
             "read {} file(s): {} lines, {} bytes",
@@ -217,21 +220,29 @@ impl<'c> LogTriage<'c> {
     }
 }
 
-/// For logs without failures: how far start-up got.
-fn progress_summary(files: &[FileIn]) -> String {
-    let mut last = None;
+/// For logs without failures: how far the server got (the last launch event or marker).
+fn progress_summary(cat: &Catalogue, files: &[FileIn]) -> String {
+    let mut last: Option<(u64, crate::class::Phase)> = None;
     for f in files {
+        let mut file_last: Option<(u64, crate::class::Phase)> = None;
         for e in &f.facts.launch.events {
             if let Some(p) = launch::event_phase(&e.event) {
-                last = Some(p);
+                if file_last.is_none_or(|(l, _)| e.line >= l) {
+                    file_last = Some((e.line, p));
+                }
             }
         }
+        for m in &f.facts.markers {
+            if file_last.is_none_or(|(l, _)| m.no >= l) {
+                file_last = Some((m.no, cat.markers[m.marker].phase));
+            }
+        }
+        last = file_last.or(last);
     }
     match last {
-        Some(p) => format!(
-            "the launch lines get as far as {}; warnings, if any, are not failures",
-            p.doing()
-        ),
+        Some((_, p)) => {
+            format!("the log gets as far as {}; warnings, if any, are not failures", p.doing())
+        }
         None => "no launch or failure line recognised".to_string(),
     }
 }

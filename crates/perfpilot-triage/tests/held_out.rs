@@ -250,3 +250,12 @@ proptest::proptest! {
         proptest::prop_assert_eq!(r.class == ProblemClass::None, r.findings.is_empty());
     }
 }
+
+#[test]
+fn simulator_serving_log_without_faults_is_none() {
+    let r = triage(&["constructed/sim-sglang-healthy-serving.log"]);
+    assert_eq!(r.class, ProblemClass::None, "{}", r.headline);
+    assert!(!r.fatal);
+    assert!(r.headline.contains("serving requests"), "{}", r.headline);
+    assert!(r.timeline.iter().any(|t| t.what == "first request"));
+}
