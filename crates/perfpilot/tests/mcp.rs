@@ -282,7 +282,7 @@ fn capacity_plan_over_mcp_equals_the_cli() {
 #[test]
 fn bench_serve_over_mcp_runs_against_a_live_server_with_progress_and_compares() {
     let scratch = tempfile::tempdir().unwrap();
-    let (mut sim, url) = common::start_sim(scratch.path()).expect("perfpilot sim serve starts");
+    let (_sim, url) = common::start_sim(scratch.path()).expect("perfpilot sim serve starts");
     // Results go to a second root: a scratch directory.
     let out_dir = tempfile::tempdir().unwrap();
     let root = repo_root();
@@ -338,14 +338,12 @@ fn bench_serve_over_mcp_runs_against_a_live_server_with_progress_and_compares() 
     // An API-key variable the server was not told to allow is refused.
     let result = c.call_tool("bench_serve", json!({"url": url, "api_key_env": "HOME"}), None, CALL);
     assert!(error_text(&result).contains("--allow-env HOME"));
-    let _ = sim.kill();
-    let _ = sim.wait();
 }
 
 #[test]
 fn a_call_past_the_time_limit_is_stopped_and_the_server_keeps_serving() {
     let scratch = tempfile::tempdir().unwrap();
-    let (mut sim, url) = common::start_sim(scratch.path()).expect("perfpilot sim serve starts");
+    let (_sim, url) = common::start_sim(scratch.path()).expect("perfpilot sim serve starts");
     let root = repo_root();
     let mut c =
         McpClient::start(&["--root", root.to_str().unwrap(), "--call-timeout-s", "2"], &root);
@@ -361,8 +359,6 @@ fn a_call_past_the_time_limit_is_stopped_and_the_server_keeps_serving() {
     assert!(t0.elapsed() < Duration::from_secs(30), "took {:?}", t0.elapsed());
     let result = c.call_tool("trace_classify", json!({"names": ["nccl_allreduce"]}), None, CALL);
     assert_eq!(envelope_of(&result)["result"]["kernels"][0]["category"], "communication");
-    let _ = sim.kill();
-    let _ = sim.wait();
 }
 
 #[test]
@@ -420,7 +416,7 @@ fn triage_over_mcp_names_the_same_problem_as_the_cli() {
 #[test]
 fn triage_bundle_over_mcp_snapshots_a_live_server() {
     let scratch = tempfile::tempdir().unwrap();
-    let (mut sim, url) = common::start_sim(scratch.path()).expect("perfpilot sim serve starts");
+    let (_sim, url) = common::start_sim(scratch.path()).expect("perfpilot sim serve starts");
     let mut c = started();
     let result = c.call_tool("triage_bundle", json!({"url": url}), Some(9), CALL);
     let env = envelope_of(&result);
@@ -428,8 +424,6 @@ fn triage_bundle_over_mcp_snapshots_a_live_server() {
     assert_eq!(env["inputs"], json!([{"role": "url", "path": url}]));
     let cli = perfpilot_json(&["triage", "bundle", "--url", &url, "--format", "json"]);
     assert_eq!(env["warnings"], cli["warnings"], "the same endpoints answered the same way");
-    let _ = sim.kill();
-    let _ = sim.wait();
 }
 
 #[test]

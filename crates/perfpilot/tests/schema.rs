@@ -279,7 +279,7 @@ fn bench_compare_output_matches_its_schema() {
 #[test]
 fn triage_bundle_outputs_match_their_schema() {
     let scratch = tempfile::tempdir().unwrap();
-    let (mut sim, url) = common::start_sim(scratch.path()).expect("perfpilot sim serve starts");
+    let (_sim, url) = common::start_sim(scratch.path()).expect("perfpilot sim serve starts");
     let snap = scratch.path().join("snap");
     let snap_s = snap.to_str().unwrap();
     let live =
@@ -287,8 +287,6 @@ fn triage_bundle_outputs_match_their_schema() {
     assert_matches_schema(&live, "perfpilot triage bundle --url");
     let saved = perfpilot_json(&["triage", "bundle", "--dir", snap_s, "--format", "json"]);
     assert_matches_schema(&saved, "perfpilot triage bundle --dir");
-    let _ = sim.kill();
-    let _ = sim.wait();
 }
 
 /// `sim serve --format json` prints its report when stopped with Ctrl-C (SIGINT).
@@ -309,7 +307,12 @@ fn sim_serve_report_matches_its_schema() {
         if text.contains("Uvicorn running on") {
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "sim serve did not start: {text}");
+        if std::time::Instant::now() > deadline {
+            let mut child = child;
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("sim serve did not start: {text}");
+        }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     let status = std::process::Command::new("kill")

@@ -78,7 +78,7 @@ pub fn assert_matches_schema(envelope: &serde_json::Value, context: &str) {
 
 /// Start `perfpilot sim serve` on a free port for `live-sim` blocks; returns the child and
 /// its base URL once `/health` answers 200.
-pub fn start_sim(scratch: &Path) -> Option<(std::process::Child, String)> {
+pub fn start_sim(scratch: &Path) -> Option<(SimServer, String)> {
     let log = scratch.join("sim.log");
     let child = Command::new(bin())
         .args(["sim", "serve", "--port", "0", "--no-access-log", "--log-file"])
@@ -98,13 +98,23 @@ pub fn start_sim(scratch: &Path) -> Option<(std::process::Child, String)> {
             let url = rest.split_whitespace().next().unwrap_or_default().to_string();
             let addr = url.trim_start_matches("http://").to_string();
             if http_status(&addr, "/health") == Some(200) {
-                return Some((child, url));
+                return Some((SimServer(child), url));
             }
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     let _ = child.kill();
     None
+}
+
+/// A running `perfpilot sim serve`, stopped when dropped (also when a test panics).
+pub struct SimServer(std::process::Child);
+
+impl Drop for SimServer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// The status code of `GET path` on `addr`, if the server answers.

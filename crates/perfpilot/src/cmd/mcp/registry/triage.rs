@@ -73,7 +73,8 @@ fn bundle(args: Value, progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
     let warnings: Vec<Warning> = report
         .endpoints
         .iter()
-        .filter(|e| !e.ok)
+        // 404/405 means "this server has no such endpoint", not a failure.
+        .filter(|e| !e.ok && !matches!(e.status, Some(404 | 405)))
         .map(|e| {
             Warning::new(
                 "endpoint-failed",
