@@ -87,7 +87,7 @@ impl Phases {
                         .iter()
                         .map(|m| (m.no, m.rank.clone(), cat.markers[m.marker].phase)),
                 );
-                v.sort_by(|a, b| a.0.cmp(&b.0));
+                v.sort_by_key(|a| a.0);
                 v
             })
             .collect();
@@ -100,10 +100,10 @@ impl Phases {
         // An event on the record's own line counts (a retraction line is both).
         let end = ev.partition_point(|e| e.0 <= no);
         let before = &ev[..end];
-        if rank != "all" {
-            if let Some(e) = before.iter().rev().take(5000).find(|e| e.1 == rank) {
-                return e.2;
-            }
+        if rank != "all"
+            && let Some(e) = before.iter().rev().take(5000).find(|e| e.1 == rank)
+        {
+            return e.2;
         }
         before.last().map_or(Phase::Unknown, |e| e.2)
     }
@@ -141,10 +141,7 @@ pub(crate) fn decide<'a>(cat: &'a Catalogue, store: &'a Store, phases: &Phases) 
             None => {
                 let failure = agg.fatal_marker
                     || matches!(agg.record.kind, Kind::Exception | Kind::Incomplete)
-                        && !agg
-                            .record
-                            .level
-                            .is_some_and(|l| l <= crate::logs::line::Level::Warning);
+                        && agg.record.level.is_none_or(|l| l > crate::logs::line::Level::Warning);
                 if !failure {
                     continue;
                 }
@@ -163,7 +160,7 @@ pub(crate) fn decide<'a>(cat: &'a Catalogue, store: &'a Store, phases: &Phases) 
     }
     // Time order across files: a record without a timestamp takes the last one seen
     // before it in its file.
-    items.sort_by(|a, b| (a.file(), a.no()).cmp(&(b.file(), b.no())));
+    items.sort_by_key(|a| (a.file(), a.no()));
     let mut eff = Vec::with_capacity(items.len());
     let mut last: Option<(usize, f64)> = None;
     for it in &items {

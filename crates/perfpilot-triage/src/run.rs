@@ -226,10 +226,10 @@ fn progress_summary(cat: &Catalogue, files: &[FileIn]) -> String {
     for f in files {
         let mut file_last: Option<(u64, crate::class::Phase)> = None;
         for e in &f.facts.launch.events {
-            if let Some(p) = launch::event_phase(&e.event) {
-                if file_last.is_none_or(|(l, _)| e.line >= l) {
-                    file_last = Some((e.line, p));
-                }
+            if let Some(p) = launch::event_phase(&e.event)
+                && file_last.is_none_or(|(l, _)| e.line >= l)
+            {
+                file_last = Some((e.line, p));
             }
         }
         for m in &f.facts.markers {

@@ -74,20 +74,20 @@ pub(crate) fn build(
             merge: None,
             what: format!("{}: {}", f.class, text.map_or(f.title.clone(), |t| short(&t.text))),
         });
-        if let Some(last) = f.facts.get("last_seen") {
-            if f.events > 1 {
-                let (loc, stamp) = last.split_once(' ').unwrap_or((last.as_str(), ""));
-                if let Some((file, line)) = loc.rsplit_once(':') {
-                    rows.push(Row {
-                        file: index(file),
-                        line: line.parse().unwrap_or(0),
-                        stamp: (!stamp.is_empty()).then(|| stamp.to_string()),
-                        ranks: vec![],
-                        kind,
-                        merge: None,
-                        what: format!("{}: last of {} events", f.class, f.events),
-                    });
-                }
+        if let Some(last) = f.facts.get("last_seen")
+            && f.events > 1
+        {
+            let (loc, stamp) = last.split_once(' ').unwrap_or((last.as_str(), ""));
+            if let Some((file, line)) = loc.rsplit_once(':') {
+                rows.push(Row {
+                    file: index(file),
+                    line: line.parse().unwrap_or(0),
+                    stamp: (!stamp.is_empty()).then(|| stamp.to_string()),
+                    ranks: vec![],
+                    kind,
+                    merge: None,
+                    what: format!("{}: last of {} events", f.class, f.events),
+                });
             }
         }
         for c in &f.consequences {
@@ -110,15 +110,17 @@ pub(crate) fn build(
     // Merge consecutive launch rows of the same event (one per rank).
     let mut merged: Vec<Row> = Vec::new();
     for r in rows {
-        if let Some(prev) = merged.last_mut() {
-            if r.merge.is_some() && prev.merge == r.merge && prev.file == r.file {
-                for rk in r.ranks {
-                    if !prev.ranks.contains(&rk) {
-                        prev.ranks.push(rk);
-                    }
+        if let Some(prev) = merged.last_mut()
+            && r.merge.is_some()
+            && prev.merge == r.merge
+            && prev.file == r.file
+        {
+            for rk in r.ranks {
+                if !prev.ranks.contains(&rk) {
+                    prev.ranks.push(rk);
                 }
-                continue;
             }
+            continue;
         }
         merged.push(r);
     }

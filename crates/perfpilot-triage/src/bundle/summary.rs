@@ -526,27 +526,27 @@ fn rules(
             "KV pressure: expect retraction/preemption. Give the KV pool more memory (--mem-fraction-static / --gpu-memory-utilization, fp8 KV) or cap concurrency.",
         ));
     }
-    if let (Some(ttft), Some(q)) = (metric("ttft_avg"), metric("queue_avg")) {
-        if ttft > r.ttft_high_s && q < r.queue_low_s {
-            out.push(signal(
+    if let (Some(ttft), Some(q)) = (metric("ttft_avg"), metric("queue_avg"))
+        && ttft > r.ttft_high_s
+        && q < r.queue_low_s
+    {
+        out.push(signal(
                 "prefill-path",
                 "warning",
                 format!("average TTFT {ttft:.2} s with average queue time {q:.3} s"),
                 "TTFT is spent in prefill / the request path, not in the queue: check prompt lengths, --chunked-prefill-size, and profile a prefill (`perfpilot trace`).",
             ));
-        }
     }
     if let (Some(pf), Some(rp)) =
         (metric("stage_avg[prefill_forward]"), metric("stage_avg[request_process]"))
+        && pf > r.prefill_forward_min_s.max(r.prefill_forward_factor * rp)
     {
-        if pf > r.prefill_forward_min_s.max(r.prefill_forward_factor * rp) {
-            out.push(signal(
+        out.push(signal(
                 "prefill-dominates",
                 "warning",
                 format!("prefill_forward {pf:.3} s vs request_process {rp:.3} s"),
                 "The prefill forward dominates request latency: profile the prefill kernels (`perfpilot trace`).",
             ));
-        }
     }
     if running == Some(0.0) && waiting.is_none_or(|w| w == 0.0) {
         out.push(signal(

@@ -146,13 +146,10 @@ impl Catalogue {
         let mut defs: Vec<(String, SignatureDef)> = Vec::new();
         let sources = files.iter().map(|(l, _)| l.clone()).collect();
         for (label, file) in files {
-            if let Some(v) = file.version {
-                if v != 1 {
-                    return Err(cat_err(
-                        &label,
-                        format!("version {v} is not supported (expected 1)"),
-                    ));
-                }
+            if let Some(v) = file.version
+                && v != 1
+            {
+                return Err(cat_err(&label, format!("version {v} is not supported (expected 1)")));
             }
             gates.extend(file.scan.gates);
             startup_gates.extend(file.scan.startup_gates);

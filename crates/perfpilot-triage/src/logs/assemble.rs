@@ -176,12 +176,12 @@ impl Assembler {
                     }
                     if indent > 0 && !b.rec.frames.is_empty() {
                         let at = b.rec.keep(no, Part::Code, t, raw);
-                        if let Some(f) = b.rec.frames.last_mut() {
-                            if f.code_at.is_none() {
-                                f.code_at = Some(at);
-                                f.text.push_str(" | ");
-                                f.text.push_str(t);
-                            }
+                        if let Some(f) = b.rec.frames.last_mut()
+                            && f.code_at.is_none()
+                        {
+                            f.code_at = Some(at);
+                            f.text.push_str(" | ");
+                            f.text.push_str(t);
                         }
                         return Took::Structure(2);
                     }
@@ -227,16 +227,16 @@ impl Assembler {
         }
 
         // An exception line outside a traceback: frames may follow it (as posted).
-        if indent <= 1 {
-            if let Some((ty, m)) = record::parse_exception(t) {
-                self.close(stream);
-                let mut rec = Record::new(Kind::Exception, file);
-                rec.adopt(v);
-                let at = rec.keep(no, Part::Exception, t, raw);
-                rec.exception = Some((ty.to_string(), m.to_string(), at));
-                self.open.insert(stream, Builder { mode: Mode::Trailing, rec });
-                return Took::Structure(2);
-            }
+        if indent <= 1
+            && let Some((ty, m)) = record::parse_exception(t)
+        {
+            self.close(stream);
+            let mut rec = Record::new(Kind::Exception, file);
+            rec.adopt(v);
+            let at = rec.keep(no, Part::Exception, t, raw);
+            rec.exception = Some((ty.to_string(), m.to_string(), at));
+            self.open.insert(stream, Builder { mode: Mode::Trailing, rec });
+            return Took::Structure(2);
         }
         Took::No
     }

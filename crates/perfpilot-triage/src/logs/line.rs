@@ -230,10 +230,10 @@ fn bracket_prefix<'a>(s: &'a str, view: &mut LineView<'a>) -> Option<&'a str> {
     }
     // MPI `[1,0]<stderr>:`
     if inner.contains(',') && inner.bytes().all(|b| b.is_ascii_digit() || b == b',') {
-        if let Some(p) = after.find(">:") {
-            if after.starts_with('<') {
-                after = &after[p + 2..];
-            }
+        if let Some(p) = after.find(">:")
+            && after.starts_with('<')
+        {
+            after = &after[p + 2..];
         }
         if let Some(r) = inner.split(',').nth(1).and_then(|r| r.parse().ok()) {
             view.who.worker = Some(r);

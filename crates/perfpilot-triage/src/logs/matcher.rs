@@ -230,10 +230,8 @@ fn pyspy_match(cat: &Catalogue, sig: &Signature, rec: &Record, signal: &mut Vec<
             }
         }
     }
-    if any {
-        if let Some(h) = rec.header {
-            signal.push(h);
-        }
+    if any && let Some(h) = rec.header {
+        signal.push(h);
     }
     any
 }
