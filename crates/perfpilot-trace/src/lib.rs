@@ -44,9 +44,9 @@ pub mod parse;
 pub mod taxonomy;
 pub mod triage;
 
-pub use error::TraceError;
-pub use model::Trace;
-pub use triage::{TriageOptions, TriageReport, triage};
-pub use layers::{LayersOptions, LayersReport, layers};
 pub use diff::{DiffOptions, DiffReport, diff};
+pub use error::TraceError;
+pub use layers::{LayersOptions, LayersReport, layers};
+pub use model::Trace;
 pub use taxonomy::{Category, Taxonomy};
+pub use triage::{TriageOptions, TriageReport, triage};

@@ -27,25 +27,93 @@ struct Run {
 }
 
 const RUNS: &[Run] = &[
-    Run { name: "tl_b200_vllm_gptoss_tp8", files: &[("tracelens/tests/traces/b200/eager_trace.json.gz", 0)], fixture: Some("tl_b200_vllm_gptoss_tp8") },
-    Run { name: "tl_h100_qwen15_hf", files: &[("tracelens/tests/traces/h100/Qwen_Qwen1.5-0.5B-Chat__1016005.json.gz", 0)], fixture: Some("tl_h100_qwen15_hf") },
-    Run { name: "tl_b300_moe_micro", files: &[("tracelens/evals/unit_tests_nv/moe/moe_05_large_capacity_analysis_output/moe_05_large_capacity.json.gz", 0)], fixture: Some("tl_b300_moe_micro") },
-    Run { name: "tl_mi300x_vllm_graph", files: &[("tracelens/tests/traces/inference/vllm_decode_full/graph_execution.json.gz", 0)], fixture: Some("tl_mi300x_vllm_graph") },
-    Run { name: "tl_mi300x_sglang_decode", files: &[("tracelens/tests/traces/inference/sglang_decode/sglang_Qwen3-8B_decode.json.gz", 0)], fixture: Some("tl_mi300x_sglang_decode") },
-    Run { name: "hta_a100_negqueue_rank0", files: &[("hta/tests/data/negative_queue_length_values_check/rank0.json.gz", 0)], fixture: None },
-    Run { name: "hta_a100_nccl_ddp", files: &[("hta/tests/data/nccl_parser_config/nccl_data.json.gz", 0)], fixture: Some("hta_a100_nccl_ddp") },
-    Run { name: "hta_v100_tracediff_test", files: &[("hta/tests/data/trace_diff/test/test.json.gz", 1)], fixture: None },
-    Run { name: "hta_v100_df_index_resolver", files: &[("hta/tests/data/df_index_resolver/df_index_resolver.json.gz", 1)], fixture: None },
-    Run { name: "hta_a100_alexnet", files: &[("hta/tests/data/critical_path/alexnet/benchmark_result_2869224_1695835535_trace.json.gz", 0)], fixture: Some("hta_a100_alexnet") },
-    Run { name: "hta_sampled_rank0", files: &[("hta/tests/data/trace_filter/sampled_rank-0.json.gz", 0)], fixture: Some("hta_sampled_rank0") },
-    Run { name: "hta_sampled_rank1", files: &[("hta/tests/data/trace_filter/sampled_rank-1.json.gz", 1)], fixture: Some("hta_sampled_rank1") },
     Run {
-        name: "hta_sampled_rank0_rank1",
-        files: &[("hta/tests/data/trace_filter/sampled_rank-0.json.gz", 0), ("hta/tests/data/trace_filter/sampled_rank-1.json.gz", 1)],
+        name: "tl_b200_vllm_gptoss_tp8",
+        files: &[("tracelens/tests/traces/b200/eager_trace.json.gz", 0)],
+        fixture: Some("tl_b200_vllm_gptoss_tp8"),
+    },
+    Run {
+        name: "tl_h100_qwen15_hf",
+        files: &[("tracelens/tests/traces/h100/Qwen_Qwen1.5-0.5B-Chat__1016005.json.gz", 0)],
+        fixture: Some("tl_h100_qwen15_hf"),
+    },
+    Run {
+        name: "tl_b300_moe_micro",
+        files: &[(
+            "tracelens/evals/unit_tests_nv/moe/moe_05_large_capacity_analysis_output/moe_05_large_capacity.json.gz",
+            0,
+        )],
+        fixture: Some("tl_b300_moe_micro"),
+    },
+    Run {
+        name: "tl_mi300x_vllm_graph",
+        files: &[("tracelens/tests/traces/inference/vllm_decode_full/graph_execution.json.gz", 0)],
+        fixture: Some("tl_mi300x_vllm_graph"),
+    },
+    Run {
+        name: "tl_mi300x_sglang_decode",
+        files: &[(
+            "tracelens/tests/traces/inference/sglang_decode/sglang_Qwen3-8B_decode.json.gz",
+            0,
+        )],
+        fixture: Some("tl_mi300x_sglang_decode"),
+    },
+    Run {
+        name: "hta_a100_negqueue_rank0",
+        files: &[("hta/tests/data/negative_queue_length_values_check/rank0.json.gz", 0)],
         fixture: None,
     },
-    Run { name: "ds_h800_train_ep64", files: &[("deepseek-profile-data/train.json", 0)], fixture: None },
-    Run { name: "kineto_resnet50_legacy", files: &[("kineto/tb_plugin/samples/resnet50_num_workers_0/worker0.pt.trace.json.gz", 0)], fixture: Some("kineto_resnet50_legacy") },
+    Run {
+        name: "hta_a100_nccl_ddp",
+        files: &[("hta/tests/data/nccl_parser_config/nccl_data.json.gz", 0)],
+        fixture: Some("hta_a100_nccl_ddp"),
+    },
+    Run {
+        name: "hta_v100_tracediff_test",
+        files: &[("hta/tests/data/trace_diff/test/test.json.gz", 1)],
+        fixture: None,
+    },
+    Run {
+        name: "hta_v100_df_index_resolver",
+        files: &[("hta/tests/data/df_index_resolver/df_index_resolver.json.gz", 1)],
+        fixture: None,
+    },
+    Run {
+        name: "hta_a100_alexnet",
+        files: &[(
+            "hta/tests/data/critical_path/alexnet/benchmark_result_2869224_1695835535_trace.json.gz",
+            0,
+        )],
+        fixture: Some("hta_a100_alexnet"),
+    },
+    Run {
+        name: "hta_sampled_rank0",
+        files: &[("hta/tests/data/trace_filter/sampled_rank-0.json.gz", 0)],
+        fixture: Some("hta_sampled_rank0"),
+    },
+    Run {
+        name: "hta_sampled_rank1",
+        files: &[("hta/tests/data/trace_filter/sampled_rank-1.json.gz", 1)],
+        fixture: Some("hta_sampled_rank1"),
+    },
+    Run {
+        name: "hta_sampled_rank0_rank1",
+        files: &[
+            ("hta/tests/data/trace_filter/sampled_rank-0.json.gz", 0),
+            ("hta/tests/data/trace_filter/sampled_rank-1.json.gz", 1),
+        ],
+        fixture: None,
+    },
+    Run {
+        name: "ds_h800_train_ep64",
+        files: &[("deepseek-profile-data/train.json", 0)],
+        fixture: None,
+    },
+    Run {
+        name: "kineto_resnet50_legacy",
+        files: &[("kineto/tb_plugin/samples/resnet50_num_workers_0/worker0.pt.trace.json.gz", 0)],
+        fixture: Some("kineto_resnet50_legacy"),
+    },
 ];
 
 fn fixtures() -> PathBuf {
@@ -65,7 +133,9 @@ fn locate(run: &Run, rel: &str) -> Option<PathBuf> {
     let fixture_dir = match (run.fixture, sampled) {
         (Some(f), _) => Some(f.to_string()),
         // The two-rank run reuses the single-rank fixtures.
-        (None, true) => Some(if rel.contains("rank-0") { "hta_sampled_rank0" } else { "hta_sampled_rank1" }.into()),
+        (None, true) => Some(
+            if rel.contains("rank-0") { "hta_sampled_rank0" } else { "hta_sampled_rank1" }.into(),
+        ),
         _ => None,
     };
     if let Some(dir) = fixture_dir {
@@ -151,7 +221,10 @@ struct Sums {
 }
 
 fn sums(t: &Trace) -> Sums {
-    let fractional = t.gpu.iter().map(|g| (g.ts, g.dur))
+    let fractional = t
+        .gpu
+        .iter()
+        .map(|g| (g.ts, g.dur))
         .chain(t.cpu_ops.iter().map(|c| (c.ts, c.dur)))
         .chain(t.runtime.iter().map(|r| (r.ts, r.dur)))
         .any(|(ts, dur)| ts % 1000 != 0 || dur % 1000 != 0);
@@ -159,14 +232,18 @@ fn sums(t: &Trace) -> Sums {
         t.names.iter().filter(|(_, s)| s.contains("ProfilerStep")).map(|(id, _)| id).collect();
     let mut keep: Option<HashSet<u64>> = None;
     if step_names.len() >= 2 {
-        let last_start = t.annotations.iter().map(|a| (a.name, a.ts))
+        let last_start = t
+            .annotations
+            .iter()
+            .map(|a| (a.name, a.ts))
             .chain(t.cpu_ops.iter().map(|c| (c.name, c.ts)))
             .filter(|(n, _)| step_names.contains(n))
             .map(|(_, ts)| hta_round(ts, 0, fractional).0)
             .max()
             .unwrap();
         keep = Some(
-            t.runtime.iter()
+            t.runtime
+                .iter()
                 .filter(|r| hta_round(r.ts, r.dur, fractional).0 < last_start)
                 .map(|r| r.correlation)
                 .collect(),
@@ -210,7 +287,11 @@ fn kernel_sums_equal_hta_reference() {
             }
         }
         if let Some(rel) = missing {
-            println!("skip {}: {rel} is not in the repository and {} is absent", run.name, shared().display());
+            println!(
+                "skip {}: {rel} is not in the repository and {} is absent",
+                run.name,
+                shared().display()
+            );
             continue;
         }
         for ((rank, name), hta_us) in &reference {
@@ -222,7 +303,11 @@ fn kernel_sums_equal_hta_reference() {
                 // lose less than 1 µs at each end.
                 let (ns, n) = s.exact[name];
                 let diff = (ns - (*hta_us as i64) * 1000).abs();
-                assert!(diff < 2000 * n as i64 + 1, "{} {name}: exact {ns} ns vs HTA {hta_us} µs over {n} events", run.name);
+                assert!(
+                    diff < 2000 * n as i64 + 1,
+                    "{} {name}: exact {ns} ns vs HTA {hta_us} µs over {n} events",
+                    run.name
+                );
             }
             checked_rows += 1;
         }

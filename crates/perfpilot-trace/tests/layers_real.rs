@@ -131,6 +131,80 @@ fn a_wrong_layer_count_is_unsure_with_evidence() {
     assert!(r.warnings.iter().any(|w| w.code == "layers-unsure"));
 }
 
+/// The compute-flow columns of every flow table of a report's document.
+fn flow_columns(r: &LayersReport) -> Vec<Vec<String>> {
+    use perfpilot_report::{Block, Report};
+    r.document()
+        .sections
+        .iter()
+        .filter(|s| s.title.starts_with("Compute flow"))
+        .flat_map(|s| &s.blocks)
+        .filter_map(|b| match b {
+            Block::Table(t) => Some(t.columns.iter().map(|c| c.name.clone()).collect()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Input dims come from the kernel's launching `cpu_op` (correlation → runtime call →
+/// External id). Expected values read by hand from the trace JSON (`python3 -c` over the
+/// gunzipped file: kernel `args` → `cudaLaunchKernel` / `cuLaunchKernelEx` with the same
+/// `correlation` → `cpu_op` with the same `External id` → its `Input Dims`/`Input type`).
+#[test]
+fn compute_flow_shows_the_launching_ops_input_dims() {
+    // HF Qwen1.5-0.5B prefill on H100 (record_shapes): batch 16 x 559 tokens = 8944 rows.
+    // flash_fwd_kernel (External id 22530 in the last layer) ← aten::_flash_attention_forward
+    // Input Dims [[16, 559, 16, 64] x3, [] x12], Input type [BFloat16 x3, "", "", Scalar x6,
+    // "" x4]; the last xmma gemm ← aten::mm [[8944, 2816], [2816, 1024]] (down_proj).
+    let input = trace("tl_h100_qwen15_hf/Qwen_Qwen1.5-0.5B-Chat__1016005.json.gz");
+    let mut o = LayersOptions::new(&input);
+    o.layers = Some(24);
+    let r = run(o);
+    assert_eq!(r.compute_flows.len(), 1);
+    let flow = &r.compute_flows[0].kernels;
+    let attn: Vec<_> = flow.iter().filter(|k| k.category == "attention").collect();
+    assert_eq!(attn.len(), 1, "{attn:#?}");
+    assert_eq!(attn[0].cpu_op, "aten::_flash_attention_forward");
+    assert_eq!(attn[0].input_dims, "[16,559,16,64]x[16,559,16,64]x[16,559,16,64]");
+    assert_eq!(
+        attn[0].input_types,
+        "c10::BFloat16,c10::BFloat16,c10::BFloat16,,,Scalar,Scalar,Scalar,Scalar,Scalar,Scalar"
+    );
+    let last_gemm = flow.iter().rfind(|k| k.category == "gemm").unwrap();
+    assert_eq!(
+        (last_gemm.cpu_op.as_str(), last_gemm.input_dims.as_str()),
+        ("aten::mm", "[8944,2816]x[2816,1024]")
+    );
+    assert!(flow_columns(&r).iter().all(|c| c.last().map(String::as_str) == Some("input dims")));
+
+    // vLLM gpt-oss-120b on B200 (eager, cuLaunchKernelEx): fmhaSm100a… (External id 901)
+    // ← vllm::unified_attention_with_output [[888, 8, 64], [888, 1, 64], [888, 1, 64],
+    // [888, 8, 64], [], [], []], Input type [Float8_e4m3fn, BFloat16 x3, "" x3].
+    let input = trace("tl_b200_vllm_gptoss_tp8/eager_trace.json.gz");
+    let mut o = LayersOptions::new(&input);
+    o.config = Some(config("openai__gpt-oss-120b"));
+    let r = run(o);
+    for f in &r.compute_flows {
+        let attn = f.kernels.iter().find(|k| k.category == "attention").unwrap();
+        assert_eq!(attn.cpu_op, "vllm::unified_attention_with_output", "{}", f.kind);
+        assert_eq!(attn.input_dims, "[888,8,64]x[888,1,64]x[888,1,64]x[888,8,64]");
+        assert_eq!(
+            attn.input_types,
+            "c10::Float8_e4m3fn,c10::BFloat16,c10::BFloat16,c10::BFloat16"
+        );
+    }
+
+    // vLLM on MI300X with HIP graphs: every kernel is a hipGraphLaunch replay, whose
+    // runtime call has no External id and no enclosing cpu_op: no dims, no column.
+    let input = trace("tl_mi300x_vllm_graph/graph_execution.json.gz");
+    let mut o = LayersOptions::new(&input);
+    o.config = Some(config("openai__gpt-oss-20b"));
+    let r = run(o);
+    assert!(!r.compute_flows.is_empty());
+    assert!(r.compute_flows.iter().flat_map(|f| &f.kernels).all(|k| k.input_dims.is_empty()));
+    assert!(flow_columns(&r).iter().all(|c| !c.iter().any(|n| n == "input dims")));
+}
+
 /// Every event of a trace file, as JSON values, in order.
 fn events(path: &std::path::Path) -> Vec<serde_json::Value> {
     let bytes = std::fs::read(path).unwrap();
@@ -257,5 +331,9 @@ fn a_model_without_attention_gets_no_guessed_layer_count() {
     assert!(r.model.is_none());
     assert!(r.passes.iter().all(|p| p.layers.is_none()));
     assert!(r.warnings.iter().any(|w| w.code == "layers-unsure"));
-    assert!(r.detection.evidence.iter().any(|e| e.contains("--layers")), "{:?}", r.detection.evidence);
+    assert!(
+        r.detection.evidence.iter().any(|e| e.contains("--layers")),
+        "{:?}",
+        r.detection.evidence
+    );
 }

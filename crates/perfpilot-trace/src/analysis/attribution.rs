@@ -120,8 +120,10 @@ impl<'r> FrameCache<'r> {
     }
 }
 
-/// Attribute every GPU op in `ops` (indices into `trace.gpu`).
-pub fn attribute(trace: &Trace, ops: &[u32], frames: &mut FrameCache<'_>) -> Vec<Attribution> {
+/// Steps 1 and 2 only: the launch and the CPU op of every GPU op in `ops` (indices into
+/// `trace.gpu`), with `site` left [`Site::Unresolved`]. Cheaper than [`attribute`] when
+/// the call site is not needed (no Python sweep).
+pub fn link_cpu_ops(trace: &Trace, ops: &[u32]) -> Vec<Attribution> {
     let by_corr: IdIndex = trace.runtime_correlation_index();
     let by_ext: IdIndex = trace.cpu_op_external_index();
     let flows = FlowIndex::new(trace);
@@ -129,9 +131,7 @@ pub fn attribute(trace: &Trace, ops: &[u32], frames: &mut FrameCache<'_>) -> Vec
     let rt_by_lane = by_lane(trace.runtime.iter().map(|r| r.lane));
 
     let mut out = Vec::with_capacity(ops.len());
-    // Anchors for the Python sweep: (lane, time, kernel slot).
-    let mut anchors: Vec<(LaneId, Ns, usize)> = Vec::with_capacity(ops.len());
-    for (slot, &i) in ops.iter().enumerate() {
+    for &i in ops {
         let k = &trace.gpu[i as usize];
         let (launch, launch_link) = match by_corr.first(k.correlation) {
             Some(r) => (Some(r as u32), LaunchLink::Correlation),
@@ -175,8 +175,22 @@ pub fn attribute(trace: &Trace, ops: &[u32], frames: &mut FrameCache<'_>) -> Vec
                 }
             }
         }
-        let anchor = match (launch_call, cpu_op) {
-            (Some(l), _) => Some((l.lane, l.ts)),
+        out.push(Attribution { launch, launch_link, cpu_op, cpu_op_link, site: Site::Unresolved });
+    }
+    out
+}
+
+/// Attribute every GPU op in `ops` (indices into `trace.gpu`).
+pub fn attribute(trace: &Trace, ops: &[u32], frames: &mut FrameCache<'_>) -> Vec<Attribution> {
+    let mut out = link_cpu_ops(trace, ops);
+    // Anchors for the Python sweep: (lane, time, kernel slot).
+    let mut anchors: Vec<(LaneId, Ns, usize)> = Vec::with_capacity(ops.len());
+    for (slot, a) in out.iter().enumerate() {
+        let anchor = match (a.launch, a.cpu_op) {
+            (Some(l), _) => {
+                let l = &trace.runtime[l as usize];
+                Some((l.lane, l.ts))
+            }
             (None, Some(c)) => {
                 let op = &trace.cpu_ops[c as usize];
                 Some((op.lane, op.ts + (op.dur / 2).min(1000)))
@@ -186,7 +200,6 @@ pub fn attribute(trace: &Trace, ops: &[u32], frames: &mut FrameCache<'_>) -> Vec
         if let Some((lane, t)) = anchor {
             anchors.push((lane, t, slot));
         }
-        out.push(Attribution { launch, launch_link, cpu_op, cpu_op_link, site: Site::Unresolved });
     }
 
     python_sweep(trace, &mut anchors, frames, &mut out);

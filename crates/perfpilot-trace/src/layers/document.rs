@@ -221,24 +221,34 @@ impl Report for LayersReport {
             doc.push(Section::new("Layer types").with_table(c));
 
             for f in &self.compute_flows {
-                let mut t = Table::new(
-                    &format!("flow-{}", f.kind),
-                    ["#", "category", "kernel", "dur (µs)", "%", "start (µs)", "stream"],
-                )
-                .right(&["#", "dur (µs)", "%", "start (µs)", "stream"]);
+                // The input-dims column only when the trace recorded shapes.
+                let dims = f.kernels.iter().any(|k| !k.input_dims.is_empty());
+                let mut head =
+                    vec!["#", "category", "kernel", "dur (µs)", "%", "start (µs)", "stream"];
+                if dims {
+                    head.push("input dims");
+                }
+                let mut t = Table::new(&format!("flow-{}", f.kind), head).right(&[
+                    "#",
+                    "dur (µs)",
+                    "%",
+                    "start (µs)",
+                    "stream",
+                ]);
                 for k in &f.kernels {
-                    t.push_row(
-                        k.id.clone(),
-                        [
-                            k.position.to_string(),
-                            k.category.clone(),
-                            k.kernel.clone(),
-                            us(k.dur_ns as f64),
-                            format!("{:.1}", k.share_pct),
-                            us(k.offset_ns as f64),
-                            k.stream.to_string(),
-                        ],
-                    );
+                    let mut cells = vec![
+                        k.position.to_string(),
+                        k.category.clone(),
+                        k.kernel.clone(),
+                        us(k.dur_ns as f64),
+                        format!("{:.1}", k.share_pct),
+                        us(k.offset_ns as f64),
+                        k.stream.to_string(),
+                    ];
+                    if dims {
+                        cells.push(k.input_dims.clone());
+                    }
+                    t.push_row(k.id.clone(), cells);
                 }
                 doc.push(
                     Section::new(format!("Compute flow: {} (layer {})", f.kind, f.layer))

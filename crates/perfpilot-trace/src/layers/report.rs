@@ -211,6 +211,16 @@ pub struct FlowRow {
     pub offset_ns: Ns,
     /// Stream.
     pub stream: u32,
+    /// The CPU op that launched the kernel (kernel → launch by correlation → `cpu_op` by
+    /// External id, else the op enclosing the launch); empty when none was found.
+    pub cpu_op: String,
+    /// That op's `Input Dims`, compact (`[1,2048]x[2048,4096]`: one `[..]` per input,
+    /// trailing non-tensor inputs left out); empty when the trace did not record shapes
+    /// (`record_shapes=False`) or no op was found.
+    pub input_dims: String,
+    /// That op's `Input type`, comma-separated (`c10::BFloat16,c10::BFloat16`); empty
+    /// like `input_dims`.
+    pub input_types: String,
 }
 
 /// The kernel sequence of one representative layer of a type.

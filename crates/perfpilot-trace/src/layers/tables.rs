@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::analysis::attribution::link_cpu_ops;
 use crate::analysis::stage::StageRules;
 use crate::error::TraceError;
 use crate::model::{GpuOp, NameId, Ns, Trace};
@@ -350,6 +351,8 @@ fn layer_tables(s: &Sliced, ops: &[u32], seg: &Segmentation, taxonomy: &Taxonomy
     }
     let mut clusters = Vec::new();
     let mut flows = Vec::new();
+    // (type, representative layer, its ops) per type.
+    let mut reps: Vec<(&str, &LayerRow, &[u32])> = Vec::new();
     for (kind, members) in &by_kind {
         let n = members.len() as f64;
         let mean_wall = members.iter().map(|r| r.wall_ns as f64).sum::<f64>() / n;
@@ -389,11 +392,19 @@ fn layer_tables(s: &Sliced, ops: &[u32], seg: &Segmentation, taxonomy: &Taxonomy
             wall_cv_pct: if mean_wall > 0.0 { var.sqrt() / mean_wall * 100.0 } else { 0.0 },
             signature: sig,
         });
+        reps.push((kind, rep, rops));
+    }
+    // The launching CPU op of every kernel shown (one index build for all types).
+    let shown: Vec<u32> = reps.iter().flat_map(|r| r.2.iter().copied()).collect();
+    let mut links = link_cpu_ops(trace, &shown).into_iter();
+    let text = |id: Option<NameId>| id.map_or_else(String::new, |n| trace.name(n).to_string());
+    for (kind, rep, rops) in reps {
         let layer_sum = rep.sum_ns.max(1) as f64;
         let kernels = ops_of(trace, rops)
             .enumerate()
             .map(|(i, g)| {
                 let display = taxonomy.display_name(trace.name(g.name), 80);
+                let op = links.next().and_then(|a| a.cpu_op).map(|c| &trace.cpu_ops[c as usize]);
                 FlowRow {
                     id: format!("{}-k{i}-{}", slug(kind), slug(&display)),
                     position: i,
@@ -403,6 +414,9 @@ fn layer_tables(s: &Sliced, ops: &[u32], seg: &Segmentation, taxonomy: &Taxonomy
                     share_pct: g.dur as f64 * 100.0 / layer_sum,
                     offset_ns: g.ts - rep.start_ns,
                     stream: g.stream,
+                    cpu_op: text(op.map(|o| o.name)),
+                    input_dims: text(op.and_then(|o| o.input_dims)),
+                    input_types: text(op.and_then(|o| o.input_types)),
                 }
             })
             .collect();

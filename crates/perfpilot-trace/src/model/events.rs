@@ -96,6 +96,13 @@ pub struct CpuOp {
     pub external_id: u64,
     /// Thread lane.
     pub lane: LaneId,
+    /// `args["Input Dims"]` (recorded with `record_shapes=True`), interned in a compact
+    /// form: `[[1, 2048], [2048, 4096], []]` → `[1,2048]x[2048,4096]` (whitespace removed,
+    /// entries joined by `x`, trailing non-tensor `[]` entries left out). `None` when
+    /// not recorded or when no input has dims.
+    pub input_dims: Option<NameId>,
+    /// `args["Input type"]` the same way, joined by `,`: `c10::BFloat16,c10::BFloat16,Scalar`.
+    pub input_types: Option<NameId>,
 }
 
 impl CpuOp {
@@ -327,6 +334,6 @@ mod tests {
     fn events_stay_compact() {
         assert!(std::mem::size_of::<GpuOp>() <= 56);
         assert!(std::mem::size_of::<PyFrame>() <= 48);
-        assert!(std::mem::size_of::<CpuOp>() <= 40);
+        assert!(std::mem::size_of::<CpuOp>() <= 48);
     }
 }

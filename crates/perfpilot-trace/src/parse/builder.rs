@@ -4,7 +4,7 @@
 use crate::model::FastMap as HashMap;
 
 use super::number::{NumError, micros_literal_to_ns};
-use super::raw::{RawArgs, RawEvent, RawVal};
+use super::raw::{RawArgs, RawEvent, RawVal, render_array};
 use crate::model::{
     Annotation, AnnotationSide, CpuOp, Flow, FlowKind, FlowPhase, GpuKind, GpuOp, Lane, LaneId,
     NameId, ProcId, PyFrame, RuntimeCall, RuntimeKind, SkipCount, Trace,
@@ -53,6 +53,8 @@ pub(crate) struct TraceBuilder {
     process_names: HashMap<ProcId, NameId>,
     thread_names: HashMap<(ProcId, ProcId), NameId>,
     skips: HashMap<&'static str, SkipCount>,
+    /// Reused buffer for rendering `Input Dims` / `Input type`.
+    scratch: Vec<u8>,
 }
 
 impl TraceBuilder {
@@ -63,6 +65,7 @@ impl TraceBuilder {
             process_names: HashMap::default(),
             thread_names: HashMap::default(),
             skips: HashMap::default(),
+            scratch: Vec::new(),
         }
     }
 
@@ -136,6 +139,16 @@ impl TraceBuilder {
         }
     }
 
+    /// Intern the compact rendering of an args array (see [`render_array`]); `None` for
+    /// an absent array, one that renders empty, or one that is not UTF-8.
+    fn compact(&mut self, raw: Option<&[u8]>, sep: u8) -> Option<NameId> {
+        render_array(raw?, sep, &mut self.scratch);
+        if self.scratch.is_empty() {
+            return None;
+        }
+        self.trace.names.intern_bytes(&self.scratch)
+    }
+
     /// Add one parsed event.
     pub(crate) fn add(&mut self, e: RawEvent<'_>, offset: u64) {
         let ph = e.ph.and_then(|v| v.literal()).unwrap_or(b"");
@@ -205,7 +218,17 @@ impl TraceBuilder {
                 });
             }
             Class::CpuOp => {
-                self.trace.cpu_ops.push(CpuOp { name, ts, dur, external_id: args.external(), lane })
+                let input_dims = self.compact(args.input_dims, b'x');
+                let input_types = self.compact(args.input_types, b',');
+                self.trace.cpu_ops.push(CpuOp {
+                    name,
+                    ts,
+                    dur,
+                    external_id: args.external(),
+                    lane,
+                    input_dims,
+                    input_types,
+                })
             }
             Class::Runtime => {
                 let kind = RuntimeKind::of(self.trace.names.get(name));

@@ -1,11 +1,12 @@
 //! Field extraction from one event object, by hand, at memchr speed.
 //!
 //! serde_json's derive reads every key and validates every skipped value as it goes; on
-//! real traces most bytes are `args` the model never uses (`Input Dims`, `Concrete
-//! Inputs`, …), and that made serde 4x slower than `gzip -dc` (measured; see
+//! real traces most bytes are `args` the model never uses (`Concrete Inputs`, `Input
+//! Strides`, …), and that made serde 4x slower than `gzip -dc` (measured; see
 //! docs/performance.md). This reader walks the object's keys, reads the dozen fields
 //! the model needs, and jumps over every other value with `memchr` (strings and
-//! brackets are matched, contents are not validated). Keys, the structure between
+//! brackets are matched, contents are not validated). `Input Dims` / `Input type` are
+//! jumped over the same way, keeping their byte range for [`render_array`]. Keys, the structure between
 //! them and every value it reads are checked; a syntax error returns its offset.
 //! A differential test checks it against serde_json on real events.
 
@@ -128,6 +129,11 @@ pub(crate) struct RawArgs<'a> {
     pub python_parent_id: Option<RawVal<'a>>,
     /// `process_name` / `thread_name` metadata.
     pub name: Option<RawVal<'a>>,
+    /// `Input Dims` of a `cpu_op` (profiled with `record_shapes=True`): the raw JSON
+    /// array, brackets included (checked for matched brackets and strings only).
+    pub input_dims: Option<&'a [u8]>,
+    /// `Input type`, the same way.
+    pub input_types: Option<&'a [u8]>,
 }
 
 impl RawArgs<'_> {
@@ -353,6 +359,8 @@ fn read_args<'a>(c: &mut Cursor<'a>, args: &mut RawArgs<'a>) -> Result<(), Field
             b"Python id" => &mut args.python_id,
             b"Python parent id" => &mut args.python_parent_id,
             b"name" => &mut args.name,
+            b"Input Dims" => return raw_array(c, &mut args.input_dims),
+            b"Input type" => return raw_array(c, &mut args.input_types),
             _ => {
                 c.value()?;
                 return Ok(());
@@ -361,6 +369,78 @@ fn read_args<'a>(c: &mut Cursor<'a>, args: &mut RawArgs<'a>) -> Result<(), Field
         *slot = Some(c.value()?);
         Ok(())
     })
+}
+
+/// Keep the raw bytes of an array value (skipped like any other container); any other
+/// value is skipped and leaves `slot` empty.
+fn raw_array<'a>(c: &mut Cursor<'a>, slot: &mut Option<&'a [u8]>) -> Result<(), FieldError> {
+    if c.ws() != Some(b'[') {
+        c.value()?;
+        return Ok(());
+    }
+    let start = c.p;
+    c.skip_container(b'[', b']')?;
+    *slot = Some(&c.b[start..c.p]);
+    Ok(())
+}
+
+/// Render a JSON array compactly into `out` (cleared first): its top-level entries with
+/// whitespace outside strings removed and the quotes of string entries dropped, joined
+/// by `sep`, trailing empty entries (`[]`, `""`) left out. `[[1, 2048], [2048, 4096],
+/// []]` → `[1,2048]x[2048,4096]`; `["c10::BFloat16", "Scalar", ""]` →
+/// `c10::BFloat16,Scalar`. `raw` is an array as [`RawArgs::input_dims`] holds it.
+pub(crate) fn render_array(raw: &[u8], sep: u8, out: &mut Vec<u8>) {
+    out.clear();
+    let inner = raw.strip_prefix(b"[").and_then(|r| r.strip_suffix(b"]")).unwrap_or(raw);
+    // Length of `out` after the last non-empty entry.
+    let mut keep = 0;
+    let mut entry_start = 0;
+    let mut depth = 0u32;
+    let mut in_string = false;
+    let mut escaped = false;
+    fn finish_entry(out: &mut Vec<u8>, entry_start: usize, keep: &mut usize) {
+        let entry = &out[entry_start..];
+        if entry.len() >= 2 && entry[0] == b'"' && entry[entry.len() - 1] == b'"' {
+            out.pop();
+            out.remove(entry_start);
+        }
+        let entry = &out[entry_start..];
+        if !entry.is_empty() && entry != b"[]" {
+            *keep = out.len();
+        }
+    }
+    for &b in inner {
+        if in_string {
+            out.push(b);
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match b {
+            b' ' | b'\t' | b'\n' | b'\r' => {}
+            b',' if depth == 0 => {
+                finish_entry(out, entry_start, &mut keep);
+                out.push(sep);
+                entry_start = out.len();
+            }
+            _ => {
+                match b {
+                    b'"' => in_string = true,
+                    b'[' | b'{' => depth += 1,
+                    b']' | b'}' => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+                out.push(b);
+            }
+        }
+    }
+    finish_entry(out, entry_start, &mut keep);
+    out.truncate(keep);
 }
 
 #[cfg(test)]
@@ -447,6 +527,40 @@ mod tests {
             assert_eq!(e.args.correlation.and_then(|v| v.id()), args["correlation"].as_u64());
             assert_eq!(e.args.external(), args["External id"].as_u64().unwrap_or(0));
             assert_eq!(e.args.stream.and_then(|v| v.id()), args["stream"].as_u64());
+            let array = |raw: Option<&[u8]>| {
+                raw.map(|r| serde_json::from_slice::<serde_json::Value>(r).unwrap())
+            };
+            let want = |key: &str| args.get(key).filter(|v| v.is_array()).cloned();
+            assert_eq!(array(e.args.input_dims), want("Input Dims"));
+            assert_eq!(array(e.args.input_types), want("Input type"));
         }
+    }
+
+    #[test]
+    fn input_dims_and_types_render_compactly() {
+        let ev = br#"{"ph": "X", "cat": "cpu_op", "name": "aten::addmm", "args": {
+            "External id": 9, "Input Dims": [[4096], [1, 2048], [2048, 4096], [], []],
+            "Input type": ["c10::BFloat16", "c10::BFloat16", "c10::BFloat16", "Scalar", ""],
+            "Input Strides": [[1], [2048, 1], [1, 2048], [], []]}}"#;
+        let e = read_exact_event(ev).unwrap();
+        let mut out = Vec::new();
+        render_array(e.args.input_dims.unwrap(), b'x', &mut out);
+        assert_eq!(out, b"[4096]x[1,2048]x[2048,4096]");
+        render_array(e.args.input_types.unwrap(), b',', &mut out);
+        assert_eq!(out, b"c10::BFloat16,c10::BFloat16,c10::BFloat16,Scalar");
+        for (raw, want) in [
+            (&b"[]"[..], &b""[..]),
+            (b"[[], []]", b""),
+            (b"[[], [3]]", b"[]x[3]"),
+            (b"[[[1, 2], [1, 2]], [], [5]]", b"[[1,2],[1,2]]x[]x[5]"),
+            (b"[\"a b\", \"q\\\"\"]", b"a bxq\\\""),
+        ] {
+            render_array(raw, b'x', &mut out);
+            assert_eq!(out, want, "{}", String::from_utf8_lossy(raw));
+        }
+        // Not an array: ignored, not an error.
+        let odd = br#"{"args": {"Input Dims": null, "Input type": "x"}}"#;
+        let e = read_exact_event(odd).unwrap();
+        assert_eq!((e.args.input_dims, e.args.input_types), (None, None));
     }
 }

@@ -147,19 +147,32 @@ impl ValueScan {
 #[derive(Debug)]
 enum State {
     Start,
-    ObjectExpectKey { allow_close: bool },
+    ObjectExpectKey {
+        allow_close: bool,
+    },
     ObjectKey(ValueScan),
     ObjectColon(String),
     ObjectValue(String),
     TopValue(String, ValueScan),
     ObjectAfterValue,
-    ArrayExpectItem { allow_close: bool, bare: bool },
-    Element { scan: ValueScan, bare: bool },
+    ArrayExpectItem {
+        allow_close: bool,
+        bare: bool,
+    },
+    Element {
+        scan: ValueScan,
+        bare: bool,
+    },
     /// An event object that continues past the buffered data: retried from its start
     /// once at least `retry_at` bytes are buffered (doubling, so a huge event costs
     /// linear time), or at the end of input.
-    PendingEvent { bare: bool, retry_at: usize },
-    ArrayAfterItem { bare: bool },
+    PendingEvent {
+        bare: bool,
+        retry_at: usize,
+    },
+    ArrayAfterItem {
+        bare: bool,
+    },
     Done,
 }
 
@@ -484,17 +497,19 @@ mod tests {
         let mut r = DocumentReader::new();
         let mut sink = |item: Item<'_>| -> Result<Took, ScanError> {
             match item {
-                Item::Event { bytes, partial, offset } => match crate::parse::raw::read_event(bytes) {
-                    Ok((_, len)) => {
-                        events.push(String::from_utf8_lossy(&bytes[..len]).into());
-                        return Ok(Took::Bytes(len));
+                Item::Event { bytes, partial, offset } => {
+                    match crate::parse::raw::read_event(bytes) {
+                        Ok((_, len)) => {
+                            events.push(String::from_utf8_lossy(&bytes[..len]).into());
+                            return Ok(Took::Bytes(len));
+                        }
+                        Err(e) if partial && e.incomplete => return Ok(Took::NeedMore),
+                        Err(e) => {
+                            let offset = offset + e.at as u64;
+                            return Err(ScanError::Syntax { offset, message: e.message.into() });
+                        }
                     }
-                    Err(e) if partial && e.incomplete => return Ok(Took::NeedMore),
-                    Err(e) => {
-                        let offset = offset + e.at as u64;
-                        return Err(ScanError::Syntax { offset, message: e.message.into() });
-                    }
-                },
+                }
                 Item::NotAnObject { offset } => events.push(format!("<not object at {offset}>")),
                 Item::TopLevel { key, value } => {
                     keys.push(format!("{key}={}", String::from_utf8_lossy(value)))
