@@ -113,9 +113,22 @@ impl Roots {
                 format!("argument `{name}` = `{value}`: no existing parent directory")
             })?
         } else {
-            std::fs::canonicalize(&joined).map_err(|e| {
-                format!("argument `{name}` = `{value}`: cannot open {}: {e}", joined.display())
-            })?
+            match std::fs::canonicalize(&joined) {
+                Ok(p) => p,
+                // A missing file outside the roots is refused as outside, not as missing:
+                // the answer must not depend on what exists beyond the roots.
+                Err(e) => {
+                    let lexical = normalize_lexically(&joined);
+                    if !self.roots.iter().any(|r| lexical.starts_with(r)) {
+                        lexical
+                    } else {
+                        return Err(format!(
+                            "argument `{name}` = `{value}`: cannot open {}: {e}",
+                            joined.display()
+                        ));
+                    }
+                }
+            }
         };
         if self.roots.iter().any(|r| resolved.starts_with(r)) {
             Ok(())
@@ -128,6 +141,22 @@ impl Roots {
             ))
         }
     }
+}
+
+/// `path` with `.` dropped and each `..` taking off the component before it, without
+/// touching the file system (for paths that do not exist).
+fn normalize_lexically(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
 }
 
 /// The canonical form of a path that may not exist yet: its nearest existing ancestor,
@@ -190,6 +219,18 @@ mod tests {
         assert!(err.contains("outside the allowed roots"), "{err}");
         let err = roots.check("out", "x/../../y.json", Access::Write).unwrap_err();
         assert!(err.contains("argument `out`"), "{err}");
+    }
+
+    #[test]
+    fn a_missing_file_outside_the_root_is_refused_as_outside_and_one_inside_as_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        let inner = dir.path().join("a/b/root");
+        std::fs::create_dir_all(&inner).unwrap();
+        let roots = roots_in(&inner);
+        let err = roots.check("from", "../../no/such/file.json", Access::Read).unwrap_err();
+        assert!(err.contains("outside the allowed roots"), "{err}");
+        let err = roots.check("from", "missing.json", Access::Read).unwrap_err();
+        assert!(err.contains("cannot open"), "{err}");
     }
 
     #[cfg(unix)]
