@@ -24,7 +24,9 @@ fn main() {
     }
     virtual_time();
     let (streams, tokens) = (32usize, 8192u32);
-    let sim = spawn_server(SimServerConfig::new(Profile::load("zero-cost").expect("shipped profile"))).expect("server");
+    let sim =
+        spawn_server(SimServerConfig::new(Profile::load("zero-cost").expect("shipped profile")))
+            .expect("server");
     let before = server_cpu();
     let (n, wall) = stream(&sim.url(), streams, tokens);
     let cpu = server_cpu() - before;
@@ -35,13 +37,14 @@ fn main() {
     );
     drop(sim);
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/mock_sse_server.py");
-    let mut child = match Command::new("python3").args([script, "18931"]).stdout(Stdio::piped()).spawn() {
-        Ok(c) => c,
-        Err(e) => {
-            println!("peer skipped: cannot start python3: {e}");
-            return;
-        }
-    };
+    let mut child =
+        match Command::new("python3").args([script, "18931"]).stdout(Stdio::piped()).spawn() {
+            Ok(c) => c,
+            Err(e) => {
+                println!("peer skipped: cannot start python3: {e}");
+                return;
+            }
+        };
     if let Some(out) = child.stdout.take() {
         let mut line = String::new();
         let _ = std::io::BufReader::new(out).read_line(&mut line);

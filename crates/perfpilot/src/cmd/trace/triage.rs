@@ -58,11 +58,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let progress = TerminalProgress::new("bytes");
     let mut report = triage(&opts, &progress)?;
     let warnings = std::mem::take(&mut report.warnings);
-    let mut inputs: Vec<InputRef> = report
-        .inputs
-        .iter()
-        .map(|i| InputRef::file(&i.role, &i.path))
-        .collect();
+    let mut inputs: Vec<InputRef> =
+        report.inputs.iter().map(|i| InputRef::file(&i.role, &i.path)).collect();
     if let Some(sa) = &report.server_args {
         inputs.push(InputRef::file("server_args", &sa.path));
     }
