@@ -93,3 +93,30 @@ fn bad_result_files_are_named_in_the_error() {
     let err = fit(&opts).unwrap_err().to_string();
     assert!(err.contains("line 1"), "{err}");
 }
+
+/// The check of docs/sim.md §5.1 on the saved real runs: fit on the llama.cpp server's
+/// concurrency 1 and 4, predict 2 and 8 within 15 %. The base profile's costs are scaled
+/// 2.5× away from the shipped (fitted) ones, so the prior does not hand the fit its answer.
+#[test]
+fn real_llama_cpp_runs_are_predicted_within_15_percent() {
+    let run = |c: u32| PathBuf::from(fixture(&format!("llama-fit-2026-11-28/c{c}.json")));
+    let mut overrides = perfpilot_sim::Overrides::default();
+    overrides.cost_scale = Some(2.5);
+    let opts = FitOptions {
+        profile: "llamacpp-cpu-gemma3-270m".into(),
+        overrides,
+        results: vec![run(1), run(4)],
+        predict: vec![run(2), run(8)],
+        tolerance: 0.15,
+        name: None,
+    };
+    let r = fit(&opts).unwrap();
+    let worst = r.max_prediction_error.unwrap();
+    assert!(worst < 0.15, "prediction error {worst}: {:#?}", r.runs);
+    // Every replayed request of the saved runs was used.
+    let reqs: Vec<usize> = r.runs.iter().map(|x| x.requests).collect();
+    assert_eq!(reqs, vec![12, 24, 12, 48]);
+    // A decode step of one sequence lands near the measured single-stream TPOT (23.4 ms).
+    let step = r.cost.step_overhead_s + r.cost.decode_seq_s;
+    assert!((0.018..0.03).contains(&step), "{:?}", r.cost);
+}
