@@ -24,7 +24,7 @@ fn synthetic(mb: usize) -> String {
     while out.len() < mb << 20 {
         out.push_str(noise[i % noise.len()]);
         out.push('\n');
-        if i % 50 == 0 && !real.is_empty() {
+        if i.is_multiple_of(50) && !real.is_empty() {
             out.push_str(&real[(i / 50) % real.len()]);
             out.push('\n');
         }

@@ -67,28 +67,25 @@ fn pieces(text: &str) -> impl Iterator<Item = &str> {
         let mut cls = class(first);
         let mut start_len = first.len_utf8();
         // A single space sticks to the following word, as in GPT-2-style pre-tokenizers.
-        if first == ' ' {
-            if let Some((_, c)) = rest[1..].chars().next().map(|c| (1, c)) {
-                if matches!(class(c), Class::Letter | Class::Digit | Class::Other) {
-                    cls = class(c);
-                    start_len += c.len_utf8();
-                }
-            }
+        if first == ' '
+            && let Some((_, c)) = rest[1..].chars().next().map(|c| (1, c))
+            && matches!(class(c), Class::Letter | Class::Digit | Class::Other)
+        {
+            cls = class(c);
+            start_len += c.len_utf8();
         }
         let mut end = start_len;
-        let mut count = 1;
         let limit = match cls {
             Class::Digit => 3,
             Class::Other => 1,
             Class::Space => usize::MAX,
             Class::Letter => MAX_PIECE,
         };
-        for c in rest[start_len..].chars() {
+        for (count, c) in (1..).zip(rest[start_len..].chars()) {
             if class(c) != cls || count >= limit {
                 break;
             }
             end += c.len_utf8();
-            count += 1;
         }
         let (piece, tail) = rest.split_at(end);
         rest = tail;

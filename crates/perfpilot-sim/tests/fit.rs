@@ -100,8 +100,7 @@ fn bad_result_files_are_named_in_the_error() {
 #[test]
 fn real_llama_cpp_runs_are_predicted_within_15_percent() {
     let run = |c: u32| PathBuf::from(fixture(&format!("llama-fit-2026-11-28/c{c}.json")));
-    let mut overrides = perfpilot_sim::Overrides::default();
-    overrides.cost_scale = Some(2.5);
+    let overrides = perfpilot_sim::Overrides { cost_scale: Some(2.5), ..Default::default() };
     let opts = FitOptions {
         profile: "llamacpp-cpu-gemma3-270m".into(),
         overrides,

@@ -109,7 +109,7 @@ fn profiles_lists_the_shipped_ones() {
 fn serve_crashes_on_demand_and_capacity_reads_its_log() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("sim.log");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_perfpilot"))
+    let child = Command::new(env!("CARGO_BIN_EXE_perfpilot"))
         .args([
             "sim",
             "serve",

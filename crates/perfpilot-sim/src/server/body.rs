@@ -72,16 +72,14 @@ impl SseBody {
     fn push(&mut self, ev: Event, buf: &mut String) -> Step {
         match ev {
             Event::Token { index, finish, cached_tokens } => {
-                if let Some(n) = self.faults.disconnect_after_tokens {
-                    if self.sent >= n {
-                        self.log.line(
-                            "[sim-fault] disconnect-after-tokens: closing the stream mid-response",
-                        );
-                        self.log.line("ERROR:    Exception in ASGI application");
-                        return Step::Cut(format!(
-                            "connection closed by the server after {n} tokens"
-                        ));
-                    }
+                if let Some(n) = self.faults.disconnect_after_tokens
+                    && self.sent >= n
+                {
+                    self.log.line(
+                        "[sim-fault] disconnect-after-tokens: closing the stream mid-response",
+                    );
+                    self.log.line("ERROR:    Exception in ASGI application");
+                    return Step::Cut(format!("connection closed by the server after {n} tokens"));
                 }
                 if index == 0 {
                     self.writer.role_chunk(buf);

@@ -69,28 +69,28 @@ impl Faults {
                 self.error_rate
             )));
         }
-        if let Some(s) = self.error_status {
-            if !(400..=599).contains(&s) {
-                return Err(SimError::Options(format!(
-                    "--fault-error-status {s}: expected an HTTP error status (400-599)"
-                )));
-            }
+        if let Some(s) = self.error_status
+            && !(400..=599).contains(&s)
+        {
+            return Err(SimError::Options(format!(
+                "--fault-error-status {s}: expected an HTTP error status (400-599)"
+            )));
         }
         for (name, v) in
             [("--fault-stall", self.stall_s), ("--fault-slow-ready", self.slow_ready_s)]
         {
-            if let Some(v) = v {
-                if !v.is_finite() || v < 0.0 {
-                    return Err(SimError::Options(format!("{name} {v}: expected seconds >= 0")));
-                }
+            if let Some(v) = v
+                && (!v.is_finite() || v < 0.0)
+            {
+                return Err(SimError::Options(format!("{name} {v}: expected seconds >= 0")));
             }
         }
-        if let Some(f) = self.kv_exhaust_fraction {
-            if !(0.0..=1.0).contains(&f) {
-                return Err(SimError::Options(format!(
-                    "--fault-kv-exhaust-fraction {f}: expected a fraction between 0 and 1"
-                )));
-            }
+        if let Some(f) = self.kv_exhaust_fraction
+            && !(0.0..=1.0).contains(&f)
+        {
+            return Err(SimError::Options(format!(
+                "--fault-kv-exhaust-fraction {f}: expected a fraction between 0 and 1"
+            )));
         }
         Ok(())
     }

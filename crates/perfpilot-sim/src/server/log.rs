@@ -58,10 +58,10 @@ impl Logger {
                 let _ = writeln!(std::io::stderr().lock(), "{text}");
             }
             LogSink::File(_) => {
-                if let Some(f) = &self.file {
-                    if let Ok(mut f) = f.lock() {
-                        let _ = writeln!(f, "{text}");
-                    }
+                if let Some(f) = &self.file
+                    && let Ok(mut f) = f.lock()
+                {
+                    let _ = writeln!(f, "{text}");
                 }
             }
             LogSink::Memory(v) => {

@@ -63,10 +63,10 @@ pub(crate) fn parse(
     if max_tokens == Some(0) {
         return Err("`max_tokens` must be at least 1".into());
     }
-    if let Some(n) = uint("n")? {
-        if n != 1 {
-            return Err("the simulator serves n = 1 only".into());
-        }
+    if let Some(n) = uint("n")?
+        && n != 1
+    {
+        return Err("the simulator serves n = 1 only".into());
     }
     let include_usage = match obj.get("stream_options") {
         Some(Value::Object(o)) => o.get("include_usage").and_then(Value::as_bool).unwrap_or(false),

@@ -164,16 +164,15 @@ pub fn link_cpu_ops(trace: &Trace, ops: &[u32]) -> Vec<Attribution> {
                 cpu_op_link = CpuOpLink::ExternalId;
             }
         }
-        if cpu_op.is_none() {
-            if let Some(l) = launch_call {
-                if let Some(c) = enclosing(&cpu_by_lane, l.lane, l.ts, |c| {
-                    let op = &trace.cpu_ops[c as usize];
-                    (op.ts, op.end())
-                }) {
-                    cpu_op = Some(c);
-                    cpu_op_link = CpuOpLink::Enclosing;
-                }
-            }
+        if cpu_op.is_none()
+            && let Some(l) = launch_call
+            && let Some(c) = enclosing(&cpu_by_lane, l.lane, l.ts, |c| {
+                let op = &trace.cpu_ops[c as usize];
+                (op.ts, op.end())
+            })
+        {
+            cpu_op = Some(c);
+            cpu_op_link = CpuOpLink::Enclosing;
         }
         out.push(Attribution { launch, launch_link, cpu_op, cpu_op_link, site: Site::Unresolved });
     }
@@ -211,18 +210,18 @@ pub fn attribute(trace: &Trace, ops: &[u32], frames: &mut FrameCache<'_>) -> Vec
             Site::Replay { via, .. } => via,
             Site::Unresolved => None,
         };
-        if let Some(l) = a.launch {
-            if trace.runtime[l as usize].kind == RuntimeKind::GraphLaunch {
-                a.site = Site::Replay { kind: ReplayKind::CudaGraph, graph_launch: Some(l), via };
-                continue;
-            }
+        if let Some(l) = a.launch
+            && trace.runtime[l as usize].kind == RuntimeKind::GraphLaunch
+        {
+            a.site = Site::Replay { kind: ReplayKind::CudaGraph, graph_launch: Some(l), via };
+            continue;
         }
         if let Some(c) = a.cpu_op {
             let name = trace.name(trace.cpu_ops[c as usize].name);
-            if let Some(kind) = frames.rules().replay_op(name) {
-                if !matches!(a.site, Site::Replay { .. }) {
-                    a.site = Site::Replay { kind, graph_launch: None, via };
-                }
+            if let Some(kind) = frames.rules().replay_op(name)
+                && !matches!(a.site, Site::Replay { .. })
+            {
+                a.site = Site::Replay { kind, graph_launch: None, via };
             }
         }
     }

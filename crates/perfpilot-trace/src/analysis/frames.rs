@@ -184,10 +184,10 @@ impl FrameRules {
             }
         }
         // Outside a framework, shorten at `site-packages/` so sites read as modules.
-        if framework.is_none() {
-            if let Some(at) = path.rfind("site-packages/") {
-                short = &path[at + "site-packages/".len()..];
-            }
+        if framework.is_none()
+            && let Some(at) = path.rfind("site-packages/")
+        {
+            short = &path[at + "site-packages/".len()..];
         }
         let low_signal = self.low_functions.iter().any(|f| f == function)
             || self.low_paths.iter().any(|p| short.contains(p.as_str()));
@@ -205,13 +205,13 @@ impl FrameRules {
 
 /// `a/b.py(12): f` → (`a/b.py`, Some(`12`), `f`); anything else → (whole, None, whole).
 fn split_frame(frame: &str) -> (&str, Option<&str>, &str) {
-    if let Some(open) = frame.find("(") {
-        if let Some(close_rel) = frame[open..].find("): ") {
-            let close = open + close_rel;
-            let line = &frame[open + 1..close];
-            if !line.is_empty() && line.bytes().all(|b| b.is_ascii_digit()) {
-                return (&frame[..open], Some(line), &frame[close + 3..]);
-            }
+    if let Some(open) = frame.find("(")
+        && let Some(close_rel) = frame[open..].find("): ")
+    {
+        let close = open + close_rel;
+        let line = &frame[open + 1..close];
+        if !line.is_empty() && line.bytes().all(|b| b.is_ascii_digit()) {
+            return (&frame[..open], Some(line), &frame[close + 3..]);
         }
     }
     (frame, None, frame)

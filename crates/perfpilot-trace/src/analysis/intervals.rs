@@ -45,10 +45,11 @@ pub fn sweep(spans: &[(Ns, Ns)], mut f: impl FnMut(Segment<'_>)) {
     let mut pos_of: Vec<usize> = vec![usize::MAX; spans.len()];
     let mut last_t: Option<Ns> = None;
     for (t, is_start, i) in points {
-        if let Some(lt) = last_t {
-            if t > lt && !active.is_empty() {
-                f(Segment { len: t - lt, active: &active });
-            }
+        if let Some(lt) = last_t
+            && t > lt
+            && !active.is_empty()
+        {
+            f(Segment { len: t - lt, active: &active });
         }
         last_t = Some(t);
         if is_start {

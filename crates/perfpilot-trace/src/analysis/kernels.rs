@@ -181,10 +181,11 @@ pub fn kernel_rows(
                 *s.cpu_ops.entry(name).or_default() += g.dur;
                 *r.cpu_ops.entry(name).or_default() += g.dur;
             }
-            if let Site::Replay { graph_launch: Some(l), .. } = a.site {
-                if s.graphs.len() < TOP_GRAPH_LAUNCHES && !s.graphs.contains(&l) {
-                    s.graphs.push(l);
-                }
+            if let Site::Replay { graph_launch: Some(l), .. } = a.site
+                && s.graphs.len() < TOP_GRAPH_LAUNCHES
+                && !s.graphs.contains(&l)
+            {
+                s.graphs.push(l);
             }
         }
     }

@@ -228,18 +228,18 @@ pub fn idle_gaps(
     let mut busy_until: Option<Ns> = None;
     for &&(i, slot, stage) in &order {
         let g = &trace.gpu[i as usize];
-        if let Some(end) = busy_until {
-            if g.ts > end {
-                let gap = g.ts - end;
-                let e = out.entry(stage).or_default();
-                e.0.add(gap);
-                let launched_late = attrs
-                    .get(slot as usize)
-                    .and_then(|a| a.launch)
-                    .is_some_and(|l| trace.runtime[l as usize].ts >= end);
-                if launched_late {
-                    e.1.add(gap);
-                }
+        if let Some(end) = busy_until
+            && g.ts > end
+        {
+            let gap = g.ts - end;
+            let e = out.entry(stage).or_default();
+            e.0.add(gap);
+            let launched_late = attrs
+                .get(slot as usize)
+                .and_then(|a| a.launch)
+                .is_some_and(|l| trace.runtime[l as usize].ts >= end);
+            if launched_late {
+                e.1.add(gap);
             }
         }
         busy_until = Some(busy_until.map_or(g.end(), |b| b.max(g.end())));

@@ -235,10 +235,10 @@ pub fn assign(
             if let Some(s) = gpu.containing(k.ts) {
                 return (s, StageRule::GpuWindow);
             }
-            if let Some(l) = attr.launch {
-                if let Some(s) = cpu.containing(trace.runtime[l as usize].ts) {
-                    return (s, StageRule::LaunchWindow);
-                }
+            if let Some(l) = attr.launch
+                && let Some(s) = cpu.containing(trace.runtime[l as usize].ts)
+            {
+                return (s, StageRule::LaunchWindow);
             }
             if let Some(s) = cpu.nearest(k.ts, NEAREST_WINDOW_NS) {
                 return (s, StageRule::NearestWindow);

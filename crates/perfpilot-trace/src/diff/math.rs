@@ -244,10 +244,8 @@ pub fn verdict(
             s.push_str(&format!(", against {} in {}", signed_ms(other.delta_ns), other.name));
         }
     }
-    if !cross {
-        if let Some(k) = kernels.first().filter(|k| k.delta_ns != 0.0) {
-            s.push_str(&format!("; led by `{}` ({})", k.name, signed_ms(k.delta_ns)));
-        }
+    if !cross && let Some(k) = kernels.first().filter(|k| k.delta_ns != 0.0) {
+        s.push_str(&format!("; led by `{}` ({})", k.name, signed_ms(k.delta_ns)));
     }
     if let Some(t) = types
         .iter()

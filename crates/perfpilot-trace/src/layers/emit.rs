@@ -96,13 +96,11 @@ fn splice(
         };
         let chunk = &buf[..n];
         let mut from = 0;
-        if !inserted {
-            if let Some((at, nonempty)) = scanner.feed(chunk) {
-                w.write_all(&chunk[..at]).map_err(|e| TraceError::io("<output>", e))?;
-                write_events(w, events, nonempty).map_err(|e| TraceError::io("<output>", e))?;
-                inserted = true;
-                from = at;
-            }
+        if !inserted && let Some((at, nonempty)) = scanner.feed(chunk) {
+            w.write_all(&chunk[..at]).map_err(|e| TraceError::io("<output>", e))?;
+            write_events(w, events, nonempty).map_err(|e| TraceError::io("<output>", e))?;
+            inserted = true;
+            from = at;
         }
         w.write_all(&chunk[from..]).map_err(|e| TraceError::io("<output>", e))?;
         copied += n as u64;
@@ -185,10 +183,12 @@ impl Scanner {
                 }
             }
             let b = chunk[i];
-            if let Some(t) = self.target {
-                if self.depth == t && !b.is_ascii_whitespace() && b != b']' {
-                    self.nonempty = true;
-                }
+            if let Some(t) = self.target
+                && self.depth == t
+                && !b.is_ascii_whitespace()
+                && b != b']'
+            {
+                self.nonempty = true;
             }
             match b {
                 b'"' => {
@@ -301,8 +301,8 @@ pub fn guide_events(s: &Sliced) -> Vec<String> {
                 format!("{{\"kernels\":{}}}", seg.bounds[0]),
             ));
         }
-        for l in 0..l_count {
-            let (b, e) = (seg.bounds[l], seg.bounds[l + 1]);
+        for (l, w) in seg.bounds.windows(2).take(l_count).enumerate() {
+            let (b, e) = (w[0], w[1]);
             if b >= e {
                 continue;
             }

@@ -59,13 +59,13 @@ impl LayersOptions {
             return Err(TraceError::Options("--layers must be at least 1".into()));
         }
         self.anchor_regex()?;
-        if let Some(out) = &self.emit_trace {
-            if out == &self.input {
-                return Err(TraceError::Options(format!(
-                    "--emit-trace {} would overwrite the input trace",
-                    out.display()
-                )));
-            }
+        if let Some(out) = &self.emit_trace
+            && out == &self.input
+        {
+            return Err(TraceError::Options(format!(
+                "--emit-trace {} would overwrite the input trace",
+                out.display()
+            )));
         }
         Ok(())
     }

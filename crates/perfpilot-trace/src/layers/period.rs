@@ -20,7 +20,7 @@ pub struct Period {
 impl Period {
     /// How many whole units the repeating stretch holds.
     pub fn repeats(&self) -> usize {
-        if self.len == 0 { 0 } else { (self.end - self.start) / self.len }
+        (self.end - self.start).checked_div(self.len).unwrap_or(0)
     }
 }
 

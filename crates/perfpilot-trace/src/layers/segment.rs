@@ -245,10 +245,8 @@ pub fn norm_starts(seq: &[u32], roles: &[Role]) -> Vec<usize> {
                 Role::Other => {}
             }
         }
-        if first_site {
-            if let Some(s) = earliest_norm {
-                starts.push(s);
-            }
+        if first_site && let Some(s) = earliest_norm {
+            starts.push(s);
         }
     }
     starts.sort_unstable();
@@ -263,7 +261,7 @@ fn user_anchor(
 ) -> Result<Segmentation, Unsure> {
     let occ: Vec<usize> =
         seq.iter().enumerate().filter(|(_, s)| is_anchor(**s)).map(|(i, _)| i).collect();
-    if occ.is_empty() || occ.len() % layers != 0 {
+    if occ.is_empty() || !occ.len().is_multiple_of(layers) {
         return Err(Unsure {
             evidence: vec![format!(
                 "the anchor matches {} kernels in this pass, not a multiple of {layers} layers",

@@ -72,10 +72,11 @@ fn span(trace: &Trace, ops: &[u32]) -> (Ns, Ns) {
 /// Type labels of the layers of a split: from the config when it gave the count, else
 /// clusters of the attention/MLP kernels each layer runs.
 pub fn kind_labels(s: &Sliced, ops: &[u32], seg: &Segmentation) -> Vec<String> {
-    if let Some(m) = &s.model {
-        if m.layer_count_source == LayerCountSource::Config && m.layout.num_layers == seg.layers() {
-            return m.layout.labels();
-        }
+    if let Some(m) = &s.model
+        && m.layer_count_source == LayerCountSource::Config
+        && m.layout.num_layers == seg.layers()
+    {
+        return m.layout.labels();
     }
     let sigs: Vec<Vec<u32>> =
         (0..seg.layers()).map(|l| signature(s, &ops[seg.bounds[l]..seg.bounds[l + 1]])).collect();
@@ -253,10 +254,11 @@ fn pass_stage(
         return st.as_str();
     }
     for a in &trace.annotations {
-        if a.ts <= end && a.end() >= start {
-            if let Some(st) = rules.stage_of(trace.name(a.name)) {
-                return st.as_str();
-            }
+        if a.ts <= end
+            && a.end() >= start
+            && let Some(st) = rules.stage_of(trace.name(a.name))
+        {
+            return st.as_str();
         }
     }
     "all"

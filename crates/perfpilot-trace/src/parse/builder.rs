@@ -399,15 +399,14 @@ impl TraceBuilder {
             while stack.last().is_some_and(|&top| t.python[top as usize].end() < f.ts) {
                 stack.pop();
             }
-            if f.parent_id != u64::MAX {
-                if let Some(&p) = stack
+            if f.parent_id != u64::MAX
+                && let Some(&p) = stack
                     .iter()
                     .rev()
                     .take(256)
                     .find(|&&p| t.python[p as usize].python_id == f.parent_id)
-                {
-                    t.python[i].parent = p;
-                }
+            {
+                t.python[i].parent = p;
             }
             stack.push(i as u32);
         }

@@ -161,19 +161,19 @@ pub fn triage(opts: &TriageOptions, progress: &dyn Progress) -> Result<TriageRep
             let g = &a.trace.gpu[op as usize];
             let row = rows.row_of(&a.trace, g.name, g.kind);
             let mut site = sites.of(&a.trace, &attr.site, &mut frame_cache);
-            if let (Some(index), Some(stats)) = (&mapping_index, mapping_stats.as_mut()) {
-                if matches!(
+            if let (Some(index), Some(stats)) = (&mapping_index, mapping_stats.as_mut())
+                && matches!(
                     sites.list[site as usize].kind,
                     SiteKind::Replay(_) | SiteKind::Unresolved
-                ) {
-                    stats.needed += 1;
-                    let n = ordinals.entry((row, stage)).or_default();
-                    if let Some(text) = index.site(&rows.rows[row as usize].name, stage, *n) {
-                        stats.matched += 1;
-                        site = sites.mapped(text);
-                    }
-                    *n += 1;
+                )
+            {
+                stats.needed += 1;
+                let n = ordinals.entry((row, stage)).or_default();
+                if let Some(text) = index.site(&rows.rows[row as usize].name, stage, *n) {
+                    stats.matched += 1;
+                    site = sites.mapped(text);
                 }
+                *n += 1;
             }
             match sites.list[site as usize].kind {
                 SiteKind::Frame => links.site_python_frame += 1,

@@ -12,6 +12,8 @@ pub struct Args {
     command: Command,
 }
 
+// Parsed once per process; boxing the larger argument structs would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(clap::Subcommand, Debug)]
 enum Command {
     /// Where a GPU's memory went at launch, per rank, from an SGLang or vLLM log.
