@@ -5,13 +5,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use perfpilot_bench::{CompareOptions, NumberOrInf, ServeOptions, TokenizerChoice};
+use perfpilot_bench::{CompareOptions, CompareReport, NumberOrInf, ServeOptions, TokenizerChoice};
 use perfpilot_report::{Envelope, InputRef, TerminalProgress, Warning};
-use perfpilot_workload::{
-    CompatFormat, DatasetSpec, Endpoint, JsonlSpec, RandomSpec, RangeMode, ShareGptSpec,
-    SharedPrefixSpec, Slo,
-};
+use perfpilot_workload::{CompatFormat, DatasetSpec};
 
+use crate::cmd::workload_args::WorkloadArgs;
 use crate::output::{OutputArgs, emit};
 
 /// Arguments of `perfpilot bench`.
@@ -30,14 +28,6 @@ enum BenchCommand {
     Compare(CompareArgs),
 }
 
-#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-enum DatasetKind {
-    Random,
-    Sharegpt,
-    SharedPrefix,
-    Jsonl,
-}
-
 /// Arguments of `perfpilot bench serve`.
 #[derive(clap::Args, Debug)]
 struct ServeArgs {
@@ -47,60 +37,17 @@ struct ServeArgs {
     /// Simulator profile when --url is not given.
     #[arg(long, default_value = "sglang-h100-llama3.1-8b", value_name = "NAME|FILE")]
     sim_profile: String,
-    /// Route: completions (/v1/completions) or chat (/v1/chat/completions).
-    #[arg(long, default_value = "completions")]
-    endpoint: Endpoint,
+    #[command(flatten)]
+    workload: WorkloadArgs,
     /// Model to send (default: first of GET /v1/models).
     #[arg(long)]
     model: Option<String>,
-    /// Dataset.
-    #[arg(long, value_enum, default_value = "random")]
-    dataset: DatasetKind,
-    /// Dataset file (sharegpt JSON, jsonl).
-    #[arg(long, value_name = "FILE")]
-    dataset_path: Option<PathBuf>,
-    /// Random: nominal input length (tokens).
-    #[arg(long, default_value_t = 1024)]
-    input_len: u32,
-    /// Random: nominal output length (tokens); sharegpt: fixed output length if given.
-    #[arg(long)]
-    output_len: Option<u32>,
-    /// Random: range ratio, read per --range-mode.
-    #[arg(long, default_value_t = 0.0)]
-    range_ratio: f64,
-    /// Range-ratio semantics: vllm [L(1-r), L(1+r)] or sglang [L·r, L].
-    #[arg(long, default_value = "vllm")]
-    range_mode: RangeMode,
     /// Send token ids instead of text (completions only).
     #[arg(long)]
     token_ids: bool,
     /// Vocabulary size for token-id prompts without a tokenizer.
     #[arg(long)]
     vocab_size: Option<u32>,
-    /// Sharegpt: drop conversations longer than this (prompt + output tokens).
-    #[arg(long)]
-    context_len: Option<u32>,
-    /// Shared-prefix: number of groups (distinct system prompts).
-    #[arg(long, default_value_t = 64)]
-    gsp_num_groups: u32,
-    /// Shared-prefix: system prompt length.
-    #[arg(long, default_value_t = 2048)]
-    gsp_system_prompt_len: u32,
-    /// Shared-prefix: question length.
-    #[arg(long, default_value_t = 128)]
-    gsp_question_len: u32,
-    /// Requests in the measured run.
-    #[arg(long)]
-    num_prompts: Option<usize>,
-    /// Request rate (req/s) or inf (all at once).
-    #[arg(long, default_value = "inf")]
-    request_rate: String,
-    /// Gamma burstiness: 1 = Poisson, <1 burstier, inf = constant.
-    #[arg(long, default_value = "1")]
-    burstiness: String,
-    /// Client-side cap on requests in flight.
-    #[arg(long)]
-    max_concurrency: Option<u32>,
     /// Warmup requests before the clock starts.
     #[arg(long, default_value_t = 1)]
     warmup: usize,
@@ -113,22 +60,9 @@ struct ServeArgs {
     /// Per-request stall timeout in seconds (no byte for this long = failure).
     #[arg(long, default_value_t = 120.0, value_name = "S")]
     stall_timeout: f64,
-    /// Seed of dataset and schedule.
-    #[arg(long, default_value_t = 42)]
-    seed: u64,
     /// Tokenizer: a tokenizer.json path, or `server` (the server's /tokenize).
     #[arg(long, value_name = "PATH|server")]
     tokenizer: Option<String>,
-    /// Latency objectives, e.g. ttft=500,tpot=50,e2e=10000[,attainment=99%]; exit 1 when
-    /// attainment falls below.
-    #[arg(long, value_name = "SPEC")]
-    slo: Option<String>,
-    /// Do not send ignore_eos (lets the server stop early).
-    #[arg(long)]
-    no_ignore_eos: bool,
-    /// Send min_tokens.
-    #[arg(long)]
-    min_tokens: Option<u32>,
     /// Temperature to send, or `none` to leave it to the server.
     #[arg(long, default_value = "0")]
     temperature: String,
@@ -185,51 +119,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn number_or_inf(option: &str, s: &str) -> anyhow::Result<NumberOrInf> {
-    if s.eq_ignore_ascii_case("inf") {
-        return Ok(NumberOrInf::Text("inf".into()));
-    }
-    s.parse::<f64>()
-        .map(NumberOrInf::Number)
-        .map_err(|_| anyhow::anyhow!("{option}: `{s}` is not a number or inf"))
-}
-
-fn dataset_spec(a: &ServeArgs) -> anyhow::Result<DatasetSpec> {
-    let need_path = || {
-        a.dataset_path
-            .clone()
-            .ok_or_else(|| anyhow::anyhow!("--dataset {:?} needs --dataset-path FILE", a.dataset))
-    };
-    Ok(match a.dataset {
-        DatasetKind::Random => DatasetSpec::Random(RandomSpec {
-            input_len: a.input_len,
-            output_len: a.output_len.unwrap_or(128),
-            range_ratio: a.range_ratio,
-            range_mode: a.range_mode,
-            token_ids: a.token_ids,
-            vocab_size: a.vocab_size,
-        }),
-        DatasetKind::Sharegpt => DatasetSpec::Sharegpt(ShareGptSpec {
-            path: need_path()?,
-            output_len: a.output_len,
-            context_len: a.context_len,
-        }),
-        DatasetKind::SharedPrefix => DatasetSpec::SharedPrefix(SharedPrefixSpec {
-            num_groups: a.gsp_num_groups,
-            system_prompt_len: a.gsp_system_prompt_len,
-            question_len: a.gsp_question_len,
-            output_len: a.output_len.unwrap_or(256),
-            token_ids: a.token_ids,
-            vocab_size: a.vocab_size,
-        }),
-        DatasetKind::Jsonl => DatasetSpec::Jsonl(JsonlSpec { path: need_path()? }),
-    })
+/// `inf` as the benchmark's options spell it.
+fn rate(v: Option<f64>) -> NumberOrInf {
+    v.map_or_else(|| NumberOrInf::Text("inf".into()), NumberOrInf::Number)
 }
 
 fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
     let mut warnings = Vec::new();
-    let mut dataset = dataset_spec(&a)?;
-    let mut inputs = Vec::new();
+    let w = &a.workload;
+    let mut dataset = w.dataset_spec(a.token_ids, a.vocab_size)?;
     // Without --url: the in-process simulator.
     let sim = match &a.url {
         Some(_) => None,
@@ -274,40 +172,28 @@ fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
         (None, Some(h)) => h.url(),
         (None, None) => unreachable!("a simulator was started when --url is absent"),
     };
-    match &dataset {
-        DatasetSpec::Sharegpt(s) => inputs.push(InputRef::file("dataset", &s.path)),
-        DatasetSpec::Jsonl(j) => inputs.push(InputRef::file("dataset", &j.path)),
-        _ => {}
-    }
-    inputs.push(InputRef::other("url", url.clone()));
     let mut opts = ServeOptions::new(url);
-    opts.endpoint = a.endpoint;
+    opts.endpoint = w.endpoint;
     opts.model = a.model.clone();
     opts.dataset = dataset;
-    opts.num_prompts = a.num_prompts.or(match opts.dataset {
-        DatasetSpec::Random(_) | DatasetSpec::SharedPrefix(_) => Some(100),
-        _ => None,
-    });
-    opts.request_rate = Some(number_or_inf("--request-rate", &a.request_rate)?);
-    opts.burstiness = Some(number_or_inf("--burstiness", &a.burstiness)?);
-    opts.max_concurrency = a.max_concurrency;
+    opts.num_prompts = w.num_prompts_for(&opts.dataset);
+    opts.request_rate = Some(rate(w.request_rate()?));
+    opts.burstiness = Some(rate(w.burstiness()?));
+    opts.max_concurrency = w.max_concurrency;
     opts.warmup = a.warmup;
     opts.duration_s = a.duration;
     opts.deadline_s = a.deadline;
     opts.stall_timeout_s = a.stall_timeout;
-    opts.seed = a.seed;
+    opts.seed = w.seed;
     opts.tokenizer = a
         .tokenizer
         .as_deref()
         .map(|t| t.parse::<TokenizerChoice>())
         .transpose()
         .map_err(anyhow::Error::msg)?;
-    if let Some(TokenizerChoice::Path(p)) = &opts.tokenizer {
-        inputs.push(InputRef::file("tokenizer", p));
-    }
-    opts.slo = a.slo.as_deref().map(str::parse::<Slo>).transpose()?;
-    opts.ignore_eos = !a.no_ignore_eos;
-    opts.min_tokens = a.min_tokens;
+    opts.slo = w.slo()?;
+    opts.ignore_eos = !w.no_ignore_eos;
+    opts.min_tokens = w.min_tokens;
     opts.temperature = if a.temperature.eq_ignore_ascii_case("none") {
         None
     } else {
@@ -335,6 +221,7 @@ fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
     opts.handle_ctrl_c = true;
 
     let progress = TerminalProgress::new("requests");
+    let inputs = serve_inputs(&opts);
     let result = perfpilot_bench::serve(&opts, &progress)?;
     if let Some(h) = sim {
         h.shutdown();
@@ -346,6 +233,30 @@ fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
 fn compare(a: CompareArgs) -> anyhow::Result<ExitCode> {
     let opts = CompareOptions { inputs: a.inputs.clone(), allow_unfair: a.allow_unfair };
     let report = perfpilot_bench::compare(&opts)?;
+    emit(&compare_envelope(&opts, report), &a.out)
+}
+
+/// The inputs of `bench serve` (CLI and MCP): the dataset file, the URL, the tokenizer file.
+pub(crate) fn serve_inputs(opts: &ServeOptions) -> Vec<InputRef> {
+    let mut inputs = Vec::new();
+    match &opts.dataset {
+        DatasetSpec::Sharegpt(s) => inputs.push(InputRef::file("dataset", &s.path)),
+        DatasetSpec::Jsonl(j) => inputs.push(InputRef::file("dataset", &j.path)),
+        _ => {}
+    }
+    inputs.push(InputRef::other("url", opts.url.clone()));
+    if let Some(TokenizerChoice::Path(p)) = &opts.tokenizer {
+        inputs.push(InputRef::file("tokenizer", p));
+    }
+    inputs
+}
+
+/// The envelope of `bench compare` (CLI and MCP): the result files as inputs, a warning
+/// when the runs were not run alike.
+pub(crate) fn compare_envelope(
+    opts: &CompareOptions,
+    report: CompareReport,
+) -> Envelope<CompareReport> {
     let mut warnings = Vec::new();
     if !report.fair {
         warnings.push(Warning::new(
@@ -353,9 +264,6 @@ fn compare(a: CompareArgs) -> anyhow::Result<ExitCode> {
             "the runs differ in fairness settings (see the first section)",
         ));
     }
-    let inputs = a.inputs.iter().map(|p| InputRef::file("result", p)).collect();
-    emit(
-        &Envelope::new("bench compare", report).with_inputs(inputs).with_warnings(warnings),
-        &a.out,
-    )
+    let inputs = opts.inputs.iter().map(|p| InputRef::file("result", p)).collect();
+    Envelope::new("bench compare", report).with_inputs(inputs).with_warnings(warnings)
 }

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-mod explain;
+pub(crate) mod explain;
 mod plan;
 
 /// Arguments of `perfpilot capacity`.

@@ -1,4 +1,5 @@
-//! One module per top-level command. Each exposes `Args` (clap) and `run`.
+//! One module per top-level command. Each exposes `Args` (clap) and `run`;
+//! `workload_args` holds the workload flags `bench serve` and `sim run` share.
 
 pub mod bench;
 pub mod capacity;
@@ -8,3 +9,4 @@ pub mod sim;
 pub mod skills;
 pub mod trace;
 pub mod triage;
+pub mod workload_args;

@@ -10,12 +10,11 @@ use perfpilot_sim::{
     Faults, FitOptions, LogSink, Overrides, Profile, SimRunOptions, SimRunReport, SimServerConfig,
     builtin_profile_names, fit, run_virtual, run_virtual_with_records, spawn_server,
 };
-use perfpilot_workload::{
-    DatasetSpec, Endpoint, JsonlSpec, RandomSpec, RangeMode, ShareGptSpec, SharedPrefixSpec, Slo,
-};
+use perfpilot_workload::DatasetSpec;
 use schemars::JsonSchema;
 use serde::Serialize;
 
+use crate::cmd::workload_args::WorkloadArgs;
 use crate::output::{OutputArgs, emit};
 
 /// Arguments of `perfpilot sim`.
@@ -101,14 +100,6 @@ struct ServeArgs {
     out: OutputArgs,
 }
 
-#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-enum DatasetKind {
-    Random,
-    Sharegpt,
-    SharedPrefix,
-    Jsonl,
-}
-
 #[derive(clap::Args, Debug)]
 struct RunArgs {
     /// Profile: a shipped name (see `sim profiles`) or a TOML file.
@@ -120,69 +111,14 @@ struct RunArgs {
     /// Sweep one knob: KEY=V1,V2,... (one run per value, on top of --set).
     #[arg(long, value_name = "KEY=V1,V2,...")]
     sweep: Option<String>,
-    /// Route: completions or chat.
-    #[arg(long, default_value = "completions")]
-    endpoint: Endpoint,
-    /// Dataset.
-    #[arg(long, value_enum, default_value = "random")]
-    dataset: DatasetKind,
-    /// Dataset file (sharegpt JSON, jsonl).
-    #[arg(long, value_name = "FILE")]
-    dataset_path: Option<PathBuf>,
-    /// Random: nominal input length (tokens).
-    #[arg(long, default_value_t = 1024)]
-    input_len: u32,
-    /// Random: nominal output length; sharegpt: fixed output length if given.
-    #[arg(long)]
-    output_len: Option<u32>,
-    /// Random: range ratio, read per --range-mode.
-    #[arg(long, default_value_t = 0.0)]
-    range_ratio: f64,
-    /// Range-ratio semantics: vllm or sglang.
-    #[arg(long, default_value = "vllm")]
-    range_mode: RangeMode,
+    #[command(flatten)]
+    workload: WorkloadArgs,
     /// Vocabulary size for token-id prompts (random and shared-prefix without a tokenizer).
     #[arg(long, default_value_t = 32000)]
     vocab_size: u32,
-    /// Sharegpt: drop conversations longer than this.
-    #[arg(long)]
-    context_len: Option<u32>,
-    /// Shared-prefix: number of groups.
-    #[arg(long, default_value_t = 64)]
-    gsp_num_groups: u32,
-    /// Shared-prefix: system prompt length.
-    #[arg(long, default_value_t = 2048)]
-    gsp_system_prompt_len: u32,
-    /// Shared-prefix: question length.
-    #[arg(long, default_value_t = 128)]
-    gsp_question_len: u32,
-    /// Requests (default 100 for random and shared-prefix; all records otherwise).
-    #[arg(long)]
-    num_prompts: Option<usize>,
-    /// Request rate (req/s) or inf.
-    #[arg(long, default_value = "inf")]
-    request_rate: String,
-    /// Gamma burstiness: 1 = Poisson, inf = constant.
-    #[arg(long, default_value = "1")]
-    burstiness: String,
-    /// Client-side cap on requests in flight.
-    #[arg(long)]
-    max_concurrency: Option<u32>,
-    /// Seed of dataset, schedule and simulated EOS.
-    #[arg(long, default_value_t = 42)]
-    seed: u64,
     /// A tokenizer.json (sharegpt and text prompts need one).
     #[arg(long, value_name = "FILE")]
     tokenizer: Option<PathBuf>,
-    /// Latency objectives, e.g. ttft=500,tpot=50[,attainment=99%]; exit 1 when missed.
-    #[arg(long, value_name = "SPEC")]
-    slo: Option<String>,
-    /// Do not send ignore_eos (the simulated EOS ends requests early).
-    #[arg(long)]
-    no_ignore_eos: bool,
-    /// Send min_tokens.
-    #[arg(long)]
-    min_tokens: Option<u32>,
     /// Write the per-request records (JSONL) here (single runs).
     #[arg(long, value_name = "FILE")]
     records: Option<PathBuf>,
@@ -275,83 +211,62 @@ fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
     emit(&env, &a.out)
 }
 
-fn number_or_inf(option: &str, s: &str) -> anyhow::Result<Option<f64>> {
-    if s.eq_ignore_ascii_case("inf") {
-        return Ok(None);
-    }
-    s.parse::<f64>()
-        .map(Some)
-        .map_err(|_| anyhow::anyhow!("{option}: `{s}` is not a number or inf"))
-}
-
-fn dataset_spec(a: &RunArgs) -> anyhow::Result<DatasetSpec> {
-    let need_path = || {
-        a.dataset_path
-            .clone()
-            .ok_or_else(|| anyhow::anyhow!("--dataset {:?} needs --dataset-path FILE", a.dataset))
-    };
-    // Without a tokenizer, synthetic prompts are token ids.
-    let ids = a.tokenizer.is_none();
-    Ok(match a.dataset {
-        DatasetKind::Random => DatasetSpec::Random(RandomSpec {
-            input_len: a.input_len,
-            output_len: a.output_len.unwrap_or(128),
-            range_ratio: a.range_ratio,
-            range_mode: a.range_mode,
-            token_ids: ids,
-            vocab_size: Some(a.vocab_size),
-        }),
-        DatasetKind::Sharegpt => DatasetSpec::Sharegpt(ShareGptSpec {
-            path: need_path()?,
-            output_len: a.output_len,
-            context_len: a.context_len,
-        }),
-        DatasetKind::SharedPrefix => DatasetSpec::SharedPrefix(SharedPrefixSpec {
-            num_groups: a.gsp_num_groups,
-            system_prompt_len: a.gsp_system_prompt_len,
-            question_len: a.gsp_question_len,
-            output_len: a.output_len.unwrap_or(256),
-            token_ids: ids,
-            vocab_size: Some(a.vocab_size),
-        }),
-        DatasetKind::Jsonl => DatasetSpec::Jsonl(JsonlSpec { path: need_path()? }),
-    })
-}
-
 fn run_options(a: &RunArgs) -> anyhow::Result<SimRunOptions> {
-    let dataset = dataset_spec(a)?;
-    let n = a.num_prompts.or(match dataset {
-        DatasetSpec::Random(_) | DatasetSpec::SharedPrefix(_) => Some(100),
-        _ => None,
-    });
+    let w = &a.workload;
+    // Without a tokenizer, synthetic prompts are token ids.
+    let dataset = w.dataset_spec(a.tokenizer.is_none(), Some(a.vocab_size))?;
+    let n = w.num_prompts_for(&dataset);
     let mut o = SimRunOptions::new(&a.profile, dataset, n);
     o.overrides = overrides(&a.set)?;
-    o.seed = a.seed;
-    o.request_rate = number_or_inf("--request-rate", &a.request_rate)?;
-    o.burstiness = number_or_inf("--burstiness", &a.burstiness)?.unwrap_or(f64::INFINITY);
-    o.max_concurrency = a.max_concurrency;
-    o.endpoint = a.endpoint;
+    o.seed = w.seed;
+    o.request_rate = w.request_rate()?;
+    o.burstiness = w.burstiness()?.unwrap_or(f64::INFINITY);
+    o.max_concurrency = w.max_concurrency;
+    o.endpoint = w.endpoint;
     o.tokenizer = a.tokenizer.clone();
-    o.ignore_eos = !a.no_ignore_eos;
-    o.min_tokens = a.min_tokens;
-    o.slo = a.slo.as_deref().map(str::parse::<Slo>).transpose()?;
+    o.ignore_eos = !w.no_ignore_eos;
+    o.min_tokens = w.min_tokens;
+    o.slo = w.slo()?;
     Ok(o)
 }
 
-fn run_inputs(a: &RunArgs) -> Vec<InputRef> {
-    let mut inputs = vec![InputRef::other("profile", a.profile.clone())];
-    if let Some(p) = &a.dataset_path {
-        inputs.push(InputRef::file("dataset", p));
+/// The inputs of `sim run` (CLI and MCP): the profile, then the dataset and tokenizer files.
+pub(crate) fn run_inputs(opts: &SimRunOptions) -> Vec<InputRef> {
+    let mut inputs = vec![InputRef::other("profile", opts.profile.clone())];
+    match &opts.dataset {
+        DatasetSpec::Sharegpt(s) => inputs.push(InputRef::file("dataset", &s.path)),
+        DatasetSpec::Jsonl(j) => inputs.push(InputRef::file("dataset", &j.path)),
+        _ => {}
     }
-    if let Some(p) = &a.tokenizer {
+    if let Some(p) = &opts.tokenizer {
         inputs.push(InputRef::file("tokenizer", p));
     }
     inputs
 }
 
+/// The warnings of one `sim run` (CLI and MCP): the dataset's notes, less the virtual-time
+/// one.
+pub(crate) fn run_warnings(report: &SimRunReport) -> Vec<Warning> {
+    report
+        .result
+        .notes
+        .iter()
+        .filter(|n| !n.starts_with("virtual time"))
+        .map(|n| Warning::new("dataset", n.clone()))
+        .collect()
+}
+
+/// The inputs of `sim fit` (CLI and MCP): the fitted result files, then the predicted ones.
+pub(crate) fn fit_inputs(opts: &FitOptions) -> Vec<InputRef> {
+    let mut inputs: Vec<InputRef> =
+        opts.results.iter().map(|p| InputRef::file("result", p)).collect();
+    inputs.extend(opts.predict.iter().map(|p| InputRef::file("predict", p)));
+    inputs
+}
+
 fn run_cmd(a: RunArgs) -> anyhow::Result<ExitCode> {
     let base = run_options(&a)?;
-    let inputs = run_inputs(&a);
+    let inputs = run_inputs(&base);
     let Some(sweep) = &a.sweep else {
         let (mut report, records) = run_virtual_with_records(&base)?;
         if let Some(p) = &a.records {
@@ -364,13 +279,7 @@ fn run_cmd(a: RunArgs) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("cannot write {}", p.display()))?;
             report.result.records_file = Some(p.display().to_string());
         }
-        let warnings = report
-            .result
-            .notes
-            .iter()
-            .filter(|n| !n.starts_with("virtual time"))
-            .map(|n| Warning::new("dataset", n.clone()))
-            .collect();
+        let warnings = run_warnings(&report);
         return emit(
             &Envelope::new("sim run", report).with_inputs(inputs).with_warnings(warnings),
             &a.out,
@@ -489,9 +398,7 @@ fn fit_cmd(a: FitArgs) -> anyhow::Result<ExitCode> {
         perfpilot_report::write_atomic(p, report.profile_toml.as_bytes())
             .with_context(|| format!("cannot write {}", p.display()))?;
     }
-    let mut inputs: Vec<InputRef> = a.results.iter().map(|p| InputRef::file("result", p)).collect();
-    inputs.extend(a.predict.iter().map(|p| InputRef::file("predict", p)));
-    emit(&Envelope::new("sim fit", report).with_inputs(inputs), &a.out)
+    emit(&Envelope::new("sim fit", report).with_inputs(fit_inputs(&opts)), &a.out)
 }
 
 /// `sim profiles` (`perfpilot.sim.profiles/1`).

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use perfpilot_report::{Envelope, InputRef, TerminalProgress, Warning};
-use perfpilot_triage::{BundleOptions, SummarizeOptions, TriageOptions};
+use perfpilot_triage::{
+    BundleOptions, BundleReport, SummarizeOptions, TriageOptions, TriageReport,
+};
 
 use crate::output::{OutputArgs, emit};
 
@@ -71,15 +73,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let progress = TerminalProgress::new("bytes");
     let report = perfpilot_triage::triage_logs_with(&opts, &progress)?;
-    let mut inputs: Vec<InputRef> = args.logs.iter().map(|p| InputRef::file("log", p)).collect();
-    inputs.extend(args.signatures.iter().map(|p| InputRef::file("signatures", p)));
-    let warnings: Vec<Warning> = report
-        .files
-        .iter()
-        .filter(|f| f.lines == 0)
-        .map(|f| Warning::new("empty-log", format!("{}: the file is empty", f.path)))
-        .collect();
-    let env = Envelope::new("triage", report).with_inputs(inputs).with_warnings(warnings);
+    let env = logs_envelope(&opts, report);
     emit(&env, &args.output)
 }
 
@@ -104,10 +98,31 @@ fn run_bundle(b: BundleArgs) -> anyhow::Result<ExitCode> {
         ),
         (None, None) => anyhow::bail!("`triage bundle` needs --url URL or --dir DIR"),
     };
+    let warnings = bundle_warnings(&report);
+    let env = Envelope::new("triage bundle", report).with_inputs(inputs).with_warnings(warnings);
+    emit(&env, &b.output)
+}
+
+/// The envelope of `triage LOG…` (CLI and MCP): the logs and catalogues as inputs, empty
+/// files as warnings.
+pub(crate) fn logs_envelope(opts: &TriageOptions, report: TriageReport) -> Envelope<TriageReport> {
+    let mut inputs: Vec<InputRef> = opts.logs.iter().map(|p| InputRef::file("log", p)).collect();
+    inputs.extend(opts.signatures.iter().map(|p| InputRef::file("signatures", p)));
     let warnings: Vec<Warning> = report
+        .files
+        .iter()
+        .filter(|f| f.lines == 0)
+        .map(|f| Warning::new("empty-log", format!("{}: the file is empty", f.path)))
+        .collect();
+    Envelope::new("triage", report).with_inputs(inputs).with_warnings(warnings)
+}
+
+/// The warnings of `triage bundle` (CLI and MCP): one per endpoint that failed; 404/405
+/// means "this server has no such endpoint", not a failure.
+pub(crate) fn bundle_warnings(report: &BundleReport) -> Vec<Warning> {
+    report
         .endpoints
         .iter()
-        // 404/405 means "this server has no such endpoint", not a failure.
         .filter(|e| !e.ok && !matches!(e.status, Some(404 | 405)))
         .map(|e| {
             Warning::new(
@@ -115,7 +130,5 @@ fn run_bundle(b: BundleArgs) -> anyhow::Result<ExitCode> {
                 format!("{} ({}): {}", e.name, e.path, e.error.clone().unwrap_or_default()),
             )
         })
-        .collect();
-    let env = Envelope::new("triage bundle", report).with_inputs(inputs).with_warnings(warnings);
-    emit(&env, &b.output)
+        .collect()
 }

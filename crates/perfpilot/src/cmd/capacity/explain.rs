@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use perfpilot_capacity::{ExplainOptions, explain_with_progress};
+use perfpilot_capacity::{ExplainOptions, ExplainReport, explain_with_progress};
 use perfpilot_report::{Envelope, InputRef, TerminalProgress, Warning};
 
 use crate::output::{OutputArgs, emit};
@@ -54,8 +54,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let progress = TerminalProgress::new("bytes");
     let report = explain_with_progress(&opts, &progress)?;
-    let mut inputs = vec![InputRef::file("log", &args.log)];
-    for (role, p) in [("config", &args.config), ("smi", &args.smi), ("gpu_table", &args.gpu_table)]
+    let env = envelope(&opts, report);
+    emit(&env, &args.output)
+}
+
+/// The envelope of `capacity explain` (CLI and MCP): the log, then the optional files, as
+/// inputs; two warnings on incomplete evidence.
+pub(crate) fn envelope(opts: &ExplainOptions, report: ExplainReport) -> Envelope<ExplainReport> {
+    let mut inputs = vec![InputRef::file("log", &opts.log)];
+    for (role, p) in [("config", &opts.config), ("smi", &opts.smi), ("gpu_table", &opts.gpu_table)]
     {
         if let Some(p) = p {
             inputs.push(InputRef::file(role, p));
@@ -68,7 +75,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             report.missing.len() as u64,
             format!(
                 "{}: stages not in the log are reported as unknown, not guessed",
-                args.log.display()
+                opts.log.display()
             ),
         ));
     }
@@ -78,6 +85,5 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "device total unknown: pass --gpu NAME or --smi FILE",
         ));
     }
-    let env = Envelope::new("capacity explain", report).with_inputs(inputs).with_warnings(warnings);
-    emit(&env, &args.output)
+    Envelope::new("capacity explain", report).with_inputs(inputs).with_warnings(warnings)
 }

@@ -20,7 +20,7 @@ pub struct Args {
     #[arg(value_name = "AFTER")]
     after: PathBuf,
     /// Only this stage.
-    #[arg(long, value_name = "extend|decode|all", default_value = "all", value_parser = parse_stage)]
+    #[arg(long, value_name = "extend|decode|all", default_value = "all", value_parser = super::parse_stage)]
     stage: Stage,
     /// The model's `config.json`, for per-layer-type deltas.
     #[arg(long, value_name = "FILE")]
@@ -39,15 +39,6 @@ pub struct Args {
     rules: Option<PathBuf>,
     #[command(flatten)]
     output: OutputArgs,
-}
-
-fn parse_stage(s: &str) -> Result<Stage, String> {
-    match s.to_ascii_lowercase().as_str() {
-        "extend" | "prefill" => Ok(Stage::Extend),
-        "decode" => Ok(Stage::Decode),
-        "all" => Ok(Stage::All),
-        other => Err(format!("unknown stage {other:?}: expected extend, decode or all")),
-    }
 }
 
 fn parse_normalize(s: &str) -> Result<Normalize, String> {

@@ -35,3 +35,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Diff(a) => diff::run(a),
     }
 }
+
+/// `--stage` of `trace triage` and `trace diff`: extend (or prefill), decode or all.
+fn parse_stage(s: &str) -> Result<perfpilot_trace::analysis::stage::Stage, String> {
+    use perfpilot_trace::analysis::stage::Stage;
+    match s.to_ascii_lowercase().as_str() {
+        "extend" | "prefill" => Ok(Stage::Extend),
+        "decode" => Ok(Stage::Decode),
+        "all" => Ok(Stage::All),
+        other => Err(format!("unknown stage {other:?}: expected extend, decode or all")),
+    }
+}

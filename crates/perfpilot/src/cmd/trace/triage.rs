@@ -21,7 +21,7 @@ pub struct Args {
     #[arg(long, value_name = "INPUT")]
     mapping: Option<PathBuf>,
     /// Only this stage.
-    #[arg(long, value_name = "extend|decode|all", default_value = "all", value_parser = parse_stage)]
+    #[arg(long, value_name = "extend|decode|all", default_value = "all", value_parser = super::parse_stage)]
     stage: Stage,
     /// Hide rows under this share (percent) in table/md output; JSON keeps every row.
     #[arg(long = "min-share", value_name = "PCT", default_value_t = perfpilot_trace::triage::DEFAULT_MIN_SHARE_PCT)]
@@ -34,15 +34,6 @@ pub struct Args {
     rules: Option<PathBuf>,
     #[command(flatten)]
     output: OutputArgs,
-}
-
-fn parse_stage(s: &str) -> Result<Stage, String> {
-    match s.to_ascii_lowercase().as_str() {
-        "extend" | "prefill" => Ok(Stage::Extend),
-        "decode" => Ok(Stage::Decode),
-        "all" => Ok(Stage::All),
-        other => Err(format!("unknown stage {other:?}: expected extend, decode or all")),
-    }
 }
 
 /// Run `perfpilot trace triage`.

@@ -2,9 +2,9 @@
 //! "no --url: benchmark the in-process simulator" fallback is a CLI convenience; start
 //! `perfpilot sim serve` and pass its URL instead).
 
-use perfpilot_bench::{CompareOptions, CompareReport, ServeOptions, TokenizerChoice};
-use perfpilot_report::{Envelope, InputRef, Progress, Warning};
-use perfpilot_workload::{BenchResult, DatasetSpec};
+use perfpilot_bench::{CompareOptions, CompareReport, ServeOptions};
+use perfpilot_report::{Envelope, Progress};
+use perfpilot_workload::BenchResult;
 use serde_json::Value;
 
 use super::{
@@ -62,17 +62,7 @@ fn serve(args: Value, progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
     let mut opts: ServeOptions = parse_args("bench_serve", args)?;
     // The worker is killed on timeout or cancellation; it must not trap Ctrl-C itself.
     opts.handle_ctrl_c = false;
-    // As the CLI: the dataset file, the URL, the tokenizer file.
-    let mut inputs = Vec::new();
-    match &opts.dataset {
-        DatasetSpec::Sharegpt(s) => inputs.push(InputRef::file("dataset", &s.path)),
-        DatasetSpec::Jsonl(j) => inputs.push(InputRef::file("dataset", &j.path)),
-        _ => {}
-    }
-    inputs.push(InputRef::other("url", opts.url.clone()));
-    if let Some(TokenizerChoice::Path(p)) = &opts.tokenizer {
-        inputs.push(InputRef::file("tokenizer", p));
-    }
+    let inputs = crate::cmd::bench::serve_inputs(&opts);
     let result = perfpilot_bench::serve(&opts, progress)?;
     finish(Envelope::new("bench serve", result).with_inputs(inputs))
 }
@@ -80,13 +70,5 @@ fn serve(args: Value, progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
 fn compare(args: Value, _progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
     let opts: CompareOptions = parse_args("bench_compare", args)?;
     let report = perfpilot_bench::compare(&opts)?;
-    let mut warnings = Vec::new();
-    if !report.fair {
-        warnings.push(Warning::new(
-            "unfair-comparison",
-            "the runs differ in fairness settings (see the first section)",
-        ));
-    }
-    let inputs = opts.inputs.iter().map(|p| InputRef::file("result", p)).collect();
-    finish(Envelope::new("bench compare", report).with_inputs(inputs).with_warnings(warnings))
+    finish(crate::cmd::bench::compare_envelope(&opts, report))
 }

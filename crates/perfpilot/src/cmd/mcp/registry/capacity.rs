@@ -1,7 +1,7 @@
 //! Rows for `perfpilot capacity …`.
 
 use perfpilot_capacity::{ExplainOptions, ExplainReport, PlanOptions, PlanReport};
-use perfpilot_report::{Envelope, InputRef, Progress, Warning};
+use perfpilot_report::{Envelope, InputRef, Progress};
 use serde_json::Value;
 
 use super::{
@@ -56,32 +56,7 @@ pub const ENTRIES: &[Capability] = &[
 fn explain(args: Value, progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
     let opts: ExplainOptions = parse_args("capacity_explain", args)?;
     let report = perfpilot_capacity::explain_with_progress(&opts, progress)?;
-    // As the CLI: the log, then the optional files; two warnings on incomplete evidence.
-    let mut inputs = vec![InputRef::file("log", &opts.log)];
-    for (role, p) in [("config", &opts.config), ("smi", &opts.smi), ("gpu_table", &opts.gpu_table)]
-    {
-        if let Some(p) = p {
-            inputs.push(InputRef::file(role, p));
-        }
-    }
-    let mut warnings = Vec::new();
-    if !report.missing.is_empty() {
-        warnings.push(Warning::counted(
-            "incomplete-log",
-            report.missing.len() as u64,
-            format!(
-                "{}: stages not in the log are reported as unknown, not guessed",
-                opts.log.display()
-            ),
-        ));
-    }
-    if report.gpu.is_none() {
-        warnings.push(Warning::new(
-            "no-device-total",
-            "device total unknown: pass --gpu NAME or --smi FILE",
-        ));
-    }
-    finish(Envelope::new("capacity explain", report).with_inputs(inputs).with_warnings(warnings))
+    finish(crate::cmd::capacity::explain::envelope(&opts, report))
 }
 
 fn plan(args: Value, _progress: &dyn Progress) -> anyhow::Result<ToolOutput> {

@@ -2,7 +2,7 @@
 //! comes at Ctrl-C) has a schema but is not a tool; `sim profiles` has neither (its report
 //! type is private to the CLI's `cmd/sim.rs`).
 
-use perfpilot_report::{Envelope, InputRef, Progress, Warning};
+use perfpilot_report::{Envelope, Progress};
 use perfpilot_sim::{FitOptions, FitReport, SimRunOptions, SimRunReport, SimServeReport};
 use schemars::JsonSchema;
 use serde_json::{Value, json};
@@ -61,36 +61,15 @@ pub const ENTRIES: &[Capability] = &[
 fn run(args: Value, _progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
     let opts: SimRunOptions = parse_args("sim_run", args)?;
     let (report, _records) = perfpilot_sim::run_virtual_with_records(&opts)?;
-    // As the CLI: the profile, then the dataset and tokenizer files.
-    let mut inputs = vec![InputRef::other("profile", opts.profile.clone())];
-    if let Some(p) = dataset_path(&opts) {
-        inputs.push(InputRef::file("dataset", p));
-    }
-    if let Some(p) = &opts.tokenizer {
-        inputs.push(InputRef::file("tokenizer", p));
-    }
-    let warnings = report
-        .result
-        .notes
-        .iter()
-        .filter(|n| !n.starts_with("virtual time"))
-        .map(|n| Warning::new("dataset", n.clone()))
-        .collect();
+    let inputs = crate::cmd::sim::run_inputs(&opts);
+    let warnings = crate::cmd::sim::run_warnings(&report);
     finish(Envelope::new("sim run", report).with_inputs(inputs).with_warnings(warnings))
-}
-
-fn dataset_path(opts: &SimRunOptions) -> Option<std::path::PathBuf> {
-    let v = serde_json::to_value(&opts.dataset).ok()?;
-    v.get("path").and_then(Value::as_str).map(std::path::PathBuf::from)
 }
 
 fn fit(args: Value, _progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
     let opts: FitOptions = parse_args("sim_fit", args)?;
     let report = perfpilot_sim::fit(&opts)?;
-    let mut inputs: Vec<InputRef> =
-        opts.results.iter().map(|p| InputRef::file("result", p)).collect();
-    inputs.extend(opts.predict.iter().map(|p| InputRef::file("predict", p)));
-    finish(Envelope::new("sim fit", report).with_inputs(inputs))
+    finish(Envelope::new("sim fit", report).with_inputs(crate::cmd::sim::fit_inputs(&opts)))
 }
 
 /// `sim run` prints one run, or with `--sweep` one run per value

@@ -2,7 +2,7 @@
 //! collects from a live server (`url`); summarising a saved snapshot (`--dir`) stays a CLI
 //! form of the same command.
 
-use perfpilot_report::{Envelope, InputRef, Progress, Warning};
+use perfpilot_report::{Envelope, InputRef, Progress};
 use perfpilot_triage::{BundleOptions, BundleReport, TriageOptions, TriageReport};
 use serde_json::Value;
 
@@ -54,34 +54,13 @@ pub const ENTRIES: &[Capability] = &[
 fn triage_logs(args: Value, progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
     let opts: TriageOptions = parse_args("triage", args)?;
     let report = perfpilot_triage::triage_logs_with(&opts, progress)?;
-    // As the CLI: the logs and catalogues as inputs; empty files as warnings.
-    let mut inputs: Vec<InputRef> = opts.logs.iter().map(|p| InputRef::file("log", p)).collect();
-    inputs.extend(opts.signatures.iter().map(|p| InputRef::file("signatures", p)));
-    let warnings: Vec<Warning> = report
-        .files
-        .iter()
-        .filter(|f| f.lines == 0)
-        .map(|f| Warning::new("empty-log", format!("{}: the file is empty", f.path)))
-        .collect();
-    finish(Envelope::new("triage", report).with_inputs(inputs).with_warnings(warnings))
+    finish(crate::cmd::triage::logs_envelope(&opts, report))
 }
 
 fn bundle(args: Value, progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
     let opts: BundleOptions = parse_args("triage_bundle", args)?;
     let report = perfpilot_triage::bundle_with(&opts, progress)?;
-    // As the CLI's `run_bundle` (the MCP test compares the warnings with the CLI's).
-    let warnings: Vec<Warning> = report
-        .endpoints
-        .iter()
-        // 404/405 means "this server has no such endpoint", not a failure.
-        .filter(|e| !e.ok && !matches!(e.status, Some(404 | 405)))
-        .map(|e| {
-            Warning::new(
-                "endpoint-failed",
-                format!("{} ({}): {}", e.name, e.path, e.error.clone().unwrap_or_default()),
-            )
-        })
-        .collect();
+    let warnings = crate::cmd::triage::bundle_warnings(&report);
     let inputs = vec![InputRef::other("url", opts.url.clone())];
     finish(Envelope::new("triage bundle", report).with_inputs(inputs).with_warnings(warnings))
 }
