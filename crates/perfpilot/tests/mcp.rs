@@ -431,40 +431,7 @@ fn sim_fit_over_mcp_equals_the_cli() {
     // Two `bench serve`-format results made by the simulator (as perfpilot-sim's own fit
     // test does), in a scratch directory given to the server as a second root.
     let tmp = tempfile::tempdir().unwrap();
-    let mut results = Vec::new();
-    for c in ["1", "4"] {
-        let records = tmp.path().join(format!("c{c}.records.jsonl"));
-        let env = perfpilot_json(&[
-            "sim",
-            "run",
-            "--profile",
-            "tests/fixtures/sim/tiny-costs.toml",
-            "--num-prompts",
-            "24",
-            "--input-len",
-            "128",
-            "--output-len",
-            "48",
-            "--range-ratio",
-            "0.5",
-            "--max-concurrency",
-            c,
-            "--seed",
-            c,
-            "--records",
-            records.to_str().unwrap(),
-            "--format",
-            "json",
-        ]);
-        let bench = json!({
-            "schema_version": "perfpilot.bench.serve/1", "tool": env["tool"],
-            "command": "bench serve", "inputs": [], "warnings": [],
-            "result": env["result"]["result"],
-        });
-        let path = tmp.path().join(format!("c{c}.json"));
-        std::fs::write(&path, serde_json::to_string(&bench).unwrap()).unwrap();
-        results.push(path.to_str().unwrap().to_string());
-    }
+    let results = common::simulated_bench_results(tmp.path(), &["1", "4"]);
     let profile = "tests/fixtures/sim/tiny-costs.toml";
     let cli = perfpilot_json(&[
         "sim",

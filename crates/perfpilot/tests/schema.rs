@@ -184,43 +184,7 @@ fn schema_command_prints_output_and_input_schemas_and_rejects_unknown_commands()
 #[test]
 fn sim_fit_output_matches_its_schema() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut results = Vec::new();
-    for c in ["1", "4", "2"] {
-        let records = tmp.path().join(format!("c{c}.records.jsonl"));
-        let env = perfpilot_json(&[
-            "sim",
-            "run",
-            "--profile",
-            "tests/fixtures/sim/tiny-costs.toml",
-            "--num-prompts",
-            "24",
-            "--input-len",
-            "128",
-            "--output-len",
-            "48",
-            "--range-ratio",
-            "0.5",
-            "--max-concurrency",
-            c,
-            "--seed",
-            c,
-            "--records",
-            records.to_str().unwrap(),
-            "--format",
-            "json",
-        ]);
-        let bench = serde_json::json!({
-            "schema_version": "perfpilot.bench.serve/1",
-            "tool": env["tool"],
-            "command": "bench serve",
-            "inputs": [],
-            "warnings": [],
-            "result": env["result"]["result"],
-        });
-        let path = tmp.path().join(format!("c{c}.json"));
-        std::fs::write(&path, serde_json::to_string_pretty(&bench).unwrap()).unwrap();
-        results.push(path.to_str().unwrap().to_string());
-    }
+    let results = common::simulated_bench_results(tmp.path(), &["1", "4", "2"]);
     let out = perfpilot(&[
         "sim",
         "fit",

@@ -128,3 +128,47 @@ pub fn http_status(addr: &str, path: &str) -> Option<u16> {
     let head = String::from_utf8_lossy(&buf[..n]);
     head.split_whitespace().nth(1)?.parse().ok()
 }
+
+/// `bench serve`-format result files (envelope + records) made by the simulator in virtual
+/// time on the tiny test profile, one per concurrency in `concurrencies`, under `dir`
+/// (`cC.json` beside `cC.records.jsonl`): inputs for `sim fit` tests.
+pub fn simulated_bench_results(dir: &Path, concurrencies: &[&str]) -> Vec<String> {
+    let mut results = Vec::new();
+    for c in concurrencies {
+        let records = dir.join(format!("c{c}.records.jsonl"));
+        let env = perfpilot_json(&[
+            "sim",
+            "run",
+            "--profile",
+            "tests/fixtures/sim/tiny-costs.toml",
+            "--num-prompts",
+            "24",
+            "--input-len",
+            "128",
+            "--output-len",
+            "48",
+            "--range-ratio",
+            "0.5",
+            "--max-concurrency",
+            c,
+            "--seed",
+            c,
+            "--records",
+            records.to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        let bench = serde_json::json!({
+            "schema_version": "perfpilot.bench.serve/1",
+            "tool": env["tool"],
+            "command": "bench serve",
+            "inputs": [],
+            "warnings": [],
+            "result": env["result"]["result"],
+        });
+        let path = dir.join(format!("c{c}.json"));
+        std::fs::write(&path, serde_json::to_string_pretty(&bench).unwrap()).unwrap();
+        results.push(path.to_str().unwrap().to_string());
+    }
+    results
+}
