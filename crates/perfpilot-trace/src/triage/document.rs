@@ -298,12 +298,16 @@ impl Report for TriageReport {
             "model",
             self.model.clone().unwrap_or_else(|| "unknown (no server_args.json)".into()),
         );
-        let ranks =
-            if self.ranks.is_empty() { "-".to_string() } else { format!("{:?}", self.ranks) };
-        d = d.with_fact(
-            "ranks",
-            format!("{ranks}; analysed {}", self.rank.map_or("-".into(), |r| r.to_string())),
-        );
+        let ranks = if self.ranks.is_empty() {
+            "none named (one trace, no rank in its file name)".to_string()
+        } else {
+            format!(
+                "{:?}; analysed {}",
+                self.ranks,
+                self.rank.map_or("-".into(), |r| r.to_string())
+            )
+        };
+        d = d.with_fact("ranks", ranks);
         let dev = match &self.device.name {
             Some(n) => format!("{} ({n})", self.device.device),
             None => self.device.device.to_string(),
