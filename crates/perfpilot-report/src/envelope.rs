@@ -19,19 +19,6 @@ pub trait Report: Serialize {
     fn check_failed(&self) -> bool {
         false
     }
-
-    /// Every input the result was computed from (files, URLs, profiles), in the order the
-    /// envelope lists them. [`Envelope::of`] puts them in `inputs`. Default: none.
-    fn inputs(&self) -> Vec<InputRef> {
-        Vec::new()
-    }
-
-    /// The warnings for the envelope. A result that keeps its warnings out of its own JSON
-    /// (or derives them from it) hands them over here; [`Envelope::of`] calls it once and
-    /// puts them in `warnings`. Default: none.
-    fn take_warnings(&mut self) -> Vec<Warning> {
-        Vec::new()
-    }
 }
 
 /// Name and version of the tool that produced an output.
@@ -121,16 +108,7 @@ pub struct Envelope<R> {
 }
 
 impl<R: Report> Envelope<R> {
-    /// Wrap a result with the inputs and warnings it carries ([`Report::inputs`],
-    /// [`Report::take_warnings`]): how every command builds its envelope, so that the CLI
-    /// and the MCP server emit the same JSON.
-    pub fn of(command: &str, mut result: R) -> Envelope<R> {
-        let warnings = result.take_warnings();
-        let inputs = result.inputs();
-        Envelope::new(command, result).with_inputs(inputs).with_warnings(warnings)
-    }
-
-    /// Wrap a result with no inputs and no warnings; add them with the builder methods.
+    /// Wrap a result; inputs and warnings are added with the builder methods.
     pub fn new(command: &str, result: R) -> Envelope<R> {
         Envelope {
             schema_version: result.schema_version().to_string(),
@@ -148,50 +126,9 @@ impl<R: Report> Envelope<R> {
         self
     }
 
-    /// Record warnings (replacing any recorded).
+    /// Record warnings.
     pub fn with_warnings(mut self, warnings: Vec<Warning>) -> Self {
         self.warnings = warnings;
         self
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A result that keeps its warnings out of its JSON and knows the file it read.
-    #[derive(Serialize)]
-    struct Counted {
-        lines: u64,
-        #[serde(skip)]
-        warnings: Vec<Warning>,
-    }
-
-    impl Report for Counted {
-        fn schema_version(&self) -> &'static str {
-            "perfpilot.counted/1"
-        }
-        fn document(&self) -> Document {
-            Document::new("Counted")
-        }
-        fn inputs(&self) -> Vec<InputRef> {
-            vec![InputRef::other("log", "server.log")]
-        }
-        fn take_warnings(&mut self) -> Vec<Warning> {
-            std::mem::take(&mut self.warnings)
-        }
-    }
-
-    #[test]
-    fn of_moves_inputs_and_warnings_into_the_envelope() {
-        let r = Counted { lines: 3, warnings: vec![Warning::new("empty-line", "line 2 is empty")] };
-        let env = Envelope::of("count", r);
-        assert_eq!(env.schema_version, "perfpilot.counted/1");
-        assert_eq!(env.command, "count");
-        assert_eq!(env.inputs, vec![InputRef::other("log", "server.log")]);
-        assert_eq!(env.warnings.len(), 1);
-        assert_eq!(env.warnings[0].code, "empty-line");
-        assert!(env.result.warnings.is_empty(), "warnings are moved, not copied");
-        assert_eq!(env.result.lines, 3);
     }
 }
