@@ -25,6 +25,7 @@ use perfpilot_report::{Progress, Warning};
 pub use options::LayersOptions;
 pub use report::{LayersReport, SCHEMA_VERSION};
 
+use crate::analysis::device::{DeviceChoice, choose_device, skipped_warnings};
 use crate::error::TraceError;
 use crate::input::discover::{discover, select};
 use crate::model::{GpuKind, Trace};
@@ -128,33 +129,9 @@ pub fn slice(
     }
     progress.message(&format!("parsing {}", file.path.display()));
     let trace = read_trace_file(&file.path, progress)?;
-    for s in &trace.stats.skipped {
-        warnings.push(Warning::counted(
-            &s.reason,
-            s.count,
-            format!(
-                "{}: {} event(s) skipped; first at byte {}: {}",
-                file.path.display(),
-                s.count,
-                s.first_offset,
-                s.first_detail
-            ),
-        ));
-    }
+    skipped_warnings(&file.path, &trace.stats, &mut warnings);
     progress.message("finding layers");
-    let devices = trace.devices_by_kernel_time();
-    let device = devices.first().map_or(0, |d| d.0);
-    if devices.len() > 1 {
-        let others: Vec<u32> = devices.iter().skip(1).map(|d| d.0).collect();
-        warnings.push(Warning::new("other-devices", format!("{}: kernels on devices {others:?} are not analysed (device {device} has the most kernel time)", file.path.display())));
-    }
-    let ops: Vec<u32> = trace
-        .gpu
-        .iter()
-        .enumerate()
-        .filter(|(_, g)| g.device == device && g.kind != GpuKind::Sync)
-        .map(|(i, _)| i as u32)
-        .collect();
+    let DeviceChoice { device, ops, .. } = choose_device(&trace, &file.path, &mut warnings);
     if ops.is_empty() {
         return Err(TraceError::Selection { path: file.path.clone(), message: "the trace holds no GPU kernels, memcpy or memset: nothing to slice into layers (was GPU activity profiled?)".into() });
     }

@@ -14,6 +14,7 @@ pub use options::{DEFAULT_MIN_SHARE_PCT, TriageOptions};
 pub use report::{SCHEMA_VERSION, TriageReport};
 
 use crate::analysis::attribution::{Attribution, FrameCache, Site, attribute};
+use crate::analysis::device::{DeviceChoice, choose_device, skipped_warnings};
 use crate::analysis::frames::{FrameRules, ReplayKind};
 use crate::analysis::fuse::fuse_rows;
 use crate::analysis::intervals;
@@ -25,7 +26,7 @@ use crate::error::TraceError;
 use crate::fusion::{Catalogue, Context};
 use crate::input::discover::{TraceFile, discover, select};
 use crate::input::server_args;
-use crate::model::{GpuKind, Trace};
+use crate::model::Trace;
 use crate::parse::read_trace_file;
 use crate::taxonomy::Taxonomy;
 use report::{
@@ -310,19 +311,7 @@ fn analyse(
     warnings: &mut Vec<Warning>,
 ) -> Result<Analysed, TraceError> {
     let trace = read_trace_file(&file.path, progress)?;
-    for s in &trace.stats.skipped {
-        warnings.push(Warning::counted(
-            &s.reason,
-            s.count,
-            format!(
-                "{}: {} event(s) skipped; first at byte {}: {}",
-                file.path.display(),
-                s.count,
-                s.first_offset,
-                s.first_detail
-            ),
-        ));
-    }
+    skipped_warnings(&file.path, &trace.stats, warnings);
     if trace.stats.sub_ns_rounded > 0 {
         warnings.push(Warning::counted(
             "sub-ns-time",
@@ -333,20 +322,8 @@ fn analyse(
             ),
         ));
     }
-    let devices = trace.devices_by_kernel_time();
-    let device = devices.first().map_or(0, |d| d.0);
-    let others: Vec<u32> = devices.iter().skip(1).map(|d| d.0).collect();
-    if !others.is_empty() {
-        warnings.push(Warning::new("other-devices", format!("{}: kernels on devices {others:?} are not analysed (device {device} has the most kernel time)", file.path.display())));
-    }
+    let DeviceChoice { device, others, ops } = choose_device(&trace, &file.path, warnings);
     let name = trace.meta.device_names.get(device as usize).filter(|n| !n.is_empty()).cloned();
-    let ops: Vec<u32> = trace
-        .gpu
-        .iter()
-        .enumerate()
-        .filter(|(_, g)| g.device == device && g.kind != GpuKind::Sync)
-        .map(|(i, _)| i as u32)
-        .collect();
     let attrs = attribute(&trace, &ops, frames);
     let stages = assign(&trace, &ops, &attrs, file.stage, &rules.stages);
     Ok(Analysed {
