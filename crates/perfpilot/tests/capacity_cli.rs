@@ -1,19 +1,8 @@
 //! `perfpilot capacity explain|plan` end to end: output contract, exit codes, bad input.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repo root")
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_perfpilot"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("run")
-}
+use common::perfpilot as run;
 
 const LOG: &str = "tests/fixtures/capacity/launch/sglang-4257-qwen2-tp2-max-total-tokens-10240.log";
 const CFG: &str = "tests/fixtures/capacity/model-configs/Qwen__Qwen2.5-14B/config.json";

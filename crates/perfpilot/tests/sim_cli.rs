@@ -2,21 +2,12 @@
 //! `serve` (with the crash fault), and `perfpilot capacity` reading the simulator's log.
 
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repo root")
-}
+mod common;
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_perfpilot"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("run")
-}
+use common::perfpilot as run;
 
 fn json(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
