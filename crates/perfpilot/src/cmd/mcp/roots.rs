@@ -98,10 +98,6 @@ impl Roots {
                 ))
             };
         }
-        if value.contains("://") {
-            // URLs (a live server) are not files; tools that take them validate them.
-            return Ok(());
-        }
         if access == Access::NameOrRead && !self.looks_like_path(value) {
             return Ok(());
         }
@@ -219,6 +215,18 @@ mod tests {
         assert!(err.contains("outside the allowed roots"), "{err}");
         let err = roots.check("out", "x/../../y.json", Access::Write).unwrap_err();
         assert!(err.contains("argument `out`"), "{err}");
+    }
+
+    #[test]
+    fn a_value_that_looks_like_a_url_is_still_a_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let inner = dir.path().join("root");
+        std::fs::create_dir_all(inner.join("http:")).unwrap();
+        std::fs::write(dir.path().join("secret.txt"), "x").unwrap();
+        let roots = roots_in(&inner);
+        let err = roots.check("from", "http://../../secret.txt", Access::Read).unwrap_err();
+        assert!(err.contains("outside the allowed roots"), "{err}");
+        assert!(roots.check("output", "http://../../x.json", Access::Write).is_err());
     }
 
     #[test]

@@ -180,7 +180,7 @@ mod tests {
             dir.path(),
             r#"args=$(cat)
 printf '\036perfpilot-progress {"progress":1,"total":2,"message":"half"}\n' >&2
-printf '{"envelope":"%s","summary":"ok","check_failed":false}\n' "$(echo "$args" | sed 's/"/\\"/g')""#,
+printf '{"envelope":"%s","summary":"ok"}\n' "$(echo "$args" | sed 's/"/\\"/g')""#,
         );
         let (out, seen) = run(&exe, Duration::from_secs(20));
         let out = out.unwrap();

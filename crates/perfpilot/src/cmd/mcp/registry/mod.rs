@@ -70,15 +70,14 @@ pub enum Access {
     EnvVar,
 }
 
-/// What a tool call produces: the envelope JSON, a short summary and the check status.
+/// What a tool call produces: the envelope JSON and a short summary (which names a failed
+/// check).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ToolOutput {
     /// The same JSON as `--format json` (compact, fields in the CLI's order).
     pub envelope: String,
     /// A few lines for the model to read first.
     pub summary: String,
-    /// True when the command's check failed (the CLI would exit 1).
-    pub check_failed: bool,
 }
 
 /// Every command with a JSON output, in a stable order.
@@ -151,9 +150,8 @@ pub fn parse_args<T: DeserializeOwned>(tool: &str, args: Value) -> anyhow::Resul
 /// Finish a call: serialise the envelope and summarise the result's human view.
 pub fn finish<R: Report>(env: Envelope<R>) -> anyhow::Result<ToolOutput> {
     let summary = crate::cmd::mcp::summary::summarise(&env);
-    let check_failed = env.result.check_failed();
     let envelope = serde_json::to_string(&env)?;
-    Ok(ToolOutput { envelope, summary, check_failed })
+    Ok(ToolOutput { envelope, summary })
 }
 
 #[cfg(test)]

@@ -60,7 +60,7 @@ pub const ENTRIES: &[Capability] = &[
 
 fn run(args: Value, _progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
     let opts: SimRunOptions = parse_args("sim_run", args)?;
-    let (report, _records) = perfpilot_sim::run_virtual_with_records(&opts)?;
+    let report = perfpilot_sim::run_virtual(&opts)?;
     let inputs = crate::cmd::sim::run_inputs(&opts);
     let warnings = crate::cmd::sim::run_warnings(&report);
     finish(Envelope::new("sim run", report).with_inputs(inputs).with_warnings(warnings))
