@@ -7,9 +7,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use perfpilot_bench::{CompareOptions, CompareReport, NumberOrInf, ServeOptions, TokenizerChoice};
 use perfpilot_report::{Envelope, InputRef, TerminalProgress, Warning};
-use perfpilot_workload::{CompatFormat, DatasetSpec};
+use perfpilot_workload::CompatFormat;
 
-use crate::cmd::workload_args::WorkloadArgs;
+use crate::cmd::workload_args::{DatasetKind, WorkloadArgs, dataset_input};
 use crate::output::{OutputArgs, emit};
 
 /// Arguments of `perfpilot bench`.
@@ -127,10 +127,20 @@ fn rate(v: Option<f64>) -> NumberOrInf {
 fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
     let mut warnings = Vec::new();
     let w = &a.workload;
-    let mut dataset = w.dataset_spec(a.token_ids, a.vocab_size)?;
-    // Without --url: the in-process simulator.
-    let sim = match &a.url {
-        Some(_) => None,
+    // The in-process simulator (no --url) has no /detokenize: random text needs a local
+    // tokenizer, so without one synthetic prompts are token ids.
+    let ids_for_sim = match w.dataset {
+        DatasetKind::Random => Some("random"),
+        DatasetKind::SharedPrefix => Some("shared-prefix"),
+        _ => None,
+    }
+    .filter(|_| a.url.is_none() && a.tokenizer.is_none() && !a.token_ids);
+    let dataset = match ids_for_sim {
+        Some(_) => w.dataset_spec(true, a.vocab_size.or(Some(32000)))?,
+        None => w.dataset_spec(a.token_ids, a.vocab_size)?,
+    };
+    let (url, sim) = match &a.url {
+        Some(u) => (u.clone(), None),
         None => {
             let cfg = perfpilot_sim::SimServerConfig::with_profile(&a.sim_profile)
                 .with_context(|| format!("simulator profile `{}`", a.sim_profile))?;
@@ -144,33 +154,14 @@ fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
                     handle.url()
                 ),
             ));
-            // The simulator has no /detokenize: random text needs a local tokenizer, so
-            // without one the prompts are token ids.
-            if a.tokenizer.is_none() {
-                match &mut dataset {
-                    DatasetSpec::Random(r) if !r.token_ids => {
-                        r.token_ids = true;
-                        r.vocab_size = r.vocab_size.or(Some(32000));
-                        warnings.push(Warning::new(
-                            "token-id-prompts",
-                            "no --tokenizer: random prompts are token ids (vocabulary 32000)",
-                        ));
-                    }
-                    DatasetSpec::SharedPrefix(s) if !s.token_ids => {
-                        s.token_ids = true;
-                        s.vocab_size = s.vocab_size.or(Some(32000));
-                        warnings.push(Warning::new("token-id-prompts", "no --tokenizer: shared-prefix prompts are token ids (vocabulary 32000)"));
-                    }
-                    _ => {}
-                }
+            if let Some(kind) = ids_for_sim {
+                warnings.push(Warning::new(
+                    "token-id-prompts",
+                    format!("no --tokenizer: {kind} prompts are token ids (vocabulary 32000)"),
+                ));
             }
-            Some(handle)
+            (handle.url(), Some(handle))
         }
-    };
-    let url = match (&a.url, &sim) {
-        (Some(u), _) => u.clone(),
-        (None, Some(h)) => h.url(),
-        (None, None) => unreachable!("a simulator was started when --url is absent"),
     };
     let mut opts = ServeOptions::new(url);
     opts.endpoint = w.endpoint;
@@ -239,11 +230,7 @@ fn compare(a: CompareArgs) -> anyhow::Result<ExitCode> {
 /// The inputs of `bench serve` (CLI and MCP): the dataset file, the URL, the tokenizer file.
 pub(crate) fn serve_inputs(opts: &ServeOptions) -> Vec<InputRef> {
     let mut inputs = Vec::new();
-    match &opts.dataset {
-        DatasetSpec::Sharegpt(s) => inputs.push(InputRef::file("dataset", &s.path)),
-        DatasetSpec::Jsonl(j) => inputs.push(InputRef::file("dataset", &j.path)),
-        _ => {}
-    }
+    inputs.extend(dataset_input(&opts.dataset));
     inputs.push(InputRef::other("url", opts.url.clone()));
     if let Some(TokenizerChoice::Path(p)) = &opts.tokenizer {
         inputs.push(InputRef::file("tokenizer", p));

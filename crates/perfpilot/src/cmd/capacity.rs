@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 pub(crate) mod explain;
-mod plan;
+pub(crate) mod plan;
 
 /// Arguments of `perfpilot capacity`.
 #[derive(clap::Args, Debug)]

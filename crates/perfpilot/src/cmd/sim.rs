@@ -10,11 +10,10 @@ use perfpilot_sim::{
     Faults, FitOptions, LogSink, Overrides, Profile, SimRunOptions, SimRunReport, SimServerConfig,
     builtin_profile_names, fit, run_virtual, run_virtual_with_records, spawn_server,
 };
-use perfpilot_workload::DatasetSpec;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::cmd::workload_args::WorkloadArgs;
+use crate::cmd::workload_args::{WorkloadArgs, dataset_input};
 use crate::output::{OutputArgs, emit};
 
 /// Arguments of `perfpilot sim`.
@@ -233,11 +232,7 @@ fn run_options(a: &RunArgs) -> anyhow::Result<SimRunOptions> {
 /// The inputs of `sim run` (CLI and MCP): the profile, then the dataset and tokenizer files.
 pub(crate) fn run_inputs(opts: &SimRunOptions) -> Vec<InputRef> {
     let mut inputs = vec![InputRef::other("profile", opts.profile.clone())];
-    match &opts.dataset {
-        DatasetSpec::Sharegpt(s) => inputs.push(InputRef::file("dataset", &s.path)),
-        DatasetSpec::Jsonl(j) => inputs.push(InputRef::file("dataset", &j.path)),
-        _ => {}
-    }
+    inputs.extend(dataset_input(&opts.dataset));
     if let Some(p) = &opts.tokenizer {
         inputs.push(InputRef::file("tokenizer", p));
     }

@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use perfpilot_report::InputRef;
 use perfpilot_workload::{
     DatasetSpec, Endpoint, JsonlSpec, RandomSpec, RangeMode, ShareGptSpec, SharedPrefixSpec, Slo,
 };
@@ -146,6 +147,15 @@ impl WorkloadArgs {
     /// `--slo`, parsed.
     pub fn slo(&self) -> anyhow::Result<Option<Slo>> {
         Ok(self.slo.as_deref().map(str::parse::<Slo>).transpose()?)
+    }
+}
+
+/// The dataset file as an envelope input (ShareGPT and JSONL datasets read one).
+pub fn dataset_input(dataset: &DatasetSpec) -> Option<InputRef> {
+    match dataset {
+        DatasetSpec::Sharegpt(s) => Some(InputRef::file("dataset", &s.path)),
+        DatasetSpec::Jsonl(j) => Some(InputRef::file("dataset", &j.path)),
+        _ => None,
     }
 }
 

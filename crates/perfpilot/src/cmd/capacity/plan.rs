@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use perfpilot_capacity::plan::{PlanFramework, RuleVersion};
-use perfpilot_capacity::{PlanOptions, plan};
+use perfpilot_capacity::{PlanOptions, PlanReport, plan};
 use perfpilot_report::{Envelope, InputRef};
 
 use crate::output::{OutputArgs, emit};
@@ -167,10 +167,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     o.kv_cache_memory_bytes = args.kv_cache_memory;
     o.what_if = args.what_if.clone();
     let report = plan(&o)?;
-    let mut inputs = vec![InputRef::file("config", &args.config)];
-    if let Some(t) = &args.gpu_table {
+    emit(&envelope(&o, report), &args.output)
+}
+
+/// The envelope of `capacity plan` (CLI and MCP): the config and the GPU table as inputs.
+pub(crate) fn envelope(opts: &PlanOptions, report: PlanReport) -> Envelope<PlanReport> {
+    let mut inputs = vec![InputRef::file("config", &opts.config)];
+    if let Some(t) = &opts.gpu_table {
         inputs.push(InputRef::file("gpu_table", t));
     }
-    let env = Envelope::new("capacity plan", report).with_inputs(inputs);
-    emit(&env, &args.output)
+    Envelope::new("capacity plan", report).with_inputs(inputs)
 }

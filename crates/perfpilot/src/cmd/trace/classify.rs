@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use perfpilot_report::{Envelope, InputRef};
-use perfpilot_trace::taxonomy::{ClassifyOptions, Taxonomy, classify, names_in};
+use perfpilot_trace::taxonomy::{ClassifyOptions, ClassifyReport, Taxonomy, classify, names_in};
 
 use crate::output::OutputArgs;
 
@@ -55,15 +55,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
     let opts = ClassifyOptions { names, from: from_file.clone(), rules: args.rules.clone() };
     let report = classify(&opts)?;
-    let mut inputs = Vec::new();
-    if let Some(p) = &from_file {
-        inputs.push(InputRef::file("names", p));
-    }
-    if let Some(p) = &args.rules {
-        inputs.push(InputRef::file("rules", p));
-    }
-    let env = Envelope::new("trace classify", report).with_inputs(inputs);
-    crate::output::emit(&env, &args.output)
+    crate::output::emit(&envelope(&opts, report), &args.output)
 }
 
 /// The TSV stream: classify and write one line per name, as names arrive.
@@ -94,4 +86,17 @@ fn stream_tsv(
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
         _ => Ok(ExitCode::SUCCESS),
     }
+}
+
+/// The envelope of `trace classify` (CLI and MCP): the names file and the rule file as
+/// inputs.
+pub(crate) fn envelope(opts: &ClassifyOptions, report: ClassifyReport) -> Envelope<ClassifyReport> {
+    let mut inputs = Vec::new();
+    if let Some(p) = &opts.from {
+        inputs.push(InputRef::file("names", p));
+    }
+    if let Some(p) = &opts.rules {
+        inputs.push(InputRef::file("rules", p));
+    }
+    Envelope::new("trace classify", report).with_inputs(inputs)
 }

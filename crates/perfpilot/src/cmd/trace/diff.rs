@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use perfpilot_report::{Envelope, InputRef, TerminalProgress};
 use perfpilot_trace::analysis::stage::Stage;
 use perfpilot_trace::diff::Normalize;
-use perfpilot_trace::{DiffOptions, diff};
+use perfpilot_trace::{DiffOptions, DiffReport, diff};
 
 use crate::output::{OutputArgs, emit};
 
@@ -63,18 +63,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         rules: args.rules.clone(),
     };
     let progress = TerminalProgress::new("bytes");
-    let mut report = diff(&opts, &progress)?;
+    let report = diff(&opts, &progress)?;
+    emit(&envelope(&opts, report), &args.output)
+}
+
+/// The envelope of `trace diff` (CLI and MCP): the report's warnings; both traces, the
+/// config and the rule file as inputs.
+pub(crate) fn envelope(opts: &DiffOptions, mut report: DiffReport) -> Envelope<DiffReport> {
     let warnings = std::mem::take(&mut report.warnings);
     let mut inputs = vec![
         InputRef::file("before", &report.before.input),
         InputRef::file("after", &report.after.input),
     ];
-    if let Some(c) = &args.config {
+    if let Some(c) = &opts.config {
         inputs.push(InputRef::file("config", c));
     }
-    if let Some(r) = &args.rules {
+    if let Some(r) = &opts.rules {
         inputs.push(InputRef::file("rules", r));
     }
-    let env = Envelope::new("trace diff", report).with_inputs(inputs).with_warnings(warnings);
-    emit(&env, &args.output)
+    Envelope::new("trace diff", report).with_inputs(inputs).with_warnings(warnings)
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use perfpilot_report::{Envelope, InputRef, TerminalProgress};
-use perfpilot_trace::{LayersOptions, layers};
+use perfpilot_trace::{LayersOptions, LayersReport, layers};
 
 use crate::output::{OutputArgs, emit};
 
@@ -55,15 +55,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         rules: args.rules.clone(),
     };
     let progress = TerminalProgress::new("bytes");
-    let mut report = layers(&opts, &progress)?;
+    let report = layers(&opts, &progress)?;
+    emit(&envelope(&opts, report), &args.output)
+}
+
+/// The envelope of `trace layers` (CLI and MCP): the report's warnings; the trace, config
+/// and rule file as inputs.
+pub(crate) fn envelope(opts: &LayersOptions, mut report: LayersReport) -> Envelope<LayersReport> {
     let warnings = std::mem::take(&mut report.warnings);
     let mut inputs = vec![InputRef::file("trace", &report.input)];
-    if let Some(c) = &args.config {
+    if let Some(c) = &opts.config {
         inputs.push(InputRef::file("config", c));
     }
-    if let Some(r) = &args.rules {
+    if let Some(r) = &opts.rules {
         inputs.push(InputRef::file("rules", r));
     }
-    let env = Envelope::new("trace layers", report).with_inputs(inputs).with_warnings(warnings);
-    emit(&env, &args.output)
+    Envelope::new("trace layers", report).with_inputs(inputs).with_warnings(warnings)
 }

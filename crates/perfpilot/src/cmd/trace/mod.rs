@@ -2,10 +2,10 @@
 
 use std::process::ExitCode;
 
-mod classify;
-mod diff;
-mod layers;
-mod triage;
+pub(crate) mod classify;
+pub(crate) mod diff;
+pub(crate) mod layers;
+pub(crate) mod triage;
 
 /// Arguments of `perfpilot trace`.
 #[derive(clap::Args, Debug)]

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use perfpilot_report::{Envelope, InputRef, TerminalProgress};
 use perfpilot_trace::analysis::stage::Stage;
-use perfpilot_trace::{TriageOptions, triage};
+use perfpilot_trace::{TriageOptions, TriageReport, triage};
 
 use crate::output::{OutputArgs, emit};
 
@@ -47,16 +47,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         rules: args.rules.clone(),
     };
     let progress = TerminalProgress::new("bytes");
-    let mut report = triage(&opts, &progress)?;
+    let report = triage(&opts, &progress)?;
+    emit(&envelope(&opts, report), &args.output)
+}
+
+/// The envelope of `trace triage` (CLI and MCP): the report's warnings; the trace files
+/// analysed, then `server_args.json` and the rule file, as inputs.
+pub(crate) fn envelope(opts: &TriageOptions, mut report: TriageReport) -> Envelope<TriageReport> {
     let warnings = std::mem::take(&mut report.warnings);
     let mut inputs: Vec<InputRef> =
         report.inputs.iter().map(|i| InputRef::file(&i.role, &i.path)).collect();
     if let Some(sa) = &report.server_args {
         inputs.push(InputRef::file("server_args", &sa.path));
     }
-    if let Some(rules) = &args.rules {
+    if let Some(rules) = &opts.rules {
         inputs.push(InputRef::file("rules", rules));
     }
-    let env = Envelope::new("trace triage", report).with_inputs(inputs).with_warnings(warnings);
-    emit(&env, &args.output)
+    Envelope::new("trace triage", report).with_inputs(inputs).with_warnings(warnings)
 }

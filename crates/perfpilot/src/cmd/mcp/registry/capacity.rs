@@ -1,7 +1,7 @@
 //! Rows for `perfpilot capacity …`.
 
 use perfpilot_capacity::{ExplainOptions, ExplainReport, PlanOptions, PlanReport};
-use perfpilot_report::{Envelope, InputRef, Progress};
+use perfpilot_report::Progress;
 use serde_json::Value;
 
 use super::{
@@ -62,9 +62,5 @@ fn explain(args: Value, progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
 fn plan(args: Value, _progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
     let opts: PlanOptions = parse_args("capacity_plan", args)?;
     let report = perfpilot_capacity::plan(&opts)?;
-    let mut inputs = vec![InputRef::file("config", &opts.config)];
-    if let Some(t) = &opts.gpu_table {
-        inputs.push(InputRef::file("gpu_table", t));
-    }
-    finish(Envelope::new("capacity plan", report).with_inputs(inputs))
+    finish(crate::cmd::capacity::plan::envelope(&opts, report))
 }

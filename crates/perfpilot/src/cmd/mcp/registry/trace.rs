@@ -1,6 +1,6 @@
 //! Rows for `perfpilot trace …`.
 
-use perfpilot_report::{Envelope, InputRef, Progress};
+use perfpilot_report::Progress;
 use perfpilot_trace::taxonomy::{ClassifyOptions, ClassifyReport};
 use perfpilot_trace::{
     DiffOptions, DiffReport, LayersOptions, LayersReport, TriageOptions, TriageReport,
@@ -99,62 +99,24 @@ pub const ENTRIES: &[Capability] = &[
 
 fn triage(args: Value, progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
     let opts: TriageOptions = parse_args("trace_triage", args)?;
-    let mut report = perfpilot_trace::triage(&opts, progress)?;
-    // As the CLI: the report's warnings go to the envelope; inputs are the trace files
-    // analysed, then server_args.json and the rule file.
-    let warnings = std::mem::take(&mut report.warnings);
-    let mut inputs: Vec<InputRef> =
-        report.inputs.iter().map(|i| InputRef::file(&i.role, &i.path)).collect();
-    if let Some(sa) = &report.server_args {
-        inputs.push(InputRef::file("server_args", &sa.path));
-    }
-    if let Some(rules) = &opts.rules {
-        inputs.push(InputRef::file("rules", rules));
-    }
-    finish(Envelope::new("trace triage", report).with_inputs(inputs).with_warnings(warnings))
+    let report = perfpilot_trace::triage(&opts, progress)?;
+    finish(crate::cmd::trace::triage::envelope(&opts, report))
 }
 
 fn classify(args: Value, _progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
     let opts: ClassifyOptions = parse_args("trace_classify", args)?;
     let report = perfpilot_trace::taxonomy::classify(&opts)?;
-    let mut inputs = Vec::new();
-    if let Some(p) = &opts.from {
-        inputs.push(InputRef::file("names", p));
-    }
-    if let Some(p) = &opts.rules {
-        inputs.push(InputRef::file("rules", p));
-    }
-    finish(Envelope::new("trace classify", report).with_inputs(inputs))
+    finish(crate::cmd::trace::classify::envelope(&opts, report))
 }
 
 fn layers(args: Value, progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
     let opts: LayersOptions = parse_args("trace_layers", args)?;
-    let mut report = perfpilot_trace::layers(&opts, progress)?;
-    // As the CLI: report warnings to the envelope; the trace, config and rule file as inputs.
-    let warnings = std::mem::take(&mut report.warnings);
-    let mut inputs = vec![InputRef::file("trace", &report.input)];
-    if let Some(c) = &opts.config {
-        inputs.push(InputRef::file("config", c));
-    }
-    if let Some(r) = &opts.rules {
-        inputs.push(InputRef::file("rules", r));
-    }
-    finish(Envelope::new("trace layers", report).with_inputs(inputs).with_warnings(warnings))
+    let report = perfpilot_trace::layers(&opts, progress)?;
+    finish(crate::cmd::trace::layers::envelope(&opts, report))
 }
 
 fn diff(args: Value, progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
     let opts: DiffOptions = parse_args("trace_diff", args)?;
-    let mut report = perfpilot_trace::diff(&opts, progress)?;
-    let warnings = std::mem::take(&mut report.warnings);
-    let mut inputs = vec![
-        InputRef::file("before", &report.before.input),
-        InputRef::file("after", &report.after.input),
-    ];
-    if let Some(c) = &opts.config {
-        inputs.push(InputRef::file("config", c));
-    }
-    if let Some(r) = &opts.rules {
-        inputs.push(InputRef::file("rules", r));
-    }
-    finish(Envelope::new("trace diff", report).with_inputs(inputs).with_warnings(warnings))
+    let report = perfpilot_trace::diff(&opts, progress)?;
+    finish(crate::cmd::trace::diff::envelope(&opts, report))
 }
