@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::frames::{FrameInfo, FrameRules, ReplayKind};
 use crate::model::{
     FastMap as HashMap, FlowKind, FlowPhase, IdIndex, LaneId, NameId, Ns, RuntimeKind, Trace,
+    TraceId,
 };
 
 /// How the launch of a kernel was found.
@@ -87,24 +88,23 @@ pub struct Attribution {
 /// Frame facts, cached per interned frame name.
 pub struct FrameCache<'r> {
     rules: &'r FrameRules,
-    /// Per trace (by its string-table size and first string) the facts per name id.
+    /// The facts per name id of the trace `owner`.
     infos: Vec<Option<FrameInfo>>,
-    owner: usize,
+    owner: Option<TraceId>,
 }
 
 impl<'r> FrameCache<'r> {
     /// A cache over `rules`.
     pub fn new(rules: &'r FrameRules) -> FrameCache<'r> {
-        FrameCache { rules, infos: Vec::new(), owner: 0 }
+        FrameCache { rules, infos: Vec::new(), owner: None }
     }
 
     /// The facts of a frame name of `trace`. The cache follows one trace at a time and
     /// starts over when asked about another.
     pub fn info(&mut self, trace: &Trace, name: NameId) -> &FrameInfo {
-        let owner = std::ptr::from_ref(&trace.names) as usize;
-        if owner != self.owner {
+        if self.owner != Some(trace.id) {
             self.infos.clear();
-            self.owner = owner;
+            self.owner = Some(trace.id);
         }
         let i = name.0 as usize;
         if i >= self.infos.len() {
@@ -369,5 +369,36 @@ fn choose(trace: &Trace, stack: &[u32], t: Ns, frames: &mut FrameCache<'_>) -> S
         (Some(kind), _) => Site::Replay { kind, graph_launch: None, via: None },
         (None, Some(f)) => Site::Frame { frame: f },
         (None, None) => Site::Unresolved,
+    }
+}
+
+#[cfg(test)]
+mod frame_cache_tests {
+    use super::*;
+    use crate::parse::parse_trace_bytes;
+
+    /// A trace whose first interned name is the Python frame `frame`.
+    fn trace_with_frame(frame: &str) -> Trace {
+        let json = format!(
+            r#"{{"traceEvents": [{{"ph": "X", "cat": "python_function", "name": "{frame}",
+                "pid": 1, "tid": 1, "ts": 1, "dur": 5, "args": {{"Python id": 1}}}}]}}"#
+        );
+        parse_trace_bytes(json.as_bytes()).unwrap()
+    }
+
+    /// Two traces read one after the other into the same variable (same address) must not
+    /// share cached frame facts: their name ids mean different strings.
+    #[test]
+    fn the_cache_follows_the_trace_not_its_address() {
+        let rules = FrameRules::embedded();
+        let mut cache = FrameCache::new(&rules);
+        let mut trace = trace_with_frame("vllm/model_executor/layers/linear.py(500): forward");
+        let id = trace.python[0].name;
+        let first = cache.info(&trace, id).site.clone();
+        trace = trace_with_frame("sglang/srt/layers/layernorm.py(70): forward_cuda");
+        let id = trace.python[0].name;
+        let second = cache.info(&trace, id).site.clone();
+        assert!(first.contains("linear.py"), "{first}");
+        assert!(second.contains("layernorm.py"), "{second}");
     }
 }

@@ -65,9 +65,24 @@ pub struct SkipCount {
     pub first_detail: String,
 }
 
+/// Identity of a trace: each new (parsed or default) trace draws a fresh one, clones share
+/// it. Caches keyed by [`NameId`] check it, since name ids of two traces mean different
+/// strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TraceId(u64);
+
+impl Default for TraceId {
+    fn default() -> TraceId {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        TraceId(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
 /// A parsed trace file.
 #[derive(Debug, Clone, Default)]
 pub struct Trace {
+    /// Which trace this is (see [`TraceId`]).
+    pub id: TraceId,
     /// The string table.
     pub names: Names,
     /// (pid, tid) lanes; events refer to them by [`LaneId`].
