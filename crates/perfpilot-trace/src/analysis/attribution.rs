@@ -126,9 +126,11 @@ impl<'r> FrameCache<'r> {
 pub fn link_cpu_ops(trace: &Trace, ops: &[u32]) -> Vec<Attribution> {
     let by_corr: IdIndex = trace.runtime_correlation_index();
     let by_ext: IdIndex = trace.cpu_op_external_index();
-    let flows = FlowIndex::new(trace);
-    let cpu_by_lane = by_lane(trace.cpu_ops.iter().map(|c| c.lane));
-    let rt_by_lane = by_lane(trace.runtime.iter().map(|r| r.lane));
+    // The fallbacks' indices are built on first need: most kernels link by correlation
+    // and External id, and `trace layers` links only a few hundred kernels.
+    let flows = std::cell::LazyCell::new(|| FlowIndex::new(trace));
+    let cpu_by_lane = std::cell::LazyCell::new(|| by_lane(trace.cpu_ops.iter().map(|c| c.lane)));
+    let rt_by_lane = std::cell::LazyCell::new(|| by_lane(trace.runtime.iter().map(|r| r.lane)));
 
     let mut out = Vec::with_capacity(ops.len());
     for &i in ops {

@@ -77,11 +77,6 @@ impl<'t> RowIndex<'t> {
         self.by_name[slot] = r;
         r
     }
-
-    /// The row of a canonical name, when one exists.
-    pub fn row_of_canonical(&self, canonical: &str) -> Option<u32> {
-        self.by_canonical.get(canonical).copied()
-    }
 }
 
 /// Stable row id: `k-` + the 64-bit FNV-1a hash of the canonical name.

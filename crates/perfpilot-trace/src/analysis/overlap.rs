@@ -58,8 +58,9 @@ pub fn overlap(
             report.multi_stream_ns += seg.len;
         }
         report.max_streams = report.max_streams.max(streams.len() as u32);
+        // An op has company on another stream exactly when the segment spans two streams.
+        let other = streams.len() >= 2;
         for &i in seg.active {
-            let other = seg.active.iter().any(|&j| stream(j) != stream(i));
             if other { per_op[i].hidden += seg.len } else { per_op[i].exclusive += seg.len }
         }
         // Exposed communication / memory: busy with such ops and no other-stream op of

@@ -120,11 +120,8 @@ pub struct Passes {
 
 /// Group `ops` (indices into `trace.gpu`, time order) into passes.
 pub fn find_passes(trace: &Trace, ops: &[u32], rules: &PassRules) -> Passes {
-    let by_corr = trace.runtime_by_correlation();
-    let launch = |op: u32| {
-        let g = &trace.gpu[op as usize];
-        (g.correlation != 0).then(|| by_corr.get(&g.correlation)).flatten().copied()
-    };
+    let by_corr = trace.runtime_correlation_index();
+    let launch = |op: u32| by_corr.first(trace.gpu[op as usize].correlation);
     // GPU-side step ranges hold exactly the kernels that ran in the step; the CPU-side
     // range holds the launches (it can also hold launches of a pass whose start was
     // before the profiler window).

@@ -126,31 +126,7 @@ impl Trace {
         self.runtime.iter().filter(|r| r.kind.enqueues_work())
     }
 
-    /// Index of runtime calls by correlation id (first call wins when ids repeat).
-    pub fn runtime_by_correlation(&self) -> HashMap<u64, usize> {
-        let mut map = HashMap::with_capacity(self.runtime.len());
-        for (i, r) in self.runtime.iter().enumerate() {
-            if r.correlation != 0 {
-                map.entry(r.correlation).or_insert(i);
-            }
-        }
-        map
-    }
-
-    /// Index of CPU operators by External id (all of them: ids can repeat across
-    /// profiler windows).
-    pub fn cpu_ops_by_external_id(&self) -> HashMap<u64, Vec<usize>> {
-        let mut map: HashMap<u64, Vec<usize>> = HashMap::with_capacity(self.cpu_ops.len());
-        for (i, op) in self.cpu_ops.iter().enumerate() {
-            if op.external_id != 0 {
-                map.entry(op.external_id).or_default().push(i);
-            }
-        }
-        map
-    }
-
-    /// Sorted index of runtime calls by correlation id (no allocation per id; faster
-    /// than [`Trace::runtime_by_correlation`] on large traces).
+    /// Sorted index of runtime calls by correlation id (no allocation per id).
     pub fn runtime_correlation_index(&self) -> IdIndex {
         IdIndex::new(self.runtime.iter().map(|r| r.correlation))
     }
