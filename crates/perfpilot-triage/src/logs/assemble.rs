@@ -44,7 +44,8 @@ pub(crate) struct Assembler {
 }
 
 impl Assembler {
-    /// Offer a line of `stream`. Finished records land in `done`.
+    /// Offer a line of `stream`. Finished records land in `done`; a line a structure takes
+    /// counts as its activity (see [`Assembler::last_activity`]).
     pub fn offer(
         &mut self,
         stream: u64,
@@ -53,6 +54,15 @@ impl Assembler {
         raw: &str,
         v: &LineView<'_>,
     ) -> Took {
+        let took = self.take(stream, file, no, raw, v);
+        if matches!(took, Took::Structure(_)) {
+            self.last = no;
+        }
+        took
+    }
+
+    /// [`Assembler::offer`] without the activity bookkeeping.
+    fn take(&mut self, stream: u64, file: usize, no: u64, raw: &str, v: &LineView<'_>) -> Took {
         let msg = v.msg;
         let t = msg.trim();
         let indent = msg.len() - msg.trim_start().len();
