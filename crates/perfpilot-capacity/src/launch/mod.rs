@@ -318,12 +318,18 @@ impl LogParser {
 
     /// Feed the next line (without its newline).
     pub fn push_line(&mut self, line: &str) {
-        self.lines += 1;
+        self.push_line_at(self.lines + 1, line);
+    }
+
+    /// Feed one line numbered `line_no` in the caller's file: for callers that feed only
+    /// some of a file's lines, so that events carry the file's line numbers.
+    pub fn push_line_at(&mut self, line_no: u64, line: &str) {
+        self.lines = line_no;
         self.log.bytes += line.len() as u64 + 1;
         if line.len() < 8 || !automaton().is_match(line) {
             return;
         }
-        self.process_line(self.lines, line);
+        self.process_line(line_no, line);
     }
 
     /// Feed a block of whole `\n`-separated lines (a last line without `\n` counts as a

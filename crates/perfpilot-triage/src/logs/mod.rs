@@ -233,7 +233,6 @@ pub(crate) struct FileScan<'a> {
     ring: Ring,
     current_stream: u64,
     launch: LogParser,
-    launch_lines: Vec<u64>,
     markers: Vec<MarkerHit>,
     first_only_seen: Vec<bool>,
     serving: bool,
@@ -253,7 +252,6 @@ impl<'a> FileScan<'a> {
             ring: Ring::new(512),
             current_stream: 0,
             launch: LogParser::new(),
-            launch_lines: Vec::new(),
             markers: Vec::new(),
             first_only_seen: vec![false; cat.markers.len()],
             serving: false,
@@ -268,15 +266,7 @@ impl<'a> FileScan<'a> {
         self.asm.close_all();
         self.drain();
         let mut launch = self.launch.finish();
-        // The launch parser numbered the lines it was given; map back to file lines.
-        let map = &self.launch_lines;
-        let real = |n: u64| map.get((n as usize).wrapping_sub(1)).copied().unwrap_or(n);
-        for e in &mut launch.events {
-            e.line = real(e.line);
-        }
-        for a in &mut launch.args {
-            a.line = real(a.line);
-        }
+        // It saw only the gated start-up lines: its line count means nothing here.
         launch.lines = 0;
         FileFacts { launch, markers: self.markers }
     }
@@ -431,8 +421,7 @@ impl scan::Sink for FileScan<'_> {
         // The launch parser reads the start-up (and any restart); while serving, the
         // only launch-parser events are retractions, which the signatures count.
         if gated && !self.serving {
-            self.launch.push_line(text);
-            self.launch_lines.push(no);
+            self.launch.push_line_at(no, text);
         }
         let took = self.asm.offer(stream, self.file, no, text, &v);
         if !self.asm.done.is_empty() {
