@@ -49,7 +49,6 @@ pub use catalogue::{Catalogue, Role, SignatureInfo};
 pub use class::{Phase, ProblemClass, Severity};
 pub use error::TriageError;
 pub use launch::LaunchFact;
-pub use logs::line::{Level, Stamp};
 pub use report::{
     FileSummary, Finding, MinuteCount, Occurrence, SignalLine, TimelineEntry, TriageReport,
 };

@@ -397,6 +397,7 @@ fn read_metric(
                 metric: name.clone(),
             })
         };
+        let (sum_name, count_name) = (format!("{name}_sum"), format!("{name}_count"));
         match kind {
             MetricKind::Gauge
             | MetricKind::Counter
@@ -418,17 +419,10 @@ fn read_metric(
                 return;
             }
             MetricKind::HistogramAvg => {
-                let sum: f64 = samples
-                    .iter()
-                    .filter(|s| s.name == format!("{name}_sum"))
-                    .map(|s| s.value)
-                    .sum();
-                let count: f64 = samples
-                    .iter()
-                    .filter(|s| s.name == format!("{name}_count"))
-                    .map(|s| s.value)
-                    .sum();
-                if samples.iter().any(|s| s.name == format!("{name}_count")) {
+                let sum: f64 = samples.iter().filter(|s| s.name == sum_name).map(|s| s.value).sum();
+                let count: f64 =
+                    samples.iter().filter(|s| s.name == count_name).map(|s| s.value).sum();
+                if samples.iter().any(|s| s.name == count_name) {
                     if count > 0.0 {
                         push(out, id.to_string(), sum / count);
                     }
@@ -438,11 +432,11 @@ fn read_metric(
             MetricKind::HistogramAvgByStage => {
                 let mut per_stage: std::collections::BTreeMap<String, f64> =
                     std::collections::BTreeMap::new();
-                for s in samples.iter().filter(|s| s.name == format!("{name}_sum")) {
+                for s in samples.iter().filter(|s| s.name == sum_name) {
                     let stage = s.label("stage").unwrap_or("").to_string();
                     let count = samples
                         .iter()
-                        .find(|c| c.name == format!("{name}_count") && c.labels == s.labels)
+                        .find(|c| c.name == count_name && c.labels == s.labels)
                         .map_or(0.0, |c| c.value);
                     if count > 0.0 {
                         let avg = s.value / count;

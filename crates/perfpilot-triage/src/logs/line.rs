@@ -3,15 +3,10 @@
 //! runtimes and MPI put in front of a line, in any nesting order.
 
 use perfpilot_capacity::launch::RankId;
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
 
 /// A log level, when a prefix states one.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Level {
     /// DEBUG.
     Debug,
     /// INFO.
@@ -26,8 +21,8 @@ pub enum Level {
 
 /// A timestamp as printed, with a key that orders lines across files of one incident
 /// (month, day and time of day; the year is ignored because vLLM and glog omit it).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Stamp {
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Stamp {
     /// As printed (`2025-03-10 16:29:01`, `06-05 06:18:13`, `0304 12:54:52.122900428`).
     pub text: String,
     /// Seconds since the start of a notional year: ((month x 31 + day) x 86400 + time).
