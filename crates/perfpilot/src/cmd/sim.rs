@@ -302,15 +302,19 @@ fn run_cmd(a: RunArgs) -> anyhow::Result<ExitCode> {
 
 /// One value of a sweep.
 #[derive(Debug, Serialize, JsonSchema)]
-struct SweepPoint {
+pub(crate) struct SweepPoint {
+    /// The knob's value.
     value: String,
+    /// The run.
     run: SimRunReport,
 }
 
 /// `sim run --sweep` (`perfpilot.sim.sweep/1`): one virtual run per value of a knob.
 #[derive(Debug, Serialize, JsonSchema)]
-struct SweepReport {
+pub(crate) struct SweepReport {
+    /// The knob swept.
     knob: String,
+    /// One run per value, in the order given.
     points: Vec<SweepPoint>,
 }
 

@@ -4,7 +4,6 @@
 
 use perfpilot_report::{Envelope, Progress};
 use perfpilot_sim::{FitOptions, FitReport, SimRunOptions, SimRunReport, SimServeReport};
-use schemars::JsonSchema;
 use serde_json::{Value, json};
 
 use super::{
@@ -76,7 +75,7 @@ fn fit(args: Value, _progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
 /// (`perfpilot.sim.sweep/1`): its output schema admits both.
 fn run_output_schema() -> Value {
     let single = output_schema::<SimRunReport>();
-    let sweep = output_schema::<SweepShape>();
+    let sweep = output_schema::<crate::cmd::sim::SweepReport>();
     let mut defs = serde_json::Map::new();
     for s in [&single, &sweep] {
         if let Some(d) = s.get("$defs").and_then(Value::as_object) {
@@ -98,25 +97,4 @@ fn run_output_schema() -> Value {
         "anyOf": [strip(single), strip(sweep)],
         "$defs": defs,
     })
-}
-
-/// The JSON shape of `sim run --sweep` (the report type lives in the CLI's `cmd/sim.rs`;
-/// this mirror is checked against real sweep output by the schema test).
-#[derive(JsonSchema, serde::Serialize)]
-#[allow(dead_code)]
-struct SweepShape {
-    /// The knob swept.
-    knob: String,
-    /// One run per value, in the order given.
-    points: Vec<SweepPointShape>,
-}
-
-/// One value of a sweep.
-#[derive(JsonSchema, serde::Serialize)]
-#[allow(dead_code)]
-struct SweepPointShape {
-    /// The knob's value.
-    value: String,
-    /// The run.
-    run: SimRunReport,
 }
