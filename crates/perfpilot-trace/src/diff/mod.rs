@@ -136,7 +136,7 @@ pub fn diff(opts: &DiffOptions, progress: &dyn Progress) -> Result<DiffReport, T
     let facts = |s: &Sliced, t: &Tally| SideFacts {
         input: s.path.display().to_string(),
         device: s.device,
-        framework: framework_hint(&s.path),
+        framework: crate::input::framework_from_path(&s.path).map(str::to_string),
         kernels: t.launches,
         kernel_time_ns: t.time,
         passes: s.passes.len(),
@@ -235,18 +235,4 @@ fn layer_means(s: &Sliced) -> Option<BTreeMap<String, (f64, f64)>> {
             })
             .collect(),
     )
-}
-
-/// A framework named in the path, like triage's path rule.
-fn framework_hint(path: &std::path::Path) -> Option<String> {
-    let p = path.to_string_lossy().to_lowercase();
-    [
-        ("tensorrt_llm", "tensorrt_llm"),
-        ("trtllm", "tensorrt_llm"),
-        ("vllm", "vllm"),
-        ("sglang", "sglang"),
-    ]
-    .iter()
-    .find(|(needle, _)| p.contains(needle))
-    .map(|(_, name)| name.to_string())
 }

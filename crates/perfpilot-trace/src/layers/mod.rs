@@ -256,10 +256,7 @@ fn split_multi(
     seq: &[u32],
     layers: usize,
 ) -> Option<Vec<passes::PassWindow>> {
-    let mut counts: HashMap<u32, usize> = HashMap::new();
-    for &s in seq {
-        *counts.entry(s).or_insert(0) += 1;
-    }
+    let counts = segment::count_names(seq);
     let (&name, &c) = counts
         .iter()
         .filter(|&(_, &c)| c >= 2 * layers && c % layers == 0)
@@ -329,10 +326,7 @@ fn infer_layers(
             role(s) == Role::Attention && (i == 0 || role(seq[i - 1]) != Role::Attention)
         })
         .count();
-    let mut counts: HashMap<u32, usize> = HashMap::new();
-    for &s in seq {
-        *counts.entry(s).or_insert(0) += 1;
-    }
+    let counts = segment::count_names(seq);
     let mut candidates: Vec<usize> =
         counts.values().flat_map(|&c| [c, c.saturating_sub(1)]).filter(|&c| c >= 2).collect();
     candidates.sort_unstable();

@@ -145,7 +145,8 @@ impl Score {
     }
 }
 
-fn count_names(seq: &[u32]) -> HashMap<u32, usize> {
+/// How often each kernel name occurs in `seq`.
+pub(crate) fn count_names(seq: &[u32]) -> HashMap<u32, usize> {
     let mut counts: HashMap<u32, usize> = HashMap::new();
     for &s in seq {
         *counts.entry(s).or_insert(0) += 1;

@@ -346,18 +346,8 @@ fn detect_framework(
     if let Some(f) = server.and_then(|s| s.framework) {
         return Some(Detected { value: f.into(), from: "server_args.json keys".into() });
     }
-    let path = input.to_string_lossy().to_lowercase();
-    for (needle, name) in [
-        ("tokenspeed", "tokenspeed"),
-        ("tensorrt_llm", "tensorrt_llm"),
-        ("tensorrt-llm", "tensorrt_llm"),
-        ("trtllm", "tensorrt_llm"),
-        ("vllm", "vllm"),
-        ("sglang", "sglang"),
-    ] {
-        if path.contains(needle) {
-            return Some(Detected { value: name.into(), from: "input path".into() });
-        }
+    if let Some(name) = crate::input::framework_from_path(input) {
+        return Some(Detected { value: name.into(), from: "input path".into() });
     }
     let mut counts: HashMap<u8, u64> = HashMap::new();
     for a in analysed {
