@@ -31,16 +31,9 @@ pub fn write_layer_trace(
     progress: &dyn Progress,
 ) -> Result<EmittedTrace, TraceError> {
     let events = guide_events(s);
-    let mut file = File::open(input).map_err(|e| TraceError::io(input, e))?;
-    let mut magic = [0u8; 2];
-    let got = file.read(&mut magic).map_err(|e| TraceError::io(input, e))?;
-    let head = io::Cursor::new(magic[..got].to_vec());
-    let gzip = got == 2 && magic == [0x1f, 0x8b];
-    let reader: Box<dyn Read> = if gzip {
-        Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(head.chain(file))))
-    } else {
-        Box::new(BufReader::new(head.chain(file)))
-    };
+    let file = File::open(input).map_err(|e| TraceError::io(input, e))?;
+    let (reader, _) =
+        crate::parse::decoded(BufReader::new(file)).map_err(|e| TraceError::io(input, e))?;
     let atomic = AtomicFile::create(out).map_err(|e| TraceError::io(out, e))?;
     let compress = out.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"));
     let write_err = |e: io::Error| TraceError::io(out, e);

@@ -12,6 +12,8 @@ mod raw;
 mod scan;
 mod source;
 
+pub(crate) use source::decoded;
+
 use std::path::Path;
 
 use perfpilot_report::Progress;
@@ -59,15 +61,8 @@ pub fn parse_trace_chunks(bytes: &[u8], chunk_size: usize) -> Result<Trace, Trac
 /// reached, or an array whose first element is an object. Reads at most 8 MiB of JSON.
 pub fn looks_like_trace(path: &Path) -> bool {
     use std::io::Read;
-    let Ok(mut file) = std::fs::File::open(path) else { return false };
-    let mut magic = [0u8; 2];
-    let Ok(n) = file.read(&mut magic) else { return false };
-    let head = std::io::Cursor::new(magic[..n].to_vec()).chain(file);
-    let mut reader: Box<dyn Read> = if magic[..n] == [0x1f, 0x8b] {
-        Box::new(flate2::read::MultiGzDecoder::new(head))
-    } else {
-        Box::new(head)
-    };
+    let Ok(file) = std::fs::File::open(path) else { return false };
+    let Ok((mut reader, _)) = decoded(file) else { return false };
     let mut doc = DocumentReader::new();
     let mut buf = vec![0u8; 64 * 1024];
     let mut seen = 0usize;

@@ -40,21 +40,26 @@ pub(super) fn stream_file(
     progress: &dyn Progress,
     consume: &mut dyn FnMut(&[u8]) -> Result<(), TraceError>,
 ) -> Result<(), TraceError> {
-    let mut file = File::open(path).map_err(|e| TraceError::io(path, e))?;
+    let file = File::open(path).map_err(|e| TraceError::io(path, e))?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     progress.set_total(len);
-    let mut magic = [0u8; 2];
-    let got = read_full(&mut file, &mut magic).map_err(|e| TraceError::io(path, e))?;
-    let head = magic[..got].to_vec();
-    progress.advance(got as u64);
-    let gzip = head == [0x1f, 0x8b];
     let counted = Counting { inner: file, progress };
-    let reader: Box<dyn Read + Send + '_> = if gzip {
-        Box::new(flate2::read::MultiGzDecoder::new(io::Cursor::new(head).chain(counted)))
-    } else {
-        Box::new(io::Cursor::new(head).chain(counted))
-    };
+    let (reader, gzip) = decoded(counted).map_err(|e| TraceError::io(path, e))?;
     pump(path, reader, gzip, consume)
+}
+
+/// `reader` decompressed when it starts with the gzip magic bytes (read in full, so a short
+/// read cannot hide them), and whether it did.
+pub(crate) fn decoded<'a>(
+    mut reader: impl Read + Send + 'a,
+) -> io::Result<(Box<dyn Read + Send + 'a>, bool)> {
+    let mut magic = [0u8; 2];
+    let got = read_full(&mut reader, &mut magic)?;
+    let gzip = got == 2 && magic == [0x1f, 0x8b];
+    let head = io::Cursor::new(magic[..got].to_vec()).chain(reader);
+    let out: Box<dyn Read + Send + 'a> =
+        if gzip { Box::new(flate2::read::MultiGzDecoder::new(head)) } else { Box::new(head) };
+    Ok((out, gzip))
 }
 
 /// Stream an in-memory document through `consume` (same pipeline, same errors).
