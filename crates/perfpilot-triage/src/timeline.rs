@@ -77,11 +77,16 @@ pub(crate) fn build(
         if let Some(last) = f.facts.get("last_seen")
             && f.events > 1
         {
-            let (loc, stamp) = last.split_once(' ').unwrap_or((last.as_str(), ""));
-            if let Some((file, line)) = loc.rsplit_once(':') {
+            // `PATH:LINE STAMP`, where PATH is one of the files read (it may hold spaces).
+            let located = files.iter().enumerate().find_map(|(i, file)| {
+                let rest = last.strip_prefix(file.path.as_str())?.strip_prefix(':')?;
+                let (line, stamp) = rest.split_once(' ').unwrap_or((rest, ""));
+                Some((i, line.parse::<u64>().ok()?, stamp))
+            });
+            if let Some((file, line, stamp)) = located {
                 rows.push(Row {
-                    file: index(file),
-                    line: line.parse().unwrap_or(0),
+                    file,
+                    line,
                     stamp: (!stamp.is_empty()).then(|| stamp.to_string()),
                     ranks: vec![],
                     kind,

@@ -259,3 +259,23 @@ fn simulator_serving_log_without_faults_is_none() {
     assert!(r.headline.contains("serving requests"), "{}", r.headline);
     assert!(r.timeline.iter().any(|t| t.what == "first request"));
 }
+
+/// The timeline's "last of N events" row survives a log path with spaces in it (the
+/// location was once parsed back from `PATH:LINE STAMP` at the first space).
+#[test]
+fn last_of_repeats_row_with_a_spaced_path() {
+    let rel = "failures/sglang-4184-dsr1-decode-out-of-memory-retract.log";
+    let plain = triage(&[rel]);
+    let dir = tempfile::tempdir().unwrap();
+    let spaced = dir.path().join("incident logs").join("decode node 1.log");
+    std::fs::create_dir_all(spaced.parent().unwrap()).unwrap();
+    std::fs::copy(fixture(rel), &spaced).unwrap();
+    let r = triage_logs(&TriageOptions::new(vec![spaced.clone()])).unwrap();
+    let last = |r: &TriageReport| {
+        r.timeline.iter().filter(|e| e.what.contains("last of")).map(|e| e.line).collect::<Vec<_>>()
+    };
+    assert!(!last(&plain).is_empty(), "the fixture has a repeated event");
+    assert_eq!(last(&r), last(&plain));
+    let row = r.timeline.iter().find(|e| e.what.contains("last of")).unwrap();
+    assert_eq!(row.file, spaced.display().to_string());
+}
