@@ -68,25 +68,49 @@ impl fmt::Display for RankId {
     }
 }
 
-/// Parse `XX<digits>` tokens (`DP1`, `TP12`, `EP3`, `PP0`) into `id`. Returns true if any.
-fn apply_token(tok: &str, id: &mut RankId) -> bool {
-    let (name, num) = (tok.get(..2).unwrap_or(""), tok.get(2..).unwrap_or(""));
-    let Ok(n) = num.parse::<u32>() else {
-        if let Some(r) =
-            tok.strip_prefix("rank").and_then(|r| r.trim_start_matches('=').parse().ok())
-        {
-            id.worker = Some(r);
-            return true;
-        }
-        return false;
-    };
-    match name {
-        "TP" => id.tp = Some(n),
-        "DP" => id.dp = Some(n),
-        "PP" => id.pp = Some(n),
-        "EP" => id.ep = Some(n),
-        _ => return false,
+/// A parallelism axis a rank token names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RankAxis {
+    /// `TPn`.
+    Tp,
+    /// `DPn`.
+    Dp,
+    /// `PPn`.
+    Pp,
+    /// `EPn`.
+    Ep,
+    /// `rank=n`, `rankn` (a worker or torch rank).
+    Worker,
+}
+
+/// A rank token: `TP3`, `DP1`, `EP2`, `PP0`, `rank=3`, `rank3` → its axis and index.
+pub fn rank_token(tok: &str) -> Option<(RankAxis, u32)> {
+    if let Some(r) = tok.strip_prefix("rank") {
+        return r.trim_start_matches('=').parse().ok().map(|n| (RankAxis::Worker, n));
     }
+    let (name, num) = (tok.get(..2)?, tok.get(2..)?);
+    let n = num.parse::<u32>().ok()?;
+    let axis = match name {
+        "TP" => RankAxis::Tp,
+        "DP" => RankAxis::Dp,
+        "PP" => RankAxis::Pp,
+        "EP" => RankAxis::Ep,
+        _ => return None,
+    };
+    Some((axis, n))
+}
+
+/// Apply a rank token to `id`. Returns true if `tok` is one.
+fn apply_token(tok: &str, id: &mut RankId) -> bool {
+    let Some((axis, n)) = rank_token(tok) else { return false };
+    let slot = match axis {
+        RankAxis::Tp => &mut id.tp,
+        RankAxis::Dp => &mut id.dp,
+        RankAxis::Pp => &mut id.pp,
+        RankAxis::Ep => &mut id.ep,
+        RankAxis::Worker => &mut id.worker,
+    };
+    *slot = Some(n);
     true
 }
 

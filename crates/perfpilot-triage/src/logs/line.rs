@@ -2,7 +2,7 @@
 //! behind the prefix. Tolerant of every prefix form SGLang, vLLM, torch, glog, container
 //! runtimes and MPI put in front of a line, in any nesting order.
 
-use perfpilot_capacity::launch::RankId;
+use perfpilot_capacity::launch::{RankAxis, RankId, rank_token as parse_rank_token};
 
 /// A log level, when a prefix states one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -191,24 +191,18 @@ fn paren_prefix<'a>(
     Some(&s[(close + 1).min(s.len())..])
 }
 
-/// `TP3`, `DP1`, `EP2`, `PP0`, `rank=3`, `rank3`.
+/// Apply a rank token (`TP3`, `DP1`, `EP2`, `PP0`, `rank=3`, `rank3`; the launch parser's
+/// rule) to `id`. Returns true if `tok` is one.
 fn rank_token(tok: &str, id: &mut Who<'_>) -> bool {
-    if let Some(r) = tok.strip_prefix("rank") {
-        if let Ok(n) = r.trim_start_matches('=').parse() {
-            id.worker = Some(n);
-            return true;
-        }
-        return false;
-    }
-    let (name, num) = (tok.get(..2).unwrap_or(""), tok.get(2..).unwrap_or(""));
-    let Ok(n) = num.parse::<u32>() else { return false };
-    match name {
-        "TP" => id.tp = Some(n),
-        "DP" => id.dp = Some(n),
-        "PP" => id.pp = Some(n),
-        "EP" => id.ep = Some(n),
-        _ => return false,
-    }
+    let Some((axis, n)) = parse_rank_token(tok) else { return false };
+    let slot = match axis {
+        RankAxis::Tp => &mut id.tp,
+        RankAxis::Dp => &mut id.dp,
+        RankAxis::Pp => &mut id.pp,
+        RankAxis::Ep => &mut id.ep,
+        RankAxis::Worker => &mut id.worker,
+    };
+    *slot = Some(n);
     true
 }
 
