@@ -93,7 +93,7 @@ pub fn compare_groups(
     let cand = clean(candidate, "candidate")?;
     let base_point = statistic.of_sorted(&pooled(&base));
     let cand_point = statistic.of_sorted(&pooled(&cand));
-    if !(base_point > 0.0) {
+    if base_point.is_nan() || base_point <= 0.0 {
         return Err(StatsError::NonPositiveBaseline {
             statistic: statistic.name(),
             value: base_point,
