@@ -197,6 +197,21 @@ fn vllm_10517_v0_profile() {
     assert!(rep.error_pct.abs() < 0.5, "{}", rep.error_pct);
 }
 
+/// Regression: `# GPU blocks` became tokens with a literal block size of 16, although the
+/// launch stated `block_size=32` (the derived fixture is described in SOURCES.md).
+#[test]
+fn vllm_10517_block_size_32_counts_tokens_with_the_stated_block() {
+    let r = explain_fixture(
+        "vllm-10517-llama31-8b-rtx3090-v0-block32.log",
+        Some("meta-llama__Llama-3.1-8B-Instruct"),
+    );
+    assert_eq!(setting(&r, "page/block size"), Some("32"));
+    assert_eq!(r.ranks[0].kv.pools[0].tokens, 976 * 32);
+    let rep = &r.replay[0];
+    assert_eq!(rep.logged_tokens, 976 * 32);
+    assert!(rep.error_pct.abs() < 0.5, "{}", rep.error_pct);
+}
+
 #[test]
 fn vllm_v1_excerpts() {
     let r = explain_fixture("vllm-21348-qwen3-235b-fp8-tp4-vllm-side.log", None);

@@ -193,7 +193,8 @@ pub fn explain_log(log: &LaunchLog, o: &ExplainOptions) -> Result<ExplainReport,
     });
 
     // Device total.
-    let vf = groups.first().map(vllm::facts);
+    let block = st.page_size.unwrap_or(rules.vllm.block_size);
+    let vf = groups.first().map(|g| vllm::facts(g, block));
     let total_for = |label_idx: Option<u32>| -> Option<(i64, String)> {
         if !smi.is_empty() {
             let idx = label_idx.unwrap_or(0);
@@ -209,7 +210,6 @@ pub fn explain_log(log: &LaunchLog, o: &ExplainOptions) -> Result<ExplainReport,
             .map(|t| (t.value.bytes, format!("printed in the log (line {})", t.src.line)))
     };
     let util = st.fraction;
-    let block = st.page_size.unwrap_or(rules.vllm.block_size);
     let ranks: Vec<RankReport> = groups
         .iter()
         .map(|g| {

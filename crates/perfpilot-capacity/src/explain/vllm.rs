@@ -32,8 +32,9 @@ pub struct VllmFacts {
     pub total: Option<Fact<LoggedBytes>>,
 }
 
-/// Gather cross-rank facts.
-pub fn facts(r: &RankEvents) -> VllmFacts {
+/// Gather cross-rank facts; `block_size` is the resolved KV block size (tokens per
+/// block), which turns a `# GPU blocks` figure into tokens.
+pub fn facts(r: &RankEvents, block_size: u64) -> VllmFacts {
     let kv_tokens = r
         .last(|e| match e {
             EventKind::KvCacheTokens { tokens } => Some(*tokens),
@@ -42,7 +43,9 @@ pub fn facts(r: &RankEvents) -> VllmFacts {
         .map(|f| f.value)
         .or_else(|| {
             r.last(|e| match e {
-                EventKind::GpuBlocks { gpu_blocks, .. } => Some(gpu_blocks.saturating_mul(16)),
+                EventKind::GpuBlocks { gpu_blocks, .. } => {
+                    Some(gpu_blocks.saturating_mul(block_size))
+                }
                 _ => None,
             })
             .map(|f| f.value)
@@ -111,7 +114,7 @@ pub fn rank(
         | EventKind::FreeMemoryBelowUtilization { free: Some(f), .. } => Some(f.clone()),
         _ => None,
     });
-    let vf = facts(r);
+    let vf = facts(r, block_size);
 
     let mut rows = Vec::new();
     if let Some((t, how)) = &total {
