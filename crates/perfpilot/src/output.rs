@@ -45,10 +45,48 @@ pub fn emit<R: Report>(env: &Envelope<R>, out: &OutputArgs) -> anyhow::Result<Ex
 
 /// Print an error chain to stderr and return exit status 2 (bad input or usage).
 pub fn report_error(err: &anyhow::Error) -> ExitCode {
+    eprintln!("{}", error_text(err));
+    ExitCode::from(EXIT_BAD_INPUT)
+}
+
+/// The error and each cause once: a cause whose text an earlier message already
+/// contains (library errors that quote their source in their own message) is skipped.
+fn error_text(err: &anyhow::Error) -> String {
     let mut msg = format!("error: {err}");
     for cause in err.chain().skip(1) {
-        msg.push_str(&format!("\n  caused by: {cause}"));
+        let text = cause.to_string();
+        if !msg.contains(&text) {
+            msg.push_str(&format!("\n  caused by: {text}"));
+        }
     }
-    eprintln!("{msg}");
-    ExitCode::from(EXIT_BAD_INPUT)
+    msg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("cannot read {path}: {source}")]
+    struct ReadError {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    }
+
+    #[test]
+    fn each_cause_is_printed_once() {
+        let io = std::fs::File::open("/nonexistent/perfpilot-missing").unwrap_err();
+        let os = io.to_string();
+        let err = anyhow::Error::new(ReadError {
+            path: "/nonexistent/perfpilot-missing".into(),
+            source: io,
+        });
+        let text = error_text(&err);
+        assert_eq!(text.matches(&os).count(), 1, "{text}");
+        assert!(text.starts_with("error: cannot read /nonexistent/perfpilot-missing: "));
+        // A cause not quoted by its parent is still shown.
+        let wrapped = anyhow::anyhow!(std::io::Error::other("disk on fire")).context("writing x");
+        assert_eq!(error_text(&wrapped), "error: writing x\n  caused by: disk on fire");
+    }
 }
