@@ -18,12 +18,47 @@ pub fn cpu_usage() -> CpuUsage {
     rusage(libc::RUSAGE_SELF)
 }
 
-/// Read the calling thread's resource usage now (Linux `RUSAGE_THREAD`): the client's
-/// own cost even when a server runs in the same process (the simulator, test servers).
-/// Peak RSS is still the process's.
+/// Read the calling thread's resource usage now: the client's own cost even when a
+/// server runs in the same process (the simulator, test servers). Peak RSS is still the
+/// process's. On Linux this is `getrusage(RUSAGE_THREAD)` (user and system split);
+/// elsewhere, or with the `portable-cpu` feature (so the fallback is compiled and tested
+/// on Linux too), the POSIX thread CPU clock, all of it counted as user time.
 pub fn thread_cpu_usage() -> CpuUsage {
-    rusage(libc::RUSAGE_THREAD)
+    #[cfg(all(target_os = "linux", not(feature = "portable-cpu")))]
+    {
+        rusage(libc::RUSAGE_THREAD)
+    }
+    #[cfg(not(all(target_os = "linux", not(feature = "portable-cpu"))))]
+    {
+        portable_thread_usage()
+    }
 }
+
+/// `clock_gettime(CLOCK_THREAD_CPUTIME_ID)` (POSIX; macOS 10.12+) for the thread's CPU
+/// time, the process's peak RSS from `RUSAGE_SELF`.
+#[cfg(not(all(target_os = "linux", not(feature = "portable-cpu"))))]
+fn portable_thread_usage() -> CpuUsage {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: clock_gettime writes into the timespec we own; the clock id is valid.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    let user = if rc == 0 {
+        Duration::from_secs(ts.tv_sec.max(0) as u64)
+            + Duration::from_nanos(ts.tv_nsec.max(0) as u64)
+    } else {
+        Duration::ZERO
+    };
+    CpuUsage {
+        user,
+        system: Duration::ZERO,
+        max_rss_bytes: rusage(libc::RUSAGE_SELF).max_rss_bytes,
+    }
+}
+
+/// `ru_maxrss` is in bytes on Apple platforms and kilobytes elsewhere.
+#[cfg(target_vendor = "apple")]
+const MAXRSS_UNIT: u64 = 1;
+#[cfg(not(target_vendor = "apple"))]
+const MAXRSS_UNIT: u64 = 1024;
 
 fn rusage(who: libc::c_int) -> CpuUsage {
     // SAFETY: getrusage writes into the zeroed struct we own; `who` is a valid selector.
@@ -38,8 +73,7 @@ fn rusage(who: libc::c_int) -> CpuUsage {
     CpuUsage {
         user: tv(ru.ru_utime),
         system: tv(ru.ru_stime),
-        // Linux reports kilobytes.
-        max_rss_bytes: (ru.ru_maxrss.max(0) as u64) * 1024,
+        max_rss_bytes: (ru.ru_maxrss.max(0) as u64) * MAXRSS_UNIT,
     }
 }
 
