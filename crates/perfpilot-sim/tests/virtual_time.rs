@@ -75,25 +75,19 @@ fn shared_prefix_workload_hits_the_cache_and_sharegpt_runs() {
     // Each group's system prompt is computed once per batch: most of the 64 prompts hit.
     // Requests of a group admitted in the same prefill batch as its first one miss.
     assert!(r.engine.cached_tokens >= 50 * 1024, "{:?}", r.engine);
-    // The shared data sits beside the repository (as in CI); skip when it is absent.
-    let shared = format!("{}/../../../shared/data", env!("CARGO_MANIFEST_DIR"));
-    let sharegpt = format!("{shared}/datasets/sharegpt_v3_sample_200.json");
-    let tokenizer = format!("{shared}/tokenizers/gpt2/tokenizer.json");
-    if std::path::Path::new(&sharegpt).exists() && std::path::Path::new(&tokenizer).exists() {
-        let spec = DatasetSpec::Sharegpt(ShareGptSpec {
-            path: sharegpt.into(),
-            output_len: Some(64),
-            context_len: None,
-        });
-        let mut o = SimRunOptions::new("sglang-h100-llama3.1-8b", spec, Some(50));
-        o.tokenizer = Some(tokenizer.into());
-        let r = run_virtual(&o).unwrap();
-        assert_eq!(r.result.summary.completed, 50);
-        // Prompt counts come from the same tokenizer file the dataset used.
-        assert_eq!(r.result.summary.total_input_tokens, r.result.summary.total_input_tokens_client);
-    } else {
-        eprintln!("skipping the ShareGPT part: {sharegpt} or {tokenizer} is absent");
-    }
+    // ShareGPT and its tokenizer are committed fixtures (tests/fixtures/bench/SOURCES.md).
+    let bench = format!("{}/../../tests/fixtures/bench", env!("CARGO_MANIFEST_DIR"));
+    let spec = DatasetSpec::Sharegpt(ShareGptSpec {
+        path: format!("{bench}/datasets/sharegpt_v3_sample_200.json").into(),
+        output_len: Some(64),
+        context_len: None,
+    });
+    let mut o = SimRunOptions::new("sglang-h100-llama3.1-8b", spec, Some(50));
+    o.tokenizer = Some(format!("{bench}/tokenizers/gpt2/tokenizer.json").into());
+    let r = run_virtual(&o).unwrap();
+    assert_eq!(r.result.summary.completed, 50);
+    // Prompt counts come from the same tokenizer file the dataset used.
+    assert_eq!(r.result.summary.total_input_tokens, r.result.summary.total_input_tokens_client);
 }
 
 #[test]

@@ -202,7 +202,8 @@ fn bad_urls_and_folders_are_clear_errors() {
 }
 
 /// The real llama.cpp server (`scripts/llama-server.sh start`, which `scripts/test` runs).
-/// Skipped with a message when none answers; never started or stopped here.
+/// Skipped with a message when none answers, except under `CI`, where `scripts/test` has
+/// started one and its absence is a failure; never started or stopped here.
 #[test]
 fn real_llama_cpp_server() {
     let url =
@@ -214,6 +215,10 @@ fn real_llama_cpp_server() {
     )
     .is_ok();
     if !up {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "no llama.cpp server at {url} under CI (scripts/test starts one)"
+        );
         eprintln!(
             "skipped: no llama.cpp server at {url} (start one with scripts/llama-server.sh start)"
         );
