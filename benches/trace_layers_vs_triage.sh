@@ -5,7 +5,7 @@
 #
 # Tiles BASE_TRACE (default: the TraceLens B200 vLLM gpt-oss trace) to TARGET_MB
 # (default 1000) of uncompressed JSON under a temporary directory with
-# /work/shared/tools/scale-trace, then times RUNS (default 3) alternating runs of each
+# ../shared/tools/scale-trace, then times RUNS (default 3) alternating runs of each
 # command (release binary, output to /dev/null) and prints wall time and peak RSS
 # (GNU time) per run, and the median ratio layers / triage. The scaled trace is deleted
 # at exit (SCALED_TRACE=FILE reuses an existing one and keeps it; PERFPILOT_BIN=FILE
@@ -22,7 +22,7 @@ tmp="$(mktemp -d /tmp/perfpilot-layers-bench.XXXXXX)"
 trap 'rm -rf "$tmp"' EXIT
 big="$tmp/scaled.json.gz"
 if [ -n "${SCALED_TRACE:-}" ]; then big="$SCALED_TRACE"; else
-  python3 /work/shared/tools/scale-trace "$base" "$big" --target-mb "$mb" 2>"$tmp/scale.json" >/dev/null
+  python3 "${SHARED:-../shared}/tools/scale-trace" "$base" "$big" --target-mb "$mb" 2>"$tmp/scale.json" >/dev/null
 fi
 echo "trace: $big ($(stat -c %s "$big") bytes on disk)"
 measure() { # name, args...

@@ -2,7 +2,7 @@
 # Trace parsing / `perfpilot trace triage` benchmark, side by side with its peers in one run:
 #   - `gzip -dc FILE > /dev/null` on the same file (the speed bar: triage must not be slower),
 #   - HTA 0.5 `TraceAnalysis(trace_dir=…).get_gpu_kernel_breakdown()` (200 MB trace only).
-# Inputs are made with /work/shared/tools/scale-trace from a real trace (default: the
+# Inputs are made with ../shared/tools/scale-trace from a real trace (default: the
 # TraceLens B200 vLLM trace) under $BENCH_DIR (default /tmp/perfpilot-bench) and deleted at
 # the end unless KEEP=1. Prints a markdown table for docs/performance.md.
 #
@@ -10,7 +10,7 @@
 #   REPS=5 HTA_PYTHON=/tmp/hta-venv/bin/python benches/trace_triage.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SHARED=${SHARED:-/work/shared}
+SHARED=${SHARED:-"$(cd "$(dirname "$0")/../.." && pwd)/shared"}
 SRC=${SRC:-$SHARED/data/traces/tracelens/tests/traces/b200/eager_trace.json.gz}
 BENCH_DIR=${BENCH_DIR:-/tmp/perfpilot-bench}
 REPS=${REPS:-3}

@@ -1,4 +1,4 @@
-//! The real failure and launch logs (tests/fixtures/triage, from /work/shared/data/logs).
+//! The real failure and launch logs (tests/fixtures/triage, from ../shared/data/logs).
 //! Every expectation below was written by hand from the log and the ground truth of its
 //! source thread (tests/fixtures/triage/SOURCES.md), not produced by running the tool.
 
