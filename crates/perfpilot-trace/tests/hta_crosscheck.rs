@@ -121,9 +121,9 @@ fn fixtures() -> PathBuf {
 }
 
 fn shared() -> PathBuf {
-    std::env::var_os("PERFPILOT_SHARED_TRACES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/traces"))
+    std::env::var_os("PERFPILOT_SHARED_TRACES").map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/traces")
+    })
 }
 
 /// Where a run's trace file is: the in-repo fixture, else the shared folder.

@@ -22,9 +22,10 @@ fn run(input: &Path) -> TriageReport {
 }
 
 fn shared_traces() -> Option<Vec<PathBuf>> {
-    let root = std::env::var_os("PERFPILOT_SHARED_TRACES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/traces"));
+    let root =
+        std::env::var_os("PERFPILOT_SHARED_TRACES").map(PathBuf::from).unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/traces")
+        });
     if !root.exists() {
         return None;
     }
