@@ -3,7 +3,7 @@
 //!
 //! [`layers()`] is the one entry point (CLI and MCP call it). The pieces:
 //! [`passes`] finds the forward passes, [`config`] reads the model's layer count and
-//! layer types, [`period`] and [`segment`] find the layer boundaries inside a pass from
+//! layer types, [`period`] and [`mod@segment`] find the layer boundaries inside a pass from
 //! the kernel-name sequence, [`tables`] builds the per-layer, per-type and compute-flow
 //! tables, [`emit`] writes a Perfetto-ready copy of the trace with a layer guide track.
 

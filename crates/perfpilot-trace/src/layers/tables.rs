@@ -190,7 +190,7 @@ fn pass_rows(s: &Sliced) -> Vec<PassRow> {
     rows
 }
 
-/// The steady-state pass of a sliced trace (see [`choose_steady`]).
+/// The steady-state pass of a sliced trace (see `choose_steady`).
 pub fn steady_index(s: &Sliced) -> Option<usize> {
     choose_steady(&pass_rows(s)).0
 }

@@ -1,7 +1,7 @@
 //! The worker side of a tool call. The server runs every call in a child process
 //! (`perfpilot mcp --exec-tool NAME`, arguments as JSON on stdin) so that a call can be
 //! bounded in time and killed, and a crash in one call cannot take the server down.
-//! The child calls the capability's library entry point, writes one [`ToolOutput`] JSON
+//! The child calls the capability's library entry point, writes one [`ToolOutput`](super::registry::ToolOutput) JSON
 //! object to stdout, and reports progress as prefixed JSON lines on stderr; anything else on
 //! stderr is the error text.
 
