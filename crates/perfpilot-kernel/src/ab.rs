@@ -283,7 +283,7 @@ pub(crate) fn collect(
                     let all = p.samples.get(BASELINE).cloned().unwrap_or_default();
                     let (mut a, mut b) = (Vec::new(), Vec::new());
                     for (i, x) in all.into_iter().enumerate() {
-                        if (i + t as usize) % 2 == 0 { a.push(x) } else { b.push(x) }
+                        if (i + t as usize).is_multiple_of(2) { a.push(x) } else { b.push(x) }
                     }
                     (a, b)
                 } else {

@@ -33,6 +33,14 @@ impl Exit {
     /// A phrase for a failure row.
     pub fn describe(self, limit_s: f64) -> String {
         match self {
+            // `sh -c` reports a child killed by signal N as status 128 + N.
+            Exit::Code(c) if (129..160).contains(&c) => {
+                format!(
+                    "exited with status {c} (killed by signal {} ({}))",
+                    c - 128,
+                    signal_name(c - 128)
+                )
+            }
             Exit::Code(c) => format!("exited with status {c}"),
             Exit::Signal(s) => format!("killed by signal {s} ({})", signal_name(s)),
             Exit::Timeout => format!("timed out after {limit_s} s (process group killed)"),

@@ -246,7 +246,7 @@ pub struct Collected {
 
 /// The side order of trial `t`: ABBA (even trials baseline first, odd candidate first).
 pub fn abba(t: u32) -> [&'static str; 2] {
-    if t % 2 == 0 {
+    if t.is_multiple_of(2) {
         [protocol::BASELINE, protocol::CANDIDATE]
     } else {
         [protocol::CANDIDATE, protocol::BASELINE]
