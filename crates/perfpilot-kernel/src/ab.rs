@@ -19,7 +19,6 @@ use crate::{KernelError, PROTOCOL};
 
 /// Options of `kernel ab` (also the MCP tool's arguments).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct AbOptions {
     /// The task directory (holds `task.toml`).
     pub dir: PathBuf,

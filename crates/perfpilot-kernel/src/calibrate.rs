@@ -22,7 +22,6 @@ pub const CALIBRATION_SCHEMA: &str = "perfpilot.kernel.calibration/1";
 
 /// Options of `kernel calibrate`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct CalibrateOptions {
     /// The task directory.
     pub dir: PathBuf,

@@ -30,7 +30,7 @@ pub use boundary::check_boundary;
 pub use calibrate::{CalibrateOptions, Calibration, run_calibrate};
 pub use check::{CheckOptions, run_check};
 pub use init::{InitOptions, InitReport, init_task};
-pub use report::{AbReport, CheckReport, results_report};
+pub use report::{AbReport, CheckReport, ResultsOptions, read_results, results_report};
 pub use task::{Task, load_task};
 
 /// Why a kernel command could not run (bad task, unreadable file): exit status 2.

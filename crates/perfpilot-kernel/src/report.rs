@@ -473,3 +473,20 @@ pub fn results_report(jsonl: &Path) -> Result<AbReport, KernelError> {
         ))
     })
 }
+
+/// Options of `kernel results`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResultsOptions {
+    /// The task directory.
+    pub dir: std::path::PathBuf,
+    /// The JSONL record (default `DIR/results.jsonl`).
+    #[serde(default)]
+    pub results: Option<std::path::PathBuf>,
+}
+
+/// Read the last finished `kernel ab` of a task.
+pub fn read_results(opts: &ResultsOptions) -> Result<AbReport, KernelError> {
+    let path = opts.results.clone().unwrap_or_else(|| opts.dir.join("results.jsonl"));
+    results_report(&path)
+}

@@ -197,7 +197,12 @@ pub fn parse_task(text: &str, file: &Path) -> Result<Task, KernelError> {
         let (line, key) = match e.span() {
             Some(s) => {
                 let frag = text.get(s.clone()).unwrap_or("").trim();
-                let key = if !frag.is_empty()
+                let line_start =
+                    text.get(..s.start).and_then(|p| p.rfind('\n')).map_or(0, |i| i + 1);
+                let before = text.get(line_start..s.start).unwrap_or("");
+                let key = if let Some((k, _)) = before.split_once('=') {
+                    k.trim().to_string()
+                } else if !frag.is_empty()
                     && frag.len() < 40
                     && frag.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
                 {
@@ -372,6 +377,9 @@ dtype = "fp32"
         let bad = OK.replace("dtype = \"fp32\"", "dtype = \"fp32\"\nwieght = 2");
         let e = parse_task(&bad, Path::new("task.toml")).unwrap_err().to_string();
         assert!(e.starts_with("task.toml:12: wieght:"), "{e}");
+        let bad = OK.replace("name = \"t\"", "name = 3");
+        let e = parse_task(&bad, Path::new("task.toml")).unwrap_err().to_string();
+        assert!(e.starts_with("task.toml:3: name: invalid type"), "{e}");
         let bad = format!("{OK}[timing]\ntrials = 0\n");
         let e = parse_task(&bad, Path::new("task.toml")).unwrap_err().to_string();
         assert!(e.starts_with("task.toml:13: timing.trials: must be >= 1"), "{e}");
