@@ -16,7 +16,7 @@ mod bootstrap;
 mod decide;
 mod summary;
 
-pub use bootstrap::{Comparison, NoiseScope, compare_groups, compare_samples};
+pub use bootstrap::{Comparison, NoiseScope, compare_groups, compare_paired, compare_samples};
 pub use decide::{Better, Policy, Verdict, decide};
 pub use summary::{Spread, Statistic, geomean, percentile_sorted};
 
