@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use perfpilot_report::{Progress, Warning};
-use perfpilot_stats::{Better, Policy, Statistic, compare_groups, geomean};
+use perfpilot_stats::{Better, Policy, Statistic, compare_paired, geomean};
 use serde::{Deserialize, Serialize};
 
 use crate::calibrate::{CalibrationState, load_calibration};
@@ -254,15 +254,18 @@ pub(crate) fn collect(
                     let inv = s.timed(shape, vec![variant], t);
                     let run = s.run_side(Phase::Timing, side, template, &inv, Some(t), true)?;
                     col.wall_s += run.wall_s;
+                    let side_runs =
+                        if side == BASELINE { &mut col.baseline } else { &mut col.candidate };
                     let Some(p) = run.parsed else {
                         col.failed_trials += 1;
+                        // An empty run keeps the trials paired; the comparison drops it.
+                        side_runs.push(Vec::new());
                         continue;
                     };
                     col.timer = col.timer.or(p.timer);
                     let samples = p.samples.get(variant).cloned().unwrap_or_default();
                     s.record("run", &run_record(shape, side, t, inv.seed, run.wall_s, &samples))?;
-                    if side == BASELINE { &mut col.baseline } else { &mut col.candidate }
-                        .push(samples);
+                    if side == BASELINE { &mut col.baseline } else { &mut col.candidate }.push(samples);
                 }
             }
             (Mode::Variant, _, _, Some(v)) => {
@@ -274,6 +277,8 @@ pub(crate) fn collect(
                 col.wall_s += run.wall_s;
                 let Some(p) = run.parsed else {
                     col.failed_trials += 1;
+                    col.baseline.push(Vec::new());
+                    col.candidate.push(Vec::new());
                     continue;
                 };
                 col.timer = col.timer.or(p.timer);
@@ -315,11 +320,12 @@ fn run_record(
         "wall_s": wall_s, "samples_us": samples })
 }
 
-/// Judge one shape: median, hierarchical bootstrap over trials, the threshold given.
+/// Judge one shape: median, hierarchical bootstrap over trials paired as they ran (ABBA
+/// neighbours), the threshold given.
 pub(crate) fn judge(shape: &Shape, col: Collected, threshold: f64, noise: Option<f64>) -> ShapeRow {
     let policy = Policy { threshold, ..Policy::default() };
     let cmp =
-        compare_groups(&col.baseline, &col.candidate, Statistic::Median, Better::Lower, &policy);
+        compare_paired(&col.baseline, &col.candidate, Statistic::Median, Better::Lower, &policy);
     let (comparison, reason) = match cmp {
         Ok(c) => (Some(c), String::new()),
         Err(e) => (None, e.to_string()),

@@ -1,6 +1,7 @@
 //! `kernel calibrate`: an A/A run (baseline against itself, same schedule as `kernel ab`)
-//! whose interval half-width per shape is stored in `DIR/calibration.json` and becomes
-//! the noise floor of later verdicts.
+//! whose measured difference |ratio − 1| per shape is stored in `DIR/calibration.json`
+//! and becomes the floor of the threshold of later verdicts (a change no larger than
+//! what two identical sides showed is never FASTER or SLOWER).
 
 use std::path::{Path, PathBuf};
 
@@ -44,7 +45,7 @@ pub struct CalibrationRow {
     pub ci_low: f64,
     /// Interval high.
     pub ci_high: f64,
-    /// max(1 − ci_low, ci_high − 1): the measured noise (fraction).
+    /// |ratio − 1|: the difference measured between two identical sides (fraction).
     pub noise: f64,
     /// The A/A verdict (FASTER or SLOWER here means the setup is biased).
     pub verdict: Verdict,
@@ -235,7 +236,7 @@ pub fn run_calibrate(
                     ratio: c.ratio,
                     ci_low: c.ci_low,
                     ci_high: c.ci_high,
-                    noise: (1.0 - c.ci_low).max(c.ci_high - 1.0).max(0.0),
+                    noise: (c.ratio - 1.0).abs(),
                     verdict: c.verdict,
                 });
             }
