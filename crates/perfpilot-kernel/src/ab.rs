@@ -265,7 +265,8 @@ pub(crate) fn collect(
                     col.timer = col.timer.or(p.timer);
                     let samples = p.samples.get(variant).cloned().unwrap_or_default();
                     s.record("run", &run_record(shape, side, t, inv.seed, run.wall_s, &samples))?;
-                    if side == BASELINE { &mut col.baseline } else { &mut col.candidate }.push(samples);
+                    if side == BASELINE { &mut col.baseline } else { &mut col.candidate }
+                        .push(samples);
                 }
             }
             (Mode::Variant, _, _, Some(v)) => {

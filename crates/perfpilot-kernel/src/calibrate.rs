@@ -68,8 +68,10 @@ pub struct Calibration {
     pub builds: Vec<BuildRow>,
     /// Process failures.
     pub failures: Vec<FailureRow>,
-    /// Where it was stored (empty when not stored because of failures).
+    /// Where it was stored (empty when not stored).
     pub stored: String,
+    /// Why it was not stored (empty when stored).
+    pub not_stored: String,
 }
 
 impl Report for Calibration {
@@ -78,8 +80,7 @@ impl Report for Calibration {
     }
 
     fn check_failed(&self) -> bool {
-        !self.failures.is_empty()
-            || self.shapes.iter().any(|s| matches!(s.verdict, Verdict::Faster | Verdict::Slower))
+        self.stored.is_empty()
     }
 
     fn document(&self) -> Document {
@@ -257,8 +258,34 @@ pub fn run_calibrate(
         builds,
         failures,
         stored: String::new(),
+        not_stored: String::new(),
     };
-    if cal.failures.is_empty() && cal.shapes.len() == task.shapes.len() {
+    let biased: Vec<&str> = cal
+        .shapes
+        .iter()
+        .filter(|s| matches!(s.verdict, Verdict::Faster | Verdict::Slower))
+        .map(|s| s.id.as_str())
+        .collect();
+    let noisy: Vec<String> = cal
+        .shapes
+        .iter()
+        .filter(|s| s.noise > timing.max_noise)
+        .map(|s| format!("{} ({:.1}%)", s.id, s.noise * 100.0))
+        .collect();
+    cal.not_stored = if !cal.failures.is_empty() || cal.shapes.len() != task.shapes.len() {
+        format!("{} process failure(s)", cal.failures.len())
+    } else if !biased.is_empty() {
+        format!("the A/A run itself said FASTER/SLOWER on {} (a biased setup)", biased.join(", "))
+    } else if !noisy.is_empty() {
+        format!(
+            "A/A difference above max_noise {:.0}% on {}: the machine is too noisy; calibrate on a quieter one",
+            timing.max_noise * 100.0,
+            noisy.join(", ")
+        )
+    } else {
+        String::new()
+    };
+    if cal.not_stored.is_empty() {
         cal.stored = path.display().to_string();
         let text =
             serde_json::to_string_pretty(&cal).map_err(|e| KernelError::Invalid(e.to_string()))?;

@@ -77,6 +77,8 @@ timeout_s = 60.0
 threshold = 0.02
 poison = -31337.0
 build_timeout_s = 600.0
+# An A/A difference above this means the machine is too noisy to calibrate on.
+max_noise = 0.10
 
 # Per-task tolerance overrides (defaults: docs/kernel.md, each with its source).
 # [correctness.tolerances.fp32]

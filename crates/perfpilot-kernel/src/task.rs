@@ -110,6 +110,10 @@ pub struct Timing {
     pub poison: f64,
     /// Wall-clock limit of one build command, seconds.
     pub build_timeout_s: f64,
+    /// Largest A/A difference `kernel calibrate` accepts (fraction); a noisier machine
+    /// gets no calibration (and a failed check) instead of a threshold that hides
+    /// real changes.
+    pub max_noise: f64,
 }
 
 impl Default for Timing {
@@ -122,6 +126,7 @@ impl Default for Timing {
             threshold: 0.02,
             poison: -31337.0,
             build_timeout_s: 600.0,
+            max_noise: 0.10,
         }
     }
 }
@@ -311,7 +316,8 @@ fn validate(
         }
     }
     let t = &task.timing;
-    let checks: [(&str, bool, &str); 7] = [
+    let checks: [(&str, bool, &str); 8] = [
+        ("max_noise", (0.0..1.0).contains(&t.max_noise), "must be in [0, 1) (a fraction)"),
         (
             "build_timeout_s",
             t.build_timeout_s.is_finite() && t.build_timeout_s > 0.0,

@@ -125,7 +125,8 @@ fn a_hang_is_a_timeout_row_and_the_test_finishes_fast() {
 
 #[test]
 fn a_a_calibration_is_not_a_difference_and_is_used_by_ab() {
-    let d = two_command_task("", "");
+    // max_noise 0.9: this test is about the mechanics, not about how quiet the machine is.
+    let d = two_command_task("", "[timing]\nmax_noise = 0.9\n");
     let cal = run_calibrate(
         &CalibrateOptions { dir: d.path().to_path_buf(), ..Default::default() },
         &NoProgress,
@@ -152,6 +153,17 @@ fn a_a_calibration_is_not_a_difference_and_is_used_by_ab() {
     let r = run_ab(&quick, &NoProgress).unwrap();
     assert_eq!(r.calibration.state, "stale");
     assert_eq!(r.warnings[0].code, "stale-calibration");
+}
+
+#[test]
+fn a_calibration_noisier_than_max_noise_is_not_stored() {
+    let d = two_command_task("", "[timing]\nmax_noise = 0.0\ntrials = 3\niterations = 20\n");
+    let opts = CalibrateOptions { dir: d.path().to_path_buf(), ..Default::default() };
+    let cal = run_calibrate(&opts, &NoProgress).unwrap();
+    assert!(cal.check_failed());
+    assert!(cal.not_stored.contains("above max_noise 0%"), "{}", cal.not_stored);
+    assert!(!d.path().join("calibration.json").exists());
+    assert_eq!(ab(d.path()).calibration.state, "missing");
 }
 
 #[test]
