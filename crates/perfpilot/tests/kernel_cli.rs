@@ -89,3 +89,38 @@ fn bad_task_is_exit_2_naming_file_line_and_key() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("results.jsonl"));
 }
+
+/// The MCP tools run the same library calls: `kernel_ab` on a 2x-slower candidate says
+/// SLOWER (a check failure, not a tool error), `kernel_results` reads it back, and
+/// `kernel_check` reports the boundary.
+#[test]
+fn kernel_tools_over_mcp() {
+    use common::mcp_client::McpClient;
+    use serde_json::json;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("kab");
+    let d = dir.to_str().unwrap().to_string();
+    json(&["kernel", "init", &d], 0);
+    git(&dir, &["init", "-q"]);
+    git(&dir, &["add", "-A"]);
+    git(&dir, &["commit", "-qm", "baseline"]);
+    let cand = dir.join("candidate.c");
+    let src = std::fs::read_to_string(&cand).unwrap();
+    std::fs::write(&cand, format!("#define EXTRA_PASS\n{src}")).unwrap();
+    let mut c = McpClient::start(&["--root", tmp.path().to_str().unwrap()], tmp.path());
+    c.initialize();
+    let call = std::time::Duration::from_secs(120);
+    let envelope = |r: &serde_json::Value| -> serde_json::Value {
+        assert_ne!(r["isError"], true, "{r}");
+        r["structuredContent"].clone()
+    };
+    let check = envelope(&c.call_tool("kernel_check", json!({"dir": d}), None, call));
+    assert_matches_schema(&check, "kernel_check over MCP");
+    assert_eq!(check["result"]["boundary"]["changed"][0]["path"], "candidate.c");
+    let args = json!({"dir": d, "warmups": 3, "iterations": 40, "trials": 3});
+    let ab = envelope(&c.call_tool("kernel_ab", args, Some(7), call));
+    assert_matches_schema(&ab, "kernel_ab over MCP");
+    assert_eq!(ab["result"]["outcome"]["verdict"], "SLOWER");
+    let back = envelope(&c.call_tool("kernel_results", json!({"dir": d}), None, call));
+    assert_eq!(back["result"], ab["result"]);
+}
