@@ -13,10 +13,14 @@
 #
 #   benches/kernel_ab_quality.sh                    # RUNS=100 EFFECTS="5 10 20"
 #   RUNS=20 EFFECTS=5 benches/kernel_ab_quality.sh  # the quick version
+#   EFFECTS="" VARIANT_EFFECTS="0 5" benches/kernel_ab_quality.sh
+#       # variant-argument mode: one process per trial alternating A and B per iteration
+#       # (0 = A/A)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-100}
-EFFECTS=${EFFECTS:-"5 10 20"}
+EFFECTS=${EFFECTS-"5 10 20"}
+VARIANT_EFFECTS=${VARIANT_EFFECTS-""}
 N=${N:-16384}
 [ "${SKIP_BUILD:-0}" = 1 ] || cargo build -q -p perfpilot >&2
 PP=${PP:-${CARGO_TARGET_DIR:-target}/debug/perfpilot}
@@ -42,11 +46,22 @@ dtype = "fp32"
 TOML
 }
 
-verdict() { python3 -c 'import json,sys; r=json.load(sys.stdin)["result"]; print(r["shapes"][0]["comparison"]["verdict"] if r["shapes"] else "FAILED")'; }
+make_variant_task() { # dir candidate-flags
+  mkdir -p "$1"
+  cat > "$1/task.toml" <<TOML
+protocol = "perfpilot.kernel.protocol/1"
+name = "quality variant $2"
+[variant]
+command = "./kernel --variant {variant}"
+build = ["cc -O2 $2 -o kernel '$SRC' -lm"]
+[[shapes]]
+id = "n$N"
+dims = { n = $N }
+dtype = "fp32"
+TOML
+}
 
-make_task "$WORK/aa" ""
-"$PP" kernel calibrate "$WORK/aa" --format json > "$WORK/cal.json" || true
-python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["result"]["shapes"][0]; print("calibration: A/A ratio %.4f [%.4f, %.4f] noise %.2f%%" % (c["ratio"], c["ci_low"], c["ci_high"], 100*c["noise"]))' "$WORK/cal.json" >&2
+verdict() { python3 -c 'import json,sys; r=json.load(sys.stdin)["result"]; print(r["shapes"][0]["comparison"]["verdict"] if r["shapes"] else "FAILED")'; }
 
 run_many() { # label dir
   local counts="$2.verdicts"
@@ -62,6 +77,12 @@ run_many() { # label dir
 
 echo "| scenario | runs | FASTER | SLOWER | SAME | NOISY |"
 echo "|---|---:|---:|---:|---:|---:|"
+if [ -n "$EFFECTS" ]; then
+make_task "$WORK/aa" ""
+"$PP" kernel calibrate "$WORK/aa" --format json > "$WORK/cal.json" || true
+python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["result"]["shapes"][0]; print("calibration: A/A ratio %.4f [%.4f, %.4f] noise %.2f%%" % (c["ratio"], c["ci_low"], c["ci_high"], 100*c["noise"]))' "$WORK/cal.json" >&2
+
+
 "$PP" kernel ab "$WORK/aa" --format json > /dev/null || true   # builds once
 run_many "A/A (identical binaries)" "$WORK/aa"
 for e in $EFFECTS; do
@@ -70,6 +91,20 @@ for e in $EFFECTS; do
   "$PP" kernel ab "$WORK/e$e" --format json > /dev/null || true
   run_many "+$e% work" "$WORK/e$e"
 done
+
+fi
+for e in $VARIANT_EFFECTS; do
+  flags=""; [ "$e" = 0 ] || flags="-DMORE_WORK=$e"
+  make_variant_task "$WORK/v$e" "$flags"
+  if [ "$e" = 0 ]; then
+    "$PP" kernel calibrate "$WORK/v$e" --format json > "$WORK/vcal.json" || true
+  else
+    cp "$WORK/v0/calibration.json" "$WORK/v$e/" 2>/dev/null || true
+  fi
+  "$PP" kernel ab "$WORK/v$e" --format json > /dev/null || true
+  run_many "variant mode, +$e% work" "$WORK/v$e"
+done
+[ -n "$EFFECTS" ] || exit 0
 
 # Harness overhead: a process with 0 warm-ups and 1 timed iteration is pure fixed cost
 # plus one kernel call.
