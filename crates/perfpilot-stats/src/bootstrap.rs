@@ -144,6 +144,61 @@ pub fn compare_groups(
     })
 }
 
+/// Compare two groups of runs paired by index: run `i` of the baseline ran next to run
+/// `i` of the candidate (interleaved ABBA trials). The hierarchical bootstrap draws pair
+/// indices, then samples within both runs of each drawn pair, so noise the two runs of a
+/// pair share (a busy period of the machine) cancels instead of widening the interval.
+/// Pairs where either run has no finite sample are dropped; with fewer than
+/// [`MIN_RUNS_FOR_RUN_TO_RUN`] pairs left, or unequal run counts, this is
+/// [`compare_groups`].
+pub fn compare_paired(
+    baseline: &[Vec<f64>],
+    candidate: &[Vec<f64>],
+    statistic: Statistic,
+    better: Better,
+    policy: &Policy,
+) -> Result<Comparison, StatsError> {
+    let finite = |r: &Vec<f64>| r.iter().copied().filter(|x| x.is_finite()).collect::<Vec<_>>();
+    let pairs: Vec<(Vec<f64>, Vec<f64>)> = baseline
+        .iter()
+        .zip(candidate)
+        .map(|(b, c)| (finite(b), finite(c)))
+        .filter(|(b, c)| !b.is_empty() && !c.is_empty())
+        .collect();
+    if baseline.len() != candidate.len() || pairs.len() < MIN_RUNS_FOR_RUN_TO_RUN {
+        return compare_groups(baseline, candidate, statistic, better, policy);
+    }
+    let mut c = compare_groups(baseline, candidate, statistic, better, policy)?;
+    let mut rng = ChaCha8Rng::seed_from_u64(policy.seed);
+    let (mut bb, mut cb) = (Vec::new(), Vec::new());
+    let mut ratios = Vec::with_capacity(policy.resamples as usize);
+    let k = pairs.len();
+    for _ in 0..policy.resamples {
+        bb.clear();
+        cb.clear();
+        for _ in 0..k {
+            let (b, c) = &pairs[rng.random_range(0..k)];
+            bb.extend((0..b.len()).map(|_| b[rng.random_range(0..b.len())]));
+            cb.extend((0..c.len()).map(|_| c[rng.random_range(0..c.len())]));
+        }
+        bb.sort_unstable_by(f64::total_cmp);
+        cb.sort_unstable_by(f64::total_cmp);
+        let (sb, sc) = (statistic.of_sorted(&bb), statistic.of_sorted(&cb));
+        if sb > 0.0 && sb.is_finite() && sc.is_finite() {
+            ratios.push(sc / sb);
+        }
+    }
+    ratios.sort_by(f64::total_cmp);
+    let alpha = (1.0 - policy.confidence) / 2.0 * 100.0;
+    if !ratios.is_empty() {
+        c.ci_low = percentile_sorted(&ratios, alpha);
+        c.ci_high = percentile_sorted(&ratios, 100.0 - alpha);
+    }
+    c.verdict = decide(c.ci_low, c.ci_high, better, policy.threshold);
+    c.scope = NoiseScope::RunToRun;
+    Ok(c)
+}
+
 fn clean(group: &[Vec<f64>], side: &'static str) -> Result<Vec<Vec<f64>>, StatsError> {
     let runs: Vec<Vec<f64>> = group
         .iter()
@@ -239,6 +294,26 @@ mod tests {
         )
         .unwrap();
         assert!(pooled.ci_high - pooled.ci_low < c.ci_high - c.ci_low);
+    }
+
+    #[test]
+    fn pairing_cancels_noise_shared_by_a_pair() {
+        // Each pair shares a machine state (offset); the candidate is 3% slower within it.
+        let offsets = [80.0, 120.0, 100.0, 95.0, 130.0, 90.0, 110.0];
+        let a: Vec<Vec<f64>> =
+            offsets.iter().enumerate().map(|(i, &m)| noisy(i as u64, 200, m, 0.5)).collect();
+        let b: Vec<Vec<f64>> = offsets
+            .iter()
+            .enumerate()
+            .map(|(i, &m)| noisy(i as u64 + 50, 200, m * 1.03, 0.5))
+            .collect();
+        let p = Policy { threshold: 0.01, ..Policy::default() };
+        let unpaired = compare_groups(&a, &b, Statistic::Median, Better::Lower, &p).unwrap();
+        let paired = compare_paired(&a, &b, Statistic::Median, Better::Lower, &p).unwrap();
+        assert_eq!(unpaired.verdict, Verdict::Noisy, "{unpaired:?}");
+        assert_eq!(paired.verdict, Verdict::Slower, "{paired:?}");
+        assert!(paired.ci_high - paired.ci_low < unpaired.ci_high - unpaired.ci_low);
+        assert_eq!(paired.ratio, unpaired.ratio);
     }
 
     #[test]

@@ -17,7 +17,8 @@ mod decide;
 mod summary;
 
 pub use bootstrap::{
-    Comparison, MIN_RUNS_FOR_RUN_TO_RUN, NoiseScope, compare_groups, compare_samples,
+    Comparison, MIN_RUNS_FOR_RUN_TO_RUN, NoiseScope, compare_groups, compare_paired,
+    compare_samples,
 };
 pub use decide::{Better, Policy, Verdict, decide};
 pub use summary::{Spread, Statistic, geomean, percentile_sorted};

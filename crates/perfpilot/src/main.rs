@@ -31,6 +31,8 @@ enum Command {
     Capacity(cmd::capacity::Args),
     /// Incident triage from server logs and live endpoints.
     Triage(cmd::triage::Args),
+    /// Kernel A/B harness: task, correctness gate, interleaved trials, verdicts.
+    Kernel(cmd::kernel::Args),
     /// Agent skills shipped with perfpilot.
     Skills(cmd::skills::Args),
     /// Serve perfpilot's capabilities over the Model Context Protocol (stdio).
@@ -47,6 +49,7 @@ fn main() -> ExitCode {
         Command::Sim(a) => cmd::sim::run(a),
         Command::Capacity(a) => cmd::capacity::run(a),
         Command::Triage(a) => cmd::triage::run(a),
+        Command::Kernel(a) => cmd::kernel::run(a),
         Command::Skills(a) => cmd::skills::run(a),
         Command::Mcp(a) => cmd::mcp::run(a),
         Command::Schema(a) => cmd::schema::run(a),

@@ -76,8 +76,19 @@ const SAMPLES: &[(&str, &str)] = &[
 
 /// Commands whose outputs are validated by their own tests below (they need a scratch
 /// directory, a live server or several steps).
-const OWN_TESTS: &[&str] =
-    &["skills install", "sim fit", "sim serve", "bench compare", "triage bundle"];
+const OWN_TESTS: &[&str] = &[
+    "skills install",
+    "sim fit",
+    "sim serve",
+    "bench compare",
+    "triage bundle",
+    // kernel_cli.rs: they need a task directory made by `kernel init`.
+    "kernel init",
+    "kernel check",
+    "kernel calibrate",
+    "kernel ab",
+    "kernel results",
+];
 
 fn listed_commands() -> Vec<String> {
     let out = perfpilot(&["schema", "--list"]);

@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod capacity;
+pub mod kernel;
 pub mod mcp;
 pub mod schema;
 pub mod sim;

@@ -15,6 +15,7 @@ use serde_json::Value;
 mod agent;
 mod bench;
 mod capacity;
+mod kernel;
 mod sim;
 mod trace;
 mod triage;
@@ -89,6 +90,7 @@ pub fn all() -> Vec<&'static Capability> {
         sim::ENTRIES,
         capacity::ENTRIES,
         triage::ENTRIES,
+        kernel::ENTRIES,
     ]
     .into_iter()
     .flatten()

@@ -1,0 +1,185 @@
+//! `perfpilot kernel {init,check,calibrate,ab,results}`: the kernel A/B harness
+//! (`perfpilot-kernel`). Thin: parse, call the library, render.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use perfpilot_kernel::session::TimingOverrides;
+use perfpilot_kernel::{
+    AbOptions, AbReport, CalibrateOptions, CheckOptions, InitOptions, ResultsOptions,
+};
+use perfpilot_report::{Envelope, InputRef, TerminalProgress};
+
+use crate::output::{OutputArgs, emit};
+
+/// Arguments of `perfpilot kernel`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(subcommand)]
+    command: KernelCommand,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum KernelCommand {
+    /// Write a documented task.toml and a runnable example (baseline.c, candidate.c).
+    Init(InitArgs),
+    /// Validate DIR/task.toml and check the candidate's diff stays inside allowed_paths.
+    Check(CheckArgs),
+    /// A/A run of the baseline; stores the measured noise in DIR/calibration.json.
+    Calibrate(CalibrateArgs),
+    /// Build, gate correctness, then time baseline vs candidate (ABBA) and judge.
+    Ab(AbArgs),
+    /// Show the last finished `kernel ab` of DIR from its JSONL record.
+    Results(ResultsArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct InitArgs {
+    /// Task directory (created when missing).
+    dir: PathBuf,
+    /// Overwrite an existing task.toml.
+    #[arg(long)]
+    force: bool,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(clap::Args, Debug)]
+struct CheckArgs {
+    /// Task directory.
+    dir: PathBuf,
+    /// Revision the boundary is diffed against.
+    #[arg(long, default_value = "HEAD", value_name = "REV")]
+    base: String,
+    /// Tolerance table (perfpilot.kernel.tolerances/1 TOML) replacing built-in rows.
+    #[arg(long, value_name = "FILE")]
+    tolerances: Option<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+struct TimingArgs {
+    /// Warm-up iterations per process (default: task.toml, else 10).
+    #[arg(long, value_name = "N")]
+    warmups: Option<u32>,
+    /// Timed iterations per process (default: task.toml, else 200).
+    #[arg(long, value_name = "N")]
+    iterations: Option<u32>,
+    /// Trials, i.e. processes per side per shape (default: task.toml, else 7).
+    #[arg(long, value_name = "N")]
+    trials: Option<u32>,
+    /// Skip the build commands.
+    #[arg(long)]
+    no_build: bool,
+}
+
+impl TimingArgs {
+    fn overrides(&self) -> TimingOverrides {
+        TimingOverrides { warmups: self.warmups, iterations: self.iterations, trials: self.trials }
+    }
+}
+
+#[derive(clap::Args, Debug)]
+struct CalibrateArgs {
+    /// Task directory.
+    dir: PathBuf,
+    #[command(flatten)]
+    timing: TimingArgs,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(clap::Args, Debug)]
+struct AbArgs {
+    /// Task directory.
+    dir: PathBuf,
+    #[command(flatten)]
+    timing: TimingArgs,
+    /// Tolerance table (perfpilot.kernel.tolerances/1 TOML) replacing built-in rows.
+    #[arg(long, value_name = "FILE")]
+    tolerances: Option<PathBuf>,
+    /// JSONL record (default DIR/results.jsonl), written incrementally.
+    #[arg(long, value_name = "FILE")]
+    results: Option<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(clap::Args, Debug)]
+struct ResultsArgs {
+    /// Task directory.
+    dir: PathBuf,
+    /// JSONL record (default DIR/results.jsonl).
+    #[arg(long, value_name = "FILE")]
+    results: Option<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+/// Run `perfpilot kernel`.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    match args.command {
+        KernelCommand::Init(a) => {
+            let r = perfpilot_kernel::init_task(&InitOptions { dir: a.dir, force: a.force })?;
+            emit(&Envelope::new("kernel init", r), &a.output)
+        }
+        KernelCommand::Check(a) => {
+            let opts = CheckOptions { dir: a.dir, base: Some(a.base), tolerances: a.tolerances };
+            emit(&check_envelope(&opts)?, &a.output)
+        }
+        KernelCommand::Calibrate(a) => {
+            let opts = CalibrateOptions {
+                dir: a.dir,
+                overrides: a.timing.overrides(),
+                no_build: a.timing.no_build,
+            };
+            emit(&calibrate_envelope(&opts, &TerminalProgress::new("trials"))?, &a.output)
+        }
+        KernelCommand::Ab(a) => {
+            let opts = AbOptions {
+                dir: a.dir,
+                tolerances: a.tolerances,
+                results: a.results,
+                overrides: a.timing.overrides(),
+                no_build: a.timing.no_build,
+            };
+            let report = perfpilot_kernel::run_ab(&opts, &TerminalProgress::new("trials"))?;
+            emit(&ab_envelope("kernel ab", report), &a.output)
+        }
+        KernelCommand::Results(a) => {
+            let opts = ResultsOptions { dir: a.dir, results: a.results };
+            emit(&ab_envelope("kernel results", perfpilot_kernel::read_results(&opts)?), &a.output)
+        }
+    }
+}
+
+/// The envelope of `kernel check` (CLI and MCP).
+pub(crate) fn check_envelope(
+    opts: &CheckOptions,
+) -> anyhow::Result<Envelope<perfpilot_kernel::CheckReport>> {
+    let r = perfpilot_kernel::run_check(opts)?;
+    let mut inputs = vec![InputRef::file("task", &r.file)];
+    inputs.extend(opts.tolerances.iter().map(|t| InputRef::file("tolerances", t)));
+    Ok(Envelope::new("kernel check", r).with_inputs(inputs))
+}
+
+/// The envelope of `kernel calibrate` (CLI and MCP).
+pub(crate) fn calibrate_envelope(
+    opts: &CalibrateOptions,
+    progress: &dyn perfpilot_report::Progress,
+) -> anyhow::Result<Envelope<perfpilot_kernel::Calibration>> {
+    let r = perfpilot_kernel::run_calibrate(opts, progress)?;
+    let inputs = vec![InputRef::file("task", opts.dir.join("task.toml"))];
+    Ok(Envelope::new("kernel calibrate", r).with_inputs(inputs))
+}
+
+/// The envelope of `kernel ab` / `kernel results` (CLI and MCP): the report's warnings.
+pub(crate) fn ab_envelope(command: &str, report: AbReport) -> Envelope<AbReport> {
+    let inputs = vec![
+        InputRef::file("task", PathBuf::from(&report.dir).join("task.toml")),
+        InputRef::file("results", &report.results_jsonl),
+    ];
+    let warnings = report.warnings.clone();
+    Envelope::new(command, report).with_inputs(inputs).with_warnings(warnings)
+}

@@ -1,0 +1,113 @@
+//! Rows for `perfpilot kernel {check,calibrate,ab,results}` (MCP tools) and `kernel init`
+//! (CLI only: it writes example files).
+
+use perfpilot_kernel::{
+    AbOptions, AbReport, CalibrateOptions, Calibration, CheckOptions, CheckReport, InitReport,
+    ResultsOptions,
+};
+use perfpilot_report::Progress;
+use serde_json::Value;
+
+use super::{
+    Access, Capability, PathArg, Tool, ToolOutput, finish, input_schema, output_schema, parse_args,
+};
+use crate::cmd::kernel::{ab_envelope, calibrate_envelope, check_envelope};
+
+/// The rows.
+pub const ENTRIES: &[Capability] = &[
+    Capability { command: "kernel init", output_schema: output_schema::<InitReport>, tool: None },
+    Capability {
+        command: "kernel check",
+        output_schema: output_schema::<CheckReport>,
+        tool: Some(Tool {
+            name: "kernel_check",
+            description: "Validate a kernel A/B task directory (task.toml: baseline/candidate \
+                commands, frozen shapes, tolerances, timeouts; errors name file, line and key) \
+                and check that the candidate's git diff stays inside the task's allowed_paths. \
+                Use it before kernel_ab and after every edit of a candidate.",
+            input_schema: input_schema::<CheckOptions>,
+            paths: &[
+                PathArg { pointer: "/dir", access: Access::Read },
+                PathArg { pointer: "/tolerances", access: Access::Read },
+            ],
+            long_running: false,
+            call: check,
+        }),
+    },
+    Capability {
+        command: "kernel calibrate",
+        output_schema: output_schema::<Calibration>,
+        tool: Some(Tool {
+            name: "kernel_calibrate",
+            description: "Run an A/A measurement of a kernel task's baseline against itself \
+                (same interleaved schedule as kernel_ab) and store the measured noise per shape \
+                in DIR/calibration.json; kernel_ab then never calls a change smaller than that \
+                noise FASTER or SLOWER. Run it once per task and machine, and again after \
+                changing shapes or timing. It runs the task's commands.",
+            input_schema: input_schema::<CalibrateOptions>,
+            paths: &[PathArg { pointer: "/dir", access: Access::Write }],
+            long_running: true,
+            call: calibrate,
+        }),
+    },
+    Capability {
+        command: "kernel ab",
+        output_schema: output_schema::<AbReport>,
+        tool: Some(Tool {
+            name: "kernel_ab",
+            description: "A/B a kernel candidate against its baseline on the task's frozen \
+                shapes: build both, check the candidate's outputs against the baseline's (or a \
+                reference's) within the dtype tolerance (NaN, Inf and unwritten outputs fail; a \
+                failing candidate is never timed), then time both in interleaved ABBA trials and \
+                give per shape the median ratio, its bootstrap interval and FASTER / SLOWER / \
+                SAME / NOISY, plus the weighted geomean. Fails (check failed) when the \
+                candidate is wrong, crashed, hung or is slower. It runs the task's commands.",
+            input_schema: input_schema::<AbOptions>,
+            paths: &[
+                PathArg { pointer: "/dir", access: Access::Write },
+                PathArg { pointer: "/tolerances", access: Access::Read },
+                PathArg { pointer: "/results", access: Access::Write },
+            ],
+            long_running: true,
+            call: ab,
+        }),
+    },
+    Capability {
+        command: "kernel results",
+        output_schema: output_schema::<AbReport>,
+        tool: Some(Tool {
+            name: "kernel_results",
+            description: "Read the last finished kernel_ab of a task from its JSONL record \
+                (DIR/results.jsonl) without running anything: the gate, per-shape verdicts, \
+                failures and geomean. Use it to re-read a result or one from another session.",
+            input_schema: input_schema::<ResultsOptions>,
+            paths: &[
+                PathArg { pointer: "/dir", access: Access::Read },
+                PathArg { pointer: "/results", access: Access::Read },
+            ],
+            long_running: false,
+            call: results,
+        }),
+    },
+];
+
+fn check(args: Value, _: &dyn Progress) -> anyhow::Result<ToolOutput> {
+    let opts: CheckOptions = parse_args("kernel_check", args)?;
+    finish(check_envelope(&opts)?)
+}
+
+fn calibrate(args: Value, progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
+    let opts: CalibrateOptions = parse_args("kernel_calibrate", args)?;
+    finish(calibrate_envelope(&opts, progress)?)
+}
+
+fn ab(args: Value, progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
+    let opts: AbOptions = parse_args("kernel_ab", args)?;
+    let report = perfpilot_kernel::run_ab(&opts, progress)?;
+    finish(ab_envelope("kernel ab", report))
+}
+
+fn results(args: Value, _: &dyn Progress) -> anyhow::Result<ToolOutput> {
+    let opts: ResultsOptions = parse_args("kernel_results", args)?;
+    finish(ab_envelope("kernel results", perfpilot_kernel::read_results(&opts)?))
+}

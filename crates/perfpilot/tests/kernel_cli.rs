@@ -1,0 +1,126 @@
+//! `perfpilot kernel …` end to end through the binary: the README flow (init, check,
+//! calibrate, ab, results) on the example `kernel init` writes, every JSON output checked
+//! against its committed schema, and the exit statuses (0 / 1 / 2).
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{assert_matches_schema, perfpilot};
+
+fn json(args: &[&str], code: i32) -> serde_json::Value {
+    let mut full = args.to_vec();
+    full.extend(["--format", "json"]);
+    let out = perfpilot(&full);
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "perfpilot {full:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_matches_schema(&v, &format!("perfpilot {}", args.join(" ")));
+    v
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let ok = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+#[test]
+fn readme_flow_from_kernel_init() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("kab");
+    let d = dir.to_str().unwrap();
+    let quick = ["--warmups", "3", "--iterations", "40", "--trials", "3"];
+    let init = json(&["kernel", "init", d], 0);
+    assert_eq!(init["result"]["files"].as_array().unwrap().len(), 4);
+    git(&dir, &["init", "-q"]);
+    git(&dir, &["add", "-A"]);
+    git(&dir, &["commit", "-qm", "baseline"]);
+    let check = json(&["kernel", "check", d], 0);
+    assert_eq!(check["result"]["passed"], true);
+    // The calibration stores or refuses (a too-noisy machine); either is a valid outcome.
+    let mut cal_args = vec!["kernel", "calibrate", d];
+    cal_args.extend(quick);
+    let out = perfpilot(&[&cal_args[..], &["--format", "json"]].concat());
+    assert!(matches!(out.status.code(), Some(0 | 1)));
+    // A candidate doing 2x the work: correct, SLOWER, exit 1.
+    let cand = dir.join("candidate.c");
+    let src = std::fs::read_to_string(&cand).unwrap();
+    std::fs::write(&cand, format!("#define EXTRA_PASS\n{src}")).unwrap();
+    let mut ab_args = vec!["kernel", "ab", d];
+    ab_args.extend(quick);
+    let ab = json(&ab_args, 1);
+    let r = &ab["result"];
+    assert_eq!(r["gate_passed"], true);
+    assert_eq!(r["outcome"]["verdict"], "SLOWER", "{}", r["outcome"]);
+    assert_eq!(r["shapes"][0]["comparison"]["runs"], serde_json::json!([3, 3]));
+    let back = json(&["kernel", "results", d], 1);
+    assert_eq!(back["result"], ab["result"]);
+    // The candidate edit stays inside allowed_paths; a baseline edit does not.
+    std::fs::write(dir.join("baseline.c"), "/* edited */\n").unwrap();
+    let check = json(&["kernel", "check", d], 1);
+    assert_eq!(check["result"]["boundary"]["violations"], 1);
+}
+
+#[test]
+fn bad_task_is_exit_2_naming_file_line_and_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("task.toml"),
+        "protocol = \"perfpilot.kernel.protocol/1\"\nname = \"x\"\nshapes = 3\n",
+    )
+    .unwrap();
+    let out = perfpilot(&["kernel", "ab", tmp.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("task.toml:3: shapes:"), "{err}");
+    let out = perfpilot(&["kernel", "results", tmp.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("results.jsonl"));
+}
+
+/// The MCP tools run the same library calls: `kernel_ab` on a 2x-slower candidate says
+/// SLOWER (a check failure, not a tool error), `kernel_results` reads it back, and
+/// `kernel_check` reports the boundary.
+#[test]
+fn kernel_tools_over_mcp() {
+    use common::mcp_client::McpClient;
+    use serde_json::json;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("kab");
+    let d = dir.to_str().unwrap().to_string();
+    json(&["kernel", "init", &d], 0);
+    git(&dir, &["init", "-q"]);
+    git(&dir, &["add", "-A"]);
+    git(&dir, &["commit", "-qm", "baseline"]);
+    let cand = dir.join("candidate.c");
+    let src = std::fs::read_to_string(&cand).unwrap();
+    std::fs::write(&cand, format!("#define EXTRA_PASS\n{src}")).unwrap();
+    let mut c = McpClient::start(&["--root", tmp.path().to_str().unwrap()], tmp.path());
+    c.initialize();
+    let call = std::time::Duration::from_secs(120);
+    let envelope = |r: &serde_json::Value| -> serde_json::Value {
+        assert_ne!(r["isError"], true, "{r}");
+        r["structuredContent"].clone()
+    };
+    let check = envelope(&c.call_tool("kernel_check", json!({"dir": d}), None, call));
+    assert_matches_schema(&check, "kernel_check over MCP");
+    assert_eq!(check["result"]["boundary"]["changed"][0]["path"], "candidate.c");
+    let args = json!({"dir": d, "warmups": 3, "iterations": 40, "trials": 3});
+    let ab = envelope(&c.call_tool("kernel_ab", args, Some(7), call));
+    assert_matches_schema(&ab, "kernel_ab over MCP");
+    assert_eq!(ab["result"]["outcome"]["verdict"], "SLOWER");
+    let back = envelope(&c.call_tool("kernel_results", json!({"dir": d}), None, call));
+    assert_eq!(back["result"], ab["result"]);
+}
