@@ -21,6 +21,7 @@
 #![deny(missing_docs)]
 
 mod body;
+mod cache;
 mod chunk;
 mod compare;
 mod cpu;
@@ -28,11 +29,13 @@ mod error;
 mod http;
 mod options;
 mod postprocess;
+mod repeat;
 mod runner;
 mod serve;
 mod server;
 mod server_tokenizer;
 mod sse;
+mod startup;
 mod stream;
 pub mod test_server;
 
