@@ -38,6 +38,7 @@ mod sse;
 mod startup;
 mod stream;
 pub mod test_server;
+mod verdict;
 
 pub use compare::{CompareOptions, CompareReport, compare};
 pub use cpu::{CpuUsage, cpu_usage, thread_cpu_usage};
@@ -47,3 +48,4 @@ pub use options::{NumberOrInf, ServeOptions, TokenizerChoice};
 pub use perfpilot_workload::BenchResult;
 pub use serve::{records_path, serve, write_outputs};
 pub use sse::{SseEvent, SseParser};
+pub use verdict::{DEFAULT_KEY_METRICS, MetricVerdict, VERDICT_METRICS};
