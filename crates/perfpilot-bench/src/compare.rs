@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use perfpilot_report::{Document, Report, Section, Table};
-use perfpilot_stats::{Policy, Verdict};
+use perfpilot_stats::{NoiseScope, Policy, Verdict};
 use perfpilot_workload::{BENCH_SERVE_SCHEMA, BENCH_SERVE_SCHEMA_COMPAT, BenchResult, Stats};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -118,7 +118,7 @@ pub struct CompareReport {
     pub threshold: f64,
     /// Metrics whose SLOWER verdict fails the comparison.
     pub key_metrics: Vec<String>,
-    /// A candidate is SLOWER on a key metric (exit 1).
+    /// A candidate is SLOWER on a key metric by a run-to-run interval (exit 1).
     pub slower_on_key: bool,
     /// Metrics.
     pub metrics: Vec<CompareMetric>,
@@ -312,9 +312,14 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareReport, BenchError> {
             })
             .collect()
     };
-    let slower_on_key = verdicts
-        .iter()
-        .any(|v| v.key && v.comparison.as_ref().is_some_and(|c| c.verdict == Verdict::Slower));
+    // Only an interval that covers run-to-run noise can fail the comparison: a
+    // within-run interval says nothing about how a rerun would differ.
+    let slower_on_key = verdicts.iter().any(|v| {
+        v.key
+            && v.comparison
+                .as_ref()
+                .is_some_and(|c| c.verdict == Verdict::Slower && c.scope == NoiseScope::RunToRun)
+    });
     let runs = results
         .iter()
         .zip(&paths)
