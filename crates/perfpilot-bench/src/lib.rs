@@ -3,7 +3,7 @@
 //!
 //! * [`serve`] drives `/v1/completions` or `/v1/chat/completions` with streamed SSE,
 //!   from a workload and arrival schedule built by [`perfpilot_workload`] (shared with
-//!   the simulator), and returns a [`BenchResult`] (`perfpilot.bench.serve/1`).
+//!   the simulator), and returns a [`BenchResult`] (`perfpilot.bench.serve/2`).
 //! * [`compare`] puts several results side by side and refuses runs whose fairness
 //!   settings differ (unless told to warn instead).
 //! * [`test_server`] is a real in-process HTTP streaming server that can misbehave on

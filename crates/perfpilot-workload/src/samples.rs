@@ -312,3 +312,56 @@ pub(crate) fn push_repeats(doc: &mut perfpilot_report::Document, r: &crate::Benc
             .with_table(t.with_footnote("latencies in ms; the summary below pools every repeat")),
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{RequestError, SummaryOptions, summarize};
+
+    fn rec(id: u64, error: Option<ErrorKind>, cached: Option<u32>) -> RequestRecord {
+        let mut r = RequestRecord::new(id, 0.0, 0.0, 0.0, 100, 4);
+        r.ttft_s = Some(0.1);
+        r.chunk_times_s = vec![0.1, 0.2, 0.3, 0.4];
+        r.chunk_tokens = vec![1; 4];
+        r.e2e_s = Some(0.4);
+        r.end_s = 0.4;
+        r.output_tokens = Some(4);
+        r.prompt_tokens = Some(100);
+        r.cached_tokens = cached;
+        r.error = error.map(|kind| RequestError { kind, message: "x".into() });
+        r
+    }
+
+    #[test]
+    fn failures_fail_but_cancellations_do_not() {
+        let opts = SummaryOptions::default();
+        let ok: Vec<RequestRecord> = (0..8).map(|i| rec(i, None, None)).collect();
+        let mut recs = ok.clone();
+        recs.push(rec(8, Some(ErrorKind::HttpStatus), None));
+        recs.push(rec(9, Some(ErrorKind::Deadline), None));
+        let s = summarize(&recs, &opts);
+        let f = FailureCheck::judge(&s, 0.0);
+        assert_eq!((f.counted_failures, f.cancelled, f.passed), (1, 1, false));
+        assert!(f.reason.unwrap().contains("1 http-status"));
+        assert!(FailureCheck::judge(&s, 0.2).passed);
+        let mut cut = ok.clone();
+        cut.push(rec(8, Some(ErrorKind::Interrupted), None));
+        assert!(FailureCheck::judge(&summarize(&cut, &opts), 0.0).passed);
+        let none = vec![rec(0, Some(ErrorKind::Connect), None)];
+        let f = FailureCheck::judge(&summarize(&none, &opts), 1.0);
+        assert!(!f.passed && f.reason.unwrap().contains("no request succeeded"));
+    }
+
+    #[test]
+    fn cache_hit_rate_and_samples() {
+        let recs = vec![rec(1, None, Some(50)), rec(0, None, Some(0)), rec(2, None, None)];
+        let c = CacheSummary::from_records(CacheFlush::Kept, &recs);
+        assert_eq!((c.cached_tokens, c.prompt_tokens, c.reporting_requests), (50, 200, 2));
+        assert_eq!(c.hit_rate, Some(0.25));
+        let m = CacheSummary::merge(&[c, c]).unwrap();
+        assert_eq!((m.cached_tokens, m.hit_rate), (100, Some(0.25)));
+        let s = RequestSamples::from_records(&recs);
+        assert_eq!(s.e2e_ms.len(), 3);
+        assert!((s.tpot_ms[0] - 100.0).abs() < 1e-9 && (s.itl_ms[0] - 100.0).abs() < 1e-9);
+    }
+}
