@@ -138,7 +138,7 @@ pub(crate) fn serve_once(
                 status,
                 started_unix_s,
                 &target,
-                arrival.clone(),
+                arrival,
             );
             return Ok((r, Vec::new()));
         }

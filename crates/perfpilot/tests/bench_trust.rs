@@ -25,7 +25,7 @@ impl Drop for Sim {
 
 fn sim(dir: &Path, name: &str, extra: &[&str]) -> Sim {
     let log = dir.join(format!("{name}.log"));
-    let mut child = Command::new(common::bin())
+    let child = Command::new(common::bin())
         .args(["sim", "serve", "--port", "0", "--no-access-log", "--log-file"])
         .arg(&log)
         .args(extra)
@@ -33,9 +33,11 @@ fn sim(dir: &Path, name: &str, extra: &[&str]) -> Sim {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    // Owned by the guard from here: killed and reaped on every path, panics included.
+    let mut guard = Sim { child, url: String::new() };
     let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
-        if let Ok(Some(s)) = child.try_wait() {
+        if let Ok(Some(s)) = guard.child.try_wait() {
             panic!("sim serve exited early: {s}");
         }
         let text = std::fs::read_to_string(&log).unwrap_or_default();
@@ -43,12 +45,12 @@ fn sim(dir: &Path, name: &str, extra: &[&str]) -> Sim {
             let url = rest.split_whitespace().next().unwrap_or_default().to_string();
             let addr = url.trim_start_matches("http://").to_string();
             if common::http_status(&addr, "/health") == Some(200) {
-                return Sim { child, url };
+                guard.url = url;
+                return guard;
             }
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    let _ = child.kill();
     panic!("sim serve did not start");
 }
 
