@@ -312,3 +312,74 @@ fn ctrl_c_during_start_up_writes_an_interrupted_result() {
     assert_eq!(saved["result"]["status"], "interrupted");
     assert_eq!(saved["result"]["summary"]["requests"], 0);
 }
+
+/// The llama.cpp server's URL (`scripts/llama-server.sh start`); without it the test
+/// fails under CI, else skips with a reason.
+fn llama_url() -> Option<String> {
+    match std::env::var("PERFPILOT_LLAMA_URL") {
+        Ok(u) if !u.is_empty() => Some(u),
+        _ => {
+            if std::env::var_os("CI").is_some() {
+                panic!(
+                    "PERFPILOT_LLAMA_URL is not set but CI is: run the tests through scripts/test"
+                );
+            }
+            eprintln!(
+                "skipped: PERFPILOT_LLAMA_URL is not set (scripts/llama-server.sh start prints it)"
+            );
+            None
+        }
+    }
+}
+
+/// llama.cpp keeps each slot's prompt cache (no flush-all endpoint): by default every
+/// request sends `cache_prompt: false`, so two identical back-to-back runs are alike;
+/// with `--no-flush-cache` the second run is served from the cache and `compare`
+/// refuses the pair.
+#[test]
+fn back_to_back_runs_on_llama_cpp_bypass_its_prompt_cache() {
+    let Some(url) = llama_url() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let w = [
+        "--tokenizer",
+        "server",
+        "--num-prompts",
+        "4",
+        "--input-len",
+        "32",
+        "--output-len",
+        "8",
+        "--max-concurrency",
+        "1",
+        "--repeats",
+        "3",
+        "--format",
+        "json",
+    ];
+    let mut files = Vec::new();
+    for name in ["a", "b", "warm"] {
+        let p = dir.path().join(format!("{name}.json"));
+        let mut args = vec!["bench", "serve", "--url", &url, "--output", p.to_str().unwrap()];
+        args.extend_from_slice(&w);
+        if name == "warm" {
+            args.extend(["--no-flush-cache", "--same-prompts"]);
+        }
+        let (code, env, err) = run(&args);
+        assert_eq!(code, Some(0), "{err}");
+        let cache = &env["result"]["cache"];
+        let expect = if name == "warm" { "kept" } else { "cache-prompt-false" };
+        assert_eq!(cache["flush"], expect, "{cache}");
+        if name != "warm" {
+            assert_eq!(cache["cached_tokens"], 0, "{cache}");
+        }
+        files.push(p.to_str().unwrap().to_string());
+    }
+    let (code, cmp, err) = run(&["bench", "compare", &files[0], &files[1], "--format", "json"]);
+    assert_eq!(code, Some(0), "{err}");
+    for v in cmp["result"]["verdicts"].as_array().unwrap() {
+        let w = v["comparison"]["verdict"].as_str().unwrap_or("none");
+        assert!(w != "FASTER" && w != "SLOWER", "{}: {w}", v["metric"]);
+    }
+    let (code, _, err) = run(&["bench", "compare", &files[0], &files[2]]);
+    assert_eq!(code, Some(2), "the warm run should be refused: {err}");
+}
