@@ -1,23 +1,67 @@
-//! `bench compare`: several results side by side, refusing unfair comparisons.
+//! `bench compare`: several results side by side, refusing unfair comparisons, with a
+//! speed verdict per metric from the shared statistics engine.
 
 use std::path::PathBuf;
 
 use perfpilot_report::{Document, Report, Section, Table};
-use perfpilot_workload::{BENCH_SERVE_SCHEMA, BenchResult, Stats};
+use perfpilot_stats::{NoiseScope, Policy, Verdict};
+use perfpilot_workload::{BENCH_SERVE_SCHEMA, BENCH_SERVE_SCHEMA_COMPAT, BenchResult, Stats};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::BenchError;
+use crate::verdict::{MetricVerdict, is_verdict_metric, verdicts};
 
 /// Options of `bench compare`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CompareOptions {
-    /// Result files (`bench serve --output` or `sim run` JSON), first = baseline.
+    /// Result files (`bench serve --output` or `sim run` JSON). Without `vs`: the first
+    /// is the baseline and each other one a candidate. With `vs`: the baseline group.
     pub inputs: Vec<PathBuf>,
-    /// Compare even when fairness settings differ (loud warning instead of refusal).
+    /// The candidate group (one run per file, or files with repeats): compared as a
+    /// whole against the group in `inputs`, hierarchically when each side has ≥ 3 runs.
+    #[serde(default)]
+    pub vs: Vec<PathBuf>,
+    /// Compare even when fairness settings or cache-hit rates differ (loud warning
+    /// instead of refusal).
     #[serde(default)]
     pub allow_unfair: bool,
+    /// Smallest relative change that matters, as a fraction (default 0.02 = 2%).
+    #[serde(default = "default_threshold")]
+    pub threshold: f64,
+    /// Metrics whose SLOWER verdict fails the comparison (default `ttft_ms.median`,
+    /// `tpot_ms.median`).
+    #[serde(default = "default_keys")]
+    pub key_metrics: Vec<String>,
+    /// Largest difference of prefix-cache hit rates (absolute fraction, default 0.05)
+    /// still called fair.
+    #[serde(default = "default_cache_tolerance")]
+    pub cache_tolerance: f64,
+}
+
+fn default_threshold() -> f64 {
+    Policy::default().threshold
+}
+fn default_keys() -> Vec<String> {
+    crate::verdict::DEFAULT_KEY_METRICS.iter().map(|s| s.to_string()).collect()
+}
+fn default_cache_tolerance() -> f64 {
+    0.05
+}
+
+impl CompareOptions {
+    /// Options for comparing `inputs` (first = baseline) with every default.
+    pub fn new(inputs: Vec<PathBuf>) -> CompareOptions {
+        CompareOptions {
+            inputs,
+            vs: Vec::new(),
+            allow_unfair: false,
+            threshold: default_threshold(),
+            key_metrics: default_keys(),
+            cache_tolerance: default_cache_tolerance(),
+        }
+    }
 }
 
 /// One run's column.
@@ -31,6 +75,12 @@ pub struct CompareRun {
     pub client: String,
     /// Server version, when known.
     pub server_version: Option<String>,
+    /// `baseline` or `candidate` (group comparisons), else absent.
+    pub side: Option<String>,
+    /// Measured runs in the file (repeats, or 1).
+    pub repeats: u32,
+    /// Prefix-cache hit rate, when the server reported cached tokens.
+    pub cache_hit_rate: Option<f64>,
 }
 
 /// One metric across runs.
@@ -57,11 +107,19 @@ pub struct FairnessRow {
     pub differs: bool,
 }
 
-/// The comparison (`perfpilot.bench.compare/1`).
+/// The comparison (`perfpilot.bench.compare/2`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CompareReport {
-    /// Runs in input order.
+    /// Runs in input order (baseline group, then candidate group).
     pub runs: Vec<CompareRun>,
+    /// Speed verdicts per candidate and metric.
+    pub verdicts: Vec<MetricVerdict>,
+    /// The practical threshold (fraction).
+    pub threshold: f64,
+    /// Metrics whose SLOWER verdict fails the comparison.
+    pub key_metrics: Vec<String>,
+    /// A candidate is SLOWER on a key metric by a run-to-run interval (exit 1).
+    pub slower_on_key: bool,
     /// Metrics.
     pub metrics: Vec<CompareMetric>,
     /// Every fairness setting.
@@ -76,7 +134,9 @@ fn load(path: &PathBuf) -> Result<BenchResult, BenchError> {
         BenchError::file(path, format!("line {} column {}: not JSON: {e}", e.line(), e.column()))
     })?;
     let inner = match v.get("schema_version").and_then(|s| s.as_str()) {
-        Some(BENCH_SERVE_SCHEMA) => v.get("result").cloned().unwrap_or(serde_json::Value::Null),
+        Some(s) if s == BENCH_SERVE_SCHEMA || BENCH_SERVE_SCHEMA_COMPAT.contains(&s) => {
+            v.get("result").cloned().unwrap_or(serde_json::Value::Null)
+        }
         Some(other) => {
             return Err(BenchError::file(
                 path,
@@ -120,13 +180,34 @@ fn metric_table() -> Vec<(&'static str, bool, Getter)> {
     ]
 }
 
-/// Compare result files. Runs whose fairness settings differ are refused unless
-/// `allow_unfair` (then `fair` is false and the document says so first).
+/// Compare result files. Runs whose fairness settings (or prefix-cache hit rates)
+/// differ are refused unless `allow_unfair` (then `fair` is false and the document says
+/// so first). Each candidate (or the candidate group) gets a verdict per metric.
 pub fn compare(opts: &CompareOptions) -> Result<CompareReport, BenchError> {
-    if opts.inputs.len() < 2 {
+    let group = !opts.vs.is_empty();
+    if group && opts.inputs.is_empty() {
+        return Err(BenchError::option("--vs", "give the baseline group's files before --vs"));
+    }
+    if !group && opts.inputs.len() < 2 {
         return Err(BenchError::option("bench compare", "give at least two result files"));
     }
-    let results: Vec<BenchResult> = opts.inputs.iter().map(load).collect::<Result<_, _>>()?;
+    let policy = Policy { threshold: opts.threshold, ..Policy::default() };
+    policy.validate().map_err(|e| BenchError::option("--threshold", e.to_string()))?;
+    if !(0.0..=1.0).contains(&opts.cache_tolerance) {
+        return Err(BenchError::option("--cache-tolerance", "a fraction in [0, 1]"));
+    }
+    if let Some(k) = opts.key_metrics.iter().find(|k| !is_verdict_metric(k)) {
+        return Err(BenchError::option(
+            "--key-metric",
+            format!(
+                "`{k}` has no verdict (one of {} or <ttft_ms|tpot_ms|itl_ms|e2e_ms>.pNN)",
+                crate::verdict::VERDICT_METRICS.join(", ")
+            ),
+        ));
+    }
+    let paths: Vec<&PathBuf> = opts.inputs.iter().chain(&opts.vs).collect();
+    let results: Vec<BenchResult> = paths.iter().map(|p| load(p)).collect::<Result<_, _>>()?;
+    let n_base = opts.inputs.len();
     let settings: Vec<Vec<(&str, String)>> =
         results.iter().map(|r| r.settings.fairness()).collect();
     let mut names: Vec<&str> = Vec::new();
@@ -137,7 +218,10 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareReport, BenchError> {
             }
         }
     }
-    let fairness: Vec<FairnessRow> = names
+    // In a group comparison, runs within a group may use different prompt seeds: those
+    // rows need only match pairwise (baseline i vs candidate i).
+    let pairwise = |name: &str| group && matches!(name, "seed" | "dataset.fingerprint");
+    let mut fairness: Vec<FairnessRow> = names
         .iter()
         .map(|name| {
             let values: Vec<String> = settings
@@ -149,10 +233,36 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareReport, BenchError> {
                         .unwrap_or_else(|| "–".into())
                 })
                 .collect();
-            let differs = values.windows(2).any(|w| w[0] != w[1]);
+            let differs = if pairwise(name) {
+                let (a, b) = values.split_at(n_base);
+                a.len() != b.len() || a.iter().zip(b).any(|(x, y)| x != y)
+            } else {
+                values.windows(2).any(|w| w[0] != w[1])
+            };
             FairnessRow { setting: name.to_string(), values, differs }
         })
         .collect();
+    let hit: Vec<Option<f64>> = results.iter().map(|r| r.cache.and_then(|c| c.hit_rate)).collect();
+    if hit.iter().any(Option::is_some) {
+        let known: Vec<f64> = hit.iter().flatten().copied().collect();
+        let spread = known.iter().copied().fold(f64::MIN, f64::max)
+            - known.iter().copied().fold(f64::MAX, f64::min);
+        fairness.push(FairnessRow {
+            setting: "prefix_cache_hit_rate".into(),
+            values: results
+                .iter()
+                .map(|r| match r.cache {
+                    Some(c) => format!(
+                        "{} ({})",
+                        c.hit_rate.map(|h| format!("{:.1}%", h * 100.0)).unwrap_or("–".into()),
+                        c.flush.as_str()
+                    ),
+                    None => "–".into(),
+                })
+                .collect(),
+            differs: spread > opts.cache_tolerance,
+        });
+    }
     let fair = fairness.iter().all(|f| !f.differs);
     if !fair && !opts.allow_unfair {
         let diffs: Vec<String> = fairness
@@ -163,8 +273,10 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareReport, BenchError> {
         return Err(BenchError::option(
             "bench compare",
             format!(
-                "the runs differ in settings that change the numbers, so they are not comparable \
-                 (pass --allow-unfair to compare anyway):\n  {}",
+                "the runs differ in settings that change the numbers (or their prefix-cache hit \
+                 rates differ by more than {:.0} points), so they are not comparable (pass \
+                 --allow-unfair to compare anyway):\n  {}",
+                opts.cache_tolerance * 100.0,
                 diffs.join("\n  ")
             ),
         ));
@@ -184,23 +296,63 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareReport, BenchError> {
             CompareMetric { id: id.to_string(), lower_is_better: lower, values, change_pct }
         })
         .collect();
+    let all: Vec<&BenchResult> = results.iter().collect();
+    let verdicts: Vec<MetricVerdict> = if group {
+        verdicts("candidate", &all[..n_base], &all[n_base..], &opts.key_metrics, &policy)
+    } else {
+        (1..all.len())
+            .flat_map(|i| {
+                verdicts(
+                    &format!("run{}", i + 1),
+                    &all[..1],
+                    &all[i..=i],
+                    &opts.key_metrics,
+                    &policy,
+                )
+            })
+            .collect()
+    };
+    // Only an interval that covers run-to-run noise can fail the comparison: a
+    // within-run interval says nothing about how a rerun would differ.
+    let slower_on_key = verdicts.iter().any(|v| {
+        v.key
+            && v.comparison
+                .as_ref()
+                .is_some_and(|c| c.verdict == Verdict::Slower && c.scope == NoiseScope::RunToRun)
+    });
     let runs = results
         .iter()
-        .zip(&opts.inputs)
+        .zip(&paths)
         .enumerate()
         .map(|(i, (r, p))| CompareRun {
             id: format!("run{}", i + 1),
             path: p.display().to_string(),
             client: r.settings.client.clone(),
             server_version: r.settings.server.as_ref().and_then(|s| s.version.clone()),
+            side: group.then(|| if i < n_base { "baseline" } else { "candidate" }.to_string()),
+            repeats: r.repeats.len().max(1) as u32,
+            cache_hit_rate: hit[i],
         })
         .collect();
-    Ok(CompareReport { runs, metrics, fairness, fair })
+    Ok(CompareReport {
+        runs,
+        verdicts,
+        threshold: opts.threshold,
+        key_metrics: opts.key_metrics.clone(),
+        slower_on_key,
+        metrics,
+        fairness,
+        fair,
+    })
 }
 
 impl Report for CompareReport {
     fn schema_version(&self) -> &'static str {
-        "perfpilot.bench.compare/1"
+        "perfpilot.bench.compare/2"
+    }
+
+    fn check_failed(&self) -> bool {
+        self.slower_on_key
     }
 
     fn document(&self) -> Document {
@@ -228,6 +380,7 @@ impl Report for CompareReport {
                     .with_list(diffs),
             );
         }
+        crate::verdict::push_verdicts(&mut doc, self);
         let mut cols = vec!["metric".to_string()];
         cols.extend(self.runs.iter().map(|r| r.id.clone()));
         let right: Vec<String> = self.runs.iter().map(|r| r.id.clone()).collect();

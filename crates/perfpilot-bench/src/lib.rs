@@ -3,7 +3,7 @@
 //!
 //! * [`serve`] drives `/v1/completions` or `/v1/chat/completions` with streamed SSE,
 //!   from a workload and arrival schedule built by [`perfpilot_workload`] (shared with
-//!   the simulator), and returns a [`BenchResult`] (`perfpilot.bench.serve/1`).
+//!   the simulator), and returns a [`BenchResult`] (`perfpilot.bench.serve/2`).
 //! * [`compare`] puts several results side by side and refuses runs whose fairness
 //!   settings differ (unless told to warn instead).
 //! * [`test_server`] is a real in-process HTTP streaming server that can misbehave on
@@ -21,6 +21,7 @@
 #![deny(missing_docs)]
 
 mod body;
+mod cache;
 mod chunk;
 mod compare;
 mod cpu;
@@ -28,13 +29,16 @@ mod error;
 mod http;
 mod options;
 mod postprocess;
+mod repeat;
 mod runner;
 mod serve;
 mod server;
 mod server_tokenizer;
 mod sse;
+mod startup;
 mod stream;
 pub mod test_server;
+mod verdict;
 
 pub use compare::{CompareOptions, CompareReport, compare};
 pub use cpu::{CpuUsage, cpu_usage, thread_cpu_usage};
@@ -44,3 +48,4 @@ pub use options::{NumberOrInf, ServeOptions, TokenizerChoice};
 pub use perfpilot_workload::BenchResult;
 pub use serve::{records_path, serve, write_outputs};
 pub use sse::{SseEvent, SseParser};
+pub use verdict::{DEFAULT_KEY_METRICS, MetricVerdict, VERDICT_METRICS};

@@ -142,6 +142,25 @@ pub struct ServeOptions {
     /// it; library callers usually do not).
     #[serde(default)]
     pub handle_ctrl_c: bool,
+    /// Flush the server's prefix cache before each measured run and repeat (SGLang
+    /// `/flush_cache`, vLLM `/reset_prefix_cache`; llama.cpp: `cache_prompt: false` per
+    /// request). Default on.
+    #[serde(default = "yes")]
+    pub flush_cache: bool,
+    /// Largest fraction of failed requests (deadline and interrupt cancellations not
+    /// counted) that still passes; a run where no request succeeded always fails.
+    #[serde(default)]
+    pub max_failure_rate: f64,
+    /// Measured runs (each after its own warmup and cache flush).
+    #[serde(default = "one_u32")]
+    pub repeats: u32,
+    /// Every repeat sends the same prompts (default: repeat i uses seed + i).
+    #[serde(default)]
+    pub same_prompts: bool,
+}
+
+fn one_u32() -> u32 {
+    1
 }
 
 fn default_endpoint() -> Endpoint {
@@ -209,6 +228,10 @@ impl ServeOptions {
             keep_text: false,
             threads: 1,
             handle_ctrl_c: false,
+            flush_cache: true,
+            max_failure_rate: 0.0,
+            repeats: 1,
+            same_prompts: false,
         }
     }
 }

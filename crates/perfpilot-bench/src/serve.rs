@@ -7,17 +7,17 @@ use std::time::{Duration, Instant, SystemTime};
 
 use perfpilot_report::{Envelope, NoProgress, Progress};
 use perfpilot_workload::{
-    ArrivalSpec, BenchResult, ClientOverhead, Endpoint, RequestRecord, RunLimits, RunSettings,
-    RunStatus, SamplingSettings, Schedule, SummaryOptions, TextTokenizer, TokenizerFile,
-    compat_json, generate, save_requests, summarize,
+    ArrivalSpec, BenchResult, CacheFlush, CacheSummary, ClientOverhead, Endpoint, FailureCheck,
+    RequestRecord, RequestSamples, RunLimits, RunSettings, RunStatus, SamplingSettings, Schedule,
+    SummaryOptions, TextTokenizer, TokenizerFile, compat_json, generate, save_requests, summarize,
 };
 
 use crate::body::{body_bytes, request_body};
 use crate::cpu::{cpu_usage, thread_cpu_usage};
-use crate::http::{CONNECTION_POLICY, Pool, Target, build_request};
+use crate::http::{CONNECTION_POLICY, Target, build_request};
 use crate::options::{ServeOptions, TokenizerChoice};
 use crate::runner::{Outcome, Plan, PlannedRequest, RecordWriter, run_phase};
-use crate::server::server_info;
+use crate::server::PREFLIGHT_TIMEOUT;
 use crate::server_tokenizer::ServerTokenizer;
 use crate::stream::RequestContext;
 use crate::{BenchError, postprocess};
@@ -56,6 +56,26 @@ fn api_key(opts: &ServeOptions) -> Result<Option<String>, BenchError> {
 /// `opts.output` when set: normal end, `--duration`, the deadline, Ctrl-C. Failures of
 /// single requests are counted by kind, never raised.
 pub fn serve(opts: &ServeOptions, progress: &dyn Progress) -> Result<BenchResult, BenchError> {
+    if opts.repeats != 1 {
+        return crate::repeat::serve_repeats(opts, progress);
+    }
+    let (result, records) = serve_once(opts, progress)?;
+    write_outputs(opts, &result, &records)?;
+    Ok(result)
+}
+
+/// One measured run (after its warmup and cache flush); writes the records file but not
+/// the result file. Returns the result and its records.
+pub(crate) fn serve_once(
+    opts: &ServeOptions,
+    progress: &dyn Progress,
+) -> Result<(BenchResult, Vec<RequestRecord>), BenchError> {
+    if !(0.0..=1.0).contains(&opts.max_failure_rate) {
+        return Err(BenchError::option(
+            "--max-failure-rate",
+            format!("{} is not a fraction in [0, 1]", opts.max_failure_rate),
+        ));
+    }
     let started = Instant::now();
     let started_unix_s = SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
@@ -100,8 +120,32 @@ pub fn serve(opts: &ServeOptions, progress: &dyn Progress) -> Result<BenchResult
     .map_err(|e| BenchError::Runtime(e.to_string()))?;
 
     progress.message("preflight");
-    let pool = rt.block_on(Pool::new(&target, connect_timeout))?;
-    let info = rt.block_on(server_info(&pool, &target, auth.as_deref()))?;
+    let probe_timeout = stall.min(PREFLIGHT_TIMEOUT);
+    let pre = rt.block_on(crate::startup::preflight(
+        &target,
+        connect_timeout,
+        probe_timeout,
+        auth.as_deref(),
+        deadline,
+        opts.handle_ctrl_c,
+    ))?;
+    let (pool, info) = match pre {
+        crate::startup::Preflight::Ready(pool, info) => (pool, info),
+        crate::startup::Preflight::Stopped(status) => {
+            progress.finish();
+            let r = crate::startup::stopped_result(
+                opts,
+                status,
+                started_unix_s,
+                &target,
+                arrival,
+            );
+            return Ok((r, Vec::new()));
+        }
+    };
+    let llama = crate::cache::is_llama_cpp(&info);
+    let mut extra_body = opts.extra_body.clone();
+    let bypass = (opts.flush_cache && llama).then(|| crate::cache::bypass_body(&mut extra_body));
     let model = match (&opts.model, info.models.first()) {
         (Some(m), _) => m.clone(),
         (None, Some(m)) => m.clone(),
@@ -138,7 +182,7 @@ pub fn serve(opts: &ServeOptions, progress: &dyn Progress) -> Result<BenchResult
         ignore_eos: opts.ignore_eos,
         min_tokens: opts.min_tokens,
         temperature: opts.temperature,
-        extra_body: opts.extra_body.clone(),
+        extra_body,
         include_usage: true,
     };
     let path = opts.endpoint.path();
@@ -203,6 +247,24 @@ pub fn serve(opts: &ServeOptions, progress: &dyn Progress) -> Result<BenchResult
         status = out.status;
         outcomes.extend(out.outcomes);
     }
+
+    let flush = match bypass {
+        Some(b) => b,
+        None if !opts.flush_cache => CacheFlush::Kept,
+        None => {
+            progress.message("flushing the prefix cache");
+            let (f, tried) =
+                rt.block_on(crate::cache::flush(&pool, &target, auth.as_deref(), probe_timeout));
+            if f == CacheFlush::Unsupported {
+                notes.push(format!(
+                    "the prefix cache could not be flushed ({}); cached prompts may make \
+                     this run look faster than a cold one",
+                    tried.join("; ")
+                ));
+            }
+            f
+        }
+    };
 
     let mut wall = Duration::ZERO;
     // One worker: the whole client runs on this thread (block_on), so the thread's CPU
@@ -305,7 +367,12 @@ pub fn serve(opts: &ServeOptions, progress: &dyn Progress) -> Result<BenchResult
         notes.push("chat: TTFT is the first chunk with non-empty content (a role-only first chunk does not count)".into());
     }
 
+    let failure_check = FailureCheck::judge(&summary, opts.max_failure_rate);
     let result = BenchResult {
+        samples: Some(RequestSamples::from_records(&records)),
+        cache: Some(CacheSummary::from_records(flush, &records)),
+        failure_check: Some(failure_check),
+        repeats: Vec::new(),
         status,
         started_unix_s,
         settings: RunSettings {
@@ -333,8 +400,7 @@ pub fn serve(opts: &ServeOptions, progress: &dyn Progress) -> Result<BenchResult
         records_file: records_file.map(|p| p.display().to_string()),
         notes,
     };
-    write_outputs(opts, &result, &records)?;
-    Ok(result)
+    Ok((result, records))
 }
 
 /// Write the result (and the compat JSON) where the options ask.

@@ -8,37 +8,37 @@ use serde_json::Value;
 use crate::BenchError;
 use crate::http::{Pool, Target, simple_request};
 
-const PREFLIGHT_TIMEOUT: Duration = Duration::from_secs(15);
+/// The longest any start-up probe waits (less when `--stall-timeout` is shorter).
+pub const PREFLIGHT_TIMEOUT: Duration = Duration::from_secs(15);
 
-async fn get_json(pool: &Pool, target: &Target, path: &str, auth: Option<&str>) -> Option<Value> {
-    match simple_request(pool, target, hyper::Method::GET, path, None, auth, PREFLIGHT_TIMEOUT)
-        .await
-    {
+async fn get_json(
+    pool: &Pool,
+    target: &Target,
+    path: &str,
+    auth: Option<&str>,
+    timeout: Duration,
+) -> Option<Value> {
+    match simple_request(pool, target, hyper::Method::GET, path, None, auth, timeout).await {
         Ok((200, body)) => serde_json::from_slice(&body).ok(),
         _ => None,
     }
 }
 
 /// `GET /v1/models` (required: it proves the server is an OpenAI-compatible one and is
-/// up), then the first version endpoint that answers: `/version` (vLLM, SGLang),
-/// `/props` (llama.cpp `build_info`), `/get_server_info` (SGLang).
+/// up), then the version endpoints, all at once, each bounded by `timeout`: the first of
+/// `/version` (vLLM, SGLang), `/props` (llama.cpp `build_info`), `/get_server_info`
+/// (SGLang) that answers names the server.
 pub async fn server_info(
     pool: &Pool,
     target: &Target,
     auth: Option<&str>,
+    timeout: Duration,
 ) -> Result<ServerInfo, BenchError> {
     let err = |m: String| BenchError::Server { url: target.display.clone(), message: m };
-    let (status, body) = simple_request(
-        pool,
-        target,
-        hyper::Method::GET,
-        "/v1/models",
-        None,
-        auth,
-        PREFLIGHT_TIMEOUT,
-    )
-    .await
-    .map_err(|e| err(format!("GET /v1/models failed: {e}")))?;
+    let (status, body) =
+        simple_request(pool, target, hyper::Method::GET, "/v1/models", None, auth, timeout)
+            .await
+            .map_err(|e| err(format!("GET /v1/models failed: {e}")))?;
     if status != 200 {
         return Err(err(format!(
             "GET /v1/models answered HTTP {status}: {}",
@@ -59,12 +59,17 @@ pub async fn server_info(
             details.insert("max_model_len".into(), len.clone());
         }
     }
+    let (ver, props, sgl) = tokio::join!(
+        get_json(pool, target, "/version", auth, timeout),
+        get_json(pool, target, "/props", auth, timeout),
+        get_json(pool, target, "/get_server_info", auth, timeout),
+    );
     let mut version = None;
-    if let Some(v) = get_json(pool, target, "/version", auth).await {
+    if let Some(v) = ver {
         version = v["version"].as_str().map(str::to_string);
     }
     if version.is_none()
-        && let Some(p) = get_json(pool, target, "/props", auth).await
+        && let Some(p) = props
     {
         version = p["build_info"].as_str().map(|b| format!("llama.cpp {b}"));
         for k in ["total_slots", "model_path"] {
@@ -77,7 +82,7 @@ pub async fn server_info(
         }
     }
     if version.is_none()
-        && let Some(v) = get_json(pool, target, "/get_server_info", auth).await
+        && let Some(v) = sgl
     {
         version = v["version"].as_str().map(|s| format!("sglang {s}"));
     }

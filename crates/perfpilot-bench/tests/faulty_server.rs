@@ -71,7 +71,7 @@ fn clean_run_counts_every_token() {
     // Files: result envelope and per-request records (warmup included, flagged).
     let env: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("run.json")).unwrap()).unwrap();
-    assert_eq!(env["schema_version"], "perfpilot.bench.serve/1");
+    assert_eq!(env["schema_version"], "perfpilot.bench.serve/2");
     let recs_text = std::fs::read_to_string(dir.path().join("run.records.jsonl")).unwrap();
     assert_eq!(recs_text.lines().count(), 26);
     let recs = measured(&dir.path().join("run.records.jsonl"));

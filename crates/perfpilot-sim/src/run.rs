@@ -7,9 +7,10 @@ use std::sync::Arc;
 
 use perfpilot_report::{Document, Report, Section};
 use perfpilot_workload::{
-    ArrivalSpec, BenchResult, DatasetSpec, Endpoint, Prompt, RequestRecord, RequestSpec, RunLimits,
-    RunSettings, RunStatus, SamplingSettings, Schedule, ServerInfo, Slo, SummaryOptions,
-    TextTokenizer, TokenizerFile, generate, summarize,
+    ArrivalSpec, BenchResult, CacheFlush, CacheSummary, DatasetSpec, Endpoint, Prompt,
+    RequestRecord, RequestSamples, RequestSpec, RunLimits, RunSettings, RunStatus,
+    SamplingSettings, Schedule, ServerInfo, Slo, SummaryOptions, TextTokenizer, TokenizerFile,
+    generate, summarize,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -264,6 +265,10 @@ pub fn run_virtual_with_records(
             client_overhead: None,
             records_file: None,
             notes,
+            samples: Some(RequestSamples::from_records(&out.records)),
+            cache: Some(CacheSummary::from_records(CacheFlush::Fresh, &out.records)),
+            failure_check: None,
+            repeats: Vec::new(),
         },
     };
     Ok((report, out.records))

@@ -176,6 +176,9 @@ async fn operational_endpoints() {
     let info: Value = s.get("/get_model_info").await.json().await.unwrap();
     assert_eq!(info["is_generation"], true);
     assert_eq!(s.post("/flush_cache", json!({})).await.status(), 200);
+    // vLLM's spelling flushes the same cache.
+    assert_eq!(s.post("/reset_prefix_cache", json!({})).await.status(), 200);
+    assert_eq!(s.get("/reset_prefix_cache").await.status(), 405);
     assert_eq!(s.get("/nope").await.status(), 404);
     assert_eq!(s.get("/v1/completions").await.status(), 405);
     // Traffic, then the Prometheus page.

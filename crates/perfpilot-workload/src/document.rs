@@ -46,6 +46,11 @@ pub(crate) fn document(r: &BenchResult) -> Document {
             s.max_concurrency.map(|c| c.to_string()).unwrap_or_else(|| "unlimited".into()),
         )
         .with_fact("seed", s.seed.to_string());
+    if let Some(c) = &r.cache {
+        doc = doc.with_fact("prefix cache", crate::samples::describe_cache(c));
+    }
+    crate::samples::push_failures(&mut doc, r);
+    crate::samples::push_repeats(&mut doc, r);
 
     let mut fair = vec![
         ("ignore_eos".to_string(), s.sampling.ignore_eos.to_string()),
@@ -135,14 +140,6 @@ pub(crate) fn document(r: &BenchResult) -> Document {
     doc.push(Section::new("Latency").with_table(t.with_footnote(
         "successful requests only; percentiles by linear interpolation, population std",
     )));
-
-    if !sum.failures.is_empty() {
-        let mut ft = Table::new("failures", ["kind", "requests"]).right(&["requests"]);
-        for (k, n) in &sum.failures {
-            ft.push_row(k.clone(), [k.clone(), n.to_string()]);
-        }
-        doc.push(Section::new("Failures").with_table(ft));
-    }
 
     let tc = &sum.token_counts;
     let sources =

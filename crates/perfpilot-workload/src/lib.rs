@@ -19,7 +19,7 @@
 //! * [`summarize`] → [`Summary`] (throughputs, [`Stats`] with NumPy-style
 //!   percentiles and population std, goodput against an [`Slo`]).
 //! * [`BenchResult`]: settings that matter for fairness ([`RunSettings`]) + summary;
-//!   implements [`perfpilot_report::Report`] (`perfpilot.bench.serve/1`);
+//!   implements [`perfpilot_report::Report`] (`perfpilot.bench.serve/2`);
 //!   [`compat_json`] writes the SGLang or vLLM keys.
 //!
 //! ```
@@ -64,6 +64,7 @@ mod metrics;
 mod record;
 mod request;
 mod result;
+mod samples;
 mod schedule;
 mod settings;
 mod stats;
@@ -80,7 +81,10 @@ pub use lengths::{RangeMode, length_range};
 pub use metrics::{Goodput, Slo, Summary, SummaryOptions, TokenCounts, Window, summarize};
 pub use record::{ErrorKind, RequestError, RequestRecord, ServerTimings, TokenCountSource};
 pub use request::{ChatMessage, Prompt, RequestSpec};
-pub use result::{BENCH_SERVE_SCHEMA, BenchResult, ClientOverhead, RunStatus};
+pub use result::{
+    BENCH_SERVE_SCHEMA, BENCH_SERVE_SCHEMA_COMPAT, BenchResult, ClientOverhead, RunStatus,
+};
+pub use samples::{CacheFlush, CacheSummary, FailureCheck, RepeatRun, RequestSamples};
 pub use schedule::{ArrivalPattern, ArrivalSpec, Schedule};
 pub use settings::{Endpoint, RunLimits, RunSettings, SamplingSettings, ServerInfo, dataset_kind};
 pub use stats::{Stats, percentile_sorted};

@@ -4,7 +4,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{RunSettings, Summary};
+use crate::{CacheSummary, FailureCheck, RepeatRun, RequestSamples, RunSettings, Summary};
 
 /// How the run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -42,7 +42,8 @@ pub struct ClientOverhead {
     pub worker_threads: u32,
 }
 
-/// The result of one serving benchmark run (`perfpilot.bench.serve/1`).
+/// The result of one serving benchmark run (`perfpilot.bench.serve/2`). With repeats,
+/// `summary` covers every repeat pooled and `repeats` holds each one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BenchResult {
     /// How the run ended.
@@ -59,10 +60,46 @@ pub struct BenchResult {
     pub records_file: Option<String>,
     /// Things the reader should know (dataset resampling, token-count checks, …).
     pub notes: Vec<String>,
+    /// Per-request latency samples (the single run's; absent with repeats, which carry
+    /// their own, and in results written before schema 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub samples: Option<RequestSamples>,
+    /// Prefix-cache handling and cached-token totals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache: Option<CacheSummary>,
+    /// Whether failed requests fail the run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure_check: Option<FailureCheck>,
+    /// The repeats of `bench serve --repeats N` (empty for one run).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub repeats: Vec<RepeatRun>,
+}
+
+impl BenchResult {
+    /// The per-request samples of each run: one entry per repeat, or the single run's.
+    pub fn runs_samples(&self) -> Vec<&RequestSamples> {
+        if self.repeats.is_empty() {
+            self.samples.iter().collect()
+        } else {
+            self.repeats.iter().map(|r| &r.samples).collect()
+        }
+    }
+
+    /// One summary per run: each repeat's, or the single run's.
+    pub fn run_summaries(&self) -> Vec<&Summary> {
+        if self.repeats.is_empty() {
+            vec![&self.summary]
+        } else {
+            self.repeats.iter().map(|r| &r.summary).collect()
+        }
+    }
 }
 
 /// Schema id of [`BenchResult`].
-pub const BENCH_SERVE_SCHEMA: &str = "perfpilot.bench.serve/1";
+pub const BENCH_SERVE_SCHEMA: &str = "perfpilot.bench.serve/2";
+
+/// Earlier schema ids of [`BenchResult`] that still read (their new fields are absent).
+pub const BENCH_SERVE_SCHEMA_COMPAT: &[&str] = &["perfpilot.bench.serve/1"];
 
 impl perfpilot_report::Report for BenchResult {
     fn schema_version(&self) -> &'static str {
@@ -75,5 +112,6 @@ impl perfpilot_report::Report for BenchResult {
 
     fn check_failed(&self) -> bool {
         self.summary.goodput.as_ref().is_some_and(|g| !g.passed)
+            || self.failure_check.as_ref().is_some_and(|f| !f.passed)
     }
 }

@@ -126,6 +126,10 @@ fn compat_keys_carry_the_same_numbers() {
         client_overhead: None,
         records_file: None,
         notes: Vec::new(),
+        samples: None,
+        cache: None,
+        failure_check: None,
+        repeats: Vec::new(),
     };
     let v = compat_json(&result, CompatFormat::Vllm, Some(&recs));
     close(v["mean_ttft_ms"].as_f64().unwrap(), 200.0);

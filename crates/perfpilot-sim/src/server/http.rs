@@ -33,6 +33,7 @@ const KNOWN: &[&str] = &[
     "/get_model_info",
     "/model_info",
     "/flush_cache",
+    "/reset_prefix_cache",
     "/tokenize",
     "/v1/completions",
     "/v1/chat/completions",
@@ -83,6 +84,11 @@ async fn route(state: &Arc<State>, req: Request<Incoming>) -> Response<RespBody>
                 StatusCode::OK,
                 "Cache flushed.\nPlease check backend logs for more details. (When there are running or waiting requests, the operation will not be performed.)\n",
             )
+        }
+        // vLLM's spelling: flushes the same prefix cache, answers 200 with no body.
+        (&Method::POST, "/reset_prefix_cache") => {
+            let _ = state.cmd.send(Cmd::Flush);
+            empty(StatusCode::OK)
         }
         (&Method::POST, "/tokenize") => match read_body(req).await {
             Ok(b) => tokenize(state, &b),

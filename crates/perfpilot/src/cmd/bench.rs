@@ -12,6 +12,9 @@ use perfpilot_workload::CompatFormat;
 use crate::cmd::workload_args::{DatasetKind, WorkloadArgs, dataset_input};
 use crate::output::{OutputArgs, emit};
 
+#[path = "bench_compare.rs"]
+mod compare_cli;
+
 /// Arguments of `perfpilot bench`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -24,8 +27,9 @@ enum BenchCommand {
     /// Benchmark an OpenAI-compatible server with streamed requests (the in-process
     /// simulator when --url is not given).
     Serve(Box<ServeArgs>),
-    /// Compare result files side by side; refuses runs whose fairness settings differ.
-    Compare(CompareArgs),
+    /// Compare result files (or run two servers interleaved with --run) with a speed
+    /// verdict per metric; refuses runs whose fairness settings or cache-hit rates differ.
+    Compare(Box<compare_cli::CompareArgs>),
 }
 
 /// Arguments of `perfpilot bench serve`.
@@ -94,19 +98,23 @@ struct ServeArgs {
     /// Client worker threads (default 1: one core).
     #[arg(long, default_value_t = 1)]
     threads: usize,
-    #[command(flatten)]
-    out: OutputArgs,
-}
-
-/// Arguments of `perfpilot bench compare`.
-#[derive(clap::Args, Debug)]
-struct CompareArgs {
-    /// Result files (first = baseline).
-    #[arg(required = true, num_args = 2..)]
-    inputs: Vec<PathBuf>,
-    /// Compare even when fairness settings differ (a loud warning instead of a refusal).
+    /// Measured runs, each after its own warmup and cache flush (≥ 3 for a run-to-run
+    /// noise estimate in `bench compare`).
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    repeats: u32,
+    /// Every repeat sends the same prompts (default: repeat i uses --seed + i).
     #[arg(long)]
-    allow_unfair: bool,
+    same_prompts: bool,
+    /// Flush the server's prefix cache before each run and repeat (the default).
+    #[arg(long, overrides_with = "no_flush_cache")]
+    flush_cache: bool,
+    /// Keep the server's prefix cache warm between runs.
+    #[arg(long)]
+    no_flush_cache: bool,
+    /// Fraction of failed requests that still exits 0 (default 0: any failure exits 1;
+    /// a run where none succeeded always exits 1).
+    #[arg(long, default_value_t = 0.0, value_name = "FRACTION")]
+    max_failure_rate: f64,
     #[command(flatten)]
     out: OutputArgs,
 }
@@ -115,7 +123,7 @@ struct CompareArgs {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
         BenchCommand::Serve(a) => serve(*a),
-        BenchCommand::Compare(a) => compare(a),
+        BenchCommand::Compare(a) => compare_cli::compare(*a),
     }
 }
 
@@ -125,6 +133,23 @@ fn rate(v: Option<f64>) -> NumberOrInf {
 }
 
 fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
+    let (opts, sim, warnings) = serve_options(&a, a.url.clone())?;
+    let progress = TerminalProgress::new("requests");
+    let inputs = serve_inputs(&opts);
+    let result = perfpilot_bench::serve(&opts, &progress)?;
+    if let Some(h) = sim {
+        h.shutdown();
+    }
+    let env = Envelope::new("bench serve", result).with_inputs(inputs).with_warnings(warnings);
+    emit(&env, &a.out)
+}
+
+/// The options `a` describes against `url` (None: an in-process simulator is started and
+/// returned, to be shut down after the run), with the warnings to attach.
+fn serve_options(
+    a: &ServeArgs,
+    url: Option<String>,
+) -> anyhow::Result<(ServeOptions, Option<perfpilot_sim::SimServerHandle>, Vec<Warning>)> {
     let mut warnings = Vec::new();
     let w = &a.workload;
     // The in-process simulator (no --url) has no /detokenize: random text needs a local
@@ -134,12 +159,12 @@ fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
         DatasetKind::SharedPrefix => Some("shared-prefix"),
         _ => None,
     }
-    .filter(|_| a.url.is_none() && a.tokenizer.is_none() && !a.token_ids);
+    .filter(|_| url.is_none() && a.tokenizer.is_none() && !a.token_ids);
     let dataset = match ids_for_sim {
         Some(_) => w.dataset_spec(true, a.vocab_size.or(Some(32000)))?,
         None => w.dataset_spec(a.token_ids, a.vocab_size)?,
     };
-    let (url, sim) = match &a.url {
+    let (url, sim) = match &url {
         Some(u) => (u.clone(), None),
         None => {
             let cfg = perfpilot_sim::SimServerConfig::with_profile(&a.sim_profile)
@@ -210,21 +235,11 @@ fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
     opts.keep_text = a.keep_text;
     opts.threads = a.threads;
     opts.handle_ctrl_c = true;
-
-    let progress = TerminalProgress::new("requests");
-    let inputs = serve_inputs(&opts);
-    let result = perfpilot_bench::serve(&opts, &progress)?;
-    if let Some(h) = sim {
-        h.shutdown();
-    }
-    let env = Envelope::new("bench serve", result).with_inputs(inputs).with_warnings(warnings);
-    emit(&env, &a.out)
-}
-
-fn compare(a: CompareArgs) -> anyhow::Result<ExitCode> {
-    let opts = CompareOptions { inputs: a.inputs.clone(), allow_unfair: a.allow_unfair };
-    let report = perfpilot_bench::compare(&opts)?;
-    emit(&compare_envelope(&opts, report), &a.out)
+    opts.repeats = a.repeats;
+    opts.same_prompts = a.same_prompts;
+    opts.flush_cache = !a.no_flush_cache || a.flush_cache;
+    opts.max_failure_rate = a.max_failure_rate;
+    Ok((opts, sim, warnings))
 }
 
 /// The inputs of `bench serve` (CLI and MCP): the dataset file, the URL, the tokenizer file.
@@ -251,6 +266,6 @@ pub(crate) fn compare_envelope(
             "the runs differ in fairness settings (see the first section)",
         ));
     }
-    let inputs = opts.inputs.iter().map(|p| InputRef::file("result", p)).collect();
+    let inputs = opts.inputs.iter().chain(&opts.vs).map(|p| InputRef::file("result", p)).collect();
     Envelope::new("bench compare", report).with_inputs(inputs).with_warnings(warnings)
 }

@@ -46,12 +46,18 @@ pub const ENTRIES: &[Capability] = &[
         tool: Some(Tool {
             name: "bench_compare",
             description: "Compare two or more serving-benchmark results (`bench serve --output` \
-                or `sim run` JSON; the first is the baseline): throughput and latency deltas with \
-                a fairness check that refuses runs whose settings differ (dataset fingerprint, \
-                lengths, ignore_eos, temperature, arrival) unless `allow_unfair`. Use it to state \
-                whether a change helped, against a fair baseline.",
+                or `sim run` JSON; the first is the baseline, or `inputs` vs `vs` as groups of \
+                runs): a FASTER/SLOWER/SAME/NOISY verdict per metric from a bootstrap interval \
+                of the ratio (per request within a run; hierarchical over >= 3 runs) against a \
+                practical threshold (default 2%), throughput and latency deltas, and a fairness \
+                check that refuses runs whose settings or prefix-cache hit rates differ \
+                (dataset fingerprint, lengths, ignore_eos, temperature, arrival) unless \
+                `allow_unfair`. Use it to state whether a change helped, beyond noise.",
             input_schema: input_schema::<CompareOptions>,
-            paths: &[PathArg { pointer: "/inputs", access: Access::Read }],
+            paths: &[
+                PathArg { pointer: "/inputs", access: Access::Read },
+                PathArg { pointer: "/vs", access: Access::Read },
+            ],
             long_running: false,
             call: compare,
         }),
