@@ -28,7 +28,7 @@ pub use limits::{
     ENV_MAX_INPUT_BYTES, max_decompressed_bytes, max_input_bytes, set_max_input_bytes,
 };
 pub use read::{
-    is_regular_file, open_input, open_stream, read_bounded, read_bounded_with_cap,
+    is_regular_file, open_input, open_stream, read_bounded, read_bounded_with_cap, read_regular,
     read_to_string_bounded,
 };
 pub use run::{ENV_CONFINE_ROOTS, check_confined, confine, confined_roots, note_input};

@@ -70,7 +70,11 @@ fn set_blocking(file: &File) {
 
 /// Open a whole-file input: confined (when the process is), a regular file (checked on
 /// the opened file, so a FIFO never blocks), recorded as an input of the run.
-pub fn open_input(path: &Path) -> Result<File, IoError> {
+pub fn open_input(path: impl AsRef<Path>) -> std::io::Result<File> {
+    open_input_checked(path.as_ref()).map_err(std::io::Error::from)
+}
+
+fn open_input_checked(path: &Path) -> Result<File, IoError> {
     let resolved = run::check_confined(path)?;
     let confined = run::confined_roots().is_some();
     let file = open_nonblocking(if confined { &resolved } else { path }, confined)?;
@@ -87,7 +91,11 @@ pub fn open_input(path: &Path) -> Result<File, IoError> {
 /// Open a streaming input (a trace, a log): confined (when the process is), uncapped;
 /// a regular file or a FIFO the user named (a pipe from `<(zcat …)`); devices,
 /// directories and sockets are refused.
-pub fn open_stream(path: &Path) -> Result<File, IoError> {
+pub fn open_stream(path: impl AsRef<Path>) -> std::io::Result<File> {
+    open_stream_checked(path.as_ref()).map_err(std::io::Error::from)
+}
+
+fn open_stream_checked(path: &Path) -> Result<File, IoError> {
     let resolved = run::check_confined(path)?;
     let confined = run::confined_roots().is_some();
     let file = open_nonblocking(if confined { &resolved } else { path }, confined)?;
@@ -115,14 +123,28 @@ pub fn is_regular_file(path: &Path) -> bool {
 }
 
 /// Read a whole-file input of at most [`crate::max_input_bytes`] bytes.
-pub fn read_bounded(path: &Path) -> Result<Vec<u8>, IoError> {
+pub fn read_bounded(path: impl AsRef<Path>) -> std::io::Result<Vec<u8>> {
     read_bounded_with_cap(path, crate::max_input_bytes())
+}
+
+/// Read a whole data file (a dataset, a records file) of any size: a regular file only,
+/// so a FIFO or device is refused instead of read forever.
+pub fn read_regular(path: impl AsRef<Path>) -> std::io::Result<Vec<u8>> {
+    let path = path.as_ref();
+    let mut file = open_input_checked(path)?;
+    let mut buf = Vec::new();
+    file.read_to_end(&mut buf)?;
+    Ok(buf)
 }
 
 /// Read a whole-file input of at most `cap` bytes; a larger file is an error naming the
 /// cap and the file (the file is never read past `cap + 1` bytes).
-pub fn read_bounded_with_cap(path: &Path, cap: u64) -> Result<Vec<u8>, IoError> {
-    let file = open_input(path)?;
+pub fn read_bounded_with_cap(path: impl AsRef<Path>, cap: u64) -> std::io::Result<Vec<u8>> {
+    read_capped(path.as_ref(), cap).map_err(std::io::Error::from)
+}
+
+fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, IoError> {
+    let file = open_input_checked(path)?;
     let hint = file.metadata().map(|m| m.len()).unwrap_or(0);
     if hint > cap {
         return Err(IoError::TooLarge { path: path.to_path_buf(), cap });
@@ -136,17 +158,18 @@ pub fn read_bounded_with_cap(path: &Path, cap: u64) -> Result<Vec<u8>, IoError> 
 }
 
 /// [`read_bounded`] as UTF-8 text; invalid UTF-8 is an error naming the file and offset.
-pub fn read_to_string_bounded(path: &Path) -> Result<String, IoError> {
+pub fn read_to_string_bounded(path: impl AsRef<Path>) -> std::io::Result<String> {
+    let path = path.as_ref();
     let bytes = read_bounded(path)?;
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
-        IoError::os(
+        std::io::Error::from(IoError::os(
             path,
             std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
                 format!("not UTF-8 text (invalid byte at offset {at})"),
             ),
-        )
+        ))
     })
 }
 

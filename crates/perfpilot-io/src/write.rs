@@ -193,36 +193,83 @@ pub fn write_output_for(path: &Path, inputs: &[&Path], bytes: &[u8]) -> Result<(
     f.commit().map_err(|e| IoError::os(path, e))
 }
 
-/// Used by tests and callers that open a file for appending (JSONL): the same checks as
-/// [`OutputFile::create_for`], then an append-mode handle on the resolved target.
 impl OutputFile {
-    /// Open `path` for appending (incremental JSONL): refused where [`OutputFile::create`]
+    /// Open `path` for appending (a server log): refused where [`OutputFile::create`]
     /// would be; a regular file is created or appended to, never replaced.
-    pub fn append(path: &Path) -> Result<File, IoError> {
-        let confined = run::confined_roots().is_some();
-        let target = if confined {
-            if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-                return Err(IoError::SymlinkOutput { path: path.to_path_buf() });
-            }
-            run::check_confined(path)?
-        } else {
-            follow_links(path).map_err(|e| IoError::os(path, e))?
-        };
-        if let Some(input) = run::input_matching(&target) {
-            return Err(IoError::SameAsInput { path: path.to_path_buf(), input });
+    pub fn append(path: &Path) -> io::Result<File> {
+        incremental(path, true).map_err(io::Error::from)
+    }
+
+    /// Open `path` for incremental writing (JSONL records, flushed as they come), truncated:
+    /// the same checks as [`OutputFile::create`]; `/dev/stdout`, `/dev/stderr` and FIFOs
+    /// are written through.
+    pub fn incremental(path: &Path) -> io::Result<File> {
+        incremental(path, false).map_err(io::Error::from)
+    }
+}
+
+/// A `File` on this process's stdout or stderr (a duplicate descriptor).
+#[cfg(unix)]
+fn standard_file(path: &Path) -> Option<io::Result<File>> {
+    use std::os::fd::AsFd;
+    let fd = match path.to_str()? {
+        "/dev/stdout" | "/dev/fd/1" | "/proc/self/fd/1" => {
+            io::stdout().as_fd().try_clone_to_owned()
         }
-        if let Ok(meta) = std::fs::metadata(&target)
-            && !meta.is_file()
-        {
+        "/dev/stderr" | "/dev/fd/2" | "/proc/self/fd/2" => {
+            io::stderr().as_fd().try_clone_to_owned()
+        }
+        _ => return None,
+    };
+    Some(fd.map(File::from))
+}
+
+fn incremental(path: &Path, append: bool) -> Result<File, IoError> {
+    let confined = run::confined_roots().is_some();
+    let target = if confined {
+        if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(IoError::SymlinkOutput { path: path.to_path_buf() });
+        }
+        run::check_confined(path)?
+    } else {
+        #[cfg(unix)]
+        if let Some(f) = standard_file(path) {
+            return f.map_err(|e| IoError::os(path, e));
+        }
+        follow_links(path).map_err(|e| IoError::os(path, e))?
+    };
+    if let Some(input) = run::input_matching(&target) {
+        return Err(IoError::SameAsInput { path: path.to_path_buf(), input });
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true);
+    match std::fs::metadata(&target) {
+        Ok(meta) if meta.is_file() => {}
+        Ok(meta) => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::FileTypeExt;
+                if meta.file_type().is_fifo() {
+                    return opts.open(&target).map_err(|e| IoError::os(path, e));
+                }
+            }
+            if meta.is_dir() {
+                return Err(IoError::NotRegular { path: path.to_path_buf(), kind: "a directory" });
+            }
             return Err(IoError::Device { path: path.to_path_buf(), kind: kind_of(&meta) });
         }
-        let mut opts = std::fs::OpenOptions::new();
-        opts.create(true).append(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.custom_flags(libc::O_NOFOLLOW);
-        }
-        opts.open(&target).map_err(|e| IoError::os(path, e))
+        Err(_) => {}
     }
+    opts.create(true);
+    if append {
+        opts.append(true);
+    } else {
+        opts.truncate(true);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NOFOLLOW);
+    }
+    opts.open(&target).map_err(|e| IoError::os(path, e))
 }

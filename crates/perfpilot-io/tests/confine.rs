@@ -19,12 +19,12 @@ fn confined_opens_and_writes_stay_inside_the_roots() {
     symlink(&outside, root.join("out_dir")).unwrap();
     confine(std::slice::from_ref(&root));
 
-    assert_eq!(read_bounded(&root.join("ok.json")).unwrap(), b"{}");
-    let err = read_bounded(&root.join("d/rank0.trace.json")).unwrap_err().to_string();
+    assert_eq!(read_bounded(root.join("ok.json")).unwrap(), b"{}");
+    let err = read_bounded(root.join("d/rank0.trace.json")).unwrap_err().to_string();
     assert!(err.contains("outside the allowed roots"), "{err}");
-    let err = open_stream(&root.join("d/rank0.trace.json")).unwrap_err().to_string();
+    let err = open_stream(root.join("d/rank0.trace.json")).unwrap_err().to_string();
     assert!(err.contains("outside the allowed roots"), "{err}");
-    let err = read_bounded(&root.join("d/../../outside/x.json")).unwrap_err().to_string();
+    let err = read_bounded(root.join("d/../../outside/x.json")).unwrap_err().to_string();
     assert!(err.contains("outside the allowed roots"), "{err}");
 
     // A dangling link inside the root creates nothing outside.

@@ -113,3 +113,22 @@ fn a_directory_is_refused() {
     let err = write_output(dir.path(), b"x").unwrap_err().to_string();
     assert!(err.contains("a directory"), "{err}");
 }
+
+#[test]
+fn incremental_files_follow_the_same_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real.jsonl");
+    let link = dir.path().join("link.jsonl");
+    symlink(&real, &link).unwrap();
+    let mut f = OutputFile::incremental(&link).unwrap();
+    f.write_all(b"{}\n").unwrap();
+    drop(f);
+    assert_eq!(std::fs::read(&real).unwrap(), b"{}\n");
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    let mut f = OutputFile::append(&link).unwrap();
+    f.write_all(b"[]\n").unwrap();
+    assert_eq!(std::fs::read(&real).unwrap(), b"{}\n[]\n");
+    let sock = dir.path().join("s.sock");
+    let _l = std::os::unix::net::UnixListener::bind(&sock).unwrap();
+    assert!(OutputFile::incremental(&sock).is_err());
+}
