@@ -6,12 +6,14 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum IoError {
     /// An operating-system error on a file.
-    #[error("{}: {source}", path.display())]
+    // The OS error is part of the message and deliberately not a `#[source]`: a CLI that
+    // prints the error chain would print it twice.
+    #[error("{}: {error}", path.display())]
     Os {
         /// The file.
         path: PathBuf,
         /// The OS error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// A whole-file input larger than the cap.
     #[error(
@@ -77,14 +79,14 @@ pub enum IoError {
 
 impl IoError {
     pub(crate) fn os(path: impl Into<PathBuf>, source: std::io::Error) -> IoError {
-        IoError::Os { path: path.into(), source }
+        IoError::Os { path: path.into(), error: source }
     }
 }
 
 impl From<IoError> for std::io::Error {
     fn from(e: IoError) -> std::io::Error {
         let kind = match &e {
-            IoError::Os { source, .. } => source.kind(),
+            IoError::Os { error, .. } => error.kind(),
             IoError::TooLarge { .. } => std::io::ErrorKind::FileTooLarge,
             IoError::Outside { .. } | IoError::SymlinkOutput { .. } => {
                 std::io::ErrorKind::PermissionDenied
