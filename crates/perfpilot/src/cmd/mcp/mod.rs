@@ -85,7 +85,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     );
     let runtime =
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
-    runtime.block_on(serve(server, args.max_request_bytes.max(1024)))?;
+    let served = runtime.block_on(serve(server, args.max_request_bytes.max(1024)));
+    // Do not wait on a read of stdin still in flight on the blocking pool.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    served?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -97,9 +100,11 @@ async fn serve(server: server::Server, max_request_bytes: usize) -> anyhow::Resu
     let (errors_tx, errors_rx) = tokio::sync::mpsc::unbounded_channel();
     let stdin = tokio::io::BufReader::new(tokio::io::stdin());
     tokio::spawn(framing::pump_requests(stdin, rmcp_in_w, errors_tx, max_request_bytes));
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel();
     let replies = tokio::spawn(framing::pump_replies(
         tokio::io::BufReader::new(rmcp_out_r),
         errors_rx,
+        stop_rx,
         tokio::io::stdout(),
     ));
     let running = server
@@ -107,6 +112,8 @@ async fn serve(server: server::Server, max_request_bytes: usize) -> anyhow::Resu
         .await
         .map_err(|e| anyhow::anyhow!("MCP initialisation failed: {e}"))?;
     running.waiting().await.map_err(|e| anyhow::anyhow!("MCP server stopped: {e}"))?;
-    let _ = replies.await;
+    // rmcp keeps its writer open after it stops: write what is buffered, then end.
+    let _ = stop_tx.send(());
+    let _ = tokio::time::timeout(Duration::from_secs(2), replies).await;
     Ok(())
 }
