@@ -94,10 +94,36 @@ fn seed(rel: &str) -> Vec<u8> {
     std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
+/// `PERFPILOT_FUZZ_SECS=N` runs each parser for N seconds instead of [`CASES`] cases
+/// (a longer local run; the count is printed), with a seed from the clock unless
+/// `PERFPILOT_FUZZ_SEED` is set.
+fn budget() -> Option<(std::time::Duration, u64)> {
+    let secs: u64 = std::env::var("PERFPILOT_FUZZ_SECS").ok()?.parse().ok()?;
+    let seed = std::env::var("PERFPILOT_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64)
+                .unwrap_or(1)
+        });
+    Some((std::time::Duration::from_secs(secs), seed | 1))
+}
+
 fn run(name: &str, seeds: &[&str], cases: usize, parse: impl Fn(&[u8])) {
     let seeds: Vec<Vec<u8>> = seeds.iter().map(|s| seed(s)).collect();
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ name.len() as u64);
+    let budget = budget();
+    let start = std::time::Instant::now();
+    let mut rng = Rng(budget.map_or(0x9e37_79b9_7f4a_7c15 ^ name.len() as u64, |b| b.1));
+    let cases = if budget.is_some() { usize::MAX } else { cases };
     for i in 0..cases {
+        if let Some((limit, seed)) = budget
+            && start.elapsed() > limit
+        {
+            eprintln!("{name}: {i} cases in {:?} (seed {seed}), no panic", start.elapsed());
+            return;
+        }
         let input = if i % 4 == 0 || seeds.is_empty() {
             (0..rng.below(2048)).map(|_| rng.next() as u8).collect()
         } else {
