@@ -129,7 +129,7 @@ pub struct CompareReport {
 }
 
 fn load(path: &PathBuf) -> Result<BenchResult, BenchError> {
-    let bytes = std::fs::read(path).map_err(|e| BenchError::file(path, e))?;
+    let bytes = perfpilot_io::read_bounded(path).map_err(|e| BenchError::file(path, e))?;
     let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
         BenchError::file(path, format!("line {} column {}: not JSON: {e}", e.line(), e.column()))
     })?;

@@ -81,7 +81,8 @@ pub struct RecordWriter {
 impl RecordWriter {
     /// Create (truncate) `path`.
     pub fn create(path: &Path) -> Result<RecordWriter, BenchError> {
-        let f = std::fs::File::create(path).map_err(|e| BenchError::file(path, e))?;
+        let f =
+            perfpilot_io::OutputFile::incremental(path).map_err(|e| BenchError::file(path, e))?;
         Ok(RecordWriter { file: std::io::BufWriter::new(f), path: path.to_path_buf() })
     }
 

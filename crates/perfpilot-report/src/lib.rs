@@ -30,17 +30,19 @@
 //! ```
 #![deny(missing_docs)]
 
-mod atomic;
 mod document;
 mod envelope;
+mod escape;
 mod format;
 mod progress;
 mod render;
 
-pub use atomic::{AtomicFile, write_atomic};
 pub use document::{Align, Block, Column, Document, Row, Section, Table};
 pub use envelope::{Envelope, InputRef, Report, ToolInfo, Warning};
+pub use escape::escape_display;
 pub use format::Format;
+/// The one output writer (see `perfpilot-io`), under the names the commands already use.
+pub use perfpilot_io::{OutputFile as AtomicFile, write_output as write_atomic};
 pub use progress::{NoProgress, Progress, TerminalProgress};
 pub use render::{render, render_to_string};
 

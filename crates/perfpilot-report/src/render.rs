@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use comfy_table::{CellAlignment, ContentArrangement, presets};
 
-use crate::{Align, Block, Document, Envelope, Format, Report, Table, Warning};
+use crate::{Align, Block, Document, Envelope, Format, Report, Table, Warning, escape_display};
 
 /// Render an envelope in the given format to a writer.
 pub fn render<R: Report, W: Write>(
@@ -46,11 +46,16 @@ fn warning_line(w: &Warning) -> String {
 }
 
 fn md_escape(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    esc(&s.replace('|', "\\|").replace('\n', " ")).into_owned()
+}
+
+/// Free text: controls and bidi characters escaped, newlines kept.
+fn esc(s: &str) -> std::borrow::Cow<'_, str> {
+    escape_display(s, true)
 }
 
 fn write_markdown<R, W: Write>(doc: &Document, env: &Envelope<R>, out: &mut W) -> io::Result<()> {
-    writeln!(out, "# {}\n", doc.title)?;
+    writeln!(out, "# {}\n", esc(&doc.title))?;
     if let Some(line) = inputs_line(env) {
         writeln!(out, "- **inputs**: {}", md_escape(&line))?;
     }
@@ -59,7 +64,7 @@ fn write_markdown<R, W: Write>(doc: &Document, env: &Envelope<R>, out: &mut W) -
     }
     writeln!(out)?;
     for s in &doc.sections {
-        writeln!(out, "## {}\n", s.title)?;
+        writeln!(out, "## {}\n", esc(&s.title))?;
         for b in &s.blocks {
             match b {
                 Block::Table(t) => write_md_table(t, out)?,
@@ -69,7 +74,7 @@ fn write_markdown<R, W: Write>(doc: &Document, env: &Envelope<R>, out: &mut W) -
                     }
                     writeln!(out)?;
                 }
-                Block::Text(t) => writeln!(out, "{t}\n")?,
+                Block::Text(t) => writeln!(out, "{}\n", esc(t))?,
                 Block::List(items) => {
                     for i in items {
                         writeln!(out, "- {}", md_escape(i))?;
@@ -108,14 +113,15 @@ fn write_md_table<W: Write>(t: &Table, out: &mut W) -> io::Result<()> {
         writeln!(out)?;
     }
     if let Some(n) = &t.footnote {
-        writeln!(out, "_{}_\n", n)?;
+        writeln!(out, "_{}_\n", esc(n))?;
     }
     Ok(())
 }
 
 fn write_terminal<R, W: Write>(doc: &Document, env: &Envelope<R>, out: &mut W) -> io::Result<()> {
-    writeln!(out, "{}", doc.title)?;
-    writeln!(out, "{}", "=".repeat(doc.title.chars().count().max(3)))?;
+    let title = esc(&doc.title);
+    writeln!(out, "{title}")?;
+    writeln!(out, "{}", "=".repeat(title.chars().count().max(3)))?;
     let mut facts: Vec<(String, String)> = Vec::new();
     if let Some(line) = inputs_line(env) {
         facts.push(("inputs".into(), line));
@@ -123,15 +129,16 @@ fn write_terminal<R, W: Write>(doc: &Document, env: &Envelope<R>, out: &mut W) -
     facts.extend(doc.header.iter().cloned());
     write_term_facts(&facts, out)?;
     for s in &doc.sections {
-        writeln!(out, "\n{}\n{}", s.title, "-".repeat(s.title.chars().count().max(3)))?;
+        let title = esc(&s.title);
+        writeln!(out, "\n{title}\n{}", "-".repeat(title.chars().count().max(3)))?;
         for b in &s.blocks {
             match b {
                 Block::Table(t) => write_term_table(t, out)?,
                 Block::Facts(f) => write_term_facts(f, out)?,
-                Block::Text(t) => writeln!(out, "{t}")?,
+                Block::Text(t) => writeln!(out, "{}", esc(t))?,
                 Block::List(items) => {
                     for i in items {
-                        writeln!(out, "  • {i}")?;
+                        writeln!(out, "  • {}", esc(i))?;
                     }
                 }
             }
@@ -140,16 +147,16 @@ fn write_terminal<R, W: Write>(doc: &Document, env: &Envelope<R>, out: &mut W) -
     if !env.warnings.is_empty() {
         writeln!(out, "\nWarnings\n--------")?;
         for w in &env.warnings {
-            writeln!(out, "  ! {}", warning_line(w))?;
+            writeln!(out, "  ! {}", esc(&warning_line(w)))?;
         }
     }
     Ok(())
 }
 
 fn write_term_facts<W: Write>(facts: &[(String, String)], out: &mut W) -> io::Result<()> {
-    let width = facts.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+    let width = facts.iter().map(|(k, _)| esc(k).chars().count()).max().unwrap_or(0);
     for (k, v) in facts {
-        writeln!(out, "  {k:<width$}  {v}")?;
+        writeln!(out, "  {:<width$}  {}", esc(k), esc(v))?;
     }
     Ok(())
 }
@@ -161,9 +168,9 @@ fn write_term_table<W: Write>(t: &Table, out: &mut W) -> io::Result<()> {
         let mut ct = comfy_table::Table::new();
         ct.load_style(presets::UTF8_FULL_CONDENSED);
         ct.set_content_arrangement(ContentArrangement::Disabled);
-        ct.set_header(t.columns.iter().map(|c| c.name.clone()));
+        ct.set_header(t.columns.iter().map(|c| esc(&c.name).into_owned()));
         for r in &t.rows {
-            ct.add_row(r.cells.clone());
+            ct.add_row(r.cells.iter().map(|c| esc(c).into_owned()));
         }
         for (i, c) in t.columns.iter().enumerate() {
             if let Some(col) = ct.column_mut(i) {
@@ -176,7 +183,7 @@ fn write_term_table<W: Write>(t: &Table, out: &mut W) -> io::Result<()> {
         writeln!(out, "{ct}")?;
     }
     if let Some(n) = &t.footnote {
-        writeln!(out, "  {n}")?;
+        writeln!(out, "  {}", esc(n))?;
     }
     Ok(())
 }
@@ -230,6 +237,22 @@ mod tests {
         assert_eq!(v["command"], "demo");
         assert_eq!(v["warnings"][0]["count"], 3);
         assert_eq!(v["result"]["rows"][1][0], "c");
+    }
+
+    #[test]
+    fn control_and_bidi_characters_are_escaped_in_table_and_markdown_only() {
+        let name = "gemm\u{1b}]0;pwned\u{7}\r\0\u{202e}lanrek";
+        let env = Envelope::new("demo", Demo { rows: vec![(name.into(), 1.0)] });
+        for format in [Format::Table, Format::Md] {
+            let s = render_to_string(&env, format).unwrap();
+            for bad in ['\u{1b}', '\u{7}', '\r', '\0', '\u{202e}'] {
+                assert!(!s.contains(bad), "{format:?} kept {bad:?}: {s}");
+            }
+            assert!(s.contains("gemm\\x1b]0;pwned\\x07\\x0d\\x00\\u{202e}lanrek"), "{s}");
+        }
+        let js = render_to_string(&env, Format::Json).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&js).unwrap();
+        assert_eq!(v["result"]["rows"][0][0], name);
     }
 
     #[test]

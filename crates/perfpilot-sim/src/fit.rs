@@ -307,7 +307,7 @@ fn initial_guess(runs: &[Run]) -> [f64; 4] {
 fn load_run(path: &Path) -> Result<Run, SimError> {
     let shown = path.display().to_string();
     let bad = |message: String| SimError::Input { path: shown.clone(), message };
-    let text = std::fs::read_to_string(path)
+    let text = perfpilot_io::read_to_string_bounded(path)
         .map_err(|e| SimError::io(format!("cannot read {shown}"), e))?;
     let v: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| bad(format!("line {}, column {}: not JSON: {e}", e.line(), e.column())))?;
@@ -362,8 +362,14 @@ fn load_run(path: &Path) -> Result<Run, SimError> {
 
 fn read_records(path: &Path) -> Result<Vec<RequestRecord>, SimError> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path)
+    let bytes = perfpilot_io::read_regular(path)
         .map_err(|e| SimError::io(format!("cannot read records {shown}"), e))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        SimError::io(
+            format!("cannot read records {shown}"),
+            std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error()),
+        )
+    })?;
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())

@@ -184,7 +184,7 @@ impl Profile {
         }
         let path = Path::new(name_or_path);
         if path.exists() || name_or_path.ends_with(".toml") {
-            let text = std::fs::read_to_string(path)
+            let text = perfpilot_io::read_to_string_bounded(path)
                 .map_err(|e| SimError::io(format!("cannot read profile {name_or_path}"), e))?;
             return Profile::from_toml(&text, name_or_path);
         }

@@ -70,7 +70,7 @@ pub fn triage_logs_with(
             )));
         }
         progress.message(&path.display().to_string());
-        let file = std::fs::File::open(path).map_err(|e| TriageError::read(path, e))?;
+        let file = perfpilot_io::open_stream(path).map_err(|e| TriageError::read(path, e))?;
         t.read(&path.display().to_string(), file, progress)
             .map_err(|e| TriageError::read(path, e))?;
     }

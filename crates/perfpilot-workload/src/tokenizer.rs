@@ -48,8 +48,9 @@ impl TokenizerFile {
                 std::io::Error::new(std::io::ErrorKind::NotFound, "no such tokenizer file"),
             ));
         }
+        let bytes = perfpilot_io::read_bounded(&file).map_err(|e| WorkloadError::io(&file, e))?;
         let inner =
-            tokenizers::Tokenizer::from_file(&file).map_err(|e| WorkloadError::Tokenizer {
+            tokenizers::Tokenizer::from_bytes(&bytes).map_err(|e| WorkloadError::Tokenizer {
                 name: file.display().to_string(),
                 message: format!("not a Hugging Face tokenizer.json: {e}"),
             })?;

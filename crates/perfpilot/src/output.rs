@@ -24,8 +24,11 @@ pub fn emit<R: Report>(env: &Envelope<R>, out: &OutputArgs) -> anyhow::Result<Ex
     let format = Format::resolve(out.format);
     if let Some(path) = &out.json_out {
         let bytes = perfpilot_report::render_to_string(env, Format::Json)?;
-        perfpilot_report::write_atomic(path, bytes.as_bytes())
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+        // Never over an input of this run (`--json-out` given the input by mistake).
+        let inputs: Vec<&std::path::Path> =
+            env.inputs.iter().map(|i| std::path::Path::new(&i.path)).collect();
+        perfpilot_io::write_output_for(path, &inputs, bytes.as_bytes())
+            .map_err(|e| anyhow::anyhow!("cannot write --json-out: {e}"))?;
     }
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();

@@ -107,7 +107,7 @@ pub fn explain_with_progress(
     progress: &dyn perfpilot_report::Progress,
 ) -> Result<ExplainReport, CapacityError> {
     let io = |source| CapacityError::Io { path: o.log.clone(), source };
-    let file = std::fs::File::open(&o.log).map_err(io)?;
+    let file = perfpilot_io::open_stream(&o.log).map_err(io)?;
     if let Ok(m) = file.metadata() {
         progress.set_total(m.len());
     }
@@ -151,7 +151,7 @@ pub fn explain_log(log: &LaunchLog, o: &ExplainOptions) -> Result<ExplainReport,
     let config = o.config.as_deref().map(ModelConfig::from_file).transpose()?;
     let smi: Vec<SmiRow> = match &o.smi {
         Some(p) => {
-            let text = std::fs::read_to_string(p)
+            let text = perfpilot_io::read_to_string_bounded(p)
                 .map_err(|source| CapacityError::Io { path: p.clone(), source })?;
             crate::smi::parse(&text, &p.display().to_string())?
         }

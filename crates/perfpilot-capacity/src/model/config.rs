@@ -140,7 +140,7 @@ impl ModelConfig {
 
     /// Read and parse a config file.
     pub fn from_file(path: &std::path::Path) -> Result<ModelConfig, CapacityError> {
-        let text = std::fs::read_to_string(path)
+        let text = perfpilot_io::read_to_string_bounded(path)
             .map_err(|source| CapacityError::Io { path: path.to_path_buf(), source })?;
         ModelConfig::from_json_str(&text, &path.display().to_string())
     }

@@ -275,7 +275,7 @@ pub(crate) fn gpu_table(path: Option<&std::path::Path>) -> Result<GpuTable, Capa
     match path {
         None => Ok(GpuTable::embedded()),
         Some(p) => {
-            let text = std::fs::read_to_string(p)
+            let text = perfpilot_io::read_to_string_bounded(p)
                 .map_err(|source| CapacityError::Io { path: p.to_path_buf(), source })?;
             GpuTable::parse(&text, &p.display().to_string())
         }

@@ -29,9 +29,7 @@ pub(crate) struct Logger {
 impl Logger {
     pub(crate) fn new(sink: LogSink) -> std::io::Result<Logger> {
         let file = match &sink {
-            LogSink::File(p) => {
-                Some(Mutex::new(std::fs::OpenOptions::new().create(true).append(true).open(p)?))
-            }
+            LogSink::File(p) => Some(Mutex::new(perfpilot_io::OutputFile::append(p)?)),
             _ => None,
         };
         Ok(Logger { sink, file })

@@ -131,7 +131,7 @@ impl Catalogue {
     pub fn from_toml_file(path: impl AsRef<Path>) -> Result<Catalogue, TaxonomyError> {
         let path = path.as_ref();
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path)
+        let text = perfpilot_io::read_to_string_bounded(path)
             .map_err(|cause| TaxonomyError::Io { file: file.clone(), cause })?;
         Catalogue::from_toml_str(&text, &file)
     }

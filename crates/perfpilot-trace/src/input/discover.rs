@@ -117,11 +117,15 @@ fn collect(dir: &Path, depth: usize, out: &mut Vec<TraceFile>) -> Result<(), Tra
     paths.sort();
     for p in paths {
         let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        // Under confinement (an MCP call) a link inside the directory must not lead out.
+        perfpilot_io::check_confined(&p).map_err(|e| TraceError::io(&p, e.into()))?;
         if p.is_dir() {
             if depth < MAX_DEPTH && !name.starts_with('.') {
                 collect(&p, depth + 1, out)?;
             }
         } else if is_trace_name(&name)
+            // A FIFO or device named `*.json` is skipped, never opened (it could block).
+            && perfpilot_io::is_regular_file(&p)
             && (named_as_trace(&name) || crate::parse::looks_like_trace(&p))
         {
             out.push(trace_file(&p));

@@ -50,7 +50,7 @@ pub fn find(dir: &Path) -> Option<PathBuf> {
 
 /// Read and interpret a server args file.
 pub fn read(path: &Path) -> Result<ServerArgs, TraceError> {
-    let text = std::fs::read_to_string(path).map_err(|e| TraceError::io(path, e))?;
+    let text = perfpilot_io::read_to_string_bounded(path).map_err(|e| TraceError::io(path, e))?;
     let value: Value = serde_json::from_str(&text).map_err(|e| TraceError::ServerArgs {
         path: path.to_path_buf(),
         message: format!("{e}"),

@@ -125,7 +125,7 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
 
 /// Read a `config.json` file.
 pub fn read_config_file(path: &Path) -> Result<ModelLayout, TraceError> {
-    let text = std::fs::read_to_string(path).map_err(|e| TraceError::io(path, e))?;
+    let text = perfpilot_io::read_to_string_bounded(path).map_err(|e| TraceError::io(path, e))?;
     parse_config(&text, path)
 }
 

@@ -8,7 +8,6 @@
 //! Guide slices run from one layer's first kernel to the next layer's first kernel, so
 //! they never overlap; they are navigation aids, not exclusive ownership of time.
 
-use std::fs::File;
 use std::io::{self, BufReader, Read, Write};
 use std::path::Path;
 
@@ -31,7 +30,7 @@ pub fn write_layer_trace(
     progress: &dyn Progress,
 ) -> Result<EmittedTrace, TraceError> {
     let events = guide_events(s);
-    let file = File::open(input).map_err(|e| TraceError::io(input, e))?;
+    let file = perfpilot_io::open_stream(input).map_err(|e| TraceError::io(input, e))?;
     let (reader, _) =
         crate::parse::decoded(BufReader::new(file)).map_err(|e| TraceError::io(input, e))?;
     let atomic = AtomicFile::create(out).map_err(|e| TraceError::io(out, e))?;

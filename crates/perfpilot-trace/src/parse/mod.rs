@@ -61,7 +61,7 @@ pub fn parse_trace_chunks(bytes: &[u8], chunk_size: usize) -> Result<Trace, Trac
 /// reached, or an array whose first element is an object. Reads at most 8 MiB of JSON.
 pub fn looks_like_trace(path: &Path) -> bool {
     use std::io::Read;
-    let Ok(file) = std::fs::File::open(path) else { return false };
+    let Ok(file) = perfpilot_io::open_input(path) else { return false };
     let Ok((mut reader, _)) = decoded(file) else { return false };
     let mut doc = DocumentReader::new();
     let mut buf = vec![0u8; 64 * 1024];

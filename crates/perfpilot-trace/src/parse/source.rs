@@ -2,7 +2,6 @@
 //! sends them to the parsing thread over a bounded channel; emptied buffers come back
 //! for reuse, so memory stays at a few chunks whatever the file size.
 
-use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
@@ -40,7 +39,7 @@ pub(super) fn stream_file(
     progress: &dyn Progress,
     consume: &mut dyn FnMut(&[u8]) -> Result<(), TraceError>,
 ) -> Result<(), TraceError> {
-    let file = File::open(path).map_err(|e| TraceError::io(path, e))?;
+    let file = perfpilot_io::open_stream(path).map_err(|e| TraceError::io(path, e))?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     progress.set_total(len);
     let counted = Counting { inner: file, progress };
@@ -57,8 +56,14 @@ pub(crate) fn decoded<'a>(
     let got = read_full(&mut reader, &mut magic)?;
     let gzip = got == 2 && magic == [0x1f, 0x8b];
     let head = io::Cursor::new(magic[..got].to_vec()).chain(reader);
-    let out: Box<dyn Read + Send + 'a> =
-        if gzip { Box::new(flate2::read::MultiGzDecoder::new(head)) } else { Box::new(head) };
+    let out: Box<dyn Read + Send + 'a> = if gzip {
+        Box::new(perfpilot_io::BudgetReader::decompressed(
+            flate2::read::MultiGzDecoder::new(head),
+            "gzip input",
+        ))
+    } else {
+        Box::new(head)
+    };
     Ok((out, gzip))
 }
 
@@ -69,8 +74,14 @@ pub(super) fn stream_bytes(
     consume: &mut dyn FnMut(&[u8]) -> Result<(), TraceError>,
 ) -> Result<(), TraceError> {
     let gzip = bytes.starts_with(&[0x1f, 0x8b]);
-    let reader: Box<dyn Read + Send + '_> =
-        if gzip { Box::new(flate2::read::MultiGzDecoder::new(bytes)) } else { Box::new(bytes) };
+    let reader: Box<dyn Read + Send + '_> = if gzip {
+        Box::new(perfpilot_io::BudgetReader::decompressed(
+            flate2::read::MultiGzDecoder::new(bytes),
+            "gzip input",
+        ))
+    } else {
+        Box::new(bytes)
+    };
     pump(path, reader, gzip, consume)
 }
 

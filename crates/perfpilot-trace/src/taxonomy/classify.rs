@@ -68,8 +68,8 @@ impl Report for ClassifyReport {
 /// Read kernel names from a file: one per line, or the first column of a TSV.
 pub fn read_names(path: &Path) -> Result<Vec<String>, TaxonomyError> {
     let file = path.display().to_string();
-    let bytes =
-        std::fs::read(path).map_err(|cause| TaxonomyError::Io { file: file.clone(), cause })?;
+    let bytes = perfpilot_io::read_bounded(path)
+        .map_err(|cause| TaxonomyError::Io { file: file.clone(), cause })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let (line, _) = super::error::line_col(&String::from_utf8_lossy(e.as_bytes()), offset);

@@ -88,7 +88,7 @@ impl Taxonomy {
     pub fn from_toml_file(path: impl AsRef<Path>) -> Result<Taxonomy, TaxonomyError> {
         let path = path.as_ref();
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path)
+        let text = perfpilot_io::read_to_string_bounded(path)
             .map_err(|cause| TaxonomyError::Io { file: file.clone(), cause })?;
         Taxonomy::from_toml_str(&text, &file)
     }

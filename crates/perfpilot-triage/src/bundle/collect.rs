@@ -286,13 +286,14 @@ pub(crate) fn load(
             message: "not a folder (expected a bundle written by `triage bundle --out DIR`)".into(),
         });
     }
-    let meta: Option<Metadata> = match std::fs::read_to_string(dir.join("metadata.json")) {
-        Ok(text) => Some(serde_json::from_str(&text).map_err(|e| TriageError::Bundle {
-            path: dir.join("metadata.json"),
-            message: format!("line {}, column {}: {e}", e.line(), e.column()),
-        })?),
-        Err(_) => None,
-    };
+    let meta: Option<Metadata> =
+        match perfpilot_io::read_to_string_bounded(dir.join("metadata.json")) {
+            Ok(text) => Some(serde_json::from_str(&text).map_err(|e| TriageError::Bundle {
+                path: dir.join("metadata.json"),
+                message: format!("line {}, column {}: {e}", e.line(), e.column()),
+            })?),
+            Err(_) => None,
+        };
     let mut snap = Snapshot::default();
     for ep in &cfg.endpoint {
         let body_path = dir.join(&ep.file);
@@ -300,7 +301,15 @@ pub(crate) fn load(
         let recorded =
             meta.as_ref().and_then(|m| m.endpoints.iter().find(|e| e.name == ep.name)).cloned();
         if body_path.is_file() {
-            let body = std::fs::read(&body_path).map_err(|e| TriageError::read(&body_path, e))?;
+            let mut body = Vec::new();
+            perfpilot_io::open_input(&body_path)
+                .and_then(|f| {
+                    std::io::Read::read_to_end(
+                        &mut std::io::Read::take(f, MAX_BODY as u64),
+                        &mut body,
+                    )
+                })
+                .map_err(|e| TriageError::read(&body_path, e))?;
             let body = String::from_utf8_lossy(&body[..body.len().min(MAX_BODY)]).into_owned();
             let res = recorded.filter(|r| r.ok).unwrap_or_else(|| EndpointResult {
                 name: ep.name.clone(),
@@ -315,8 +324,8 @@ pub(crate) fn load(
             snap.bodies.insert(ep.name.clone(), body);
             snap.endpoints.push(res);
         } else if err_path.is_file() {
-            let text =
-                std::fs::read_to_string(&err_path).map_err(|e| TriageError::read(&err_path, e))?;
+            let text = perfpilot_io::read_to_string_bounded(&err_path)
+                .map_err(|e| TriageError::read(&err_path, e))?;
             let v: serde_json::Value =
                 serde_json::from_str(&text).map_err(|e| TriageError::Bundle {
                     path: err_path.clone(),

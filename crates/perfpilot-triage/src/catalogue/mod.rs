@@ -108,7 +108,8 @@ impl Catalogue {
         let mut files = vec![("<built-in>".to_string(), parse_file(BUILTIN, "<built-in>")?)];
         for p in paths {
             let p = p.as_ref();
-            let text = std::fs::read_to_string(p).map_err(|e| TriageError::read(p, e))?;
+            let text =
+                perfpilot_io::read_to_string_bounded(p).map_err(|e| TriageError::read(p, e))?;
             let label = p.display().to_string();
             let file = parse_file(&text, &label)?;
             files.push((label, file));

@@ -56,7 +56,13 @@ pub fn load_requests(
     tokenizer: Option<&dyn TextTokenizer>,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<RequestSpec>, WorkloadError> {
-    let text = std::fs::read_to_string(path).map_err(|e| WorkloadError::io(path, e))?;
+    let bytes = perfpilot_io::read_regular(path).map_err(|e| WorkloadError::io(path, e))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        WorkloadError::io(
+            path,
+            std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error()),
+        )
+    })?;
     parse_requests(path, &text, tokenizer, warnings)
 }
 

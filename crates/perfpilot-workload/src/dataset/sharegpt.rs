@@ -35,7 +35,8 @@ pub(super) fn generate(
             "the sharegpt dataset needs a tokenizer to count prompt (and answer) tokens",
         ));
     };
-    let bytes = std::fs::read(&spec.path).map_err(|e| WorkloadError::io(&spec.path, e))?;
+    let bytes =
+        perfpilot_io::read_regular(&spec.path).map_err(|e| WorkloadError::io(&spec.path, e))?;
     let records: Vec<Record> = serde_json::from_slice(&bytes).map_err(|e| {
         WorkloadError::bad_input(
             &spec.path,

@@ -61,6 +61,20 @@ impl McpClient {
         stdin.flush().unwrap();
     }
 
+    /// Write raw bytes (a malformed or oversized line) to the server's stdin.
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("the client is shut down");
+        stdin.write_all(bytes).expect("write to the server");
+        stdin.flush().unwrap();
+    }
+
+    /// The next message the server writes, within `timeout` (None: nothing came).
+    pub fn next_message(&mut self, timeout: Duration) -> Option<Value> {
+        let line = self.lines.recv_timeout(timeout).ok()?;
+        self.transcript.push(('<', line.clone()));
+        Some(serde_json::from_str(&line).unwrap_or_else(|e| panic!("non-JSON line ({e}): {line}")))
+    }
+
     /// Send a notification.
     pub fn notify(&mut self, method: &str, params: Option<Value>) {
         let mut msg = json!({"jsonrpc": "2.0", "method": method});

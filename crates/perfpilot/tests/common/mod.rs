@@ -12,9 +12,13 @@ pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repo root")
 }
 
-/// The `perfpilot` binary cargo built for these tests.
+/// The `perfpilot` binary cargo built for these tests (`PERFPILOT_TEST_BIN` runs the
+/// suites against another build, e.g. an older one, to show a test fails there).
 pub fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_perfpilot"))
+    match std::env::var_os("PERFPILOT_TEST_BIN") {
+        Some(p) => PathBuf::from(p),
+        None => PathBuf::from(env!("CARGO_BIN_EXE_perfpilot")),
+    }
 }
 
 /// Run `perfpilot ARGS…` in the repository root.

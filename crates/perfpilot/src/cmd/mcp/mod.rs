@@ -9,6 +9,7 @@ use std::time::Duration;
 
 pub mod config;
 pub mod exec;
+pub mod framing;
 pub mod registry;
 pub mod roots;
 pub mod server;
@@ -35,6 +36,10 @@ pub struct Args {
     /// Tool calls that may run at the same time (the rest wait).
     #[arg(long, value_name = "N", default_value_t = 2)]
     max_concurrent: usize,
+    /// Largest request line the server reads, in bytes; a longer one is answered with a
+    /// JSON-RPC error (-32600) and discarded.
+    #[arg(long, value_name = "BYTES", default_value_t = framing::DEFAULT_MAX_REQUEST_BYTES)]
+    max_request_bytes: usize,
     /// Print the snippet that registers this server with a client, and exit.
     #[arg(long, value_name = "CLIENT")]
     print_config: Option<config::Client>,
@@ -80,16 +85,35 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     );
     let runtime =
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
-    runtime.block_on(serve(server))?;
+    let served = runtime.block_on(serve(server, args.max_request_bytes.max(1024)));
+    // Do not wait on a read of stdin still in flight on the blocking pool.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    served?;
     Ok(ExitCode::SUCCESS)
 }
 
-async fn serve(server: server::Server) -> anyhow::Result<()> {
+async fn serve(server: server::Server, max_request_bytes: usize) -> anyhow::Result<()> {
     use rmcp::ServiceExt;
+    // stdin → line layer → rmcp → one writer → stdout (see [`framing`]).
+    let (rmcp_in_r, rmcp_in_w) = tokio::io::simplex(1 << 20);
+    let (rmcp_out_r, rmcp_out_w) = tokio::io::simplex(1 << 20);
+    let (errors_tx, errors_rx) = tokio::sync::mpsc::unbounded_channel();
+    let stdin = tokio::io::BufReader::new(tokio::io::stdin());
+    tokio::spawn(framing::pump_requests(stdin, rmcp_in_w, errors_tx, max_request_bytes));
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel();
+    let replies = tokio::spawn(framing::pump_replies(
+        tokio::io::BufReader::new(rmcp_out_r),
+        errors_rx,
+        stop_rx,
+        tokio::io::stdout(),
+    ));
     let running = server
-        .serve(rmcp::transport::stdio())
+        .serve((rmcp_in_r, rmcp_out_w))
         .await
         .map_err(|e| anyhow::anyhow!("MCP initialisation failed: {e}"))?;
     running.waiting().await.map_err(|e| anyhow::anyhow!("MCP server stopped: {e}"))?;
+    // rmcp keeps its writer open after it stops: write what is buffered, then end.
+    let _ = stop_tx.send(());
+    let _ = tokio::time::timeout(Duration::from_secs(2), replies).await;
     Ok(())
 }

@@ -83,7 +83,8 @@ impl Roots {
             || value.contains('\\')
             || value.ends_with(".toml")
             || value.ends_with(".json")
-            || self.base().join(value).is_file()
+            // Any entry of that name (a dangling link included) makes it a path.
+            || std::fs::symlink_metadata(self.base().join(value)).is_ok()
     }
 
     /// Check one path argument.
@@ -104,6 +105,14 @@ impl Roots {
         let given = Path::new(value);
         let joined =
             if given.is_absolute() { given.to_path_buf() } else { self.base().join(given) };
+        if access == Access::Write
+            && std::fs::symlink_metadata(&joined).is_ok_and(|m| m.file_type().is_symlink())
+        {
+            // A link (dangling or not) could point anywhere by the time the tool writes.
+            return Err(format!(
+                "argument `{name}` = `{value}` is a symlink; outputs are never written through                  a link (give the target's path)"
+            ));
+        }
         let resolved = if access == Access::Write {
             resolve_for_write(&joined).ok_or_else(|| {
                 format!("argument `{name}` = `{value}`: no existing parent directory")
@@ -251,6 +260,21 @@ mod tests {
         std::os::unix::fs::symlink(dir.path().join("secret.txt"), inner.join("link.txt")).unwrap();
         let roots = roots_in(&inner);
         assert!(roots.check("input", "link.txt", Access::Read).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_output_that_is_a_symlink_is_refused_even_dangling_or_inside() {
+        let dir = tempfile::tempdir().unwrap();
+        let inner = dir.path().join("root");
+        std::fs::create_dir(&inner).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("r.jsonl"), inner.join("l.jsonl")).unwrap();
+        std::os::unix::fs::symlink("x.json", inner.join("inside.json")).unwrap();
+        let roots = roots_in(&inner);
+        let err = roots.check("records", "l.jsonl", Access::Write).unwrap_err();
+        assert!(err.contains("is a symlink"), "{err}");
+        assert!(roots.check("out", "inside.json", Access::Write).is_err());
+        assert!(!dir.path().join("r.jsonl").exists());
     }
 
     #[test]

@@ -141,7 +141,7 @@ impl ServerHandler for Server {
         let ct = context.ct.clone();
         let outcome = worker::call(
             &self.exe,
-            self.roots.base(),
+            self.roots.all(),
             tool.name,
             &args,
             self.timeout,

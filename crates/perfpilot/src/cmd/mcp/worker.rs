@@ -3,7 +3,7 @@
 //! that runs past the limit or is cancelled by the client is killed, not abandoned.
 
 use std::future::Future;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -45,19 +45,24 @@ impl std::fmt::Display for CallError {
     }
 }
 
-/// Run one tool call in a worker process.
+/// Run one tool call in a worker process, in the first of `roots` and confined to all of
+/// them (every file the worker opens through `perfpilot-io` is checked at open time).
 pub async fn call(
     exe: &Path,
-    cwd: &Path,
+    roots: &[PathBuf],
     tool: &str,
     args: &Value,
     timeout: Duration,
     cancelled: impl Future<Output = ()>,
     mut on_progress: impl FnMut(ProgressLine),
 ) -> Result<ToolOutput, CallError> {
+    let cwd = roots.first().ok_or_else(|| CallError::Internal("no root".into()))?;
+    let confine = std::env::join_paths(roots)
+        .map_err(|e| CallError::Internal(format!("a root cannot be passed on: {e}")))?;
     let mut child = tokio::process::Command::new(exe)
         .args(["mcp", "--exec-tool", tool])
         .current_dir(cwd)
+        .env(perfpilot_io::ENV_CONFINE_ROOTS, confine)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -163,7 +168,7 @@ mod tests {
         let mut seen = Vec::new();
         let out = rt.block_on(call(
             exe,
-            exe.parent().unwrap(),
+            &[exe.parent().unwrap().to_path_buf()],
             "t",
             &serde_json::json!({"a": 1}),
             timeout,
