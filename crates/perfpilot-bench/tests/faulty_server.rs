@@ -220,6 +220,7 @@ fn api_key_is_sent_but_never_written() {
         TestServer::start(TestServerConfig { api_key: Some(key.into()), ..Default::default() })
             .unwrap();
     // SAFETY: a variable name only this test uses.
+    #[allow(unsafe_code)]
     unsafe { std::env::set_var("PERFPILOT_TEST_KEY_1", key) };
     let dir = tempfile::tempdir().unwrap();
     let mut o = opts(&srv.url, 3);

@@ -138,6 +138,8 @@ pub fn run(
     // Kill whatever is left of the group (all of it on a timeout; stray grandchildren
     // that would hold the pipes open otherwise).
     // SAFETY: killpg only sends a signal; ESRCH (no such group) is ignored.
+    // Stated exception to the workspace's `unsafe_code = "deny"`.
+    #[allow(unsafe_code)]
     unsafe {
         libc::killpg(pgid, libc::SIGKILL);
     }

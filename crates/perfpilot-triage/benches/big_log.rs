@@ -104,6 +104,8 @@ fn build(path: &Path, bytes: u64) -> std::io::Result<()> {
 
 /// CPU seconds (user + system) of this process (`RUSAGE_SELF`) or of its waited-for
 /// children (`RUSAGE_CHILDREN`).
+// Stated exception to `unsafe_code = "deny"`: getrusage has no safe wrapper.
+#[allow(unsafe_code)]
 fn cpu_s(who: i32) -> f64 {
     // SAFETY: getrusage writes into the zeroed struct we pass; no other memory is touched.
     let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
