@@ -221,7 +221,9 @@ fn api_key_is_sent_but_never_written() {
             .unwrap();
     // SAFETY: a variable name only this test uses.
     #[allow(unsafe_code)]
-    unsafe { std::env::set_var("PERFPILOT_TEST_KEY_1", key) };
+    unsafe {
+        std::env::set_var("PERFPILOT_TEST_KEY_1", key)
+    };
     let dir = tempfile::tempdir().unwrap();
     let mut o = opts(&srv.url, 3);
     o.api_key_env = Some("PERFPILOT_TEST_KEY_1".into());
