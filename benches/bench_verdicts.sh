@@ -37,6 +37,7 @@ start_sim() { # name extra... -> sets URL (not in a subshell: the pid must reach
 }
 start_sim fast; FAST=$URL
 start_sim slow --set cost_scale=1.1; SLOW=$URL
+: >"$DIR/lines"
 W=(--token-ids --vocab-size 32000 --num-prompts 24 --input-len 256 --output-len 32
    --max-concurrency 2 --format json)
 
