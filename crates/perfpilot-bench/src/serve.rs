@@ -133,13 +133,7 @@ pub(crate) fn serve_once(
         crate::startup::Preflight::Ready(pool, info) => (pool, info),
         crate::startup::Preflight::Stopped(status) => {
             progress.finish();
-            let r = crate::startup::stopped_result(
-                opts,
-                status,
-                started_unix_s,
-                &target,
-                arrival,
-            );
+            let r = crate::startup::stopped_result(opts, status, started_unix_s, &target, arrival);
             return Ok((r, Vec::new()));
         }
     };

@@ -312,8 +312,9 @@ fn load_run(path: &Path) -> Result<Run, SimError> {
     let v: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| bad(format!("line {}, column {}: not JSON: {e}", e.line(), e.column())))?;
     let inner = v.get("result").cloned().unwrap_or(v);
-    let result: BenchResult = serde_json::from_value(inner)
-        .map_err(|e| bad(format!("not a bench serve result (perfpilot.bench.serve/1 or /2): {e}")))?;
+    let result: BenchResult = serde_json::from_value(inner).map_err(|e| {
+        bad(format!("not a bench serve result (perfpilot.bench.serve/1 or /2): {e}"))
+    })?;
     let rec_path = result.records_file.as_ref().map(PathBuf::from).ok_or_else(|| {
         bad("the result names no records_file; run bench serve with --output or --records".into())
     })?;
