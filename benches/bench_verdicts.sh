@@ -23,19 +23,21 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$DIR"; }
 trap cleanup EXIT
 
-start_sim() { # name extra... -> URL
+start_sim() { # name extra... -> sets URL (not in a subshell: the pid must reach PIDS)
   local name=$1; shift
   "$PP" sim serve --port 0 --no-access-log --log-file "$DIR/$name.log" "$@" >/dev/null 2>&1 &
   PIDS+=($!)
+  URL=
   for _ in $(seq 100); do
-    url=$(grep -o 'Uvicorn running on http://[0-9.:]*' "$DIR/$name.log" 2>/dev/null | awk '{print $4}' || true)
-    [ -n "$url" ] && { echo "$url"; return; }
+    URL=$(grep -o 'Uvicorn running on http://[0-9.:]*' "$DIR/$name.log" 2>/dev/null | awk '{print $4}' || true)
+    [ -n "$URL" ] && return
     sleep 0.1
   done
   echo "sim $name did not start" >&2; exit 1
 }
-FAST=$(start_sim fast)
-SLOW=$(start_sim slow --set cost_scale=1.1)
+start_sim fast; FAST=$URL
+start_sim slow --set cost_scale=1.1; SLOW=$URL
+: >"$DIR/lines"
 W=(--token-ids --vocab-size 32000 --num-prompts 24 --input-len 256 --output-len 32
    --max-concurrency 2 --format json)
 
