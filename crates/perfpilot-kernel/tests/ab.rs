@@ -54,7 +54,7 @@ fn extra_pass_is_slower_and_fails_the_check() {
     assert!(r.gate_passed, "{:?}", r.gate);
     let c = r.shapes[0].comparison.as_ref().unwrap();
     assert_eq!(c.verdict, Verdict::Slower, "{c:?}");
-    assert!(c.ratio > 1.5 && c.ratio < 2.6, "≈2x by construction: {c:?}");
+    assert!(c.ratio > 1.4 && c.ratio < 3.0, "≈2x by construction: {c:?}");
     assert_eq!((c.runs, c.samples), ([7, 7], [1400, 1400]), "defaults 10/200/7");
     assert!(r.check_failed() && !r.outcome.passed);
     assert_eq!(r.outcome.verdict, Some(Verdict::Slower));
