@@ -23,11 +23,15 @@ use crate::stream::RequestContext;
 use crate::{BenchError, postprocess};
 
 fn positive(option: &str, v: f64) -> Result<Duration, BenchError> {
-    if v.is_finite() && v > 0.0 {
-        Ok(Duration::from_secs_f64(v))
-    } else {
-        Err(BenchError::option(option, format!("{v} is not a positive number of seconds")))
-    }
+    perfpilot_report::positive_seconds(option, v).map_err(|_| {
+        BenchError::option(
+            option,
+            format!(
+                "{v} is not a positive number of seconds (at most {:e})",
+                perfpilot_report::MAX_SECONDS
+            ),
+        )
+    })
 }
 
 /// The per-request records path for these options.

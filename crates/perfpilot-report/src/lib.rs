@@ -34,15 +34,19 @@ mod atomic;
 mod document;
 mod envelope;
 mod format;
+mod logtext;
 mod progress;
 mod render;
+mod seconds;
 
 pub use atomic::{AtomicFile, write_atomic};
 pub use document::{Align, Block, Column, Document, Row, Section, Table};
 pub use envelope::{Envelope, InputRef, Report, ToolInfo, Warning};
 pub use format::Format;
+pub use logtext::{LogText, log_text};
 pub use progress::{NoProgress, Progress, TerminalProgress};
 pub use render::{render, render_to_string};
+pub use seconds::{MAX_SECONDS, SecondsError, nonnegative_seconds, positive_seconds};
 
 /// Exit status for "a check failed" (SLA missed, regression found, fatal problem found).
 pub const EXIT_CHECK_FAILED: u8 = 1;

@@ -236,8 +236,13 @@ impl Drop for SimServerHandle {
 /// ready to serve).
 pub fn spawn_server(cfg: SimServerConfig) -> Result<SimServerHandle, SimError> {
     cfg.faults.validate()?;
-    if !(cfg.health_check_timeout_s.is_finite() && cfg.health_check_timeout_s > 0.0) {
-        return Err(SimError::Options("health_check_timeout_s must be > 0".into()));
+    if perfpilot_report::positive_seconds("health_check_timeout_s", cfg.health_check_timeout_s)
+        .is_err()
+    {
+        return Err(SimError::Options(format!(
+            "health_check_timeout_s must be > 0 and at most {:e}",
+            perfpilot_report::MAX_SECONDS
+        )));
     }
     let profile = cfg.overrides.apply(&cfg.profile)?;
     let cap = profile.capacity();

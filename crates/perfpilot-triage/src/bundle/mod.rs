@@ -9,7 +9,6 @@ mod prom;
 mod summary;
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use perfpilot_report::{NoProgress, Progress};
 use schemars::JsonSchema;
@@ -68,20 +67,11 @@ pub fn bundle_with(
     opts: &BundleOptions,
     progress: &dyn Progress,
 ) -> Result<BundleReport, TriageError> {
-    if !(opts.timeout_s.is_finite() && opts.timeout_s > 0.0) {
-        return Err(TriageError::Invalid(format!(
-            "timeout {}: expected seconds > 0",
-            opts.timeout_s
-        )));
-    }
+    let timeout = perfpilot_report::positive_seconds("timeout", opts.timeout_s)
+        .map_err(|e| TriageError::Invalid(e.to_string()))?;
     let cfg = BundleConfig::builtin()?;
     progress.message(&format!("collecting {}", opts.url));
-    let snap = collect::collect(
-        &opts.url,
-        Duration::from_secs_f64(opts.timeout_s),
-        opts.token.as_deref(),
-        &cfg,
-    )?;
+    let snap = collect::collect(&opts.url, timeout, opts.token.as_deref(), &cfg)?;
     let saved = match &opts.out {
         Some(dir) => {
             collect::save(&snap, &opts.url, dir)?;
