@@ -225,6 +225,9 @@ pub async fn run_phase(
                         rec.end_s = sent.elapsed().as_secs_f64();
                     }
                     drop(permit);
+                    if let Some(e) = rec.error.as_mut() {
+                        e.message = ctx.redactor.clean(&e.message);
+                    }
                     let _ = tx.send(Outcome { record: rec, text });
                 });
             }

@@ -92,6 +92,10 @@ pub fn serve(opts: &ServeOptions, progress: &dyn Progress) -> Result<BenchResult
     let arrival = ArrivalSpec::new(rate, burstiness)?;
     let target = Target::parse(&opts.url)?;
     let auth = api_key(opts)?;
+    let redactor = match &auth {
+        Some(k) => perfpilot_report::Redactor::from_env().with_secret(k),
+        None => perfpilot_report::Redactor::from_env(),
+    };
 
     let rt = if opts.threads == 1 {
         tokio::runtime::Builder::new_current_thread().enable_all().build()
@@ -105,7 +109,13 @@ pub fn serve(opts: &ServeOptions, progress: &dyn Progress) -> Result<BenchResult
 
     progress.message("preflight");
     let pool = rt.block_on(Pool::new(&target, connect_timeout))?;
-    let info = rt.block_on(server_info(&pool, &target, auth.as_deref()))?;
+    // A refusal may echo the key in its body: the error message is redacted.
+    let info = rt.block_on(server_info(&pool, &target, auth.as_deref())).map_err(|e| match e {
+        BenchError::Server { url, message } => {
+            BenchError::Server { url, message: redactor.clean(&message) }
+        }
+        other => other,
+    })?;
     let model = match (&opts.model, info.models.first()) {
         (Some(m), _) => m.clone(),
         (None, Some(m)) => m.clone(),
@@ -173,6 +183,7 @@ pub fn serve(opts: &ServeOptions, progress: &dyn Progress) -> Result<BenchResult
         pool: pool.clone(),
         stall,
         keep_text: opts.keep_text || tokenizer.is_some(),
+        redactor: redactor.clone(),
     });
 
     let mut outcomes: Vec<Outcome> = Vec::new();

@@ -36,6 +36,7 @@ mod envelope;
 mod format;
 mod logtext;
 mod progress;
+mod redact;
 mod render;
 mod seconds;
 
@@ -45,6 +46,7 @@ pub use envelope::{Envelope, InputRef, Report, ToolInfo, Warning};
 pub use format::Format;
 pub use logtext::{LogText, log_text};
 pub use progress::{NoProgress, Progress, TerminalProgress};
+pub use redact::{REDACTED, Redactor, SECRET_ENV_SUFFIXES, redact_url_userinfo};
 pub use render::{render, render_to_string};
 pub use seconds::{MAX_SECONDS, SecondsError, nonnegative_seconds, positive_seconds};
 

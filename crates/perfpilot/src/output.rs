@@ -49,6 +49,7 @@ pub fn report_error(err: &anyhow::Error) -> ExitCode {
     for cause in err.chain().skip(1) {
         msg.push_str(&format!("\n  caused by: {cause}"));
     }
-    eprintln!("{msg}");
+    // Errors can quote URLs with credentials, headers or echoed keys: never print them.
+    eprintln!("{}", perfpilot_report::Redactor::from_env().redact(&msg));
     ExitCode::from(EXIT_BAD_INPUT)
 }

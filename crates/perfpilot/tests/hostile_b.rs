@@ -193,3 +193,187 @@ fn kernel_time_sums_saturate_with_a_warning_and_an_out_of_range_dur_is_bad_input
     assert!(err.contains("`dur`") && err.contains("byte"), "{err}");
     std::fs::remove_dir_all(&d).ok();
 }
+
+/// A real local HTTP server that leaks whatever it is sent: every answer echoes the request
+/// head (with its `Authorization` header) and `extra`. `/v1/models` answers 200 with one
+/// model; generation routes answer 401 "Incorrect API key provided: <header>", as some
+/// gateways do. Runs until the test process ends.
+fn echo_server(extra: &'static str) -> String {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { continue };
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(conn.try_clone().unwrap());
+                let mut head = String::new();
+                let mut len = 0usize;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        len = v.trim().parse().unwrap_or(0);
+                    }
+                    head.push_str(&line);
+                }
+                let mut body = vec![0u8; len.min(1 << 20)];
+                let _ = reader.read_exact(&mut body);
+                let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+                let auth = head
+                    .lines()
+                    .find(|l| l.to_ascii_lowercase().starts_with("authorization:"))
+                    .map(|l| l["authorization:".len()..].trim().to_string())
+                    .unwrap_or_default();
+                let (status, text) = if path.starts_with("/v1/models") {
+                    (
+                        "200 OK",
+                        serde_json::json!({"object": "list", "data": [{"id": "m", "object": "model"}]}),
+                    )
+                } else if path.starts_with("/v1/") {
+                    (
+                        "401 Unauthorized",
+                        serde_json::json!({"error": {"message": format!("Incorrect API key provided: {auth}. {extra}"), "type": "invalid_request_error"}}),
+                    )
+                } else {
+                    (
+                        "200 OK",
+                        serde_json::json!({"echo": head, "note": extra, "version": "echo-1"}),
+                    )
+                };
+                let text = text.to_string();
+                let _ = write!(
+                    conn,
+                    "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
+                    text.len()
+                );
+            });
+        }
+    });
+    format!("127.0.0.1:{port}")
+}
+
+/// Every file under `dir`, recursively.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() { out.extend(files_under(&p)) } else { out.push(p) }
+    }
+    out
+}
+
+fn assert_no_secret(what: &str, text: &str, secrets: &[&str]) {
+    for s in secrets {
+        assert!(!text.contains(s), "{what} contains the secret `{s}`:\n{text}");
+    }
+}
+
+const PLANTED: [&str; 4] = [
+    "sk-planted-key-7f3a9c",
+    "planted-pass-51e2",
+    "hf_planted_env_token_88d1",
+    "planted-bearer-0c4d",
+];
+
+fn planted_command(args: &[&str]) -> Output {
+    std::process::Command::new(common::bin())
+        .args(args)
+        .current_dir(repo_root())
+        .env("OPENAI_API_KEY", PLANTED[0])
+        .env("PERFPILOT_HB_HF_TOKEN", PLANTED[2])
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn bench_serve_never_writes_the_key_a_server_echoes() {
+    // The server echoes the key in every 401 body, plus an environment secret.
+    let host = echo_server("also hf_planted_env_token_88d1");
+    let d = tmp("secrets-bench");
+    let out_path = d.join("r.json");
+    let out = planted_command(&[
+        "bench",
+        "serve",
+        "--url",
+        &format!("http://{host}"),
+        "--num-prompts",
+        "3",
+        "--warmup",
+        "0",
+        "--token-ids",
+        "--vocab-size",
+        "1000",
+        "--input-len",
+        "8",
+        "--output-len",
+        "4",
+        "--output",
+        out_path.to_str().unwrap(),
+        "--compat",
+        "vllm",
+        "--format",
+        "json",
+    ]);
+    let err = stderr(&out);
+    assert!(!err.contains("panicked"), "{err}");
+    let files = files_under(&d);
+    assert!(files.iter().any(|f| f.to_string_lossy().ends_with("records.jsonl")), "{files:?}");
+    let mut seen_echo = false;
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        seen_echo |= text.contains("Incorrect API key provided");
+        assert_no_secret(&f.display().to_string(), &text, &PLANTED);
+    }
+    assert!(seen_echo, "the error body is recorded (redacted): {files:?}");
+    assert_no_secret("stdout", &String::from_utf8_lossy(&out.stdout), &PLANTED);
+    assert_no_secret("stderr", &err, &PLANTED);
+    std::fs::remove_dir_all(&d).ok();
+}
+
+#[test]
+fn triage_bundle_never_writes_url_credentials_tokens_or_echoed_secrets() {
+    let host = echo_server("hf_planted_env_token_88d1");
+    let d = tmp("secrets-bundle");
+    let out = planted_command(&[
+        "triage",
+        "bundle",
+        "--url",
+        &format!("http://user:{}@{host}", PLANTED[1]),
+        "--token",
+        PLANTED[3],
+        "--out",
+        d.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let err = stderr(&out);
+    assert!(!err.contains("panicked"), "{err}");
+    let files = files_under(&d);
+    assert!(files.iter().any(|f| f.ends_with("metadata.json")), "{files:?}");
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        assert_no_secret(&f.display().to_string(), &text, &PLANTED);
+    }
+    let meta = std::fs::read_to_string(d.join("metadata.json")).unwrap();
+    assert!(meta.contains(&format!("http://***@{host}")), "{meta}");
+    assert_no_secret("stdout", &String::from_utf8_lossy(&out.stdout), &PLANTED);
+    assert_no_secret("stderr", &err, &PLANTED);
+    // A failing run (nothing listening) names the URL without its credentials.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let out = planted_command(&[
+        "triage",
+        "bundle",
+        "--url",
+        &format!("http://user:{}@127.0.0.1:{port}", PLANTED[1]),
+        "--timeout",
+        "2",
+        "--format",
+        "md",
+    ]);
+    assert_no_secret("stdout", &String::from_utf8_lossy(&out.stdout), &PLANTED);
+    assert_no_secret("stderr", &stderr(&out), &PLANTED);
+    std::fs::remove_dir_all(&d).ok();
+}
