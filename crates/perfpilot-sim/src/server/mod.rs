@@ -374,7 +374,12 @@ async fn serve(
                 let st = state.clone();
                 conns.spawn(async move {
                     let svc = service_fn(move |req| http::handle(st.clone(), req, peer));
-                    let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await;
+                    // A client that never finishes its request head (slow-loris) is dropped.
+                    let _ = http1::Builder::new()
+                        .timer(hyper_util::rt::TokioTimer::new())
+                        .header_read_timeout(http::HEADER_TIMEOUT)
+                        .serve_connection(TokioIo::new(stream), svc)
+                        .await;
                 });
             }
             _ = stop.changed() => break,
