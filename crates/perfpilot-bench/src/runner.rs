@@ -150,7 +150,13 @@ pub async fn run_phase(
                     stopped_by_duration = true;
                     break;
                 }
-                let target = t0 + Duration::from_secs_f64(at.max(0.0));
+                // A send time past any representable instant cannot be waited for.
+                let Some(target) =
+                    Duration::try_from_secs_f64(at.max(0.0)).ok().and_then(|d| t0.checked_add(d))
+                else {
+                    stopped_by_duration = true;
+                    break;
+                };
                 tokio::select! {
                     biased;
                     _ = cancelled(cancel_rx.clone()) => break,
@@ -220,6 +226,9 @@ pub async fn run_phase(
                         rec.end_s = sent.elapsed().as_secs_f64();
                     }
                     drop(permit);
+                    if let Some(e) = rec.error.as_mut() {
+                        e.message = ctx.redactor.clean(&e.message);
+                    }
                     let _ = tx.send(Outcome { record: rec, text });
                 });
             }

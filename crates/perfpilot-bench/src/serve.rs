@@ -23,11 +23,15 @@ use crate::stream::RequestContext;
 use crate::{BenchError, postprocess};
 
 fn positive(option: &str, v: f64) -> Result<Duration, BenchError> {
-    if v.is_finite() && v > 0.0 {
-        Ok(Duration::from_secs_f64(v))
-    } else {
-        Err(BenchError::option(option, format!("{v} is not a positive number of seconds")))
-    }
+    perfpilot_report::positive_seconds(option, v).map_err(|_| {
+        BenchError::option(
+            option,
+            format!(
+                "{v} is not a positive number of seconds (at most {:e})",
+                perfpilot_report::MAX_SECONDS
+            ),
+        )
+    })
 }
 
 /// The per-request records path for these options.
@@ -108,6 +112,10 @@ pub(crate) fn serve_once(
     let arrival = ArrivalSpec::new(rate, burstiness)?;
     let target = Target::parse(&opts.url)?;
     let auth = api_key(opts)?;
+    let redactor = match &auth {
+        Some(k) => perfpilot_report::Redactor::from_env().with_secret(k),
+        None => perfpilot_report::Redactor::from_env(),
+    };
 
     let rt = if opts.threads == 1 {
         tokio::runtime::Builder::new_current_thread().enable_all().build()
@@ -128,7 +136,14 @@ pub(crate) fn serve_once(
         auth.as_deref(),
         deadline,
         opts.handle_ctrl_c,
-    ))?;
+    ))
+    // A refusal may echo the key in its body: the error message is redacted.
+    .map_err(|e| match e {
+        BenchError::Server { url, message } => {
+            BenchError::Server { url, message: redactor.clean(&message) }
+        }
+        other => other,
+    })?;
     let (pool, info) = match pre {
         crate::startup::Preflight::Ready(pool, info) => (pool, info),
         crate::startup::Preflight::Stopped(status) => {
@@ -207,6 +222,7 @@ pub(crate) fn serve_once(
         pool: pool.clone(),
         stall,
         keep_text: opts.keep_text || tokenizer.is_some(),
+        redactor: redactor.clone(),
     });
 
     let mut outcomes: Vec<Outcome> = Vec::new();

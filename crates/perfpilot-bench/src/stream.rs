@@ -29,6 +29,9 @@ pub struct RequestContext {
     pub stall: Duration,
     /// Keep the generated text.
     pub keep_text: bool,
+    /// Removes the API key and other secrets from error messages before they are recorded
+    /// (a server may echo the key in an error body).
+    pub redactor: perfpilot_report::Redactor,
 }
 
 fn fail(rec: &mut RequestRecord, kind: ErrorKind, message: impl Into<String>) {

@@ -81,6 +81,24 @@ impl GpuTable {
             }
         })?;
         for g in &f.gpu {
+            // 1 MiB to 16 TiB: 0 MiB is no GPU, and larger sizes would leave i64 byte sums.
+            let bytes = match (g.memory_bytes, g.memory_mib) {
+                (Some(b), _) => Some(b),
+                (None, Some(m)) => Some(m.saturating_mul(1_048_576)),
+                (None, None) => None,
+            };
+            if let Some(b) = bytes
+                && !(1_048_576..=1u64 << 44).contains(&b)
+            {
+                return Err(CapacityError::Data {
+                    path: path.into(),
+                    message: format!(
+                        "GPU `{}`: memory must be between 1 MiB and 16 TiB (memory_mib 1 to \
+                         16777216), got {b} bytes",
+                        g.key
+                    ),
+                });
+            }
             if g.memory_mib.is_none() && g.memory_bytes.is_none() {
                 return Err(CapacityError::Data {
                     path: path.into(),

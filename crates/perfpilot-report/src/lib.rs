@@ -34,8 +34,11 @@ mod document;
 mod envelope;
 mod escape;
 mod format;
+mod logtext;
 mod progress;
+mod redact;
 mod render;
+mod seconds;
 
 pub use document::{Align, Block, Column, Document, Row, Section, Table};
 pub use envelope::{Envelope, InputRef, Report, ToolInfo, Warning};
@@ -43,8 +46,11 @@ pub use escape::escape_display;
 pub use format::Format;
 /// The one output writer (see `perfpilot-io`), under the names the commands already use.
 pub use perfpilot_io::{OutputFile as AtomicFile, write_output as write_atomic};
+pub use logtext::{LogText, log_text};
 pub use progress::{NoProgress, Progress, TerminalProgress};
+pub use redact::{REDACTED, Redactor, SECRET_ENV_SUFFIXES, redact_url_userinfo};
 pub use render::{render, render_to_string};
+pub use seconds::{MAX_SECONDS, SecondsError, nonnegative_seconds, positive_seconds};
 
 /// Exit status for "a check failed" (SLA missed, regression found, fatal problem found).
 pub const EXIT_CHECK_FAILED: u8 = 1;

@@ -77,6 +77,22 @@ pub enum TraceError {
         /// The loader's message (with line and column).
         message: String,
     },
+    /// A time value (`ts`, `dur`) outside the range of i64 nanoseconds (±292 years).
+    #[error(
+        "{}: event at byte {offset}: `{field}` = {value} µs is out of range (expected at most \
+         9223372036854775 µs, the i64 nanosecond range)",
+        path.display()
+    )]
+    Overflow {
+        /// The file.
+        path: PathBuf,
+        /// Byte offset of the event (in the decompressed JSON).
+        offset: u64,
+        /// The field (`ts` or `dur`).
+        field: &'static str,
+        /// The literal as written (at most 40 characters).
+        value: String,
+    },
     /// An option value is out of range.
     #[error("invalid option: {0}")]
     Options(String),

@@ -110,6 +110,8 @@ impl<'c> LogTriage<'c> {
     ) -> std::io::Result<()> {
         let idx = self.files.len();
         let mut sink = FileScan::new(self.cat, &mut self.store, idx);
+        // Colour codes, UTF-16 and CR-only line ends are normalised before matching.
+        let reader = perfpilot_report::LogText::new(reader);
         let stats = scan::scan(reader, &self.gates, &mut sink, progress)?;
         let facts = sink.finish();
         self.summaries.push(FileSummary {

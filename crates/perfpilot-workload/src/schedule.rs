@@ -8,6 +8,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::WorkloadError;
 
+/// The lowest request rate accepted: one request per 1e6 s (11.6 days). Lower rates put send
+/// times past what a clock can wait for.
+pub const MIN_RATE: f64 = 1e-6;
+
 /// The shape of the arrival process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
@@ -51,7 +55,16 @@ impl ArrivalSpec {
         let rate = match request_rate {
             None => None,
             Some(r) if r.is_infinite() && r > 0.0 => None,
-            Some(r) if r.is_finite() && r > 0.0 => Some(r),
+            Some(r) if r.is_finite() && r >= MIN_RATE => Some(r),
+            Some(r) if r > 0.0 && r < MIN_RATE => {
+                return Err(WorkloadError::option(
+                    "--request-rate",
+                    format!(
+                        "{r} req/s is below {MIN_RATE:e} req/s (requests would be over 11 days \
+                         apart)"
+                    ),
+                ));
+            }
             Some(r) => {
                 return Err(WorkloadError::option(
                     "--request-rate",

@@ -48,7 +48,8 @@ pub fn emit<R: Report>(env: &Envelope<R>, out: &OutputArgs) -> anyhow::Result<Ex
 
 /// Print an error chain to stderr and return exit status 2 (bad input or usage).
 pub fn report_error(err: &anyhow::Error) -> ExitCode {
-    eprintln!("{}", error_text(err));
+    // Errors can quote URLs with credentials, headers or echoed keys: never print them.
+    eprintln!("{}", perfpilot_report::Redactor::from_env().redact(&error_text(err)));
     ExitCode::from(EXIT_BAD_INPUT)
 }
 

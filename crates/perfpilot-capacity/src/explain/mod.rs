@@ -112,7 +112,9 @@ pub fn explain_with_progress(
         progress.set_total(m.len());
     }
     progress.message("parsing launch log");
-    let reader = std::io::BufReader::with_capacity(1 << 20, Counting { inner: file, progress });
+    // Colour codes, UTF-16 and CR-only line ends are normalised before matching.
+    let text = perfpilot_report::LogText::new(Counting { inner: file, progress });
+    let reader = std::io::BufReader::with_capacity(1 << 20, text);
     let log = crate::launch::parse_reader(reader).map_err(io)?;
     progress.finish();
     explain_log(&log, o)

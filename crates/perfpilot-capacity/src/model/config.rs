@@ -5,6 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::limits::Limits;
 use crate::CapacityError;
 
 /// What kind of token mixer a layer has.
@@ -201,6 +202,10 @@ fn from_map(
     let model_type = s(m, "model_type").unwrap_or_default();
     let hidden_size = need(m, &["hidden_size", "d_model", "n_embd"], path)?;
     let num_layers = need(m, &["num_hidden_layers", "n_layer", "num_layers"], path)?;
+    // Checked before anything is sized by it (one entry per layer is allocated below).
+    let limits = Limits::embedded()?;
+    limits.check_field(path, "num_hidden_layers", num_layers)?;
+    limits.check_field(path, "hidden_size", hidden_size)?;
     let num_heads = need(m, &["num_attention_heads", "n_head"], path)?;
     let num_kv_heads = u(m, &["num_key_value_heads", "num_kv_heads"]).unwrap_or_else(|| {
         assumptions.push("num_key_value_heads absent: MHA (kv heads = attention heads)".into());
@@ -293,7 +298,7 @@ fn from_map(
         || model_type.starts_with("qwen2");
     let vision_params =
         top.get("vision_config").and_then(Value::as_object).map(vision_params).unwrap_or(0);
-    Ok(ModelConfig {
+    let config = ModelConfig {
         architecture,
         model_type,
         hidden_size,
@@ -317,7 +322,9 @@ fn from_map(
         mtp_layers,
         vision_params,
         assumptions,
-    })
+    };
+    limits.check_config(&config, path)?;
+    Ok(config)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -390,13 +397,20 @@ fn layer_kinds(
 
 /// A SigLIP/ViT-style tower: per layer 4h² (attention) + 2·h·i (MLP), plus patch embedding.
 fn vision_params(v: &Map<String, Value>) -> u64 {
-    let h = u(v, &["hidden_size"]).unwrap_or(0);
-    let l = u(v, &["num_hidden_layers"]).unwrap_or(0);
-    let i = u(v, &["intermediate_size"]).unwrap_or(4 * h);
-    let patch = u(v, &["patch_size"]).unwrap_or(14);
-    let image = u(v, &["image_size"]).unwrap_or(224);
-    let positions = (image / patch.max(1)).pow(2);
-    l * (4 * h * h + 4 * h + 2 * h * i + h + i + 4 * h) + 3 * patch * patch * h + positions * h
+    // In 128 bits, saturating: absurd towers become u64::MAX and fail the parameter bound.
+    let f = |k: &str| u(v, &[k]).map(u128::from);
+    let h = f("hidden_size").unwrap_or(0);
+    let l = f("num_hidden_layers").unwrap_or(0);
+    let i = f("intermediate_size").unwrap_or(4 * h);
+    let patch = f("patch_size").unwrap_or(14);
+    let image = f("image_size").unwrap_or(224);
+    let positions = (image / patch.max(1)).saturating_pow(2);
+    let layer = (4 * h).saturating_mul(h).saturating_add((2 * h).saturating_mul(i)) + 9 * h + i;
+    let total = l
+        .saturating_mul(layer)
+        .saturating_add((3 * patch).saturating_mul(patch).saturating_mul(h))
+        .saturating_add(positions.saturating_mul(h));
+    u64::try_from(total).unwrap_or(u64::MAX)
 }
 
 #[cfg(test)]

@@ -108,6 +108,56 @@ pub fn build(
             o.tp, o.dp
         )));
     }
+    for (name, v) in [
+        ("page_size", o.page_size),
+        ("context_len", o.context_len),
+        ("max_running_requests", o.max_running_requests),
+        ("max_total_tokens", o.max_total_tokens),
+        ("max_num_batched_tokens", o.max_num_batched_tokens),
+    ] {
+        if v == Some(0) {
+            return Err(CapacityError::invalid(format!("{name} must be at least 1, got 0")));
+        }
+    }
+    if o.request_tokens.contains(&0) {
+        return Err(CapacityError::invalid("request_tokens must be at least 1, got 0"));
+    }
+    // Byte figures: never negative, at most 1 PiB (no device holds more; keeps sums in i64).
+    const MAX_BYTES: i64 = 1 << 50;
+    for (name, v) in [
+        ("cuda_graph_estimate_bytes", o.cuda_graph_estimate_bytes),
+        ("weights_bytes", o.weights_bytes),
+        ("free_at_start_bytes", o.free_at_start_bytes),
+        ("non_torch_bytes", o.non_torch_bytes),
+        ("activation_bytes", o.activation_bytes),
+        ("reserved_bytes", o.reserved_bytes),
+        ("kv_cache_memory_bytes", o.kv_cache_memory_bytes),
+    ] {
+        if let Some(v) = v
+            && !(0..=MAX_BYTES).contains(&v)
+        {
+            return Err(CapacityError::invalid(format!(
+                "{name} must be between 0 and {MAX_BYTES} bytes (1 PiB), got {v}"
+            )));
+        }
+    }
+    for (name, v) in [
+        ("swa_full_tokens_ratio", o.swa_full_tokens_ratio),
+        ("mamba_full_memory_ratio", o.mamba_full_memory_ratio),
+    ] {
+        if let Some(v) = v
+            && !(v > 0.0 && v <= 1e6)
+        {
+            return Err(CapacityError::invalid(format!("{name} must be in (0, 1e6], got {v}")));
+        }
+    }
+    if let Some(m) = o.max_mamba_cache_size
+        && m > MAX_TOKENS
+    {
+        return Err(CapacityError::invalid(format!(
+            "max_mamba_cache_size must be at most {MAX_TOKENS}"
+        )));
+    }
     for (name, v) in
         [("mem_fraction", o.mem_fraction), ("gpu_memory_utilization", o.gpu_memory_utilization)]
     {

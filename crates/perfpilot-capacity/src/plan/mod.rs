@@ -237,7 +237,9 @@ fn run(
     rules: &Rules,
 ) -> Result<Planned, CapacityError> {
     let b = build::build(o, c, gpu, rules)?;
-    let outcome = evaluate(&b.scenario, rules);
+    let mut outcome = evaluate(&b.scenario, rules);
+    let attn_tp = if o.dp_attention { o.tp / o.dp.max(1) } else { o.tp };
+    outcome.errors.extend(crate::model::Limits::embedded()?.parallel_errors(c, attn_tp));
     Ok(Planned {
         scenario: b.scenario,
         outcome,

@@ -79,10 +79,9 @@ impl Faults {
         for (name, v) in
             [("--fault-stall", self.stall_s), ("--fault-slow-ready", self.slow_ready_s)]
         {
-            if let Some(v) = v
-                && (!v.is_finite() || v < 0.0)
-            {
-                return Err(SimError::Options(format!("{name} {v}: expected seconds >= 0")));
+            if let Some(v) = v {
+                perfpilot_report::nonnegative_seconds(name, v)
+                    .map_err(|e| SimError::Options(e.to_string()))?;
             }
         }
         if let Some(f) = self.kv_exhaust_fraction

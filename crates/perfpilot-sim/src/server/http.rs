@@ -335,12 +335,39 @@ fn server_info(state: &State) -> Value {
     v
 }
 
+/// Time a client has to send its request head; then the connection is closed.
+pub(crate) const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// Time a client has to send its whole request body; then 408.
+pub(crate) const BODY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The request body: at most [`MAX_BODY`] bytes (else 413) within [`BODY_TIMEOUT`] (else 408).
 async fn read_body(req: Request<Incoming>) -> Result<Bytes, Response<RespBody>> {
-    match Limited::new(req.into_body(), MAX_BODY).collect().await {
-        Ok(c) => Ok(c.to_bytes()),
-        Err(e) => {
+    let declared = req
+        .headers()
+        .get(hyper::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        // Refused before a byte of it is read.
+        return Err(error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!("request body over {MAX_BODY} bytes"),
+        ));
+    }
+    let read = Limited::new(req.into_body(), MAX_BODY).collect();
+    match tokio::time::timeout(BODY_TIMEOUT, read).await {
+        Ok(Ok(c)) => Ok(c.to_bytes()),
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!("request body over {MAX_BODY} bytes"),
+        )),
+        Ok(Err(e)) => {
             Err(error(StatusCode::BAD_REQUEST, &format!("cannot read the request body: {e}")))
         }
+        Err(_) => Err(error(
+            StatusCode::REQUEST_TIMEOUT,
+            &format!("request body not received within {} s", BODY_TIMEOUT.as_secs()),
+        )),
     }
 }
 

@@ -236,8 +236,13 @@ impl Drop for SimServerHandle {
 /// ready to serve).
 pub fn spawn_server(cfg: SimServerConfig) -> Result<SimServerHandle, SimError> {
     cfg.faults.validate()?;
-    if !(cfg.health_check_timeout_s.is_finite() && cfg.health_check_timeout_s > 0.0) {
-        return Err(SimError::Options("health_check_timeout_s must be > 0".into()));
+    if perfpilot_report::positive_seconds("health_check_timeout_s", cfg.health_check_timeout_s)
+        .is_err()
+    {
+        return Err(SimError::Options(format!(
+            "health_check_timeout_s must be > 0 and at most {:e}",
+            perfpilot_report::MAX_SECONDS
+        )));
     }
     let profile = cfg.overrides.apply(&cfg.profile)?;
     let cap = profile.capacity();
@@ -369,7 +374,12 @@ async fn serve(
                 let st = state.clone();
                 conns.spawn(async move {
                     let svc = service_fn(move |req| http::handle(st.clone(), req, peer));
-                    let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await;
+                    // A client that never finishes its request head (slow-loris) is dropped.
+                    let _ = http1::Builder::new()
+                        .timer(hyper_util::rt::TokioTimer::new())
+                        .header_read_timeout(http::HEADER_TIMEOUT)
+                        .serve_connection(TokioIo::new(stream), svc)
+                        .await;
                 });
             }
             _ = stop.changed() => break,

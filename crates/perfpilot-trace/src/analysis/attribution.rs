@@ -194,7 +194,7 @@ pub fn attribute(trace: &Trace, ops: &[u32], frames: &mut FrameCache<'_>) -> Vec
             }
             (None, Some(c)) => {
                 let op = &trace.cpu_ops[c as usize];
-                Some((op.lane, op.ts + (op.dur / 2).min(1000)))
+                Some((op.lane, op.ts.saturating_add((op.dur / 2).min(1000))))
             }
             _ => None,
         };

@@ -48,7 +48,8 @@ pub fn fuse_rows(
         for occ in &m.occurrences {
             for &k in &occ.kernels {
                 if let Some(f) = order.get(k) {
-                    *per_row.entry(f.row).or_default() += trace.gpu[f.op as usize].dur;
+                    let t = per_row.entry(f.row).or_default();
+                    *t = t.saturating_add(trace.gpu[f.op as usize].dur);
                 }
             }
         }

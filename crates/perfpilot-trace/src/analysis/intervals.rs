@@ -17,7 +17,7 @@ pub fn union(mut spans: Vec<(Ns, Ns)>) -> Vec<(Ns, Ns)> {
 
 /// Total length of a sorted union.
 pub fn total(union: &[(Ns, Ns)]) -> Ns {
-    union.iter().map(|(s, e)| e - s).sum()
+    crate::model::sat_sum(union.iter().map(|(s, e)| e.saturating_sub(*s)))
 }
 
 /// One piece of time during which the same set of events is active.

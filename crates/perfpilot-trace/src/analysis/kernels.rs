@@ -168,13 +168,15 @@ pub fn kernel_rows(
             r.streams.push(g.stream);
         }
         let s = r.sites.entry(f.site).or_default();
-        s.ns += g.dur;
+        s.ns = s.ns.saturating_add(g.dur);
         s.launches += 1;
         if let Some(a) = attrs.get(f.slot as usize) {
             if let Some(c) = a.cpu_op {
                 let name = trace.cpu_ops[c as usize].name;
-                *s.cpu_ops.entry(name).or_default() += g.dur;
-                *r.cpu_ops.entry(name).or_default() += g.dur;
+                let t = s.cpu_ops.entry(name).or_default();
+                *t = t.saturating_add(g.dur);
+                let t = r.cpu_ops.entry(name).or_default();
+                *t = t.saturating_add(g.dur);
             }
             if let Site::Replay { graph_launch: Some(l), .. } = a.site
                 && s.graphs.len() < TOP_GRAPH_LAUNCHES
@@ -195,7 +197,7 @@ pub fn kernel_rows(
         .into_iter()
         .map(|(row, mut a)| {
             let facts = &rows.rows[row as usize];
-            let total: i64 = a.durs.iter().sum();
+            let total: i64 = crate::model::sat_sum(a.durs.iter().copied());
             let n = a.durs.len();
             a.durs.sort_unstable();
             let p50 = a.durs[(n - 1) / 2];

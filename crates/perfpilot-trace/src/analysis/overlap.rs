@@ -55,13 +55,17 @@ pub fn overlap(
             }
         }
         if streams.len() >= 2 {
-            report.multi_stream_ns += seg.len;
+            report.multi_stream_ns = report.multi_stream_ns.saturating_add(seg.len);
         }
         report.max_streams = report.max_streams.max(streams.len() as u32);
         // An op has company on another stream exactly when the segment spans two streams.
         let other = streams.len() >= 2;
         for &i in seg.active {
-            if other { per_op[i].hidden += seg.len } else { per_op[i].exclusive += seg.len }
+            if other {
+                per_op[i].hidden = per_op[i].hidden.saturating_add(seg.len)
+            } else {
+                per_op[i].exclusive = per_op[i].exclusive.saturating_add(seg.len)
+            }
         }
         // Exposed communication / memory: busy with such ops and no other-stream op of
         // another kind running.
@@ -86,9 +90,9 @@ pub fn overlap(
             } else {
                 (&mut report.memory_ns, &mut report.exposed_memory_ns)
             };
-            *total += seg.len;
+            *total = total.saturating_add(seg.len);
             if !hidden {
-                *exposed += seg.len;
+                *exposed = exposed.saturating_add(seg.len);
             }
         }
     });
@@ -100,9 +104,9 @@ pub fn overlap(
     for (i, f) in ops.iter().enumerate() {
         let a = per_op[i];
         for acc in [by_cat.entry(cat(i)).or_default(), by_row.entry(f.row).or_default()] {
-            acc.total += a.total;
-            acc.exclusive += a.exclusive;
-            acc.hidden += a.hidden;
+            acc.total = acc.total.saturating_add(a.total);
+            acc.exclusive = acc.exclusive.saturating_add(a.exclusive);
+            acc.hidden = acc.hidden.saturating_add(a.hidden);
         }
     }
     let mut categories: Vec<OverlapRow> = by_cat

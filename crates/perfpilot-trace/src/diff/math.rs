@@ -31,14 +31,14 @@ pub struct Tally {
 impl Tally {
     /// Count one op.
     pub fn add(&mut self, cat: Category, id: &str, display: &str, dur: i64) {
-        self.time += dur;
+        self.time = self.time.saturating_add(dur);
         self.launches += 1;
         let c = self.categories.entry(cat).or_insert((0, 0));
-        c.0 += dur;
+        c.0 = c.0.saturating_add(dur);
         c.1 += 1;
         let k =
             self.kernels.entry(id.to_string()).or_insert_with(|| (display.to_string(), cat, 0, 0));
-        k.2 += dur;
+        k.2 = k.2.saturating_add(dur);
         k.3 += 1;
     }
 }
@@ -130,7 +130,7 @@ pub fn compare(
         match (b, a) {
             (None, Some(_)) => new_kernels.push(id.clone()),
             (Some(_), None) => gone_kernels.push(id.clone()),
-            (Some(k), Some(_)) => shared_before += k.2,
+            (Some(k), Some(_)) => shared_before = shared_before.saturating_add(k.2),
             (None, None) => {}
         }
         let bv = b.map_or((0.0, 0.0), |k| (k.2 as f64 * sb, k.3 as f64 * sb));

@@ -215,10 +215,9 @@ fn layer_means(s: &Sliced) -> Option<BTreeMap<String, (f64, f64)>> {
     };
     let mut acc: BTreeMap<String, (f64, f64)> = BTreeMap::new();
     for l in 0..seg.layers() {
-        let sum: i64 = ops[seg.bounds[l]..seg.bounds[l + 1]]
-            .iter()
-            .map(|&o| s.trace.gpu[o as usize].dur)
-            .sum();
+        let sum: i64 = crate::model::sat_sum(
+            ops[seg.bounds[l]..seg.bounds[l + 1]].iter().map(|&o| s.trace.gpu[o as usize].dur),
+        );
         let e = acc.entry(labels[l].clone()).or_insert((0.0, 0.0));
         e.0 += sum as f64;
         e.1 += (seg.bounds[l + 1] - seg.bounds[l]) as f64;

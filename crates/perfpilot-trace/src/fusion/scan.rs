@@ -117,7 +117,7 @@ pub(crate) fn scan(cat: &Catalogue, kernels: &[KernelRef<'_>], ctx: &Context) ->
             title: entry.title.clone(),
             composite: entry.produces.is_some(),
             count: occurrences.len(),
-            total_ns: occurrences.iter().map(|o| o.dur_ns).sum(),
+            total_ns: crate::model::sat_sum(occurrences.iter().map(|o| o.dur_ns)),
             occurrences,
             already_fused: !fused_seen.is_empty(),
             fused_seen,
@@ -147,7 +147,7 @@ fn collapse(
         if let Some(end) = match_at(entry, nodes, i, table) {
             let span = &nodes[i..end];
             let members: Vec<usize> = span.iter().flat_map(|n| n.members.iter().copied()).collect();
-            let dur_ns: i64 = span.iter().map(|n| n.dur_ns).sum();
+            let dur_ns: i64 = crate::model::sat_sum(span.iter().map(|n| n.dur_ns));
             occ.push(Occurrence { kernels: members.clone(), dur_ns });
             out.push(Node { category, name, members, pass: span[0].pass, dur_ns, consumed: false });
             i = end;
@@ -171,7 +171,7 @@ fn mark(entry: &Entry, nodes: &mut [Node], table: &NameTable) -> Vec<Occurrence>
             for n in &mut nodes[i..end] {
                 n.consumed = true;
                 kernels.extend(n.members.iter().copied());
-                dur_ns += n.dur_ns;
+                dur_ns = n.dur_ns.saturating_add(dur_ns);
             }
             occ.push(Occurrence { kernels, dur_ns });
             i = end;

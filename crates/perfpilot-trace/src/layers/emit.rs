@@ -300,7 +300,7 @@ pub fn guide_events(s: &Sliced) -> Vec<String> {
             }
             let stop =
                 if e < ops.len() { start_of(e) } else { end_of(b..e).unwrap_or(start_of(b)) };
-            let sum: Ns = (b..e).map(|i| s.trace.gpu[ops[i] as usize].dur).sum();
+            let sum: Ns = crate::model::sat_sum((b..e).map(|i| s.trace.gpu[ops[i] as usize].dur));
             ev.push(slice(
                 &format!("pass {p} / layer {l}"),
                 2,

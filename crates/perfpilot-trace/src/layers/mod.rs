@@ -107,6 +107,12 @@ pub fn slice(
     taxonomy: &Taxonomy,
     progress: &dyn Progress,
 ) -> Result<Sliced, TraceError> {
+    // The same bound as a config's layer count: per-layer tables are sized by it.
+    if let Some(n) = layers_opt
+        && !(1..=4096).contains(&n)
+    {
+        return Err(TraceError::Options(format!("--layers {n}: expected 1 to 4096 layers")));
+    }
     let mut warnings = Vec::new();
     let discovery = discover(input)?;
     let selection = select(&discovery, rank, None)?;

@@ -54,22 +54,24 @@ pub struct CategorySplit {
 impl CategorySplit {
     /// The sum of all groups.
     pub fn total(&self) -> Ns {
-        self.attention_ns
-            + self.gemm_ns
-            + self.moe_ns
-            + self.communication_ns
-            + self.norm_ns
-            + self.other_ns
+        crate::model::sat_sum([
+            self.attention_ns,
+            self.gemm_ns,
+            self.moe_ns,
+            self.communication_ns,
+            self.norm_ns,
+            self.other_ns,
+        ])
     }
 
     /// Add another split.
     pub fn add(&mut self, o: &CategorySplit) {
-        self.attention_ns += o.attention_ns;
-        self.gemm_ns += o.gemm_ns;
-        self.moe_ns += o.moe_ns;
-        self.communication_ns += o.communication_ns;
-        self.norm_ns += o.norm_ns;
-        self.other_ns += o.other_ns;
+        self.attention_ns = self.attention_ns.saturating_add(o.attention_ns);
+        self.gemm_ns = self.gemm_ns.saturating_add(o.gemm_ns);
+        self.moe_ns = self.moe_ns.saturating_add(o.moe_ns);
+        self.communication_ns = self.communication_ns.saturating_add(o.communication_ns);
+        self.norm_ns = self.norm_ns.saturating_add(o.norm_ns);
+        self.other_ns = self.other_ns.saturating_add(o.other_ns);
     }
 
     /// The groups with their names, display order.

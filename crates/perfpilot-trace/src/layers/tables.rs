@@ -41,7 +41,7 @@ pub fn add_to_split(split: &mut CategorySplit, cat: Category, dur: Ns) {
         Category::Norm => &mut split.norm_ns,
         _ => &mut split.other_ns,
     };
-    *slot += dur;
+    *slot = slot.saturating_add(dur);
 }
 
 /// True for all-reduce kernels (the collective a TP layer runs after attention and MLP).
@@ -60,7 +60,7 @@ fn ops_of<'t>(trace: &'t Trace, ops: &'t [u32]) -> impl Iterator<Item = &'t GpuO
 }
 
 fn sum(trace: &Trace, ops: &[u32]) -> Ns {
-    ops_of(trace, ops).map(|g| g.dur).sum()
+    crate::model::sat_sum(ops_of(trace, ops).map(|g| g.dur))
 }
 
 fn span(trace: &Trace, ops: &[u32]) -> (Ns, Ns) {

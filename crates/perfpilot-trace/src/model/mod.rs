@@ -52,6 +52,12 @@ pub struct ParseStats {
     pub sub_ns_rounded: u64,
 }
 
+/// Sum of nanosecond values that saturates at `i64::MAX` / `i64::MIN` instead of wrapping
+/// (kernel times of a hostile or corrupt trace can add past the i64 range; triage warns).
+pub fn sat_sum(values: impl IntoIterator<Item = Ns>) -> Ns {
+    values.into_iter().fold(0, Ns::saturating_add)
+}
+
 /// Why events were skipped, how many, and where the first one was.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct SkipCount {
@@ -140,7 +146,8 @@ impl Trace {
     pub fn devices_by_kernel_time(&self) -> Vec<(u32, Ns)> {
         let mut per: FastMap<u32, Ns> = FastMap::default();
         for k in self.kernels() {
-            *per.entry(k.device).or_default() += k.dur;
+            let t = per.entry(k.device).or_default();
+            *t = t.saturating_add(k.dur);
         }
         let mut v: Vec<(u32, Ns)> = per.into_iter().collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));

@@ -53,6 +53,8 @@ pub(crate) struct TraceBuilder {
     process_names: HashMap<ProcId, NameId>,
     thread_names: HashMap<(ProcId, ProcId), NameId>,
     skips: HashMap<&'static str, SkipCount>,
+    /// The first time value out of i64 range: (field, event offset, literal). Fatal.
+    overflow: Option<(&'static str, u64, String)>,
     /// Reused buffer for rendering `Input Dims` / `Input type`.
     scratch: Vec<u8>,
 }
@@ -65,6 +67,7 @@ impl TraceBuilder {
             process_names: HashMap::default(),
             thread_names: HashMap::default(),
             skips: HashMap::default(),
+            overflow: None,
             scratch: Vec::new(),
         }
     }
@@ -81,6 +84,11 @@ impl TraceBuilder {
             first_offset: offset,
             first_detail: detail(),
         });
+    }
+
+    /// The first out-of-range time value seen, if any: (field, event offset, literal).
+    pub(crate) fn take_overflow(&mut self) -> Option<(&'static str, u64, String)> {
+        self.overflow.take()
     }
 
     pub(crate) fn count_event(&mut self) {
@@ -133,7 +141,8 @@ impl TraceBuilder {
                 None
             }
             Err(NumError::Overflow) => {
-                self.skip(what, offset, || format!("out of range: {}", text()));
+                let field = if what == "bad-dur" { "dur" } else { "ts" };
+                self.overflow.get_or_insert_with(|| (field, offset, text()));
                 None
             }
         }

@@ -138,6 +138,14 @@ fn handle(builder: &mut TraceBuilder, path: &Path, item: Item<'_>) -> Result<Too
             Ok((event, len)) => {
                 builder.count_event();
                 builder.add(event, offset);
+                if let Some((field, offset, value)) = builder.take_overflow() {
+                    return Err(TraceError::Overflow {
+                        path: path.to_path_buf(),
+                        offset,
+                        field,
+                        value,
+                    });
+                }
                 Ok(Took::Bytes(len))
             }
             Err(err) if partial && err.incomplete => Ok(Took::NeedMore),

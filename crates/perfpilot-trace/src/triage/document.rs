@@ -133,7 +133,7 @@ fn kernel_table(s: &StageReport, min_share: f64) -> Table {
     for k in &s.kernels {
         if k.share_pct < min_share {
             hidden += 1;
-            hidden_ns += k.gpu_time_ns;
+            hidden_ns = k.gpu_time_ns.saturating_add(hidden_ns);
             continue;
         }
         let streams: Vec<String> = k.streams.iter().map(u32::to_string).collect();

@@ -203,7 +203,8 @@ pub fn triage(opts: &TriageOptions, progress: &dyn Progress) -> Result<TriageRep
                     (g.ts, g.end())
                 })
                 .collect();
-            let kernel_time: i64 = spans.iter().map(|(s, e)| e - s).sum();
+            let kernel_time: i64 =
+                crate::model::sat_sum(spans.iter().map(|(s, e)| e.saturating_sub(*s)));
             let busy = intervals::total(&intervals::union(spans.clone()));
             let span = spans.iter().map(|s| s.1).max().unwrap_or(0)
                 - spans.iter().map(|s| s.0).min().unwrap_or(0);
@@ -319,6 +320,18 @@ fn analyse(
             format!(
                 "{}: time values with sub-nanosecond digits were rounded to the nearest ns",
                 file.path.display()
+            ),
+        ));
+    }
+    let kernel_total: i128 = trace.kernels().map(|k| i128::from(k.dur)).sum();
+    if kernel_total > i128::from(i64::MAX) {
+        warnings.push(Warning::new(
+            "kernel-time-saturated",
+            format!(
+                "{}: kernel durations add up to {kernel_total} ns, past the i64 range (292 \
+                 years): time sums are capped at {} ns and shares are not meaningful",
+                file.path.display(),
+                i64::MAX
             ),
         ));
     }

@@ -318,7 +318,7 @@ impl GapStats {
     pub fn add(&mut self, gap: i64) {
         if gap > 0 {
             self.count += 1;
-            self.total_ns += gap;
+            self.total_ns = self.total_ns.saturating_add(gap);
             self.longest_ns = self.longest_ns.max(gap);
         }
     }

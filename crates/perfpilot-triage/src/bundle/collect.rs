@@ -46,6 +46,20 @@ pub(crate) struct Snapshot {
 }
 
 impl Snapshot {
+    /// Remove secrets from every body and error message (a server may echo a key).
+    pub fn redact(&mut self, r: &perfpilot_report::Redactor) {
+        for b in self.bodies.values_mut() {
+            if let std::borrow::Cow::Owned(clean) = r.redact(b) {
+                *b = clean;
+            }
+        }
+        for ep in &mut self.endpoints {
+            if let Some(e) = ep.error.as_mut() {
+                *e = r.clean(e);
+            }
+        }
+    }
+
     pub fn body(&self, name: &str) -> Option<&str> {
         self.bodies.get(name).map(String::as_str)
     }
@@ -192,10 +206,25 @@ async fn fetch(
     (last.unwrap_or_else(|| failure(ep, "", None, None, "no path configured".into())), None)
 }
 
-async fn read_body(resp: reqwest::Response) -> Result<String, reqwest::Error> {
-    let bytes = resp.bytes().await?;
-    let cut = &bytes[..bytes.len().min(MAX_BODY)];
-    Ok(String::from_utf8_lossy(cut).into_owned())
+/// Read at most [`MAX_BODY`] bytes of a body, chunk by chunk (a 2 GB answer is never held
+/// in memory); a longer body is cut and the cut is noted at its end.
+async fn read_body(mut resp: reqwest::Response) -> Result<String, reqwest::Error> {
+    let mut bytes: Vec<u8> = Vec::new();
+    let mut cut = false;
+    while let Some(chunk) = resp.chunk().await? {
+        let room = MAX_BODY - bytes.len();
+        if chunk.len() > room {
+            bytes.extend_from_slice(&chunk[..room]);
+            cut = true;
+            break;
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    let mut text = String::from_utf8_lossy(&bytes).into_owned();
+    if cut {
+        text.push_str(&format!("\n[perfpilot: body cut at {MAX_BODY} bytes]\n"));
+    }
+    Ok(text)
 }
 
 fn root_cause(e: &dyn std::error::Error) -> String {

@@ -9,7 +9,6 @@ mod prom;
 mod summary;
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use perfpilot_report::{NoProgress, Progress};
 use schemars::JsonSchema;
@@ -68,29 +67,29 @@ pub fn bundle_with(
     opts: &BundleOptions,
     progress: &dyn Progress,
 ) -> Result<BundleReport, TriageError> {
-    if !(opts.timeout_s.is_finite() && opts.timeout_s > 0.0) {
-        return Err(TriageError::Invalid(format!(
-            "timeout {}: expected seconds > 0",
-            opts.timeout_s
-        )));
-    }
+    let timeout = perfpilot_report::positive_seconds("timeout", opts.timeout_s)
+        .map_err(|e| TriageError::Invalid(e.to_string()))?;
     let cfg = BundleConfig::builtin()?;
-    progress.message(&format!("collecting {}", opts.url));
-    let snap = collect::collect(
-        &opts.url,
-        Duration::from_secs_f64(opts.timeout_s),
-        opts.token.as_deref(),
-        &cfg,
-    )?;
+    // Secrets (the token, URL credentials, keys in the environment or echoed in a body)
+    // never reach the bundle files, the report or an error message.
+    let mut redactor = perfpilot_report::Redactor::from_env();
+    if let Some(t) = &opts.token {
+        redactor = redactor.with_secret(t);
+    }
+    let url = redactor.clean(&opts.url);
+    progress.message(&format!("collecting {url}"));
+    let mut snap = collect::collect(&opts.url, timeout, opts.token.as_deref(), &cfg)
+        .map_err(|e| TriageError::Invalid(redactor.clean(&e.to_string())))?;
+    snap.redact(&redactor);
     let saved = match &opts.out {
         Some(dir) => {
-            collect::save(&snap, &opts.url, dir)?;
+            collect::save(&snap, &url, dir)?;
             Some(dir.display().to_string())
         }
         None => None,
     };
     progress.finish();
-    Ok(summary::summarize(&snap, &cfg, opts.url.clone(), saved))
+    Ok(summary::summarize(&snap, &cfg, url, saved))
 }
 
 /// Summarise a saved bundle folder.

@@ -128,6 +128,9 @@ impl State {
                     let mut joined = std::mem::take(&mut self.carry);
                     if joined.len() < MAX_LINE {
                         joined.extend_from_slice(&data[..=nl]);
+                    } else {
+                        // The line was cut: its end still ends a line (numbers stay exact).
+                        joined.push(b'\n');
                     }
                     self.region(&joined, gates, sink);
                     data = &data[nl + 1..];

@@ -249,8 +249,34 @@ pub fn fingerprint(requests: &[RequestSpec]) -> String {
     format!("{h:016x}")
 }
 
+/// The most prompts a generated dataset may hold.
+pub const MAX_PROMPTS: usize = 10_000_000;
+/// The most prompt tokens a generated dataset may hold in total (1 GiB of token ids):
+/// generated datasets live in memory, so larger ones would exhaust it.
+pub const MAX_DATASET_TOKENS: u64 = 1 << 28;
+
+/// Refuse a generated dataset whose prompts would not fit in memory: `n` prompts of up to
+/// `per_prompt` tokens each.
+pub(crate) fn check_total(n: usize, per_prompt: u64, options: &str) -> Result<(), WorkloadError> {
+    let total = (n as u64).saturating_mul(per_prompt);
+    if total > MAX_DATASET_TOKENS {
+        return Err(WorkloadError::option(
+            options,
+            format!(
+                "{n} prompts of up to {per_prompt} tokens ({total} tokens) exceed the \
+                 {MAX_DATASET_TOKENS}-token limit of a generated dataset"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn required_count(n: Option<usize>, kind: &str) -> Result<usize, WorkloadError> {
     match n {
+        Some(n) if n > MAX_PROMPTS => Err(WorkloadError::option(
+            "--num-prompts",
+            format!("{n} is more than the {MAX_PROMPTS} prompts a generated dataset may hold"),
+        )),
         Some(n) if n > 0 => Ok(n),
         _ => Err(WorkloadError::option(
             "--num-prompts",

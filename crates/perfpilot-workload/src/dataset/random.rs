@@ -17,6 +17,7 @@ pub(super) fn generate(
 ) -> Result<Vec<RequestSpec>, WorkloadError> {
     let (in_lo, in_hi) = length_range(spec.input_len, spec.range_ratio, spec.range_mode)?;
     let (out_lo, out_hi) = length_range(spec.output_len, spec.range_ratio, spec.range_mode)?;
+    super::check_total(n, u64::from(in_hi), "--num-prompts/--input-len")?;
     let input_lens: Vec<u32> = (0..n).map(|_| rng.random_range(in_lo..=in_hi)).collect();
     let output_lens: Vec<u32> = (0..n).map(|_| rng.random_range(out_lo..=out_hi)).collect();
     let text_tokenizer = if spec.token_ids { None } else { tokenizer };

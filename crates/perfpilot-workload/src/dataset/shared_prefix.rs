@@ -20,6 +20,17 @@ pub(super) fn generate(
             "num_groups, question_len and output_len must be at least 1",
         ));
     }
+    super::check_total(
+        spec.num_groups as usize,
+        u64::from(spec.system_prompt_len),
+        "--gsp-num-groups/--gsp-system-prompt-len",
+    )?;
+    // Each request holds its group's system prompt and its own question.
+    super::check_total(
+        n,
+        u64::from(spec.system_prompt_len) + u64::from(spec.question_len),
+        "--num-prompts/--gsp-system-prompt-len/--gsp-question-len",
+    )?;
     if !spec.token_ids && tokenizer.is_none() {
         return Err(WorkloadError::option(
             "--tokenizer",

@@ -89,7 +89,7 @@ fn run_bundle(b: BundleArgs) -> anyhow::Result<ExitCode> {
             let progress = TerminalProgress::new("endpoints");
             (
                 perfpilot_triage::bundle_with(&opts, &progress)?,
-                vec![InputRef::other("url", url.clone())],
+                vec![InputRef::other("url", perfpilot_report::Redactor::from_env().clean(url))],
             )
         }
         (None, Some(dir)) => (

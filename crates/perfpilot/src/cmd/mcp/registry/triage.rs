@@ -61,6 +61,7 @@ fn bundle(args: Value, progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
     let opts: BundleOptions = parse_args("triage_bundle", args)?;
     let report = perfpilot_triage::bundle_with(&opts, progress)?;
     let warnings = crate::cmd::triage::bundle_warnings(&report);
-    let inputs = vec![InputRef::other("url", opts.url.clone())];
+    let inputs =
+        vec![InputRef::other("url", perfpilot_report::Redactor::from_env().clean(&opts.url))];
     finish(Envelope::new("triage bundle", report).with_inputs(inputs).with_warnings(warnings))
 }
