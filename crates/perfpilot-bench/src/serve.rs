@@ -129,21 +129,22 @@ pub(crate) fn serve_once(
 
     progress.message("preflight");
     let probe_timeout = stall.min(PREFLIGHT_TIMEOUT);
-    let pre = rt.block_on(crate::startup::preflight(
-        &target,
-        connect_timeout,
-        probe_timeout,
-        auth.as_deref(),
-        deadline,
-        opts.handle_ctrl_c,
-    ))
-    // A refusal may echo the key in its body: the error message is redacted.
-    .map_err(|e| match e {
-        BenchError::Server { url, message } => {
-            BenchError::Server { url, message: redactor.clean(&message) }
-        }
-        other => other,
-    })?;
+    let pre = rt
+        .block_on(crate::startup::preflight(
+            &target,
+            connect_timeout,
+            probe_timeout,
+            auth.as_deref(),
+            deadline,
+            opts.handle_ctrl_c,
+        ))
+        // A refusal may echo the key in its body: the error message is redacted.
+        .map_err(|e| match e {
+            BenchError::Server { url, message } => {
+                BenchError::Server { url, message: redactor.clean(&message) }
+            }
+            other => other,
+        })?;
     let (pool, info) = match pre {
         crate::startup::Preflight::Ready(pool, info) => (pool, info),
         crate::startup::Preflight::Stopped(status) => {

@@ -44,9 +44,9 @@ pub use document::{Align, Block, Column, Document, Row, Section, Table};
 pub use envelope::{Envelope, InputRef, Report, ToolInfo, Warning};
 pub use escape::escape_display;
 pub use format::Format;
+pub use logtext::{LogText, log_text};
 /// The one output writer (see `perfpilot-io`), under the names the commands already use.
 pub use perfpilot_io::{OutputFile as AtomicFile, write_output as write_atomic};
-pub use logtext::{LogText, log_text};
 pub use progress::{NoProgress, Progress, TerminalProgress};
 pub use redact::{REDACTED, Redactor, SECRET_ENV_SUFFIXES, redact_url_userinfo};
 pub use render::{render, render_to_string};

@@ -208,6 +208,7 @@ mod tests {
     #[test]
     fn environment_secrets_by_name() {
         // SAFETY: names only this test uses.
+        #[allow(unsafe_code)] // test-only env setup, a name no other test reads
         unsafe {
             std::env::set_var("PERFPILOT_REDACT_TEST_TOKEN", "hf_planted_0123456789");
             std::env::set_var("PERFPILOT_REDACT_TEST_PLAIN", "not-a-secret-value");
