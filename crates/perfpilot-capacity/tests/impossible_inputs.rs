@@ -198,3 +198,21 @@ fn no_panic_for_any_extreme_field_value() {
     }
     std::fs::remove_dir_all(&d).ok();
 }
+
+/// Regression: the fuzz smoke run (docs/reliability.md) found `layer_kinds` allocating a
+/// per-layer list for `num_hidden_layers` = 3184467440737095516156 ("capacity overflow").
+/// The config is now refused before any per-layer list exists.
+#[test]
+fn fuzz_found_layer_count_is_an_error_not_a_panic() {
+    let text = std::fs::read_to_string(fixture(
+        "model-configs/meta-llama__Llama-3.1-8B-Instruct/config.json",
+    ))
+    .unwrap();
+    let v: Value = serde_json::from_str(&text).unwrap();
+    for layers in ["3184467440737095516156", "18446744073709551615", "1000000000000"] {
+        let mut m = v.clone();
+        m["num_hidden_layers"] = serde_json::from_str(layers).unwrap();
+        let r = perfpilot_capacity::model::ModelConfig::from_json_str(&m.to_string(), "f.json");
+        assert!(r.is_err(), "{layers} layers accepted");
+    }
+}
