@@ -26,6 +26,9 @@ enum BenchCommand {
     Serve(Box<ServeArgs>),
     /// Compare result files side by side; refuses runs whose fairness settings differ.
     Compare(CompareArgs),
+    /// Launch server candidates from a plan, find the highest request rate meeting the
+    /// SLA per scenario, and rank them (also: validate, render, status).
+    Sweep(Box<crate::cmd::sweep::Args>),
 }
 
 /// Arguments of `perfpilot bench serve`.
@@ -116,6 +119,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
         BenchCommand::Serve(a) => serve(*a),
         BenchCommand::Compare(a) => compare(a),
+        BenchCommand::Sweep(a) => crate::cmd::sweep::run(*a),
     }
 }
 
