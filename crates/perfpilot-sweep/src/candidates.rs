@@ -70,7 +70,10 @@ fn id_of(changes: &[(String, FlagValue)]) -> String {
         .join("+")
 }
 
-fn apply(base: &[(String, FlagValue)], changes: &[(String, FlagValue)]) -> Vec<(String, FlagValue)> {
+fn apply(
+    base: &[(String, FlagValue)],
+    changes: &[(String, FlagValue)],
+) -> Vec<(String, FlagValue)> {
     let mut flags = base.to_vec();
     for (k, v) in changes {
         match flags.iter_mut().find(|(fk, _)| fk == k) {
@@ -127,20 +130,26 @@ pub fn stage1(fw: &Framework, budget: usize) -> (Vec<Candidate>, Vec<String>) {
 
 /// Stage 2: the factorial over `significant` keys (at least two), largest combinations
 /// first, skipping ids in `done`, at most `room` candidates.
-pub fn stage2(fw: &Framework, significant: &[Significant], done: &[String], room: usize) -> Vec<Candidate> {
+pub fn stage2(
+    fw: &Framework,
+    significant: &[Significant],
+    done: &[String],
+    room: usize,
+) -> Vec<Candidate> {
     let k = significant.len().min(12);
     if k < 2 {
         return Vec::new();
     }
     let mut masks: Vec<u32> = (1u32..(1 << k)).filter(|m| m.count_ones() >= 2).collect();
     // Largest combinations first; among equals, the ones holding the biggest gains.
-    masks.sort_by_key(|m| (std::cmp::Reverse(m.count_ones()), m.reverse_bits()));
+    masks.sort_by_key(|m| (std::cmp::Reverse(m.count_ones()), std::cmp::Reverse(m.reverse_bits())));
     let mut out = Vec::new();
     for m in masks {
         if out.len() >= room {
             break;
         }
-        let chosen: Vec<&Significant> = (0..k).filter(|i| m & (1 << i) != 0).map(|i| &significant[i]).collect();
+        let chosen: Vec<&Significant> =
+            (0..k).filter(|i| m & (1 << i) != 0).map(|i| &significant[i]).collect();
         let changes: Vec<(String, FlagValue)> =
             chosen.iter().map(|s| (s.key.clone(), s.value.clone())).collect();
         let id = id_of(&changes);
@@ -154,7 +163,9 @@ pub fn stage2(fw: &Framework, significant: &[Significant], done: &[String], room
             .join(", ");
         out.push(Candidate {
             framework: fw.name.clone(),
-            reason: format!("stage 2: factorial of stage-1 changes that were FASTER beyond noise: {why}"),
+            reason: format!(
+                "stage 2: factorial of stage-1 changes that were FASTER beyond noise: {why}"
+            ),
             flags: apply(&fw.base_flags, &changes),
             id,
             stage: Stage::Factorial,
@@ -210,7 +221,13 @@ fn push_flag(out: &mut Vec<String>, flag: &str, v: &FlagValue) {
 }
 
 /// The full argv of a candidate listening on `host:port`.
-pub fn argv(fw: &Framework, model: &str, flags: &[(String, FlagValue)], host: &str, port: u16) -> Vec<String> {
+pub fn argv(
+    fw: &Framework,
+    model: &str,
+    flags: &[(String, FlagValue)],
+    host: &str,
+    port: u16,
+) -> Vec<String> {
     let mut out = fw.command.clone();
     let has_model_flag = fw
         .rules

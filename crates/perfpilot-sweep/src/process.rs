@@ -33,7 +33,8 @@ pub fn interrupted() -> bool {
 
 /// A free TCP port on 127.0.0.1 (bound, then released).
 pub fn free_port() -> Result<u16, SweepError> {
-    let l = TcpListener::bind(("127.0.0.1", 0)).map_err(|e| SweepError::Other(format!("no free port: {e}")))?;
+    let l = TcpListener::bind(("127.0.0.1", 0))
+        .map_err(|e| SweepError::Other(format!("no free port: {e}")))?;
     l.local_addr().map(|a| a.port()).map_err(|e| SweepError::Other(format!("no free port: {e}")))
 }
 
@@ -50,7 +51,12 @@ pub struct Server {
 }
 
 /// Start `argv` with `env` added, output to `log`, in its own process group.
-pub fn spawn(argv: &[String], env: &[(String, String)], log: &Path, port: u16) -> Result<Server, String> {
+pub fn spawn(
+    argv: &[String],
+    env: &[(String, String)],
+    log: &Path,
+    port: u16,
+) -> Result<Server, String> {
     let (prog, args) = argv.split_first().ok_or("empty server command")?;
     let out = std::fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
     let err = out.try_clone().map_err(|e| format!("{}: {e}", log.display()))?;
@@ -186,7 +192,8 @@ pub fn http(method: &str, port: u16, path: &str, timeout: Duration) -> Option<u1
     let mut s = TcpStream::connect_timeout(&addr, timeout).ok()?;
     s.set_read_timeout(Some(timeout)).ok()?;
     s.set_write_timeout(Some(timeout)).ok()?;
-    let req = format!("{method} {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\n\r\n");
+    let req =
+        format!("{method} {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\n\r\n");
     s.write_all(req.as_bytes()).ok()?;
     let mut head = [0u8; 64];
     let n = s.read(&mut head).ok()?;
@@ -203,7 +210,11 @@ pub fn tail(path: &Path, n: usize) -> Vec<String> {
 }
 
 /// Run `argv` (for `--version`) with a time limit; first non-empty output line.
-pub fn capture_version(argv: &[String], env: &[(String, String)], timeout: Duration) -> Option<String> {
+pub fn capture_version(
+    argv: &[String],
+    env: &[(String, String)],
+    timeout: Duration,
+) -> Option<String> {
     let (prog, args) = argv.split_first()?;
     let mut cmd = Command::new(prog);
     cmd.args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
@@ -224,7 +235,8 @@ pub fn capture_version(argv: &[String], env: &[(String, String)], timeout: Durat
         }
     }
     let out = child.wait_with_output().ok()?;
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let text =
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     text.lines().map(str::trim).find(|l| !l.is_empty()).map(|l| l.chars().take(200).collect())
 }
 
@@ -259,7 +271,8 @@ impl PidFile {
 
     fn write(&self, e: &PidEntries) -> Result<(), SweepError> {
         let s = serde_json::to_string_pretty(e).map_err(|e| SweepError::Other(e.to_string()))?;
-        perfpilot_report::write_atomic(&self.path, s.as_bytes()).map_err(|e| SweepError::io(&self.path, e))
+        perfpilot_report::write_atomic(&self.path, s.as_bytes())
+            .map_err(|e| SweepError::io(&self.path, e))
     }
 
     /// Record a started server.

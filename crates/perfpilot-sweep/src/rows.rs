@@ -9,9 +9,9 @@ use perfpilot_workload::BenchResult;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::SweepError;
 use crate::candidates::Stage;
 use crate::plan::Sla;
-use crate::SweepError;
 
 /// Schema of one `live_results.jsonl` line.
 pub const ROW_SCHEMA: &str = "perfpilot.bench.sweep.row/1";

@@ -13,8 +13,12 @@ use perfpilot_workload::{DatasetSpec, RandomSpec, RangeMode, RequestRecord};
 
 use crate::candidates::{Candidate, Significant, Stage, argv, stage1, stage2};
 use crate::plan::{Framework, Plan, Scenario};
-use crate::process::{Health, PidFile, Server, capture_version, free_port, http, interrupted, spawn, tail};
-use crate::rows::{FailureRow, Metrics, ProbeRow, Row, RowLog, SearchRow, VersionRow, check_sla, read_rows};
+use crate::process::{
+    Health, PidFile, Server, capture_version, free_port, http, interrupted, spawn, tail,
+};
+use crate::rows::{
+    FailureRow, Metrics, ProbeRow, Row, RowLog, SearchRow, VersionRow, check_sla, read_rows,
+};
 use crate::rules::Rules;
 use crate::search::{round_rate, search};
 use crate::summary::{Timing, summarize};
@@ -62,7 +66,8 @@ pub fn run_sweep(opts: &SweepOptions, progress: &dyn Progress) -> Result<SweepRe
     let started = Instant::now();
     let (loaded, report) = check_plan(&opts.plan, &opts.rules, false)?;
     let Some(plan) = loaded.plan else {
-        let errors: Vec<_> = report.problems.iter().filter(|p| p.severity == crate::Severity::Error).collect();
+        let errors: Vec<_> =
+            report.problems.iter().filter(|p| p.severity == crate::Severity::Error).collect();
         return Err(SweepError::BadPlan {
             path: opts.plan.clone(),
             count: errors.len(),
@@ -83,7 +88,10 @@ pub fn run_sweep(opts: &SweepOptions, progress: &dyn Progress) -> Result<SweepRe
     let prior = if resume {
         let killed = pids.kill_leftovers()?;
         if !killed.is_empty() {
-            notes.push(format!("resume: killed {} leftover server(s) of the previous run: {killed:?}", killed.len()));
+            notes.push(format!(
+                "resume: killed {} leftover server(s) of the previous run: {killed:?}",
+                killed.len()
+            ));
         }
         read_rows(&results)?
     } else {
@@ -113,7 +121,11 @@ pub fn run_sweep(opts: &SweepOptions, progress: &dyn Progress) -> Result<SweepRe
         let budget = plan.search.max_candidates_per_framework;
         let (cands, dropped) = stage1(fw, budget);
         if !dropped.is_empty() {
-            notes.push(format!("{}: budget left out stage-1 changes {}", fw.name, dropped.join(", ")));
+            notes.push(format!(
+                "{}: budget left out stage-1 changes {}",
+                fw.name,
+                dropped.join(", ")
+            ));
         }
         let mut failed = 0;
         for (i, c) in cands.iter().enumerate() {
@@ -163,6 +175,7 @@ fn version(cx: &mut Ctx, fw: &Framework) -> Result<(), SweepError> {
     let mut command = fw.command.clone();
     command.extend(fw.rules.version_args.iter().cloned());
     let v = capture_version(&command, &fw.env, Duration::from_secs(20));
+    let command = redact_argv(&command);
     record(cx, Row::Version(VersionRow { id, framework: fw.name.clone(), version: v, command }))
 }
 
@@ -185,7 +198,11 @@ struct Running {
     argv: Vec<String>,
 }
 
-fn start(cx: &mut Ctx, fw: &Framework, c: &Candidate) -> Result<Result<Running, FailureRow>, SweepError> {
+fn start(
+    cx: &mut Ctx,
+    fw: &Framework,
+    c: &Candidate,
+) -> Result<Result<Running, FailureRow>, SweepError> {
     let port = free_port()?;
     let argv = argv(fw, &cx.plan.model, &c.flags, "127.0.0.1", port);
     let dir = cx.out.join("logs").join(&fw.name);
@@ -206,7 +223,10 @@ fn start(cx: &mut Ctx, fw: &Framework, c: &Candidate) -> Result<Result<Running, 
                 Health::Exited(e) => ("exited", format!("exited before becoming healthy ({e})")),
                 Health::Timeout(t) => (
                     "never_healthy",
-                    format!("GET {} never answered 200 within ready_timeout_s = {t} s", fw.rules.health_path),
+                    format!(
+                        "GET {} never answered 200 within ready_timeout_s = {t} s",
+                        fw.rules.health_path
+                    ),
                 ),
                 _ => ("interrupted", "interrupted (Ctrl-C) while starting".to_string()),
             };
@@ -227,7 +247,14 @@ fn stop(cx: &mut Ctx, mut r: Running) -> Result<(), SweepError> {
     Ok(())
 }
 
-fn failure(fw: &Framework, c: &Candidate, argv: &[String], log: &Path, status: &str, why: String) -> FailureRow {
+fn failure(
+    fw: &Framework,
+    c: &Candidate,
+    argv: &[String],
+    log: &Path,
+    status: &str,
+    why: String,
+) -> FailureRow {
     let class = fw.rules.triage.as_ref().and_then(|_| triage_class(log));
     let failure_reason = match &class {
         Some(cl) => format!("{why}; triage: {cl}"),
@@ -243,7 +270,7 @@ fn failure(fw: &Framework, c: &Candidate, argv: &[String], log: &Path, status: &
         triage_class: class,
         log_tail: tail(log, 15),
         log: log.to_path_buf(),
-        server_command: argv.to_vec(),
+        server_command: redact_argv(argv),
     }
 }
 
@@ -308,22 +335,23 @@ fn measure(cx: &mut Ctx, fw: &Framework, c: &Candidate) -> Result<Measured, Swee
         last_scenario = Some(sc.name.clone());
         let sid = search_id(&fw.name, &c.id, &sc.name, conc);
         let mut crash: Option<FailureRow> = None;
-        let found = search(&plan.benchmark.qps, &plan.sla, |rate| -> Result<ProbeRow, SweepError> {
-            let pid = format!("{sid}/r{rate}");
-            if let Some(Row::Probe(p)) = cx.done.get(&pid) {
-                return Ok(p.clone());
-            }
-            match probe(cx, fw, &mut running, sc, conc, rate, &pid, 0) {
-                Ok(p) => {
-                    record(cx, Row::Probe(p.clone()))?;
-                    Ok(p)
+        let found =
+            search(&plan.benchmark.qps, &plan.sla, |rate| -> Result<ProbeRow, SweepError> {
+                let pid = format!("{sid}/r{rate}");
+                if let Some(Row::Probe(p)) = cx.done.get(&pid) {
+                    return Ok(p.clone());
                 }
-                Err(f) => {
-                    crash = Some(f);
-                    Err(SweepError::Other("probe failed".into()))
+                match probe(cx, fw, &mut running, sc, conc, rate, &pid, 0) {
+                    Ok(p) => {
+                        record(cx, Row::Probe(p.clone()))?;
+                        Ok(p)
+                    }
+                    Err(f) => {
+                        crash = Some(*f);
+                        Err(SweepError::Other("probe failed".into()))
+                    }
                 }
-            }
-        });
+            });
         let found = match found {
             Ok(f) => f,
             Err(e) => match crash {
@@ -354,7 +382,7 @@ fn measure(cx: &mut Ctx, fw: &Framework, c: &Candidate) -> Result<Measured, Swee
             probes: found.probes,
             rounds: found.rounds,
             best_metrics: found.best.map(|b| b.metrics),
-            server_command: running.argv.iter().map(|a| redact_arg(a)).collect(),
+            server_command: redact_argv(&running.argv),
             vs_baseline: vs,
             vs_baseline_gain: gain,
         };
@@ -364,8 +392,32 @@ fn measure(cx: &mut Ctx, fw: &Framework, c: &Candidate) -> Result<Measured, Swee
     Ok(Measured::Ok)
 }
 
-fn redact_arg(a: &str) -> String {
-    a.to_string()
+/// The argv as written to results: values of flags whose name looks secret (token,
+/// key, secret, password) are replaced.
+pub fn redact_argv(argv: &[String]) -> Vec<String> {
+    let secret = |f: &str| {
+        let f = f.to_ascii_lowercase();
+        f.starts_with('-')
+            && ["token", "key", "secret", "password", "passwd"].iter().any(|w| f.contains(w))
+    };
+    let mut out = Vec::with_capacity(argv.len());
+    let mut hide_next = false;
+    for a in argv {
+        if hide_next && !a.starts_with("--") {
+            out.push("<redacted>".to_string());
+            hide_next = false;
+            continue;
+        }
+        hide_next = false;
+        match a.split_once('=') {
+            Some((f, _)) if secret(f) => out.push(format!("{f}=<redacted>")),
+            _ => {
+                hide_next = secret(a);
+                out.push(a.clone());
+            }
+        }
+    }
+    out
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -378,7 +430,7 @@ fn probe(
     rate: f64,
     id: &str,
     repeat: u32,
-) -> Result<ProbeRow, FailureRow> {
+) -> Result<ProbeRow, Box<FailureRow>> {
     let plan = cx.plan;
     let port = running.server.port;
     let crashed = |cx: &Ctx, running: &mut Running, why: String| {
@@ -392,7 +444,7 @@ fn probe(
         };
         let _ = cx;
         let status = if running.server.exited().is_some() { "crashed" } else { "bench_failed" };
-        failure(fw, &c, &running.argv, &running.server.log, status, why)
+        Box::new(failure(fw, &c, &running.argv, &running.server.log, status, why))
     };
     if let Some(path) = &fw.rules.flush_path {
         let _ = http("POST", port, path, Duration::from_secs(10));
@@ -427,7 +479,7 @@ fn probe(
     o.deadline_s = Some(plan.num_prompts as f64 / rate * 4.0 + 120.0);
     let file = id.replace('/', "__");
     o.output = Some(cx.out.join("raw").join(format!("{file}.json")));
-    cx.progress.message(&format!("{id}"));
+    cx.progress.message(id);
     let t0 = Instant::now();
     let result = perfpilot_bench::serve(&o, &perfpilot_report::NoProgress);
     let wall = t0.elapsed().as_secs_f64();
@@ -465,8 +517,15 @@ fn e2e_samples(records: &Path) -> Vec<f64> {
         .collect()
 }
 
-fn upper_probe<'a>(cx: &'a Ctx, fw: &str, cand: &str, sc: &str, conc: Option<u32>) -> Option<&'a ProbeRow> {
-    let id = format!("{}/r{}", search_id(fw, cand, sc, conc), round_rate(cx.plan.benchmark.qps.upper));
+fn upper_probe<'a>(
+    cx: &'a Ctx,
+    fw: &str,
+    cand: &str,
+    sc: &str,
+    conc: Option<u32>,
+) -> Option<&'a ProbeRow> {
+    let id =
+        format!("{}/r{}", search_id(fw, cand, sc, conc), round_rate(cx.plan.benchmark.qps.upper));
     match cx.done.get(&id) {
         Some(Row::Probe(p)) => Some(p),
         _ => None,
@@ -484,12 +543,19 @@ fn vs_baseline(
     if c.stage == Stage::Baseline {
         return (None, None);
     }
-    let (Some(b), Some(p)) =
-        (upper_probe(cx, &fw.name, "baseline", &sc.name, conc), upper_probe(cx, &fw.name, &c.id, &sc.name, conc))
-    else {
+    let (Some(b), Some(p)) = (
+        upper_probe(cx, &fw.name, "baseline", &sc.name, conc),
+        upper_probe(cx, &fw.name, &c.id, &sc.name, conc),
+    ) else {
         return (None, None);
     };
-    match compare_samples(&b.e2e_ms, &p.e2e_ms, Statistic::Median, Better::Lower, &Policy::default()) {
+    match compare_samples(
+        &b.e2e_ms,
+        &p.e2e_ms,
+        Statistic::Median,
+        Better::Lower,
+        &Policy::default(),
+    ) {
         Ok(cmp) => (Some(cmp.verdict), (cmp.ratio > 0.0).then(|| 1.0 / cmp.ratio)),
         Err(_) => (None, None),
     }
@@ -538,11 +604,14 @@ fn repeats(cx: &mut Ctx, rows: &[Row], n: u32) -> Result<(), SweepError> {
                 }
             }
             let Some(winner) = picked.first() else { continue };
-            let (rate, conc) = (winner.best_rate.unwrap_or(plan.benchmark.qps.lower), winner.max_concurrency);
+            let (rate, conc) =
+                (winner.best_rate.unwrap_or(plan.benchmark.qps.lower), winner.max_concurrency);
             for r in &picked {
                 let Some(c) = candidate_of(fw, plan, &r.candidate) else { continue };
                 let ids: Vec<String> = (1..=n)
-                    .map(|i| format!("{}/repeat/r{rate}/{i}", search_id(&fw.name, &c.id, &sc.name, conc)))
+                    .map(|i| {
+                        format!("{}/repeat/r{rate}/{i}", search_id(&fw.name, &c.id, &sc.name, conc))
+                    })
                     .collect();
                 if ids.iter().all(|i| cx.done.contains_key(i)) {
                     continue;
@@ -583,4 +652,22 @@ fn candidate_of(fw: &Framework, plan: &Plan, id: &str) -> Option<Candidate> {
     }
     let _ = plan;
     stage2(fw, &changes, &[], usize::MAX).into_iter().find(|c| c.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_argv;
+
+    #[test]
+    fn secret_looking_flag_values_are_redacted() {
+        let a: Vec<String> =
+            ["srv", "--api-key", "sk-123", "--hf-token=abc", "--port", "1", "--tp", "2"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+        assert_eq!(
+            redact_argv(&a),
+            ["srv", "--api-key", "<redacted>", "--hf-token=<redacted>", "--port", "1", "--tp", "2"]
+        );
+    }
 }

@@ -42,7 +42,13 @@ pub fn search<E>(
     };
     let (up, up_ok) = run(qps.upper, &mut probes)?;
     if up_ok {
-        return Ok(Found { outcome: SearchOutcome::AtLeastUpper, best: Some(up), failed_rate: None, rounds: 0, probes });
+        return Ok(Found {
+            outcome: SearchOutcome::AtLeastUpper,
+            best: Some(up),
+            failed_rate: None,
+            rounds: 0,
+            probes,
+        });
     }
     let (low, low_ok) = run(qps.lower, &mut probes)?;
     if !low_ok {
@@ -69,7 +75,13 @@ pub fn search<E>(
             hi = mid;
         }
     }
-    Ok(Found { outcome: SearchOutcome::Bracketed, best: Some(lo), failed_rate: Some(hi), rounds, probes })
+    Ok(Found {
+        outcome: SearchOutcome::Bracketed,
+        best: Some(lo),
+        failed_rate: Some(hi),
+        rounds,
+        probes,
+    })
 }
 
 #[cfg(test)]
@@ -111,7 +123,9 @@ mod tests {
     fn bisects_to_the_knee_and_ignores_lying_passed_fields() {
         // Latency crosses 100 ms at 5.3 req/s; every row claims `passed: true`.
         let qps = Qps { lower: 1.0, upper: 9.0, tolerance: 0.25, max_rounds: 10 };
-        let f = search::<()>(&qps, &sla(), |r| Ok(row(r, if r <= 5.3 { 50.0 } else { 150.0 }, true))).unwrap();
+        let f =
+            search::<()>(&qps, &sla(), |r| Ok(row(r, if r <= 5.3 { 50.0 } else { 150.0 }, true)))
+                .unwrap();
         assert_eq!(f.outcome, SearchOutcome::Bracketed);
         let best = f.best.unwrap().request_rate;
         let failed = f.failed_rate.unwrap();
@@ -132,7 +146,9 @@ mod tests {
     #[test]
     fn max_rounds_caps_the_bisection() {
         let qps = Qps { lower: 1.0, upper: 100.0, tolerance: 0.001, max_rounds: 3 };
-        let f = search::<()>(&qps, &sla(), |r| Ok(row(r, if r < 40.0 { 1.0 } else { 999.0 }, false))).unwrap();
+        let f =
+            search::<()>(&qps, &sla(), |r| Ok(row(r, if r < 40.0 { 1.0 } else { 999.0 }, false)))
+                .unwrap();
         assert_eq!(f.rounds, 3);
         assert_eq!(f.probes, 5);
     }

@@ -31,7 +31,9 @@ pub struct Timing {
 impl Timing {
     /// Everything else (design, bookkeeping, files), as % of the total.
     pub fn overhead_pct(&self) -> Option<f64> {
-        (self.total_s > 0.0).then(|| (self.total_s - self.server_s - self.measure_s).max(0.0) / self.total_s * 100.0)
+        (self.total_s > 0.0).then(|| {
+            (self.total_s - self.server_s - self.measure_s).max(0.0) / self.total_s * 100.0
+        })
     }
 }
 
@@ -110,14 +112,22 @@ fn key(r: &SearchRow) -> (f64, f64) {
 
 /// Searches of `framework` × `scenario` whose best rate meets the SLA (recomputed from
 /// the metrics, never read from a field), best first.
-pub fn ranked<'a>(rows: &'a [Row], sla: &Sla, framework: &str, scenario: &str) -> Vec<&'a SearchRow> {
+pub fn ranked<'a>(
+    rows: &'a [Row],
+    sla: &Sla,
+    framework: &str,
+    scenario: &str,
+) -> Vec<&'a SearchRow> {
     let mut v: Vec<&SearchRow> = rows
         .iter()
         .filter_map(|r| match r {
             Row::Search(s) if s.framework == framework && s.scenario == scenario => Some(s),
             _ => None,
         })
-        .filter(|s| s.best_rate.is_some() && s.best_metrics.as_ref().is_some_and(|m| check_sla(sla, m).passed))
+        .filter(|s| {
+            s.best_rate.is_some()
+                && s.best_metrics.as_ref().is_some_and(|m| check_sla(sla, m).passed)
+        })
         .collect();
     v.sort_by(|a, b| {
         let (ka, kb) = (key(a), key(b));
@@ -127,28 +137,47 @@ pub fn ranked<'a>(rows: &'a [Row], sla: &Sla, framework: &str, scenario: &str) -
 }
 
 /// Build the summary from every row.
-pub fn summarize(plan: &Plan, out: &Path, rows: &[Row], timing: &Timing, repeats: u32) -> SweepReport {
+pub fn summarize(
+    plan: &Plan,
+    out: &Path,
+    rows: &[Row],
+    timing: &Timing,
+    repeats: u32,
+) -> SweepReport {
     let mut best = Vec::new();
     let mut handoff = Vec::new();
     for fw in plan.frameworks.iter().filter(|f| f.enabled) {
-        let mut slow: Option<(f64, &Scenario, Vec<String>)> = None;
+        // Slowest scenario: lowest best rate; among equal rates, the highest p99 E2E.
+        let mut slow: Option<((f64, f64), &Scenario, Vec<String>)> = None;
         for sc in &plan.scenarios {
             let r = ranked(rows, &plan.sla, &fw.name, &sc.name);
             let winner = r.first().map(|w| (*w).clone());
-            let runner = r.iter().find(|x| winner.as_ref().is_some_and(|w| w.candidate != x.candidate));
+            let runner =
+                r.iter().find(|x| winner.as_ref().is_some_and(|w| w.candidate != x.candidate));
             let (verdict, cmp) = match (&winner, runner, repeats > 0) {
                 (Some(w), Some(ru), true) => repeat_verdict(rows, w, ru),
                 _ => (None, None),
             };
             let rate = winner.as_ref().and_then(|w| w.best_rate).unwrap_or(f64::NEG_INFINITY);
+            let e2e = winner
+                .as_ref()
+                .and_then(|w| w.best_metrics.as_ref())
+                .and_then(|m| m.p99_e2e_ms)
+                .unwrap_or(f64::INFINITY);
+            let rank = (rate, -e2e);
             let cmd = winner.as_ref().map(|w| w.server_command.clone()).or_else(|| {
                 rows.iter().find_map(|x| match x {
-                    Row::Search(s) if s.framework == fw.name && s.candidate == "baseline" => Some(s.server_command.clone()),
+                    Row::Search(s) if s.framework == fw.name && s.candidate == "baseline" => {
+                        Some(s.server_command.clone())
+                    }
                     _ => None,
                 })
             });
-            if slow.as_ref().is_none_or(|(r0, _, _)| rate < *r0) {
-                slow = Some((rate, sc, cmd.unwrap_or_default()));
+            if slow
+                .as_ref()
+                .is_none_or(|(r0, _, _)| rank.0 < r0.0 || (rank.0 == r0.0 && rank.1 < r0.1))
+            {
+                slow = Some((rank, sc, cmd.unwrap_or_default()));
             }
             best.push(Best {
                 id: format!("{}/{}", fw.name, sc.name),
@@ -180,8 +209,10 @@ pub fn summarize(plan: &Plan, out: &Path, rows: &[Row], timing: &Timing, repeats
         .collect();
     let order = |s: &str| plan.scenarios.iter().position(|x| x.name == s).unwrap_or(usize::MAX);
     searches.sort_by(|a, b| {
-        let pa = a.best_metrics.as_ref().is_some_and(|m| check_sla(&plan.sla, m).passed) && a.best_rate.is_some();
-        let pb = b.best_metrics.as_ref().is_some_and(|m| check_sla(&plan.sla, m).passed) && b.best_rate.is_some();
+        let pa = a.best_metrics.as_ref().is_some_and(|m| check_sla(&plan.sla, m).passed)
+            && a.best_rate.is_some();
+        let pb = b.best_metrics.as_ref().is_some_and(|m| check_sla(&plan.sla, m).passed)
+            && b.best_rate.is_some();
         let (ka, kb) = (key(a), key(b));
         order(&a.scenario)
             .cmp(&order(&b.scenario))
@@ -221,7 +252,11 @@ pub fn summarize(plan: &Plan, out: &Path, rows: &[Row], timing: &Timing, repeats
     }
 }
 
-fn repeat_verdict(rows: &[Row], w: &SearchRow, ru: &SearchRow) -> (Option<String>, Option<Comparison>) {
+fn repeat_verdict(
+    rows: &[Row],
+    w: &SearchRow,
+    ru: &SearchRow,
+) -> (Option<String>, Option<Comparison>) {
     let runs = |cand: &str| -> Vec<Vec<f64>> {
         rows.iter()
             .filter_map(|r| match r {
@@ -283,7 +318,18 @@ impl Report for SweepReport {
             );
         let mut t = Table::new(
             "best",
-            ["framework", "scenario", "candidate", "conc", "req/s", "p99 TTFT ms", "p99 TPOT ms", "success", "repeats", "command"],
+            [
+                "framework",
+                "scenario",
+                "candidate",
+                "conc",
+                "req/s",
+                "p99 TTFT ms",
+                "p99 TPOT ms",
+                "success",
+                "repeats",
+                "command",
+            ],
         );
         for b in &self.best {
             let (cand, c, rate, ttft, tpot, succ, cmd) = match &b.winner {
@@ -299,21 +345,55 @@ impl Report for SweepReport {
                         w.server_command.join(" "),
                     )
                 }
-                None => ("(none meets the SLA)".into(), "-".into(), "-".into(), "-".into(), "-".into(), "-".into(), String::new()),
+                None => (
+                    "(none meets the SLA)".into(),
+                    "-".into(),
+                    "-".into(),
+                    "-".into(),
+                    "-".into(),
+                    "-".into(),
+                    String::new(),
+                ),
             };
             let rep = match (&b.repeat_verdict, &b.runner_up) {
                 (Some(v), Some(r)) => format!("{v} vs {r}"),
                 _ => "-".into(),
             };
-            t.push_row(b.id.clone(), [b.framework.clone(), b.scenario.clone(), cand, c, rate, ttft, tpot, succ, rep, cmd]);
+            t.push_row(
+                b.id.clone(),
+                [
+                    b.framework.clone(),
+                    b.scenario.clone(),
+                    cand,
+                    c,
+                    rate,
+                    ttft,
+                    tpot,
+                    succ,
+                    rep,
+                    cmd,
+                ],
+            );
         }
         doc.push(Section::new("Best command per framework and scenario").with_table(t));
         let mut t = Table::new(
             "searches",
-            ["scenario", "framework", "candidate", "stage", "conc", "SLA", "req/s", "p99 TTFT ms", "vs baseline", "reason"],
+            [
+                "scenario",
+                "framework",
+                "candidate",
+                "stage",
+                "conc",
+                "SLA",
+                "req/s",
+                "p99 TTFT ms",
+                "vs baseline",
+                "reason",
+            ],
         );
         for s in &self.searches {
-            let passed = s.best_rate.is_some() && s.best_metrics.as_ref().is_some_and(|m| check_sla(&self.sla, m).passed);
+            let passed = s.best_rate.is_some()
+                && s.best_metrics.as_ref().is_some_and(|m| check_sla(&self.sla, m).passed);
             t.push_row(
                 s.id.clone(),
                 [
@@ -334,7 +414,8 @@ impl Report for SweepReport {
             );
         }
         doc.push(Section::new("Cross-framework ranking (per scenario)").with_table(t));
-        let mut t = Table::new("failed", ["framework", "candidate", "status", "reason", "last log line"]);
+        let mut t =
+            Table::new("failed", ["framework", "candidate", "status", "reason", "last log line"]);
         for f in &self.failed {
             t.push_row(
                 f.id.clone(),
@@ -350,10 +431,20 @@ impl Report for SweepReport {
         doc.push(Section::new("Failed candidates").with_table(t));
         let mut t = Table::new("versions", ["framework", "version", "command"]);
         for v in &self.versions {
-            t.push_row(v.id.clone(), [v.framework.clone(), v.version.clone().unwrap_or_else(|| "-".into()), v.command.join(" ")]);
+            t.push_row(
+                v.id.clone(),
+                [
+                    v.framework.clone(),
+                    v.version.clone().unwrap_or_else(|| "-".into()),
+                    v.command.join(" "),
+                ],
+            );
         }
         doc.push(Section::new("Server versions").with_table(t));
-        let mut t = Table::new("handoff", ["framework", "slow scenario", "prefill capture", "decode capture", "command"]);
+        let mut t = Table::new(
+            "handoff",
+            ["framework", "slow scenario", "prefill capture", "decode capture", "command"],
+        );
         for h in &self.handoff {
             t.push_row(
                 h.framework.clone(),
@@ -371,7 +462,13 @@ impl Report for SweepReport {
             ("total s", format!("{:.1}", self.timing.total_s)),
             ("server start/stop s", format!("{:.1}", self.timing.server_s)),
             ("measuring s", format!("{:.1}", self.timing.measure_s)),
-            ("orchestration overhead", self.timing.overhead_pct().map(|p| format!("{p:.2}%")).unwrap_or_else(|| "-".into())),
+            (
+                "orchestration overhead",
+                self.timing
+                    .overhead_pct()
+                    .map(|p| format!("{p:.2}%"))
+                    .unwrap_or_else(|| "-".into()),
+            ),
         ]);
         if !self.notes.is_empty() {
             s = s.with_list(self.notes.clone());
@@ -402,6 +499,10 @@ pub fn status(plan: &Plan, out: &Path) -> Result<SweepReport, SweepError> {
     let rows = crate::rows::read_rows(&out.join("live_results.jsonl"))?;
     let mut r = summarize(plan, out, &rows, &Timing::default(), 1);
     let pids = crate::process::PidFile::new(out).pids();
-    r.notes.push(format!("{} row(s) so far; {} server(s) recorded as running", rows.len(), pids.len()));
+    r.notes.push(format!(
+        "{} row(s) so far; {} server(s) recorded as running",
+        rows.len(),
+        pids.len()
+    ));
     Ok(r)
 }

@@ -9,10 +9,10 @@ use perfpilot_report::{Document, Report, Section, Table};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::SweepError;
 use crate::candidates::{Candidate, argv, stage1, stage2_rule};
 use crate::plan::{FlagValue, Framework, Loaded, Plan, Problem, Severity, load};
 use crate::rules::{Absent, Rules};
-use crate::SweepError;
 
 /// One planned candidate as rendered.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -65,12 +65,18 @@ impl Report for PlanReport {
             };
             t.push_row(
                 format!("p{i}"),
-                [p.line.map(|l| l.to_string()).unwrap_or_default(), sev.into(), p.path.clone(), p.message.clone()],
+                [
+                    p.line.map(|l| l.to_string()).unwrap_or_default(),
+                    sev.into(),
+                    p.path.clone(),
+                    p.message.clone(),
+                ],
             );
         }
         doc.push(Section::new("Problems").with_table(t));
         if self.show_candidates {
-            let mut t = Table::new("candidates", ["framework", "candidate", "stage", "reason", "argv"]);
+            let mut t =
+                Table::new("candidates", ["framework", "candidate", "stage", "reason", "argv"]);
             for c in &self.candidates {
                 t.push_row(
                     format!("{}/{}", c.framework, c.candidate),
@@ -95,7 +101,11 @@ impl Report for PlanReport {
 }
 
 /// Load, check and render a plan. `Err` only when the file cannot be read.
-pub fn check_plan(path: &Path, rules: &Rules, show_candidates: bool) -> Result<(Loaded, PlanReport), SweepError> {
+pub fn check_plan(
+    path: &Path,
+    rules: &Rules,
+    show_candidates: bool,
+) -> Result<(Loaded, PlanReport), SweepError> {
     let mut loaded = load(path, rules)?;
     let mut candidates = Vec::new();
     let mut stage2 = Vec::new();
@@ -167,7 +177,11 @@ fn check_framework(plan: &Plan, fw: &Framework, cands: &[Candidate], l: &Loaded)
     let base = format!("frameworks.{}.base_server_flags", fw.name);
     let space = format!("frameworks.{}.search_space", fw.name);
     let key_path = |k: &str| {
-        if fw.base_flags.iter().any(|(b, _)| b == k) { format!("{base}.{k}") } else { format!("{space}.{k}") }
+        if fw.base_flags.iter().any(|(b, _)| b == k) {
+            format!("{base}.{k}")
+        } else {
+            format!("{space}.{k}")
+        }
     };
     // Host and port: replaced, never a reason to refuse.
     for (k, v) in &fw.base_flags {
@@ -177,13 +191,20 @@ fn check_framework(plan: &Plan, fw: &Framework, cands: &[Candidate], l: &Loaded)
                 l,
                 Severity::Warning,
                 &format!("{base}.{k}"),
-                format!("{k}: {} is replaced by the orchestrator's own (127.0.0.1 and a free port)", v.label()),
+                format!(
+                    "{k}: {} is replaced by the orchestrator's own (127.0.0.1 and a free port)",
+                    v.label()
+                ),
             ));
         }
     }
     // Flags against the captured --help, else the static allowlist.
-    let keys: BTreeSet<&str> =
-        fw.base_flags.iter().map(|(k, _)| k.as_str()).chain(fw.search_space.iter().map(|(k, _)| k.as_str())).collect();
+    let keys: BTreeSet<&str> = fw
+        .base_flags
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .chain(fw.search_space.iter().map(|(k, _)| k.as_str()))
+        .collect();
     match &fw.help_file {
         Some(h) => match std::fs::read_to_string(h) {
             Ok(text) => {
@@ -195,7 +216,10 @@ fn check_framework(plan: &Plan, fw: &Framework, cands: &[Candidate], l: &Loaded)
                             l,
                             Severity::Error,
                             &key_path(k),
-                            format!("`{k}` is not a flag of {} (neither kebab nor snake spelling)", h.display()),
+                            format!(
+                                "`{k}` is not a flag of {} (neither kebab nor snake spelling)",
+                                h.display()
+                            ),
                         ));
                     }
                 }
@@ -233,7 +257,8 @@ fn check_framework(plan: &Plan, fw: &Framework, cands: &[Candidate], l: &Loaded)
             let get = |k: &str| c.flags.iter().find(|(f, _)| norm(f) == norm(k)).map(|(_, v)| v);
             let limit = match get(&rule.flag) {
                 None | Some(FlagValue::Null) => {
-                    if rule.absent == Absent::Error && seen.insert(format!("absent/{}", rule.flag)) {
+                    if rule.absent == Absent::Error && seen.insert(format!("absent/{}", rule.flag))
+                    {
                         out.push(problem(
                             l,
                             Severity::Error,
@@ -252,14 +277,24 @@ fn check_framework(plan: &Plan, fw: &Framework, cands: &[Candidate], l: &Loaded)
                 },
             };
             let divisor = match &rule.divide_by {
-                Some(d) => get(d).and_then(FlagValue::number).or(rule.divisor_default).unwrap_or(1.0).max(1.0),
+                Some(d) => get(d)
+                    .and_then(FlagValue::number)
+                    .or(rule.divisor_default)
+                    .unwrap_or(1.0)
+                    .max(1.0),
                 None => 1.0,
             };
             let per = limit / divisor;
             if per < required as f64 {
-                let changed = c.changes.first().map(|(k, _)| k.clone()).unwrap_or_else(|| rule.flag.clone());
-                let path = key_path(&changed);
-                let split = if divisor > 1.0 { format!(" / {divisor} slots = {per}") } else { String::new() };
+                let path = match c.changes.first() {
+                    Some((k, _)) => format!("{space}.{k}"),
+                    None => key_path(&rule.flag),
+                };
+                let split = if divisor > 1.0 {
+                    format!(" / {divisor} slots = {per}")
+                } else {
+                    String::new()
+                };
                 if seen.insert(format!("{}/{}", c.id, rule.flag)) {
                     out.push(problem(
                         l,
@@ -283,7 +318,9 @@ pub fn help_flags(text: &str) -> BTreeSet<String> {
     let b = text.as_bytes();
     let mut i = 0;
     while i + 2 < b.len() {
-        if b[i] == b'-' && b[i + 1] == b'-' && (i == 0 || !b[i - 1].is_ascii_alphanumeric() && b[i - 1] != b'-')
+        if b[i] == b'-'
+            && b[i + 1] == b'-'
+            && (i == 0 || !b[i - 1].is_ascii_alphanumeric() && b[i - 1] != b'-')
             && b[i + 2].is_ascii_alphanumeric()
         {
             let start = i + 2;

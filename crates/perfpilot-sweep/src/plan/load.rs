@@ -7,8 +7,7 @@ use perfpilot_workload::Endpoint;
 use yaml_serde::{Mapping, Value};
 
 use super::{
-    Benchmark, FlagValue, Framework, LineIndex, Plan, Problem, Qps, Scenario, Search, Severity,
-    Sla,
+    Benchmark, FlagValue, Framework, LineIndex, Plan, Problem, Qps, Scenario, Search, Severity, Sla,
 };
 use crate::SweepError;
 use crate::rules::{FlagStyle, Rules, SequenceLimit};
@@ -16,7 +15,8 @@ use crate::rules::{FlagStyle, Rules, SequenceLimit};
 /// A plan (when it could be built) and every problem found on the way.
 #[derive(Debug, Clone)]
 pub struct Loaded {
-    /// The plan; `None` when an error prevents building it.
+    /// The plan; `None` when an error prevents building it. It may be `Some` with
+    /// errors: check [`Loaded::has_errors`] before running it.
     pub plan: Option<Plan>,
     /// Problems in file order.
     pub problems: Vec<Problem>,
@@ -114,7 +114,12 @@ impl Ctx<'_> {
         self.push(Severity::Warning, path, message);
     }
 
-    fn map<'v>(&mut self, v: Option<&'v Value>, path: &str, allowed: &[&str]) -> Option<&'v Mapping> {
+    fn map<'v>(
+        &mut self,
+        v: Option<&'v Value>,
+        path: &str,
+        allowed: &[&str],
+    ) -> Option<&'v Mapping> {
         match v {
             None | Some(Value::Null) => None,
             Some(Value::Mapping(m)) => {
@@ -123,7 +128,10 @@ impl Ctx<'_> {
                     if !allowed.contains(&key.as_str()) {
                         self.error(
                             &join(path, &key),
-                            format!("unknown key `{key}` (expected one of: {})", allowed.join(", ")),
+                            format!(
+                                "unknown key `{key}` (expected one of: {})",
+                                allowed.join(", ")
+                            ),
                         );
                     }
                 }
@@ -243,7 +251,8 @@ pub fn load_text(text: &str, path: &Path, rules: &Rules) -> Loaded {
     let plan = build(&mut cx, &root, path, rules);
     let mut problems = cx.problems;
     problems.sort_by_key(|p| (p.line.unwrap_or(u64::MAX), p.severity));
-    let plan = if problems.iter().any(|p| p.severity == Severity::Error) { None } else { plan };
+    // The plan is kept even with errors so that later checks can report theirs too;
+    // callers must look at `has_errors` before using it.
     Loaded { plan, problems, lines }
 }
 
@@ -256,7 +265,7 @@ fn build(cx: &mut Ctx, root: &Value, path: &Path, rules: &Rules) -> Option<Plan>
         }
     };
     match cx.num(top, "", "schema_version") {
-        Some(v) if v == 1.0 => {}
+        Some(1.0) => {}
         Some(v) => cx.error("schema_version", format!("{v}: expected 1")),
         None => cx.error("schema_version", "missing (expected 1)"),
     }
@@ -424,7 +433,7 @@ fn sla(cx: &mut Ctx, top: Option<&Mapping>, bench: Option<&Mapping>) -> Sla {
         ("max_p99_tpot_ms", s.max_p99_tpot_ms),
         ("max_p99_e2e_ms", s.max_p99_e2e_ms),
     ] {
-        if b.is_some_and(|b| !(b > 0.0)) {
+        if b.is_some_and(|b| b.is_nan() || b <= 0.0) {
             cx.error(&join(path, k), "expected milliseconds > 0");
         }
     }
@@ -497,7 +506,7 @@ fn benchmark(cx: &mut Ctx, b: Option<&Mapping>) -> Option<Benchmark> {
     if !(upper > lower && upper.is_finite()) {
         cx.error("benchmark.qps.upper", format!("{upper}: expected a rate above lower ({lower})"));
     }
-    if !(tolerance > 0.0) {
+    if tolerance.is_nan() || tolerance <= 0.0 {
         cx.error("benchmark.qps.tolerance", format!("{tolerance}: expected req/s > 0"));
     }
     if !(max_rounds >= 0.0 && max_rounds.fract() == 0.0 && max_rounds <= 50.0) {
@@ -522,7 +531,10 @@ fn search(cx: &mut Ctx, top: Option<&Mapping>) -> Search {
     let max = match cx.num(s, "search", "max_candidates_per_framework") {
         Some(n) if n >= 1.0 && n.fract() == 0.0 => n as usize,
         Some(n) => {
-            cx.error("search.max_candidates_per_framework", format!("{n}: expected an integer >= 1"));
+            cx.error(
+                "search.max_candidates_per_framework",
+                format!("{n}: expected an integer >= 1"),
+            );
             8
         }
         None => 8,
@@ -602,7 +614,11 @@ fn framework(
     if let Some(s) = cx.text(m, path, "model_flag_key") {
         r.model_flag_key = Some(s);
     }
-    for (key, slot) in [("health_path", &mut r.health_path), ("host_flag", &mut r.host_flag), ("port_flag", &mut r.port_flag)] {
+    for (key, slot) in [
+        ("health_path", &mut r.health_path),
+        ("host_flag", &mut r.host_flag),
+        ("port_flag", &mut r.port_flag),
+    ] {
         if let Some(s) = cx.text(m, path, key) {
             *slot = s;
         }
@@ -614,7 +630,9 @@ fn framework(
         cx.error(&join(path, "health_path"), "expected a path starting with /");
     }
     if let Some(t) = cx.num(m, path, "ready_timeout_s") {
-        if t > 0.0 && t.is_finite() { r.ready_timeout_s = t } else {
+        if t > 0.0 && t.is_finite() {
+            r.ready_timeout_s = t
+        } else {
             cx.error(&join(path, "ready_timeout_s"), "expected seconds > 0");
         }
     }

@@ -229,7 +229,9 @@ fn exit_at_start(a: &ServeArgs) -> anyhow::Result<ExitCode> {
         torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 896.00 MiB. GPU 0 has a \
         total capacity of 79.19 GiB of which 449.06 MiB is free.\n";
     match &a.log_file {
-        Some(p) => std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display()))?,
+        Some(p) => {
+            std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display()))?
+        }
         None => eprint!("{text}"),
     }
     Ok(ExitCode::from(1))

@@ -138,10 +138,20 @@ fn sweep(args: Args) -> anyhow::Result<ExitCode> {
     let rules = args.rules.load()?;
     let (_, report) = check_plan(&plan, &rules, args.dry_run)?;
     if args.dry_run || !report.ok {
-        return emit_plan(if args.dry_run { "bench sweep --dry-run" } else { "bench sweep" }, report, &args.output);
+        return emit_plan(
+            if args.dry_run { "bench sweep --dry-run" } else { "bench sweep" },
+            report,
+            &args.output,
+        );
     }
     perfpilot_sweep::process::install_interrupt_handler();
-    let opts = SweepOptions { plan: plan.clone(), out: args.out.clone(), resume: args.resume, repeats: args.repeats, rules };
+    let opts = SweepOptions {
+        plan: plan.clone(),
+        out: args.out.clone(),
+        resume: args.resume,
+        repeats: args.repeats,
+        rules,
+    };
     let progress = TerminalProgress::new("steps");
     let result = perfpilot_sweep::run_sweep(&opts, &progress)?;
     let warnings: Vec<Warning> = result
