@@ -33,6 +33,7 @@ pub const FILES: &[SkillFile] = &[
     skill!("perfpilot-capacity"),
     skill!("perfpilot-sim-whatif"),
     skill!("perfpilot-incident-triage"),
+    skill!("perfpilot-bench-sweep"),
 ];
 
 /// The front matter every SKILL.md starts with (the Agent Skills format).

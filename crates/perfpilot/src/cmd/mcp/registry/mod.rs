@@ -16,6 +16,7 @@ mod agent;
 mod bench;
 mod capacity;
 mod sim;
+mod sweep;
 mod trace;
 mod triage;
 
@@ -89,6 +90,7 @@ pub fn all() -> Vec<&'static Capability> {
         sim::ENTRIES,
         capacity::ENTRIES,
         triage::ENTRIES,
+        sweep::ENTRIES,
     ]
     .into_iter()
     .flatten()
