@@ -337,11 +337,12 @@ fn llamacpp_sweep_over_parallel_ctx_size_threads() {
         format!(
             "schema_version: 1
 model: {{name: {model}}}
-dataset: {{num_prompts: 4, scenario_names: [short, long], input_len: [32, 128], output_len: [8, 4]}}
+dataset: {{num_prompts: 2, scenario_names: [short, long], input_len: [32, 128], output_len: [4, 4]}}
 benchmark:
   tokenizer: server
-  max_concurrency: [4]
-  qps: {{lower: 2, upper: 8, tolerance: 8, max_rounds: 1}}
+  warmup_requests: 0
+  max_concurrency: [2]
+  qps: {{lower: 1, upper: 4, tolerance: 10, max_rounds: 0}}
   sla: {{max_p99_ttft_ms: 4000, min_success_rate: 0.99}}
 search: {{max_candidates_per_framework: 4}}
 frameworks:
