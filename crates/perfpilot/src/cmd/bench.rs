@@ -30,6 +30,9 @@ enum BenchCommand {
     /// Compare result files (or run two servers interleaved with --run) with a speed
     /// verdict per metric; refuses runs whose fairness settings or cache-hit rates differ.
     Compare(Box<compare_cli::CompareArgs>),
+    /// Launch server candidates from a plan, find the highest request rate meeting the
+    /// SLA per scenario, and rank them (also: validate, render, status).
+    Sweep(Box<crate::cmd::sweep::Args>),
 }
 
 /// Arguments of `perfpilot bench serve`.
@@ -124,6 +127,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
         BenchCommand::Serve(a) => serve(*a),
         BenchCommand::Compare(a) => compare_cli::compare(*a),
+        BenchCommand::Sweep(a) => crate::cmd::sweep::run(*a),
     }
 }
 

@@ -8,6 +8,7 @@ pub mod mcp;
 pub mod schema;
 pub mod sim;
 pub mod skills;
+pub mod sweep;
 pub mod trace;
 pub mod triage;
 pub mod workload_args;

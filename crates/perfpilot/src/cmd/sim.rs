@@ -95,6 +95,13 @@ struct ServeArgs {
     /// Fault: the share lost by --fault-kv-exhaust-after-requests (default 0.9).
     #[arg(long, value_name = "FRACTION")]
     fault_kv_exhaust_fraction: Option<f64>,
+    /// Fault: die at start-up (out of memory while loading the weights, exit status 1),
+    /// before the port is bound.
+    #[arg(long)]
+    fault_exit_at_start: bool,
+    /// Fault: bind the port but never become healthy (503 on /health forever).
+    #[arg(long, conflicts_with = "fault_slow_ready")]
+    fault_never_healthy: bool,
     #[command(flatten)]
     out: OutputArgs,
 }
@@ -179,6 +186,9 @@ fn overrides(set: &[String]) -> anyhow::Result<Overrides> {
 }
 
 fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
+    if a.fault_exit_at_start {
+        return exit_at_start(&a);
+    }
     let mut cfg = SimServerConfig::with_profile(&a.profile)?;
     cfg.overrides = overrides(&a.set)?;
     cfg.host = a.host;
@@ -198,7 +208,8 @@ fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
         stall_s: a.fault_stall,
         stall_after_requests: a.fault_stall_after_requests,
         malformed_chunk_at_token: a.fault_malformed_chunk_at,
-        slow_ready_s: a.fault_slow_ready,
+        // Never healthy: a start-up that does not finish in any test's lifetime.
+        slow_ready_s: if a.fault_never_healthy { Some(1e9) } else { a.fault_slow_ready },
         crash_after_requests: a.fault_crash_after_requests,
         kv_exhaust_after_requests: a.fault_kv_exhaust_after_requests,
         kv_exhaust_fraction: a.fault_kv_exhaust_fraction,
@@ -208,6 +219,22 @@ fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
     let env = Envelope::new("sim serve", report)
         .with_inputs(vec![InputRef::other("profile", a.profile.clone())]);
     emit(&env, &a.out)
+}
+
+/// The exit-at-start fault: the log lines SGLang prints when the weights do not fit,
+/// then exit status 1 (no port is ever bound).
+fn exit_at_start(a: &ServeArgs) -> anyhow::Result<ExitCode> {
+    let text = "[sim-fault] exit-at-start: the server dies while loading the weights\n\
+        Load weight begin. avail mem=0.45 GB\n\
+        torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 896.00 MiB. GPU 0 has a \
+        total capacity of 79.19 GiB of which 449.06 MiB is free.\n";
+    match &a.log_file {
+        Some(p) => {
+            std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display()))?
+        }
+        None => eprint!("{text}"),
+    }
+    Ok(ExitCode::from(1))
 }
 
 fn run_options(a: &RunArgs) -> anyhow::Result<SimRunOptions> {

@@ -34,6 +34,7 @@ pub const FILES: &[SkillFile] = &[
     skill!("perfpilot-sim-whatif"),
     skill!("perfpilot-incident-triage"),
     skill!("perfpilot-kernel-ab"),
+    skill!("perfpilot-bench-sweep"),
 ];
 
 /// The front matter every SKILL.md starts with (the Agent Skills format).

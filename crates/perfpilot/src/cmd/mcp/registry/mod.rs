@@ -17,6 +17,7 @@ mod bench;
 mod capacity;
 mod kernel;
 mod sim;
+mod sweep;
 mod trace;
 mod triage;
 
@@ -91,6 +92,7 @@ pub fn all() -> Vec<&'static Capability> {
         capacity::ENTRIES,
         triage::ENTRIES,
         kernel::ENTRIES,
+        sweep::ENTRIES,
     ]
     .into_iter()
     .flatten()
