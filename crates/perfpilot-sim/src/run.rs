@@ -248,6 +248,7 @@ pub fn run_virtual_with_records(
         },
         limits: RunLimits { duration_s: None, deadline_s: None, stall_timeout_s: None },
         connection_policy: Some("in-process virtual time: no connections".into()),
+        request_headers: Vec::new(),
     };
     let report = SimRunReport {
         profile: profile.name.clone(),

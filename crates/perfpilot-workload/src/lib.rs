@@ -69,7 +69,9 @@ mod settings;
 mod stats;
 mod tokenizer;
 
-pub use compat::{CompatFormat, compat_json};
+pub use compat::{
+    CompatFormat, VllmPercentiles, bucketed_max_concurrent_requests, compat_json, compat_json_with,
+};
 pub use dataset::{
     Dataset, DatasetInfo, DatasetSpec, JsonlSpec, LengthSummary, RandomSpec, ShareGptSpec,
     SharedPrefixSpec, fingerprint, generate, load_requests, parse_requests, requests_to_jsonl,
@@ -81,7 +83,7 @@ pub use metrics::{Goodput, Slo, Summary, SummaryOptions, TokenCounts, Window, su
 pub use record::{ErrorKind, RequestError, RequestRecord, ServerTimings, TokenCountSource};
 pub use request::{ChatMessage, Prompt, RequestSpec};
 pub use result::{BENCH_SERVE_SCHEMA, BenchResult, ClientOverhead, RunStatus};
-pub use schedule::{ArrivalPattern, ArrivalSpec, Schedule};
+pub use schedule::{ArrivalPattern, ArrivalSpec, RampUp, RampUpStrategy, Schedule};
 pub use settings::{Endpoint, RunLimits, RunSettings, SamplingSettings, ServerInfo, dataset_kind};
 pub use stats::{Stats, percentile_sorted};
 pub use tokenizer::{TextTokenizer, TokenizerFile};
