@@ -59,6 +59,7 @@ mod compat;
 mod dataset;
 mod document;
 mod error;
+mod hf_cache;
 mod lengths;
 mod metrics;
 mod record;
@@ -78,6 +79,7 @@ pub use dataset::{
     save_requests,
 };
 pub use error::WorkloadError;
+pub use hf_cache::{find_in_hub_cache, hub_cache_dirs, looks_like_model_id};
 pub use lengths::{RangeMode, length_range};
 pub use metrics::{Goodput, Slo, Summary, SummaryOptions, TokenCounts, Window, summarize};
 pub use record::{ErrorKind, RequestError, RequestRecord, ServerTimings, TokenCountSource};

@@ -51,8 +51,14 @@ impl std::fmt::Debug for TokenizerFile {
 }
 
 impl TokenizerFile {
-    /// Load `path` (a `tokenizer.json`, or a directory that holds one).
+    /// Load `path` (a `tokenizer.json`, or a directory that holds one), or, when no such
+    /// file exists and `path` reads as `ORG/NAME`, that model's `tokenizer.json` from the
+    /// local Hugging Face cache (the error then says where it looked).
     pub fn open(path: &Path) -> Result<TokenizerFile, WorkloadError> {
+        let path = &crate::hf_cache::resolve(path).map_err(|message| WorkloadError::Tokenizer {
+            name: path.display().to_string(),
+            message,
+        })?;
         let file = if path.is_dir() { path.join("tokenizer.json") } else { path.to_path_buf() };
         if !file.exists() {
             return Err(WorkloadError::io(
