@@ -125,7 +125,14 @@ pub fn serve(opts: &ServeOptions, progress: &dyn Progress) -> Result<BenchResult
         }
     };
 
-    let tokenizer: Option<Box<dyn TextTokenizer>> = match &opts.tokenizer {
+    // Text prompts of exact lengths need a tokenizer: without one, the server's own.
+    let text_prompts = match &opts.dataset {
+        perfpilot_workload::DatasetSpec::Random(r) => !r.token_ids,
+        perfpilot_workload::DatasetSpec::SharedPrefix(g) => !g.token_ids,
+        _ => false,
+    };
+    let choice = opts.tokenizer.clone().or(text_prompts.then_some(TokenizerChoice::Server));
+    let tokenizer: Option<Box<dyn TextTokenizer>> = match &choice {
         None => None,
         Some(TokenizerChoice::Path(p)) => Some(Box::new(TokenizerFile::open(p)?)),
         Some(TokenizerChoice::Server) => {
@@ -187,6 +194,11 @@ pub fn serve(opts: &ServeOptions, progress: &dyn Progress) -> Result<BenchResult
 
     let mut outcomes: Vec<Outcome> = Vec::new();
     let mut notes = Vec::new();
+    if opts.tokenizer.is_none() && choice.is_some() {
+        notes.push(
+            "no tokenizer given: text prompts were measured with the server's /tokenize".into(),
+        );
+    }
     let mut status = RunStatus::Complete;
     if opts.warmup > 0 && n > 0 {
         progress.message("warmup");

@@ -258,7 +258,14 @@ pub fn compat_json_with(
             m.insert("output_throughput".into(), num(s.output_throughput));
             m.insert("total_token_throughput".into(), num(s.total_throughput));
             m.insert("max_output_tokens_per_s".into(), num(s.max_output_tokens_per_s));
-            m.insert("max_concurrent_requests".into(), json!(s.max_concurrency));
+            m.insert(
+                "max_concurrent_requests".into(),
+                match records {
+                    Some(recs) => json!(bucketed_max_concurrent_requests(recs)),
+                    None => json!(s.max_concurrency),
+                },
+            );
+            m.insert("perfpilot_max_concurrent_requests_exact".into(), json!(s.max_concurrency));
             match (vllm_percentiles, records) {
                 (Some(p), Some(recs)) => put_vllm_percentiles(&mut m, recs, p),
                 _ => {
