@@ -42,7 +42,7 @@ pub use document::{Align, Block, Column, Document, Row, Section, Table};
 pub use envelope::{Envelope, InputRef, Report, ToolInfo, Warning};
 pub use format::Format;
 pub use progress::{NoProgress, Progress, TerminalProgress};
-pub use render::{render, render_to_string};
+pub use render::{render, render_to_string, set_wide_tables, table_width};
 
 /// Exit status for "a check failed" (SLA missed, regression found, fatal problem found).
 pub const EXIT_CHECK_FAILED: u8 = 1;

@@ -249,3 +249,26 @@ fn typo_hints_stay_within_one_meaning() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--num-prompts"), "a plain typo keeps its hint: {err}");
 }
+
+#[test]
+fn bench_compare_takes_sim_run_results() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["a.json", "b.json"] {
+        let out = Command::new(common::bin())
+            .args(["sim", "run", "--num-prompts", "16", "--request-rate", "8", "--format", "json"])
+            .args(["--json-out", name])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let out = Command::new(common::bin())
+        .args(["bench", "compare", "a.json", "b.json", "--format", "json"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["command"], "bench compare", "{v}");
+}
