@@ -27,6 +27,8 @@ impl Sim {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
+        // Owned at once, so a failed start still kills and reaps the process (Drop).
+        let mut sim = Sim { child, port: 0 };
         let t = Instant::now();
         loop {
             let text = std::fs::read_to_string(&log).unwrap_or_default();
@@ -36,7 +38,8 @@ impl Sim {
                 .and_then(|rest| rest.split(' ').next())
                 .and_then(|p| p.parse::<u16>().ok())
             {
-                return Sim { child, port };
+                sim.port = port;
+                return sim;
             }
             assert!(t.elapsed() < Duration::from_secs(30), "sim serve did not start: {text}");
             std::thread::sleep(Duration::from_millis(50));
