@@ -128,6 +128,9 @@ pub struct CompareReport {
     pub fair: bool,
 }
 
+/// `perfpilot sim run`'s output (its `result.result` is a bench result).
+const SIM_RUN_SCHEMA: &str = "perfpilot.sim.run/1";
+
 fn load(path: &PathBuf) -> Result<BenchResult, BenchError> {
     let bytes = perfpilot_io::read_bounded(path).map_err(|e| BenchError::file(path, e))?;
     let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
@@ -137,6 +140,8 @@ fn load(path: &PathBuf) -> Result<BenchResult, BenchError> {
         Some(s) if s == BENCH_SERVE_SCHEMA || BENCH_SERVE_SCHEMA_COMPAT.contains(&s) => {
             v.get("result").cloned().unwrap_or(serde_json::Value::Null)
         }
+        // `sim run` wraps the same benchmark record with engine counters.
+        Some(SIM_RUN_SCHEMA) => v.pointer("/result/result").cloned().unwrap_or_default(),
         Some(other) => {
             return Err(BenchError::file(
                 path,

@@ -205,6 +205,7 @@ pub struct Prepared {
     method: hyper::Method,
     uri: String,
     headers: Vec<(&'static str, String)>,
+    extra_headers: Vec<(String, String)>,
     body: Bytes,
 }
 
@@ -214,6 +215,9 @@ impl Prepared {
         let mut b = hyper::Request::builder().method(self.method.clone()).uri(&self.uri);
         for (k, v) in &self.headers {
             b = b.header(*k, v);
+        }
+        for (k, v) in &self.extra_headers {
+            b = b.header(k.as_str(), v);
         }
         // The parts were validated when the request was prepared.
         b.body(Full::new(self.body.clone())).unwrap_or_default()
@@ -245,7 +249,13 @@ pub fn build_request(
     if let Some(id) = request_id {
         headers.push(("x-request-id", id));
     }
-    let p = Prepared { method, uri: target.path(path), headers, body: body.unwrap_or_default() };
+    let p = Prepared {
+        method,
+        uri: target.path(path),
+        headers,
+        extra_headers: Vec::new(),
+        body: body.unwrap_or_default(),
+    };
     // Validate once.
     let mut b = hyper::Request::builder().method(p.method.clone()).uri(&p.uri);
     for (k, v) in &p.headers {
@@ -253,6 +263,21 @@ pub fn build_request(
     }
     b.body(()).map_err(|e| format!("invalid request: {e}"))?;
     Ok(p)
+}
+
+impl Prepared {
+    /// Add `--header` pairs (validated as HTTP header names and values).
+    pub fn with_headers(mut self, extra: &[(String, String)]) -> Result<Prepared, String> {
+        for (k, v) in extra {
+            hyper::header::HeaderName::from_bytes(k.as_bytes())
+                .map_err(|_| format!("`{k}` is not a valid HTTP header name"))?;
+            hyper::header::HeaderValue::from_str(v).map_err(|_| {
+                format!("the value of header `{k}` is not a valid HTTP header value")
+            })?;
+        }
+        self.extra_headers.extend_from_slice(extra);
+        Ok(self)
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,11 @@
 
 use std::path::PathBuf;
 
-use perfpilot_workload::{CompatFormat, DatasetSpec, Endpoint, RandomSpec, RangeMode, Slo};
+use std::collections::BTreeMap;
+
+use perfpilot_workload::{
+    CompatFormat, DatasetSpec, Endpoint, RampUp, RandomSpec, RangeMode, Slo, VllmPercentiles,
+};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -118,8 +122,10 @@ pub struct ServeOptions {
     /// Write the result JSON here (atomically), also on deadline, Ctrl-C or failure.
     #[serde(default)]
     pub output: Option<PathBuf>,
-    /// Also write the anchor-compatible JSON (`sglang` or `vllm` keys) next to the
-    /// result (`<output>.sglang.json` / `.vllm.json`) or at `compat_output`.
+    /// Also write the anchor-compatible JSON next to the result or at `compat_output`:
+    /// `sglang` appends one JSON line per run, as SGLang's `--output-file`
+    /// (`<output>.sglang.jsonl`); `vllm` writes vLLM's `--save-result` object
+    /// (`<output>.vllm.json`).
     #[serde(default)]
     pub compat: Option<CompatFormat>,
     /// Path for the compat JSON.
@@ -135,6 +141,21 @@ pub struct ServeOptions {
     /// Keep generated text in the per-request records.
     #[serde(default)]
     pub keep_text: bool,
+    /// Extra HTTP headers sent with every request (vLLM `--header KEY=VALUE`); only the
+    /// names are recorded in the result.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+    /// Start the server's profiler (`POST /start_profile`) before the measured run and
+    /// stop it (`POST /stop_profile`) after, as SGLang's and vLLM's `--profile`.
+    #[serde(default)]
+    pub profile: bool,
+    /// Ramp the request rate (vLLM `--ramp-up-*`); `request_rate` must then be inf.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ramp_up: Option<RampUp>,
+    /// Which metrics and percentiles the vLLM layout carries (vLLM
+    /// `--percentile-metrics`, `--metric-percentiles`); default p90/p95/p99 of all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vllm_percentiles: Option<VllmPercentiles>,
     /// Runtime worker threads for the client (default 1: one core).
     #[serde(default = "one")]
     pub threads: usize,
@@ -226,6 +247,10 @@ impl ServeOptions {
             records: None,
             save_requests: None,
             keep_text: false,
+            headers: BTreeMap::new(),
+            profile: false,
+            ramp_up: None,
+            vllm_percentiles: None,
             threads: 1,
             handle_ctrl_c: false,
             flush_cache: true,

@@ -9,13 +9,15 @@ use perfpilot_report::{Envelope, NoProgress, Progress};
 use perfpilot_workload::{
     ArrivalSpec, BenchResult, CacheFlush, CacheSummary, ClientOverhead, Endpoint, FailureCheck,
     RequestRecord, RequestSamples, RunLimits, RunSettings, RunStatus, SamplingSettings, Schedule,
-    SummaryOptions, TextTokenizer, TokenizerFile, compat_json, generate, save_requests, summarize,
+    SummaryOptions, TextTokenizer, TokenizerFile, compat_json_with, generate, save_requests,
+    summarize,
 };
 
 use crate::body::{body_bytes, request_body};
 use crate::cpu::{cpu_usage, thread_cpu_usage};
 use crate::http::{CONNECTION_POLICY, Target, build_request};
 use crate::options::{ServeOptions, TokenizerChoice};
+use crate::profiler::ProfilerClient;
 use crate::runner::{Outcome, Plan, PlannedRequest, RecordWriter, run_phase};
 use crate::server::PREFLIGHT_TIMEOUT;
 use crate::server_tokenizer::ServerTokenizer;
@@ -109,7 +111,18 @@ pub(crate) fn serve_once(
             b.value().ok_or_else(|| BenchError::option("--burstiness", "a number or inf"))?
         }
     };
-    let arrival = ArrivalSpec::new(rate, burstiness)?;
+    let arrival = match opts.ramp_up {
+        None => ArrivalSpec::new(rate, burstiness)?,
+        Some(_) if rate.is_some_and(f64::is_finite) => {
+            return Err(BenchError::option(
+                "--ramp-up-strategy",
+                "the rate is set by the ramp: leave --request-rate at inf (as vLLM)",
+            ));
+        }
+        Some(r) => ArrivalSpec::ramp(r, burstiness)?,
+    };
+    let headers: Vec<(String, String)> =
+        opts.headers.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     let target = Target::parse(&opts.url)?;
     let auth = api_key(opts)?;
     let redactor = match &auth {
@@ -167,7 +180,14 @@ pub(crate) fn serve_once(
         }
     };
 
-    let tokenizer: Option<Box<dyn TextTokenizer>> = match &opts.tokenizer {
+    // Text prompts of exact lengths need a tokenizer: without one, the server's own.
+    let text_prompts = match &opts.dataset {
+        perfpilot_workload::DatasetSpec::Random(r) => !r.token_ids,
+        perfpilot_workload::DatasetSpec::SharedPrefix(g) => !g.token_ids,
+        _ => false,
+    };
+    let choice = opts.tokenizer.clone().or(text_prompts.then_some(TokenizerChoice::Server));
+    let tokenizer: Option<Box<dyn TextTokenizer>> = match &choice {
         None => None,
         Some(TokenizerChoice::Path(p)) => Some(Box::new(TokenizerFile::open(p)?)),
         Some(TokenizerChoice::Server) => {
@@ -208,7 +228,9 @@ pub(crate) fn serve_once(
             auth.as_deref(),
             Some(format!("perfpilot-{tag}{}-{}", opts.seed, r.id)),
         )
-        .map_err(|e| BenchError::option("--url", e))?;
+        .map_err(|e| BenchError::option("--url", e))?
+        .with_headers(&headers)
+        .map_err(|e| BenchError::option("--header", e))?;
         Ok(PlannedRequest { id: r.id, prepared, input_len: r.input_len, output_len: r.output_len })
     };
     let requests =
@@ -228,6 +250,11 @@ pub(crate) fn serve_once(
 
     let mut outcomes: Vec<Outcome> = Vec::new();
     let mut notes = Vec::new();
+    if opts.tokenizer.is_none() && choice.is_some() {
+        notes.push(
+            "no tokenizer given: text prompts were measured with the server's /tokenize".into(),
+        );
+    }
     let mut status = RunStatus::Complete;
     if opts.warmup > 0 && n > 0 {
         progress.message("warmup");
@@ -281,6 +308,12 @@ pub(crate) fn serve_once(
     // One worker: the whole client runs on this thread (block_on), so the thread's CPU
     // time is the client's alone, even with a server in the same process.
     let measure = if opts.threads == 1 { thread_cpu_usage } else { cpu_usage };
+    let profiler = (opts.profile && status == RunStatus::Complete)
+        .then(|| ProfilerClient::new(&target, auth.as_deref()));
+    if let Some(p) = &profiler {
+        progress.message("starting the server's profiler");
+        rt.block_on(p.start(&pool))?;
+    }
     let cpu0 = measure();
     if status == RunStatus::Complete {
         progress.set_total(n as u64);
@@ -311,6 +344,14 @@ pub(crate) fn serve_once(
         notes.push(format!("stopped during warmup ({status:?}); no request was measured"));
     }
     let cpu1 = measure();
+    if let Some(p) = &profiler {
+        progress.message("stopping the server's profiler");
+        if let Err(e) = rt.block_on(p.stop(&pool)) {
+            notes.push(e.to_string());
+        } else {
+            notes.push("the server's profiler ran around the measured run (--profile)".into());
+        }
+    }
     progress.finish();
     drop(rt);
 
@@ -405,6 +446,7 @@ pub(crate) fn serve_once(
                 stall_timeout_s: Some(opts.stall_timeout_s),
             },
             connection_policy: Some(CONNECTION_POLICY.into()),
+            request_headers: opts.headers.keys().cloned().collect(),
         },
         summary,
         client_overhead: Some(client_overhead),
@@ -412,6 +454,52 @@ pub(crate) fn serve_once(
         notes,
     };
     Ok((result, records))
+}
+
+/// The file name the peer tool would choose when given only a directory: vLLM's
+/// `{label}-{rate}qps[-concurrency{N}]-{model}-{YYYYmmdd-HHMMSS}.json` (label: our
+/// client, UTC date), SGLang's `{backend}_{MMDD}_{num_prompts}_{in}_{out}.jsonl`.
+pub fn peer_file_name(result: &BenchResult, fmt: perfpilot_workload::CompatFormat) -> String {
+    let st = &result.settings;
+    let model = st.model.as_deref().unwrap_or("model");
+    let model = model.rsplit('/').next().unwrap_or(model);
+    let date = perfpilot_workload::compat_json(
+        result,
+        perfpilot_workload::CompatFormat::Vllm,
+        None,
+    )["date"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    match fmt {
+        perfpilot_workload::CompatFormat::Vllm => {
+            let rate = st.arrival.request_rate.map_or("inf".to_string(), |r| {
+                if r.fract() == 0.0 { format!("{r:.1}") } else { r.to_string() }
+            });
+            let conc = st.max_concurrency.map(|c| format!("-concurrency{c}")).unwrap_or_default();
+            format!("perfpilot-{rate}qps{conc}-{model}-{date}.json")
+        }
+        perfpilot_workload::CompatFormat::Sglang => {
+            let mmdd = date.get(4..8).unwrap_or("0000");
+            let (i, o) = match &st.dataset.spec {
+                perfpilot_workload::DatasetSpec::Random(r) => (r.input_len, r.output_len),
+                _ => (0, 0),
+            };
+            format!("perfpilot_{mmdd}_{}_{i}_{o}.jsonl", st.num_prompts)
+        }
+    }
+}
+
+/// Append `line` and a newline to `path` in one write (created if absent), so a run never
+/// leaves half a line behind for readers of the file.
+fn append_line(path: &Path, line: &str) -> Result<(), BenchError> {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| BenchError::file(path, e))?;
+    f.write_all(format!("{line}\n").as_bytes()).map_err(|e| BenchError::file(path, e))
 }
 
 /// Write the result (and the compat JSON) where the options ask.
@@ -428,18 +516,28 @@ pub fn write_outputs(
     }
     if let Some(fmt) = opts.compat {
         let name = match fmt {
-            perfpilot_workload::CompatFormat::Sglang => "sglang.json",
+            perfpilot_workload::CompatFormat::Sglang => "sglang.jsonl",
             perfpilot_workload::CompatFormat::Vllm => "vllm.json",
         };
-        let path = opts
+        let mut path = opts
             .compat_output
             .clone()
             .or_else(|| opts.output.as_ref().map(|o| with_suffix(o, name)))
             .ok_or_else(|| BenchError::option("--compat", "needs --output or --compat-output"))?;
-        let v = compat_json(result, fmt, Some(records));
-        let s = serde_json::to_string_pretty(&v).map_err(|e| BenchError::file(&path, e))?;
-        perfpilot_report::write_atomic(&path, s.as_bytes())
-            .map_err(|e| BenchError::file(&path, e))?;
+        if path.as_os_str().to_string_lossy().ends_with('/') || path.is_dir() {
+            std::fs::create_dir_all(&path).map_err(|e| BenchError::file(&path, e))?;
+            path = path.join(peer_file_name(result, fmt));
+        }
+        let v = compat_json_with(result, fmt, Some(records), opts.vllm_percentiles.as_ref());
+        let line = serde_json::to_string(&v).map_err(|e| BenchError::file(&path, e))?;
+        match fmt {
+            // SGLang appends one line per run to its --output-file.
+            perfpilot_workload::CompatFormat::Sglang => append_line(&path, &line)?,
+            perfpilot_workload::CompatFormat::Vllm => {
+                perfpilot_report::write_atomic(&path, line.as_bytes())
+                    .map_err(|e| BenchError::file(&path, e))?;
+            }
+        }
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! `--tokenizer server`: the server's own `/tokenize` and `/detokenize` endpoints
 //! (llama.cpp and SGLang shape `{"content": …}`, vLLM shape `{"prompt": …}`), so counts
-//! match the server exactly without a local tokenizer file.
+//! match the server exactly without a local tokenizer file. A server without
+//! `/detokenize` (the simulator) still counts: random text is then built from words.
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
@@ -28,6 +29,10 @@ pub struct ServerTokenizer {
     auth: Option<String>,
     vocab: u32,
     style: Mutex<Option<Style>>,
+    /// `/detokenize` answered the probe (and the vocabulary size is known).
+    decodes: bool,
+    /// Tokens the server adds to a text prompt (BOS), from the probe.
+    specials: u32,
 }
 
 const TIMEOUT: Duration = Duration::from_secs(60);
@@ -47,7 +52,7 @@ impl ServerTokenizer {
             .build()
             .map_err(|e| BenchError::Runtime(e.to_string()))?;
         let pool = rt.block_on(Pool::new(target, Duration::from_secs(10)))?;
-        Ok(ServerTokenizer {
+        let mut t = ServerTokenizer {
             rt,
             pool,
             target: target.clone(),
@@ -55,7 +60,31 @@ impl ServerTokenizer {
             auth: auth.map(str::to_string),
             vocab: vocab_size,
             style: Mutex::new(None),
-        })
+            decodes: false,
+            specials: 0,
+        };
+        t.probe().map_err(|e| BenchError::Server {
+            url: target.display.clone(),
+            message: format!("--tokenizer server: {e}"),
+        })?;
+        Ok(t)
+    }
+
+    /// Ask the server once: does `/tokenize` work, does `/detokenize` exist, and how
+    /// many special tokens does it add to a text prompt.
+    fn probe(&mut self) -> Result<(), WorkloadError> {
+        const PROBE: &str = "Hello world";
+        let plain = self.encode(PROBE)?;
+        self.decodes = self.vocab > 0 && self.decode(&plain).is_ok();
+        let with = self.call(
+            "/tokenize",
+            json!({ "content": PROBE, "add_special": true }),
+            json!({ "model": self.model, "prompt": PROBE, "add_special_tokens": true }),
+            "tokens",
+        )?;
+        let n = with.as_array().map_or(plain.len(), Vec::len);
+        self.specials = u32::try_from(n.saturating_sub(plain.len())).unwrap_or(0);
+        Ok(())
     }
 
     fn err(&self, m: String) -> WorkloadError {
@@ -163,5 +192,13 @@ impl TextTokenizer for ServerTokenizer {
 
     fn special_ids(&self) -> BTreeSet<u32> {
         BTreeSet::new()
+    }
+
+    fn can_decode(&self) -> bool {
+        self.decodes
+    }
+
+    fn added_special_tokens(&self) -> u32 {
+        self.specials
     }
 }

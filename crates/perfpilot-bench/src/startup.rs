@@ -107,6 +107,7 @@ pub(crate) fn stopped_result(
                 stall_timeout_s: Some(opts.stall_timeout_s),
             },
             connection_policy: Some(CONNECTION_POLICY.into()),
+            request_headers: opts.headers.keys().cloned().collect(),
         },
         summary: summarize(&[], &SummaryOptions { slo: opts.slo, window: None }),
         client_overhead: None,

@@ -8,8 +8,8 @@
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -80,6 +80,10 @@ pub struct TestServer {
     pub requests: Arc<AtomicU64>,
     /// TCP connections accepted.
     pub connections: Arc<AtomicU64>,
+    /// What the server saw besides streams, in order: `POST /start_profile`,
+    /// `POST /stop_profile`, and `header NAME=VALUE` for each `x-bench-*` header of a
+    /// streaming request.
+    pub log: Arc<Mutex<Vec<String>>>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -98,7 +102,8 @@ impl TestServer {
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let requests = Arc::new(AtomicU64::new(0));
         let connections = Arc::new(AtomicU64::new(0));
-        let (rq, cn) = (requests.clone(), connections.clone());
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let (rq, cn, lg) = (requests.clone(), connections.clone(), log.clone());
         let config = Arc::new(config);
         let thread = std::thread::spawn(move || {
             rt.block_on(async move {
@@ -114,10 +119,12 @@ impl TestServer {
                             };
                             let _ = stream.set_nodelay(true);
                             cn.fetch_add(1, Ordering::Relaxed);
-                            let (config, rq) = (config.clone(), rq.clone());
+                            let (config, rq, lg) = (config.clone(), rq.clone(), lg.clone());
                             tokio::spawn(async move {
                                 let keep = !config.close_after_stream;
-                                let svc = service_fn(move |req| handle(req, config.clone(), rq.clone()));
+                                let svc = service_fn(move |req| {
+                                    handle(req, config.clone(), rq.clone(), lg.clone())
+                                });
                                 let _ = hyper::server::conn::http1::Builder::new()
                                     .keep_alive(keep)
                                     .serve_connection(TokioIo::new(stream), svc)
@@ -132,6 +139,7 @@ impl TestServer {
             url: format!("http://{addr}"),
             requests,
             connections,
+            log,
             stop: Some(stop_tx),
             thread: Some(thread),
         })
@@ -171,8 +179,21 @@ async fn handle(
     req: Request<hyper::body::Incoming>,
     config: Arc<TestServerConfig>,
     counter: Arc<AtomicU64>,
+    log: Arc<Mutex<Vec<String>>>,
 ) -> Result<Response<Body>, Infallible> {
     let path = req.uri().path().to_string();
+    let note = |line: String| {
+        if let Ok(mut l) = log.lock() {
+            l.push(line);
+        }
+    };
+    if path.starts_with("/v1/") {
+        for (k, v) in req.headers() {
+            if k.as_str().starts_with("x-bench-") {
+                note(format!("header {}={}", k, v.to_str().unwrap_or("")));
+            }
+        }
+    }
     let number = request_number(&req);
     if let Some(key) = &config.api_key {
         let want = format!("Bearer {key}");
@@ -200,6 +221,10 @@ async fn handle(
             let words: Vec<String> =
                 ids.iter().map(|i| format!("w{}", i.as_u64().unwrap_or(0))).collect();
             full(200, json!({ "content": words.join(" ") }))
+        }
+        "/start_profile" | "/stop_profile" => {
+            note(format!("POST {path}"));
+            full(200, json!({}))
         }
         "/v1/completions" | "/v1/chat/completions" => {
             counter.fetch_add(1, Ordering::Relaxed);

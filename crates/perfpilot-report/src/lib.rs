@@ -49,7 +49,7 @@ pub use logtext::{LogText, log_text};
 pub use perfpilot_io::{OutputFile as AtomicFile, write_output as write_atomic};
 pub use progress::{NoProgress, Progress, TerminalProgress};
 pub use redact::{REDACTED, Redactor, SECRET_ENV_SUFFIXES, redact_url_userinfo};
-pub use render::{render, render_to_string};
+pub use render::{render, render_to_string, set_wide_tables, table_width};
 pub use seconds::{MAX_SECONDS, SecondsError, nonnegative_seconds, positive_seconds};
 
 /// Exit status for "a check failed" (SLA missed, regression found, fatal problem found).

@@ -54,6 +54,10 @@ impl TerminalProgress {
 
 impl Progress for TerminalProgress {
     fn set_total(&self, total: u64) {
+        // A new phase: the time spent before it (preflight, building requests, warmup)
+        // must not count in the rate, or an 11 s run starts with an ETA of minutes.
+        self.bar.reset_elapsed();
+        self.bar.reset_eta();
         self.bar.set_length(total);
     }
     fn advance(&self, delta: u64) {

@@ -1,6 +1,7 @@
 //! Renderers: terminal table, markdown and JSON. One function per format; one entry point.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use comfy_table::{CellAlignment, ContentArrangement, presets};
 
@@ -161,13 +162,49 @@ fn write_term_facts<W: Write>(facts: &[(String, String)], out: &mut W) -> io::Re
     Ok(())
 }
 
+static WIDE: AtomicBool = AtomicBool::new(false);
+
+/// Print terminal tables at full width (`--wide`) instead of fitting them to the
+/// terminal. JSON and markdown always carry full values.
+pub fn set_wide_tables(wide: bool) {
+    WIDE.store(wide, Ordering::Relaxed);
+}
+
+/// The width terminal tables must fit: `COLUMNS` when set, else the terminal's width
+/// when stdout is one; `None` (no limit) with `--wide` or when not on a terminal.
+pub fn table_width() -> Option<u16> {
+    if WIDE.load(Ordering::Relaxed) {
+        return None;
+    }
+    if let Some(c) = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<u16>().ok()) {
+        return Some(c);
+    }
+    if !io::stdout().is_terminal() {
+        return None;
+    }
+    terminal_size::terminal_size().map(|(w, _)| w.0)
+}
+
 fn write_term_table<W: Write>(t: &Table, out: &mut W) -> io::Result<()> {
+    write_term_table_within(t, table_width(), out)
+}
+
+fn write_term_table_within<W: Write>(t: &Table, width: Option<u16>, out: &mut W) -> io::Result<()> {
     if t.rows.is_empty() {
         writeln!(out, "  (no rows)")?;
     } else {
         let mut ct = comfy_table::Table::new();
         ct.load_style(presets::UTF8_FULL_CONDENSED);
-        ct.set_content_arrangement(ContentArrangement::Disabled);
+        match width {
+            // Long cells wrap so the table fits; full values stay in JSON and `--wide`.
+            Some(w) => {
+                ct.set_content_arrangement(ContentArrangement::Dynamic);
+                ct.set_width(w.max(20));
+            }
+            None => {
+                ct.set_content_arrangement(ContentArrangement::Disabled);
+            }
+        }
         ct.set_header(t.columns.iter().map(|c| esc(&c.name).into_owned()));
         for r in &t.rows {
             ct.add_row(r.cells.iter().map(|c| esc(c).into_owned()));
@@ -191,6 +228,25 @@ fn write_term_table<W: Write>(t: &Table, out: &mut W) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tables_fit_the_width_unless_wide() {
+        let mut t = Table::new("long", ["id", "value"]);
+        t.push_row("a", vec!["a".to_string(), "x".repeat(300)]);
+        let render = |w: Option<u16>| {
+            let mut buf = Vec::new();
+            write_term_table_within(&t, w, &mut buf).unwrap();
+            String::from_utf8(buf).unwrap()
+        };
+        let fitted = render(Some(80));
+        assert!(fitted.lines().all(|l| l.chars().count() <= 80), "{fitted}");
+        assert_eq!(fitted.matches('x').count(), 300, "wrapped, not cut");
+        let wide = render(None);
+        assert!(wide.lines().any(|l| l.chars().count() > 300), "{wide}");
+        set_wide_tables(true);
+        assert_eq!(table_width(), None, "--wide: no limit");
+        set_wide_tables(false);
+    }
     use crate::{Section, Warning};
     use serde::Serialize;
 

@@ -163,6 +163,28 @@ impl Report for SimRunReport {
     }
 }
 
+/// Vocabulary of token-id prompts when no tokenizer is given (the CLI's `--vocab-size`).
+pub const DEFAULT_VOCAB_SIZE: u32 = 32000;
+
+/// Without a tokenizer, synthetic prompts are token ids from [`DEFAULT_VOCAB_SIZE`] ids,
+/// as `sim run` on the command line does: so any dataset valid by the options' schema
+/// (e.g. MCP `{kind: random, input_len, output_len}`) runs.
+fn with_token_id_defaults(spec: &DatasetSpec) -> DatasetSpec {
+    let mut spec = spec.clone();
+    match &mut spec {
+        DatasetSpec::Random(r) => {
+            r.token_ids = true;
+            r.vocab_size = r.vocab_size.or(Some(DEFAULT_VOCAB_SIZE));
+        }
+        DatasetSpec::SharedPrefix(g) => {
+            g.token_ids = true;
+            g.vocab_size = g.vocab_size.or(Some(DEFAULT_VOCAB_SIZE));
+        }
+        _ => {}
+    }
+    spec
+}
+
 /// Adapts a workload tokenizer to the server's tokenizer trait.
 pub struct WorkloadTokenizer(pub Arc<dyn TextTokenizer>);
 
@@ -193,7 +215,11 @@ pub fn run_virtual_with_records(
         }
         None => None,
     };
-    let data = generate(&opts.dataset, opts.num_prompts, opts.seed, tokenizer.as_deref())
+    let dataset = match &tokenizer {
+        Some(_) => opts.dataset.clone(),
+        None => with_token_id_defaults(&opts.dataset),
+    };
+    let data = generate(&dataset, opts.num_prompts, opts.seed, tokenizer.as_deref())
         .map_err(|e| SimError::Options(e.to_string()))?;
     if data.requests.is_empty() {
         return Err(SimError::Options("the workload has no requests".into()));
@@ -249,6 +275,7 @@ pub fn run_virtual_with_records(
         },
         limits: RunLimits { duration_s: None, deadline_s: None, stall_timeout_s: None },
         connection_policy: Some("in-process virtual time: no connections".into()),
+        request_headers: Vec::new(),
     };
     let report = SimRunReport {
         profile: profile.name.clone(),

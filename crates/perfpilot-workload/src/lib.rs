@@ -59,6 +59,7 @@ mod compat;
 mod dataset;
 mod document;
 mod error;
+mod hf_cache;
 mod lengths;
 mod metrics;
 mod record;
@@ -70,13 +71,16 @@ mod settings;
 mod stats;
 mod tokenizer;
 
-pub use compat::{CompatFormat, compat_json};
+pub use compat::{
+    CompatFormat, VllmPercentiles, bucketed_max_concurrent_requests, compat_json, compat_json_with,
+};
 pub use dataset::{
     Dataset, DatasetInfo, DatasetSpec, JsonlSpec, LengthSummary, RandomSpec, ShareGptSpec,
     SharedPrefixSpec, fingerprint, generate, load_requests, parse_requests, requests_to_jsonl,
     save_requests,
 };
 pub use error::WorkloadError;
+pub use hf_cache::{find_in_hub_cache, hub_cache_dirs, looks_like_model_id};
 pub use lengths::{RangeMode, length_range};
 pub use metrics::{Goodput, Slo, Summary, SummaryOptions, TokenCounts, Window, summarize};
 pub use record::{ErrorKind, RequestError, RequestRecord, ServerTimings, TokenCountSource};
@@ -85,7 +89,7 @@ pub use result::{
     BENCH_SERVE_SCHEMA, BENCH_SERVE_SCHEMA_COMPAT, BenchResult, ClientOverhead, RunStatus,
 };
 pub use samples::{CacheFlush, CacheSummary, FailureCheck, RepeatRun, RequestSamples};
-pub use schedule::{ArrivalPattern, ArrivalSpec, Schedule};
+pub use schedule::{ArrivalPattern, ArrivalSpec, RampUp, RampUpStrategy, Schedule};
 pub use settings::{Endpoint, RunLimits, RunSettings, SamplingSettings, ServerInfo, dataset_kind};
 pub use stats::{Stats, percentile_sorted};
 pub use tokenizer::{TextTokenizer, TokenizerFile};

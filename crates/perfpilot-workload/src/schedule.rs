@@ -42,6 +42,75 @@ pub struct ArrivalSpec {
     /// vLLM does (removes 1–2 % seed-to-seed throughput jitter). Default true.
     #[serde(default = "yes")]
     pub normalize: bool,
+    /// vLLM's `--ramp-up-strategy`: the rate moves from a start to an end value over the
+    /// run (request `i` of `n` is drawn at its own rate; no normalization).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ramp_up: Option<RampUp>,
+}
+
+/// How the request rate ramps (vLLM `--ramp-up-strategy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RampUpStrategy {
+    /// rate(i) = start + (end − start) · i/(n−1).
+    Linear,
+    /// rate(i) = start · (end/start)^(i/(n−1)).
+    Exponential,
+}
+
+impl std::str::FromStr for RampUpStrategy {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "linear" => Ok(RampUpStrategy::Linear),
+            "exponential" => Ok(RampUpStrategy::Exponential),
+            _ => Err(format!("unknown ramp-up strategy `{s}` (expected linear or exponential)")),
+        }
+    }
+}
+
+/// A request-rate ramp, as vLLM's `--ramp-up-strategy/--ramp-up-start-rps/--ramp-up-end-rps`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RampUp {
+    /// Shape of the ramp.
+    pub strategy: RampUpStrategy,
+    /// Rate of the first request (req/s).
+    pub start_rps: f64,
+    /// Rate of the last request (req/s).
+    pub end_rps: f64,
+}
+
+impl RampUp {
+    /// Check the ramp as vLLM does: rates finite and non-negative, start ≤ end, and an
+    /// exponential ramp cannot start at 0.
+    pub fn validate(&self) -> Result<(), WorkloadError> {
+        let bad = |m: &str| Err(WorkloadError::option("--ramp-up-start-rps", m.to_string()));
+        if !(self.start_rps.is_finite() && self.end_rps.is_finite())
+            || self.start_rps < 0.0
+            || self.end_rps <= 0.0
+        {
+            return bad("ramp-up rates must be finite, start ≥ 0 and end > 0");
+        }
+        if self.start_rps > self.end_rps {
+            return bad("ramp-up start rate must not exceed the end rate");
+        }
+        if self.strategy == RampUpStrategy::Exponential && self.start_rps == 0.0 {
+            return bad("an exponential ramp-up cannot start at 0 req/s");
+        }
+        Ok(())
+    }
+
+    /// The rate of request `i` of `n`.
+    pub fn rate_at(&self, i: usize, n: usize) -> f64 {
+        let progress = i as f64 / (n.saturating_sub(1).max(1)) as f64;
+        match self.strategy {
+            RampUpStrategy::Linear => self.start_rps + (self.end_rps - self.start_rps) * progress,
+            RampUpStrategy::Exponential => {
+                self.start_rps * (self.end_rps / self.start_rps).powf(progress)
+            }
+        }
+    }
 }
 
 fn yes() -> bool {
@@ -84,7 +153,18 @@ impl ArrivalSpec {
             Some(_) if burstiness == 1.0 => (ArrivalPattern::Poisson, Some(1.0)),
             Some(_) => (ArrivalPattern::Gamma, Some(burstiness)),
         };
-        Ok(ArrivalSpec { pattern, request_rate: rate, burstiness, normalize: true })
+        Ok(ArrivalSpec { pattern, request_rate: rate, burstiness, normalize: true, ramp_up: None })
+    }
+
+    /// A ramp instead of a fixed rate (`--request-rate` must be inf, as in vLLM); gaps
+    /// are gamma with shape `burstiness` (1 = Poisson) at each request's own rate.
+    pub fn ramp(ramp: RampUp, burstiness: f64) -> Result<ArrivalSpec, WorkloadError> {
+        ramp.validate()?;
+        let mut spec = ArrivalSpec::new(Some(ramp.end_rps), burstiness)?;
+        spec.request_rate = None;
+        spec.normalize = false;
+        spec.ramp_up = Some(ramp);
+        Ok(spec)
     }
 
     /// Everything at t = 0.
@@ -94,11 +174,24 @@ impl ArrivalSpec {
             request_rate: None,
             burstiness: None,
             normalize: true,
+            ramp_up: None,
         }
     }
 
     /// One-line description, e.g. `poisson 4 req/s (normalized)`.
     pub fn describe(&self) -> String {
+        if let Some(r) = &self.ramp_up {
+            let s = match r.strategy {
+                RampUpStrategy::Linear => "linear",
+                RampUpStrategy::Exponential => "exponential",
+            };
+            return format!(
+                "{s} ramp-up {} → {} req/s (burstiness {})",
+                r.start_rps,
+                r.end_rps,
+                self.burstiness.map_or("inf".into(), |b| b.to_string())
+            );
+        }
         match (self.pattern, self.request_rate) {
             (ArrivalPattern::AllAtOnce, _) | (_, None) => "all at once (rate inf)".into(),
             (p, Some(r)) => {
@@ -135,6 +228,9 @@ impl Schedule {
     /// Precompute the schedule for `n` requests. Like vLLM, the first request also waits
     /// one gap; with `normalize`, times are rescaled so the last is exactly `n / rate`.
     pub fn generate(spec: &ArrivalSpec, n: usize, seed: u64) -> Result<Schedule, WorkloadError> {
+        if let Some(ramp) = &spec.ramp_up {
+            return ramp_schedule(spec, ramp, n, seed);
+        }
         let send_at_s = match (spec.pattern, spec.request_rate) {
             (ArrivalPattern::AllAtOnce, _) | (_, None) => vec![0.0; n],
             (ArrivalPattern::Constant, Some(rate)) => (1..=n).map(|i| i as f64 / rate).collect(),
@@ -175,6 +271,35 @@ impl Schedule {
     pub fn is_empty(&self) -> bool {
         self.send_at_s.is_empty()
     }
+}
+
+/// A ramp's schedule: request `i` waits a gap drawn at rate `ramp.rate_at(i, n)` (a
+/// zero rate sends at once), as vLLM's `get_request` does.
+fn ramp_schedule(
+    spec: &ArrivalSpec,
+    ramp: &RampUp,
+    n: usize,
+    seed: u64,
+) -> Result<Schedule, WorkloadError> {
+    ramp.validate()?;
+    let shape = spec.burstiness;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(ARRIVAL_STREAM);
+    let mut t = 0.0;
+    let mut send_at_s = Vec::with_capacity(n);
+    for i in 0..n {
+        let rate = ramp.rate_at(i, n);
+        if rate > 0.0 {
+            t += match shape {
+                None => 1.0 / rate,
+                Some(k) => Gamma::new(k, 1.0 / (rate * k))
+                    .map_err(|e| WorkloadError::option("--burstiness", format!("{e}")))?
+                    .sample(&mut rng),
+            };
+        }
+        send_at_s.push(t);
+    }
+    Ok(Schedule { spec: *spec, seed, send_at_s })
 }
 
 #[cfg(test)]
@@ -228,6 +353,22 @@ mod tests {
         assert!((cv(0.25) - 2.0).abs() < 0.3, "{}", cv(0.25));
         assert!((cv(4.0) - 0.5).abs() < 0.1, "{}", cv(4.0));
         assert!(cv(f64::INFINITY) < 1e-9);
+    }
+
+    #[test]
+    fn ramp_up_rates_follow_vllm() {
+        let lin = RampUp { strategy: RampUpStrategy::Linear, start_rps: 1.0, end_rps: 9.0 };
+        assert_eq!((lin.rate_at(0, 5), lin.rate_at(2, 5), lin.rate_at(4, 5)), (1.0, 5.0, 9.0));
+        let exp = RampUp { strategy: RampUpStrategy::Exponential, start_rps: 1.0, end_rps: 16.0 };
+        assert!((exp.rate_at(2, 5) - 4.0).abs() < 1e-12);
+        assert!(RampUp { start_rps: 0.0, ..exp }.validate().is_err());
+        assert!(RampUp { start_rps: 10.0, ..lin }.validate().is_err());
+        // Constant gaps (burstiness inf) shrink as the rate grows: 1/1 s first, 1/9 s last.
+        let spec = ArrivalSpec::ramp(lin, f64::INFINITY).unwrap();
+        let s = Schedule::generate(&spec, 5, 1).unwrap();
+        assert!((s.send_at_s[0] - 1.0).abs() < 1e-12);
+        assert!((s.send_at_s[4] - s.send_at_s[3] - 1.0 / 9.0).abs() < 1e-12);
+        assert!(spec.describe().starts_with("linear ramp-up 1 → 9 req/s"), "{}", spec.describe());
     }
 
     #[test]

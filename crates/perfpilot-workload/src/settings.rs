@@ -116,6 +116,10 @@ pub struct RunSettings {
     pub limits: RunLimits,
     /// How connections are made and reused, and whether setup is inside TTFT.
     pub connection_policy: Option<String>,
+    /// Names of extra HTTP headers sent with every request (`--header KEY=VALUE`; values
+    /// are not recorded, they may hold credentials).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub request_headers: Vec<String>,
 }
 
 impl RunSettings {

@@ -24,6 +24,18 @@ pub trait TextTokenizer: Send + Sync {
     fn count(&self, text: &str) -> Result<u32, WorkloadError> {
         Ok(u32::try_from(self.encode(text)?.len()).unwrap_or(u32::MAX))
     }
+    /// Whether [`TextTokenizer::decode`] works and ids cover the vocabulary (default
+    /// true). A server with `/tokenize` but no `/detokenize` says false; random text is
+    /// then built from words and measured with [`TextTokenizer::count`].
+    fn can_decode(&self) -> bool {
+        true
+    }
+    /// Special tokens the server adds to a text prompt on its own (BOS, …): random text
+    /// prompts are made this much shorter, so the server sees the requested length, as
+    /// SGLang's random dataset does (default 0).
+    fn added_special_tokens(&self) -> u32 {
+        0
+    }
 }
 
 /// A tokenizer loaded from a local `tokenizer.json`.
@@ -39,8 +51,14 @@ impl std::fmt::Debug for TokenizerFile {
 }
 
 impl TokenizerFile {
-    /// Load `path` (a `tokenizer.json`, or a directory that holds one).
+    /// Load `path` (a `tokenizer.json`, or a directory that holds one), or, when no such
+    /// file exists and `path` reads as `ORG/NAME`, that model's `tokenizer.json` from the
+    /// local Hugging Face cache (the error then says where it looked).
     pub fn open(path: &Path) -> Result<TokenizerFile, WorkloadError> {
+        let path = &crate::hf_cache::resolve(path).map_err(|message| WorkloadError::Tokenizer {
+            name: path.display().to_string(),
+            message,
+        })?;
         let file = if path.is_dir() { path.join("tokenizer.json") } else { path.to_path_buf() };
         if !file.exists() {
             return Err(WorkloadError::io(
@@ -98,6 +116,13 @@ impl TextTokenizer for TokenizerFile {
 
     fn special_ids(&self) -> BTreeSet<u32> {
         self.inner.get_added_tokens_decoder().into_iter().map(|(id, _)| id).collect()
+    }
+
+    fn added_special_tokens(&self) -> u32 {
+        // The post-processor's additions for one sequence (BOS for Llama, none for GPT-2).
+        self.inner.get_post_processor().map_or(0, |p| {
+            u32::try_from(tokenizers::PostProcessor::added_tokens(p, false)).unwrap_or(0)
+        })
     }
 }
 

@@ -121,6 +121,7 @@ fn compat_keys_carry_the_same_numbers() {
             },
             limits: RunLimits { duration_s: None, deadline_s: None, stall_timeout_s: None },
             connection_policy: None,
+            request_headers: Vec::new(),
         },
         summary,
         client_overhead: None,

@@ -42,7 +42,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = cmd::flag_hints::parse::<Cli>();
     let result = match cli.command {
         Command::Trace(a) => cmd::trace::run(a),
         Command::Bench(a) => cmd::bench::run(a),

@@ -16,12 +16,17 @@ pub struct OutputArgs {
     /// Also write the JSON envelope to this file (atomically).
     #[arg(long = "json-out", value_name = "FILE")]
     pub json_out: Option<PathBuf>,
+    /// Terminal tables at full width (by default long cells wrap to fit the terminal;
+    /// JSON always has full values).
+    #[arg(long)]
+    pub wide: bool,
 }
 
 /// Render `env` to stdout in the chosen format (and to `--json-out`), and choose the
 /// exit status: 1 when the result says a check failed, else 0.
 pub fn emit<R: Report>(env: &Envelope<R>, out: &OutputArgs) -> anyhow::Result<ExitCode> {
     let format = Format::resolve(out.format);
+    perfpilot_report::set_wide_tables(out.wide);
     if let Some(path) = &out.json_out {
         let bytes = perfpilot_report::render_to_string(env, Format::Json)?;
         // Never over an input of this run (`--json-out` given the input by mistake).

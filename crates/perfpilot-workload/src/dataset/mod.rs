@@ -4,6 +4,7 @@ mod jsonl;
 mod random;
 mod shared_prefix;
 mod sharegpt;
+mod words;
 
 use std::path::PathBuf;
 

@@ -3,6 +3,7 @@
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
+use super::words::text_from_words;
 use super::{RandomSpec, text_of_exact_len, token_pool};
 use crate::{Prompt, RequestSpec, TextTokenizer, WorkloadError, length_range};
 
@@ -28,20 +29,38 @@ pub(super) fn generate(
              (--token-ids, completions endpoint) with a tokenizer or --vocab-size",
         ));
     }
-    let pool = token_pool(tokenizer, spec.vocab_size, "random")?;
+    // A tokenizer that cannot decode (a server without /detokenize) builds text from words.
+    let from_words = text_tokenizer.is_some_and(|t| !t.can_decode());
+    let pool =
+        if from_words { Vec::new() } else { token_pool(tokenizer, spec.vocab_size, "random")? };
+    // The server adds its special tokens (BOS) to text prompts: leave room for them, as
+    // SGLang does, so the server sees the drawn length.
+    let specials = text_tokenizer.map_or(0, |t| t.added_special_tokens());
     let mut off_by = 0usize;
     let mut out = Vec::with_capacity(n);
     for (i, (&in_len, &out_len)) in input_lens.iter().zip(&output_lens).enumerate() {
-        let ids: Vec<u32> = (0..in_len).map(|_| pool[rng.random_range(0..pool.len())]).collect();
+        let text_len = in_len.saturating_sub(specials).max(1);
         let (prompt, input_len) = match text_tokenizer {
-            None => (Prompt::TokenIds(ids), in_len),
-            Some(tok) => {
-                let mut more = || pool[rng.random_range(0..pool.len())];
-                let (text, real) = text_of_exact_len(tok, ids, in_len as usize, &mut more)?;
-                if real != in_len {
+            None => {
+                let ids = (0..in_len).map(|_| pool[rng.random_range(0..pool.len())]).collect();
+                (Prompt::TokenIds(ids), in_len)
+            }
+            Some(tok) if from_words => {
+                let (text, real) = text_from_words(tok, text_len as usize, rng)?;
+                if real != text_len {
                     off_by += 1;
                 }
-                (Prompt::Text(text), real)
+                (Prompt::Text(text), real + specials)
+            }
+            Some(tok) => {
+                let ids: Vec<u32> =
+                    (0..text_len).map(|_| pool[rng.random_range(0..pool.len())]).collect();
+                let mut more = || pool[rng.random_range(0..pool.len())];
+                let (text, real) = text_of_exact_len(tok, ids, text_len as usize, &mut more)?;
+                if real != text_len {
+                    off_by += 1;
+                }
+                (Prompt::Text(text), real + specials)
             }
         };
         out.push(RequestSpec {

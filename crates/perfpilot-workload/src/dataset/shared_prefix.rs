@@ -4,6 +4,7 @@ use rand::RngExt;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
+use super::words::text_from_words;
 use super::{SharedPrefixSpec, text_of_exact_len, token_pool};
 use crate::{Prompt, RequestSpec, TextTokenizer, WorkloadError};
 
@@ -37,8 +38,11 @@ pub(super) fn generate(
             "shared-prefix text prompts need a tokenizer; or use token ids",
         ));
     }
-    let pool = token_pool(tokenizer, spec.vocab_size, "shared-prefix")?;
     let text_tok = if spec.token_ids { None } else { tokenizer };
+    if let Some(tok) = text_tok.filter(|t| !t.can_decode()) {
+        return from_words(spec, n, rng, tok);
+    }
+    let pool = token_pool(tokenizer, spec.vocab_size, "shared-prefix")?;
     let draw = |rng: &mut ChaCha8Rng, len: u32| -> Vec<u32> {
         (0..len).map(|_| pool[rng.random_range(0..pool.len())]).collect()
     };
@@ -96,6 +100,37 @@ pub(super) fn generate(
             "{off_by} shared-prefix prompts tokenize to a different length than system + \
              question; input_len is the real count"
         ));
+    }
+    Ok(out)
+}
+
+/// Shared-prefix text prompts from words, for a tokenizer that cannot decode.
+fn from_words(
+    spec: &SharedPrefixSpec,
+    n: usize,
+    rng: &mut ChaCha8Rng,
+    tok: &dyn TextTokenizer,
+) -> Result<Vec<RequestSpec>, WorkloadError> {
+    let mut systems = Vec::with_capacity(spec.num_groups as usize);
+    for _ in 0..spec.num_groups {
+        systems.push(text_from_words(tok, spec.system_prompt_len as usize, rng)?.0);
+    }
+    let mut out = Vec::with_capacity(n);
+    for k in 0..n {
+        let (q, _) = text_from_words(tok, spec.question_len as usize, rng)?;
+        let text = format!("{}\n\n{q}", systems[k % systems.len()]);
+        let input_len = tok.count(&text)? + tok.added_special_tokens();
+        out.push(RequestSpec {
+            id: 0,
+            prompt: Prompt::Text(text),
+            input_len,
+            output_len: spec.output_len,
+            extra_body: None,
+        });
+    }
+    out.shuffle(rng);
+    for (i, r) in out.iter_mut().enumerate() {
+        r.id = i as u64;
     }
     Ok(out)
 }

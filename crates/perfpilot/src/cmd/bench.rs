@@ -9,6 +9,7 @@ use perfpilot_bench::{CompareOptions, CompareReport, NumberOrInf, ServeOptions, 
 use perfpilot_report::{Envelope, InputRef, TerminalProgress, Warning};
 use perfpilot_workload::CompatFormat;
 
+use crate::cmd::peer_args::PeerArgs;
 use crate::cmd::workload_args::{DatasetKind, WorkloadArgs, dataset_input};
 use crate::output::{OutputArgs, emit};
 
@@ -39,7 +40,7 @@ enum BenchCommand {
 #[derive(clap::Args, Debug)]
 struct ServeArgs {
     /// Server base URL (http://host:port). Without it, an in-process simulator is started.
-    #[arg(long)]
+    #[arg(long, alias = "base-url")]
     url: Option<String>,
     /// Simulator profile when --url is not given.
     #[arg(long, default_value = "sglang-h100-llama3.1-8b", value_name = "NAME|FILE")]
@@ -56,7 +57,7 @@ struct ServeArgs {
     #[arg(long)]
     vocab_size: Option<u32>,
     /// Warmup requests before the clock starts.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, aliases = ["warmup-requests", "num-warmups"])]
     warmup: usize,
     /// Stop sending new requests after S seconds.
     #[arg(long, value_name = "S")]
@@ -74,7 +75,7 @@ struct ServeArgs {
     #[arg(long, default_value = "0")]
     temperature: String,
     /// Extra JSON merged into every request body.
-    #[arg(long, value_name = "JSON")]
+    #[arg(long, value_name = "JSON", alias = "extra-request-body")]
     extra_body: Option<String>,
     /// Environment variable holding the API key (default OPENAI_API_KEY if set).
     #[arg(long, value_name = "VAR")]
@@ -119,6 +120,8 @@ struct ServeArgs {
     #[arg(long, default_value_t = 0.0, value_name = "FRACTION")]
     max_failure_rate: f64,
     #[command(flatten)]
+    peer: PeerArgs,
+    #[command(flatten)]
     out: OutputArgs,
 }
 
@@ -137,39 +140,30 @@ fn rate(v: Option<f64>) -> NumberOrInf {
 }
 
 fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
-    let (opts, sim, warnings) = serve_options(&a, a.url.clone())?;
+    let url = match (&a.url, a.peer.url()?) {
+        (Some(u), _) => Some(u.clone()),
+        (None, built) => built,
+    };
+    let (opts, sim, warnings) = serve_setup(&a, url)?;
     let progress = TerminalProgress::new("requests");
     let inputs = serve_inputs(&opts);
-    let result = perfpilot_bench::serve(&opts, &progress)?;
+    let result = perfpilot_bench::serve(&opts, &progress);
     if let Some(h) = sim {
         h.shutdown();
     }
-    let env = Envelope::new("bench serve", result).with_inputs(inputs).with_warnings(warnings);
+    let env = Envelope::new("bench serve", result?).with_inputs(inputs).with_warnings(warnings);
     emit(&env, &a.out)
 }
 
 /// The options `a` describes against `url` (None: an in-process simulator is started and
 /// returned, to be shut down after the run), with the warnings to attach.
-fn serve_options(
+fn serve_setup(
     a: &ServeArgs,
     url: Option<String>,
 ) -> anyhow::Result<(ServeOptions, Option<perfpilot_sim::SimServerHandle>, Vec<Warning>)> {
     let mut warnings = Vec::new();
-    let w = &a.workload;
-    // The in-process simulator (no --url) has no /detokenize: random text needs a local
-    // tokenizer, so without one synthetic prompts are token ids.
-    let ids_for_sim = match w.dataset {
-        DatasetKind::Random => Some("random"),
-        DatasetKind::SharedPrefix => Some("shared-prefix"),
-        _ => None,
-    }
-    .filter(|_| url.is_none() && a.tokenizer.is_none() && !a.token_ids);
-    let dataset = match ids_for_sim {
-        Some(_) => w.dataset_spec(true, a.vocab_size.or(Some(32000)))?,
-        None => w.dataset_spec(a.token_ids, a.vocab_size)?,
-    };
-    let (url, sim) = match &url {
-        Some(u) => (u.clone(), None),
+    let sim = match &url {
+        Some(_) => None,
         None => {
             let cfg = perfpilot_sim::SimServerConfig::with_profile(&a.sim_profile)
                 .with_context(|| format!("simulator profile `{}`", a.sim_profile))?;
@@ -183,18 +177,42 @@ fn serve_options(
                     handle.url()
                 ),
             ));
-            if let Some(kind) = ids_for_sim {
+            if let Some(kind) = ids_for_sim(&a, url.is_some()) {
                 warnings.push(Warning::new(
                     "token-id-prompts",
                     format!("no --tokenizer: {kind} prompts are token ids (vocabulary 32000)"),
                 ));
             }
-            (handle.url(), Some(handle))
+            Some(handle)
         }
+    };
+    let target = url.clone().or_else(|| sim.as_ref().map(|h| h.url())).unwrap_or_default();
+    let opts = serve_options(a, target, url.is_some())?;
+    Ok((opts, sim, warnings))
+}
+
+/// Synthetic prompts are token ids against the in-process simulator when no tokenizer
+/// is given (it has no /detokenize and no vocabulary file): the dataset's name, if so.
+fn ids_for_sim(a: &ServeArgs, has_url: bool) -> Option<&'static str> {
+    match a.workload.dataset {
+        DatasetKind::Random => Some("random"),
+        DatasetKind::SharedPrefix => Some("shared-prefix"),
+        _ => None,
+    }
+    .filter(|_| !has_url && a.tokenizer.is_none() && !a.token_ids)
+}
+
+/// The benchmark options the flags describe (native and peer spellings alike), for the
+/// server at `url`.
+fn serve_options(a: &ServeArgs, url: String, has_url: bool) -> anyhow::Result<ServeOptions> {
+    let w = &a.workload;
+    let dataset = match ids_for_sim(a, has_url) {
+        Some(_) => w.dataset_spec(true, a.vocab_size.or(Some(32000)))?,
+        None => w.dataset_spec(a.token_ids, a.vocab_size)?,
     };
     let mut opts = ServeOptions::new(url);
     opts.endpoint = w.endpoint;
-    opts.model = a.model.clone();
+    opts.model = a.peer.served_model_name.clone().or_else(|| a.model.clone());
     opts.dataset = dataset;
     opts.num_prompts = w.num_prompts_for(&opts.dataset);
     opts.request_rate = Some(rate(w.request_rate()?));
@@ -205,13 +223,18 @@ fn serve_options(
     opts.deadline_s = a.deadline;
     opts.stall_timeout_s = a.stall_timeout;
     opts.seed = w.seed;
-    opts.tokenizer = a
-        .tokenizer
+    // vLLM: with --served-model-name, --model names the tokenizer unless --tokenizer does.
+    let tokenizer =
+        a.tokenizer.clone().or_else(|| a.peer.served_model_name.as_ref().and(a.model.clone()));
+    opts.tokenizer = tokenizer
         .as_deref()
         .map(|t| t.parse::<TokenizerChoice>())
         .transpose()
         .map_err(anyhow::Error::msg)?;
-    opts.slo = w.slo()?;
+    opts.slo = match a.peer.slo_spec()? {
+        Some(spec) => Some(spec.parse().map_err(|e| anyhow::anyhow!("--goodput: {e}"))?),
+        None => w.slo()?,
+    };
     opts.ignore_eos = !w.no_ignore_eos;
     opts.min_tokens = w.min_tokens;
     opts.temperature = if a.temperature.eq_ignore_ascii_case("none") {
@@ -243,7 +266,8 @@ fn serve_options(
     opts.same_prompts = a.same_prompts;
     opts.flush_cache = !a.no_flush_cache || a.flush_cache;
     opts.max_failure_rate = a.max_failure_rate;
-    Ok((opts, sim, warnings))
+    a.peer.apply(&mut opts)?;
+    Ok(opts)
 }
 
 /// The inputs of `bench serve` (CLI and MCP): the dataset file, the URL, the tokenizer file.
@@ -273,3 +297,7 @@ pub(crate) fn compare_envelope(
     let inputs = opts.inputs.iter().chain(&opts.vs).map(|p| InputRef::file("result", p)).collect();
     Envelope::new("bench compare", report).with_inputs(inputs).with_warnings(warnings)
 }
+
+#[cfg(test)]
+#[path = "bench_alias_tests.rs"]
+mod alias_tests;

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use perfpilot_bench::CompareOptions;
 use perfpilot_report::{TerminalProgress, Warning};
 
-use super::{ServeArgs, compare_envelope, serve_options};
+use super::{ServeArgs, compare_envelope, serve_setup};
 use crate::output::emit;
 
 /// Arguments of `perfpilot bench compare`.
@@ -113,7 +113,7 @@ fn run_interleaved(a: &CompareArgs) -> anyhow::Result<(Vec<PathBuf>, Vec<PathBuf
     let (mut base, mut cand) = (Vec::new(), Vec::new());
     for r in 0..rounds {
         for (side, url) in [("a", &a.run[0]), ("b", &a.run[1])] {
-            let (mut opts, _sim, _w) = serve_options(&a.serve, Some(url.clone()))?;
+            let (mut opts, _sim, _w) = serve_setup(&a.serve, Some(url.clone()))?;
             opts.repeats = 1;
             if !a.serve.same_prompts {
                 opts.seed = opts.seed.wrapping_add(u64::from(r));

@@ -3,8 +3,10 @@
 
 pub mod bench;
 pub mod capacity;
+pub mod flag_hints;
 pub mod kernel;
 pub mod mcp;
+pub mod peer_args;
 pub mod schema;
 pub mod sim;
 pub mod skills;

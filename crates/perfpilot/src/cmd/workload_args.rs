@@ -17,6 +17,7 @@ pub enum DatasetKind {
     /// Conversations from a ShareGPT JSON file.
     Sharegpt,
     /// Groups of requests sharing a long system prompt.
+    #[value(alias = "generated-shared-prefix")]
     SharedPrefix,
     /// A saved request list (JSONL).
     Jsonl,
@@ -29,25 +30,25 @@ pub struct WorkloadArgs {
     #[arg(long, default_value = "completions")]
     pub endpoint: Endpoint,
     /// Dataset.
-    #[arg(long, value_enum, default_value = "random")]
+    #[arg(long, value_enum, default_value = "random", alias = "dataset-name")]
     pub dataset: DatasetKind,
     /// Dataset file (sharegpt JSON, jsonl).
     #[arg(long, value_name = "FILE")]
     pub dataset_path: Option<PathBuf>,
     /// Random: nominal input length (tokens).
-    #[arg(long, default_value_t = 1024)]
+    #[arg(long, default_value_t = 1024, alias = "random-input-len")]
     pub input_len: u32,
     /// Random: nominal output length (tokens); sharegpt: fixed output length if given.
-    #[arg(long)]
+    #[arg(long, aliases = ["random-output-len", "sharegpt-output-len"])]
     pub output_len: Option<u32>,
     /// Random: range ratio, read per --range-mode.
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, alias = "random-range-ratio")]
     pub range_ratio: f64,
     /// Range-ratio semantics: vllm [L(1-r), L(1+r)] or sglang [L·r, L].
     #[arg(long, default_value = "vllm")]
     pub range_mode: RangeMode,
     /// Sharegpt: drop conversations longer than this (prompt + output tokens).
-    #[arg(long)]
+    #[arg(long, alias = "sharegpt-context-len")]
     pub context_len: Option<u32>,
     /// Shared-prefix: number of groups (distinct system prompts).
     #[arg(long, default_value_t = 64)]
@@ -79,7 +80,7 @@ pub struct WorkloadArgs {
     #[arg(long, value_name = "SPEC")]
     pub slo: Option<String>,
     /// Do not send ignore_eos (lets the server, or the simulated EOS, stop early).
-    #[arg(long)]
+    #[arg(long, alias = "disable-ignore-eos")]
     pub no_ignore_eos: bool,
     /// Send min_tokens.
     #[arg(long)]

@@ -53,7 +53,7 @@ pub const ENTRIES: &[Capability] = &[
                 check that refuses runs whose settings or prefix-cache hit rates differ \
                 (dataset fingerprint, lengths, ignore_eos, temperature, arrival) unless \
                 `allow_unfair`. Use it to state whether a change helped, beyond noise.",
-            input_schema: input_schema::<CompareOptions>,
+            input_schema: compare_input_schema,
             paths: &[
                 PathArg { pointer: "/inputs", access: Access::Read },
                 PathArg { pointer: "/vs", access: Access::Read },
@@ -63,6 +63,16 @@ pub const ENTRIES: &[Capability] = &[
         }),
     },
 ];
+
+/// `bench_compare`'s arguments: `inputs` needs two files at least (the options type does
+/// not say so, the comparison does), so a schema-valid call runs.
+fn compare_input_schema() -> Value {
+    let mut s = input_schema::<CompareOptions>();
+    if let Some(inputs) = s.pointer_mut("/properties/inputs").and_then(Value::as_object_mut) {
+        inputs.insert("minItems".into(), Value::from(2));
+    }
+    s
+}
 
 fn serve(args: Value, progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
     let mut opts: ServeOptions = parse_args("bench_serve", args)?;

@@ -45,7 +45,7 @@ pub const ENTRIES: &[Capability] = &[
                 (`predict`). Use it before trusting simulated what-ifs for a deployment: the \
                 check fails when an error exceeds `tolerance`. The fitted profile TOML is in \
                 the result (`profile_toml`).",
-            input_schema: input_schema::<FitOptions>,
+            input_schema: fit_input_schema,
             paths: &[
                 PathArg { pointer: "/profile", access: Access::NameOrRead },
                 PathArg { pointer: "/results", access: Access::Read },
@@ -56,6 +56,16 @@ pub const ENTRIES: &[Capability] = &[
         }),
     },
 ];
+
+/// `sim_fit`'s arguments: `results` needs one file at least (the fit does), so a
+/// schema-valid call runs.
+fn fit_input_schema() -> Value {
+    let mut s = input_schema::<FitOptions>();
+    if let Some(r) = s.pointer_mut("/properties/results").and_then(Value::as_object_mut) {
+        r.insert("minItems".into(), Value::from(1));
+    }
+    s
+}
 
 fn run(args: Value, _progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
     let opts: SimRunOptions = parse_args("sim_run", args)?;

@@ -24,7 +24,7 @@ pub const ENTRIES: &[Capability] = &[
                 exact signal lines with file and line, the first rank to fail, what was ruled \
                 out, the next step, the production risk and a timeline. Use it first on any \
                 crash, hang or start-up failure, before reading logs by hand.",
-            input_schema: input_schema::<TriageOptions>,
+            input_schema: triage_input_schema,
             paths: &[
                 PathArg { pointer: "/logs", access: Access::Read },
                 PathArg { pointer: "/signatures", access: Access::Read },
@@ -50,6 +50,16 @@ pub const ENTRIES: &[Capability] = &[
         }),
     },
 ];
+
+/// `triage`'s arguments: `logs` needs one file at least (the triage does), so a
+/// schema-valid call runs.
+fn triage_input_schema() -> Value {
+    let mut s = input_schema::<TriageOptions>();
+    if let Some(l) = s.pointer_mut("/properties/logs").and_then(Value::as_object_mut) {
+        l.insert("minItems".into(), Value::from(1));
+    }
+    s
+}
 
 fn triage_logs(args: Value, progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
     let opts: TriageOptions = parse_args("triage", args)?;

@@ -1,0 +1,115 @@
+//! Lengths as the peers count them: random text prompts leave room for the special
+//! tokens the server adds (SGLang), and a tokenizer that can only count (a server
+//! without `/detokenize`) still gets prompts of the exact length, built from words.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use perfpilot_workload::*;
+
+fn gpt2() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/bench/tokenizers/gpt2/tokenizer.json")
+}
+
+/// The real GPT-2 tokenizer with a BOS post-processor (`<|endoftext|>` first), as Llama
+/// tokenizers have: written to a temporary directory.
+fn gpt2_with_bos(dir: &tempfile::TempDir) -> PathBuf {
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(gpt2()).unwrap()).unwrap();
+    v["post_processor"] = serde_json::json!({
+        "type": "TemplateProcessing",
+        "single": [{"SpecialToken": {"id": "<|endoftext|>", "type_id": 0}},
+                   {"Sequence": {"id": "A", "type_id": 0}}],
+        "pair": [{"Sequence": {"id": "A", "type_id": 0}}, {"Sequence": {"id": "B", "type_id": 1}}],
+        "special_tokens": {"<|endoftext|>": {"id": "<|endoftext|>", "ids": [50256], "tokens": ["<|endoftext|>"]}}
+    });
+    let p = dir.path().join("tokenizer.json");
+    std::fs::write(&p, serde_json::to_string(&v).unwrap()).unwrap();
+    p
+}
+
+fn random(input_len: u32) -> DatasetSpec {
+    DatasetSpec::Random(RandomSpec {
+        input_len,
+        output_len: 16,
+        range_ratio: 0.0,
+        range_mode: RangeMode::Vllm,
+        token_ids: false,
+        vocab_size: None,
+    })
+}
+
+#[test]
+fn bos_is_counted_in_the_requested_length() {
+    let dir = tempfile::tempdir().unwrap();
+    let tok = TokenizerFile::open(&gpt2_with_bos(&dir)).unwrap();
+    assert_eq!(tok.added_special_tokens(), 1);
+    let data = generate(&random(128), Some(6), 42, Some(&tok)).unwrap();
+    for r in &data.requests {
+        let Prompt::Text(t) = &r.prompt else { panic!("text prompt expected") };
+        // What the server sees: the text plus its BOS = exactly 128.
+        assert_eq!(tok.encode_with_special(t).unwrap().len(), 128);
+        assert_eq!(r.input_len, 128);
+    }
+    // Plain GPT-2 adds nothing, so nothing is subtracted.
+    let plain = TokenizerFile::open(&gpt2()).unwrap();
+    assert_eq!(plain.added_special_tokens(), 0);
+}
+
+/// Counts with GPT-2 but refuses to decode, like a server without `/detokenize`.
+struct CountOnly(TokenizerFile);
+
+impl TextTokenizer for CountOnly {
+    fn name(&self) -> String {
+        "count-only gpt2".into()
+    }
+    fn encode(&self, text: &str) -> Result<Vec<u32>, WorkloadError> {
+        self.0.encode(text)
+    }
+    fn decode(&self, _: &[u32]) -> Result<String, WorkloadError> {
+        Err(WorkloadError::Tokenizer { name: self.name(), message: "no /detokenize".into() })
+    }
+    fn vocab_size(&self) -> u32 {
+        0
+    }
+    fn special_ids(&self) -> BTreeSet<u32> {
+        BTreeSet::new()
+    }
+    fn can_decode(&self) -> bool {
+        false
+    }
+}
+
+#[test]
+fn count_only_tokenizer_gets_exact_word_prompts() {
+    let tok = CountOnly(TokenizerFile::open(&gpt2()).unwrap());
+    for len in [1u32, 7, 128, 1000] {
+        let data = generate(&random(len), Some(4), 7, Some(&tok)).unwrap();
+        for r in &data.requests {
+            let Prompt::Text(t) = &r.prompt else { panic!("text prompt expected") };
+            assert_eq!(tok.count(t).unwrap(), len, "{t:?}");
+            assert_eq!(r.input_len, len);
+        }
+    }
+    // Same seed, same prompts.
+    let a = generate(&random(64), Some(3), 9, Some(&tok)).unwrap();
+    let b = generate(&random(64), Some(3), 9, Some(&tok)).unwrap();
+    assert_eq!(a.info.fingerprint, b.info.fingerprint);
+    // Shared prefix works too.
+    let sp = DatasetSpec::SharedPrefix(SharedPrefixSpec {
+        num_groups: 2,
+        system_prompt_len: 100,
+        question_len: 20,
+        output_len: 8,
+        token_ids: false,
+        vocab_size: None,
+    });
+    let data = generate(&sp, Some(4), 1, Some(&tok)).unwrap();
+    assert_eq!(data.requests.len(), 4);
+    assert!(
+        data.requests.iter().all(|r| (119..=122).contains(&r.input_len)),
+        "{:?}",
+        data.requests.iter().map(|r| r.input_len).collect::<Vec<_>>()
+    );
+}
