@@ -99,7 +99,10 @@ fn verdict(report: &Value, metric: &str) -> String {
 #[test]
 fn back_to_back_runs_on_a_caching_server_are_same_once_the_cache_is_flushed() {
     let dir = tempfile::tempdir().unwrap();
-    let s = sim(dir.path(), "sim", &[]);
+    // Simulated costs ×4: the engine's own times dominate the few ms of scheduling jitter
+    // a loaded 2-core machine adds (at cost 1, TTFT ≈ 20 ms, that jitter alone made the
+    // intervals ±20 %, NOISY).
+    let s = sim(dir.path(), "sim", &["--set", "cost_scale=4"]);
     let (a, b, warm) =
         (dir.path().join("a.json"), dir.path().join("b.json"), dir.path().join("warm.json"));
     for (p, extra) in [(&a, &["--repeats", "3"][..]), (&b, &["--repeats", "3"][..])] {
@@ -123,14 +126,15 @@ fn back_to_back_runs_on_a_caching_server_are_same_once_the_cache_is_flushed() {
         run(&["bench", "compare", a.to_str().unwrap(), b.to_str().unwrap(), "--format", "json"]);
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(cmp["result"]["fair"], true);
-    // No metric is called different; E2E and throughput (the steadiest) are SAME. TTFT
-    // and TPOT medians may be NOISY on a loaded machine (their run-to-run spread there is
-    // about ±3%, beyond the 2% threshold).
+    // No metric is called different; the p99s and throughput are SAME. Medians may be
+    // NOISY: the simulator's latencies are quantised by its batches, and the bootstrap
+    // of a median of such lumpy samples jumps between neighbouring levels (seen: TPOT
+    // median ratio 1.003, interval 0.939-1.000). A known limit, in the closing note.
     for v in cmp["result"]["verdicts"].as_array().unwrap() {
         let w = v["comparison"]["verdict"].as_str().unwrap();
         assert!(w == "SAME" || w == "NOISY", "{}: {w}", v["metric"]);
     }
-    for m in ["e2e_ms.median", "output_throughput"] {
+    for m in ["tpot_ms.p99", "e2e_ms.p99", "output_throughput"] {
         assert_eq!(verdict(&cmp, m), "SAME", "{m}: {}", cmp["result"]["verdicts"]);
     }
     let v = &cmp["result"]["verdicts"][0]["comparison"];
