@@ -177,7 +177,7 @@ fn serve_setup(
                     handle.url()
                 ),
             ));
-            if let Some(kind) = ids_for_sim(&a, url.is_some()) {
+            if let Some(kind) = ids_for_sim(a, url.is_some()) {
                 warnings.push(Warning::new(
                     "token-id-prompts",
                     format!("no --tokenizer: {kind} prompts are token ids (vocabulary 32000)"),
