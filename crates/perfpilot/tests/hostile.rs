@@ -282,13 +282,16 @@ fn string_properties(schema: &Value, prefix: &str, out: &mut Vec<(String, bool)>
 /// of every tool must be confined. A new tool's new argument fails this test until it is
 /// either confined (a `PathArg` in the registry) or listed here.
 const NOT_PATHS: &[(&str, &str)] = &[
+    ("bench_compare", "key_metrics"),
     ("bench_serve", "burstiness"),
     ("bench_serve", "compat"),
     ("bench_serve", "model"),
+    ("bench_serve", "ramp_up"),
     ("bench_serve", "request_rate"),
     ("bench_serve", "slo"),
     ("bench_serve", "tokenizer"), // an enum; its `tokenizer/path` is a path and is checked
     ("bench_serve", "url"),
+    ("bench_serve", "vllm_percentiles"),
     ("capacity_explain", "gpu"),
     ("capacity_explain", "rank"),
     ("capacity_explain", "what_if"),
@@ -296,6 +299,7 @@ const NOT_PATHS: &[(&str, &str)] = &[
     ("capacity_plan", "gpu"),
     ("capacity_plan", "kv_dtype"),
     ("capacity_plan", "what_if"),
+    ("kernel_check", "base"), // a git revision
     ("sim_fit", "name"),
     ("sim_run", "slo"),
     ("trace_classify", "names"),

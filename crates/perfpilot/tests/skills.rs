@@ -271,6 +271,9 @@ fn every_bash_block_in_every_skill_runs_against_the_fixtures() {
     let scratch = tempfile::tempdir().unwrap();
     let mut ran = 0;
     for skill in skills() {
+        // One scratch `$TMPDIR` per skill: its blocks are followed top to bottom, as in
+        // one shell session (a later block may read what an earlier one wrote).
+        let tmp = tempfile::tempdir().unwrap();
         for block in blocks(&skill.body) {
             let mut words = block.info.split_whitespace();
             if words.next() != Some("bash") {
@@ -291,7 +294,6 @@ fn every_bash_block_in_every_skill_runs_against_the_fixtures() {
             } else {
                 None
             };
-            let tmp = tempfile::tempdir().unwrap();
             run_block(&skill, &block, tmp.path(), url.as_deref());
             ran += 1;
         }

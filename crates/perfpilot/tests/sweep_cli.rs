@@ -120,6 +120,7 @@ fn sim_sweep_names_the_expected_winner_and_failure_rows() {
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let v = json_of(&o);
     assert_eq!(v["schema_version"], "perfpilot.bench.sweep/1");
+    common::assert_matches_schema(&v, "bench sweep");
     let r = &v["result"];
     assert_eq!(r["winner_meets_sla"], true);
     for b in r["best"].as_array().unwrap() {
@@ -192,7 +193,9 @@ fn sim_sweep_names_the_expected_winner_and_failure_rows() {
         "--format",
         "json",
     ]);
-    assert_eq!(json_of(&s)["result"]["best"][0]["winner"]["candidate"], "set=cost_scale=0.25");
+    let status = json_of(&s);
+    common::assert_matches_schema(&status, "bench sweep status");
+    assert_eq!(status["result"]["best"][0]["winner"]["candidate"], "set=cost_scale=0.25");
 }
 
 #[test]
