@@ -1,6 +1,6 @@
 //! The sweep plan: SGLang's v1 cookbook config (every key its validator accepts) plus
 //! per-framework launch keys. [`load`] reads the YAML into a [`Plan`] and lists every
-//! problem with its line; [`crate::validate`] adds the checks that need the rules.
+//! problem with its line; `crate::validate` adds the checks that need the rules.
 
 mod lines;
 mod load;

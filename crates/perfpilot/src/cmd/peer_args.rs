@@ -75,7 +75,7 @@ pub struct PeerArgs {
         help_heading = "vLLM/SGLang spellings"
     )]
     pub ramp_up_end_rps: Option<f64>,
-    /// vLLM: write vLLM's result JSON (= --compat vllm --compat-output DIR/[FILE]).
+    /// vLLM: write vLLM's result JSON (= --compat vllm --compat-output DIR/FILE).
     #[arg(long, conflicts_with_all = ["compat", "output_file"],
           help_heading = "vLLM/SGLang spellings")]
     pub save_result: bool,
