@@ -172,8 +172,15 @@ fn early_stop_is_counted_from_usage_and_flagged() {
     let recs = records(&dir);
     assert!(recs.iter().any(|x| x.early_stop), "no request stopped early");
     for rec in recs {
-        assert_eq!(rec.finish_reason.as_deref(), Some("stop"));
         let usage = rec.usage_output_tokens.expect("usage is always requested");
+        // A prompt whose greedy output holds no stop string runs to the requested length:
+        // not an early stop, and counted as such.
+        if rec.finish_reason.as_deref() == Some("length") {
+            assert_eq!(usage, 48);
+            assert!(!rec.early_stop);
+            continue;
+        }
+        assert_eq!(rec.finish_reason.as_deref(), Some("stop"));
         assert!(usage < 48, "the server stopped early");
         if rec.ok() {
             assert_eq!(
