@@ -2,6 +2,7 @@
 
 use crate::common::Note;
 use crate::model::{KvCost, KvFormat, ModelConfig};
+use crate::rules::Rules;
 use crate::scenario::{ConcurrencyRow, Engine};
 use crate::units::{GIB, fmt_gib, fmt_int};
 
@@ -33,20 +34,19 @@ pub struct NoteInputs<'a> {
     pub model: Option<&'a ModelConfig>,
     /// Start-up errors.
     pub errors: &'a [String],
+    /// The rules (fixes for start-up errors).
+    pub rules: &'a Rules,
 }
 
 /// Build the notes.
 pub fn notes(n: &NoteInputs) -> Vec<Note> {
     let mut out = Vec::new();
     for e in n.errors {
-        let fix = if e.contains("Not enough memory") {
-            "the weights (plus reserve) exceed mem_fraction_static x free memory: raise --mem-fraction-static, quantize the weights (fp8), or add GPUs (higher tp)"
-        } else if e.contains("max seq len") {
-            "lower --max-model-len to the largest length that fits, raise --gpu-memory-utilization, or use fp8 KV"
-        } else {
-            "raise --gpu-memory-utilization, lower --max-num-batched-tokens / --max-model-len, or add GPUs"
+        let text = match n.rules.startup_fix(e) {
+            Some(fix) => format!("{e} Fix: {fix}."),
+            None => e.clone(),
         };
-        out.push(Note { id: "startup-error".into(), text: format!("{e} Fix: {fix}.") });
+        out.push(Note { id: "startup-error".into(), text });
     }
     let kv_binds = n.concurrency.iter().any(|r| r.binding == "kv tokens");
     if let Some(kv) = n.kv
