@@ -3,7 +3,7 @@
 use crate::common::Note;
 use crate::model::{KvCost, KvFormat, ModelConfig};
 use crate::rules::Rules;
-use crate::scenario::{ConcurrencyRow, Engine};
+use crate::scenario::{Binding, ConcurrencyRow, Engine};
 use crate::units::{GIB, fmt_gib, fmt_int};
 
 /// What the notes are computed from.
@@ -48,7 +48,7 @@ pub fn notes(n: &NoteInputs) -> Vec<Note> {
         };
         out.push(Note { id: "startup-error".into(), text });
     }
-    let kv_binds = n.concurrency.iter().any(|r| r.binding == "kv tokens");
+    let kv_binds = n.concurrency.iter().any(|r| r.binding == Binding::KvTokens);
     if let Some(kv) = n.kv
         && kv.replication > 1
     {
@@ -90,7 +90,7 @@ pub fn notes(n: &NoteInputs) -> Vec<Note> {
         }
         out.push(Note { id: "fp8-kv".into(), text });
     }
-    if let Some(state_row) = n.concurrency.iter().find(|r| r.binding == "mamba slots") {
+    if let Some(state_row) = n.concurrency.iter().find(|r| r.binding == Binding::MambaSlots) {
         out.push(Note {
             id: "mamba-slots-bind".into(),
             text: format!(
