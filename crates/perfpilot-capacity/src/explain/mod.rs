@@ -153,9 +153,9 @@ fn engine_of(log: &LaunchLog, s: &settings::LogSettings) -> Engine {
 }
 
 /// Explain an already-parsed log (the triage engineer can reuse a parse). Four steps, each
-/// its own function: read the other inputs ([`load_inputs`]), resolve the launch as a whole
-/// ([`resolve`]), build every rank ([`rank_reports`]), then summarise the selected rank
-/// (replay of the sizing rule, concurrency, notes, what-ifs: [`summarise`]).
+/// its own function: read the other inputs (`load_inputs`), resolve the launch as a whole
+/// (`resolve`), build every rank (`rank_reports`), then summarise the selected rank
+/// (replay of the sizing rule, concurrency, notes, what-ifs: `summarise`).
 pub fn explain_log(log: &LaunchLog, o: &ExplainOptions) -> Result<ExplainReport, CapacityError> {
     if !log.recognised() {
         let path = o.log.display().to_string();
