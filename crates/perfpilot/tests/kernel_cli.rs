@@ -124,3 +124,33 @@ fn kernel_tools_over_mcp() {
     let back = envelope(&c.call_tool("kernel_results", json!({"dir": d}), None, call));
     assert_eq!(back["result"], ab["result"]);
 }
+
+fn ncu_fixture(n: &str) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../perfpilot-kernel/tests/fixtures/ncu");
+    root.join(format!("llm-perf-opt-kernel_{n}.details.csv")).display().to_string()
+}
+
+/// `kernel ncu` through the binary: a real export digests (schema-valid JSON, NCU's own
+/// rule agrees), two reports compare, a malformed export is exit 2 naming file and line.
+#[test]
+fn kernel_ncu_digests_compares_and_rejects_malformed() {
+    let (a, b) = (ncu_fixture("0009"), ncu_fixture("0016"));
+    let v = json(&["kernel", "ncu", &a, &b, "--sm-count", "170"], 0);
+    let r = &v["result"];
+    assert_eq!(r["kernels"][0]["bound"], "latency");
+    assert_eq!(r["kernels"][0]["agrees_with_ncu"], true);
+    assert_eq!(r["comparison"][0]["id"], "pair/0");
+    for fmt in ["md", "table"] {
+        let out = perfpilot(&["kernel", "ncu", &a, "--format", fmt]);
+        assert_eq!(out.status.code(), Some(0));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("fmha_cutlassF_bf16_aligned"));
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("bad.csv");
+    let text = std::fs::read_to_string(&a).unwrap();
+    std::fs::write(&bad, &text[..text.len() / 2]).unwrap();
+    let out = perfpilot(&["kernel", "ncu", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.csv:") && err.contains("expected"), "{err}");
+}

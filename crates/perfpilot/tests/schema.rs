@@ -96,6 +96,7 @@ const OWN_TESTS: &[&str] = &[
     "kernel calibrate",
     "kernel ab",
     "kernel results",
+    "kernel ncu",
     // sweep_cli.rs: they start simulator candidates.
     "bench sweep",
     "bench sweep status",

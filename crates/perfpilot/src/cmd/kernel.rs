@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use perfpilot_kernel::session::TimingOverrides;
 use perfpilot_kernel::{
-    AbOptions, AbReport, CalibrateOptions, CheckOptions, InitOptions, ResultsOptions,
+    AbOptions, AbReport, CalibrateOptions, CheckOptions, InitOptions, NcuOptions, NcuReport,
+    ResultsOptions,
 };
 use perfpilot_report::{Envelope, InputRef, TerminalProgress};
 
@@ -31,6 +32,24 @@ enum KernelCommand {
     Ab(AbArgs),
     /// Show the last finished `kernel ab` of DIR from its JSONL record.
     Results(ResultsArgs),
+    /// Digest `ncu --csv` exports: per kernel the bound type by NCU's SOL rule and the one
+    /// next edit; two reports = baseline vs candidate side by side.
+    Ncu(NcuArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct NcuArgs {
+    /// `ncu --csv` exports (`--page details` or `--page raw`); two = baseline, candidate.
+    #[arg(required = true, value_name = "REPORT.csv")]
+    reports: Vec<PathBuf>,
+    /// Rules file (perfpilot.kernel.ncu-rules/1 TOML) replacing the built-in one.
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
+    /// SMs of the profiled GPU (for waves per SM when the export lacks them).
+    #[arg(long, value_name = "N")]
+    sm_count: Option<u32>,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 #[derive(clap::Args, Debug)]
@@ -151,7 +170,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let opts = ResultsOptions { dir: a.dir, results: a.results };
             emit(&ab_envelope("kernel results", perfpilot_kernel::read_results(&opts)?), &a.output)
         }
+        KernelCommand::Ncu(a) => {
+            let opts = NcuOptions { reports: a.reports, rules: a.rules, sm_count: a.sm_count };
+            emit(&ncu_envelope(&opts)?, &a.output)
+        }
     }
+}
+
+/// The envelope of `kernel ncu` (CLI and MCP).
+pub(crate) fn ncu_envelope(opts: &NcuOptions) -> anyhow::Result<Envelope<NcuReport>> {
+    let r = perfpilot_kernel::run_ncu(opts)?;
+    let mut inputs: Vec<InputRef> =
+        opts.reports.iter().map(|p| InputRef::file("report", p)).collect();
+    inputs.extend(opts.rules.iter().map(|p| InputRef::file("rules", p)));
+    let warnings = r.warnings.clone();
+    Ok(Envelope::new("kernel ncu", r).with_inputs(inputs).with_warnings(warnings))
 }
 
 /// The envelope of `kernel check` (CLI and MCP).

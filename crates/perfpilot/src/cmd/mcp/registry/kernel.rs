@@ -3,7 +3,7 @@
 
 use perfpilot_kernel::{
     AbOptions, AbReport, CalibrateOptions, Calibration, CheckOptions, CheckReport, InitReport,
-    ResultsOptions,
+    NcuOptions, NcuReport, ResultsOptions,
 };
 use perfpilot_report::Progress;
 use serde_json::Value;
@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::{
     Access, Capability, PathArg, Tool, ToolOutput, finish, input_schema, output_schema, parse_args,
 };
-use crate::cmd::kernel::{ab_envelope, calibrate_envelope, check_envelope};
+use crate::cmd::kernel::{ab_envelope, calibrate_envelope, check_envelope, ncu_envelope};
 
 /// The rows.
 pub const ENTRIES: &[Capability] = &[
@@ -89,6 +89,27 @@ pub const ENTRIES: &[Capability] = &[
             call: results,
         }),
     },
+    Capability {
+        command: "kernel ncu",
+        output_schema: output_schema::<NcuReport>,
+        tool: Some(Tool {
+            name: "kernel_ncu",
+            description: "Digest Nsight Compute CSV exports (`ncu --csv`, details or raw page): \
+                per kernel launch the duration, SM and memory throughput (% of peak), achieved \
+                occupancy, registers, shared memory, waves per SM, the bound type by NCU's own \
+                SpeedOfLight rule (high throughput / small grid / latency / compute- or \
+                memory-heavy / balanced) with its evidence, and the one next edit for that type; \
+                NCU's own rule result beside it when exported. Two reports = baseline vs \
+                candidate side by side. Use after a kernel A/B to explain why, before editing.",
+            input_schema: input_schema::<NcuOptions>,
+            paths: &[
+                PathArg { pointer: "/reports", access: Access::Read },
+                PathArg { pointer: "/rules", access: Access::Read },
+            ],
+            long_running: false,
+            call: ncu,
+        }),
+    },
 ];
 
 fn check(args: Value, _: &dyn Progress) -> anyhow::Result<ToolOutput> {
@@ -110,4 +131,9 @@ fn ab(args: Value, progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
 fn results(args: Value, _: &dyn Progress) -> anyhow::Result<ToolOutput> {
     let opts: ResultsOptions = parse_args("kernel_results", args)?;
     finish(ab_envelope("kernel results", perfpilot_kernel::read_results(&opts)?))
+}
+
+fn ncu(args: Value, _: &dyn Progress) -> anyhow::Result<ToolOutput> {
+    let opts: NcuOptions = parse_args("kernel_ncu", args)?;
+    finish(ncu_envelope(&opts)?)
 }
