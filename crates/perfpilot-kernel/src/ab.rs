@@ -37,7 +37,7 @@ pub struct AbOptions {
 }
 
 /// The schema id of `kernel ab` results.
-pub const AB_SCHEMA: &str = "perfpilot.kernel.ab/1";
+pub const AB_SCHEMA: &str = "perfpilot.kernel.ab/2";
 
 /// Run `kernel ab`.
 pub fn run_ab(opts: &AbOptions, progress: &dyn Progress) -> Result<AbReport, KernelError> {
@@ -66,9 +66,16 @@ pub fn run_ab(opts: &AbOptions, progress: &dyn Progress) -> Result<AbReport, Ker
         )),
         CalibrationState::Used(_) => {}
     }
+    // Build-flag parity first (loop-kda-ncu.md 5): a numerics flag on one side only
+    // stops the run before anything is built.
+    let flags = crate::flags::task_flags(&task)?;
+    if let Some(f) = &flags {
+        s.record("flags", f)?;
+    }
+    let flags_ok = flags.as_ref().is_none_or(|f| f.passed);
     let mut builds = Vec::new();
-    let mut built = true;
-    if !opts.no_build {
+    let mut built = flags_ok;
+    if !opts.no_build && flags_ok {
         let mut sides = Vec::new();
         match task.mode() {
             Mode::TwoCommands => {
@@ -107,7 +114,26 @@ pub fn run_ab(opts: &AbOptions, progress: &dyn Progress) -> Result<AbReport, Ker
     for (i, f) in failures.iter_mut().enumerate() {
         f.id = format!("failure/{i}");
     }
-    let outcome = Outcome::decide(built, gate_passed, &gate_rows, &failures, &shapes);
+    let mut outcome = Outcome::decide(built, gate_passed, &gate_rows, &failures, &shapes);
+    if let Some(f) = flags.as_ref().filter(|f| !f.passed) {
+        let keys: Vec<String> = f
+            .findings
+            .iter()
+            .filter(|x| x.class == crate::flags::FlagClass::Numerics)
+            .map(|x| {
+                format!(
+                    "{} (baseline {}, candidate {})",
+                    x.key,
+                    x.baseline.as_deref().unwrap_or("absent"),
+                    x.candidate.as_deref().unwrap_or("absent")
+                )
+            })
+            .collect();
+        outcome.reason = format!(
+            "build flags differ in numerics/speed on one side only: {}; nothing was built, checked or timed",
+            keys.join("; ")
+        );
+    }
     let report = AbReport {
         task: task.name.clone(),
         dir: opts.dir.display().to_string(),
@@ -115,6 +141,7 @@ pub fn run_ab(opts: &AbOptions, progress: &dyn Progress) -> Result<AbReport, Ker
         protocol: PROTOCOL.to_string(),
         settings: Settings::new(&timing),
         calibration: calibration.summary(),
+        flags,
         builds,
         gate: gate_rows,
         gate_passed,

@@ -154,3 +154,22 @@ fn kernel_ncu_digests_compares_and_rejects_malformed() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("bad.csv:") && err.contains("expected"), "{err}");
 }
+
+/// `kernel flags` through the binary: identical builds exit 0, a one-sided
+/// `--use_fast_math` exits 1 naming it (schema-valid JSON), a missing file exits 2.
+#[test]
+fn kernel_flags_exit_statuses() {
+    let root =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../perfpilot-kernel/tests/fixtures/flags");
+    let a = root.join("compile_commands.json").display().to_string();
+    let v = json(&["kernel", "flags", &a, &a], 0);
+    assert_eq!(v["result"]["passed"], true);
+    let tmp = tempfile::tempdir().unwrap();
+    let b = tmp.path().join("compile_commands.json");
+    let text = std::fs::read_to_string(&a).unwrap();
+    std::fs::write(&b, text.replacen("-lineinfo", "-lineinfo --use_fast_math", 1)).unwrap();
+    let v = json(&["kernel", "flags", &a, b.to_str().unwrap()], 1);
+    assert_eq!(v["result"]["findings"][0]["key"], "use_fast_math");
+    let out = perfpilot(&["kernel", "flags", &a, "/nonexistent/compile_commands.json"]);
+    assert_eq!(out.status.code(), Some(2));
+}

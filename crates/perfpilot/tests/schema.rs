@@ -97,6 +97,8 @@ const OWN_TESTS: &[&str] = &[
     "kernel ab",
     "kernel results",
     "kernel ncu",
+    "kernel flags",
+    "kernel dispatch",
     // sweep_cli.rs: they start simulator candidates.
     "bench sweep",
     "bench sweep status",

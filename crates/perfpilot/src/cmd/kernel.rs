@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use perfpilot_kernel::session::TimingOverrides;
 use perfpilot_kernel::{
-    AbOptions, AbReport, CalibrateOptions, CheckOptions, InitOptions, NcuOptions, NcuReport,
-    ResultsOptions,
+    AbOptions, AbReport, CalibrateOptions, CheckOptions, DispatchOptions, DispatchReport,
+    FlagsOptions, FlagsReport, InitOptions, NcuOptions, NcuReport, ResultsOptions,
 };
 use perfpilot_report::{Envelope, InputRef, TerminalProgress};
 
@@ -35,6 +35,43 @@ enum KernelCommand {
     /// Digest `ncu --csv` exports: per kernel the bound type by NCU's SOL rule and the one
     /// next edit; two reports = baseline vs candidate side by side.
     Ncu(NcuArgs),
+    /// Compare the build flags of baseline and candidate (compile_commands.json,
+    /// build.ninja, Triton metadata, command lines): numerics/speed flags on one side only
+    /// fail.
+    Flags(FlagsArgs),
+    /// Turn DIR's last `kernel ab` over many shapes into a dispatch table: thresholds on one
+    /// dimension, evidence per range, Rust/C++/Python snippets.
+    Dispatch(DispatchArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct DispatchArgs {
+    /// Task directory (task.toml gives the shapes' dimensions).
+    dir: PathBuf,
+    /// JSONL record of the A/B (default DIR/results.jsonl).
+    #[arg(long, value_name = "FILE")]
+    results: Option<PathBuf>,
+    /// Dimension to split on (default: the one that separates the winners best).
+    #[arg(long, value_name = "NAME")]
+    dim: Option<String>,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(clap::Args, Debug)]
+struct FlagsArgs {
+    /// Baseline build: compile_commands.json, build.ninja, Triton metadata JSON, a file of
+    /// compiler command lines, or one quoted command line.
+    #[arg(value_name = "A")]
+    baseline: String,
+    /// Candidate build, in any of the same forms.
+    #[arg(value_name = "B")]
+    candidate: String,
+    /// Rules file (perfpilot.kernel.flag-rules/1 TOML) replacing the built-in one.
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 #[derive(clap::Args, Debug)]
@@ -174,7 +211,44 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let opts = NcuOptions { reports: a.reports, rules: a.rules, sm_count: a.sm_count };
             emit(&ncu_envelope(&opts)?, &a.output)
         }
+        KernelCommand::Flags(a) => {
+            let opts =
+                FlagsOptions { baseline: a.baseline, candidate: a.candidate, rules: a.rules };
+            emit(&flags_envelope(&opts)?, &a.output)
+        }
+        KernelCommand::Dispatch(a) => {
+            let opts = DispatchOptions { dir: a.dir, results: a.results, dim: a.dim };
+            emit(&dispatch_envelope(&opts)?, &a.output)
+        }
     }
+}
+
+/// The envelope of `kernel dispatch` (CLI and MCP).
+pub(crate) fn dispatch_envelope(
+    opts: &DispatchOptions,
+) -> anyhow::Result<Envelope<DispatchReport>> {
+    let r = perfpilot_kernel::run_dispatch(opts)?;
+    let inputs = vec![
+        InputRef::file("task", opts.dir.join("task.toml")),
+        InputRef::file("results", &r.results_jsonl),
+    ];
+    let warnings = r.warnings.clone();
+    Ok(Envelope::new("kernel dispatch", r).with_inputs(inputs).with_warnings(warnings))
+}
+
+/// The envelope of `kernel flags` (CLI and MCP).
+pub(crate) fn flags_envelope(opts: &FlagsOptions) -> anyhow::Result<Envelope<FlagsReport>> {
+    let r = perfpilot_kernel::run_flags(opts)?;
+    let mut inputs = Vec::new();
+    for (role, side) in [("baseline", &r.baseline), ("candidate", &r.candidate)] {
+        inputs.push(if side.source == "<arg>" {
+            InputRef::other(role, "command line")
+        } else {
+            InputRef::file(role, &side.source)
+        });
+    }
+    inputs.extend(opts.rules.iter().map(|p| InputRef::file("rules", p)));
+    Ok(Envelope::new("kernel flags", r).with_inputs(inputs))
 }
 
 /// The envelope of `kernel ncu` (CLI and MCP).

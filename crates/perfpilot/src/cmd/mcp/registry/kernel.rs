@@ -2,8 +2,8 @@
 //! (CLI only: it writes example files).
 
 use perfpilot_kernel::{
-    AbOptions, AbReport, CalibrateOptions, Calibration, CheckOptions, CheckReport, InitReport,
-    NcuOptions, NcuReport, ResultsOptions,
+    AbOptions, AbReport, CalibrateOptions, Calibration, CheckOptions, CheckReport, DispatchOptions,
+    DispatchReport, FlagsOptions, FlagsReport, InitReport, NcuOptions, NcuReport, ResultsOptions,
 };
 use perfpilot_report::Progress;
 use serde_json::Value;
@@ -11,7 +11,10 @@ use serde_json::Value;
 use super::{
     Access, Capability, PathArg, Tool, ToolOutput, finish, input_schema, output_schema, parse_args,
 };
-use crate::cmd::kernel::{ab_envelope, calibrate_envelope, check_envelope, ncu_envelope};
+use crate::cmd::kernel::{
+    ab_envelope, calibrate_envelope, check_envelope, dispatch_envelope, flags_envelope,
+    ncu_envelope,
+};
 
 /// The rows.
 pub const ENTRIES: &[Capability] = &[
@@ -110,6 +113,49 @@ pub const ENTRIES: &[Capability] = &[
             call: ncu,
         }),
     },
+    Capability {
+        command: "kernel flags",
+        output_schema: output_schema::<FlagsReport>,
+        tool: Some(Tool {
+            name: "kernel_flags",
+            description: "Compare the build flags of a kernel baseline and candidate, read from \
+                compile_commands.json, a build.ninja (CMake, torch cpp_extension, JIT caches), \
+                Triton compile metadata JSON, or a file of nvcc/hipcc/gcc command lines (both \
+                arguments are files here). Flags that change numerics or speed on one side only \
+                (--use_fast_math, -ftz, -prec-div, -prec-sqrt, -fmad, -G, -maxrregcount, \
+                -arch/-gencode, -O, -std, NDEBUG, enable_fp_fusion, ...) fail the check, with \
+                both command lines; other differences such as -D defines are reported. Use \
+                before trusting any kernel speedup.",
+            input_schema: input_schema::<FlagsOptions>,
+            paths: &[
+                PathArg { pointer: "/baseline", access: Access::Read },
+                PathArg { pointer: "/candidate", access: Access::Read },
+                PathArg { pointer: "/rules", access: Access::Read },
+            ],
+            long_running: false,
+            call: flags,
+        }),
+    },
+    Capability {
+        command: "kernel dispatch",
+        output_schema: output_schema::<DispatchReport>,
+        tool: Some(Tool {
+            name: "kernel_dispatch",
+            description: "Turn a finished kernel_ab over many shapes into a shape-specialised \
+                dispatch table: the dimension (tokens, M, N, K, hidden, ...) whose thresholds \
+                separate the winners, the candidate only where its verdict is FASTER (SAME, \
+                SLOWER, NOISY and untimed shapes stay on the baseline), the evidence per range \
+                (shapes, verdicts, speedups) and the table as Rust, C++ and Python if chains. \
+                Reads DIR/task.toml and the A/B record; runs nothing.",
+            input_schema: input_schema::<DispatchOptions>,
+            paths: &[
+                PathArg { pointer: "/dir", access: Access::Read },
+                PathArg { pointer: "/results", access: Access::Read },
+            ],
+            long_running: false,
+            call: dispatch,
+        }),
+    },
 ];
 
 fn check(args: Value, _: &dyn Progress) -> anyhow::Result<ToolOutput> {
@@ -136,4 +182,14 @@ fn results(args: Value, _: &dyn Progress) -> anyhow::Result<ToolOutput> {
 fn ncu(args: Value, _: &dyn Progress) -> anyhow::Result<ToolOutput> {
     let opts: NcuOptions = parse_args("kernel_ncu", args)?;
     finish(ncu_envelope(&opts)?)
+}
+
+fn flags(args: Value, _: &dyn Progress) -> anyhow::Result<ToolOutput> {
+    let opts: FlagsOptions = parse_args("kernel_flags", args)?;
+    finish(flags_envelope(&opts)?)
+}
+
+fn dispatch(args: Value, _: &dyn Progress) -> anyhow::Result<ToolOutput> {
+    let opts: DispatchOptions = parse_args("kernel_dispatch", args)?;
+    finish(dispatch_envelope(&opts)?)
 }
