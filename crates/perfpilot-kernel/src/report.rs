@@ -247,6 +247,9 @@ pub struct AbReport {
     pub outcome: Outcome,
     /// The JSONL record of this run.
     pub results_jsonl: String,
+    /// The ledgers the per-shape claims were appended to (task copy, global).
+    #[serde(default)]
+    pub ledger: Vec<String>,
     /// Things to know (no calibration, stale calibration).
     pub warnings: Vec<Warning>,
 }

@@ -99,6 +99,8 @@ const OWN_TESTS: &[&str] = &[
     "kernel ncu",
     "kernel flags",
     "kernel dispatch",
+    "kernel note",
+    "kernel wiki",
     // sweep_cli.rs: they start simulator candidates.
     "bench sweep",
     "bench sweep status",

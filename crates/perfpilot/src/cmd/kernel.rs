@@ -1,4 +1,5 @@
-//! `perfpilot kernel {init,check,calibrate,ab,results}`: the kernel A/B harness
+//! `perfpilot kernel {init,check,calibrate,ab,results,ncu,flags,dispatch,note,wiki}`: the
+//! kernel A/B harness, profile digest, flag parity, dispatch tables and ledger
 //! (`perfpilot-kernel`). Thin: parse, call the library, render.
 
 use std::path::PathBuf;
@@ -7,7 +8,8 @@ use std::process::ExitCode;
 use perfpilot_kernel::session::TimingOverrides;
 use perfpilot_kernel::{
     AbOptions, AbReport, CalibrateOptions, CheckOptions, DispatchOptions, DispatchReport,
-    FlagsOptions, FlagsReport, InitOptions, NcuOptions, NcuReport, ResultsOptions,
+    FlagsOptions, FlagsReport, InitOptions, NcuOptions, NcuReport, NoteOptions, ResultsOptions,
+    WikiOptions, WikiReport,
 };
 use perfpilot_report::{Envelope, InputRef, TerminalProgress};
 
@@ -42,6 +44,60 @@ enum KernelCommand {
     /// Turn DIR's last `kernel ab` over many shapes into a dispatch table: thresholds on one
     /// dimension, evidence per range, Rust/C++/Python snippets.
     Dispatch(DispatchArgs),
+    /// Append a claim (kernel, GPU, dtype, shape, metric, value, source, date) to the global
+    /// kernel ledger and, with --task, to the task's copy.
+    Note(NoteArgs),
+    /// Find ledger claims by kernel, GPU, dtype or shape (`gpu:h100 shape:n=4096 rmsnorm`).
+    Wiki(WikiArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct NoteArgs {
+    /// Kernel (or task) name.
+    #[arg(long)]
+    kernel: String,
+    /// GPU or device.
+    #[arg(long)]
+    gpu: String,
+    /// dtype.
+    #[arg(long)]
+    dtype: String,
+    /// Shape (an id and/or name=value dimensions).
+    #[arg(long)]
+    shape: String,
+    /// Metric (speedup, median_us, dram_pct, …).
+    #[arg(long)]
+    metric: String,
+    /// Value.
+    #[arg(long, allow_negative_numbers = true)]
+    value: f64,
+    /// Where the claim comes from (a results file, a PR, a profile).
+    #[arg(long)]
+    source: String,
+    /// Date YYYY-MM-DD (default today, UTC).
+    #[arg(long, default_value = "")]
+    date: String,
+    /// Task directory whose copy (DIR/ledger.jsonl) also gets the claim.
+    #[arg(long, value_name = "DIR")]
+    task: Option<PathBuf>,
+    /// Global ledger (default $XDG_DATA_HOME/perfpilot/kernel-ledger.jsonl).
+    #[arg(long, value_name = "FILE")]
+    ledger: Option<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(clap::Args, Debug)]
+struct WikiArgs {
+    /// Terms that must all match: field:value (kernel, gpu, dtype, shape, metric, source)
+    /// or a bare term (kernel, gpu, dtype, shape or metric).
+    #[arg(value_name = "QUERY")]
+    query: Vec<String>,
+    /// Ledger to search (default the global one).
+    #[arg(long, value_name = "FILE")]
+    ledger: Option<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 #[derive(clap::Args, Debug)]
@@ -158,6 +214,10 @@ struct AbArgs {
     /// JSONL record (default DIR/results.jsonl), written incrementally.
     #[arg(long, value_name = "FILE")]
     results: Option<PathBuf>,
+    /// Global kernel ledger the per-shape claims are appended to (default
+    /// $XDG_DATA_HOME/perfpilot/kernel-ledger.jsonl; DIR/ledger.jsonl always gets them).
+    #[arg(long, value_name = "FILE")]
+    ledger: Option<PathBuf>,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -199,6 +259,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 results: a.results,
                 overrides: a.timing.overrides(),
                 no_build: a.timing.no_build,
+                ledger: a.ledger.or_else(perfpilot_kernel::ledger::global_ledger),
             };
             let report = perfpilot_kernel::run_ab(&opts, &TerminalProgress::new("trials"))?;
             emit(&ab_envelope("kernel ab", report), &a.output)
@@ -216,11 +277,36 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 FlagsOptions { baseline: a.baseline, candidate: a.candidate, rules: a.rules };
             emit(&flags_envelope(&opts)?, &a.output)
         }
+        KernelCommand::Note(a) => {
+            let claim = perfpilot_kernel::ledger::Claim {
+                kernel: a.kernel,
+                gpu: a.gpu,
+                dtype: a.dtype,
+                shape: a.shape,
+                metric: a.metric,
+                value: a.value,
+                source: a.source,
+                date: a.date,
+            };
+            let opts = NoteOptions { claim, task: a.task, ledger: a.ledger };
+            emit(&Envelope::new("kernel note", perfpilot_kernel::run_note(&opts)?), &a.output)
+        }
+        KernelCommand::Wiki(a) => {
+            let opts = WikiOptions { query: a.query, ledger: a.ledger };
+            emit(&wiki_envelope(&opts)?, &a.output)
+        }
         KernelCommand::Dispatch(a) => {
             let opts = DispatchOptions { dir: a.dir, results: a.results, dim: a.dim };
             emit(&dispatch_envelope(&opts)?, &a.output)
         }
     }
+}
+
+/// The envelope of `kernel wiki` (CLI and MCP).
+pub(crate) fn wiki_envelope(opts: &WikiOptions) -> anyhow::Result<Envelope<WikiReport>> {
+    let r = perfpilot_kernel::run_wiki(opts)?;
+    let inputs = vec![InputRef::file("ledger", &r.ledger)];
+    Ok(Envelope::new("kernel wiki", r).with_inputs(inputs))
 }
 
 /// The envelope of `kernel dispatch` (CLI and MCP).

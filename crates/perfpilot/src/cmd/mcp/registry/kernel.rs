@@ -1,9 +1,11 @@
-//! Rows for `perfpilot kernel {check,calibrate,ab,results}` (MCP tools) and `kernel init`
+//! Rows for `perfpilot kernel {check,calibrate,ab,results,ncu,flags,dispatch,note,wiki}`
+//! (MCP tools) and `kernel init`
 //! (CLI only: it writes example files).
 
 use perfpilot_kernel::{
     AbOptions, AbReport, CalibrateOptions, Calibration, CheckOptions, CheckReport, DispatchOptions,
-    DispatchReport, FlagsOptions, FlagsReport, InitReport, NcuOptions, NcuReport, ResultsOptions,
+    DispatchReport, FlagsOptions, FlagsReport, InitReport, NcuOptions, NcuReport, NoteOptions,
+    NoteReport, ResultsOptions, WikiOptions, WikiReport,
 };
 use perfpilot_report::Progress;
 use serde_json::Value;
@@ -13,7 +15,7 @@ use super::{
 };
 use crate::cmd::kernel::{
     ab_envelope, calibrate_envelope, check_envelope, dispatch_envelope, flags_envelope,
-    ncu_envelope,
+    ncu_envelope, wiki_envelope,
 };
 
 /// The rows.
@@ -70,6 +72,7 @@ pub const ENTRIES: &[Capability] = &[
                 PathArg { pointer: "/dir", access: Access::Write },
                 PathArg { pointer: "/tolerances", access: Access::Read },
                 PathArg { pointer: "/results", access: Access::Write },
+                PathArg { pointer: "/ledger", access: Access::Write },
             ],
             long_running: true,
             call: ab,
@@ -156,6 +159,39 @@ pub const ENTRIES: &[Capability] = &[
             call: dispatch,
         }),
     },
+    Capability {
+        command: "kernel note",
+        output_schema: output_schema::<NoteReport>,
+        tool: Some(Tool {
+            name: "kernel_note",
+            description: "Append a claim about a kernel (kernel, GPU, dtype, shape, metric, value, \
+                source, date) to a kernel ledger (`ledger`, default the user's global one) and, \
+                with `task`, to the task's copy DIR/ledger.jsonl. Record every measured fact \
+                with its source so later sessions can find it with kernel_wiki.",
+            input_schema: input_schema::<NoteOptions>,
+            paths: &[
+                PathArg { pointer: "/task", access: Access::Write },
+                PathArg { pointer: "/ledger", access: Access::Write },
+            ],
+            long_running: false,
+            call: note,
+        }),
+    },
+    Capability {
+        command: "kernel wiki",
+        output_schema: output_schema::<WikiReport>,
+        tool: Some(Tool {
+            name: "kernel_wiki",
+            description: "Search a kernel ledger for claims by kernel, GPU, dtype or shape \
+                (terms all must match; `gpu:h100 shape:n=4096 rmsnorm`): values with their \
+                source and date, including every kernel_ab result. Check it before profiling \
+                or tuning a kernel someone already measured.",
+            input_schema: input_schema::<WikiOptions>,
+            paths: &[PathArg { pointer: "/ledger", access: Access::Read }],
+            long_running: false,
+            call: wiki,
+        }),
+    },
 ];
 
 fn check(args: Value, _: &dyn Progress) -> anyhow::Result<ToolOutput> {
@@ -192,4 +228,14 @@ fn flags(args: Value, _: &dyn Progress) -> anyhow::Result<ToolOutput> {
 fn dispatch(args: Value, _: &dyn Progress) -> anyhow::Result<ToolOutput> {
     let opts: DispatchOptions = parse_args("kernel_dispatch", args)?;
     finish(dispatch_envelope(&opts)?)
+}
+
+fn note(args: Value, _: &dyn Progress) -> anyhow::Result<ToolOutput> {
+    let opts: NoteOptions = parse_args("kernel_note", args)?;
+    finish(perfpilot_report::Envelope::new("kernel note", perfpilot_kernel::run_note(&opts)?))
+}
+
+fn wiki(args: Value, _: &dyn Progress) -> anyhow::Result<ToolOutput> {
+    let opts: WikiOptions = parse_args("kernel_wiki", args)?;
+    finish(wiki_envelope(&opts)?)
 }
