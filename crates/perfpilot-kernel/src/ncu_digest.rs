@@ -277,7 +277,9 @@ fn digest(
     let sm_count = pct(get("sm_count")).or(sm_count_opt.map(f64::from));
     let waves_metric = pct(get("waves"));
     let (waves, waves_source) = match (waves_metric, grid, sm_count) {
-        (Some(w), _, _) => (Some(w), format!("metric {}", used["waves"])),
+        (Some(w), _, _) => {
+            (Some(w), format!("metric {}", used.get("waves").map_or("?", String::as_str)))
+        }
         (None, Some(g), Some(n)) if blocks_per_sm.is_finite() && blocks_per_sm > 0.0 && n > 0.0 => {
             (
                 Some(g / (blocks_per_sm * n)),

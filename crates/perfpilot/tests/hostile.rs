@@ -301,6 +301,7 @@ const NOT_PATHS: &[(&str, &str)] = &[
     ("capacity_plan", "what_if"),
     ("kernel_check", "base"),   // a git revision
     ("kernel_dispatch", "dim"), // a dimension name
+    ("kernel_wiki", "query"),   // search terms
     ("sim_fit", "name"),
     ("sim_run", "slo"),
     ("trace_classify", "names"),

@@ -145,8 +145,13 @@ fn kernel_tools_over_mcp() {
     let wiki = envelope(&c.call_tool("kernel_wiki", q, None, call));
     assert_matches_schema(&wiki, "kernel_wiki over MCP");
     let claims = wiki["result"]["claims"].as_array().unwrap();
-    assert_eq!(claims.len(), 1, "{wiki}");
-    assert_eq!(claims[0]["value"], ab["result"]["shapes"][0]["speedup"]);
+    let shapes = ab["result"]["shapes"].as_array().unwrap();
+    assert_eq!(claims.len(), shapes.len(), "one speedup claim per shape: {wiki}");
+    for s in shapes {
+        let id = s["id"].as_str().unwrap();
+        let c = claims.iter().find(|c| c["shape"].as_str().unwrap().starts_with(&format!("{id}[")));
+        assert_eq!(c.unwrap()["value"], s["speedup"], "{id}");
+    }
 }
 
 fn ncu_fixture(n: &str) -> String {
@@ -211,14 +216,10 @@ fn kernel_ab_claims_reach_the_global_ledger_and_the_wiki() {
     let with_data = |args: &[&str]| {
         let mut full = args.to_vec();
         full.extend(["--format", "json"]);
-        let out = Command::new(common::bin())
-            .args(&full)
-            .env("XDG_DATA_HOME", &data)
-            .output()
-            .unwrap();
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!("{full:?}: {e}: {}", String::from_utf8_lossy(&out.stderr))
-        });
+        let out =
+            Command::new(common::bin()).args(&full).env("XDG_DATA_HOME", &data).output().unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{full:?}: {e}: {}", String::from_utf8_lossy(&out.stderr)));
         assert_matches_schema(&v, &full.join(" "));
         (out.status.code(), v)
     };
@@ -232,9 +233,24 @@ fn kernel_ab_claims_reach_the_global_ledger_and_the_wiki() {
     assert_eq!(code, Some(0));
     assert_eq!(v["result"]["claims"].as_array().unwrap().len(), 1, "{v}");
     let (code, _) = with_data(&[
-        "kernel", "note", "--kernel", "rmsnorm", "--gpu", "H100", "--dtype", "bf16", "--shape",
-        "tokens=4096,hidden=5120", "--metric", "dram_pct", "--value", "82.5", "--source",
-        "ncu run 7", "--date", "2026-06-01",
+        "kernel",
+        "note",
+        "--kernel",
+        "rmsnorm",
+        "--gpu",
+        "H100",
+        "--dtype",
+        "bf16",
+        "--shape",
+        "tokens=4096,hidden=5120",
+        "--metric",
+        "dram_pct",
+        "--value",
+        "82.5",
+        "--source",
+        "ncu run 7",
+        "--date",
+        "2026-06-01",
     ]);
     assert_eq!(code, Some(0));
     let (_, v) = with_data(&["kernel", "wiki", "gpu:h100", "shape:tokens=4096"]);
