@@ -89,6 +89,9 @@ pub struct KernelDigest {
     pub waves: Option<f64>,
     /// Where `waves` comes from: a metric, derived, or `unknown`.
     pub waves_source: String,
+    /// The two largest warp stall reasons (`smsp__average_warps_issue_stalled_<reason>_per_issue_active.ratio`),
+    /// largest first: (reason, stalled cycles per issued instruction).
+    pub top_stalls: Vec<(String, f64)>,
     /// The block limit(s) that bind occupancy (`registers`, `shared_mem`, …).
     pub occupancy_limiter: Option<String>,
     /// The bound type by NCU's SOL rule (`loop-kda-ncu.md` 4.3).
@@ -293,6 +296,26 @@ fn digest(
     };
     let t = &rules.thresholds;
     let bound = classify(sm, mem, waves, t);
+    let mut stalls: Vec<(String, f64)> = l
+        .metrics
+        .iter()
+        .filter_map(|m| {
+            let reason = m
+                .name
+                .strip_prefix("smsp__average_warps_issue_stalled_")?
+                .strip_suffix("_per_issue_active.ratio")?;
+            m.value.filter(|v| *v > 0.0).map(|v| (reason.to_string(), v))
+        })
+        .collect();
+    stalls.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    stalls.truncate(2);
+    let stall_key = stalls.first().and_then(|(r, _)| match r.as_str() {
+        "long_scoreboard" => Some("latency_memory"),
+        "barrier" | "membar" => Some("latency_sync"),
+        "short_scoreboard" | "wait" | "math_pipe_throttle" => Some("latency_dependency"),
+        "mio_throttle" | "lg_throttle" => Some("latency_lsu"),
+        _ => None,
+    });
     let hottest = [("DRAM", dram), ("L2", l2), ("L1", l1)]
         .into_iter()
         .filter_map(|(n, v)| v.map(|v| (n, v)))
@@ -313,10 +336,13 @@ fn digest(
         }
         Bound::HighThroughput => memory_key,
         Bound::SmallGrid => "small_grid",
-        Bound::Latency if theoretical.is_some_and(|x| x <= 50.0) && limiter.is_some() => {
-            "latency_occupancy"
-        }
-        Bound::Latency => "latency",
+        Bound::Latency => match stall_key {
+            Some(k) => k,
+            None if theoretical.is_some_and(|x| x <= 50.0) && limiter.is_some() => {
+                "latency_occupancy"
+            }
+            None => "latency",
+        },
         Bound::ComputeHeavy => "compute_heavy",
         Bound::MemoryHeavy => "memory_heavy",
         Bound::Balanced => "balanced",
@@ -345,6 +371,10 @@ fn digest(
     }
     if let Some(lim) = &limiter {
         evidence.push(format!("occupancy limited by {lim} ({blocks_per_sm} blocks/SM)"));
+    }
+    if !stalls.is_empty() {
+        let s: Vec<String> = stalls.iter().map(|(r, v)| format!("{r} {v:.2}")).collect();
+        evidence.push(format!("top stalls (cycles per issue): {}", s.join(", ")));
     }
     if let Some(d) = duration_us {
         evidence.push(format!("duration {d:.2} µs"));
@@ -377,6 +407,7 @@ fn digest(
         shared_mem_bytes: smem,
         waves,
         waves_source,
+        top_stalls: stalls,
         occupancy_limiter: limiter,
         bound,
         bound_name: bound.ncu_name().to_string(),

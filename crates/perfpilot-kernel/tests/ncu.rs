@@ -162,3 +162,26 @@ fn malformed_exports_name_what_was_expected() {
             .to_string();
     assert!(e.contains("u.csv:2: launch 0: duration has unit `parsec`"), "{e}");
 }
+
+/// Section 4.4: a latency-bound launch is sub-typed by its top warp stall (raw-page stall
+/// metrics), and the next edit follows it.
+#[test]
+fn latency_bound_raw_launch_is_subtyped_by_its_top_stall() {
+    let head = "\"ID\",\"Kernel Name\",\"Grid Size\",\"gpu__time_duration.sum\",\"sm__throughput.avg.pct_of_peak_sustained_elapsed\",\"gpu__compute_memory_throughput.avg.pct_of_peak_sustained_elapsed\",\"launch__waves_per_multiprocessor\",\"smsp__average_warps_issue_stalled_barrier_per_issue_active.ratio\",\"smsp__average_warps_issue_stalled_long_scoreboard_per_issue_active.ratio\"\n\"\",\"\",\"\",\"nsecond\",\"%\",\"%\",\"\",\"ratio\",\"ratio\"\n";
+    let dir = tempfile::tempdir().unwrap();
+    for (barrier, long_sb, key) in
+        [("0.4", "6.1", "latency_memory"), ("5.0", "1.2", "latency_sync")]
+    {
+        let p = dir.path().join(format!("{key}.csv"));
+        let row = format!(
+            "\"0\",\"k\",\"(264, 1, 1)\",\"12,480\",\"31.5\",\"44.0\",\"2.00\",\"{barrier}\",\"{long_sb}\"\n"
+        );
+        std::fs::write(&p, format!("{head}{row}")).unwrap();
+        let r = run_ncu(&NcuOptions { reports: vec![p], ..NcuOptions::default() }).unwrap();
+        let k = &r.kernels[0];
+        assert_eq!((k.bound, k.advice_key.as_str()), (Bound::Latency, key));
+        assert_eq!(k.duration_us, Some(12.48));
+        assert_eq!(k.top_stalls.len(), 2);
+        assert!(k.waves_source.starts_with("metric launch__waves_per_multiprocessor"));
+    }
+}
