@@ -12,6 +12,8 @@
  *   -DWRITE_NOTHING   the output is never written (still holds the poison value)
  *   -DCRASH           SIGSEGV
  *   -DHANG            never returns
+ *   -DCROSSOVER=N     the winner changes with size: the baseline variant does an extra
+ *                     pass when n >= N, the candidate when n < N (dispatch tables)
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -29,7 +31,17 @@ static void kernel(const float *x, float *y, long n) {
     for (long i = 0; i < n; i++) y[i] = x[i] + 0.5f * sqrtf(x[i] * x[i] + 1.0f);
 }
 
+static void baseline(const float *x, float *y, long n) {
+#ifdef CROSSOVER
+    if (n >= (CROSSOVER)) kernel(x, scratch, n);
+#endif
+    kernel(x, y, n);
+}
+
 static void candidate(const float *x, float *y, long n) {
+#ifdef CROSSOVER
+    if (n < (CROSSOVER)) kernel(x, scratch, n);
+#endif
 #ifdef CRASH
     raise(SIGSEGV);
 #endif
@@ -122,7 +134,7 @@ int main(void) {
     for (long w = 0; w < warmups * k; w++) {
         int cand = strcmp(names[w % k], "candidate") == 0;
         double t0 = now_us();
-        if (cand) candidate(x, y, n); else kernel(x, y, n);
+        if (cand) candidate(x, y, n); else baseline(x, y, n);
         double dt = now_us() - t0;
         if (dt > 0 && dt < 100.0 && inner < (long)(100.0 / dt) + 1) inner = (long)(100.0 / dt) + 1;
     }
@@ -132,7 +144,7 @@ int main(void) {
         int cand = strcmp(v, "candidate") == 0;
         double t0 = now_us();
         for (long r = 0; r < inner; r++) {
-            if (cand) candidate(x, y, n); else kernel(x, y, n);
+            if (cand) candidate(x, y, n); else baseline(x, y, n);
         }
         double dt = (now_us() - t0) / inner;
         printf("{\"shape\":\"%s\",\"variant\":\"%s\",\"iter\":%ld,\"time_us\":%.4f,\"timer\":\"wall\"}\n",

@@ -34,10 +34,15 @@ pub struct AbOptions {
     /// Skip the build commands (already built).
     #[serde(default)]
     pub no_build: bool,
+    /// The global kernel ledger the results are also recorded in (the task's copy,
+    /// `DIR/ledger.jsonl`, always gets them); the CLI defaults it to
+    /// `$XDG_DATA_HOME/perfpilot/kernel-ledger.jsonl`.
+    #[serde(default)]
+    pub ledger: Option<PathBuf>,
 }
 
 /// The schema id of `kernel ab` results.
-pub const AB_SCHEMA: &str = "perfpilot.kernel.ab/1";
+pub const AB_SCHEMA: &str = "perfpilot.kernel.ab/2";
 
 /// Run `kernel ab`.
 pub fn run_ab(opts: &AbOptions, progress: &dyn Progress) -> Result<AbReport, KernelError> {
@@ -66,9 +71,16 @@ pub fn run_ab(opts: &AbOptions, progress: &dyn Progress) -> Result<AbReport, Ker
         )),
         CalibrationState::Used(_) => {}
     }
+    // Build-flag parity first (loop-kda-ncu.md 5): a numerics flag on one side only
+    // stops the run before anything is built.
+    let flags = crate::flags::task_flags(&task)?;
+    if let Some(f) = &flags {
+        s.record("flags", f)?;
+    }
+    let flags_ok = flags.as_ref().is_none_or(|f| f.passed);
     let mut builds = Vec::new();
-    let mut built = true;
-    if !opts.no_build {
+    let mut built = flags_ok;
+    if !opts.no_build && flags_ok {
         let mut sides = Vec::new();
         match task.mode() {
             Mode::TwoCommands => {
@@ -107,7 +119,27 @@ pub fn run_ab(opts: &AbOptions, progress: &dyn Progress) -> Result<AbReport, Ker
     for (i, f) in failures.iter_mut().enumerate() {
         f.id = format!("failure/{i}");
     }
-    let outcome = Outcome::decide(built, gate_passed, &gate_rows, &failures, &shapes);
+    let ledger_written = record_claims(opts, &task, &shapes, s.jsonl_path())?;
+    let mut outcome = Outcome::decide(built, gate_passed, &gate_rows, &failures, &shapes);
+    if let Some(f) = flags.as_ref().filter(|f| !f.passed) {
+        let keys: Vec<String> = f
+            .findings
+            .iter()
+            .filter(|x| x.class == crate::flags::FlagClass::Numerics)
+            .map(|x| {
+                format!(
+                    "{} (baseline {}, candidate {})",
+                    x.key,
+                    x.baseline.as_deref().unwrap_or("absent"),
+                    x.candidate.as_deref().unwrap_or("absent")
+                )
+            })
+            .collect();
+        outcome.reason = format!(
+            "build flags differ in numerics/speed on one side only: {}; nothing was built, checked or timed",
+            keys.join("; ")
+        );
+    }
     let report = AbReport {
         task: task.name.clone(),
         dir: opts.dir.display().to_string(),
@@ -115,6 +147,7 @@ pub fn run_ab(opts: &AbOptions, progress: &dyn Progress) -> Result<AbReport, Ker
         protocol: PROTOCOL.to_string(),
         settings: Settings::new(&timing),
         calibration: calibration.summary(),
+        flags,
         builds,
         gate: gate_rows,
         gate_passed,
@@ -124,11 +157,69 @@ pub fn run_ab(opts: &AbOptions, progress: &dyn Progress) -> Result<AbReport, Ker
         geomean_speedup: geo.map(|g| 1.0 / g),
         outcome,
         results_jsonl: s.jsonl_path().display().to_string(),
+        ledger: ledger_written,
         warnings,
     };
     s.record("report", &serde_json::json!({ "report": report }))?;
     progress.finish();
     Ok(report)
+}
+
+/// Record every timed shape's figures as ledger claims: the task's copy and, when given,
+/// the global ledger. Returns the files written.
+fn record_claims(
+    opts: &AbOptions,
+    task: &Task,
+    shapes: &[ShapeRow],
+    jsonl: &Path,
+) -> Result<Vec<String>, KernelError> {
+    let date = crate::ledger::today();
+    let mut claims = Vec::new();
+    for row in shapes {
+        let (Some(c), Some(shape)) =
+            (row.comparison.as_ref(), task.shapes.iter().find(|s| s.id == row.id))
+        else {
+            continue;
+        };
+        let dims: Vec<String> = shape.dims.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let source = format!(
+            "kernel ab {} ({}: ratio {:.4} [{:.4}, {:.4}], {}/{} runs)",
+            jsonl.display(),
+            c.verdict,
+            c.ratio,
+            c.ci_low,
+            c.ci_high,
+            c.runs[0],
+            c.runs[1]
+        );
+        let speedup = row.speedup.unwrap_or(1.0 / c.ratio);
+        for (metric, value) in [
+            ("speedup", speedup),
+            ("baseline_median_us", c.baseline),
+            ("candidate_median_us", c.candidate),
+        ] {
+            claims.push(crate::ledger::Claim {
+                kernel: task.name.clone(),
+                gpu: task.gpu.clone().unwrap_or_else(|| "unknown".into()),
+                dtype: shape.dtype.clone(),
+                shape: format!("{}[{}]", shape.id, dims.join(",")),
+                metric: metric.into(),
+                value,
+                source: source.clone(),
+                date: date.clone(),
+            });
+        }
+    }
+    if claims.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut written = Vec::new();
+    let task_copy = opts.dir.join(crate::ledger::TASK_LEDGER);
+    for path in std::iter::once(task_copy).chain(opts.ledger.clone()) {
+        crate::ledger::append(&path, &claims)?;
+        written.push(path.display().to_string());
+    }
+    Ok(written)
 }
 
 /// Every shape's dtype must have a tolerance row.

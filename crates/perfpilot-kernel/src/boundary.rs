@@ -11,7 +11,8 @@ use crate::KernelError;
 use crate::task::Task;
 
 /// Files the harness itself writes into a task directory (never violations).
-pub const GENERATED: &[&str] = &["results.jsonl", "calibration.json", "calibration.jsonl", "out/"];
+pub const GENERATED: &[&str] =
+    &["results.jsonl", "calibration.json", "calibration.jsonl", "out/", "ledger.jsonl"];
 
 /// One changed file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -225,6 +225,10 @@ pub struct AbReport {
     pub settings: Settings,
     /// The calibration used, if any.
     pub calibration: CalibrationSummary,
+    /// The build-flag parity check of the two sides' build commands (two-command tasks
+    /// whose sides both compile); a numerics flag on one side only fails the run first.
+    #[serde(default)]
+    pub flags: Option<crate::flags::FlagsReport>,
     /// Build commands.
     pub builds: Vec<BuildRow>,
     /// Correctness checks (shape × seed).
@@ -243,6 +247,9 @@ pub struct AbReport {
     pub outcome: Outcome,
     /// The JSONL record of this run.
     pub results_jsonl: String,
+    /// The ledgers the per-shape claims were appended to (task copy, global).
+    #[serde(default)]
+    pub ledger: Vec<String>,
     /// Things to know (no calibration, stale calibration).
     pub warnings: Vec<Warning>,
 }
@@ -284,6 +291,19 @@ impl Report for AbReport {
                 ),
             )
             .with_fact("calibration", self.calibration.state.clone())
+            .with_fact(
+                "build flags",
+                self.flags.as_ref().map_or(
+                    "not checked (no compiler build commands on both sides)".to_string(),
+                    |f| {
+                        if f.passed {
+                            format!("parity ({} other difference(s))", f.findings.len())
+                        } else {
+                            format!("{} numerics/speed flag(s) on one side only", f.errors)
+                        }
+                    },
+                ),
+            )
             .with_fact("results", self.results_jsonl.clone());
         let mut g =
             Table::new("gate", ["id", "dtype", "against", "passed", "rel_l2", "max_abs", "reason"])

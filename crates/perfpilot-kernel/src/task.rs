@@ -28,6 +28,9 @@ pub struct Task {
     /// Path prefixes (relative to the repository root) a candidate's diff may touch.
     #[serde(default)]
     pub allowed_paths: Vec<String>,
+    /// The GPU (or device) the task is measured on, recorded in ledger claims.
+    #[serde(default)]
+    pub gpu: Option<String>,
     /// The baseline program (two-command mode).
     #[serde(default)]
     pub baseline: Option<Side>,

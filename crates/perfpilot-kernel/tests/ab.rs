@@ -273,3 +273,21 @@ fn the_init_example_runs_end_to_end() {
     assert_eq!(r.shapes.len(), 2);
     assert!(r.geomean_ratio.is_some());
 }
+
+/// `kernel ab` checks build-flag parity first: a candidate built with `-ffast-math`
+/// (the baseline without) fails before anything is built, naming the flag; a define on
+/// one side is only reported and the run goes on.
+#[test]
+fn ab_refuses_a_one_sided_numerics_flag_before_building() {
+    let d = two_command_task("-ffast-math", "");
+    let r = ab(d.path());
+    let f = r.flags.as_ref().expect("both sides compile: checked");
+    assert_eq!((f.errors, f.findings[0].key.as_str()), (1, "fast-math"));
+    assert!(r.builds.is_empty() && r.gate.is_empty() && r.shapes.is_empty());
+    assert!(!r.outcome.passed && r.outcome.reason.contains("fast-math"), "{}", r.outcome.reason);
+    assert!(!d.path().join("candidate").exists(), "nothing was built");
+    let jsonl = std::fs::read_to_string(d.path().join("results.jsonl")).unwrap();
+    assert!(jsonl.lines().any(|l| l.contains("\"type\":\"flags\"")));
+    let back = results_report(&d.path().join("results.jsonl")).unwrap();
+    assert_eq!(back.flags, r.flags);
+}

@@ -145,6 +145,19 @@ fn cases() -> Vec<Case> {
     for l in fixtures("tests/fixtures/triage", &[".log"]) {
         cases.push(case(slug("triage", &l), &["triage", &l]));
     }
+    for n in fixtures("crates/perfpilot-kernel/tests/fixtures/ncu", &[".csv"]) {
+        let name = n.rsplit('/').next().unwrap_or(&n).to_string();
+        cases.push(case(slug("kernel-ncu", &name), &["kernel", "ncu", &n, "--sm-count", "170"]));
+    }
+    let flags = "crates/perfpilot-kernel/tests/fixtures/flags";
+    for f in ["compile_commands.json", "build.ninja", "triton_rope.json"] {
+        let p = format!("{flags}/{f}");
+        cases.push(case(slug("kernel-flags-same", f), &["kernel", "flags", &p, &p]));
+    }
+    cases.push(case(
+        "kernel-flags--ninja-vs-command-line".into(),
+        &["kernel", "flags", &format!("{flags}/build.ninja"), "nvcc -O3 -std=c++17 -c rope.cu"],
+    ));
     cases.push(case(
         "triage--c12-two-nodes".into(),
         &[

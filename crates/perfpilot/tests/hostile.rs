@@ -303,7 +303,9 @@ const NOT_PATHS: &[(&str, &str)] = &[
     ("capacity_plan", "gpu"),
     ("capacity_plan", "kv_dtype"),
     ("capacity_plan", "what_if"),
-    ("kernel_check", "base"), // a git revision
+    ("kernel_check", "base"),   // a git revision
+    ("kernel_dispatch", "dim"), // a dimension name
+    ("kernel_wiki", "query"),   // search terms
     ("sim_fit", "name"),
     ("sim_run", "slo"),
     ("trace_classify", "names"),

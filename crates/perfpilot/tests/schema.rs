@@ -96,6 +96,11 @@ const OWN_TESTS: &[&str] = &[
     "kernel calibrate",
     "kernel ab",
     "kernel results",
+    "kernel ncu",
+    "kernel flags",
+    "kernel dispatch",
+    "kernel note",
+    "kernel wiki",
     // sweep_cli.rs: they start simulator candidates.
     "bench sweep",
     "bench sweep status",
