@@ -52,6 +52,7 @@ mod render_common;
 pub mod rules;
 pub mod scenario;
 pub mod smi;
+pub mod stated;
 mod units;
 pub mod whatif;
 
