@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use perfpilot_capacity::launch::{parse_log, parse_reader};
+use perfpilot_launchlog::{parse_log, parse_reader};
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);

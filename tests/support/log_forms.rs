@@ -68,3 +68,87 @@ pub fn transform(text: &str, form: Form) -> Vec<u8> {
         }
     }
 }
+
+/// The `*.log` files of a fixture folder, sorted.
+pub fn fixture_logs(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut logs: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "log"))
+        .collect();
+    logs.sort();
+    logs
+}
+
+/// Make a report comparable across forms: drop byte counts, and for a log behind `shift`
+/// extra first lines move every line number back by `shift` (in fields named as
+/// `is_line_key` says, and in prose after `marker`, e.g. `line ` or `.log:`).
+pub fn unshift(v: &mut serde_json::Value, shift: u64, is_line_key: fn(&str) -> bool, marker: &str) {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => {
+            m.remove("bytes");
+            for (k, x) in m.iter_mut() {
+                if is_line_key(k)
+                    && let Some(n) = x.as_u64()
+                {
+                    *x = Value::from(n - shift);
+                } else {
+                    unshift(x, shift, is_line_key, marker);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(|x| unshift(x, shift, is_line_key, marker)),
+        Value::String(s) if shift > 0 => *s = shift_refs(s, marker, shift),
+        _ => {}
+    }
+}
+
+/// `{marker}N` in prose, with N moved back by `shift`.
+pub fn shift_refs(s: &str, marker: &str, shift: u64) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find(marker) {
+        out.push_str(&rest[..i + marker.len()]);
+        rest = &rest[i + marker.len()..];
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        match rest[..digits].parse::<u64>() {
+            Ok(n) => out.push_str(&(n - shift).to_string()),
+            Err(_) => out.push_str(&rest[..digits]),
+        }
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Leaf paths where `a` and `b` differ (at most 10), for a readable failure.
+pub fn differences(a: &serde_json::Value, b: &serde_json::Value) -> Vec<String> {
+    let mut out = Vec::new();
+    diff_into(a, b, "", &mut out);
+    out
+}
+
+fn diff_into(a: &serde_json::Value, b: &serde_json::Value, at: &str, out: &mut Vec<String>) {
+    use serde_json::Value;
+    if out.len() >= 10 {
+        return;
+    }
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for k in x.keys().chain(y.keys()) {
+                let (l, r) = (x.get(k).unwrap_or(&Value::Null), y.get(k).unwrap_or(&Value::Null));
+                if l != r {
+                    diff_into(l, r, &format!("{at}.{k}"), out);
+                }
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (l, r)) in x.iter().zip(y).enumerate() {
+                diff_into(l, r, &format!("{at}[{i}]"), out);
+            }
+        }
+        _ if a != b => out.push(format!("{at}: {a} != {b}")),
+        _ => {}
+    }
+}

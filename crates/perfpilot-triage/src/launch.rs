@@ -1,9 +1,9 @@
-//! The narrow adapter to `perfpilot_capacity::launch`: the launch parser is shared (the
+//! The narrow adapter to `perfpilot_launchlog`: the launch parser is shared (the
 //! scanner feeds it the lines it gates); this module maps its events to phases, timeline
 //! sentences and the launch settings of the report.
 
-use perfpilot_capacity::LoggedBytes;
-use perfpilot_capacity::launch::{EventKind, LaunchLog};
+use perfpilot_launchlog::LoggedBytes;
+use perfpilot_launchlog::{EventKind, LaunchLog};
 use schemars::JsonSchema;
 use serde::Serialize;
 

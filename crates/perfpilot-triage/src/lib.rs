@@ -6,7 +6,7 @@
 //! catalogue kept as data (`data/signatures.toml`). Each signature names a
 //! [`ProblemClass`], what it means, the usual causes, the next step and its source. Matching
 //! uses context, not single keywords: the exception and its frames, the phase the server was
-//! in (from the launch events of the shared `perfpilot_capacity::launch` parser), earlier
+//! in (from the launch events of the shared `perfpilot_launchlog` parser), earlier
 //! lines, which rank failed first, and which later errors are only consequences.
 //!
 //! [`bundle`] collects a read-only snapshot of a live server and [`summarize_bundle`] reads

@@ -6,7 +6,7 @@ mod log_forms;
 
 use std::path::{Path, PathBuf};
 
-use log_forms::{FORMS, Form, transform};
+use log_forms::{FORMS, Form, differences, fixture_logs, transform, unshift};
 use perfpilot_triage::{TriageOptions, triage_logs};
 use serde_json::Value;
 
@@ -19,30 +19,10 @@ fn fixtures() -> PathBuf {
 fn report(path: &Path, shift: u64) -> Value {
     let r = triage_logs(&TriageOptions::new(vec![path.to_path_buf()])).unwrap();
     let mut v = serde_json::to_value(&r).unwrap();
-    fix(&mut v, shift);
+    // Prose cites `FILE.log:N`.
+    unshift(&mut v, shift, |k| k == "line" || k == "lines", ".log:");
     let dir = path.parent().unwrap().display().to_string();
     serde_json::from_str(&v.to_string().replace(&dir, "<dir>")).unwrap()
-}
-
-fn fix(v: &mut Value, shift: u64) {
-    match v {
-        Value::Object(m) => {
-            m.remove("bytes");
-            for (k, x) in m.iter_mut() {
-                if (k == "line" || k == "lines")
-                    && let Some(n) = x.as_u64()
-                {
-                    *x = Value::from(n - shift);
-                } else {
-                    fix(x, shift);
-                }
-            }
-        }
-        Value::Array(a) => a.iter_mut().for_each(|x| fix(x, shift)),
-        // Prose cites `FILE.log:N`.
-        Value::String(s) if shift > 0 => *s = shift_refs(s, ".log:", shift),
-        _ => {}
-    }
 }
 
 #[test]
@@ -51,12 +31,7 @@ fn every_failure_log_reads_the_same_in_every_form() {
     // file name in the report depend on it.
     let tmp = std::env::temp_dir().join(format!("pp-log-forms-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).unwrap();
-    let mut logs: Vec<PathBuf> = std::fs::read_dir(fixtures())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "log"))
-        .collect();
-    logs.sort();
+    let logs = fixture_logs(&fixtures());
     assert!(logs.len() >= 10, "fixtures: {}", logs.len());
     for log in &logs {
         let text = std::fs::read_to_string(log).unwrap();
@@ -84,51 +59,9 @@ fn every_failure_log_reads_the_same_in_every_form() {
                     }
                 }
             }
-            let mut diff = Vec::new();
-            differences(&got, &want, "", &mut diff);
+            let diff = differences(&got, &want);
             assert!(diff.is_empty(), "{} as {form:?}: {diff:#?}", log.display());
         }
     }
     std::fs::remove_dir_all(&tmp).ok();
-}
-/// `{marker}N` in prose, with N moved back by `shift`.
-fn shift_refs(s: &str, marker: &str, shift: u64) -> String {
-    let mut out = String::new();
-    let mut rest = s;
-    while let Some(i) = rest.find(marker) {
-        out.push_str(&rest[..i + marker.len()]);
-        rest = &rest[i + marker.len()..];
-        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        match rest[..digits].parse::<u64>() {
-            Ok(n) => out.push_str(&(n - shift).to_string()),
-            Err(_) => out.push_str(&rest[..digits]),
-        }
-        rest = &rest[digits..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Leaf paths where `a` and `b` differ (at most 10), for a readable failure.
-fn differences(a: &Value, b: &Value, at: &str, out: &mut Vec<String>) {
-    if out.len() >= 10 {
-        return;
-    }
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            for k in x.keys().chain(y.keys()) {
-                let (l, r) = (x.get(k).unwrap_or(&Value::Null), y.get(k).unwrap_or(&Value::Null));
-                if l != r {
-                    differences(l, r, &format!("{at}.{k}"), out);
-                }
-            }
-        }
-        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
-            for (i, (l, r)) in x.iter().zip(y).enumerate() {
-                differences(l, r, &format!("{at}[{i}]"), out);
-            }
-        }
-        _ if a != b => out.push(format!("{at}: {a} != {b}")),
-        _ => {}
-    }
 }

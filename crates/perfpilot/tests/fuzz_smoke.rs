@@ -152,8 +152,8 @@ fn launch_log_parser_never_panics() {
         CASES,
         |data| {
             let text = String::from_utf8_lossy(data);
-            let whole = perfpilot_capacity::launch::parse_log(&text);
-            let read = perfpilot_capacity::launch::parse_reader(data).unwrap();
+            let whole = perfpilot_launchlog::parse_log(&text);
+            let read = perfpilot_launchlog::parse_reader(data).unwrap();
             assert_eq!(whole.recognised(), read.recognised());
         },
     );

@@ -2,8 +2,8 @@
 //! and typed look-ups over them.
 
 use crate::common::SourceLine;
-use crate::launch::{EventKind, Framework, GraphKind, LaunchEvent, LaunchLog, RankId};
 use crate::units::LoggedBytes;
+use perfpilot_launchlog::{EventKind, Framework, GraphKind, LaunchEvent, LaunchLog, RankId};
 
 /// A value with the line it came from.
 #[derive(Debug, Clone)]

@@ -19,7 +19,6 @@ pub use types::{
 
 use crate::CapacityError;
 use crate::common::{GpuInfo, Setting};
-use crate::launch::{EventKind, Framework, LaunchLog};
 use crate::model::{KvCost, KvFormat, KvLayout, ModelConfig, kv_cost};
 use crate::notes::{NoteInputs, notes};
 use crate::plan::{DEFAULT_REQUEST_TOKENS, activation_per_token};
@@ -27,6 +26,7 @@ use crate::rules::Rules;
 use crate::scenario::{Engine, concurrency_row};
 use crate::smi::SmiRow;
 use crate::units::{fmt_gib, fmt_int};
+use perfpilot_launchlog::{EventKind, Framework, LaunchLog};
 
 /// Options of `perfpilot capacity explain`.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -115,7 +115,7 @@ pub fn explain_with_progress(
     // Colour codes, UTF-16 and CR-only line ends are normalised before matching.
     let text = perfpilot_report::LogText::new(Counting { inner: file, progress });
     let reader = std::io::BufReader::with_capacity(1 << 20, text);
-    let log = crate::launch::parse_reader(reader).map_err(io)?;
+    let log = perfpilot_launchlog::parse_reader(reader).map_err(io)?;
     progress.finish();
     explain_log(&log, o)
 }

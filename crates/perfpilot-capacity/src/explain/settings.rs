@@ -1,7 +1,7 @@
 //! Settings a launch log states (server args, summary lines), each with its source line.
 
 use crate::common::Setting;
-use crate::launch::{EventKind, Framework, LaunchLog};
+use perfpilot_launchlog::{EventKind, Framework, LaunchLog};
 
 /// Typed view of the settings `explain` needs.
 #[derive(Debug, Clone, Default)]

@@ -1,9 +1,9 @@
 //! SGLang ranks: the free-memory chain from start-up to ready, and what the log says went where.
 
 use crate::common::{BreakdownRow, SourceLine, row, with_percent};
-use crate::launch::{EventKind, GraphKind};
 use crate::model::KvCost;
 use crate::units::{fmt_gib, fmt_int, sat_sum};
+use perfpilot_launchlog::{EventKind, GraphKind};
 
 use super::facts::{Fact, RankEvents, capture_end, kv_pool};
 use super::types::{DerivedPerToken, KvDetail, KvPoolRow, RankReport, StageRow, StateDetail};

@@ -4,10 +4,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::common::{BreakdownRow, GpuInfo, Note, Setting, SourceLine};
-use crate::launch::RankId;
 use crate::scenario::ConcurrencyRow;
 use crate::smi::SmiRow;
 use crate::whatif::WhatIfReport;
+use perfpilot_launchlog::RankId;
 
 /// Free device memory after one start-up stage, as the log printed it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -1,9 +1,9 @@
 //! vLLM ranks (V0 and V1): the utilization budget and what the log says went where.
 
 use crate::common::{BreakdownRow, row, with_percent};
-use crate::launch::EventKind;
 use crate::model::KvCost;
 use crate::units::{LoggedBytes, fmt_gib, sat_sum};
+use perfpilot_launchlog::EventKind;
 
 use super::facts::{Fact, RankEvents};
 use super::sglang::per_unit;

@@ -2,7 +2,7 @@
 //! behind the prefix. Tolerant of every prefix form SGLang, vLLM, torch, glog, container
 //! runtimes and MPI put in front of a line, in any nesting order.
 
-use perfpilot_capacity::launch::{RankAxis, RankId, rank_token as parse_rank_token};
+use perfpilot_launchlog::{RankAxis, RankId, rank_token as parse_rank_token};
 
 /// A log level, when a prefix states one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

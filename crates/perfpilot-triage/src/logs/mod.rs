@@ -9,7 +9,7 @@ pub(crate) mod scan;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
-use perfpilot_capacity::launch::{LaunchLog, LogParser};
+use perfpilot_launchlog::{LaunchLog, LogParser};
 
 use crate::catalogue::Catalogue;
 use assemble::{Assembler, Took};
@@ -218,7 +218,7 @@ struct Pending {
 }
 
 struct OwnedView {
-    rank: perfpilot_capacity::launch::RankId,
+    rank: perfpilot_launchlog::RankId,
     stamp: Option<Stamp>,
     level: Option<line::Level>,
     msg: String,
@@ -482,7 +482,7 @@ mod tests {
             for entry in std::fs::read_dir(root.join(dir)).unwrap() {
                 let path = entry.unwrap().path();
                 let text = std::fs::read_to_string(&path).unwrap();
-                let full = perfpilot_capacity::launch::parse_log(&text);
+                let full = perfpilot_launchlog::parse_log(&text);
                 let mut store = Store::default();
                 let mut sink = FileScan::new(&cat, &mut store, 0);
                 scan(text.as_bytes(), &gates, &mut sink, &perfpilot_report::NoProgress).unwrap();

@@ -2,7 +2,7 @@
 //! traceback (in either order, with or without a header, wrapped in any prefix), a
 //! traceback cut before its exception line, or a py-spy dump.
 
-use perfpilot_capacity::launch::RankId;
+use perfpilot_launchlog::RankId;
 
 use super::line::{Level, Stamp};
 

@@ -2,7 +2,7 @@
 fn main() {
     for path in std::env::args().skip(1) {
         let text = std::fs::read_to_string(&path).unwrap_or_default();
-        let log = perfpilot_capacity::launch::parse_log(&text);
+        let log = perfpilot_launchlog::parse_log(&text);
         println!(
             "== {path}: {:?} s={} v={} lines={} args={}",
             log.framework,

@@ -1,9 +1,9 @@
 //! Launch-log parsing throughput on a large synthetic log: the real fixture lines (every
 //! recognised shape) interleaved with the per-request scheduler lines that dominate real
-//! multi-GB logs. Run: `cargo bench -p perfpilot-capacity --bench launch_parse`.
+//! multi-GB logs. Run: `cargo bench -p perfpilot-launchlog --bench launch_parse`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use perfpilot_capacity::launch::{parse_log, parse_reader};
+use perfpilot_launchlog::{parse_log, parse_reader};
 
 fn synthetic(mb: usize) -> String {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/capacity/launch");

@@ -1,17 +1,44 @@
-//! The launch-log parser shared by `capacity explain` and `triage`.
+//! The launch-log parser shared by `perfpilot capacity explain` and `perfpilot triage`.
 //!
 //! [`parse_log`] (whole text) and [`LogParser`] (line by line, for streaming very large
-//! files) recognise the framework (SGLang or vLLM), per-rank prefixes, printed server
-//! arguments and every memory / KV-cache / CUDA-graph event, each with its 1-based line
-//! number and raw text. The parser never fails: unknown lines are skipped, garbage is
-//! ignored, and a line is matched against every trigger phrase in one Aho-Corasick pass,
-//! so the cost is linear in the input.
+//! files; [`parse_reader`] drives it from any `BufRead`) recognise the framework (SGLang or
+//! vLLM), per-rank prefixes ([`RankId`]: SGLang `[TP3]`, `DP1 TP2 EP2`; vLLM
+//! `(VllmWorker rank=3 pid=…)`, `(Worker_TP1 pid=…)`, `(EngineCore_DP0 pid=…)`), printed
+//! server arguments ([`ServerArgs`]: `server_args=ServerArgs(…)`, dict forms, vLLM
+//! `non-default args: {…}`, engine `with config:` and `Namespace(…)`) and every memory /
+//! KV-cache / CUDA-graph event ([`EventKind`]), each with its 1-based line number and raw
+//! text. The parser never fails: unknown lines are skipped, garbage is ignored, and a line
+//! is matched against every trigger phrase in one Aho-Corasick pass, so the cost is linear
+//! in the input.
+//!
+//! Byte figures are [`LoggedBytes`]: exact integer bytes plus the number as printed; GiB
+//! means 2^30 bytes (SGLang prints "GB" for GiB).
+//!
+//! ```
+//! use perfpilot_launchlog::{parse_log, EventKind, Framework};
+//!
+//! let log = parse_log(
+//!     "[2025-03-10 16:21:21 TP1] KV Cache is allocated. #tokens: 10240, K size: 0.47 GB, V size: 0.47 GB\n",
+//! );
+//! assert_eq!(log.framework, Some(Framework::Sglang));
+//! let ev = &log.events[0];
+//! assert_eq!((ev.line, ev.rank.tp), (1, Some(1)));
+//! match &ev.event {
+//!     EventKind::KvCacheAllocated { tokens, k_size, .. } => {
+//!         assert_eq!(*tokens, 10240);
+//!         assert_eq!(k_size.as_ref().unwrap().bytes, 504_658_657); // 0.47 x 2^30
+//!     }
+//!     other => panic!("{other:?}"),
+//! }
+//! ```
+#![deny(missing_docs)]
 
 mod args;
 mod events;
 mod fields;
 mod prefix;
 mod sglang;
+mod units;
 mod vllm;
 
 use std::io::BufRead;
@@ -24,6 +51,7 @@ use serde::{Deserialize, Serialize};
 pub use args::{ArgsForm, ServerArgs};
 pub use events::{EventKind, GraphKind};
 pub use prefix::{RankAxis, RankId, rank_token};
+pub use units::{GIB, LoggedBytes, parse_gib_exact};
 
 /// The serving framework a log came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
