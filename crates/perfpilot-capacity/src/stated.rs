@@ -8,8 +8,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::launch::{EventKind, GraphKind, LaunchLog};
-use crate::units::LoggedBytes;
+use perfpilot_launchlog::{EventKind, GraphKind, LaunchLog, LoggedBytes};
 
 /// A stated value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -77,11 +76,79 @@ pub fn stated_values(log: &LaunchLog) -> Vec<StatedValue> {
         o.opt("max_model_len", len.map(|x| x as f64), "tokens");
         o.opt("block_size", a.get_u64("block_size").map(|x| x as f64), "tokens");
     }
+    let mut launches = Launches::default();
     for e in &log.events {
         o.line = e.line;
+        let (launch, draft) = launches.launch_of(e.rank.label(), e.line, &e.event);
+        o.launch = launch;
+        let first = o.v.len();
         event_values(&mut o, &e.event);
+        if draft {
+            for v in &mut o.v[first..] {
+                v.key = format!("draft_{}", v.key);
+            }
+        }
+    }
+    // Arguments printed inside a later launch belong to it.
+    for v in o.v.iter_mut().filter(|v| v.launch == 1) {
+        if let Some(l) = launches.starts.iter().rposition(|&s| s <= v.line) {
+            v.launch = l as u32 + 2;
+        }
     }
     o.v
+}
+
+/// Where a paste holds several launches: a rank whose KV cache was already sized that starts
+/// over (torch distributed initialised again, a new profiling block, a new version line) has
+/// been launched anew. Weights loaded by a rank after its KV cache was sized are a draft model's
+/// (speculative decoding), not a new launch.
+#[derive(Default)]
+struct Launches {
+    /// Ranks whose KV cache was sized in the current launch.
+    sized: std::collections::BTreeSet<String>,
+    /// First line of each launch after the first.
+    starts: Vec<u64>,
+    current: u32,
+}
+
+impl Launches {
+    /// The launch of an event and whether it belongs to a draft model.
+    fn launch_of(&mut self, rank: String, line: u64, e: &EventKind) -> (u32, bool) {
+        use EventKind as K;
+        self.current = self.current.max(1);
+        let restart = match e {
+            K::InitTorchDistributed { .. }
+            | K::ProfilingResultsV0 { .. }
+            | K::MemoryProfiling { .. }
+            | K::VllmVersion { .. } => true,
+            K::StageTime { stage, .. } => stage == "profiling",
+            K::BudgetV0 { total_gpu_memory, .. } => total_gpu_memory.is_some(),
+            _ => false,
+        };
+        if restart && self.sized.contains(&rank) {
+            self.current += 1;
+            self.starts.push(line);
+            self.sized.clear();
+        }
+        let sized = self.sized.contains(&rank);
+        if matches!(
+            e,
+            K::UsageV0 { .. }
+                | K::AvailableKvMemory { .. }
+                | K::KvCacheAllocated { .. }
+                | K::GpuBlocks { .. }
+                | K::KvCacheTokens { .. }
+        ) {
+            self.sized.insert(rank);
+        }
+        let draft = sized && matches!(e, K::LoadWeightBegin { .. } | K::LoadWeightEnd { .. });
+        (self.current, draft)
+    }
+}
+
+/// Key prefix of speculative-decoding (draft) graphs.
+fn draft(g: GraphKind) -> &'static str {
+    if g == GraphKind::Speculative { "draft_" } else { "" }
 }
 
 fn event_values(o: &mut Out, e: &EventKind) {
@@ -143,11 +210,14 @@ fn event_values(o: &mut Out, e: &EventKind) {
             o.opt("kv_tokens_swa", swa_layer_tokens.map(n), "tokens");
         }
         K::MemoryPoolEnd { avail } => o.gib("pool_avail_after", &Some(avail.clone())),
-        K::CaptureBegin { avail, .. } => o.gib("graph_avail_before", avail),
-        K::CaptureEnd { elapsed_s, mem_usage, avail, .. } => {
-            o.opt("graph_s", *elapsed_s, "s");
-            o.gib("graph_mem", mem_usage);
-            o.gib("graph_avail_after", avail);
+        K::CaptureBegin { avail, graph } => {
+            o.gib(&format!("{}graph_avail_before", draft(*graph)), avail)
+        }
+        K::CaptureEnd { elapsed_s, mem_usage, avail, graph } => {
+            let d = draft(*graph);
+            o.opt(&format!("{d}graph_s"), *elapsed_s, "s");
+            o.gib(&format!("{d}graph_mem"), mem_usage);
+            o.gib(&format!("{d}graph_avail_after"), avail);
         }
         K::CaptureSizes { graph, sizes } => {
             let (k, c) = match graph {
@@ -286,6 +356,16 @@ fn event_values(o: &mut Out, e: &EventKind) {
         K::NumGpuBlocksOverride { from, to } => {
             o.num("gpu_blocks_profiled", n(*from), "");
             o.num("gpu_blocks", n(*to), "");
+        }
+        K::StageTime { stage, seconds } => o.num(&format!("{stage}_s"), *seconds, "s"),
+        K::EncoderCacheBudget { tokens, items } => {
+            o.num("mm_encoder_budget_tokens", n(*tokens), "tokens");
+            o.opt("mm_profile_items", items.map(n), "");
+        }
+        K::UtilizationNote { current, equivalent, advised } => {
+            o.num("gpu_memory_utilization", *current, "");
+            o.opt("gpu_memory_utilization_equivalent", *equivalent, "");
+            o.opt("gpu_memory_utilization_advised", *advised, "");
         }
         K::NotEnoughMemory
         | K::CaptureFailed

@@ -7,8 +7,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use perfpilot_capacity::launch::parse_log;
 use perfpilot_capacity::stated::{StatedValue, Value, stated_values};
+use perfpilot_launchlog::parse_log;
 
 fn corpus() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/corpus")
@@ -127,14 +127,15 @@ fn score() -> BTreeMap<String, (usize, usize, Vec<String>)> {
 fn stated_values_score() {
     let s = score();
     for (split, (found, stated, misses)) in &s {
+        // The held-out split is scored once, at the end (PERFPILOT_CORPUS_HELDOUT=1); while rules
+        // are developed only the dev split is printed.
+        if split != "dev" && std::env::var_os("PERFPILOT_CORPUS_HELDOUT").is_none() {
+            continue;
+        }
         let pct = 100.0 * *found as f64 / (*stated).max(1) as f64;
         println!("capacity corpus {split}: {found}/{stated} stated values found ({pct:.1}%)");
-        // Held-out misses are printed only when asked (PERFPILOT_CORPUS_HELDOUT=1), so that
-        // rules are developed on the dev split alone.
-        if split == "dev" || std::env::var_os("PERFPILOT_CORPUS_HELDOUT").is_some() {
-            for m in misses {
-                println!("  miss {m}");
-            }
+        for m in misses {
+            println!("  miss {m}");
         }
     }
     let (found, stated, _) = &s["dev"];
@@ -143,4 +144,4 @@ fn stated_values_score() {
 }
 
 /// Dev-split floor in per mille.
-const DEV_FLOOR_PERMILLE: usize = 455;
+const DEV_FLOOR_PERMILLE: usize = 933;
