@@ -2,7 +2,8 @@
 
 use crate::common::Note;
 use crate::model::{KvCost, KvFormat, ModelConfig};
-use crate::scenario::{ConcurrencyRow, Engine};
+use crate::rules::Rules;
+use crate::scenario::{Binding, ConcurrencyRow, Engine};
 use crate::units::{GIB, fmt_gib, fmt_int};
 
 /// What the notes are computed from.
@@ -33,22 +34,21 @@ pub struct NoteInputs<'a> {
     pub model: Option<&'a ModelConfig>,
     /// Start-up errors.
     pub errors: &'a [String],
+    /// The rules (fixes for start-up errors).
+    pub rules: &'a Rules,
 }
 
 /// Build the notes.
 pub fn notes(n: &NoteInputs) -> Vec<Note> {
     let mut out = Vec::new();
     for e in n.errors {
-        let fix = if e.contains("Not enough memory") {
-            "the weights (plus reserve) exceed mem_fraction_static x free memory: raise --mem-fraction-static, quantize the weights (fp8), or add GPUs (higher tp)"
-        } else if e.contains("max seq len") {
-            "lower --max-model-len to the largest length that fits, raise --gpu-memory-utilization, or use fp8 KV"
-        } else {
-            "raise --gpu-memory-utilization, lower --max-num-batched-tokens / --max-model-len, or add GPUs"
+        let text = match n.rules.startup_fix(e) {
+            Some(fix) => format!("{e} Fix: {fix}."),
+            None => e.clone(),
         };
-        out.push(Note { id: "startup-error".into(), text: format!("{e} Fix: {fix}.") });
+        out.push(Note { id: "startup-error".into(), text });
     }
-    let kv_binds = n.concurrency.iter().any(|r| r.binding == "kv tokens");
+    let kv_binds = n.concurrency.iter().any(|r| r.binding == Binding::KvTokens);
     if let Some(kv) = n.kv
         && kv.replication > 1
     {
@@ -90,7 +90,7 @@ pub fn notes(n: &NoteInputs) -> Vec<Note> {
         }
         out.push(Note { id: "fp8-kv".into(), text });
     }
-    if let Some(state_row) = n.concurrency.iter().find(|r| r.binding == "mamba slots") {
+    if let Some(state_row) = n.concurrency.iter().find(|r| r.binding == Binding::MambaSlots) {
         out.push(Note {
             id: "mamba-slots-bind".into(),
             text: format!(

@@ -75,7 +75,7 @@ pub fn concurrency_table(rows: &[ConcurrencyRow]) -> Table {
                 o(r.slot_limit),
                 r.state_limit.map(|v| fmt_int(v as i64)).unwrap_or_else(|| "-".into()),
                 o(r.max_concurrent),
-                r.binding.clone(),
+                r.binding.to_string(),
                 r.note.clone().unwrap_or_default(),
             ],
         );

@@ -1,4 +1,6 @@
-//! Framework sizing rules (data in `data/frameworks.toml`).
+//! Framework sizing rules (data in `data/frameworks.toml`, replaced by `--frameworks FILE`).
+
+use std::path::Path;
 
 use serde::Deserialize;
 
@@ -41,8 +43,14 @@ pub struct Reserve {
     pub per_8_ranks_mb: f64,
     /// DP-attention MB per bs x dp.
     pub dp_attention_per_bs_dp_mb: f64,
-    /// Floor on GPUs above 60 GB.
+    /// Floor on GPUs above `min_reserve_above_mb`.
     pub min_reserve_mb_above_60gb: f64,
+    /// Devices larger than this (MB) take the reserve floor.
+    pub min_reserve_above_mb: u64,
+    /// cuda_graph_max_bs above which the DP-attention reserve grows.
+    pub dp_attention_large_bs: u64,
+    /// Factor on the DP-attention reserve above that batch size.
+    pub dp_attention_large_bs_factor: f64,
     /// EAGLE-like draft reserve.
     pub eagle_mb: f64,
     /// STANDALONE draft reserve.
@@ -82,6 +90,10 @@ pub struct SglangDefaults {
 pub struct SglangRules {
     /// Where read from.
     pub source: String,
+    /// Legacy (<= v0.4) default chunked prefill size.
+    pub legacy_chunked_prefill_size: u64,
+    /// TP size from which a bucket's second cuda_graph_max_bs column applies.
+    pub graph_bs_tp_split: u64,
     /// Legacy fractions.
     pub legacy_mem_fraction: Vec<LegacyRow>,
     /// v0.5 buckets.
@@ -105,6 +117,8 @@ pub struct VllmRules {
     pub gpu_memory_utilization: f64,
     /// Large-GPU threshold.
     pub large_gpu_min_bytes: i64,
+    /// Name fragments (lowercase) of devices that take the small defaults whatever their size.
+    pub small_gpu_names: Vec<String>,
     /// max_num_seqs on large GPUs.
     pub max_num_seqs_large: u64,
     /// max_num_seqs otherwise.
@@ -128,6 +142,17 @@ pub struct Overheads {
     pub multi_gpu_bytes: i64,
 }
 
+/// The fix suggested for a start-up error.
+#[derive(Debug, Clone, Deserialize)]
+pub struct StartupFix {
+    /// Phrases of the error text (any one matches); empty: matches every error.
+    pub contains: Vec<String>,
+    /// The advice.
+    pub fix: String,
+    /// Where the advice comes from.
+    pub source: String,
+}
+
 /// All rules.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Rules {
@@ -137,6 +162,8 @@ pub struct Rules {
     pub vllm: VllmRules,
     /// Overheads.
     pub overheads: Overheads,
+    /// Fixes for start-up errors, first match wins.
+    pub startup_fix: Vec<StartupFix>,
 }
 
 impl Rules {
@@ -146,6 +173,36 @@ impl Rules {
             path: "data/frameworks.toml".into(),
             message: e.to_string(),
         })
+    }
+
+    /// The rules of `path` (`--frameworks FILE`, the same TOML shape as
+    /// `data/frameworks.toml`), or the embedded ones.
+    pub fn load(path: Option<&Path>) -> Result<Rules, CapacityError> {
+        let Some(p) = path else {
+            return Rules::embedded();
+        };
+        let text = perfpilot_io::read_to_string_bounded(p)
+            .map_err(|source| CapacityError::Io { path: p.to_path_buf(), source })?;
+        toml::from_str(&text).map_err(|e| CapacityError::Data {
+            path: p.display().to_string(),
+            message: e.to_string(),
+        })
+    }
+
+    /// The fix for a start-up error text (None when no entry matches).
+    pub fn startup_fix(&self, error: &str) -> Option<&str> {
+        self.startup_fix
+            .iter()
+            .find(|f| {
+                f.contains.is_empty() || f.contains.iter().any(|c| error.contains(c.as_str()))
+            })
+            .map(|f| f.fix.as_str())
+    }
+
+    /// True when `name` takes vLLM's small usage-context defaults whatever its size.
+    pub fn vllm_small_by_name(&self, name: &str) -> bool {
+        let name = name.to_ascii_lowercase();
+        self.vllm.small_gpu_names.iter().any(|n| name.contains(n.as_str()))
     }
 
     /// Legacy default fraction for a TP size.
@@ -171,5 +228,10 @@ mod tests {
         assert_eq!(r.legacy_mem_fraction(1), 0.88);
         assert_eq!(r.bucket(294_912).unwrap().chunked_prefill_size, 16384);
         assert_eq!(r.bucket(81_559).unwrap().chunked_prefill_size, 8192);
+        assert!(r.vllm_small_by_name("NVIDIA A100-SXM4-80GB"));
+        assert!(!r.vllm_small_by_name("NVIDIA H100 80GB HBM3"));
+        assert!(r.startup_fix("RuntimeError: Not enough memory").unwrap().contains("fraction"));
+        assert!(r.startup_fix("max seq len (8192) is larger").unwrap().contains("max-model-len"));
+        assert!(r.startup_fix("anything else").is_some());
     }
 }

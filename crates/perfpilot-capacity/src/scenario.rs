@@ -74,6 +74,45 @@ pub struct Scenario {
     pub request_tokens: Vec<u64>,
 }
 
+/// Which limit binds a row of the concurrency table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum Binding {
+    /// The KV pool's tokens.
+    #[serde(rename = "kv tokens")]
+    KvTokens,
+    /// Linear-attention (mamba) state slots.
+    #[serde(rename = "mamba slots")]
+    MambaSlots,
+    /// Request slots (max_running_requests / max_num_seqs).
+    #[serde(rename = "request slots")]
+    RequestSlots,
+    /// The request is longer than the context length.
+    #[serde(rename = "context length")]
+    ContextLength,
+    /// No limit is known.
+    #[serde(rename = "unknown")]
+    Unknown,
+}
+
+impl Binding {
+    /// The name as reported (`kv tokens`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Binding::KvTokens => "kv tokens",
+            Binding::MambaSlots => "mamba slots",
+            Binding::RequestSlots => "request slots",
+            Binding::ContextLength => "context length",
+            Binding::Unknown => "unknown",
+        }
+    }
+}
+
+impl std::fmt::Display for Binding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One row of the concurrency table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ConcurrencyRow {
@@ -88,7 +127,7 @@ pub struct ConcurrencyRow {
     /// The smallest of the known limits.
     pub max_concurrent: Option<u64>,
     /// Which limit binds: `kv tokens`, `request slots`, `mamba slots`, `context length` or `unknown`.
-    pub binding: String,
+    pub binding: Binding,
     /// Anything special (longer than the context, unknown inputs).
     pub note: Option<String>,
 }
@@ -485,23 +524,27 @@ pub fn concurrency_row(
             slot_limit,
             state_limit,
             max_concurrent: Some(0),
-            binding: "context length".into(),
+            binding: Binding::ContextLength,
             note: Some(format!("longer than the context length {context}: rejected")),
         };
     }
     // On ties the physical pools are named first (a slot cap derived from them says the same).
-    let limits =
-        [(token_limit, "kv tokens"), (state_limit, "mamba slots"), (slot_limit, "request slots")];
+    let limits = [
+        (token_limit, Binding::KvTokens),
+        (state_limit, Binding::MambaSlots),
+        (slot_limit, Binding::RequestSlots),
+    ];
     let best = limits.iter().filter_map(|(v, n)| v.map(|v| (v, *n))).min_by_key(|(v, _)| *v);
-    let missing: Vec<&str> = limits.iter().filter(|(v, _)| v.is_none()).map(|(_, n)| *n).collect();
+    let missing: Vec<Binding> =
+        limits.iter().filter(|(v, _)| v.is_none()).map(|(_, n)| *n).collect();
     let note = (token_limit.is_none() || slot_limit.is_none())
         .then(|| {
             format!(
                 "unknown: {}",
                 missing
                     .iter()
-                    .filter(|n| **n != "mamba slots")
-                    .copied()
+                    .filter(|n| **n != Binding::MambaSlots)
+                    .map(|n| n.as_str())
                     .collect::<Vec<_>>()
                     .join(", ")
             )
@@ -513,7 +556,7 @@ pub fn concurrency_row(
         slot_limit,
         state_limit,
         max_concurrent: best.map(|b| b.0),
-        binding: best.map_or("unknown", |b| b.1).to_string(),
+        binding: best.map_or(Binding::Unknown, |b| b.1),
         note,
     }
 }

@@ -104,7 +104,7 @@ fn sglang_11830_graph_and_budget_line() {
     assert_eq!(row.token_limit, Some(552));
     assert_eq!(row.slot_limit, Some(4096));
     assert_eq!(row.max_concurrent, Some(552));
-    assert_eq!(row.binding, "kv tokens");
+    assert_eq!(row.binding.as_str(), "kv tokens");
 }
 
 #[test]

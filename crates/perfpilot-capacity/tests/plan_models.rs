@@ -39,7 +39,7 @@ fn qwen3_next_hybrid_state_and_kv() {
     let expect = (budget as f64 * 0.9 / 1.9 / 19_316_736.0).floor() as u64;
     assert!(slots.abs_diff(expect) <= 1, "{slots} vs {expect}");
     assert_eq!(r.outcome.max_running_requests, Some(slots / 3));
-    assert!(r.outcome.concurrency.iter().any(|c| c.binding == "mamba slots"));
+    assert!(r.outcome.concurrency.iter().any(|c| c.binding.as_str() == "mamba slots"));
 }
 
 #[test]

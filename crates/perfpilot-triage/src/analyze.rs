@@ -1,6 +1,7 @@
 //! From distinct records to findings: the phase each record fell in, the best signature
 //! for it, which failures are causes and which are consequences (the first rank to fail,
 //! peers dying after it), and the finding texts.
+#![warn(clippy::too_many_lines)]
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -9,7 +10,7 @@ use crate::catalogue::{Catalogue, Role, Signature};
 use crate::class::{Phase, ProblemClass, Severity};
 use crate::launch;
 use crate::logs::matcher::Hit;
-use crate::logs::record::Kind;
+use crate::logs::record::{Kind, Record};
 use crate::logs::{Agg, FileFacts, Store};
 use crate::report::{Finding, MinuteCount, Occurrence, SignalLine};
 
@@ -336,7 +337,75 @@ pub(crate) fn finding(g: &Group<'_>, files: &[FileIn]) -> Finding {
     let rec = &first.agg.record;
     let path = |f: usize| files[f].path.clone();
 
-    // Ranks, first to fail first.
+    let rank_labels = ranks_first_to_fail(g);
+    let first_rank = rank_labels.first().cloned().unwrap_or_else(|| rec.rank.label());
+
+    let mut facts: BTreeMap<String, String> = lead.hit.map(|h| h.facts.clone()).unwrap_or_default();
+    let occurrences: u64 = g.items.iter().map(|i| i.agg.count).sum();
+    let events: u64 = g.items.iter().map(|i| i.agg.events).sum();
+    facts.insert("first_rank".into(), first_rank.clone());
+    facts.insert("ranks".into(), rank_labels.len().to_string());
+    facts.insert("count".into(), events.to_string());
+    facts.insert("phase".into(), first.phase.as_str().into());
+
+    let signal = signal_lines(g, files);
+    let consequences = consequence_lines(g, files);
+    let over_time = over_time(g, files, &mut facts);
+
+    let (class, severity) =
+        (g.class(), if g.fatal() { Severity::Fatal } else { Severity::Degraded });
+    let where_ = where_text(first.phase, &first_rank, rank_labels.len());
+    let mut ruled_out = Vec::new();
+    let e = explanation(lead, rec, &facts, &where_, &mut ruled_out);
+    for c in &consequences {
+        ruled_out.push(format!(
+            "{}:{} `{}` as a separate cause: it comes after this failure and follows from it",
+            c.file,
+            c.line,
+            short(&c.text)
+        ));
+    }
+    let id = format!(
+        "{}-{}",
+        class.as_str(),
+        crate::logs::line::short_hash(&[
+            e.signature.as_deref().unwrap_or(""),
+            signal.first().map_or("", |s| s.text.as_str())
+        ])
+    );
+    Finding {
+        id,
+        class,
+        severity,
+        signature: e.signature,
+        title: e.title,
+        confidence: (e.confidence * 100.0).round() / 100.0,
+        confidence_label: label(e.confidence).to_string(),
+        signal,
+        guess: e.guess,
+        causes: e.causes,
+        ruled_out,
+        next_step: e.next_step,
+        risk: e.risk,
+        source: e.source,
+        phase: first.phase,
+        first: Occurrence {
+            file: path(rec.file),
+            line: rec.first_no(),
+            rank: rec.rank.label(),
+            stamp: rec.stamp.as_ref().map(|s| s.text.clone()),
+        },
+        ranks: rank_labels,
+        occurrences,
+        events,
+        over_time,
+        facts,
+        consequences,
+    }
+}
+
+/// Rank labels of a group, first to fail first.
+fn ranks_first_to_fail(g: &Group<'_>) -> Vec<String> {
     let mut ranks: Vec<(Option<f64>, usize, u64, String)> = Vec::new();
     for it in &g.items {
         for (label, seen) in &it.agg.ranks {
@@ -349,17 +418,14 @@ pub(crate) fn finding(g: &Group<'_>, files: &[FileIn]) -> Finding {
         (Some(x), Some(y)) if x != y => x.total_cmp(&y),
         _ => (a.1, a.2).cmp(&(b.1, b.2)),
     });
-    let rank_labels: Vec<String> = ranks.into_iter().map(|r| r.3).collect();
-    let first_rank = rank_labels.first().cloned().unwrap_or_else(|| rec.rank.label());
+    ranks.into_iter().map(|r| r.3).collect()
+}
 
-    let mut facts: BTreeMap<String, String> = lead.hit.map(|h| h.facts.clone()).unwrap_or_default();
-    let occurrences: u64 = g.items.iter().map(|i| i.agg.count).sum();
-    let events: u64 = g.items.iter().map(|i| i.agg.events).sum();
-    facts.insert("first_rank".into(), first_rank.clone());
-    facts.insert("ranks".into(), rank_labels.len().to_string());
-    facts.insert("count".into(), events.to_string());
-    facts.insert("phase".into(), first.phase.as_str().into());
-
+/// The strongest lines: the lead's signal and context, and the exception line of up to three
+/// other records, in file and line order.
+fn signal_lines(g: &Group<'_>, files: &[FileIn]) -> Vec<SignalLine> {
+    let lead = g.lead();
+    let path = |f: usize| files[f].path.clone();
     let mut signal = Vec::new();
     signal_of(lead, files, &mut signal);
     if let Some(h) = lead.hit {
@@ -375,153 +441,140 @@ pub(crate) fn finding(g: &Group<'_>, files: &[FileIn]) -> Finding {
         }
     }
     signal.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    signal
+}
 
-    let consequences: Vec<SignalLine> = g
-        .consequences
+/// One line per consequence record (its exception or header line).
+fn consequence_lines(g: &Group<'_>, files: &[FileIn]) -> Vec<SignalLine> {
+    g.consequences
         .iter()
         .map(|c| {
             let r = &c.agg.record;
             let i = r.exception.as_ref().map_or(r.header.unwrap_or(0), |e| e.2);
             let l = &r.lines[i.min(r.lines.len().saturating_sub(1))];
-            SignalLine { file: path(r.file), line: l.no, text: l.raw.clone() }
+            SignalLine { file: files[r.file].path.clone(), line: l.no, text: l.raw.clone() }
         })
-        .collect();
+        .collect()
+}
 
-    let mut over_time = Vec::new();
-    if lead.sig.is_some_and(|s| s.def.repeat) {
-        let mut minutes: BTreeMap<&str, u64> = BTreeMap::new();
-        for it in &g.items {
-            for (m, n) in &it.agg.minutes {
-                *minutes.entry(m).or_insert(0) += n;
-            }
-        }
-        over_time = minutes
-            .into_iter()
-            .map(|(m, n)| MinuteCount { minute: m.to_string(), events: n })
-            .collect();
-        if let Some(l) = g.items.iter().map(|i| &i.agg.last).max_by_key(|s| (s.file, s.no)) {
-            facts.insert(
-                "last_seen".into(),
-                format!("{}:{} {}", path(l.file), l.no, l.stamp.clone().unwrap_or_default())
-                    .trim_end()
-                    .to_string(),
-            );
+/// Events per minute for a repeating signature (and the `last_seen` fact); empty otherwise.
+fn over_time(
+    g: &Group<'_>,
+    files: &[FileIn],
+    facts: &mut BTreeMap<String, String>,
+) -> Vec<MinuteCount> {
+    if !g.lead().sig.is_some_and(|s| s.def.repeat) {
+        return Vec::new();
+    }
+    let mut minutes: BTreeMap<&str, u64> = BTreeMap::new();
+    for it in &g.items {
+        for (m, n) in &it.agg.minutes {
+            *minutes.entry(m).or_insert(0) += n;
         }
     }
+    if let Some(l) = g.items.iter().map(|i| &i.agg.last).max_by_key(|s| (s.file, s.no)) {
+        facts.insert(
+            "last_seen".into(),
+            format!("{}:{} {}", files[l.file].path, l.no, l.stamp.clone().unwrap_or_default())
+                .trim_end()
+                .to_string(),
+        );
+    }
+    minutes.into_iter().map(|(m, n)| MinuteCount { minute: m.to_string(), events: n }).collect()
+}
 
-    let (class, severity) =
-        (g.class(), if g.fatal() { Severity::Fatal } else { Severity::Degraded });
+/// " It first showed on RANK while the server was …" with the rank count when several.
+fn where_text(phase: Phase, first_rank: &str, ranks: usize) -> String {
     let on = if first_rank == "all" { String::new() } else { format!(" on {first_rank}") };
-    let where_ = format!(
+    format!(
         " It first showed{on}{}.{}",
-        if first.phase == Phase::Unknown {
+        if phase == Phase::Unknown {
             " (the log shows no launch line before it)".to_string()
         } else {
-            format!(" while the server was {}", first.phase.doing())
+            format!(" while the server was {}", phase.doing())
         },
-        if rank_labels.len() > 1 {
-            format!(" {} ranks show it; {first_rank} was the first.", rank_labels.len())
+        if ranks > 1 {
+            format!(" {ranks} ranks show it; {first_rank} was the first.")
         } else {
             String::new()
         }
-    );
-    let mut ruled_out = Vec::new();
-    let (title, guess, causes, next_step, risk, source, signature, confidence) = match lead.sig {
-        Some(sig) => {
-            let mut guess = expand(&sig.def.means, &facts);
-            if let Some(h) = lead.hit {
-                for c in &h.context {
-                    if let Some(n) = &c.note {
-                        guess.push(' ');
-                        guess.push_str(&expand(n, &facts));
-                    }
-                }
+    )
+}
+
+/// What a finding says: from its signature, or the unclassified fallback.
+struct Explanation {
+    title: String,
+    guess: String,
+    causes: Vec<String>,
+    next_step: String,
+    risk: String,
+    source: Option<String>,
+    signature: Option<String>,
+    confidence: f64,
+}
+
+/// The explanation of the lead record (its signature's texts with the facts filled in);
+/// the signature's ruled-out lines go to `ruled_out`. Without a signature, the first
+/// record `first` is described.
+fn explanation(
+    lead: &Item<'_>,
+    first: &Record,
+    facts: &BTreeMap<String, String>,
+    where_: &str,
+    ruled_out: &mut Vec<String>,
+) -> Explanation {
+    let Some(sig) = lead.sig else {
+        return unclassified(first, where_);
+    };
+    let mut guess = expand(&sig.def.means, facts);
+    if let Some(h) = lead.hit {
+        for c in &h.context {
+            if let Some(n) = &c.note {
+                guess.push(' ');
+                guess.push_str(&expand(n, facts));
             }
-            guess.push_str(&where_);
-            ruled_out.extend(sig.def.ruled_out.iter().map(|r| expand(r, &facts)));
-            (
-                sig.def.title.clone(),
-                guess,
-                sig.def.causes.clone(),
-                expand(&sig.def.next_step, &facts),
-                expand(&sig.def.risk, &facts),
-                Some(sig.def.source.clone()),
-                Some(sig.def.id.clone()),
-                lead.score(),
-            )
         }
-        None => {
-            let what = rec
-                .exception
-                .as_ref()
-                .map(|(t, m, _)| if m.is_empty() { t.clone() } else { format!("{t}: {m}") });
-            let title = match (&what, rec.kind) {
-                (Some(w), _) => format!("Unclassified failure: {w}"),
-                (None, Kind::Incomplete) => {
-                    "Unclassified failure: a traceback cut before its exception line".to_string()
-                }
-                _ => "Unclassified failure".to_string(),
-            };
-            (
-                title,
-                format!("No signature matches this failure; its first fatal lines are shown.{where_}"),
-                Vec::new(),
-                "Read the exception and the innermost frame above; search the framework's issue \
+    }
+    guess.push_str(where_);
+    ruled_out.extend(sig.def.ruled_out.iter().map(|r| expand(r, facts)));
+    Explanation {
+        title: sig.def.title.clone(),
+        guess,
+        causes: sig.def.causes.clone(),
+        next_step: expand(&sig.def.next_step, facts),
+        risk: expand(&sig.def.risk, facts),
+        source: Some(sig.def.source.clone()),
+        signature: Some(sig.def.id.clone()),
+        confidence: lead.score(),
+    }
+}
+
+/// A failure no signature matches: its exception as the title.
+fn unclassified(rec: &Record, where_: &str) -> Explanation {
+    let what = rec
+        .exception
+        .as_ref()
+        .map(|(t, m, _)| if m.is_empty() { t.clone() } else { format!("{t}: {m}") });
+    let title = match (&what, rec.kind) {
+        (Some(w), _) => format!("Unclassified failure: {w}"),
+        (None, Kind::Incomplete) => {
+            "Unclassified failure: a traceback cut before its exception line".to_string()
+        }
+        _ => "Unclassified failure".to_string(),
+    };
+    Explanation {
+        title,
+        guess: format!("No signature matches this failure; its first fatal lines are shown.{where_}"),
+        causes: Vec::new(),
+        next_step: "Read the exception and the innermost frame above; search the framework's issue \
                  tracker for the exception text; get the full traceback (SGLang `--log-level debug`, \
                  vLLM `VLLM_LOGGING_LEVEL=DEBUG`) and a live snapshot (`perfpilot triage bundle --url …`); \
                  add a signature with `--signatures FILE` once the cause is known."
-                    .to_string(),
-                "Unknown: treat it as a crash until it is explained.".to_string(),
-                None,
-                None,
-                0.3,
-            )
-        }
-    };
-    for c in &consequences {
-        ruled_out.push(format!(
-            "{}:{} `{}` as a separate cause: it comes after this failure and follows from it",
-            c.file,
-            c.line,
-            short(&c.text)
-        ));
-    }
-    let id = format!(
-        "{}-{}",
-        class.as_str(),
-        crate::logs::line::short_hash(&[
-            signature.as_deref().unwrap_or(""),
-            signal.first().map_or("", |s| s.text.as_str())
-        ])
-    );
-    Finding {
-        id,
-        class,
-        severity,
-        signature,
-        title,
-        confidence: (confidence * 100.0).round() / 100.0,
-        confidence_label: label(confidence).to_string(),
-        signal,
-        guess,
-        causes,
-        ruled_out,
-        next_step,
-        risk,
-        source,
-        phase: first.phase,
-        first: Occurrence {
-            file: path(rec.file),
-            line: rec.first_no(),
-            rank: rec.rank.label(),
-            stamp: rec.stamp.as_ref().map(|s| s.text.clone()),
-        },
-        ranks: rank_labels,
-        occurrences,
-        events,
-        over_time,
-        facts,
-        consequences,
+            .to_string(),
+        risk: "Unknown: treat it as a crash until it is explained.".to_string(),
+        source: None,
+        signature: None,
+        confidence: 0.3,
     }
 }
 

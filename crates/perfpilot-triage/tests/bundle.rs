@@ -75,7 +75,7 @@ fn healthy_sim_round_trip_through_a_saved_bundle() {
         assert!(b.join(f).is_file(), "{f} missing");
     }
     assert!(b.join("props.error.json").is_file(), "the sim has no /props: an error file is kept");
-    let saved = summarize_bundle(&SummarizeOptions { dir: b }).unwrap();
+    let saved = summarize_bundle(&SummarizeOptions::new(b)).unwrap();
     assert_eq!(ids(&saved), ids(&live));
     assert_eq!(saved.metrics, live.metrics);
     assert_eq!(saved.capacity, live.capacity);
@@ -189,10 +189,10 @@ fn bad_urls_and_folders_are_clear_errors() {
     let e = bundle(&opts("localhost:1", 1.0)).unwrap_err().to_string();
     assert!(e.contains("http://"), "{e}");
     let dir = tempfile::tempdir().unwrap();
-    let e = summarize_bundle(&SummarizeOptions { dir: dir.path().into() }).unwrap_err().to_string();
+    let e = summarize_bundle(&SummarizeOptions::new(dir.path())).unwrap_err().to_string();
     assert!(e.contains("no bundle file"), "{e}");
     std::fs::write(dir.path().join("metadata.json"), "{ not json").unwrap();
-    let e = summarize_bundle(&SummarizeOptions { dir: dir.path().into() }).unwrap_err().to_string();
+    let e = summarize_bundle(&SummarizeOptions::new(dir.path())).unwrap_err().to_string();
     assert!(e.contains("metadata.json") && e.contains("line 1"), "{e}");
     // A closed port: every endpoint fails to connect.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();

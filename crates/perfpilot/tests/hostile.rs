@@ -56,9 +56,13 @@ fn fifo_as_a_whole_file_input_is_refused_at_once() {
     let f = fifo.to_str().unwrap();
     let cfg = fixture(CFG);
     let cfg = cfg.to_str().unwrap();
+    let bundle = fixture("tests/fixtures/triage/bundles/sim-sglang-idle");
+    let bundle = bundle.to_str().unwrap();
     let cases: Vec<Vec<&str>> = vec![
         plan_args(f, &[]),
         plan_args(cfg, &["--gpu-table", f]),
+        plan_args(cfg, &["--frameworks", f]),
+        vec!["triage", "bundle", "--dir", bundle, "--bundle-config", f],
         vec!["trace", "classify", "--from", f],
         vec!["trace", "classify", "gemm", "--rules", f],
         vec!["bench", "compare", f, f],

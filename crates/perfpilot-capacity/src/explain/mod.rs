@@ -1,9 +1,13 @@
 //! `capacity explain`: where a GPU's memory went at launch, from an SGLang or vLLM log.
+#![warn(clippy::too_many_lines)]
 
+mod concurrency;
 mod facts;
 mod render;
+mod replay;
 mod settings;
 mod sglang;
+mod tail;
 mod types;
 mod vllm;
 mod whatif;
@@ -18,12 +22,13 @@ pub use types::{
 };
 
 use crate::CapacityError;
-use crate::common::{GpuInfo, Setting};
+use crate::common::GpuInfo;
+use crate::gpu::GpuSpec;
 use crate::model::{KvCost, KvFormat, KvLayout, ModelConfig, kv_cost};
 use crate::notes::{NoteInputs, notes};
-use crate::plan::{DEFAULT_REQUEST_TOKENS, activation_per_token};
+use crate::plan::activation_per_token;
 use crate::rules::Rules;
-use crate::scenario::{Engine, concurrency_row};
+use crate::scenario::Engine;
 use crate::smi::SmiRow;
 use crate::units::{fmt_gib, fmt_int};
 use perfpilot_launchlog::{EventKind, Framework, LaunchLog};
@@ -43,6 +48,9 @@ pub struct ExplainOptions {
     /// A GPU table replacing the embedded one.
     #[serde(default)]
     pub gpu_table: Option<PathBuf>,
+    /// Framework sizing rules replacing the embedded `data/frameworks.toml` (same TOML shape).
+    #[serde(default)]
+    pub frameworks: Option<PathBuf>,
     /// `nvidia-smi --query-gpu=index,memory.used,memory.free --format=csv` output.
     #[serde(default)]
     pub smi: Option<PathBuf>,
@@ -65,6 +73,7 @@ impl ExplainOptions {
             config: None,
             gpu: None,
             gpu_table: None,
+            frameworks: None,
             smi: None,
             request_tokens: Vec::new(),
             rank: None,
@@ -143,13 +152,33 @@ fn engine_of(log: &LaunchLog, s: &settings::LogSettings) -> Engine {
     }
 }
 
-/// Explain an already-parsed log (the triage engineer can reuse a parse).
+/// Explain an already-parsed log (the triage engineer can reuse a parse). Four steps, each
+/// its own function: read the other inputs (`load_inputs`), resolve the launch as a whole
+/// (`resolve`), build every rank (`rank_reports`), then summarise the selected rank
+/// (replay of the sizing rule, concurrency, notes, what-ifs: `summarise`).
 pub fn explain_log(log: &LaunchLog, o: &ExplainOptions) -> Result<ExplainReport, CapacityError> {
-    let path = o.log.display().to_string();
     if !log.recognised() {
+        let path = o.log.display().to_string();
         return Err(CapacityError::NothingRecognised { path, lines: log.lines });
     }
-    let rules = Rules::embedded()?;
+    let inputs = load_inputs(o)?;
+    let launch = resolve(log, &inputs);
+    let ranks = rank_reports(&launch, &inputs);
+    let selected = select_rank(&ranks, o.rank.as_deref())?;
+    summarise(log, o, &inputs, &launch, ranks, selected)
+}
+
+/// What `explain` reads besides the log.
+struct Inputs {
+    rules: Rules,
+    config: Option<ModelConfig>,
+    smi: Vec<SmiRow>,
+    gpu_spec: Option<GpuSpec>,
+}
+
+/// Validate: read the rules, the model config, the nvidia-smi rows and the GPU spec.
+fn load_inputs(o: &ExplainOptions) -> Result<Inputs, CapacityError> {
+    let rules = Rules::load(o.frameworks.as_deref())?;
     let config = o.config.as_deref().map(ModelConfig::from_file).transpose()?;
     let smi: Vec<SmiRow> = match &o.smi {
         Some(p) => {
@@ -163,6 +192,25 @@ pub fn explain_log(log: &LaunchLog, o: &ExplainOptions) -> Result<ExplainReport,
         Some(g) => Some(crate::plan::gpu_table(o.gpu_table.as_deref())?.find(g)?.clone()),
         None => None,
     };
+    Ok(Inputs { rules, config, smi, gpu_spec })
+}
+
+/// The launch as a whole, resolved once for every rank.
+struct Launch<'a> {
+    st: settings::LogSettings,
+    engine: Engine,
+    groups: Vec<facts::RankEvents<'a>>,
+    sglang: bool,
+    kv_format: Option<KvFormat>,
+    tp: u64,
+    config_kv: Option<KvCost>,
+    /// The resolved KV block (page) size.
+    block: u64,
+    vf: Option<vllm::VllmFacts>,
+}
+
+/// Plan: settings, engine, per-rank event groups, parallel layout and the config's KV cost.
+fn resolve<'a>(log: &'a LaunchLog, inputs: &Inputs) -> Launch<'a> {
     let st = settings::read(log);
     let engine = engine_of(log, &st);
     let groups = facts::group(log);
@@ -180,7 +228,7 @@ pub fn explain_log(log: &LaunchLog, o: &ExplainOptions) -> Result<ExplainReport,
     let attn_tp = if dp_attention { (tp / dp).max(1) } else { tp };
     let has_swa_line =
         log.events.iter().any(|e| matches!(e.event, EventKind::SlidingWindowPool { .. }));
-    let config_kv: Option<KvCost> = config.as_ref().map(|c| {
+    let config_kv: Option<KvCost> = inputs.config.as_ref().map(|c| {
         kv_cost(
             c,
             KvLayout {
@@ -189,212 +237,116 @@ pub fn explain_log(log: &LaunchLog, o: &ExplainOptions) -> Result<ExplainReport,
                 pp: st.pp.unwrap_or(1),
                 kv: kv_format.unwrap_or(KvFormat::Bf16),
                 swa_as_full: sglang && !has_swa_line,
-                ssm_bytes: rules.sglang.defaults.mamba_ssm_bytes,
+                ssm_bytes: inputs.rules.sglang.defaults.mamba_ssm_bytes,
             },
         )
     });
-
-    // Device total.
-    let block = st.page_size.unwrap_or(rules.vllm.block_size);
+    let block = st.page_size.unwrap_or(inputs.rules.vllm.block_size);
     let vf = groups.first().map(|g| vllm::facts(g, block));
-    let total_for = |label_idx: Option<u32>| -> Option<(i64, String)> {
-        if !smi.is_empty() {
+    Launch { st, engine, groups, sglang, kv_format, tp, config_kv, block, vf }
+}
+
+impl Launch<'_> {
+    /// The device total for a rank index: nvidia-smi, then the GPU spec, then the log.
+    fn total_for(&self, inputs: &Inputs, label_idx: Option<u32>) -> Option<(i64, String)> {
+        if !inputs.smi.is_empty() {
             let idx = label_idx.unwrap_or(0);
-            if let Some(r) = smi.iter().find(|r| r.index == idx).or(smi.first()) {
+            if let Some(r) = inputs.smi.iter().find(|r| r.index == idx).or(inputs.smi.first()) {
                 return Some((r.total_bytes(), format!("nvidia-smi GPU {}: used + free", r.index)));
             }
         }
-        if let Some(g) = &gpu_spec {
+        if let Some(g) = &inputs.gpu_spec {
             return Some((g.total_bytes(), format!("{} spec (data/gpus.toml)", g.name)));
         }
-        vf.as_ref()
+        self.vf
+            .as_ref()
             .and_then(|f| f.total.as_ref())
             .map(|t| (t.value.bytes, format!("printed in the log (line {})", t.src.line)))
-    };
-    let util = st.fraction;
-    let ranks: Vec<RankReport> = groups
+    }
+}
+
+/// Run: one report per rank.
+fn rank_reports(l: &Launch<'_>, inputs: &Inputs) -> Vec<RankReport> {
+    l.groups
         .iter()
         .map(|g| {
-            let total = total_for(g.rank.tp.or(g.rank.worker));
-            if sglang {
-                sglang::rank(g, total, config_kv.as_ref())
+            let total = l.total_for(inputs, g.rank.tp.or(g.rank.worker));
+            if l.sglang {
+                sglang::rank(g, total, l.config_kv.as_ref())
             } else {
-                vllm::rank(g, total, util, config_kv.as_ref(), block)
+                vllm::rank(g, total, l.st.fraction, l.config_kv.as_ref(), l.block)
             }
         })
-        .collect();
-    let selected = select_rank(&ranks, o.rank.as_deref())?;
-    let sel = &ranks[selected];
+        .collect()
+}
 
-    let mut settings_list = st.list.clone();
-    let total_sel = total_for(sel.rank_id.tp.or(sel.rank_id.worker));
+/// Summarise: the selected rank's device, the implied fraction and replay, concurrency,
+/// notes and what-ifs.
+fn summarise(
+    log: &LaunchLog,
+    o: &ExplainOptions,
+    inputs: &Inputs,
+    l: &Launch<'_>,
+    ranks: Vec<RankReport>,
+    selected: usize,
+) -> Result<ExplainReport, CapacityError> {
+    let sel = &ranks[selected];
+    let total_sel = l.total_for(inputs, sel.rank_id.tp.or(sel.rank_id.worker));
     let gpu = total_sel.as_ref().map(|(t, how)| GpuInfo {
-        name: gpu_spec
+        name: inputs
+            .gpu_spec
             .as_ref()
             .map_or_else(|| "from the log / nvidia-smi".to_string(), |g| g.name.clone()),
         total_bytes: *t,
         source: how.clone(),
     });
+    let sized = replay::replay(l, sel);
+    let table = concurrency::table(log, o, inputs, l, sel);
+    let (found, missing) = stages_found(log, l.engine);
+    let errors = startup_errors(log);
+    let notes = explain_notes(inputs, l, sel, &sized, &table, total_sel.as_ref(), &errors);
+    let what_if = whatif::run(
+        o,
+        &whatif::Inputs {
+            engine: l.engine,
+            sel,
+            st: &l.st,
+            fraction: sized.fraction,
+            total: total_sel.as_ref().map(|t| t.0),
+            config: inputs.config.as_ref(),
+            config_kv: l.config_kv.as_ref(),
+            kv_format: l.kv_format.unwrap_or(KvFormat::Bf16),
+            tokens: table.tokens,
+            block: l.block,
+            request_tokens: table.lens.clone(),
+            rules: &inputs.rules,
+        },
+    )?;
+    let mut settings_list = l.st.list.clone();
+    settings_list.extend(sized.implied);
+    Ok(ExplainReport {
+        framework: log.framework.map_or("unknown", |f| f.as_str()).to_string(),
+        version: l.st.version.clone(),
+        model: l.st.model.clone(),
+        gpu,
+        settings: settings_list,
+        found,
+        missing,
+        selected_rank: sel.rank.clone(),
+        concurrency: table.rows,
+        replay: sized.replay,
+        smi: inputs.smi.clone(),
+        observations: errors.into_iter().chain(observations(log)).collect(),
+        notes,
+        what_if,
+        lines: log.lines,
+        ranks,
+    })
+}
 
-    // Implied fraction and the replay of the sizing rule.
-    let start = sel.stages.iter().find(|s| s.id == "start").map(|s| s.free_bytes);
-    let state_bytes = sel.kv.state.as_ref().map_or(0, |s| s.bytes);
-    let mut replay = Vec::new();
-    let mut fraction = st.fraction;
-    let mut capped_pool = st.max_total_tokens_cap.is_some();
-    if sglang {
-        if let (Some(a0), Some(w), Some(kv)) = (start, sel.weights_bytes, sel.kv_pool_bytes) {
-            let implied = (w + kv + state_bytes) as f64 / a0 as f64;
-            if fraction.is_none() && st.max_total_tokens_cap.is_none() {
-                // Below ~0.5 the pool was almost surely capped (--max-total-tokens), not sized.
-                let plausible = implied >= 0.5;
-                settings_list.push(Setting {
-                    key: "mem_fraction_static".into(),
-                    value: format!("{implied:.3}"),
-                    source: if plausible {
-                        "implied by the log: (weights + pools) / free before weights".into()
-                    } else {
-                        "implied by the log, implausibly low: the KV pool was probably capped (--max-total-tokens); the real value is unknown".into()
-                    },
-                });
-                if plausible {
-                    fraction = Some(implied);
-                } else {
-                    capped_pool = true;
-                }
-            }
-            if let (Some(f), Some(pool)) = (st.fraction, sel.kv.pools.first()) {
-                let cell = config_kv.as_ref().map(|c| c.full_bytes_per_token as f64).or(sel
-                    .kv
-                    .log_bytes_per_token
-                    .as_ref()
-                    .map(|d| d.value));
-                if let Some(cell) = cell.filter(|c| *c > 0.0) {
-                    let rest = a0 as f64 * f - w as f64 - state_bytes as f64;
-                    let pred = (rest / cell).floor() as i64;
-                    let logged = pool.tokens as i64;
-                    replay.push(Replay {
-                        rule: "SGLang profile_max_num_token: (free_before_weights x mem_fraction_static - weights) / cell_size".into(),
-                        predicted_tokens: pred,
-                        logged_tokens: logged,
-                        error_pct: (pred - logged) as f64 / logged.max(1) as f64 * 100.0,
-                        steps: vec![format!(
-                            "({} x {f:.3} - {} - state {}) GiB / {cell:.0} B = {}",
-                            fmt_gib(a0),
-                            fmt_gib(w),
-                            fmt_gib(state_bytes),
-                            fmt_int(pred)
-                        )],
-                    });
-                }
-            }
-        }
-    } else if let (Some(kv), Some(c), Some(tokens)) =
-        (sel.kv_pool_bytes, config_kv.as_ref(), vf.as_ref().and_then(|f| f.kv_tokens))
-        && c.swa_layers == 0
-        && c.state_bytes_per_slot == 0
-    {
-        let per_block = (c.per_layer_bytes_per_token * block) as i64;
-        let (pred, rule) = match engine {
-            Engine::VllmV0 => {
-                let bb = block as i64 * c.full_bytes_per_token as i64;
-                (
-                    (kv / bb) * block as i64,
-                    "vLLM V0: # GPU blocks = kv_cache_size // (block_size x bytes per token)",
-                )
-            }
-            _ => (
-                (kv / per_block / c.full_layers.max(1) as i64) * block as i64,
-                "vLLM V1: num_blocks = available KV // page_size // num_layers",
-            ),
-        };
-        replay.push(Replay {
-            rule: rule.into(),
-            predicted_tokens: pred,
-            logged_tokens: tokens as i64,
-            error_pct: (pred - tokens as i64) as f64 / tokens.max(1) as f64 * 100.0,
-            steps: vec![format!(
-                "{} GiB, block {block}, {} B/token -> {} tokens",
-                fmt_gib(kv),
-                c.full_bytes_per_token,
-                fmt_int(pred)
-            )],
-        });
-    }
-
-    // Concurrency.
-    let mut lens = if o.request_tokens.is_empty() {
-        DEFAULT_REQUEST_TOKENS.to_vec()
-    } else {
-        o.request_tokens.clone()
-    };
-    let logged_conc: Vec<(u64, f64)> = log
-        .events
-        .iter()
-        .filter_map(|e| match e.event {
-            EventKind::MaxConcurrency { request_tokens, factor } => Some((request_tokens, factor)),
-            _ => None,
-        })
-        .collect();
-    for (l, _) in &logged_conc {
-        if !lens.contains(l) {
-            lens.push(*l);
-        }
-    }
-    lens.sort_unstable();
-    let tokens = if sglang {
-        st.max_total_num_tokens.or(sel.kv.pools.iter().find(|p| p.pool != "swa").map(|p| p.tokens))
-    } else {
-        vf.as_ref().and_then(|f| f.kv_tokens)
-    };
-    let state_limit = sel.kv.state.as_ref().map(|s| {
-        s.slots
-            / if st.disable_radix_cache {
-                1
-            } else {
-                rules.sglang.defaults.mamba_slots_per_request_radix
-            }
-    });
-    // Hybrid (sliding-window or mamba) pools: tokens / length is not the concurrency. Known from
-    // the config, or from vLLM's own hybrid lines.
-    let hybrid_log = log.events.iter().any(|e| {
-        matches!(
-            e.event,
-            EventKind::CudagraphSizesCapped { .. }
-                | EventKind::MambaPagePadding { .. }
-                | EventKind::AttentionBlockSize { .. }
-                | EventKind::PaddingLayers { .. }
-        )
-    });
-    let hybrid_vllm = !sglang
-        && (hybrid_log
-            || config_kv.as_ref().is_some_and(|c| c.swa_layers > 0 || c.state_bytes_per_slot > 0));
-    let context = st.context_len.unwrap_or(0);
-    let concurrency = lens
-        .iter()
-        .map(|&l| {
-            let logged = logged_conc.iter().find(|(rl, _)| *rl == l).map(|(_, f)| f.floor() as u64);
-            let token_limit = logged.or_else(|| if hybrid_vllm { None } else { tokens.map(|t| t / l.max(1)) });
-            let mut row = concurrency_row(l, token_limit, st.max_running_requests, state_limit, context);
-            if logged.is_some() {
-                row.note = Some(format!("token limit from the log's `Maximum concurrency for {} tokens` line", fmt_int(l as i64)));
-            } else if hybrid_vllm {
-                row.note = Some("hybrid KV groups: only the length the log prints a concurrency for is known".into());
-            } else if !sglang && token_limit.is_some() && config_kv.is_none() {
-                row.note = Some("tokens / length: assumes every layer is full attention (pass --config for hybrid models)".into());
-            }
-            if !sglang && st.max_running_requests.is_none() {
-                let n = row.note.take().map(|n| format!("{n}; ")).unwrap_or_default();
-                row.note = Some(format!("{n}max_num_seqs not in the log"));
-            }
-            row
-        })
-        .collect::<Vec<_>>();
-
-    let (found, missing) = stages_found(log, engine);
-    let observations = observations(log);
-    let errors: Vec<String> = log
-        .events
+/// Start-up errors the log shows, each with its line.
+fn startup_errors(log: &LaunchLog) -> Vec<String> {
+    log.events
         .iter()
         .filter_map(|e| match &e.event {
             EventKind::NotEnoughMemory => Some(format!("line {}: SGLang refused to start: Not enough memory", e.line)),
@@ -412,36 +364,51 @@ pub fn explain_log(log: &LaunchLog, o: &ExplainOptions) -> Result<ExplainReport,
             }
             _ => None,
         })
-        .collect();
-    let act_need = config
-        .as_ref()
-        .zip(st.prefill_chunk)
-        .map(|(c, chunk)| activation_per_token(c, tp).saturating_mul(chunk.min(1 << 40) as i64));
-    let (fraction_base, final_free) = if sglang {
+        .collect()
+}
+
+/// The tuning notes of the selected rank.
+fn explain_notes(
+    inputs: &Inputs,
+    l: &Launch<'_>,
+    sel: &RankReport,
+    sized: &replay::Sized,
+    table: &concurrency::Table,
+    total_sel: Option<&(i64, String)>,
+    errors: &[String],
+) -> Vec<crate::common::Note> {
+    let act_need =
+        inputs.config.as_ref().zip(l.st.prefill_chunk).map(|(c, chunk)| {
+            activation_per_token(c, l.tp).saturating_mul(chunk.min(1 << 40) as i64)
+        });
+    let start = sel.stages.iter().find(|s| s.id == "start").map(|s| s.free_bytes);
+    let (fraction_base, final_free) = if l.sglang {
         (start, sel.final_free_bytes)
     } else {
         (
-            total_sel.as_ref().map(|t| t.0),
+            total_sel.map(|t| t.0),
             sel.breakdown.iter().find(|r| r.id == "headroom").and_then(|r| r.bytes),
         )
     };
-    let notes = notes(&NoteInputs {
-        engine,
-        kv_format,
-        kv: config_kv.as_ref(),
-        concurrency: &concurrency,
-        fraction,
+    let mut notes = notes(&NoteInputs {
+        engine: l.engine,
+        kv_format: l.kv_format,
+        kv: l.config_kv.as_ref(),
+        concurrency: &table.rows,
+        fraction: sized.fraction,
         fraction_base,
         final_free,
         final_free_observed: true,
         graph_bytes: sel.cuda_graph_bytes,
         activation_need: act_need,
-        prefill_tokens: st.prefill_chunk,
-        model: config.as_ref(),
-        errors: &errors,
+        prefill_tokens: l.st.prefill_chunk,
+        model: inputs.config.as_ref(),
+        errors,
+        rules: &inputs.rules,
     });
-    let mut notes = notes;
-    if capped_pool && let (Some(kv), Some(free)) = (sel.kv_pool_bytes, sel.final_free_bytes) {
+    if sized.capped_pool
+        && let (Some(kv), Some(free)) = (sel.kv_pool_bytes, sel.final_free_bytes)
+    {
         notes.push(crate::common::Note {
                 id: "kv-pool-capped".into(),
                 text: format!(
@@ -451,42 +418,7 @@ pub fn explain_log(log: &LaunchLog, o: &ExplainOptions) -> Result<ExplainReport,
                 ),
             });
     }
-    let what_if = whatif::run(
-        o,
-        &whatif::Inputs {
-            engine,
-            sel,
-            st: &st,
-            fraction,
-            total: total_sel.as_ref().map(|t| t.0),
-            config: config.as_ref(),
-            config_kv: config_kv.as_ref(),
-            kv_format: kv_format.unwrap_or(KvFormat::Bf16),
-            tokens,
-            block,
-            request_tokens: lens.clone(),
-            rules: &rules,
-        },
-    )?;
-
-    Ok(ExplainReport {
-        framework: log.framework.map_or("unknown", |f| f.as_str()).to_string(),
-        version: st.version.clone(),
-        model: st.model.clone(),
-        gpu,
-        settings: settings_list,
-        found,
-        missing,
-        selected_rank: sel.rank.clone(),
-        ranks,
-        concurrency,
-        replay,
-        smi,
-        observations: errors.into_iter().chain(observations).collect(),
-        notes,
-        what_if,
-        lines: log.lines,
-    })
+    notes
 }
 
 fn select_rank(ranks: &[RankReport], want: Option<&str>) -> Result<usize, CapacityError> {

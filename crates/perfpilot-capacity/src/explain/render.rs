@@ -1,4 +1,7 @@
 //! The human view of an explanation.
+// Not split yet (issue 12 names explain_log and the rank builders); exempt from the
+// 150-line limit `explain` sets for its modules.
+#![allow(clippy::too_many_lines)]
 
 use perfpilot_report::{Document, Section, Table};
 

@@ -1,4 +1,7 @@
 //! Settings a launch log states (server args, summary lines), each with its source line.
+// Not split yet (issue 12 names explain_log and the rank builders); exempt from the
+// 150-line limit `explain` sets for its modules.
+#![allow(clippy::too_many_lines)]
 
 use crate::common::Setting;
 use perfpilot_launchlog::{EventKind, Framework, LaunchLog};

@@ -1,11 +1,13 @@
 //! SGLang ranks: the free-memory chain from start-up to ready, and what the log says went where.
+#![warn(clippy::too_many_lines)]
 
-use crate::common::{BreakdownRow, SourceLine, row, with_percent};
+use crate::common::{BreakdownRow, SourceLine, row};
 use crate::model::KvCost;
-use crate::units::{fmt_gib, fmt_int, sat_sum};
+use crate::units::{LoggedBytes, fmt_gib, fmt_int, sat_sum};
 use perfpilot_launchlog::{EventKind, GraphKind};
 
-use super::facts::{Fact, RankEvents, capture_end, kv_pool};
+use super::facts::{CaptureEnd, Fact, KvPool, RankEvents, capture_end, kv_pool};
+use super::tail::{close_breakdown, matches_config};
 use super::types::{DerivedPerToken, KvDetail, KvPoolRow, RankReport, StageRow, StateDetail};
 
 const STAGES: [(&str, &str); 6] = [
@@ -153,6 +155,35 @@ pub fn rank(
     }
 
     // Components the log states.
+    let comps = components(&cps, load_end.as_ref(), &pools, mamba.as_ref(), &cap_ends);
+    let kv_bytes = sat_sum(pools.iter().filter_map(|p| p.value.bytes.as_ref().map(|b| b.bytes)));
+
+    let breakdown = assemble(&cps, &comps, total.as_ref());
+    let stages: Vec<StageRow> = cps.iter().flatten().cloned().collect();
+    let kv = kv_detail(&pools, swa.as_ref().map(|f| f.value), mamba.as_ref(), config_kv);
+    let final_free = cps[5].as_ref().or(cps[4].as_ref()).map(|s| s.free_bytes);
+    RankReport {
+        rank: r.label.clone(),
+        rank_id: r.rank.clone(),
+        stages,
+        breakdown,
+        kv,
+        weights_bytes: comps.iter().find(|c| c.id == "weights").map(|c| c.bytes),
+        kv_pool_bytes: (!pools.is_empty() && kv_bytes > 0).then_some(kv_bytes),
+        cuda_graph_bytes: comps.iter().find(|c| c.id == "cuda_graphs").map(|c| c.bytes),
+        final_free_bytes: final_free,
+    }
+}
+
+/// The components the log states (weights, KV and state pools, CUDA graphs), each at the
+/// checkpoint it ends at.
+fn components(
+    cps: &[Option<StageRow>; 6],
+    load_end: Option<&Fact<(Option<LoggedBytes>, Option<LoggedBytes>)>>,
+    pools: &[Fact<KvPool>],
+    mamba: Option<&Fact<(u64, i64, i64)>>,
+    cap_ends: &[Fact<CaptureEnd>],
+) -> Vec<Component> {
     let mut comps: Vec<Component> = Vec::new();
     let weights = load_end.as_ref().and_then(|f| f.value.1.clone().map(|w| (w, f.src.clone())));
     match &weights {
@@ -230,22 +261,7 @@ pub fn rank(
             pos: 4,
         });
     }
-
-    let breakdown = assemble(&cps, &comps, total.as_ref());
-    let stages: Vec<StageRow> = cps.iter().flatten().cloned().collect();
-    let kv = kv_detail(&pools, swa.as_ref().map(|f| f.value), mamba.as_ref(), config_kv);
-    let final_free = cps[5].as_ref().or(cps[4].as_ref()).map(|s| s.free_bytes);
-    RankReport {
-        rank: r.label.clone(),
-        rank_id: r.rank.clone(),
-        stages,
-        breakdown,
-        kv,
-        weights_bytes: comps.iter().find(|c| c.id == "weights").map(|c| c.bytes),
-        kv_pool_bytes: (!pools.is_empty() && kv_bytes > 0).then_some(kv_bytes),
-        cuda_graph_bytes: comps.iter().find(|c| c.id == "cuda_graphs").map(|c| c.bytes),
-        final_free_bytes: final_free,
-    }
+    comps
 }
 
 /// Rows from checkpoints and components: each interval between two known checkpoints is
@@ -356,27 +372,14 @@ fn assemble(
             sources: cps[li].as_ref().and_then(|c| c.source.clone()).into_iter().collect(),
         });
     }
-    let accounted = sat_sum(rows.iter().filter(|r| r.id != "total").filter_map(|r| r.bytes));
-    match total {
-        Some((t, _)) => {
-            let unknown = t - accounted;
-            if unknown.abs() > crate::units::GIB / 50 {
-                rows.push(row(
-                    "unknown",
-                    "Unknown (not stated in the log)",
-                    Some(unknown),
-                    "total - every row above",
-                ));
-            }
-        }
-        None => rows.push(row(
-            "unknown",
+    close_breakdown(
+        rows,
+        total,
+        (
             "Unknown: the device total and what precedes the first stage",
-            None,
             "pass --gpu NAME or --smi FILE to account for the whole device",
-        )),
-    }
-    with_percent(rows, total.map(|t| t.0))
+        ),
+    )
 }
 
 fn kv_detail(
@@ -418,10 +421,7 @@ fn kv_detail(
         });
     }
     let cfg = config.map(|c| c.full_bytes_per_token);
-    let matches = match (&full, cfg) {
-        (Some(d), Some(c)) => Some((c as f64) >= d.min - 0.5 && (c as f64) <= d.max + 0.5),
-        _ => None,
-    };
+    let matches = matches_config(full.as_ref(), cfg);
     let state = mamba.map(|m| StateDetail {
         slots: m.value.0,
         bytes: m.value.1,

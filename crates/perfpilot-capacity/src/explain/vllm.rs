@@ -1,12 +1,14 @@
 //! vLLM ranks (V0 and V1): the utilization budget and what the log says went where.
+#![warn(clippy::too_many_lines)]
 
-use crate::common::{BreakdownRow, row, with_percent};
+use crate::common::{BreakdownRow, row};
 use crate::model::KvCost;
 use crate::units::{LoggedBytes, fmt_gib, sat_sum};
 use perfpilot_launchlog::EventKind;
 
 use super::facts::{Fact, RankEvents};
 use super::sglang::per_unit;
+use super::tail::{close_breakdown, matches_config};
 use super::types::{KvDetail, KvPoolRow, RankReport, StageRow};
 
 fn pick(list: Vec<Option<Fact<LoggedBytes>>>) -> Option<Fact<LoggedBytes>> {
@@ -60,14 +62,20 @@ pub fn facts(r: &RankEvents, block_size: u64) -> VllmFacts {
     VllmFacts { kv_tokens, total }
 }
 
-/// Build one vLLM rank.
-pub fn rank(
-    r: &RankEvents,
-    total: Option<(i64, String)>,
-    util: Option<f64>,
-    config_kv: Option<&KvCost>,
-    block_size: u64,
-) -> RankReport {
+/// The byte figures a vLLM rank's log states.
+struct Logged {
+    weights: Option<Fact<LoggedBytes>>,
+    non_torch: Option<Fact<LoggedBytes>>,
+    activation: Option<Fact<LoggedBytes>>,
+    peak_torch: Option<Fact<LoggedBytes>>,
+    kv: Option<Fact<LoggedBytes>>,
+    graphs: Option<Fact<LoggedBytes>>,
+    estimate: Option<Fact<LoggedBytes>>,
+    free_start: Option<Fact<LoggedBytes>>,
+}
+
+/// Read a rank's byte figures (the first or last line that states each).
+fn logged(r: &RankEvents) -> Logged {
     let weights = pick(vec![
         r.first(|e| match e {
             EventKind::WeightsLoaded { size, .. } => Some(size.clone()),
@@ -114,8 +122,13 @@ pub fn rank(
         | EventKind::FreeMemoryBelowUtilization { free: Some(f), .. } => Some(f.clone()),
         _ => None,
     });
-    let vf = facts(r, block_size);
+    Logged { weights, non_torch, activation, peak_torch, kv, graphs, estimate, free_start }
+}
 
+/// The breakdown rows before the closing `unknown` row: total, what was in use before start,
+/// each logged figure, the budget remainder and the headroom outside the budget.
+fn budget_rows(l: &Logged, total: Option<&(i64, String)>, util: Option<f64>) -> Vec<BreakdownRow> {
+    let Logged { weights, non_torch, activation, peak_torch, kv, graphs, estimate, free_start } = l;
     let mut rows = Vec::new();
     if let Some((t, how)) = &total {
         rows.push(row("total", "GPU total", Some(*t), how.clone()));
@@ -208,31 +221,43 @@ pub fn rank(
             }
         }
     }
-    let accounted = sat_sum(
-        rows.iter()
-            .filter(|r| !matches!(r.id.as_str(), "total" | "cuda_graph_estimate"))
-            .filter_map(|r| r.bytes),
+    rows
+}
+
+/// Build one vLLM rank.
+pub fn rank(
+    r: &RankEvents,
+    total: Option<(i64, String)>,
+    util: Option<f64>,
+    config_kv: Option<&KvCost>,
+    block_size: u64,
+) -> RankReport {
+    let Logged { weights, non_torch, activation, peak_torch, kv, graphs, estimate, free_start } =
+        logged(r);
+    let vf = facts(r, block_size);
+
+    let rows = budget_rows(
+        &Logged {
+            weights: weights.clone(),
+            non_torch,
+            activation,
+            peak_torch,
+            kv: kv.clone(),
+            graphs: graphs.clone(),
+            estimate,
+            free_start: free_start.clone(),
+        },
+        total.as_ref(),
+        util,
     );
-    match &total {
-        Some((t, _)) => {
-            let unknown = t - accounted;
-            if unknown.abs() > crate::units::GIB / 50 {
-                rows.push(row(
-                    "unknown",
-                    "Unknown (not stated in the log)",
-                    Some(unknown),
-                    "total - every row above",
-                ));
-            }
-        }
-        None => rows.push(row(
-            "unknown",
+    let breakdown = close_breakdown(
+        rows,
+        total.as_ref(),
+        (
             "Unknown: the device total",
-            None,
             "pass --gpu NAME or --smi FILE (or a log with the start-up memory summary)",
-        )),
-    }
-    let breakdown = with_percent(rows, total.as_ref().map(|t| t.0));
+        ),
+    );
 
     let stages: Vec<StageRow> = free_start
         .iter()
@@ -275,10 +300,7 @@ pub fn rank(
         }
     }
     let cfg = config_kv.map(|c| c.full_bytes_per_token + c.swa_bytes_per_token);
-    let matches = match (&log_pt, cfg) {
-        (Some(d), Some(c)) => Some((c as f64) >= d.min - 0.5 && (c as f64) <= d.max + 0.5),
-        _ => None,
-    };
+    let matches = matches_config(log_pt.as_ref(), cfg);
     let kv_detail = KvDetail {
         pools,
         log_bytes_per_token: log_pt,

@@ -56,20 +56,22 @@ pub fn sglang_v05_fraction(
     let gpu_mb = (total_bytes / (1 << 20)) as u64;
     let r = &rules.sglang.reserve;
     let bucket = rules.bucket(gpu_mb);
-    let bs = bucket
-        .map_or(256, |b| if o.tp < 4 { b.cuda_graph_max_bs[0] } else { b.cuda_graph_max_bs[1] });
+    let split = rules.sglang.graph_bs_tp_split;
+    let bs = bucket.map_or(256, |b| {
+        if o.tp < split { b.cuda_graph_max_bs[0] } else { b.cuda_graph_max_bs[1] }
+    });
     let mut reserved = r.base_mb
         + (chunk.max(r.min_chunk) as f64) * r.chunk_factor
         + bs as f64 * r.per_graph_bs_mb
         + (o.tp * o.pp) as f64 / 8.0 * r.per_8_ranks_mb;
     if o.dp_attention && o.dp > 1 {
         let mut dp_term = bs as f64 * o.dp as f64 * r.dp_attention_per_bs_dp_mb;
-        if bs > 300 {
-            dp_term *= 1.5;
+        if bs > r.dp_attention_large_bs {
+            dp_term *= r.dp_attention_large_bs_factor;
         }
         reserved += dp_term;
     }
-    if gpu_mb > 60 * 1024 {
+    if gpu_mb > r.min_reserve_above_mb {
         reserved = reserved.max(r.min_reserve_mb_above_60gb);
     }
     let f = ((gpu_mb as f64 - reserved) / gpu_mb as f64 * 1000.0).round() / 1000.0;
@@ -252,7 +254,7 @@ pub fn build(
         let gpu_mb = (total / (1 << 20)) as u64;
         let chunk = o.chunked_prefill_size.unwrap_or_else(|| {
             if legacy {
-                8192
+                rules.sglang.legacy_chunked_prefill_size
             } else {
                 rules.bucket(gpu_mb).map_or(8192, |b| b.chunked_prefill_size)
             }
@@ -299,8 +301,7 @@ pub fn build(
             if o.gpu_memory_utilization.or(o.mem_fraction).is_some() { "user" } else { "default" },
         );
         let v = &rules.vllm;
-        let large =
-            total >= v.large_gpu_min_bytes && !gpu.name.to_ascii_lowercase().contains("a100");
+        let large = total >= v.large_gpu_min_bytes && !rules.vllm_small_by_name(&gpu.name);
         let mnbt = match o.max_num_batched_tokens {
             Some(n) => n,
             None if v0 => context_len,

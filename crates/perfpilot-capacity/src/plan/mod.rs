@@ -286,7 +286,7 @@ pub(crate) fn gpu_table(path: Option<&std::path::Path>) -> Result<GpuTable, Capa
 
 /// Plan a launch. The library entry point behind `perfpilot capacity plan`.
 pub fn plan(o: &PlanOptions) -> Result<PlanReport, CapacityError> {
-    let rules = Rules::embedded()?;
+    let rules = Rules::load(o.frameworks.as_deref())?;
     let table = gpu_table(o.gpu_table.as_deref())?;
     let gpu = table.find(&o.gpu)?;
     let c = ModelConfig::from_file(&o.config)?;
@@ -331,6 +331,7 @@ pub fn plan(o: &PlanOptions) -> Result<PlanReport, CapacityError> {
         prefill_tokens: Some(p.prefill_tokens),
         model: Some(&c),
         errors: &p.outcome.errors,
+        rules: &rules,
     });
     Ok(PlanReport {
         framework: match o.framework {

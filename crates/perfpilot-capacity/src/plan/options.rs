@@ -42,6 +42,9 @@ pub struct PlanOptions {
     /// A GPU table replacing the embedded one (same TOML shape).
     #[serde(default)]
     pub gpu_table: Option<PathBuf>,
+    /// Framework sizing rules replacing the embedded `data/frameworks.toml` (same TOML shape).
+    #[serde(default)]
+    pub frameworks: Option<PathBuf>,
     /// Tensor-parallel size.
     #[serde(default = "one")]
     pub tp: u64,
@@ -141,6 +144,7 @@ impl PlanOptions {
             config: config.into(),
             gpu: gpu.into(),
             gpu_table: None,
+            frameworks: None,
             tp: 1,
             pp: 1,
             dp: 1,

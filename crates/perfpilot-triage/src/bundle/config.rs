@@ -55,6 +55,18 @@ pub(crate) struct Rules {
     pub source: String,
 }
 
+/// The keys read from the JSON endpoints into each section of the report.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FactKeys {
+    pub model: Vec<String>,
+    pub topology: Vec<String>,
+    pub capacity: Vec<String>,
+    pub memory_usage: Vec<String>,
+    #[allow(dead_code)]
+    pub source: String,
+}
+
 /// The whole file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -62,6 +74,7 @@ pub(crate) struct BundleConfig {
     #[allow(dead_code)]
     pub version: u32,
     pub endpoint: Vec<EndpointDef>,
+    pub facts: FactKeys,
     pub metric: Vec<MetricDef>,
     pub rules: Rules,
 }
@@ -72,6 +85,20 @@ impl BundleConfig {
         toml::from_str(BUILTIN).map_err(|e| TriageError::Data {
             path: "<built-in bundle.toml>".into(),
             message: e.message().to_string(),
+        })
+    }
+
+    /// The file at `path` (`--bundle-config FILE`, the same TOML shape as
+    /// `data/bundle.toml`), or the built-in one.
+    pub fn load(path: Option<&std::path::Path>) -> Result<BundleConfig, TriageError> {
+        let Some(p) = path else {
+            return BundleConfig::builtin();
+        };
+        let text = perfpilot_io::read_to_string_bounded(p)
+            .map_err(|source| TriageError::read(p, source))?;
+        toml::from_str(&text).map_err(|e| TriageError::Data {
+            path: p.display().to_string(),
+            message: e.to_string(),
         })
     }
 }

@@ -40,12 +40,22 @@ pub struct BundleOptions {
     /// Bearer token (`--api-key` of the server), sent as `Authorization: Bearer`.
     #[serde(default)]
     pub token: Option<String>,
+    /// Endpoints, metric names, fact keys and rule thresholds replacing the built-in
+    /// `data/bundle.toml` (same TOML shape).
+    #[serde(default)]
+    pub bundle_config: Option<PathBuf>,
 }
 
 impl BundleOptions {
     /// Options for `url` with the defaults.
     pub fn new(url: impl Into<String>) -> BundleOptions {
-        BundleOptions { url: url.into(), out: None, timeout_s: default_timeout(), token: None }
+        BundleOptions {
+            url: url.into(),
+            out: None,
+            timeout_s: default_timeout(),
+            token: None,
+            bundle_config: None,
+        }
     }
 }
 
@@ -55,6 +65,16 @@ impl BundleOptions {
 pub struct SummarizeOptions {
     /// A folder written by `triage bundle --out DIR`.
     pub dir: PathBuf,
+    /// A bundle data file replacing the built-in `data/bundle.toml` (same TOML shape).
+    #[serde(default)]
+    pub bundle_config: Option<PathBuf>,
+}
+
+impl SummarizeOptions {
+    /// Options for `dir` with the built-in bundle data.
+    pub fn new(dir: impl Into<PathBuf>) -> SummarizeOptions {
+        SummarizeOptions { dir: dir.into(), bundle_config: None }
+    }
 }
 
 /// Collect a snapshot from a live server (and save it when `out` is set), then summarise it.
@@ -69,7 +89,7 @@ pub fn bundle_with(
 ) -> Result<BundleReport, TriageError> {
     let timeout = perfpilot_report::positive_seconds("timeout", opts.timeout_s)
         .map_err(|e| TriageError::Invalid(e.to_string()))?;
-    let cfg = BundleConfig::builtin()?;
+    let cfg = BundleConfig::load(opts.bundle_config.as_deref())?;
     // Secrets (the token, URL credentials, keys in the environment or echoed in a body)
     // never reach the bundle files, the report or an error message.
     let mut redactor = perfpilot_report::Redactor::from_env();
@@ -94,7 +114,7 @@ pub fn bundle_with(
 
 /// Summarise a saved bundle folder.
 pub fn summarize_bundle(opts: &SummarizeOptions) -> Result<BundleReport, TriageError> {
-    let cfg = BundleConfig::builtin()?;
+    let cfg = BundleConfig::load(opts.bundle_config.as_deref())?;
     let (snap, url) = collect::load(&opts.dir, &cfg)?;
     let source = match url {
         Some(u) => format!("{} (collected from {u})", opts.dir.display()),

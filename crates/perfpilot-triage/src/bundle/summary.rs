@@ -187,46 +187,18 @@ pub(crate) fn summarize(
     }
     for (v, from) in [(&server_info, "server_info"), (&model_info, "model_info")] {
         let Some(v) = v else { continue };
-        for k in [
-            "model_path",
-            "served_model_name",
-            "weight_version",
-            "version",
-            "model_type",
-            "is_generation",
-        ] {
+        for k in &cfg.facts.model {
             fact(&mut model, k, find(v, k), from);
         }
-        for k in [
-            "tp_size",
-            "dp_size",
-            "pp_size",
-            "ep_size",
-            "enable_dp_attention",
-            "disaggregation_mode",
-            "attention_backend",
-            "sampling_backend",
-            "schedule_policy",
-            "kv_cache_dtype",
-            "mem_fraction_static",
-            "chunked_prefill_size",
-            "cuda_graph_max_bs",
-            "enable_metrics",
-        ] {
+        for k in &cfg.facts.topology {
             fact(&mut topology, k, find(v, k), from);
         }
-        for k in [
-            "max_total_num_tokens",
-            "max_running_requests",
-            "max_req_input_len",
-            "context_length",
-            "token_capacity",
-        ] {
+        for k in &cfg.facts.capacity {
             fact(&mut capacity, k, find(v, k), from);
         }
         if let Some(mu) = Some(find(v, "memory_usage")).filter(|m| m.is_object()) {
-            for k in ["weight", "kvcache", "graph"] {
-                fact(&mut capacity, &format!("{k}_gb"), &mu[k], from);
+            for k in &cfg.facts.memory_usage {
+                fact(&mut capacity, &format!("{k}_gb"), &mu[k.as_str()], from);
             }
         }
     }

@@ -57,6 +57,10 @@ struct BundleArgs {
     /// Bearer token for servers started with an API key.
     #[arg(long, value_name = "TOKEN")]
     token: Option<String>,
+    /// Endpoints, metric names, fact keys and signal thresholds replacing the built-in ones
+    /// (same TOML shape as `data/bundle.toml`).
+    #[arg(long = "bundle-config", value_name = "FILE")]
+    bundle_config: Option<PathBuf>,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -85,6 +89,7 @@ fn run_bundle(b: BundleArgs) -> anyhow::Result<ExitCode> {
                 out: b.out.clone(),
                 timeout_s: b.timeout,
                 token: b.token.clone(),
+                bundle_config: b.bundle_config.clone(),
             };
             let progress = TerminalProgress::new("endpoints");
             (
@@ -93,11 +98,18 @@ fn run_bundle(b: BundleArgs) -> anyhow::Result<ExitCode> {
             )
         }
         (None, Some(dir)) => (
-            perfpilot_triage::summarize_bundle(&SummarizeOptions { dir: dir.clone() })?,
+            perfpilot_triage::summarize_bundle(&SummarizeOptions {
+                dir: dir.clone(),
+                bundle_config: b.bundle_config.clone(),
+            })?,
             vec![InputRef::other("bundle", dir.display().to_string())],
         ),
         (None, None) => anyhow::bail!("`triage bundle` needs --url URL or --dir DIR"),
     };
+    let mut inputs = inputs;
+    if let Some(c) = &b.bundle_config {
+        inputs.push(InputRef::file("bundle_config", c));
+    }
     let warnings = bundle_warnings(&report);
     let env = Envelope::new("triage bundle", report).with_inputs(inputs).with_warnings(warnings);
     emit(&env, &b.output)

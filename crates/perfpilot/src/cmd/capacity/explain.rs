@@ -23,6 +23,10 @@ pub struct Args {
     /// GPU table replacing the built-in one (same TOML shape as `data/gpus.toml`).
     #[arg(long = "gpu-table", value_name = "FILE")]
     gpu_table: Option<PathBuf>,
+    /// Framework sizing rules replacing the built-in ones (same TOML shape as
+    /// `data/frameworks.toml`).
+    #[arg(long, value_name = "FILE")]
+    frameworks: Option<PathBuf>,
     /// `nvidia-smi --query-gpu=index,memory.used,memory.free --format=csv` output.
     #[arg(long, value_name = "FILE")]
     smi: Option<PathBuf>,
@@ -47,6 +51,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         config: args.config.clone(),
         gpu: args.gpu.clone(),
         gpu_table: args.gpu_table.clone(),
+        frameworks: args.frameworks.clone(),
         smi: args.smi.clone(),
         request_tokens: args.request_tokens.clone().map(|t| t.0).unwrap_or_default(),
         rank: args.rank.clone(),
@@ -62,8 +67,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 /// inputs; two warnings on incomplete evidence.
 pub(crate) fn envelope(opts: &ExplainOptions, report: ExplainReport) -> Envelope<ExplainReport> {
     let mut inputs = vec![InputRef::file("log", &opts.log)];
-    for (role, p) in [("config", &opts.config), ("smi", &opts.smi), ("gpu_table", &opts.gpu_table)]
-    {
+    for (role, p) in [
+        ("config", &opts.config),
+        ("smi", &opts.smi),
+        ("gpu_table", &opts.gpu_table),
+        ("frameworks", &opts.frameworks),
+    ] {
         if let Some(p) = p {
             inputs.push(InputRef::file(role, p));
         }

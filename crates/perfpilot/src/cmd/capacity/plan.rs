@@ -21,6 +21,10 @@ pub struct Args {
     /// GPU table replacing the built-in one.
     #[arg(long = "gpu-table", value_name = "FILE")]
     gpu_table: Option<PathBuf>,
+    /// Framework sizing rules replacing the built-in ones (same TOML shape as
+    /// `data/frameworks.toml`).
+    #[arg(long, value_name = "FILE")]
+    frameworks: Option<PathBuf>,
     /// Tensor-parallel size.
     #[arg(long, default_value_t = 1)]
     tp: u64,
@@ -136,6 +140,7 @@ fn parse_rules(s: &str) -> Result<RuleVersion, String> {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut o = PlanOptions::new(args.config.clone(), args.gpu.clone());
     o.gpu_table = args.gpu_table.clone();
+    o.frameworks = args.frameworks.clone();
     o.tp = args.tp;
     o.pp = args.pp;
     o.dp = args.dp;
@@ -175,6 +180,9 @@ pub(crate) fn envelope(opts: &PlanOptions, report: PlanReport) -> Envelope<PlanR
     let mut inputs = vec![InputRef::file("config", &opts.config)];
     if let Some(t) = &opts.gpu_table {
         inputs.push(InputRef::file("gpu_table", t));
+    }
+    if let Some(f) = &opts.frameworks {
+        inputs.push(InputRef::file("frameworks", f));
     }
     Envelope::new("capacity plan", report).with_inputs(inputs)
 }

@@ -26,6 +26,7 @@ pub const ENTRIES: &[Capability] = &[
                 PathArg { pointer: "/log", access: Access::Read },
                 PathArg { pointer: "/config", access: Access::Read },
                 PathArg { pointer: "/gpu_table", access: Access::Read },
+                PathArg { pointer: "/frameworks", access: Access::Read },
                 PathArg { pointer: "/smi", access: Access::Read },
             ],
             long_running: false,
@@ -46,6 +47,7 @@ pub const ENTRIES: &[Capability] = &[
             paths: &[
                 PathArg { pointer: "/config", access: Access::Read },
                 PathArg { pointer: "/gpu_table", access: Access::Read },
+                PathArg { pointer: "/frameworks", access: Access::Read },
             ],
             long_running: false,
             call: plan,

@@ -44,7 +44,10 @@ pub const ENTRIES: &[Capability] = &[
                 later. Use it during an incident when the server is still up, alongside `triage` \
                 on its logs. It only reads endpoints; it never changes the server.",
             input_schema: input_schema::<BundleOptions>,
-            paths: &[PathArg { pointer: "/out", access: Access::Write }],
+            paths: &[
+                PathArg { pointer: "/out", access: Access::Write },
+                PathArg { pointer: "/bundle_config", access: Access::Read },
+            ],
             long_running: true,
             call: bundle,
         }),
