@@ -26,6 +26,7 @@ mod render_common;
 pub mod rules;
 pub mod scenario;
 pub mod smi;
+pub mod stated;
 mod units;
 pub mod whatif;
 

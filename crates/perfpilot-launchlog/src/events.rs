@@ -370,6 +370,36 @@ pub enum EventKind {
         /// `v0` or `v1` when the line says.
         engine: Option<String>,
     },
+    /// A start-up stage's time: vLLM `Memory profiling takes X seconds`, `torch.compile takes X s
+    /// in total`, `Dynamo bytecode transform time: X s`, `Initial profiling/warmup run took X s`,
+    /// `init engine (profile, create kv cache, warmup model) took X seconds`, `Loading weights
+    /// took X seconds`, the tabular profiling block's `duration X seconds`, ….
+    StageTime {
+        /// `profiling`, `compile`, `compile_graph`, `compile_load`, `dynamo`, `warmup`,
+        /// `init_engine` or `weights_read`.
+        stage: String,
+        /// Seconds.
+        seconds: f64,
+    },
+    /// vLLM multimodal reserve: `Encoder cache will be initialized with a budget of N tokens, and
+    /// profiled with M <modality> items of the maximum feature size`.
+    EncoderCacheBudget {
+        /// Token budget of the encoder cache.
+        tokens: u64,
+        /// Items of the maximum feature size profiled.
+        items: Option<u64>,
+    },
+    /// vLLM >= 0.21 `The current --gpu-memory-utilization=U is equivalent to
+    /// --gpu-memory-utilization=E without CUDA graph memory profiling. … increase
+    /// --gpu-memory-utilization to A`.
+    UtilizationNote {
+        /// The utilization in force.
+        current: f64,
+        /// Its equivalent without CUDA-graph profiling.
+        equivalent: Option<f64>,
+        /// The value that keeps the KV size of older versions.
+        advised: Option<f64>,
+    },
 }
 
 impl EventKind {
@@ -417,6 +447,9 @@ impl EventKind {
             EventKind::CudagraphSizesCapped { .. } => "cudagraph_sizes_capped",
             EventKind::NumGpuBlocksOverride { .. } => "num_gpu_blocks_override",
             EventKind::VllmVersion { .. } => "vllm_version",
+            EventKind::StageTime { .. } => "stage_time",
+            EventKind::EncoderCacheBudget { .. } => "encoder_cache_budget",
+            EventKind::UtilizationNote { .. } => "utilization_note",
         }
     }
 }

@@ -38,6 +38,7 @@ mod events;
 mod fields;
 mod prefix;
 mod sglang;
+mod trt;
 mod units;
 mod vllm;
 
@@ -178,6 +179,8 @@ pub fn parse_reader<R: BufRead>(mut reader: R) -> std::io::Result<LaunchLog> {
 enum Fw {
     S,
     V,
+    /// Another engine (TensorRT-LLM): its values are read, it does not vote on the framework.
+    Other,
 }
 
 #[derive(Clone, Copy)]
@@ -228,6 +231,22 @@ enum Phrase {
     EngineInit,
     ApiVersion,
     Namespace,
+    GpuBlocksOnly,
+    EngineConfigOnly,
+    Stage(&'static str),
+    TabTotal,
+    TabUtil,
+    TabBudget,
+    TabWeights,
+    TabNonTorch,
+    TabActivation,
+    TabAvailKv,
+    EncoderBudget,
+    UtilNote,
+    TrtTokens,
+    TrtKvBytes,
+    TrtBlocks,
+    TrtEngine,
 }
 
 const PHRASES: &[(&str, Phrase, Fw)] = &[
@@ -288,6 +307,38 @@ const PHRASES: &[(&str, Phrase, Fw)] = &[
     ("LLM engine (v", Phrase::EngineInit, Fw::V),
     ("vLLM API server version", Phrase::ApiVersion, Fw::V),
     ("args: Namespace(", Phrase::Namespace, Fw::V),
+    ("# GPU blocks:", Phrase::GpuBlocksOnly, Fw::V),
+    ("LLM engine with config:", Phrase::EngineConfigOnly, Fw::V),
+    ("Memory profiling takes", Phrase::Stage("profiling"), Fw::V),
+    ("torch.compile takes", Phrase::Stage("compile"), Fw::V),
+    ("torch.compile took", Phrase::Stage("compile"), Fw::V),
+    ("Dynamo bytecode transform time:", Phrase::Stage("dynamo"), Fw::V),
+    ("Compiling a graph for general shape takes", Phrase::Stage("compile_graph"), Fw::V),
+    ("Directly load the compiled graph(s)", Phrase::Stage("compile_load"), Fw::V),
+    ("Initial profiling/warmup run took", Phrase::Stage("warmup"), Fw::V),
+    (
+        "init engine (profile, create kv cache, warmup model) took",
+        Phrase::Stage("init_engine"),
+        Fw::V,
+    ),
+    ("Loading weights took", Phrase::Stage("weights_read"), Fw::V),
+    // The tabular profiling block of vLLM 0.6.5 (`Memory profiling results:` then one
+    // `key   value` line each): the two spaces keep prose from matching.
+    ("] duration  ", Phrase::Stage("profiling"), Fw::V),
+    ("] total_gpu_memory  ", Phrase::TabTotal, Fw::V),
+    ("] gpu_memory_utilization  ", Phrase::TabUtil, Fw::V),
+    ("] the current vLLM instance can use  ", Phrase::TabBudget, Fw::V),
+    ("] model weights take  ", Phrase::TabWeights, Fw::V),
+    ("] non_torch_memory  ", Phrase::TabNonTorch, Fw::V),
+    ("] PyTorch activation peak memory  ", Phrase::TabActivation, Fw::V),
+    ("] available_kv_cache_memory  ", Phrase::TabAvailKv, Fw::V),
+    ("Encoder cache will be initialized with a budget of", Phrase::EncoderBudget, Fw::V),
+    ("is equivalent to --gpu-memory-utilization=", Phrase::UtilNote, Fw::V),
+    // TensorRT-LLM (`[TensorRT-LLM][INFO] …`).
+    ("tokens in paged KV cache", Phrase::TrtTokens, Fw::Other),
+    ("bytes for k/v cache", Phrase::TrtKvBytes, Fw::Other),
+    ("primary blocks=", Phrase::TrtBlocks, Fw::Other),
+    ("Loaded engine size:", Phrase::TrtEngine, Fw::Other),
 ];
 
 fn automaton() -> &'static AhoCorasick {
@@ -424,7 +475,7 @@ impl LogParser {
         match counted {
             Some(Fw::S) => self.log.sglang_lines += 1,
             Some(Fw::V) => self.log.vllm_lines += 1,
-            None => {}
+            Some(Fw::Other) | None => {}
         }
     }
 
@@ -453,6 +504,7 @@ fn handle(
 /// A second result for lines that carry two things (vLLM's engine line: version + config).
 fn handle_extra(phrase: Phrase, after: &str, line: u64) -> Option<Parsed> {
     match phrase {
+        Phrase::TrtTokens => trt::allocated_tokens(after).map(Parsed::Event),
         Phrase::EngineInit => fields::after_key(after, "with config:")
             .and_then(|cfg| args::parse_args(ArgsForm::VllmEngineConfig, cfg, line))
             .map(Parsed::Args),
@@ -514,6 +566,53 @@ fn handle_one(phrase: Phrase, seg: &str, before: &str, after: &str, line: u64) -
             return args::parse_args(ArgsForm::VllmNamespace, &format!("Namespace({after}"), line)
                 .map(Parsed::Args);
         }
+        P::EngineConfigOnly => {
+            return args::parse_args(ArgsForm::VllmEngineConfig, after, line).map(Parsed::Args);
+        }
+        P::GpuBlocksOnly => vllm::gpu_blocks_only(after),
+        P::Stage(stage) => vllm::stage_time(stage, after),
+        P::TabTotal => vllm::tab_gib(after).map(|g| EventKind::BudgetV0 {
+            total_gpu_memory: Some(g),
+            gpu_memory_utilization: None,
+            budget: None,
+        }),
+        P::TabUtil => fields::leading_number(after).and_then(|n| n.parse().ok()).map(|u| {
+            EventKind::BudgetV0 {
+                total_gpu_memory: None,
+                gpu_memory_utilization: Some(u),
+                budget: None,
+            }
+        }),
+        P::TabBudget => vllm::tab_gib(after).map(|g| EventKind::BudgetV0 {
+            total_gpu_memory: None,
+            gpu_memory_utilization: None,
+            budget: Some(g),
+        }),
+        P::TabWeights => vllm::tab_gib(after).map(|g| EventKind::UsageV0 {
+            weights: Some(g),
+            non_torch: None,
+            activation_peak: None,
+            kv_cache: None,
+        }),
+        P::TabNonTorch => vllm::tab_gib(after).map(|g| EventKind::UsageV0 {
+            weights: None,
+            non_torch: Some(g),
+            activation_peak: None,
+            kv_cache: None,
+        }),
+        P::TabActivation => vllm::tab_gib(after).map(|g| EventKind::UsageV0 {
+            weights: None,
+            non_torch: None,
+            activation_peak: Some(g),
+            kv_cache: None,
+        }),
+        P::TabAvailKv => vllm::tab_gib(after).map(|size| EventKind::AvailableKvMemory { size }),
+        P::EncoderBudget => vllm::encoder_budget(after),
+        P::UtilNote => vllm::util_note(before, after),
+        P::TrtTokens => trt::tokens(before, after),
+        P::TrtKvBytes => trt::kv_bytes(before),
+        P::TrtBlocks => trt::blocks(after),
+        P::TrtEngine => trt::engine(after),
     };
     ev.map(Parsed::Event)
 }

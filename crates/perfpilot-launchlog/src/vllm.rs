@@ -195,3 +195,51 @@ pub(super) fn version(before: &str, after: &str) -> Option<EventKind> {
         engine: engine.map(str::to_string),
     })
 }
+
+/// `# GPU blocks: N` printed alone (V1 0.7); with `# CPU blocks:` on the line the CPU handler
+/// reads both.
+pub(super) fn gpu_blocks_only(after: &str) -> Option<EventKind> {
+    if after.contains("CPU blocks:") {
+        return None;
+    }
+    Some(EventKind::GpuBlocks { gpu_blocks: num_first(after)?, cpu_blocks: None })
+}
+
+/// A stage time: the first number after the phrase followed by `s`/`secs`/`seconds`.
+pub(super) fn stage_time(stage: &str, after: &str) -> Option<EventKind> {
+    let toks: Vec<&str> = after.split_whitespace().collect();
+    toks.windows(2).find_map(|w| {
+        let unit = w[1].trim_end_matches(['.', ',', ';']);
+        if !matches!(unit, "s" | "sec" | "secs" | "second" | "seconds") {
+            return None;
+        }
+        let seconds = w[0].parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0)?;
+        Some(EventKind::StageTime { stage: stage.to_string(), seconds })
+    })
+}
+
+/// The GiB value of a tabular `key   79.22GiB` line.
+pub(super) fn tab_gib(after: &str) -> Option<LoggedBytes> {
+    let t = after.trim_start();
+    let n = leading_number(t)?;
+    if !t[n.len()..].trim_start().starts_with("GiB") {
+        return None;
+    }
+    gib_of(n)
+}
+
+pub(super) fn encoder_budget(after: &str) -> Option<EventKind> {
+    Some(EventKind::EncoderCacheBudget {
+        tokens: num_first(after)?,
+        items: num_u64(after, "profiled with"),
+    })
+}
+
+pub(super) fn util_note(before: &str, after: &str) -> Option<EventKind> {
+    let current = before.rsplit("--gpu-memory-utilization=").next().and_then(leading_number)?;
+    Some(EventKind::UtilizationNote {
+        current: current.parse().ok()?,
+        equivalent: leading_number(after).and_then(|n| n.parse().ok()),
+        advised: num_f64(after, "--gpu-memory-utilization to"),
+    })
+}

@@ -47,7 +47,7 @@ impl Item<'_> {
     fn stamp(&self) -> Option<f64> {
         self.agg.record.stamp.as_ref().map(|s| s.key)
     }
-    fn score(&self) -> f64 {
+    pub(crate) fn score(&self) -> f64 {
         self.hit.map_or(0.3, |h| h.score)
     }
 }

@@ -35,6 +35,7 @@ mod bundle;
 mod catalogue;
 mod class;
 mod error;
+mod evidence;
 mod launch;
 mod logs;
 mod report;

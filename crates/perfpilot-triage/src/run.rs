@@ -136,9 +136,11 @@ impl<'c> LogTriage<'c> {
         let items = analyze::decide(self.cat, &self.store, &phases);
         let (groups, unknown_dropped) = analyze::group(items);
         let mut findings = Vec::new();
+        let evidence = crate::evidence::Evidence::builtin();
         for g in &groups {
             let mut f = analyze::finding(g, &self.files);
             analyze::alternatives(g, self.cat, &mut f);
+            evidence.refine(g, &self.files, &mut f);
             findings.push(f);
         }
         let (timeline, timeline_omitted) =

@@ -45,8 +45,14 @@ fn key(r: &RankId, fw: Option<Framework>) -> Option<RankId> {
 
 /// Group a log's events per rank.
 pub fn group(log: &LaunchLog) -> Vec<RankEvents<'_>> {
-    let mut keys: Vec<RankId> =
-        log.events.iter().filter_map(|e| key(&e.rank, log.framework)).collect();
+    // A rank is one whose lines state memory or KV facts; a rank-prefixed stage time alone
+    // (`torch.compile took …` on a worker) does not make a breakdown.
+    let mut keys: Vec<RankId> = log
+        .events
+        .iter()
+        .filter(|e| !matches!(e.event, perfpilot_launchlog::EventKind::StageTime { .. }))
+        .filter_map(|e| key(&e.rank, log.framework))
+        .collect();
     keys.sort();
     keys.dedup();
     if keys.is_empty() {

@@ -1,0 +1,377 @@
+//! Every value a launch log states, under a semantic key (the vocabulary of
+//! `docs/capacity.md`, "Stated values"), with its unit, launch and line.
+//!
+//! This is a view of the parsed events, not a second parser: each recognised event contributes
+//! the numbers it carries. Sizes are GiB (the unit every accepted line prints, SGLang's `GB`
+//! included), times seconds, counts plain numbers.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use perfpilot_launchlog::{EventKind, GraphKind, LaunchLog, LoggedBytes};
+
+/// A stated value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Value {
+    /// A number (GiB, seconds, count, fraction).
+    Number(f64),
+    /// A list of numbers (CUDA-graph batch sizes).
+    List(Vec<u64>),
+    /// A word (dtype).
+    Text(String),
+}
+
+/// One value with its semantic key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct StatedValue {
+    /// 1-based launch in the log (a paste can hold several launches).
+    pub launch: u32,
+    /// Semantic key (see `docs/capacity.md`).
+    pub key: String,
+    /// The value.
+    pub value: Value,
+    /// `GiB`, `s`, `tokens`, `x`, `%` or empty.
+    pub unit: String,
+    /// 1-based line.
+    pub line: u64,
+}
+
+struct Out {
+    launch: u32,
+    line: u64,
+    v: Vec<StatedValue>,
+}
+
+impl Out {
+    fn num(&mut self, key: &str, v: f64, unit: &str) {
+        self.v.push(StatedValue {
+            launch: self.launch,
+            key: key.into(),
+            value: Value::Number(v),
+            unit: unit.into(),
+            line: self.line,
+        });
+    }
+    fn gib(&mut self, key: &str, b: &Option<LoggedBytes>) {
+        if let Some(b) = b {
+            self.num(key, b.bytes as f64 / crate::GIB as f64, "GiB");
+        }
+    }
+    fn opt(&mut self, key: &str, v: Option<f64>, unit: &str) {
+        if let Some(v) = v {
+            self.num(key, v, unit);
+        }
+    }
+}
+
+/// Every value the parsed log states, in line order.
+pub fn stated_values(log: &LaunchLog) -> Vec<StatedValue> {
+    let mut o = Out { launch: 1, line: 0, v: Vec::new() };
+    for a in &log.args {
+        o.line = a.line;
+        o.opt("gpu_memory_utilization", a.get_f64("gpu_memory_utilization"), "");
+        o.opt("mem_fraction_static", a.get_f64("mem_fraction_static"), "");
+        let len = a.get_u64("max_model_len").or_else(|| a.get_u64("max_seq_len"));
+        o.opt("max_model_len", len.map(|x| x as f64), "tokens");
+        o.opt("block_size", a.get_u64("block_size").map(|x| x as f64), "tokens");
+    }
+    let mut launches = Launches::default();
+    for e in &log.events {
+        o.line = e.line;
+        let (launch, draft) = launches.launch_of(e.rank.label(), e.line, &e.event);
+        o.launch = launch;
+        let first = o.v.len();
+        event_values(&mut o, &e.event);
+        if draft {
+            for v in &mut o.v[first..] {
+                v.key = format!("draft_{}", v.key);
+            }
+        }
+    }
+    // Arguments printed inside a later launch belong to it.
+    for v in o.v.iter_mut().filter(|v| v.launch == 1) {
+        if let Some(l) = launches.starts.iter().rposition(|&s| s <= v.line) {
+            v.launch = l as u32 + 2;
+        }
+    }
+    o.v
+}
+
+/// Where a paste holds several launches: a rank whose KV cache was already sized that starts
+/// over (torch distributed initialised again, a new profiling block, a new version line) has
+/// been launched anew. Weights loaded by a rank after its KV cache was sized are a draft model's
+/// (speculative decoding), not a new launch.
+#[derive(Default)]
+struct Launches {
+    /// Ranks whose KV cache was sized in the current launch.
+    sized: std::collections::BTreeSet<String>,
+    /// First line of each launch after the first.
+    starts: Vec<u64>,
+    current: u32,
+}
+
+impl Launches {
+    /// The launch of an event and whether it belongs to a draft model.
+    fn launch_of(&mut self, rank: String, line: u64, e: &EventKind) -> (u32, bool) {
+        use EventKind as K;
+        self.current = self.current.max(1);
+        let restart = match e {
+            K::InitTorchDistributed { .. }
+            | K::ProfilingResultsV0 { .. }
+            | K::MemoryProfiling { .. }
+            | K::VllmVersion { .. } => true,
+            K::StageTime { stage, .. } => stage == "profiling",
+            K::BudgetV0 { total_gpu_memory, .. } => total_gpu_memory.is_some(),
+            _ => false,
+        };
+        if restart && self.sized.contains(&rank) {
+            self.current += 1;
+            self.starts.push(line);
+            self.sized.clear();
+        }
+        let sized = self.sized.contains(&rank);
+        if matches!(
+            e,
+            K::UsageV0 { .. }
+                | K::AvailableKvMemory { .. }
+                | K::KvCacheAllocated { .. }
+                | K::GpuBlocks { .. }
+                | K::KvCacheTokens { .. }
+        ) {
+            self.sized.insert(rank);
+        }
+        let draft = sized && matches!(e, K::LoadWeightBegin { .. } | K::LoadWeightEnd { .. });
+        (self.current, draft)
+    }
+}
+
+/// Key prefix of speculative-decoding (draft) graphs.
+fn draft(g: GraphKind) -> &'static str {
+    if g == GraphKind::Speculative { "draft_" } else { "" }
+}
+
+fn event_values(o: &mut Out, e: &EventKind) {
+    use EventKind as K;
+    let n = |x: u64| x as f64;
+    match e {
+        K::InitTorchDistributed { mem_usage } => o.gib("init_dist_mem", mem_usage),
+        K::LoadWeightBegin { avail } => o.gib("weights_avail_before", &Some(avail.clone())),
+        K::LoadWeightEnd { avail, mem_usage, dtype, .. } => {
+            o.gib("weights_avail_after", avail);
+            o.gib("weights", mem_usage);
+            if let Some(d) = dtype {
+                o.v.push(StatedValue {
+                    launch: o.launch,
+                    key: "weights_dtype".into(),
+                    value: Value::Text(d.trim_start_matches("torch.").into()),
+                    unit: String::new(),
+                    line: o.line,
+                });
+            }
+        }
+        K::MemoryProfiling {
+            available_gpu_memory,
+            total_gpu_memory,
+            mem_fraction_static,
+            rest_memory,
+        } => {
+            o.gib("weights_avail_after", available_gpu_memory);
+            o.gib("total_gpu_memory", total_gpu_memory);
+            o.opt("mem_fraction_static", *mem_fraction_static, "");
+            o.gib("kv_budget", rest_memory);
+        }
+        K::KvMemoryCalculation { available, full_tokens, .. } => {
+            o.gib("kv_budget", available);
+            o.opt("kv_tokens", full_tokens.map(n), "tokens");
+        }
+        K::KvCacheAllocated { tokens, k_size, v_size, kv_size, dtype } => {
+            o.num("kv_tokens", n(*tokens), "tokens");
+            o.gib("k_size", k_size);
+            o.gib("v_size", v_size);
+            o.gib("kv_size", kv_size);
+            if let Some(d) = dtype {
+                o.v.push(StatedValue {
+                    launch: o.launch,
+                    key: "kv_dtype".into(),
+                    value: Value::Text(d.trim_start_matches("torch.").into()),
+                    unit: String::new(),
+                    line: o.line,
+                });
+            }
+        }
+        K::MambaCacheAllocated { max_mamba_cache_size, conv_state, ssm_state, .. } => {
+            o.num("mamba_slots", n(*max_mamba_cache_size), "");
+            o.gib("mamba_conv_state", conv_state);
+            o.gib("mamba_ssm_state", ssm_state);
+        }
+        K::SlidingWindowPool { full_layer_tokens, swa_layer_tokens } => {
+            o.opt("kv_tokens_full", full_layer_tokens.map(n), "tokens");
+            o.opt("kv_tokens_swa", swa_layer_tokens.map(n), "tokens");
+        }
+        K::MemoryPoolEnd { avail } => o.gib("pool_avail_after", &Some(avail.clone())),
+        K::CaptureBegin { avail, graph } => {
+            o.gib(&format!("{}graph_avail_before", draft(*graph)), avail)
+        }
+        K::CaptureEnd { elapsed_s, mem_usage, avail, graph } => {
+            let d = draft(*graph);
+            o.opt(&format!("{d}graph_s"), *elapsed_s, "s");
+            o.gib(&format!("{d}graph_mem"), mem_usage);
+            o.gib(&format!("{d}graph_avail_after"), avail);
+        }
+        K::CaptureSizes { graph, sizes } => {
+            let (k, c) = match graph {
+                GraphKind::Piecewise => ("graph_tokens", "graph_tokens_count"),
+                _ => ("graph_bs", "graph_bs_count"),
+            };
+            o.v.push(StatedValue {
+                launch: o.launch,
+                key: k.into(),
+                value: Value::List(sizes.clone()),
+                unit: String::new(),
+                line: o.line,
+            });
+            o.num(c, sizes.len() as f64, "");
+        }
+        K::MaxTotalNumTokens {
+            max_total_num_tokens,
+            chunked_prefill_size,
+            max_prefill_tokens,
+            max_running_requests,
+            context_len,
+            available_gpu_mem,
+        } => {
+            o.num("max_total_num_tokens", n(*max_total_num_tokens), "tokens");
+            o.opt("chunked_prefill_size", chunked_prefill_size.map(|x| x as f64), "tokens");
+            o.opt("max_prefill_tokens", max_prefill_tokens.map(n), "tokens");
+            o.opt("max_running_requests", max_running_requests.map(n), "");
+            o.opt("context_len", context_len.map(n), "tokens");
+            o.gib("available_gpu_mem", available_gpu_mem);
+        }
+        K::ProfiledTokensBelowCap { requested, profiled } => {
+            o.num("max_total_tokens_requested", *requested as f64, "tokens");
+            o.num("kv_tokens_profiled", *profiled as f64, "tokens");
+        }
+        K::WeightsLoaded { size, elapsed_s } => {
+            o.gib("weights", &Some(size.clone()));
+            o.opt("weights_load_s", *elapsed_s, "s");
+        }
+        K::ProfilingResultsV0 {
+            total_gpu_memory,
+            initial_memory_usage,
+            peak_torch_memory,
+            memory_usage_post_profile,
+            non_torch_memory,
+            kv_cache_size,
+            gpu_memory_utilization,
+        } => {
+            o.gib("total_gpu_memory", total_gpu_memory);
+            o.gib("initial_memory_usage", initial_memory_usage);
+            o.gib("peak_torch_memory", peak_torch_memory);
+            o.gib("memory_usage_post_profile", memory_usage_post_profile);
+            o.gib("non_torch", non_torch_memory);
+            o.gib("kv_budget", kv_cache_size);
+            o.opt("gpu_memory_utilization", *gpu_memory_utilization, "");
+        }
+        K::BudgetV0 { total_gpu_memory, gpu_memory_utilization, budget } => {
+            o.gib("total_gpu_memory", total_gpu_memory);
+            o.opt("gpu_memory_utilization", *gpu_memory_utilization, "");
+            o.gib("budget", budget);
+        }
+        K::UsageV0 { weights, non_torch, activation_peak, kv_cache } => {
+            o.gib("weights", weights);
+            o.gib("non_torch", non_torch);
+            o.gib("activation_peak", activation_peak);
+            o.gib("kv_budget", kv_cache);
+        }
+        K::GpuBlocks { gpu_blocks, cpu_blocks } => {
+            o.num("gpu_blocks", n(*gpu_blocks), "");
+            o.opt("cpu_blocks", cpu_blocks.map(n), "");
+        }
+        K::AvailableKvMemory { size } => o.gib("kv_budget", &Some(size.clone())),
+        K::KvCacheTokens { tokens } => o.num("kv_tokens", n(*tokens), "tokens"),
+        K::MaxConcurrency { request_tokens, factor } => {
+            o.num("max_concurrency", *factor, "x");
+            o.num("max_concurrency_tokens", n(*request_tokens), "tokens");
+        }
+        K::CudaGraphProfile { piecewise, full, .. } => {
+            o.opt("graph_piecewise_count", piecewise.map(n), "");
+            o.opt("graph_full_count", full.map(n), "");
+        }
+        K::CudaGraphEstimate { size } => o.gib("graph_mem_estimate", &Some(size.clone())),
+        K::GraphCaptureFinished { elapsed_s, size } => {
+            o.opt("graph_s", *elapsed_s, "s");
+            o.gib("graph_mem", size);
+        }
+        K::StartupMemorySummary {
+            free,
+            total,
+            utilization,
+            requested,
+            weights,
+            activation_peak,
+            non_torch,
+            cudagraph,
+        } => {
+            o.gib("free_at_start", free);
+            o.gib("total_gpu_memory", total);
+            o.opt("gpu_memory_utilization", *utilization, "");
+            o.gib("budget", requested);
+            o.gib("weights", weights);
+            o.gib("activation_peak", activation_peak);
+            o.gib("non_torch", non_torch);
+            o.gib("graph_mem", cudagraph);
+        }
+        K::FreeMemoryBelowUtilization { free, total, utilization, requested } => {
+            o.gib("free_at_start", free);
+            o.gib("total_gpu_memory", total);
+            o.opt("gpu_memory_utilization", *utilization, "");
+            o.gib("budget", requested);
+        }
+        K::UtilizationEquivalent { from, to } => {
+            o.num("gpu_memory_utilization", *from, "");
+            o.num("gpu_memory_utilization_advised", *to, "");
+        }
+        K::MaxModelLenTooLarge { max_model_len, needed, available, estimated_max_len } => {
+            o.num("max_model_len", n(*max_model_len), "tokens");
+            o.gib("kv_needed_one_request", needed);
+            o.gib("kv_budget", available);
+            o.opt("max_model_len_estimated", estimated_max_len.map(n), "tokens");
+        }
+        K::MaxSeqLenExceedsKv { max_seq_len, kv_tokens } => {
+            o.num("max_model_len", n(*max_seq_len), "tokens");
+            o.num("kv_tokens", n(*kv_tokens), "tokens");
+        }
+        K::PaddingLayers { layers, waste_pct } => {
+            o.num("padding_layers", n(*layers), "");
+            o.opt("padding_waste_pct", *waste_pct, "%");
+        }
+        K::AttentionBlockSize { tokens } => o.num("attention_block_size", n(*tokens), "tokens"),
+        K::MambaPagePadding { pct } => o.num("mamba_page_padding_pct", *pct, "%"),
+        K::CudagraphSizesCapped { from, to, mamba_blocks } => {
+            o.num("graph_max_size_before_cap", n(*from), "");
+            o.num("graph_max_size", n(*to), "");
+            o.opt("mamba_blocks", mamba_blocks.map(n), "");
+        }
+        K::NumGpuBlocksOverride { from, to } => {
+            o.num("gpu_blocks_profiled", n(*from), "");
+            o.num("gpu_blocks", n(*to), "");
+        }
+        K::StageTime { stage, seconds } => o.num(&format!("{stage}_s"), *seconds, "s"),
+        K::EncoderCacheBudget { tokens, items } => {
+            o.num("mm_encoder_budget_tokens", n(*tokens), "tokens");
+            o.opt("mm_profile_items", items.map(n), "");
+        }
+        K::UtilizationNote { current, equivalent, advised } => {
+            o.num("gpu_memory_utilization", *current, "");
+            o.opt("gpu_memory_utilization_equivalent", *equivalent, "");
+            o.opt("gpu_memory_utilization_advised", *advised, "");
+        }
+        K::NotEnoughMemory
+        | K::CaptureFailed
+        | K::KvRetract { .. }
+        | K::CaptureProgress { .. }
+        | K::NoCacheMemory
+        | K::VllmVersion { .. } => {}
+    }
+}

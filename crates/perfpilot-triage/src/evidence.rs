@@ -1,0 +1,236 @@
+//! Evidence when no signature decides: the traceback's frames (module, function, innermost
+//! call), the text of a cut exception line, and arithmetic on the launch facts of the same file
+//! (`# GPU blocks` x block size against the maximum model length). Rules are data
+//! (`data/evidence.toml`, each with its source); the first rule that holds names the class,
+//! the row says which evidence decided and which classes remain.
+
+use serde::Deserialize;
+
+use crate::analyze::{FileIn, Group};
+use crate::class::ProblemClass;
+use crate::logs::record::Record;
+use crate::report::Finding;
+
+/// The built-in rules.
+const BUILTIN: &str = include_str!("../data/evidence.toml");
+
+/// A finding whose confidence is below this is re-decided when a rule holds.
+const WEAK: f64 = 0.5;
+
+#[derive(Debug, Deserialize)]
+struct File {
+    #[allow(dead_code)]
+    version: u32,
+    rule: Vec<Rule>,
+}
+
+/// One evidence rule.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct Rule {
+    pub id: String,
+    pub class: ProblemClass,
+    pub confidence: f64,
+    #[serde(default)]
+    pub frames_any: Vec<String>,
+    #[serde(default)]
+    pub innermost: Vec<String>,
+    #[serde(default)]
+    pub text_any: Vec<String>,
+    #[serde(default)]
+    pub launch: Option<String>,
+    pub why: String,
+    #[serde(default)]
+    pub others: Vec<String>,
+    #[serde(default)]
+    pub settle: String,
+    pub source: String,
+}
+
+/// The rule set.
+#[derive(Debug, Clone)]
+pub(crate) struct Evidence {
+    rules: Vec<Rule>,
+}
+
+impl Evidence {
+    /// The embedded rules.
+    pub fn builtin() -> Evidence {
+        // The embedded file is checked by the tests; a broken build-time file yields no rules.
+        let rules = toml::from_str::<File>(BUILTIN).map(|f| f.rule).unwrap_or_default();
+        Evidence { rules }
+    }
+
+    /// Re-decide a finding that no signature decided (`unknown`) or that only a weak guess
+    /// matched, from its frames, its text and the launch facts.
+    pub fn refine(&self, g: &Group<'_>, files: &[FileIn], f: &mut Finding) {
+        if f.class != ProblemClass::Unknown && f.confidence >= WEAK {
+            return;
+        }
+        let rec = &g.lead().agg.record;
+        let Some(file) = files.get(rec.file) else { return };
+        let launch = Launch::of(file, rec.first_no());
+        let Some((rule, line)) =
+            self.rules.iter().find_map(|r| holds(r, rec, &launch).map(|l| (r, l)))
+        else {
+            return;
+        };
+        if rule.confidence <= f.confidence && f.class != ProblemClass::Unknown {
+            return;
+        }
+        let before = f.class;
+        f.class = rule.class;
+        f.confidence = rule.confidence;
+        f.confidence_label = if rule.confidence >= 0.8 { "high" } else { "medium" }.to_string();
+        f.title = format!(
+            "{} (inferred from evidence: {})",
+            capitalise(rule.class.description()),
+            rule.id
+        );
+        f.guess = format!("{}. {}", capitalise(&rule.why), f.guess);
+        f.signature = Some(format!("evidence:{}", rule.id));
+        f.source = Some(rule.source.clone());
+        f.facts.insert("decided_by".into(), format!("{} ({line})", rule.id));
+        if !rule.others.is_empty() {
+            f.facts.insert("still_possible".into(), rule.others.join(", "));
+        }
+        if !rule.settle.is_empty() {
+            f.facts.insert("would_settle".into(), rule.settle.clone());
+        }
+        if before != ProblemClass::Unknown {
+            f.ruled_out.push(format!(
+                "{before}: a weaker guess ({:.2}) than the evidence ({:.2})",
+                g.lead().score(),
+                rule.confidence
+            ));
+        }
+        f.id = format!(
+            "{}-{}",
+            f.class.as_str(),
+            crate::logs::line::short_hash(&[
+                f.signature.as_deref().unwrap_or(""),
+                f.signal.first().map_or("", |s| s.text.as_str())
+            ])
+        );
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// Launch facts before a failure line.
+struct Launch {
+    weights: bool,
+    gpu_blocks: Option<(u64, u64)>,
+    block_size: u64,
+    max_len: Option<(u64, u64)>,
+}
+
+impl Launch {
+    fn of(file: &FileIn, before: u64) -> Launch {
+        use perfpilot_launchlog::EventKind;
+        let log = &file.facts.launch;
+        let mut gpu_blocks = None;
+        let mut weights = false;
+        for e in log.events.iter().filter(|e| e.line <= before.max(1)) {
+            match e.event {
+                EventKind::GpuBlocks { gpu_blocks: b, .. } => gpu_blocks = Some((b, e.line)),
+                EventKind::WeightsLoaded { .. } | EventKind::LoadWeightEnd { .. } => weights = true,
+                _ => {}
+            }
+        }
+        let block_size = log.arg(&["block_size"]).and_then(|(v, _)| v.parse().ok()).unwrap_or(16);
+        let max_len = log
+            .arg(&["max_model_len", "max_seq_len"])
+            .and_then(|(v, l)| v.parse().ok().map(|v| (v, l)));
+        Launch { weights, gpu_blocks, block_size, max_len }
+    }
+}
+
+/// Where a rule holds, the line that decided (as `line N: text`).
+fn holds(r: &Rule, rec: &Record, launch: &Launch) -> Option<String> {
+    let mut decided: Option<String> = None;
+    let frame_line = |i: usize| {
+        rec.frames.get(i).and_then(|f| rec.lines.get(f.at)).map(|l| (l.no, l.msg.clone()))
+    };
+    if !r.frames_any.is_empty() {
+        let i = rec.frames.iter().position(|f| r.frames_any.iter().any(|p| f.text.contains(p)))?;
+        decided = frame_line(i).map(|(n, t)| format!("line {n}: {t}"));
+    }
+    if !r.innermost.is_empty() {
+        let last = rec.frames.last()?;
+        if !r.innermost.iter().any(|p| last.text.contains(p)) {
+            return None;
+        }
+        decided = frame_line(rec.frames.len() - 1).map(|(n, t)| format!("line {n}: {t}"));
+    }
+    if !r.text_any.is_empty() {
+        let l = rec.lines.iter().rev().find(|l| {
+            let t = l.msg.trim_start();
+            !t.starts_with("File ") && r.text_any.iter().any(|p| t.contains(p.as_str()))
+        })?;
+        decided = Some(format!("line {}: {}", l.no, l.msg));
+    }
+    if let Some(check) = &r.launch {
+        match check.as_str() {
+            "blocks_known" => {
+                let (_, line) = launch.gpu_blocks?;
+                decided.get_or_insert_with(|| format!("line {line}: # GPU blocks"));
+            }
+            "no_blocks_yet" => {
+                if launch.gpu_blocks.is_some() {
+                    return None;
+                }
+            }
+            "weights_no_blocks" => {
+                if !launch.weights || launch.gpu_blocks.is_some() {
+                    return None;
+                }
+            }
+            "blocks_below_max_len" => {
+                let (blocks, bl) = launch.gpu_blocks?;
+                let (len, ll) = launch.max_len?;
+                let tokens = blocks.checked_mul(launch.block_size)?;
+                if tokens >= len {
+                    return None;
+                }
+                decided = Some(format!(
+                    "line {bl}: {blocks} GPU blocks x {} = {tokens} tokens < max length {len} (line {ll})",
+                    launch.block_size
+                ));
+            }
+            _ => return None,
+        }
+    }
+    decided.or(Some(String::new()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_rules_parse_and_name_known_classes() {
+        let f: File = toml::from_str(BUILTIN).expect("evidence.toml parses");
+        assert!(f.rule.len() >= 8);
+        for r in &f.rule {
+            assert!(!r.source.is_empty(), "{} has no source", r.id);
+            assert!(r.confidence > 0.0 && r.confidence <= 1.0);
+            assert!(
+                !(r.frames_any.is_empty()
+                    && r.innermost.is_empty()
+                    && r.text_any.is_empty()
+                    && r.launch.is_none()),
+                "{} checks nothing",
+                r.id
+            );
+            for o in &r.others {
+                assert!(ProblemClass::ALL.iter().any(|c| c.as_str() == o), "{}: {o}", r.id);
+            }
+        }
+    }
+}
