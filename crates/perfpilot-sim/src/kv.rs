@@ -210,18 +210,14 @@ impl KvPool {
 pub fn block_hashes(tokens: &[u32], page_size: u32) -> Vec<u64> {
     let ps = page_size.max(1) as usize;
     let mut out = Vec::with_capacity(tokens.len() / ps);
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut h = perfpilot_io::Fnv1a::new();
     for page in tokens.chunks_exact(ps) {
         for t in page {
-            for b in t.to_le_bytes() {
-                h ^= u64::from(b);
-                h = h.wrapping_mul(0x0000_0100_0000_01b3);
-            }
+            h.bytes(&t.to_le_bytes());
         }
         // Mix once more per page so that page boundaries matter.
-        h ^= 0x9e37_79b9_7f4a_7c15;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        out.push(h);
+        h.mix(0x9e37_79b9_7f4a_7c15);
+        out.push(h.finish());
     }
     out
 }

@@ -1,8 +1,6 @@
 //! Where `bench serve` writes its result: the envelope JSON and the peer tools' files
 //! (vLLM's JSON, SGLang's appended JSONL).
 
-use std::path::Path;
-
 use perfpilot_report::Envelope;
 use perfpilot_workload::{BenchResult, RequestRecord, compat_json_with};
 
@@ -44,18 +42,6 @@ pub fn peer_file_name(result: &BenchResult, fmt: perfpilot_workload::CompatForma
     }
 }
 
-/// Append `line` and a newline to `path` in one write (created if absent), so a run never
-/// leaves half a line behind for readers of the file.
-fn append_line(path: &Path, line: &str) -> Result<(), BenchError> {
-    use std::io::Write;
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|e| BenchError::file(path, e))?;
-    f.write_all(format!("{line}\n").as_bytes()).map_err(|e| BenchError::file(path, e))
-}
-
 /// Write the result (and the compat JSON) where the options ask.
 pub fn write_outputs(
     opts: &ServeOptions,
@@ -86,7 +72,10 @@ pub fn write_outputs(
         let line = serde_json::to_string(&v).map_err(|e| BenchError::file(&path, e))?;
         match fmt {
             // SGLang appends one line per run to its --output-file.
-            perfpilot_workload::CompatFormat::Sglang => append_line(&path, &line)?,
+            // One write per line, so a run never leaves half a line behind for readers.
+            perfpilot_workload::CompatFormat::Sglang => {
+                perfpilot_io::append_line(&path, &line).map_err(|e| BenchError::file(&path, e))?
+            }
             perfpilot_workload::CompatFormat::Vllm => {
                 perfpilot_report::write_atomic(&path, line.as_bytes())
                     .map_err(|e| BenchError::file(&path, e))?;

@@ -3,6 +3,7 @@
 //! runtimes and MPI put in front of a line, in any nesting order.
 
 use perfpilot_capacity::launch::{RankAxis, RankId, rank_token as parse_rank_token};
+use perfpilot_io::Fnv1a;
 
 /// A log level, when a prefix states one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -107,12 +108,12 @@ pub(crate) fn split(line: &str) -> LineView<'_> {
     // container prefix continues the current one.
     if !view.who.is_empty() || pid.is_some() {
         let w = &view.who;
-        let mut h = Fnv::default();
+        let mut h = Fnv1a::new();
         for v in [w.pp, w.dp, w.tp, w.ep, w.worker] {
-            h.write(&v.map_or([0xff; 4], u32::to_le_bytes));
+            h.field(&v.map_or([0xff; 4], u32::to_le_bytes));
         }
-        h.write(w.role.unwrap_or("").as_bytes());
-        h.write(pid.unwrap_or("").as_bytes());
+        h.field(w.role.unwrap_or("").as_bytes());
+        h.field(pid.unwrap_or("").as_bytes());
         view.stream = Some(h.finish());
     }
     view
@@ -390,36 +391,11 @@ fn stamp(text: std::borrow::Cow<'_, str>, month: u32, day: u32, secs: f64) -> Li
     LineStamp { text, key: ((month * 31 + day) as f64) * 86400.0 + secs }
 }
 
-/// FNV-1a, 64 bit: stable hashes for stream keys, fingerprints and row ids.
-#[derive(Clone, Copy)]
-pub(crate) struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Fnv {
-    pub fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 ^= u64::from(*b);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        // separator so that ("ab","c") != ("a","bc")
-        self.0 ^= 0xff;
-        self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    pub fn finish(self) -> u64 {
-        self.0
-    }
-}
-
 /// A short stable hex id of some strings.
 pub(crate) fn short_hash(parts: &[&str]) -> String {
-    let mut h = Fnv::default();
+    let mut h = Fnv1a::new();
     for p in parts {
-        h.write(p.as_bytes());
+        h.field(p.as_bytes());
     }
     format!("{:08x}", h.finish() as u32)
 }
