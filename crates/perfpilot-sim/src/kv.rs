@@ -46,16 +46,6 @@ impl KvPool {
         }
     }
 
-    /// Tokens per page.
-    pub fn page_size(&self) -> u32 {
-        self.page_size
-    }
-
-    /// Pool size in pages.
-    pub fn total_pages(&self) -> u64 {
-        self.total_pages
-    }
-
     /// Pages needed to hold `tokens` tokens.
     pub fn pages_for(&self, tokens: u64) -> u64 {
         tokens.div_ceil(u64::from(self.page_size))
@@ -88,13 +78,9 @@ impl KvPool {
     }
 
     /// Cached blocks, held or not.
+    #[cfg(test)]
     pub fn cached_blocks(&self) -> u64 {
         self.blocks.len() as u64
-    }
-
-    /// Pages taken out of service by the KV-leak fault.
-    pub fn leaked_pages(&self) -> u64 {
-        self.leaked_pages
     }
 
     /// Allocate `n` private pages, evicting cached blocks when needed. False (and nothing

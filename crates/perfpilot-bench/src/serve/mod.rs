@@ -7,6 +7,7 @@
 mod output;
 mod plan;
 mod run;
+mod settings;
 mod summarise;
 mod validate;
 
@@ -20,6 +21,7 @@ use crate::options::ServeOptions;
 use crate::startup::{Preflight, stopped_result};
 
 pub use output::{peer_file_name, write_outputs};
+pub(crate) use settings::{Resolved, run_settings, sampling};
 
 /// The per-request records path for these options.
 pub fn records_path(opts: &ServeOptions) -> Option<PathBuf> {

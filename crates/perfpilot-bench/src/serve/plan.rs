@@ -154,13 +154,7 @@ pub(super) fn plan(
         save_requests(p, &dataset.requests)?;
     }
     let schedule = Schedule::generate(&checked.arrival, dataset.requests.len(), opts.seed)?;
-    let sampling = SamplingSettings {
-        ignore_eos: opts.ignore_eos,
-        min_tokens: opts.min_tokens,
-        temperature: opts.temperature,
-        extra_body,
-        include_usage: true,
-    };
+    let sampling = super::sampling(opts, extra_body);
     let mut planned = Planned {
         pool,
         info,

@@ -4,14 +4,13 @@
 use perfpilot_report::Progress;
 use perfpilot_workload::{
     BenchResult, CacheSummary, ClientOverhead, Endpoint, FailureCheck, RequestRecord,
-    RequestSamples, RunLimits, RunSettings, Summary, SummaryOptions, TokenCountSource, summarize,
+    RequestSamples, Summary, SummaryOptions, TokenCountSource, summarize,
 };
 
 use super::plan::Planned;
 use super::run::Ran;
 use super::validate::Checked;
 use crate::BenchError;
-use crate::http::CONNECTION_POLICY;
 use crate::options::ServeOptions;
 use crate::postprocess;
 
@@ -50,27 +49,18 @@ pub(super) fn summarise(
         repeats: Vec::new(),
         status,
         started_unix_s: checked.started_unix_s,
-        settings: RunSettings {
-            client: format!("perfpilot bench serve {}", env!("CARGO_PKG_VERSION")),
-            base_url: Some(checked.target.display.clone()),
-            endpoint: opts.endpoint,
-            model: Some(planned.model),
-            server: Some(planned.info),
-            dataset: planned.dataset.info,
-            arrival: checked.arrival,
-            seed: opts.seed,
-            num_prompts: n,
-            warmup_requests: opts.warmup,
-            max_concurrency: opts.max_concurrency,
-            sampling: planned.sampling,
-            limits: RunLimits {
-                duration_s: opts.duration_s,
-                deadline_s: opts.deadline_s,
-                stall_timeout_s: Some(opts.stall_timeout_s),
+        settings: super::run_settings(
+            opts,
+            &checked.target,
+            checked.arrival,
+            super::Resolved {
+                model: Some(planned.model),
+                server: Some(planned.info),
+                dataset: planned.dataset.info,
+                num_prompts: n,
+                sampling: planned.sampling,
             },
-            connection_policy: Some(CONNECTION_POLICY.into()),
-            request_headers: opts.headers.keys().cloned().collect(),
-        },
+        ),
         summary,
         client_overhead: Some(client_overhead),
         records_file: records_file.map(|p| p.display().to_string()),

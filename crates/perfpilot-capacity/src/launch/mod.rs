@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 pub use args::{ArgsForm, ServerArgs};
 pub use events::{EventKind, GraphKind};
-pub use prefix::{RankAxis, RankId, rank_token};
+pub use prefix::{RankAxis, RankId, RankSlots, rank_token};
 
 /// The serving framework a log came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]

@@ -2,7 +2,7 @@
 //! behind the prefix. Tolerant of every prefix form SGLang, vLLM, torch, glog, container
 //! runtimes and MPI put in front of a line, in any nesting order.
 
-use perfpilot_capacity::launch::{RankAxis, RankId, rank_token as parse_rank_token};
+use perfpilot_capacity::launch::{RankAxis, RankId, RankSlots};
 use perfpilot_io::Fnv1a;
 
 /// A log level, when a prefix states one.
@@ -44,6 +44,18 @@ pub(crate) struct Who<'a> {
 impl Who<'_> {
     fn is_empty(&self) -> bool {
         *self == Who::default()
+    }
+}
+
+impl RankSlots for Who<'_> {
+    fn slot(&mut self, axis: RankAxis) -> &mut Option<u32> {
+        match axis {
+            RankAxis::Tp => &mut self.tp,
+            RankAxis::Dp => &mut self.dp,
+            RankAxis::Pp => &mut self.pp,
+            RankAxis::Ep => &mut self.ep,
+            RankAxis::Worker => &mut self.worker,
+        }
     }
 }
 
@@ -193,18 +205,9 @@ fn paren_prefix<'a>(
 }
 
 /// Apply a rank token (`TP3`, `DP1`, `EP2`, `PP0`, `rank=3`, `rank3`; the launch parser's
-/// rule) to `id`. Returns true if `tok` is one.
+/// rule and setter) to `id`. Returns true if `tok` is one.
 fn rank_token(tok: &str, id: &mut Who<'_>) -> bool {
-    let Some((axis, n)) = parse_rank_token(tok) else { return false };
-    let slot = match axis {
-        RankAxis::Tp => &mut id.tp,
-        RankAxis::Dp => &mut id.dp,
-        RankAxis::Pp => &mut id.pp,
-        RankAxis::Ep => &mut id.ep,
-        RankAxis::Worker => &mut id.worker,
-    };
-    *slot = Some(n);
-    true
+    id.apply_rank_token(tok)
 }
 
 /// `[2025-03-10 16:21:21 DP1 TP2]`, `[rank4]:`, `[E304 12:54:52.1229 ProcessGroupNCCL.cpp:616]`,
