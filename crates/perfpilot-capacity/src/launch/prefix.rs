@@ -114,15 +114,23 @@ pub trait RankSlots {
     }
 }
 
+impl RankAxis {
+    /// The one of five per-axis values (given in the order pp, dp, tp, ep, worker) that
+    /// this axis names.
+    pub fn pick<T>(self, [pp, dp, tp, ep, worker]: [T; 5]) -> T {
+        match self {
+            RankAxis::Pp => pp,
+            RankAxis::Dp => dp,
+            RankAxis::Tp => tp,
+            RankAxis::Ep => ep,
+            RankAxis::Worker => worker,
+        }
+    }
+}
+
 impl RankSlots for RankId {
     fn slot(&mut self, axis: RankAxis) -> &mut Option<u32> {
-        match axis {
-            RankAxis::Tp => &mut self.tp,
-            RankAxis::Dp => &mut self.dp,
-            RankAxis::Pp => &mut self.pp,
-            RankAxis::Ep => &mut self.ep,
-            RankAxis::Worker => &mut self.worker,
-        }
+        axis.pick([&mut self.pp, &mut self.dp, &mut self.tp, &mut self.ep, &mut self.worker])
     }
 }
 

@@ -49,13 +49,7 @@ impl Who<'_> {
 
 impl RankSlots for Who<'_> {
     fn slot(&mut self, axis: RankAxis) -> &mut Option<u32> {
-        match axis {
-            RankAxis::Tp => &mut self.tp,
-            RankAxis::Dp => &mut self.dp,
-            RankAxis::Pp => &mut self.pp,
-            RankAxis::Ep => &mut self.ep,
-            RankAxis::Worker => &mut self.worker,
-        }
+        axis.pick([&mut self.pp, &mut self.dp, &mut self.tp, &mut self.ep, &mut self.worker])
     }
 }
 
