@@ -6,8 +6,9 @@
 //!   the simulator), and returns a [`BenchResult`] (`perfpilot.bench.serve/2`).
 //! * [`compare`] puts several results side by side and refuses runs whose fairness
 //!   settings differ (unless told to warn instead).
-//! * [`test_server`] is a real in-process HTTP streaming server that can misbehave on
-//!   demand (5xx, stalls, cut streams, malformed chunks); tests and benches use it.
+//! * `test_server` (feature `test-server`, for this crate's tests and benches only) is a
+//!   real in-process HTTP streaming server that can misbehave on demand (5xx, stalls, cut
+//!   streams, malformed chunks).
 //!
 //! ```no_run
 //! use perfpilot_bench::{ServeOptions, serve};
@@ -38,6 +39,8 @@ mod server_tokenizer;
 mod sse;
 mod startup;
 mod stream;
+#[cfg(feature = "test-server")]
+#[doc(hidden)]
 pub mod test_server;
 mod verdict;
 

@@ -3,7 +3,6 @@
 //! task per request, and a collector that records outcomes as they finish and watches
 //! the deadline and Ctrl-C.
 
-use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -74,25 +73,19 @@ const CANCEL_INTERRUPT: u8 = 2;
 
 /// Incremental per-request JSONL, flushed after every record.
 pub struct RecordWriter {
-    file: std::io::BufWriter<std::fs::File>,
-    path: std::path::PathBuf,
+    file: perfpilot_io::JsonlFile,
 }
 
 impl RecordWriter {
     /// Create (truncate) `path`.
     pub fn create(path: &Path) -> Result<RecordWriter, BenchError> {
-        let f =
-            perfpilot_io::OutputFile::incremental(path).map_err(|e| BenchError::file(path, e))?;
-        Ok(RecordWriter { file: std::io::BufWriter::new(f), path: path.to_path_buf() })
+        let file = perfpilot_io::JsonlFile::create(path).map_err(|e| BenchError::file(path, e))?;
+        Ok(RecordWriter { file })
     }
 
     /// Append one record.
     pub fn write(&mut self, rec: &RequestRecord) -> Result<(), BenchError> {
-        serde_json::to_writer(&mut self.file, rec).map_err(|e| BenchError::file(&self.path, e))?;
-        self.file
-            .write_all(b"\n")
-            .and_then(|_| self.file.flush())
-            .map_err(|e| BenchError::file(&self.path, e))
+        self.file.write_value(rec).map_err(|e| BenchError::file(self.file.path(), e))
     }
 }
 

@@ -6,12 +6,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use perfpilot_workload::{
-    ArrivalSpec, BenchResult, DatasetInfo, RunLimits, RunSettings, RunStatus, SamplingSettings,
-    ServerInfo, SummaryOptions, summarize,
+    ArrivalSpec, BenchResult, DatasetInfo, RunStatus, ServerInfo, SummaryOptions, summarize,
 };
 
 use crate::BenchError;
-use crate::http::{CONNECTION_POLICY, Pool, Target};
+use crate::http::{Pool, Target};
 use crate::options::ServeOptions;
 use crate::server::server_info;
 
@@ -73,42 +72,27 @@ pub(crate) fn stopped_result(
     BenchResult {
         status,
         started_unix_s,
-        settings: RunSettings {
-            client: format!("perfpilot bench serve {}", env!("CARGO_PKG_VERSION")),
-            base_url: Some(target.display.clone()),
-            endpoint: opts.endpoint,
-            model: opts.model.clone(),
-            server: None,
-            dataset: DatasetInfo {
-                spec: opts.dataset.clone(),
-                seed: opts.seed,
-                tokenizer: None,
-                num_requests: 0,
-                input_len: None,
-                output_len: None,
-                fingerprint: String::new(),
-                warnings: Vec::new(),
-            },
+        settings: crate::serve::run_settings(
+            opts,
+            target,
             arrival,
-            seed: opts.seed,
-            num_prompts: opts.num_prompts.unwrap_or(0),
-            warmup_requests: opts.warmup,
-            max_concurrency: opts.max_concurrency,
-            sampling: SamplingSettings {
-                ignore_eos: opts.ignore_eos,
-                min_tokens: opts.min_tokens,
-                temperature: opts.temperature,
-                extra_body: opts.extra_body.clone(),
-                include_usage: true,
+            crate::serve::Resolved {
+                model: opts.model.clone(),
+                server: None,
+                dataset: DatasetInfo {
+                    spec: opts.dataset.clone(),
+                    seed: opts.seed,
+                    tokenizer: None,
+                    num_requests: 0,
+                    input_len: None,
+                    output_len: None,
+                    fingerprint: String::new(),
+                    warnings: Vec::new(),
+                },
+                num_prompts: opts.num_prompts.unwrap_or(0),
+                sampling: crate::serve::sampling(opts, opts.extra_body.clone()),
             },
-            limits: RunLimits {
-                duration_s: opts.duration_s,
-                deadline_s: opts.deadline_s,
-                stall_timeout_s: Some(opts.stall_timeout_s),
-            },
-            connection_policy: Some(CONNECTION_POLICY.into()),
-            request_headers: opts.headers.keys().cloned().collect(),
-        },
+        ),
         summary: summarize(&[], &SummaryOptions { slo: opts.slo, window: None }),
         client_overhead: None,
         records_file: None,

@@ -33,4 +33,4 @@ pub mod whatif;
 pub use error::CapacityError;
 pub use explain::{ExplainOptions, ExplainReport, explain, explain_log, explain_with_progress};
 pub use plan::{PlanOptions, PlanReport, plan};
-pub use units::{GIB, LoggedBytes, fmt_gib, fmt_int, parse_gib_exact, sat_sum};
+pub use units::{GIB, LoggedBytes, parse_gib_exact};

@@ -35,13 +35,9 @@ pub fn breakdown_table(rows: &[BreakdownRow], with_source: bool) -> Table {
     t
 }
 
+/// `s` trimmed, at most 110 characters.
 fn short(s: &str) -> String {
-    let t = s.trim();
-    if t.chars().count() <= 110 {
-        return t.to_string();
-    }
-    let cut: String = t.chars().take(107).collect();
-    format!("{cut}...")
+    perfpilot_io::truncate_to(s.trim(), 110, "...")
 }
 
 /// Concurrency table.

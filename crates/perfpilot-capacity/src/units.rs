@@ -3,7 +3,7 @@
 pub use perfpilot_launchlog::{GIB, LoggedBytes, parse_gib_exact};
 
 /// Sum byte counts without overflow (clamped to ±10^18: input-derived values can be many).
-pub fn sat_sum<I: IntoIterator<Item = i64>>(values: I) -> i64 {
+pub(crate) fn sat_sum<I: IntoIterator<Item = i64>>(values: I) -> i64 {
     values
         .into_iter()
         .fold(0i128, |a, b| a + b as i128)
@@ -16,12 +16,12 @@ pub fn gib(bytes: i64) -> f64 {
 }
 
 /// Format bytes as GiB with two decimals, e.g. `105.59`.
-pub fn fmt_gib(bytes: i64) -> String {
+pub(crate) fn fmt_gib(bytes: i64) -> String {
     format!("{:.2}", gib(bytes))
 }
 
 /// Format an integer with thousands separators: `1029389` → `1,029,389`.
-pub fn fmt_int(v: i64) -> String {
+pub(crate) fn fmt_int(v: i64) -> String {
     let s = v.unsigned_abs().to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3 + 1);
     for (i, c) in s.chars().enumerate() {

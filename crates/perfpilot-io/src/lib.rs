@@ -12,17 +12,25 @@
 //! * [`confine`]: when set (the MCP worker does), every path opened through this crate,
 //!   including files discovered in a directory, must resolve inside the roots, and outputs
 //!   are never created through a symlink.
+//! * [`JsonlFile`] / [`append_line`]: JSONL written a whole line per write.
+//! * Small utilities every crate shares: [`Fnv1a`] (the stable hash behind row ids),
+//!   [`truncate_to`] for display, [`fmt_ms`], [`normalize_lexically`].
 #![deny(missing_docs)]
 
 mod budget;
 mod error;
+mod hash;
+mod jsonl;
 mod limits;
 mod read;
 mod run;
+mod text;
 mod write;
 
 pub use budget::BudgetReader;
 pub use error::IoError;
+pub use hash::{FNV1A64_OFFSET, FNV1A64_PRIME, Fnv1a, fnv1a64, fnv1a64_hex};
+pub use jsonl::{JsonlFile, append_line};
 pub use limits::{
     DEFAULT_MAX_DECOMPRESSED_BYTES, DEFAULT_MAX_INPUT_BYTES, ENV_MAX_DECOMPRESSED_BYTES,
     ENV_MAX_INPUT_BYTES, max_decompressed_bytes, max_input_bytes, set_max_input_bytes,
@@ -31,5 +39,8 @@ pub use read::{
     is_regular_file, open_input, open_stream, read_bounded, read_bounded_with_cap, read_regular,
     read_to_string_bounded,
 };
-pub use run::{ENV_CONFINE_ROOTS, check_confined, confine, confined_roots, note_input};
+pub use run::{
+    ENV_CONFINE_ROOTS, check_confined, confine, confined_roots, normalize_lexically, note_input,
+};
+pub use text::{fmt_ms, fmt_signed_ms, truncate_chars, truncate_to};
 pub use write::{OutputFile, write_output, write_output_for};

@@ -92,8 +92,9 @@ pub fn confined_roots() -> Option<Vec<PathBuf>> {
     roots_cell().lock().ok()?.clone()
 }
 
-/// `path` with `.` dropped and each `..` taking off the component before it.
-pub(crate) fn normalize_lexically(path: &Path) -> PathBuf {
+/// `path` with `.` dropped and each `..` taking off the component before it, without
+/// touching the file system (for paths that may not exist).
+pub fn normalize_lexically(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {

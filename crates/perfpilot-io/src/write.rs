@@ -50,6 +50,15 @@ fn follow_links(path: &Path) -> io::Result<PathBuf> {
     Err(io::Error::other(format!("{}: too many levels of symbolic links", path.display())))
 }
 
+/// Under confinement, an output path: never a symlink (not even inside a root), and
+/// resolved inside a root.
+fn confined_output(path: &Path) -> Result<PathBuf, IoError> {
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(IoError::SymlinkOutput { path: path.to_path_buf() });
+    }
+    run::check_confined(path)
+}
+
 fn same_file(a: &Path, b: &Path) -> bool {
     #[cfg(unix)]
     {
@@ -72,10 +81,7 @@ impl OutputFile {
     pub fn create_for(path: &Path, inputs: &[&Path]) -> Result<OutputFile, IoError> {
         let confined = run::confined_roots().is_some();
         let target = if confined {
-            if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-                return Err(IoError::SymlinkOutput { path: path.to_path_buf() });
-            }
-            run::check_confined(path)?
+            confined_output(path)?
         } else {
             if let Some(stream) = standard_stream(path) {
                 return Ok(OutputFile { inner: Inner::Through(stream) });
@@ -227,10 +233,7 @@ fn standard_file(path: &Path) -> Option<io::Result<File>> {
 fn incremental(path: &Path, append: bool) -> Result<File, IoError> {
     let confined = run::confined_roots().is_some();
     let target = if confined {
-        if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Err(IoError::SymlinkOutput { path: path.to_path_buf() });
-        }
-        run::check_confined(path)?
+        confined_output(path)?
     } else {
         #[cfg(unix)]
         if let Some(f) = standard_file(path) {

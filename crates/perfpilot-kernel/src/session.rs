@@ -2,11 +2,10 @@
 //! record, builds, and running one side of one shape as one process (protocol checked,
 //! failures turned into rows).
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use perfpilot_io::JsonlFile;
 use perfpilot_report::Progress;
 use serde::Serialize;
 
@@ -51,8 +50,7 @@ pub struct Session<'a> {
     pub failures: Vec<FailureRow>,
     /// Progress sink.
     pub progress: &'a dyn Progress,
-    jsonl: BufWriter<File>,
-    jsonl_path: PathBuf,
+    jsonl: JsonlFile,
 }
 
 /// One process's outcome on one side.
@@ -74,20 +72,13 @@ impl<'a> Session<'a> {
         if let Some(parent) = jsonl_path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|e| KernelError::io(parent, e))?;
         }
-        let f = File::create(&jsonl_path).map_err(|e| KernelError::io(&jsonl_path, e))?;
-        Ok(Session {
-            loaded,
-            timing,
-            failures: Vec::new(),
-            progress,
-            jsonl: BufWriter::new(f),
-            jsonl_path,
-        })
+        let jsonl = JsonlFile::create(&jsonl_path).map_err(|e| KernelError::io(&jsonl_path, e))?;
+        Ok(Session { loaded, timing, failures: Vec::new(), progress, jsonl })
     }
 
     /// The JSONL file.
     pub fn jsonl_path(&self) -> &Path {
-        &self.jsonl_path
+        self.jsonl.path()
     }
 
     /// Append one record `{"type": kind, ...value}` and flush it.
@@ -98,10 +89,7 @@ impl<'a> Session<'a> {
         } else {
             v = serde_json::json!({ "type": kind, "value": v });
         }
-        let path = self.jsonl_path.clone();
-        writeln!(self.jsonl, "{v}")
-            .and_then(|()| self.jsonl.flush())
-            .map_err(|e| KernelError::io(&path, e))
+        self.jsonl.write_value(&v).map_err(|e| KernelError::io(self.jsonl.path(), e))
     }
 
     /// Add a failure row (and record it).

@@ -165,12 +165,7 @@ impl Task {
             "baseline": self.baseline, "variant": self.variant,
             "shapes": self.shapes, "timing": timing,
         });
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in key.to_string().bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        format!("{h:016x}")
+        perfpilot_io::fnv1a64_hex(key.to_string().as_bytes())
     }
 }
 

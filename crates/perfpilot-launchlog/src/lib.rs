@@ -51,7 +51,7 @@ use serde::{Deserialize, Serialize};
 
 pub use args::{ArgsForm, ServerArgs};
 pub use events::{EventKind, GraphKind};
-pub use prefix::{RankAxis, RankId, rank_token};
+pub use prefix::{RankAxis, RankId, RankSlots, rank_token};
 pub use units::{GIB, LoggedBytes, parse_gib_exact};
 
 /// The serving framework a log came from.

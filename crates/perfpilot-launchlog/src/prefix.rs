@@ -100,18 +100,43 @@ pub fn rank_token(tok: &str) -> Option<(RankAxis, u32)> {
     Some((axis, n))
 }
 
+/// Rank fields that a rank token fills (`TP3` sets the tensor-parallel rank): the one
+/// setter for [`RankId`] and the borrowed rank views of other log parsers.
+pub trait RankSlots {
+    /// The field `axis` names.
+    fn slot(&mut self, axis: RankAxis) -> &mut Option<u32>;
+
+    /// Apply a rank token (`TP3`, `rank=3`). Returns true if `tok` is one.
+    fn apply_rank_token(&mut self, tok: &str) -> bool {
+        let Some((axis, n)) = rank_token(tok) else { return false };
+        *self.slot(axis) = Some(n);
+        true
+    }
+}
+
+impl RankAxis {
+    /// The one of five per-axis values (given in the order pp, dp, tp, ep, worker) that
+    /// this axis names.
+    pub fn pick<T>(self, [pp, dp, tp, ep, worker]: [T; 5]) -> T {
+        match self {
+            RankAxis::Pp => pp,
+            RankAxis::Dp => dp,
+            RankAxis::Tp => tp,
+            RankAxis::Ep => ep,
+            RankAxis::Worker => worker,
+        }
+    }
+}
+
+impl RankSlots for RankId {
+    fn slot(&mut self, axis: RankAxis) -> &mut Option<u32> {
+        axis.pick([&mut self.pp, &mut self.dp, &mut self.tp, &mut self.ep, &mut self.worker])
+    }
+}
+
 /// Apply a rank token to `id`. Returns true if `tok` is one.
 fn apply_token(tok: &str, id: &mut RankId) -> bool {
-    let Some((axis, n)) = rank_token(tok) else { return false };
-    let slot = match axis {
-        RankAxis::Tp => &mut id.tp,
-        RankAxis::Dp => &mut id.dp,
-        RankAxis::Pp => &mut id.pp,
-        RankAxis::Ep => &mut id.ep,
-        RankAxis::Worker => &mut id.worker,
-    };
-    *slot = Some(n);
-    true
+    id.apply_rank_token(tok)
 }
 
 /// Find the rank prefix in the text that precedes an event phrase on the same line segment.

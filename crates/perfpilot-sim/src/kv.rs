@@ -46,16 +46,6 @@ impl KvPool {
         }
     }
 
-    /// Tokens per page.
-    pub fn page_size(&self) -> u32 {
-        self.page_size
-    }
-
-    /// Pool size in pages.
-    pub fn total_pages(&self) -> u64 {
-        self.total_pages
-    }
-
     /// Pages needed to hold `tokens` tokens.
     pub fn pages_for(&self, tokens: u64) -> u64 {
         tokens.div_ceil(u64::from(self.page_size))
@@ -88,13 +78,9 @@ impl KvPool {
     }
 
     /// Cached blocks, held or not.
+    #[cfg(test)]
     pub fn cached_blocks(&self) -> u64 {
         self.blocks.len() as u64
-    }
-
-    /// Pages taken out of service by the KV-leak fault.
-    pub fn leaked_pages(&self) -> u64 {
-        self.leaked_pages
     }
 
     /// Allocate `n` private pages, evicting cached blocks when needed. False (and nothing
@@ -210,18 +196,14 @@ impl KvPool {
 pub fn block_hashes(tokens: &[u32], page_size: u32) -> Vec<u64> {
     let ps = page_size.max(1) as usize;
     let mut out = Vec::with_capacity(tokens.len() / ps);
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut h = perfpilot_io::Fnv1a::new();
     for page in tokens.chunks_exact(ps) {
         for t in page {
-            for b in t.to_le_bytes() {
-                h ^= u64::from(b);
-                h = h.wrapping_mul(0x0000_0100_0000_01b3);
-            }
+            h.bytes(&t.to_le_bytes());
         }
         // Mix once more per page so that page boundaries matter.
-        h ^= 0x9e37_79b9_7f4a_7c15;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        out.push(h);
+        h.mix(0x9e37_79b9_7f4a_7c15);
+        out.push(h.finish());
     }
     out
 }

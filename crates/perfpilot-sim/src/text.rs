@@ -94,12 +94,7 @@ fn pieces(text: &str) -> impl Iterator<Item = &str> {
 }
 
 fn piece_id(piece: &str) -> u32 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in piece.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    (h % u64::from(BUILTIN_VOCAB)) as u32
+    (perfpilot_io::fnv1a64(piece.as_bytes()) % u64::from(BUILTIN_VOCAB)) as u32
 }
 
 /// Words the simulated model emits, one token each in common BPE vocabularies (a leading

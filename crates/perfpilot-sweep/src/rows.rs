@@ -1,7 +1,6 @@
 //! The rows of `live_results.jsonl` (appended as the sweep goes, read back by `--resume`)
 //! and the SLA check, always recomputed from the metrics.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use perfpilot_stats::Verdict;
@@ -258,28 +257,22 @@ pub struct RowLine {
 
 /// `live_results.jsonl`: appended one flushed line per row.
 pub struct RowLog {
-    path: PathBuf,
-    file: std::fs::File,
+    file: perfpilot_io::JsonlFile,
 }
 
 impl RowLog {
     /// Open for appending (created when missing).
     pub fn open(path: &Path) -> Result<RowLog, SweepError> {
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .map_err(|e| SweepError::io(path, e))?;
-        Ok(RowLog { path: path.to_path_buf(), file })
+        let file = perfpilot_io::JsonlFile::append(path).map_err(|e| SweepError::io(path, e))?;
+        Ok(RowLog { file })
     }
 
     /// Append one row and flush it to disk.
     pub fn append(&mut self, row: &Row) -> Result<(), SweepError> {
         let line = RowLine { schema_version: ROW_SCHEMA.into(), row: row.clone() };
-        let mut s = serde_json::to_string(&line).map_err(|e| SweepError::Other(e.to_string()))?;
-        s.push('\n');
-        self.file.write_all(s.as_bytes()).map_err(|e| SweepError::io(&self.path, e))?;
-        self.file.sync_data().map_err(|e| SweepError::io(&self.path, e))
+        let s = serde_json::to_string(&line).map_err(|e| SweepError::Other(e.to_string()))?;
+        self.file.write_line(&s).map_err(|e| SweepError::io(self.file.path(), e))?;
+        self.file.sync().map_err(|e| SweepError::io(self.file.path(), e))
     }
 }
 

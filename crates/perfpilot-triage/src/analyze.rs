@@ -605,11 +605,8 @@ fn join_phases(p: &[Phase]) -> String {
     p.iter().map(|p| p.as_str()).collect::<Vec<_>>().join("/")
 }
 
+/// `s` trimmed; over 120 characters, its first 117 and `…` (row text is part of the
+/// output contract: this cut stays as it is).
 pub(crate) fn short(s: &str) -> String {
-    let t = s.trim();
-    if t.chars().count() <= 120 {
-        return t.to_string();
-    }
-    let cut: String = t.chars().take(117).collect();
-    format!("{cut}…")
+    perfpilot_io::truncate_chars(s.trim(), 120, 117, "…")
 }

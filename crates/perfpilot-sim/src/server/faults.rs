@@ -49,17 +49,6 @@ pub struct Faults {
     pub kv_exhaust_fraction: Option<f64>,
 }
 
-/// The fault names, as the CLI and docs spell them.
-pub const FAULT_NAMES: &[&str] = &[
-    "error-rate",
-    "disconnect-after-tokens",
-    "stall",
-    "malformed-chunk",
-    "slow-ready",
-    "crash-after-requests",
-    "kv-exhaust-after-requests",
-];
-
 impl Faults {
     /// Check ranges.
     pub fn validate(&self) -> Result<(), SimError> {

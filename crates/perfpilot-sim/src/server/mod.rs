@@ -23,7 +23,7 @@ use hyper_util::rt::TokioIo;
 use serde_json::{Value, json};
 use tokio::sync::watch;
 
-pub use faults::{FAULT_NAMES, Faults};
+pub use faults::Faults;
 pub use log::LogSink;
 pub(crate) use openai::chat_template;
 pub use report::SimServeReport;

@@ -81,12 +81,7 @@ impl<'t> RowIndex<'t> {
 
 /// Stable row id: `k-` + the 64-bit FNV-1a hash of the canonical name.
 pub fn row_id(canonical: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in canonical.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("k-{h:016x}")
+    format!("k-{}", perfpilot_io::fnv1a64_hex(canonical.as_bytes()))
 }
 
 /// A call site resolved to text, for grouping.

@@ -1,12 +1,9 @@
 //! The human view of a [`DiffReport`].
 
+use perfpilot_io::{fmt_ms as ms, fmt_signed_ms};
 use perfpilot_report::{Document, Report, Section, Table};
 
 use super::report::{DeltaRow, DiffReport, Normalize, SCHEMA_VERSION};
-
-fn ms(ns: f64) -> String {
-    format!("{:.3}", ns / 1e6)
-}
 
 fn launches(v: f64) -> String {
     if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.1}") }
@@ -44,7 +41,7 @@ fn delta_table(id: &str, first: &str, rows: &[DeltaRow], with_category: bool) ->
         cells.extend([
             ms(r.before_ns),
             ms(r.after_ns),
-            format!("{:+.3}", r.delta_ns / 1e6),
+            fmt_signed_ms(r.delta_ns),
             format!("{:+.2}", r.delta_share_pct),
             launches(r.before_launches),
             launches(r.after_launches),

@@ -197,11 +197,11 @@ fn slug(s: &str) -> String {
 }
 
 fn ms(ns: f64) -> String {
-    format!("{:.3} ms", ns / 1e6)
+    format!("{} ms", perfpilot_io::fmt_ms(ns))
 }
 
 fn signed_ms(ns: f64) -> String {
-    format!("{:+.3} ms", ns / 1e6)
+    format!("{} ms", perfpilot_io::fmt_signed_ms(ns))
 }
 
 /// One line: the net change and where it came from.

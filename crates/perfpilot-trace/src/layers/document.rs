@@ -7,7 +7,7 @@ use crate::model::Ns;
 
 /// Milliseconds with three decimals.
 pub(crate) fn ms(ns: Ns) -> String {
-    format!("{:.3}", ns as f64 / 1e6)
+    perfpilot_io::fmt_ms(ns as f64)
 }
 
 /// Microseconds with one decimal.

@@ -34,7 +34,7 @@ pub(crate) use error::{invalid_at, syntax_error};
 pub(crate) use rules::{check_regex, parse_category};
 
 use rules::Compiled;
-use signature::{entity_name, last_components, split_args, truncate_chars};
+use signature::{entity_name, last_components, split_args};
 
 /// The rule file compiled into the binary.
 pub const EMBEDDED_RULES: &str = include_str!("../../data/taxonomy.toml");
@@ -190,7 +190,7 @@ impl Taxonomy {
     pub fn display_name(&self, name: &str, max_len: usize) -> String {
         let canonical = canonical_name(name);
         let short = self.display_canonical(&canonical);
-        truncate_chars(&short, max_len.max(1))
+        perfpilot_io::truncate_to(&short, max_len.max(1), "…")
     }
 
     fn display_canonical(&self, canonical: &str) -> String {

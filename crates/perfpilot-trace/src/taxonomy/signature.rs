@@ -234,17 +234,6 @@ pub fn last_components(qualified: &str, keep: usize) -> &str {
     if seen < keep { qualified } else { &qualified[idx..] }
 }
 
-/// Shorten `s` to at most `max_len` characters, marking a cut with `…`.
-pub fn truncate_chars(s: &str, max_len: usize) -> String {
-    if s.chars().count() <= max_len {
-        return s.to_string();
-    }
-    let keep = max_len.saturating_sub(1);
-    let mut out: String = s.chars().take(keep).collect();
-    out.push('…');
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -302,7 +291,6 @@ mod tests {
         assert_eq!(last_components("a::b::c", 2), "b::c");
         assert_eq!(last_components("c", 2), "c");
         assert_eq!(split_args("4, f<a, b>, x(y, z)"), vec!["4", "f<a, b>", "x(y, z)"]);
-        assert_eq!(truncate_chars("abcdef", 4), "abc…");
     }
 
     #[test]

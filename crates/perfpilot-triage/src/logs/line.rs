@@ -2,7 +2,8 @@
 //! behind the prefix. Tolerant of every prefix form SGLang, vLLM, torch, glog, container
 //! runtimes and MPI put in front of a line, in any nesting order.
 
-use perfpilot_launchlog::{RankAxis, RankId, rank_token as parse_rank_token};
+use perfpilot_io::Fnv1a;
+use perfpilot_launchlog::{RankAxis, RankId, RankSlots};
 
 /// A log level, when a prefix states one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -43,6 +44,12 @@ pub(crate) struct Who<'a> {
 impl Who<'_> {
     fn is_empty(&self) -> bool {
         *self == Who::default()
+    }
+}
+
+impl RankSlots for Who<'_> {
+    fn slot(&mut self, axis: RankAxis) -> &mut Option<u32> {
+        axis.pick([&mut self.pp, &mut self.dp, &mut self.tp, &mut self.ep, &mut self.worker])
     }
 }
 
@@ -107,12 +114,12 @@ pub(crate) fn split(line: &str) -> LineView<'_> {
     // container prefix continues the current one.
     if !view.who.is_empty() || pid.is_some() {
         let w = &view.who;
-        let mut h = Fnv::default();
+        let mut h = Fnv1a::new();
         for v in [w.pp, w.dp, w.tp, w.ep, w.worker] {
-            h.write(&v.map_or([0xff; 4], u32::to_le_bytes));
+            h.field(&v.map_or([0xff; 4], u32::to_le_bytes));
         }
-        h.write(w.role.unwrap_or("").as_bytes());
-        h.write(pid.unwrap_or("").as_bytes());
+        h.field(w.role.unwrap_or("").as_bytes());
+        h.field(pid.unwrap_or("").as_bytes());
         view.stream = Some(h.finish());
     }
     view
@@ -192,18 +199,9 @@ fn paren_prefix<'a>(
 }
 
 /// Apply a rank token (`TP3`, `DP1`, `EP2`, `PP0`, `rank=3`, `rank3`; the launch parser's
-/// rule) to `id`. Returns true if `tok` is one.
+/// rule and setter) to `id`. Returns true if `tok` is one.
 fn rank_token(tok: &str, id: &mut Who<'_>) -> bool {
-    let Some((axis, n)) = parse_rank_token(tok) else { return false };
-    let slot = match axis {
-        RankAxis::Tp => &mut id.tp,
-        RankAxis::Dp => &mut id.dp,
-        RankAxis::Pp => &mut id.pp,
-        RankAxis::Ep => &mut id.ep,
-        RankAxis::Worker => &mut id.worker,
-    };
-    *slot = Some(n);
-    true
+    id.apply_rank_token(tok)
 }
 
 /// `[2025-03-10 16:21:21 DP1 TP2]`, `[rank4]:`, `[E304 12:54:52.1229 ProcessGroupNCCL.cpp:616]`,
@@ -390,36 +388,11 @@ fn stamp(text: std::borrow::Cow<'_, str>, month: u32, day: u32, secs: f64) -> Li
     LineStamp { text, key: ((month * 31 + day) as f64) * 86400.0 + secs }
 }
 
-/// FNV-1a, 64 bit: stable hashes for stream keys, fingerprints and row ids.
-#[derive(Clone, Copy)]
-pub(crate) struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Fnv {
-    pub fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 ^= u64::from(*b);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        // separator so that ("ab","c") != ("a","bc")
-        self.0 ^= 0xff;
-        self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    pub fn finish(self) -> u64 {
-        self.0
-    }
-}
-
 /// A short stable hex id of some strings.
 pub(crate) fn short_hash(parts: &[&str]) -> String {
-    let mut h = Fnv::default();
+    let mut h = Fnv1a::new();
     for p in parts {
-        h.write(p.as_bytes());
+        h.field(p.as_bytes());
     }
     format!("{:08x}", h.finish() as u32)
 }

@@ -13,8 +13,9 @@ use perfpilot_launchlog::{LaunchLog, LogParser};
 
 use crate::catalogue::Catalogue;
 use assemble::{Assembler, Took};
-use line::{Fnv, LineView, Stamp};
+use line::{LineView, Stamp};
 use matcher::{Hit, Ring};
+use perfpilot_io::Fnv1a;
 use record::{Kind, Part, Record};
 
 /// A structure (traceback, py-spy dump) not continued for this many lines is closed.
@@ -116,12 +117,12 @@ impl Store {
         };
         let Some(agg) = self.aggs.get_mut(idx) else { return };
         agg.count += 1;
-        let mut h = Fnv::default();
-        h.write(sample.stamp.as_deref().unwrap_or("").as_bytes());
-        h.write(sample.msg.as_bytes());
+        let mut h = Fnv1a::new();
+        h.field(sample.stamp.as_deref().unwrap_or("").as_bytes());
+        h.field(sample.msg.as_bytes());
         let key = h.finish();
-        let mut r = Fnv::default();
-        r.write(rank_label.as_bytes());
+        let mut r = Fnv1a::new();
+        r.field(rank_label.as_bytes());
         let rank_key = r.finish();
         let same_event = agg.recent.iter().any(|(k, rk)| *k == key && *rk != rank_key)
             && !agg.recent.iter().any(|(k, rk)| *k == key && *rk == rank_key);
@@ -173,21 +174,21 @@ fn minute_of(st: &Stamp) -> String {
 }
 
 fn fingerprint(rec: &Record) -> u64 {
-    let mut h = Fnv::default();
-    h.write(&[rec.kind as u8]);
+    let mut h = Fnv1a::new();
+    h.field(&[rec.kind as u8]);
     for t in rec.line_texts() {
-        h.write(record::normalise(t).as_bytes());
+        h.field(record::normalise(t).as_bytes());
     }
     if let Some((ty, _, _)) = &rec.exception {
-        h.write(ty.as_bytes());
+        h.field(ty.as_bytes());
     }
     for f in rec.frames.iter().take(2).chain(rec.frames.iter().rev().take(2)) {
-        h.write(f.func.as_bytes());
+        h.field(f.func.as_bytes());
     }
     for t in &rec.threads {
-        h.write(t.name.as_bytes());
+        h.field(t.name.as_bytes());
         for f in t.frames.iter().take(3) {
-            h.write(f.func.as_bytes());
+            h.field(f.func.as_bytes());
         }
     }
     h.finish()
@@ -359,7 +360,7 @@ fn owned(v: &LineView<'_>) -> OwnedView {
 /// FNV of a message with every digit run masked (repeats with other numbers collide on
 /// purpose), without allocating.
 fn masked_hash(msg: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut h = Fnv1a::new();
     let mut in_digits = false;
     for &b in msg.trim().as_bytes() {
         let d = b.is_ascii_digit();
@@ -367,10 +368,9 @@ fn masked_hash(msg: &str) -> u64 {
             continue;
         }
         in_digits = d;
-        h ^= u64::from(if d { b'#' } else { b });
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        h.byte(if d { b'#' } else { b });
     }
-    h
+    h.finish()
 }
 
 /// A line that cannot be a wrapped continuation: it starts a structure or a new record.

@@ -241,13 +241,7 @@ impl Dataset {
 
 /// FNV-1a 64 of the JSONL form of `requests`, as 16 hex digits.
 pub fn fingerprint(requests: &[RequestSpec]) -> String {
-    let bytes = requests_to_jsonl(requests);
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes.as_bytes() {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
+    perfpilot_io::fnv1a64_hex(requests_to_jsonl(requests).as_bytes())
 }
 
 /// The most prompts a generated dataset may hold.

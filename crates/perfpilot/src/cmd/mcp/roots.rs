@@ -8,6 +8,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
+use perfpilot_io::normalize_lexically;
 use serde_json::Value;
 
 use super::registry::{Access, Tool};
@@ -146,22 +147,6 @@ impl Roots {
             ))
         }
     }
-}
-
-/// `path` with `.` dropped and each `..` taking off the component before it, without
-/// touching the file system (for paths that do not exist).
-fn normalize_lexically(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
 
 /// The canonical form of a path that may not exist yet: its nearest existing ancestor,

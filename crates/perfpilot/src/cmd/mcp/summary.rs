@@ -80,14 +80,9 @@ fn table_lines(t: &Table) -> Vec<String> {
     lines
 }
 
+/// `s` on one line, at most [`MAX_CELL`] characters.
 fn short(s: &str) -> String {
-    let one_line = s.replace('\n', " ");
-    if one_line.chars().count() <= MAX_CELL {
-        return one_line;
-    }
-    let mut cut: String = one_line.chars().take(MAX_CELL - 1).collect();
-    cut.push('…');
-    cut
+    perfpilot_io::truncate_to(&s.replace('\n', " "), MAX_CELL, "…")
 }
 
 #[cfg(test)]

@@ -106,12 +106,7 @@ fn read_manifest(path: &Path) -> anyhow::Result<Manifest> {
 
 /// 64-bit FNV-1a: enough to tell "the bytes we wrote" from "anything else".
 fn hash(bytes: &[u8]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("fnv1a64:{h:016x}")
+    format!("fnv1a64:{}", perfpilot_io::fnv1a64_hex(bytes))
 }
 
 /// The repository the current directory is in (the nearest ancestor with `.git`), or the
