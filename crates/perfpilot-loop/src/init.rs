@@ -205,6 +205,7 @@ pub fn init_loop(o: &InitOptions) -> Result<InitReport, LoopError> {
     let env = vec![("PERFPILOT_LOOP_ROUND".to_string(), "0".to_string())];
     let measurement = bench::measure(&plan.benchmark, &plan.target.metric, &tree, &env)
         .map_err(|e| LoopError::Invalid(format!("baseline {commit}: {e}")))?;
+    let _ = std::fs::remove_dir_all(&tree);
     let bench_hash = bench::config_hash(&repo, &plan.benchmark, &commit)?;
     let plan_hash = plan_hash(&repo, &o.dir)?;
     let baseline = Point { round: 0, commit: commit.clone(), measurement: measurement.clone() };

@@ -275,7 +275,11 @@ pub fn run_round(o: &RoundOptions) -> Result<RoundReport, LoopError> {
             st.bench_hash, plan.benchmark.config_files
         ));
     }
-    let tree = dir.join("work").join(format!("round-{n}"));
+    // A per-process tree: an interrupted round's orphaned benchmark may still be writing
+    // into its own; leftovers are removed best-effort.
+    let work = dir.join("work");
+    clear_work(&work);
+    let tree = work.join(format!("round-{n}-{}", std::process::id()));
     let mut tests = Vec::new();
     let mut measurement = None;
     if reasons.is_empty() {
@@ -356,6 +360,7 @@ pub fn run_round(o: &RoundOptions) -> Result<RoundReport, LoopError> {
             }
         }
     }
+    let _ = std::fs::remove_dir_all(&tree);
     let rec = RoundRecord {
         round: n,
         subject: git::subject(&repo, &commit),
@@ -408,6 +413,16 @@ pub fn run_round(o: &RoundOptions) -> Result<RoundReport, LoopError> {
         serde_json::json!({ "round": n, "outcome": outcome, "stall_count": st.stall_count, "stop": decision }),
     )?;
     Ok(summary(dir, &st, Some(rec), resumed, drift_prompt, decision))
+}
+
+fn clear_work(work: &Path) {
+    if let Ok(rd) = std::fs::read_dir(work) {
+        for e in rd.flatten() {
+            if e.file_name().to_string_lossy().starts_with("round-") {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
 }
 
 fn summary(

@@ -299,7 +299,8 @@ const NOT_PATHS: &[(&str, &str)] = &[
     ("capacity_plan", "gpu"),
     ("capacity_plan", "kv_dtype"),
     ("capacity_plan", "what_if"),
-    ("kernel_check", "base"), // a git revision
+    ("kernel_check", "base"),   // a git revision
+    ("loop_review", "answers"), // ID=TEXT answers
     ("sim_fit", "name"),
     ("sim_run", "slo"),
     ("trace_classify", "names"),
