@@ -160,7 +160,8 @@ fn kill_nine(kills: u32) {
     commit_kernel(&f.repo, 150, "candidate");
     // How long a whole round takes here bounds the kill points.
     let t = Instant::now();
-    json_out(&["loop", "round", d], 0);
+    // Its outcome does not matter here (a busy machine may even call it REGRESSED).
+    json_codes(&["loop", "round", d], &[0, 1]);
     let full_ms = (t.elapsed().as_millis() as u64).max(50);
     let mut seed =
         std::env::var("PERFPILOT_LOOP_KILL_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(17);
