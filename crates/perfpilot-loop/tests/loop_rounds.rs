@@ -84,7 +84,13 @@ fn stalls_lead_to_drift_recovery_then_stop() {
         commit(&f.repo, &format!("cosmetic attempt {i}"));
         let r = run_round(&round(&f)).unwrap();
         let rec = r.round.unwrap();
-        assert_eq!(rec.outcome, Outcome::Stalled, "round {i}: {:?}", rec.vs_best);
+        // Same code: STALLED; a load change on a shared machine may read as REGRESSED,
+        // which counts as a stall too. Never ADVANCED or REJECTED.
+        assert!(
+            matches!(rec.outcome, Outcome::Stalled | Outcome::Regressed),
+            "round {i}: {:?}",
+            rec.vs_best
+        );
         assert_eq!(rec.drift_recovery, i == 3, "round {i}");
         if i == 2 {
             assert_eq!(r.drift_status, "replan_required");
@@ -212,4 +218,29 @@ fn dirty_tree_frozen_plan_and_held_lock_are_refused() {
     let e = run_round(&RoundOptions { candidate: Some(orphan), ..round(&f) });
     let msg = e.unwrap_err().to_string();
     assert!(msg.contains("does not descend from the baseline"), "{msg}");
+}
+
+#[test]
+fn corrupt_state_and_bad_plan_values_name_the_file() {
+    let f = fixture(100);
+    init_loop(&init_options(&f)).unwrap();
+    let plan = f.dir.join("plan.toml");
+    let good = std::fs::read_to_string(&plan).unwrap();
+    std::fs::write(&plan, good.replace("repeats = 3", "repeats = 0")).unwrap();
+    let e = loop_status(&f.dir).unwrap_err().to_string();
+    assert!(e.contains("plan.toml") && e.contains("benchmark.repeats is 0"), "{e}");
+    std::fs::write(&plan, good.replace("repeats = 3", "repeats = \"three\"")).unwrap();
+    let e = loop_status(&f.dir).unwrap_err().to_string();
+    assert!(e.contains("plan.toml: not a loop plan"), "{e}");
+    std::fs::write(&plan, &good).unwrap();
+    let state = f.dir.join("state.json");
+    std::fs::write(
+        &state,
+        "{\n  \"schema_version\": \"perfpilot.loop.state/1\",\n  \"repo\": 3\n}\n",
+    )
+    .unwrap();
+    let e = loop_status(&f.dir).unwrap_err().to_string();
+    assert!(e.contains("state.json: line 3"), "{e}");
+    let e = loop_status(&f.tmp.path().join("nowhere")).unwrap_err().to_string();
+    assert!(e.contains("no loop state here"), "{e}");
 }
