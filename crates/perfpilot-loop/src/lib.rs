@@ -22,6 +22,7 @@ pub mod init;
 pub mod ledger;
 pub mod lock;
 pub mod plan;
+pub mod profile;
 pub mod report;
 pub mod review;
 pub mod round;

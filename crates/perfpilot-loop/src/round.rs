@@ -28,6 +28,9 @@ pub struct RoundOptions {
     pub review: Option<String>,
     /// Seconds the implementing and reviewing commands may run.
     pub command_timeout_s: f64,
+    /// A torch-profiler trace of the candidate: digested with `trace triage` into
+    /// `profile-digests/round-N.json` and the round's record.
+    pub profile: Option<PathBuf>,
 }
 
 /// The result of `loop round`.
@@ -215,6 +218,11 @@ pub fn run_round(o: &RoundOptions) -> Result<RoundReport, LoopError> {
         .as_ref()
         .map_or_else(|| st.rounds.last().map_or(1, |r| r.round + 1), |p| p.round);
     let drift = st.drift_status == "replan_required";
+    // Bad input is refused before the round counts as started.
+    let profile = match &o.profile {
+        Some(p) => Some(crate::profile::digest(dir, n, p)?),
+        None => None,
+    };
     if resumed {
         state::journal(
             dir,
@@ -375,6 +383,7 @@ pub fn run_round(o: &RoundOptions) -> Result<RoundReport, LoopError> {
         vs_best,
         vs_baseline,
         review: review.clone(),
+        profile,
         measurement: measurement.clone(),
         finished_at: crate::now_unix(),
     };

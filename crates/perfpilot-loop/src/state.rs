@@ -140,6 +140,9 @@ pub struct RoundRecord {
     pub vs_baseline: Option<Comparison>,
     /// The parsed review, when a reviewing command ran.
     pub review: Option<ParsedReview>,
+    /// The digest of the profile the round brought (`--profile`), via `trace triage`.
+    #[serde(default)]
+    pub profile: Option<crate::profile::ProfileDigest>,
     /// Unix seconds when it finished.
     pub finished_at: u64,
 }
@@ -284,6 +287,8 @@ pub fn read_journal(dir: &Path) -> Result<Vec<serde_json::Value>, LoopError> {
     if !file.exists() {
         return Ok(Vec::new());
     }
-    let text = perfpilot_io::read_to_string_bounded(&file).map_err(|e| LoopError::io(&file, e))?;
+    // Appended by this tool later in the same process (MCP): not recorded as an input.
+    let bytes = read_own(&file)?;
+    let text = String::from_utf8_lossy(&bytes);
     Ok(text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect())
 }

@@ -16,6 +16,7 @@ fn round(f: &Fixture) -> RoundOptions {
         implement: None,
         review: None,
         command_timeout_s: 120.0,
+        profile: None,
     }
 }
 
@@ -71,6 +72,21 @@ fn advancing_round_then_regression_and_report_numbers() {
     assert!(rep.body.contains("spin four times as much: REGRESSED"), "{}", rep.body);
     assert!(rep.title.contains("time_ms -"), "{}", rep.title);
     assert_eq!(rep.advanced, 1);
+    // A round that brings a profile gets its `trace triage` digest.
+    commit_kernel(&f.repo, 90, "profiled attempt");
+    let trace = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/trace/tl_mi300x_sglang_decode/sglang_Qwen3-8B_decode.json.gz");
+    let r3 = run_round(&RoundOptions { profile: Some(trace), ..round(&f) }).unwrap().round.unwrap();
+    let p = r3.profile.unwrap();
+    assert_eq!(p.report, "profile-digests/round-3.json");
+    assert!(f.dir.join(&p.report).is_file());
+    let top = &p.stages.iter().find(|s| !s.top.is_empty()).unwrap().top;
+    assert!(top[0].share_pct > 0.0 && !top[0].name.is_empty(), "{top:?}");
+    // A profile that is not a trace is bad input, refused before the round starts.
+    let bad = f.repo.join("README");
+    let e = run_round(&RoundOptions { profile: Some(bad), ..round(&f) }).unwrap_err().to_string();
+    assert!(e.contains("--profile") && e.contains("README"), "{e}");
+    assert_eq!(loop_status(&f.dir).unwrap().interrupted_round, None);
 }
 
 #[test]

@@ -124,6 +124,9 @@ struct RoundArgs {
     /// Seconds the implementing and reviewing commands may run.
     #[arg(long, default_value_t = 3600.0, value_name = "SECONDS")]
     command_timeout: f64,
+    /// A torch-profiler trace of the candidate: its `trace triage` digest is recorded.
+    #[arg(long, value_name = "TRACE")]
+    profile: Option<PathBuf>,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -223,6 +226,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 implement: a.implement,
                 review: a.review,
                 command_timeout_s: a.command_timeout,
+                profile: a.profile,
             };
             let r = perfpilot_loop::run_round(&opts)?;
             emit(&Envelope::new("loop round", r).with_inputs(state_inputs(&a.dir)), &a.output)
