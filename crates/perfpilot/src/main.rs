@@ -33,6 +33,8 @@ enum Command {
     Triage(cmd::triage::Args),
     /// Kernel A/B harness: task, correctness gate, interleaved trials, verdicts.
     Kernel(cmd::kernel::Args),
+    /// The optimisation loop: plan, rounds judged against the best, stop rules, review, report.
+    Loop(cmd::loop_cmd::Args),
     /// Agent skills shipped with perfpilot.
     Skills(cmd::skills::Args),
     /// Serve perfpilot's capabilities over the Model Context Protocol (stdio).
@@ -50,6 +52,7 @@ fn main() -> ExitCode {
         Command::Capacity(a) => cmd::capacity::run(a),
         Command::Triage(a) => cmd::triage::run(a),
         Command::Kernel(a) => cmd::kernel::run(a),
+        Command::Loop(a) => cmd::loop_cmd::run(a),
         Command::Skills(a) => cmd::skills::run(a),
         Command::Mcp(a) => cmd::mcp::run(a),
         Command::Schema(a) => cmd::schema::run(a),

@@ -306,6 +306,7 @@ const NOT_PATHS: &[(&str, &str)] = &[
     ("kernel_check", "base"),   // a git revision
     ("kernel_dispatch", "dim"), // a dimension name
     ("kernel_wiki", "query"),   // search terms
+    ("loop_review", "answers"), // ID=TEXT answers
     ("sim_fit", "name"),
     ("sim_run", "slo"),
     ("trace_classify", "names"),

@@ -104,6 +104,13 @@ const OWN_TESTS: &[&str] = &[
     // sweep_cli.rs: they start simulator candidates.
     "bench sweep",
     "bench sweep status",
+    // loop_cli.rs: they need a git repository and a loop state directory.
+    "loop init",
+    "loop round",
+    "loop replan",
+    "loop status",
+    "loop review",
+    "loop report",
 ];
 
 /// Committed schemas that `perfpilot schema` does not print, each kept by its own crate's

@@ -5,6 +5,7 @@ pub mod bench;
 pub mod capacity;
 pub mod flag_hints;
 pub mod kernel;
+pub mod loop_cmd;
 pub mod mcp;
 pub mod peer_args;
 pub mod schema;

@@ -35,6 +35,7 @@ pub const FILES: &[SkillFile] = &[
     skill!("perfpilot-incident-triage"),
     skill!("perfpilot-kernel-ab"),
     skill!("perfpilot-bench-sweep"),
+    skill!("perfpilot-sota-loop"),
 ];
 
 /// The front matter every SKILL.md starts with (the Agent Skills format).

@@ -16,6 +16,7 @@ mod agent;
 mod bench;
 mod capacity;
 mod kernel;
+mod loop_cmd;
 mod sim;
 mod sweep;
 mod trace;
@@ -93,6 +94,7 @@ pub fn all() -> Vec<&'static Capability> {
         triage::ENTRIES,
         kernel::ENTRIES,
         sweep::ENTRIES,
+        loop_cmd::ENTRIES,
     ]
     .into_iter()
     .flatten()

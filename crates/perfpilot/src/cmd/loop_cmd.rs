@@ -1,0 +1,281 @@
+//! `perfpilot loop {init,round,replan,status,review,report}`: the optimisation loop
+//! (`perfpilot-loop`). Thin: parse, call the library, render.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use perfpilot_loop::plan::StopSettings;
+use perfpilot_loop::{InitOptions, ReviewOptions, RoundOptions};
+use perfpilot_report::{Envelope, InputRef};
+use perfpilot_stats::Better;
+
+use crate::output::{OutputArgs, emit};
+
+/// Arguments of `perfpilot loop`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(subcommand)]
+    command: LoopCommand,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum LoopCommand {
+    /// Write the plan (plan.toml, plan.md), measure the baseline, freeze the plan.
+    Init(Box<InitArgs>),
+    /// Gate, measure and judge one candidate against the best so far; apply the stop rules.
+    Round(RoundArgs),
+    /// Accept an edited plan.toml after recording why (the benchmark stays pinned).
+    Replan(ReplanArgs),
+    /// Where the loop stands: baseline, best, rounds, stall count, stop decision.
+    Status(DirArgs),
+    /// The review checklist of a round's diff, its reviewer findings, and answers.
+    Review(ReviewArgs),
+    /// The PR description written from the ledgers, with the numbers.
+    Report(ReportArgs),
+}
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy)]
+enum BetterArg {
+    Lower,
+    Higher,
+}
+
+#[derive(clap::Args, Debug)]
+struct InitArgs {
+    /// State directory (created; must not hold a loop yet).
+    dir: PathBuf,
+    /// The goal, one statement.
+    #[arg(long)]
+    goal: String,
+    /// The target, METRIC=VALUE (the benchmark prints METRIC=VALUE lines).
+    #[arg(long, value_name = "METRIC=VALUE")]
+    target: String,
+    /// Whether lower (latency, time) or higher (throughput) is better.
+    #[arg(long, value_enum, default_value = "lower")]
+    better: BetterArg,
+    /// The benchmark command (`sh -c`, run in an export of each candidate's tree).
+    #[arg(long, value_name = "CMD")]
+    bench: String,
+    /// A file of the benchmark's configuration (relative to the repository; repeatable):
+    /// its content is part of the pinned hash.
+    #[arg(long = "bench-config", value_name = "FILE")]
+    bench_config: Vec<String>,
+    /// Benchmark runs per measurement.
+    #[arg(long, default_value_t = 5)]
+    repeats: u32,
+    /// Practical threshold of a verdict (fraction: 0.02 = 2%).
+    #[arg(long, default_value_t = 0.02)]
+    threshold: f64,
+    /// Seconds one benchmark or test run may take.
+    #[arg(long = "timeout", default_value_t = 600.0, value_name = "SECONDS")]
+    timeout_s: f64,
+    /// An acceptance test expected to pass (repeatable; AC-2, AC-3, …).
+    #[arg(long = "test", value_name = "CMD")]
+    tests: Vec<String>,
+    /// An acceptance test expected to fail, paired with the --test of the same position.
+    #[arg(long = "negative-test", value_name = "CMD")]
+    negative_tests: Vec<String>,
+    /// A path prefix candidates may change (repeatable; none: everything not forbidden).
+    #[arg(long = "allow", value_name = "PATH")]
+    allowed: Vec<String>,
+    /// A path prefix candidates must not change (repeatable).
+    #[arg(long = "forbid", value_name = "PATH")]
+    forbidden: Vec<String>,
+    /// The repository (any directory inside it).
+    #[arg(long, default_value = ".")]
+    repo: PathBuf,
+    /// The baseline revision.
+    #[arg(long, default_value = "HEAD", value_name = "REV")]
+    baseline: String,
+    /// Stalled rounds in a row before a drift-recovery round.
+    #[arg(long, default_value_t = 2)]
+    replan_after_stalls: u32,
+    /// Stalled rounds in a row before the loop stops.
+    #[arg(long, default_value_t = 3)]
+    stop_after_stalls: u32,
+    /// Most rounds.
+    #[arg(long, default_value_t = 42)]
+    max_rounds: u32,
+    /// Time budget from init, seconds (0: none).
+    #[arg(long, default_value_t = 0)]
+    time_budget: u64,
+    /// Findings [P0]..[Pn] with n at most this block the next round until answered.
+    #[arg(long, default_value_t = 1)]
+    blocking_severity: u8,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(clap::Args, Debug)]
+struct RoundArgs {
+    /// State directory.
+    dir: PathBuf,
+    /// Candidate revision (default: HEAD, after --implement).
+    #[arg(long, value_name = "REV")]
+    candidate: Option<String>,
+    /// Implementing command run in the repository first (PERFPILOT_LOOP_PROMPT names the
+    /// prompt: plan.md, or the drift-recovery prompt); it must leave a clean, committed tree.
+    #[arg(long, value_name = "CMD")]
+    implement: Option<String>,
+    /// Reviewing command; its stdout must follow the verdict grammar
+    /// (`Mainline Progress Verdict: …`, `[P0]`..`[P9]` findings, last line COMPLETE/STOP).
+    #[arg(long, value_name = "CMD")]
+    review: Option<String>,
+    /// Seconds the implementing and reviewing commands may run.
+    #[arg(long, default_value_t = 3600.0, value_name = "SECONDS")]
+    command_timeout: f64,
+    /// A torch-profiler trace of the candidate: its `trace triage` digest is recorded.
+    #[arg(long, value_name = "TRACE")]
+    profile: Option<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(clap::Args, Debug)]
+struct ReplanArgs {
+    /// State directory.
+    dir: PathBuf,
+    /// Why the plan changes (recorded in the state and journal).
+    #[arg(long)]
+    why: String,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(clap::Args, Debug)]
+struct DirArgs {
+    /// State directory.
+    dir: PathBuf,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(clap::Args, Debug)]
+struct ReviewArgs {
+    /// State directory.
+    dir: PathBuf,
+    /// Round (default: the last).
+    #[arg(long)]
+    round: Option<u32>,
+    /// Record an answer, ID=TEXT (a checklist item id or a finding id; repeatable).
+    #[arg(long = "answer", value_name = "ID=TEXT")]
+    answers: Vec<String>,
+    /// A checklist (perfpilot.loop.checklist/1 TOML) replacing the built-in one.
+    #[arg(long, value_name = "FILE")]
+    checklist: Option<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(clap::Args, Debug)]
+struct ReportArgs {
+    /// State directory.
+    dir: PathBuf,
+    /// A checklist (perfpilot.loop.checklist/1 TOML) replacing the built-in one.
+    #[arg(long, value_name = "FILE")]
+    checklist: Option<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+fn state_inputs(dir: &std::path::Path) -> Vec<InputRef> {
+    vec![
+        InputRef::file("plan", dir.join("plan.toml")),
+        InputRef::file("state", dir.join("state.json")),
+    ]
+}
+
+/// Run `perfpilot loop`.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    match args.command {
+        LoopCommand::Init(a) => {
+            let opts = InitOptions {
+                dir: a.dir.clone(),
+                repo: a.repo.clone(),
+                goal: a.goal.clone(),
+                target: a.target.clone(),
+                better: match a.better {
+                    BetterArg::Lower => Better::Lower,
+                    BetterArg::Higher => Better::Higher,
+                },
+                bench: a.bench.clone(),
+                bench_config: a.bench_config.clone(),
+                repeats: a.repeats,
+                threshold: a.threshold,
+                timeout_s: a.timeout_s,
+                tests: a.tests.clone(),
+                negative_tests: a.negative_tests.clone(),
+                allowed: a.allowed.clone(),
+                forbidden: a.forbidden.clone(),
+                baseline: a.baseline.clone(),
+                stop: StopSettings {
+                    replan_after_stalls: a.replan_after_stalls,
+                    stop_after_stalls: a.stop_after_stalls,
+                    max_rounds: a.max_rounds,
+                    time_budget_s: a.time_budget,
+                    blocking_severity: a.blocking_severity,
+                },
+            };
+            let r = perfpilot_loop::init_loop(&opts)?;
+            emit(&Envelope::new("loop init", r), &a.output)
+        }
+        LoopCommand::Round(a) => {
+            let opts = RoundOptions {
+                dir: a.dir.clone(),
+                candidate: a.candidate,
+                implement: a.implement,
+                review: a.review,
+                command_timeout_s: a.command_timeout,
+                profile: a.profile,
+            };
+            let r = perfpilot_loop::run_round(&opts)?;
+            emit(&Envelope::new("loop round", r).with_inputs(state_inputs(&a.dir)), &a.output)
+        }
+        LoopCommand::Replan(a) => {
+            let r = perfpilot_loop::replan(&a.dir, &a.why)?;
+            emit(&Envelope::new("loop replan", r).with_inputs(state_inputs(&a.dir)), &a.output)
+        }
+        LoopCommand::Status(a) => emit(&status_envelope(&a.dir)?, &a.output),
+        LoopCommand::Review(a) => {
+            let opts = ReviewOptions {
+                dir: a.dir,
+                round: a.round,
+                answers: a.answers,
+                checklist: a.checklist,
+            };
+            emit(&review_envelope(&opts)?, &a.output)
+        }
+        LoopCommand::Report(a) => {
+            emit(&report_envelope(&a.dir, a.checklist.as_deref())?, &a.output)
+        }
+    }
+}
+
+/// The envelope of `loop status` (CLI and MCP).
+pub(crate) fn status_envelope(
+    dir: &std::path::Path,
+) -> anyhow::Result<Envelope<perfpilot_loop::StatusReport>> {
+    let r = perfpilot_loop::loop_status(dir)?;
+    Ok(Envelope::new("loop status", r).with_inputs(state_inputs(dir)))
+}
+
+/// The envelope of `loop review` (CLI and MCP).
+pub(crate) fn review_envelope(
+    opts: &ReviewOptions,
+) -> anyhow::Result<Envelope<perfpilot_loop::ReviewReport>> {
+    let r = perfpilot_loop::run_review(opts)?;
+    let mut inputs = state_inputs(&opts.dir);
+    inputs.extend(opts.checklist.iter().map(|c| InputRef::file("checklist", c)));
+    Ok(Envelope::new("loop review", r).with_inputs(inputs))
+}
+
+/// The envelope of `loop report` (CLI and MCP).
+pub(crate) fn report_envelope(
+    dir: &std::path::Path,
+    checklist: Option<&std::path::Path>,
+) -> anyhow::Result<Envelope<perfpilot_loop::PrReport>> {
+    let r = perfpilot_loop::pr_report(dir, checklist)?;
+    let mut inputs = state_inputs(dir);
+    inputs.extend(checklist.map(|c| InputRef::file("checklist", c)));
+    Ok(Envelope::new("loop report", r).with_inputs(inputs))
+}
