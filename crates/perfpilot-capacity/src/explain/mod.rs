@@ -20,7 +20,7 @@ pub use types::{
 use crate::CapacityError;
 use crate::common::{GpuInfo, Setting};
 use crate::launch::{EventKind, Framework, LaunchLog};
-use crate::model::{KvCost, KvFormat, KvLayout, ModelConfig, kv_cost};
+use crate::model::{KvCost, KvFormat, KvLayout, kv_cost};
 use crate::notes::{NoteInputs, notes};
 use crate::plan::{DEFAULT_REQUEST_TOKENS, activation_per_token};
 use crate::rules::Rules;
@@ -55,6 +55,9 @@ pub struct ExplainOptions {
     /// What-ifs: `KEY=VALUE` (mem_fraction, kv_dtype, tp, context_len, max_running_requests).
     #[serde(default)]
     pub what_if: Vec<String>,
+    /// A rule file replacing the embedded `config.json` reading rules (`model_config.toml`).
+    #[serde(default)]
+    pub model_rules: Option<PathBuf>,
 }
 
 impl ExplainOptions {
@@ -69,6 +72,7 @@ impl ExplainOptions {
             request_tokens: Vec::new(),
             rank: None,
             what_if: Vec::new(),
+            model_rules: None,
         }
     }
 }
@@ -150,7 +154,9 @@ pub fn explain_log(log: &LaunchLog, o: &ExplainOptions) -> Result<ExplainReport,
         return Err(CapacityError::NothingRecognised { path, lines: log.lines });
     }
     let rules = Rules::embedded()?;
-    let config = o.config.as_deref().map(ModelConfig::from_file).transpose()?;
+    let model_rules = crate::model::model_rules(o.model_rules.as_deref())?;
+    let config =
+        o.config.as_deref().map(|p| crate::model::read_config(p, &model_rules)).transpose()?;
     let smi: Vec<SmiRow> = match &o.smi {
         Some(p) => {
             let text = perfpilot_io::read_to_string_bounded(p)

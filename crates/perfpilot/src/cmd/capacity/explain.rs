@@ -23,6 +23,10 @@ pub struct Args {
     /// GPU table replacing the built-in one (same TOML shape as `data/gpus.toml`).
     #[arg(long = "gpu-table", value_name = "FILE")]
     gpu_table: Option<PathBuf>,
+    /// Rule file replacing the built-in `config.json` reading rules (same schema as
+    /// `crates/perfpilot-modelconfig/data/model_config.toml`).
+    #[arg(long = "model-rules", value_name = "FILE")]
+    model_rules: Option<PathBuf>,
     /// `nvidia-smi --query-gpu=index,memory.used,memory.free --format=csv` output.
     #[arg(long, value_name = "FILE")]
     smi: Option<PathBuf>,
@@ -51,6 +55,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         request_tokens: args.request_tokens.clone().map(|t| t.0).unwrap_or_default(),
         rank: args.rank.clone(),
         what_if: args.what_if.clone(),
+        model_rules: args.model_rules.clone(),
     };
     let progress = TerminalProgress::new("bytes");
     let report = explain_with_progress(&opts, &progress)?;
@@ -62,8 +67,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 /// inputs; two warnings on incomplete evidence.
 pub(crate) fn envelope(opts: &ExplainOptions, report: ExplainReport) -> Envelope<ExplainReport> {
     let mut inputs = vec![InputRef::file("log", &opts.log)];
-    for (role, p) in [("config", &opts.config), ("smi", &opts.smi), ("gpu_table", &opts.gpu_table)]
-    {
+    for (role, p) in [
+        ("config", &opts.config),
+        ("smi", &opts.smi),
+        ("gpu_table", &opts.gpu_table),
+        ("model_rules", &opts.model_rules),
+    ] {
         if let Some(p) = p {
             inputs.push(InputRef::file(role, p));
         }

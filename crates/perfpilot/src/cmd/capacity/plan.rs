@@ -21,6 +21,10 @@ pub struct Args {
     /// GPU table replacing the built-in one.
     #[arg(long = "gpu-table", value_name = "FILE")]
     gpu_table: Option<PathBuf>,
+    /// Rule file replacing the built-in `config.json` reading rules (same schema as
+    /// `crates/perfpilot-modelconfig/data/model_config.toml`).
+    #[arg(long = "model-rules", value_name = "FILE")]
+    model_rules: Option<PathBuf>,
     /// Tensor-parallel size.
     #[arg(long, default_value_t = 1)]
     tp: u64,
@@ -166,6 +170,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     o.reserved_bytes = args.reserved;
     o.kv_cache_memory_bytes = args.kv_cache_memory;
     o.what_if = args.what_if.clone();
+    o.model_rules = args.model_rules.clone();
     let report = plan(&o)?;
     emit(&envelope(&o, report), &args.output)
 }
@@ -175,6 +180,9 @@ pub(crate) fn envelope(opts: &PlanOptions, report: PlanReport) -> Envelope<PlanR
     let mut inputs = vec![InputRef::file("config", &opts.config)];
     if let Some(t) = &opts.gpu_table {
         inputs.push(InputRef::file("gpu_table", t));
+    }
+    if let Some(r) = &opts.model_rules {
+        inputs.push(InputRef::file("model_rules", r));
     }
     Envelope::new("capacity plan", report).with_inputs(inputs)
 }
