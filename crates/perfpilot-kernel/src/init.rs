@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 use crate::KernelError;
 use crate::task::{TASK_FILE, parse_task};
 
-/// The C reference implementation of the protocol (also the example kernel).
-pub const EXAMPLE_KERNEL_C: &str = include_str!("../../../examples/kernel-protocol/kernel.c");
+/// The C reference implementation of the protocol (also the example kernel);
+/// `data/kernel.c` links to `examples/kernel-protocol/kernel.c`, so the crate packages it.
+pub const EXAMPLE_KERNEL_C: &str = include_str!("../data/kernel.c");
 
 /// The task template `kernel init` writes.
 pub const TASK_TEMPLATE: &str = r#"# A perfpilot kernel A/B task. Reference: docs/kernel.md.

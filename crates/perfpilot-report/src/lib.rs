@@ -39,6 +39,8 @@ mod progress;
 mod redact;
 mod render;
 mod seconds;
+#[cfg(feature = "terminal")]
+mod term;
 
 pub use document::{Align, Block, Column, Document, Row, Section, Table};
 pub use envelope::{Envelope, InputRef, Report, ToolInfo, Warning};
@@ -47,7 +49,9 @@ pub use format::Format;
 pub use logtext::{LogText, log_text};
 /// The one output writer (see `perfpilot-io`), under the names the commands already use.
 pub use perfpilot_io::{OutputFile as AtomicFile, write_output as write_atomic};
-pub use progress::{NoProgress, Progress, TerminalProgress};
+#[cfg(feature = "terminal")]
+pub use progress::TerminalProgress;
+pub use progress::{NoProgress, Progress};
 pub use redact::{REDACTED, Redactor, SECRET_ENV_SUFFIXES, redact_url_userinfo};
 pub use render::{render, render_to_string, set_wide_tables, table_width};
 pub use seconds::{MAX_SECONDS, SecondsError, nonnegative_seconds, positive_seconds};

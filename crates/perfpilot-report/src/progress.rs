@@ -1,9 +1,8 @@
 //! Progress reporting that capabilities can drive without printing themselves.
 
-use std::io::IsTerminal;
-
 /// A sink for progress of long work. Capabilities take `&dyn Progress`; the CLI passes a
-/// [`TerminalProgress`], tests and the MCP server pass [`NoProgress`] or their own.
+/// `TerminalProgress` (`terminal` feature), tests and the MCP server pass [`NoProgress`] or
+/// their own.
 pub trait Progress: Send + Sync {
     /// Set the total amount of work (bytes, requests, …).
     fn set_total(&self, total: u64);
@@ -25,15 +24,18 @@ impl Progress for NoProgress {
     fn message(&self, _: &str) {}
 }
 
-/// An indicatif progress bar on stderr, hidden when stderr is not a terminal.
+/// An indicatif progress bar on stderr, hidden when stderr is not a terminal (`terminal`
+/// feature: only the binary draws progress).
+#[cfg(feature = "terminal")]
 pub struct TerminalProgress {
     bar: indicatif::ProgressBar,
 }
 
+#[cfg(feature = "terminal")]
 impl TerminalProgress {
     /// A bar counting `unit` (e.g. `bytes`, `requests`).
     pub fn new(unit: &str) -> TerminalProgress {
-        let bar = if std::io::stderr().is_terminal() {
+        let bar = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
             let bar = indicatif::ProgressBar::new(0);
             let tmpl = if unit == "bytes" {
                 "{spinner} {msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta})"
@@ -52,6 +54,7 @@ impl TerminalProgress {
     }
 }
 
+#[cfg(feature = "terminal")]
 impl Progress for TerminalProgress {
     fn set_total(&self, total: u64) {
         // A new phase: the time spent before it (preflight, building requests, warmup)

@@ -1,9 +1,11 @@
 //! Renderers: terminal table, markdown and JSON. One function per format; one entry point.
+//!
+//! Terminal tables are boxed by `comfy-table` and fitted to the terminal only with the
+//! `terminal` feature (which only the binary enables); without it they are plain aligned
+//! columns, so capability crates build without any terminal crate.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
-
-use comfy_table::{CellAlignment, ContentArrangement, presets};
 
 use crate::{Align, Block, Document, Envelope, Format, Report, Table, Warning, escape_display};
 
@@ -171,7 +173,8 @@ pub fn set_wide_tables(wide: bool) {
 }
 
 /// The width terminal tables must fit: `COLUMNS` when set, else the terminal's width
-/// when stdout is one; `None` (no limit) with `--wide` or when not on a terminal.
+/// when stdout is one (with the `terminal` feature); `None` (no limit) with `--wide` or
+/// when not on a terminal.
 pub fn table_width() -> Option<u16> {
     if WIDE.load(Ordering::Relaxed) {
         return None;
@@ -179,45 +182,61 @@ pub fn table_width() -> Option<u16> {
     if let Some(c) = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<u16>().ok()) {
         return Some(c);
     }
-    if !io::stdout().is_terminal() {
-        return None;
+    #[cfg(feature = "terminal")]
+    {
+        crate::term::terminal_width()
     }
-    terminal_size::terminal_size().map(|(w, _)| w.0)
+    #[cfg(not(feature = "terminal"))]
+    {
+        None
+    }
 }
 
 fn write_term_table<W: Write>(t: &Table, out: &mut W) -> io::Result<()> {
-    write_term_table_within(t, table_width(), out)
+    #[cfg(feature = "terminal")]
+    {
+        crate::term::write_boxed_table(t, table_width(), out)
+    }
+    #[cfg(not(feature = "terminal"))]
+    {
+        write_plain_table(t, out)
+    }
 }
 
-fn write_term_table_within<W: Write>(t: &Table, width: Option<u16>, out: &mut W) -> io::Result<()> {
+/// A table as left/right-aligned columns separated by two spaces, under a dashed rule:
+/// the terminal rendering of builds without the `terminal` feature.
+#[cfg_attr(feature = "terminal", allow(dead_code))]
+fn write_plain_table<W: Write>(t: &Table, out: &mut W) -> io::Result<()> {
     if t.rows.is_empty() {
         writeln!(out, "  (no rows)")?;
     } else {
-        let mut ct = comfy_table::Table::new();
-        ct.load_style(presets::UTF8_FULL_CONDENSED);
-        match width {
-            // Long cells wrap so the table fits; full values stay in JSON and `--wide`.
-            Some(w) => {
-                ct.set_content_arrangement(ContentArrangement::Dynamic);
-                ct.set_width(w.max(20));
-            }
-            None => {
-                ct.set_content_arrangement(ContentArrangement::Disabled);
-            }
+        let head: Vec<String> = t.columns.iter().map(|c| esc(&c.name).into_owned()).collect();
+        let rows: Vec<Vec<String>> =
+            t.rows.iter().map(|r| r.cells.iter().map(|c| esc(c).into_owned()).collect()).collect();
+        let widths: Vec<usize> = (0..head.len())
+            .map(|i| {
+                let cells = rows.iter().filter_map(|r| r.get(i)).map(|c| c.chars().count());
+                cells.chain([head[i].chars().count()]).max().unwrap_or(0)
+            })
+            .collect();
+        let line = |cells: &[String]| -> String {
+            let parts: Vec<String> = cells
+                .iter()
+                .zip(&widths)
+                .zip(&t.columns)
+                .map(|((c, w), col)| match col.align {
+                    Align::Left => format!("{c:<w$}"),
+                    Align::Right => format!("{c:>w$}"),
+                })
+                .collect();
+            format!("  {}", parts.join("  ")).trim_end().to_string()
+        };
+        writeln!(out, "{}", line(&head))?;
+        let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+        writeln!(out, "  {}", rule.join("  "))?;
+        for r in &rows {
+            writeln!(out, "{}", line(r))?;
         }
-        ct.set_header(t.columns.iter().map(|c| esc(&c.name).into_owned()));
-        for r in &t.rows {
-            ct.add_row(r.cells.iter().map(|c| esc(c).into_owned()));
-        }
-        for (i, c) in t.columns.iter().enumerate() {
-            if let Some(col) = ct.column_mut(i) {
-                col.set_cell_alignment(match c.align {
-                    Align::Left => CellAlignment::Left,
-                    Align::Right => CellAlignment::Right,
-                });
-            }
-        }
-        writeln!(out, "{ct}")?;
     }
     if let Some(n) = &t.footnote {
         writeln!(out, "  {}", esc(n))?;
@@ -230,12 +249,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn plain_tables_align_columns_without_terminal_crates() {
+        let mut t = Table::new("demo", ["name", "time (µs)"]).right(&["time (µs)"]);
+        t.push_row("r0", ["a\u{1b}b".to_string(), "1.5".to_string()]);
+        t.push_row("r1", ["long name".to_string(), "10.0".to_string()]);
+        let mut buf = Vec::new();
+        write_plain_table(&t.with_footnote("note"), &mut buf).unwrap();
+        let s = String::from_utf8(buf).unwrap();
+        let lines: Vec<&str> = s.lines().collect();
+        assert_eq!(lines[0], "  name       time (µs)", "{s}");
+        assert_eq!(lines[1], "  ---------  ---------", "{s}");
+        assert_eq!(lines[2], "  a\\x1bb           1.5", "{s}");
+        assert_eq!(lines[3], "  long name       10.0", "{s}");
+        assert_eq!(lines[4], "  note", "{s}");
+    }
+
+    #[cfg(feature = "terminal")]
+    #[test]
     fn tables_fit_the_width_unless_wide() {
         let mut t = Table::new("long", ["id", "value"]);
         t.push_row("a", vec!["a".to_string(), "x".repeat(300)]);
         let render = |w: Option<u16>| {
             let mut buf = Vec::new();
-            write_term_table_within(&t, w, &mut buf).unwrap();
+            crate::term::write_boxed_table(&t, w, &mut buf).unwrap();
             String::from_utf8(buf).unwrap()
         };
         let fitted = render(Some(80));

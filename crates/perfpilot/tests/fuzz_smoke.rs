@@ -185,7 +185,7 @@ fn config_readers_never_panic() {
         CASES,
         |data| {
             let text = String::from_utf8_lossy(data);
-            let _ = perfpilot_capacity::model::ModelConfig::from_json_str(&text, "f.json");
+            let _ = perfpilot_capacity::model::parse_config(&text, "f.json");
             let _ = perfpilot_trace::layers::config::parse_config(&text, Path::new("f.json"));
         },
     );

@@ -63,6 +63,9 @@ pub struct ExplainOptions {
     /// What-ifs: `KEY=VALUE` (mem_fraction, kv_dtype, tp, context_len, max_running_requests).
     #[serde(default)]
     pub what_if: Vec<String>,
+    /// A rule file replacing the embedded `config.json` reading rules (`model_config.toml`).
+    #[serde(default)]
+    pub model_rules: Option<PathBuf>,
 }
 
 impl ExplainOptions {
@@ -78,6 +81,7 @@ impl ExplainOptions {
             request_tokens: Vec::new(),
             rank: None,
             what_if: Vec::new(),
+            model_rules: None,
         }
     }
 }
@@ -179,7 +183,9 @@ struct Inputs {
 /// Validate: read the rules, the model config, the nvidia-smi rows and the GPU spec.
 fn load_inputs(o: &ExplainOptions) -> Result<Inputs, CapacityError> {
     let rules = Rules::load(o.frameworks.as_deref())?;
-    let config = o.config.as_deref().map(ModelConfig::from_file).transpose()?;
+    let model_rules = crate::model::model_rules(o.model_rules.as_deref())?;
+    let config =
+        o.config.as_deref().map(|p| crate::model::read_config(p, &model_rules)).transpose()?;
     let smi: Vec<SmiRow> = match &o.smi {
         Some(p) => {
             let text = perfpilot_io::read_to_string_bounded(p)

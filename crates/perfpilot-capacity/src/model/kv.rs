@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::config::{LayerKind, ModelConfig};
+use super::config::{KvKind, ModelConfig};
 use super::dtype::KvFormat;
 
 /// The per-token cost of one rank's KV cache, with the formula that gave it.
@@ -54,9 +54,9 @@ pub struct KvLayout {
 pub fn kv_cost(c: &ModelConfig, l: KvLayout) -> KvCost {
     let pp = l.pp.max(1);
     let per_stage = |n: u64| n.div_ceil(pp);
-    let full = c.count(LayerKind::Full);
-    let sliding = c.count(LayerKind::Sliding);
-    let linear = c.count(LayerKind::Linear);
+    let full = c.count(KvKind::Full);
+    let sliding = c.count(KvKind::Sliding);
+    let linear = c.count(KvKind::Linear);
     let (full_layers, swa_layers) = if l.swa_as_full {
         (per_stage(full + sliding), 0)
     } else {

@@ -6,7 +6,10 @@ mod kv;
 mod limits;
 mod params;
 
-pub use config::{LayerKind, LinearAttn, Mla, ModelConfig, Moe};
+pub use config::{
+    KvKind, LinearAttn, Mla, MlpKind, ModelConfig, Moe, model_rules, parse_config,
+    parse_config_with, read_config,
+};
 pub use dtype::{KvFormat, WeightFormat};
 pub use kv::{KvCost, KvLayout, kv_cost};
 pub use limits::{FieldLimit, Limits, ParallelRule};

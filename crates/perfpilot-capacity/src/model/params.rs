@@ -9,7 +9,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::config::{LayerKind, ModelConfig};
+use super::config::{KvKind, MlpKind, ModelConfig};
 use super::dtype::WeightFormat;
 
 /// One component's parameters and the bytes one rank holds for it.
@@ -75,7 +75,9 @@ fn count(c: &ModelConfig) -> Counts {
     for (i, kind) in c.layer_kinds.iter().enumerate() {
         norms += 2 * h;
         match (kind, &c.mla, &c.linear) {
-            (LayerKind::Linear, _, Some(l)) => {
+            // An MLP-only layer (Nemotron-H `-`/`E`): no token mixer.
+            (KvKind::None, _, _) => {}
+            (KvKind::Linear, _, Some(l)) => {
                 let key = l.num_key_heads * l.key_head_dim;
                 let val = l.num_value_heads * l.value_head_dim;
                 let conv_dim = 2 * key + val;
@@ -108,9 +110,10 @@ fn count(c: &ModelConfig) -> Counts {
                 }
             }
         }
-        let moe_layer = c.moe.as_ref().filter(|m| (i as u64) >= m.first_dense);
-        match moe_layer {
-            Some(m) => {
+        let mlp_kind = c.mlp_kinds.get(i).copied().unwrap_or(MlpKind::Dense);
+        match (mlp_kind, &c.moe) {
+            (MlpKind::None, _) => {}
+            (MlpKind::Moe, Some(m)) => {
                 router += h * m.num_experts;
                 experts += m.num_experts * 3 * h * m.expert_intermediate;
                 shared += m.shared_experts * 3 * h * m.shared_intermediate;
@@ -118,7 +121,7 @@ fn count(c: &ModelConfig) -> Counts {
                     router += h; // shared-expert gate
                 }
             }
-            None => mlp += 3 * h * c.intermediate_size,
+            _ => mlp += 3 * h * c.intermediate_size,
         }
     }
     let embed = c.vocab_size * h;
@@ -260,7 +263,7 @@ mod tests {
             "{}/../../tests/fixtures/capacity/model-configs/{name}/config.json",
             env!("CARGO_MANIFEST_DIR")
         );
-        std::fs::read_to_string(&p).ok().map(|t| ModelConfig::from_json_str(&t, &p).unwrap())
+        std::fs::read_to_string(&p).ok().map(|t| crate::model::parse_config(&t, &p).unwrap())
     }
 
     #[test]

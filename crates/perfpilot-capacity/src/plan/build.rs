@@ -218,7 +218,7 @@ pub fn build(
         kv_format.name(),
         if o.kv_dtype.is_some() { "user" } else { "default (auto = model dtype)" },
     );
-    let has_sliding = c.layer_kinds.contains(&crate::model::LayerKind::Sliding);
+    let has_sliding = c.layer_kinds.contains(&crate::model::KvKind::Sliding);
     let hybrid = o.hybrid_swa.unwrap_or(has_sliding);
     let sglang = o.framework == PlanFramework::Sglang;
     let ssm_bytes = rules.sglang.defaults.mamba_ssm_bytes;

@@ -77,7 +77,7 @@ impl perfpilot_report::Report for PlanReport {
 }
 
 fn summary(c: &ModelConfig, params: u64) -> ModelSummary {
-    use crate::model::LayerKind as K;
+    use crate::model::KvKind as K;
     let attention = match &c.mla {
         Some(m) => format!(
             "MLA: {} heads, kv_lora_rank {}, rope {}",
@@ -289,7 +289,8 @@ pub fn plan(o: &PlanOptions) -> Result<PlanReport, CapacityError> {
     let rules = Rules::load(o.frameworks.as_deref())?;
     let table = gpu_table(o.gpu_table.as_deref())?;
     let gpu = table.find(&o.gpu)?;
-    let c = ModelConfig::from_file(&o.config)?;
+    let model_rules = crate::model::model_rules(o.model_rules.as_deref())?;
+    let c = crate::model::read_config(&o.config, &model_rules)?;
     let changes: Vec<WhatIf> =
         o.what_if.iter().map(|w| whatif::parse(w)).collect::<Result<_, _>>()?;
     let p = run(o, &c, gpu, &rules)?;

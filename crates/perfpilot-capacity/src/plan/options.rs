@@ -135,6 +135,9 @@ pub struct PlanOptions {
     /// What-ifs: `KEY=VALUE` (mem_fraction, kv_dtype, tp, context_len, max_running_requests).
     #[serde(default)]
     pub what_if: Vec<String>,
+    /// A rule file replacing the embedded `config.json` reading rules (`model_config.toml`).
+    #[serde(default)]
+    pub model_rules: Option<PathBuf>,
 }
 
 impl PlanOptions {
@@ -175,6 +178,7 @@ impl PlanOptions {
             reserved_bytes: None,
             kv_cache_memory_bytes: None,
             what_if: Vec::new(),
+            model_rules: None,
         }
     }
 }

@@ -23,7 +23,7 @@ use crate::analysis::frames::FrameRules;
 use crate::analysis::kernels::row_id;
 use crate::analysis::stage::{Stage, StageRules, assign};
 use crate::error::TraceError;
-use crate::layers::config::read_config_file;
+use crate::layers::config::{model_rules, read_config_file_with};
 use crate::layers::{Sliced, slice};
 use crate::model::GpuKind;
 use crate::taxonomy::{Taxonomy, canonical_name};
@@ -64,6 +64,9 @@ pub struct DiffOptions {
     /// A taxonomy rule file replacing the built-in rules.
     #[serde(default)]
     pub rules: Option<PathBuf>,
+    /// A rule file replacing the embedded `config.json` reading rules (`model_config.toml`).
+    #[serde(default)]
+    pub model_rules: Option<PathBuf>,
 }
 
 impl DiffOptions {
@@ -78,6 +81,7 @@ impl DiffOptions {
             normalize: Normalize::Auto,
             rank: None,
             rules: None,
+            model_rules: None,
         }
     }
 }
@@ -93,7 +97,10 @@ pub fn diff(opts: &DiffOptions, progress: &dyn Progress) -> Result<DiffReport, T
         None => Taxonomy::embedded(),
     };
     let layout = match &opts.config {
-        Some(p) => Some(read_config_file(p)?),
+        Some(p) => {
+            let rules = model_rules(opts.model_rules.as_deref())?;
+            Some(read_config_file_with(p, &rules)?)
+        }
         None => None,
     };
     let mut warnings = Vec::new();

@@ -1,21 +1,19 @@
 //! The layer layout of a model from its Hugging Face `config.json`: how many decoder layers
 //! and which type each one is (full / sliding / linear attention, Mamba, dense / MoE MLP).
 //!
-//! Nested `text_config` / `language_config` / `llm_config` blocks are lifted to the top
-//! level first. Key names and per-model-type defaults come from `data/layer_config.toml`.
+//! The reading itself (nesting, key names, per-model-type defaults) is the one reader
+//! `capacity` uses too (`perfpilot-modelconfig`, rules in its `data/model_config.toml`);
+//! this module turns its layout into the report's layer kinds and labels.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::LazyLock;
 
+use perfpilot_modelconfig::{HfConfig, Layout, ModelConfigError, Rules};
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde::Serialize;
 
 use crate::error::TraceError;
-
-/// The rule file compiled into the binary.
-pub const EMBEDDED_LAYER_CONFIG: &str = include_str!("../../data/layer_config.toml");
 
 /// The attention and MLP kind of one decoder layer.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, JsonSchema)]
@@ -75,311 +73,59 @@ impl ModelLayout {
     }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Rules {
-    schema: String,
-    #[serde(default)]
-    nested: Vec<KeyRule>,
-    #[serde(default)]
-    layer_count: Vec<KeyRule>,
-    #[serde(default)]
-    experts: Vec<KeyRule>,
-    #[serde(default)]
-    model_default: Vec<ModelDefault>,
+/// The config-reading rules: the file given (`--model-rules`) or the embedded ones.
+pub fn model_rules(path: Option<&Path>) -> Result<Cow<'static, Rules>, TraceError> {
+    Rules::load(path).map_err(error)
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct KeyRule {
-    key: String,
-    #[allow(dead_code)] // documentation for people reading the data file
-    source: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ModelDefault {
-    model_type: String,
-    sliding_window_pattern: Option<usize>,
-    source: String,
-}
-
-fn parse_rules(text: &str, origin: &str) -> Result<Rules, TraceError> {
-    let rules: Rules = toml::from_str(text)
-        .map_err(|e| TraceError::Rules { path: origin.into(), message: e.to_string() })?;
-    if rules.schema != "perfpilot.layer-config/1" {
-        return Err(TraceError::Rules {
-            path: origin.into(),
-            message: format!("schema `{}`, expected `perfpilot.layer-config/1`", rules.schema),
-        });
-    }
-    Ok(rules)
-}
-
-static RULES: LazyLock<Rules> = LazyLock::new(|| {
-    // Tested by `embedded_rules_parse`; failing here is a build bug.
-    parse_rules(EMBEDDED_LAYER_CONFIG, "<embedded layer_config.toml>")
-        .expect("embedded layer_config.toml is valid")
-});
-
-/// Read a `config.json` file.
+/// Read a `config.json` file with the embedded rules.
 pub fn read_config_file(path: &Path) -> Result<ModelLayout, TraceError> {
-    let text = perfpilot_io::read_to_string_bounded(path).map_err(|e| TraceError::io(path, e))?;
-    parse_config(&text, path)
+    let rules = model_rules(None)?;
+    read_config_file_with(path, &rules)
+}
+
+/// Read a `config.json` file with the given rules.
+pub fn read_config_file_with(path: &Path, rules: &Rules) -> Result<ModelLayout, TraceError> {
+    let cfg = HfConfig::read(path, rules).map_err(error)?;
+    cfg.layout(rules).map(ModelLayout::from).map_err(error)
 }
 
 /// Parse the text of a `config.json`; `path` names it in errors.
 pub fn parse_config(text: &str, path: &Path) -> Result<ModelLayout, TraceError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| TraceError::Json {
-        path: path.to_path_buf(),
-        offset: byte_offset(text, e.line(), e.column()),
-        message: format!("line {} column {}: {e}", e.line(), e.column()),
-    })?;
-    let Value::Object(top) = value else {
-        return Err(bad(path, "expected a JSON object (a Hugging Face config.json)"));
-    };
-    layout_from(&flatten(&top, &RULES), &RULES, path)
+    let rules = model_rules(None)?;
+    let cfg = HfConfig::parse(text, &path.display().to_string(), &rules).map_err(error)?;
+    cfg.layout(&rules).map(ModelLayout::from).map_err(error)
 }
 
-fn bad(path: &Path, message: impl Into<String>) -> TraceError {
-    TraceError::Rules { path: path.to_path_buf(), message: message.into() }
-}
-
-fn byte_offset(text: &str, line: usize, column: usize) -> u64 {
-    let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
-    (start + column.saturating_sub(1)) as u64
-}
-
-/// The top-level keys with every nested text-model block lifted over them.
-fn flatten(top: &Map<String, Value>, rules: &Rules) -> Map<String, Value> {
-    let mut flat = top.clone();
-    for rule in &rules.nested {
-        if let Some(Value::Object(inner)) = top.get(&rule.key) {
-            for (k, v) in inner {
-                flat.insert(k.clone(), v.clone());
-            }
+impl From<Layout> for ModelLayout {
+    fn from(l: Layout) -> ModelLayout {
+        ModelLayout {
+            model_type: l.model_type,
+            architecture: l.architecture,
+            num_layers: l.layers.len(),
+            kinds: l
+                .layers
+                .into_iter()
+                .map(|x| LayerKind { attention: x.attention, mlp: x.mlp.as_str().to_string() })
+                .collect(),
+            evidence: l.evidence,
         }
-    }
-    flat
-}
-
-fn uint(map: &Map<String, Value>, key: &str) -> Option<usize> {
-    map.get(key).and_then(Value::as_u64).and_then(|v| usize::try_from(v).ok())
-}
-
-fn text<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
-    map.get(key).and_then(Value::as_str)
-}
-
-fn layout_from(
-    cfg: &Map<String, Value>,
-    rules: &Rules,
-    path: &Path,
-) -> Result<ModelLayout, TraceError> {
-    let (count_key, n) = rules
-        .layer_count
-        .iter()
-        .find_map(|r| uint(cfg, &r.key).map(|n| (r.key.as_str(), n)))
-        .ok_or_else(|| {
-            let keys: Vec<&str> = rules.layer_count.iter().map(|r| r.key.as_str()).collect();
-            bad(path, format!("no layer count: expected one of {keys:?} as a non-negative integer at the top level or in a nested text config"))
-        })?;
-    if n == 0 || n > 4096 {
-        return Err(bad(path, format!("`{count_key}` is {n}; expected 1 to 4096 layers")));
-    }
-    let model_type = text(cfg, "model_type").map(str::to_string);
-    let architecture = cfg
-        .get("architectures")
-        .and_then(Value::as_array)
-        .and_then(|a| a.first())
-        .and_then(Value::as_str)
-        .map(str::to_string);
-    let mut evidence = vec![format!("{n} layers from `{count_key}`")];
-    let attention = attention_kinds(cfg, rules, n, model_type.as_deref(), &mut evidence, path)?;
-    let mlp = mlp_kinds(cfg, rules, n, &mut evidence);
-    let kinds = attention
-        .into_iter()
-        .zip(mlp)
-        .map(|(attention, mlp)| LayerKind { attention, mlp })
-        .collect();
-    Ok(ModelLayout { model_type, architecture, num_layers: n, kinds, evidence })
-}
-
-fn attention_kinds(
-    cfg: &Map<String, Value>,
-    rules: &Rules,
-    n: usize,
-    model_type: Option<&str>,
-    evidence: &mut Vec<String>,
-    path: &Path,
-) -> Result<Vec<String>, TraceError> {
-    // 1. An explicit per-layer list.
-    for key in ["layer_types", "layers_block_type"] {
-        if let Some(list) = cfg.get(key).and_then(Value::as_array) {
-            let kinds: Vec<String> =
-                list.iter().map(|v| v.as_str().unwrap_or("unknown").to_string()).collect();
-            if kinds.len() != n {
-                return Err(bad(
-                    path,
-                    format!("`{key}` has {} entries but the model has {n} layers", kinds.len()),
-                ));
-            }
-            evidence.push(format!("layer kinds from `{key}`"));
-            return Ok(kinds.into_iter().map(|k| normalise_kind(&k)).collect());
-        }
-    }
-    // 2. Nemotron-H style pattern string: one character per layer.
-    if let Some(pattern) = text(cfg, "hybrid_override_pattern") {
-        let kinds: Vec<String> = pattern
-            .chars()
-            .map(|c| match c {
-                'M' => "mamba".to_string(),
-                '*' => "full_attention".to_string(),
-                '-' | 'E' => "none".to_string(),
-                other => format!("pattern_{other}"),
-            })
-            .collect();
-        if kinds.len() == n {
-            evidence.push(
-                "layer kinds from `hybrid_override_pattern` (M mamba, * attention, - MLP, E MoE)"
-                    .into(),
-            );
-            return Ok(kinds);
-        }
-        evidence.push(format!(
-            "`hybrid_override_pattern` has {} characters for {n} layers; ignored",
-            kinds.len()
-        ));
-    }
-    // 3. Kimi-Linear style explicit lists (1-based layer numbers).
-    if let Some(Value::Object(lin)) = cfg.get("linear_attn_config") {
-        let ids = |k: &str| -> Vec<usize> {
-            lin.get(k)
-                .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(Value::as_u64).map(|v| v as usize).collect())
-                .unwrap_or_default()
-        };
-        let linear = ids("kda_layers");
-        if !linear.is_empty() {
-            evidence.push(
-                "linear-attention layers from `linear_attn_config.kda_layers` (1-based)".into(),
-            );
-            return Ok((1..=n)
-                .map(|i| if linear.contains(&i) { "linear_attention" } else { "full_attention" })
-                .map(str::to_string)
-                .collect());
-        }
-    }
-    // 4. Every k-th layer full attention, the rest linear (Qwen3-Next).
-    if let Some(k) = uint(cfg, "full_attention_interval").filter(|&k| k > 0) {
-        evidence.push(format!("every {k}th layer full attention, the others linear attention (`full_attention_interval`)"));
-        return Ok((0..n)
-            .map(|i| if (i + 1) % k == 0 { "full_attention" } else { "linear_attention" })
-            .map(str::to_string)
-            .collect());
-    }
-    // 5. Interleaved sliding-window patterns.
-    let has_window = cfg.get("sliding_window").is_some_and(|v| !v.is_null());
-    let pattern = uint(cfg, "sliding_window_pattern")
-        .map(|p| (p, "`sliding_window_pattern`".to_string()))
-        .or_else(|| {
-            let mt = model_type?;
-            let d = rules.model_default.iter().find(|d| d.model_type == mt)?;
-            let p = d.sliding_window_pattern?;
-            Some((p, format!("the {mt} default sliding_window_pattern {p} ({})", d.source)))
-        });
-    if has_window {
-        if let Some((p, why)) = pattern.filter(|(p, _)| *p > 1) {
-            evidence.push(format!("sliding attention except every {p}th layer, from {why}"));
-            return Ok((0..n)
-                .map(|i| if (i + 1) % p == 0 { "full_attention" } else { "sliding_attention" })
-                .map(str::to_string)
-                .collect());
-        }
-        // Qwen2: sliding only when enabled, on layers from max_window_layers on.
-        if cfg.get("use_sliding_window").and_then(Value::as_bool) == Some(true) {
-            let from = uint(cfg, "max_window_layers").unwrap_or(0);
-            evidence.push(format!(
-                "sliding attention from layer {from} on (`use_sliding_window`, `max_window_layers`)"
-            ));
-            return Ok((0..n)
-                .map(|i| if i >= from { "sliding_attention" } else { "full_attention" })
-                .map(str::to_string)
-                .collect());
-        }
-    }
-    Ok(vec!["attention".to_string(); n])
-}
-
-/// Map the spellings of `layers_block_type` onto the `layer_types` vocabulary.
-fn normalise_kind(kind: &str) -> String {
-    match kind {
-        "attention" => "full_attention".into(),
-        "mamba" | "mamba2" => "mamba".into(),
-        other => other.to_string(),
     }
 }
 
-fn mlp_kinds(
-    cfg: &Map<String, Value>,
-    rules: &Rules,
-    n: usize,
-    evidence: &mut Vec<String>,
-) -> Vec<String> {
-    let experts = rules.experts.iter().find_map(|r| uint(cfg, &r.key).map(|v| (r.key.as_str(), v)));
-    let Some((key, e)) = experts.filter(|(_, e)| *e > 0) else {
-        return vec!["dense".to_string(); n];
-    };
-    let mut moe = vec![true; n];
-    let mut why = vec![format!("{e} routed experts (`{key}`)")];
-    if let Some(k) = uint(cfg, "first_k_dense_replace") {
-        let freq = uint(cfg, "moe_layer_freq").unwrap_or(1).max(1);
-        for (i, m) in moe.iter_mut().enumerate() {
-            *m = i >= k && i % freq == 0;
-        }
-        why.push(format!("first {k} layers dense (`first_k_dense_replace`), MoE every {freq} after (`moe_layer_freq`)"));
-    }
-    if let Some(step) = uint(cfg, "decoder_sparse_step").filter(|&s| s > 1) {
-        for (i, m) in moe.iter_mut().enumerate() {
-            *m = *m && (i + 1) % step == 0;
-        }
-        why.push(format!("MoE every {step}th layer (`decoder_sparse_step`)"));
-    }
-    if let Some(step) = uint(cfg, "interleave_moe_layer_step").filter(|&s| s > 1) {
-        for (i, m) in moe.iter_mut().enumerate() {
-            *m = *m && (i + 1) % step == 0;
-        }
-        why.push(format!("MoE every {step}th layer (`interleave_moe_layer_step`)"));
-    }
-    if let Some(dense) = cfg.get("mlp_only_layers").and_then(Value::as_array) {
-        let ids: Vec<usize> = dense.iter().filter_map(Value::as_u64).map(|v| v as usize).collect();
-        if !ids.is_empty() {
-            for i in &ids {
-                if let Some(m) = moe.get_mut(*i) {
-                    *m = false;
-                }
-            }
-            why.push(format!("layers {ids:?} dense (`mlp_only_layers`)"));
+/// The reader's refusal as this crate's error (same file, same message).
+fn error(e: ModelConfigError) -> TraceError {
+    match e {
+        ModelConfigError::Io { path, source } => TraceError::Io { path, source },
+        ModelConfigError::Syntax { path, line, column, offset, detail } => TraceError::Json {
+            path: path.into(),
+            offset,
+            message: format!("line {line} column {column}: {detail}"),
+        },
+        ModelConfigError::Invalid { path, message } | ModelConfigError::Rules { path, message } => {
+            TraceError::Rules { path: path.into(), message }
         }
     }
-    // Nemotron-H: MLP-only and MoE layers are their own pattern characters; the
-    // attention/mamba layers carry no MLP.
-    if let Some(pattern) = text(cfg, "hybrid_override_pattern").filter(|p| p.chars().count() == n) {
-        return pattern
-            .chars()
-            .map(|c| match c {
-                'E' => "moe",
-                '-' => "dense",
-                _ => "none",
-            })
-            .map(str::to_string)
-            .collect();
-    }
-    let count = moe.iter().filter(|m| **m).count();
-    why.push(format!("{count} MoE and {} dense layers", n - count));
-    evidence.push(why.join("; "));
-    moe.into_iter().map(|m| if m { "moe" } else { "dense" }).map(str::to_string).collect()
 }
 
 /// Count of layers per label, label order (for reports).
@@ -397,12 +143,6 @@ mod tests {
 
     fn parse(json: &str) -> ModelLayout {
         parse_config(json, Path::new("config.json")).unwrap()
-    }
-
-    #[test]
-    fn embedded_rules_parse() {
-        let r = parse_rules(EMBEDDED_LAYER_CONFIG, "embedded").unwrap();
-        assert!(!r.layer_count.is_empty());
     }
 
     #[test]

@@ -79,7 +79,10 @@ pub fn layers(opts: &LayersOptions, progress: &dyn Progress) -> Result<LayersRep
         None => Taxonomy::embedded(),
     };
     let layout = match &opts.config {
-        Some(p) => Some(config::read_config_file(p)?),
+        Some(p) => {
+            let rules = config::model_rules(opts.model_rules.as_deref())?;
+            Some(config::read_config_file_with(p, &rules)?)
+        }
         None => None,
     };
     let anchor = opts.anchor_regex()?;

@@ -36,6 +36,9 @@ pub struct LayersOptions {
     /// A taxonomy rule file replacing the built-in rules.
     #[serde(default)]
     pub rules: Option<PathBuf>,
+    /// A rule file replacing the embedded `config.json` reading rules (`model_config.toml`).
+    #[serde(default)]
+    pub model_rules: Option<PathBuf>,
 }
 
 impl LayersOptions {
@@ -50,6 +53,7 @@ impl LayersOptions {
             rank: None,
             emit_trace: None,
             rules: None,
+            model_rules: None,
         }
     }
 

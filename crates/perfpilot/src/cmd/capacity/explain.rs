@@ -27,6 +27,10 @@ pub struct Args {
     /// `data/frameworks.toml`).
     #[arg(long, value_name = "FILE")]
     frameworks: Option<PathBuf>,
+    /// Rule file replacing the built-in `config.json` reading rules (same schema as
+    /// `crates/perfpilot-modelconfig/data/model_config.toml`).
+    #[arg(long = "model-rules", value_name = "FILE")]
+    model_rules: Option<PathBuf>,
     /// `nvidia-smi --query-gpu=index,memory.used,memory.free --format=csv` output.
     #[arg(long, value_name = "FILE")]
     smi: Option<PathBuf>,
@@ -56,6 +60,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         request_tokens: args.request_tokens.clone().map(|t| t.0).unwrap_or_default(),
         rank: args.rank.clone(),
         what_if: args.what_if.clone(),
+        model_rules: args.model_rules.clone(),
     };
     let progress = TerminalProgress::new("bytes");
     let report = explain_with_progress(&opts, &progress)?;
@@ -72,6 +77,7 @@ pub(crate) fn envelope(opts: &ExplainOptions, report: ExplainReport) -> Envelope
         ("smi", &opts.smi),
         ("gpu_table", &opts.gpu_table),
         ("frameworks", &opts.frameworks),
+        ("model_rules", &opts.model_rules),
     ] {
         if let Some(p) = p {
             inputs.push(InputRef::file(role, p));

@@ -25,6 +25,10 @@ pub struct Args {
     /// `data/frameworks.toml`).
     #[arg(long, value_name = "FILE")]
     frameworks: Option<PathBuf>,
+    /// Rule file replacing the built-in `config.json` reading rules (same schema as
+    /// `crates/perfpilot-modelconfig/data/model_config.toml`).
+    #[arg(long = "model-rules", value_name = "FILE")]
+    model_rules: Option<PathBuf>,
     /// Tensor-parallel size.
     #[arg(long, default_value_t = 1)]
     tp: u64,
@@ -171,6 +175,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     o.reserved_bytes = args.reserved;
     o.kv_cache_memory_bytes = args.kv_cache_memory;
     o.what_if = args.what_if.clone();
+    o.model_rules = args.model_rules.clone();
     let report = plan(&o)?;
     emit(&envelope(&o, report), &args.output)
 }
@@ -183,6 +188,9 @@ pub(crate) fn envelope(opts: &PlanOptions, report: PlanReport) -> Envelope<PlanR
     }
     if let Some(f) = &opts.frameworks {
         inputs.push(InputRef::file("frameworks", f));
+    }
+    if let Some(r) = &opts.model_rules {
+        inputs.push(InputRef::file("model_rules", r));
     }
     Envelope::new("capacity plan", report).with_inputs(inputs)
 }

@@ -1,6 +1,7 @@
 //! The skills shipped inside the binary (`skills/<name>/SKILL.md` in the repository,
 //! embedded with `include_str!` so `perfpilot skills install` works from anywhere), and
-//! their YAML front matter.
+//! their YAML front matter. They are read through `crates/perfpilot/skills`, a link to the
+//! repository's `skills/`, so the crate's package holds them (`cargo package --list`).
 
 use serde::Deserialize;
 
@@ -19,7 +20,7 @@ macro_rules! skill {
         SkillFile {
             skill: $name,
             path: "SKILL.md",
-            text: include_str!(concat!("../../../../../skills/", $name, "/SKILL.md")),
+            text: include_str!(concat!("../../../skills/", $name, "/SKILL.md")),
         }
     };
 }

@@ -37,6 +37,10 @@ pub struct Args {
     /// Taxonomy rule file replacing the built-in kernel categories.
     #[arg(long, value_name = "FILE")]
     rules: Option<PathBuf>,
+    /// Rule file replacing the built-in `config.json` reading rules (same schema as
+    /// `crates/perfpilot-modelconfig/data/model_config.toml`).
+    #[arg(long = "model-rules", value_name = "FILE")]
+    model_rules: Option<PathBuf>,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -61,6 +65,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         normalize: args.normalize,
         rank: args.rank,
         rules: args.rules.clone(),
+        model_rules: args.model_rules.clone(),
     };
     let progress = TerminalProgress::new("bytes");
     let report = diff(&opts, &progress)?;
@@ -80,6 +85,9 @@ pub(crate) fn envelope(opts: &DiffOptions, mut report: DiffReport) -> Envelope<D
     }
     if let Some(r) = &opts.rules {
         inputs.push(InputRef::file("rules", r));
+    }
+    if let Some(r) = &opts.model_rules {
+        inputs.push(InputRef::file("model_rules", r));
     }
     Envelope::new("trace diff", report).with_inputs(inputs).with_warnings(warnings)
 }

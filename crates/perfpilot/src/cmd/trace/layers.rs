@@ -38,6 +38,10 @@ pub struct Args {
     /// Taxonomy rule file replacing the built-in kernel categories.
     #[arg(long, value_name = "FILE")]
     rules: Option<PathBuf>,
+    /// Rule file replacing the built-in `config.json` reading rules (same schema as
+    /// `crates/perfpilot-modelconfig/data/model_config.toml`).
+    #[arg(long = "model-rules", value_name = "FILE")]
+    model_rules: Option<PathBuf>,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -53,6 +57,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         rank: args.rank,
         emit_trace: args.emit_trace.clone(),
         rules: args.rules.clone(),
+        model_rules: args.model_rules.clone(),
     };
     let progress = TerminalProgress::new("bytes");
     let report = layers(&opts, &progress)?;
@@ -69,6 +74,9 @@ pub(crate) fn envelope(opts: &LayersOptions, mut report: LayersReport) -> Envelo
     }
     if let Some(r) = &opts.rules {
         inputs.push(InputRef::file("rules", r));
+    }
+    if let Some(r) = &opts.model_rules {
+        inputs.push(InputRef::file("model_rules", r));
     }
     Envelope::new("trace layers", report).with_inputs(inputs).with_warnings(warnings)
 }

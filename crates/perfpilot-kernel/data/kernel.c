@@ -1,0 +1,1 @@
+../../../examples/kernel-protocol/kernel.c
