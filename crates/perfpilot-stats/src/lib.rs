@@ -1,7 +1,8 @@
 //! The statistics engine behind every speed verdict in perfpilot (`bench compare`,
 //! `bench sweep`, `kernel ab`, `loop`): one vocabulary ([`Verdict`]), one decision table
 //! ([`decide`]) and one way to get the interval it decides on (a seeded percentile
-//! bootstrap of the ratio candidate / baseline, hierarchical when repeats exist).
+//! bootstrap of the ratio candidate / baseline, hierarchical when repeats exist; medians
+//! and percentiles estimated with Harrell–Davis, [`harrell_davis`]).
 //!
 //! ```
 //! use perfpilot_stats::{compare_groups, Better, Policy, Statistic, Verdict};
@@ -14,6 +15,7 @@
 
 mod bootstrap;
 mod decide;
+mod quantile;
 mod summary;
 
 pub use bootstrap::{
@@ -21,6 +23,7 @@ pub use bootstrap::{
     compare_samples,
 };
 pub use decide::{Better, Policy, Verdict, decide};
+pub use quantile::harrell_davis;
 pub use summary::{Spread, Statistic, geomean, percentile_sorted};
 
 /// Why a comparison could not be made.
