@@ -146,6 +146,21 @@ pub struct TokenCounts {
     pub max_recount_diff_pct: Option<f64>,
 }
 
+impl TokenCounts {
+    /// Completed requests whose output count came from `source` (its `by_source` entry).
+    pub fn count(&self, source: crate::TokenCountSource) -> u64 {
+        self.by_source.get(&source_key(source)).copied().unwrap_or(0)
+    }
+}
+
+/// The `by_source` key of `source`: its serialized (kebab-case) name.
+fn source_key(source: crate::TokenCountSource) -> String {
+    serde_json::to_value(source)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
 /// How to summarise.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SummaryOptions {
@@ -274,11 +289,7 @@ pub fn summarize(records: &[RequestRecord], opts: &SummaryOptions) -> Summary {
     let ms = |it: Vec<f64>| Stats::of(it).map(|s| s.scaled(1e3));
     let mut by_source = BTreeMap::new();
     for r in &ok {
-        let key = serde_json::to_value(r.output_tokens_source)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
-        *by_source.entry(key).or_insert(0) += 1;
+        *by_source.entry(source_key(r.output_tokens_source)).or_insert(0) += 1;
     }
     let disagreements: Vec<f64> = ok
         .iter()
