@@ -163,6 +163,7 @@ pub fn run_sweep(opts: &SweepOptions, progress: &dyn Progress) -> Result<SweepRe
     cx.timing.total_s = started.elapsed().as_secs_f64();
     let mut report = summarize(&plan, &out, &rows, &cx.timing, opts.repeats);
     report.notes.splice(0..0, notes);
+    report.interrupted = interrupted();
     crate::summary::write_summary(&report, &out)?;
     Ok(report)
 }

@@ -119,7 +119,7 @@ fn sim_sweep_names_the_expected_winner_and_failure_rows() {
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let v = json_of(&o);
-    assert_eq!(v["schema_version"], "perfpilot.bench.sweep/1");
+    assert_eq!(v["schema_version"], "perfpilot.bench.sweep/2");
     common::assert_matches_schema(&v, "bench sweep");
     let r = &v["result"];
     assert_eq!(r["winner_meets_sla"], true);
@@ -275,6 +275,68 @@ fn resume_after_kill_9_kills_leftovers_and_repeats_no_finished_row() {
     assert_eq!(v["result"]["best"][0]["winner"]["candidate"], "set=cost_scale=0.25");
     for pid in recorded {
         assert!(!alive(pid), "server {pid} outlived the killed sweep");
+    }
+    assert!(server_pids_from_logs(&out).is_empty());
+}
+
+#[test]
+fn ctrl_c_during_a_sweep_writes_an_interrupted_summary_and_stops_every_server() {
+    let _serial = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let plan = sim_plan(dir.path(), TWO);
+    let out = dir.path().join("out");
+    let mut child = Command::new(bin())
+        .args(["bench", "sweep", plan.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .args(["--format", "json"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Interrupt while a server runs and a probe is in flight after the first ones.
+    let start = Instant::now();
+    loop {
+        let probes = rows(&out).iter().filter(|r| r["kind"] == "probe").count();
+        let running = std::fs::read_to_string(out.join("pids.json"))
+            .ok()
+            .and_then(|s| serde_json::from_str::<Value>(&s).ok())
+            .map(|v| v["servers"].as_array().map(|a| a.len()).unwrap_or(0))
+            .unwrap_or(0);
+        if probes >= 2 && running > 0 {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(90), "the sweep made no progress");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let recorded: Vec<i64> =
+        serde_json::from_str::<Value>(&std::fs::read_to_string(out.join("pids.json")).unwrap())
+            .unwrap()["servers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["pid"].as_i64().unwrap())
+            .collect();
+    let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "the sweep did not stop on Ctrl-C");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(matches!(status.code(), Some(0 | 1)), "{status:?}: {err}");
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(v["result"]["interrupted"], true, "{v:#}");
+    common::assert_matches_schema(&v, "interrupted bench sweep");
+    assert!(v["result"]["notes"].to_string().contains("interrupted"));
+    assert!(std::fs::read_to_string(out.join("summary.md")).unwrap().contains("interrupted"));
+    for pid in recorded {
+        assert!(!alive(pid), "server {pid} outlived the interrupted sweep");
     }
     assert!(server_pids_from_logs(&out).is_empty());
 }
