@@ -244,17 +244,28 @@ fn resample(
     est.of_sorted(buf)
 }
 
+/// Environment variable that selects the quantile estimator of comparisons:
+/// `harrell-davis` (default) or `sample` (NumPy's linear interpolation, the estimator
+/// before Harrell–Davis; for side-by-side measurements of the two).
+pub const ENV_QUANTILE_ESTIMATOR: &str = "PERFPILOT_STATS_QUANTILE";
+
 /// How a comparison estimates its statistic: the mean as it is, medians and percentiles
-/// with Harrell–Davis (weights cached per sample size).
+/// with Harrell–Davis (weights cached per sample size), or the plain sample quantile
+/// when [`ENV_QUANTILE_ESTIMATOR`] is `sample`.
 enum Estimator {
-    Mean,
+    Plain(Statistic),
     Quantile(HdWeights),
 }
 
 impl Estimator {
     fn new(statistic: Statistic) -> Self {
+        static SAMPLE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        let sample = *SAMPLE.get_or_init(|| {
+            std::env::var(ENV_QUANTILE_ESTIMATOR).is_ok_and(|v| v.trim() == "sample")
+        });
         match statistic {
-            Statistic::Mean => Estimator::Mean,
+            Statistic::Mean => Estimator::Plain(statistic),
+            _ if sample => Estimator::Plain(statistic),
             Statistic::Median => Estimator::Quantile(HdWeights::new(0.5)),
             Statistic::Percentile(p) => Estimator::Quantile(HdWeights::new(p / 100.0)),
         }
@@ -262,7 +273,7 @@ impl Estimator {
 
     fn of_sorted(&mut self, sorted: &[f64]) -> f64 {
         match self {
-            Estimator::Mean => Statistic::Mean.of_sorted(sorted),
+            Estimator::Plain(s) => s.of_sorted(sorted),
             Estimator::Quantile(w) => w.estimate(sorted),
         }
     }

@@ -19,8 +19,8 @@ mod quantile;
 mod summary;
 
 pub use bootstrap::{
-    Comparison, MIN_RUNS_FOR_RUN_TO_RUN, NoiseScope, compare_groups, compare_paired,
-    compare_samples,
+    Comparison, ENV_QUANTILE_ESTIMATOR, MIN_RUNS_FOR_RUN_TO_RUN, NoiseScope, compare_groups,
+    compare_paired, compare_samples,
 };
 pub use decide::{Better, Policy, Verdict, decide};
 pub use quantile::harrell_davis;
