@@ -57,6 +57,10 @@ struct BundleArgs {
     /// Bearer token for servers started with an API key.
     #[arg(long, value_name = "TOKEN")]
     token: Option<String>,
+    /// Seconds between two /metrics samples that tell a busy server (tokens generated)
+    /// from a stuck one (requests running, counter flat); 0 takes one sample.
+    #[arg(long, default_value_t = 2.0, value_name = "S")]
+    sample_interval: f64,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -85,6 +89,7 @@ fn run_bundle(b: BundleArgs) -> anyhow::Result<ExitCode> {
                 out: b.out.clone(),
                 timeout_s: b.timeout,
                 token: b.token.clone(),
+                sample_interval_s: b.sample_interval,
             };
             let progress = TerminalProgress::new("endpoints");
             (
