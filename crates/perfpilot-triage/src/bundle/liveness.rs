@@ -19,6 +19,10 @@ pub struct LoadSample {
     /// Generated tokens so far (a counter: `sglang:generation_tokens_total`,
     /// `vllm:generation_tokens_total`, `llamacpp:tokens_predicted_total`).
     pub generation_tokens_total: Option<f64>,
+    /// Decode steps so far (`llamacpp:n_decode_total`: counted as they run, while
+    /// llama.cpp's token counter moves only when a request ends).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decode_steps_total: Option<f64>,
 }
 
 /// Busy, stuck or idle, from two samples.
@@ -45,11 +49,12 @@ pub struct Liveness {
 pub(crate) fn sample(body: &str, cfg: &BundleConfig) -> LoadSample {
     let (samples, _) = super::prom::parse(body);
     let mut values: Vec<MetricValue> = Vec::new();
-    for def in cfg
-        .metric
-        .iter()
-        .filter(|d| matches!(d.id.as_str(), "running" | "waiting" | "generation_tokens_total"))
-    {
+    for def in cfg.metric.iter().filter(|d| {
+        matches!(
+            d.id.as_str(),
+            "running" | "waiting" | "generation_tokens_total" | "decode_steps_total"
+        )
+    }) {
         read_metric(
             def.kind,
             &def.id,
@@ -65,6 +70,7 @@ pub(crate) fn sample(body: &str, cfg: &BundleConfig) -> LoadSample {
         running: get("running"),
         waiting: get("waiting"),
         generation_tokens_total: get("generation_tokens_total"),
+        decode_steps_total: get("decode_steps_total"),
     }
 }
 
@@ -82,6 +88,17 @@ pub(crate) fn judge(first: LoadSample, second: LoadSample, interval_s: f64) -> L
         _ => None,
     };
     let rate = delta.filter(|_| interval_s > 0.0).map(|d| d / interval_s);
+    // Progress: generated tokens, else decode steps (llama.cpp counts tokens at the end
+    // of a request, steps as they run).
+    let steps = match (first.decode_steps_total, second.decode_steps_total) {
+        (Some(a), Some(b)) => Some(b - a),
+        _ => None,
+    };
+    let delta = match (delta, steps) {
+        (Some(d), Some(s)) if d <= 0.0 && s > 0.0 => Some(s),
+        (None, s) => s,
+        (d, _) => d,
+    };
     let load = format!(
         "{} running, {waiting:.0} waiting",
         running.map(|r| format!("{r:.0}")).unwrap_or_else(|| "?".into())
@@ -99,7 +116,8 @@ pub(crate) fn judge(first: LoadSample, second: LoadSample, interval_s: f64) -> L
         (_, Some(d)) if d > 0.0 => (
             "busy",
             format!(
-                "{load}; {d:.0} tokens generated in {interval_s:.1} s ({:.0} tok/s)",
+                "{load}; counter moved by {d:.0} in {interval_s:.1} s ({:.0}/s; generated \
+                 tokens, else decode steps)",
                 d / interval_s
             ),
         ),
@@ -171,6 +189,7 @@ mod tests {
             running: Some(running),
             waiting: Some(waiting),
             generation_tokens_total: Some(tokens),
+            decode_steps_total: None,
         }
     }
 
@@ -181,6 +200,10 @@ mod tests {
         assert_eq!(judge(s(0.0, 0.0, 10.0), s(0.0, 0.0, 10.0), 2.0).verdict, "idle");
         let none = LoadSample { running: Some(2.0), ..LoadSample::default() };
         assert_eq!(judge(none.clone(), none, 2.0).verdict, "unknown");
+        // llama.cpp: tokens counted at request end, decode steps as they run.
+        let step = |n| LoadSample { decode_steps_total: Some(n), ..s(1.0, 0.0, 240.0) };
+        assert_eq!(judge(step(100.0), step(130.0), 2.0).verdict, "busy");
+        assert_eq!(judge(step(100.0), step(100.0), 2.0).verdict, "stuck");
         let b = judge(s(45.0, 255.0, 1000.0), s(45.0, 250.0, 3000.0), 2.0);
         assert_eq!(b.generation_tokens_per_s, Some(1000.0));
     }
