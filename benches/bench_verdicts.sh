@@ -8,6 +8,8 @@
 #      slower (`--set cost_scale=1.1`): how often it is called SLOWER, and FASTER when
 #      the pair is swapped.
 # Workload: 24 token-id prompts 256 → 32 tokens, 2 in flight (about 3 s a run).
+# Every comparison is made twice on the same files: with the default Harrell-Davis
+# medians and with the plain sample median (kind suffix /sample), side by side.
 # Prints a markdown table for docs/performance.md.
 #
 #   benches/bench_verdicts.sh                     # PAIRS=20 SLOW_PAIRS=5, debug build
@@ -44,7 +46,17 @@ W=(--token-ids --vocab-size 32000 --num-prompts 24 --input-len 256 --output-len 
 serve() { "$PP" bench serve --url "$1" --output "$2" "${W[@]}" "${@:3}" >/dev/null || true; }
 # verdicts FILE... -> one line "metric=VERDICT ..." for the key metrics and E2E
 verdicts() {
-  "$PP" bench compare "$@" --format json 2>/dev/null | python3 -c '
+  # Harrell-Davis medians (default); the same files again with the plain sample median
+  # (PERFPILOT_STATS_QUANTILE=sample) on a second line, kind suffixed "/sample".
+  verdicts_with harrell-davis "$@"
+  echo
+  printf '%s/sample ' "$KIND"
+  verdicts_with sample "$@"
+}
+verdicts_with() {
+  local est=$1; shift
+  # bench compare exits 1 on a SLOWER key metric: its status is not a failure here.
+  { PERFPILOT_STATS_QUANTILE=$est "$PP" bench compare "$@" --format json 2>/dev/null || true; } | python3 -c '
 import json, sys
 d = json.load(sys.stdin)["result"]["verdicts"]
 want = ["ttft_ms.median", "tpot_ms.median", "e2e_ms.median", "output_throughput"]
@@ -52,24 +64,25 @@ out = []
 for v in d:
     if v["metric"] in want:
         out.append(v["metric"] + "=" + (v["comparison"] or {}).get("verdict", "-"))
-print(" ".join(out))' || echo "compare=failed"
+print(" ".join(out), end="")' || printf ' compare=failed'
+
 }
 
 for i in $(seq "$PAIRS"); do
   seed=$((1000 + 10 * i))
   serve "$FAST" "$DIR/s$i-a.json" --seed "$seed"
   serve "$FAST" "$DIR/s$i-b.json" --seed "$seed"
-  echo "single $(verdicts "$DIR/s$i-a.json" "$DIR/s$i-b.json")" >>"$DIR/lines"
+  KIND=single; echo "single $(verdicts "$DIR/s$i-a.json" "$DIR/s$i-b.json")" >>"$DIR/lines"
   serve "$FAST" "$DIR/g$i-a.json" --seed "$seed" --repeats 3
   serve "$FAST" "$DIR/g$i-b.json" --seed "$seed" --repeats 3
-  echo "groups $(verdicts "$DIR/g$i-a.json" "$DIR/g$i-b.json")" >>"$DIR/lines"
+  KIND=groups; echo "groups $(verdicts "$DIR/g$i-a.json" "$DIR/g$i-b.json")" >>"$DIR/lines"
   echo "A/A pair $i/$PAIRS done" >&2
 done
 for i in $(seq "$SLOW_PAIRS"); do
   "$PP" bench compare --run "$FAST" "$SLOW" --repeats 3 --seed $((5000 + 10 * i)) \
     "${W[@]}" --output-dir "$DIR/ab$i" >/dev/null 2>&1 || true
-  echo "slower $(verdicts "$DIR"/ab$i/a?.json --vs "$DIR"/ab$i/b?.json)" >>"$DIR/lines"
-  echo "swapped $(verdicts "$DIR"/ab$i/b?.json --vs "$DIR"/ab$i/a?.json)" >>"$DIR/lines"
+  KIND=slower; echo "slower $(verdicts "$DIR"/ab$i/a?.json --vs "$DIR"/ab$i/b?.json)" >>"$DIR/lines"
+  KIND=swapped; echo "swapped $(verdicts "$DIR"/ab$i/b?.json --vs "$DIR"/ab$i/a?.json)" >>"$DIR/lines"
   echo "10%-slower pair $i/$SLOW_PAIRS done" >&2
 done
 cp "$DIR/lines" "${LINES_OUT:-/dev/null}" 2>/dev/null || true
@@ -83,7 +96,7 @@ for line in open(sys.argv[1]):
         rows[kind][m][v] += 1
 print("| comparison | metric | pairs | FASTER | SLOWER | SAME | NOISY | no verdict |")
 print("|---|---|---:|---:|---:|---:|---:|---:|")
-for kind in ["single", "groups", "slower", "swapped"]:
+for kind in [k + e for k in ["single", "groups", "slower", "swapped"] for e in ["", "/sample"]]:
     for m, c in rows[kind].items():
         n = sum(c.values())
         print(f"| {kind} | {m} | {n} | {c['FASTER']} | {c['SLOWER']} | {c['SAME']} | {c['NOISY']} | {c['-']} |")

@@ -163,8 +163,17 @@ impl Pool {
     }
 }
 
+/// Largest body of a non-streamed answer (`/v1/models`, `/get_server_info`, `/props`,
+/// `/tokenize`, the cache flush): 16 MiB. A longer answer is an error naming the cap,
+/// read no further (a misbehaving server's endless body never fills memory).
+pub const MAX_SIMPLE_BODY: usize = 16 << 20;
+
+/// Largest streamed response of one request: 256 MiB (a 32k-token answer is a few MiB).
+/// A longer stream fails that request as `malformed-chunk`, naming the cap.
+pub const MAX_STREAM_BODY: u64 = 256 << 20;
+
 /// A small non-streaming request (preflight, `/tokenize`): method, path, optional JSON
-/// body → status and body, within `timeout`.
+/// body → status and body (at most [`MAX_SIMPLE_BODY`] bytes), within `timeout`.
 pub async fn simple_request(
     pool: &Pool,
     target: &Target,
@@ -193,9 +202,22 @@ pub async fn simple_request(
             Err(e) => return Err(e.to_string()),
         };
         let status = resp.status().as_u16();
-        let bytes = resp.into_body().collect().await.map_err(|e| e.to_string())?.to_bytes();
+        let mut body = resp.into_body();
+        let mut buf = bytes::BytesMut::new();
+        while let Some(frame) = body.frame().await {
+            let Ok(data) = frame.map_err(|e| e.to_string())?.into_data() else { continue };
+            if buf.len() + data.len() > MAX_SIMPLE_BODY {
+                // The connection is dropped unread: it cannot be reused.
+                return Err(format!(
+                    "the answer's body is larger than the {} MiB cap on a non-streamed \
+                     response (read no further)",
+                    MAX_SIMPLE_BODY >> 20
+                ));
+            }
+            buf.extend_from_slice(&data);
+        }
         pool.put(conn.sender);
-        Ok((status, bytes))
+        Ok((status, buf.freeze()))
     };
     tokio::time::timeout(timeout, fut).await.map_err(|_| format!("no answer within {timeout:?}"))?
 }

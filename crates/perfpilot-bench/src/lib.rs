@@ -28,6 +28,7 @@ mod compare;
 mod cpu;
 mod error;
 mod http;
+pub mod interrupt;
 mod options;
 mod postprocess;
 mod profiler;

@@ -39,8 +39,6 @@ pub struct Plan {
     pub duration_s: Option<f64>,
     /// Absolute deadline.
     pub deadline: Option<Instant>,
-    /// Watch Ctrl-C.
-    pub handle_ctrl_c: bool,
     /// Mark records as warmup.
     pub warmup: bool,
 }
@@ -253,7 +251,7 @@ pub async fn run_phase(
                 status = RunStatus::DeadlineReached;
                 let _ = cancel_tx.send(CANCEL_DEADLINE);
             }
-            _ = async { if plan.handle_ctrl_c { let _ = tokio::signal::ctrl_c().await; } else { std::future::pending::<()>().await } },
+            _ = crate::interrupt::wait(),
                 if status == RunStatus::Complete => {
                 status = RunStatus::Interrupted;
                 let _ = cancel_tx.send(CANCEL_INTERRUPT);

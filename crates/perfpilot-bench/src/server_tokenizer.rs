@@ -92,17 +92,23 @@ impl ServerTokenizer {
     }
 
     fn post(&self, path: &str, body: &Value) -> Result<(u16, Value), WorkloadError> {
+        // Raced with Ctrl-C: building a large dataset makes one call per prompt.
         let (status, bytes) = self
             .rt
-            .block_on(simple_request(
-                &self.pool,
-                &self.target,
-                hyper::Method::POST,
-                path,
-                Some(body),
-                self.auth.as_deref(),
-                TIMEOUT,
-            ))
+            .block_on(async {
+                tokio::select! {
+                    r = simple_request(
+                        &self.pool,
+                        &self.target,
+                        hyper::Method::POST,
+                        path,
+                        Some(body),
+                        self.auth.as_deref(),
+                        TIMEOUT,
+                    ) => r,
+                    _ = crate::interrupt::wait() => Err("interrupted (Ctrl-C)".to_string()),
+                }
+            })
             .map_err(|e| self.err(format!("POST {path}: {e}")))?;
         let v = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         Ok((status, v))

@@ -48,18 +48,18 @@ pub(crate) async fn preflight(
         } => Ok(Preflight::Stopped(RunStatus::DeadlineReached)),
         _ = async {
             if ctrl_c {
-                let _ = tokio::signal::ctrl_c().await;
-            } else {
-                std::future::pending::<()>().await
+                crate::interrupt::watch_ctrl_c();
             }
+            crate::interrupt::wait().await
         } => Ok(Preflight::Stopped(RunStatus::Interrupted)),
     }
 }
 
-/// The result of a run stopped during start-up: no request was sent, the settings say
-/// what was asked for.
+/// The result of a run stopped before any request was sent (`stage`: what it was doing,
+/// e.g. "connecting to and probing the server"); the settings say what was asked for.
 pub(crate) fn stopped_result(
     opts: &ServeOptions,
+    stage: &str,
     status: RunStatus,
     started_unix_s: f64,
     target: &Target,
@@ -96,9 +96,7 @@ pub(crate) fn stopped_result(
         summary: summarize(&[], &SummaryOptions { slo: opts.slo, window: None }),
         client_overhead: None,
         records_file: None,
-        notes: vec![format!(
-            "{why} while connecting to and probing the server: no request was sent"
-        )],
+        notes: vec![format!("{why} while {stage}: no request was sent")],
         samples: None,
         cache: None,
         failure_check: None,

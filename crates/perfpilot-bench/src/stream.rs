@@ -9,7 +9,7 @@ use http_body_util::BodyExt;
 use perfpilot_workload::{ErrorKind, RequestError, RequestRecord, ServerTimings};
 
 use crate::chunk::{ChunkInfo, parse_chunk};
-use crate::http::{Pool, Prepared};
+use crate::http::{MAX_STREAM_BODY, Pool, Prepared};
 use crate::sse::{SseEvent, SseParser};
 
 /// What the request task hands back besides the record.
@@ -120,6 +120,7 @@ pub async fn run_request(
     let mut parser = SseParser::new();
     let mut state = StreamState::default();
     let mut clean_end = false;
+    let mut received: u64 = 0;
     loop {
         match tokio::time::timeout(ctx.stall, body.frame()).await {
             Err(_) => {
@@ -140,6 +141,18 @@ pub async fn run_request(
             }
             Ok(Some(Ok(frame))) => {
                 let Ok(data) = frame.into_data() else { continue };
+                received += data.len() as u64;
+                if received > MAX_STREAM_BODY {
+                    fail(
+                        rec,
+                        ErrorKind::MalformedChunk,
+                        format!(
+                            "response larger than the {} MiB cap on one stream (read no further)",
+                            MAX_STREAM_BODY >> 20
+                        ),
+                    );
+                    break;
+                }
                 let t = since(Instant::now());
                 let r = parser.feed(&data, |ev| state.on_event(ev, t, rec, out, ctx.keep_text));
                 if r.is_err() {

@@ -36,10 +36,11 @@ impl<R: Read> Read for BudgetReader<R> {
                 _ => Err(io::Error::new(
                     io::ErrorKind::InvalidData,
                     format!(
-                        "{}: decompresses to more than {} bytes; raise the budget with {}=BYTES \
-                         if that is expected",
+                        "{}: decompresses to more than {} bytes; raise the budget with {} \
+                         BYTES (or {}=BYTES) if that is expected",
                         self.what,
                         self.budget,
+                        crate::FLAG_MAX_DECOMPRESSED_BYTES,
                         crate::ENV_MAX_DECOMPRESSED_BYTES
                     ),
                 )),

@@ -17,9 +17,10 @@ pub enum IoError {
     },
     /// A whole-file input larger than the cap.
     #[error(
-        "{}: larger than the input cap of {cap} bytes; raise it with {var}=BYTES if the file is \
-         really this large",
+        "{}: larger than the input cap of {cap} bytes; raise it with {flag} BYTES (or {var}=BYTES) \
+         if the file is really this large",
         path.display(),
+        flag = crate::FLAG_MAX_INPUT_BYTES,
         var = crate::ENV_MAX_INPUT_BYTES
     )]
     TooLarge {

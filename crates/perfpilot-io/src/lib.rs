@@ -3,7 +3,8 @@
 //! * [`read_bounded`] / [`read_to_string_bounded`]: the one reader of whole-file inputs
 //!   (configs, rule files, profiles, GPU tables, result JSON, name lists). Regular files
 //!   only, opened without blocking (a FIFO is refused, never waited on), capped at
-//!   [`max_input_bytes`] (default 64 MiB, `PERFPILOT_MAX_INPUT_BYTES` overrides).
+//!   [`max_input_bytes`] (default 64 MiB; the global flag `--max-input-bytes` or `PERFPILOT_MAX_INPUT_BYTES`
+//!   overrides).
 //! * [`open_stream`]: streaming inputs (traces, logs): uncapped, a FIFO given by the user is
 //!   allowed, a device node is not. [`BudgetReader`] bounds decompressed gzip input.
 //! * [`OutputFile`] / [`write_output`]: the one output writer. Atomic replace for regular
@@ -33,7 +34,8 @@ pub use hash::{FNV1A64_OFFSET, FNV1A64_PRIME, Fnv1a, fnv1a64, fnv1a64_hex};
 pub use jsonl::{JsonlFile, append_line};
 pub use limits::{
     DEFAULT_MAX_DECOMPRESSED_BYTES, DEFAULT_MAX_INPUT_BYTES, ENV_MAX_DECOMPRESSED_BYTES,
-    ENV_MAX_INPUT_BYTES, max_decompressed_bytes, max_input_bytes, set_max_input_bytes,
+    ENV_MAX_INPUT_BYTES, FLAG_MAX_DECOMPRESSED_BYTES, FLAG_MAX_INPUT_BYTES, max_decompressed_bytes,
+    max_input_bytes, set_max_decompressed_bytes, set_max_input_bytes,
 };
 pub use read::{
     is_regular_file, open_input, open_stream, read_bounded, read_bounded_with_cap, read_regular,

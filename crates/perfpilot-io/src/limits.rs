@@ -12,7 +12,14 @@ pub const ENV_MAX_INPUT_BYTES: &str = "PERFPILOT_MAX_INPUT_BYTES";
 /// Environment variable that overrides [`DEFAULT_MAX_DECOMPRESSED_BYTES`].
 pub const ENV_MAX_DECOMPRESSED_BYTES: &str = "PERFPILOT_MAX_DECOMPRESSED_BYTES";
 
+/// The command-line flag that sets [`max_input_bytes`] (named in the cap's error).
+pub const FLAG_MAX_INPUT_BYTES: &str = "--max-input-bytes";
+/// The command-line flag that sets [`max_decompressed_bytes`] (named in the budget's
+/// error).
+pub const FLAG_MAX_DECOMPRESSED_BYTES: &str = "--max-decompressed-bytes";
+
 static INPUT_OVERRIDE: AtomicU64 = AtomicU64::new(0);
+static DECOMPRESSED_OVERRIDE: AtomicU64 = AtomicU64::new(0);
 
 fn env_u64(name: &str) -> Option<u64> {
     std::env::var(name).ok()?.trim().parse().ok().filter(|&n| n > 0)
@@ -32,8 +39,17 @@ pub fn max_input_bytes() -> u64 {
     }
 }
 
-/// The decompressed-size budget of gzip input: `PERFPILOT_MAX_DECOMPRESSED_BYTES`, else
-/// 16 GiB.
+/// Set the gzip decompressed-size budget for this process (a command-line flag); 0
+/// restores the default.
+pub fn set_max_decompressed_bytes(bytes: u64) {
+    DECOMPRESSED_OVERRIDE.store(bytes, Ordering::Relaxed);
+}
+
+/// The decompressed-size budget of gzip input: [`set_max_decompressed_bytes`], else
+/// `PERFPILOT_MAX_DECOMPRESSED_BYTES`, else 16 GiB.
 pub fn max_decompressed_bytes() -> u64 {
-    env_u64(ENV_MAX_DECOMPRESSED_BYTES).unwrap_or(DEFAULT_MAX_DECOMPRESSED_BYTES)
+    match DECOMPRESSED_OVERRIDE.load(Ordering::Relaxed) {
+        0 => env_u64(ENV_MAX_DECOMPRESSED_BYTES).unwrap_or(DEFAULT_MAX_DECOMPRESSED_BYTES),
+        n => n,
+    }
 }

@@ -1,12 +1,15 @@
 //! Percentile-bootstrap intervals of the ratio candidate / baseline of one statistic:
 //! per sample for a single run ("within-run noise only"), hierarchical (runs, then
-//! samples within each drawn run) when both sides have at least three runs.
+//! samples within each drawn run) when both sides have at least three runs. Medians and
+//! percentiles are estimated with Harrell–Davis ([`crate::harrell_davis`]) both for the
+//! point ratio and inside every replicate, so lumpy samples give smooth intervals.
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::quantile::HdWeights;
 use crate::{Better, Policy, Statistic, StatsError, Verdict, decide, percentile_sorted};
 
 /// Runs per side from which the interval covers run-to-run noise.
@@ -40,9 +43,11 @@ pub struct Comparison {
     pub statistic: String,
     /// Which direction is better.
     pub better: Better,
-    /// The statistic on all baseline samples pooled.
+    /// The statistic on all baseline samples pooled (medians and percentiles:
+    /// Harrell–Davis estimate).
     pub baseline: f64,
-    /// The statistic on all candidate samples pooled.
+    /// The statistic on all candidate samples pooled (medians and percentiles:
+    /// Harrell–Davis estimate).
     pub candidate: f64,
     /// candidate / baseline.
     pub ratio: f64,
@@ -91,8 +96,9 @@ pub fn compare_groups(
     policy.validate()?;
     let base = clean(baseline, "baseline")?;
     let cand = clean(candidate, "candidate")?;
-    let base_point = statistic.of_sorted(&pooled(&base));
-    let cand_point = statistic.of_sorted(&pooled(&cand));
+    let mut est = Estimator::new(statistic);
+    let base_point = est.of_sorted(&pooled(&base));
+    let cand_point = est.of_sorted(&pooled(&cand));
     if base_point.is_nan() || base_point <= 0.0 {
         return Err(StatsError::NonPositiveBaseline {
             statistic: statistic.name(),
@@ -112,8 +118,8 @@ pub fn compare_groups(
     let mut ratios = Vec::with_capacity(policy.resamples as usize);
     let mut scratch = Vec::new();
     for _ in 0..policy.resamples {
-        let sb = resample(&b, statistic, &mut rng, &mut scratch);
-        let sc = resample(&c, statistic, &mut rng, &mut scratch);
+        let sb = resample(&b, &mut est, &mut rng, &mut scratch);
+        let sc = resample(&c, &mut est, &mut rng, &mut scratch);
         if sb > 0.0 && sb.is_finite() && sc.is_finite() {
             ratios.push(sc / sb);
         }
@@ -173,6 +179,7 @@ pub fn compare_paired(
     let (mut bb, mut cb) = (Vec::new(), Vec::new());
     let mut ratios = Vec::with_capacity(policy.resamples as usize);
     let k = pairs.len();
+    let mut est = Estimator::new(statistic);
     for _ in 0..policy.resamples {
         bb.clear();
         cb.clear();
@@ -183,7 +190,7 @@ pub fn compare_paired(
         }
         bb.sort_unstable_by(f64::total_cmp);
         cb.sort_unstable_by(f64::total_cmp);
-        let (sb, sc) = (statistic.of_sorted(&bb), statistic.of_sorted(&cb));
+        let (sb, sc) = (est.of_sorted(&bb), est.of_sorted(&cb));
         if sb > 0.0 && sb.is_finite() && sc.is_finite() {
             ratios.push(sc / sb);
         }
@@ -222,7 +229,7 @@ fn count(runs: &[Vec<f64>]) -> u64 {
 /// there are several), then samples with replacement within each drawn run, pooled.
 fn resample(
     runs: &[Vec<f64>],
-    statistic: Statistic,
+    est: &mut Estimator,
     rng: &mut ChaCha8Rng,
     buf: &mut Vec<f64>,
 ) -> f64 {
@@ -234,7 +241,42 @@ fn resample(
         buf.extend((0..n).map(|_| run[rng.random_range(0..n)]));
     }
     buf.sort_unstable_by(f64::total_cmp);
-    statistic.of_sorted(buf)
+    est.of_sorted(buf)
+}
+
+/// Environment variable that selects the quantile estimator of comparisons:
+/// `harrell-davis` (default) or `sample` (NumPy's linear interpolation, the estimator
+/// before Harrell–Davis; for side-by-side measurements of the two).
+pub const ENV_QUANTILE_ESTIMATOR: &str = "PERFPILOT_STATS_QUANTILE";
+
+/// How a comparison estimates its statistic: the mean as it is, medians and percentiles
+/// with Harrell–Davis (weights cached per sample size), or the plain sample quantile
+/// when [`ENV_QUANTILE_ESTIMATOR`] is `sample`.
+enum Estimator {
+    Plain(Statistic),
+    Quantile(HdWeights),
+}
+
+impl Estimator {
+    fn new(statistic: Statistic) -> Self {
+        static SAMPLE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        let sample = *SAMPLE.get_or_init(|| {
+            std::env::var(ENV_QUANTILE_ESTIMATOR).is_ok_and(|v| v.trim() == "sample")
+        });
+        match statistic {
+            Statistic::Mean => Estimator::Plain(statistic),
+            _ if sample => Estimator::Plain(statistic),
+            Statistic::Median => Estimator::Quantile(HdWeights::new(0.5)),
+            Statistic::Percentile(p) => Estimator::Quantile(HdWeights::new(p / 100.0)),
+        }
+    }
+
+    fn of_sorted(&mut self, sorted: &[f64]) -> f64 {
+        match self {
+            Estimator::Plain(s) => s.of_sorted(sorted),
+            Estimator::Quantile(w) => w.estimate(sorted),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -314,6 +356,31 @@ mod tests {
         assert_eq!(paired.verdict, Verdict::Slower, "{paired:?}");
         assert!(paired.ci_high - paired.ci_low < unpaired.ci_high - unpaired.ci_low);
         assert_eq!(paired.ratio, unpaired.ratio);
+    }
+
+    #[test]
+    fn lumpy_medians_are_same_for_a_a_and_slower_for_ten_percent() {
+        // Latencies quantised to 2% steps (a server's batch boundaries), the median near
+        // a step: Harrell-Davis keeps the A/A interval within the 2% threshold.
+        let lumpy = |seed: u64, scale: f64| -> Vec<Vec<f64>> {
+            (0..3u64)
+                .map(|r| {
+                    noisy(seed + r, 200, 100.0, 3.0)
+                        .into_iter()
+                        .map(|x| scale * 2.0 * (x / 2.0).round())
+                        .collect()
+                })
+                .collect()
+        };
+        let p = Policy::default();
+        let (a, b) = (lumpy(1, 1.0), lumpy(20, 1.0));
+        let c = compare_groups(&a, &b, Statistic::Median, Better::Lower, &p).unwrap();
+        assert_eq!(c.verdict, Verdict::Same, "{c:?}");
+        let slow = lumpy(40, 1.1);
+        let c = compare_groups(&a, &slow, Statistic::Median, Better::Lower, &p).unwrap();
+        assert_eq!(c.verdict, Verdict::Slower, "{c:?}");
+        let c = compare_groups(&slow, &a, Statistic::Percentile(90.0), Better::Lower, &p).unwrap();
+        assert_eq!(c.verdict, Verdict::Faster, "{c:?}");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The statistics engine behind every speed verdict in perfpilot (`bench compare`,
 //! `bench sweep`, `kernel ab`, `loop`): one vocabulary ([`Verdict`]), one decision table
 //! ([`decide`]) and one way to get the interval it decides on (a seeded percentile
-//! bootstrap of the ratio candidate / baseline, hierarchical when repeats exist).
+//! bootstrap of the ratio candidate / baseline, hierarchical when repeats exist; medians
+//! and percentiles estimated with Harrell–Davis, [`harrell_davis`]).
 //!
 //! ```
 //! use perfpilot_stats::{compare_groups, Better, Policy, Statistic, Verdict};
@@ -14,13 +15,15 @@
 
 mod bootstrap;
 mod decide;
+mod quantile;
 mod summary;
 
 pub use bootstrap::{
-    Comparison, MIN_RUNS_FOR_RUN_TO_RUN, NoiseScope, compare_groups, compare_paired,
-    compare_samples,
+    Comparison, ENV_QUANTILE_ESTIMATOR, MIN_RUNS_FOR_RUN_TO_RUN, NoiseScope, compare_groups,
+    compare_paired, compare_samples,
 };
 pub use decide::{Better, Policy, Verdict, decide};
+pub use quantile::harrell_davis;
 pub use summary::{Spread, Statistic, geomean, percentile_sorted};
 
 /// Why a comparison could not be made.

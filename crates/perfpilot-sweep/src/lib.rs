@@ -8,10 +8,13 @@
 //! * [`check_plan`]: validate and render a plan (no process started).
 //! * [`run_sweep`]: run it, appending rows to `live_results.jsonl` (resumable).
 //! * [`status`]: a sweep's summary rebuilt from its results folder.
+//! * [`plan_work`]: the dry-run plan with an upper bound of the work (starts nothing).
 #![deny(missing_docs)]
 
 pub mod candidates;
 mod error;
+mod estimate;
+mod meter;
 pub mod plan;
 pub mod process;
 pub mod rows;
@@ -23,6 +26,7 @@ mod validate;
 
 pub use candidates::{Candidate, Stage};
 pub use error::SweepError;
+pub use estimate::{FrameworkWork, SweepPlan, Work, plan_work};
 pub use plan::{Plan, Problem, Severity};
 pub use rules::Rules;
 pub use run::{SweepOptions, results_path, run_sweep};

@@ -15,6 +15,8 @@ static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 extern "C" fn on_signal(_: libc::c_int) {
     INTERRUPTED.store(true, Ordering::SeqCst);
+    // The bench run in progress stops at its next step too (an atomic store).
+    perfpilot_bench::interrupt::request();
 }
 
 /// Catch Ctrl-C / SIGTERM: the sweep stops at the next step and tears its servers down.

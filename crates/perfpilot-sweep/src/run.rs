@@ -53,6 +53,21 @@ struct Ctx<'a> {
     pids: PidFile,
     timing: Timing,
     progress: &'a dyn Progress,
+    /// Progress units counted so far (see `crate::meter`).
+    units: u64,
+}
+
+/// Count `n` progress units as done.
+fn tick(cx: &mut Ctx, n: u64) {
+    cx.units += n;
+    cx.progress.advance(n);
+}
+
+/// Count every planned unit up to `target` as done (what did not run).
+fn catch_up(cx: &mut Ctx, target: u64) {
+    if target > cx.units {
+        tick(cx, target - cx.units);
+    }
 }
 
 enum Measured {
@@ -112,11 +127,18 @@ pub fn run_sweep(opts: &SweepOptions, progress: &dyn Progress) -> Result<SweepRe
         pids,
         timing: Timing::default(),
         progress,
+        units: 0,
     };
+    let (per_fw, repeat_units) = crate::meter::planned(&plan, opts.repeats);
+    progress.set_total(per_fw.iter().sum::<u64>() + repeat_units);
+    let mut target = 0;
     if resumed > 0 {
         notes.push(format!("resume: {resumed} finished row(s) reused from {}", results.display()));
     }
-    'fw: for fw in plan.frameworks.iter().filter(|f| f.enabled) {
+    'fw: for (fw_index, fw) in plan.frameworks.iter().filter(|f| f.enabled).enumerate() {
+        // Units of the previous framework that did not run are done now.
+        catch_up(&mut cx, target);
+        target += per_fw.get(fw_index).copied().unwrap_or(0);
         version(&mut cx, fw)?;
         let budget = plan.search.max_candidates_per_framework;
         let (cands, dropped) = stage1(fw, budget);
@@ -155,6 +177,9 @@ pub fn run_sweep(opts: &SweepOptions, progress: &dyn Progress) -> Result<SweepRe
             }
         }
     }
+    if !interrupted() {
+        catch_up(&mut cx, target);
+    }
     let rows: Vec<Row> = read_rows(&results)?;
     if opts.repeats > 0 && !interrupted() {
         repeats(&mut cx, &rows, opts.repeats)?;
@@ -163,6 +188,7 @@ pub fn run_sweep(opts: &SweepOptions, progress: &dyn Progress) -> Result<SweepRe
     cx.timing.total_s = started.elapsed().as_secs_f64();
     let mut report = summarize(&plan, &out, &rows, &cx.timing, opts.repeats);
     report.notes.splice(0..0, notes);
+    report.interrupted = interrupted();
     crate::summary::write_summary(&report, &out)?;
     Ok(report)
 }
@@ -387,6 +413,7 @@ fn measure(cx: &mut Ctx, fw: &Framework, c: &Candidate) -> Result<Measured, Swee
             vs_baseline_gain: gain,
         };
         record(cx, Row::Search(row))?;
+        tick(cx, 1);
     }
     stop(cx, running)?;
     Ok(Measured::Ok)
@@ -613,6 +640,7 @@ fn repeats(cx: &mut Ctx, rows: &[Row], n: u32) -> Result<(), SweepError> {
                         format!("{}/repeat/r{rate}/{i}", search_id(&fw.name, &c.id, &sc.name, conc))
                     })
                     .collect();
+                tick(cx, 1);
                 if ids.iter().all(|i| cx.done.contains_key(i)) {
                     continue;
                 }

@@ -96,6 +96,10 @@ pub struct SweepReport {
     pub handoff: Vec<Handoff>,
     /// True when some framework × scenario has a winner that meets the SLA.
     pub winner_meets_sla: bool,
+    /// True when this invocation was stopped by Ctrl-C / SIGTERM (the rows so far are
+    /// summarised; rerun with `--resume` to continue).
+    #[serde(default)]
+    pub interrupted: bool,
     /// Probes measured (all invocations).
     pub probes: usize,
     /// This invocation's time split.
@@ -241,6 +245,7 @@ pub fn summarize(
         sla: plan.sla,
         scenarios: plan.scenarios.clone(),
         winner_meets_sla: best.iter().any(|b| b.winner.is_some()),
+        interrupted: false,
         best,
         searches,
         failed,
@@ -303,7 +308,7 @@ fn conc(c: Option<u32>) -> String {
 
 impl Report for SweepReport {
     fn schema_version(&self) -> &'static str {
-        "perfpilot.bench.sweep/1"
+        "perfpilot.bench.sweep/2"
     }
 
     fn document(&self) -> Document {
@@ -311,6 +316,7 @@ impl Report for SweepReport {
             .with_fact("plan", self.plan.display().to_string())
             .with_fact("results", self.out_dir.join("live_results.jsonl").display().to_string())
             .with_fact("winner meets SLA", if self.winner_meets_sla { "yes" } else { "no" })
+            .with_fact("interrupted", if self.interrupted { "yes (rerun with --resume)" } else { "no" })
             .with_fact("probes", self.probes.to_string())
             .with_fact(
                 "ranking",

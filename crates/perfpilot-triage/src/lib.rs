@@ -43,8 +43,8 @@ mod run;
 mod timeline;
 
 pub use bundle::{
-    BundleFact, BundleOptions, BundleReport, BundleSignal, EndpointResult, MetricValue,
-    SummarizeOptions, bundle, bundle_with, summarize_bundle,
+    BundleFact, BundleOptions, BundleReport, BundleSignal, EndpointResult, Liveness, LoadSample,
+    MetricValue, SummarizeOptions, bundle, bundle_with, summarize_bundle,
 };
 pub use catalogue::{Catalogue, Role, SignatureInfo};
 pub use class::{Phase, ProblemClass, Severity};

@@ -82,16 +82,50 @@ fn healthy_sim_round_trip_through_a_saved_bundle() {
 }
 
 #[test]
-fn stalled_scheduler_is_the_scheduler_path() {
-    let faults = Faults { stall_s: Some(8.0), stall_after_requests: Some(1), ..Faults::default() };
+fn stalled_scheduler_is_stuck_not_busy() {
+    // Request 1 runs a long generation; request 2 freezes the scheduler for 20 s: one
+    // request running, the generated-token counter flat between the two samples.
+    let faults = Faults { stall_s: Some(20.0), stall_after_requests: Some(2), ..Faults::default() };
     let server = sim(faults, LogSink::Off);
     let (url, model) = (server.url(), server.model().to_string());
-    let t = std::thread::spawn(move || complete(&url, &model, 4));
+    let (u1, m1) = (url.clone(), model.clone());
+    let t1 = std::thread::spawn(move || complete(&u1, &m1, 4000));
+    std::thread::sleep(Duration::from_millis(300));
+    let t2 = std::thread::spawn(move || complete(&url, &model, 4));
     std::thread::sleep(Duration::from_millis(300));
     let r = bundle(&opts(&server.url(), 6.0)).unwrap();
     assert!(r.fatal);
     assert!(ids(&r).contains(&"scheduler-path"), "{:?}", r.signals);
-    let _ = t.join();
+    let l = r.liveness.as_ref().expect("two samples");
+    assert_eq!(l.verdict, "stuck", "{l:?}");
+    assert_eq!(ids(&r)[0], "stuck", "{:?}", r.signals);
+    assert!(r.headline.starts_with("stuck"), "{}", r.headline);
+    let _ = (t1.join(), t2.join());
+}
+
+#[test]
+fn a_loaded_server_is_busy_not_stuck() {
+    // Eight long generations at once: requests running, tokens flowing.
+    let server = sim(Faults::default(), LogSink::Off);
+    let load: Vec<_> = (0..8)
+        .map(|_| {
+            let (url, model) = (server.url(), server.model().to_string());
+            std::thread::spawn(move || complete(&url, &model, 1500))
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let start = Instant::now();
+    let r = bundle(&opts(&server.url(), 10.0)).unwrap();
+    let l = r.liveness.as_ref().expect("two samples");
+    assert_eq!(l.verdict, "busy", "{l:?}");
+    assert!(l.generation_tokens_per_s.unwrap() > 0.0, "{l:?}");
+    assert!(l.second.running.unwrap() > 0.0, "{l:?}");
+    assert!(!ids(&r).contains(&"stuck"), "{:?}", r.signals);
+    assert!(ids(&r).contains(&"busy"), "{:?}", r.signals);
+    assert!(l.interval_s >= 2.0 && start.elapsed() < Duration::from_secs(30));
+    for t in load {
+        let _ = t.join();
+    }
 }
 
 #[test]
@@ -224,7 +258,28 @@ fn real_llama_cpp_server() {
         );
         return;
     }
+    // Busy: short requests in a loop on two threads while the bundle takes its two
+    // samples (llama.cpp counts generated tokens when a request ends).
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let load: Vec<_> = (0..2)
+        .map(|_| {
+            let (url, stop) = (url.clone(), stop.clone());
+            std::thread::spawn(move || {
+                while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                    complete(&url, "m", 24);
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
     let r = bundle(&opts(&url, 20.0)).unwrap();
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    for t in load {
+        let _ = t.join();
+    }
+    let l = r.liveness.as_ref().expect("two samples");
+    assert_eq!(l.verdict, "busy", "{l:?}");
+    assert!(!ids(&r).contains(&"stuck"), "{:?}", r.signals);
     assert_eq!(r.framework.as_deref(), Some("llamacpp"), "{:?}", r.endpoints);
     assert!(r.endpoints.iter().any(|e| e.name == "health" && e.ok));
     // llama.cpp has no /health_generate: a 404 is "not supported", not a scheduler problem.

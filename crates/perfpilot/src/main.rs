@@ -15,6 +15,14 @@ use clap::{Parser, Subcommand};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Cap on a whole-file input (configs, rules, profiles, result JSON), in bytes
+    /// [default: 64 MiB; env PERFPILOT_MAX_INPUT_BYTES].
+    #[arg(long, global = true, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+    max_input_bytes: Option<u64>,
+    /// Budget of decompressed gzip input (traces), in bytes [default: 16 GiB; env
+    /// PERFPILOT_MAX_DECOMPRESSED_BYTES].
+    #[arg(long, global = true, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+    max_decompressed_bytes: Option<u64>,
 }
 
 // Parsed once per process; boxing the larger argument structs would buy nothing.
@@ -45,6 +53,12 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = cmd::flag_hints::parse::<Cli>();
+    if let Some(b) = cli.max_input_bytes {
+        perfpilot_io::set_max_input_bytes(b);
+    }
+    if let Some(b) = cli.max_decompressed_bytes {
+        perfpilot_io::set_max_decompressed_bytes(b);
+    }
     let result = match cli.command {
         Command::Trace(a) => cmd::trace::run(a),
         Command::Bench(a) => cmd::bench::run(a),

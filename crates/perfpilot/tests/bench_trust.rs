@@ -126,15 +126,19 @@ fn back_to_back_runs_on_a_caching_server_are_same_once_the_cache_is_flushed() {
         run(&["bench", "compare", a.to_str().unwrap(), b.to_str().unwrap(), "--format", "json"]);
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(cmp["result"]["fair"], true);
-    // No metric is called different; the p99s and throughput are SAME. Medians may be
-    // NOISY: the simulator's latencies are quantised by its batches, and the bootstrap
-    // of a median of such lumpy samples jumps between neighbouring levels (seen: TPOT
-    // median ratio 1.003, interval 0.939-1.000). A known limit, in the closing note.
+    // No metric is called different; the E2E median, the p99s and throughput are SAME.
+    // Medians are Harrell-Davis estimates (smooth on lumpy samples); the TTFT and TPOT
+    // medians can still be NOISY here, and rightly: with two in flight both are bimodal
+    // (a prompt that arrives while the other request prefills waits for it: TTFT ~58 vs
+    // ~108 ms, TPOT 26.0 vs 27.6 ms) and the median falls in the gap between the modes,
+    // so the share of requests on either side moves it by up to 8% between identical
+    // runs (measured on six A/A pairs: TTFT median intervals 0.70-1.35, TPOT 0.96-1.05;
+    // docs/bench.md).
     for v in cmp["result"]["verdicts"].as_array().unwrap() {
         let w = v["comparison"]["verdict"].as_str().unwrap();
         assert!(w == "SAME" || w == "NOISY", "{}: {w}", v["metric"]);
     }
-    for m in ["tpot_ms.p99", "e2e_ms.p99", "output_throughput"] {
+    for m in ["e2e_ms.median", "tpot_ms.p99", "e2e_ms.p99", "output_throughput"] {
         assert_eq!(verdict(&cmp, m), "SAME", "{m}: {}", cmp["result"]["verdicts"]);
     }
     let v = &cmp["result"]["verdicts"][0]["comparison"];

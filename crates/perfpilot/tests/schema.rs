@@ -80,6 +80,10 @@ const SAMPLES: &[(&str, &str)] = &[
         "bench sweep render",
         "bench sweep render crates/perfpilot-sweep/tests/fixtures/cookbook-deepseek-v3.yaml",
     ),
+    (
+        "bench sweep plan",
+        "bench sweep plan crates/perfpilot-sweep/tests/fixtures/cookbook-deepseek-v3.yaml --repeats 3",
+    ),
 ];
 
 /// Commands whose outputs are validated by their own tests below (they need a scratch

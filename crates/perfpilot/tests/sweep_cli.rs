@@ -119,7 +119,7 @@ fn sim_sweep_names_the_expected_winner_and_failure_rows() {
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let v = json_of(&o);
-    assert_eq!(v["schema_version"], "perfpilot.bench.sweep/1");
+    assert_eq!(v["schema_version"], "perfpilot.bench.sweep/2");
     common::assert_matches_schema(&v, "bench sweep");
     let r = &v["result"];
     assert_eq!(r["winner_meets_sla"], true);
@@ -279,6 +279,159 @@ fn resume_after_kill_9_kills_leftovers_and_repeats_no_finished_row() {
     assert!(server_pids_from_logs(&out).is_empty());
 }
 
+const ONE: &str = "  scenario_names: [chat]\n  input_len: [128]\n  output_len: [32]";
+
+#[test]
+fn repeats_rerun_the_top_two_and_the_verdict_comes_from_run_to_run_noise() {
+    let _serial = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let plan = sim_plan(dir.path(), ONE);
+    let out = dir.path().join("out");
+    let o = perfpilot(&[
+        "bench",
+        "sweep",
+        plan.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--repeats",
+        "3",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let v = json_of(&o);
+    common::assert_matches_schema(&v, "bench sweep --repeats 3");
+    // Three repeat probes each for the winner (cost x0.25) and the runner-up (x1.0).
+    let repeat_rows: Vec<Value> =
+        rows(&out).into_iter().filter(|r| r["kind"] == "probe" && r["repeat"] != 0).collect();
+    for cand in ["set=cost_scale=0.25", "baseline"] {
+        let mut reps: Vec<u64> = repeat_rows
+            .iter()
+            .filter(|r| r["candidate"] == cand)
+            .map(|r| r["repeat"].as_u64().unwrap())
+            .collect();
+        reps.sort();
+        assert_eq!(reps, [1, 2, 3], "{cand}: {repeat_rows:#?}");
+    }
+    let b = &v["result"]["best"][0];
+    assert_eq!(b["winner"]["candidate"], "set=cost_scale=0.25", "{b:#}");
+    assert_eq!(b["runner_up"], "baseline", "{b:#}");
+    // The verdict engine's comparison over 3 runs a side: run-to-run noise, and a 4x
+    // cheaper engine is ahead beyond it.
+    let c = &b["repeat_comparison"];
+    assert_eq!(c["scope"], "run_to_run", "{c:#}");
+    assert_eq!(c["runs"], serde_json::json!([3, 3]), "{c:#}");
+    assert_eq!(c["verdict"], "SLOWER", "runner-up vs winner: {c:#}");
+    assert_eq!(b["repeat_verdict"], "ahead", "{b:#}");
+    assert!(c["ci_low"].as_f64().unwrap() > 1.02, "{c:#}");
+}
+
+#[test]
+fn plan_tool_bounds_the_work_without_starting_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = sim_plan(dir.path(), TWO);
+    let o = perfpilot(&["bench", "sweep", "plan", plan.to_str().unwrap(), "--repeats", "3"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = perfpilot(&[
+        "bench",
+        "sweep",
+        "plan",
+        plan.to_str().unwrap(),
+        "--repeats",
+        "3",
+        "--format",
+        "json",
+    ]);
+    let v = json_of(&o);
+    common::assert_matches_schema(&v, "bench sweep plan");
+    let f = &v["result"]["frameworks"][0];
+    // Budget 6: baseline + 4 stage-1 changes, room 1 for stage 2; two scenarios, one
+    // concurrency; upper + lower + 3 rounds per search; 2 x 2 repeated candidates.
+    assert_eq!(f["stage1_candidates"], 5, "{f:#}");
+    assert_eq!(f["stage2_room"], 1);
+    assert_eq!(f["work"]["searches"], 12);
+    assert_eq!(f["work"]["probes"], 12 * 5 + 4 * 3);
+    assert_eq!(f["work"]["requests"], (12 * 5 + 4 * 3) * 16);
+    assert_eq!(v["result"]["plan"]["candidates"].as_array().unwrap().len(), 5);
+    assert!(server_pids_from_logs(dir.path()).is_empty());
+
+    // The same through MCP, confined to the plan's folder.
+    let mut c =
+        common::mcp_client::McpClient::start(&["--root", dir.path().to_str().unwrap()], dir.path());
+    c.initialize();
+    let r = c.call_tool(
+        "bench_sweep_plan",
+        serde_json::json!({"plan": plan.to_str().unwrap(), "repeats": 3}),
+        None,
+        Duration::from_secs(60),
+    );
+    assert_ne!(r["isError"], true, "{r}");
+    assert_eq!(r["structuredContent"]["result"]["frameworks"], v["result"]["frameworks"]);
+    assert!(!dir.path().join("sweep-out").exists(), "the dry run wrote a sweep folder");
+}
+
+#[test]
+fn ctrl_c_during_a_sweep_writes_an_interrupted_summary_and_stops_every_server() {
+    let _serial = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let plan = sim_plan(dir.path(), TWO);
+    let out = dir.path().join("out");
+    let mut child = Command::new(bin())
+        .args(["bench", "sweep", plan.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .args(["--format", "json"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Interrupt while a server runs and a probe is in flight after the first ones.
+    let start = Instant::now();
+    loop {
+        let probes = rows(&out).iter().filter(|r| r["kind"] == "probe").count();
+        let running = std::fs::read_to_string(out.join("pids.json"))
+            .ok()
+            .and_then(|s| serde_json::from_str::<Value>(&s).ok())
+            .map(|v| v["servers"].as_array().map(|a| a.len()).unwrap_or(0))
+            .unwrap_or(0);
+        if probes >= 2 && running > 0 {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(90), "the sweep made no progress");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let recorded: Vec<i64> =
+        serde_json::from_str::<Value>(&std::fs::read_to_string(out.join("pids.json")).unwrap())
+            .unwrap()["servers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["pid"].as_i64().unwrap())
+            .collect();
+    let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "the sweep did not stop on Ctrl-C");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(matches!(status.code(), Some(0 | 1)), "{status:?}: {err}");
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(v["result"]["interrupted"], true, "{v:#}");
+    common::assert_matches_schema(&v, "interrupted bench sweep");
+    assert!(v["result"]["notes"].to_string().contains("interrupted"));
+    assert!(std::fs::read_to_string(out.join("summary.md")).unwrap().contains("interrupted"));
+    for pid in recorded {
+        assert!(!alive(pid), "server {pid} outlived the interrupted sweep");
+    }
+    assert!(server_pids_from_logs(&out).is_empty());
+}
+
 #[test]
 fn bad_plan_exits_2_with_problems_and_dry_run_lists_stage_1() {
     let dir = tempfile::tempdir().unwrap();
@@ -370,6 +523,8 @@ frameworks:
         plan.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
+        "--repeats",
+        "3",
         "--format",
         "json",
     ]);
@@ -377,6 +532,15 @@ frameworks:
     let v = json_of(&o);
     let r = &v["result"];
     assert_eq!(r["best"].as_array().unwrap().len(), 2);
+    // With repeats, no passing candidate beats the winner beyond noise: the runner-up's
+    // per-request E2E over 3 runs a side is never FASTER than the winner's.
+    for b in r["best"].as_array().unwrap() {
+        if let Some(c) = b["repeat_comparison"].as_object() {
+            assert_ne!(c["verdict"], "FASTER", "runner-up beats the winner: {b:#}");
+            assert_eq!(c["scope"], "run_to_run", "{b:#}");
+            assert!(matches!(b["repeat_verdict"].as_str(), Some("ahead" | "tied")), "{b:#}");
+        }
+    }
     // Every search ran to the end and the winner's SLA holds on its own metrics.
     for b in r["best"].as_array().unwrap() {
         if let Some(w) = b["winner"].as_object() {

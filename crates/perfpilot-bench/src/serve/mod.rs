@@ -14,7 +14,7 @@ mod validate;
 use std::path::{Path, PathBuf};
 
 use perfpilot_report::Progress;
-use perfpilot_workload::{BenchResult, RequestRecord};
+use perfpilot_workload::{BenchResult, RequestRecord, RunStatus};
 
 use crate::BenchError;
 use crate::options::ServeOptions;
@@ -55,23 +55,39 @@ pub(crate) fn serve_once(
     opts: &ServeOptions,
     progress: &dyn Progress,
 ) -> Result<(BenchResult, Vec<RequestRecord>), BenchError> {
+    if opts.handle_ctrl_c {
+        crate::interrupt::watch_ctrl_c();
+    }
     let checked = validate::validate(opts)?;
     let rt = plan::runtime(opts.threads)?;
+    let stopped = |stage: &str, status: RunStatus| {
+        progress.finish();
+        let r = stopped_result(
+            opts,
+            stage,
+            status,
+            checked.started_unix_s,
+            &checked.target,
+            checked.arrival,
+        );
+        Ok((r, Vec::new()))
+    };
     let (pool, info) = match plan::connect(&rt, opts, &checked, progress)? {
         Preflight::Ready(pool, info) => (pool, info),
         Preflight::Stopped(status) => {
-            progress.finish();
-            let r = stopped_result(
-                opts,
-                status,
-                checked.started_unix_s,
-                &checked.target,
-                checked.arrival,
-            );
-            return Ok((r, Vec::new()));
+            return stopped("connecting to and probing the server", status);
         }
     };
-    let mut planned = plan::plan(opts, &checked, pool, info, progress)?;
+    // Building the requests may take long (a server's /tokenize per prompt): an interrupt
+    // there ends the run with its result instead of an error.
+    let planned = plan::plan(opts, &checked, pool, info, progress);
+    if crate::interrupt::requested() {
+        return stopped(
+            "building the requests (tokenizing prompts, preparing the dataset)",
+            RunStatus::Interrupted,
+        );
+    }
+    let mut planned = planned?;
     let requests = std::mem::take(&mut planned.requests);
     let ran = run::run(&rt, opts, &checked, &planned, requests, progress)?;
     drop(rt);

@@ -83,7 +83,13 @@ pub(super) fn run(
     if opts.warmup > 0 && !planned.dataset.requests.is_empty() {
         phases.warmup(planned, progress, &mut ran)?;
     }
-    ran.flush = phases.flush(planned, progress, &mut ran.notes);
+    if ran.status == RunStatus::Complete {
+        ran.flush = phases.flush(planned, progress, &mut ran.notes);
+        if crate::interrupt::requested() {
+            ran.status = RunStatus::Interrupted;
+            ran.notes.push("interrupted (Ctrl-C) while flushing the prefix cache".into());
+        }
+    }
     phases.measured(requests, planned, progress, &mut ran)?;
     progress.finish();
     Ok(ran)
@@ -112,7 +118,6 @@ impl Phases<'_> {
             max_concurrency: opts.max_concurrency,
             duration_s: None,
             deadline: self.checked.deadline,
-            handle_ctrl_c: opts.handle_ctrl_c,
             warmup: true,
         });
         let out = self.rt.block_on(run_phase(
@@ -149,12 +154,24 @@ impl Phases<'_> {
             None => {
                 progress.message("flushing the prefix cache");
                 let checked = self.checked;
-                let (f, tried) = self.rt.block_on(crate::cache::flush(
+                let flush = crate::cache::flush(
                     &planned.pool,
                     &checked.target,
                     checked.auth.as_deref(),
                     probe_timeout(checked),
-                ));
+                );
+                // Raced with Ctrl-C: a server may hang on the flush for the whole timeout.
+                let (f, tried) = self.rt.block_on(async {
+                    tokio::select! {
+                        r = flush => r,
+                        _ = crate::interrupt::wait() => {
+                            (CacheFlush::Unsupported, vec!["interrupted (Ctrl-C)".to_string()])
+                        }
+                    }
+                });
+                if crate::interrupt::requested() {
+                    return f;
+                }
                 if f == CacheFlush::Unsupported {
                     notes.push(format!(
                         "the prefix cache could not be flushed ({}); cached prompts may make \
@@ -197,7 +214,6 @@ impl Phases<'_> {
                 max_concurrency: opts.max_concurrency,
                 duration_s: opts.duration_s,
                 deadline: checked.deadline,
-                handle_ctrl_c: opts.handle_ctrl_c,
                 warmup: false,
             });
             let out = self.rt.block_on(run_phase(
@@ -220,8 +236,10 @@ impl Phases<'_> {
             }
             ran.outcomes.extend(out.outcomes);
         } else {
-            ran.notes
-                .push(format!("stopped during warmup ({:?}); no request was measured", ran.status));
+            ran.notes.push(format!(
+                "stopped before the measured run ({:?}); no request was measured",
+                ran.status
+            ));
         }
         ran.cpu = (cpu0, measure());
         if let Some(p) = &profiler {

@@ -74,6 +74,7 @@ pub(crate) fn collect(
     timeout: Duration,
     token: Option<&str>,
     cfg: &BundleConfig,
+    progress: &dyn perfpilot_report::Progress,
 ) -> Result<Snapshot, TriageError> {
     let base = base.trim_end_matches('/');
     if base.starts_with("https://") {
@@ -96,7 +97,11 @@ pub(crate) fn collect(
         .build()
         .map_err(|e| TriageError::Invalid(format!("cannot start the HTTP runtime: {e}")))?;
     let results = rt.block_on(async {
-        let futs = cfg.endpoint.iter().map(|ep| fetch(&client, base, ep, token));
+        let futs = cfg.endpoint.iter().map(|ep| async {
+            let r = fetch(&client, base, ep, token).await;
+            progress.advance(1);
+            r
+        });
         let mut out = Vec::new();
         // join all concurrently: each has its own timeout
         let handles: Vec<_> = futs.collect();

@@ -5,6 +5,7 @@
 
 mod collect;
 mod config;
+mod liveness;
 mod prom;
 mod summary;
 
@@ -15,6 +16,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 pub use collect::EndpointResult;
+pub use liveness::{Liveness, LoadSample};
 pub use summary::{BundleFact, BundleReport, BundleSignal, MetricValue};
 
 use crate::error::TriageError;
@@ -22,6 +24,10 @@ use config::BundleConfig;
 
 fn default_timeout() -> f64 {
     20.0
+}
+
+fn default_sample_interval() -> f64 {
+    2.0
 }
 
 /// Options of `perfpilot triage bundle --url URL` (also the MCP tool's arguments).
@@ -44,6 +50,10 @@ pub struct BundleOptions {
     /// `data/bundle.toml` (same TOML shape).
     #[serde(default)]
     pub bundle_config: Option<PathBuf>,
+    /// Seconds between the two `/metrics` samples that tell a busy server from a stuck
+    /// one (default 2; 0 takes one sample only).
+    #[serde(default = "default_sample_interval")]
+    pub sample_interval_s: f64,
 }
 
 impl BundleOptions {
@@ -55,6 +65,7 @@ impl BundleOptions {
             timeout_s: default_timeout(),
             token: None,
             bundle_config: None,
+            sample_interval_s: default_sample_interval(),
         }
     }
 }
@@ -97,9 +108,38 @@ pub fn bundle_with(
         redactor = redactor.with_secret(t);
     }
     let url = redactor.clean(&opts.url);
+    if !(opts.sample_interval_s.is_finite() && (0.0..=600.0).contains(&opts.sample_interval_s)) {
+        return Err(TriageError::Invalid(format!(
+            "sample interval {} is not a number of seconds in [0, 600]",
+            opts.sample_interval_s
+        )));
+    }
+    let second_sample = opts.sample_interval_s > 0.0;
+    // Units: one per endpoint, and the wait for the second /metrics sample.
+    progress.set_total(cfg.endpoint.len() as u64 + u64::from(second_sample));
     progress.message(&format!("collecting {url}"));
-    let mut snap = collect::collect(&opts.url, timeout, opts.token.as_deref(), &cfg)
+    let mut snap = collect::collect(&opts.url, timeout, opts.token.as_deref(), &cfg, progress)
         .map_err(|e| TriageError::Invalid(redactor.clean(&e.to_string())))?;
+    let metrics_ok = snap.result("metrics").is_some_and(|r| r.ok);
+    let liveness = if second_sample && metrics_ok {
+        let first = liveness::sample(snap.body("metrics").unwrap_or_default(), &cfg);
+        progress.message(&format!("second /metrics sample in {} s", opts.sample_interval_s));
+        let t0 = std::time::Instant::now();
+        std::thread::sleep(std::time::Duration::from_secs_f64(opts.sample_interval_s));
+        let mut only = cfg.clone();
+        only.endpoint.retain(|e| e.name == "metrics");
+        let again = collect::collect(&opts.url, timeout, opts.token.as_deref(), &only, &NoProgress)
+            .map_err(|e| TriageError::Invalid(redactor.clean(&e.to_string())))?;
+        progress.advance(1);
+        again
+            .body("metrics")
+            .map(|b| liveness::judge(first, liveness::sample(b, &cfg), t0.elapsed().as_secs_f64()))
+    } else {
+        if second_sample {
+            progress.advance(1);
+        }
+        None
+    };
     snap.redact(&redactor);
     let saved = match &opts.out {
         Some(dir) => {
@@ -109,7 +149,11 @@ pub fn bundle_with(
         None => None,
     };
     progress.finish();
-    Ok(summary::summarize(&snap, &cfg, url, saved))
+    let mut report = summary::summarize(&snap, &cfg, url, saved);
+    if let Some(l) = liveness {
+        liveness::apply(&mut report, l);
+    }
+    Ok(report)
 }
 
 /// Summarise a saved bundle folder.

@@ -39,7 +39,7 @@ pub struct MetricValue {
 #[derive(Debug, Clone, Serialize, JsonSchema, PartialEq)]
 pub struct BundleSignal {
     /// Stable id: `unreachable`, `unhealthy`, `scheduler-path`, `queueing`, `kv-pressure`,
-    /// `prefill-path`, `prefill-dominates`, `idle-capture`, `no-metrics`.
+    /// `prefill-path`, `prefill-dominates`, `idle-capture`, `no-metrics`, `stuck`, `busy`.
     pub id: String,
     /// `fatal` (exit 1), `warning` or `info`.
     pub severity: String,
@@ -80,6 +80,9 @@ pub struct BundleReport {
     pub signals: Vec<BundleSignal>,
     /// Prometheus lines that could not be read.
     pub malformed_metric_lines: usize,
+    /// Busy or stuck, from a second `/metrics` sample (live collection only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub liveness: Option<super::liveness::Liveness>,
 }
 
 impl Report for BundleReport {
@@ -264,6 +267,7 @@ pub(crate) fn summarize(
         metrics,
         signals,
         malformed_metric_lines: malformed,
+        liveness: None,
     }
 }
 
@@ -350,7 +354,7 @@ fn max_key(v: &Value, key: &str) -> Option<f64> {
     nums.into_iter().reduce(f64::max)
 }
 
-fn read_metric(
+pub(super) fn read_metric(
     kind: MetricKind,
     id: &str,
     description: &str,

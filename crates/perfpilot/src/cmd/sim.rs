@@ -314,12 +314,27 @@ fn run_cmd(a: RunArgs) -> anyhow::Result<ExitCode> {
         .split_once('=')
         .ok_or_else(|| anyhow::anyhow!("--sweep {sweep}: expected KEY=V1,V2,..."))?;
     let mut runs = Vec::new();
-    for v in values.split(',').map(str::trim).filter(|v| !v.is_empty()) {
+    let values: Vec<&str> = values.split(',').map(str::trim).filter(|v| !v.is_empty()).collect();
+    // A bar with an ETA on a terminal (stderr only): the runs of a sweep cost about the
+    // same, so the rate of finished runs predicts the rest.
+    let progress = perfpilot_report::TerminalProgress::new("runs");
+    perfpilot_report::Progress::set_total(&progress, values.len() as u64);
+    for v in values {
+        perfpilot_report::Progress::message(&progress, &format!("{key}={v}"));
         let mut o = base.clone();
         o.overrides.set(key, v)?;
-        let r = run_virtual(&o).with_context(|| format!("--sweep {key}={v}"))?;
+        let r = run_virtual(&o).with_context(|| format!("--sweep {key}={v}"));
+        let r = match r {
+            Ok(r) => r,
+            Err(e) => {
+                perfpilot_report::Progress::finish(&progress);
+                return Err(e);
+            }
+        };
+        perfpilot_report::Progress::advance(&progress, 1);
         runs.push(SweepPoint { value: v.to_string(), run: r });
     }
+    perfpilot_report::Progress::finish(&progress);
     if runs.is_empty() {
         anyhow::bail!("--sweep {sweep}: no values");
     }

@@ -63,6 +63,22 @@ enum SweepCommand {
     Render(PlanArgs),
     /// A sweep's status and summary, read from its output folder (starts nothing).
     Status(StatusArgs),
+    /// The dry-run plan: candidates with their argv and an upper bound of the work
+    /// (server starts, searches, probes, requests) per framework; starts nothing.
+    Plan(PlanWorkArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct PlanWorkArgs {
+    /// The plan.
+    plan: PathBuf,
+    /// The --repeats the bound assumes.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    repeats: u32,
+    #[command(flatten)]
+    rules: RulesArg,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 #[derive(clap::Args, Debug)]
@@ -94,6 +110,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(SweepCommand::Validate(a)) => plan_cmd(&a, false),
         Some(SweepCommand::Render(a)) => plan_cmd(&a, true),
         Some(SweepCommand::Status(a)) => status(&a),
+        Some(SweepCommand::Plan(a)) => plan_work(&a),
         None => sweep(args),
     }
 }
@@ -119,6 +136,32 @@ fn emit_plan(command: &str, report: PlanReport, out: &OutputArgs) -> anyhow::Res
 fn plan_cmd(a: &PlanArgs, show: bool) -> anyhow::Result<ExitCode> {
     let (_, report) = check_plan(&a.plan, &a.rules.load()?, show)?;
     emit_plan(if show { "bench sweep render" } else { "bench sweep validate" }, report, &a.output)
+}
+
+/// The envelope of `bench sweep plan` (CLI and MCP).
+pub(crate) fn plan_work_envelope(
+    plan: &std::path::Path,
+    rules: &Rules,
+    repeats: u32,
+) -> anyhow::Result<Envelope<perfpilot_sweep::SweepPlan>> {
+    let (loaded, report) = check_plan(plan, rules, true)?;
+    let work = match &loaded.plan {
+        Some(p) => perfpilot_sweep::plan_work(p, report, repeats),
+        None => perfpilot_sweep::SweepPlan {
+            plan: report,
+            repeats,
+            frameworks: Vec::new(),
+            total: perfpilot_sweep::Work::default(),
+        },
+    };
+    Ok(Envelope::new("bench sweep plan", work).with_inputs(vec![InputRef::file("plan", plan)]))
+}
+
+fn plan_work(a: &PlanWorkArgs) -> anyhow::Result<ExitCode> {
+    let env = plan_work_envelope(&a.plan, &a.rules.load()?, a.repeats)?;
+    let bad = !env.result.plan.ok;
+    let code = emit(&env, &a.output)?;
+    Ok(if bad { ExitCode::from(EXIT_BAD_INPUT) } else { code })
 }
 
 fn status(a: &StatusArgs) -> anyhow::Result<ExitCode> {
@@ -152,8 +195,11 @@ fn sweep(args: Args) -> anyhow::Result<ExitCode> {
         repeats: args.repeats,
         rules,
     };
-    let progress = TerminalProgress::new("steps");
-    let result = perfpilot_sweep::run_sweep(&opts, &progress)?;
+    // A bar with an ETA on a terminal (stderr only): one unit per search or repeat block.
+    let progress = TerminalProgress::new("searches");
+    let result = perfpilot_sweep::run_sweep(&opts, &progress);
+    perfpilot_report::Progress::finish(&progress);
+    let result = result?;
     let warnings: Vec<Warning> = result
         .failed
         .iter()

@@ -61,6 +61,10 @@ struct BundleArgs {
     /// (same TOML shape as `data/bundle.toml`).
     #[arg(long = "bundle-config", value_name = "FILE")]
     bundle_config: Option<PathBuf>,
+    /// Seconds between two /metrics samples that tell a busy server (tokens generated)
+    /// from a stuck one (requests running, counter flat); 0 takes one sample.
+    #[arg(long, default_value_t = 2.0, value_name = "S")]
+    sample_interval: f64,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -90,6 +94,7 @@ fn run_bundle(b: BundleArgs) -> anyhow::Result<ExitCode> {
                 timeout_s: b.timeout,
                 token: b.token.clone(),
                 bundle_config: b.bundle_config.clone(),
+                sample_interval_s: b.sample_interval,
             };
             let progress = TerminalProgress::new("endpoints");
             (

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use perfpilot_report::{Envelope, InputRef, Progress};
-use perfpilot_sweep::{PlanReport, Rules, SweepReport, check_plan};
+use perfpilot_sweep::{PlanReport, Rules, SweepPlan, SweepReport, check_plan};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
@@ -33,6 +33,20 @@ pub struct StatusArgs {
     pub plan: PathBuf,
     /// The sweep's output folder (holds live_results.jsonl).
     pub out: PathBuf,
+    /// Framework rules (TOML) replacing the built-in ones.
+    #[serde(default)]
+    pub rules: Option<PathBuf>,
+}
+
+/// Arguments of `bench_sweep_plan`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanWorkArgs {
+    /// The sweep plan (YAML).
+    pub plan: PathBuf,
+    /// The `--repeats` the work bound assumes (default 0).
+    #[serde(default)]
+    pub repeats: u32,
     /// Framework rules (TOML) replacing the built-in ones.
     #[serde(default)]
     pub rules: Option<PathBuf>,
@@ -96,6 +110,22 @@ pub const ENTRIES: &[Capability] = &[
             call: status,
         }),
     },
+    Capability {
+        command: "bench sweep plan",
+        output_schema: output_schema::<SweepPlan>,
+        tool: Some(Tool {
+            name: "bench_sweep_plan",
+            description: "Dry-run a `bench sweep` plan: validation, each candidate's exact \
+                server argv with its reason, stage 2's rule, and an upper bound of the work a \
+                run would do per framework (server starts, rate searches, probes, requests; \
+                with `repeats`). Launches no server. Use it to size a sweep before starting \
+                one with the CLI.",
+            input_schema: input_schema::<PlanWorkArgs>,
+            paths: PLAN_PATHS,
+            long_running: false,
+            call: plan_work,
+        }),
+    },
     Capability { command: "bench sweep", output_schema: output_schema::<SweepReport>, tool: None },
 ];
 
@@ -118,6 +148,11 @@ fn validate(args: Value, _p: &dyn Progress) -> anyhow::Result<ToolOutput> {
 
 fn render(args: Value, _p: &dyn Progress) -> anyhow::Result<ToolOutput> {
     plan_report(args, "bench_sweep_render", true, "bench sweep render")
+}
+
+fn plan_work(args: Value, _p: &dyn Progress) -> anyhow::Result<ToolOutput> {
+    let a: PlanWorkArgs = parse_args("bench_sweep_plan", args)?;
+    finish(crate::cmd::sweep::plan_work_envelope(&a.plan, &rules(&a.rules)?, a.repeats)?)
 }
 
 fn status(args: Value, _p: &dyn Progress) -> anyhow::Result<ToolOutput> {
