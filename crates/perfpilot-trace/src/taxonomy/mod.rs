@@ -28,7 +28,7 @@ pub use category::Category;
 pub use classify::{Classified, ClassifyOptions, ClassifyReport, classify, names_in, read_names};
 pub use error::TaxonomyError;
 pub use inductor::InductorName;
-pub use signature::{Signature, canonical_name};
+pub use signature::{Signature, canonical_name, cute_dsl_identity, strip_loader_suffix};
 
 pub(crate) use error::{invalid_at, syntax_error};
 pub(crate) use rules::{check_regex, parse_category};
@@ -168,7 +168,7 @@ impl Taxonomy {
     /// are their own identity.
     pub fn identity<'a>(&self, canonical: &'a str) -> Cow<'a, str> {
         if !canonical.contains("::") && !canonical.contains('<') {
-            return Cow::Borrowed(canonical);
+            return Cow::Borrowed(cute_dsl_identity(canonical).unwrap_or(canonical));
         }
         let sig = Signature::parse(canonical);
         if !sig.template_args.is_empty() && self.inner.launchers.is_match(&sig.head) {
@@ -194,6 +194,9 @@ impl Taxonomy {
     }
 
     fn display_canonical(&self, canonical: &str) -> String {
+        if let Some(id) = cute_dsl_identity(canonical) {
+            return id.to_string();
+        }
         if !canonical.contains("::") && !canonical.contains('<') {
             // `ncclKernel_…(ncclWorkElem)`: keep the name, drop a parameter list.
             return match canonical.find('(') {
