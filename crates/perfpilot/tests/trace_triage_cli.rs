@@ -9,7 +9,7 @@ const SGLANG: &str = "tests/fixtures/trace/tl_mi300x_sglang_decode/sglang_Qwen3-
 #[test]
 fn json_envelope_has_schema_inputs_and_rows() {
     let v = perfpilot_json(&["trace", "triage", SGLANG, "--format", "json"]);
-    assert_eq!(v["schema_version"], "perfpilot.trace.triage/1");
+    assert_eq!(v["schema_version"], "perfpilot.trace.triage/2");
     assert_eq!(v["command"], "trace triage");
     assert_eq!(v["inputs"][0]["role"], "trace");
     let stage = &v["result"]["stages"][0];

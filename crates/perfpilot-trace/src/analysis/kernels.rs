@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::attribution::{Attribution, FrameCache, Site};
 use super::frames::ReplayKind;
 use crate::model::{GpuKind, NameId, Trace};
-use crate::taxonomy::{Category, Taxonomy, canonical_name};
+use crate::taxonomy::{Category, Evidence, RuleId, Taxonomy, canonical_name};
 use crate::triage::report::{GraphLaunchRef, KernelRow, SiteKind, SiteRow};
 
 /// How many call sites a row lists.
@@ -22,8 +22,13 @@ pub struct RowFacts {
     pub name: String,
     /// Display name.
     pub display: String,
-    /// Category.
+    /// Category (by name; re-decided by [`super::context::contextualize`] from the launch
+    /// context where the name alone is generic).
     pub category: Category,
+    /// The rule that decided `category`.
+    pub rule: RuleId,
+    /// Which evidence decided `category`.
+    pub evidence: Evidence,
     /// Kernel, memcpy or memset.
     pub kind: GpuKind,
 }
@@ -36,6 +41,13 @@ pub struct RowIndex<'t> {
     by_canonical: HashMap<String, u32>,
     /// Rows, by row index.
     pub rows: Vec<RowFacts>,
+}
+
+impl RowIndex<'_> {
+    /// The taxonomy the rows were classified with.
+    pub fn taxonomy(&self) -> &Taxonomy {
+        self.taxonomy
+    }
 }
 
 impl<'t> RowIndex<'t> {
@@ -58,9 +70,16 @@ impl<'t> RowIndex<'t> {
         let r = match self.by_canonical.get(&canonical) {
             Some(&r) => r,
             None => {
-                let category = match kind {
-                    GpuKind::Memcpy | GpuKind::Memset => Category::Memory,
-                    _ => self.taxonomy.classify_canonical(&canonical).0,
+                let (category, rule) = match kind {
+                    GpuKind::Memcpy | GpuKind::Memset => {
+                        (Category::Memory, RuleId::new("memory.runtime-copy"))
+                    }
+                    _ => self.taxonomy.classify_canonical(&canonical),
+                };
+                let evidence = if rule.as_str() == crate::taxonomy::FALLBACK_RULE {
+                    Evidence::Fallback
+                } else {
+                    Evidence::NameRule
                 };
                 let r = self.rows.len() as u32;
                 self.rows.push(RowFacts {
@@ -68,6 +87,8 @@ impl<'t> RowIndex<'t> {
                     display: self.taxonomy.display_name(raw, 80),
                     name: canonical.clone(),
                     category,
+                    rule,
+                    evidence,
                     kind,
                 });
                 self.by_canonical.insert(canonical, r);
@@ -234,6 +255,7 @@ pub fn kernel_rows(
                 display: facts.display.clone(),
                 kind: facts.kind,
                 category: facts.category,
+                evidence: facts.evidence,
                 gpu_time_ns: total,
                 share_pct: pct(total, stage_total_ns),
                 launches: n as u64,

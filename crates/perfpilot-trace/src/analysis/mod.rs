@@ -1,6 +1,7 @@
 //! Analyses over a parsed [`crate::Trace`]: attribution, stages, tables.
 
 pub mod attribution;
+pub mod context;
 pub(crate) mod device;
 pub mod frames;
 pub mod fuse;

@@ -6,7 +6,7 @@ use perfpilot_report::{Document, Report, Section, Table};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Category, Taxonomy, TaxonomyError};
+use super::{Category, Evidence, LaunchContext, Taxonomy, TaxonomyError};
 
 /// Options of [`classify`] (the CLI's arguments; the MCP server passes the same JSON).
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -21,6 +21,13 @@ pub struct ClassifyOptions {
     /// A rule file replacing the embedded taxonomy.
     #[serde(default)]
     pub rules: Option<PathBuf>,
+    /// The launching CPU op of every name (`vllm::moe_forward`, `aten::argmax`): lets the
+    /// `[[context]]` rules decide names that alone are generic.
+    #[serde(default)]
+    pub launch_op: Option<String>,
+    /// The Python call site of every name (`vllm/v1/sample/sampler.py(140): greedy_sample`).
+    #[serde(default)]
+    pub call_site: Option<String>,
 }
 
 /// One classified name.
@@ -32,11 +39,13 @@ pub struct Classified {
     pub category: Category,
     /// Id of the rule that decided it.
     pub rule: String,
+    /// Which evidence decided: `name_rule`, `fallback`, `launch_op` or `call_site`.
+    pub evidence: Evidence,
     /// Short display form of the name.
     pub display: String,
 }
 
-/// Result of [`classify`] (`perfpilot.trace.classify/1`).
+/// Result of [`classify`] (`perfpilot.trace.classify/2`; version 2 added `evidence`).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ClassifyReport {
     /// Where the rules came from (`<embedded taxonomy>` or the `--rules` path).
@@ -47,16 +56,16 @@ pub struct ClassifyReport {
 
 impl Report for ClassifyReport {
     fn schema_version(&self) -> &'static str {
-        "perfpilot.trace.classify/1"
+        "perfpilot.trace.classify/2"
     }
 
     fn document(&self) -> Document {
-        let mut t = Table::new("kernels", ["category", "rule", "kernel"]);
+        let mut t = Table::new("kernels", ["category", "rule", "evidence", "kernel"]);
         for (i, k) in self.kernels.iter().enumerate() {
             // Row id from content; the index only separates repeated names.
             t.push_row(
                 format!("{}-{i}", k.category),
-                [k.category.to_string(), k.rule.clone(), k.display.clone()],
+                [k.category.to_string(), k.rule.clone(), k.evidence.to_string(), k.display.clone()],
             );
         }
         Document::new("Kernel classification")
@@ -104,12 +113,23 @@ pub fn classify(opts: &ClassifyOptions) -> Result<ClassifyReport, TaxonomyError>
     if let Some(p) = &opts.from {
         names.extend(read_names(p)?);
     }
+    let ctx = LaunchContext {
+        launch_op: opts.launch_op.as_deref(),
+        call_site: opts.call_site.as_deref(),
+        capture_site: None,
+    };
     let kernels = names
         .into_iter()
         .map(|name| {
-            let (category, rule) = tax.classify_explained(&name);
+            let d = tax.classify_in_context(&name, &ctx);
             let display = tax.display_name(&name, 120);
-            Classified { name, category, rule: rule.to_string(), display }
+            Classified {
+                name,
+                category: d.category,
+                rule: d.rule.to_string(),
+                evidence: d.evidence,
+                display,
+            }
         })
         .collect();
     Ok(ClassifyReport { rules: tax.origin().to_string(), kernels })
@@ -134,13 +154,54 @@ mod tests {
         let r = classify(&ClassifyOptions {
             names: vec!["kernel_mha".into()],
             from: Some(f),
-            rules: None,
+            ..Default::default()
         })
         .unwrap();
         assert_eq!(r.kernels.len(), 2);
         assert_eq!(r.kernels[0].category, Category::Attention);
         assert_eq!(r.kernels[1].category, Category::Activation);
         assert_eq!(r.kernels[1].rule, "inductor.activation");
+        assert_eq!(r.kernels[1].evidence, Evidence::NameRule);
+    }
+
+    #[test]
+    fn context_decides_generic_names_only() {
+        let argmax = "void at::native::reduce_kernel<512, 1, at::native::ReduceOp<float, at::native::ArgMaxOps<float>, unsigned int, long, 4, 4> >(at::native::ReduceOp<float, at::native::ArgMaxOps<float>, unsigned int, long, 4, 4>)";
+        let bare = classify(&ClassifyOptions { names: vec![argmax.into()], ..Default::default() })
+            .unwrap();
+        assert_eq!(bare.kernels[0].category, Category::Reduction);
+        assert_eq!(bare.kernels[0].evidence, Evidence::NameRule);
+        let sampler = classify(&ClassifyOptions {
+            names: vec![argmax.into(), "fused_moe_kernel".into()],
+            call_site: Some("vllm/v1/sample/sampler.py(140): greedy_sample".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(sampler.kernels[0].category, Category::Sampling);
+        assert_eq!(sampler.kernels[0].evidence, Evidence::CallSite);
+        assert_eq!(sampler.kernels[0].rule, "context.sampling.call-site");
+        // A specific name is never overridden by its context.
+        assert_eq!(sampler.kernels[1].category, Category::Moe);
+        assert_eq!(sampler.kernels[1].evidence, Evidence::NameRule);
+        // An expert GEMM named only by dtypes and tiles: gemm by name, moe by launch op.
+        let tile = "gemm_Bfloat16_E4m3E4m3_Fp32_t128x8x512_et128x8_m128x8x32_cga1x1x1_16dp256b_TN_transOut_schedS_sm100a";
+        let by_op = classify(&ClassifyOptions {
+            names: vec![tile.into()],
+            launch_op: Some("trtllm::fused_moe".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(by_op.kernels[0].category, Category::Moe);
+        assert_eq!(by_op.kernels[0].evidence, Evidence::LaunchOp);
+        let plain = classify(&ClassifyOptions {
+            names: vec![tile.into(), "no_family_word_at_all".into()],
+            launch_op: Some("aten::mm".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(plain.kernels[0].category, Category::Gemm);
+        assert_eq!(plain.kernels[1].category, Category::Gemm);
+        assert_eq!(plain.kernels[1].evidence, Evidence::LaunchOp);
     }
 
     #[test]

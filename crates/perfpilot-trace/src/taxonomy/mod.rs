@@ -15,6 +15,7 @@
 
 mod category;
 mod classify;
+mod context;
 mod error;
 mod inductor;
 mod rules;
@@ -26,9 +27,10 @@ use std::sync::{Arc, LazyLock};
 
 pub use category::Category;
 pub use classify::{Classified, ClassifyOptions, ClassifyReport, classify, names_in, read_names};
+pub use context::{Evidence, GENERIC, LaunchContext};
 pub use error::TaxonomyError;
 pub use inductor::InductorName;
-pub use signature::{Signature, canonical_name};
+pub use signature::{Signature, canonical_name, cute_dsl_identity, strip_loader_suffix};
 
 pub(crate) use error::{invalid_at, syntax_error};
 pub(crate) use rules::{check_regex, parse_category};
@@ -54,6 +56,11 @@ static EMBEDDED: LazyLock<Taxonomy> = LazyLock::new(|| {
 pub struct RuleId(Arc<str>);
 
 impl RuleId {
+    /// A rule id from its text.
+    pub fn new(id: &str) -> RuleId {
+        RuleId(id.into())
+    }
+
     /// The id text.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -64,6 +71,17 @@ impl std::fmt::Display for RuleId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// A category decision: the category, the rule that decided it and which evidence it used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    /// The category.
+    pub category: Category,
+    /// The deciding rule (`gemm.family`, `context.moe.launch-op`, `fallback.other`).
+    pub rule: RuleId,
+    /// Name rule, fallback, launch op, call site or capture-time site.
+    pub evidence: Evidence,
 }
 
 /// A compiled set of classification rules. Cloning is cheap (shared).
@@ -153,6 +171,30 @@ impl Taxonomy {
         }
     }
 
+    /// The category of a kernel name, refined by its launch context where the name alone
+    /// lands in a generic category (see [`Taxonomy::refine`]).
+    pub fn classify_in_context(&self, name: &str, ctx: &LaunchContext<'_>) -> Decision {
+        let (category, rule) = self.classify_explained(name);
+        self.refine(category, rule, ctx)
+    }
+
+    /// Refine a name decision with the `[[context]]` rules: the first rule whose `from`
+    /// includes the name's category and whose pattern matches the launch op (then the call
+    /// site, then the capture-time site) decides. Without a match the name decision stands.
+    pub fn refine(&self, category: Category, rule: RuleId, ctx: &LaunchContext<'_>) -> Decision {
+        if let Some((r, evidence)) = context::decide(&self.inner.context, category, ctx) {
+            return Decision { category: r.category, rule: RuleId(r.id.clone()), evidence };
+        }
+        let evidence =
+            if rule.as_str() == FALLBACK_RULE { Evidence::Fallback } else { Evidence::NameRule };
+        Decision { category, rule, evidence }
+    }
+
+    /// Number of `[[context]]` rules.
+    pub fn context_rule_count(&self) -> usize {
+        self.inner.context.len()
+    }
+
     /// The last component of a qualified, non-launcher function name (`None` for plain
     /// names, whose identity is the whole name, and for launchers).
     fn leaf<'a>(&self, canonical: &str, identity: &'a str) -> Option<&'a str> {
@@ -168,7 +210,7 @@ impl Taxonomy {
     /// are their own identity.
     pub fn identity<'a>(&self, canonical: &'a str) -> Cow<'a, str> {
         if !canonical.contains("::") && !canonical.contains('<') {
-            return Cow::Borrowed(canonical);
+            return Cow::Borrowed(cute_dsl_identity(canonical).unwrap_or(canonical));
         }
         let sig = Signature::parse(canonical);
         if !sig.template_args.is_empty() && self.inner.launchers.is_match(&sig.head) {
@@ -180,7 +222,12 @@ impl Taxonomy {
 
     /// The source (framework path, PR, library doc) of a rule, by id.
     pub fn rule_source(&self, id: &str) -> Option<&str> {
-        self.inner.rules.iter().find(|r| &*r.id == id).map(|r| r.source.as_str())
+        self.inner
+            .rules
+            .iter()
+            .find(|r| &*r.id == id)
+            .map(|r| r.source.as_str())
+            .or_else(|| self.inner.context.iter().find(|r| &*r.id == id).map(|r| r.source.as_str()))
     }
 
     /// A short form of a kernel name that people recognise: demangled, without return
@@ -194,6 +241,9 @@ impl Taxonomy {
     }
 
     fn display_canonical(&self, canonical: &str) -> String {
+        if let Some(id) = cute_dsl_identity(canonical) {
+            return id.to_string();
+        }
         if !canonical.contains("::") && !canonical.contains('<') {
             // `ncclKernel_…(ncclWorkElem)`: keep the name, drop a parameter list.
             return match canonical.find('(') {

@@ -5,6 +5,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::Category;
+use super::context::{ContextRule, ContextSpec};
 use super::error::{TaxonomyError, invalid_at, syntax_error};
 use super::inductor::{InductorRule, InductorSpec};
 
@@ -23,6 +24,8 @@ struct RuleFile {
     inductor: Vec<InductorSpec>,
     #[serde(default)]
     rule: Vec<RuleSpec>,
+    #[serde(default)]
+    context: Vec<ContextSpec>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -73,6 +76,8 @@ pub(crate) struct Compiled {
     pub launchers: RegexSet,
     pub transparent: Option<Regex>,
     pub inductor: Vec<InductorRule>,
+    /// `[[context]]` rules, in file order.
+    pub context: Vec<ContextRule>,
 }
 
 pub(crate) fn compile(file: &str, text: &str) -> Result<Compiled, TaxonomyError> {
@@ -153,6 +158,14 @@ pub(crate) fn compile(file: &str, text: &str) -> Result<Compiled, TaxonomyError>
         }
         rules.push(Rule { id: spec.id.get_ref().as_str().into(), category, source: spec.source });
     }
+    let mut context = Vec::with_capacity(parsed.context.len());
+    for spec in parsed.context {
+        let (id, span) = ContextRule::id_text(&spec);
+        if !seen.insert(id.to_string()) {
+            return Err(invalid_at(file, text, span, format!("duplicate rule id {id:?}")));
+        }
+        context.push(ContextRule::compile(file, text, spec)?);
+    }
     let set = |p: &[String]| {
         RegexSet::new(p).map_err(|e| TaxonomyError::Invalid {
             file: file.to_string(),
@@ -170,6 +183,7 @@ pub(crate) fn compile(file: &str, text: &str) -> Result<Compiled, TaxonomyError>
         launchers,
         transparent,
         inductor,
+        context,
     })
 }
 

@@ -14,7 +14,7 @@ use std::borrow::Cow;
 /// that rules still see words like `add_rmsnorm_quant_kernel`. Other names are returned
 /// borrowed, with surrounding whitespace trimmed.
 pub fn canonical_name(name: &str) -> Cow<'_, str> {
-    let trimmed = name.trim();
+    let trimmed = strip_loader_suffix(name.trim());
     if !trimmed.starts_with("_Z") {
         return Cow::Borrowed(trimmed);
     }
@@ -25,6 +25,46 @@ pub fn canonical_name(name: &str) -> Cow<'_, str> {
             None => Cow::Borrowed(trimmed),
         },
     }
+}
+
+/// Drop what loaders and profilers append to a symbol: the ROCm code-object suffixes
+/// ` [clone .kd]` (any ` [clone …]`) and `.kd`, and a Kineto/rocprof truncation mark (`...`,
+/// `…`). `void f<int>(int) [clone .kd]` → `void f<int>(int)`; `attn_fwd.kd` → `attn_fwd`.
+pub fn strip_loader_suffix(name: &str) -> &str {
+    let mut s = name.trim_end();
+    loop {
+        if s.ends_with(']')
+            && let Some(i) = s.rfind(" [clone ")
+        {
+            s = s[..i].trim_end();
+            continue;
+        }
+        if let Some(x) = s.strip_suffix(".kd").or_else(|| s.strip_suffix("...")) {
+            s = x.trim_end();
+            continue;
+        }
+        if let Some(x) = s.strip_suffix('\u{2026}') {
+            s = x.trim_end();
+            continue;
+        }
+        return s;
+    }
+}
+
+/// The readable part of a CuTe-DSL kernel name. CuTe DSL (CUTLASS Python) names kernels
+/// `kernel_cutlass_kernel_<module path><ClassName>_object_at_<layout description>_<n>`
+/// (`kernel_cutlass_kernel_flashinfernormkernelsfused_add_rmsnormFusedAddRMSNormKernel_object_at__TiledMMA…_0`);
+/// the layout part carries MMA/tensor noise, so only the module and class are kept, without
+/// the `__main__` of scripts. `None` for other names.
+pub fn cute_dsl_identity(name: &str) -> Option<&str> {
+    let rest = name.strip_prefix("kernel_cutlass_kernel_")?;
+    let rest = match rest.find("_object_at_") {
+        Some(i) => &rest[..i],
+        None => rest,
+    };
+    let rest = rest.trim_start_matches('_');
+    let rest = rest.strip_prefix("main__").unwrap_or(rest);
+    (!rest.is_empty()).then_some(rest)
 }
 
 fn demangle(mangled: &str) -> Option<String> {
@@ -77,11 +117,42 @@ pub struct Signature<'a> {
 impl<'a> Signature<'a> {
     /// Split a canonical name into head and template arguments.
     pub fn parse(canonical: &'a str) -> Signature<'a> {
-        let body = strip_params(canonical.trim());
+        let body = strip_params(strip_loader_suffix(canonical.trim()));
         let body = strip_return_type(body);
         let (head, template_args) = split_templates(body);
         Signature { head, template_args }
     }
+}
+
+/// The bytes of `s` with the characters of `operator<`, `operator<<`, `operator>`,
+/// `operator>>`, `operator<=`, `operator>=`, `operator->` and of a plain `->` replaced by
+/// `_`, so that bracket scans do not take them for template brackets
+/// (`std::less<void>::operator<` or `decltype(a->b)` inside a signature). Same length as `s`.
+fn masked(s: &str) -> Cow<'_, [u8]> {
+    if !s.contains("operator") && !s.contains("->") {
+        return Cow::Borrowed(s.as_bytes());
+    }
+    let mut b = s.as_bytes().to_vec();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i..].starts_with(b"operator") {
+            let mut j = i + "operator".len();
+            while j < b.len()
+                && j < i + "operator".len() + 3
+                && matches!(b[j], b'<' | b'>' | b'=' | b'-')
+            {
+                b[j] = b'_';
+                j += 1;
+            }
+            i = j;
+        } else if b[i] == b'-' && b.get(i + 1) == Some(&b'>') {
+            b[i + 1] = b'_';
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    Cow::Owned(b)
 }
 
 /// Bracket nesting while scanning a C++ name. Angle brackets inside parentheses
@@ -134,7 +205,7 @@ fn strip_params(s: &str) -> &str {
     }
     let mut nest = Nesting::default();
     let mut cut = None;
-    for (i, b) in s.bytes().enumerate() {
+    for (i, &b) in masked(s).iter().enumerate() {
         if b == b'(' && nest.depth() == 0 && !s[i..].starts_with("(anonymous namespace)") {
             cut = Some(i);
         }
@@ -151,7 +222,7 @@ fn strip_params(s: &str) -> &str {
 fn strip_return_type(s: &str) -> &str {
     let mut nest = Nesting::default();
     let mut cut = None;
-    for (i, b) in s.bytes().enumerate() {
+    for (i, &b) in masked(s).iter().enumerate() {
         if b == b' ' && nest.depth() == 0 && !s[..i].ends_with("(anonymous") {
             cut = Some(i);
         }
@@ -170,17 +241,23 @@ fn split_templates(s: &str) -> (String, &str) {
     let mut args: &str = "";
     let mut nest = Nesting::default();
     let mut open = 0;
+    let mask = masked(s);
     for (i, c) in s.char_indices() {
         let was_in = nest.in_template();
-        let bracket = c.is_ascii() && nest.step(c as u8);
+        let m = mask[i];
+        let bracket = c.is_ascii() && nest.step(m);
         let now_in = nest.in_template();
-        if c == '<' && bracket && !was_in {
+        if m == b'<' && bracket && !was_in {
             open = i + 1;
-        } else if c == '>' && bracket && was_in && !now_in {
+        } else if m == b'>' && bracket && was_in && !now_in {
             args = &s[open..i];
         } else if !was_in && !now_in {
             head.push(c);
         }
+    }
+    // A name cut inside its template arguments (Kineto/rocprof truncation): keep what is there.
+    if args.is_empty() && nest.in_template() && open > 0 && open <= s.len() {
+        args = &s[open..];
     }
     (head.trim().to_string(), args)
 }
@@ -190,7 +267,7 @@ pub fn split_args(args: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut nest = Nesting::default();
     let mut start = 0;
-    for (i, b) in args.bytes().enumerate() {
+    for (i, &b) in masked(args).iter().enumerate() {
         if b == b',' && nest.depth() == 0 {
             out.push(args[start..i].trim());
             start = i + 1;
@@ -294,8 +371,108 @@ mod tests {
     }
 
     #[test]
+    fn strips_rocm_clone_and_kd_suffixes() {
+        assert_eq!(
+            canonical_name("ncclDevKernel_Generic_1(ncclDevKernelArgsStorage<4096ul>) [clone .kd]"),
+            "ncclDevKernel_Generic_1(ncclDevKernelArgsStorage<4096ul>)"
+        );
+        assert_eq!(canonical_name("attn_fwd.kd"), "attn_fwd");
+        assert_eq!(canonical_name("foo [clone .cold.3] [clone .kd]"), "foo");
+        let c = canonical_name(
+            "_ZN5aiter24add_rmsnorm_quant_kernelIDF16bDF16bLi256ELi16ELb0ELb0ELb1ELi1EEEvPT0_PT_PfS4_S4_S4_diiiiiiib.kd",
+        );
+        assert!(c.starts_with("void aiter::add_rmsnorm_quant_kernel<"), "{c}");
+        let s = Signature::parse(&canonical_name(
+            "void at::native::vectorized_gather_kernel<16, long>(char*, char*, long*, int, long, long, long, long, bool) [clone .kd]",
+        ))
+        .head;
+        assert_eq!(s, "at::native::vectorized_gather_kernel");
+    }
+
+    #[test]
+    fn truncated_names_keep_partial_template_arguments() {
+        // Kineto/rocprof cut long names; the launcher's arguments still say what runs.
+        let s = Signature::parse(
+            "void at::native::vectorized_elementwise_kernel<4, at::native::GeluCUDAKernelImpl(at::TensorIteratorBase&, at::nat",
+        );
+        assert_eq!(s.head, "at::native::vectorized_elementwise_kernel");
+        assert!(s.template_args.contains("GeluCUDAKernelImpl"), "{}", s.template_args);
+        assert_eq!(canonical_name("void f<int, fl..."), "void f<int, fl");
+    }
+
+    #[test]
+    fn operators_and_arrows_are_not_brackets() {
+        let s = Signature::parse(
+            "void cub::DeviceRadixSortKernel<std::less<void>::operator<, 4>(int*, decltype(a->b))",
+        );
+        assert_eq!(s.head, "cub::DeviceRadixSortKernel");
+        assert_eq!(s.template_args, "std::less<void>::operator<, 4");
+        assert_eq!(split_args("a<b>::operator>>, c->d, e"), vec!["a<b>::operator>>", "c->d", "e"]);
+        let s = Signature::parse("void ns::k<(char)60, 'x'>(int)");
+        assert_eq!(s.head, "ns::k");
+    }
+
+    #[test]
+    fn lambdas_and_anonymous_namespaces() {
+        let s = Signature::parse(
+            "void at::native::(anonymous namespace)::CatArrayBatchedCopy_contig<at::native::(anonymous namespace)::OpaqueType<4u>, unsigned int, 1, 128, 1>(at::native::(anonymous namespace)::OpaqueType<4u>*, int) [clone .kd]",
+        );
+        assert_eq!(s.head, "at::native::(anonymous namespace)::CatArrayBatchedCopy_contig");
+        assert_eq!(
+            entity_name(
+                "at::native::bfloat16_copy_kernel_cuda(at::TensorIteratorBase&)::{lambda(float)#1}"
+            ),
+            "at::native::bfloat16_copy_kernel_cuda"
+        );
+    }
+
+    #[test]
+    fn cute_dsl_names_keep_module_and_class() {
+        assert_eq!(
+            cute_dsl_identity(
+                "kernel_cutlass_kernel_flashinfernormkernelsfused_add_rmsnormFusedAddRMSNormKernel_object_at__TiledMMA_ThrLayoutVMNK11110000_0"
+            ),
+            Some("flashinfernormkernelsfused_add_rmsnormFusedAddRMSNormKernel")
+        );
+        assert_eq!(
+            cute_dsl_identity(
+                "kernel_cutlass_kernel___main__DenseGemmKernel_object_at__TiledMMA_ThrLayoutVMNK11110000_PermutationMNK_0"
+            ),
+            Some("DenseGemmKernel")
+        );
+        assert_eq!(
+            cute_dsl_identity("kernel_cutlass_kernel_TgvGemmCuteExtKernel_cta64x16x128_2cta1_pdl1"),
+            Some("TgvGemmCuteExtKernel_cta64x16x128_2cta1_pdl1")
+        );
+        assert_eq!(cute_dsl_identity("kernel_cutlass_kernel_"), None);
+        assert_eq!(cute_dsl_identity("nvjet_tst"), None);
+    }
+
+    #[test]
     fn never_panics_on_odd_text() {
-        for s in ["", ")", "(((", ">>><<<", "void ", "_Z", "_ZN", "a<b(c>d)e", "é<ü>(ö)"] {
+        for s in [
+            "",
+            ")",
+            "(((",
+            ">>><<<",
+            "void ",
+            "_Z",
+            "_ZN",
+            "a<b(c>d)e",
+            "é<ü>(ö)",
+            "operator",
+            "operator<",
+            "->",
+            "a->",
+            "[clone .kd]",
+            " [clone ",
+            ".kd",
+            "...",
+            "…",
+            "x<é…",
+            "kernel_cutlass_kernel_",
+            "kernel_cutlass_kernel__object_at_",
+        ] {
             let _ = Signature::parse(s);
             let _ = canonical_name(s);
         }

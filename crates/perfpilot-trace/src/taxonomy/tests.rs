@@ -220,6 +220,26 @@ mod props {
             prop_assert!(d.chars().count() <= 40);
         }
 
+        /// Bracket-heavy C++-like noise: unbalanced templates, operators, lambdas, clone
+        /// suffixes, truncation marks, anonymous namespaces.
+        #[test]
+        fn cxx_like_noise_never_panics(parts in proptest::collection::vec(prop_oneof![
+            Just("<"), Just(">"), Just("("), Just(")"), Just("["), Just("]"), Just("{"), Just("}"),
+            Just("::"), Just(", "), Just(" "), Just("void "), Just("operator<"), Just("operator->"),
+            Just("->"), Just("{lambda(float)#1}"), Just("(anonymous namespace)"), Just(" [clone .kd]"),
+            Just(".kd"), Just("..."), Just("\u{2026}"), Just("_Z"), Just("N"), Just("E"), Just("I"),
+            Just("vectorized_elementwise_kernel"), Just("cutlass::device_kernel"), Just("at::native::"),
+            Just("kernel_cutlass_kernel_"), Just("_object_at_"), Just("triton_poi_fused_"), Just("gemm"),
+            Just("é"), Just("4"), Just("'<'"),
+        ], 0..60)) {
+            let name: String = parts.concat();
+            let t = Taxonomy::embedded_ref();
+            let _ = t.classify_explained(&name);
+            let d = t.display_name(&name, 60);
+            prop_assert!(d.chars().count() <= 60);
+            let _ = crate::taxonomy::Signature::parse(&name);
+        }
+
         #[test]
         fn mangled_noise_never_panics(tail in "[A-Za-z0-9_]{0,120}") {
             let name = format!("_ZN{tail}");

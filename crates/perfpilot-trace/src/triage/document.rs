@@ -141,7 +141,7 @@ fn kernel_table(s: &StageReport, min_share: f64) -> Table {
             k.id.clone(),
             [
                 names.get(k.id.as_str()).cloned().unwrap_or_else(|| k.display.clone()),
-                k.category.to_string(),
+                category_cell(k),
                 fmt_ns(k.gpu_time_ns),
                 pct(k.share_pct),
                 k.launches.to_string(),
@@ -343,6 +343,15 @@ impl Report for TriageReport {
             }
         }
         d
+    }
+}
+
+/// The category, with the evidence when the launch context (not the name) decided it.
+fn category_cell(k: &KernelRow) -> String {
+    use crate::taxonomy::Evidence;
+    match k.evidence {
+        Evidence::NameRule | Evidence::Fallback => k.category.to_string(),
+        e => format!("{} ({})", k.category, e.as_str().replace('_', " ")),
     }
 }
 

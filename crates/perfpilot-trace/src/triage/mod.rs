@@ -185,6 +185,13 @@ pub fn triage(opts: &TriageOptions, progress: &dyn Progress) -> Result<TriageRep
             }
             groups.entry(stage).or_default().push(OpFacts { op, slot: slot as u32, row, site });
         }
+        crate::analysis::context::contextualize(
+            &mut rows,
+            &a.trace,
+            groups.values().flatten(),
+            &a.attrs,
+            &sites.list,
+        );
         let staged: Vec<(u32, u32, Stage)> =
             groups.iter().flat_map(|(s, v)| v.iter().map(move |f| (f.op, f.slot, *s))).collect();
         let gaps = idle_gaps(&a.trace, &staged, &a.attrs);

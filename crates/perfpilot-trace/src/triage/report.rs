@@ -1,4 +1,5 @@
-//! The typed result of `trace triage` (JSON schema `perfpilot.trace.triage/1`).
+//! The typed result of `trace triage` (JSON schema `perfpilot.trace.triage/2`; version 2
+//! added `evidence` to every kernel row).
 //! Times are integer nanoseconds; shares are percentages.
 
 use schemars::JsonSchema;
@@ -8,10 +9,10 @@ use crate::analysis::attribution::{CpuOpLink, LaunchLink};
 use crate::analysis::frames::ReplayKind;
 use crate::analysis::stage::{Stage, StageRule};
 use crate::model::{GpuKind, ParseStats, TraceMeta};
-use crate::taxonomy::Category;
+use crate::taxonomy::{Category, Evidence};
 
 /// Schema id of [`TriageReport`].
-pub const SCHEMA_VERSION: &str = "perfpilot.trace.triage/1";
+pub const SCHEMA_VERSION: &str = "perfpilot.trace.triage/2";
 
 /// The result of `perfpilot trace triage`.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -213,6 +214,10 @@ pub struct KernelRow {
     pub kind: GpuKind,
     /// Category from the taxonomy.
     pub category: Category,
+    /// Which evidence decided `category`: `name_rule`, `fallback`, or — for a generic name —
+    /// the launching CPU op (`launch_op`), the call site (`call_site`) or the capture-time
+    /// call site of a CUDA-graph replay (`capture_site`).
+    pub evidence: Evidence,
     /// Summed GPU time.
     pub gpu_time_ns: i64,
     /// Share of the stage's summed kernel time.

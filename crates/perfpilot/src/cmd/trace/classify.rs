@@ -3,7 +3,8 @@
 //! Without `--format` the output is a plain TSV stream (by design: it pipes into `sort`,
 //! `cut`, `diff`, and rule authors can check a rule file against a name list). With
 //! `--format json|md|table` the result goes through the usual envelope
-//! (`perfpilot.trace.classify/1`), listing name, category and the rule that fired.
+//! (`perfpilot.trace.classify/2`), listing name, category, the rule that fired and which
+//! evidence decided (`--launch-op` / `--call-site` give the launch context of the names).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -11,7 +12,9 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use perfpilot_report::{Envelope, InputRef};
-use perfpilot_trace::taxonomy::{ClassifyOptions, ClassifyReport, Taxonomy, classify, names_in};
+use perfpilot_trace::taxonomy::{
+    ClassifyOptions, ClassifyReport, LaunchContext, Taxonomy, classify, names_in,
+};
 
 use crate::output::OutputArgs;
 
@@ -27,6 +30,13 @@ pub struct Args {
     /// Use this rule file instead of the embedded taxonomy.
     #[arg(long, value_name = "FILE")]
     rules: Option<PathBuf>,
+    /// The CPU op that launched the kernels (`vllm::moe_forward`, `aten::argmax`): decides
+    /// names that alone are generic (elementwise, memory, reduction, other).
+    #[arg(long, value_name = "OP")]
+    launch_op: Option<String>,
+    /// The Python call site of the kernels (`vllm/v1/sample/sampler.py(140): greedy_sample`).
+    #[arg(long, value_name = "SITE")]
+    call_site: Option<String>,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -49,33 +59,40 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut names = args.names.clone();
     names.extend(stdin_names.unwrap_or_default());
 
+    let opts = ClassifyOptions {
+        names,
+        from: from_file.clone(),
+        rules: args.rules.clone(),
+        launch_op: args.launch_op.clone(),
+        call_site: args.call_site.clone(),
+    };
     if args.output.format.is_none() && args.output.json_out.is_none() {
-        return stream_tsv(&names, from_file.as_deref(), args.rules.as_deref());
+        return stream_tsv(&opts);
     }
 
-    let opts = ClassifyOptions { names, from: from_file.clone(), rules: args.rules.clone() };
     let report = classify(&opts)?;
     crate::output::emit(&envelope(&opts, report), &args.output)
 }
 
 /// The TSV stream: classify and write one line per name, as names arrive.
-fn stream_tsv(
-    names: &[String],
-    from: Option<&std::path::Path>,
-    rules: Option<&std::path::Path>,
-) -> anyhow::Result<ExitCode> {
-    let tax = match rules {
+fn stream_tsv(opts: &ClassifyOptions) -> anyhow::Result<ExitCode> {
+    let tax = match &opts.rules {
         Some(p) => Taxonomy::from_toml_file(p)?,
         None => Taxonomy::embedded(),
     };
-    let file_names = match from {
+    let file_names = match &opts.from {
         Some(p) => perfpilot_trace::taxonomy::read_names(p)?,
         None => Vec::new(),
     };
+    let ctx = LaunchContext {
+        launch_op: opts.launch_op.as_deref(),
+        call_site: opts.call_site.as_deref(),
+        capture_site: None,
+    };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    for name in names.iter().chain(file_names.iter()) {
-        let category = tax.classify(name);
+    for name in opts.names.iter().chain(file_names.iter()) {
+        let category = tax.classify_in_context(name, &ctx).category;
         match writeln!(out, "{category}\t{name}") {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),

@@ -84,8 +84,12 @@ pub const ENTRIES: &[Capability] = &[
             name: "trace_classify",
             description: "Classify GPU kernel names (mangled or demangled) into perfpilot's kernel \
             taxonomy (gemm, attention, communication, memory, moe, norm, …) and name the rule \
-            that decided each. Use it to check how a kernel will be counted before reading a \
-            triage table, or to test a custom rule file (`rules`).",
+            and the evidence that decided each. Give `launch_op` (the launching CPU op, e.g. \
+            `vllm::moe_forward`) or `call_site` (the Python call site, e.g. \
+            `vllm/v1/sample/sampler.py`) to let the launch context decide names that alone are \
+            generic (elementwise, memory, reduction, other; expert GEMMs named only by tiles). \
+            Use it to check how a kernel will be counted before reading a triage table, or to \
+            test a custom rule file (`rules`).",
             input_schema: input_schema::<ClassifyOptions>,
             paths: &[
                 PathArg { pointer: "/from", access: Access::Read },
