@@ -82,7 +82,8 @@ fn cases() -> Vec<Case> {
         cases.push(case(slug("trace-layers", &t), &["trace", "layers", &t]));
     }
     for n in fixtures("tests/fixtures/trace", &[".tsv"]) {
-        if n.contains("/kernel-seq/") {
+        // kernel-seq holds sequences, in-context-labels.tsv hand labels: not name lists.
+        if n.contains("/kernel-seq/") || n.ends_with("in-context-labels.tsv") {
             continue;
         }
         cases.push(case(slug("trace-classify", &n), &["trace", "classify", "--from", &n]));
