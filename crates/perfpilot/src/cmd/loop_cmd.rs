@@ -99,7 +99,7 @@ struct InitArgs {
     /// Time budget from init, seconds (0: none).
     #[arg(long, default_value_t = 0)]
     time_budget: u64,
-    /// Findings [P0]..[Pn] with n at most this block the next round until answered.
+    /// Findings `[P0]`..`[Pn]` with n at most this block the next round until answered.
     #[arg(long, default_value_t = 1)]
     blocking_severity: u8,
     #[command(flatten)]
