@@ -20,6 +20,7 @@ use crate::ncu_rules::{Advice, Bound, NcuRules, classify};
 pub struct NcuOptions {
     /// `ncu --csv` exports (`--page details` or `--page raw`); with exactly two, the first
     /// is the baseline and the second the candidate.
+    #[schemars(length(min = 1))]
     pub reports: Vec<PathBuf>,
     /// A rules file (`perfpilot.kernel.ncu-rules/1` TOML) replacing the built-in one.
     #[serde(default)]

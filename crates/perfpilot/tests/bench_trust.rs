@@ -384,9 +384,16 @@ fn back_to_back_runs_on_llama_cpp_bypass_its_prompt_cache() {
     }
     let (code, cmp, err) = run(&["bench", "compare", &files[0], &files[1], "--format", "json"]);
     assert_eq!(code, Some(0), "{err}");
+    // Tails are not judged: with 4 prompts x 3 repeats a p99 is the slowest of 12
+    // requests, which one scheduler hiccup of a shared machine decides (a loaded suite
+    // run gave tpot p99 FASTER once). Medians and throughput must not move.
     for v in cmp["result"]["verdicts"].as_array().unwrap() {
+        let metric = v["metric"].as_str().unwrap_or_default();
+        if metric.contains(".p9") {
+            continue;
+        }
         let w = v["comparison"]["verdict"].as_str().unwrap_or("none");
-        assert!(w != "FASTER" && w != "SLOWER", "{}: {w}", v["metric"]);
+        assert!(w != "FASTER" && w != "SLOWER", "{metric}: {w}");
     }
     let (code, _, err) = run(&["bench", "compare", &files[0], &files[2]]);
     assert_eq!(code, Some(2), "the warm run should be refused: {err}");

@@ -286,6 +286,8 @@ fn string_properties(schema: &Value, prefix: &str, out: &mut Vec<(String, bool)>
 /// of every tool must be confined. A new tool's new argument fails this test until it is
 /// either confined (a `PathArg` in the registry) or listed here.
 const NOT_PATHS: &[(&str, &str)] = &[
+    ("trace_classify", "launch_op"), // a cpu_op name, e.g. vllm::moe_forward
+    ("trace_classify", "call_site"), // a Python module path, not a file to open
     ("bench_compare", "key_metrics"),
     ("bench_serve", "burstiness"),
     ("bench_serve", "compat"),

@@ -25,6 +25,7 @@ pub const ENTRIES: &[Capability] = &[
             paths: &[
                 PathArg { pointer: "/log", access: Access::Read },
                 PathArg { pointer: "/config", access: Access::Read },
+                PathArg { pointer: "/model_rules", access: Access::Read },
                 PathArg { pointer: "/gpu_table", access: Access::Read },
                 PathArg { pointer: "/frameworks", access: Access::Read },
                 PathArg { pointer: "/smi", access: Access::Read },
@@ -46,6 +47,7 @@ pub const ENTRIES: &[Capability] = &[
             input_schema: input_schema::<PlanOptions>,
             paths: &[
                 PathArg { pointer: "/config", access: Access::Read },
+                PathArg { pointer: "/model_rules", access: Access::Read },
                 PathArg { pointer: "/gpu_table", access: Access::Read },
                 PathArg { pointer: "/frameworks", access: Access::Read },
             ],

@@ -49,6 +49,7 @@ pub const ENTRIES: &[Capability] = &[
             paths: &[
                 PathArg { pointer: "/input", access: Access::Read },
                 PathArg { pointer: "/config", access: Access::Read },
+                PathArg { pointer: "/model_rules", access: Access::Read },
                 PathArg { pointer: "/emit_trace", access: Access::Write },
                 PathArg { pointer: "/rules", access: Access::Read },
             ],
@@ -71,6 +72,7 @@ pub const ENTRIES: &[Capability] = &[
                 PathArg { pointer: "/before", access: Access::Read },
                 PathArg { pointer: "/after", access: Access::Read },
                 PathArg { pointer: "/config", access: Access::Read },
+                PathArg { pointer: "/model_rules", access: Access::Read },
                 PathArg { pointer: "/rules", access: Access::Read },
             ],
             long_running: true,
