@@ -126,7 +126,7 @@ fn back_to_back_runs_on_a_caching_server_are_same_once_the_cache_is_flushed() {
         run(&["bench", "compare", a.to_str().unwrap(), b.to_str().unwrap(), "--format", "json"]);
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(cmp["result"]["fair"], true);
-    // No metric is called different; the E2E median, the p99s and throughput are SAME.
+    // No metric is called different; the p99s and throughput are SAME.
     // Medians are Harrell-Davis estimates (smooth on lumpy samples); the TTFT and TPOT
     // medians can still be NOISY here, and rightly: with two in flight both are bimodal
     // (a prompt that arrives while the other request prefills waits for it: TTFT ~58 vs
@@ -138,7 +138,10 @@ fn back_to_back_runs_on_a_caching_server_are_same_once_the_cache_is_flushed() {
         let w = v["comparison"]["verdict"].as_str().unwrap();
         assert!(w == "SAME" || w == "NOISY", "{}: {w}", v["metric"]);
     }
-    for m in ["e2e_ms.median", "tpot_ms.p99", "e2e_ms.p99", "output_throughput"] {
+    // The E2E median is not asserted SAME either: on a loaded machine it came out NOISY
+    // (A/A point estimate 911 vs 890 ms, interval 0.973-1.000) while its p99 was SAME;
+    // its samples sit in two clusters as well.
+    for m in ["tpot_ms.p99", "e2e_ms.p99", "output_throughput"] {
         assert_eq!(verdict(&cmp, m), "SAME", "{m}: {}", cmp["result"]["verdicts"]);
     }
     let v = &cmp["result"]["verdicts"][0]["comparison"];
