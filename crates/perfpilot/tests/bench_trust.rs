@@ -10,6 +10,17 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+/// Held by every test that times an A/A or A/B pair. The tests of one binary run in
+/// parallel; a load generator in one test shifts the other's latencies between its two
+/// back-to-back runs (CI once saw an llama.cpp A/A pair's E2E median come out SLOWER
+/// while the caching-server pair ran beside it on 2 cores).
+static TIMING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Take the timing lock; a test that panicked while holding it does not poison the rest.
+fn timing_lock() -> std::sync::MutexGuard<'static, ()> {
+    TIMING.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// A `perfpilot sim serve` child on a free port, killed on drop.
 struct Sim {
     child: std::process::Child,
@@ -98,6 +109,7 @@ fn verdict(report: &Value, metric: &str) -> String {
 
 #[test]
 fn back_to_back_runs_on_a_caching_server_are_same_once_the_cache_is_flushed() {
+    let _timing = timing_lock();
     let dir = tempfile::tempdir().unwrap();
     // Simulated costs ×4: the engine's own times dominate the few ms of scheduling jitter
     // a loaded 2-core machine adds (at cost 1, TTFT ≈ 20 ms, that jitter alone made the
@@ -166,6 +178,7 @@ fn back_to_back_runs_on_a_caching_server_are_same_once_the_cache_is_flushed() {
 
 #[test]
 fn a_ten_percent_slower_server_is_slower_and_the_swapped_pair_faster() {
+    let _timing = timing_lock();
     let dir = tempfile::tempdir().unwrap();
     let fast = sim(dir.path(), "fast", &[]);
     let slow = sim(dir.path(), "slow", &["--set", "cost_scale=1.1"]);
@@ -350,6 +363,7 @@ fn llama_url() -> Option<String> {
 #[test]
 fn back_to_back_runs_on_llama_cpp_bypass_its_prompt_cache() {
     let Some(url) = llama_url() else { return };
+    let _timing = timing_lock();
     let dir = tempfile::tempdir().unwrap();
     let w = [
         "--tokenizer",
