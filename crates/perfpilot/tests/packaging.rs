@@ -126,6 +126,28 @@ fn cargo_package_lists_the_embedded_files() {
     assert!(list.lines().any(|l| l == "data/kernel.c"), "{list}");
 }
 
+/// Every crate packages (`cargo package --workspace --no-verify`, offline): each path
+/// dependency carries a version (the workspace's `[workspace.dependencies]` entries), and
+/// every packaged crate finds its siblings in the local overlay. Takes about 2 s.
+#[test]
+fn the_whole_workspace_packages_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cargo()
+        .args(["package", "--workspace", "--no-verify", "--allow-dirty", "--offline", "--locked"])
+        .arg("--target-dir")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let members = std::fs::read_dir(repo().join("crates")).unwrap().count();
+    let crates = std::fs::read_dir(dir.path().join("package"))
+        .unwrap()
+        .filter(|e| e.as_ref().is_ok_and(|e| e.path().extension().is_some_and(|x| x == "crate")))
+        .count();
+    assert_eq!(crates, members, "{err}");
+}
+
 #[test]
 fn capability_crates_do_not_build_terminal_crates() {
     for krate in [
