@@ -64,22 +64,7 @@ impl GpuTable {
 
     /// Parse a table; errors name the file, line and column.
     pub fn parse(text: &str, path: &str) -> Result<GpuTable, CapacityError> {
-        let f: File = toml::from_str(text).map_err(|e| {
-            let (line, col) = e
-                .span()
-                .map(|s| {
-                    let before = &text[..s.start.min(text.len())];
-                    (
-                        before.matches('\n').count() + 1,
-                        s.start - before.rfind('\n').map_or(0, |p| p + 1) + 1,
-                    )
-                })
-                .unwrap_or((0, 0));
-            CapacityError::Data {
-                path: path.into(),
-                message: format!("line {line} column {col}: {}", e.message()),
-            }
-        })?;
+        let f: File = toml::from_str(text).map_err(|e| CapacityError::toml(text, path, &e))?;
         for g in &f.gpu {
             // 1 MiB to 16 TiB: 0 MiB is no GPU, and larger sizes would leave i64 byte sums.
             let bytes = match (g.memory_bytes, g.memory_mib) {

@@ -169,10 +169,8 @@ pub struct Rules {
 impl Rules {
     /// The embedded rules.
     pub fn embedded() -> Result<Rules, CapacityError> {
-        toml::from_str(EMBEDDED).map_err(|e| CapacityError::Data {
-            path: "data/frameworks.toml".into(),
-            message: e.to_string(),
-        })
+        toml::from_str(EMBEDDED)
+            .map_err(|e| CapacityError::toml(EMBEDDED, "data/frameworks.toml", &e))
     }
 
     /// The rules of `path` (`--frameworks FILE`, the same TOML shape as
@@ -183,10 +181,7 @@ impl Rules {
         };
         let text = perfpilot_io::read_to_string_bounded(p)
             .map_err(|source| CapacityError::Io { path: p.to_path_buf(), source })?;
-        toml::from_str(&text).map_err(|e| CapacityError::Data {
-            path: p.display().to_string(),
-            message: e.to_string(),
-        })
+        toml::from_str(&text).map_err(|e| CapacityError::toml(&text, &p.display().to_string(), &e))
     }
 
     /// The fix for a start-up error text (None when no entry matches).

@@ -1,7 +1,7 @@
 //! Every data file is overridable by a flag (README): one end-to-end override per file
-//! added in issue 12 — `--frameworks` (capacity `data/frameworks.toml`) and
-//! `--bundle-config` (triage `data/bundle.toml`) — each changing a real output, and a bad
-//! file failing with exit 2 and its name.
+//! added in issue 12 — `--frameworks` (capacity `data/frameworks.toml`), `--limits`
+//! (capacity `data/limits.toml`) and `--bundle-config` (triage `data/bundle.toml`) — each
+//! changing a real output, and a bad file failing with exit 2 and its name.
 
 mod common;
 
@@ -87,6 +87,59 @@ fn frameworks_file_replaces_the_startup_fixes() {
 }
 
 #[test]
+fn limits_file_replaces_the_parallel_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    // Qwen2.5-14B has 40 attention heads: TP 16 does not divide them (8 KV heads do).
+    let plan = ["capacity", "plan", "--config", CFG, "--gpu", "h100", "--tp", "16"];
+    let out = perfpilot(&[&plan[..], &["--format", "json"]].concat());
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let base: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors = |v: &serde_json::Value| v["result"]["outcome"]["errors"].as_array().cloned();
+    let base_errors = errors(&base).unwrap_or_else(|| panic!("no outcome.errors: {base}"));
+    assert!(
+        base_errors.iter().any(|e| e.as_str().unwrap().contains("attention heads (40)")),
+        "{base_errors:?}"
+    );
+    let f = edited(
+        "crates/perfpilot-capacity/data/limits.toml",
+        "heads_divisible_by_tp = true",
+        "heads_divisible_by_tp = false",
+        dir.path(),
+        "limits.toml",
+    );
+    let out = perfpilot(&[&plan[..], &["--limits", &f, "--format", "json"]].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let over: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(errors(&over), Some(Vec::new()), "{over}");
+    assert!(over["inputs"].as_array().unwrap().iter().any(|i| i["role"] == "limits"));
+}
+
+#[test]
+fn limits_file_replaces_the_field_bounds() {
+    let dir = tempfile::tempdir().unwrap();
+    // Qwen2.5-14B has 48 layers; a site bound of 40 refuses it in both commands.
+    let f = edited(
+        "crates/perfpilot-capacity/data/limits.toml",
+        "max = 100_000",
+        "max = 40",
+        dir.path(),
+        "limits.toml",
+    );
+    for args in [
+        vec!["capacity", "plan", "--config", CFG, "--gpu", "h100", "--limits", &f],
+        vec!["capacity", "explain", MAXLEN_LOG, "--config", CFG, "--limits", &f],
+    ] {
+        let out = perfpilot(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("num_hidden_layers") && err.contains("1 to 40"), "{err}");
+    }
+    let ok =
+        perfpilot_json(&["capacity", "explain", MAXLEN_LOG, "--config", CFG, "--format", "json"]);
+    assert!(ok["inputs"].as_array().unwrap().iter().all(|i| i["role"] != "limits"), "{ok}");
+}
+
+#[test]
 fn bundle_config_replaces_the_fact_keys() {
     let dir = tempfile::tempdir().unwrap();
     let keys = |v: &serde_json::Value| -> Vec<String> {
@@ -137,6 +190,18 @@ fn bad_data_files_are_exit_2_naming_the_file() {
     let bad = dir.path().join("broken.toml");
     std::fs::write(&bad, "[sglang]\nsource = 3\n").unwrap();
     let bad = bad.display().to_string();
+    let limits = dir.path().join("limits.toml");
+    std::fs::write(&limits, "schema = 1\nmax_total_params = 10\n[parallel]\nsource = [\n").unwrap();
+    let limits = limits.display().to_string();
+    for args in [
+        vec!["capacity", "plan", "--config", CFG, "--gpu", "h100", "--limits", &limits],
+        vec!["capacity", "explain", MAXLEN_LOG, "--limits", &limits],
+    ] {
+        let out = perfpilot(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("limits.toml") && err.contains("line 4"), "{err}");
+    }
     for args in [
         vec!["capacity", "plan", "--config", CFG, "--gpu", "h100", "--frameworks", &bad],
         vec!["capacity", "explain", MAXLEN_LOG, "--frameworks", &bad],

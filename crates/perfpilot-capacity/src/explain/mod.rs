@@ -66,6 +66,9 @@ pub struct ExplainOptions {
     /// A rule file replacing the embedded `config.json` reading rules (`model_config.toml`).
     #[serde(default)]
     pub model_rules: Option<PathBuf>,
+    /// Config-field bounds replacing the embedded `data/limits.toml` (same TOML shape).
+    #[serde(default)]
+    pub limits: Option<PathBuf>,
 }
 
 impl ExplainOptions {
@@ -82,6 +85,7 @@ impl ExplainOptions {
             rank: None,
             what_if: Vec::new(),
             model_rules: None,
+            limits: None,
         }
     }
 }
@@ -184,8 +188,12 @@ struct Inputs {
 fn load_inputs(o: &ExplainOptions) -> Result<Inputs, CapacityError> {
     let rules = Rules::load(o.frameworks.as_deref())?;
     let model_rules = crate::model::model_rules(o.model_rules.as_deref())?;
-    let config =
-        o.config.as_deref().map(|p| crate::model::read_config(p, &model_rules)).transpose()?;
+    let limits = crate::model::Limits::load(o.limits.as_deref())?;
+    let config = o
+        .config
+        .as_deref()
+        .map(|p| crate::model::read_config_limited(p, &model_rules, &limits))
+        .transpose()?;
     let smi: Vec<SmiRow> = match &o.smi {
         Some(p) => {
             let text = perfpilot_io::read_to_string_bounded(p)

@@ -23,23 +23,43 @@ pub fn parse_config(text: &str, path: &str) -> Result<ModelConfig, CapacityError
     parse_config_with(text, path, &rules)
 }
 
-/// Parse config text with the given rules, and check it against the capacity bounds.
+/// Parse config text with the given rules, and check it against the embedded capacity bounds.
 pub fn parse_config_with(
     text: &str,
     path: &str,
     rules: &Rules,
 ) -> Result<ModelConfig, CapacityError> {
+    parse_config_limited(text, path, rules, &Limits::embedded()?)
+}
+
+/// Parse config text with the given rules, and check it against the given bounds
+/// (`--limits FILE` or the embedded `data/limits.toml`).
+pub fn parse_config_limited(
+    text: &str,
+    path: &str,
+    rules: &Rules,
+    limits: &Limits,
+) -> Result<ModelConfig, CapacityError> {
     let (config, _) =
         HfConfig::parse(text, path, rules).and_then(|c| c.model(rules)).map_err(error)?;
-    Limits::embedded()?.check_config(&config, path)?;
+    limits.check_config(&config, path)?;
     Ok(config)
 }
 
-/// Read, parse and check a config file.
+/// Read, parse and check a config file against the embedded bounds.
 pub fn read_config(path: &Path, rules: &Rules) -> Result<ModelConfig, CapacityError> {
+    read_config_limited(path, rules, &Limits::embedded()?)
+}
+
+/// Read, parse and check a config file against the given bounds.
+pub fn read_config_limited(
+    path: &Path,
+    rules: &Rules,
+    limits: &Limits,
+) -> Result<ModelConfig, CapacityError> {
     let text = perfpilot_io::read_to_string_bounded(path)
         .map_err(|source| CapacityError::Io { path: path.to_path_buf(), source })?;
-    parse_config_with(&text, &path.display().to_string(), rules)
+    parse_config_limited(&text, &path.display().to_string(), rules, limits)
 }
 
 /// The reader's refusal as this crate's error (same file, same message).

@@ -1,5 +1,8 @@
 //! Which model configs and parallel layouts are possible: field bounds (exit 2 outside them)
-//! and the frameworks' head-divisibility rule (a plan they refuse). Data in `data/limits.toml`.
+//! and the frameworks' head-divisibility rule (a plan they refuse). Data in `data/limits.toml`,
+//! replaced by `--limits FILE`.
+
+use std::path::Path;
 
 use serde::Deserialize;
 
@@ -10,6 +13,7 @@ const EMBEDDED: &str = include_str!("../../data/limits.toml");
 
 /// Bounds on one config field.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FieldLimit {
     /// The HF config key (as the error names it).
     pub name: String,
@@ -23,6 +27,7 @@ pub struct FieldLimit {
 
 /// The frameworks' parallelism rule.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ParallelRule {
     /// Attention heads must be a multiple of TP.
     pub heads_divisible_by_tp: bool,
@@ -34,6 +39,7 @@ pub struct ParallelRule {
 
 /// The limits file.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Limits {
     /// File format version.
     pub schema: u32,
@@ -50,10 +56,23 @@ pub struct Limits {
 impl Limits {
     /// The embedded limits (`data/limits.toml`).
     pub fn embedded() -> Result<Limits, CapacityError> {
-        toml::from_str(EMBEDDED).map_err(|e| CapacityError::Data {
-            path: "data/limits.toml".into(),
-            message: e.message().to_string(),
-        })
+        Limits::parse(EMBEDDED, "data/limits.toml")
+    }
+
+    /// Parse a limits file; errors name the file, line and column.
+    pub fn parse(text: &str, path: &str) -> Result<Limits, CapacityError> {
+        toml::from_str(text).map_err(|e| CapacityError::toml(text, path, &e))
+    }
+
+    /// The limits of `path` (`--limits FILE`, the same TOML shape as `data/limits.toml`,
+    /// replacing it whole), read through the bounded reader, or the embedded ones.
+    pub fn load(path: Option<&Path>) -> Result<Limits, CapacityError> {
+        let Some(p) = path else {
+            return Limits::embedded();
+        };
+        let text = perfpilot_io::read_to_string_bounded(p)
+            .map_err(|source| CapacityError::Io { path: p.to_path_buf(), source })?;
+        Limits::parse(&text, &p.display().to_string())
     }
 
     fn bound(&self, name: &str) -> Option<&FieldLimit> {

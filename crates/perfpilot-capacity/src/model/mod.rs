@@ -8,7 +8,7 @@ mod params;
 
 pub use config::{
     KvKind, LinearAttn, Mla, MlpKind, ModelConfig, Moe, model_rules, parse_config,
-    parse_config_with, read_config,
+    parse_config_limited, parse_config_with, read_config, read_config_limited,
 };
 pub use dtype::{KvFormat, WeightFormat};
 pub use kv::{KvCost, KvLayout, kv_cost};

@@ -14,7 +14,7 @@ pub use options::{PlanFramework, PlanOptions, RuleVersion};
 use crate::CapacityError;
 use crate::common::{BreakdownRow, GpuInfo, Note, Setting, row, with_percent};
 use crate::gpu::GpuTable;
-use crate::model::{KvCost, ModelConfig, WeightEstimate};
+use crate::model::{KvCost, Limits, ModelConfig, WeightEstimate};
 use crate::notes::{NoteInputs, notes};
 use crate::rules::Rules;
 use crate::scenario::{Engine, Outcome, Scenario, evaluate};
@@ -235,11 +235,12 @@ fn run(
     c: &ModelConfig,
     gpu: &crate::gpu::GpuSpec,
     rules: &Rules,
+    limits: &Limits,
 ) -> Result<Planned, CapacityError> {
     let b = build::build(o, c, gpu, rules)?;
     let mut outcome = evaluate(&b.scenario, rules);
     let attn_tp = if o.dp_attention { o.tp / o.dp.max(1) } else { o.tp };
-    outcome.errors.extend(crate::model::Limits::embedded()?.parallel_errors(c, attn_tp));
+    outcome.errors.extend(limits.parallel_errors(c, attn_tp));
     Ok(Planned {
         scenario: b.scenario,
         outcome,
@@ -290,10 +291,11 @@ pub fn plan(o: &PlanOptions) -> Result<PlanReport, CapacityError> {
     let table = gpu_table(o.gpu_table.as_deref())?;
     let gpu = table.find(&o.gpu)?;
     let model_rules = crate::model::model_rules(o.model_rules.as_deref())?;
-    let c = crate::model::read_config(&o.config, &model_rules)?;
+    let limits = Limits::load(o.limits.as_deref())?;
+    let c = crate::model::read_config_limited(&o.config, &model_rules, &limits)?;
     let changes: Vec<WhatIf> =
         o.what_if.iter().map(|w| whatif::parse(w)).collect::<Result<_, _>>()?;
-    let p = run(o, &c, gpu, &rules)?;
+    let p = run(o, &c, gpu, &rules, &limits)?;
     let overhead_note = if o.free_at_start_bytes.is_some() || o.non_torch_bytes.is_some() {
         "given (measured)".to_string()
     } else {
@@ -303,7 +305,7 @@ pub fn plan(o: &PlanOptions) -> Result<PlanReport, CapacityError> {
     let what_if = if changes.is_empty() {
         None
     } else {
-        let after = run(&apply(o, &changes), &c, gpu, &rules)?;
+        let after = run(&apply(o, &changes), &c, gpu, &rules, &limits)?;
         Some(WhatIfReport {
             changes: o.what_if.clone(),
             baseline: "the plan above".into(),

@@ -138,6 +138,10 @@ pub struct PlanOptions {
     /// A rule file replacing the embedded `config.json` reading rules (`model_config.toml`).
     #[serde(default)]
     pub model_rules: Option<PathBuf>,
+    /// Config-field bounds and the parallelism rule replacing the embedded
+    /// `data/limits.toml` (same TOML shape).
+    #[serde(default)]
+    pub limits: Option<PathBuf>,
 }
 
 impl PlanOptions {
@@ -179,6 +183,7 @@ impl PlanOptions {
             kv_cache_memory_bytes: None,
             what_if: Vec::new(),
             model_rules: None,
+            limits: None,
         }
     }
 }

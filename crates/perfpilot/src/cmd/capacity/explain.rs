@@ -31,6 +31,10 @@ pub struct Args {
     /// `crates/perfpilot-modelconfig/data/model_config.toml`).
     #[arg(long = "model-rules", value_name = "FILE")]
     model_rules: Option<PathBuf>,
+    /// Config-field bounds and parallelism rule replacing the built-in ones (same TOML shape
+    /// as `data/limits.toml`).
+    #[arg(long, value_name = "FILE")]
+    limits: Option<PathBuf>,
     /// `nvidia-smi --query-gpu=index,memory.used,memory.free --format=csv` output.
     #[arg(long, value_name = "FILE")]
     smi: Option<PathBuf>,
@@ -61,6 +65,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         rank: args.rank.clone(),
         what_if: args.what_if.clone(),
         model_rules: args.model_rules.clone(),
+        limits: args.limits.clone(),
     };
     let progress = TerminalProgress::new("bytes");
     let report = explain_with_progress(&opts, &progress)?;
@@ -78,6 +83,7 @@ pub(crate) fn envelope(opts: &ExplainOptions, report: ExplainReport) -> Envelope
         ("gpu_table", &opts.gpu_table),
         ("frameworks", &opts.frameworks),
         ("model_rules", &opts.model_rules),
+        ("limits", &opts.limits),
     ] {
         if let Some(p) = p {
             inputs.push(InputRef::file(role, p));

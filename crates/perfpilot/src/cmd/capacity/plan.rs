@@ -29,6 +29,10 @@ pub struct Args {
     /// `crates/perfpilot-modelconfig/data/model_config.toml`).
     #[arg(long = "model-rules", value_name = "FILE")]
     model_rules: Option<PathBuf>,
+    /// Config-field bounds and parallelism rule replacing the built-in ones (same TOML shape
+    /// as `data/limits.toml`).
+    #[arg(long, value_name = "FILE")]
+    limits: Option<PathBuf>,
     /// Tensor-parallel size.
     #[arg(long, default_value_t = 1)]
     tp: u64,
@@ -176,6 +180,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     o.kv_cache_memory_bytes = args.kv_cache_memory;
     o.what_if = args.what_if.clone();
     o.model_rules = args.model_rules.clone();
+    o.limits = args.limits.clone();
     let report = plan(&o)?;
     emit(&envelope(&o, report), &args.output)
 }
@@ -191,6 +196,9 @@ pub(crate) fn envelope(opts: &PlanOptions, report: PlanReport) -> Envelope<PlanR
     }
     if let Some(r) = &opts.model_rules {
         inputs.push(InputRef::file("model_rules", r));
+    }
+    if let Some(l) = &opts.limits {
+        inputs.push(InputRef::file("limits", l));
     }
     Envelope::new("capacity plan", report).with_inputs(inputs)
 }
