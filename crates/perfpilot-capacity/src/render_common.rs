@@ -30,7 +30,7 @@ pub fn breakdown_table(rows: &[BreakdownRow], with_source: bool) -> Table {
                     .join(" | "),
             );
         }
-        t.push_row(r.id.clone(), cells);
+        t.push_row(r.id.as_str(), cells);
     }
     t
 }

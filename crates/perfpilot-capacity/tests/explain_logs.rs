@@ -4,6 +4,7 @@
 mod common;
 
 use common::*;
+use perfpilot_capacity::common::RowId;
 
 #[test]
 fn sglang_4257_qwen2_tp2_capped_pool() {
@@ -16,11 +17,11 @@ fn sglang_4257_qwen2_tp2_capped_pool() {
     for label in ["TP0", "TP1"] {
         let k = rank(&r, label);
         assert_eq!(k.weights_bytes, Some(gib("14.00")));
-        assert_eq!(stage(k, "after_weights"), Some(gib("24.71")));
-        assert_eq!(stage(k, "start"), Some(gib("24.71") + gib("14.00")));
-        assert_eq!(stage(k, "pool_end"), Some(gib("22.59")));
-        assert_eq!(stage(k, "capture_begin"), Some(gib("21.96")));
-        assert_eq!(stage(k, "after_capture"), Some(gib("18.57")));
+        assert_eq!(stage(k, StageId::AfterWeights), Some(gib("24.71")));
+        assert_eq!(stage(k, StageId::Start), Some(gib("24.71") + gib("14.00")));
+        assert_eq!(stage(k, StageId::PoolEnd), Some(gib("22.59")));
+        assert_eq!(stage(k, StageId::CaptureBegin), Some(gib("21.96")));
+        assert_eq!(stage(k, StageId::AfterCapture), Some(gib("18.57")));
         assert_eq!(k.kv.pools[0].tokens, 10240);
         assert_eq!(k.kv_pool_bytes, Some(gib("0.47") + gib("0.47")));
         assert_eq!(k.cuda_graph_bytes, Some(gib("3.38")));
@@ -45,20 +46,20 @@ fn sglang_6017_deepseek_v3_mla_dp_attention() {
     let labels: Vec<&str> = r.ranks.iter().map(|k| k.rank.as_str()).collect();
     assert_eq!(labels, ["DP0 TP0", "DP1 TP1", "DP2 TP2", "DP3 TP3", "DP5 TP5", "DP7 TP7"]);
     assert_eq!(rank(&r, "DP2 TP2").weights_bytes, Some(gib("105.59")));
-    assert_eq!(stage(rank(&r, "DP2 TP2"), "after_weights"), Some(gib("31.87")));
-    assert_eq!(stage(rank(&r, "DP0 TP0"), "after_weights"), Some(gib("31.96")));
-    assert_eq!(stage(rank(&r, "DP3 TP3"), "after_weights"), Some(gib("31.87")));
+    assert_eq!(stage(rank(&r, "DP2 TP2"), StageId::AfterWeights), Some(gib("31.87")));
+    assert_eq!(stage(rank(&r, "DP0 TP0"), StageId::AfterWeights), Some(gib("31.96")));
+    assert_eq!(stage(rank(&r, "DP3 TP3"), StageId::AfterWeights), Some(gib("31.87")));
     for label in ["DP1 TP1", "DP7 TP7", "DP3 TP3", "DP5 TP5"] {
         let k = rank(&r, label);
         assert_eq!(k.kv.pools.len(), 1);
         assert_eq!(k.kv.pools[0].tokens, 161_488);
-        assert_eq!(k.kv.pools[0].pool, "mla");
+        assert_eq!(k.kv.pools[0].pool.as_str(), "mla");
         assert_eq!(k.kv_pool_bytes, Some(gib("10.57")));
         // MLA: (512 + 64) x 61 layers x 2 B, not divided by TP.
         assert_per_token(k, 70_272);
     }
-    assert_eq!(stage(rank(&r, "DP1 TP1"), "pool_end"), Some(gib("21.23")));
-    assert_eq!(stage(rank(&r, "DP5 TP5"), "pool_end"), Some(gib("21.23")));
+    assert_eq!(stage(rank(&r, "DP1 TP1"), StageId::PoolEnd), Some(gib("21.23")));
+    assert_eq!(stage(rank(&r, "DP5 TP5"), StageId::PoolEnd), Some(gib("21.23")));
     // Excerpt: no graph capture, no token-budget line; nothing is invented for them.
     assert!(r.ranks.iter().all(|k| k.cuda_graph_bytes.is_none()));
     assert!(r.missing.iter().any(|m| m.contains("CUDA-graph")));
@@ -71,7 +72,7 @@ fn sglang_6160_gemma3_fp16_tp4() {
     for label in ["TP0", "TP1", "TP2"] {
         let k = rank(&r, label);
         assert_eq!(k.weights_bytes, Some(gib("15.68")));
-        assert_eq!(stage(k, "after_weights"), Some(gib("14.80")));
+        assert_eq!(stage(k, StageId::AfterWeights), Some(gib("14.80")));
     }
     // TP3 printed no weight line in this excerpt.
     assert_eq!(rank(&r, "TP3").weights_bytes, None);
@@ -79,7 +80,7 @@ fn sglang_6160_gemma3_fp16_tp4() {
         let k = rank(&r, label);
         assert_eq!(k.kv.pools[0].tokens, 86_461);
         assert_eq!(k.kv_pool_bytes, Some(gib("5.11") + gib("5.11")));
-        assert_eq!(stage(k, "pool_end"), Some(gib("4.38")));
+        assert_eq!(stage(k, StageId::PoolEnd), Some(gib("4.38")));
         // This build priced every layer as full attention: 16 KV heads / 4 = 4 x 256 x 62 x 2 B.
         assert_per_token(k, 126_976);
     }
@@ -93,8 +94,8 @@ fn sglang_11830_graph_and_budget_line() {
     assert_eq!(r.ranks.len(), 1);
     let k = &r.ranks[0];
     assert_eq!(k.cuda_graph_bytes, Some(gib("1.44")));
-    assert_eq!(stage(k, "after_capture"), Some(gib("37.06")));
-    assert_eq!(stage(k, "final"), Some(gib("37.06")));
+    assert_eq!(stage(k, StageId::AfterCapture), Some(gib("37.06")));
+    assert_eq!(stage(k, StageId::Final), Some(gib("37.06")));
     assert_eq!(setting(&r, "max_total_num_tokens"), Some("2261377"));
     assert_eq!(setting(&r, "max_running_requests"), Some("4096"));
     assert_eq!(setting(&r, "context_len"), Some("128000"));
@@ -113,9 +114,9 @@ fn sglang_12978_two_ranks_graphs() {
     let t0 = rank(&r, "TP0");
     let t1 = rank(&r, "TP1");
     assert_eq!(t0.cuda_graph_bytes, Some(gib("1.00")));
-    assert_eq!(stage(t0, "after_capture"), Some(gib("11.17")));
+    assert_eq!(stage(t0, StageId::AfterCapture), Some(gib("11.17")));
     assert_eq!(t1.cuda_graph_bytes, Some(gib("1.04")));
-    assert_eq!(stage(t1, "after_capture"), Some(gib("11.22")));
+    assert_eq!(stage(t1, StageId::AfterCapture), Some(gib("11.22")));
 }
 
 #[test]
@@ -124,15 +125,15 @@ fn sglang_17392_dp_attention_kv() {
     let k = rank(&r, "DP2 TP2 EP2");
     assert_eq!(k.kv.pools[0].tokens, 1_029_389);
     assert_eq!(k.kv_pool_bytes, Some(gib("47.12") + gib("47.12")));
-    assert_eq!(stage(k, "pool_end"), Some(gib("27.55")));
-    assert_eq!(stage(k, "capture_begin"), Some(gib("27.46")));
+    assert_eq!(stage(k, StageId::PoolEnd), Some(gib("27.55")));
+    assert_eq!(stage(k, StageId::CaptureBegin), Some(gib("27.46")));
     // DP-attention: each rank holds all 4 KV heads: 4 x 256 x 48 x 2 B.
     assert_per_token(k, 98_304);
     assert_eq!(k.kv.matches_config, Some(true));
-    assert_eq!(stage(rank(&r, "DP3 TP3 EP3"), "pool_end"), Some(gib("27.79")));
-    assert_eq!(stage(rank(&r, "DP3 TP3 EP3"), "capture_begin"), Some(gib("27.70")));
-    assert_eq!(stage(rank(&r, "DP0 TP0 EP0"), "capture_begin"), Some(gib("27.51")));
-    assert_eq!(stage(rank(&r, "DP1 TP1 EP1"), "capture_begin"), Some(gib("27.46")));
+    assert_eq!(stage(rank(&r, "DP3 TP3 EP3"), StageId::PoolEnd), Some(gib("27.79")));
+    assert_eq!(stage(rank(&r, "DP3 TP3 EP3"), StageId::CaptureBegin), Some(gib("27.70")));
+    assert_eq!(stage(rank(&r, "DP0 TP0 EP0"), StageId::CaptureBegin), Some(gib("27.51")));
+    assert_eq!(stage(rank(&r, "DP1 TP1 EP1"), StageId::CaptureBegin), Some(gib("27.46")));
     // Capture did not finish in the excerpt: reported as an observation, not a graph size.
     assert!(k.cuda_graph_bytes.is_none());
     assert!(r.observations.iter().any(|o| o.contains("27.49") && o.contains("21.80")));
@@ -158,12 +159,12 @@ fn sglang_18263_weights_kv_pool_end() {
     );
     let k = &r.ranks[0];
     assert_eq!(k.weights_bytes, Some(gib("56.98")));
-    assert_eq!(stage(k, "after_weights"), Some(gib("230.20")));
-    assert_eq!(stage(k, "start"), Some(gib("230.20") + gib("56.98")));
+    assert_eq!(stage(k, StageId::AfterWeights), Some(gib("230.20")));
+    assert_eq!(stage(k, StageId::Start), Some(gib("230.20") + gib("56.98")));
     assert_eq!(k.kv.pools[0].tokens, 1_669_816);
     assert_eq!(k.kv.pools[0].dtype.as_deref(), Some("torch.bfloat16"));
     assert_eq!(k.kv_pool_bytes, Some(gib("76.44") + gib("76.44")));
-    assert_eq!(stage(k, "pool_end"), Some(gib("74.01")));
+    assert_eq!(stage(k, StageId::PoolEnd), Some(gib("74.01")));
     assert_per_token(k, 98_304);
     assert_eq!(setting(&r, "model class"), Some("Qwen3MoeForCausalLM"));
 }
@@ -176,12 +177,12 @@ fn vllm_10517_v0_profile() {
     );
     assert_eq!(r.framework, "vllm");
     let k = &r.ranks[0];
-    let row = |id: &str| k.breakdown.iter().find(|b| b.id == id).and_then(|b| b.bytes);
-    assert_eq!(row("total"), Some(gib("23.58")));
-    assert_eq!(row("weights"), Some(gib("14.9888")));
-    assert_eq!(row("non_torch"), Some(gib("0.35")));
-    assert_eq!(row("activations"), Some(gib("17.06") - gib("14.9888")));
-    assert_eq!(row("kv_pool"), Some(gib("3.81")));
+    let row = |id: RowId| k.breakdown.iter().find(|b| b.id == id).and_then(|b| b.bytes);
+    assert_eq!(row(RowId::Total), Some(gib("23.58")));
+    assert_eq!(row(RowId::Weights), Some(gib("14.9888")));
+    assert_eq!(row(RowId::NonTorch), Some(gib("0.35")));
+    assert_eq!(row(RowId::Activations), Some(gib("17.06") - gib("14.9888")));
+    assert_eq!(row(RowId::KvPool), Some(gib("3.81")));
     assert_eq!(k.kv.pools[0].tokens, 1952 * 16);
     assert_per_token(k, 131_072);
     assert_eq!(setting(&r, "gpu_memory_utilization"), Some("0.9"));
@@ -244,7 +245,7 @@ fn vllm_v1_excerpts() {
     assert_eq!(k.kv_pool_bytes, Some(gib("17.36")));
     assert_eq!(k.kv.pools[0].tokens, 188_640);
     assert_eq!(setting(&r, "gpu_memory_utilization"), Some("0.7"));
-    let est = k.breakdown.iter().find(|b| b.id == "cuda_graph_estimate").unwrap();
+    let est = k.breakdown.iter().find(|b| b.id == RowId::CudaGraphEstimate).unwrap();
     assert_eq!(est.bytes, Some(gib("0.26")));
     assert!(r.observations.iter().any(|o| o.contains("512 to 352") && o.contains("361")));
     assert!(r.observations.iter().any(|o| o.contains("0.7021")));
@@ -310,14 +311,14 @@ fn perfpilot_sim_startup_log() {
     let r = perfpilot_capacity::explain(&o).unwrap();
     assert_eq!(r.framework, "sglang");
     let k = &r.ranks[0];
-    assert_eq!(stage(k, "start"), Some(gib("78.90")));
+    assert_eq!(stage(k, StageId::Start), Some(gib("78.90")));
     assert_eq!(k.weights_bytes, Some(gib("14.96")));
-    assert_eq!(stage(k, "after_weights"), Some(gib("63.94")));
+    assert_eq!(stage(k, StageId::AfterWeights), Some(gib("63.94")));
     assert_eq!(k.kv.pools[0].tokens, 416_135);
     assert_eq!(k.kv_pool_bytes, Some(gib("25.40") + gib("25.40")));
-    assert_eq!(stage(k, "pool_end"), Some(gib("13.14")));
+    assert_eq!(stage(k, StageId::PoolEnd), Some(gib("13.14")));
     assert_eq!(k.cuda_graph_bytes, Some(gib("1.20")));
-    assert_eq!(stage(k, "final"), Some(gib("11.94")));
+    assert_eq!(stage(k, StageId::Final), Some(gib("11.94")));
     assert_per_token(k, 131_072);
     assert_eq!(setting(&r, "mem_fraction_static"), Some("0.835"));
     assert_eq!(setting(&r, "max_running_requests"), Some("2048"));

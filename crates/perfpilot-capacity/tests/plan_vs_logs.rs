@@ -5,6 +5,7 @@
 mod common;
 
 use common::*;
+use perfpilot_capacity::common::RowId;
 use perfpilot_capacity::plan::{PlanFramework, PlanReport, RuleVersion};
 use perfpilot_capacity::{GIB, PlanOptions, plan};
 
@@ -144,7 +145,8 @@ fn vllm_10517_v0_blocks() {
     // Weights: log 14.9888 GB (GiB); parameter count x 2 B.
     assert!(rel_err(r.weights.bytes_per_rank, gib("14.9888")).abs() < 0.005);
     // Activation peak estimate vs the profile: 17.06 - 14.9888 = 2.07 GiB.
-    let act = r.breakdown.iter().find(|b| b.id == "activations").and_then(|b| b.bytes).unwrap();
+    let act =
+        r.breakdown.iter().find(|b| b.id == RowId::Activations).and_then(|b| b.bytes).unwrap();
     assert!(rel_err(act, gib("17.06") - gib("14.9888")).abs() < 0.02, "{act}");
     let blocks = r.outcome.num_blocks.unwrap();
     assert!(rel_err(blocks, 1952).abs() < 0.02, "predicted {blocks} blocks vs 1952");

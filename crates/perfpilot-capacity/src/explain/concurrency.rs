@@ -51,7 +51,12 @@ pub(super) fn table(
     }
     lens.sort_unstable();
     let tokens = if sglang {
-        st.max_total_num_tokens.or(sel.kv.pools.iter().find(|p| p.pool != "swa").map(|p| p.tokens))
+        st.max_total_num_tokens.or(sel
+            .kv
+            .pools
+            .iter()
+            .find(|p| p.pool != super::types::PoolKind::Swa)
+            .map(|p| p.tokens))
     } else {
         l.vf.as_ref().and_then(|f| f.kv_tokens)
     };

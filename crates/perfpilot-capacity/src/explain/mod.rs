@@ -18,11 +18,12 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use types::{
-    DerivedPerToken, ExplainReport, KvDetail, KvPoolRow, RankReport, Replay, StageRow, StateDetail,
+    DerivedPerToken, ExplainReport, KvDetail, KvPoolRow, PoolKind, RankReport, Replay, StageId,
+    StageRow, StateDetail,
 };
 
 use crate::CapacityError;
-use crate::common::GpuInfo;
+use crate::common::{GpuInfo, RowId};
 use crate::gpu::GpuSpec;
 use crate::model::{KvCost, KvFormat, KvLayout, ModelConfig, kv_cost};
 use crate::notes::{NoteInputs, notes};
@@ -395,13 +396,13 @@ fn explain_notes(
         inputs.config.as_ref().zip(l.st.prefill_chunk).map(|(c, chunk)| {
             activation_per_token(c, l.tp).saturating_mul(chunk.min(1 << 40) as i64)
         });
-    let start = sel.stages.iter().find(|s| s.id == "start").map(|s| s.free_bytes);
+    let start = sel.stages.iter().find(|s| s.id == types::StageId::Start).map(|s| s.free_bytes);
     let (fraction_base, final_free) = if l.sglang {
         (start, sel.final_free_bytes)
     } else {
         (
             total_sel.map(|t| t.0),
-            sel.breakdown.iter().find(|r| r.id == "headroom").and_then(|r| r.bytes),
+            sel.breakdown.iter().find(|r| r.id == RowId::Headroom).and_then(|r| r.bytes),
         )
     };
     let mut notes = notes(&NoteInputs {

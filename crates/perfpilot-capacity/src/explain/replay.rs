@@ -40,7 +40,8 @@ pub(super) fn replay(l: &Launch<'_>, sel: &RankReport) -> Sized {
 /// SGLang: the implied fraction and `profile_max_num_token`.
 fn sglang(l: &Launch<'_>, sel: &RankReport, out: &mut Sized) {
     let st = &l.st;
-    let start = sel.stages.iter().find(|s| s.id == "start").map(|s| s.free_bytes);
+    let start =
+        sel.stages.iter().find(|s| s.id == super::types::StageId::Start).map(|s| s.free_bytes);
     let state_bytes = sel.kv.state.as_ref().map_or(0, |s| s.bytes);
     let (Some(a0), Some(w), Some(kv)) = (start, sel.weights_bytes, sel.kv_pool_bytes) else {
         return;

@@ -1,7 +1,5 @@
 //! Settings a launch log states (server args, summary lines), each with its source line.
-// Not split yet (issue 12 names explain_log and the rank builders); exempt from the
-// 150-line limit `explain` sets for its modules.
-#![allow(clippy::too_many_lines)]
+#![warn(clippy::too_many_lines)]
 
 use crate::common::Setting;
 use perfpilot_launchlog::{EventKind, Framework, LaunchLog};
@@ -57,9 +55,16 @@ fn push(l: &mut Vec<Setting>, key: &str, value: impl ToString, line: u64) {
     });
 }
 
-/// Read the settings.
+/// Read the settings: the server arguments first, then what later summary lines add.
 pub fn read(log: &LaunchLog) -> LogSettings {
     let mut s = LogSettings::default();
+    from_args(log, &mut s);
+    from_events(log, &mut s);
+    s
+}
+
+/// The settings the server-argument dump states.
+fn from_args(log: &LaunchLog, s: &mut LogSettings) {
     let fw = log.framework;
     let arg = |keys: &[&str]| log.arg(keys);
     let num = |keys: &[&str]| arg(keys).and_then(|(v, l)| v.parse::<f64>().ok().map(|n| (n, l)));
@@ -133,6 +138,11 @@ pub fn read(log: &LaunchLog) -> LogSettings {
         s.model = Some(v.to_string());
         push(&mut s.list, "model", v, l);
     }
+}
+
+/// The settings summary lines state (first one wins; server args win over them where the
+/// field is already set).
+fn from_events(log: &LaunchLog, s: &mut LogSettings) {
     for e in &log.events {
         match &e.event {
             EventKind::MaxTotalNumTokens {
@@ -215,5 +225,4 @@ pub fn read(log: &LaunchLog) -> LogSettings {
             _ => {}
         }
     }
-    s
 }

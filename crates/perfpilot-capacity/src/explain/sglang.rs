@@ -1,26 +1,28 @@
 //! SGLang ranks: the free-memory chain from start-up to ready, and what the log says went where.
 #![warn(clippy::too_many_lines)]
 
-use crate::common::{BreakdownRow, SourceLine, row};
+use crate::common::{BreakdownRow, RowId, SourceLine, row};
 use crate::model::KvCost;
 use crate::units::{LoggedBytes, fmt_gib, fmt_int, sat_sum};
 use perfpilot_launchlog::{EventKind, GraphKind};
 
 use super::facts::{CaptureEnd, Fact, KvPool, RankEvents, capture_end, kv_pool};
 use super::tail::{close_breakdown, matches_config};
-use super::types::{DerivedPerToken, KvDetail, KvPoolRow, RankReport, StageRow, StateDetail};
+use super::types::{
+    DerivedPerToken, KvDetail, KvPoolRow, PoolKind, RankReport, StageId, StageRow, StateDetail,
+};
 
-const STAGES: [(&str, &str); 6] = [
-    ("start", "before weights (model runner start)"),
-    ("after_weights", "after weights"),
-    ("pool_end", "after KV / state pools"),
-    ("capture_begin", "before CUDA-graph capture"),
-    ("after_capture", "after CUDA-graph capture"),
-    ("final", "ready (available_gpu_mem)"),
+const STAGES: [(StageId, &str); 6] = [
+    (StageId::Start, "before weights (model runner start)"),
+    (StageId::AfterWeights, "after weights"),
+    (StageId::PoolEnd, "after KV / state pools"),
+    (StageId::CaptureBegin, "before CUDA-graph capture"),
+    (StageId::AfterCapture, "after CUDA-graph capture"),
+    (StageId::Final, "ready (available_gpu_mem)"),
 ];
 
 struct Component {
-    id: &'static str,
+    id: RowId,
     category: &'static str,
     bytes: i64,
     rounding: i64,
@@ -110,7 +112,7 @@ pub fn rank(
     // Checkpoints (free memory after each stage).
     let mut cps: [Option<StageRow>; 6] = Default::default();
     let stage = |i: usize, free: i64, how: &str, source: Option<SourceLine>| StageRow {
-        id: STAGES[i].0.into(),
+        id: STAGES[i].0,
         stage: STAGES[i].1.into(),
         free_bytes: free,
         how: how.into(),
@@ -168,9 +170,9 @@ pub fn rank(
         stages,
         breakdown,
         kv,
-        weights_bytes: comps.iter().find(|c| c.id == "weights").map(|c| c.bytes),
+        weights_bytes: comps.iter().find(|c| c.id == RowId::Weights).map(|c| c.bytes),
         kv_pool_bytes: (!pools.is_empty() && kv_bytes > 0).then_some(kv_bytes),
-        cuda_graph_bytes: comps.iter().find(|c| c.id == "cuda_graphs").map(|c| c.bytes),
+        cuda_graph_bytes: comps.iter().find(|c| c.id == RowId::CudaGraphs).map(|c| c.bytes),
         final_free_bytes: final_free,
     }
 }
@@ -188,7 +190,7 @@ fn components(
     let weights = load_end.as_ref().and_then(|f| f.value.1.clone().map(|w| (w, f.src.clone())));
     match &weights {
         Some((w, s)) => comps.push(Component {
-            id: "weights",
+            id: RowId::Weights,
             category: "Model weights",
             bytes: w.bytes,
             rounding: w.rounding_bytes(),
@@ -199,7 +201,7 @@ fn components(
         None => {
             if let (Some(a), Some(b)) = (&cps[0], &cps[1]) {
                 comps.push(Component {
-                    id: "weights",
+                    id: RowId::Weights,
                     category: "Model weights",
                     bytes: a.free_bytes - b.free_bytes,
                     rounding: 0,
@@ -213,7 +215,7 @@ fn components(
     let kv_bytes = sat_sum(pools.iter().filter_map(|p| p.value.bytes.as_ref().map(|b| b.bytes)));
     if pools.iter().any(|p| p.value.bytes.is_some()) {
         comps.push(Component {
-            id: "kv_pool",
+            id: RowId::KvPool,
             category: "KV cache pool",
             bytes: kv_bytes,
             rounding: sat_sum(pools.iter().map(|p| p.value.rounding)),
@@ -224,7 +226,7 @@ fn components(
     }
     if let Some(m) = &mamba {
         comps.push(Component {
-            id: "state_pool",
+            id: RowId::StatePool,
             category: "Mamba / linear-attention state pool",
             bytes: m.value.1,
             rounding: m.value.2,
@@ -245,7 +247,7 @@ fn components(
             })
             .collect();
         comps.push(Component {
-            id: "cuda_graphs",
+            id: RowId::CudaGraphs,
             category: "CUDA graphs",
             bytes: graph_bytes,
             rounding: cap_ends
@@ -274,10 +276,10 @@ fn assemble(
     let mut rows = Vec::new();
     let known: Vec<usize> = (0..6).filter(|i| cps[*i].is_some()).collect();
     if let Some((t, how)) = total {
-        rows.push(row("total", "GPU total", Some(*t), how.clone()));
+        rows.push(row(RowId::Total, "GPU total", Some(*t), how.clone()));
     }
     let comp_row = |c: &Component| BreakdownRow {
-        id: c.id.into(),
+        id: c.id,
         category: c.category.into(),
         bytes: Some(c.bytes),
         percent: None,
@@ -290,12 +292,15 @@ fn assemble(
         let cp = cps[fi].as_ref().map_or(0, |c| c.free_bytes);
         let before = sat_sum(comps.iter().filter(|c| c.pos <= fi).map(|c| c.bytes));
         let (id, cat) = if fi == 0 {
-            ("framework", "CUDA context / NCCL / driver (before weights)".to_string())
+            (RowId::Framework, "CUDA context / NCCL / driver (before weights)".to_string())
         } else {
-            ("framework", format!("Framework, driver and anything else before `{}`", STAGES[fi].1))
+            (
+                RowId::Framework,
+                format!("Framework, driver and anything else before `{}`", STAGES[fi].1),
+            )
         };
         rows.push(BreakdownRow {
-            id: id.into(),
+            id,
             category: cat,
             bytes: Some(t - cp - before),
             percent: None,
@@ -318,17 +323,17 @@ fn assemble(
         let rest = ca.free_bytes - cb.free_bytes - sum;
         if rest.abs() > rounding || inside.is_empty() {
             let (id, cat) = match b {
-                1 => ("weights_other", "Other allocations while loading weights"),
-                2 => ("pool_other", "Other pool allocations (request-to-token map, …)"),
+                1 => (RowId::WeightsOther, "Other allocations while loading weights"),
+                2 => (RowId::PoolOther, "Other pool allocations (request-to-token map, …)"),
                 3 => (
-                    "pre_capture_other",
+                    RowId::PreCaptureOther,
                     "Other allocations before capture (attention workspace, …)",
                 ),
-                4 => ("capture_other", "Other allocations during capture"),
-                _ => ("post_capture_other", "Allocations after capture"),
+                4 => (RowId::CaptureOther, "Other allocations during capture"),
+                _ => (RowId::PostCaptureOther, "Allocations after capture"),
             };
             rows.push(BreakdownRow {
-                id: id.into(),
+                id,
                 category: cat.into(),
                 bytes: Some(rest),
                 percent: None,
@@ -352,19 +357,19 @@ fn assemble(
         let after = sat_sum(comps.iter().filter(|c| c.pos > li).map(|c| c.bytes));
         let (id, cat, how) = if li >= 4 {
             (
-                "headroom",
+                RowId::Headroom,
                 "Free headroom (activations, fragmentation)".to_string(),
                 "printed free memory at the end of start-up".to_string(),
             )
         } else {
             (
-                "free_at_last_stage",
+                RowId::FreeAtLastStage,
                 format!("Free at `{}` (later stages not in the log)", STAGES[li].1),
                 "later allocations unknown".to_string(),
             )
         };
         rows.push(BreakdownRow {
-            id: id.into(),
+            id,
             category: cat,
             bytes: Some(cp - after),
             percent: None,
@@ -395,24 +400,24 @@ fn kv_detail(
     let mut swa_pt = None;
     for p in pools {
         let kind = if swa_tokens == Some(p.value.tokens) && full_tokens != Some(p.value.tokens) {
-            "swa"
+            PoolKind::Swa
         } else if p.value.layout == "mla" {
-            "mla"
+            PoolKind::Mla
         } else if swa.is_some() {
-            "full"
+            PoolKind::Full
         } else {
-            "kv"
+            PoolKind::Kv
         };
         if let Some(b) = &p.value.bytes {
             let d = per_unit(b.bytes, p.value.rounding, p.value.tokens, "tokens");
-            if kind == "swa" {
+            if kind == PoolKind::Swa {
                 swa_pt = swa_pt.or(d);
             } else {
                 full = full.or(d);
             }
         }
         rows.push(KvPoolRow {
-            pool: kind.into(),
+            pool: kind,
             tokens: p.value.tokens,
             bytes: p.value.bytes.as_ref().map(|b| b.bytes),
             printed: p.value.bytes.as_ref().map(|b| b.printed.clone()),

@@ -1,7 +1,7 @@
 //! The tail both frameworks' rank builders share: the `unknown` row that closes a breakdown,
 //! the percentages, and the check of the config's bytes per token against the log's window.
 
-use crate::common::{BreakdownRow, row, with_percent};
+use crate::common::{BreakdownRow, RowId, row, with_percent};
 use crate::units::{GIB, sat_sum};
 
 use super::types::DerivedPerToken;
@@ -17,7 +17,7 @@ pub(super) fn close_breakdown(
 ) -> Vec<BreakdownRow> {
     let accounted = sat_sum(
         rows.iter()
-            .filter(|r| !matches!(r.id.as_str(), "total" | "cuda_graph_estimate"))
+            .filter(|r| !matches!(r.id, RowId::Total | RowId::CudaGraphEstimate))
             .filter_map(|r| r.bytes),
     );
     match total {
@@ -25,14 +25,14 @@ pub(super) fn close_breakdown(
             let unknown = t - accounted;
             if unknown.abs() > GIB / 50 {
                 rows.push(row(
-                    "unknown",
+                    RowId::Unknown,
                     "Unknown (not stated in the log)",
                     Some(unknown),
                     "total - every row above",
                 ));
             }
         }
-        None => rows.push(row("unknown", no_total.0, None, no_total.1)),
+        None => rows.push(row(RowId::Unknown, no_total.0, None, no_total.1)),
     }
     with_percent(rows, total.map(|t| t.0))
 }

@@ -9,11 +9,70 @@ use crate::smi::SmiRow;
 use crate::whatif::WhatIfReport;
 use perfpilot_launchlog::RankId;
 
+/// The stable id of a start-up stage (serialized snake_case; the schema keeps a string).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StageId {
+    /// Before weights (model runner start).
+    Start,
+    /// After weights.
+    AfterWeights,
+    /// After the KV / state pools.
+    PoolEnd,
+    /// Before CUDA-graph capture.
+    CaptureBegin,
+    /// After CUDA-graph capture.
+    AfterCapture,
+    /// Ready.
+    Final,
+}
+
+impl StageId {
+    /// The id as it appears in the output (`after_weights`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StageId::Start => "start",
+            StageId::AfterWeights => "after_weights",
+            StageId::PoolEnd => "pool_end",
+            StageId::CaptureBegin => "capture_begin",
+            StageId::AfterCapture => "after_capture",
+            StageId::Final => "final",
+        }
+    }
+}
+
+/// The kind of a KV pool (serialized lowercase; the schema keeps a string).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PoolKind {
+    /// Full-attention layers' pool beside a sliding-window one.
+    Full,
+    /// Sliding-window layers' pool.
+    Swa,
+    /// MLA latent pool.
+    Mla,
+    /// The one KV pool.
+    Kv,
+}
+
+impl PoolKind {
+    /// The kind as it appears in the output (`swa`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PoolKind::Full => "full",
+            PoolKind::Swa => "swa",
+            PoolKind::Mla => "mla",
+            PoolKind::Kv => "kv",
+        }
+    }
+}
+
 /// Free device memory after one start-up stage, as the log printed it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StageRow {
     /// Stable id: `start`, `after_weights`, `pool_end`, `capture_begin`, `after_capture`, `final`.
-    pub id: String,
+    #[schemars(with = "String")]
+    pub id: StageId,
     /// Human label.
     pub stage: String,
     /// Free bytes.
@@ -28,7 +87,8 @@ pub struct StageRow {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct KvPoolRow {
     /// `full`, `swa`, `mla` or `kv`.
-    pub pool: String,
+    #[schemars(with = "String")]
+    pub pool: PoolKind,
     /// Token slots.
     pub tokens: u64,
     /// Bytes (printed GiB x 2^30).
@@ -165,4 +225,20 @@ pub struct ExplainReport {
     pub what_if: Option<WhatIfReport>,
     /// Lines read.
     pub lines: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_serialize_as_their_names() {
+        use StageId::*;
+        for id in [Start, AfterWeights, PoolEnd, CaptureBegin, AfterCapture, Final] {
+            assert_eq!(serde_json::to_string(&id).unwrap(), format!("\"{}\"", id.as_str()));
+        }
+        for k in [PoolKind::Full, PoolKind::Swa, PoolKind::Mla, PoolKind::Kv] {
+            assert_eq!(serde_json::to_string(&k).unwrap(), format!("\"{}\"", k.as_str()));
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! vLLM ranks (V0 and V1): the utilization budget and what the log says went where.
 #![warn(clippy::too_many_lines)]
 
-use crate::common::{BreakdownRow, row};
+use crate::common::{BreakdownRow, RowId, row};
 use crate::model::KvCost;
 use crate::units::{LoggedBytes, fmt_gib, sat_sum};
 use perfpilot_launchlog::EventKind;
@@ -9,15 +9,15 @@ use perfpilot_launchlog::EventKind;
 use super::facts::{Fact, RankEvents};
 use super::sglang::per_unit;
 use super::tail::{close_breakdown, matches_config};
-use super::types::{KvDetail, KvPoolRow, RankReport, StageRow};
+use super::types::{KvDetail, KvPoolRow, PoolKind, RankReport, StageId, StageRow};
 
 fn pick(list: Vec<Option<Fact<LoggedBytes>>>) -> Option<Fact<LoggedBytes>> {
     list.into_iter().flatten().next()
 }
 
-fn logged_row(id: &str, cat: &str, f: &Fact<LoggedBytes>, how: &str) -> BreakdownRow {
+fn logged_row(id: RowId, cat: &str, f: &Fact<LoggedBytes>, how: &str) -> BreakdownRow {
     BreakdownRow {
-        id: id.into(),
+        id,
         category: cat.into(),
         bytes: Some(f.value.bytes),
         percent: None,
@@ -131,10 +131,10 @@ fn budget_rows(l: &Logged, total: Option<&(i64, String)>, util: Option<f64>) -> 
     let Logged { weights, non_torch, activation, peak_torch, kv, graphs, estimate, free_start } = l;
     let mut rows = Vec::new();
     if let Some((t, how)) = &total {
-        rows.push(row("total", "GPU total", Some(*t), how.clone()));
+        rows.push(row(RowId::Total, "GPU total", Some(*t), how.clone()));
         if let Some(f) = &free_start {
             rows.push(BreakdownRow {
-                id: "framework".into(),
+                id: RowId::Framework,
                 category: "In use before vLLM started (other processes, driver)".into(),
                 bytes: Some(t - f.value.bytes),
                 percent: None,
@@ -144,17 +144,17 @@ fn budget_rows(l: &Logged, total: Option<&(i64, String)>, util: Option<f64>) -> 
         }
     }
     if let Some(f) = &non_torch {
-        rows.push(logged_row("non_torch", "Non-torch (CUDA context, NCCL)", f, "printed"));
+        rows.push(logged_row(RowId::NonTorch, "Non-torch (CUDA context, NCCL)", f, "printed"));
     }
     if let Some(f) = &weights {
-        rows.push(logged_row("weights", "Model weights", f, "printed (model loading took)"));
+        rows.push(logged_row(RowId::Weights, "Model weights", f, "printed (model loading took)"));
     }
     match (&activation, &peak_torch, &weights) {
         (Some(a), _, _) => {
-            rows.push(logged_row("activations", "Profiled activation peak", a, "printed"))
+            rows.push(logged_row(RowId::Activations, "Profiled activation peak", a, "printed"))
         }
         (None, Some(p), Some(w)) => rows.push(BreakdownRow {
-            id: "activations".into(),
+            id: RowId::Activations,
             category: "Profiled activation peak".into(),
             bytes: Some(p.value.bytes - w.value.bytes),
             percent: None,
@@ -168,7 +168,7 @@ fn budget_rows(l: &Logged, total: Option<&(i64, String)>, util: Option<f64>) -> 
     }
     if let Some(e) = &estimate {
         rows.push(logged_row(
-            "cuda_graph_estimate",
+            RowId::CudaGraphEstimate,
             "CUDA-graph estimate (profiling; subtracted only when enabled)",
             e,
             "printed estimate — not added to the total",
@@ -176,7 +176,7 @@ fn budget_rows(l: &Logged, total: Option<&(i64, String)>, util: Option<f64>) -> 
     }
     if let Some(f) = &kv {
         rows.push(logged_row(
-            "kv_pool",
+            RowId::KvPool,
             "KV cache budget (pool <= this)",
             f,
             "printed (available KV cache memory)",
@@ -184,7 +184,7 @@ fn budget_rows(l: &Logged, total: Option<&(i64, String)>, util: Option<f64>) -> 
     }
     if let Some(f) = &graphs {
         rows.push(logged_row(
-            "cuda_graphs",
+            RowId::CudaGraphs,
             "CUDA graphs (captured after the KV pool)",
             f,
             "printed",
@@ -195,13 +195,17 @@ fn budget_rows(l: &Logged, total: Option<&(i64, String)>, util: Option<f64>) -> 
         let inside = sat_sum(
             rows.iter()
                 .filter(|r| {
-                    matches!(r.id.as_str(), "non_torch" | "weights" | "activations" | "kv_pool")
+                    matches!(
+                        r.id,
+                        RowId::NonTorch | RowId::Weights | RowId::Activations | RowId::KvPool
+                    )
                 })
                 .filter_map(|r| r.bytes),
         );
-        if rows.iter().any(|r| r.id == "kv_pool") && rows.iter().any(|r| r.id == "weights") {
+        if rows.iter().any(|r| r.id == RowId::KvPool) && rows.iter().any(|r| r.id == RowId::Weights)
+        {
             rows.push(row(
-                "budget_other",
+                RowId::BudgetOther,
                 "Other inside the utilization budget",
                 Some(requested - inside),
                 format!("total x {u:.4} - the rows above it"),
@@ -209,7 +213,7 @@ fn budget_rows(l: &Logged, total: Option<&(i64, String)>, util: Option<f64>) -> 
         }
         let graphs_b = graphs.as_ref().map_or(0, |g| g.value.bytes);
         rows.push(row(
-            "headroom",
+            RowId::Headroom,
             "Outside the budget, free after start-up",
             Some(t - requested - graphs_b),
             format!("total x (1 - {u:.4}) - CUDA graphs"),
@@ -262,7 +266,7 @@ pub fn rank(
     let stages: Vec<StageRow> = free_start
         .iter()
         .map(|f| StageRow {
-            id: "start".into(),
+            id: StageId::Start,
             stage: "free on startup".into(),
             free_bytes: f.value.bytes,
             how: "printed".into(),
@@ -279,7 +283,7 @@ pub fn rank(
     let mut log_pt = None;
     if let (Some(t), Some(src)) = (tokens, tokens_src) {
         pools.push(KvPoolRow {
-            pool: "kv".into(),
+            pool: PoolKind::Kv,
             tokens: t,
             bytes: kv.as_ref().map(|k| k.value.bytes),
             printed: kv.as_ref().map(|k| k.value.printed.clone()),

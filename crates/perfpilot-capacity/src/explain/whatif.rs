@@ -111,7 +111,7 @@ fn base(i: &Inputs) -> Result<Scenario, String> {
                 .sel
                 .stages
                 .iter()
-                .find(|st| st.id == "start")
+                .find(|st| st.id == super::types::StageId::Start)
                 .map(|st| st.free_bytes)
                 .ok_or("the log states no free memory before the weights")?;
         }

@@ -12,7 +12,7 @@ pub use build::{DEFAULT_REQUEST_TOKENS, activation_per_token, sglang_v05_fractio
 pub use options::{PlanFramework, PlanOptions, RuleVersion};
 
 use crate::CapacityError;
-use crate::common::{BreakdownRow, GpuInfo, Note, Setting, row, with_percent};
+use crate::common::{BreakdownRow, GpuInfo, Note, RowId, Setting, row, with_percent};
 use crate::gpu::GpuTable;
 use crate::model::{KvCost, Limits, ModelConfig, WeightEstimate};
 use crate::notes::{NoteInputs, notes};
@@ -111,38 +111,38 @@ fn summary(c: &ModelConfig, params: u64) -> ModelSummary {
 
 /// The predicted breakdown of one rank.
 fn breakdown(s: &Scenario, o: &Outcome, overhead_note: &str) -> Vec<BreakdownRow> {
-    let mut rows = vec![row("total", "GPU total", Some(s.total_bytes), "GPU spec table")];
+    let mut rows = vec![row(RowId::Total, "GPU total", Some(s.total_bytes), "GPU spec table")];
     match s.engine {
         Engine::Sglang { .. } => {
             rows.push(row(
-                "framework",
+                RowId::Framework,
                 "CUDA context / NCCL / driver",
                 Some(s.total_bytes - s.free_at_start),
                 overhead_note.to_string(),
             ));
             rows.push(row(
-                "weights",
+                RowId::Weights,
                 "Model weights",
                 Some(s.weights_bytes),
                 "parameter count x bytes per weight (or measured)",
             ));
             if s.extra_reserved_bytes != 0 {
                 rows.push(row(
-                    "reserved",
+                    RowId::Reserved,
                     "Backend buffers before KV sizing",
                     Some(s.extra_reserved_bytes),
                     "given",
                 ));
             }
             rows.push(row(
-                "kv_pool",
+                RowId::KvPool,
                 "KV cache pool",
                 Some(o.kv_pool_bytes),
                 "tokens x bytes per token",
             ));
             if o.state_pool_bytes > 0 {
                 rows.push(row(
-                    "state_pool",
+                    RowId::StatePool,
                     "Mamba / linear-attention state pool",
                     Some(o.state_pool_bytes),
                     "slots x bytes per slot",
@@ -150,13 +150,13 @@ fn breakdown(s: &Scenario, o: &Outcome, overhead_note: &str) -> Vec<BreakdownRow
             }
             let unused = o.kv_budget_bytes - o.kv_pool_bytes;
             rows.push(row(
-                "budget_rounding",
+                RowId::BudgetRounding,
                 "Budget not used by pools (rounding, caps)",
                 Some(unused.max(0)),
                 "rest - pools",
             ));
             rows.push(row(
-                "headroom",
+                RowId::Headroom,
                 "Headroom: activations, CUDA graphs, fragmentation",
                 Some(o.headroom_bytes),
                 format!("free_at_start x (1 - mem_fraction_static {:.3})", s.fraction),
@@ -164,26 +164,26 @@ fn breakdown(s: &Scenario, o: &Outcome, overhead_note: &str) -> Vec<BreakdownRow
         }
         Engine::VllmV1 | Engine::VllmV0 => {
             rows.push(row(
-                "framework",
+                RowId::Framework,
                 "Non-torch (CUDA context, NCCL)",
                 Some(s.non_torch_bytes),
                 overhead_note.to_string(),
             ));
             rows.push(row(
-                "weights",
+                RowId::Weights,
                 "Model weights",
                 Some(s.weights_bytes),
                 "parameter count x bytes per weight (or measured)",
             ));
             rows.push(row(
-                "activations",
+                RowId::Activations,
                 "Profiled activation peak",
                 Some(s.activation_bytes),
                 "estimate: bytes per token x max_num_batched_tokens",
             ));
             if s.cudagraph_bytes > 0 {
                 rows.push(row(
-                    "cuda_graphs",
+                    RowId::CudaGraphs,
                     "CUDA-graph estimate (in budget)",
                     Some(s.cudagraph_bytes),
                     "given",
@@ -191,26 +191,26 @@ fn breakdown(s: &Scenario, o: &Outcome, overhead_note: &str) -> Vec<BreakdownRow
             }
             if s.extra_reserved_bytes != 0 {
                 rows.push(row(
-                    "reserved",
+                    RowId::Reserved,
                     "Other reserved buffers",
                     Some(s.extra_reserved_bytes),
                     "given",
                 ));
             }
             rows.push(row(
-                "kv_pool",
+                RowId::KvPool,
                 "KV cache pool",
                 Some(o.kv_pool_bytes),
                 "blocks x page bytes",
             ));
             rows.push(row(
-                "budget_rounding",
+                RowId::BudgetRounding,
                 "Budget not used by the pool (block rounding)",
                 Some((o.kv_budget_bytes - o.kv_pool_bytes).max(0)),
                 "available KV - pool",
             ));
             rows.push(row(
-                "headroom",
+                RowId::Headroom,
                 "Outside the utilization budget (graphs when not estimated)",
                 Some(o.headroom_bytes),
                 format!("total x (1 - gpu_memory_utilization {:.3})", s.fraction),

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+pub use perfpilot_capacity::explain::StageId;
 use perfpilot_capacity::explain::{ExplainReport, RankReport};
 use perfpilot_capacity::{ExplainOptions, explain, parse_gib_exact};
 
@@ -34,7 +35,7 @@ pub fn rank<'a>(r: &'a ExplainReport, label: &str) -> &'a RankReport {
 }
 
 /// Free bytes after a stage.
-pub fn stage(k: &RankReport, id: &str) -> Option<i64> {
+pub fn stage(k: &RankReport, id: StageId) -> Option<i64> {
     k.stages.iter().find(|s| s.id == id).map(|s| s.free_bytes)
 }
 
