@@ -4,34 +4,20 @@
 //! share found on the dev split and on the held-out split (`tests/fixtures/corpus/split.tsv`) and
 //! fails when the dev split falls below its floor.
 
+#[path = "../../../tests/support/corpus.rs"]
+mod corpus;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+
+use corpus::{corpus, split_of, splits, tsv_rows};
 
 use perfpilot_capacity::stated::{StatedValue, Value, stated_values};
 use perfpilot_launchlog::parse_log;
 
-fn corpus() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/corpus")
-}
-
-/// `source -> split` from split.tsv, `file -> source` from sources.tsv.
-fn split_of_files(root: &Path) -> BTreeMap<String, String> {
-    let split: BTreeMap<String, String> = std::fs::read_to_string(root.join("split.tsv"))
-        .expect("split.tsv")
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .filter_map(|l| l.split_once('\t').map(|(a, b)| (a.to_string(), b.trim().to_string())))
-        .collect();
-    std::fs::read_to_string(root.join("sources.tsv"))
-        .expect("sources.tsv")
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(|l| {
-            let cols: Vec<&str> = l.split('\t').collect();
-            let s = split.get(cols[1]).unwrap_or_else(|| panic!("{} not in split.tsv", cols[1]));
-            (cols[0].to_string(), s.clone())
-        })
-        .collect()
+/// `file -> split` from sources.tsv (`file -> source`) and split.tsv.
+fn split_of_files() -> BTreeMap<String, String> {
+    let split = splits();
+    tsv_rows("sources.tsv").into_iter().map(|c| (c[0].clone(), split_of(&split, &c[1]))).collect()
 }
 
 /// One expected value: launch, key, value.
@@ -100,9 +86,8 @@ fn matches(e: &Expected, got: &StatedValue) -> bool {
 /// (found, stated, misses) per split.
 fn score() -> BTreeMap<String, (usize, usize, Vec<String>)> {
     let root = corpus();
-    let splits = split_of_files(&root);
     let mut out: BTreeMap<String, (usize, usize, Vec<String>)> = BTreeMap::new();
-    for (file, split) in &splits {
+    for (file, split) in &split_of_files() {
         if !file.starts_with("launch/") {
             continue;
         }

@@ -5,14 +5,13 @@
 //! `unknown` counts as wrong and its rate is printed apart. Fails when the dev split falls below
 //! its floor.
 
+#[path = "../../../tests/support/corpus.rs"]
+mod corpus;
+
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
+use corpus::{corpus, split_of, splits, tsv_rows};
 use perfpilot_triage::{ProblemClass, TriageOptions, triage_logs};
-
-fn corpus() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/corpus")
-}
 
 #[derive(Default)]
 struct Score {
@@ -24,21 +23,14 @@ struct Score {
 
 fn score() -> BTreeMap<String, Score> {
     let root = corpus();
-    let split: BTreeMap<String, String> = std::fs::read_to_string(root.join("split.tsv"))
-        .expect("split.tsv")
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .filter_map(|l| l.split_once('\t').map(|(a, b)| (a.to_string(), b.trim().to_string())))
-        .collect();
+    let split = splits();
     let mut out: BTreeMap<String, Score> = BTreeMap::new();
-    let labels = std::fs::read_to_string(root.join("failures/labels.tsv")).expect("labels.tsv");
-    for l in labels.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
-        let cols: Vec<&str> = l.split('\t').collect();
-        let (file, class, source) = (cols[0], cols[1], cols[2]);
-        let side = split.get(source).unwrap_or_else(|| panic!("{source} not in split.tsv"));
+    for cols in tsv_rows("failures/labels.tsv") {
+        let (file, class, source) = (cols[0].as_str(), cols[1].as_str(), cols[2].as_str());
+        let side = split_of(&split, source);
         let r = triage_logs(&TriageOptions::new(vec![root.join("failures").join(file)]))
             .unwrap_or_else(|e| panic!("{file}: {e}"));
-        let s = out.entry(side.clone()).or_default();
+        let s = out.entry(side).or_default();
         s.total += 1;
         if r.class.as_str() == class {
             s.right += 1;

@@ -55,15 +55,7 @@ pub(crate) fn sample(body: &str, cfg: &BundleConfig) -> LoadSample {
             "running" | "waiting" | "generation_tokens_total" | "decode_steps_total"
         )
     }) {
-        read_metric(
-            def.kind,
-            &def.id,
-            &def.description,
-            &def.names,
-            def.scale,
-            &samples,
-            &mut values,
-        );
+        read_metric(def, &samples, &mut values);
     }
     let get = |id: &str| values.iter().find(|m| m.id == id).map(|m| m.value);
     LoadSample {

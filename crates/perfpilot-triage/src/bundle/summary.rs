@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::collect::{EndpointResult, Snapshot};
-use super::config::{BundleConfig, MetricKind};
+use super::config::{BundleConfig, MetricDef, MetricKind};
 use super::prom::{self, Sample};
 
 /// A fact read from an endpoint.
@@ -215,15 +215,7 @@ pub(crate) fn summarize(
     // Metrics.
     let mut metrics = Vec::new();
     for def in &cfg.metric {
-        read_metric(
-            def.kind,
-            &def.id,
-            &def.description,
-            &def.names,
-            def.scale,
-            &samples,
-            &mut metrics,
-        );
+        read_metric(def, &samples, &mut metrics);
     }
     let metric = |id: &str| metrics.iter().find(|m| m.id == id).map(|m| m.value);
 
@@ -354,15 +346,10 @@ fn max_key(v: &Value, key: &str) -> Option<f64> {
     nums.into_iter().reduce(f64::max)
 }
 
-pub(super) fn read_metric(
-    kind: MetricKind,
-    id: &str,
-    description: &str,
-    names: &[String],
-    scale: Option<f64>,
-    samples: &[Sample],
-    out: &mut Vec<MetricValue>,
-) {
+/// The values of one configured metric found in the scraped samples, appended to `out`.
+pub(super) fn read_metric(def: &MetricDef, samples: &[Sample], out: &mut Vec<MetricValue>) {
+    let MetricDef { id, kind, description, names, scale } = def;
+    let (id, kind, description) = (id.as_str(), *kind, description.as_str());
     let scale = scale.unwrap_or(1.0);
     for name in names {
         let push = |out: &mut Vec<MetricValue>, id: String, value: f64| {
