@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+mod data_files;
 pub(crate) mod explain;
 pub(crate) mod plan;
 

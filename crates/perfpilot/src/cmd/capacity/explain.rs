@@ -20,21 +20,8 @@ pub struct Args {
     /// GPU name for the device total (h100, h200, b200, … see `data/gpus.toml`).
     #[arg(long, value_name = "NAME")]
     gpu: Option<String>,
-    /// GPU table replacing the built-in one (same TOML shape as `data/gpus.toml`).
-    #[arg(long = "gpu-table", value_name = "FILE")]
-    gpu_table: Option<PathBuf>,
-    /// Framework sizing rules replacing the built-in ones (same TOML shape as
-    /// `data/frameworks.toml`).
-    #[arg(long, value_name = "FILE")]
-    frameworks: Option<PathBuf>,
-    /// Rule file replacing the built-in `config.json` reading rules (same schema as
-    /// `crates/perfpilot-modelconfig/data/model_config.toml`).
-    #[arg(long = "model-rules", value_name = "FILE")]
-    model_rules: Option<PathBuf>,
-    /// Config-field bounds and parallelism rule replacing the built-in ones (same TOML shape
-    /// as `data/limits.toml`).
-    #[arg(long, value_name = "FILE")]
-    limits: Option<PathBuf>,
+    #[command(flatten)]
+    data: super::data_files::DataFiles,
     /// `nvidia-smi --query-gpu=index,memory.used,memory.free --format=csv` output.
     #[arg(long, value_name = "FILE")]
     smi: Option<PathBuf>,
@@ -58,14 +45,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         log: args.log.clone(),
         config: args.config.clone(),
         gpu: args.gpu.clone(),
-        gpu_table: args.gpu_table.clone(),
-        frameworks: args.frameworks.clone(),
+        gpu_table: args.data.gpu_table.clone(),
+        frameworks: args.data.frameworks.clone(),
         smi: args.smi.clone(),
         request_tokens: args.request_tokens.clone().map(|t| t.0).unwrap_or_default(),
         rank: args.rank.clone(),
         what_if: args.what_if.clone(),
-        model_rules: args.model_rules.clone(),
-        limits: args.limits.clone(),
+        model_rules: args.data.model_rules.clone(),
+        limits: args.data.limits.clone(),
     };
     let progress = TerminalProgress::new("bytes");
     let report = explain_with_progress(&opts, &progress)?;

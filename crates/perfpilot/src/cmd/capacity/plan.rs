@@ -18,21 +18,8 @@ pub struct Args {
     /// GPU: h100, h200, b200, a100-80g, l40s, mi355x, … (see `data/gpus.toml`).
     #[arg(long, value_name = "NAME")]
     gpu: String,
-    /// GPU table replacing the built-in one.
-    #[arg(long = "gpu-table", value_name = "FILE")]
-    gpu_table: Option<PathBuf>,
-    /// Framework sizing rules replacing the built-in ones (same TOML shape as
-    /// `data/frameworks.toml`).
-    #[arg(long, value_name = "FILE")]
-    frameworks: Option<PathBuf>,
-    /// Rule file replacing the built-in `config.json` reading rules (same schema as
-    /// `crates/perfpilot-modelconfig/data/model_config.toml`).
-    #[arg(long = "model-rules", value_name = "FILE")]
-    model_rules: Option<PathBuf>,
-    /// Config-field bounds and parallelism rule replacing the built-in ones (same TOML shape
-    /// as `data/limits.toml`).
-    #[arg(long, value_name = "FILE")]
-    limits: Option<PathBuf>,
+    #[command(flatten)]
+    data: super::data_files::DataFiles,
     /// Tensor-parallel size.
     #[arg(long, default_value_t = 1)]
     tp: u64,
@@ -147,8 +134,8 @@ fn parse_rules(s: &str) -> Result<RuleVersion, String> {
 /// Run `perfpilot capacity plan`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut o = PlanOptions::new(args.config.clone(), args.gpu.clone());
-    o.gpu_table = args.gpu_table.clone();
-    o.frameworks = args.frameworks.clone();
+    o.gpu_table = args.data.gpu_table.clone();
+    o.frameworks = args.data.frameworks.clone();
     o.tp = args.tp;
     o.pp = args.pp;
     o.dp = args.dp;
@@ -179,8 +166,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     o.reserved_bytes = args.reserved;
     o.kv_cache_memory_bytes = args.kv_cache_memory;
     o.what_if = args.what_if.clone();
-    o.model_rules = args.model_rules.clone();
-    o.limits = args.limits.clone();
+    o.model_rules = args.data.model_rules.clone();
+    o.limits = args.data.limits.clone();
     let report = plan(&o)?;
     emit(&envelope(&o, report), &args.output)
 }
