@@ -7,28 +7,15 @@
 //! `[DONE]` must contain `prompt_ms + predicted_ms`, each exceeding it by at most
 //! 250 ms + 25 % (HTTP and the server's own loop on a 2-core machine it shares with us).
 
+#[path = "../../../tests/support/llama.rs"]
+mod llama;
+
 use std::path::PathBuf;
 
+use llama::llama_url;
 use perfpilot_bench::{ServeOptions, TokenizerChoice, serve};
 use perfpilot_report::NoProgress;
 use perfpilot_workload::*;
-
-fn llama_url() -> Option<String> {
-    match std::env::var("PERFPILOT_LLAMA_URL") {
-        Ok(u) if !u.is_empty() => Some(u),
-        _ => {
-            if std::env::var_os("CI").is_some() {
-                panic!(
-                    "PERFPILOT_LLAMA_URL is not set but CI is: run the tests through scripts/test"
-                );
-            }
-            eprintln!(
-                "skipped: PERFPILOT_LLAMA_URL is not set (scripts/llama-server.sh start prints it)"
-            );
-            None
-        }
-    }
-}
 
 /// The server's tokenizer: the gemma-3 tokenizer.json when fetched, else /tokenize.
 fn tokenizer() -> TokenizerChoice {

@@ -3,11 +3,14 @@
 //! caches, failures that fail, bounded start-up.
 
 mod common;
+#[path = "../../../tests/support/llama.rs"]
+mod llama;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use llama::llama_url;
 use serde_json::Value;
 
 /// Held by every test that times an A/A or A/B pair. The tests of one binary run in
@@ -335,25 +338,6 @@ fn ctrl_c_during_start_up_writes_an_interrupted_result() {
     let saved: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(saved["result"]["status"], "interrupted");
     assert_eq!(saved["result"]["summary"]["requests"], 0);
-}
-
-/// The llama.cpp server's URL (`scripts/llama-server.sh start`); without it the test
-/// fails under CI, else skips with a reason.
-fn llama_url() -> Option<String> {
-    match std::env::var("PERFPILOT_LLAMA_URL") {
-        Ok(u) if !u.is_empty() => Some(u),
-        _ => {
-            if std::env::var_os("CI").is_some() {
-                panic!(
-                    "PERFPILOT_LLAMA_URL is not set but CI is: run the tests through scripts/test"
-                );
-            }
-            eprintln!(
-                "skipped: PERFPILOT_LLAMA_URL is not set (scripts/llama-server.sh start prints it)"
-            );
-            None
-        }
-    }
 }
 
 /// llama.cpp keeps each slot's prompt cache (no flush-all endpoint): by default every
