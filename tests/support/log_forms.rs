@@ -80,6 +80,32 @@ pub fn fixture_logs(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     logs
 }
 
+/// Every fixture log of `dir` (at least 10), copied into a scratch folder named from `prefix`
+/// and then rewritten there in each form in turn: the same path every time, as ids and file
+/// names in the reports depend on it. `check(log, copy, form, shift)` runs on the original
+/// (`form` None, `shift` 0) and then on each form; `shift` is the number of extra first lines.
+pub fn each_form(
+    dir: &std::path::Path,
+    prefix: &str,
+    mut check: impl FnMut(&std::path::Path, &std::path::Path, Option<Form>, u64),
+) {
+    let tmp = std::env::temp_dir().join(format!("{prefix}-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let logs = fixture_logs(dir);
+    assert!(logs.len() >= 10, "fixtures: {}", logs.len());
+    for log in &logs {
+        let text = std::fs::read_to_string(log).unwrap();
+        let copy = tmp.join(log.file_name().unwrap());
+        std::fs::write(&copy, &text).unwrap();
+        check(log, &copy, None, 0);
+        for form in FORMS {
+            std::fs::write(&copy, transform(&text, form)).unwrap();
+            check(log, &copy, Some(form), u64::from(matches!(form, Form::LongFirstLine)));
+        }
+    }
+    std::fs::remove_dir_all(&tmp).ok();
+}
+
 /// Make a report comparable across forms: drop byte counts, and for a log behind `shift`
 /// extra first lines move every line number back by `shift` (in fields named as
 /// `is_line_key` says, and in prose after `marker`, e.g. `line ` or `.log:`).
