@@ -149,10 +149,17 @@ fn stated_values_score() {
             println!("  miss {m}");
         }
     }
-    let (found, stated, _) = &s["dev"];
-    // Floor: the score of the parser when the corpus was committed (never lower).
-    assert!(*found * 1000 >= *stated * DEV_FLOOR_PERMILLE, "dev score fell below its floor");
+    // Floors: the dev split and the first held-out split (development data since it was scored)
+    // are read in full; a later change may not lose a value on them.
+    for (split, floor) in [("dev", DEV_FLOOR_PERMILLE), ("heldout", HELDOUT_FLOOR_PERMILLE)] {
+        let (found, stated, misses) = &s[split];
+        assert!(*found * 1000 >= *stated * floor, "{split} score fell below its floor: {misses:?}");
+    }
 }
 
 /// Dev-split floor in per mille.
-const DEV_FLOOR_PERMILLE: usize = 933;
+const DEV_FLOOR_PERMILLE: usize = 1000;
+
+/// First held-out split floor in per mille (scored once at 78.9%; 100% after the rules of
+/// issue 15's second round).
+const HELDOUT_FLOOR_PERMILLE: usize = 1000;
