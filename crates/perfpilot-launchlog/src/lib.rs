@@ -47,7 +47,7 @@ mod vllm;
 use std::io::BufRead;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -378,8 +378,11 @@ fn table() -> &'static Table {
             };
             entries.push((Phrase::Rule(i), fw));
         }
+        // A DFA: the automatic choice switches to a (slower) NFA past about 100 patterns, and
+        // the scan over every byte of a multi-GiB log is the parser's whole cost.
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&phrases)
             // The phrases are constants; building cannot fail at run time.
             .unwrap_or_else(|_| unreachable_automaton());
