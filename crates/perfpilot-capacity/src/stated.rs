@@ -58,6 +58,15 @@ impl Out {
             self.num(key, b.bytes as f64 / crate::GIB as f64, "GiB");
         }
     }
+    fn text(&mut self, key: &str, v: &str) {
+        self.v.push(StatedValue {
+            launch: self.launch,
+            key: key.into(),
+            value: Value::Text(v.trim_start_matches("torch.").into()),
+            unit: String::new(),
+            line: self.line,
+        });
+    }
     fn opt(&mut self, key: &str, v: Option<f64>, unit: &str) {
         if let Some(v) = v {
             self.num(key, v, unit);
@@ -75,11 +84,16 @@ pub fn stated_values(log: &LaunchLog) -> Vec<StatedValue> {
         let len = a.get_u64("max_model_len").or_else(|| a.get_u64("max_seq_len"));
         o.opt("max_model_len", len.map(|x| x as f64), "tokens");
         o.opt("block_size", a.get_u64("block_size").map(|x| x as f64), "tokens");
+        // Parallel sizes (vLLM engine config / `Namespace`, SGLang `ServerArgs`).
+        for (key, names) in PARALLEL_ARGS {
+            let v = names.iter().find_map(|n| a.get_u64(n));
+            o.opt(key, v.map(|x| x as f64), "");
+        }
     }
     let mut launches = Launches::default();
     for e in &log.events {
         o.line = e.line;
-        let (launch, draft) = launches.launch_of(e.rank.label(), e.line, &e.event);
+        let (launch, draft) = launches.launch_of(process_key(e), e.line, &e.event);
         o.launch = launch;
         let first = o.v.len();
         event_values(&mut o, &e.event);
@@ -98,6 +112,15 @@ pub fn stated_values(log: &LaunchLog) -> Vec<StatedValue> {
     o.v
 }
 
+/// Parallel-size arguments: semantic key, then the argument names that state it.
+const PARALLEL_ARGS: &[(&str, &[&str])] = &[
+    ("tp_size", &["tensor_parallel_size", "tp_size"]),
+    ("pp_size", &["pipeline_parallel_size", "pp_size"]),
+    ("dp_size", &["data_parallel_size", "dp_size"]),
+    ("ep_size", &["ep_size"]),
+    ("nnodes", &["nnodes"]),
+];
+
 /// Where a paste holds several launches: a rank whose KV cache was already sized that starts
 /// over (torch distributed initialised again, a new profiling block, a new version line) has
 /// been launched anew. Weights loaded by a rank after its KV cache was sized are a draft model's
@@ -106,6 +129,8 @@ pub fn stated_values(log: &LaunchLog) -> Vec<StatedValue> {
 struct Launches {
     /// Ranks whose KV cache was sized in the current launch.
     sized: std::collections::BTreeSet<String>,
+    /// Ranks that printed vLLM's `Maximum concurrency` (the end of KV sizing) in this launch.
+    closed: std::collections::BTreeSet<String>,
     /// First line of each launch after the first.
     starts: Vec<u64>,
     current: u32,
@@ -116,33 +141,69 @@ impl Launches {
     fn launch_of(&mut self, rank: String, line: u64, e: &EventKind) -> (u32, bool) {
         use EventKind as K;
         self.current = self.current.max(1);
-        let restart = match e {
-            K::InitTorchDistributed { .. }
-            | K::ProfilingResultsV0 { .. }
-            | K::MemoryProfiling { .. }
-            | K::VllmVersion { .. } => true,
-            K::StageTime { stage, .. } => stage == "profiling",
-            K::BudgetV0 { total_gpu_memory, .. } => total_gpu_memory.is_some(),
-            _ => false,
-        };
-        if restart && self.sized.contains(&rank) {
-            self.current += 1;
-            self.starts.push(line);
-            self.sized.clear();
-        }
-        let sized = self.sized.contains(&rank);
-        if matches!(
+        let kv_sizing = matches!(
             e,
             K::UsageV0 { .. }
                 | K::AvailableKvMemory { .. }
                 | K::KvCacheAllocated { .. }
                 | K::GpuBlocks { .. }
                 | K::KvCacheTokens { .. }
-        ) {
-            self.sized.insert(rank);
+        );
+        let restart = match e {
+            K::InitTorchDistributed { .. }
+            | K::ProfilingResultsV0 { .. }
+            | K::MemoryProfiling { .. }
+            | K::VllmVersion { .. }
+            // vLLM loads a model (and a draft model) before it sizes the KV cache: weights
+            // loaded by a rank whose KV cache was sized begin a new launch.
+            | K::WeightsLoaded { .. } => true,
+            K::StageTime { stage, .. } => stage == "profiling" || stage == "weights_read",
+            K::BudgetV0 { total_gpu_memory, .. } => total_gpu_memory.is_some(),
+            // llama.cpp: a KV cache opened (`kv_size =`) after one was sized (a new run).
+            K::LlamaKvCache { opens, swa, .. } => *opens && !*swa,
+            _ => false,
+        };
+        // vLLM ends its KV sizing with `Maximum concurrency`: sizing again after it is a new run.
+        let resized = kv_sizing && self.closed.contains(&rank);
+        if (restart && self.sized.contains(&rank)) || resized {
+            self.current += 1;
+            self.starts.push(line);
+            self.sized.clear();
+            self.closed.clear();
+        }
+        let sized = self.sized.contains(&rank);
+        let llama_sized = match e {
+            K::LlamaKvCache { size, .. } => size.is_some(),
+            K::Size { key, .. } => key == "kv_device_size",
+            _ => false,
+        };
+        if kv_sizing || llama_sized {
+            self.sized.insert(rank.clone());
+        }
+        if matches!(e, K::MaxConcurrency { .. }) {
+            self.closed.insert(rank);
         }
         let draft = sized && matches!(e, K::LoadWeightBegin { .. } | K::LoadWeightEnd { .. });
         (self.current, draft)
+    }
+}
+
+/// The process a line came from, for telling launches apart: the rank label, plus the pid when
+/// the prefix names a role but no rank (vLLM V0 `(VllmWorkerProcess pid=N)`: every worker has
+/// the same label, so one worker's `model weights take` must not make another worker's
+/// profiling block look like a new launch).
+fn process_key(e: &perfpilot_launchlog::LaunchEvent) -> String {
+    let label = e.rank.label();
+    if !e.rank.is_unranked() || e.rank.role.is_none() {
+        return label;
+    }
+    let pid = e.raw.find(" pid=").map(|at| {
+        let rest = &e.raw[at + 5..];
+        &rest[..rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len())]
+    });
+    match pid {
+        Some(p) if !p.is_empty() => format!("{label} pid={p}"),
+        _ => label,
     }
 }
 
@@ -161,13 +222,7 @@ fn event_values(o: &mut Out, e: &EventKind) {
             o.gib("weights_avail_after", avail);
             o.gib("weights", mem_usage);
             if let Some(d) = dtype {
-                o.v.push(StatedValue {
-                    launch: o.launch,
-                    key: "weights_dtype".into(),
-                    value: Value::Text(d.trim_start_matches("torch.").into()),
-                    unit: String::new(),
-                    line: o.line,
-                });
+                o.text("weights_dtype", d);
             }
         }
         K::MemoryProfiling {
@@ -191,13 +246,7 @@ fn event_values(o: &mut Out, e: &EventKind) {
             o.gib("v_size", v_size);
             o.gib("kv_size", kv_size);
             if let Some(d) = dtype {
-                o.v.push(StatedValue {
-                    launch: o.launch,
-                    key: "kv_dtype".into(),
-                    value: Value::Text(d.trim_start_matches("torch.").into()),
-                    unit: String::new(),
-                    line: o.line,
-                });
+                o.text("kv_dtype", d);
             }
         }
         K::MambaCacheAllocated { max_mamba_cache_size, conv_state, ssm_state, .. } => {
@@ -294,9 +343,11 @@ fn event_values(o: &mut Out, e: &EventKind) {
             o.num("max_concurrency", *factor, "x");
             o.num("max_concurrency_tokens", n(*request_tokens), "tokens");
         }
-        K::CudaGraphProfile { piecewise, full, .. } => {
+        K::CudaGraphProfile { piecewise, piecewise_largest, full, full_largest } => {
             o.opt("graph_piecewise_count", piecewise.map(n), "");
+            o.opt("graph_piecewise_largest", piecewise_largest.map(n), "");
             o.opt("graph_full_count", full.map(n), "");
+            o.opt("graph_full_largest", full_largest.map(n), "");
         }
         K::CudaGraphEstimate { size } => o.gib("graph_mem_estimate", &Some(size.clone())),
         K::GraphCaptureFinished { elapsed_s, size } => {
@@ -366,6 +417,28 @@ fn event_values(o: &mut Out, e: &EventKind) {
             o.num("gpu_memory_utilization", *current, "");
             o.opt("gpu_memory_utilization_equivalent", *equivalent, "");
             o.opt("gpu_memory_utilization_advised", *advised, "");
+        }
+        K::Setting { key, value } => o.num(key, *value, ""),
+        K::Size { key, size } => o.gib(key, &Some(size.clone())),
+        K::Word { key, value } => o.text(key, value),
+        K::LlamaKvCache { cells, seqs, size, k_size, v_size, k_dtype, v_dtype, swa, .. } => {
+            let sfx = if *swa { "_swa" } else { "" };
+            o.opt(&format!("kv_tokens{sfx}"), cells.map(n), "tokens");
+            o.opt("n_seq_max", seqs.map(n), "");
+            o.gib(&format!("kv_size{sfx}"), size);
+            o.gib(&format!("k_size{sfx}"), k_size);
+            o.gib(&format!("v_size{sfx}"), v_size);
+            match (k_dtype, v_dtype) {
+                (Some(k), Some(v)) if k == v => o.text("kv_dtype", k),
+                (k, v) => {
+                    if let Some(k) = k {
+                        o.text("k_dtype", k);
+                    }
+                    if let Some(v) = v {
+                        o.text("v_dtype", v);
+                    }
+                }
+            }
         }
         K::NotEnoughMemory
         | K::CaptureFailed

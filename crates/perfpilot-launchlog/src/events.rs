@@ -381,6 +381,53 @@ pub enum EventKind {
         /// Seconds.
         seconds: f64,
     },
+    /// A number under its semantic key, read by a data rule (`rules.toml`): a llama.cpp context
+    /// setting, a TensorRT-LLM `TRTGptModel` setting, a flag on a command line.
+    Setting {
+        /// Semantic key (`n_ctx`, `max_num_sequences`, `tp_size`, …).
+        key: String,
+        /// The number as printed.
+        value: f64,
+    },
+    /// A size under its semantic key, read by a data rule (`rules.toml`): a llama.cpp
+    /// per-device buffer, TensorRT-LLM execution-context memory, a byte budget.
+    Size {
+        /// Semantic key (`model_buffer`, `compute_buffer`, `kv_device_size`, …).
+        key: String,
+        /// The size.
+        size: LoggedBytes,
+    },
+    /// A word under its semantic key, read by a data rule (`rules.toml`): SGLang
+    /// `Using KV cache dtype: torch.bfloat16`.
+    Word {
+        /// Semantic key (`kv_dtype`).
+        key: String,
+        /// The word (quotes and `torch.` dropped).
+        value: String,
+    },
+    /// A llama.cpp KV-cache line: `kv_size = N, … type_k = 'f16', type_v = 'f16'`,
+    /// `KV self size = X MiB, K (f16): k MiB, V (f16): v MiB`, `llama_kv_cache: size = X MiB
+    /// (N cells, L layers, S/S seqs), K (bf16): …`, `creating [non-]SWA KV cache, size = N cells`.
+    LlamaKvCache {
+        /// Cells (token slots).
+        cells: Option<u64>,
+        /// Sequences the cache holds (`S/S seqs`).
+        seqs: Option<u64>,
+        /// Total size.
+        size: Option<LoggedBytes>,
+        /// K size.
+        k_size: Option<LoggedBytes>,
+        /// V size.
+        v_size: Option<LoggedBytes>,
+        /// K type.
+        k_dtype: Option<String>,
+        /// V type.
+        v_dtype: Option<String>,
+        /// The sliding-window cache of an iSWA model.
+        swa: bool,
+        /// The line opens a cache (`kv_size =` / `creating … KV cache`) rather than sizing it.
+        opens: bool,
+    },
     /// vLLM multimodal reserve: `Encoder cache will be initialized with a budget of N tokens, and
     /// profiled with M <modality> items of the maximum feature size`.
     EncoderCacheBudget {
@@ -450,6 +497,10 @@ impl EventKind {
             EventKind::StageTime { .. } => "stage_time",
             EventKind::EncoderCacheBudget { .. } => "encoder_cache_budget",
             EventKind::UtilizationNote { .. } => "utilization_note",
+            EventKind::Setting { .. } => "setting",
+            EventKind::Size { .. } => "size",
+            EventKind::Word { .. } => "word",
+            EventKind::LlamaKvCache { .. } => "llama_kv_cache",
         }
     }
 }

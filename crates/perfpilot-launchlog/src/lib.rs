@@ -36,7 +36,9 @@
 mod args;
 mod events;
 mod fields;
+mod llama;
 mod prefix;
+mod rules;
 mod sglang;
 mod trt;
 mod units;
@@ -45,7 +47,7 @@ mod vllm;
 use std::io::BufRead;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -247,6 +249,13 @@ enum Phrase {
     TrtKvBytes,
     TrtBlocks,
     TrtEngine,
+    LlamaKvInit,
+    LlamaSelfSize,
+    LlamaSizeCells,
+    LlamaSwaOpen,
+    LlamaCtxTrain,
+    /// A data rule (`rules.toml`), by index.
+    Rule(usize),
 }
 
 const PHRASES: &[(&str, Phrase, Fw)] = &[
@@ -339,17 +348,51 @@ const PHRASES: &[(&str, Phrase, Fw)] = &[
     ("bytes for k/v cache", Phrase::TrtKvBytes, Fw::Other),
     ("primary blocks=", Phrase::TrtBlocks, Fw::Other),
     ("Loaded engine size:", Phrase::TrtEngine, Fw::Other),
+    // llama.cpp and forks (the one-value lines are data rules, `rules.toml`).
+    ("kv_size = ", Phrase::LlamaKvInit, Fw::Other),
+    ("KV self size", Phrase::LlamaSelfSize, Fw::Other),
+    ("kv self size", Phrase::LlamaSelfSize, Fw::Other),
+    ("llama_kv_cache: size =", Phrase::LlamaSizeCells, Fw::Other),
+    ("llama_kv_cache_unified: size =", Phrase::LlamaSizeCells, Fw::Other),
+    ("SWA KV cache, size =", Phrase::LlamaSwaOpen, Fw::Other),
+    ("< n_ctx_train (", Phrase::LlamaCtxTrain, Fw::Other),
 ];
 
-fn automaton() -> &'static AhoCorasick {
-    static AC: OnceLock<AhoCorasick> = OnceLock::new();
-    AC.get_or_init(|| {
-        AhoCorasick::builder()
+/// The phrase table: the built-in phrases, then every data rule's phrase.
+struct Table {
+    ac: AhoCorasick,
+    entries: Vec<(Phrase, Fw)>,
+}
+
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut phrases: Vec<&str> = PHRASES.iter().map(|p| p.0).collect();
+        let mut entries: Vec<(Phrase, Fw)> = PHRASES.iter().map(|p| (p.1, p.2)).collect();
+        for (i, r) in rules::rules().iter().enumerate() {
+            phrases.push(&r.phrase);
+            let fw = match r.framework {
+                rules::RuleFramework::Sglang => Fw::S,
+                rules::RuleFramework::Vllm => Fw::V,
+                rules::RuleFramework::Other => Fw::Other,
+            };
+            entries.push((Phrase::Rule(i), fw));
+        }
+        // A DFA: the automatic choice switches to a (slower) NFA past about 100 patterns, and
+        // the scan over every byte of a multi-GiB log is the parser's whole cost.
+        let ac = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
-            .build(PHRASES.iter().map(|p| p.0))
-            // The phrase list is a constant; building it cannot fail at run time.
-            .unwrap_or_else(|_| unreachable_automaton())
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&phrases)
+            // The phrases are constants; building cannot fail at run time.
+            .unwrap_or_else(|_| unreachable_automaton());
+        let entries = if ac.patterns_len() == entries.len() { entries } else { Vec::new() };
+        Table { ac, entries }
     })
+}
+
+fn automaton() -> &'static AhoCorasick {
+    &table().ac
 }
 
 #[cold]
@@ -382,6 +425,8 @@ enum Parsed {
 pub struct LogParser {
     log: LaunchLog,
     lines: u64,
+    /// The llama.cpp cache opened last is the sliding-window one (its `size =` line follows).
+    llama_swa: bool,
 }
 
 impl LogParser {
@@ -452,14 +497,17 @@ impl LogParser {
         let mut counted: Option<Fw> = None;
         for seg in line.split('\r') {
             for m in ac.find_iter(seg) {
-                let (_, phrase, fw) = PHRASES[m.pattern().as_usize()];
+                let Some(&(phrase, fw)) = table().entries.get(m.pattern().as_usize()) else {
+                    continue;
+                };
                 let before = &seg[..m.start()];
                 let after = &seg[m.end()..];
                 let (first, second) = handle(phrase, seg, before, after, line_no);
-                for parsed in [first, second].into_iter().flatten() {
+                for mut parsed in [first, second].into_iter().flatten() {
                     if counted.is_none() {
                         counted = Some(fw);
                     }
+                    self.llama_swa_state(&mut parsed);
                     match parsed {
                         Parsed::Event(event) => self.log.events.push(LaunchEvent {
                             line: line_no,
@@ -476,6 +524,18 @@ impl LogParser {
             Some(Fw::S) => self.log.sglang_lines += 1,
             Some(Fw::V) => self.log.vllm_lines += 1,
             Some(Fw::Other) | None => {}
+        }
+    }
+
+    /// A llama.cpp `creating [non-]SWA KV cache` line decides which cache the next
+    /// `llama_kv_cache: size = … cells` line sizes.
+    fn llama_swa_state(&mut self, parsed: &mut Parsed) {
+        if let Parsed::Event(EventKind::LlamaKvCache { cells, opens, swa, size, .. }) = parsed {
+            if *opens {
+                self.llama_swa = *swa;
+            } else if cells.is_some() && size.is_some() {
+                *swa = self.llama_swa;
+            }
         }
     }
 
@@ -498,12 +558,14 @@ fn handle(
     after: &str,
     line: u64,
 ) -> (Option<Parsed>, Option<Parsed>) {
-    (handle_one(phrase, seg, before, after, line), handle_extra(phrase, after, line))
+    (handle_one(phrase, seg, before, after, line), handle_extra(phrase, before, after, line))
 }
 
 /// A second result for lines that carry two things (vLLM's engine line: version + config).
-fn handle_extra(phrase: Phrase, after: &str, line: u64) -> Option<Parsed> {
+fn handle_extra(phrase: Phrase, before: &str, after: &str, line: u64) -> Option<Parsed> {
     match phrase {
+        Phrase::LoadEnd => sglang::load_end_elapsed(after).map(Parsed::Event),
+        Phrase::LlamaCtxTrain => llama::ctx_per_seq(before).map(Parsed::Event),
         Phrase::TrtTokens => trt::allocated_tokens(after).map(Parsed::Event),
         Phrase::EngineInit => fields::after_key(after, "with config:")
             .and_then(|cfg| args::parse_args(ArgsForm::VllmEngineConfig, cfg, line))
@@ -613,6 +675,12 @@ fn handle_one(phrase: Phrase, seg: &str, before: &str, after: &str, line: u64) -
         P::TrtKvBytes => trt::kv_bytes(before),
         P::TrtBlocks => trt::blocks(after),
         P::TrtEngine => trt::engine(after),
+        P::LlamaKvInit => llama::kv_init(after),
+        P::LlamaSelfSize => llama::kv_self_size(after),
+        P::LlamaSizeCells => llama::kv_size_cells(after),
+        P::LlamaSwaOpen => llama::swa_open(before, after),
+        P::LlamaCtxTrain => llama::ctx_train(after),
+        P::Rule(i) => rules::rules().get(i).and_then(|r| rules::apply(r, before, after)),
     };
     ev.map(Parsed::Event)
 }

@@ -39,6 +39,12 @@ pub(super) fn load_end(after: &str) -> Option<EventKind> {
     })
 }
 
+/// The load time of `Load weight end. elapsed=152.31 s, …` (newer SGLang), as a stage time.
+pub(super) fn load_end_elapsed(after: &str) -> Option<EventKind> {
+    let seconds = num_f64(after, "elapsed=")?;
+    Some(EventKind::StageTime { stage: "weights_load".into(), seconds })
+}
+
 pub(super) fn memory_profiling(after: &str) -> Option<EventKind> {
     let ev = EventKind::MemoryProfiling {
         available_gpu_memory: gib(after, "available_gpu_memory="),

@@ -24,6 +24,31 @@ impl LoggedBytes {
         Some(LoggedBytes { bytes, printed: text.trim().replace(',', "") })
     }
 
+    /// A printed number with its unit (`MiB`, `MB`, `GiB`, `GB`, `KiB`, `bytes`/`B`, parentheses
+    /// allowed): GiB units keep the printed text; other units are converted exactly to bytes and
+    /// `printed` holds the GiB figure to two decimals. MB is read as MiB (llama.cpp and vLLM
+    /// print MB for 2^20 bytes).
+    pub fn from_number_unit(number: &str, unit: &str) -> Option<LoggedBytes> {
+        let unit = unit.trim().trim_start_matches('(').trim_end_matches([')', '.', ',']);
+        let scale: f64 = match unit {
+            "GiB" | "GB" => return LoggedBytes::from_gib_text(number),
+            "MiB" | "MB" => (1u64 << 20) as f64,
+            "KiB" | "KB" => 1024.0,
+            "bytes" | "B" | "byte" => 1.0,
+            _ => return None,
+        };
+        let v: f64 = number.trim().replace(',', "").parse().ok()?;
+        if !v.is_finite() {
+            return None;
+        }
+        let bytes = (v * scale).round();
+        if bytes.abs() >= i64::MAX as f64 {
+            return None;
+        }
+        let bytes = bytes as i64;
+        Some(LoggedBytes { bytes, printed: format!("{:.2}", bytes as f64 / GIB as f64) })
+    }
+
     /// Half a unit of the last printed digit, in bytes: the true value lies within
     /// `bytes ± rounding_bytes()`.
     pub fn rounding_bytes(&self) -> i64 {

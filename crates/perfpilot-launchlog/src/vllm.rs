@@ -16,7 +16,13 @@ fn num_first(after: &str) -> Option<u64> {
 }
 
 pub(super) fn weights(after: &str) -> Option<EventKind> {
-    let size = gib_of(after)?;
+    // vLLM 0.3 printed `took 244.61 MB` (MiB); later versions print GB / GiB (GiB).
+    let n = leading_number(after)?;
+    let unit = after.trim_start()[n.len()..].split_whitespace().next().unwrap_or("");
+    let size = match unit {
+        "MB" | "MiB" => crate::units::LoggedBytes::from_number_unit(n, unit)?,
+        _ => gib_of(after)?,
+    };
     let elapsed_s = after_key(after, "and").and_then(leading_number).and_then(|n| n.parse().ok());
     Some(EventKind::WeightsLoaded { size, elapsed_s })
 }
@@ -119,7 +125,9 @@ pub(super) fn free_memory(seg: &str, after: &str) -> Option<EventKind> {
         weights: gib_before(seg, " GiB for weight"),
         activation_peak: gib_before(seg, " GiB for peak activation"),
         non_torch: gib_before(seg, " GiB for non-torch memory"),
-        cudagraph: gib_before(seg, " GiB for CUDAGraph memory"),
+        // Ascend (vllm-ascend) prints `NPU graph memory`.
+        cudagraph: gib_before(seg, " GiB for CUDAGraph memory")
+            .or_else(|| gib_before(seg, " GiB for NPU graph memory")),
     })
 }
 

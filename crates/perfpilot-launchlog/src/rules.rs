@@ -1,0 +1,210 @@
+//! Data rules (`rules.toml`, embedded at build time): a trigger phrase, the semantic key the
+//! value is stated under, and how the value is read. Lines that need more than one value or
+//! some state keep their Rust handlers; these rules cover the one-value lines (llama.cpp context
+//! settings and buffers, TensorRT-LLM settings, command-line flags).
+
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::events::EventKind;
+use crate::fields::leading_number;
+use crate::units::LoggedBytes;
+
+/// The embedded rule table.
+const RULES_TOML: &str = include_str!("rules.toml");
+
+/// How a rule reads its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Form {
+    /// `[=|:] N` after the phrase.
+    Number,
+    /// `[=|:] N UNIT` after the phrase.
+    Size,
+    /// `N UNIT` right before the phrase.
+    SizeBefore,
+    /// `[=|:] WORD` after the phrase.
+    Word,
+}
+
+/// Which framework a rule's line belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum RuleFramework {
+    /// SGLang (votes).
+    Sglang,
+    /// vLLM (votes).
+    Vllm,
+    /// Another engine (read, no vote).
+    Other,
+}
+
+/// One rule.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Rule {
+    /// Trigger phrase.
+    pub phrase: String,
+    /// Semantic key.
+    pub key: String,
+    /// How the value is read.
+    pub form: Form,
+    /// Read the value after this text (searched after the phrase).
+    #[serde(default)]
+    pub marker: Option<String>,
+    /// The rule does not apply when the text before the phrase holds one of these.
+    #[serde(default)]
+    pub skip_before: Vec<String>,
+    /// Unit when the line prints none (`size` form).
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Framework of the line.
+    pub framework: RuleFramework,
+    /// Where the phrase is printed.
+    #[allow(dead_code)]
+    pub source: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    #[allow(dead_code)]
+    version: u32,
+    rule: Vec<Rule>,
+}
+
+/// The rules, parsed once. A table that does not parse (it is a constant, checked by a test)
+/// yields no rules rather than a panic.
+pub(crate) fn rules() -> &'static [Rule] {
+    static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
+    RULES.get_or_init(|| parse_rules(RULES_TOML).unwrap_or_default())
+}
+
+fn parse_rules(text: &str) -> Result<Vec<Rule>, toml::de::Error> {
+    let file: RuleFile = toml::from_str(text)?;
+    Ok(file.rule)
+}
+
+/// Drop spaces and one `=` or `:` before a value.
+fn value_start(text: &str) -> &str {
+    let t = text.trim_start();
+    let t = t.strip_prefix('=').or_else(|| t.strip_prefix(':')).unwrap_or(t);
+    t.trim_start()
+}
+
+/// The value text after the phrase: the whole `after`, or what follows the marker. A value
+/// must be separated from the phrase by a space, `=` or `:` (so `: n_ctx` does not read
+/// `: n_ctx_train`).
+fn value_text<'a>(rule: &Rule, after: &'a str) -> Option<&'a str> {
+    let sep = |c: char| c.is_whitespace() || c == '=' || c == ':';
+    let t = match &rule.marker {
+        Some(m) => &after[after.find(m.as_str())? + m.len()..],
+        None => after,
+    };
+    let first = t.chars().next()?;
+    let phrase_ends_in_sep = rule.phrase.chars().next_back().is_some_and(sep);
+    if rule.marker.is_none() && !phrase_ends_in_sep && !sep(first) {
+        return None;
+    }
+    Some(value_start(t))
+}
+
+fn size_from(number: &str, rest: &str, default_unit: Option<&str>) -> Option<LoggedBytes> {
+    let unit = rest.split_whitespace().next().unwrap_or("");
+    LoggedBytes::from_number_unit(number, unit)
+        .or_else(|| default_unit.and_then(|u| LoggedBytes::from_number_unit(number, u)))
+}
+
+/// Apply a rule to the text around its phrase.
+pub(crate) fn apply(rule: &Rule, before: &str, after: &str) -> Option<EventKind> {
+    if rule.skip_before.iter().any(|s| before.contains(s.as_str())) {
+        return None;
+    }
+    let key = rule.key.clone();
+    match rule.form {
+        Form::Number => {
+            let n = leading_number(value_text(rule, after)?)?;
+            let value: f64 = n.replace(',', "").parse().ok()?;
+            Some(EventKind::Setting { key, value })
+        }
+        Form::Size => {
+            let t = value_text(rule, after)?;
+            let n = leading_number(t)?;
+            let rest = &t.trim_start()[n.len()..];
+            Some(EventKind::Size { key, size: size_from(n, rest, rule.unit.as_deref())? })
+        }
+        Form::SizeBefore => {
+            let mut words = before.split_whitespace().rev();
+            let unit = words.next()?;
+            let n = leading_number(words.next()?)?;
+            Some(EventKind::Size { key, size: LoggedBytes::from_number_unit(n, unit)? })
+        }
+        Form::Word => {
+            let t = value_text(rule, after)?;
+            let end = t.find([',', ' ', ')', '\t']).unwrap_or(t.len());
+            let w = t[..end].trim_matches(['\'', '"', '.']).trim_start_matches("torch.");
+            (!w.is_empty()).then(|| EventKind::Word { key, value: w.to_string() })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(phrase: &str) -> &'static Rule {
+        rules().iter().find(|r| r.phrase == phrase).unwrap()
+    }
+
+    #[test]
+    fn table_parses_and_every_rule_names_a_source() {
+        let rules = parse_rules(RULES_TOML).unwrap();
+        assert!(rules.len() > 40);
+        for r in &rules {
+            assert!(!r.source.trim().is_empty(), "{} has no source", r.phrase);
+            assert!(!r.key.is_empty() && !r.phrase.is_empty());
+        }
+    }
+
+    #[test]
+    fn forms() {
+        let r = rule(": n_ctx");
+        assert_eq!(
+            apply(r, "llama_context", "         = 4096"),
+            Some(EventKind::Setting { key: "n_ctx".into(), value: 4096.0 })
+        );
+        // `: n_ctx_train = …` is another key: the phrase must be followed by a separator.
+        assert_eq!(apply(r, "print_info", "_train      = 32768"), None);
+        let r = rule(" compute buffer size =");
+        assert!(apply(r, "llama_context:  ROCm_Host", "   74.01 MiB").is_none());
+        match apply(r, "llama_context:      ROCm0", "  2664.00 MiB") {
+            Some(EventKind::Size { size, .. }) => assert_eq!(size.bytes, 2664 << 20),
+            other => panic!("{other:?}"),
+        }
+        let r = rule("for execution context memory");
+        match apply(r, "[TensorRT-LLM][INFO] [MemUsageChange] Allocated 480.04 MiB ", ".") {
+            Some(EventKind::Size { key, size }) => {
+                assert_eq!(key, "exec_context_mem");
+                assert_eq!(size.bytes, (480.04f64 * 1048576.0).round() as i64);
+            }
+            other => panic!("{other:?}"),
+        }
+        let r = rule("now: CPU");
+        match apply(r, "…", " 0, GPU 6683 (MiB)") {
+            Some(EventKind::Size { size, .. }) => assert_eq!(size.bytes, 6683 << 20),
+            other => panic!("{other:?}"),
+        }
+        let r = rule(" --gpu-memory-utilization");
+        assert!(apply(r, "", " to 0.9271.").is_none());
+        assert_eq!(
+            apply(r, "", "=0.9200 is"),
+            Some(EventKind::Setting { key: "gpu_memory_utilization".into(), value: 0.92 })
+        );
+        let r = rule("Using KV cache dtype:");
+        assert_eq!(
+            apply(r, "", " torch.bfloat16"),
+            Some(EventKind::Word { key: "kv_dtype".into(), value: "bfloat16".into() })
+        );
+    }
+}
