@@ -138,6 +138,16 @@ pub(crate) fn match_passes(b: &[PassFacts], a: &[PassFacts], want: Stage) -> Pas
         };
     }
     let scope = if want == Stage::All { String::new() } else { format!(" {}", want.as_str()) };
+    let unsliced: Vec<&str> = [("BEFORE", b), ("AFTER", a)]
+        .into_iter()
+        .filter(|(_, f)| f.iter().all(|p| p.row.layers.is_none()))
+        .map(|(side, _)| side)
+        .collect();
+    let why = if unsliced.is_empty() {
+        format!("no{scope} pass of the same stage with layers on both sides")
+    } else {
+        format!("no pass of {} slices into layers", unsliced.join(" or "))
+    };
     PassMatch {
         stage: None,
         before_pass: None,
@@ -145,8 +155,7 @@ pub(crate) fn match_passes(b: &[PassFacts], a: &[PassFacts], want: Stage) -> Pas
         before_batch: None,
         after_batch: None,
         note: format!(
-            "no{scope} pass of the same stage with layers on both sides (BEFORE: {}; AFTER: {}): \
-             per-layer-type times are not compared",
+            "{why} (BEFORE: {}; AFTER: {}): per-layer-type times are not compared",
             census(b),
             census(a)
         ),
@@ -194,6 +203,10 @@ mod tests {
         assert!(m.note.contains("1 decode (1 with layers)"), "{}", m.note);
         let m = match_passes(&b, &a, Stage::Decode);
         assert!(m.note.starts_with("no decode pass"), "{}", m.note);
+        let mut none = a[0].clone();
+        none.row.layers = None;
+        let m = match_passes(&b, &[none], Stage::All);
+        assert!(m.note.starts_with("no pass of AFTER slices into layers"), "{}", m.note);
     }
 
     #[test]
