@@ -64,7 +64,7 @@ pub fn parse_tolerances(text: &str, name: &str) -> Result<Tolerances, KernelErro
 pub fn effective(file: Option<&Path>, task: &Tolerances) -> Result<Tolerances, KernelError> {
     let mut t = parse_tolerances(DEFAULT_TOLERANCES, "tolerances.toml (built in)")?;
     if let Some(p) = file {
-        let text = std::fs::read_to_string(p).map_err(|e| KernelError::io(p, e))?;
+        let text = perfpilot_io::read_to_string_bounded(p).map_err(|e| KernelError::io(p, e))?;
         t.extend(parse_tolerances(&text, &p.display().to_string())?);
     }
     for (k, v) in task {

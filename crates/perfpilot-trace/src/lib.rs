@@ -41,6 +41,7 @@ pub mod input;
 pub mod layers;
 pub mod model;
 pub mod parse;
+mod rulefile;
 pub mod taxonomy;
 pub mod triage;
 

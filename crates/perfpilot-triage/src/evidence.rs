@@ -4,10 +4,13 @@
 //! (`data/evidence.toml`, each with its source); the first rule that holds names the class,
 //! the row says which evidence decided and which classes remain.
 
+use std::path::Path;
+
 use serde::Deserialize;
 
 use crate::analyze::{FileIn, Group};
 use crate::class::ProblemClass;
+use crate::error::TriageError;
 use crate::logs::record::Record;
 use crate::report::Finding;
 
@@ -17,15 +20,20 @@ const BUILTIN: &str = include_str!("../data/evidence.toml");
 /// A finding whose confidence is below this is re-decided when a rule holds.
 const WEAK: f64 = 0.5;
 
+/// The launch checks a rule's `launch` may name.
+const LAUNCH_CHECKS: &[&str] =
+    &["blocks_below_max_len", "blocks_known", "no_blocks_yet", "weights_no_blocks"];
+
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct File {
-    #[allow(dead_code)]
     version: u32,
-    rule: Vec<Rule>,
+    rule: Vec<toml::Spanned<Rule>>,
 }
 
 /// One evidence rule.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Rule {
     pub id: String,
     pub class: ProblemClass,
@@ -56,8 +64,71 @@ impl Evidence {
     /// The embedded rules.
     pub fn builtin() -> Evidence {
         // The embedded file is checked by the tests; a broken build-time file yields no rules.
-        let rules = toml::from_str::<File>(BUILTIN).map(|f| f.rule).unwrap_or_default();
-        Evidence { rules }
+        Evidence::parse(BUILTIN, "<built-in evidence.toml>")
+            .unwrap_or(Evidence { rules: Vec::new() })
+    }
+
+    /// The embedded rules, or `path`'s (`--evidence`), which replace them.
+    pub fn load(path: Option<&Path>) -> Result<Evidence, TriageError> {
+        match path {
+            None => Ok(Evidence::builtin()),
+            Some(p) => {
+                let text =
+                    perfpilot_io::read_to_string_bounded(p).map_err(|e| TriageError::read(p, e))?;
+                Evidence::parse(&text, &p.display().to_string())
+            }
+        }
+    }
+
+    /// Parse and check an evidence file (`name` names it in errors, with the line).
+    fn parse(text: &str, name: &str) -> Result<Evidence, TriageError> {
+        let line_of = |at: usize| text.get(..at).map_or(0, |t| t.matches('\n').count() + 1);
+        let bad = |line: usize, message: String| TriageError::Data {
+            path: name.to_string(),
+            message: format!("line {line}: {message}"),
+        };
+        let file: File = toml::from_str(text).map_err(|e| {
+            bad(e.span().map_or(0, |s| line_of(s.start)), e.message().trim().to_string())
+        })?;
+        if file.version != 1 {
+            return Err(bad(1, format!("version {} (expected 1)", file.version)));
+        }
+        let mut rules = Vec::with_capacity(file.rule.len());
+        for spanned in file.rule {
+            let line = line_of(spanned.span().start);
+            let r = spanned.into_inner();
+            if !(0.0..=1.0).contains(&r.confidence) {
+                return Err(bad(
+                    line,
+                    format!("rule {}: confidence {} (expected 0 to 1)", r.id, r.confidence),
+                ));
+            }
+            if let Some(l) = r.launch.as_deref().filter(|l| !LAUNCH_CHECKS.contains(l)) {
+                return Err(bad(
+                    line,
+                    format!(
+                        "rule {}: launch {l:?} (expected one of {})",
+                        r.id,
+                        LAUNCH_CHECKS.join(", ")
+                    ),
+                ));
+            }
+            if r.frames_any.is_empty()
+                && r.innermost.is_empty()
+                && r.text_any.is_empty()
+                && r.launch.is_none()
+            {
+                return Err(bad(
+                    line,
+                    format!(
+                        "rule {}: no condition (expected frames_any, innermost, text_any or launch)",
+                        r.id
+                    ),
+                ));
+            }
+            rules.push(r);
+        }
+        Ok(Evidence { rules })
     }
 
     /// Re-decide a finding that no signature decided (`unknown`) or that only a weak guess
@@ -214,10 +285,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn user_files_are_checked_with_their_line() {
+        let one =
+            "version = 1\n\n[[rule]]\nid = \"x\"\nclass = \"port-in-use\"\nconfidence = 0.9\n";
+        let tail = "why = \"w\"\nsource = \"s\"\n";
+        let err = |t: &str| Evidence::parse(t, "e.toml").unwrap_err().to_string();
+        let e = err(&format!("{one}launch = \"blocks_gone\"\n{tail}"));
+        assert!(e.contains("e.toml") && e.contains("line 3") && e.contains("blocks_known"), "{e}");
+        let e = err(&format!("{one}{tail}"));
+        assert!(e.contains("line 3") && e.contains("no condition"), "{e}");
+        let e = err(&format!("{one}textany = [\"a\"]\n{tail}"));
+        assert!(e.contains("line 7") && e.contains("unknown field"), "{e}");
+        let e = err("version = 1\n[[rule]]\nid = \"x\"\nclass = \"no-such-class\"\n");
+        assert!(e.contains("line 4"), "{e}");
+        let ok = Evidence::parse(&format!("{one}text_any = [\"a\"]\n{tail}"), "e.toml").unwrap();
+        assert_eq!(ok.rules.len(), 1);
+    }
+
+    #[test]
     fn builtin_rules_parse_and_name_known_classes() {
-        let f: File = toml::from_str(BUILTIN).expect("evidence.toml parses");
-        assert!(f.rule.len() >= 8);
-        for r in &f.rule {
+        let f = Evidence::parse(BUILTIN, "evidence.toml").expect("evidence.toml parses");
+        assert!(f.rules.len() >= 8);
+        for r in &f.rules {
             assert!(!r.source.is_empty(), "{} has no source", r.id);
             assert!(r.confidence > 0.0 && r.confidence <= 1.0);
             assert!(

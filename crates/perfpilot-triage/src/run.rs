@@ -11,6 +11,7 @@ use crate::analyze::{self, FileIn};
 use crate::catalogue::Catalogue;
 use crate::class::{ProblemClass, Severity};
 use crate::error::TriageError;
+use crate::evidence::Evidence;
 use crate::launch;
 use crate::logs::scan::{self, Gates};
 use crate::logs::{FileScan, Store};
@@ -34,12 +35,21 @@ pub struct TriageOptions {
     /// Most timeline rows (default 40).
     #[serde(default = "default_limit")]
     pub timeline_limit: usize,
+    /// Evidence rules (TOML, the shape of `data/evidence.toml`) replacing the built-in
+    /// ones: how a class is named when no signature decides.
+    #[serde(default)]
+    pub evidence: Option<PathBuf>,
 }
 
 impl TriageOptions {
     /// Options for these logs with the defaults.
     pub fn new(logs: Vec<PathBuf>) -> TriageOptions {
-        TriageOptions { logs, signatures: Vec::new(), timeline_limit: default_limit() }
+        TriageOptions {
+            logs,
+            signatures: Vec::new(),
+            timeline_limit: default_limit(),
+            evidence: None,
+        }
     }
 }
 
@@ -58,6 +68,7 @@ pub fn triage_logs_with(
     }
     let cat = Catalogue::with_files(&opts.signatures)?;
     let mut t = LogTriage::new(&cat)?;
+    t.evidence = Evidence::load(opts.evidence.as_deref())?;
     let total: u64 =
         opts.logs.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
     progress.set_total(total);
@@ -85,6 +96,7 @@ pub struct LogTriage<'c> {
     store: Store,
     files: Vec<FileIn>,
     summaries: Vec<FileSummary>,
+    evidence: Evidence,
 }
 
 impl<'c> LogTriage<'c> {
@@ -98,6 +110,7 @@ impl<'c> LogTriage<'c> {
             store: Store::default(),
             files: Vec::new(),
             summaries: Vec::new(),
+            evidence: Evidence::builtin(),
         })
     }
 
@@ -136,7 +149,7 @@ impl<'c> LogTriage<'c> {
         let items = analyze::decide(self.cat, &self.store, &phases);
         let (groups, unknown_dropped) = analyze::group(items);
         let mut findings = Vec::new();
-        let evidence = crate::evidence::Evidence::builtin();
+        let evidence = &self.evidence;
         for g in &groups {
             let mut f = analyze::finding(g, &self.files);
             analyze::alternatives(g, self.cat, &mut f);

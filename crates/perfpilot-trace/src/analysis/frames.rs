@@ -117,12 +117,18 @@ impl FrameRules {
             .unwrap_or_else(|e| panic!("{e}"))
     }
 
-    /// Load rules from TOML text; errors name `origin` and the line.
+    /// The built-in rules, or `path`'s (`--attribution`), which replace them.
+    pub fn load(path: Option<&Path>) -> Result<FrameRules, TraceError> {
+        match path {
+            None => Ok(FrameRules::embedded()),
+            Some(p) => FrameRules::from_toml_str(&crate::rulefile::read(p)?, p),
+        }
+    }
+
+    /// Load rules from TOML text; errors name `origin`, the line and what was expected.
     pub fn from_toml_str(text: &str, origin: &Path) -> Result<FrameRules, TraceError> {
-        let file: RuleFile = toml::from_str(text).map_err(|e| TraceError::Rules {
-            path: origin.to_path_buf(),
-            message: e.to_string(),
-        })?;
+        let file: RuleFile =
+            toml::from_str(text).map_err(|e| crate::rulefile::toml_error(origin, text, &e))?;
         if file.version != 1 {
             return Err(TraceError::Rules {
                 path: origin.to_path_buf(),

@@ -112,8 +112,8 @@ struct File {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RuleEntry {
-    pattern: String,
-    stage: String,
+    pattern: toml::Spanned<String>,
+    stage: toml::Spanned<String>,
     #[allow(dead_code)]
     source: String,
 }
@@ -126,23 +126,39 @@ impl StageRules {
             .unwrap_or_else(|e| panic!("{e}"))
     }
 
-    /// Load rules; errors name `origin` and the line or the bad pattern.
+    /// The built-in rules, or `path`'s (`--stages`), which replace them.
+    pub fn load(path: Option<&Path>) -> Result<StageRules, TraceError> {
+        match path {
+            None => Ok(StageRules::embedded()),
+            Some(p) => StageRules::from_toml_str(&crate::rulefile::read(p)?, p),
+        }
+    }
+
+    /// Load rules; errors name `origin`, the line and what was expected.
     pub fn from_toml_str(text: &str, origin: &Path) -> Result<StageRules, TraceError> {
         let err = |message: String| TraceError::Rules { path: origin.to_path_buf(), message };
-        let file: File = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+        let file: File =
+            toml::from_str(text).map_err(|e| crate::rulefile::toml_error(origin, text, &e))?;
         if file.version != 1 {
             return Err(err(format!("unsupported version {} (expected 1)", file.version)));
         }
+        let at = |span, m| crate::rulefile::invalid_at(origin, text, span, m);
         let mut rules = Vec::new();
         for r in file.rule {
-            let re =
-                Regex::new(&r.pattern).map_err(|e| err(format!("pattern {:?}: {e}", r.pattern)))?;
-            let stage = match r.stage.as_str() {
+            let re = Regex::new(r.pattern.get_ref()).map_err(|e| {
+                at(r.pattern.span(), format!("pattern {:?}: {e}", r.pattern.get_ref()))
+            })?;
+            let stage = match r.stage.get_ref().as_str() {
                 "extend" | "prefill" => Some(Stage::Extend),
                 "decode" => Some(Stage::Decode),
                 "mixed" => None,
                 other => {
-                    return Err(err(format!("unknown stage {other:?} (extend, decode or mixed)")));
+                    return Err(at(
+                        r.stage.span(),
+                        format!(
+                            "unknown stage {other:?}: expected extend, prefill, decode or mixed"
+                        ),
+                    ));
                 }
             };
             rules.push((re, stage));

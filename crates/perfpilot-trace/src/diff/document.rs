@@ -51,6 +51,11 @@ fn delta_table(id: &str, first: &str, rows: &[DeltaRow], with_category: bool) ->
     t
 }
 
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+}
+
 impl Report for DiffReport {
     fn schema_version(&self) -> &'static str {
         SCHEMA_VERSION
@@ -85,8 +90,14 @@ impl Report for DiffReport {
         doc.push(Section::new("By category").with_table(delta_table("categories", "category", &cats, false).with_footnote("delta share = delta / total BEFORE time; the category shares add up to the total's")));
         if !self.layer_types.is_empty() {
             doc.push(
-                Section::new("By layer type (mean per layer, steady-state pass)")
-                    .with_table(delta_table("layer-types", "layer type", &self.layer_types, false)),
+                Section::new("By layer type (mean per layer, matched pass)").with_table(
+                    delta_table("layer-types", "layer type", &self.layer_types, false)
+                        .with_footnote(format!("compared: {}", self.layer_match.note)),
+                ),
+            );
+        } else if self.layer_match.stage.is_none() && !self.layer_match.note.is_empty() {
+            doc.push(
+                Section::new("By layer type").with_text(capitalise(&self.layer_match.note) + "."),
             );
         }
         let shown: Vec<DeltaRow> =

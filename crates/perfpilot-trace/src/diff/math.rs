@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use perfpilot_report::Warning;
 
+use super::passes::PassMatch;
 use super::report::{DeltaRow, DiffReport, Normalize, SideFacts};
 use crate::analysis::stage::Stage;
 use crate::taxonomy::Category;
@@ -14,6 +15,20 @@ const NOISE_PCT: f64 = 0.05;
 /// Kernel overlap (share of BEFORE time whose kernel also ran in AFTER) below which the
 /// traces count as different frameworks/backends.
 const CROSS_FRAMEWORK_OVERLAP_PCT: f64 = 50.0;
+
+/// The per-layer-type input of a diff: mean (ns, kernels) per layer type of each side's
+/// matched pass, and the match itself.
+#[derive(Debug, Clone)]
+pub struct LayerSides {
+    /// BEFORE's matched pass, by layer type.
+    pub before: Option<BTreeMap<String, (f64, f64)>>,
+    /// AFTER's matched pass, by layer type.
+    pub after: Option<BTreeMap<String, (f64, f64)>>,
+    /// Both traces sliced into layers somewhere (in any pass).
+    pub both_sliced: bool,
+    /// Which passes were matched, or why none.
+    pub matched: PassMatch,
+}
 
 /// Time and launches of one side.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -72,7 +87,8 @@ fn by_abs_delta(rows: &mut [DeltaRow]) {
 }
 
 /// Build the report. `scale` multiplies each side's times and launches (1 for totals,
-/// `1 / passes` per pass). `layers_*` map a layer type to (mean ns, mean kernels).
+/// `1 / passes` per pass). `layers` maps a layer type to (mean ns, mean kernels) in the
+/// matched pass of each side.
 #[allow(clippy::too_many_arguments)]
 pub fn compare(
     before: SideFacts,
@@ -80,8 +96,7 @@ pub fn compare(
     bt: &Tally,
     at: &Tally,
     scale: (f64, f64),
-    layers_before: Option<BTreeMap<String, (f64, f64)>>,
-    layers_after: Option<BTreeMap<String, (f64, f64)>>,
+    layers: LayerSides,
     stage: Stage,
     normalized: Normalize,
     mut warnings: Vec<Warning>,
@@ -145,6 +160,7 @@ pub fn compare(
         warnings.push(Warning::new("few-shared-kernels", format!("only {kernel_overlap_pct:.0}% of BEFORE kernel time is in kernels AFTER also ran: different framework or backend; compare by category and layer type")));
     }
 
+    let LayerSides { before: layers_before, after: layers_after, both_sliced, matched } = layers;
     let layer_types = match (&layers_before, &layers_after) {
         (Some(lb), Some(la)) => {
             let kinds: BTreeSet<&String> = lb.keys().chain(la.keys()).collect();
@@ -160,6 +176,10 @@ pub fn compare(
             rows.sort_by(|x, y| x.id.cmp(&y.id));
             rows
         }
+        _ if matched.stage.is_none() && both_sliced => {
+            warnings.push(Warning::new("layer-stage-mismatch", matched.note.clone()));
+            Vec::new()
+        }
         _ => {
             if layers_before.is_some() != layers_after.is_some() {
                 let missing = if layers_before.is_none() { "BEFORE" } else { "AFTER" };
@@ -171,7 +191,11 @@ pub fn compare(
             Vec::new()
         }
     };
-    let verdict = verdict(&total, &categories, &kernels, &layer_types, cross_framework);
+    let mut verdict = verdict(&total, &categories, &kernels, &layer_types, cross_framework);
+    if matched.stage.is_none() && both_sliced {
+        verdict.pop();
+        verdict.push_str("; layer types not compared: no pass of the same stage on both sides.");
+    }
     DiffReport {
         before,
         after,
@@ -185,6 +209,7 @@ pub fn compare(
         new_kernels,
         gone_kernels,
         layer_types,
+        layer_match: matched,
         verdict,
         warnings,
     }
@@ -244,8 +269,19 @@ pub fn verdict(
             s.push_str(&format!(", against {} in {}", signed_ms(other.delta_ns), other.name));
         }
     }
-    if !cross && let Some(k) = kernels.first().filter(|k| k.delta_ns != 0.0) {
+    let lead_kernel = kernels.first().filter(|k| k.delta_ns != 0.0);
+    if !cross && let Some(k) = lead_kernel {
         s.push_str(&format!("; led by `{}` ({})", k.name, signed_ms(k.delta_ns)));
+    }
+    let comm = Category::Communication.as_str();
+    let comm_leads = cats.first().is_some_and(|c| c.delta_ns != 0.0 && c.name == comm)
+        || (!cross && lead_kernel.is_some_and(|k| k.category.as_deref() == Some(comm)));
+    if comm_leads {
+        s.push_str(
+            "; a collective leads the movement, and its time on one rank includes waiting for \
+             the other ranks to arrive, which a single-rank trace cannot separate from the \
+             transfer (compare every rank's trace)",
+        );
     }
     if let Some(t) = types
         .iter()
@@ -270,7 +306,24 @@ mod tests {
             kernels: 0,
             kernel_time_ns: 0,
             passes: 1,
+            compared_passes: 1,
             passes_with_layers: 0,
+        }
+    }
+
+    fn no_layers() -> LayerSides {
+        LayerSides {
+            before: None,
+            after: None,
+            both_sliced: false,
+            matched: PassMatch {
+                stage: None,
+                before_pass: None,
+                after_pass: None,
+                before_batch: None,
+                after_batch: None,
+                note: String::new(),
+            },
         }
     }
 
@@ -295,8 +348,7 @@ mod tests {
             &t,
             &t,
             (1.0, 1.0),
-            None,
-            None,
+            no_layers(),
             Stage::All,
             Normalize::Total,
             Vec::new(),
@@ -321,8 +373,7 @@ mod tests {
             &b,
             &a,
             (1.0, 1.0),
-            None,
-            None,
+            no_layers(),
             Stage::All,
             Normalize::Total,
             Vec::new(),
@@ -337,6 +388,37 @@ mod tests {
     }
 
     #[test]
+    fn a_collective_leading_the_movement_is_named_as_such() {
+        let b = tally(&[(Category::Communication, "ar", 100), (Category::Gemm, "g", 100)]);
+        let a = tally(&[(Category::Communication, "ar", 400), (Category::Gemm, "g", 100)]);
+        let r = compare(
+            side(),
+            side(),
+            &b,
+            &a,
+            (1.0, 1.0),
+            no_layers(),
+            Stage::All,
+            Normalize::Total,
+            Vec::new(),
+        );
+        assert!(r.verdict.contains("a collective leads the movement"), "{}", r.verdict);
+        let a = tally(&[(Category::Communication, "ar", 100), (Category::Gemm, "g", 400)]);
+        let r = compare(
+            side(),
+            side(),
+            &b,
+            &a,
+            (1.0, 1.0),
+            no_layers(),
+            Stage::All,
+            Normalize::Total,
+            Vec::new(),
+        );
+        assert!(!r.verdict.contains("collective"), "{}", r.verdict);
+    }
+
+    #[test]
     fn per_pass_scaling_compares_unequal_pass_counts() {
         let b = tally(&[(Category::Gemm, "g", 100)]);
         let a = tally(&[(Category::Gemm, "g", 100), (Category::Gemm, "g", 100)]);
@@ -346,8 +428,7 @@ mod tests {
             &b,
             &a,
             (1.0, 0.5),
-            None,
-            None,
+            no_layers(),
             Stage::All,
             Normalize::PerPass,
             Vec::new(),

@@ -7,6 +7,7 @@
 
 mod document;
 mod math;
+pub mod passes;
 pub mod report;
 
 use std::collections::BTreeMap;
@@ -24,10 +25,12 @@ use crate::analysis::kernels::row_id;
 use crate::analysis::stage::{Stage, StageRules, assign};
 use crate::error::TraceError;
 use crate::layers::config::{model_rules, read_config_file_with};
-use crate::layers::{Sliced, slice};
+use crate::layers::passes::PassRules;
+use crate::layers::{SliceRules, Sliced, slice};
 use crate::model::GpuKind;
 use crate::taxonomy::{Taxonomy, canonical_name};
-use math::{Tally, compare};
+use math::{LayerSides, Tally, compare};
+use passes::{count_in, match_passes, pass_facts};
 use report::SideFacts;
 
 fn default_stage() -> Stage {
@@ -67,6 +70,16 @@ pub struct DiffOptions {
     /// A rule file replacing the embedded `config.json` reading rules (`model_config.toml`).
     #[serde(default)]
     pub model_rules: Option<PathBuf>,
+    /// A pass rule file replacing the embedded `passes.toml` (step annotations, batch
+    /// sizes, idle gap).
+    #[serde(default)]
+    pub passes: Option<PathBuf>,
+    /// A stage rule file replacing the embedded `stages.toml` (annotation name → stage).
+    #[serde(default)]
+    pub stages: Option<PathBuf>,
+    /// Python frame rules replacing the embedded `attribution.toml`.
+    #[serde(default)]
+    pub attribution: Option<PathBuf>,
 }
 
 impl DiffOptions {
@@ -82,6 +95,9 @@ impl DiffOptions {
             rank: None,
             rules: None,
             model_rules: None,
+            passes: None,
+            stages: None,
+            attribution: None,
         }
     }
 }
@@ -103,32 +119,37 @@ pub fn diff(opts: &DiffOptions, progress: &dyn Progress) -> Result<DiffReport, T
         }
         None => None,
     };
+    let pass_rules = PassRules::load(opts.passes.as_deref())?;
+    let stage_rules = StageRules::load(opts.stages.as_deref())?;
+    let frame_rules = FrameRules::load(opts.attribution.as_deref())?;
+    let rules = SliceRules { taxonomy: &taxonomy, passes: &pass_rules, stages: &stage_rules };
     let mut warnings = Vec::new();
     let mut sides = Vec::with_capacity(2);
     for (role, path) in [("before", &opts.before), ("after", &opts.after)] {
         progress.message(&format!("{role}: {}", path.display()));
-        let mut s = slice(path, opts.rank, layout.clone(), opts.layers, None, &taxonomy, progress)?;
+        let mut s = slice(path, opts.rank, layout.clone(), opts.layers, None, rules, progress)?;
         for mut w in std::mem::take(&mut s.warnings) {
             w.message = format!("{role}: {}", w.message);
             warnings.push(w);
         }
-        let tally = tally(&s, opts.stage, &taxonomy);
-        sides.push((s, tally));
+        let tally = tally(&s, opts.stage, &taxonomy, &frame_rules, &stage_rules);
+        let facts = pass_facts(&s, &pass_rules);
+        sides.push((s, tally, facts));
     }
     let (after, before) = (sides.pop(), sides.pop());
-    let (Some((b, bt)), Some((a, at))) = (before, after) else {
+    let (Some((b, bt, bf)), Some((a, at, af))) = (before, after) else {
         return Err(TraceError::Options("internal: two sides expected".into()));
     };
+    // Passes of the compared stage: per-pass times divide by these.
+    let (nb, na) = (count_in(&bf, opts.stage), count_in(&af, opts.stage));
+    let stage_word =
+        if opts.stage == Stage::All { String::new() } else { format!("{} ", opts.stage.as_str()) };
     let normalized = match opts.normalize {
-        Normalize::Auto
-            if b.passes.len() != a.passes.len() && !b.passes.is_empty() && !a.passes.is_empty() =>
-        {
+        Normalize::Auto if nb != na && nb > 0 && na > 0 => {
             warnings.push(Warning::new(
                 "pass-count-differs",
                 format!(
-                    "BEFORE has {} passes and AFTER {}; times are compared per pass",
-                    b.passes.len(),
-                    a.passes.len()
+                    "BEFORE has {nb} {stage_word}passes and AFTER {na}; times are compared per pass"
                 ),
             ));
             Normalize::PerPass
@@ -136,27 +157,34 @@ pub fn diff(opts: &DiffOptions, progress: &dyn Progress) -> Result<DiffReport, T
         Normalize::Auto => Normalize::Total,
         other => other,
     };
-    let scale = |s: &Sliced| match normalized {
-        Normalize::PerPass => 1.0 / s.passes.len().max(1) as f64,
+    let scale = |n: usize| match normalized {
+        Normalize::PerPass => 1.0 / n.max(1) as f64,
         _ => 1.0,
     };
-    let facts = |s: &Sliced, t: &Tally| SideFacts {
+    let facts = |s: &Sliced, t: &Tally, n: usize| SideFacts {
         input: s.path.display().to_string(),
         device: s.device,
         framework: crate::input::framework_from_path(&s.path).map(str::to_string),
         kernels: t.launches,
         kernel_time_ns: t.time,
         passes: s.passes.len(),
+        compared_passes: n,
         passes_with_layers: s.passes.iter().filter(|p| p.seg.is_ok()).count(),
     };
+    let matched = match_passes(&bf, &af, opts.stage);
+    let layers = LayerSides {
+        before: matched.before_pass.and_then(|i| layer_means(&b, i)),
+        after: matched.after_pass.and_then(|i| layer_means(&a, i)),
+        both_sliced: [&b, &a].iter().all(|s| s.passes.iter().any(|p| p.seg.is_ok())),
+        matched,
+    };
     let report = compare(
-        facts(&b, &bt),
-        facts(&a, &at),
+        facts(&b, &bt, nb),
+        facts(&a, &at, na),
         &bt,
         &at,
-        (scale(&b), scale(&a)),
-        layer_means(&b),
-        layer_means(&a),
+        (scale(nb), scale(na)),
+        layers,
         opts.stage,
         normalized,
         warnings,
@@ -166,7 +194,13 @@ pub fn diff(opts: &DiffOptions, progress: &dyn Progress) -> Result<DiffReport, T
 }
 
 /// Times and launches per category and per kernel of one side.
-fn tally(s: &Sliced, stage: Stage, taxonomy: &Taxonomy) -> Tally {
+fn tally(
+    s: &Sliced,
+    stage: Stage,
+    taxonomy: &Taxonomy,
+    frames: &FrameRules,
+    stages: &StageRules,
+) -> Tally {
     let ops: Vec<u32> = s
         .trace
         .gpu
@@ -178,10 +212,9 @@ fn tally(s: &Sliced, stage: Stage, taxonomy: &Taxonomy) -> Tally {
     let keep: Vec<bool> = if stage == Stage::All {
         vec![true; ops.len()]
     } else {
-        let rules = FrameRules::embedded();
-        let mut frames = FrameCache::new(&rules);
+        let mut frames = FrameCache::new(frames);
         let attrs = attribute(&s.trace, &ops, &mut frames);
-        assign(&s.trace, &ops, &attrs, Stage::from_path(&s.path), &StageRules::embedded())
+        assign(&s.trace, &ops, &attrs, Stage::from_path(&s.path), stages)
             .into_iter()
             .map(|(st, _)| st == stage)
             .collect()
@@ -203,10 +236,9 @@ fn tally(s: &Sliced, stage: Stage, taxonomy: &Taxonomy) -> Tally {
     t
 }
 
-/// Mean summed time per layer, by layer type, in the steady-state pass.
-fn layer_means(s: &Sliced) -> Option<BTreeMap<String, (f64, f64)>> {
-    let steady = crate::layers::tables::steady_index(s)?;
-    let split = &s.passes[steady];
+/// Mean summed time per layer, by layer type, in pass `pass` (the matched pass).
+fn layer_means(s: &Sliced, pass: usize) -> Option<BTreeMap<String, (f64, f64)>> {
+    let split = s.passes.get(pass)?;
     let seg = split.seg.as_ref().ok()?;
     let ops = &split.window.ops;
     // Signature-cluster labels (`type-A`) are per trace; only config types match across

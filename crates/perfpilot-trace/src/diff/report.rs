@@ -1,11 +1,12 @@
-//! The typed result of `trace diff` (JSON contract `perfpilot.trace.diff/1`).
+//! The typed result of `trace diff` (JSON contract `perfpilot.trace.diff/2`: `/2` added the
+//! pass match of the layer-type table and the passes of the compared stage).
 
 use perfpilot_report::Warning;
 use schemars::JsonSchema;
 use serde::Serialize;
 
 /// Schema id of [`DiffReport`].
-pub const SCHEMA_VERSION: &str = "perfpilot.trace.diff/1";
+pub const SCHEMA_VERSION: &str = "perfpilot.trace.diff/2";
 
 /// What was compared on one side.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
@@ -22,6 +23,9 @@ pub struct SideFacts {
     pub kernel_time_ns: i64,
     /// Forward passes found.
     pub passes: usize,
+    /// Passes of the compared stage (every pass for stage `all`); per-pass times divide by
+    /// this.
+    pub compared_passes: usize,
     /// Passes with a layer split.
     pub passes_with_layers: usize,
 }
@@ -88,9 +92,12 @@ pub struct DiffReport {
     pub new_kernels: Vec<String>,
     /// Kernels only in BEFORE (row ids).
     pub gone_kernels: Vec<String>,
-    /// Per layer type: mean summed time per layer in the steady-state pass (when both
-    /// traces slice into layers).
+    /// Per layer type: mean summed time per layer in the matched pass of each side (the
+    /// steady-state pass of the same stage, and of the same batch size where the step
+    /// annotations name it); empty when no stage has a pass with layers on both sides.
     pub layer_types: Vec<DeltaRow>,
+    /// Which pass of each side the layer-type table compares, or why it compares none.
+    pub layer_match: super::passes::PassMatch,
     /// One line: where the time moved.
     pub verdict: String,
     /// Warnings (parse skips, unsure layers, mismatched pass counts).

@@ -127,6 +127,22 @@ impl Catalogue {
         EMBEDDED.clone()
     }
 
+    /// The built-in catalogue, or `path`'s (`--fusions`), which replaces it.
+    pub fn load(path: Option<&Path>) -> Result<Catalogue, crate::TraceError> {
+        match path {
+            None => Ok(Catalogue::embedded()),
+            Some(p) => Catalogue::from_toml_file(p).map_err(|e| match e {
+                TaxonomyError::Io { cause, .. } => {
+                    crate::TraceError::Io { path: p.to_path_buf(), source: cause }
+                }
+                other => crate::TraceError::Rules {
+                    path: p.to_path_buf(),
+                    message: strip_file(&other.to_string(), &p.display().to_string()),
+                },
+            }),
+        }
+    }
+
     /// Load a user catalogue. Errors name the file and the line.
     pub fn from_toml_file(path: impl AsRef<Path>) -> Result<Catalogue, TaxonomyError> {
         let path = path.as_ref();
@@ -284,5 +300,22 @@ impl Catalogue {
     /// fusion was not suggested. Sorted by total time (desc), then id.
     pub fn scan(&self, kernels: &[KernelRef<'_>], ctx: &Context) -> Vec<FusionMatch> {
         super::scan::scan(self, kernels, ctx)
+    }
+}
+
+/// `file:12:3: msg` → `line 12, column 3: msg` (the path is named once, by the caller).
+fn strip_file(msg: &str, file: &str) -> String {
+    let Some(rest) = msg.strip_prefix(file).and_then(|r| r.strip_prefix(':')) else {
+        return msg.to_string();
+    };
+    let mut parts = rest.splitn(3, ':');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(l), Some(c), Some(m)) if c.chars().all(|ch| ch.is_ascii_digit()) && !c.is_empty() => {
+            format!("line {l}, column {c}:{m}")
+        }
+        _ => match rest.split_once(':') {
+            Some((l, m)) => format!("line {l}:{m}"),
+            None => rest.to_string(),
+        },
     }
 }

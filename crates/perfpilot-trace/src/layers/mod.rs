@@ -26,6 +26,7 @@ pub use options::LayersOptions;
 pub use report::{LayersReport, SCHEMA_VERSION};
 
 use crate::analysis::device::{DeviceChoice, choose_device, skipped_warnings};
+use crate::analysis::stage::StageRules;
 use crate::error::TraceError;
 use crate::input::discover::{discover, select};
 use crate::model::{GpuKind, Trace};
@@ -68,6 +69,20 @@ pub struct Sliced {
     pub detection: Detection,
     /// Warnings so far.
     pub warnings: Vec<Warning>,
+    /// The stage rules that name each pass's stage.
+    pub stage_rules: StageRules,
+}
+
+/// The rule files [`slice`] uses (built-in, or the files given by `--rules`, `--passes`,
+/// `--stages`).
+#[derive(Debug, Clone, Copy)]
+pub struct SliceRules<'a> {
+    /// Kernel categories.
+    pub taxonomy: &'a Taxonomy,
+    /// Step annotations and the idle gap that delimit passes.
+    pub passes: &'a PassRules,
+    /// Annotation names that give a pass its stage.
+    pub stages: &'a StageRules,
 }
 
 /// Analyse a trace into passes and layers.
@@ -86,8 +101,11 @@ pub fn layers(opts: &LayersOptions, progress: &dyn Progress) -> Result<LayersRep
         None => None,
     };
     let anchor = opts.anchor_regex()?;
+    let passes = PassRules::load(opts.passes.as_deref())?;
+    let stages = StageRules::load(opts.stages.as_deref())?;
+    let rules = SliceRules { taxonomy: &taxonomy, passes: &passes, stages: &stages };
     let mut sliced =
-        slice(&opts.input, opts.rank, layout, opts.layers, anchor.as_ref(), &taxonomy, progress)?;
+        slice(&opts.input, opts.rank, layout, opts.layers, anchor.as_ref(), rules, progress)?;
     let emitted = match &opts.emit_trace {
         Some(out) => {
             progress.message("writing layer trace");
@@ -107,9 +125,10 @@ pub fn slice(
     layout: Option<ModelLayout>,
     layers_opt: Option<usize>,
     anchor: Option<&regex::Regex>,
-    taxonomy: &Taxonomy,
+    rules: SliceRules<'_>,
     progress: &dyn Progress,
 ) -> Result<Sliced, TraceError> {
+    let taxonomy = rules.taxonomy;
     // The same bound as a config's layer count: per-layer tables are sized by it.
     if let Some(n) = layers_opt
         && !(1..=4096).contains(&n)
@@ -146,7 +165,7 @@ pub fn slice(
     }
     let categories = categorise(&trace, &ops, taxonomy);
     let roles: Vec<Role> = categories.iter().map(|&c| role_of(c)).collect();
-    let found = find_passes(&trace, &ops, &PassRules::embedded());
+    let found = find_passes(&trace, &ops, rules.passes);
     if !found.outside.is_empty() {
         warnings.push(Warning::counted("outside-passes", found.outside.len() as u64, format!("{} GPU ops were launched outside every step annotation (work of a step before the profiler window, or between steps); they belong to no pass", found.outside.len())));
     }
@@ -254,6 +273,7 @@ pub fn slice(
         model,
         detection,
         warnings,
+        stage_rules: rules.stages.clone(),
     })
 }
 

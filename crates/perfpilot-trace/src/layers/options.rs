@@ -39,6 +39,12 @@ pub struct LayersOptions {
     /// A rule file replacing the embedded `config.json` reading rules (`model_config.toml`).
     #[serde(default)]
     pub model_rules: Option<PathBuf>,
+    /// A pass rule file replacing the embedded `passes.toml` (step annotations, idle gap).
+    #[serde(default)]
+    pub passes: Option<PathBuf>,
+    /// A stage rule file replacing the embedded `stages.toml` (annotation name → stage).
+    #[serde(default)]
+    pub stages: Option<PathBuf>,
 }
 
 impl LayersOptions {
@@ -54,6 +60,8 @@ impl LayersOptions {
             emit_trace: None,
             rules: None,
             model_rules: None,
+            passes: None,
+            stages: None,
         }
     }
 

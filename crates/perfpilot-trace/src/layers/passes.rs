@@ -29,6 +29,8 @@ pub enum PassSource {
 #[derive(Debug, Clone)]
 pub struct PassRules {
     steps: Vec<Regex>,
+    /// Per step rule, the pattern whose captures add up to the step's batch size.
+    batches: Vec<Option<Regex>>,
     /// Smallest GPU idle gap that separates passes when there are no step annotations.
     pub min_gap_ns: Ns,
 }
@@ -44,7 +46,9 @@ struct File {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct StepEntry {
-    pattern: String,
+    pattern: toml::Spanned<String>,
+    #[serde(default)]
+    batch: Option<toml::Spanned<String>>,
     #[allow(dead_code)]
     source: String,
 }
@@ -69,10 +73,19 @@ impl PassRules {
         EMBEDDED.clone()
     }
 
-    /// Load rules; errors name `origin` and the line or the bad pattern.
+    /// The built-in rules, or `path`'s (`--passes`), which replace them.
+    pub fn load(path: Option<&Path>) -> Result<PassRules, TraceError> {
+        match path {
+            None => Ok(PassRules::embedded()),
+            Some(p) => PassRules::from_toml_str(&crate::rulefile::read(p)?, p),
+        }
+    }
+
+    /// Load rules; errors name `origin`, the line and what was expected.
     pub fn from_toml_str(text: &str, origin: &Path) -> Result<PassRules, TraceError> {
         let err = |message: String| TraceError::Rules { path: origin.to_path_buf(), message };
-        let file: File = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+        let file: File =
+            toml::from_str(text).map_err(|e| crate::rulefile::toml_error(origin, text, &e))?;
         if file.schema != "perfpilot.passes/1" {
             return Err(err(format!("schema `{}`, expected `perfpilot.passes/1`", file.schema)));
         }
@@ -80,7 +93,40 @@ impl PassRules {
             .step
             .iter()
             .map(|s| {
-                Regex::new(&s.pattern).map_err(|e| err(format!("pattern {:?}: {e}", s.pattern)))
+                Regex::new(s.pattern.get_ref()).map_err(|e| {
+                    crate::rulefile::invalid_at(
+                        origin,
+                        text,
+                        s.pattern.span(),
+                        format!("pattern {:?}: {e}", s.pattern.get_ref()),
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let batches = file
+            .step
+            .iter()
+            .map(|s| {
+                s.batch
+                    .as_ref()
+                    .map(|b| {
+                        let re = Regex::new(b.get_ref()).map_err(|e| format!("{e}"));
+                        match re {
+                            Ok(re) if re.captures_len() > 1 => Ok(re),
+                            Ok(_) => Err("it has no capture group (expected one or more `(\\d+)`)"
+                                .to_string()),
+                            Err(e) => Err(e),
+                        }
+                        .map_err(|e| {
+                            crate::rulefile::invalid_at(
+                                origin,
+                                text,
+                                b.span(),
+                                format!("batch {:?}: {e}", b.get_ref()),
+                            )
+                        })
+                    })
+                    .transpose()
             })
             .collect::<Result<Vec<_>, _>>()?;
         if !(file.gaps.min_gap_us.is_finite() && file.gaps.min_gap_us > 0.0) {
@@ -89,12 +135,24 @@ impl PassRules {
                 file.gaps.min_gap_us
             )));
         }
-        Ok(PassRules { steps, min_gap_ns: (file.gaps.min_gap_us * 1000.0).round() as Ns })
+        Ok(PassRules { steps, batches, min_gap_ns: (file.gaps.min_gap_us * 1000.0).round() as Ns })
     }
 
     /// True when `name` is a step annotation.
     pub fn is_step(&self, name: &str) -> bool {
         self.steps.iter().any(|r| r.is_match(name))
+    }
+
+    /// The batch size a step annotation names (the sum of its rule's `batch` captures:
+    /// `step[DECODE bs=32]` → 32, vLLM `…context_1(…)_generation_31(…)` → 32).
+    pub fn batch_of(&self, name: &str) -> Option<u64> {
+        let i = self.steps.iter().position(|r| r.is_match(name))?;
+        let caps = self.batches.get(i)?.as_ref()?.captures(name)?;
+        let mut sum = 0u64;
+        for m in caps.iter().skip(1).flatten() {
+            sum = sum.checked_add(m.as_str().parse::<u64>().ok()?)?;
+        }
+        Some(sum)
     }
 }
 
@@ -244,6 +302,15 @@ mod tests {
         assert!(!r.is_step("## Call CompiledFxGraph abc ##"));
         assert!(!r.is_step("nccl:_all_gather_base"));
         assert_eq!(r.min_gap_ns, 1_000_000);
+        assert_eq!(r.batch_of("step[DECODE bs=32]"), Some(32));
+        assert_eq!(r.batch_of("execute_context_1(888_788544)_generation_0(0)"), Some(1));
+        assert_eq!(
+            r.batch_of(
+                "execute_32_context_0(sq0sk0sqsq0sqsk0)_generation_32(sq32sk32785sqsq32sqsk32785)"
+            ),
+            Some(32)
+        );
+        assert_eq!(r.batch_of("ProfilerStep#6"), None);
         let bad = PassRules::from_toml_str(
             "schema = 'perfpilot.passes/1'\n[[step]]\npattern = '('\nsource = 'x'\n[gaps]\nmin_gap_us = 1.0\nsource = 'y'\n",
             Path::new("p.toml"),

@@ -145,8 +145,8 @@ fn median_f(v: &mut [f64]) -> Option<f64> {
 }
 
 /// The pass table rows (notes empty).
-fn pass_rows(s: &Sliced) -> Vec<PassRow> {
-    let stages = StageRules::embedded();
+pub(crate) fn pass_rows(s: &Sliced) -> Vec<PassRow> {
+    let stages = &s.stage_rules;
     let mut rows: Vec<PassRow> = Vec::with_capacity(s.passes.len());
     for (i, p) in s.passes.iter().enumerate() {
         let ops = &p.window.ops;
@@ -172,7 +172,7 @@ fn pass_rows(s: &Sliced) -> Vec<PassRow> {
             index: i,
             source: p.window.source,
             step: p.window.step.clone(),
-            stage: pass_stage(&s.trace, &stages, p.window.step.as_deref(), start, end).to_string(),
+            stage: pass_stage(&s.trace, stages, p.window.step.as_deref(), start, end).to_string(),
             start_ns: start,
             end_ns: end,
             duration_ns: end - start,
@@ -267,7 +267,7 @@ fn pass_stage(
 /// The steady-state pass: among passes with layers, the first (after the first, when
 /// there are three or more) whose duration is within 5% of their median; else the one
 /// closest to the median.
-fn choose_steady(rows: &[PassRow]) -> (Option<usize>, String) {
+pub(crate) fn choose_steady(rows: &[PassRow]) -> (Option<usize>, String) {
     let ok: Vec<&PassRow> = rows.iter().filter(|r| r.layers.is_some()).collect();
     let rule = "the first pass with layers (skipping the first when there are 3 or more) whose duration is within 5% of the median pass duration; else the pass closest to the median".to_string();
     let mut durs: Vec<f64> = ok.iter().map(|r| r.duration_ns as f64).collect();

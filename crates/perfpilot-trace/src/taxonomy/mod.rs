@@ -32,7 +32,7 @@ pub use error::TaxonomyError;
 pub use inductor::InductorName;
 pub use signature::{Signature, canonical_name, cute_dsl_identity, strip_loader_suffix};
 
-pub(crate) use error::{invalid_at, syntax_error};
+pub(crate) use error::{invalid_at, line_col, syntax_error};
 pub(crate) use rules::{check_regex, parse_category};
 
 use rules::Compiled;

@@ -62,9 +62,9 @@ pub fn triage(opts: &TriageOptions, progress: &dyn Progress) -> Result<TriageRep
                 .map_err(|e| TraceError::Rules { path: p.clone(), message: e.to_string() })?,
             None => Taxonomy::embedded(),
         },
-        frames: FrameRules::embedded(),
-        stages: StageRules::embedded(),
-        catalogue: Catalogue::embedded(),
+        frames: FrameRules::load(opts.attribution.as_deref())?,
+        stages: StageRules::load(opts.stages.as_deref())?,
+        catalogue: Catalogue::load(opts.fusions.as_deref())?,
     };
     let mut warnings: Vec<Warning> = Vec::new();
     let stage_filter = Some(opts.stage).filter(|s| *s != Stage::All);

@@ -41,6 +41,15 @@ pub struct TriageOptions {
     /// A taxonomy rule file replacing the built-in rules.
     #[serde(default)]
     pub rules: Option<PathBuf>,
+    /// A fusion catalogue replacing the embedded `fusions.toml`.
+    #[serde(default)]
+    pub fusions: Option<PathBuf>,
+    /// Python frame rules replacing the embedded `attribution.toml`.
+    #[serde(default)]
+    pub attribution: Option<PathBuf>,
+    /// A stage rule file replacing the embedded `stages.toml` (annotation name → stage).
+    #[serde(default)]
+    pub stages: Option<PathBuf>,
 }
 
 impl TriageOptions {
@@ -53,6 +62,9 @@ impl TriageOptions {
             min_share_pct: DEFAULT_MIN_SHARE_PCT,
             rank: None,
             rules: None,
+            fusions: None,
+            attribution: None,
+            stages: None,
         }
     }
 

@@ -25,6 +25,10 @@ pub struct Args {
     /// ones with the same id. Repeatable.
     #[arg(long = "signatures", value_name = "FILE")]
     signatures: Vec<PathBuf>,
+    /// Evidence rules replacing the built-in `evidence.toml` (how a class is named when no
+    /// signature decides; same TOML shape).
+    #[arg(long = "evidence", value_name = "FILE")]
+    evidence: Option<PathBuf>,
     /// Most timeline rows shown (rows around the first failure are kept).
     #[arg(long, default_value_t = 40, value_name = "N")]
     timeline_limit: usize,
@@ -78,6 +82,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         logs: args.logs.clone(),
         signatures: args.signatures.clone(),
         timeline_limit: args.timeline_limit,
+        evidence: args.evidence.clone(),
     };
     let progress = TerminalProgress::new("bytes");
     let report = perfpilot_triage::triage_logs_with(&opts, &progress)?;
@@ -125,6 +130,7 @@ fn run_bundle(b: BundleArgs) -> anyhow::Result<ExitCode> {
 pub(crate) fn logs_envelope(opts: &TriageOptions, report: TriageReport) -> Envelope<TriageReport> {
     let mut inputs: Vec<InputRef> = opts.logs.iter().map(|p| InputRef::file("log", p)).collect();
     inputs.extend(opts.signatures.iter().map(|p| InputRef::file("signatures", p)));
+    inputs.extend(opts.evidence.iter().map(|p| InputRef::file("evidence", p)));
     let warnings: Vec<Warning> = report
         .files
         .iter()

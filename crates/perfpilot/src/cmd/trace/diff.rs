@@ -19,7 +19,8 @@ pub struct Args {
     /// The AFTER trace.
     #[arg(value_name = "AFTER")]
     after: PathBuf,
-    /// Only this stage.
+    /// Only this stage: the category and kernel tables count its kernels, the layer-type
+    /// table compares passes of this stage only.
     #[arg(long, value_name = "extend|decode|all", default_value = "all", value_parser = super::parse_stage)]
     stage: Stage,
     /// The model's `config.json`, for per-layer-type deltas.
@@ -41,6 +42,17 @@ pub struct Args {
     /// `crates/perfpilot-modelconfig/data/model_config.toml`).
     #[arg(long = "model-rules", value_name = "FILE")]
     model_rules: Option<PathBuf>,
+    /// Pass rules replacing the built-in `passes.toml` (step annotations, batch sizes, idle
+    /// gap; same schema, `perfpilot.passes/1`).
+    #[arg(long, value_name = "FILE")]
+    passes: Option<PathBuf>,
+    /// Stage rules replacing the built-in `stages.toml` (annotation name → extend, decode or
+    /// mixed; same schema).
+    #[arg(long, value_name = "FILE")]
+    stages: Option<PathBuf>,
+    /// Python frame rules replacing the built-in `attribution.toml` (same schema).
+    #[arg(long, value_name = "FILE")]
+    attribution: Option<PathBuf>,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -66,6 +78,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         rank: args.rank,
         rules: args.rules.clone(),
         model_rules: args.model_rules.clone(),
+        passes: args.passes.clone(),
+        stages: args.stages.clone(),
+        attribution: args.attribution.clone(),
     };
     let progress = TerminalProgress::new("bytes");
     let report = diff(&opts, &progress)?;
@@ -88,6 +103,15 @@ pub(crate) fn envelope(opts: &DiffOptions, mut report: DiffReport) -> Envelope<D
     }
     if let Some(r) = &opts.model_rules {
         inputs.push(InputRef::file("model_rules", r));
+    }
+    if let Some(r) = &opts.passes {
+        inputs.push(InputRef::file("passes", r));
+    }
+    if let Some(r) = &opts.stages {
+        inputs.push(InputRef::file("stages", r));
+    }
+    if let Some(r) = &opts.attribution {
+        inputs.push(InputRef::file("attribution", r));
     }
     Envelope::new("trace diff", report).with_inputs(inputs).with_warnings(warnings)
 }

@@ -42,6 +42,14 @@ pub struct Args {
     /// `crates/perfpilot-modelconfig/data/model_config.toml`).
     #[arg(long = "model-rules", value_name = "FILE")]
     model_rules: Option<PathBuf>,
+    /// Pass rules replacing the built-in `passes.toml` (step annotations, batch sizes, idle
+    /// gap; same schema, `perfpilot.passes/1`).
+    #[arg(long, value_name = "FILE")]
+    passes: Option<PathBuf>,
+    /// Stage rules replacing the built-in `stages.toml` (annotation name → extend, decode or
+    /// mixed; same schema).
+    #[arg(long, value_name = "FILE")]
+    stages: Option<PathBuf>,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -58,6 +66,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         emit_trace: args.emit_trace.clone(),
         rules: args.rules.clone(),
         model_rules: args.model_rules.clone(),
+        passes: args.passes.clone(),
+        stages: args.stages.clone(),
     };
     let progress = TerminalProgress::new("bytes");
     let report = layers(&opts, &progress)?;
@@ -77,6 +87,12 @@ pub(crate) fn envelope(opts: &LayersOptions, mut report: LayersReport) -> Envelo
     }
     if let Some(r) = &opts.model_rules {
         inputs.push(InputRef::file("model_rules", r));
+    }
+    if let Some(r) = &opts.passes {
+        inputs.push(InputRef::file("passes", r));
+    }
+    if let Some(r) = &opts.stages {
+        inputs.push(InputRef::file("stages", r));
     }
     Envelope::new("trace layers", report).with_inputs(inputs).with_warnings(warnings)
 }

@@ -32,6 +32,17 @@ pub struct Args {
     /// Taxonomy rule file replacing the built-in kernel categories.
     #[arg(long, value_name = "FILE")]
     rules: Option<PathBuf>,
+    /// Fusion catalogue replacing the built-in `fusions.toml` (same schema,
+    /// `perfpilot.fusions/1`).
+    #[arg(long, value_name = "FILE")]
+    fusions: Option<PathBuf>,
+    /// Python frame rules replacing the built-in `attribution.toml` (same schema).
+    #[arg(long, value_name = "FILE")]
+    attribution: Option<PathBuf>,
+    /// Stage rules replacing the built-in `stages.toml` (annotation name → extend, decode or
+    /// mixed; same schema).
+    #[arg(long, value_name = "FILE")]
+    stages: Option<PathBuf>,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -45,6 +56,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         min_share_pct: args.min_share,
         rank: args.rank,
         rules: args.rules.clone(),
+        fusions: args.fusions.clone(),
+        attribution: args.attribution.clone(),
+        stages: args.stages.clone(),
     };
     let progress = TerminalProgress::new("bytes");
     let report = triage(&opts, &progress)?;
@@ -52,7 +66,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// The envelope of `trace triage` (CLI and MCP): the report's warnings; the trace files
-/// analysed, then `server_args.json` and the rule file, as inputs.
+/// analysed, then `server_args.json` and the rule files, as inputs.
 pub(crate) fn envelope(opts: &TriageOptions, mut report: TriageReport) -> Envelope<TriageReport> {
     let warnings = std::mem::take(&mut report.warnings);
     let mut inputs: Vec<InputRef> =
@@ -62,6 +76,15 @@ pub(crate) fn envelope(opts: &TriageOptions, mut report: TriageReport) -> Envelo
     }
     if let Some(rules) = &opts.rules {
         inputs.push(InputRef::file("rules", rules));
+    }
+    if let Some(r) = &opts.fusions {
+        inputs.push(InputRef::file("fusions", r));
+    }
+    if let Some(r) = &opts.attribution {
+        inputs.push(InputRef::file("attribution", r));
+    }
+    if let Some(r) = &opts.stages {
+        inputs.push(InputRef::file("stages", r));
     }
     Envelope::new("trace triage", report).with_inputs(inputs).with_warnings(warnings)
 }

@@ -28,6 +28,7 @@ pub const ENTRIES: &[Capability] = &[
             paths: &[
                 PathArg { pointer: "/logs", access: Access::Read },
                 PathArg { pointer: "/signatures", access: Access::Read },
+                PathArg { pointer: "/evidence", access: Access::Read },
             ],
             long_running: false,
             call: triage_logs,
