@@ -1,5 +1,5 @@
 //! Every embedded data file is overridable by a flag (README, issue 12): a walk over the
-//! crates' `data/` and `rules/` folders that fails when a TOML file has no flag (or the
+//! crates' `data/`, `rules/` and `src/` folders that fails when a TOML file has no flag (or the
 //! flag is missing from a command's `--help` or from the README), and one end-to-end
 //! override per flag added for trace (`--fusions`, `--attribution`, `--stages`,
 //! `--passes`) and triage (`--evidence`) on real fixtures, each changing a real output,
