@@ -142,7 +142,7 @@ pub fn slice(
     slice_trace(file.path, trace, warnings, layout, layers_opt, anchor, taxonomy, progress)
 }
 
-/// [`slice`] on a trace already parsed (`path` is its file, for messages); `warnings` are
+/// [`slice()`] on a trace already parsed (`path` is its file, for messages); `warnings` are
 /// those so far. `trace export` parses each rank file once and slices it here.
 #[allow(clippy::too_many_arguments)]
 pub fn slice_trace(
