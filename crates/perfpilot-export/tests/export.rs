@@ -187,3 +187,62 @@ fn a_directory_that_is_not_an_export_is_refused() {
     assert!(err.contains("is not a directory"), "{err}");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
 }
+
+/// Per pass: (rows, distinct layers, rows outside a layer); and rows outside every pass.
+type PassCounts = (BTreeMap<i32, (u64, std::collections::BTreeSet<i32>, u64)>, u64);
+
+fn pass_counts(path: &Path) -> PassCounts {
+    let mut passes: BTreeMap<i32, (u64, std::collections::BTreeSet<i32>, u64)> = BTreeMap::new();
+    let mut outside = 0;
+    for row in reader(path).get_row_iter(None).unwrap() {
+        let row = row.unwrap();
+        // Columns 14 and 15: pass and layer (nullable).
+        match row.get_int(14) {
+            Ok(p) => {
+                let e = passes.entry(p).or_default();
+                e.0 += 1;
+                match row.get_int(15) {
+                    Ok(l) => {
+                        e.1.insert(l);
+                    }
+                    Err(_) => e.2 += 1,
+                }
+            }
+            Err(_) => outside += 1,
+        }
+    }
+    (passes, outside)
+}
+
+#[test]
+fn pass_and_layer_columns_agree_with_trace_layers() {
+    let mut with_layers = 0;
+    for dir in trace_dirs() {
+        let layers =
+            perfpilot_trace::layers(&perfpilot_trace::LayersOptions::new(&dir), &NoProgress)
+                .unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let ds = out.path().join("ds");
+        let report = export(&ExportOptions::new(vec![dir.clone()], &ds), &NoProgress).unwrap();
+        let rank = report.ranks[0].rank;
+        let (passes, outside) =
+            pass_counts(&ds.join(format!("kernels/rank={rank}/part-0.parquet")));
+        let name = dir.display();
+        assert_eq!(outside, layers.outside_kernels, "{name}: ops outside every pass");
+        assert_eq!(passes.len(), layers.passes.len(), "{name}: passes");
+        for p in &layers.passes {
+            let (rows, seen, unlayered) = &passes[&(p.index as i32)];
+            assert_eq!(*rows, p.kernels, "{name}: pass {}", p.index);
+            match p.layers {
+                Some(n) => {
+                    with_layers += 1;
+                    assert_eq!(seen.len(), n, "{name}: layers of pass {}", p.index);
+                    assert_eq!(seen.iter().copied().max(), Some(n as i32 - 1));
+                    assert_eq!(*unlayered, p.prologue_kernels + p.epilogue_kernels, "{name}");
+                }
+                None => assert!(seen.is_empty(), "{name}: pass {} has no layer split", p.index),
+            }
+        }
+    }
+    assert!(with_layers > 0, "no fixture pass was split into layers");
+}
