@@ -36,6 +36,7 @@
 pub mod analysis;
 pub mod diff;
 mod error;
+pub mod export;
 pub mod fusion;
 pub mod input;
 pub mod layers;

@@ -115,6 +115,8 @@ const OWN_TESTS: &[&str] = &[
     "loop status",
     "loop review",
     "loop report",
+    // trace_export_cli.rs: it writes a dataset into a scratch directory.
+    "trace export",
 ];
 
 /// Committed schemas that `perfpilot schema` does not print, each kept by its own crate's

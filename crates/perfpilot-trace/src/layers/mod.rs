@@ -158,10 +158,26 @@ pub fn slice(
     progress.message(&format!("parsing {}", file.path.display()));
     let trace = read_trace_file(&file.path, progress)?;
     skipped_warnings(&file.path, &trace.stats, &mut warnings);
+    slice_trace(file.path, trace, warnings, layout, layers_opt, anchor, taxonomy, progress)
+}
+
+/// [`slice()`] on a trace already parsed (`path` is its file, for messages); `warnings` are
+/// those so far. `trace export` parses each rank file once and slices it here.
+#[allow(clippy::too_many_arguments)]
+pub fn slice_trace(
+    path: PathBuf,
+    trace: Trace,
+    mut warnings: Vec<Warning>,
+    layout: Option<ModelLayout>,
+    layers_opt: Option<usize>,
+    anchor: Option<&regex::Regex>,
+    taxonomy: &Taxonomy,
+    progress: &dyn Progress,
+) -> Result<Sliced, TraceError> {
     progress.message("finding layers");
-    let DeviceChoice { device, ops, .. } = choose_device(&trace, &file.path, &mut warnings);
+    let DeviceChoice { device, ops, .. } = choose_device(&trace, &path, &mut warnings);
     if ops.is_empty() {
-        return Err(TraceError::Selection { path: file.path.clone(), message: "the trace holds no GPU kernels, memcpy or memset: nothing to slice into layers (was GPU activity profiled?)".into() });
+        return Err(TraceError::Selection { path: path.clone(), message: "the trace holds no GPU kernels, memcpy or memset: nothing to slice into layers (was GPU activity profiled?)".into() });
     }
     let categories = categorise(&trace, &ops, taxonomy);
     let roles: Vec<Role> = categories.iter().map(|&c| role_of(c)).collect();
@@ -264,7 +280,7 @@ pub fn slice(
     }
     summarise_detection(&mut detection, &splits, reference, &trace, taxonomy, &mut warnings);
     Ok(Sliced {
-        path: file.path,
+        path,
         trace,
         device,
         categories,

@@ -4,6 +4,8 @@ use std::process::ExitCode;
 
 pub(crate) mod classify;
 pub(crate) mod diff;
+#[cfg(feature = "parquet")]
+pub(crate) mod export;
 pub(crate) mod layers;
 pub(crate) mod triage;
 
@@ -24,6 +26,9 @@ enum Command {
     Layers(layers::Args),
     /// Compare two traces by category, kernel and layer type.
     Diff(diff::Args),
+    /// Every GPU kernel of every rank as a Hive-partitioned Parquet dataset.
+    #[cfg(feature = "parquet")]
+    Export(export::Args),
 }
 
 /// Run `perfpilot trace …`.
@@ -33,6 +38,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Classify(a) => classify::run(a),
         Command::Layers(a) => layers::run(a),
         Command::Diff(a) => diff::run(a),
+        #[cfg(feature = "parquet")]
+        Command::Export(a) => export::run(a),
     }
 }
 

@@ -20,6 +20,7 @@ mod loop_cmd;
 mod sim;
 mod sweep;
 mod trace;
+mod trace_export;
 mod triage;
 
 /// One command with a JSON output: its output schema and, when exposed over MCP, its tool.
@@ -88,6 +89,7 @@ pub fn all() -> Vec<&'static Capability> {
     [
         agent::ENTRIES,
         trace::ENTRIES,
+        trace_export::ENTRIES,
         bench::ENTRIES,
         sim::ENTRIES,
         capacity::ENTRIES,

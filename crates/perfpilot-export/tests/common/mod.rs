@@ -1,0 +1,49 @@
+//! Shared by the export tests: the fixture traces and triage's per-category sums.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use perfpilot_report::NoProgress;
+use perfpilot_trace::{TriageOptions, triage};
+
+/// `(stage, category)` → (summed GPU ns, launches).
+pub type Sums = BTreeMap<(String, String), (i64, u64)>;
+
+/// The repository's fixture folder of traces.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/trace")
+}
+
+/// Every fixture folder that holds a trace (`*.json` / `*.json.gz`), sorted.
+pub fn trace_dirs() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(fixtures())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .filter(|p| {
+            std::fs::read_dir(p).unwrap().any(|e| {
+                let n = e.unwrap().file_name().to_string_lossy().into_owned();
+                n.ends_with(".json.gz") || n.ends_with(".json")
+            })
+        })
+        .collect();
+    dirs.sort();
+    assert!(dirs.len() >= 10, "fixture traces missing: {dirs:?}");
+    dirs
+}
+
+/// The rank `trace triage` analyses and its per-(stage, category) sums.
+pub fn triage_sums(input: &Path) -> (u32, Sums) {
+    let r = triage(&TriageOptions::new(input), &NoProgress).unwrap();
+    let mut sums = Sums::new();
+    for s in &r.stages {
+        for k in &s.kernels {
+            let e = sums.entry((s.stage.as_str().into(), k.category.as_str().into())).or_default();
+            e.0 += k.gpu_time_ns;
+            e.1 += k.launches;
+        }
+    }
+    (r.rank.unwrap_or(0), sums)
+}
