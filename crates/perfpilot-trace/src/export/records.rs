@@ -14,7 +14,8 @@ use crate::analysis::frames::FrameRules;
 use crate::analysis::kernels::{OpFacts, RowIndex, SiteKey, site_key};
 use crate::analysis::stage::{Stage, StageRules, assign};
 use crate::error::TraceError;
-use crate::layers::slice_trace;
+use crate::layers::passes::PassRules;
+use crate::layers::{SliceRules, slice_trace};
 use crate::model::{GpuKind, Trace};
 use crate::parse::read_trace_file;
 use crate::taxonomy::{Category, Evidence, Taxonomy};
@@ -25,6 +26,7 @@ pub struct ExportRules {
     taxonomy: Taxonomy,
     frames: FrameRules,
     stages: StageRules,
+    passes: PassRules,
 }
 
 impl ExportRules {
@@ -36,7 +38,12 @@ impl ExportRules {
                 .map_err(|e| TraceError::Rules { path: p.to_path_buf(), message: e.to_string() })?,
             None => Taxonomy::embedded(),
         };
-        Ok(ExportRules { taxonomy, frames: FrameRules::embedded(), stages: StageRules::embedded() })
+        Ok(ExportRules {
+            taxonomy,
+            frames: FrameRules::embedded(),
+            stages: StageRules::embedded(),
+            passes: PassRules::embedded(),
+        })
     }
 
     /// Where the taxonomy came from (`embedded:…` or the file).
@@ -204,7 +211,7 @@ fn file_records(
         None,
         None,
         None,
-        &rules.taxonomy,
+        SliceRules { taxonomy: &rules.taxonomy, passes: &rules.passes, stages: &rules.stages },
         &perfpilot_report::NoProgress,
     )?;
     let trace = &sliced.trace;

@@ -128,7 +128,6 @@ pub fn slice(
     rules: SliceRules<'_>,
     progress: &dyn Progress,
 ) -> Result<Sliced, TraceError> {
-    let taxonomy = rules.taxonomy;
     // The same bound as a config's layer count: per-layer tables are sized by it.
     if let Some(n) = layers_opt
         && !(1..=4096).contains(&n)
@@ -158,7 +157,7 @@ pub fn slice(
     progress.message(&format!("parsing {}", file.path.display()));
     let trace = read_trace_file(&file.path, progress)?;
     skipped_warnings(&file.path, &trace.stats, &mut warnings);
-    slice_trace(file.path, trace, warnings, layout, layers_opt, anchor, taxonomy, progress)
+    slice_trace(file.path, trace, warnings, layout, layers_opt, anchor, rules, progress)
 }
 
 /// [`slice()`] on a trace already parsed (`path` is its file, for messages); `warnings` are
@@ -171,9 +170,10 @@ pub fn slice_trace(
     layout: Option<ModelLayout>,
     layers_opt: Option<usize>,
     anchor: Option<&regex::Regex>,
-    taxonomy: &Taxonomy,
+    rules: SliceRules<'_>,
     progress: &dyn Progress,
 ) -> Result<Sliced, TraceError> {
+    let taxonomy = rules.taxonomy;
     progress.message("finding layers");
     let DeviceChoice { device, ops, .. } = choose_device(&trace, &path, &mut warnings);
     if ops.is_empty() {
