@@ -44,7 +44,8 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 
 run_pp() { # dir -> "wall_s rss_kb"
   local f; f=$(mktemp)
-  /usr/bin/time -f "%e %M" -o "$f" "$PP" trace triage "$1" --force --format json > /dev/null
+  /usr/bin/time -f "%e %M" -o "$f" "$PP" trace triage "$1" --force --format json > /dev/null \
+    || { echo "perfpilot failed on $1" >&2; exit 1; }
   cat "$f"; rm -f "$f"
 }
 
@@ -57,7 +58,7 @@ ta = TraceAnalysis(trace_dir='$1')
 assert len(ta.t.get_ranks()) == $2, ta.t.get_ranks()
 ta.get_temporal_breakdown(visualize=False)
 ta.get_comm_comp_overlap(visualize=False)
-" > /dev/null 2>&1
+" > /dev/null 2>&1 || { echo "HTA failed on $1" >&2; exit 1; }
   cat "$f"; rm -f "$f"
 }
 
@@ -68,12 +69,12 @@ for n in 8 32; do
   size=$(du -sb "$dir" | cut -f1)
   walls=(); rss=()
   for _ in $(seq "$REPS"); do read -r w m < <(run_pp "$dir"); walls+=("$w"); rss+=("$m"); done
-  printf '| perfpilot (%s) | %d | %.1f MB | %s | %s |\n' "$PROFILE" "$n" "$(echo "$size/1e6" | bc -l)" \
+  printf '| perfpilot (%s) | %d | %.1f MB | %s | %s |\n' "$PROFILE" "$n" "$(awk "BEGIN {print $size/1e6}")" \
     "$(printf '%s\n' "${walls[@]}" | median)" "$(( $(printf '%s\n' "${rss[@]}" | median | cut -d. -f1) / 1024 ))"
   if [ "$n" = 8 ] && [ -x "$HTA_PYTHON" ]; then
     walls=(); rss=()
     for _ in $(seq "$REPS"); do read -r w m < <(run_hta "$dir" "$n"); walls+=("$w"); rss+=("$m"); done
-    printf '| HTA 0.5 | %d | %.1f MB | %s | %s |\n' "$n" "$(echo "$size/1e6" | bc -l)" \
+    printf '| HTA 0.5 | %d | %.1f MB | %s | %s |\n' "$n" "$(awk "BEGIN {print $size/1e6}")" \
       "$(printf '%s\n' "${walls[@]}" | median)" "$(( $(printf '%s\n' "${rss[@]}" | median | cut -d. -f1) / 1024 ))"
   fi
 done

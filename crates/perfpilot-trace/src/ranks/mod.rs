@@ -137,8 +137,18 @@ pub fn triage_ranks(
     let rules = Rules::load(opts)?;
     let n = plan.jobs.len();
     let workers = std::thread::available_parallelism().map_or(1, |c| c.get()).min(n).max(1);
-    progress.set_total(n as u64);
-    progress.message(&format!("{n} ranks, {workers} workers"));
+    // Progress in bytes (the unit of single-rank triage): a rank's files count when the
+    // rank is done.
+    let sizes: Vec<u64> = plan
+        .jobs
+        .iter()
+        .map(|j| {
+            j.files.iter().filter_map(|f| std::fs::metadata(&f.path).ok()).map(|m| m.len()).sum()
+        })
+        .collect();
+    progress.set_total(sizes.iter().sum());
+    progress.message(&format!("{n} ranks on {workers} workers"));
+    let mut done = 0usize;
     let next = AtomicUsize::new(0);
     let mut results: Vec<Option<Result<RankData, RankFailure>>> = (0..n).map(|_| None).collect();
     let (tx, rx) = std::sync::mpsc::channel();
@@ -158,7 +168,9 @@ pub fn triage_ranks(
         }
         drop(tx);
         for (i, out) in rx {
-            progress.advance(1);
+            done += 1;
+            progress.advance(sizes[i]);
+            progress.message(&format!("{done}/{n} ranks done ({workers} workers)"));
             results[i] = Some(out);
         }
     });
