@@ -362,6 +362,26 @@ fn a_call_past_the_time_limit_is_stopped_and_the_server_keeps_serving() {
 }
 
 #[test]
+fn trace_triage_over_mcp_takes_every_rank_like_the_cli() {
+    let (r0, r1) = (
+        "tests/fixtures/trace/hta_sampled_rank0/sampled_rank-0.json.gz",
+        "tests/fixtures/trace/hta_sampled_rank1/sampled_rank-1.json.gz",
+    );
+    let cli =
+        perfpilot_json(&["trace", "triage", r0, r1, "--cv-threshold", "0.2", "--format", "json"]);
+    let mut c = started();
+    let args = json!({"input": r0, "more_inputs": [r1], "cv_threshold": 0.2});
+    let result = c.call_tool("trace_triage", args, None, CALL);
+    let env = envelope_of(&result);
+    assert_matches_schema(&env, "multi-rank trace_triage over MCP");
+    assert_matches_schema(&cli, "multi-rank trace triage");
+    assert_eq!(env["result"], cli["result"]);
+    assert_eq!(env["inputs"], cli["inputs"]);
+    assert_eq!(env["result"]["ranks"], json!([0, 1]));
+    assert_eq!(env["result"]["cv_threshold"], 0.2);
+}
+
+#[test]
 fn trace_layers_and_diff_over_mcp_equal_the_cli() {
     let gptoss = "tests/fixtures/trace/tl_b200_vllm_gptoss_tp8/eager_trace.json.gz";
     let config = "tests/fixtures/layers/openai__gpt-oss-120b/config.json";
