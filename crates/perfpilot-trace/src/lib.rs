@@ -6,6 +6,8 @@
 //!   interned names and integer-nanosecond times ([`model`]).
 //! - [`triage()`] turns a trace file or profile directory into per-stage kernel,
 //!   overlap and fuse tables with call-site attribution ([`TriageReport`]).
+//! - [`triage_any`] does the same for every rank of a multi-rank input in parallel, with
+//!   merged, rank-skew, kernel-spread and collective tables ([`RanksReport`]).
 //! - [`taxonomy`] classifies kernel names; [`fusion`] finds split kernel sequences.
 //!
 //! ```no_run
@@ -43,6 +45,7 @@ pub mod layers;
 pub mod model;
 pub mod parse;
 mod rulefile;
+pub mod ranks;
 pub mod taxonomy;
 pub mod triage;
 
@@ -50,5 +53,6 @@ pub use diff::{DiffOptions, DiffReport, diff};
 pub use error::TraceError;
 pub use layers::{LayersOptions, LayersReport, layers};
 pub use model::Trace;
+pub use ranks::{RanksReport, TriageOutput, triage_any};
 pub use taxonomy::{Category, Taxonomy};
 pub use triage::{TriageOptions, TriageReport, triage};

@@ -202,7 +202,7 @@ fn trace_triage_over_mcp_names_the_same_top_kernel_as_the_cli_and_reports_progre
     let result = c.call_tool("trace_triage", json!({"input": SGLANG_DECODE}), Some(7), CALL);
     let env = envelope_of(&result);
     assert_matches_schema(&env, "trace_triage over MCP");
-    assert_eq!(env["schema_version"], "perfpilot.trace.triage/2");
+    assert_eq!(env["schema_version"], "perfpilot.trace.triage/3");
     assert_eq!(env["inputs"], cli["inputs"]);
     assert_eq!(env["warnings"], cli["warnings"]);
     let (mcp_stages, cli_stages) = (&env["result"]["stages"], &cli["result"]["stages"]);
@@ -359,6 +359,26 @@ fn a_call_past_the_time_limit_is_stopped_and_the_server_keeps_serving() {
     assert!(t0.elapsed() < Duration::from_secs(30), "took {:?}", t0.elapsed());
     let result = c.call_tool("trace_classify", json!({"names": ["nccl_allreduce"]}), None, CALL);
     assert_eq!(envelope_of(&result)["result"]["kernels"][0]["category"], "communication");
+}
+
+#[test]
+fn trace_triage_over_mcp_takes_every_rank_like_the_cli() {
+    let (r0, r1) = (
+        "tests/fixtures/trace/hta_sampled_rank0/sampled_rank-0.json.gz",
+        "tests/fixtures/trace/hta_sampled_rank1/sampled_rank-1.json.gz",
+    );
+    let cli =
+        perfpilot_json(&["trace", "triage", r0, r1, "--cv-threshold", "0.2", "--format", "json"]);
+    let mut c = started();
+    let args = json!({"input": r0, "more_inputs": [r1], "cv_threshold": 0.2});
+    let result = c.call_tool("trace_triage", args, None, CALL);
+    let env = envelope_of(&result);
+    assert_matches_schema(&env, "multi-rank trace_triage over MCP");
+    assert_matches_schema(&cli, "multi-rank trace triage");
+    assert_eq!(env["result"], cli["result"]);
+    assert_eq!(env["inputs"], cli["inputs"]);
+    assert_eq!(env["result"]["ranks"], json!([0, 1]));
+    assert_eq!(env["result"]["cv_threshold"], 0.2);
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! `trace triage`: discover → parse → attribute → split stages → kernel, overlap and fuse
 //! tables. [`triage`] is the one entry point (CLI and MCP call it).
 
-mod document;
+pub(crate) mod document;
 mod options;
 pub mod report;
 
@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use perfpilot_report::{Progress, Warning};
 
-pub use options::{DEFAULT_MIN_SHARE_PCT, TriageOptions};
+pub use options::{DEFAULT_CV_THRESHOLD, DEFAULT_MIN_SHARE_PCT, TriageOptions};
 pub use report::{SCHEMA_VERSION, TriageReport};
 
 use crate::analysis::attribution::{Attribution, FrameCache, Site, attribute};
@@ -24,7 +24,7 @@ use crate::analysis::overlap::{idle_gaps, overlap};
 use crate::analysis::stage::{Stage, StageRule, StageRules, assign};
 use crate::error::TraceError;
 use crate::fusion::{Catalogue, Context};
-use crate::input::discover::{TraceFile, discover, select};
+use crate::input::discover::{Selection, TraceFile, discover, select};
 use crate::input::server_args;
 use crate::model::Trace;
 use crate::parse::read_trace_file;
@@ -34,13 +34,35 @@ use report::{
     TraceInput,
 };
 
-/// Everything the per-file analysis needs, loaded once.
-struct Rules {
+/// Everything the per-file analysis needs, loaded once (shared by the rank workers of
+/// a multi-rank run).
+pub(crate) struct Rules {
     taxonomy: Taxonomy,
     frames: FrameRules,
     stages: StageRules,
     catalogue: Catalogue,
 }
+
+impl Rules {
+    /// The embedded rules, each replaced by its override file when given (`--rules`,
+    /// `--attribution`, `--stages`, `--fusions`).
+    pub(crate) fn load(opts: &TriageOptions) -> Result<Rules, TraceError> {
+        Ok(Rules {
+            taxonomy: match &opts.rules {
+                Some(p) => Taxonomy::from_toml_file(p)
+                    .map_err(|e| TraceError::Rules { path: p.clone(), message: e.to_string() })?,
+                None => Taxonomy::embedded(),
+            },
+            frames: FrameRules::load(opts.attribution.as_deref())?,
+            stages: StageRules::load(opts.stages.as_deref())?,
+            catalogue: Catalogue::load(opts.fusions.as_deref())?,
+        })
+    }
+}
+
+/// What a multi-rank run sees of each stage of a file before its events are dropped:
+/// the trace, the stage, its GPU ops and their kernel rows.
+pub(crate) type StageHook<'h> = dyn FnMut(&Trace, Stage, &[OpFacts], &RowIndex<'_>) + 'h;
 
 /// One parsed and attributed file.
 struct Analysed {
@@ -56,21 +78,26 @@ struct Analysed {
 /// Triage a trace file or profile directory.
 pub fn triage(opts: &TriageOptions, progress: &dyn Progress) -> Result<TriageReport, TraceError> {
     opts.validate()?;
-    let rules = Rules {
-        taxonomy: match &opts.rules {
-            Some(p) => Taxonomy::from_toml_file(p)
-                .map_err(|e| TraceError::Rules { path: p.clone(), message: e.to_string() })?,
-            None => Taxonomy::embedded(),
-        },
-        frames: FrameRules::load(opts.attribution.as_deref())?,
-        stages: StageRules::load(opts.stages.as_deref())?,
-        catalogue: Catalogue::load(opts.fusions.as_deref())?,
-    };
-    let mut warnings: Vec<Warning> = Vec::new();
+    let rules = Rules::load(opts)?;
     let stage_filter = Some(opts.stage).filter(|s| *s != Stage::All);
-
     let discovery = discover(&opts.input)?;
     let selection = select(&discovery, opts.rank, stage_filter)?;
+    let args_dir = if opts.input.is_dir() { opts.input.clone() } else { parent(&opts.input) };
+    triage_selection(opts, &rules, selection, &args_dir, progress, &mut |_, _, _, _| {})
+}
+
+/// Triage the files already chosen (one rank); `hook` sees every stage's ops before the
+/// trace is dropped.
+pub(crate) fn triage_selection(
+    opts: &TriageOptions,
+    rules: &Rules,
+    selection: Selection,
+    args_dir: &Path,
+    progress: &dyn Progress,
+    hook: &mut StageHook<'_>,
+) -> Result<TriageReport, TraceError> {
+    let mut warnings: Vec<Warning> = Vec::new();
+    let stage_filter = Some(opts.stage).filter(|s| *s != Stage::All);
     note_dropped(&mut warnings, &selection.dropped, "file-not-analysed");
     let mapping_files = match &opts.mapping {
         Some(m) => {
@@ -82,8 +109,7 @@ pub fn triage(opts: &TriageOptions, progress: &dyn Progress) -> Result<TriageRep
         None => Vec::new(),
     };
 
-    let args_dir = if opts.input.is_dir() { opts.input.clone() } else { parent(&opts.input) };
-    let server = match server_args::find(&args_dir) {
+    let server = match server_args::find(args_dir) {
         Some(p) => match server_args::read(&p) {
             Ok(a) => Some(a),
             Err(e) => {
@@ -106,7 +132,7 @@ pub fn triage(opts: &TriageOptions, progress: &dyn Progress) -> Result<TriageRep
     let mut formal = Vec::new();
     for f in &selection.files {
         progress.message(&format!("parsing {}", f.path.display()));
-        formal.push(analyse(f.clone(), progress, &rules, &mut frame_cache, &mut warnings)?);
+        formal.push(analyse(f.clone(), progress, rules, &mut frame_cache, &mut warnings)?);
     }
     let mut mapping_index = None;
     let mut mapping_inputs = Vec::new();
@@ -114,7 +140,7 @@ pub fn triage(opts: &TriageOptions, progress: &dyn Progress) -> Result<TriageRep
         let mut index = MappingIndex::new();
         for f in &mapping_files {
             progress.message(&format!("parsing mapping {}", f.path.display()));
-            let a = analyse(f.clone(), progress, &rules, &mut frame_cache, &mut warnings)?;
+            let a = analyse(f.clone(), progress, rules, &mut frame_cache, &mut warnings)?;
             let mut rows = RowIndex::new(&rules.taxonomy);
             for ((&op, attr), (stage, _)) in a.ops.iter().zip(&a.attrs).zip(&a.stages) {
                 if let Site::Frame { .. } = attr.site {
@@ -194,6 +220,9 @@ pub fn triage(opts: &TriageOptions, progress: &dyn Progress) -> Result<TriageRep
         );
         let staged: Vec<(u32, u32, Stage)> =
             groups.iter().flat_map(|(s, v)| v.iter().map(move |f| (f.op, f.slot, *s))).collect();
+        for (stage, ops) in &groups {
+            hook(&a.trace, *stage, ops, &rows);
+        }
         let gaps = idle_gaps(&a.trace, &staged, &a.attrs);
         let mut keys: Vec<Stage> = groups.keys().copied().collect();
         keys.sort();

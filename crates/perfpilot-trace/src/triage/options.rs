@@ -19,6 +19,14 @@ fn default_stage() -> Stage {
     Stage::All
 }
 
+/// Default for `cv_threshold`: a kernel whose per-rank GPU time has a coefficient of
+/// variation above 0.1 is flagged in the rank-spread table.
+pub const DEFAULT_CV_THRESHOLD: f64 = 0.1;
+
+fn default_cv() -> f64 {
+    DEFAULT_CV_THRESHOLD
+}
+
 /// What to triage and how.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -35,9 +43,21 @@ pub struct TriageOptions {
     /// Hide rows under this share (percent) in text output; JSON keeps every row.
     #[serde(default = "default_min_share")]
     pub min_share_pct: f64,
-    /// Rank to analyse in a multi-rank directory (default: the lowest).
+    /// Only this rank of a multi-rank input (default: every rank, analysed in parallel,
+    /// with merged and rank-skew tables).
     #[serde(default)]
     pub rank: Option<u32>,
+    /// More rank files or directories, analysed with `input` as one multi-rank run.
+    #[serde(default)]
+    pub more_inputs: Vec<PathBuf>,
+    /// Flag kernels whose per-rank GPU time has a coefficient of variation above this
+    /// (multi-rank runs).
+    #[serde(default = "default_cv")]
+    pub cv_threshold: f64,
+    /// Analyse ranks that look like different runs (device counts, GPUs, start times hours
+    /// apart) or repeat a rank id, instead of refusing.
+    #[serde(default)]
+    pub force: bool,
     /// A taxonomy rule file replacing the built-in rules.
     #[serde(default)]
     pub rules: Option<PathBuf>,
@@ -61,6 +81,9 @@ impl TriageOptions {
             stage: Stage::All,
             min_share_pct: DEFAULT_MIN_SHARE_PCT,
             rank: None,
+            more_inputs: Vec::new(),
+            cv_threshold: DEFAULT_CV_THRESHOLD,
+            force: false,
             rules: None,
             fusions: None,
             attribution: None,
@@ -74,6 +97,12 @@ impl TriageOptions {
             return Err(TraceError::Options(format!(
                 "min share must be between 0 and 100 percent, got {}",
                 self.min_share_pct
+            )));
+        }
+        if !(self.cv_threshold >= 0.0 && self.cv_threshold.is_finite()) {
+            return Err(TraceError::Options(format!(
+                "cv threshold must be a finite number >= 0, got {}",
+                self.cv_threshold
             )));
         }
         Ok(())

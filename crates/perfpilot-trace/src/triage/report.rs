@@ -1,5 +1,6 @@
-//! The typed result of `trace triage` (JSON schema `perfpilot.trace.triage/2`; version 2
-//! added `evidence` to every kernel row).
+//! The typed result of `trace triage` (JSON schema `perfpilot.trace.triage/3`; version 2
+//! added `evidence` to every kernel row, version 3 the multi-rank result
+//! [`crate::RanksReport`] as the other shape the command can return).
 //! Times are integer nanoseconds; shares are percentages.
 
 use schemars::JsonSchema;
@@ -12,7 +13,7 @@ use crate::model::{GpuKind, ParseStats, TraceMeta};
 use crate::taxonomy::{Category, Evidence};
 
 /// Schema id of [`TriageReport`].
-pub const SCHEMA_VERSION: &str = "perfpilot.trace.triage/2";
+pub const SCHEMA_VERSION: &str = "perfpilot.trace.triage/3";
 
 /// The result of `perfpilot trace triage`.
 #[derive(Debug, Clone, Serialize, JsonSchema)]

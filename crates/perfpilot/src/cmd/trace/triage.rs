@@ -5,17 +5,18 @@ use std::process::ExitCode;
 
 use perfpilot_report::{Envelope, InputRef, TerminalProgress};
 use perfpilot_trace::analysis::stage::Stage;
-use perfpilot_trace::{TriageOptions, TriageReport, triage};
+use perfpilot_trace::{TriageOptions, TriageOutput, triage_any};
 
 use crate::output::{OutputArgs, emit};
 
 /// Arguments of `perfpilot trace triage`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// A trace file (`.json` / `.json.gz`) or a profile directory (per-rank, per-stage
-    /// `*.trace.json.gz`, `server_args.json` beside them).
-    #[arg(value_name = "INPUT")]
-    input: PathBuf,
+    /// Trace files (`.json` / `.json.gz`) or profile directories (per-rank, per-stage
+    /// `*.trace.json.gz`, `server_args.json` beside them). Several ranks are analysed
+    /// in parallel, each alone and merged, with rank-skew tables.
+    #[arg(value_name = "INPUT", required = true, num_args = 1..)]
+    input: Vec<PathBuf>,
     /// A second trace of the same workload run with CUDA graphs / torch.compile off: call
     /// sites for replayed kernels, matched by kernel name and launch order.
     #[arg(long, value_name = "INPUT")]
@@ -26,9 +27,17 @@ pub struct Args {
     /// Hide rows under this share (percent) in table/md output; JSON keeps every row.
     #[arg(long = "min-share", value_name = "PCT", default_value_t = perfpilot_trace::triage::DEFAULT_MIN_SHARE_PCT)]
     min_share: f64,
-    /// Rank to analyse in a multi-rank directory (default: the lowest).
+    /// Only this rank of a multi-rank input (default: every rank).
     #[arg(long, value_name = "N")]
     rank: Option<u32>,
+    /// Flag kernels whose per-rank GPU time varies more than this coefficient of
+    /// variation across ranks (multi-rank input).
+    #[arg(long = "cv-threshold", value_name = "CV", default_value_t = perfpilot_trace::triage::DEFAULT_CV_THRESHOLD)]
+    cv_threshold: f64,
+    /// Analyse rank files that look like different runs (device counts, GPUs, start times
+    /// hours apart) or repeat a rank id, instead of refusing.
+    #[arg(long)]
+    force: bool,
     /// Taxonomy rule file replacing the built-in kernel categories.
     #[arg(long, value_name = "FILE")]
     rules: Option<PathBuf>,
@@ -49,29 +58,38 @@ pub struct Args {
 
 /// Run `perfpilot trace triage`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let opts = TriageOptions {
-        input: args.input.clone(),
-        mapping: args.mapping.clone(),
-        stage: args.stage,
-        min_share_pct: args.min_share,
-        rank: args.rank,
-        rules: args.rules.clone(),
-        fusions: args.fusions.clone(),
-        attribution: args.attribution.clone(),
-        stages: args.stages.clone(),
-    };
+    let mut inputs = args.input.into_iter();
+    let Some(input) = inputs.next() else { anyhow::bail!("trace triage needs an INPUT") };
+    let mut opts = TriageOptions::new(input);
+    opts.more_inputs = inputs.collect();
+    opts.mapping = args.mapping.clone();
+    opts.stage = args.stage;
+    opts.min_share_pct = args.min_share;
+    opts.rank = args.rank;
+    opts.rules = args.rules.clone();
+    opts.fusions = args.fusions.clone();
+    opts.attribution = args.attribution.clone();
+    opts.stages = args.stages.clone();
+    opts.cv_threshold = args.cv_threshold;
+    opts.force = args.force;
     let progress = TerminalProgress::new("bytes");
-    let report = triage(&opts, &progress)?;
-    emit(&envelope(&opts, report), &args.output)
+    let report = triage_any(&opts, &progress)?;
+    let partial = report.partial();
+    let code = emit(&envelope(&opts, report), &args.output)?;
+    // A rank file failed while the others produced tables: the result is written, and
+    // the run is bad input (2).
+    Ok(if partial { ExitCode::from(2) } else { code })
 }
 
 /// The envelope of `trace triage` (CLI and MCP): the report's warnings; the trace files
 /// analysed, then `server_args.json` and the rule files, as inputs.
-pub(crate) fn envelope(opts: &TriageOptions, mut report: TriageReport) -> Envelope<TriageReport> {
-    let warnings = std::mem::take(&mut report.warnings);
+pub(crate) fn envelope(opts: &TriageOptions, mut report: TriageOutput) -> Envelope<TriageOutput> {
+    let warnings = report.take_warnings();
     let mut inputs: Vec<InputRef> =
-        report.inputs.iter().map(|i| InputRef::file(&i.role, &i.path)).collect();
-    if let Some(sa) = &report.server_args {
+        report.input_paths().iter().map(|(role, path)| InputRef::file(role, path)).collect();
+    if let TriageOutput::Rank(r) = &report
+        && let Some(sa) = &r.server_args
+    {
         inputs.push(InputRef::file("server_args", &sa.path));
     }
     if let Some(rules) = &opts.rules {

@@ -3,7 +3,7 @@
 use perfpilot_report::Progress;
 use perfpilot_trace::taxonomy::{ClassifyOptions, ClassifyReport};
 use perfpilot_trace::{
-    DiffOptions, DiffReport, LayersOptions, LayersReport, TriageOptions, TriageReport,
+    DiffOptions, DiffReport, LayersOptions, LayersReport, TriageOptions, TriageOutput,
 };
 use serde_json::Value;
 
@@ -15,7 +15,7 @@ use super::{
 pub const ENTRIES: &[Capability] = &[
     Capability {
         command: "trace triage",
-        output_schema: output_schema::<TriageReport>,
+        output_schema: output_schema::<TriageOutput>,
         tool: Some(Tool {
             name: "trace_triage",
             description: "Triage a torch-profiler (Kineto) trace of an LLM server (SGLang, vLLM, \
@@ -24,10 +24,16 @@ pub const ENTRIES: &[Capability] = &[
                 with the link used), overlap table and fuse-opportunity table, plus the \
                 framework, ranks, device and attribution coverage. Use it to find where GPU \
                 time goes before proposing an optimisation; give `mapping` (a CUDA-graph-off \
-                trace of the same workload) when call sites show as graph replays.",
+                trace of the same workload) when call sites show as graph replays. A \
+                multi-rank directory (or `input` plus `more_inputs`) gives every rank, analysed \
+                in parallel: tables merged across ranks, a rank-skew table (step time, GPU \
+                busy, exposed communication, time in collectives, last arrivals), the kernels \
+                whose time spreads across ranks (CV above `cv_threshold`) and collectives \
+                matched across ranks with the rank that arrived last; `rank` narrows to one.",
             input_schema: input_schema::<TriageOptions>,
             paths: &[
                 PathArg { pointer: "/input", access: Access::Read },
+                PathArg { pointer: "/more_inputs", access: Access::Read },
                 PathArg { pointer: "/mapping", access: Access::Read },
                 PathArg { pointer: "/rules", access: Access::Read },
                 PathArg { pointer: "/fusions", access: Access::Read },
@@ -113,7 +119,7 @@ pub const ENTRIES: &[Capability] = &[
 
 fn triage(args: Value, progress: &dyn Progress) -> anyhow::Result<ToolOutput> {
     let opts: TriageOptions = parse_args("trace_triage", args)?;
-    let report = perfpilot_trace::triage(&opts, progress)?;
+    let report = perfpilot_trace::triage_any(&opts, progress)?;
     finish(crate::cmd::trace::triage::envelope(&opts, report))
 }
 
