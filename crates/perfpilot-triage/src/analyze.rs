@@ -349,6 +349,19 @@ pub(crate) fn finding(g: &Group<'_>, files: &[FileIn]) -> Finding {
     facts.insert("phase".into(), first.phase.as_str().into());
 
     let signal = signal_lines(g, files);
+    if let Some(sig) = lead.sig {
+        // Which evidence decided: the signature and its first evidence line (its number is in
+        // `signal`).
+        let line =
+            lead.hit.and_then(|h| h.signal.first()).and_then(|&i| lead.agg.record.lines.get(i));
+        facts.insert(
+            "decided_by".into(),
+            match line {
+                Some(l) => format!("signature {}: {}", sig.def.id, short(&l.msg)),
+                None => format!("signature {}", sig.def.id),
+            },
+        );
+    }
     let consequences = consequence_lines(g, files);
     let over_time = over_time(g, files, &mut facts);
 
