@@ -350,10 +350,16 @@ pub(crate) fn finding(g: &Group<'_>, files: &[FileIn]) -> Finding {
 
     let signal = signal_lines(g, files);
     if let Some(sig) = lead.sig {
-        // Which evidence decided: the signature and its first evidence line (its number is in
-        // `signal`).
-        let line =
-            lead.hit.and_then(|h| h.signal.first()).and_then(|&i| lead.agg.record.lines.get(i));
+        // Which evidence decided: the signature and its first evidence line that is not a
+        // bare traceback header (its number is in `signal`).
+        let lines = &lead.agg.record.lines;
+        let evidence: Vec<_> = lead
+            .hit
+            .map_or(Vec::new(), |h| h.signal.iter().filter_map(|&i| lines.get(i)).collect());
+        let line = evidence
+            .iter()
+            .find(|l| !l.msg.contains("Traceback (most recent call last)"))
+            .or(evidence.first());
         facts.insert(
             "decided_by".into(),
             match line {
