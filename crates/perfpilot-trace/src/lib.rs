@@ -44,8 +44,8 @@ pub mod input;
 pub mod layers;
 pub mod model;
 pub mod parse;
-mod rulefile;
 pub mod ranks;
+mod rulefile;
 pub mod taxonomy;
 pub mod triage;
 

@@ -349,6 +349,25 @@ pub(crate) fn finding(g: &Group<'_>, files: &[FileIn]) -> Finding {
     facts.insert("phase".into(), first.phase.as_str().into());
 
     let signal = signal_lines(g, files);
+    if let Some(sig) = lead.sig {
+        // Which evidence decided: the signature and its first evidence line that is not a
+        // bare traceback header (its number is in `signal`).
+        let lines = &lead.agg.record.lines;
+        let evidence: Vec<_> = lead
+            .hit
+            .map_or(Vec::new(), |h| h.signal.iter().filter_map(|&i| lines.get(i)).collect());
+        let line = evidence
+            .iter()
+            .find(|l| !l.msg.contains("Traceback (most recent call last)"))
+            .or(evidence.first());
+        facts.insert(
+            "decided_by".into(),
+            match line {
+                Some(l) => format!("signature {}: {}", sig.def.id, short(&l.msg)),
+                None => format!("signature {}", sig.def.id),
+            },
+        );
+    }
     let consequences = consequence_lines(g, files);
     let over_time = over_time(g, files, &mut facts);
 

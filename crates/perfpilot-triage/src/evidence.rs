@@ -29,6 +29,9 @@ const LAUNCH_CHECKS: &[&str] =
 struct File {
     version: u32,
     rule: Vec<toml::Spanned<Rule>>,
+    /// Rules on the furthest phase a log without any failure record reached.
+    #[serde(default)]
+    last_phase: Vec<crate::inferred::PhaseRule>,
 }
 
 /// One evidence rule.
@@ -42,10 +45,20 @@ pub(crate) struct Rule {
     pub frames_any: Vec<String>,
     #[serde(default)]
     pub innermost: Vec<String>,
+    /// Fails when the innermost frame shown contains one of these.
+    #[serde(default)]
+    pub innermost_not: Vec<String>,
     #[serde(default)]
     pub text_any: Vec<String>,
     #[serde(default)]
     pub launch: Option<String>,
+    /// Holds only for a record whose exception line is missing (a cut traceback).
+    #[serde(default)]
+    pub cut: bool,
+    /// Classes of a confident signature this rule may still re-decide (an out-of-memory
+    /// error the signatures could not place in a phase, placed by its frames).
+    #[serde(default)]
+    pub refines: Vec<ProblemClass>,
     pub why: String,
     #[serde(default)]
     pub others: Vec<String>,
@@ -58,6 +71,8 @@ pub(crate) struct Rule {
 #[derive(Debug, Clone)]
 pub(crate) struct Evidence {
     rules: Vec<Rule>,
+    /// The `[[last_phase]]` rules (see [`crate::inferred`]).
+    pub last_phase: Vec<crate::inferred::PhaseRule>,
 }
 
 impl Evidence {
@@ -65,7 +80,7 @@ impl Evidence {
     pub fn builtin() -> Evidence {
         // The embedded file is checked by the tests; a broken build-time file yields no rules.
         Evidence::parse(BUILTIN, "<built-in evidence.toml>")
-            .unwrap_or(Evidence { rules: Vec::new() })
+            .unwrap_or(Evidence { rules: Vec::new(), last_phase: Vec::new() })
     }
 
     /// The embedded rules, or `path`'s (`--evidence`), which replace them.
@@ -128,20 +143,22 @@ impl Evidence {
             }
             rules.push(r);
         }
-        Ok(Evidence { rules })
+        Ok(Evidence { rules, last_phase: file.last_phase })
     }
 
     /// Re-decide a finding that no signature decided (`unknown`) or that only a weak guess
     /// matched, from its frames, its text and the launch facts.
     pub fn refine(&self, g: &Group<'_>, files: &[FileIn], f: &mut Finding) {
-        if f.class != ProblemClass::Unknown && f.confidence >= WEAK {
-            return;
-        }
-        let rec = &g.lead().agg.record;
+        let confident = f.class != ProblemClass::Unknown && f.confidence >= WEAK;
+        let agg = g.lead().agg;
+        let rec = &agg.record;
         let Some(file) = files.get(rec.file) else { return };
         let launch = Launch::of(file, rec.first_no());
-        let Some((rule, line)) =
-            self.rules.iter().find_map(|r| holds(r, rec, &launch).map(|l| (r, l)))
+        let Some((rule, line)) = self
+            .rules
+            .iter()
+            .filter(|r| !confident || (r.refines.contains(&f.class) && r.confidence > f.confidence))
+            .find_map(|r| holds(r, rec, &agg.before, &launch).map(|l| (r, l)))
         else {
             return;
         };
@@ -223,7 +240,10 @@ impl Launch {
 }
 
 /// Where a rule holds, the line that decided (as `line N: text`).
-fn holds(r: &Rule, rec: &Record, launch: &Launch) -> Option<String> {
+fn holds(r: &Rule, rec: &Record, before: &[(u64, String)], launch: &Launch) -> Option<String> {
+    if r.cut && rec.exception.is_some() {
+        return None;
+    }
     let mut decided: Option<String> = None;
     let frame_line = |i: usize| {
         rec.frames.get(i).and_then(|f| rec.lines.get(f.at)).map(|l| (l.no, l.msg.clone()))
@@ -231,6 +251,12 @@ fn holds(r: &Rule, rec: &Record, launch: &Launch) -> Option<String> {
     if !r.frames_any.is_empty() {
         let i = rec.frames.iter().position(|f| r.frames_any.iter().any(|p| f.text.contains(p)))?;
         decided = frame_line(i).map(|(n, t)| format!("line {n}: {t}"));
+    }
+    if !r.innermost_not.is_empty() {
+        let last = rec.frames.last()?;
+        if r.innermost_not.iter().any(|p| last.text.contains(p)) {
+            return None;
+        }
     }
     if !r.innermost.is_empty() {
         let last = rec.frames.last()?;
@@ -240,11 +266,20 @@ fn holds(r: &Rule, rec: &Record, launch: &Launch) -> Option<String> {
         decided = frame_line(rec.frames.len() - 1).map(|(n, t)| format!("line {n}: {t}"));
     }
     if !r.text_any.is_empty() {
-        let l = rec.lines.iter().rev().find(|l| {
-            let t = l.msg.trim_start();
+        let has = |t: &str| {
+            let t = t.trim_start();
             !t.starts_with("File ") && r.text_any.iter().any(|p| t.contains(p.as_str()))
-        })?;
-        decided = Some(format!("line {}: {}", l.no, l.msg));
+        };
+        // The record's own lines first, then the lines just before it (a worker's error
+        // line naming the failing method, a coredump notice).
+        let (no, msg) = rec
+            .lines
+            .iter()
+            .rev()
+            .find(|l| has(&l.msg))
+            .map(|l| (l.no, l.msg.as_str()))
+            .or_else(|| before.iter().rev().find(|b| has(&b.1)).map(|b| (b.0, b.1.as_str())))?;
+        decided = Some(format!("line {no}: {msg}"));
     }
     if let Some(check) = &r.launch {
         match check.as_str() {
@@ -309,6 +344,9 @@ mod tests {
         for r in &f.rules {
             assert!(!r.source.is_empty(), "{} has no source", r.id);
             assert!(r.confidence > 0.0 && r.confidence <= 1.0);
+            for c in &r.refines {
+                assert!(!matches!(c, ProblemClass::Unknown | ProblemClass::None), "{}", r.id);
+            }
             assert!(
                 !(r.frames_any.is_empty()
                     && r.innermost.is_empty()

@@ -36,6 +36,7 @@ mod catalogue;
 mod class;
 mod error;
 mod evidence;
+mod inferred;
 mod launch;
 mod logs;
 mod report;

@@ -156,6 +156,11 @@ impl<'c> LogTriage<'c> {
             evidence.refine(g, &self.files, &mut f);
             findings.push(f);
         }
+        if findings.is_empty()
+            && let Some(f) = crate::inferred::infer(self.cat, &self.files, &evidence.last_phase)
+        {
+            findings.push(f);
+        }
         let (timeline, timeline_omitted) =
             timeline::build(self.cat, &self.files, &findings, timeline_limit.max(1));
         let mut launch_facts = Vec::new();

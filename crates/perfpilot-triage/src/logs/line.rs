@@ -154,9 +154,15 @@ fn strip_one<'a>(
         b'[' => bracket_prefix(s, view),
         b'0'..=b'9' => iso_stamp(s, view),
         b'A'..=b'Z' => level_prefix(s, view).or_else(|| glog_bare(s, view)).or_else(|| compose(s)),
-        b'a'..=b'z' => compose(s),
+        b'a'..=b'z' => cri_stream(s).or_else(|| compose(s)),
         _ => None,
     }
+}
+
+/// Kubernetes CRI container-log stream and tag after the timestamp: `stdout F `, `stderr P `.
+fn cri_stream(s: &str) -> Option<&str> {
+    let rest = s.strip_prefix("stdout ").or_else(|| s.strip_prefix("stderr "))?;
+    rest.strip_prefix("F ").or_else(|| rest.strip_prefix("P "))
 }
 
 /// vLLM / Ray: `(VllmWorker rank=3 pid=1090) `, `(Worker_DP1_TP1_EP3 pid=…)`,
@@ -449,6 +455,17 @@ mod tests {
         assert_eq!(v.who.tp, Some(0));
         let v = split("INFO:     Uvicorn running on http://0.0.0.0:30000");
         assert_eq!(v.msg, "Uvicorn running on http://0.0.0.0:30000");
+    }
+
+    #[test]
+    fn cri_container_prefix_is_stripped() {
+        let v = split(
+            "2025-07-25T07:53:08.217492618+08:00 stdout F   File \"/x/scheduler.py\", line 1, in f",
+        );
+        assert!(v.prefixed);
+        assert!(v.msg.trim_start().starts_with("File \"/x/scheduler.py\""), "{}", v.msg);
+        let v = split("2025-07-25T07:53:08.21748708+08:00 stderr F [2025-07-25 07:53:08 TP2] x");
+        assert_eq!(v.msg, "x");
     }
 
     #[test]

@@ -40,8 +40,12 @@ impl Ring {
         r.raw.push_str(raw);
         self.lines.push_back(r);
     }
+    /// The newest `n` lines, newest first.
+    pub(crate) fn last(&self, n: usize) -> impl Iterator<Item = &Recent> {
+        self.lines.iter().rev().take(n)
+    }
     /// Newest first, only lines before `no` and at most `within` lines back.
-    fn before(&self, no: u64, within: u64) -> impl Iterator<Item = &Recent> {
+    pub(crate) fn before(&self, no: u64, within: u64) -> impl Iterator<Item = &Recent> {
         self.lines.iter().rev().filter(move |r| r.no < no).take_while(move |r| no - r.no <= within)
     }
 }

@@ -24,6 +24,10 @@ const STALE_STRUCTURE_LINES: u64 = 500;
 const MAX_AGGS: usize = 20_000;
 /// Most per-rank first sightings kept per record.
 const MAX_RANKS: usize = 1024;
+/// Last gated lines of a file kept for logs that end without a failure record.
+const TAIL_LINES: usize = 3;
+/// Lines before a record kept as its evidence context.
+const BEFORE_LINES: u64 = 3;
 /// Most time buckets kept per record.
 const MAX_BUCKETS: usize = 10_000;
 
@@ -60,6 +64,9 @@ pub(crate) struct Agg {
     /// Events per minute (`YYYY-MM-DD HH:MM` or `MM-DD HH:MM`).
     pub minutes: BTreeMap<String, u64>,
     pub samples: Vec<Sample>,
+    /// The gated lines just before the record's first line (line number, message), oldest
+    /// first: a worker's error line that names the failing method, a coredump notice.
+    pub before: Vec<(u64, String)>,
     recent: VecDeque<(u64, u64)>,
 }
 
@@ -99,7 +106,13 @@ impl Store {
                     self.index.insert(fp, usize::MAX);
                     return;
                 }
+                let mut before: Vec<(u64, String)> = ring
+                    .before(rec.first_no(), BEFORE_LINES)
+                    .map(|r| (r.no, r.msg.clone()))
+                    .collect();
+                before.reverse();
                 self.aggs.push(Agg {
+                    before,
                     hits,
                     fatal_marker: fatal,
                     count: 0,
@@ -199,6 +212,8 @@ fn fingerprint(rec: &Record) -> u64 {
 pub(crate) struct MarkerHit {
     pub marker: usize,
     pub no: u64,
+    /// The line's message.
+    pub msg: String,
     pub rank: String,
     pub stamp: Option<String>,
 }
@@ -207,6 +222,8 @@ pub(crate) struct MarkerHit {
 pub(crate) struct FileFacts {
     pub launch: LaunchLog,
     pub markers: Vec<MarkerHit>,
+    /// The last gated lines of the file (line number, message), oldest first.
+    pub tail: Vec<(u64, String)>,
 }
 
 /// A long line held back one line in case the next is its wrapped continuation.
@@ -269,7 +286,10 @@ impl<'a> FileScan<'a> {
         let mut launch = self.launch.finish();
         // It saw only the gated start-up lines: its line count means nothing here.
         launch.lines = 0;
-        FileFacts { launch, markers: self.markers }
+        let mut tail: Vec<(u64, String)> =
+            self.ring.last(TAIL_LINES).map(|r| (r.no, r.msg.clone())).collect();
+        tail.reverse();
+        FileFacts { launch, markers: self.markers, tail }
     }
 
     fn drain(&mut self) {
@@ -346,6 +366,7 @@ impl<'a> FileScan<'a> {
             self.markers.push(MarkerHit {
                 marker: i,
                 no,
+                msg: v.msg.trim().to_string(),
                 rank: v.rank().label(),
                 stamp: v.stamp().map(|s| s.text),
             });
