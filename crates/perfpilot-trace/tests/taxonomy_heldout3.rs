@@ -77,7 +77,11 @@ fn heldout3_is_fresh_unique_and_from_new_sources() {
         assert!(!earlier.contains(e.name), "line {} repeats a name of an earlier corpus", e.line);
         assert!(e.source.starts_with("github:"), "line {} has no source", e.line);
         let repo = repo_of(e.source);
-        assert!(!earlier_repos.contains(repo), "line {}: {repo} was used by an earlier corpus", e.line);
+        assert!(
+            !earlier_repos.contains(repo),
+            "line {}: {repo} was used by an earlier corpus",
+            e.line
+        );
     }
 }
 
