@@ -4,7 +4,8 @@
 //! before any rule was changed for it. See `tests/fixtures/trace/SOURCES.md` ("Corpus 3") and
 //! `docs/taxonomy.md`.
 //!
-//! Scored on its own: `cargo test -p perfpilot-trace --test taxonomy_heldout3 -- --nocapture`
+//! First score, taken once after the rule change: 230/435 = 52.87 % (the rules before it:
+//! 206). Scored on its own: `cargo test -p perfpilot-trace --test taxonomy_heldout3 -- --nocapture`
 //! prints the accuracy, per category, and every miss.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -112,4 +113,10 @@ fn heldout3_bare_name_accuracy() {
     if !wrong.is_empty() {
         eprintln!("heldout-3 misses:\n{}", wrong.join("\n"));
     }
+    // The first score (docs/taxonomy.md, rules of commit 4bfe1b7) is the floor: later rule
+    // changes may raise it, never lower it. The batch is no longer held out after that score.
+    assert!(ok >= FIRST_SCORE, "heldout-3 fell below its first score: {ok} < {FIRST_SCORE}");
 }
+
+/// Correct names at heldout-3's first (and only held-out) score, 230/435 = 52.87 %.
+const FIRST_SCORE: usize = 230;
