@@ -13,6 +13,8 @@
 # Prints a markdown table for docs/performance.md.
 #
 #   benches/bench_verdicts.sh                     # PAIRS=20 SLOW_PAIRS=5, debug build
+#   COST=4 benches/bench_verdicts.sh              # simulated costs x4 (slower: x4.4), as
+#                                                 # the bench_trust A/A test runs it
 #   PP=target/release/perfpilot PAIRS=30 benches/bench_verdicts.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,8 +39,10 @@ start_sim() { # name extra... -> sets URL (not in a subshell: the pid must reach
   done
   echo "sim $name did not start" >&2; exit 1
 }
-start_sim fast; FAST=$URL
-start_sim slow --set cost_scale=1.1; SLOW=$URL
+COST=${COST:-1}
+SLOW_COST=$(python3 -c "print(round($COST * 1.1, 6))")
+start_sim fast --set cost_scale="$COST"; FAST=$URL
+start_sim slow --set cost_scale="$SLOW_COST"; SLOW=$URL
 : >"$DIR/lines"
 W=(--token-ids --vocab-size 32000 --num-prompts 24 --input-len 256 --output-len 32
    --max-concurrency 2 --format json)

@@ -4,6 +4,7 @@
 mod body;
 mod faults;
 mod http;
+mod inbox;
 mod log;
 mod metrics;
 mod openai;

@@ -1,15 +1,17 @@
 //! The real-time clock: one thread owns the engine, takes commands from the HTTP side,
 //! runs a step, sleeps the step's modelled duration, then delivers the step's tokens.
 //! When it stays busy, each step starts at the previous step's deadline (not at the
-//! moment the thread woke up), so sleep overshoot does not add up.
+//! moment the thread woke up), so sleep overshoot does not add up. Which step admits a
+//! request is decided by its arrival stamp (`super::inbox`), not by thread wake-ups.
 
 use std::collections::HashMap;
-use std::sync::mpsc::{Receiver, TryRecvError};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use super::inbox::{Arrival, Inbox, gather_window};
 use super::log::Logger;
 use super::metrics::Metrics;
 use crate::engine::{Engine, EngineStats};
@@ -56,6 +58,9 @@ struct Live {
 }
 
 /// Run the engine until `Shutdown` or until every sender is gone; returns its counters.
+///
+/// Which step admits a request follows [`super::inbox`]: its arrival stamp against the
+/// step's nominal start, plus a gather window when a step starts an idle engine.
 pub(crate) fn run(
     mut engine: Engine,
     rx: Receiver<Cmd>,
@@ -63,30 +68,23 @@ pub(crate) fn run(
     log: Arc<Logger>,
 ) -> EngineStats {
     let start = Instant::now();
+    let gather = gather_window(&engine.config().cost);
     let mut live: HashMap<u64, Live> = HashMap::new();
+    let mut inbox = Inbox::default();
     let mut next_start: Option<Instant> = None;
     let mut stall: Option<Duration> = None;
     let mut thr_mark = (Instant::now(), 0u64);
+    // Commands other than `Add` act at once; requests wait in the inbox for their step.
     let handle = |cmd: Cmd,
                   engine: &mut Engine,
+                  inbox: &mut Inbox,
                   live: &mut HashMap<u64, Live>,
                   stall: &mut Option<Duration>|
      -> bool {
         match cmd {
-            Cmd::Add { req, arrived, sink } => {
-                let id = req.id;
-                let prompt = req.prompt.len() as u64;
-                match engine.add(req) {
-                    Ok(()) => {
-                        live.insert(id, Live { sink, arrived, first: None, tokens: 0, prompt });
-                    }
-                    Err(e) => {
-                        let _ = sink.send(Event::Failed { message: e.to_string(), status: 400 });
-                    }
-                }
-            }
+            Cmd::Add { req, arrived, sink } => inbox.push(Arrival { req, arrived, sink }),
             Cmd::Abort(id) => {
-                if engine.abort(id) {
+                if !inbox.remove(id) && engine.abort(id) {
                     live.remove(&id);
                 }
             }
@@ -100,58 +98,98 @@ pub(crate) fn run(
         }
         true
     };
-    loop {
-        if engine.is_idle() && stall.is_none() {
+    'outer: loop {
+        if engine.is_idle() && inbox.is_empty() && stall.is_none() {
             match rx.recv() {
                 Ok(c) => {
-                    if !handle(c, &mut engine, &mut live, &mut stall) {
+                    if !handle(c, &mut engine, &mut inbox, &mut live, &mut stall) {
                         break;
                     }
                 }
                 Err(_) => break,
             }
-            next_start = None;
         }
-        let mut stop = false;
         loop {
             match rx.try_recv() {
                 Ok(c) => {
-                    if !handle(c, &mut engine, &mut live, &mut stall) {
-                        stop = true;
-                        break;
+                    if !handle(c, &mut engine, &mut inbox, &mut live, &mut stall) {
+                        break 'outer;
                     }
                 }
                 Err(TryRecvError::Empty) => break,
-                Err(TryRecvError::Disconnected) => {
-                    stop = true;
-                    break;
-                }
+                Err(TryRecvError::Disconnected) => break 'outer,
             }
-        }
-        if stop {
-            break;
         }
         if let Some(d) = stall.take() {
             std::thread::sleep(d);
             next_start = None;
             continue;
         }
+        let now = Instant::now();
+        let (t0, cutoff) = if !engine.is_idle() {
+            // Back to back: the step starts at the previous one's deadline and admits what
+            // arrived before it; after a stall or a wait it starts now.
+            let t = next_start.filter(|t| *t <= now).unwrap_or(now);
+            (t, t)
+        } else {
+            // An idle engine: the step starts at the earliest arrival (not before the
+            // previous step ended) and admits what arrives within the gather window.
+            let Some(first) = inbox.first_arrival() else {
+                next_start = None;
+                continue;
+            };
+            let t0 = next_start.map_or(first, |t| t.max(first)).min(now);
+            let close = t0 + gather;
+            loop {
+                let left = close.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    break;
+                }
+                match rx.recv_timeout(left) {
+                    Ok(c) => {
+                        if !handle(c, &mut engine, &mut inbox, &mut live, &mut stall) {
+                            break 'outer;
+                        }
+                    }
+                    Err(RecvTimeoutError::Timeout) => break,
+                    Err(RecvTimeoutError::Disconnected) => break 'outer,
+                }
+            }
+            (t0, close)
+        };
+        for a in inbox.take_until(cutoff) {
+            let Arrival { req, arrived, sink } = a;
+            let id = req.id;
+            let prompt = req.prompt.len() as u64;
+            match engine.add(req) {
+                Ok(()) => {
+                    live.insert(id, Live { sink, arrived, first: None, tokens: 0, prompt });
+                }
+                Err(e) => {
+                    let _ = sink.send(Event::Failed { message: e.to_string(), status: 400 });
+                }
+            }
+        }
         if engine.is_idle() {
+            // Nothing admitted (every request rejected, or all arrived after the cutoff:
+            // they start the next step).
+            next_start = Some(t0);
             continue;
         }
-        let now = Instant::now();
-        let t0 = next_start.filter(|t| *t <= now).unwrap_or(now);
         let t_rel = (t0 - start).as_secs_f64();
         let Some(out) = engine.step(t_rel) else {
-            // Work exists but nothing can be scheduled: wait for a command.
+            // Work exists but nothing can be scheduled: wait for a command (or take the
+            // requests already read).
             next_start = None;
-            match rx.recv() {
-                Ok(c) => {
-                    if !handle(c, &mut engine, &mut live, &mut stall) {
-                        break;
+            if inbox.is_empty() {
+                match rx.recv() {
+                    Ok(c) => {
+                        if !handle(c, &mut engine, &mut inbox, &mut live, &mut stall) {
+                            break;
+                        }
                     }
+                    Err(_) => break,
                 }
-                Err(_) => break,
             }
             continue;
         };
