@@ -73,7 +73,7 @@ pub struct Sliced {
     pub stage_rules: StageRules,
 }
 
-/// The rule files [`slice`] uses (built-in, or the files given by `--rules`, `--passes`,
+/// The rule files [`slice()`] uses (built-in, or the files given by `--rules`, `--passes`,
 /// `--stages`).
 #[derive(Debug, Clone, Copy)]
 pub struct SliceRules<'a> {
