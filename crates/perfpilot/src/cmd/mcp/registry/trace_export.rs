@@ -21,7 +21,7 @@ pub const ENTRIES: &[Capability] = &[Capability {
             Spark or pandas. Use it when a question needs SQL over raw kernels (per-rank skew, \
             time series, joins across runs) rather than triage's summary tables. `parquet` must \
             be new, empty or an earlier export.",
-        input_schema: super::input_schema::<perfpilot_export::ExportOptions>,
+        input_schema: export_input_schema,
         paths: &[
             super::PathArg { pointer: "/inputs", access: super::Access::Read },
             super::PathArg { pointer: "/parquet", access: super::Access::Write },
@@ -31,6 +31,18 @@ pub const ENTRIES: &[Capability] = &[Capability {
         call,
     }),
 }];
+
+/// `trace_export`'s arguments: `inputs` needs one trace at least (the export does), so a
+/// schema-valid call runs.
+#[cfg(feature = "parquet")]
+fn export_input_schema() -> serde_json::Value {
+    let mut s = super::input_schema::<perfpilot_export::ExportOptions>();
+    if let Some(i) = s.pointer_mut("/properties/inputs").and_then(serde_json::Value::as_object_mut)
+    {
+        i.insert("minItems".into(), serde_json::Value::from(1));
+    }
+    s
+}
 
 #[cfg(feature = "parquet")]
 fn call(
