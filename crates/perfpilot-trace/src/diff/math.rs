@@ -390,31 +390,24 @@ mod tests {
     #[test]
     fn a_collective_leading_the_movement_is_named_as_such() {
         let b = tally(&[(Category::Communication, "ar", 100), (Category::Gemm, "g", 100)]);
+        let verdict_after = |a: &_| {
+            compare(
+                side(),
+                side(),
+                &b,
+                a,
+                (1.0, 1.0),
+                no_layers(),
+                Stage::All,
+                Normalize::Total,
+                Vec::new(),
+            )
+        };
         let a = tally(&[(Category::Communication, "ar", 400), (Category::Gemm, "g", 100)]);
-        let r = compare(
-            side(),
-            side(),
-            &b,
-            &a,
-            (1.0, 1.0),
-            no_layers(),
-            Stage::All,
-            Normalize::Total,
-            Vec::new(),
-        );
+        let r = verdict_after(&a);
         assert!(r.verdict.contains("a collective leads the movement"), "{}", r.verdict);
         let a = tally(&[(Category::Communication, "ar", 100), (Category::Gemm, "g", 400)]);
-        let r = compare(
-            side(),
-            side(),
-            &b,
-            &a,
-            (1.0, 1.0),
-            no_layers(),
-            Stage::All,
-            Normalize::Total,
-            Vec::new(),
-        );
+        let r = verdict_after(&a);
         assert!(!r.verdict.contains("collective"), "{}", r.verdict);
     }
 

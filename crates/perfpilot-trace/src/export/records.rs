@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 use perfpilot_report::{Progress, Warning};
 
 use super::plan::RankPlan;
-use crate::analysis::attribution::{FrameCache, Site, attribute};
+use crate::analysis::attribution::{FrameCache, attribute};
 use crate::analysis::context::contextualize;
 use crate::analysis::device::{choose_device, skipped_warnings};
 use crate::analysis::frames::FrameRules;
-use crate::analysis::kernels::{OpFacts, RowIndex, SiteKey, site_key};
+use crate::analysis::kernels::{OpFacts, RowIndex};
 use crate::analysis::stage::{Stage, StageRules, assign};
 use crate::error::TraceError;
 use crate::layers::passes::PassRules;
@@ -232,7 +232,7 @@ fn file_records(
     let attrs = attribute(trace, &ops, frames);
     let stages = assign(trace, &ops, &attrs, path_stage, &rules.stages);
     let mut rows = RowIndex::new(&rules.taxonomy);
-    let mut sites = SiteCache::default();
+    let mut sites = crate::triage::SiteTable::default();
     let mut facts: Vec<(OpFacts, Stage)> = Vec::with_capacity(ops.len());
     for (slot, ((&op, attr), &(stage, _))) in ops.iter().zip(&attrs).zip(&stages).enumerate() {
         let g = &trace.gpu[op as usize];
@@ -304,30 +304,4 @@ fn file_records(
         });
     }
     Ok(())
-}
-
-/// Distinct call sites of one file, keyed cheaply (frame name id, replay kind), as the
-/// triage kernel table keys them.
-#[derive(Default)]
-struct SiteCache {
-    list: Vec<SiteKey>,
-    by_key: HashMap<(u8, u32), u32>,
-}
-
-impl SiteCache {
-    fn of(&mut self, trace: &Trace, site: &Site, frames: &mut FrameCache<'_>) -> u32 {
-        let name = |f: u32| trace.python[f as usize].name.0;
-        let key = match *site {
-            Site::Frame { frame } => (0, name(frame)),
-            Site::Replay { kind, via, .. } => (1 + kind as u8, via.map_or(u32::MAX, name)),
-            Site::Unresolved => (9, 0),
-        };
-        if let Some(&id) = self.by_key.get(&key) {
-            return id;
-        }
-        let id = self.list.len() as u32;
-        self.list.push(site_key(trace, site, frames));
-        self.by_key.insert(key, id);
-        id
-    }
 }

@@ -416,16 +416,17 @@ fn detect_framework(
 }
 
 /// Distinct call sites of one file, keyed cheaply (frame name id, replay kind) so the
-/// text is built once per distinct site, not once per kernel.
+/// text is built once per distinct site, not once per kernel (triage and `trace export`).
 #[derive(Default)]
-struct SiteTable {
-    list: Vec<SiteKey>,
+pub(crate) struct SiteTable {
+    pub(crate) list: Vec<SiteKey>,
     by_key: HashMap<(u8, u32), u32>,
     by_text: HashMap<String, u32>,
 }
 
 impl SiteTable {
-    fn of(&mut self, trace: &Trace, site: &Site, frames: &mut FrameCache<'_>) -> u32 {
+    /// The id of `site`, its key built on first sight.
+    pub(crate) fn of(&mut self, trace: &Trace, site: &Site, frames: &mut FrameCache<'_>) -> u32 {
         let name = |f: u32| trace.python[f as usize].name.0;
         let key = match *site {
             Site::Frame { frame } => (0, name(frame)),
