@@ -38,6 +38,18 @@ struct Expect {
 
 const EXPECTED: &[Expect] = &[
     Expect {
+        file: "kda-b200-qknorm-rope-large-base.raw.csv",
+        sm_count: None,
+        // SM 60.27 %, memory 50.21 %: 60-80 with SM 10.06 points ahead.
+        bounds: &[Bound::ComputeHeavy],
+    },
+    Expect {
+        file: "kda-b200-qknorm-rope-large-staged.raw.csv",
+        sm_count: None,
+        // SM 59.05 %, memory 47.45 %, 1 wave.
+        bounds: &[Bound::Latency],
+    },
+    Expect {
         file: "kda-b200-qknorm-rope-small.raw.csv",
         sm_count: None,
         // SM 2.65 %, memory 2.51 %, 0.10 waves.
@@ -369,4 +381,41 @@ fn latency_bound_raw_launch_is_subtyped_by_its_top_stall() {
         assert_eq!(k.top_stalls.len(), 2);
         assert!(k.waves_source.starts_with("metric launch__waves_per_multiprocessor"));
     }
+}
+
+/// Baseline vs candidate on two real B200 `--page raw` exports of the same large shape:
+/// SGLang's `fused_qknorm_rope_warp` against the staged `fused_qknorm_rope_cta_token`
+/// candidate (one launch each, names differ: paired in order). Every number below is a
+/// cell of the two CSVs.
+#[test]
+fn b200_raw_baseline_and_candidate_pair() {
+    let r = run_ncu(&NcuOptions {
+        reports: vec![
+            fixture("kda-b200-qknorm-rope-large-base.raw.csv"),
+            fixture("kda-b200-qknorm-rope-large-staged.raw.csv"),
+        ],
+        ..NcuOptions::default()
+    })
+    .unwrap();
+    assert_eq!((r.reports[0].layout, r.reports[1].layout), (Layout::Raw, Layout::Raw));
+    let (b, c) = (&r.kernels[0], &r.kernels[1]);
+    assert!(b.kernel.starts_with("void <unnamed>::fused_qknorm_rope_warp<128, 128"));
+    assert!(c.kernel.starts_with("void <unnamed>::fused_qknorm_rope_cta_token<128, 128"));
+    assert_eq!((b.duration_us, c.duration_us), (Some(109.632), Some(88.064)));
+    assert_eq!((b.sm_pct, b.mem_pct), (Some(60.268532), Some(50.206529)));
+    assert_eq!((c.sm_pct, c.mem_pct), (Some(59.046985), Some(47.449425)));
+    assert_eq!((b.waves, c.waves), (Some(1.0), Some(1.0)));
+    // The candidate's 512 B of static shared memory ("byte/block") lowers the shared-memory
+    // block limit to 21; registers and warps (8 blocks per SM) still bind.
+    assert_eq!((b.shared_mem_bytes, c.shared_mem_bytes), (Some(0.0), Some(512.0)));
+    assert_eq!(c.occupancy_limiter.as_deref(), Some("registers+warps"));
+    assert_eq!(c.top_stalls[0], ("long_scoreboard".to_string(), 9.290397));
+    assert_eq!((c.bound, c.advice_key.as_str()), (Bound::Latency, "latency_memory"));
+    assert_eq!(r.comparison.len(), 1);
+    let p = &r.comparison[0];
+    assert_eq!((p.baseline.as_str(), p.candidate.as_str()), ("0/0", "1/0"));
+    assert!((p.duration_ratio.unwrap() - 88.064 / 109.632).abs() < 1e-12);
+    assert!((p.sm_delta.unwrap() - (59.046985 - 60.268532)).abs() < 1e-9);
+    assert_eq!((p.baseline_bound, p.candidate_bound), (Bound::ComputeHeavy, Bound::Latency));
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
 }
