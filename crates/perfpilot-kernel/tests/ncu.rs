@@ -419,3 +419,28 @@ fn b200_raw_baseline_and_candidate_pair() {
     assert_eq!((p.baseline_bound, p.candidate_bound), (Bound::ComputeHeavy, Bound::Latency));
     assert!(r.warnings.is_empty(), "{:?}", r.warnings);
 }
+
+/// Without the waves metric the B200 raw page still carries its own SM count
+/// (`device__attribute_multiprocessor_count` = 148) and block limits: waves are derived
+/// from them, not from `--sm-count`, and agree with the 0.10 NCU exported.
+#[test]
+fn b200_waves_derived_from_the_exports_own_sm_count() {
+    let text = std::fs::read_to_string(fixture("kda-b200-qknorm-rope-small.raw.csv")).unwrap();
+    let hidden = text.replacen(
+        "\"launch__waves_per_multiprocessor\"",
+        "\"launch__waves_per_multiprocessor_hidden\"",
+        1,
+    );
+    assert_ne!(hidden, text);
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("no-waves.csv");
+    std::fs::write(&p, hidden).unwrap();
+    let r = run_ncu(&NcuOptions { reports: vec![p], ..NcuOptions::default() }).unwrap();
+    let k = &r.kernels[0];
+    // 114 blocks / (8 blocks per SM × 148 SMs).
+    let w = k.waves.unwrap();
+    assert!((w - 114.0 / (8.0 * 148.0)).abs() < 1e-12, "{w}");
+    assert!(k.waves_source.contains("148 SMs") && !k.waves_source.contains("--sm-count"));
+    assert_eq!(k.metrics_used["sm_count"], "device__attribute_multiprocessor_count");
+    assert_eq!(k.bound, Bound::SmallGrid);
+}
