@@ -110,7 +110,11 @@ impl FlagRules {
     }
 
     fn rule(&self, key: &str) -> Option<&FlagRule> {
-        self.rules.iter().find(|r| r.key == key)
+        self.rules.iter().find(|r| r.key == key).or_else(|| {
+            // `-UNAME` undoes `-DNAME` (5.2's `-U…` row): it matters as much as the define.
+            let name = key.strip_prefix("U:")?;
+            self.rules.iter().find(|r| r.key.strip_prefix("D:") == Some(name))
+        })
     }
 
     /// Canonical flags of a token list: key → (values, spellings as written). Compiler,

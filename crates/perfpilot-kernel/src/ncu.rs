@@ -7,8 +7,10 @@
 //! - `--page raw`: wide form, one row per launch and one column per metric, a units row
 //!   after the header.
 //!
-//! Thousands separators, `n/a`, `==PROF==` lines and commas inside quoted kernel names are
-//! handled; anything else malformed is an error naming `file:line` and what was expected.
+//! Thousands separators, `n/a` / `nan` / `no data`, `==PROF==` lines, commas inside quoted
+//! kernel names, compound units (`byte/block`) and section-qualified raw columns
+//! (`FBSP.TriageCompute.dram__throughput…`, see [`split_prefix`]) are handled; anything else
+//! malformed is an error naming `file:line` and what was expected.
 
 use std::path::Path;
 
@@ -33,7 +35,11 @@ pub enum Layout {
 pub struct Metric {
     /// Section (details layout; empty in raw).
     pub section: String,
-    /// Metric name or label.
+    /// The qualifier before the metric name in a section-qualified column
+    /// (`FBSP.TriageCompute` of `FBSP.TriageCompute.dram__throughput…`); empty for a plain
+    /// metric name.
+    pub prefix: String,
+    /// Metric name or label, without the qualifier.
     pub name: String,
     /// Unit as printed (`%`, `us`, `nsecond`, `Kbyte`, …).
     pub unit: String,
@@ -78,15 +84,22 @@ pub struct Launch {
 }
 
 impl Launch {
-    /// The first metric matching `spec`: a name, or `name@unit` (the unit must match).
+    /// The first metric with a value matching `spec`: a name, or `name@unit` (the unit must
+    /// match). A plain column wins over a section-qualified one of the same name (the
+    /// qualified copy of a raw page is a section's own, possibly differently sampled,
+    /// collection of the metric); the qualified one is the fallback.
     pub fn find(&self, spec: &str) -> Option<&Metric> {
         let (name, unit) = match spec.split_once('@') {
             Some((n, u)) => (n, Some(u)),
             None => (spec, None),
         };
+        let hit =
+            |m: &&Metric| m.name == name && unit.is_none_or(|u| m.unit == u) && m.value.is_some();
         self.metrics
             .iter()
-            .find(|m| m.name == name && unit.is_none_or(|u| m.unit == u) && m.value.is_some())
+            .filter(|m| m.prefix.is_empty())
+            .find(hit)
+            .or_else(|| self.metrics.iter().find(hit))
     }
 
     /// Blocks in the grid, from the `Grid Size` column `(x, y, z)`.
@@ -217,9 +230,11 @@ fn parse_details(header: &Record, rows: &[Record], bad: &Bad<'_>) -> Result<Expo
             continue;
         }
         let text = field(r, value).to_string();
+        let (prefix, name) = split_prefix(field(r, metric_name));
         l.metrics.push(Metric {
             section: opt(r, section),
-            name: field(r, metric_name).to_string(),
+            prefix: prefix.to_string(),
+            name: name.to_string(),
             unit: opt(r, unit),
             value: csv::number(&text),
             text,
@@ -275,7 +290,8 @@ fn parse_raw(header: &Record, rows: &[Record], bad: &Bad<'_>) -> Result<Export, 
             .filter(|i| !fixed.contains(i))
             .map(|i| Metric {
                 section: String::new(),
-                name: header.fields[i].clone(),
+                prefix: split_prefix(&header.fields[i]).0.to_string(),
+                name: split_prefix(&header.fields[i]).1.to_string(),
                 unit: units[i].clone(),
                 value: csv::number(field(r, i)),
                 text: field(r, i).to_string(),
@@ -296,6 +312,22 @@ fn parse_raw(header: &Record, rows: &[Record], bad: &Bad<'_>) -> Result<Export, 
     Ok(Export { layout: Layout::Raw, launches })
 }
 
+/// Split a column name into its qualifier and the metric name. NCU metric names are
+/// `<unit>__<counter>[.<rollup>[.<submetric>]]`, and the unit part never contains a dot; a
+/// raw-page column whose part before the first `__` does contain dots is qualified by the
+/// section that collected it (`FBSP.TriageCompute.dram__throughput.avg…` →
+/// (`FBSP.TriageCompute`, `dram__throughput.avg…`)). Labels and plain names come back
+/// unqualified.
+pub fn split_prefix(column: &str) -> (&str, &str) {
+    let Some(unit_end) = column.find("__") else {
+        return ("", column);
+    };
+    match column[..unit_end].rfind('.') {
+        Some(dot) => (&column[..dot], &column[dot + 1..]),
+        None => ("", column),
+    }
+}
+
 /// Microseconds from a duration in `unit`.
 pub fn to_us(value: f64, unit: &str) -> Option<f64> {
     let scale = match unit.trim() {
@@ -308,8 +340,12 @@ pub fn to_us(value: f64, unit: &str) -> Option<f64> {
     Some(value * scale)
 }
 
-/// Bytes from a size in `unit` (NCU's `Kbyte` = 1000 bytes, `Kibyte` = 1024).
+/// Bytes from a size in `unit` (NCU's `Kbyte` = 1000 bytes, `Kibyte` = 1024). A per-block
+/// unit (`byte/block`, `Kbyte/block`, as newer NCU versions print the `launch__shared_mem_per_block*`
+/// metrics) is the size per block.
 pub fn to_bytes(value: f64, unit: &str) -> Option<f64> {
+    let unit = unit.trim();
+    let unit = unit.strip_suffix("/block").unwrap_or(unit);
     let scale = match unit.trim() {
         "" | "byte" | "B" => 1.0,
         "Kbyte" | "KB" => 1e3,
@@ -339,5 +375,32 @@ mod tests {
         assert_eq!(to_us(1056.0, "nsecond"), Some(1.056));
         let e = parse_export(&text.replace(",\"32\"\n", "\n"), "x.csv").unwrap_err();
         assert!(e.to_string().starts_with("x.csv:4: expected 5 fields"), "{e}");
+    }
+
+    #[test]
+    fn section_qualified_columns_and_per_block_units() {
+        let q = "FBSP.TriageCompute.dram__throughput.avg.pct_of_peak_sustained_elapsed";
+        assert_eq!(
+            split_prefix(q),
+            ("FBSP.TriageCompute", "dram__throughput.avg.pct_of_peak_sustained_elapsed")
+        );
+        assert_eq!(
+            split_prefix("derived__avg_thread_executed"),
+            ("", "derived__avg_thread_executed")
+        );
+        assert_eq!(split_prefix("Duration"), ("", "Duration"));
+        assert_eq!(to_bytes(2.0, "Kbyte/block"), Some(2000.0));
+        assert_eq!(to_bytes(3.0, "byte/block"), Some(3.0));
+        // The plain column wins over the qualified copy wherever it sits.
+        let text = format!(
+            "\"ID\",\"Kernel Name\",\"{q}\",\"dram__throughput.avg.pct_of_peak_sustained_elapsed\"\n\"\",\"\",\"%\",\"%\"\n\"0\",\"k\",\"1.5\",\"2.5\"\n"
+        );
+        let e = parse_export(&text, "q.csv").unwrap();
+        let m = e.launches[0].find("dram__throughput.avg.pct_of_peak_sustained_elapsed").unwrap();
+        assert_eq!((m.prefix.as_str(), m.value), ("", Some(2.5)));
+        let only_qualified = text.replace(",\"2.5\"", ",\"n/a\"");
+        let e = parse_export(&only_qualified, "q.csv").unwrap();
+        let m = e.launches[0].find("dram__throughput.avg.pct_of_peak_sustained_elapsed").unwrap();
+        assert_eq!((m.prefix.as_str(), m.value), ("FBSP.TriageCompute", Some(1.5)));
     }
 }

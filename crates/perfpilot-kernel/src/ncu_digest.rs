@@ -31,6 +31,10 @@ pub struct NcuOptions {
     pub sm_count: Option<u32>,
 }
 
+/// How `metrics_used.mem_pct` starts when the export has no memory-throughput metric and
+/// the digest took the largest memory unit instead (`max(dram__throughput…)`).
+pub const MEM_DERIVED_PREFIX: &str = "max(";
+
 /// The schema id of `kernel ncu` output.
 pub const NCU_SCHEMA: &str = "perfpilot.kernel.ncu/1";
 
@@ -197,6 +201,22 @@ pub fn run_ncu(opts: &NcuOptions) -> Result<NcuReport, KernelError> {
             kernels.push(digest(i, &path.display().to_string(), l, &rules, opts.sm_count)?);
         }
         warnings.extend(autotune_warnings(&kernels[first..]));
+        let derived = kernels[first..]
+            .iter()
+            .filter(|k| {
+                k.metrics_used.get("mem_pct").is_some_and(|m| m.starts_with(MEM_DERIVED_PREFIX))
+            })
+            .count();
+        if derived > 0 {
+            warnings.push(Warning::counted(
+                "memory-pct-derived",
+                derived as u64,
+                format!(
+                    "{}: {derived} launch(es) without gpu__compute_memory_throughput: memory % is the largest memory unit exported (a lower bound), so a High Throughput verdict may be missed; add --section SpeedOfLight or the metric",
+                    path.display()
+                ),
+            ));
+        }
     }
     for k in &kernels {
         if k.agrees_with_ncu == Some(false) {
@@ -241,6 +261,14 @@ fn digest(
     let pct = |x: Option<(f64, String)>| x.map(|(v, _)| v);
     let (sm, mem) = (pct(get("sm_pct")), pct(get("mem_pct")));
     let (dram, l2, l1) = (pct(get("dram_pct")), pct(get("l2_pct")), pct(get("l1_pct")));
+    // NCU's Memory Throughput is the largest of the memory units' throughputs; an export
+    // without it (a `--metrics` selection) still has some units: their max is a lower bound.
+    let mem_units: Vec<(&str, f64)> = [("dram_pct", dram), ("l2_pct", l2), ("l1_pct", l1)]
+        .into_iter()
+        .filter_map(|(f, v)| v.map(|v| (f, v)))
+        .collect();
+    let mem_derived = mem.is_none() && !mem_units.is_empty();
+    let mem = mem.or_else(|| mem_units.iter().map(|x| x.1).reduce(f64::max));
     let tensor = pct(get("tensor_pct"));
     let achieved = pct(get("achieved_occupancy_pct"));
     let theoretical = pct(get("theoretical_occupancy_pct"));
@@ -280,6 +308,11 @@ fn digest(
     let grid = pct(get("grid_size")).or_else(|| l.grid_blocks());
     let sm_count = pct(get("sm_count")).or(sm_count_opt.map(f64::from));
     let waves_metric = pct(get("waves"));
+    if mem_derived {
+        let names: Vec<&str> =
+            mem_units.iter().filter_map(|(f, _)| used.get(*f).map(String::as_str)).collect();
+        used.insert("mem_pct".into(), format!("{MEM_DERIVED_PREFIX}{})", names.join(", ")));
+    }
     let (waves, waves_source) = match (waves_metric, grid, sm_count) {
         (Some(w), _, _) => {
             (Some(w), format!("metric {}", used.get("waves").map_or("?", String::as_str)))
@@ -353,9 +386,11 @@ fn digest(
         KernelError::Invalid(format!("ncu rules: [advice.{advice_key}] is missing"))
     })?;
     let p = |n: &str, v: Option<f64>| v.map(|v| format!("{n} {v:.2}%"));
+    let mem_label =
+        if mem_derived { "memory (max of the units exported, a lower bound)" } else { "memory" };
     let mut evidence: Vec<String> = [
         p("SM", sm),
-        p("memory", mem),
+        p(mem_label, mem),
         p("DRAM", dram),
         p("L2", l2),
         p("L1", l1),

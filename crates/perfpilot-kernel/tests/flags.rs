@@ -58,6 +58,7 @@ fn every_section_5_2_flag_on_one_side_is_an_error_naming_it() {
         ("-lineinfo", "-lineinfo --extra-device-vectorization", "extra-device-vectorization"),
         ("-lineinfo", "-lineinfo -rdc=true", "rdc"),
         ("-lineinfo", "-lineinfo -D__CUDA_NO_HALF_OPERATORS__", "D:__CUDA_NO_HALF_OPERATORS__"),
+        ("-lineinfo", "-lineinfo -U__CUDA_NO_HALF_OPERATORS__", "U:__CUDA_NO_HALF_OPERATORS__"),
         ("-lineinfo", "-lineinfo -arch=sm_80", "arch"),
         ("compute_90a,code=[compute_90a,sm_90a]", "compute_90,code=[compute_90,sm_90]", "gencode"),
         (NVCC_O3, "-O2 -DNDEBUG -std=c++17 \\\"--generate-code", "O"),
@@ -148,6 +149,23 @@ fn triton_metadata_fp_fusion_and_tuning_choices() {
     );
     let r = compare(&a, &b);
     assert_eq!((r.errors, r.findings[0].key.as_str()), (1, "triton:enable_fp_fusion"));
+    // 5.2's Triton rows: the register cap (maxnreg) and TF32 (dot input precision).
+    for (i, (from, to, key)) in [
+        ("\"maxnreg\": null", "\"maxnreg\": 128", "triton:maxnreg"),
+        (
+            "\"default_dot_input_precision\": \"tf32\"",
+            "\"default_dot_input_precision\": \"ieee\"",
+            "triton:input_precision",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let b = variant(dir.path(), "triton_rope.json", &format!("t{i}"), from, to);
+        let r = compare(&a, &b);
+        assert_eq!((r.errors, r.findings[0].key.as_str()), (1, key), "{:?}", r.findings);
+        assert_eq!(r.findings[0].class, FlagClass::Numerics);
+    }
     let b = variant(dir.path(), "triton_rope.json", "w", "\"num_warps\": 4", "\"num_warps\": 8");
     let r = compare(&a, &b);
     assert!(r.passed);
