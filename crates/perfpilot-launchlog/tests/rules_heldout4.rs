@@ -1,5 +1,5 @@
-//! The data rules added for the classes `heldout-4` missed (`src/rules.toml`, end of file), on
-//! lines copied from its real logs (`tests/fixtures/corpus/launch`).
+//! The data rules added for the classes `heldout-4` and `heldout-5` missed (`src/rules.toml`, end
+//! of file), on lines copied from their real logs (`tests/fixtures/corpus/launch`).
 
 use perfpilot_launchlog::{EventKind, parse_log};
 
@@ -63,4 +63,22 @@ fn sglang_chunked_prefill_adjustment_and_vllm_max_capture_size() {
     assert!(has(&got, "graph_max_size", 0.0), "{got:?}");
     // The conservativeness on the same line is no capacity value.
     assert_eq!(got.len(), 2, "{got:?}");
+}
+
+#[test]
+fn heldout5_pipeline_batch_lines() {
+    let got = settings(
+        "python -m sglang.launch_server --model-path /m --mem-fraction-static 0.8 --pp-size 4\n\
+         (APIServer pid=3257917) INFO 01-11 03:44:56 [model.py:1543] Using max model len 262144\n\
+         (APIServer pid=3257917) INFO 01-11 03:44:56 [scheduler.py:231] Chunked prefill is enabled with max_num_batched_tokens=2048.\n\
+         (RayWorkerWrapper pid=15732, ip=10.214.79.32) INFO 03-11 12:23:23 [backends.py:366] Compiling a graph for compile range (1, 4096) takes 9.67 s [repeated 3x across cluster]\n",
+    );
+    for (key, value) in [
+        ("pp_size", 4.0),
+        ("max_model_len", 262144.0),
+        ("max_num_tokens", 2048.0),
+        ("compile_graph_s", 9.67),
+    ] {
+        assert!(has(&got, key, value), "{key} {value}: {got:?}");
+    }
 }
