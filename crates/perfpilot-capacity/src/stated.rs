@@ -89,11 +89,17 @@ pub fn stated_values(log: &LaunchLog) -> Vec<StatedValue> {
             let v = names.iter().find_map(|n| a.get_u64(n));
             o.opt(key, v.map(|x| x as f64), "");
         }
+        for (key, name, unit) in COUNT_ARGS {
+            o.opt(key, a.get_u64(name).map(|x| x as f64), unit);
+        }
+        if let Some(d) = a.get("kv_cache_dtype").filter(|d| *d != "auto") {
+            o.text("kv_dtype", d);
+        }
     }
     let mut launches = Launches::default();
     for e in &log.events {
         o.line = e.line;
-        let (launch, draft) = launches.launch_of(process_key(e), e.line, &e.event);
+        let (launch, draft) = launches.launch_of(process_key(e), e.line, stamp(&e.raw), &e.event);
         o.launch = launch;
         let first = o.v.len();
         event_values(&mut o, &e.event);
@@ -121,6 +127,19 @@ const PARALLEL_ARGS: &[(&str, &[&str])] = &[
     ("nnodes", &["nnodes"]),
 ];
 
+/// Count arguments: semantic key, the argument name (SGLang `ServerArgs`, vLLM `non-default
+/// args` / engine config / `Namespace`) and unit. vLLM's `max_num_seqs` and
+/// `max_num_batched_tokens` are the settings TensorRT-LLM calls `maxNumSequences` and
+/// `maxNumTokens`.
+const COUNT_ARGS: &[(&str, &str, &str)] = &[
+    ("context_len", "context_length", "tokens"),
+    ("max_prefill_tokens", "max_prefill_tokens", "tokens"),
+    ("chunked_prefill_size", "chunked_prefill_size", "tokens"),
+    ("max_running_requests", "max_running_requests", ""),
+    ("max_num_sequences", "max_num_seqs", ""),
+    ("max_num_tokens", "max_num_batched_tokens", "tokens"),
+];
+
 /// Where a paste holds several launches: a rank whose KV cache was already sized that starts
 /// over (torch distributed initialised again, a new profiling block, a new version line) has
 /// been launched anew. Weights loaded by a rank after its KV cache was sized are a draft model's
@@ -129,8 +148,13 @@ const PARALLEL_ARGS: &[(&str, &[&str])] = &[
 struct Launches {
     /// Ranks whose KV cache was sized in the current launch.
     sized: std::collections::BTreeSet<String>,
-    /// Ranks that printed vLLM's `Maximum concurrency` (the end of KV sizing) in this launch.
-    closed: std::collections::BTreeSet<String>,
+    /// Ranks that printed vLLM's `Maximum concurrency` (the end of KV sizing) in this launch,
+    /// with the time stamp of that line.
+    closed: std::collections::BTreeMap<String, Option<String>>,
+    /// Ranks that allocated an SGLang KV pool in this launch.
+    pools: std::collections::BTreeSet<String>,
+    /// Ranks whose last KV pool is a draft model's (its `Memory pool end` is the draft's too).
+    draft_pool: std::collections::BTreeSet<String>,
     /// First line of each launch after the first.
     starts: Vec<u64>,
     current: u32,
@@ -138,7 +162,13 @@ struct Launches {
 
 impl Launches {
     /// The launch of an event and whether it belongs to a draft model.
-    fn launch_of(&mut self, rank: String, line: u64, e: &EventKind) -> (u32, bool) {
+    fn launch_of(
+        &mut self,
+        rank: String,
+        line: u64,
+        stamp: Option<&str>,
+        e: &EventKind,
+    ) -> (u32, bool) {
         use EventKind as K;
         self.current = self.current.max(1);
         let kv_sizing = matches!(
@@ -163,13 +193,18 @@ impl Launches {
             K::LlamaKvCache { opens, swa, .. } => *opens && !*swa,
             _ => false,
         };
-        // vLLM ends its KV sizing with `Maximum concurrency`: sizing again after it is a new run.
-        let resized = kv_sizing && self.closed.contains(&rank);
+        // vLLM ends its KV sizing with `Maximum concurrency`: sizing again after it is a new run,
+        // unless it is printed in the same second (an engine core prints the KV size of each
+        // worker's cache config together; a new run cannot size its cache within that second).
+        let resized = kv_sizing
+            && self.closed.get(&rank).is_some_and(|at| at.is_none() || at.as_deref() != stamp);
         if (restart && self.sized.contains(&rank)) || resized {
             self.current += 1;
             self.starts.push(line);
             self.sized.clear();
             self.closed.clear();
+            self.pools.clear();
+            self.draft_pool.clear();
         }
         let sized = self.sized.contains(&rank);
         let llama_sized = match e {
@@ -181,11 +216,51 @@ impl Launches {
             self.sized.insert(rank.clone());
         }
         if matches!(e, K::MaxConcurrency { .. }) {
-            self.closed.insert(rank);
+            self.closed.insert(rank.clone(), stamp.map(str::to_string));
         }
-        let draft = sized && matches!(e, K::LoadWeightBegin { .. } | K::LoadWeightEnd { .. });
+        // SGLang sizes a speculative-decoding draft model's pool after the target's, on the
+        // same rank and in the same launch: a second `KV Cache is allocated` (and the `Memory
+        // pool end` after it) is the draft's.
+        let draft_pool = match e {
+            K::KvCacheAllocated { .. } => {
+                let second = !self.pools.insert(rank.clone());
+                if second {
+                    self.draft_pool.insert(rank.clone());
+                } else {
+                    self.draft_pool.remove(&rank);
+                }
+                second
+            }
+            K::MemoryPoolEnd { .. } => self.draft_pool.remove(&rank),
+            _ => false,
+        };
+        let draft =
+            draft_pool || sized && matches!(e, K::LoadWeightBegin { .. } | K::LoadWeightEnd { .. });
         (self.current, draft)
     }
+}
+
+/// The time stamp of a line, `MM-DD HH:MM:SS` (vLLM) or `YYYY-MM-DD HH:MM:SS` (SGLang): the
+/// text up to the first `HH:MM:SS`, from the start of the date before it. None when the line
+/// has none.
+fn stamp(raw: &str) -> Option<&str> {
+    let b = raw.as_bytes();
+    let is_d = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    let at = (0..b.len().saturating_sub(7)).find(|&i| {
+        is_d(i)
+            && is_d(i + 1)
+            && b[i + 2] == b':'
+            && is_d(i + 3)
+            && is_d(i + 4)
+            && b[i + 5] == b':'
+            && is_d(i + 6)
+            && is_d(i + 7)
+    })?;
+    // The date: digits and `-` right before the space before the time.
+    let start = raw[..at.saturating_sub(1)]
+        .rfind(|c: char| !(c.is_ascii_digit() || c == '-'))
+        .map_or(0, |p| p + 1);
+    raw.get(start..at + 8)
 }
 
 /// The process a line came from, for telling launches apart: the rank label, plus the pid when

@@ -36,6 +36,7 @@
 mod args;
 mod events;
 mod fields;
+mod graph_bar;
 mod llama;
 mod prefix;
 mod rules;
@@ -254,6 +255,8 @@ enum Phrase {
     LlamaSizeCells,
     LlamaSwaOpen,
     LlamaCtxTrain,
+    /// vLLM V1 `Capturing CUDA graphs (…, MODE):` progress bar.
+    GraphBar,
     /// A data rule (`rules.toml`), by index.
     Rule(usize),
 }
@@ -296,6 +299,7 @@ const PHRASES: &[(&str, Phrase, Fw)] = &[
     (" KV cache size:", Phrase::KvCacheTokens, Fw::V),
     ("Maximum concurrency for", Phrase::MaxConcurrency, Fw::V),
     ("Profiling CUDA graph memory:", Phrase::GraphProfile, Fw::V),
+    ("Capturing CUDA graphs (", Phrase::GraphBar, Fw::V),
     ("Estimated CUDA graph memory:", Phrase::GraphEstimate, Fw::V),
     ("Graph capturing finished in", Phrase::GraphFinished, Fw::V),
     ("Free memory on device", Phrase::FreeMemory, Fw::V),
@@ -608,6 +612,7 @@ fn handle_one(phrase: Phrase, seg: &str, before: &str, after: &str, line: u64) -
         P::KvCacheTokens => vllm::kv_cache_tokens(after),
         P::MaxConcurrency => vllm::max_concurrency(after),
         P::GraphProfile => vllm::graph_profile(after),
+        P::GraphBar => graph_bar::capture_bar(after),
         P::GraphEstimate => vllm::graph_estimate(after),
         P::GraphFinished => vllm::graph_finished(after),
         P::FreeMemory => vllm::free_memory(seg, after),

@@ -1,0 +1,68 @@
+//! vLLM V1's CUDA-graph capture progress bars, `Capturing CUDA graphs (mixed prefill-decode,
+//! PIECEWISE): 100%|██████████| 51/51 [00:10<00:00, 4.86it/s]`: a finished bar states how many
+//! graphs of that mode were captured. An unfinished bar (`1/52`, a paste cut mid-capture) states
+//! no count.
+
+use crate::events::EventKind;
+
+/// The count of a finished bar, as a CUDA-graph profile of its mode (`PIECEWISE` or `FULL`).
+pub(crate) fn capture_bar(after: &str) -> Option<EventKind> {
+    let close = after.find(')')?;
+    let mode = &after[..close];
+    let full = mode.ends_with("FULL");
+    if !full && !mode.ends_with("PIECEWISE") {
+        return None;
+    }
+    let n = finished_count(&after[close..])?;
+    Some(EventKind::CudaGraphProfile {
+        piecewise: (!full).then_some(n),
+        piecewise_largest: None,
+        full: full.then_some(n),
+        full_largest: None,
+    })
+}
+
+/// The first `N/M` after a bar's `|`, when `N == M > 0`.
+fn finished_count(text: &str) -> Option<u64> {
+    let at = text.find("| ")?;
+    let t = text[at + 2..].trim_start();
+    let (done, rest) = t.split_once('/')?;
+    let total: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let done: u64 = done.parse().ok()?;
+    (done > 0 && total.parse::<u64>().ok() == Some(done)).then_some(done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finished_bars_state_their_count_and_mode() {
+        let p = capture_bar(
+            "mixed prefill-decode, PIECEWISE): 100%|██████████| 11/11 [00:02<00:00,  3.91it/s]",
+        );
+        assert_eq!(
+            p,
+            Some(EventKind::CudaGraphProfile {
+                piecewise: Some(11),
+                piecewise_largest: None,
+                full: None,
+                full_largest: None
+            })
+        );
+        match capture_bar("decode, FULL): 100%|██████████| 7/7 [00:01<00:00,  4.00it/s]")
+        {
+            Some(EventKind::CudaGraphProfile { full: Some(7), piecewise: None, .. }) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn unfinished_cut_or_foreign_bars_state_nothing() {
+        assert_eq!(capture_bar("decode, FULL):   2%|▊     | 1/52 [00:03<03:17]"), None);
+        assert_eq!(capture_bar("decode, FULL):   0%|          | 0/52 [00:00<?, ?it/s]"), None);
+        assert_eq!(capture_bar("decode, FULL): 100%|████████"), None);
+        assert_eq!(capture_bar("prefill, EAGER): 100%|█| 3/3"), None);
+        assert_eq!(capture_bar(""), None);
+    }
+}
