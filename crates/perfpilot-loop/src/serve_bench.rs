@@ -133,7 +133,14 @@ pub fn options_of(r: &BenchResult) -> Result<ServeOptions, String> {
     o.max_concurrency = s.max_concurrency;
     o.warmup = s.warmup_requests;
     o.seed = s.seed;
-    o.tokenizer = s.dataset.tokenizer.as_deref().and_then(|t| t.parse::<TokenizerChoice>().ok());
+    // Recorded as `server:URL/tokenize` for the server's endpoints, else the file's path.
+    o.tokenizer = s.dataset.tokenizer.as_deref().map(|t| {
+        if t == "server" || t.starts_with("server:") {
+            TokenizerChoice::Server
+        } else {
+            TokenizerChoice::Path(t.into())
+        }
+    });
     o.ignore_eos = s.sampling.ignore_eos;
     o.min_tokens = s.sampling.min_tokens;
     o.temperature = s.sampling.temperature;
