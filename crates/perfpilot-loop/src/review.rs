@@ -84,7 +84,12 @@ impl Report for ReviewReport {
                 ],
             );
         }
-        let mut doc = Document::new(format!("Loop review: round {}", self.round)).with_section(
+        let title = if self.dir.is_empty() {
+            format!("Review checklist: {}", self.candidate)
+        } else {
+            format!("Loop review: round {}", self.round)
+        };
+        let mut doc = Document::new(title).with_section(
             Section::new("Diff")
                 .with_facts([
                     ("base".to_string(), self.base.clone()),

@@ -49,6 +49,9 @@ pub fn load_result(path: &Path) -> Result<BenchResult, LoopError> {
         Some(s) if s == BENCH_SERVE_SCHEMA || BENCH_SERVE_SCHEMA_COMPAT.contains(&s) => {
             v.get("result").cloned().unwrap_or_default()
         }
+        Some(sweep) if sweep.starts_with("perfpilot.bench.sweep/") => {
+            return Err(bad(sweep_refusal(&v)));
+        }
         Some(other) => {
             return Err(bad(format!(
                 "schema_version `{other}`, expected `{BENCH_SERVE_SCHEMA}` (a `perfpilot bench serve --output` file)"
@@ -58,6 +61,49 @@ pub fn load_result(path: &Path) -> Result<BenchResult, LoopError> {
     };
     serde_json::from_value(inner)
         .map_err(|e| bad(format!("not a {BENCH_SERVE_SCHEMA} result: {e}")))
+}
+
+/// Why a sweep summary is not pinned as it is, with each winner's server command and the
+/// `bench serve` flags that re-measure it with repeats: the summary keeps one aggregate
+/// row per probe (no per-request samples, no repeats), so it has no run-to-run noise.
+fn sweep_refusal(v: &serde_json::Value) -> String {
+    let mut winners = Vec::new();
+    for b in v.pointer("/result/best").and_then(|b| b.as_array()).into_iter().flatten() {
+        let Some(w) = b.get("winner").filter(|w| !w.is_null()) else { continue };
+        let scenario = b.get("scenario").and_then(|x| x.as_str()).unwrap_or("?");
+        let lens = v
+            .pointer("/result/scenarios")
+            .and_then(|s| s.as_array())
+            .and_then(|s| {
+                s.iter().find(|x| x.get("name").and_then(|n| n.as_str()) == Some(scenario))
+            })
+            .map(|s| format!("--input-len {} --output-len {}", s["input_len"], s["output_len"]))
+            .unwrap_or_default();
+        let server: Vec<&str> = w
+            .get("server_command")
+            .and_then(|c| c.as_array())
+            .map(|c| c.iter().filter_map(|x| x.as_str()).collect())
+            .unwrap_or_default();
+        let rate =
+            w.get("best_rate").and_then(|r| r.as_f64()).map_or("inf".into(), |r| r.to_string());
+        let conc = w
+            .get("max_concurrency")
+            .and_then(|c| c.as_u64())
+            .map_or(String::new(), |c| format!(" --max-concurrency {c}"));
+        winners.push(format!(
+            "{}: start `{}`, then `perfpilot bench serve --url URL --dataset random {lens} --request-rate {rate}{conc} --repeats 3 --output base.json`",
+            b.get("id").and_then(|x| x.as_str()).unwrap_or("?"),
+            server.join(" ")
+        ));
+    }
+    format!(
+        "a sweep summary keeps one aggregate row per probe (no per-request samples, no repeats), so it has no run-to-run noise to pin; re-measure the winner with repeats and pin that result:\n  {}",
+        if winners.is_empty() {
+            "(no winner meets the SLA)".to_string()
+        } else {
+            winners.join("\n  ")
+        }
+    )
 }
 
 /// The runs of `metric` in `r`: one per repeat.

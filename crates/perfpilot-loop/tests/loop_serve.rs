@@ -178,3 +178,18 @@ fn against_llama_a_pinned_result_is_rerun_by_a_round() {
     let c = rec.vs_best.unwrap();
     assert_eq!(c.runs, [3, 3]);
 }
+
+#[test]
+fn a_sweep_summary_is_refused_with_the_winners_re_measure_command() {
+    let f = common::fixture(10);
+    let file = fixture_file("sweep-summary.json");
+    let e = init_loop(&from_bench(&f, &file, "ttft_ms.median=1")).unwrap_err().to_string();
+    for want in [
+        "sweep-summary.json",
+        "no run-to-run noise",
+        "sim/chat: start `perfpilot sim serve --no-access-log --set cost_scale=0.25",
+        "--input-len 128 --output-len 32 --request-rate 128 --repeats 3",
+    ] {
+        assert!(e.contains(want), "{want} not in {e}");
+    }
+}
