@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::LoopError;
 use crate::git;
-use crate::plan::Benchmark;
+use crate::plan::{BenchKind, Benchmark};
 
 /// One measurement: the samples of every run, the median of the pooled samples and the
 /// spread of the per-run medians (the run-to-run noise).
@@ -34,6 +34,13 @@ pub fn config_hash(repo: &Path, bench: &Benchmark, commit: &str) -> Result<Strin
         "perfpilot.loop.bench/1\ncommand\0{}\nrepeats\0{}\nthreshold\0{}\n",
         bench.command, bench.repeats, bench.threshold
     );
+    if !bench.kind.is_command() {
+        text.push_str(&format!(
+            "kind\0{}\nspec\0{}\n",
+            bench.kind.as_str(),
+            bench.spec.as_deref().unwrap_or("")
+        ));
+    }
     let mut files = bench.config_files.clone();
     files.sort();
     for f in &files {
@@ -54,8 +61,40 @@ pub fn parse_samples(lines: &[String], metric: &str) -> Vec<f64> {
         .collect()
 }
 
-/// Run the benchmark `repeats` times in `tree`; an error describes the failing run.
+/// One measurement of the pinned benchmark in `tree` (scratch files under `work`): the
+/// command `repeats` times, or one library run (`bench serve` with its repeats, `kernel
+/// ab` with its trials); an error describes the failing run.
 pub fn measure(
+    bench: &Benchmark,
+    metric: &str,
+    tree: &Path,
+    work: &Path,
+    env: &[(String, String)],
+) -> Result<Measurement, String> {
+    let spec = bench.spec.as_deref().unwrap_or("");
+    match bench.kind {
+        BenchKind::Command => measure_command(bench, metric, tree, env),
+        BenchKind::BenchServe => {
+            let (runs, wall_s) = crate::serve_bench::run(spec, metric, work)?;
+            measurement(runs, wall_s)
+        }
+        BenchKind::KernelAb => {
+            let k = crate::kernel_bench::run(spec, tree, work)?;
+            measurement(k.runs, k.wall_s)
+        }
+    }
+}
+
+/// A measurement from its runs: pooled median, spread of the per-run medians.
+pub fn measurement(runs: Vec<Vec<f64>>, wall_s: f64) -> Result<Measurement, String> {
+    let all: Vec<f64> = runs.iter().flatten().copied().collect();
+    let median = Statistic::Median.of(&all).ok_or("no finite sample")?;
+    let per_run: Vec<f64> = runs.iter().filter_map(|r| Statistic::Median.of(r)).collect();
+    let spread = Spread::of(&per_run).ok_or("no finite sample")?;
+    Ok(Measurement { runs, median, spread, wall_s })
+}
+
+fn measure_command(
     bench: &Benchmark,
     metric: &str,
     tree: &Path,
@@ -86,11 +125,7 @@ pub fn measure(
         }
         runs.push(samples);
     }
-    let all: Vec<f64> = runs.iter().flatten().copied().collect();
-    let median = Statistic::Median.of(&all).ok_or("no finite sample")?;
-    let per_run: Vec<f64> = runs.iter().filter_map(|r| Statistic::Median.of(r)).collect();
-    let spread = Spread::of(&per_run).ok_or("no finite sample")?;
-    Ok(Measurement { runs, median, spread, wall_s })
+    measurement(runs, wall_s)
 }
 
 /// Run one shell command in `tree` (acceptance tests, implementing and reviewing

@@ -9,11 +9,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::bench::{self, Measurement};
 use crate::plan::{
-    Benchmark, Boundaries, Criterion, Milestone, PLAN_FILE, PLAN_MD, PLAN_SCHEMA, Plan,
+    BenchKind, Benchmark, Boundaries, Criterion, Milestone, PLAN_FILE, PLAN_MD, PLAN_SCHEMA, Plan,
     StopSettings,
 };
 use crate::state::{self, Point, Replan, STATE_FILE, STATE_SCHEMA, State};
-use crate::{LoopError, git, ledger, lock};
+use crate::{LoopError, git, kernel_bench, ledger, lock, serve_bench};
 
 /// What `loop init` needs.
 #[derive(Debug, Clone)]
@@ -26,10 +26,15 @@ pub struct InitOptions {
     pub goal: String,
     /// `METRIC=VALUE`.
     pub target: String,
-    /// Lower or higher is better.
-    pub better: Better,
-    /// The benchmark command.
-    pub bench: String,
+    /// Lower or higher is better (default: lower; a `bench serve` or kernel metric
+    /// decides it, and a contradicting value is refused).
+    pub better: Option<Better>,
+    /// The benchmark command (exactly one of `bench`, `from_bench`, `kernel_task`).
+    pub bench: Option<String>,
+    /// A `bench serve` result with repeats to pin (its settings are re-run each round).
+    pub from_bench: Option<PathBuf>,
+    /// A `kernel ab` task directory inside the repository.
+    pub kernel_task: Option<PathBuf>,
     /// Benchmark configuration files (relative to the repository).
     pub bench_config: Vec<String>,
     /// Runs per measurement.
@@ -73,7 +78,7 @@ pub struct InitReport {
 
 impl Report for InitReport {
     fn schema_version(&self) -> &'static str {
-        "perfpilot.loop.init/1"
+        "perfpilot.loop.init/2"
     }
     fn document(&self) -> Document {
         let m = &self.baseline;
@@ -125,19 +130,128 @@ pub fn host_line() -> String {
     format!("{cpu}, {cores} cores, {} {}", std::env::consts::OS, std::env::consts::ARCH)
 }
 
-fn build_plan(o: &InitOptions) -> Result<Plan, LoopError> {
-    let target = crate::plan::parse_target(&o.target, o.better)?;
-    let op = if o.better == Better::Lower { "<=" } else { ">=" };
+/// The benchmark a new loop pins, before it is measured.
+enum Pinned {
+    /// A shell command.
+    Command,
+    /// A `bench serve` result: its runs are the baseline.
+    Serve { runs: Vec<Vec<f64>> },
+    /// A kernel task (measured in the baseline's tree).
+    Kernel,
+}
+
+fn benchmark_of(o: &InitOptions, repo: &Path) -> Result<(Benchmark, Better, Pinned), LoopError> {
+    let given = [o.bench.is_some(), o.from_bench.is_some(), o.kernel_task.is_some()];
+    if given.iter().filter(|g| **g).count() != 1 {
+        return Err(LoopError::Invalid(
+            "give exactly one of --bench CMD, --from-bench RESULT.json, --kernel-task DIR".into(),
+        ));
+    }
+    let metric = o.target.split_once('=').map_or("", |(m, _)| m.trim());
+    let fixed = |b: Better, why: &str| match o.better {
+        Some(x) if x != b => Err(LoopError::Invalid(format!(
+            "--better {} contradicts {why}",
+            if x == Better::Lower { "lower" } else { "higher" }
+        ))),
+        _ => Ok(b),
+    };
+    let mut bench = Benchmark {
+        kind: BenchKind::Command,
+        command: String::new(),
+        spec: None,
+        source: None,
+        config_files: o.bench_config.clone(),
+        repeats: o.repeats,
+        threshold: o.threshold,
+        timeout_s: o.timeout_s,
+    };
+    if let Some(cmd) = &o.bench {
+        bench.command = cmd.clone();
+        return Ok((bench, o.better.unwrap_or(Better::Lower), Pinned::Command));
+    }
+    if let Some(file) = &o.from_bench {
+        let r = serve_bench::load_result(file)?;
+        serve_bench::check_pinnable(&r, metric, file)?;
+        let better = fixed(
+            serve_bench::better_of(metric).unwrap_or(Better::Lower),
+            &format!("`{metric}` of a bench serve result"),
+        )?;
+        let runs = serve_bench::runs_of(&r, metric)
+            .map_err(|e| LoopError::Invalid(format!("{}: {e}", file.display())))?;
+        let opts = serve_bench::options_of(&r)
+            .map_err(|e| LoopError::Invalid(format!("{}: {e}", file.display())))?;
+        bench.kind = BenchKind::BenchServe;
+        bench.command = serve_bench::command_of(&opts);
+        bench.spec = Some(serde_json::to_string(&opts).map_err(|e| {
+            LoopError::Invalid(format!("{}: cannot pin its options: {e}", file.display()))
+        })?);
+        bench.source = Some(file.display().to_string());
+        bench.repeats = opts.repeats;
+        return Ok((bench, better, Pinned::Serve { runs }));
+    }
+    let dir = o.kernel_task.as_deref().unwrap_or(Path::new("."));
+    if metric != kernel_bench::METRIC {
+        return Err(LoopError::Invalid(format!(
+            "--target `{}`: a kernel task's metric is `{}` (candidate / baseline time, geomean over shapes), e.g. --target {}=0.8",
+            o.target,
+            kernel_bench::METRIC,
+            kernel_bench::METRIC
+        )));
+    }
+    let better = fixed(Better::Lower, "`kernel_time_ratio` (lower is better)")?;
+    let rel = rel_in_repo(repo, dir)?;
+    if !dir.join(kernel_bench::TASK_FILE).is_file() {
+        return Err(LoopError::Invalid(format!(
+            "--kernel-task {}: no {} there (a `perfpilot kernel ab` task directory)",
+            dir.display(),
+            kernel_bench::TASK_FILE
+        )));
+    }
+    bench.kind = BenchKind::KernelAb;
+    bench.command = kernel_bench::command_of(&rel);
+    bench.spec = Some(rel.clone());
+    bench.repeats = 1;
+    let task_file = if rel.is_empty() || rel == "." {
+        kernel_bench::TASK_FILE.to_string()
+    } else {
+        format!("{rel}/{}", kernel_bench::TASK_FILE)
+    };
+    if !bench.config_files.contains(&task_file) {
+        bench.config_files.push(task_file);
+    }
+    Ok((bench, better, Pinned::Kernel))
+}
+
+/// `dir` relative to the repository's top level (it must be inside it).
+fn rel_in_repo(repo: &Path, dir: &Path) -> Result<String, LoopError> {
+    let d = std::fs::canonicalize(dir).map_err(|e| LoopError::io(dir, e))?;
+    let r = std::fs::canonicalize(repo).map_err(|e| LoopError::io(repo, e))?;
+    let rel = d.strip_prefix(&r).map_err(|_| {
+        LoopError::Invalid(format!(
+            "--kernel-task {}: not inside the repository {} (the task must be versioned with the candidates)",
+            dir.display(),
+            repo.display()
+        ))
+    })?;
+    let s = rel.display().to_string();
+    Ok(if s.is_empty() { ".".into() } else { s })
+}
+
+fn build_plan(o: &InitOptions, bench: Benchmark, better: Better) -> Result<Plan, LoopError> {
+    let target = crate::plan::parse_target(&o.target, better)?;
+    let op = if better == Better::Lower { "<=" } else { ">=" };
+    let runs = match bench.kind {
+        BenchKind::Command => format!("median of {} runs", bench.repeats),
+        BenchKind::BenchServe => format!("median over {} bench serve repeats", bench.repeats),
+        BenchKind::KernelAb => "median over the kernel ab trials".to_string(),
+    };
     let mut acceptance = vec![Criterion {
         id: "AC-1".into(),
         description: "the pinned benchmark reaches the target and is never changed to look faster"
             .to_string(),
-        positive: vec![o.bench.clone()],
+        positive: vec![bench.command.clone()],
         negative: Vec::new(),
-        threshold: Some(format!(
-            "{} {op} {} (median of {} runs)",
-            target.metric, target.value, o.repeats
-        )),
+        threshold: Some(format!("{} {op} {} ({runs})", target.metric, target.value)),
     }];
     let n = o.tests.len().max(o.negative_tests.len());
     for i in 0..n {
@@ -153,13 +267,7 @@ fn build_plan(o: &InitOptions) -> Result<Plan, LoopError> {
         schema_version: PLAN_SCHEMA.into(),
         title: format!("Reach {} {op} {}", target.metric, target.value),
         goal: o.goal.clone(),
-        benchmark: Benchmark {
-            command: o.bench.clone(),
-            config_files: o.bench_config.clone(),
-            repeats: o.repeats,
-            threshold: o.threshold,
-            timeout_s: o.timeout_s,
-        },
+        benchmark: bench,
         target,
         acceptance,
         boundaries: Boundaries { allowed: o.allowed.clone(), forbidden: o.forbidden.clone() },
@@ -182,8 +290,9 @@ fn build_plan(o: &InitOptions) -> Result<Plan, LoopError> {
 
 /// Write the plan, measure the baseline, freeze the plan and start the state.
 pub fn init_loop(o: &InitOptions) -> Result<InitReport, LoopError> {
-    let plan = build_plan(o)?;
     let repo = PathBuf::from(git::toplevel(&o.repo)?);
+    let (bench, better, pinned) = benchmark_of(o, &repo)?;
+    let plan = build_plan(o, bench, better)?;
     let commit = git::commit_of(&repo, &o.baseline)?;
     std::fs::create_dir_all(&o.dir).map_err(|e| LoopError::io(&o.dir, e))?;
     let _lock = lock::acquire(&o.dir)?;
@@ -203,9 +312,17 @@ pub fn init_loop(o: &InitOptions) -> Result<InitReport, LoopError> {
     let tree = o.dir.join("work").join("baseline");
     git::export_tree(&repo, &commit, &tree)?;
     let env = vec![("PERFPILOT_LOOP_ROUND".to_string(), "0".to_string())];
-    let measurement = bench::measure(&plan.benchmark, &plan.target.metric, &tree, &env)
-        .map_err(|e| LoopError::Invalid(format!("baseline {commit}: {e}")))?;
+    let scratch = o.dir.join("work").join("baseline.bench");
+    let measured = match pinned {
+        Pinned::Serve { runs } => bench::measurement(runs, 0.0),
+        Pinned::Command | Pinned::Kernel => {
+            bench::measure(&plan.benchmark, &plan.target.metric, &tree, &scratch, &env)
+        }
+    };
     let _ = std::fs::remove_dir_all(&tree);
+    let _ = std::fs::remove_dir_all(&scratch);
+    let measurement =
+        measured.map_err(|e| LoopError::Invalid(format!("baseline {commit}: {e}")))?;
     let bench_hash = bench::config_hash(&repo, &plan.benchmark, &commit)?;
     let plan_hash = plan_hash(&repo, &o.dir)?;
     let baseline = Point { round: 0, commit: commit.clone(), measurement: measurement.clone() };

@@ -54,12 +54,24 @@ pub struct Target {
 }
 
 /// The pinned benchmark: a shell command run in the candidate's tree, printing one
-/// `METRIC=VALUE` line per sample; `repeats` runs make one measurement.
+/// `METRIC=VALUE` line per sample (`repeats` runs make one measurement), or a library
+/// benchmark (`bench serve` options, a `kernel ab` task) described by `spec`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Benchmark {
-    /// The command (`sh -c`).
+    /// What runs: a shell command (default), `bench serve` or `kernel ab`.
+    #[serde(default, skip_serializing_if = "BenchKind::is_command")]
+    pub kind: BenchKind,
+    /// The command (`sh -c`); for library benchmarks the equivalent `perfpilot` command
+    /// line (to reproduce by hand; the round calls the library).
     pub command: String,
+    /// `bench_serve`: the `bench serve` options as JSON; `kernel_ab`: the task directory
+    /// relative to the repository.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec: Option<String>,
+    /// Where the pinned baseline came from (a `bench serve` result or a sweep summary).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// Files (relative to the repository) whose content is part of the configuration.
     pub config_files: Vec<String>,
     /// Runs per measurement.
@@ -68,6 +80,35 @@ pub struct Benchmark {
     pub threshold: f64,
     /// Wall-clock limit of one run, seconds.
     pub timeout_s: f64,
+}
+
+/// What kind of benchmark is pinned.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BenchKind {
+    /// A shell command printing `METRIC=VALUE` samples.
+    #[default]
+    Command,
+    /// `perfpilot bench serve` with repeats (from a result file or a sweep's winner).
+    BenchServe,
+    /// `perfpilot kernel ab` on a task directory.
+    KernelAb,
+}
+
+impl BenchKind {
+    /// The default kind (not written to the plan).
+    pub fn is_command(&self) -> bool {
+        *self == BenchKind::Command
+    }
+
+    /// Its name in the plan.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            BenchKind::Command => "command",
+            BenchKind::BenchServe => "bench_serve",
+            BenchKind::KernelAb => "kernel_ab",
+        }
+    }
 }
 
 /// One acceptance criterion: commands expected to pass and commands expected to fail.
@@ -174,6 +215,12 @@ impl Plan {
         if self.benchmark.command.trim().is_empty() {
             return bad("benchmark.command is empty".into());
         }
+        if self.benchmark.kind != BenchKind::Command && self.benchmark.spec.is_none() {
+            return bad(format!(
+                "benchmark.kind is `{}` but benchmark.spec is missing",
+                self.benchmark.kind.as_str()
+            ));
+        }
         if self.benchmark.repeats == 0 || self.benchmark.repeats > 1000 {
             return bad(format!(
                 "benchmark.repeats is {}, expected 1..=1000",
@@ -235,6 +282,12 @@ impl Plan {
         );
         let b = &self.benchmark;
         let _ = writeln!(s, "## Benchmark (pinned)\n\n- Command: `{}`", b.command);
+        if !b.kind.is_command() {
+            let _ = writeln!(s, "- Kind: `{}` (run as a library call)", b.kind.as_str());
+        }
+        if let Some(src) = &b.source {
+            let _ = writeln!(s, "- Baseline from: `{src}`");
+        }
         let _ = writeln!(s, "- Configuration files: {}", list_or_none(&b.config_files));
         let _ = writeln!(
             s,

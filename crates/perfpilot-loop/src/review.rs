@@ -22,6 +22,9 @@ pub struct ReviewOptions {
     pub answers: Vec<String>,
     /// Checklist replacing the built-in one.
     pub checklist: Option<PathBuf>,
+    /// Review this unified diff (an upstream PR's `.diff`) instead of a round: no state
+    /// is read or written, `dir` and `round` are ignored, answers are refused.
+    pub diff: Option<PathBuf>,
 }
 
 /// The result of `loop review`.
@@ -81,7 +84,12 @@ impl Report for ReviewReport {
                 ],
             );
         }
-        let mut doc = Document::new(format!("Loop review: round {}", self.round)).with_section(
+        let title = if self.dir.is_empty() {
+            format!("Review checklist: {}", self.candidate)
+        } else {
+            format!("Loop review: round {}", self.round)
+        };
+        let mut doc = Document::new(title).with_section(
             Section::new("Diff")
                 .with_facts([
                     ("base".to_string(), self.base.clone()),
@@ -147,9 +155,45 @@ pub fn checklist_of(
     Ok((rec.parent.clone(), rec.commit.clone(), files, items))
 }
 
+/// The checklist of a unified diff file, outside any loop.
+pub fn review_diff(file: &Path, checklist: &Checklist) -> Result<ReviewReport, LoopError> {
+    let text = perfpilot_io::read_to_string_bounded(file).map_err(|e| LoopError::io(file, e))?;
+    let changes = crate::checklist::parse_diff(&text);
+    if changes.is_empty() {
+        return Err(LoopError::Invalid(format!(
+            "{}: no changed line found: expected a unified diff (`git diff`, a PR's .diff)",
+            file.display()
+        )));
+    }
+    let mut files: Vec<String> = changes.iter().map(|c| c.file.clone()).collect();
+    files.sort();
+    files.dedup();
+    let items = checklist.evaluate(&text);
+    let unanswered_touched = items.iter().filter(|i| i.touched).count() as u32;
+    Ok(ReviewReport {
+        dir: String::new(),
+        round: 0,
+        base: "-".into(),
+        candidate: file.display().to_string(),
+        files,
+        items,
+        unanswered_touched,
+        findings: Vec::new(),
+        recorded: 0,
+    })
+}
+
 /// Run `loop review`.
 pub fn run_review(o: &ReviewOptions) -> Result<ReviewReport, LoopError> {
     let checklist = Checklist::load(o.checklist.as_deref())?;
+    if let Some(file) = &o.diff {
+        if !o.answers.is_empty() {
+            return Err(LoopError::Invalid(
+                "--answer records an answer for a loop's round; it cannot go with --diff".into(),
+            ));
+        }
+        return review_diff(file, &checklist);
+    }
     let _lock = if o.answers.is_empty() { None } else { Some(lock::acquire(&o.dir)?) };
     let mut st = State::load(&o.dir)?;
     let round = match o.round {

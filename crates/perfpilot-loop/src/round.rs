@@ -319,10 +319,12 @@ pub fn run_round(o: &RoundOptions) -> Result<RoundReport, LoopError> {
     }
     if reasons.is_empty() {
         state::journal(dir, "bench_start", serde_json::json!({ "round": n }))?;
-        match bench::measure(&plan.benchmark, &plan.target.metric, &tree, &env(&[])) {
+        let scratch = work.join(format!("round-{n}-{}.bench", std::process::id()));
+        match bench::measure(&plan.benchmark, &plan.target.metric, &tree, &scratch, &env(&[])) {
             Ok(m) => measurement = Some(m),
             Err(e) => reasons.push(e),
         }
+        let _ = std::fs::remove_dir_all(&scratch);
     }
     let vs_best = measurement.as_ref().and_then(|m| compare(&st.best.measurement, m, &plan));
     let vs_baseline =

@@ -187,6 +187,7 @@ fn blocking_review_finding_blocks_until_answered() {
             "shapes=no shape change".into(),
         ],
         checklist: None,
+        diff: None,
     })
     .unwrap();
     assert_eq!(rev.recorded, 2);

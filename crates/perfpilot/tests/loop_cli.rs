@@ -217,3 +217,85 @@ fn kill_nine_during_rounds_leaves_readable_state_and_round_resumes() {
 fn kill_nine_property_100_kills() {
     kill_nine(100);
 }
+
+#[test]
+fn cli_kernel_task_init_and_review_of_a_diff_file() {
+    let f = fixture::fixture(10);
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/kernel-protocol/kernel.c");
+    write(&f.repo, "kernel/kernel.c", &std::fs::read_to_string(src).unwrap());
+    write(
+        &f.repo,
+        "kernel/task.toml",
+        "protocol = \"perfpilot.kernel.protocol/1\"\nname = \"cli\"\n[baseline]\ncommand = \"./baseline\"\nbuild = [\"cc -O2 -o baseline kernel.c -lm\"]\n[candidate]\ncommand = \"./candidate\"\nbuild = [\"cc -O2 -o candidate cand.c -lm\"]\n[[shapes]]\nid = \"n16k\"\ndims = { n = 16384 }\ndtype = \"fp32\"\n[timing]\ntrials = 3\niterations = 50\n",
+    );
+    write(&f.repo, "kernel/cand.c", "#include \"kernel.c\"\n");
+    write(&f.repo, ".gitignore", "kernel/baseline\nkernel/candidate\n");
+    fixture::commit(&f.repo, "kernel task");
+    let (dir, repo, task) = (
+        f.dir.display().to_string(),
+        f.repo.display().to_string(),
+        f.repo.join("kernel").display().to_string(),
+    );
+    let v = json_out(
+        &[
+            "loop",
+            "init",
+            &dir,
+            "--repo",
+            &repo,
+            "--goal",
+            "g",
+            "--target",
+            "kernel_time_ratio=0.5",
+            "--kernel-task",
+            &task,
+        ],
+        0,
+    );
+    assert_eq!(v["schema_version"], "perfpilot.loop.init/2");
+    assert_eq!(v["result"]["plan"]["benchmark"]["kind"], "kernel_ab");
+    assert_eq!(v["result"]["plan"]["benchmark"]["command"], "perfpilot kernel ab kernel");
+    assert_eq!(v["result"]["baseline"]["runs"].as_array().unwrap().len(), 3);
+    // --bench with --kernel-task is a usage error.
+    let out = run(&[
+        "loop",
+        "init",
+        "x",
+        "--goal",
+        "g",
+        "--target",
+        "t=1",
+        "--bench",
+        "a",
+        "--kernel-task",
+        "b",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    // The checklist on a diff file, outside any loop; answers are refused there.
+    let diff = f.tmp.path().join("pr.diff");
+    std::fs::write(
+        &diff,
+        "diff --git a/k.py b/k.py\n--- a/k.py\n+++ b/k.py\n@@ -1,0 +2,2 @@\n+if x.dtype == torch.bfloat16 and x.is_contiguous():\n+    out = torch.empty_like(x)\n",
+    )
+    .unwrap();
+    let d = diff.display().to_string();
+    let v = json_out(&["loop", "review", "--diff", &d], 0);
+    let touched: Vec<&str> = v["result"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["touched"] == true)
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(touched, ["shapes", "dtypes", "memory"]);
+    assert_eq!(
+        run(&["loop", "review", "--diff", &d, "--answer", "shapes=x"]).status.code(),
+        Some(2)
+    );
+    let empty = f.tmp.path().join("empty.diff");
+    std::fs::write(&empty, "not a diff\n").unwrap();
+    let out = run(&["loop", "review", "--diff", &empty.display().to_string()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("empty.diff"));
+}

@@ -110,8 +110,10 @@ pub fn init_options(f: &Fixture) -> InitOptions {
         repo: f.repo.clone(),
         goal: "halve sum_to's time without changing its result".into(),
         target: "time_ms=0.0001".into(),
-        better: Better::Lower,
-        bench: "sh bench/run.sh".into(),
+        better: Some(Better::Lower),
+        bench: Some("sh bench/run.sh".into()),
+        from_bench: None,
+        kernel_task: None,
         bench_config: vec!["bench/config.env".into(), "bench/run.sh".into(), "bench/main.c".into()],
         repeats: 3,
         // Wide enough that a shared two-core machine's noise does not flip a tie.

@@ -50,12 +50,21 @@ struct InitArgs {
     /// The target, METRIC=VALUE (the benchmark prints METRIC=VALUE lines).
     #[arg(long, value_name = "METRIC=VALUE")]
     target: String,
-    /// Whether lower (latency, time) or higher (throughput) is better.
-    #[arg(long, value_enum, default_value = "lower")]
-    better: BetterArg,
+    /// Whether lower (latency, time) or higher (throughput) is better (default lower; a
+    /// `--from-bench` or `--kernel-task` metric decides it).
+    #[arg(long, value_enum)]
+    better: Option<BetterArg>,
     /// The benchmark command (`sh -c`, run in an export of each candidate's tree).
-    #[arg(long, value_name = "CMD")]
-    bench: String,
+    #[arg(long, value_name = "CMD", required_unless_present_any = ["from_bench", "kernel_task"], conflicts_with_all = ["from_bench", "kernel_task"])]
+    bench: Option<String>,
+    /// Pin a `perfpilot bench serve --repeats N` result (N >= 3) as the baseline: its
+    /// recorded settings are re-run through the benchmark library every round.
+    #[arg(long, value_name = "RESULT.json", conflicts_with = "kernel_task")]
+    from_bench: Option<PathBuf>,
+    /// Pin `perfpilot kernel ab` on this task directory (inside the repository); the
+    /// metric is `kernel_time_ratio` (candidate / baseline time).
+    #[arg(long, value_name = "DIR")]
+    kernel_task: Option<PathBuf>,
     /// A file of the benchmark's configuration (relative to the repository; repeatable):
     /// its content is part of the pinned hash.
     #[arg(long = "bench-config", value_name = "FILE")]
@@ -152,8 +161,13 @@ struct DirArgs {
 
 #[derive(clap::Args, Debug)]
 struct ReviewArgs {
-    /// State directory.
-    dir: PathBuf,
+    /// State directory (not needed with --diff).
+    #[arg(required_unless_present = "diff")]
+    dir: Option<PathBuf>,
+    /// Review a unified diff file (an upstream PR's .diff, `git diff` output) instead of a
+    /// loop's round: the checklist with the lines touching each item; nothing is recorded.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["round", "answers"])]
+    diff: Option<PathBuf>,
     /// Round (default: the last).
     #[arg(long)]
     round: Option<u32>,
@@ -194,11 +208,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 repo: a.repo.clone(),
                 goal: a.goal.clone(),
                 target: a.target.clone(),
-                better: match a.better {
+                better: a.better.map(|b| match b {
                     BetterArg::Lower => Better::Lower,
                     BetterArg::Higher => Better::Higher,
-                },
+                }),
                 bench: a.bench.clone(),
+                from_bench: a.from_bench.clone(),
+                kernel_task: a.kernel_task.clone(),
                 bench_config: a.bench_config.clone(),
                 repeats: a.repeats,
                 threshold: a.threshold,
@@ -217,7 +233,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 },
             };
             let r = perfpilot_loop::init_loop(&opts)?;
-            emit(&Envelope::new("loop init", r), &a.output)
+            let mut inputs: Vec<InputRef> = Vec::new();
+            inputs.extend(a.from_bench.iter().map(|f| InputRef::file("bench_result", f)));
+            inputs.extend(
+                a.kernel_task.iter().map(|d| InputRef::file("kernel_task", d.join("task.toml"))),
+            );
+            emit(&Envelope::new("loop init", r).with_inputs(inputs), &a.output)
         }
         LoopCommand::Round(a) => {
             let opts = RoundOptions {
@@ -238,10 +259,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         LoopCommand::Status(a) => emit(&status_envelope(&a.dir)?, &a.output),
         LoopCommand::Review(a) => {
             let opts = ReviewOptions {
-                dir: a.dir,
+                dir: a.dir.unwrap_or_default(),
                 round: a.round,
                 answers: a.answers,
                 checklist: a.checklist,
+                diff: a.diff,
             };
             emit(&review_envelope(&opts)?, &a.output)
         }
@@ -264,7 +286,10 @@ pub(crate) fn review_envelope(
     opts: &ReviewOptions,
 ) -> anyhow::Result<Envelope<perfpilot_loop::ReviewReport>> {
     let r = perfpilot_loop::run_review(opts)?;
-    let mut inputs = state_inputs(&opts.dir);
+    let mut inputs = match &opts.diff {
+        Some(d) => vec![InputRef::file("diff", d)],
+        None => state_inputs(&opts.dir),
+    };
     inputs.extend(opts.checklist.iter().map(|c| InputRef::file("checklist", c)));
     Ok(Envelope::new("loop review", r).with_inputs(inputs))
 }

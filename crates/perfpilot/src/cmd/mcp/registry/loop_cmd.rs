@@ -123,8 +123,13 @@ fn status(args: Value, _: &dyn Progress) -> anyhow::Result<ToolOutput> {
 
 fn review(args: Value, _: &dyn Progress) -> anyhow::Result<ToolOutput> {
     let a: ReviewArgs = parse_args("loop_review", args)?;
-    let opts =
-        ReviewOptions { dir: a.dir, round: a.round, answers: a.answers, checklist: a.checklist };
+    let opts = ReviewOptions {
+        dir: a.dir,
+        round: a.round,
+        answers: a.answers,
+        checklist: a.checklist,
+        diff: None,
+    };
     finish(review_envelope(&opts)?)
 }
 
