@@ -32,8 +32,14 @@ SGL_PY="$PEERS/sglang/bin/python"
 TOK=${TOKENIZER_JSON:-$HOME/.cache/perfpilot/tokenizers/gemma3/tokenizer.json}
 [ -x "$SGL_PY" ] || { echo "no SGLang venv at $PEERS/sglang (see the header)" >&2; exit 2; }
 [ -s "$TOK" ] || { echo "no tokenizer at $TOK (scripts/llama-server.sh tokenizer)" >&2; exit 2; }
-DIR=$(mktemp -d)
-trap 'rm -rf "$DIR"' EXIT
+# KEEP_DIR=path keeps every client's output there (default: a temporary directory).
+if [ -n "${KEEP_DIR:-}" ]; then
+  DIR=$KEEP_DIR
+  mkdir -p "$DIR"
+else
+  DIR=$(mktemp -d)
+  trap 'rm -rf "$DIR"' EXIT
+fi
 # The server's tokenizer as a Hugging Face directory (AutoTokenizer needs a config).
 mkdir -p "$DIR/tok"
 cp "$TOK" "$DIR/tok/tokenizer.json"
@@ -62,7 +68,8 @@ for r in $(seq "$ROUNDS"); do
   "$PP" bench serve --url "$URL" --model "$MODEL" --tokenizer "$TOK" --dataset sharegpt \
     --dataset-path "$DIR/prompts.json" --num-prompts 48 --output-len "$OUTPUT_LEN" \
     --max-concurrency "$MAX_CONCURRENCY" --warmup 1 --seed "$r" \
-    --output "$DIR/pp-$r.json" --format json >/dev/null 2>"$DIR/pp-$r.log" ||
+    --output "$DIR/pp-$r.json" --compat sglang --compat-output "$DIR/pp.sglang.jsonl" \
+    --format json >/dev/null 2>"$DIR/pp-$r.log" ||
     { echo "perfpilot failed:" >&2; tail -20 "$DIR/pp-$r.log" >&2; exit 1; }
   echo "round $r/$ROUNDS done" >&2
 done
@@ -91,4 +98,26 @@ for sk, pk, stat in keys:
     ok = "yes" if abs(ma - mb) <= spread else "NO"
     fmt = lambda xs: ", ".join(f"{x:.1f}" for x in xs)
     print(f"| {sk} | {fmt(a)} | {fmt(b)} | {ma:.2f} | {mb:.2f} | {mb - ma:+.2f} | {spread:.2f} | {ok} |")
+PY
+# The same keys as `--compat sglang` writes them (SGLang's definitions: E2E to the last
+# line read, bucketed max_concurrent_requests, the dataset's total_input_tokens).
+python3 - "$DIR" <<'PY'
+import json, sys
+d = sys.argv[1]
+sgl = [json.loads(l) for l in open(f"{d}/sglang.jsonl") if l.strip()]
+pp = [json.loads(l) for l in open(f"{d}/pp.sglang.jsonl") if l.strip()]
+print()
+print("| SGLang key (--compat sglang) | SGLang 0.5.23 runs | perfpilot runs | mean SGLang | mean perfpilot | difference | spread | within noise |")
+print("|---|---|---|---:|---:|---:|---:|---|")
+for k in ["mean_e2e_latency_ms", "median_e2e_latency_ms", "p99_ttft_ms", "p99_itl_ms",
+          "request_throughput", "input_throughput", "total_input_tokens",
+          "total_output_tokens", "concurrency", "max_concurrent_requests",
+          "max_output_tokens_per_s"]:
+    a = [float(r[k]) for r in sgl]
+    b = [float(r[k]) for r in pp]
+    ma, mb = sum(a) / len(a), sum(b) / len(b)
+    spread = max(max(a) - min(a), max(b) - min(b))
+    ok = "yes" if abs(ma - mb) <= spread else "NO"
+    fmt = lambda xs: ", ".join(f"{x:.1f}" for x in xs)
+    print(f"| {k} | {fmt(a)} | {fmt(b)} | {ma:.2f} | {mb:.2f} | {mb - ma:+.2f} | {spread:.2f} | {ok} |")
 PY

@@ -113,3 +113,40 @@ fn count_only_tokenizer_gets_exact_word_prompts() {
         data.requests.iter().map(|r| r.input_len).collect::<Vec<_>>()
     );
 }
+
+/// ShareGPT lengths count the tokenizer's BOS, as SGLang 0.5.23 (`tokenizer.encode(prompt)`)
+/// and vLLM do: prompt and answer counts are the Hugging Face `encode` lengths with special
+/// tokens. Reference counts from `transformers.PreTrainedTokenizerFast` 4.x on the same
+/// tokenizer files (the first three two-turn conversations of the fixture).
+#[test]
+fn sharegpt_counts_bos_like_sglang() {
+    let fixture = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/bench/datasets/sharegpt_v3_sample_200.json");
+    let spec =
+        DatasetSpec::Sharegpt(ShareGptSpec { path: fixture, output_len: None, context_len: None });
+    // (prompt start, HF encode length of the prompt, of the answer) with BOS / without.
+    let with_bos = [
+        ("What is the tradition of serving refresh", 24, 210),
+        ("What is the term used to describe this s", 65, 103),
+        ("If I'm using Oracle EBS to create invoic", 70, 613),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let bos = TokenizerFile::open(&gpt2_with_bos(&dir)).unwrap();
+    let plain = TokenizerFile::open(&gpt2()).unwrap();
+    for (tok, extra) in [(&bos, 0u32), (&plain, 1u32)] {
+        let data = generate(&spec, None, 3, Some(tok)).unwrap();
+        let mut seen = 0;
+        for r in &data.requests {
+            let Prompt::Text(t) = &r.prompt else { panic!("text prompt expected") };
+            // Every prompt: the count is what the server sees (text + the BOS it adds).
+            assert_eq!(r.input_len as usize, tok.encode_with_special(t).unwrap().len());
+            if let Some(&(_, inp, out)) = with_bos.iter().find(|(start, _, _)| t.starts_with(start))
+            {
+                assert_eq!(r.input_len + extra, inp, "{start:?}", start = &t[..40]);
+                assert_eq!(r.output_len + extra, out, "{start:?}", start = &t[..40]);
+                seen += 1;
+            }
+        }
+        assert_eq!(seen, 3, "all three reference conversations are in the list");
+    }
+}

@@ -1,4 +1,5 @@
-//! The ShareGPT dataset: turn 0 is the prompt, turn 1's token count the output length.
+//! The ShareGPT dataset: turn 0 is the prompt, turn 1's token count the output length,
+//! both counted with the special tokens the tokenizer adds (BOS), as the anchors count them.
 
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
@@ -59,16 +60,21 @@ pub(super) fn generate(
         })
         .collect();
     pairs.shuffle(rng);
+    // Both anchors count ShareGPT lengths with the tokenizer's special tokens added
+    // (SGLang's and vLLM's `tokenizer.encode(text)` / `tokenizer(text)` put BOS first):
+    // the prompt's count is what the server sees, and the answer's count (the output
+    // length when none is fixed) carries the same +1, so the requests match theirs.
+    let specials = tok.added_special_tokens();
     let want = num_prompts.unwrap_or(usize::MAX);
     let mut usable = Vec::new();
     for (prompt, answer) in pairs {
         if usable.len() == want {
             break;
         }
-        let input_len = tok.count(&prompt)?;
+        let input_len = tok.count(&prompt)?.saturating_add(specials);
         let output_len = match (spec.output_len, &answer) {
             (Some(n), _) => n,
-            (None, Some(a)) => tok.count(a)?,
+            (None, Some(a)) => tok.count(a)?.saturating_add(specials),
             (None, None) => continue,
         };
         if input_len < 2 || output_len < 2 {
