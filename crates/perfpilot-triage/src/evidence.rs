@@ -45,6 +45,9 @@ pub(crate) struct Rule {
     pub frames_any: Vec<String>,
     #[serde(default)]
     pub innermost: Vec<String>,
+    /// Holds only when every frame shown (a frame cut mid-line aside) contains one of these.
+    #[serde(default)]
+    pub frames_all: Vec<String>,
     /// Fails when the innermost frame shown contains one of these.
     #[serde(default)]
     pub innermost_not: Vec<String>,
@@ -129,6 +132,7 @@ impl Evidence {
                 ));
             }
             if r.frames_any.is_empty()
+                && r.frames_all.is_empty()
                 && r.innermost.is_empty()
                 && r.text_any.is_empty()
                 && r.launch.is_none()
@@ -136,7 +140,8 @@ impl Evidence {
                 return Err(bad(
                     line,
                     format!(
-                        "rule {}: no condition (expected frames_any, innermost, text_any or launch)",
+                        "rule {}: no condition (expected frames_any, frames_all, innermost, \
+                         text_any or launch)",
                         r.id
                     ),
                 ));
@@ -252,6 +257,19 @@ fn holds(r: &Rule, rec: &Record, before: &[(u64, String)], launch: &Launch) -> O
         let i = rec.frames.iter().position(|f| r.frames_any.iter().any(|p| f.text.contains(p)))?;
         decided = frame_line(i).map(|(n, t)| format!("line {n}: {t}"));
     }
+    if !r.frames_all.is_empty() {
+        // A frame cut mid-line (no function name yet) says nothing either way.
+        let whole: Vec<usize> =
+            (0..rec.frames.len()).filter(|&i| !rec.frames[i].func.is_empty()).collect();
+        if whole.len() < 2
+            || !whole.iter().all(|&i| r.frames_all.iter().any(|p| rec.frames[i].text.contains(p)))
+        {
+            return None;
+        }
+        if let Some(&i) = whole.last() {
+            decided = frame_line(i).map(|(n, t)| format!("line {n}: {t}"));
+        }
+    }
     if !r.innermost_not.is_empty() {
         let last = rec.frames.last()?;
         if r.innermost_not.iter().any(|p| last.text.contains(p)) {
@@ -349,6 +367,7 @@ mod tests {
             }
             assert!(
                 !(r.frames_any.is_empty()
+                    && r.frames_all.is_empty()
                     && r.innermost.is_empty()
                     && r.text_any.is_empty()
                     && r.launch.is_none()),

@@ -36,6 +36,7 @@ mod catalogue;
 mod class;
 mod error;
 mod evidence;
+mod fragment;
 mod inferred;
 mod launch;
 mod logs;

@@ -156,6 +156,7 @@ impl<'c> LogTriage<'c> {
             evidence.refine(g, &self.files, &mut f);
             findings.push(f);
         }
+        crate::fragment::join_cut_piece(&groups, &mut findings);
         if findings.is_empty()
             && let Some(f) = crate::inferred::infer(self.cat, &self.files, &evidence.last_phase)
         {

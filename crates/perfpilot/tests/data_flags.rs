@@ -51,6 +51,7 @@ const FLAGS: &[(&str, &str, &[&str], &str)] = &[
     ("perfpilot-trace", "data/passes.toml", &["trace layers", "trace diff"], "--passes"),
     ("perfpilot-triage", "data/bundle.toml", &["triage bundle"], "--bundle-config"),
     ("perfpilot-triage", "data/signatures.toml", &["triage"], "--signatures"),
+    ("perfpilot-triage", "data/engines.toml", &["triage"], "--signatures"),
     ("perfpilot-triage", "data/evidence.toml", &["triage"], "--evidence"),
 ];
 

@@ -19,6 +19,9 @@ use schema::CatalogueFile;
 pub(crate) use schema::{ContextDef, SignatureDef};
 
 const BUILTIN: &str = include_str!("../../data/signatures.toml");
+/// The built-in signatures of engines without Python tracebacks (llama.cpp, TurboMind,
+/// TensorRT-LLM, TGI) and the architecture refusals, loaded after `BUILTIN`.
+const BUILTIN_ENGINES: &str = include_str!("../../data/engines.toml");
 
 /// How a signature relates to other failures in the same log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
@@ -99,13 +102,13 @@ pub struct SignatureInfo {
 impl Catalogue {
     /// The built-in catalogue.
     pub fn builtin() -> Result<Catalogue, TriageError> {
-        Catalogue::build(vec![("<built-in>".to_string(), parse_file(BUILTIN, "<built-in>")?)])
+        Catalogue::build(builtin_files()?)
     }
 
     /// The built-in catalogue plus user files, in order: a user signature replaces a
     /// built-in one with the same id; gates, markers and fatal patterns are added.
     pub fn with_files(paths: &[impl AsRef<Path>]) -> Result<Catalogue, TriageError> {
-        let mut files = vec![("<built-in>".to_string(), parse_file(BUILTIN, "<built-in>")?)];
+        let mut files = builtin_files()?;
         for p in paths {
             let p = p.as_ref();
             let text =
@@ -248,6 +251,14 @@ impl Catalogue {
         }
         Ok(())
     }
+}
+
+/// The built-in catalogue files, labelled as the report names them.
+fn builtin_files() -> Result<Vec<(String, CatalogueFile)>, TriageError> {
+    Ok(vec![
+        ("<built-in>".to_string(), parse_file(BUILTIN, "<built-in>")?),
+        ("<built-in engines>".to_string(), parse_file(BUILTIN_ENGINES, "<built-in engines>")?),
+    ])
 }
 
 fn parse_file(text: &str, label: &str) -> Result<CatalogueFile, TriageError> {

@@ -1,0 +1,52 @@
+//! Tracebacks broken in two by the paste: a hard-wrapped frame line (`… in _initialize_k` /
+//! `v_caches`) ends the first piece as a traceback without its exception line, and the rest
+//! follows a few lines later with the exception. The pieces are one failure: when the lead
+//! finding is such a cut piece, decided only by evidence (or not at all), and a finding a
+//! confident signature decided starts right after it in the same file, that finding leads and
+//! the piece is folded into it.
+
+use crate::analyze::Group;
+use crate::logs::record::Kind;
+use crate::report::Finding;
+
+/// Most lines between the end of the cut piece and the start of the rest.
+const GAP: u64 = 40;
+/// The confidence a signature's finding needs to take the lead from a cut piece.
+const CONFIDENT: f64 = 0.8;
+
+/// Fold a cut traceback piece leading `findings` into the confident finding right after it.
+/// `groups[i]` is the group of `findings[i]`.
+pub(crate) fn join_cut_piece(groups: &[Group<'_>], findings: &mut Vec<Finding>) {
+    if findings.len() < 2 || groups.len() != findings.len() {
+        return;
+    }
+    let piece = &groups[0].lead().agg.record;
+    let decided_by_signature =
+        findings[0].signature.as_deref().is_some_and(|s| !s.starts_with("evidence:"));
+    if piece.kind != Kind::Incomplete || decided_by_signature {
+        return;
+    }
+    let Some(end) = piece.lines.last().map(|l| l.no) else { return };
+    let next = (1..groups.len()).find(|&j| {
+        let r = &groups[j].first().agg.record;
+        let f = &findings[j];
+        r.file == piece.file
+            && r.first_no() > end
+            && r.first_no() - end <= GAP
+            && f.confidence >= CONFIDENT
+            && f.signature.as_deref().is_some_and(|s| !s.starts_with("evidence:"))
+    });
+    let Some(j) = next else { return };
+    let cut = findings.remove(0);
+    let mut lead = findings.remove(j - 1);
+    lead.facts.insert(
+        "joined_piece".into(),
+        format!(
+            "lines {}-{end}: the start of the same traceback, split from it by a wrapped line \
+             (alone it read as {})",
+            piece.first_no(),
+            cut.class.as_str()
+        ),
+    );
+    findings.insert(0, lead);
+}
