@@ -16,19 +16,28 @@ pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/trace")
 }
 
-/// Every fixture folder that holds a trace (`*.json` / `*.json.gz`), sorted.
+/// Every fixture trace input, sorted: a folder holding one trace, or each file of a
+/// folder holding several rank files (`param_dlrm_v100_8ranks`), so that every input is
+/// one rank.
 pub fn trace_dirs() -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(fixtures())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .filter(|p| {
-            std::fs::read_dir(p).unwrap().any(|e| {
-                let n = e.unwrap().file_name().to_string_lossy().into_owned();
-                n.ends_with(".json.gz") || n.ends_with(".json")
-            })
-        })
-        .collect();
+    let is_trace = |n: &str| n.ends_with(".json.gz") || n.ends_with(".json");
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for d in std::fs::read_dir(fixtures()).unwrap() {
+        let d = d.unwrap().path();
+        if !d.is_dir() {
+            continue;
+        }
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&d)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.file_name().is_some_and(|n| is_trace(&n.to_string_lossy())))
+            .collect();
+        match files.len() {
+            0 => {}
+            1 => dirs.push(d),
+            _ => dirs.append(&mut files),
+        }
+    }
     dirs.sort();
     assert!(dirs.len() >= 10, "fixture traces missing: {dirs:?}");
     dirs

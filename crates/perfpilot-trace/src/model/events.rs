@@ -74,6 +74,41 @@ pub struct GpuOp {
     pub external_id: u64,
     /// The (pid, tid) lane it was drawn on.
     pub lane: LaneId,
+    /// The NCCL metadata of a collective kernel, in [`crate::Trace::collectives`]
+    /// (`None` for every other op; no memory taken beyond this index).
+    pub comm: Option<CommId>,
+}
+
+/// Index of a [`CollectiveMeta`] in [`crate::Trace::collectives`] (plus one, so that
+/// `Option<CommId>` fits in four bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CommId(pub std::num::NonZeroU32);
+
+impl CommId {
+    /// The index into [`crate::Trace::collectives`].
+    pub fn index(self) -> usize {
+        self.0.get() as usize - 1
+    }
+}
+
+/// The NCCL/RCCL metadata Kineto records in a collective kernel's `args` (PyTorch 2.1 and
+/// later; `Seq` from PyTorch 2.6). Kept only for kernels that carry it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CollectiveMeta {
+    /// `Process Group Name` (PyTorch's id of the group: `"0"` is the default group).
+    pub process_group: Option<NameId>,
+    /// `Seq`: the collective's sequence number within its process group.
+    pub seq: Option<u64>,
+    /// `Collective name` (`allreduce`, `_allgather_base`, …).
+    pub collective: Option<NameId>,
+    /// `Group size`.
+    pub group_size: Option<u32>,
+    /// `In msg nelems`.
+    pub in_nelems: Option<u64>,
+    /// `dtype` (`Float`, `BFloat16`, …).
+    pub dtype: Option<NameId>,
+    /// `Process Group Ranks`, as written (`[0, 1]`).
+    pub group_ranks: Option<NameId>,
 }
 
 impl GpuOp {

@@ -13,8 +13,8 @@ pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 use serde::Serialize;
 
 pub use events::{
-    Annotation, AnnotationSide, CpuOp, Flow, FlowKind, FlowPhase, GpuKind, GpuOp, Lane, LaneId, Ns,
-    ProcId, PyFrame, RuntimeCall, RuntimeKind,
+    Annotation, AnnotationSide, CollectiveMeta, CommId, CpuOp, Flow, FlowKind, FlowPhase, GpuKind,
+    GpuOp, Lane, LaneId, Ns, ProcId, PyFrame, RuntimeCall, RuntimeKind,
 };
 pub use names::{NameId, Names};
 
@@ -105,6 +105,8 @@ pub struct Trace {
     pub annotations: Vec<Annotation>,
     /// Flow ends (ac2g and others), by time.
     pub flows: Vec<Flow>,
+    /// NCCL metadata of the collective kernels that carry it ([`GpuOp::comm`] indexes it).
+    pub collectives: Vec<CollectiveMeta>,
     /// Top-level facts.
     pub meta: TraceMeta,
     /// Parse counts and skips.
@@ -112,6 +114,11 @@ pub struct Trace {
 }
 
 impl Trace {
+    /// The NCCL metadata of a GPU op, when it is a collective kernel that carries it.
+    pub fn collective(&self, op: &GpuOp) -> Option<&CollectiveMeta> {
+        op.comm.and_then(|c| self.collectives.get(c.index()))
+    }
+
     /// The string of a name id.
     pub fn name(&self, id: NameId) -> &str {
         self.names.get(id)

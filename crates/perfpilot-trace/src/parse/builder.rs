@@ -4,10 +4,10 @@
 use crate::model::FastMap as HashMap;
 
 use super::number::{NumError, micros_literal_to_ns};
-use super::raw::{RawArgs, RawEvent, RawVal, render_array};
+use super::raw::{RawArgs, RawComm, RawEvent, RawVal, render_array};
 use crate::model::{
-    Annotation, AnnotationSide, CpuOp, Flow, FlowKind, FlowPhase, GpuKind, GpuOp, Lane, LaneId,
-    NameId, ProcId, PyFrame, RuntimeCall, RuntimeKind, SkipCount, Trace,
+    Annotation, AnnotationSide, CollectiveMeta, CommId, CpuOp, Flow, FlowKind, FlowPhase, GpuKind,
+    GpuOp, Lane, LaneId, NameId, ProcId, PyFrame, RuntimeCall, RuntimeKind, SkipCount, Trace,
 };
 
 /// What a complete (`ph: X`) event is, from its category.
@@ -158,6 +158,29 @@ impl TraceBuilder {
         self.trace.names.intern_bytes(&self.scratch)
     }
 
+    /// Keep a collective kernel's NCCL metadata; its index for [`GpuOp::comm`].
+    fn collective(&mut self, raw: &RawComm<'_>) -> Option<CommId> {
+        let mut text = |v: Option<RawVal<'_>>| match v {
+            Some(RawVal::Str { raw, escaped: false }) => self.trace.names.intern_bytes(raw),
+            Some(v @ RawVal::Str { .. }) => v.text().map(|t| self.trace.names.intern(&t)),
+            // A number written without quotes (`"Process Group Name": 0`).
+            Some(RawVal::Num(t)) => self.trace.names.intern_bytes(t),
+            _ => None,
+        };
+        let meta = CollectiveMeta {
+            process_group: text(raw.pg_name),
+            collective: text(raw.collective),
+            dtype: text(raw.dtype),
+            group_ranks: text(raw.pg_ranks),
+            seq: raw.seq.and_then(|v| v.id()),
+            group_size: raw.group_size.and_then(|v| v.id()).and_then(|v| u32::try_from(v).ok()),
+            in_nelems: raw.in_nelems.and_then(|v| v.id()),
+        };
+        let n = u32::try_from(self.trace.collectives.len() + 1).ok()?;
+        self.trace.collectives.push(meta);
+        std::num::NonZeroU32::new(n).map(CommId)
+    }
+
     /// Add one parsed event.
     pub(crate) fn add(&mut self, e: RawEvent<'_>, offset: u64) {
         let ph = e.ph.and_then(|v| v.literal()).unwrap_or(b"");
@@ -214,6 +237,11 @@ impl TraceBuilder {
                     .and_then(|d| d.id())
                     .or_else(|| e.pid.and_then(|p| p.id()))
                     .unwrap_or(0);
+                let comm = if kind == GpuKind::Kernel && args.comm.any() {
+                    self.collective(&args.comm)
+                } else {
+                    None
+                };
                 self.trace.gpu.push(GpuOp {
                     name,
                     kind,
@@ -224,6 +252,7 @@ impl TraceBuilder {
                     correlation: id(args.correlation),
                     external_id: args.external(),
                     lane,
+                    comm,
                 });
             }
             Class::CpuOp => {

@@ -134,6 +134,35 @@ pub(crate) struct RawArgs<'a> {
     pub input_dims: Option<&'a [u8]>,
     /// `Input type`, the same way.
     pub input_types: Option<&'a [u8]>,
+    /// NCCL metadata Kineto writes on collective kernels (and `record_param_comms`).
+    pub comm: RawComm<'a>,
+}
+
+/// The NCCL/RCCL metadata of a collective, as Kineto writes it into `args` (PyTorch ≥ 2.1
+/// on the kernel; `Seq` from PyTorch 2.6 on). Absent on every other event.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RawComm<'a> {
+    /// `Process Group Name` (`"0"`, `"3"`, …).
+    pub pg_name: Option<RawVal<'a>>,
+    /// `Seq` (or `seq`): the collective's sequence number within its process group.
+    pub seq: Option<RawVal<'a>>,
+    /// `Collective name` (`allreduce`, `_allgather_base`, …).
+    pub collective: Option<RawVal<'a>>,
+    /// `Group size`.
+    pub group_size: Option<RawVal<'a>>,
+    /// `In msg nelems`.
+    pub in_nelems: Option<RawVal<'a>>,
+    /// `dtype`.
+    pub dtype: Option<RawVal<'a>>,
+    /// `Process Group Ranks` (a string such as `"[0, 1]"`).
+    pub pg_ranks: Option<RawVal<'a>>,
+}
+
+impl RawComm<'_> {
+    /// True when any collective field was present.
+    pub fn any(&self) -> bool {
+        self.pg_name.is_some() || self.seq.is_some() || self.collective.is_some()
+    }
 }
 
 impl RawArgs<'_> {
@@ -359,6 +388,13 @@ fn read_args<'a>(c: &mut Cursor<'a>, args: &mut RawArgs<'a>) -> Result<(), Field
             b"Python id" => &mut args.python_id,
             b"Python parent id" => &mut args.python_parent_id,
             b"name" => &mut args.name,
+            b"Process Group Name" => &mut args.comm.pg_name,
+            b"Seq" | b"seq" => &mut args.comm.seq,
+            b"Collective name" => &mut args.comm.collective,
+            b"Group size" => &mut args.comm.group_size,
+            b"In msg nelems" => &mut args.comm.in_nelems,
+            b"dtype" => &mut args.comm.dtype,
+            b"Process Group Ranks" => &mut args.comm.pg_ranks,
             b"Input Dims" => return raw_array(c, &mut args.input_dims),
             b"Input type" => return raw_array(c, &mut args.input_types),
             _ => {
@@ -467,6 +503,30 @@ mod tests {
         assert_eq!(e.tid.and_then(|v| v.text()).as_deref(), Some("stream 7"));
         assert_eq!(e.args.external(), 3);
         assert_eq!(e.args.correlation.and_then(|v| v.id()), Some(31255));
+    }
+
+    #[test]
+    fn reads_nccl_metadata_of_collective_kernels() {
+        // The args of an NCCL kernel in HTA's nccl_data.json.gz, plus PyTorch 2.6's `Seq`.
+        let ev = br#"{"ph": "X", "cat": "kernel", "name": "ncclKernel_AllReduce_RING_LL_Sum_float(ncclDevComm*, unsigned long, ncclWork*)",
+            "args": {"External id": 12945, "stream": 40, "correlation": 60047, "grid": [8, 1, 1],
+            "Collective name": "allreduce", "In msg nelems": 6637568, "Out msg nelems": 6637568,
+            "Group size": 2, "dtype": "Float", "In split size": "[]", "Out split size": "[]",
+            "Process Group Name": "0", "Process Group Description": "default_pg",
+            "Process Group Ranks": "[0, 1]", "Seq": 17}}"#;
+        let e = read_exact_event(ev).unwrap();
+        let c = e.args.comm;
+        assert!(c.any());
+        assert_eq!(c.pg_name.and_then(|v| v.text()).as_deref(), Some("0"));
+        assert_eq!(c.collective.and_then(|v| v.text()).as_deref(), Some("allreduce"));
+        assert_eq!(c.pg_ranks.and_then(|v| v.text()).as_deref(), Some("[0, 1]"));
+        assert_eq!(c.dtype.and_then(|v| v.text()).as_deref(), Some("Float"));
+        assert_eq!(c.seq.and_then(|v| v.id()), Some(17));
+        assert_eq!(c.group_size.and_then(|v| v.id()), Some(2));
+        assert_eq!(c.in_nelems.and_then(|v| v.id()), Some(6637568));
+        assert_eq!(e.args.correlation.and_then(|v| v.id()), Some(60047));
+        let plain = br#"{"ph": "X", "cat": "kernel", "name": "k", "args": {"stream": 7}}"#;
+        assert!(!read_exact_event(plain).unwrap().args.comm.any());
     }
 
     #[test]

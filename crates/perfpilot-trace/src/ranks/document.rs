@@ -167,15 +167,26 @@ fn spread_section(r: &RanksReport) -> Section {
 }
 
 fn collective_section(r: &RanksReport) -> Section {
-    let cols =
-        ["Stage", "Collective", "Matched", "Unmatched", "Most often last", "Times", "Wait spread"];
-    let mut t = Table::new("collectives", cols).right(&cols[2..]);
+    let cols = [
+        "Stage",
+        "Collective",
+        "Group",
+        "Matched by",
+        "Matched",
+        "Unmatched",
+        "Most often last",
+        "Times",
+        "Wait spread",
+    ];
+    let mut t = Table::new("collectives", cols).right(&cols[4..]);
     for g in &r.collectives.groups {
         t.push_row(
             g.id.clone(),
             [
                 g.stage.as_str().to_string(),
                 g.collective.clone(),
+                g.process_group.clone().unwrap_or_else(|| "-".into()),
+                g.matched_by.as_str().to_string(),
                 g.instances.to_string(),
                 g.unmatched.to_string(),
                 format!("rank {}", g.most_often_last),
@@ -193,7 +204,7 @@ fn collective_section(r: &RanksReport) -> Section {
             i.id.clone(),
             [
                 i.collective.clone(),
-                i.ordinal.to_string(),
+                i.seq.map_or_else(|| i.ordinal.to_string(), |s| format!("seq {s}")),
                 i.last_rank.to_string(),
                 fmt_ns(i.shortest_ns),
                 fmt_ns(i.median_ns.round() as i64),

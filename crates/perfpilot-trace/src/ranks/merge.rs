@@ -1,5 +1,5 @@
 //! Per-rank tables reduced to what the merge needs, and the merge itself: sums and
-//! per-rank means, the kernel spread across ranks and the collective matching.
+//! per-rank means and the kernel spread across ranks (collective matching: `collectives`).
 
 use std::collections::BTreeMap;
 
@@ -11,9 +11,10 @@ use crate::taxonomy::Category;
 use crate::triage::report::TraceInput;
 use crate::triage::{TriageOptions, TriageReport};
 
+use super::collectives::{CollectiveKernel, collectives};
 use super::report::{
-    COLLECTIVE_METHOD, CollectiveGroup, CollectiveInstance, Collectives, KernelSpread,
-    MergedCategory, MergedKernel, MergedStage, RankFailure, RankRow, RanksReport,
+    COLLECTIVE_METHOD, Collectives, KernelSpread, MergedCategory, MergedKernel, MergedStage,
+    RankFailure, RankRow, RanksReport,
 };
 
 /// What one stage of one rank file contributes beyond its triage tables.
@@ -22,8 +23,8 @@ pub(crate) struct StageFacts {
     pub stage: Stage,
     /// Communication ∩ computation (unions), ns.
     pub comm_hidden_by_compute: Ns,
-    /// Collective kernels in time order: (kernel row id, display, duration).
-    pub collectives: Vec<(String, String, Ns)>,
+    /// Collective kernels in time order.
+    pub collectives: Vec<CollectiveKernel>,
     /// First GPU op start.
     pub start: Option<Ns>,
 }
@@ -41,7 +42,15 @@ impl StageFacts {
             match row.category {
                 Category::Communication => {
                     comm.push((g.ts, g.end()));
-                    collectives.push((row.id.clone(), row.display.clone(), g.dur));
+                    let meta = trace.collective(g);
+                    let pg = meta.and_then(|m| m.process_group).map(|n| trace.name(n).to_string());
+                    collectives.push(CollectiveKernel {
+                        id: row.id.clone(),
+                        display: row.display.clone(),
+                        dur: g.dur,
+                        process_group: pg,
+                        seq: meta.and_then(|m| m.seq),
+                    });
                 }
                 // Computation: every other kernel (copy kernels included, as in HTA);
                 // memcpy, memset and sync records are not.
@@ -106,7 +115,7 @@ pub(crate) struct RankData {
     pub inputs: Vec<TraceInput>,
     pub start: Option<Ns>,
     stages: Vec<RankStage>,
-    facts: Vec<StageFacts>,
+    pub(crate) facts: Vec<StageFacts>,
     pub warnings: Vec<perfpilot_report::Warning>,
 }
 
@@ -158,7 +167,7 @@ impl RankData {
     }
 }
 
-fn median(sorted: &[f64]) -> f64 {
+pub(crate) fn median(sorted: &[f64]) -> f64 {
     match sorted.len() {
         0 => 0.0,
         n if n % 2 == 1 => sorted[n / 2],
@@ -257,9 +266,6 @@ pub(crate) fn merge(
 /// One kernel over ranks: its first line (lowest rank), summed time, launches, and
 /// (rank, time) per rank.
 type KernelAcc<'a> = (&'a KernelLine, i64, u64, Vec<(u32, i64)>);
-
-/// Collective durations in order, per rank index.
-type PerRank = BTreeMap<usize, Vec<Ns>>;
 
 /// Merged stage tables and the per-kernel spread.
 fn tables(ranks: &[RankData], cv_threshold: f64) -> (Vec<MergedStage>, Vec<KernelSpread>) {
@@ -377,81 +383,6 @@ fn spread_row(
         cv,
         flagged: cv > cv_threshold,
     }
-}
-
-type CollectiveTables = (Vec<CollectiveInstance>, Vec<CollectiveGroup>, Vec<u64>);
-
-/// Match collectives by stage, kernel id and order; count last arrivals per rank (index
-/// into `ranks`).
-fn collectives(ranks: &[RankData]) -> CollectiveTables {
-    let mut last_counts = vec![0u64; ranks.len()];
-    // (stage, id) → per rank index: durations in order
-    let mut keyed: BTreeMap<(Stage, &str), (&str, PerRank)> = BTreeMap::new();
-    for (i, r) in ranks.iter().enumerate() {
-        for f in &r.facts {
-            for (id, display, dur) in &f.collectives {
-                let e = keyed.entry((f.stage, id.as_str())).or_insert((display, BTreeMap::new()));
-                e.1.entry(i).or_default().push(*dur);
-            }
-        }
-    }
-    let mut instances = Vec::new();
-    let mut groups = Vec::new();
-    for ((stage, id), (display, per)) in keyed {
-        // Ranks that have this stage at all take part; one without the collective
-        // matches nothing.
-        let with_stage: Vec<usize> =
-            (0..ranks.len()).filter(|i| ranks[*i].facts.iter().any(|f| f.stage == stage)).collect();
-        if with_stage.len() < 2 {
-            continue;
-        }
-        let counts: Vec<usize> =
-            with_stage.iter().map(|i| per.get(i).map_or(0, |v| v.len())).collect();
-        let matched = counts.iter().copied().min().unwrap_or(0);
-        let most = counts.iter().copied().max().unwrap_or(0);
-        let mut last_here = vec![0u64; ranks.len()];
-        let mut wait = 0i64;
-        // `k` indexes every rank's list at once.
-        #[allow(clippy::needless_range_loop)]
-        for k in 0..matched {
-            let mut durs: Vec<(u32, usize, Ns)> =
-                with_stage.iter().map(|&i| (ranks[i].rank, i, per[&i][k])).collect();
-            durs.sort_by_key(|d| (d.2, d.0));
-            let (last_rank, last_i, shortest) = durs[0];
-            let longest = durs[durs.len() - 1];
-            let sorted: Vec<f64> = durs.iter().map(|d| d.2 as f64).collect();
-            last_here[last_i] += 1;
-            last_counts[last_i] += 1;
-            wait = wait.saturating_add(longest.2 - shortest);
-            instances.push(CollectiveInstance {
-                id: format!("{}-{id}-{k}", stage.as_str()),
-                stage,
-                collective: display.to_string(),
-                ordinal: k as u64,
-                last_rank,
-                shortest_ns: shortest,
-                median_ns: median(&sorted),
-                longest_ns: longest.2,
-                first_rank: longest.0,
-            });
-        }
-        let (best_i, best) = last_here
-            .iter()
-            .enumerate()
-            .max_by(|a, b| a.1.cmp(b.1).then(ranks[b.0].rank.cmp(&ranks[a.0].rank)))
-            .map_or((0, 0), |(i, c)| (i, *c));
-        groups.push(CollectiveGroup {
-            id: format!("{}-{id}", stage.as_str()),
-            stage,
-            collective: display.to_string(),
-            instances: matched as u64,
-            unmatched: (most - matched) as u64,
-            most_often_last: ranks.get(best_i).map_or(0, |r| r.rank),
-            most_often_last_count: best,
-            wait_spread_ns: wait,
-        });
-    }
-    (instances, groups, last_counts)
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! across ranks, and per collective the rank that arrived last.
 
 mod checks;
+mod collectives;
 mod document;
 mod merge;
 mod plan;

@@ -11,12 +11,34 @@ use crate::taxonomy::Category;
 use crate::triage::report::TraceInput;
 
 /// How collectives are matched across ranks and which rank is called last to arrive.
-pub const COLLECTIVE_METHOD: &str = "Collective kernels (category communication) are matched \
-    across ranks by stage, kernel name and order of appearance within that name (the n-th \
-    launch on one rank is the n-th on every other rank); the parser does not read process \
-    group or sequence-number arguments. Clocks of different hosts are not comparable, so the \
-    rank that arrived last is the rank whose collective kernel is the shortest: every other \
-    rank started earlier and waited for it inside the kernel.";
+pub const COLLECTIVE_METHOD: &str = "Collective kernels (category communication) are grouped \
+    by stage, process group (Kineto's `Process Group Name` argument, when the trace records \
+    it) and kernel name. Within a group they are matched across ranks by sequence number \
+    (the `Seq` argument, PyTorch 2.6 and later) when every kernel of the group carries one \
+    (matched_by = sequence), otherwise by order of appearance (the n-th launch on one rank \
+    is the n-th on every other rank; matched_by = order). Clocks of different hosts are not \
+    comparable, so the rank that arrived last is the rank whose collective kernel is the \
+    shortest: every other rank started earlier and waited for it inside the kernel.";
+
+/// How the instances of a collective group were matched across ranks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchedBy {
+    /// By (process group, sequence number): every kernel of the group carried `Seq`.
+    Sequence,
+    /// By order of appearance within the group.
+    Order,
+}
+
+impl MatchedBy {
+    /// `sequence` / `order`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchedBy::Sequence => "sequence",
+            MatchedBy::Order => "order",
+        }
+    }
+}
 
 /// The result of `perfpilot trace triage` on a multi-rank input.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -196,15 +218,21 @@ pub struct Collectives {
     pub instances: Vec<CollectiveInstance>,
 }
 
-/// One collective kernel name (per stage) over all its matched instances.
+/// One collective kernel name (per stage and process group) over all its matched
+/// instances.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct CollectiveGroup {
-    /// Stable row id (`<stage>-<kernel id>`).
+    /// Stable row id (`<stage>-<kernel id>`, or `<stage>-pg<group>-<kernel id>` when the
+    /// trace names the process group).
     pub id: String,
     /// The stage.
     pub stage: Stage,
     /// Display name of the collective kernel.
     pub collective: String,
+    /// Process group (`Process Group Name`), when the trace records it.
+    pub process_group: Option<String>,
+    /// How the instances were matched across ranks.
+    pub matched_by: MatchedBy,
     /// Instances matched on every rank.
     pub instances: u64,
     /// Instances on the rank with the most minus those on the rank with the fewest
@@ -221,13 +249,20 @@ pub struct CollectiveGroup {
 /// One collective instance across ranks.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct CollectiveInstance {
-    /// Stable row id (`<stage>-<kernel id>-<ordinal>`).
+    /// Stable row id: the group's id, then `-<ordinal>` (matched by order) or
+    /// `-s<seq>` (matched by sequence number).
     pub id: String,
     /// The stage.
     pub stage: Stage,
     /// Display name of the collective kernel.
     pub collective: String,
-    /// 0-based order of this launch within its name on each rank.
+    /// Process group (`Process Group Name`), when the trace records it.
+    pub process_group: Option<String>,
+    /// Sequence number within the process group (`Seq`), when matched by it.
+    pub seq: Option<u64>,
+    /// How this instance was matched across ranks.
+    pub matched_by: MatchedBy,
+    /// 0-based position of this instance among the group's matched instances.
     pub ordinal: u64,
     /// The rank that arrived last: shortest kernel (lowest rank on ties).
     pub last_rank: u32,

@@ -29,7 +29,9 @@ pub const ENTRIES: &[Capability] = &[
                 in parallel: tables merged across ranks, a rank-skew table (step time, GPU \
                 busy, exposed communication, time in collectives, last arrivals), the kernels \
                 whose time spreads across ranks (CV above `cv_threshold`) and collectives \
-                matched across ranks with the rank that arrived last; `rank` narrows to one.",
+                matched across ranks (by process group and sequence number when the trace \
+                records them, else by order; `matched_by` says which) with the rank that \
+                arrived last; `rank` narrows to one.",
             input_schema: input_schema::<TriageOptions>,
             paths: &[
                 PathArg { pointer: "/input", access: Access::Read },
