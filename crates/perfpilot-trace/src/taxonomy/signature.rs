@@ -94,10 +94,9 @@ fn mangled_identifiers(mangled: &str) -> Option<String> {
         }
         let len: usize = rest[start..i].parse().ok()?;
         let end = i.checked_add(len)?;
-        if end > bytes.len() {
-            return None;
-        }
-        parts.push(&rest[i..end]);
+        // `get`: a length that ends inside a multi-byte character (e.g. a `…` truncation
+        // mark) is not an identifier; slicing there would panic (fuzz crash, issue #18).
+        parts.push(rest.get(i..end)?);
         i = end;
     }
     (!parts.is_empty()).then(|| parts.join("::"))
@@ -331,6 +330,9 @@ mod tests {
         );
         assert_eq!(mangled_identifiers("_Z99short"), None);
         assert_eq!(mangled_identifiers("_Zx"), None);
+        // Fuzz crash (kernel_name target): a length ending inside a multi-byte character.
+        assert_eq!(mangled_identifiers("_Z2i\u{2026}@]]iaZ"), None);
+        let _ = canonical_name("_Z2i\u{2026}@]]iaZ");
     }
 
     #[test]
