@@ -109,14 +109,14 @@ impl LaunchRules {
             if let Some((field, _)) = missing {
                 return Err(bad(format!("line {at}: rule {} has an empty `{field}`", i + 1)));
             }
-            if let Some(u) = &r.unit {
-                if LoggedBytes::from_number_unit("1", u).is_none() {
-                    return Err(bad(format!(
-                        "line {at}: rule `{}` has unit `{u}`; expected MiB, MB, GiB, GB, KiB, \
-                         bytes or B",
-                        r.phrase
-                    )));
-                }
+            if let Some(u) = &r.unit
+                && LoggedBytes::from_number_unit("1", u).is_none()
+            {
+                return Err(bad(format!(
+                    "line {at}: rule `{}` has unit `{u}`; expected MiB, MB, GiB, GB, KiB, bytes \
+                     or B",
+                    r.phrase
+                )));
             }
             if r.marker.is_some() && r.form == Form::SizeBefore {
                 return Err(bad(format!(

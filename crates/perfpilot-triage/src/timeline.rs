@@ -111,7 +111,7 @@ pub(crate) fn build(
             });
         }
     }
-    rows.sort_by(|a, b| (a.file, a.line, a.kind).cmp(&(b.file, b.line, b.kind)));
+    rows.sort_by_key(|r| (r.file, r.line, r.kind));
     // A launch event on a failure's own line says the same thing twice.
     let failure_lines: Vec<(usize, u64)> =
         rows.iter().filter(|r| r.merge.is_none()).map(|r| (r.file, r.line)).collect();
