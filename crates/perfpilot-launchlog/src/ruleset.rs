@@ -175,14 +175,7 @@ impl LaunchRules {
 
 /// A TOML error as `line L column C: message` (1-based).
 fn toml_position(text: &str, e: &toml::de::Error) -> String {
-    let (line, col) = e
-        .span()
-        .map(|s| {
-            let before = &text[..s.start.min(text.len())];
-            let col_start = before.rfind('\n').map_or(0, |p| p + 1);
-            (before.matches('\n').count() + 1, before.len() - col_start + 1)
-        })
-        .unwrap_or((0, 0));
+    let (line, col) = e.span().map_or((0, 0), |s| perfpilot_io::line_col(text, s.start));
     format!("line {line} column {col}: {}", e.message().trim_end())
 }
 
