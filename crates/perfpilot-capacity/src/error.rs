@@ -70,14 +70,7 @@ impl CapacityError {
     /// A data file's TOML error, naming the file, the 1-based line and column and what
     /// was expected.
     pub(crate) fn toml(text: &str, path: &str, e: &toml::de::Error) -> CapacityError {
-        let (line, col) = e
-            .span()
-            .map(|s| {
-                let before = &text[..s.start.min(text.len())];
-                let col_start = before.rfind('\n').map_or(0, |p| p + 1);
-                (before.matches('\n').count() + 1, before.len() - col_start + 1)
-            })
-            .unwrap_or((0, 0));
+        let (line, col) = e.span().map_or((0, 0), |s| perfpilot_io::line_col(text, s.start));
         CapacityError::Data {
             path: path.into(),
             message: format!("line {line} column {col}: {}", e.message().trim_end()),

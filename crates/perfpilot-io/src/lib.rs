@@ -44,5 +44,5 @@ pub use read::{
 pub use run::{
     ENV_CONFINE_ROOTS, check_confined, confine, confined_roots, normalize_lexically, note_input,
 };
-pub use text::{fmt_ms, fmt_signed_ms, truncate_chars, truncate_to};
+pub use text::{fmt_ms, fmt_signed_ms, line_col, truncate_chars, truncate_to};
 pub use write::{OutputFile, write_output, write_output_for};

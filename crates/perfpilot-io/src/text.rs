@@ -29,9 +29,32 @@ pub fn fmt_signed_ms(ns: f64) -> String {
     format!("{:+.3}", ns / 1e6)
 }
 
+/// 1-based line and column (in bytes) of a byte offset in `text`, for errors that point
+/// into a file (a TOML or JSON span). An offset past the end, or inside a character, counts
+/// from the character boundary before it.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = &text[..end];
+    let line_start = before.rfind('\n').map_or(0, |p| p + 1);
+    (before.matches('\n').count() + 1, end - line_start + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_col_is_one_based_and_safe_inside_characters() {
+        let t = "ab\ncdé\nx";
+        assert_eq!(line_col(t, 0), (1, 1));
+        assert_eq!(line_col(t, 3), (2, 1));
+        assert_eq!(line_col(t, 5), (2, 3));
+        assert_eq!(line_col(t, 6), (2, 3)); // inside `é`
+        assert_eq!(line_col(t, 99), (3, 2));
+    }
 
     #[test]
     fn truncation_counts_characters_not_bytes() {

@@ -40,21 +40,22 @@ mod graph_bar;
 mod llama;
 mod prefix;
 mod rules;
+mod ruleset;
 mod sglang;
 mod trt;
 mod units;
 mod vllm;
 
 use std::io::BufRead;
-use std::sync::OnceLock;
+use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use args::{ArgsForm, ServerArgs};
 pub use events::{EventKind, GraphKind};
 pub use prefix::{RankAxis, RankId, RankSlots, rank_token};
+pub use ruleset::{LaunchRules, LaunchRulesError};
 pub use units::{GIB, LoggedBytes, parse_gib_exact};
 
 /// The serving framework a log came from.
@@ -141,9 +142,14 @@ impl LaunchLog {
     }
 }
 
-/// Parse a whole log held in memory.
+/// Parse a whole log held in memory (built-in rules).
 pub fn parse_log(text: &str) -> LaunchLog {
-    let mut p = LogParser::new();
+    parse_log_with(text, &LaunchRules::builtin())
+}
+
+/// Parse a whole log held in memory with a given rule set.
+pub fn parse_log_with(text: &str, rules: &Arc<LaunchRules>) -> LaunchLog {
+    let mut p = LogParser::with_rules(Arc::clone(rules));
     p.push_block(text.as_bytes());
     p.finish()
 }
@@ -152,9 +158,17 @@ pub fn parse_log(text: &str) -> LaunchLog {
 /// scanned in blocks of about 4 MiB: one Aho-Corasick pass over the block finds the few lines
 /// worth parsing, so lines without a trigger phrase are never split, decoded or copied.
 /// Memory use is bounded by the block size, the longest line and the recognised events.
-pub fn parse_reader<R: BufRead>(mut reader: R) -> std::io::Result<LaunchLog> {
+pub fn parse_reader<R: BufRead>(reader: R) -> std::io::Result<LaunchLog> {
+    parse_reader_with(reader, &LaunchRules::builtin())
+}
+
+/// [`parse_reader`] with a given rule set (`--launch-rules FILE`).
+pub fn parse_reader_with<R: BufRead>(
+    mut reader: R,
+    rules: &Arc<LaunchRules>,
+) -> std::io::Result<LaunchLog> {
     const BLOCK: usize = 4 << 20;
-    let mut p = LogParser::new();
+    let mut p = LogParser::with_rules(Arc::clone(rules));
     let mut buf: Vec<u8> = Vec::with_capacity(BLOCK + 4096);
     loop {
         let chunk = reader.fill_buf()?;
@@ -179,7 +193,7 @@ pub fn parse_reader<R: BufRead>(mut reader: R) -> std::io::Result<LaunchLog> {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Fw {
+pub(crate) enum Fw {
     S,
     V,
     /// Another engine (TensorRT-LLM): its values are read, it does not vote on the framework.
@@ -187,7 +201,7 @@ enum Fw {
 }
 
 #[derive(Clone, Copy)]
-enum Phrase {
+pub(crate) enum Phrase {
     InitDist,
     LoadBegin,
     LoadEnd,
@@ -261,7 +275,8 @@ enum Phrase {
     Rule(usize),
 }
 
-const PHRASES: &[(&str, Phrase, Fw)] = &[
+/// The Rust handlers' trigger phrases (the data rules' phrases follow them in a rule set).
+pub(crate) const PHRASES: &[(&str, Phrase, Fw)] = &[
     ("Init torch distributed ends.", Phrase::InitDist, Fw::S),
     ("Load weight begin.", Phrase::LoadBegin, Fw::S),
     ("Load weight end.", Phrase::LoadEnd, Fw::S),
@@ -362,49 +377,6 @@ const PHRASES: &[(&str, Phrase, Fw)] = &[
     ("< n_ctx_train (", Phrase::LlamaCtxTrain, Fw::Other),
 ];
 
-/// The phrase table: the built-in phrases, then every data rule's phrase.
-struct Table {
-    ac: AhoCorasick,
-    entries: Vec<(Phrase, Fw)>,
-}
-
-fn table() -> &'static Table {
-    static TABLE: OnceLock<Table> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut phrases: Vec<&str> = PHRASES.iter().map(|p| p.0).collect();
-        let mut entries: Vec<(Phrase, Fw)> = PHRASES.iter().map(|p| (p.1, p.2)).collect();
-        for (i, r) in rules::rules().iter().enumerate() {
-            phrases.push(&r.phrase);
-            let fw = match r.framework {
-                rules::RuleFramework::Sglang => Fw::S,
-                rules::RuleFramework::Vllm => Fw::V,
-                rules::RuleFramework::Other => Fw::Other,
-            };
-            entries.push((Phrase::Rule(i), fw));
-        }
-        // A DFA: the automatic choice switches to a (slower) NFA past about 100 patterns, and
-        // the scan over every byte of a multi-GiB log is the parser's whole cost.
-        let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&phrases)
-            // The phrases are constants; building cannot fail at run time.
-            .unwrap_or_else(|_| unreachable_automaton());
-        let entries = if ac.patterns_len() == entries.len() { entries } else { Vec::new() };
-        Table { ac, entries }
-    })
-}
-
-fn automaton() -> &'static AhoCorasick {
-    &table().ac
-}
-
-#[cold]
-fn unreachable_automaton() -> AhoCorasick {
-    // An automaton that matches nothing: the parser then recognises no line instead of panicking.
-    AhoCorasick::new(["\u{0}\u{0}never\u{0}\u{0}"]).unwrap_or_else(|_| std::process::abort())
-}
-
 /// Longest raw text kept per event.
 const RAW_LIMIT: usize = 2000;
 
@@ -425,18 +397,31 @@ enum Parsed {
 }
 
 /// A streaming parser: feed lines with [`LogParser::push_line`], then [`LogParser::finish`].
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct LogParser {
     log: LaunchLog,
     lines: u64,
     /// The llama.cpp cache opened last is the sliding-window one (its `size =` line follows).
     llama_swa: bool,
+    /// The rule set this parser matches with (its own: never a process-wide override).
+    rules: Arc<LaunchRules>,
+}
+
+impl Default for LogParser {
+    fn default() -> LogParser {
+        LogParser::new()
+    }
 }
 
 impl LogParser {
-    /// A parser with nothing read yet.
+    /// A parser with nothing read yet and the built-in rules.
     pub fn new() -> LogParser {
-        LogParser::default()
+        LogParser::with_rules(LaunchRules::builtin())
+    }
+
+    /// A parser with nothing read yet and the given rules.
+    pub fn with_rules(rules: Arc<LaunchRules>) -> LogParser {
+        LogParser { log: LaunchLog::default(), lines: 0, llama_swa: false, rules }
     }
 
     /// Lines pushed so far.
@@ -454,7 +439,7 @@ impl LogParser {
     pub fn push_line_at(&mut self, line_no: u64, line: &str) {
         self.lines = line_no;
         self.log.bytes += line.len() as u64 + 1;
-        if line.len() < 8 || !automaton().is_match(line) {
+        if line.len() < 8 || !self.rules.ac.is_match(line) {
             return;
         }
         self.process_line(line_no, line);
@@ -467,7 +452,8 @@ impl LogParser {
         if block.is_empty() {
             return;
         }
-        let ac = automaton();
+        let rules = Arc::clone(&self.rules);
+        let ac = &rules.ac;
         let base = self.lines;
         let mut counted_to = 0usize;
         let mut lines_before = 0u64;
@@ -497,16 +483,16 @@ impl LogParser {
     }
 
     fn process_line(&mut self, line_no: u64, line: &str) {
-        let ac = automaton();
+        let rules = Arc::clone(&self.rules);
         let mut counted: Option<Fw> = None;
         for seg in line.split('\r') {
-            for m in ac.find_iter(seg) {
-                let Some(&(phrase, fw)) = table().entries.get(m.pattern().as_usize()) else {
+            for m in rules.ac.find_iter(seg) {
+                let Some(&(phrase, fw)) = rules.entries.get(m.pattern().as_usize()) else {
                     continue;
                 };
                 let before = &seg[..m.start()];
                 let after = &seg[m.end()..];
-                let (first, second) = handle(phrase, seg, before, after, line_no);
+                let (first, second) = handle(&rules.rules, phrase, seg, before, after, line_no);
                 for mut parsed in [first, second].into_iter().flatten() {
                     if counted.is_none() {
                         counted = Some(fw);
@@ -556,13 +542,20 @@ impl LogParser {
 }
 
 fn handle(
+    rules: &[rules::Rule],
     phrase: Phrase,
     seg: &str,
     before: &str,
     after: &str,
     line: u64,
 ) -> (Option<Parsed>, Option<Parsed>) {
-    (handle_one(phrase, seg, before, after, line), handle_extra(phrase, before, after, line))
+    let first = match phrase {
+        Phrase::Rule(i) => {
+            rules.get(i).and_then(|r| rules::apply(r, before, after)).map(Parsed::Event)
+        }
+        _ => handle_one(phrase, seg, before, after, line),
+    };
+    (first, handle_extra(phrase, before, after, line))
 }
 
 /// A second result for lines that carry two things (vLLM's engine line: version + config).
@@ -578,6 +571,7 @@ fn handle_extra(phrase: Phrase, before: &str, after: &str, line: u64) -> Option<
     }
 }
 
+/// The built-in handlers (the data rules are applied by [`handle`]).
 fn handle_one(phrase: Phrase, seg: &str, before: &str, after: &str, line: u64) -> Option<Parsed> {
     use Phrase as P;
     let ev = match phrase {
@@ -685,7 +679,8 @@ fn handle_one(phrase: Phrase, seg: &str, before: &str, after: &str, line: u64) -
         P::LlamaSizeCells => llama::kv_size_cells(after),
         P::LlamaSwaOpen => llama::swa_open(before, after),
         P::LlamaCtxTrain => llama::ctx_train(after),
-        P::Rule(i) => rules::rules().get(i).and_then(|r| rules::apply(r, before, after)),
+        // Applied by `handle`, which holds the parser's rule set.
+        P::Rule(_) => None,
     };
     ev.map(Parsed::Event)
 }

@@ -1,18 +1,14 @@
-//! Data rules (`rules.toml`, embedded at build time): a trigger phrase, the semantic key the
-//! value is stated under, and how the value is read. Lines that need more than one value or
-//! some state keep their Rust handlers; these rules cover the one-value lines (llama.cpp context
-//! settings and buffers, TensorRT-LLM settings, command-line flags).
-
-use std::sync::OnceLock;
+//! Data rules (`rules.toml`, embedded at build time and replaceable by `--launch-rules FILE`):
+//! a trigger phrase, the semantic key the value is stated under, and how the value is read.
+//! Lines that need more than one value or some state keep their Rust handlers; these rules
+//! cover the one-value lines (llama.cpp context settings and buffers, TensorRT-LLM settings,
+//! command-line flags). Loading and compiling a rule set is `crate::ruleset`.
 
 use serde::Deserialize;
 
 use crate::events::EventKind;
 use crate::fields::leading_number;
 use crate::units::LoggedBytes;
-
-/// The embedded rule table.
-const RULES_TOML: &str = include_str!("rules.toml");
 
 /// How a rule reads its value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -62,28 +58,22 @@ pub(crate) struct Rule {
     /// Framework of the line.
     pub framework: RuleFramework,
     /// Where the phrase is printed.
-    #[allow(dead_code)]
     pub source: String,
 }
 
+/// A rule file as written.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RuleFile {
-    #[allow(dead_code)]
-    version: u32,
-    rule: Vec<Rule>,
+pub(crate) struct RuleFile {
+    /// Format version (1).
+    pub version: u32,
+    /// The rules, in file order.
+    pub rule: Vec<Rule>,
 }
 
-/// The rules, parsed once. A table that does not parse (it is a constant, checked by a test)
-/// yields no rules rather than a panic.
-pub(crate) fn rules() -> &'static [Rule] {
-    static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
-    RULES.get_or_init(|| parse_rules(RULES_TOML).unwrap_or_default())
-}
-
-fn parse_rules(text: &str) -> Result<Vec<Rule>, toml::de::Error> {
-    let file: RuleFile = toml::from_str(text)?;
-    Ok(file.rule)
+/// Parse rule-file text (shape only; `crate::ruleset` checks the values).
+pub(crate) fn parse_file(text: &str) -> Result<RuleFile, toml::de::Error> {
+    toml::from_str(text)
 }
 
 /// Drop spaces and one `=` or `:` before a value.
@@ -153,13 +143,13 @@ pub(crate) fn apply(rule: &Rule, before: &str, after: &str) -> Option<EventKind>
 mod tests {
     use super::*;
 
-    fn rule(phrase: &str) -> &'static Rule {
-        rules().iter().find(|r| r.phrase == phrase).unwrap()
+    fn rule(phrase: &str) -> Rule {
+        crate::LaunchRules::builtin().rules.iter().find(|r| r.phrase == phrase).unwrap().clone()
     }
 
     #[test]
     fn table_parses_and_every_rule_names_a_source() {
-        let rules = parse_rules(RULES_TOML).unwrap();
+        let rules = crate::LaunchRules::builtin().rules.clone();
         assert!(rules.len() > 40);
         for r in &rules {
             assert!(!r.source.trim().is_empty(), "{} has no source", r.phrase);
@@ -171,19 +161,19 @@ mod tests {
     fn forms() {
         let r = rule(": n_ctx");
         assert_eq!(
-            apply(r, "llama_context", "         = 4096"),
+            apply(&r, "llama_context", "         = 4096"),
             Some(EventKind::Setting { key: "n_ctx".into(), value: 4096.0 })
         );
         // `: n_ctx_train = …` is another key: the phrase must be followed by a separator.
-        assert_eq!(apply(r, "print_info", "_train      = 32768"), None);
+        assert_eq!(apply(&r, "print_info", "_train      = 32768"), None);
         let r = rule(" compute buffer size =");
-        assert!(apply(r, "llama_context:  ROCm_Host", "   74.01 MiB").is_none());
-        match apply(r, "llama_context:      ROCm0", "  2664.00 MiB") {
+        assert!(apply(&r, "llama_context:  ROCm_Host", "   74.01 MiB").is_none());
+        match apply(&r, "llama_context:      ROCm0", "  2664.00 MiB") {
             Some(EventKind::Size { size, .. }) => assert_eq!(size.bytes, 2664 << 20),
             other => panic!("{other:?}"),
         }
         let r = rule("for execution context memory");
-        match apply(r, "[TensorRT-LLM][INFO] [MemUsageChange] Allocated 480.04 MiB ", ".") {
+        match apply(&r, "[TensorRT-LLM][INFO] [MemUsageChange] Allocated 480.04 MiB ", ".") {
             Some(EventKind::Size { key, size }) => {
                 assert_eq!(key, "exec_context_mem");
                 assert_eq!(size.bytes, (480.04f64 * 1048576.0).round() as i64);
@@ -191,19 +181,19 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let r = rule("now: CPU");
-        match apply(r, "…", " 0, GPU 6683 (MiB)") {
+        match apply(&r, "…", " 0, GPU 6683 (MiB)") {
             Some(EventKind::Size { size, .. }) => assert_eq!(size.bytes, 6683 << 20),
             other => panic!("{other:?}"),
         }
         let r = rule(" --gpu-memory-utilization");
-        assert!(apply(r, "", " to 0.9271.").is_none());
+        assert!(apply(&r, "", " to 0.9271.").is_none());
         assert_eq!(
-            apply(r, "", "=0.9200 is"),
+            apply(&r, "", "=0.9200 is"),
             Some(EventKind::Setting { key: "gpu_memory_utilization".into(), value: 0.92 })
         );
         let r = rule("Using KV cache dtype:");
         assert_eq!(
-            apply(r, "", " torch.bfloat16"),
+            apply(&r, "", " torch.bfloat16"),
             Some(EventKind::Word { key: "kv_dtype".into(), value: "bfloat16".into() })
         );
     }

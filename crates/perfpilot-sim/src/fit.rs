@@ -55,13 +55,33 @@ pub struct RunMetrics {
     pub output_throughput: f64,
 }
 
+/// Whether a run fitted the costs or only checks the prediction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FitRole {
+    /// The run's metrics were fitted.
+    Fit,
+    /// Held out: the fitted costs predict it.
+    Predict,
+}
+
+impl FitRole {
+    /// The serialized name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FitRole::Fit => "fit",
+            FitRole::Predict => "predict",
+        }
+    }
+}
+
 /// One run, observed and simulated.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FitRun {
     /// The result file.
     pub file: String,
     /// `fit` or `predict`.
-    pub role: String,
+    pub role: FitRole,
     /// Client concurrency cap of the run.
     pub max_concurrency: Option<u32>,
     /// Successful requests replayed.
@@ -125,10 +145,10 @@ impl Report for FitReport {
         for r in &self.runs {
             let pct = |e: f64| format!("{:+.1}%", e * 100.0);
             t.push_row(
-                format!("{}-{}", r.role, slug(&r.file)),
+                format!("{}-{}", r.role.as_str(), slug(&r.file)),
                 [
                     r.file.clone(),
-                    r.role.clone(),
+                    r.role.as_str().to_string(),
                     r.max_concurrency.map(|v| v.to_string()).unwrap_or_else(|| "–".into()),
                     r.requests.to_string(),
                     format!("{:.1} / {:.1}", r.observed.mean_ttft_ms, r.simulated.mean_ttft_ms),
@@ -221,13 +241,13 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport, SimError> {
     cfg.cost = cost;
     let mut runs = Vec::new();
     let mut max_pred: Option<f64> = None;
-    for (role, list) in [("fit", &fit_runs), ("predict", &pred_runs)] {
+    for (role, list) in [(FitRole::Fit, &fit_runs), (FitRole::Predict, &pred_runs)] {
         for r in list.iter() {
             let s = replay(&cfg, r);
             let e = |a: f64, b: f64| if b > 0.0 { a / b - 1.0 } else { 0.0 };
             let fr = FitRun {
                 file: r.file.clone(),
-                role: role.into(),
+                role,
                 max_concurrency: r.cap,
                 requests: r.requests.len(),
                 observed: r.observed,
@@ -236,7 +256,7 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport, SimError> {
                 error_tpot: e(s.mean_tpot_ms, r.observed.mean_tpot_ms),
                 error_throughput: e(s.output_throughput, r.observed.output_throughput),
             };
-            if role == "predict" {
+            if role == FitRole::Predict {
                 let m = fr.error_ttft.abs().max(fr.error_tpot.abs()).max(fr.error_throughput.abs());
                 max_pred = Some(max_pred.map_or(m, |p| p.max(m)));
             }

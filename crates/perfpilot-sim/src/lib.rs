@@ -43,7 +43,7 @@ mod virtual_time;
 pub use cost::{CostModel, StepShape};
 pub use engine::{Emitted, Engine, EngineConfig, EngineStats, Snapshot, StepKind, StepOutcome};
 pub use error::SimError;
-pub use fit::{FitOptions, FitReport, FitRun, RunMetrics, fit};
+pub use fit::{FitOptions, FitReport, FitRole, FitRun, RunMetrics, fit};
 pub use overrides::Overrides;
 pub use profile::{BatchPolicy, Capacity, Profile, builtin_profile_names};
 pub use request::{FinishReason, Reject, SimRequest};

@@ -197,7 +197,8 @@ impl Profile {
     /// Parse and validate a profile; errors name `origin`, the line and the column.
     pub fn from_toml(text: &str, origin: &str) -> Result<Profile, SimError> {
         let profile: Profile = toml::from_str(text).map_err(|e| {
-            let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
+            let (line, column) =
+                e.span().map(|s| perfpilot_io::line_col(text, s.start)).unwrap_or((0, 0));
             SimError::Profile {
                 origin: origin.to_string(),
                 line,
@@ -295,14 +296,6 @@ impl Profile {
 }
 
 const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
-
-/// 1-based line and column of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rfind('\n').map(|p| before.len() - p).unwrap_or(before.len() + 1);
-    (line, column)
-}
 
 #[cfg(test)]
 mod tests {

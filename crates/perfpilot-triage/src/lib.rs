@@ -45,14 +45,16 @@ mod run;
 mod timeline;
 
 pub use bundle::{
-    BundleFact, BundleOptions, BundleReport, BundleSignal, EndpointResult, Liveness, LoadSample,
-    MetricValue, SummarizeOptions, bundle, bundle_with, summarize_bundle,
+    BundleFact, BundleOptions, BundleReport, BundleSignal, EndpointResult, Liveness,
+    LivenessVerdict, LoadSample, MetricValue, SignalSeverity, SummarizeOptions, bundle,
+    bundle_with, summarize_bundle,
 };
 pub use catalogue::{Catalogue, Role, SignatureInfo};
 pub use class::{Phase, ProblemClass, Severity};
 pub use error::TriageError;
 pub use launch::LaunchFact;
 pub use report::{
-    FileSummary, Finding, MinuteCount, Occurrence, SignalLine, TimelineEntry, TriageReport,
+    FileSummary, Finding, MinuteCount, Occurrence, SignalLine, TimelineEntry, TimelineKind,
+    TriageReport,
 };
 pub use run::{LogTriage, TriageOptions, triage_logs, triage_logs_with};

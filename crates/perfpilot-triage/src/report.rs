@@ -111,9 +111,38 @@ pub struct TimelineEntry {
     /// Ranks (`TP0`, `TP0-TP7 (8 ranks)`, `all`).
     pub rank: String,
     /// `launch`, `marker`, `failure`, `consequence` or `repeat`.
-    pub kind: String,
+    pub kind: TimelineKind,
     /// What happened.
     pub what: String,
+}
+
+/// What a timeline row is. Declared in name order: rows on one line sort by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TimelineKind {
+    /// A consequence of a failure (a later line it caused).
+    Consequence,
+    /// A fatal finding's first line.
+    Failure,
+    /// A launch event (shared launch parser).
+    Launch,
+    /// A phase marker.
+    Marker,
+    /// A non-fatal finding's first line, or the last of a repeated finding's events.
+    Repeat,
+}
+
+impl TimelineKind {
+    /// The serialized name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimelineKind::Consequence => "consequence",
+            TimelineKind::Failure => "failure",
+            TimelineKind::Launch => "launch",
+            TimelineKind::Marker => "marker",
+            TimelineKind::Repeat => "repeat",
+        }
+    }
 }
 
 /// A file read.
@@ -259,7 +288,7 @@ impl Report for TriageReport {
                         e.line.to_string(),
                         e.stamp.clone().unwrap_or_default(),
                         e.rank.clone(),
-                        e.kind.clone(),
+                        e.kind.as_str().to_string(),
                         e.what.clone(),
                     ],
                 );

@@ -2,7 +2,9 @@
 
 use std::io::Read;
 use std::path::PathBuf;
+use std::sync::Arc;
 
+use perfpilot_launchlog::{LaunchRules, LaunchRulesError};
 use perfpilot_report::{NoProgress, Progress};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -39,6 +41,10 @@ pub struct TriageOptions {
     /// ones: how a class is named when no signature decides.
     #[serde(default)]
     pub evidence: Option<PathBuf>,
+    /// Launch-log value rules (TOML, the shape of `perfpilot-launchlog/src/rules.toml`)
+    /// replacing the built-in ones.
+    #[serde(default)]
+    pub launch_rules: Option<PathBuf>,
 }
 
 impl TriageOptions {
@@ -49,6 +55,7 @@ impl TriageOptions {
             signatures: Vec::new(),
             timeline_limit: default_limit(),
             evidence: None,
+            launch_rules: None,
         }
     }
 }
@@ -69,6 +76,7 @@ pub fn triage_logs_with(
     let cat = Catalogue::with_files(&opts.signatures)?;
     let mut t = LogTriage::new(&cat)?;
     t.evidence = Evidence::load(opts.evidence.as_deref())?;
+    t.launch_rules = launch_rules(opts.launch_rules.as_deref())?;
     let total: u64 =
         opts.logs.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
     progress.set_total(total);
@@ -89,6 +97,16 @@ pub fn triage_logs_with(
     Ok(t.finish(opts.timeline_limit))
 }
 
+/// The launch-log rules: the embedded ones, or `--launch-rules FILE`.
+fn launch_rules(path: Option<&std::path::Path>) -> Result<Arc<LaunchRules>, TriageError> {
+    LaunchRules::load(path).map_err(|e| match e {
+        LaunchRulesError::Io { path, source } => TriageError::read(path, source),
+        LaunchRulesError::Invalid { origin, message } => {
+            TriageError::Data { path: origin, message }
+        }
+    })
+}
+
 /// Triage from readers (in-memory text, pipes): add each input, then [`LogTriage::finish`].
 pub struct LogTriage<'c> {
     cat: &'c Catalogue,
@@ -97,6 +115,7 @@ pub struct LogTriage<'c> {
     files: Vec<FileIn>,
     summaries: Vec<FileSummary>,
     evidence: Evidence,
+    launch_rules: Arc<LaunchRules>,
 }
 
 impl<'c> LogTriage<'c> {
@@ -111,6 +130,7 @@ impl<'c> LogTriage<'c> {
             files: Vec::new(),
             summaries: Vec::new(),
             evidence: Evidence::builtin(),
+            launch_rules: LaunchRules::builtin(),
         })
     }
 
@@ -122,7 +142,8 @@ impl<'c> LogTriage<'c> {
         progress: &dyn Progress,
     ) -> std::io::Result<()> {
         let idx = self.files.len();
-        let mut sink = FileScan::new(self.cat, &mut self.store, idx);
+        let rules = Arc::clone(&self.launch_rules);
+        let mut sink = FileScan::new(self.cat, &mut self.store, idx, rules);
         // Colour codes, UTF-16 and CR-only line ends are normalised before matching.
         let reader = perfpilot_report::LogText::new(reader);
         let stats = scan::scan(reader, &self.gates, &mut sink, progress)?;

@@ -5,14 +5,14 @@ use crate::analyze::{FileIn, short};
 use crate::catalogue::Catalogue;
 use crate::launch;
 use crate::logs::line::short_hash;
-use crate::report::{Finding, TimelineEntry};
+use crate::report::{Finding, TimelineEntry, TimelineKind};
 
 struct Row {
     file: usize,
     line: u64,
     stamp: Option<String>,
     ranks: Vec<String>,
-    kind: &'static str,
+    kind: TimelineKind,
     what: String,
     /// Merge key for consecutive rows (launch events of several ranks).
     merge: Option<String>,
@@ -34,7 +34,7 @@ pub(crate) fn build(
                     line: e.line,
                     stamp: stamp_of(&e.raw),
                     ranks: vec![e.rank.label()],
-                    kind: "launch",
+                    kind: TimelineKind::Launch,
                     // one row per event printed by every rank in the same second
                     merge: Some(format!(
                         "{}@{}",
@@ -51,7 +51,7 @@ pub(crate) fn build(
                 line: m.no,
                 stamp: m.stamp.clone(),
                 ranks: vec![m.rank.clone()],
-                kind: "marker",
+                kind: TimelineKind::Marker,
                 merge: Some(format!("marker-{}", cat.markers[m.marker].id)),
                 what: cat.markers[m.marker].label.clone(),
             });
@@ -59,7 +59,11 @@ pub(crate) fn build(
     }
     let index = |path: &str| files.iter().position(|f| f.path == path).unwrap_or(0);
     for f in findings {
-        let kind = if f.severity == crate::class::Severity::Fatal { "failure" } else { "repeat" };
+        let kind = if f.severity == crate::class::Severity::Fatal {
+            TimelineKind::Failure
+        } else {
+            TimelineKind::Repeat
+        };
         let text = f
             .signal
             .iter()
@@ -101,13 +105,13 @@ pub(crate) fn build(
                 line: c.line,
                 stamp: None,
                 ranks: vec![],
-                kind: "consequence",
+                kind: TimelineKind::Consequence,
                 merge: None,
                 what: short(&c.text),
             });
         }
     }
-    rows.sort_by(|a, b| (a.file, a.line, a.kind).cmp(&(b.file, b.line, b.kind)));
+    rows.sort_by_key(|r| (r.file, r.line, r.kind));
     // A launch event on a failure's own line says the same thing twice.
     let failure_lines: Vec<(usize, u64)> =
         rows.iter().filter(|r| r.merge.is_none()).map(|r| (r.file, r.line)).collect();
@@ -133,7 +137,7 @@ pub(crate) fn build(
     let (start, end) = if total <= limit {
         (0, total)
     } else {
-        let anchor = merged.iter().position(|r| r.kind == "failure").unwrap_or(0);
+        let anchor = merged.iter().position(|r| r.kind == TimelineKind::Failure).unwrap_or(0);
         let start = anchor.saturating_sub(limit * 2 / 3);
         let end = (start + limit).min(total);
         (end.saturating_sub(limit), end)
@@ -143,12 +147,12 @@ pub(crate) fn build(
         .map(|r| {
             let path = files.get(r.file).map_or("", |f| f.path.as_str());
             TimelineEntry {
-                id: short_hash(&[path, r.kind, &r.what, &r.line.to_string()]),
+                id: short_hash(&[path, r.kind.as_str(), &r.what, &r.line.to_string()]),
                 file: path.to_string(),
                 line: r.line,
                 stamp: r.stamp.clone(),
                 rank: rank_label(&r.ranks),
-                kind: r.kind.to_string(),
+                kind: r.kind,
                 what: r.what.clone(),
             }
         })

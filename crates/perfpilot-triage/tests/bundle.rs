@@ -97,7 +97,7 @@ fn stalled_scheduler_is_stuck_not_busy() {
     assert!(r.fatal);
     assert!(ids(&r).contains(&"scheduler-path"), "{:?}", r.signals);
     let l = r.liveness.as_ref().expect("two samples");
-    assert_eq!(l.verdict, "stuck", "{l:?}");
+    assert_eq!(l.verdict, perfpilot_triage::LivenessVerdict::Stuck, "{l:?}");
     assert_eq!(ids(&r)[0], "stuck", "{:?}", r.signals);
     assert!(r.headline.starts_with("stuck"), "{}", r.headline);
     let _ = (t1.join(), t2.join());
@@ -117,7 +117,7 @@ fn a_loaded_server_is_busy_not_stuck() {
     let start = Instant::now();
     let r = bundle(&opts(&server.url(), 10.0)).unwrap();
     let l = r.liveness.as_ref().expect("two samples");
-    assert_eq!(l.verdict, "busy", "{l:?}");
+    assert_eq!(l.verdict, perfpilot_triage::LivenessVerdict::Busy, "{l:?}");
     assert!(l.generation_tokens_per_s.unwrap() > 0.0, "{l:?}");
     assert!(l.second.running.unwrap() > 0.0, "{l:?}");
     assert!(!ids(&r).contains(&"stuck"), "{:?}", r.signals);
@@ -278,7 +278,7 @@ fn real_llama_cpp_server() {
         let _ = t.join();
     }
     let l = r.liveness.as_ref().expect("two samples");
-    assert_eq!(l.verdict, "busy", "{l:?}");
+    assert_eq!(l.verdict, perfpilot_triage::LivenessVerdict::Busy, "{l:?}");
     assert!(!ids(&r).contains(&"stuck"), "{:?}", r.signals);
     assert_eq!(r.framework.as_deref(), Some("llamacpp"), "{:?}", r.endpoints);
     assert!(r.endpoints.iter().any(|e| e.name == "health" && e.ok));

@@ -176,7 +176,8 @@ fn launch_then_failure_has_phase_and_timeline() {
     assert_eq!(f.phase, perfpilot_triage::Phase::Init);
     let kinds: Vec<&str> = r.timeline.iter().map(|t| t.kind.as_str()).collect();
     assert!(kinds.contains(&"launch") && kinds.contains(&"failure"), "{kinds:?}");
-    let fail_at = r.timeline.iter().position(|t| t.kind == "failure").unwrap();
+    let fail_at =
+        r.timeline.iter().position(|t| t.kind == perfpilot_triage::TimelineKind::Failure).unwrap();
     assert!(r.timeline[..fail_at].iter().any(|t| t.what.contains("weights loaded")));
 }
 

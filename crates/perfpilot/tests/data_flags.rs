@@ -2,8 +2,9 @@
 //! crates' `data/`, `rules/` and `src/` folders that fails when a TOML file has no flag (or the
 //! flag is missing from a command's `--help` or from the README), and one end-to-end
 //! override per flag added for trace (`--fusions`, `--attribution`, `--stages`,
-//! `--passes`) and triage (`--evidence`) on real fixtures, each changing a real output,
-//! and a malformed file failing with exit 2, the file name and the line.
+//! `--passes`), triage (`--evidence`) and the launch-log parser (`--launch-rules`) on real
+//! fixtures, each changing a real output, and a malformed file failing with exit 2, the file
+//! name and the line.
 
 mod common;
 
@@ -53,12 +54,12 @@ const FLAGS: &[(&str, &str, &[&str], &str)] = &[
     ("perfpilot-triage", "data/signatures.toml", &["triage"], "--signatures"),
     ("perfpilot-triage", "data/engines.toml", &["triage"], "--signatures"),
     ("perfpilot-triage", "data/evidence.toml", &["triage"], "--evidence"),
+    ("perfpilot-launchlog", "src/rules.toml", &["capacity explain", "triage"], "--launch-rules"),
 ];
 
-/// Files without a flag yet, each named in the README as not yet overridable: the
-/// launch-log parser's one-value rules are read through a process-wide table, which a
-/// per-call override (the MCP server serves many calls) needs threaded through the parser.
-const PENDING: &[(&str, &str)] = &[("perfpilot-launchlog", "src/rules.toml")];
+/// Files without a flag yet, each named in the README as not yet overridable (none left:
+/// the launch-log rules were the last, issue 12).
+const PENDING: &[(&str, &str)] = &[];
 
 fn toml_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(rd) = std::fs::read_dir(dir) else { return };
@@ -335,4 +336,39 @@ fn evidence_file_replaces_the_evidence_rules() {
     let out = perfpilot(&["triage", &log, "--evidence", "no/such/evidence.toml"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no/such/evidence.toml"));
+}
+
+#[test]
+fn launch_rules_file_replaces_the_value_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    // A real llama-cpp-python start-up: only the data rules (framework `other`) read it.
+    let log = "tests/fixtures/corpus/launch/llamacpp-python-89-cpu-ctx4096.log";
+    let base = perfpilot_json(&["capacity", "explain", log, "--format", "json"]);
+    assert_eq!(base["result"]["framework"], "unknown");
+    // One rule edited: the model-buffer line now counts as a vLLM line.
+    let f = edited(
+        "crates/perfpilot-launchlog/src/rules.toml",
+        "phrase = \" model buffer size =\"\nkey = \"model_buffer\"\nform = \"size\"\nframework = \"other\"",
+        "phrase = \" model buffer size =\"\nkey = \"model_buffer\"\nform = \"size\"\nframework = \"vllm\"",
+        dir.path(),
+        "launch-rules.toml",
+    );
+    let over =
+        perfpilot_json(&["capacity", "explain", log, "--launch-rules", &f, "--format", "json"]);
+    assert_eq!(over["result"]["framework"], "vllm");
+    assert!(has_input(&over, "launch_rules"));
+    let triage = perfpilot_json(&["triage", ZMQ_LOG, "--launch-rules", &f, "--format", "json"]);
+    assert!(has_input(&triage, "launch_rules"));
+    let bad = edited(
+        "crates/perfpilot-launchlog/src/rules.toml",
+        "form = \"size_before\"",
+        "form = \"size_after\"",
+        dir.path(),
+        "bad-launch-rules.toml",
+    );
+    refused(&["capacity", "explain", log, "--launch-rules", &bad], "bad-launch-rules.toml");
+    refused(&["triage", ZMQ_LOG, "--launch-rules", &bad], "bad-launch-rules.toml");
+    let out = perfpilot(&["capacity", "explain", log, "--launch-rules", "no/such/rules.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no/such/rules.toml"));
 }

@@ -112,8 +112,17 @@ pub struct KvPool {
     pub rounding: i64,
     /// dtype printed.
     pub dtype: Option<String>,
-    /// `mla` when one buffer, else `mha`.
-    pub layout: &'static str,
+    /// One buffer (MLA) or K and V buffers (MHA).
+    pub layout: KvLayout,
+}
+
+/// How a `KV Cache is allocated` line sizes the pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KvLayout {
+    /// K and V buffers (`K size: …, V size: …`).
+    Mha,
+    /// One latent buffer (`KV size: …`, MLA).
+    Mla,
 }
 
 /// Extract a KV pool from a `KV Cache is allocated` event.
@@ -128,11 +137,11 @@ pub fn kv_pool(e: &EventKind) -> Option<KvPool> {
                 printed: format!("{} + {}", k.printed, v.printed),
             }),
             k.rounding_bytes() + v.rounding_bytes(),
-            "mha",
+            KvLayout::Mha,
         ),
-        (_, _, Some(kv)) => (Some(kv.clone()), kv.rounding_bytes(), "mla"),
-        (Some(k), None, None) => (Some(k.clone()), k.rounding_bytes(), "mha"),
-        _ => (None, 0, "mha"),
+        (_, _, Some(kv)) => (Some(kv.clone()), kv.rounding_bytes(), KvLayout::Mla),
+        (Some(k), None, None) => (Some(k.clone()), k.rounding_bytes(), KvLayout::Mha),
+        _ => (None, 0, KvLayout::Mha),
     };
     Some(KvPool { tokens: *tokens, bytes, rounding, dtype: dtype.clone(), layout })
 }

@@ -70,6 +70,10 @@ pub struct ExplainOptions {
     /// Config-field bounds replacing the embedded `data/limits.toml` (same TOML shape).
     #[serde(default)]
     pub limits: Option<PathBuf>,
+    /// Launch-log value rules replacing the embedded `perfpilot-launchlog/src/rules.toml`
+    /// (same TOML shape).
+    #[serde(default)]
+    pub launch_rules: Option<PathBuf>,
 }
 
 impl ExplainOptions {
@@ -87,6 +91,7 @@ impl ExplainOptions {
             what_if: Vec::new(),
             model_rules: None,
             limits: None,
+            launch_rules: None,
         }
     }
 }
@@ -124,6 +129,7 @@ pub fn explain_with_progress(
     o: &ExplainOptions,
     progress: &dyn perfpilot_report::Progress,
 ) -> Result<ExplainReport, CapacityError> {
+    let rules = launch_rules(o.launch_rules.as_deref())?;
     let io = |source| CapacityError::Io { path: o.log.clone(), source };
     let file = perfpilot_io::open_stream(&o.log).map_err(io)?;
     if let Ok(m) = file.metadata() {
@@ -133,9 +139,20 @@ pub fn explain_with_progress(
     // Colour codes, UTF-16 and CR-only line ends are normalised before matching.
     let text = perfpilot_report::LogText::new(Counting { inner: file, progress });
     let reader = std::io::BufReader::with_capacity(1 << 20, text);
-    let log = perfpilot_launchlog::parse_reader(reader).map_err(io)?;
+    let log = perfpilot_launchlog::parse_reader_with(reader, &rules).map_err(io)?;
     progress.finish();
     explain_log(&log, o)
+}
+
+/// The launch-log rules: the embedded ones, or `--launch-rules FILE`.
+fn launch_rules(
+    path: Option<&std::path::Path>,
+) -> Result<std::sync::Arc<perfpilot_launchlog::LaunchRules>, CapacityError> {
+    use perfpilot_launchlog::{LaunchRules, LaunchRulesError as E};
+    LaunchRules::load(path).map_err(|e| match e {
+        E::Io { path, source } => CapacityError::Io { path, source },
+        E::Invalid { origin, message } => CapacityError::Data { path: origin, message },
+    })
 }
 
 fn engine_of(log: &LaunchLog, s: &settings::LogSettings) -> Engine {

@@ -6,7 +6,7 @@ use crate::model::KvCost;
 use crate::units::{LoggedBytes, fmt_gib, fmt_int, sat_sum};
 use perfpilot_launchlog::{EventKind, GraphKind};
 
-use super::facts::{CaptureEnd, Fact, KvPool, RankEvents, capture_end, kv_pool};
+use super::facts::{CaptureEnd, Fact, KvLayout, KvPool, RankEvents, capture_end, kv_pool};
 use super::tail::{close_breakdown, matches_config};
 use super::types::{
     DerivedPerToken, KvDetail, KvPoolRow, PoolKind, RankReport, StageId, StageRow, StateDetail,
@@ -401,7 +401,7 @@ fn kv_detail(
     for p in pools {
         let kind = if swa_tokens == Some(p.value.tokens) && full_tokens != Some(p.value.tokens) {
             PoolKind::Swa
-        } else if p.value.layout == "mla" {
+        } else if p.value.layout == KvLayout::Mla {
             PoolKind::Mla
         } else if swa.is_some() {
             PoolKind::Full

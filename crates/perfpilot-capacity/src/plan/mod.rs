@@ -41,7 +41,7 @@ pub struct ModelSummary {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PlanReport {
     /// `sglang` or `vllm`.
-    pub framework: String,
+    pub framework: PlanFramework,
     /// Rule set used.
     pub rules: String,
     /// Model.
@@ -337,10 +337,7 @@ pub fn plan(o: &PlanOptions) -> Result<PlanReport, CapacityError> {
         rules: &rules,
     });
     Ok(PlanReport {
-        framework: match o.framework {
-            PlanFramework::Sglang => "sglang".into(),
-            PlanFramework::Vllm => "vllm".into(),
-        },
+        framework: o.framework,
         rules: match p.scenario.engine {
             Engine::Sglang { legacy: true } => "SGLang <= v0.4.x".into(),
             Engine::Sglang { legacy: false } => "SGLang v0.5.x".into(),

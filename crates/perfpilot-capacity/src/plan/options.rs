@@ -20,6 +20,16 @@ pub enum PlanFramework {
     Vllm,
 }
 
+impl PlanFramework {
+    /// `sglang` or `vllm` (the serialized name).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanFramework::Sglang => "sglang",
+            PlanFramework::Vllm => "vllm",
+        }
+    }
+}
+
 /// Which version of a framework's rules.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]

@@ -2,13 +2,13 @@
 
 use perfpilot_report::{Document, Section, Table};
 
-use super::PlanReport;
+use super::{PlanFramework, PlanReport};
 use crate::render_common::{breakdown_table, concurrency_table, notes_section, what_if_section};
 use crate::units::{fmt_gib, fmt_int};
 
 pub(super) fn document(r: &PlanReport) -> Document {
     let mut d = Document::new("Capacity plan")
-        .with_fact("framework", format!("{} ({})", r.framework, r.rules))
+        .with_fact("framework", format!("{} ({})", r.framework.as_str(), r.rules))
         .with_fact(
             "model",
             format!("{} — {} params", r.model.architecture, fmt_int(r.model.params as i64)),
@@ -78,7 +78,7 @@ pub(super) fn document(r: &PlanReport) -> Document {
         kv.push(("max running requests".into(), fmt_int(m as i64)));
     }
     if let Some(m) = r.outcome.max_request_tokens {
-        let label = if r.framework == "vllm" {
+        let label = if r.framework == PlanFramework::Vllm {
             "largest max_model_len the pool holds"
         } else {
             "longest request admitted (max_req_input_len)"

@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::config::BundleConfig;
-use super::summary::{BundleReport, BundleSignal, MetricValue, read_metric};
+use super::summary::{BundleReport, BundleSignal, MetricValue, SignalSeverity, read_metric};
 
 /// One sample of the load counters.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -25,13 +25,27 @@ pub struct LoadSample {
     pub decode_steps_total: Option<f64>,
 }
 
+/// What two `/metrics` samples say about the scheduler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum LivenessVerdict {
+    /// Tokens (or decode steps) generated between the samples.
+    Busy,
+    /// Requests running, no token generated.
+    Stuck,
+    /// Nothing running or waiting.
+    Idle,
+    /// The counters are missing.
+    Unknown,
+}
+
 /// Busy, stuck or idle, from two samples.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Liveness {
     /// `busy` (tokens generated between the samples), `stuck`
     /// (requests running, no token generated), `idle` (nothing running or waiting) or
     /// `unknown` (the counters are missing).
-    pub verdict: String,
+    pub verdict: LivenessVerdict,
     /// Seconds between the samples.
     pub interval_s: f64,
     /// The first sample (the bundle's `/metrics`).
@@ -97,44 +111,40 @@ pub(crate) fn judge(first: LoadSample, second: LoadSample, interval_s: f64) -> L
     );
     let (verdict, evidence) = match (running, delta) {
         (Some(r), Some(d)) if r > 0.0 && d <= 0.0 => (
-            "stuck",
+            LivenessVerdict::Stuck,
             format!("{load}; no token generated in {interval_s:.1} s (generation counter flat)"),
         ),
         // Nothing in flight in either sample: idle (a few tokens from the bundle's own
         // /health_generate do not make a server busy).
         _ if quiet(&first) && quiet(&second) => {
-            ("idle", format!("{load} in both samples {interval_s:.1} s apart"))
+            (LivenessVerdict::Idle, format!("{load} in both samples {interval_s:.1} s apart"))
         }
         (_, Some(d)) if d > 0.0 => (
-            "busy",
+            LivenessVerdict::Busy,
             format!(
                 "{load}; counter moved by {d:.0} in {interval_s:.1} s ({:.0}/s; generated \
                  tokens, else decode steps)",
                 d / interval_s
             ),
         ),
-        _ => ("unknown", format!("{load}; the server exports no generated-token counter")),
+        _ => (
+            LivenessVerdict::Unknown,
+            format!("{load}; the server exports no generated-token counter"),
+        ),
     };
-    Liveness {
-        verdict: verdict.into(),
-        interval_s,
-        first,
-        second,
-        generation_tokens_per_s: rate,
-        evidence,
-    }
+    Liveness { verdict, interval_s, first, second, generation_tokens_per_s: rate, evidence }
 }
 
 /// Put the verdict into the report: `stuck` is a fatal signal; `busy` is one too but
 /// informational, and a failed `/health_generate` of a busy server is no longer called
 /// a dead scheduler.
 pub(crate) fn apply(report: &mut BundleReport, l: Liveness) {
-    match l.verdict.as_str() {
-        "stuck" => report.signals.insert(
+    match l.verdict {
+        LivenessVerdict::Stuck => report.signals.insert(
             0,
             BundleSignal {
                 id: "stuck".into(),
-                severity: "fatal".into(),
+                severity: SignalSeverity::Fatal,
                 evidence: l.evidence.clone(),
                 next_step: "Requests run but no token is generated: the scheduler / engine is \
                     stuck. Take `py-spy dump --pid PID` of the scheduler processes and read the \
@@ -142,9 +152,9 @@ pub(crate) fn apply(report: &mut BundleReport, l: Liveness) {
                     .into(),
             },
         ),
-        "busy" => {
+        LivenessVerdict::Busy => {
             for s in report.signals.iter_mut().filter(|s| s.id == "scheduler-path") {
-                s.severity = "warning".into();
+                s.severity = SignalSeverity::Warning;
                 s.evidence = format!(
                     "{}; but generation progresses ({}): busy, not stuck",
                     s.evidence, l.evidence
@@ -156,19 +166,23 @@ pub(crate) fn apply(report: &mut BundleReport, l: Liveness) {
             }
             report.signals.push(BundleSignal {
                 id: "busy".into(),
-                severity: "info".into(),
+                severity: SignalSeverity::Info,
                 evidence: l.evidence.clone(),
                 next_step: "The server is working through its load.".into(),
             });
         }
-        _ => {}
+        LivenessVerdict::Idle | LivenessVerdict::Unknown => {}
     }
-    report.fatal = report.signals.iter().any(|s| s.severity == "fatal");
-    report.headline =
-        match report.signals.iter().find(|s| s.severity == "fatal").or(report.signals.first()) {
-            Some(s) => format!("{}: {}", s.id, s.evidence),
-            None => "healthy; no signal rule fired".to_string(),
-        };
+    report.fatal = report.signals.iter().any(|s| s.severity == SignalSeverity::Fatal);
+    report.headline = match report
+        .signals
+        .iter()
+        .find(|s| s.severity == SignalSeverity::Fatal)
+        .or(report.signals.first())
+    {
+        Some(s) => format!("{}: {}", s.id, s.evidence),
+        None => "healthy; no signal rule fired".to_string(),
+    };
     report.liveness = Some(l);
 }
 
@@ -187,15 +201,21 @@ mod tests {
 
     #[test]
     fn busy_stuck_idle_unknown() {
-        assert_eq!(judge(s(45.0, 255.0, 1000.0), s(45.0, 250.0, 3000.0), 2.0).verdict, "busy");
-        assert_eq!(judge(s(3.0, 0.0, 1000.0), s(3.0, 0.0, 1000.0), 2.0).verdict, "stuck");
-        assert_eq!(judge(s(0.0, 0.0, 10.0), s(0.0, 0.0, 10.0), 2.0).verdict, "idle");
+        assert_eq!(
+            judge(s(45.0, 255.0, 1000.0), s(45.0, 250.0, 3000.0), 2.0).verdict,
+            LivenessVerdict::Busy
+        );
+        assert_eq!(
+            judge(s(3.0, 0.0, 1000.0), s(3.0, 0.0, 1000.0), 2.0).verdict,
+            LivenessVerdict::Stuck
+        );
+        assert_eq!(judge(s(0.0, 0.0, 10.0), s(0.0, 0.0, 10.0), 2.0).verdict, LivenessVerdict::Idle);
         let none = LoadSample { running: Some(2.0), ..LoadSample::default() };
-        assert_eq!(judge(none.clone(), none, 2.0).verdict, "unknown");
+        assert_eq!(judge(none.clone(), none, 2.0).verdict, LivenessVerdict::Unknown);
         // llama.cpp: tokens counted at request end, decode steps as they run.
         let step = |n| LoadSample { decode_steps_total: Some(n), ..s(1.0, 0.0, 240.0) };
-        assert_eq!(judge(step(100.0), step(130.0), 2.0).verdict, "busy");
-        assert_eq!(judge(step(100.0), step(100.0), 2.0).verdict, "stuck");
+        assert_eq!(judge(step(100.0), step(130.0), 2.0).verdict, LivenessVerdict::Busy);
+        assert_eq!(judge(step(100.0), step(100.0), 2.0).verdict, LivenessVerdict::Stuck);
         let b = judge(s(45.0, 255.0, 1000.0), s(45.0, 250.0, 3000.0), 2.0);
         assert_eq!(b.generation_tokens_per_s, Some(1000.0));
     }

@@ -16,8 +16,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 pub use collect::EndpointResult;
-pub use liveness::{Liveness, LoadSample};
-pub use summary::{BundleFact, BundleReport, BundleSignal, MetricValue};
+pub use liveness::{Liveness, LivenessVerdict, LoadSample};
+pub use summary::{BundleFact, BundleReport, BundleSignal, MetricValue, SignalSeverity};
 
 use crate::error::TriageError;
 use config::BundleConfig;

@@ -35,6 +35,29 @@ pub struct MetricValue {
     pub metric: String,
 }
 
+/// How much a bundle signal matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SignalSeverity {
+    /// The server cannot serve (`triage bundle` exits 1).
+    Fatal,
+    /// Degraded or at risk.
+    Warning,
+    /// For context.
+    Info,
+}
+
+impl SignalSeverity {
+    /// The serialized name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignalSeverity::Fatal => "fatal",
+            SignalSeverity::Warning => "warning",
+            SignalSeverity::Info => "info",
+        }
+    }
+}
+
 /// A rule that fired.
 #[derive(Debug, Clone, Serialize, JsonSchema, PartialEq)]
 pub struct BundleSignal {
@@ -42,7 +65,7 @@ pub struct BundleSignal {
     /// `prefill-path`, `prefill-dominates`, `idle-capture`, `no-metrics`, `stuck`, `busy`.
     pub id: String,
     /// `fatal` (exit 1), `warning` or `info`.
-    pub severity: String,
+    pub severity: SignalSeverity,
     /// The numbers or answers that made it fire.
     pub evidence: String,
     /// What to do next.
@@ -108,7 +131,12 @@ impl Report for BundleReport {
         for s in &self.signals {
             sig.push_row(
                 s.id.clone(),
-                [s.id.clone(), s.severity.clone(), s.evidence.clone(), s.next_step.clone()],
+                [
+                    s.id.clone(),
+                    s.severity.as_str().to_string(),
+                    s.evidence.clone(),
+                    s.next_step.clone(),
+                ],
             );
         }
         doc.push(Section::new("Signals").with_table(sig));
@@ -240,11 +268,12 @@ pub(crate) fn summarize(
     }
     let signals =
         rules(snap, cfg, &metrics, running.map(|r| r.0), waiting.map(|w| w.0), usage.map(|u| u.0));
-    let fatal = signals.iter().any(|s| s.severity == "fatal");
-    let headline = match signals.iter().find(|s| s.severity == "fatal").or(signals.first()) {
-        Some(s) => format!("{}: {}", s.id, s.evidence),
-        None => "healthy; no signal rule fired".to_string(),
-    };
+    let fatal = signals.iter().any(|s| s.severity == SignalSeverity::Fatal);
+    let headline =
+        match signals.iter().find(|s| s.severity == SignalSeverity::Fatal).or(signals.first()) {
+            Some(s) => format!("{}: {}", s.id, s.evidence),
+            None => "healthy; no signal rule fired".to_string(),
+        };
     BundleReport {
         source,
         saved_to,
@@ -419,8 +448,8 @@ pub(super) fn read_metric(def: &MetricDef, samples: &[Sample], out: &mut Vec<Met
     }
 }
 
-fn signal(id: &str, severity: &str, evidence: String, next_step: &str) -> BundleSignal {
-    BundleSignal { id: id.into(), severity: severity.into(), evidence, next_step: next_step.into() }
+fn signal(id: &str, severity: SignalSeverity, evidence: String, next_step: &str) -> BundleSignal {
+    BundleSignal { id: id.into(), severity, evidence, next_step: next_step.into() }
 }
 
 fn rules(
@@ -440,7 +469,7 @@ fn rules(
         let why = health.and_then(|h| h.error.clone()).unwrap_or_default();
         out.push(signal(
             "unreachable",
-            "fatal",
+            SignalSeverity::Fatal,
             format!("no endpoint answered ({why})"),
             "Check the URL and that the server process is alive; read its log with `perfpilot triage LOG`.",
         ));
@@ -449,7 +478,7 @@ fn rules(
     match health {
         Some(h) if !h.ok => out.push(signal(
             "unhealthy",
-            "fatal",
+            SignalSeverity::Fatal,
             format!("/health failed: {}", h.error.clone().unwrap_or_default()),
             "Start-up or crash path: read the server log (`perfpilot triage LOG`); a server still loading answers 503 until ready.",
         )),
@@ -461,7 +490,7 @@ fn rules(
         if health_ok && !g.ok && !unsupported {
             out.push(signal(
                 "scheduler-path",
-                "fatal",
+                SignalSeverity::Fatal,
                 format!("/health is ok but /health_generate failed: {}", g.error.clone().unwrap_or_default()),
                 "The HTTP server lives but generation does not complete: the scheduler / engine is stuck or dead. Take `py-spy dump --pid PID` of the scheduler processes and read the server log (`perfpilot triage LOG`).",
             ));
@@ -470,7 +499,7 @@ fn rules(
     if let Some(w) = waiting.filter(|w| *w > 0.0) {
         out.push(signal(
             "queueing",
-            "warning",
+            SignalSeverity::Warning,
             format!("{w:.0} request(s) waiting{}", running.map(|r| format!(", {r:.0} running")).unwrap_or_default()),
             "Requests queue: the server is at its concurrency or KV limit. Check max_running_requests / --max-num-seqs and KV usage; add replicas or lower offered load.",
         ));
@@ -478,7 +507,7 @@ fn rules(
     if let Some(u) = usage.filter(|u| *u >= r.token_usage_high) {
         out.push(signal(
             "kv-pressure",
-            "warning",
+            SignalSeverity::Warning,
             format!("KV-cache usage {u:.2} >= {}", r.token_usage_high),
             "KV pressure: expect retraction/preemption. Give the KV pool more memory (--mem-fraction-static / --gpu-memory-utilization, fp8 KV) or cap concurrency.",
         ));
@@ -489,7 +518,7 @@ fn rules(
     {
         out.push(signal(
                 "prefill-path",
-                "warning",
+                SignalSeverity::Warning,
                 format!("average TTFT {ttft:.2} s with average queue time {q:.3} s"),
                 "TTFT is spent in prefill / the request path, not in the queue: check prompt lengths, --chunked-prefill-size, and profile a prefill (`perfpilot trace`).",
             ));
@@ -500,7 +529,7 @@ fn rules(
     {
         out.push(signal(
                 "prefill-dominates",
-                "warning",
+                SignalSeverity::Warning,
                 format!("prefill_forward {pf:.3} s vs request_process {rp:.3} s"),
                 "The prefill forward dominates request latency: profile the prefill kernels (`perfpilot trace`).",
             ));
@@ -508,7 +537,7 @@ fn rules(
     if running == Some(0.0) && waiting.is_none_or(|w| w == 0.0) {
         out.push(signal(
             "idle-capture",
-            "info",
+            SignalSeverity::Info,
             "nothing running or waiting at capture time".into(),
             "The snapshot shows an idle server: collect again while the problem traffic is running.",
         ));
@@ -517,7 +546,7 @@ fn rules(
         Some(m) if m.ok => {}
         _ => out.push(signal(
             "no-metrics",
-            "info",
+            SignalSeverity::Info,
             "no Prometheus metrics".into(),
             "Enable metrics to get latency averages (SGLang `--enable-metrics`, llama.cpp `--metrics`; vLLM exports them by default).",
         )),

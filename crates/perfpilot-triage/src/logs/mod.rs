@@ -261,7 +261,12 @@ pub(crate) struct FileScan<'a> {
 }
 
 impl<'a> FileScan<'a> {
-    pub fn new(cat: &'a Catalogue, store: &'a mut Store, file: usize) -> FileScan<'a> {
+    pub fn new(
+        cat: &'a Catalogue,
+        store: &'a mut Store,
+        file: usize,
+        launch_rules: std::sync::Arc<perfpilot_launchlog::LaunchRules>,
+    ) -> FileScan<'a> {
         FileScan {
             cat,
             store,
@@ -269,7 +274,7 @@ impl<'a> FileScan<'a> {
             asm: Assembler::default(),
             ring: Ring::new(512),
             current_stream: 0,
-            launch: LogParser::new(),
+            launch: LogParser::with_rules(launch_rules),
             markers: Vec::new(),
             first_only_seen: vec![false; cat.markers.len()],
             serving: false,
@@ -505,7 +510,8 @@ mod tests {
                 let text = std::fs::read_to_string(&path).unwrap();
                 let full = perfpilot_launchlog::parse_log(&text);
                 let mut store = Store::default();
-                let mut sink = FileScan::new(&cat, &mut store, 0);
+                let mut sink =
+                    FileScan::new(&cat, &mut store, 0, perfpilot_launchlog::LaunchRules::builtin());
                 scan(text.as_bytes(), &gates, &mut sink, &perfpilot_report::NoProgress).unwrap();
                 let gated = sink.finish().launch;
                 let key = |l: &LaunchLog| {

@@ -29,6 +29,10 @@ pub struct Args {
     /// signature decides; same TOML shape).
     #[arg(long = "evidence", value_name = "FILE")]
     evidence: Option<PathBuf>,
+    /// Launch-log value rules replacing the built-in ones (same TOML shape as
+    /// `crates/perfpilot-launchlog/src/rules.toml`).
+    #[arg(long = "launch-rules", value_name = "FILE")]
+    launch_rules: Option<PathBuf>,
     /// Most timeline rows shown (rows around the first failure are kept).
     #[arg(long, default_value_t = 40, value_name = "N")]
     timeline_limit: usize,
@@ -83,6 +87,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         signatures: args.signatures.clone(),
         timeline_limit: args.timeline_limit,
         evidence: args.evidence.clone(),
+        launch_rules: args.launch_rules.clone(),
     };
     let progress = TerminalProgress::new("bytes");
     let report = perfpilot_triage::triage_logs_with(&opts, &progress)?;
@@ -131,6 +136,7 @@ pub(crate) fn logs_envelope(opts: &TriageOptions, report: TriageReport) -> Envel
     let mut inputs: Vec<InputRef> = opts.logs.iter().map(|p| InputRef::file("log", p)).collect();
     inputs.extend(opts.signatures.iter().map(|p| InputRef::file("signatures", p)));
     inputs.extend(opts.evidence.iter().map(|p| InputRef::file("evidence", p)));
+    inputs.extend(opts.launch_rules.iter().map(|p| InputRef::file("launch_rules", p)));
     let warnings: Vec<Warning> = report
         .files
         .iter()

@@ -35,6 +35,10 @@ pub struct Args {
     /// max_running_requests=64.
     #[arg(long = "what-if", value_name = "KEY=VALUE")]
     what_if: Vec<String>,
+    /// Launch-log value rules replacing the built-in ones (same TOML shape as
+    /// `crates/perfpilot-launchlog/src/rules.toml`).
+    #[arg(long = "launch-rules", value_name = "FILE")]
+    launch_rules: Option<PathBuf>,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -53,6 +57,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         what_if: args.what_if.clone(),
         model_rules: args.data.model_rules.clone(),
         limits: args.data.limits.clone(),
+        launch_rules: args.launch_rules.clone(),
     };
     let progress = TerminalProgress::new("bytes");
     let report = explain_with_progress(&opts, &progress)?;
@@ -71,6 +76,7 @@ pub(crate) fn envelope(opts: &ExplainOptions, report: ExplainReport) -> Envelope
         ("frameworks", &opts.frameworks),
         ("model_rules", &opts.model_rules),
         ("limits", &opts.limits),
+        ("launch_rules", &opts.launch_rules),
     ] {
         if let Some(p) = p {
             inputs.push(InputRef::file(role, p));
