@@ -351,8 +351,11 @@ fn ctrl_c_during_start_up_writes_an_interrupted_result() {
 /// The A/A pair runs interleaved (`bench compare --run URL URL`, A B A B A B), so drifting
 /// load from other processes falls on both sides alike. Its medians and throughput are
 /// never FASTER or SLOWER and each interval holds 1 (no difference). SAME needs the
-/// interval inside ±2 %: on a quiet machine (1-minute load average below the CPU count)
-/// that is asserted; on a loaded one it is not reachable in a test's time (measured at
+/// interval inside ±2 %: it is asserted only when `PERFPILOT_ASSERT_LLAMA_SAME=1` says the
+/// machine is dedicated to the run and its 1-minute load average is below the CPU count. A
+/// load average read once at the start does not keep a shared 2-core machine quiet for the
+/// minute the pair runs (a CI run failed so: TTFT median ratio 1.14, interval 0.86-1.79),
+/// and on a loaded machine SAME is not reachable in a test's time (measured at
 /// load average 22-26 on 2 cores: llama.cpp's per-token time moved ±15 % from request to
 /// request, intervals of the TTFT median 0.78-1.28 over 3 x 6 requests per side, so ±2 %
 /// would take ~150 times more requests) and the test says so instead.
@@ -360,7 +363,8 @@ fn ctrl_c_during_start_up_writes_an_interrupted_result() {
 fn back_to_back_runs_on_llama_cpp_bypass_its_prompt_cache() {
     let Some(url) = llama_url() else { return };
     let _timing = timing_lock();
-    let quiet = machine_is_quiet();
+    let quiet = std::env::var_os("PERFPILOT_ASSERT_LLAMA_SAME").is_some_and(|v| v == "1")
+        && machine_is_quiet();
     let dir = tempfile::tempdir().unwrap();
     let w = LLAMA_WORKLOAD;
     let ab = dir.path().join("ab");
@@ -407,8 +411,8 @@ fn back_to_back_runs_on_llama_cpp_bypass_its_prompt_cache() {
         }
     } else {
         eprintln!(
-            "SAME not asserted: the machine is loaded (load average above the CPU count); \
-             verdicts: {:?}",
+            "SAME not asserted (set PERFPILOT_ASSERT_LLAMA_SAME=1 on a dedicated, quiet \
+             machine); verdicts: {:?}",
             LLAMA_SAME.iter().map(|m| (m, verdict(&cmp, m))).collect::<Vec<_>>()
         );
     }
