@@ -30,6 +30,7 @@ pub const ENTRIES: &[Capability] = &[
                 PathArg { pointer: "/frameworks", access: Access::Read },
                 PathArg { pointer: "/limits", access: Access::Read },
                 PathArg { pointer: "/smi", access: Access::Read },
+                PathArg { pointer: "/launch_rules", access: Access::Read },
             ],
             long_running: false,
             call: explain,
