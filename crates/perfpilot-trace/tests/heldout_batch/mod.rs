@@ -1,0 +1,121 @@
+//! One held-out kernel-name batch (`tests/fixtures/trace/kernel-names-N.tsv`): the
+//! freshness check (unique names, none from an earlier corpus, every source from a
+//! repository no earlier corpus used) and the bare-name score against its first-score
+//! floor. Shared by `taxonomy_heldout3.rs` and `taxonomy_heldout4.rs`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use perfpilot_trace::taxonomy::{Category, Taxonomy};
+
+/// A batch and what it is checked against.
+pub struct Batch {
+    /// File name, for messages.
+    pub file: &'static str,
+    /// The TSV text (name, category, source, split).
+    pub text: &'static str,
+    /// The split every row must carry.
+    pub split: &'static str,
+    /// Name lists of every earlier corpus: no name may repeat.
+    pub earlier_names: &'static [&'static str],
+    /// Earlier corpora whose source repositories the batch may not reuse.
+    pub earlier_sources: &'static [&'static str],
+    /// Fewest names the batch must hold.
+    pub min_names: usize,
+    /// Correct names at the batch's first (and only held-out) score: the floor.
+    pub first_score: usize,
+}
+
+struct Entry<'a> {
+    line: usize,
+    name: &'a str,
+    expected: Category,
+    source: &'a str,
+}
+
+fn entries(b: &Batch) -> Vec<Entry<'static>> {
+    let mut out = Vec::new();
+    for (i, line) in b.text.lines().enumerate() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let cols: Vec<&str> = line.split('\t').collect();
+        assert_eq!(cols.len(), 4, "{}:{}: expected 4 columns", b.file, i + 1);
+        let expected = Category::parse(cols[1])
+            .unwrap_or_else(|| panic!("{}:{}: bad category {:?}", b.file, i + 1, cols[1]));
+        assert_eq!(cols[3], b.split, "{}:{}: split must be {}", b.file, i + 1, b.split);
+        out.push(Entry { line: i + 1, name: cols[0], expected, source: cols[2] });
+    }
+    out
+}
+
+fn column(texts: &[&'static str], col: usize) -> impl Iterator<Item = &'static str> {
+    texts
+        .to_vec()
+        .into_iter()
+        .flat_map(str::lines)
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(move |l| l.split('\t').nth(col))
+}
+
+/// The repository part of a source (`github:owner/name@commit`).
+fn repo_of(source: &str) -> &str {
+    source.split_whitespace().next().unwrap_or_default().split('@').next().unwrap_or_default()
+}
+
+/// Unique names, none from an earlier corpus, sources from repositories not used before.
+pub fn check_fresh(b: &Batch) {
+    let c = entries(b);
+    assert!(c.len() >= b.min_names, "{} has {} names", b.split, c.len());
+    let earlier: BTreeSet<&str> = column(b.earlier_names, 0).collect();
+    let earlier_repos: BTreeSet<&str> =
+        column(b.earlier_sources, 2).map(repo_of).filter(|r| r.starts_with("github:")).collect();
+    let mut names = BTreeSet::new();
+    for e in &c {
+        assert!(names.insert(e.name), "duplicate name at line {}", e.line);
+        assert!(!earlier.contains(e.name), "line {} repeats a name of an earlier corpus", e.line);
+        assert!(e.source.starts_with("github:"), "line {} has no source", e.line);
+        let repo = repo_of(e.source);
+        assert!(
+            !earlier_repos.contains(repo),
+            "line {}: {repo} was used by an earlier corpus",
+            e.line
+        );
+    }
+}
+
+/// Score the batch with the embedded rules; print accuracy, per category and every miss;
+/// fail below the first score (later rule changes may raise it, never lower it).
+pub fn score(b: &Batch) {
+    let tax = Taxonomy::embedded();
+    let c = entries(b);
+    let mut per_cat: BTreeMap<Category, (usize, usize)> = BTreeMap::new();
+    let mut wrong = Vec::new();
+    for e in &c {
+        let (got, rule) = tax.classify_explained(e.name);
+        let slot = per_cat.entry(e.expected).or_default();
+        slot.1 += 1;
+        if got == e.expected {
+            slot.0 += 1;
+        } else {
+            wrong.push(format!(
+                "  line {}: expected {} got {} (rule {}): {}",
+                e.line, e.expected, got, rule, e.name
+            ));
+        }
+    }
+    let ok = c.len() - wrong.len();
+    let pct = ok as f64 * 100.0 / c.len() as f64;
+    eprintln!("{}: {ok}/{} correct = {pct:.2} %", b.split, c.len());
+    for (cat, (good, all)) in &per_cat {
+        eprintln!("  {cat:<13} {good}/{all}");
+    }
+    if !wrong.is_empty() {
+        eprintln!("{} misses:\n{}", b.split, wrong.join("\n"));
+    }
+    assert!(
+        ok >= b.first_score,
+        "{} fell below its first score: {ok} < {}",
+        b.split,
+        b.first_score
+    );
+}
