@@ -95,9 +95,7 @@ impl FlagRules {
             ),
         };
         let f: RulesFile = toml::from_str(&text).map_err(|e| {
-            let line = e
-                .span()
-                .map_or(0, |s| text.get(..s.start).map_or(0, |p| p.matches('\n').count() + 1));
+            let line = e.span().map_or(0, |s| perfpilot_io::line_col(&text, s.start).0);
             KernelError::Invalid(format!("{name}:{line}: {}", e.message().trim()))
         })?;
         if f.schema != FLAG_RULES_SCHEMA {

@@ -147,9 +147,7 @@ impl NcuRules {
     /// Parse rules text (`name` names it in errors).
     pub fn parse(text: &str, name: &str) -> Result<NcuRules, KernelError> {
         let r: NcuRules = toml::from_str(text).map_err(|e| {
-            let line = e
-                .span()
-                .map_or(0, |s| text.get(..s.start).map_or(0, |p| p.matches('\n').count() + 1));
+            let line = e.span().map_or(0, |s| perfpilot_io::line_col(text, s.start).0);
             KernelError::Invalid(format!("{name}:{line}: {}", e.message().trim()))
         })?;
         if r.schema != NCU_RULES_SCHEMA {

@@ -338,7 +338,7 @@ fn validate(
 
 /// 1-based line of byte offset `pos`.
 fn line_of(text: &str, pos: usize) -> usize {
-    text.get(..pos).map_or(0, |p| p.matches('\n').count() + 1)
+    perfpilot_io::line_col(text, pos).0
 }
 
 /// 1-based line of the first line that starts with `key` (a key assignment or a table

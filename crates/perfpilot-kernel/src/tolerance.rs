@@ -40,8 +40,7 @@ pub type Tolerances = BTreeMap<String, Tolerance>;
 /// Parse a tolerance file's text (`name` names it in errors).
 pub fn parse_tolerances(text: &str, name: &str) -> Result<Tolerances, KernelError> {
     let f: TableFile = toml::from_str(text).map_err(|e| {
-        let line =
-            e.span().map_or(0, |s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        let line = e.span().map_or(0, |s| perfpilot_io::line_col(text, s.start).0);
         KernelError::Invalid(format!("{name}:{line}: {}", e.message().trim()))
     })?;
     if f.schema != TOLERANCES_SCHEMA {

@@ -100,7 +100,7 @@ impl Evidence {
 
     /// Parse and check an evidence file (`name` names it in errors, with the line).
     fn parse(text: &str, name: &str) -> Result<Evidence, TriageError> {
-        let line_of = |at: usize| text.get(..at).map_or(0, |t| t.matches('\n').count() + 1);
+        let line_of = |at: usize| perfpilot_io::line_col(text, at).0;
         let bad = |line: usize, message: String| TriageError::Data {
             path: name.to_string(),
             message: format!("line {line}: {message}"),

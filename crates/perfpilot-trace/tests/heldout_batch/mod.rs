@@ -50,8 +50,8 @@ fn entries(b: &Batch) -> Vec<Entry<'static>> {
 
 fn column(texts: &[&'static str], col: usize) -> impl Iterator<Item = &'static str> {
     texts
-        .to_vec()
-        .into_iter()
+        .iter()
+        .copied()
         .flat_map(str::lines)
         .filter(|l| !l.starts_with('#'))
         .filter_map(move |l| l.split('\t').nth(col))
