@@ -282,9 +282,16 @@ fn process_key(e: &perfpilot_launchlog::LaunchEvent) -> String {
     }
 }
 
-/// Key prefix of speculative-decoding (draft) graphs.
-fn draft(g: GraphKind) -> &'static str {
-    if g == GraphKind::Speculative { "draft_" } else { "" }
+/// The key of a capture value (`avail_before`, `s`, `mem`, `avail_after`) by graph kind:
+/// decode graphs `graph_…`, speculative-decoding (draft) graphs `draft_graph_…`, SGLang's
+/// piecewise (prefill, token-count) graphs `graph_piecewise_…` (a separate capture with its own
+/// begin/end lines and memory, `Capture piecewise CUDA graph begin/end`).
+fn graph_key(g: GraphKind, what: &str) -> String {
+    match g {
+        GraphKind::Decode => format!("graph_{what}"),
+        GraphKind::Speculative => format!("draft_graph_{what}"),
+        GraphKind::Piecewise => format!("graph_piecewise_{what}"),
+    }
 }
 
 fn event_values(o: &mut Out, e: &EventKind) {
@@ -334,14 +341,11 @@ fn event_values(o: &mut Out, e: &EventKind) {
             o.opt("kv_tokens_swa", swa_layer_tokens.map(n), "tokens");
         }
         K::MemoryPoolEnd { avail } => o.gib("pool_avail_after", &Some(avail.clone())),
-        K::CaptureBegin { avail, graph } => {
-            o.gib(&format!("{}graph_avail_before", draft(*graph)), avail)
-        }
+        K::CaptureBegin { avail, graph } => o.gib(&graph_key(*graph, "avail_before"), avail),
         K::CaptureEnd { elapsed_s, mem_usage, avail, graph } => {
-            let d = draft(*graph);
-            o.opt(&format!("{d}graph_s"), *elapsed_s, "s");
-            o.gib(&format!("{d}graph_mem"), mem_usage);
-            o.gib(&format!("{d}graph_avail_after"), avail);
+            o.opt(&graph_key(*graph, "s"), *elapsed_s, "s");
+            o.gib(&graph_key(*graph, "mem"), mem_usage);
+            o.gib(&graph_key(*graph, "avail_after"), avail);
         }
         K::CaptureSizes { graph, sizes } => {
             let (k, c) = match graph {
@@ -356,6 +360,16 @@ fn event_values(o: &mut Out, e: &EventKind) {
                 line: o.line,
             });
             o.num(c, sizes.len() as f64, "");
+        }
+        K::ConfigCaptureSizes { sizes } => {
+            o.v.push(StatedValue {
+                launch: o.launch,
+                key: "graph_bs".into(),
+                value: Value::List(sizes.clone()),
+                unit: String::new(),
+                line: o.line,
+            });
+            o.num("graph_bs_count", sizes.len() as f64, "");
         }
         K::MaxTotalNumTokens {
             max_total_num_tokens,

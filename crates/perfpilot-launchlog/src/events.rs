@@ -447,6 +447,13 @@ pub enum EventKind {
         /// The value that keeps the KV size of older versions.
         advised: Option<f64>,
     },
+    /// vLLM engine config `compilation_config={…, "cudagraph_capture_sizes": [512, …, 1], …}`:
+    /// the CUDA-graph batch sizes the engine will capture, as configured (read only when the
+    /// list is printed whole).
+    ConfigCaptureSizes {
+        /// Sizes in printed order.
+        sizes: Vec<u64>,
+    },
 }
 
 impl EventKind {
@@ -501,6 +508,7 @@ impl EventKind {
             EventKind::Size { .. } => "size",
             EventKind::Word { .. } => "word",
             EventKind::LlamaKvCache { .. } => "llama_kv_cache",
+            EventKind::ConfigCaptureSizes { .. } => "config_capture_sizes",
         }
     }
 }

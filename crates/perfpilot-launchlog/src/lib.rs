@@ -273,6 +273,8 @@ pub(crate) enum Phrase {
     GraphBar,
     /// A data rule (`rules.toml`), by index.
     Rule(usize),
+    /// vLLM `compilation_config` capture-size list.
+    ConfigCaptureSizes,
 }
 
 /// The Rust handlers' trigger phrases (the data rules' phrases follow them in a rule set).
@@ -375,6 +377,15 @@ pub(crate) const PHRASES: &[(&str, Phrase, Fw)] = &[
     ("llama_kv_cache_unified: size =", Phrase::LlamaSizeCells, Fw::Other),
     ("SWA KV cache, size =", Phrase::LlamaSwaOpen, Fw::Other),
     ("< n_ctx_train (", Phrase::LlamaCtxTrain, Fw::Other),
+    // Engine format strings generalised (issue 15, branch caphold): vLLM backends.py prints
+    // `Compiling a graph for {general shape|dynamic shape|shape N|compile range (a, b)} takes
+    // X s` across versions, and SGLang's piecewise compiler the dynamic-shape form; the longer
+    // phrases above keep their own handlers.
+    ("Compiling a graph for ", Phrase::Stage("compile_graph"), Fw::Other),
+    // vLLM compilation_config (engine config / non-default args), JSON and dict forms.
+    ("\"cudagraph_capture_sizes\":[", Phrase::ConfigCaptureSizes, Fw::V),
+    ("\"cudagraph_capture_sizes\": [", Phrase::ConfigCaptureSizes, Fw::V),
+    ("'cudagraph_capture_sizes': [", Phrase::ConfigCaptureSizes, Fw::V),
 ];
 
 /// Longest raw text kept per event.
@@ -562,6 +573,7 @@ fn handle(
 fn handle_extra(phrase: Phrase, before: &str, after: &str, line: u64) -> Option<Parsed> {
     match phrase {
         Phrase::LoadEnd => sglang::load_end_elapsed(after).map(Parsed::Event),
+        Phrase::InitDist => sglang::init_dist_elapsed(after).map(Parsed::Event),
         Phrase::LlamaCtxTrain => llama::ctx_per_seq(before).map(Parsed::Event),
         Phrase::TrtTokens => trt::allocated_tokens(after).map(Parsed::Event),
         Phrase::EngineInit => fields::after_key(after, "with config:")
@@ -679,6 +691,7 @@ fn handle_one(phrase: Phrase, seg: &str, before: &str, after: &str, line: u64) -
         P::LlamaSizeCells => llama::kv_size_cells(after),
         P::LlamaSwaOpen => llama::swa_open(before, after),
         P::LlamaCtxTrain => llama::ctx_train(after),
+        P::ConfigCaptureSizes => vllm::config_capture_sizes(after),
         // Applied by `handle`, which holds the parser's rule set.
         P::Rule(_) => None,
     };

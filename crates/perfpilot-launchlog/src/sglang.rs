@@ -39,6 +39,13 @@ pub(super) fn load_end(after: &str) -> Option<EventKind> {
     })
 }
 
+/// The time of `Init torch distributed ends. elapsed=0.32 s, mem usage=…` (SGLang >= 0.5.x
+/// model_runner: `elapsed={…:.2f} s`), as a stage time.
+pub(super) fn init_dist_elapsed(after: &str) -> Option<EventKind> {
+    let seconds = num_f64(after, "elapsed=")?;
+    Some(EventKind::StageTime { stage: "init_dist".into(), seconds })
+}
+
 /// The load time of `Load weight end. elapsed=152.31 s, …` (newer SGLang), as a stage time.
 pub(super) fn load_end_elapsed(after: &str) -> Option<EventKind> {
     let seconds = num_f64(after, "elapsed=")?;

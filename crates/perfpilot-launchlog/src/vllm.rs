@@ -251,3 +251,12 @@ pub(super) fn util_note(before: &str, after: &str) -> Option<EventKind> {
         advised: num_f64(after, "--gpu-memory-utilization to"),
     })
 }
+
+/// `"cudagraph_capture_sizes":[512, …, 1]` (or `': [`) in a printed compilation config: the
+/// list only when it is printed whole (a paste cut inside the list states no list).
+pub(super) fn config_capture_sizes(after: &str) -> Option<EventKind> {
+    let inner = &after[..after.find(']')?];
+    let sizes: Vec<u64> =
+        inner.split(',').map(|x| x.trim().parse::<u64>()).collect::<Result<_, _>>().ok()?;
+    (!sizes.is_empty()).then_some(EventKind::ConfigCaptureSizes { sizes })
+}
