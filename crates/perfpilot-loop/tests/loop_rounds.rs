@@ -71,6 +71,8 @@ fn advancing_round_then_regression_and_report_numbers() {
     assert!(rep.body.contains(&base) && rep.body.contains(&best), "{}", rep.body);
     assert!(rep.body.contains("spin four times as much: REGRESSED"), "{}", rep.body);
     assert!(rep.title.contains("time_ms -"), "{}", rep.title);
+    // The title quotes the evidence table's medians.
+    assert!(rep.title.contains(&format!("({base} -> {best})")), "{}", rep.title);
     assert_eq!(rep.advanced, 1);
     // A round that brings a profile gets its `trace triage` digest.
     commit_kernel(&f.repo, 90, "profiled attempt");
