@@ -219,6 +219,7 @@ pub fn pr_report(dir: &Path, checklist: Option<&Path>) -> Result<PrReport, LoopE
         );
     }
     let _ = writeln!(b, "\n## Risks and review\n");
+    let before = b.len();
     for r in &advanced {
         let (_, _, _, items) = review::checklist_of(&st, r.round, &checklist)?;
         for it in items.iter().filter(|i| i.touched) {
@@ -237,6 +238,12 @@ pub fn pr_report(dir: &Path, checklist: Option<&Path>) -> Result<PrReport, LoopE
             if f.blocking { " (blocking)" } else { "" },
             f.finding.text,
             f.answer.as_deref().unwrap_or("UNANSWERED")
+        );
+    }
+    if b.len() == before {
+        let _ = writeln!(
+            b,
+            "No review checklist item is touched by the advancing rounds' diffs, and no reviewer finding was recorded."
         );
     }
     if let Some(s) = &st.stopped {

@@ -187,4 +187,6 @@ fn a_sweep_winner_is_pinned_measured_with_repeats_and_judged_by_rounds() {
     let body = rep["result"]["body"].as_str().unwrap();
     assert!(body.contains(&format!("{best_median:.6}")), "{body}");
     assert!(body.contains("a quarter of the step overhead"), "{body}");
+    assert!(body.contains("restore the step overhead: REGRESSED"), "{body}");
+    assert!(body.contains("No review checklist item is touched"), "{body}");
 }
