@@ -312,6 +312,16 @@ fn dirty_tree_frozen_plan_and_held_lock_are_refused() {
     assert!(e.contains("replan"), "{e}");
     let rp = perfpilot_loop::replan(&f.dir, "fewer rounds: the deadline moved").unwrap();
     assert_eq!(rp.after_round, 0);
+    // A replan that changes the pinned benchmark is refused (every result would be void).
+    let frozen = std::fs::read_to_string(&plan).unwrap();
+    let edited = frozen.replace("command = \"sh bench/run.sh\"", "command = \"sh bench/run.sh 3\"");
+    assert_ne!(edited, frozen);
+    std::fs::write(&plan, edited).unwrap();
+    let e = perfpilot_loop::replan(&f.dir, "a faster benchmark").unwrap_err().to_string();
+    assert!(e.contains("changes the pinned benchmark") && e.contains("new loop"), "{e}");
+    assert!(perfpilot_loop::replan(&f.dir, "  ").is_err(), "an empty why is refused");
+    std::fs::write(&plan, frozen).unwrap();
+    assert_eq!(State::load(&f.dir).unwrap().replans.len(), 1, "a refused replan records nothing");
     // A lock held by a live process (pid 1) is refused with a clear message.
     std::fs::write(f.dir.join("lock"), "1\n123\n").unwrap();
     let e = run_round(&round(&f)).unwrap_err().to_string();
