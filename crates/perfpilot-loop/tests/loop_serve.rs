@@ -220,6 +220,27 @@ fn from_sweep_refuses_a_summary_without_a_winner_and_one_it_cannot_start() {
     let src = SweepSource { summary: real.clone(), plan: Some(plan.clone()), winner: None };
     let e = init_loop(&from_sweep(&f, src, "time_ms=1")).unwrap_err().to_string();
     assert!(e.contains("not one a sweep's winner can pin"), "{e}");
+    // Two winners: one must be chosen, by an id the summary has.
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&real).unwrap()).unwrap();
+    let mut long = v["result"]["best"][0].clone();
+    long["id"] = "sim/long".into();
+    v["result"]["best"].as_array_mut().unwrap().push(long);
+    let two = f.tmp.path().join("two-winners.json");
+    std::fs::write(&two, serde_json::to_vec(&v).unwrap()).unwrap();
+    let src = SweepSource { summary: two.clone(), plan: Some(plan.clone()), winner: None };
+    let e = init_loop(&from_sweep(&f, src, "e2e_ms.median=10")).unwrap_err().to_string();
+    assert!(e.contains("(sim/chat, sim/long): choose one with --winner ID"), "{e}");
+    let src = SweepSource { summary: two, plan: Some(plan.clone()), winner: Some("sim/x".into()) };
+    let e = init_loop(&from_sweep(&f, src, "e2e_ms.median=10")).unwrap_err().to_string();
+    assert!(e.contains("--winner sim/x: no such best row"), "{e}");
+    // An interrupted sweep's best is not its winner.
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&real).unwrap()).unwrap();
+    v["result"]["interrupted"] = true.into();
+    let cut = f.tmp.path().join("interrupted.json");
+    std::fs::write(&cut, serde_json::to_vec(&v).unwrap()).unwrap();
+    let src = SweepSource { summary: cut, plan: Some(plan.clone()), winner: None };
+    let e = init_loop(&from_sweep(&f, src, "e2e_ms.median=10")).unwrap_err().to_string();
+    assert!(e.contains("the sweep was interrupted") && e.contains("--resume"), "{e}");
     // The same summary where no candidate met the SLA.
     let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&real).unwrap()).unwrap();
     for b in v["result"]["best"].as_array_mut().unwrap() {

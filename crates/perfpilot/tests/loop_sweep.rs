@@ -89,7 +89,10 @@ fn a_sweep_winner_is_pinned_measured_with_repeats_and_judged_by_rounds() {
     git(&repo, &["config", "user.name", "t"]);
     std::fs::write(repo.join("profile.toml"), profile(0.0064)).unwrap();
     std::fs::write(repo.join("bench/sweep.yaml"), sweep_plan()).unwrap();
-    std::fs::write(repo.join(".gitignore"), "sweep-out/\n").unwrap();
+    // The same sweep under an SLA nothing meets (p99 TTFT of a microsecond).
+    let strict = sweep_plan().replace("max_p99_ttft_ms: 150", "max_p99_ttft_ms: 0.001");
+    std::fs::write(repo.join("bench/strict.yaml"), strict).unwrap();
+    std::fs::write(repo.join(".gitignore"), "sweep-out/\nstrict-out/\n").unwrap();
     commit(&repo, "baseline: the shipped profile");
 
     // The sweep, run in the repository as a person would: its winner is cost_scale=0.25.
@@ -98,6 +101,23 @@ fn a_sweep_winner_is_pinned_measured_with_repeats_and_judged_by_rounds() {
     let best = &sweep["result"]["best"][0];
     assert_eq!(best["winner"]["candidate"], "set=cost_scale=0.25", "{best}");
     let summary = repo.join("sweep-out/summary.json");
+
+    // A sweep without a winner is refused (exit 2) with the SLA nothing met.
+    perfpilot(&repo, &["bench", "sweep", "bench/strict.yaml", "--out", "strict-out"], &[1]);
+    let none = Command::new(bin())
+        .args(["loop", "init", tmp.path().join("none").to_str().unwrap(), "--repo"])
+        .arg(&repo)
+        .args(["--goal", "g", "--target", "e2e_ms.median=1", "--from-sweep"])
+        .arg(repo.join("strict-out/summary.json"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&none.stderr);
+    assert_eq!(none.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("strict-out/summary.json")
+            && err.contains("no winner: no candidate met the SLA (p99 TTFT <= 0.001 ms"),
+        "{err}"
+    );
 
     // Pinned from outside the repository: the plan is found relative to where the sweep ran.
     let dir = tmp.path().join("state");
