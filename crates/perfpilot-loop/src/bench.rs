@@ -78,6 +78,10 @@ pub fn measure(
             let (runs, wall_s) = crate::serve_bench::run(spec, metric, work)?;
             measurement(runs, wall_s)
         }
+        BenchKind::SweepWinner => {
+            let (runs, wall_s) = crate::sweep_bench::run(spec, metric, tree, work)?;
+            measurement(runs, wall_s)
+        }
         BenchKind::KernelAb => {
             let k = crate::kernel_bench::run(spec, tree, work)?;
             measurement(k.runs, k.wall_s)

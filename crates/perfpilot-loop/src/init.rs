@@ -13,7 +13,7 @@ use crate::plan::{
     StopSettings,
 };
 use crate::state::{self, Point, Replan, STATE_FILE, STATE_SCHEMA, State};
-use crate::{LoopError, git, kernel_bench, ledger, lock, serve_bench};
+use crate::{LoopError, git, kernel_bench, ledger, lock, serve_bench, sweep_bench};
 
 /// What `loop init` needs.
 #[derive(Debug, Clone)]
@@ -29,12 +29,15 @@ pub struct InitOptions {
     /// Lower or higher is better (default: lower; a `bench serve` or kernel metric
     /// decides it, and a contradicting value is refused).
     pub better: Option<Better>,
-    /// The benchmark command (exactly one of `bench`, `from_bench`, `kernel_task`).
+    /// The benchmark command (exactly one of `bench`, `from_bench`, `kernel_task`,
+    /// `from_sweep`).
     pub bench: Option<String>,
     /// A `bench serve` result with repeats to pin (its settings are re-run each round).
     pub from_bench: Option<PathBuf>,
     /// A `kernel ab` task directory inside the repository.
     pub kernel_task: Option<PathBuf>,
+    /// A sweep's `summary.json`: its winner's server and workload are pinned.
+    pub from_sweep: Option<crate::sweep_bench::SweepSource>,
     /// Benchmark configuration files (relative to the repository).
     pub bench_config: Vec<String>,
     /// Runs per measurement.
@@ -78,7 +81,7 @@ pub struct InitReport {
 
 impl Report for InitReport {
     fn schema_version(&self) -> &'static str {
-        "perfpilot.loop.init/2"
+        "perfpilot.loop.init/3"
     }
     fn document(&self) -> Document {
         let m = &self.baseline;
@@ -132,7 +135,7 @@ pub fn host_line() -> String {
 
 /// The benchmark a new loop pins, before it is measured.
 enum Pinned {
-    /// A shell command.
+    /// Measured at init in the baseline's tree (a shell command, a sweep's winner).
     Command,
     /// A `bench serve` result: its runs are the baseline.
     Serve { runs: Vec<Vec<f64>> },
@@ -141,10 +144,15 @@ enum Pinned {
 }
 
 fn benchmark_of(o: &InitOptions, repo: &Path) -> Result<(Benchmark, Better, Pinned), LoopError> {
-    let given = [o.bench.is_some(), o.from_bench.is_some(), o.kernel_task.is_some()];
+    let given = [
+        o.bench.is_some(),
+        o.from_bench.is_some(),
+        o.kernel_task.is_some(),
+        o.from_sweep.is_some(),
+    ];
     if given.iter().filter(|g| **g).count() != 1 {
         return Err(LoopError::Invalid(
-            "give exactly one of --bench CMD, --from-bench RESULT.json, --kernel-task DIR".into(),
+            "give exactly one of --bench CMD, --from-bench RESULT.json, --kernel-task DIR, --from-sweep SUMMARY.json".into(),
         ));
     }
     let metric = o.target.split_once('=').map_or("", |(m, _)| m.trim());
@@ -188,6 +196,26 @@ fn benchmark_of(o: &InitOptions, repo: &Path) -> Result<(Benchmark, Better, Pinn
         bench.source = Some(file.display().to_string());
         bench.repeats = opts.repeats;
         return Ok((bench, better, Pinned::Serve { runs }));
+    }
+    if let Some(src) = &o.from_sweep {
+        let better = match serve_bench::better_of(metric) {
+            Some(b) => fixed(b, &format!("`{metric}` of a bench serve workload"))?,
+            None => {
+                return Err(LoopError::Invalid(format!(
+                    "--target metric `{metric}` is not one a sweep's winner can pin (its workload runs as `bench serve`); expected one of {}",
+                    serve_bench::METRICS.join(", ")
+                )));
+            }
+        };
+        let spec = sweep_bench::pin(src, o.repeats)?;
+        bench.kind = BenchKind::SweepWinner;
+        bench.command = sweep_bench::command_of(&spec);
+        bench.repeats = spec.serve.repeats;
+        bench.spec = Some(serde_json::to_string(&spec).map_err(|e| {
+            LoopError::Invalid(format!("{}: cannot pin the winner: {e}", src.summary.display()))
+        })?);
+        bench.source = Some(format!("{} ({})", src.summary.display(), spec.search));
+        return Ok((bench, better, Pinned::Command));
     }
     let dir = o.kernel_task.as_deref().unwrap_or(Path::new("."));
     if metric != kernel_bench::METRIC {
@@ -243,6 +271,10 @@ fn build_plan(o: &InitOptions, bench: Benchmark, better: Better) -> Result<Plan,
     let runs = match bench.kind {
         BenchKind::Command => format!("median of {} runs", bench.repeats),
         BenchKind::BenchServe => format!("median over {} bench serve repeats", bench.repeats),
+        BenchKind::SweepWinner => format!(
+            "median over {} bench serve repeats against the sweep winner's server",
+            bench.repeats
+        ),
         BenchKind::KernelAb => "median over the kernel ab trials".to_string(),
     };
     let mut acceptance = vec![Criterion {

@@ -31,6 +31,7 @@ pub mod serve_bench;
 pub mod state;
 pub mod status;
 pub mod stop;
+pub mod sweep_bench;
 pub mod verdict;
 
 pub use init::{InitOptions, InitReport, init_loop, replan};

@@ -66,7 +66,8 @@ pub struct Benchmark {
     /// line (to reproduce by hand; the round calls the library).
     pub command: String,
     /// `bench_serve`: the `bench serve` options as JSON; `kernel_ab`: the task directory
-    /// relative to the repository.
+    /// relative to the repository; `sweep_winner`: the winner's server command, launch
+    /// rules and `bench serve` options as JSON.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<String>,
     /// Where the pinned baseline came from (a `bench serve` result or a sweep summary).
@@ -93,6 +94,9 @@ pub enum BenchKind {
     BenchServe,
     /// `perfpilot kernel ab` on a task directory.
     KernelAb,
+    /// A sweep's winner: its server started in the candidate's tree, its workload run by
+    /// `bench serve` with repeats.
+    SweepWinner,
 }
 
 impl BenchKind {
@@ -107,6 +111,7 @@ impl BenchKind {
             BenchKind::Command => "command",
             BenchKind::BenchServe => "bench_serve",
             BenchKind::KernelAb => "kernel_ab",
+            BenchKind::SweepWinner => "sweep_winner",
         }
     }
 }
@@ -286,7 +291,11 @@ impl Plan {
             let _ = writeln!(s, "- Kind: `{}` (run as a library call)", b.kind.as_str());
         }
         if let Some(src) = &b.source {
-            let _ = writeln!(s, "- Baseline from: `{src}`");
+            let what = match b.kind {
+                BenchKind::SweepWinner => "Sweep winner pinned from (baseline measured at init)",
+                _ => "Baseline from",
+            };
+            let _ = writeln!(s, "- {what}: `{src}`");
         }
         let _ = writeln!(s, "- Configuration files: {}", list_or_none(&b.config_files));
         let _ = writeln!(

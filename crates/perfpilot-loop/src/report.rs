@@ -118,11 +118,19 @@ pub fn pr_report(dir: &Path, checklist: Option<&Path>) -> Result<PrReport, LoopE
     ];
     let advanced: Vec<_> = st.rounds.iter().filter(|r| r.outcome == Outcome::Advanced).collect();
     let mut b = String::new();
+    // The title quotes the ledger's medians (the evidence table's), not the engine's
+    // Harrell–Davis estimates, so a reader finds its numbers in the table below.
+    let (base_m, best_m) = (st.baseline.measurement.median, st.best.measurement.median);
     let title = match &best_vs_baseline {
-        Some(c) => format!(
+        Some(_) if base_m != 0.0 => format!(
             "{}: {} {:+.1}% ({:.6} -> {:.6})",
-            plan.title, t.metric, c.change_pct, c.baseline, c.candidate
+            plan.title,
+            t.metric,
+            (best_m / base_m - 1.0) * 100.0,
+            base_m,
+            best_m
         ),
+        Some(c) => format!("{}: {} {:+.1}%", plan.title, t.metric, c.change_pct),
         None => format!("{}: no candidate beat the baseline", plan.title),
     };
     let _ = writeln!(b, "## What changed and why\n\n{}\n", plan.goal);
@@ -163,9 +171,11 @@ pub fn pr_report(dir: &Path, checklist: Option<&Path>) -> Result<PrReport, LoopE
         Some(c) => {
             let _ = writeln!(
                 b,
-                "\nBest against baseline: {}; practical threshold {:.1}%.",
+                "\nBest against baseline: {}; practical threshold {:.1}% (the statistics engine's estimate of the median, Harrell–Davis on the pooled samples: {:.6} -> {:.6}).",
                 comparison_text(c),
-                c.threshold * 100.0
+                c.threshold * 100.0,
+                c.baseline,
+                c.candidate
             );
         }
         None => {
@@ -209,6 +219,7 @@ pub fn pr_report(dir: &Path, checklist: Option<&Path>) -> Result<PrReport, LoopE
         );
     }
     let _ = writeln!(b, "\n## Risks and review\n");
+    let before = b.len();
     for r in &advanced {
         let (_, _, _, items) = review::checklist_of(&st, r.round, &checklist)?;
         for it in items.iter().filter(|i| i.touched) {
@@ -227,6 +238,12 @@ pub fn pr_report(dir: &Path, checklist: Option<&Path>) -> Result<PrReport, LoopE
             if f.blocking { " (blocking)" } else { "" },
             f.finding.text,
             f.answer.as_deref().unwrap_or("UNANSWERED")
+        );
+    }
+    if b.len() == before {
+        let _ = writeln!(
+            b,
+            "No review checklist item is touched by the advancing rounds' diffs, and no reviewer finding was recorded."
         );
     }
     if let Some(s) = &st.stopped {

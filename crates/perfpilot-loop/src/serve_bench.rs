@@ -50,7 +50,9 @@ pub fn load_result(path: &Path) -> Result<BenchResult, LoopError> {
             v.get("result").cloned().unwrap_or_default()
         }
         Some(sweep) if sweep.starts_with("perfpilot.bench.sweep/") => {
-            return Err(bad(sweep_refusal(&v)));
+            return Err(bad(
+                "a sweep summary, not a `bench serve` result: pin its winner with --from-sweep (the winner's server is started and its workload re-run with repeats)".into(),
+            ));
         }
         Some(other) => {
             return Err(bad(format!(
@@ -61,49 +63,6 @@ pub fn load_result(path: &Path) -> Result<BenchResult, LoopError> {
     };
     serde_json::from_value(inner)
         .map_err(|e| bad(format!("not a {BENCH_SERVE_SCHEMA} result: {e}")))
-}
-
-/// Why a sweep summary is not pinned as it is, with each winner's server command and the
-/// `bench serve` flags that re-measure it with repeats: the summary keeps one aggregate
-/// row per probe (no per-request samples, no repeats), so it has no run-to-run noise.
-fn sweep_refusal(v: &serde_json::Value) -> String {
-    let mut winners = Vec::new();
-    for b in v.pointer("/result/best").and_then(|b| b.as_array()).into_iter().flatten() {
-        let Some(w) = b.get("winner").filter(|w| !w.is_null()) else { continue };
-        let scenario = b.get("scenario").and_then(|x| x.as_str()).unwrap_or("?");
-        let lens = v
-            .pointer("/result/scenarios")
-            .and_then(|s| s.as_array())
-            .and_then(|s| {
-                s.iter().find(|x| x.get("name").and_then(|n| n.as_str()) == Some(scenario))
-            })
-            .map(|s| format!("--input-len {} --output-len {}", s["input_len"], s["output_len"]))
-            .unwrap_or_default();
-        let server: Vec<&str> = w
-            .get("server_command")
-            .and_then(|c| c.as_array())
-            .map(|c| c.iter().filter_map(|x| x.as_str()).collect())
-            .unwrap_or_default();
-        let rate =
-            w.get("best_rate").and_then(|r| r.as_f64()).map_or("inf".into(), |r| r.to_string());
-        let conc = w
-            .get("max_concurrency")
-            .and_then(|c| c.as_u64())
-            .map_or(String::new(), |c| format!(" --max-concurrency {c}"));
-        winners.push(format!(
-            "{}: start `{}`, then `perfpilot bench serve --url URL --dataset random {lens} --request-rate {rate}{conc} --repeats 3 --output base.json`",
-            b.get("id").and_then(|x| x.as_str()).unwrap_or("?"),
-            server.join(" ")
-        ));
-    }
-    format!(
-        "a sweep summary keeps one aggregate row per probe (no per-request samples, no repeats), so it has no run-to-run noise to pin; re-measure the winner with repeats and pin that result:\n  {}",
-        if winners.is_empty() {
-            "(no winner meets the SLA)".to_string()
-        } else {
-            winners.join("\n  ")
-        }
-    )
 }
 
 /// The runs of `metric` in `r`: one per repeat.
@@ -301,8 +260,17 @@ pub fn command_of(o: &ServeOptions) -> String {
 /// Run the pinned `bench serve` (options as JSON in `spec`) with its result under `work`;
 /// the runs of `metric`.
 pub fn run(spec: &str, metric: &str, work: &Path) -> Result<(Vec<Vec<f64>>, f64), String> {
-    let mut o: ServeOptions = serde_json::from_str(spec)
+    let o: ServeOptions = serde_json::from_str(spec)
         .map_err(|e| format!("the plan's bench serve options are not valid: {e}"))?;
+    run_options(o, metric, work)
+}
+
+/// Run `bench serve` with `o` (its result under `work`); the runs of `metric`.
+pub fn run_options(
+    mut o: ServeOptions,
+    metric: &str,
+    work: &Path,
+) -> Result<(Vec<Vec<f64>>, f64), String> {
     std::fs::create_dir_all(work).map_err(|e| format!("{}: {e}", work.display()))?;
     o.output = Some(work.join("bench-serve.json"));
     o.records = None;

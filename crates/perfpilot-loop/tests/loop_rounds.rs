@@ -71,6 +71,8 @@ fn advancing_round_then_regression_and_report_numbers() {
     assert!(rep.body.contains(&base) && rep.body.contains(&best), "{}", rep.body);
     assert!(rep.body.contains("spin four times as much: REGRESSED"), "{}", rep.body);
     assert!(rep.title.contains("time_ms -"), "{}", rep.title);
+    // The title quotes the evidence table's medians.
+    assert!(rep.title.contains(&format!("({base} -> {best})")), "{}", rep.title);
     assert_eq!(rep.advanced, 1);
     // A round that brings a profile gets its `trace triage` digest.
     commit_kernel(&f.repo, 90, "profiled attempt");
@@ -93,13 +95,21 @@ fn advancing_round_then_regression_and_report_numbers() {
 fn stalls_lead_to_drift_recovery_then_stop() {
     let f = fixture(300);
     init_loop(&init_options(&f)).unwrap();
+    let log = f.tmp.path().join("implement.log");
     for i in 1..=3u32 {
-        // Same speed: only a comment changes.
+        // Same speed: only a comment changes. The implementing command makes the commit
+        // and logs the prompt it was given.
         let k = common::kernel(300, false) + &format!("/* attempt {i} */\n");
-        write(&f.repo, "src/kernel.c", &k);
-        commit(&f.repo, &format!("cosmetic attempt {i}"));
-        let r = run_round(&round(&f)).unwrap();
+        let staged = f.tmp.path().join(format!("k{i}.c"));
+        std::fs::write(&staged, k).unwrap();
+        let implement = format!(
+            "cp {} src/kernel.c && git add -A && git commit -qm 'cosmetic attempt {i}' && echo \"$PERFPILOT_LOOP_ROUND $PERFPILOT_LOOP_DRIFT_RECOVERY $PERFPILOT_LOOP_PROMPT\" >> {}",
+            staged.display(),
+            log.display()
+        );
+        let r = run_round(&RoundOptions { implement: Some(implement), ..round(&f) }).unwrap();
         let rec = r.round.unwrap();
+        assert_eq!(rec.subject, format!("cosmetic attempt {i}"));
         // Same code: STALLED; a load change on a shared machine may read as REGRESSED,
         // which counts as a stall too. Never ADVANCED or REJECTED.
         assert!(
@@ -121,10 +131,90 @@ fn stalls_lead_to_drift_recovery_then_stop() {
             assert!(stop.reason.contains("3 rounds in a row"), "{}", stop.reason);
         }
     }
+    // The implementer got plan.md, then the drift-recovery prompt in the marked round.
+    let plan_md = f.dir.join("plan.md").display().to_string();
+    let drift = f.dir.join("drift-recovery-prompt.md").display().to_string();
+    let lines: Vec<String> =
+        std::fs::read_to_string(&log).unwrap().lines().map(String::from).collect();
+    assert_eq!(lines, [format!("1 0 {plan_md}"), format!("2 0 {plan_md}"), format!("3 1 {drift}")]);
     // A stopped loop refuses further rounds, with the reason.
     let r = run_round(&round(&f)).unwrap();
     assert!(r.round.is_none());
     assert!(r.stop.is_some());
+}
+
+#[test]
+fn an_implementing_command_that_leaves_the_tree_dirty_or_fails_is_refused() {
+    let f = fixture(200);
+    init_loop(&init_options(&f)).unwrap();
+    let o = RoundOptions { implement: Some("echo wip > src/wip.c".into()), ..round(&f) };
+    let e = run_round(&o).unwrap_err().to_string();
+    assert!(e.contains("not clean") && e.contains("src/wip.c"), "{e}");
+    std::fs::remove_file(f.repo.join("src/wip.c")).unwrap();
+    // A failing implementer REJECTS the round (its exit is the reason).
+    commit_kernel(&f.repo, 100, "half the spins");
+    let o = RoundOptions { implement: Some("exit 3".into()), ..round(&f) };
+    let r = run_round(&o).unwrap().round.unwrap();
+    assert_eq!(r.outcome, Outcome::Rejected);
+    assert!(r.reasons[0].starts_with("the implementing command"), "{:?}", r.reasons);
+}
+
+#[test]
+fn target_met_reviewer_stop_and_budgets_end_the_loop_with_their_rule() {
+    // Target met: a target the first faster candidate reaches.
+    let f = fixture(400);
+    let mut o = init_options(&f);
+    o.target = "time_ms=1000".into();
+    init_loop(&o).unwrap();
+    commit_kernel(&f.repo, 100, "a quarter of the spins");
+    let r = run_round(&round(&f)).unwrap();
+    assert_eq!(r.round.unwrap().outcome, Outcome::Advanced);
+    let stop = r.stop.unwrap();
+    assert_eq!(stop.rule, StopRule::TargetMet);
+    assert!(stop.reason.contains("reaches the target 1000"), "{}", stop.reason);
+    let again = run_round(&round(&f)).unwrap();
+    assert!(again.round.is_none());
+    assert_eq!(again.stop.unwrap().rule, StopRule::TargetMet);
+    assert_eq!(loop_status(&f.dir).unwrap().stopped.unwrap().rule, StopRule::TargetMet);
+
+    // The reviewer's last line STOP; its findings are in the findings ledger.
+    let f = fixture(200);
+    init_loop(&init_options(&f)).unwrap();
+    commit_kernel(&f.repo, 100, "half the spins");
+    let review = "printf 'Mainline Progress Verdict: ADVANCED\\n- [P3] src/kernel.c:3 volatile kept\\nSTOP\\n'";
+    let r = run_round(&RoundOptions { review: Some(review.into()), ..round(&f) }).unwrap();
+    assert_eq!(r.stop.unwrap().rule, StopRule::ReviewerStop);
+    let findings = std::fs::read_to_string(f.dir.join("findings.jsonl")).unwrap();
+    assert!(findings.contains("R1-F1") && findings.contains("volatile kept"), "{findings}");
+    let attempts = std::fs::read_to_string(f.dir.join("attempts.jsonl")).unwrap();
+    let a: serde_json::Value = serde_json::from_str(attempts.trim()).unwrap();
+    assert_eq!((a["round"].as_u64(), a["subject"].as_str()), (Some(1), Some("half the spins")));
+    assert!(a["median"].as_f64().is_some_and(|m| m > 0.0), "{attempts}");
+
+    // The round budget: one round, then refused before a second starts.
+    let f = fixture(200);
+    let mut o = init_options(&f);
+    o.stop.max_rounds = 1;
+    init_loop(&o).unwrap();
+    commit_kernel(&f.repo, 190, "attempt");
+    assert!(run_round(&round(&f)).unwrap().round.is_some());
+    commit_kernel(&f.repo, 180, "another");
+    let r = run_round(&round(&f)).unwrap();
+    assert!(r.round.is_none());
+    let stop = r.stop.unwrap();
+    assert_eq!(stop.rule, StopRule::RoundBudget);
+    assert!(stop.reason.contains("1 of 1 rounds spent"), "{}", stop.reason);
+
+    // The time budget: spent before the first round.
+    let f = fixture(200);
+    let mut o = init_options(&f);
+    o.stop.time_budget_s = 1;
+    init_loop(&o).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    commit_kernel(&f.repo, 100, "too late");
+    let r = run_round(&round(&f)).unwrap();
+    assert!(r.round.is_none());
+    assert_eq!(r.stop.unwrap().rule, StopRule::TimeBudget);
 }
 
 #[test]
@@ -222,6 +312,16 @@ fn dirty_tree_frozen_plan_and_held_lock_are_refused() {
     assert!(e.contains("replan"), "{e}");
     let rp = perfpilot_loop::replan(&f.dir, "fewer rounds: the deadline moved").unwrap();
     assert_eq!(rp.after_round, 0);
+    // A replan that changes the pinned benchmark is refused (every result would be void).
+    let frozen = std::fs::read_to_string(&plan).unwrap();
+    let edited = frozen.replace("command = \"sh bench/run.sh\"", "command = \"sh bench/run.sh 3\"");
+    assert_ne!(edited, frozen);
+    std::fs::write(&plan, edited).unwrap();
+    let e = perfpilot_loop::replan(&f.dir, "a faster benchmark").unwrap_err().to_string();
+    assert!(e.contains("changes the pinned benchmark") && e.contains("new loop"), "{e}");
+    assert!(perfpilot_loop::replan(&f.dir, "  ").is_err(), "an empty why is refused");
+    std::fs::write(&plan, frozen).unwrap();
+    assert_eq!(State::load(&f.dir).unwrap().replans.len(), 1, "a refused replan records nothing");
     // A lock held by a live process (pid 1) is refused with a clear message.
     std::fs::write(f.dir.join("lock"), "1\n123\n").unwrap();
     let e = run_round(&round(&f)).unwrap_err().to_string();

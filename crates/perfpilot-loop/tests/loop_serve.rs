@@ -10,6 +10,7 @@ use common::{commit, init_options, write};
 use perfpilot_bench::{CompareOptions, ServeOptions, TokenizerChoice};
 use perfpilot_loop::plan::{BenchKind, Plan};
 use perfpilot_loop::state::Outcome;
+use perfpilot_loop::sweep_bench::SweepSource;
 use perfpilot_loop::{InitOptions, RoundOptions, init_loop, run_round};
 use perfpilot_stats::{Better, Statistic};
 use perfpilot_workload::{DatasetSpec, RandomSpec, RangeMode};
@@ -182,16 +183,78 @@ fn against_llama_a_pinned_result_is_rerun_by_a_round() {
 }
 
 #[test]
-fn a_sweep_summary_is_refused_with_the_winners_re_measure_command() {
+fn a_sweep_summary_is_not_a_bench_result_it_is_pinned_with_from_sweep() {
     let f = common::fixture(10);
     let file = fixture_file("sweep-summary.json");
     let e = init_loop(&from_bench(&f, &file, "ttft_ms.median=1")).unwrap_err().to_string();
-    for want in [
-        "sweep-summary.json",
-        "no run-to-run noise",
-        "sim/chat: start `perfpilot sim serve --no-access-log --set cost_scale=0.25",
-        "--input-len 128 --output-len 32 --request-rate 128 --repeats 3",
-    ] {
+    for want in ["sweep-summary.json", "a sweep summary", "--from-sweep"] {
         assert!(e.contains(want), "{want} not in {e}");
     }
+}
+
+fn from_sweep(f: &common::Fixture, src: SweepSource, target: &str) -> InitOptions {
+    let mut o = from_bench(f, Path::new("-"), target);
+    o.from_bench = None;
+    o.from_sweep = Some(src);
+    o
+}
+
+#[test]
+fn from_sweep_refuses_a_summary_without_a_winner_and_one_it_cannot_start() {
+    let f = common::fixture(10);
+    let real = fixture_file("sweep-summary.json");
+    // The real summary as it is: its plan (`plan.yaml`, relative to where it ran) is not
+    // beside this copy.
+    let src = SweepSource { summary: real.clone(), plan: None, winner: None };
+    let e = init_loop(&from_sweep(&f, src, "e2e_ms.median=10")).unwrap_err().to_string();
+    assert!(
+        e.contains("the sweep plan it names is not found") && e.contains("--sweep-plan"),
+        "{e}"
+    );
+    // With its plan: the winner probe's raw result (the workload) is not beside this copy.
+    let plan = fixture_file("sweep-plan.yaml");
+    let src = SweepSource { summary: real.clone(), plan: Some(plan.clone()), winner: None };
+    let e = init_loop(&from_sweep(&f, src, "e2e_ms.median=10")).unwrap_err().to_string();
+    assert!(e.contains("sim__set=cost_scale=0.25__chat__cinf__r128.json is missing"), "{e}");
+    // A metric a bench serve workload does not have.
+    let src = SweepSource { summary: real.clone(), plan: Some(plan.clone()), winner: None };
+    let e = init_loop(&from_sweep(&f, src, "time_ms=1")).unwrap_err().to_string();
+    assert!(e.contains("not one a sweep's winner can pin"), "{e}");
+    // Two winners: one must be chosen, by an id the summary has.
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&real).unwrap()).unwrap();
+    let mut long = v["result"]["best"][0].clone();
+    long["id"] = "sim/long".into();
+    v["result"]["best"].as_array_mut().unwrap().push(long);
+    let two = f.tmp.path().join("two-winners.json");
+    std::fs::write(&two, serde_json::to_vec(&v).unwrap()).unwrap();
+    let src = SweepSource { summary: two.clone(), plan: Some(plan.clone()), winner: None };
+    let e = init_loop(&from_sweep(&f, src, "e2e_ms.median=10")).unwrap_err().to_string();
+    assert!(e.contains("(sim/chat, sim/long): choose one with --winner ID"), "{e}");
+    let src = SweepSource { summary: two, plan: Some(plan.clone()), winner: Some("sim/x".into()) };
+    let e = init_loop(&from_sweep(&f, src, "e2e_ms.median=10")).unwrap_err().to_string();
+    assert!(e.contains("--winner sim/x: no such best row"), "{e}");
+    // An interrupted sweep's best is not its winner.
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&real).unwrap()).unwrap();
+    v["result"]["interrupted"] = true.into();
+    let cut = f.tmp.path().join("interrupted.json");
+    std::fs::write(&cut, serde_json::to_vec(&v).unwrap()).unwrap();
+    let src = SweepSource { summary: cut, plan: Some(plan.clone()), winner: None };
+    let e = init_loop(&from_sweep(&f, src, "e2e_ms.median=10")).unwrap_err().to_string();
+    assert!(e.contains("the sweep was interrupted") && e.contains("--resume"), "{e}");
+    // The same summary where no candidate met the SLA.
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&real).unwrap()).unwrap();
+    for b in v["result"]["best"].as_array_mut().unwrap() {
+        b["winner"] = serde_json::Value::Null;
+        b["passing"] = 0.into();
+    }
+    v["result"]["winner_meets_sla"] = false.into();
+    let none = f.tmp.path().join("no-winner.json");
+    std::fs::write(&none, serde_json::to_vec(&v).unwrap()).unwrap();
+    let src = SweepSource { summary: none, plan: Some(plan), winner: None };
+    let e = init_loop(&from_sweep(&f, src, "e2e_ms.median=10")).unwrap_err().to_string();
+    assert!(
+        e.contains("no winner: no candidate met the SLA (p99 TTFT <= 150 ms, success >= 0.99)"),
+        "{e}"
+    );
+    assert!(!f.dir.join("state.json").exists(), "a refused init leaves no loop");
 }

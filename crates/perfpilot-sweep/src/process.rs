@@ -59,11 +59,25 @@ pub fn spawn(
     log: &Path,
     port: u16,
 ) -> Result<Server, String> {
+    spawn_in(argv, env, log, port, None)
+}
+
+/// [`spawn`] with the working directory `cwd` (`None`: this process's).
+pub fn spawn_in(
+    argv: &[String],
+    env: &[(String, String)],
+    log: &Path,
+    port: u16,
+    cwd: Option<&Path>,
+) -> Result<Server, String> {
     let (prog, args) = argv.split_first().ok_or("empty server command")?;
     let out = std::fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
     let err = out.try_clone().map_err(|e| format!("{}: {e}", log.display()))?;
     let mut cmd = Command::new(prog);
     cmd.args(args).stdin(Stdio::null()).stdout(out).stderr(err);
+    if let Some(d) = cwd {
+        cmd.current_dir(d);
+    }
     for (k, v) in env {
         cmd.env(k, v);
     }

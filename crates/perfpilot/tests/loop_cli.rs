@@ -253,7 +253,7 @@ fn cli_kernel_task_init_and_review_of_a_diff_file() {
         ],
         0,
     );
-    assert_eq!(v["schema_version"], "perfpilot.loop.init/2");
+    assert_eq!(v["schema_version"], "perfpilot.loop.init/3");
     assert_eq!(v["result"]["plan"]["benchmark"]["kind"], "kernel_ab");
     assert_eq!(v["result"]["plan"]["benchmark"]["command"], "perfpilot kernel ab kernel");
     assert_eq!(v["result"]["baseline"]["runs"].as_array().unwrap().len(), 3);

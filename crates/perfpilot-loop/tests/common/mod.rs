@@ -113,6 +113,7 @@ pub fn init_options(f: &Fixture) -> InitOptions {
         better: Some(Better::Lower),
         bench: Some("sh bench/run.sh".into()),
         from_bench: None,
+        from_sweep: None,
         kernel_task: None,
         bench_config: vec!["bench/config.env".into(), "bench/run.sh".into(), "bench/main.c".into()],
         repeats: 3,

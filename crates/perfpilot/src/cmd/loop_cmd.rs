@@ -55,12 +55,24 @@ struct InitArgs {
     #[arg(long, value_enum)]
     better: Option<BetterArg>,
     /// The benchmark command (`sh -c`, run in an export of each candidate's tree).
-    #[arg(long, value_name = "CMD", required_unless_present_any = ["from_bench", "kernel_task"], conflicts_with_all = ["from_bench", "kernel_task"])]
+    #[arg(long, value_name = "CMD", required_unless_present_any = ["from_bench", "kernel_task", "from_sweep"], conflicts_with_all = ["from_bench", "kernel_task", "from_sweep"])]
     bench: Option<String>,
     /// Pin a `perfpilot bench serve --repeats N` result (N >= 3) as the baseline: its
     /// recorded settings are re-run through the benchmark library every round.
-    #[arg(long, value_name = "RESULT.json", conflicts_with = "kernel_task")]
+    #[arg(long, value_name = "RESULT.json", conflicts_with_all = ["kernel_task", "from_sweep"])]
     from_bench: Option<PathBuf>,
+    /// Pin a `perfpilot bench sweep` summary's winner: every measurement (the baseline at
+    /// init, then each round) starts its server command in the candidate's tree and runs
+    /// the winner probe's `bench serve` workload with --repeats (at least 3).
+    #[arg(long, value_name = "SUMMARY.json", conflicts_with = "kernel_task")]
+    from_sweep: Option<PathBuf>,
+    /// The sweep plan of --from-sweep (default: the summary's `plan`, found as written or
+    /// relative to the folder the sweep ran in).
+    #[arg(long, value_name = "PLAN.yaml", requires = "from_sweep")]
+    sweep_plan: Option<PathBuf>,
+    /// Which winner of --from-sweep (`framework/scenario`) when the sweep has several.
+    #[arg(long, value_name = "ID", requires = "from_sweep")]
+    winner: Option<String>,
     /// Pin `perfpilot kernel ab` on this task directory (inside the repository); the
     /// metric is `kernel_time_ratio` (candidate / baseline time).
     #[arg(long, value_name = "DIR")]
@@ -215,6 +227,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 bench: a.bench.clone(),
                 from_bench: a.from_bench.clone(),
                 kernel_task: a.kernel_task.clone(),
+                from_sweep: a.from_sweep.clone().map(|summary| {
+                    perfpilot_loop::sweep_bench::SweepSource {
+                        summary,
+                        plan: a.sweep_plan.clone(),
+                        winner: a.winner.clone(),
+                    }
+                }),
                 bench_config: a.bench_config.clone(),
                 repeats: a.repeats,
                 threshold: a.threshold,
@@ -235,6 +254,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let r = perfpilot_loop::init_loop(&opts)?;
             let mut inputs: Vec<InputRef> = Vec::new();
             inputs.extend(a.from_bench.iter().map(|f| InputRef::file("bench_result", f)));
+            inputs.extend(a.from_sweep.iter().map(|f| InputRef::file("sweep_summary", f)));
             inputs.extend(
                 a.kernel_task.iter().map(|d| InputRef::file("kernel_task", d.join("task.toml"))),
             );
