@@ -32,6 +32,12 @@ struct File {
     /// Rules on the furthest phase a log without any failure record reached.
     #[serde(default)]
     last_phase: Vec<crate::inferred::PhaseRule>,
+    /// Steps named by traceback frames, with their phase (see [`crate::undecided`]).
+    #[serde(default)]
+    frame_phase: Vec<crate::undecided::FramePhase>,
+    /// The classes still possible for an undecided failure, per phase.
+    #[serde(default)]
+    undecided: Vec<crate::undecided::Candidates>,
 }
 
 /// One evidence rule.
@@ -76,14 +82,22 @@ pub(crate) struct Evidence {
     rules: Vec<Rule>,
     /// The `[[last_phase]]` rules (see [`crate::inferred`]).
     pub last_phase: Vec<crate::inferred::PhaseRule>,
+    /// The `[[frame_phase]]` table.
+    pub frame_phase: Vec<crate::undecided::FramePhase>,
+    /// The `[[undecided]]` table.
+    pub undecided: Vec<crate::undecided::Candidates>,
 }
 
 impl Evidence {
     /// The embedded rules.
     pub fn builtin() -> Evidence {
         // The embedded file is checked by the tests; a broken build-time file yields no rules.
-        Evidence::parse(BUILTIN, "<built-in evidence.toml>")
-            .unwrap_or(Evidence { rules: Vec::new(), last_phase: Vec::new() })
+        Evidence::parse(BUILTIN, "<built-in evidence.toml>").unwrap_or(Evidence {
+            rules: Vec::new(),
+            last_phase: Vec::new(),
+            frame_phase: Vec::new(),
+            undecided: Vec::new(),
+        })
     }
 
     /// The embedded rules, or `path`'s (`--evidence`), which replace them.
@@ -148,7 +162,12 @@ impl Evidence {
             }
             rules.push(r);
         }
-        Ok(Evidence { rules, last_phase: file.last_phase })
+        Ok(Evidence {
+            rules,
+            last_phase: file.last_phase,
+            frame_phase: file.frame_phase,
+            undecided: file.undecided,
+        })
     }
 
     /// Re-decide a finding that no signature decided (`unknown`) or that only a weak guess
@@ -165,6 +184,7 @@ impl Evidence {
             .filter(|r| !confident || (r.refines.contains(&f.class) && r.confidence > f.confidence))
             .find_map(|r| holds(r, rec, &agg.before, &launch).map(|d| (r, d)))
         else {
+            crate::undecided::fill(&self.frame_phase, &self.undecided, rec, f);
             return;
         };
         let line = &decided.text;

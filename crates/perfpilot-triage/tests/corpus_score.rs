@@ -194,14 +194,14 @@ fn failure_classes_score() {
 }
 
 /// Development splits scored by default: `(split, class floor, signal floor)` in per mille.
-/// Signal floors: class and signal line right among the logs whose label names signal lines,
-/// measured when signal lines were first scored (dev 11/16, heldout 7/8, heldout-3 23/23,
-/// heldout-4 25/26).
+/// Signal floors: class and signal line right among the logs whose label names signal lines
+/// (first scored at dev 11/16, heldout 7/8, heldout-3 23/23, heldout-4 25/26; since the deciding
+/// lines lead the signal, branch trihold: dev 14/16, heldout 8/8, heldout-4 26/26).
 const FLOORS: [(&str, usize, usize); 4] = [
-    ("dev", DEV_FLOOR_PERMILLE, 687),
-    ("heldout", OLD_HELDOUT_FLOOR_PERMILLE, 875),
+    ("dev", DEV_FLOOR_PERMILLE, 875),
+    ("heldout", OLD_HELDOUT_FLOOR_PERMILLE, 1000),
     ("heldout-3", HELDOUT3_FLOOR_PERMILLE, 1000),
-    ("heldout-4", HELDOUT4_FLOOR_PERMILLE, 961),
+    ("heldout-4", HELDOUT4_FLOOR_PERMILLE, 1000),
 ];
 
 /// Dev-split floor in per mille (15/19 since the evidence rules of issue 15, branch triage3).
@@ -211,8 +211,9 @@ const OLD_HELDOUT_FLOOR_PERMILLE: usize = 833;
 /// Floor of `heldout-3`, development data since its one scoring (23/27 after the engine
 /// signatures and evidence rules of branch triage4).
 const HELDOUT3_FLOOR_PERMILLE: usize = 851;
-/// Floor of `heldout-4`, development data since its one scoring on branch triage4 (26/28).
-const HELDOUT4_FLOOR_PERMILLE: usize = 928;
+/// Floor of `heldout-4`, development data since its one scoring on branch triage4 (26/28 then;
+/// 27/28 since a V0 engine step cut at the executor call counts as a forward pass, trihold).
+const HELDOUT4_FLOOR_PERMILLE: usize = 964;
 
 /// Logs of the development splits that only the evidence rules decide: each names the rule that
 /// decided (`facts.decided_by`) and, where the class is inferred, what is still possible and
@@ -361,6 +362,31 @@ fn engine_and_wording_rules_decide_dev_logs() {
     ]))
     .expect("triage");
     assert!(r.findings[0].facts.contains_key("joined_piece"), "{:?}", r.findings[0].facts);
+}
+
+/// A failure nothing decides still says what remains (branch trihold): the phase from the
+/// launch lines or, for a pasted traceback alone, from its frames, and the classes possible
+/// there. Expectations from the labels: the labelled class is among those still possible.
+#[test]
+fn undecided_failures_name_the_classes_that_remain() {
+    let root = corpus();
+    let file = "sglang-5389-flashinfer-jit-cuda-fp8-h.log";
+    let r = triage_logs(&TriageOptions::new(vec![root.join("failures").join(file)]))
+        .unwrap_or_else(|e| panic!("{file}: {e}"));
+    assert_eq!(r.class, ProblemClass::Unknown, "{file}");
+    let f = &r.findings[0];
+    let phase = f.facts.get("undecided_phase").map_or("", String::as_str);
+    assert!(phase.starts_with("load (from frames"), "{file}: {phase:?}");
+    let left = f.facts.get("still_possible").map_or("", String::as_str);
+    assert!(left.contains("dependency-mismatch"), "{file}: {left:?}");
+    assert!(f.facts.get("would_settle").is_some_and(|s| s.contains("ImportError")), "{file}");
+    // A V0 engine step cut at the executor's `execute_model(` call is a forward pass.
+    let file = "vllm-12233-v0-engine-step-execute-cut.log";
+    let r = triage_logs(&TriageOptions::new(vec![root.join("failures").join(file)]))
+        .unwrap_or_else(|e| panic!("{file}: {e}"));
+    assert_eq!(r.class, ProblemClass::IllegalMemoryAccess, "{file}");
+    let by = r.findings[0].facts.get("decided_by").map_or("", String::as_str);
+    assert!(by.starts_with("forward-or-sync-cut"), "{file}: {by:?}");
 }
 
 /// Launch-log excerpts that end while CUDA-graph capture advances batch by batch stay `none`:
