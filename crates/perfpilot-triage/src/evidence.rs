@@ -12,7 +12,7 @@ use crate::analyze::{FileIn, Group};
 use crate::class::ProblemClass;
 use crate::error::TriageError;
 use crate::logs::record::Record;
-use crate::report::Finding;
+use crate::report::{Finding, SignalLine};
 
 /// The built-in rules.
 const BUILTIN: &str = include_str!("../data/evidence.toml");
@@ -32,6 +32,12 @@ struct File {
     /// Rules on the furthest phase a log without any failure record reached.
     #[serde(default)]
     last_phase: Vec<crate::inferred::PhaseRule>,
+    /// Steps named by traceback frames, with their phase (see [`crate::undecided`]).
+    #[serde(default)]
+    frame_phase: Vec<crate::undecided::FramePhase>,
+    /// The classes still possible for an undecided failure, per phase.
+    #[serde(default)]
+    undecided: Vec<crate::undecided::Candidates>,
 }
 
 /// One evidence rule.
@@ -76,14 +82,22 @@ pub(crate) struct Evidence {
     rules: Vec<Rule>,
     /// The `[[last_phase]]` rules (see [`crate::inferred`]).
     pub last_phase: Vec<crate::inferred::PhaseRule>,
+    /// The `[[frame_phase]]` table.
+    pub frame_phase: Vec<crate::undecided::FramePhase>,
+    /// The `[[undecided]]` table.
+    pub undecided: Vec<crate::undecided::Candidates>,
 }
 
 impl Evidence {
     /// The embedded rules.
     pub fn builtin() -> Evidence {
         // The embedded file is checked by the tests; a broken build-time file yields no rules.
-        Evidence::parse(BUILTIN, "<built-in evidence.toml>")
-            .unwrap_or(Evidence { rules: Vec::new(), last_phase: Vec::new() })
+        Evidence::parse(BUILTIN, "<built-in evidence.toml>").unwrap_or(Evidence {
+            rules: Vec::new(),
+            last_phase: Vec::new(),
+            frame_phase: Vec::new(),
+            undecided: Vec::new(),
+        })
     }
 
     /// The embedded rules, or `path`'s (`--evidence`), which replace them.
@@ -148,7 +162,12 @@ impl Evidence {
             }
             rules.push(r);
         }
-        Ok(Evidence { rules, last_phase: file.last_phase })
+        Ok(Evidence {
+            rules,
+            last_phase: file.last_phase,
+            frame_phase: file.frame_phase,
+            undecided: file.undecided,
+        })
     }
 
     /// Re-decide a finding that no signature decided (`unknown`) or that only a weak guess
@@ -159,14 +178,16 @@ impl Evidence {
         let rec = &agg.record;
         let Some(file) = files.get(rec.file) else { return };
         let launch = Launch::of(file, rec.first_no());
-        let Some((rule, line)) = self
+        let Some((rule, decided)) = self
             .rules
             .iter()
             .filter(|r| !confident || (r.refines.contains(&f.class) && r.confidence > f.confidence))
-            .find_map(|r| holds(r, rec, &agg.before, &launch).map(|l| (r, l)))
+            .find_map(|r| holds(r, rec, &agg.before, &launch).map(|d| (r, d)))
         else {
+            crate::undecided::fill(&self.frame_phase, &self.undecided, rec, f);
             return;
         };
+        let line = &decided.text;
         if rule.confidence <= f.confidence && f.class != ProblemClass::Unknown {
             return;
         }
@@ -204,7 +225,38 @@ impl Evidence {
                 f.signal.first().map_or("", |s| s.text.as_str())
             ])
         );
+        // The lines that decided lead the signal (the record's own lines follow): a launch
+        // fact or a line before the record is the evidence an engineer would quote.
+        lead_signal(&mut f.signal, &file.path, decided.lines);
     }
+}
+
+/// Put `lines` (line number, text) first in `signal`, each once.
+fn lead_signal(signal: &mut Vec<SignalLine>, path: &str, lines: Vec<(u64, String)>) {
+    let mut out: Vec<SignalLine> = Vec::with_capacity(lines.len() + signal.len());
+    for (line, text) in lines {
+        if !out.iter().any(|s| s.file == path && s.line == line) {
+            out.push(SignalLine { file: path.to_string(), line, text: clip(text) });
+        }
+    }
+    for s in signal.drain(..) {
+        if !out.iter().any(|o| o.file == s.file && o.line == s.line) {
+            out.push(s);
+        }
+    }
+    *signal = out;
+}
+
+/// A signal text cut at 1,000 bytes (on a character boundary), as the record's own lines are.
+fn clip(mut text: String) -> String {
+    if text.len() > 1000 {
+        let mut end = 1000;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+    }
+    text
 }
 
 fn capitalise(s: &str) -> String {
@@ -217,10 +269,13 @@ fn capitalise(s: &str) -> String {
 
 /// Launch facts before a failure line.
 struct Launch {
-    weights: bool,
-    gpu_blocks: Option<(u64, u64)>,
+    /// The last weights-loaded line before the failure (line, text).
+    weights: Option<(u64, String)>,
+    /// `# GPU blocks`, its line and the line's text.
+    gpu_blocks: Option<(u64, u64, String)>,
     block_size: u64,
-    max_len: Option<(u64, u64)>,
+    /// The maximum model length, its line and (when a launch event holds it) the line's text.
+    max_len: Option<(u64, u64, Option<String>)>,
 }
 
 impl Launch {
@@ -228,34 +283,57 @@ impl Launch {
         use perfpilot_launchlog::EventKind;
         let log = &file.facts.launch;
         let mut gpu_blocks = None;
-        let mut weights = false;
+        let mut weights = None;
         for e in log.events.iter().filter(|e| e.line <= before.max(1)) {
             match e.event {
-                EventKind::GpuBlocks { gpu_blocks: b, .. } => gpu_blocks = Some((b, e.line)),
-                EventKind::WeightsLoaded { .. } | EventKind::LoadWeightEnd { .. } => weights = true,
+                EventKind::GpuBlocks { gpu_blocks: b, .. } => {
+                    gpu_blocks = Some((b, e.line, e.raw.clone()));
+                }
+                EventKind::WeightsLoaded { .. } | EventKind::LoadWeightEnd { .. } => {
+                    weights = Some((e.line, e.raw.clone()));
+                }
                 _ => {}
             }
         }
         let block_size = log.arg(&["block_size"]).and_then(|(v, _)| v.parse().ok()).unwrap_or(16);
+        let text_at = |line: u64| {
+            log.events
+                .iter()
+                .find(|e| e.line == line)
+                .map(|e| e.raw.clone())
+                .or_else(|| file.facts.tail.iter().find(|t| t.0 == line).map(|t| t.1.clone()))
+        };
         let max_len = log
             .arg(&["max_model_len", "max_seq_len"])
-            .and_then(|(v, l)| v.parse().ok().map(|v| (v, l)));
+            .and_then(|(v, l)| v.parse().ok().map(|v| (v, l, text_at(l))));
         Launch { weights, gpu_blocks, block_size, max_len }
     }
 }
 
-/// Where a rule holds, the line that decided (as `line N: text`).
-fn holds(r: &Rule, rec: &Record, before: &[(u64, String)], launch: &Launch) -> Option<String> {
+/// What decided a rule: a description (`line N: text`) and the lines (number, text) to show.
+struct Decided {
+    text: String,
+    lines: Vec<(u64, String)>,
+}
+
+impl Decided {
+    fn line(no: u64, text: &str) -> Decided {
+        Decided { text: format!("line {no}: {text}"), lines: vec![(no, text.to_string())] }
+    }
+}
+
+/// Where a rule holds, what decided it.
+fn holds(r: &Rule, rec: &Record, before: &[(u64, String)], launch: &Launch) -> Option<Decided> {
     if r.cut && rec.exception.is_some() {
         return None;
     }
-    let mut decided: Option<String> = None;
+    let mut decided: Option<Decided> = None;
     let frame_line = |i: usize| {
-        rec.frames.get(i).and_then(|f| rec.lines.get(f.at)).map(|l| (l.no, l.msg.clone()))
+        rec.frames.get(i).and_then(|f| rec.lines.get(f.at)).map(|l| Decided::line(l.no, &l.raw))
     };
     if !r.frames_any.is_empty() {
         let i = rec.frames.iter().position(|f| r.frames_any.iter().any(|p| f.text.contains(p)))?;
-        decided = frame_line(i).map(|(n, t)| format!("line {n}: {t}"));
+        decided = frame_line(i);
     }
     if !r.frames_all.is_empty() {
         // A frame cut mid-line (no function name yet) says nothing either way.
@@ -267,7 +345,7 @@ fn holds(r: &Rule, rec: &Record, before: &[(u64, String)], launch: &Launch) -> O
             return None;
         }
         if let Some(&i) = whole.last() {
-            decided = frame_line(i).map(|(n, t)| format!("line {n}: {t}"));
+            decided = frame_line(i);
         }
     }
     if !r.innermost_not.is_empty() {
@@ -281,7 +359,7 @@ fn holds(r: &Rule, rec: &Record, before: &[(u64, String)], launch: &Launch) -> O
         if !r.innermost.iter().any(|p| last.text.contains(p)) {
             return None;
         }
-        decided = frame_line(rec.frames.len() - 1).map(|(n, t)| format!("line {n}: {t}"));
+        decided = frame_line(rec.frames.len() - 1);
     }
     if !r.text_any.is_empty() {
         let has = |t: &str| {
@@ -290,20 +368,26 @@ fn holds(r: &Rule, rec: &Record, before: &[(u64, String)], launch: &Launch) -> O
         };
         // The record's own lines first, then the lines just before it (a worker's error
         // line naming the failing method, a coredump notice).
-        let (no, msg) = rec
+        let d = rec
             .lines
             .iter()
             .rev()
             .find(|l| has(&l.msg))
-            .map(|l| (l.no, l.msg.as_str()))
-            .or_else(|| before.iter().rev().find(|b| has(&b.1)).map(|b| (b.0, b.1.as_str())))?;
-        decided = Some(format!("line {no}: {msg}"));
+            .map(|l| Decided::line(l.no, &l.raw))
+            .or_else(|| {
+            before.iter().rev().find(|b| has(&b.1)).map(|b| Decided::line(b.0, &b.1))
+        })?;
+        decided = Some(d);
     }
     if let Some(check) = &r.launch {
         match check.as_str() {
             "blocks_known" => {
-                let (_, line) = launch.gpu_blocks?;
-                decided.get_or_insert_with(|| format!("line {line}: # GPU blocks"));
+                let (_, line, text) = launch.gpu_blocks.as_ref()?;
+                let d = decided.get_or_insert_with(|| Decided {
+                    text: format!("line {line}: # GPU blocks"),
+                    lines: Vec::new(),
+                });
+                d.lines.insert(0, (*line, text.clone()));
             }
             "no_blocks_yet" => {
                 if launch.gpu_blocks.is_some() {
@@ -311,26 +395,37 @@ fn holds(r: &Rule, rec: &Record, before: &[(u64, String)], launch: &Launch) -> O
                 }
             }
             "weights_no_blocks" => {
-                if !launch.weights || launch.gpu_blocks.is_some() {
+                let (line, text) = launch.weights.as_ref()?;
+                if launch.gpu_blocks.is_some() {
                     return None;
                 }
+                let d = decided.get_or_insert_with(|| Decided {
+                    text: format!("line {line}: weights loaded, no KV size yet"),
+                    lines: Vec::new(),
+                });
+                d.lines.insert(0, (*line, text.clone()));
             }
             "blocks_below_max_len" => {
-                let (blocks, bl) = launch.gpu_blocks?;
-                let (len, ll) = launch.max_len?;
+                let (blocks, bl, btext) = launch.gpu_blocks.as_ref()?;
+                let (len, ll, ltext) = launch.max_len.as_ref()?;
                 let tokens = blocks.checked_mul(launch.block_size)?;
-                if tokens >= len {
+                if tokens >= *len {
                     return None;
                 }
-                decided = Some(format!(
-                    "line {bl}: {blocks} GPU blocks x {} = {tokens} tokens < max length {len} (line {ll})",
-                    launch.block_size
-                ));
+                let mut lines = vec![(*bl, btext.clone())];
+                lines.extend(ltext.as_ref().map(|t| (*ll, t.clone())));
+                decided = Some(Decided {
+                    text: format!(
+                        "line {bl}: {blocks} GPU blocks x {} = {tokens} tokens < max length {len} (line {ll})",
+                        launch.block_size
+                    ),
+                    lines,
+                });
             }
             _ => return None,
         }
     }
-    decided.or(Some(String::new()))
+    decided.or(Some(Decided { text: String::new(), lines: Vec::new() }))
 }
 
 #[cfg(test)]

@@ -4,13 +4,21 @@
 //! finding is such a cut piece, decided only by evidence (or not at all), and a finding a
 //! confident signature decided starts right after it in the same file, that finding leads and
 //! the piece is folded into it.
+//!
+//! The same holds for an exception no signature could place whose message goes on over the
+//! next lines (TensorRT-LLM's `Executor creation failed …` names the component that did not
+//! fit two lines below): when a confident signature decides a record starting within a few
+//! lines of it, that finding leads and the exception line is folded into it.
 
 use crate::analyze::Group;
+use crate::class::ProblemClass;
 use crate::logs::record::Kind;
 use crate::report::Finding;
 
 /// Most lines between the end of the cut piece and the start of the rest.
 const GAP: u64 = 40;
+/// Most lines between an unclassified exception line and the rest of its message.
+const MESSAGE_GAP: u64 = 12;
 /// The confidence a signature's finding needs to take the lead from a cut piece.
 const CONFIDENT: f64 = 0.8;
 
@@ -23,27 +31,34 @@ pub(crate) fn join_cut_piece(groups: &[Group<'_>], findings: &mut Vec<Finding>) 
     let piece = &groups[0].lead().agg.record;
     let decided_by_signature =
         findings[0].signature.as_deref().is_some_and(|s| !s.starts_with("evidence:"));
-    if piece.kind != Kind::Incomplete || decided_by_signature {
+    let cut_piece = piece.kind == Kind::Incomplete;
+    let unplaced = findings[0].class == ProblemClass::Unknown;
+    if !(cut_piece || unplaced) || decided_by_signature {
         return;
     }
     let Some(end) = piece.lines.last().map(|l| l.no) else { return };
+    let gap = if cut_piece { GAP } else { MESSAGE_GAP };
     let next = (1..groups.len()).find(|&j| {
         let r = &groups[j].first().agg.record;
         let f = &findings[j];
         r.file == piece.file
-            && r.first_no() > end
-            && r.first_no() - end <= GAP
+            && r.first_no() > piece.first_no()
+            && r.first_no().saturating_sub(end) <= gap
             && f.confidence >= CONFIDENT
             && f.signature.as_deref().is_some_and(|s| !s.starts_with("evidence:"))
     });
     let Some(j) = next else { return };
     let cut = findings.remove(0);
     let mut lead = findings.remove(j - 1);
+    let what = if cut_piece {
+        "the start of the same traceback, split from it by a wrapped line"
+    } else {
+        "an exception line whose message goes on in the lines this finding read"
+    };
     lead.facts.insert(
         "joined_piece".into(),
         format!(
-            "lines {}-{end}: the start of the same traceback, split from it by a wrapped line \
-             (alone it read as {})",
+            "lines {}-{end}: {what} (alone it read as {})",
             piece.first_no(),
             cut.class.as_str()
         ),

@@ -43,6 +43,7 @@ mod logs;
 mod report;
 mod run;
 mod timeline;
+mod undecided;
 
 pub use bundle::{
     BundleFact, BundleOptions, BundleReport, BundleSignal, EndpointResult, Liveness,
