@@ -235,6 +235,63 @@ pub fn words(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::words;
+    use crate::taxonomy::{Category, Taxonomy};
+
+    #[test]
+    fn words_decide_names_no_rule_matches() {
+        // Development-split names (corpus 2, heldout-4) that no family rule names.
+        let tax = Taxonomy::embedded();
+        let (c, rule) = tax.classify_explained("extend_u16_u8");
+        assert_eq!((c, rule.as_str()), (Category::Memory, "vocab.memory"));
+        let (c, rule) = tax.classify_explained("_to_fp8_row_major");
+        assert_eq!((c, rule.as_str()), (Category::Quantize, "vocab.quantize"));
+        assert_eq!(tax.classify("count_equal"), Category::Reduction);
+        assert!(tax.rule_source("vocab.quantize").is_some_and(|s| s.contains("issue #18")));
+        // Too little evidence stays `other`.
+        assert_eq!(tax.classify_explained("myKernel").1.as_str(), "fallback.other");
+    }
+
+    #[test]
+    fn specific_words_outweigh_a_generic_family_rule() {
+        let tax = Taxonomy::embedded();
+        // `sum` makes reduction.family match; `userbuffers` is communication evidence.
+        let (c, rule) = tax.classify_explained("userbuffers_fp16_sum_inplace_gpu_rr_rs");
+        assert_eq!((c, rule.as_str()), (Category::Communication, "vocab.communication"));
+        // A generic category never replaces a generic rule: `gather_topk_values_kernel` is
+        // a top-k (reduction) whatever its `gather` says.
+        assert_eq!(tax.classify("gather_topk_values_kernel"), Category::Reduction);
+        // Specific rules are never overridden.
+        assert_eq!(
+            tax.classify_explained("vllm::reshape_and_cache_flash_kernel").0,
+            Category::KvCache
+        );
+    }
+
+    #[test]
+    fn bad_vocabulary_entries_are_errors_naming_the_line() {
+        let head = "schema = \"perfpilot.taxonomy/1\"\n";
+        let words_only = format!(
+            "{head}[[word]]\ncategory = \"gemm\"\nweight = 1.0\ntokens = 'gemm'\nsource = \"x\"\n"
+        );
+        let e = Taxonomy::from_toml_str(&words_only, "r.toml").unwrap_err().to_string();
+        assert!(e.contains("[vocabulary]"), "{e}");
+        let table = "[vocabulary]\nmin_score = 1.0\noverride_margin = 1.0\nnamespace_weight = 0.5\nprecedence = [\"gemm\"]\nsource = \"x\"\n";
+        let bad_weight = format!(
+            "{head}{table}[[word]]\ncategory = \"gemm\"\nweight = -1.0\ntokens = 'gemm'\nsource = \"x\"\n"
+        );
+        let e = Taxonomy::from_toml_str(&bad_weight, "r.toml").unwrap_err().to_string();
+        assert!(e.starts_with("r.toml:10:") && e.contains("positive"), "{e}");
+        let bad_cat = format!(
+            "{head}{table}[[word]]\ncategory = \"gemmm\"\nweight = 1.0\ntokens = 'gemm'\nsource = \"x\"\n"
+        );
+        let e = Taxonomy::from_toml_str(&bad_cat, "r.toml").unwrap_err().to_string();
+        assert!(e.contains("unknown category \"gemmm\""), "{e}");
+        let ok = format!(
+            "{head}{table}[[word]]\ncategory = \"gemm\"\nweight = 3.0\ntokens = 'gemm|matmul'\nsource = \"x\"\n"
+        );
+        let tax = Taxonomy::from_toml_str(&ok, "r.toml").expect("valid");
+        assert_eq!(tax.classify_explained("fancyMatmulKernel").1.as_str(), "vocab.gemm");
+    }
 
     #[test]
     fn splits_snake_camel_and_acronyms() {
