@@ -20,6 +20,7 @@ mod error;
 mod inductor;
 mod rules;
 mod signature;
+mod vocab;
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -31,6 +32,7 @@ pub use context::{Evidence, GENERIC, LaunchContext};
 pub use error::TaxonomyError;
 pub use inductor::InductorName;
 pub use signature::{Signature, canonical_name, cute_dsl_identity, strip_loader_suffix};
+pub use vocab::words;
 
 pub(crate) use error::{invalid_at, line_col, syntax_error};
 pub(crate) use rules::{check_regex, parse_category};
@@ -165,9 +167,21 @@ impl Taxonomy {
         if best.is_none() {
             best = c.identity_set.matches(&identity).iter().map(|i| c.identity_index[i]).min();
         }
-        match best {
-            Some(i) => (c.rules[i].category, RuleId(c.rules[i].id.clone())),
-            None => (Category::Other, self.fallback.clone()),
+        // Vocabulary evidence: decides names no rule matched, and may replace a weak
+        // (generic-family) rule's decision with a specific category the words favour.
+        match (best, &c.vocab) {
+            (Some(i), Some(v)) if v.is_weak(&c.rules[i].id) => {
+                match v.override_weak(&identity, c.rules[i].category) {
+                    Some(cat) => (cat, RuleId(v.rule_id(cat))),
+                    None => (c.rules[i].category, RuleId(c.rules[i].id.clone())),
+                }
+            }
+            (Some(i), _) => (c.rules[i].category, RuleId(c.rules[i].id.clone())),
+            (None, Some(v)) => match v.decide(&identity) {
+                Some(cat) => (cat, RuleId(v.rule_id(cat))),
+                None => (Category::Other, self.fallback.clone()),
+            },
+            (None, None) => (Category::Other, self.fallback.clone()),
         }
     }
 
@@ -228,6 +242,10 @@ impl Taxonomy {
             .find(|r| &*r.id == id)
             .map(|r| r.source.as_str())
             .or_else(|| self.inner.context.iter().find(|r| &*r.id == id).map(|r| r.source.as_str()))
+            .or_else(|| {
+                (id.starts_with("vocab.") && self.inner.vocab.is_some())
+                    .then_some(self.inner.vocab_source.as_str())
+            })
     }
 
     /// A short form of a kernel name that people recognise: demangled, without return

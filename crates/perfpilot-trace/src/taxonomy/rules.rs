@@ -8,6 +8,7 @@ use super::Category;
 use super::context::{ContextRule, ContextSpec};
 use super::error::{TaxonomyError, invalid_at, syntax_error};
 use super::inductor::{InductorRule, InductorSpec};
+use super::vocab::{Vocabulary, VocabularySpec, WordSpec};
 
 /// The schema id a rule file must declare.
 pub const SCHEMA: &str = "perfpilot.taxonomy/1";
@@ -26,6 +27,10 @@ struct RuleFile {
     rule: Vec<RuleSpec>,
     #[serde(default)]
     context: Vec<ContextSpec>,
+    #[serde(default)]
+    vocabulary: Option<VocabularySpec>,
+    #[serde(default)]
+    word: Vec<WordSpec>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -78,6 +83,10 @@ pub(crate) struct Compiled {
     pub inductor: Vec<InductorRule>,
     /// `[[context]]` rules, in file order.
     pub context: Vec<ContextRule>,
+    /// `[vocabulary]` + `[[word]]`: weighted word evidence (absent in older rule files).
+    pub vocab: Option<Vocabulary>,
+    /// The `[vocabulary]` table's `source`.
+    pub vocab_source: String,
 }
 
 pub(crate) fn compile(file: &str, text: &str) -> Result<Compiled, TaxonomyError> {
@@ -166,6 +175,18 @@ pub(crate) fn compile(file: &str, text: &str) -> Result<Compiled, TaxonomyError>
         }
         context.push(ContextRule::compile(file, text, spec)?);
     }
+    let vocab_source = parsed.vocabulary.as_ref().map(|v| v.source.clone()).unwrap_or_default();
+    let vocab = match parsed.vocabulary {
+        Some(spec) => Some(Vocabulary::compile(file, text, spec, parsed.word)?),
+        None if !parsed.word.is_empty() => {
+            return Err(TaxonomyError::Invalid {
+                file: file.to_string(),
+                line: 0,
+                message: "[[word]] entries need a [vocabulary] table".into(),
+            });
+        }
+        None => None,
+    };
     let set = |p: &[String]| {
         RegexSet::new(p).map_err(|e| TaxonomyError::Invalid {
             file: file.to_string(),
@@ -184,6 +205,8 @@ pub(crate) fn compile(file: &str, text: &str) -> Result<Compiled, TaxonomyError>
         transparent,
         inductor,
         context,
+        vocab,
+        vocab_source,
     })
 }
 

@@ -1,7 +1,7 @@
 //! One held-out kernel-name batch (`tests/fixtures/trace/kernel-names-N.tsv`): the
 //! freshness check (unique names, none from an earlier corpus, every source from a
 //! repository no earlier corpus used) and the bare-name score against its first-score
-//! floor. Shared by `taxonomy_heldout3.rs` and `taxonomy_heldout4.rs`.
+//! floor. Shared by `taxonomy_heldout3.rs`, `taxonomy_heldout4.rs` and `taxonomy_heldout5.rs`.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -1,0 +1,308 @@
+//! Weighted vocabulary evidence: the name split into words, each word voting for categories.
+//!
+//! The ordered `[[rule]]` patterns recognise *families* they were written for; a library
+//! never seen before names its kernels in its own words. This stage reads those words: the
+//! kernel's identity is split into lower-case words at `::`, `_`, other punctuation and
+//! camelCase boundaries (`FusedQKVBiasKernel` → `fused qkv bias kernel`), adjacent words are
+//! also joined (`all reduce` → `allreduce`, `top k` → `topk`), and every `[[word]]` entry
+//! whose `tokens` regex matches a whole word adds its `weight` to its category — words of the
+//! function's own name at full weight, words of its namespaces at `namespace_weight`
+//! (`flashinfer::norm::…`). The category with the highest score wins; ties go to the earlier
+//! category of `precedence`.
+//!
+//! It decides in two places (see `docs/taxonomy.md`, "Vocabulary evidence"):
+//! 1. no rule matched: the best category, if it scores at least `min_score`;
+//! 2. a *weak* rule matched (`weak_rules`, the generic memory / elementwise / reduction
+//!    families): a *specific* category (not in `generic`) that scores at least `min_score`
+//!    and `override_margin` more than the rule's own category replaces it.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use regex::RegexSet;
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::Category;
+use super::error::{TaxonomyError, invalid_at};
+use super::rules::{check_regex, parse_category};
+
+/// The `[vocabulary]` table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct VocabularySpec {
+    min_score: f64,
+    override_margin: f64,
+    namespace_weight: f64,
+    #[serde(default)]
+    weak_rules: Vec<String>,
+    #[serde(default)]
+    generic: Vec<Spanned<String>>,
+    precedence: Vec<Spanned<String>>,
+    /// Where the weights and precedence come from (required).
+    pub(crate) source: String,
+}
+
+/// One `[[word]]` entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct WordSpec {
+    category: Spanned<String>,
+    weight: Spanned<f64>,
+    tokens: Spanned<String>,
+    #[allow(dead_code)] // required documentation field
+    source: String,
+}
+
+/// The compiled vocabulary.
+#[derive(Debug)]
+pub(crate) struct Vocabulary {
+    min_score: f64,
+    override_margin: f64,
+    namespace_weight: f64,
+    weak_rules: Vec<String>,
+    generic: Vec<Category>,
+    /// Category order for ties (index = rank).
+    rank: HashMap<Category, usize>,
+    set: RegexSet,
+    /// Per `[[word]]`, in file order: category and weight.
+    words: Vec<(Category, f64)>,
+    /// `vocab.<category>` rule ids, shared.
+    ids: HashMap<Category, Arc<str>>,
+}
+
+impl Vocabulary {
+    /// Compile the table and its words; errors name the file and line.
+    pub(crate) fn compile(
+        file: &str,
+        text: &str,
+        spec: VocabularySpec,
+        words: Vec<WordSpec>,
+    ) -> Result<Vocabulary, TaxonomyError> {
+        let mut rank = HashMap::new();
+        for (i, c) in spec.precedence.iter().enumerate() {
+            rank.insert(parse_category(file, text, c)?, i);
+        }
+        let mut generic = Vec::new();
+        for c in &spec.generic {
+            generic.push(parse_category(file, text, c)?);
+        }
+        let mut patterns = Vec::with_capacity(words.len());
+        let mut compiled = Vec::with_capacity(words.len());
+        for w in words {
+            let category = parse_category(file, text, &w.category)?;
+            if !w.weight.get_ref().is_finite() || *w.weight.get_ref() <= 0.0 {
+                return Err(invalid_at(
+                    file,
+                    text,
+                    w.weight.span(),
+                    format!("weight {} is not a positive number", w.weight.get_ref()),
+                ));
+            }
+            check_regex(file, text, &w.tokens)?;
+            patterns.push(format!("^(?:{})$", w.tokens.get_ref()));
+            compiled.push((category, *w.weight.get_ref()));
+        }
+        let set = RegexSet::new(&patterns).map_err(|e| TaxonomyError::Invalid {
+            file: file.to_string(),
+            line: 0,
+            message: format!("word patterns: {e}"),
+        })?;
+        let ids = Category::ALL.iter().map(|c| (*c, Arc::from(format!("vocab.{c}")))).collect();
+        Ok(Vocabulary {
+            min_score: spec.min_score,
+            override_margin: spec.override_margin,
+            namespace_weight: spec.namespace_weight,
+            weak_rules: spec.weak_rules,
+            generic,
+            rank,
+            set,
+            words: compiled,
+            ids,
+        })
+    }
+
+    /// The rule id reported for a vocabulary decision (`vocab.gemm`).
+    pub(crate) fn rule_id(&self, c: Category) -> Arc<str> {
+        self.ids.get(&c).cloned().unwrap_or_else(|| Arc::from("vocab"))
+    }
+
+    /// Whether a rule id is weak (its decision may be replaced by specific evidence).
+    pub(crate) fn is_weak(&self, rule_id: &str) -> bool {
+        self.weak_rules.iter().any(|w| w == rule_id)
+    }
+
+    /// The category for a name no rule matched, if the words say enough.
+    pub(crate) fn decide(&self, identity: &str) -> Option<Category> {
+        let scores = self.scores(identity);
+        let (best, score) = self.best(&scores)?;
+        (score >= self.min_score).then_some(best)
+    }
+
+    /// A specific category that outweighs a weak rule's `current` category, if any.
+    pub(crate) fn override_weak(&self, identity: &str, current: Category) -> Option<Category> {
+        let scores = self.scores(identity);
+        let (best, score) = self.best(&scores)?;
+        let own = scores.iter().find(|(c, _)| *c == current).map_or(0.0, |(_, s)| *s);
+        let specific = best != current && !self.generic.contains(&best);
+        (specific && score >= self.min_score && score >= own + self.override_margin).then_some(best)
+    }
+
+    /// Per-category scores of an identity (a qualified name, maybe with template arguments).
+    pub(crate) fn scores(&self, identity: &str) -> Vec<(Category, f64)> {
+        let head = strip_template_args(identity);
+        let (namespaces, leaf) = match head.rfind("::") {
+            Some(i) => (&head[..i], &head[i + 2..]),
+            None => ("", head.as_str()),
+        };
+        let mut scores: Vec<(Category, f64)> = Vec::new();
+        self.add_words(leaf, 1.0, &mut scores);
+        if !namespaces.is_empty() {
+            self.add_words(namespaces, self.namespace_weight, &mut scores);
+        }
+        scores
+    }
+
+    fn add_words(&self, text: &str, factor: f64, scores: &mut Vec<(Category, f64)>) {
+        let words = words(text);
+        let mut add = |token: &str| {
+            for i in self.set.matches(token).iter() {
+                let (c, w) = self.words[i];
+                match scores.iter_mut().find(|(k, _)| *k == c) {
+                    Some(slot) => slot.1 += w * factor,
+                    None => scores.push((c, w * factor)),
+                }
+            }
+        };
+        for w in &words {
+            add(w);
+        }
+        for pair in words.windows(2) {
+            add(&format!("{}{}", pair[0], pair[1]));
+        }
+    }
+
+    fn best(&self, scores: &[(Category, f64)]) -> Option<(Category, f64)> {
+        let rank = |c: &Category| self.rank.get(c).copied().unwrap_or(usize::MAX);
+        scores.iter().copied().filter(|(_, s)| *s > 0.0).max_by(|(ca, sa), (cb, sb)| {
+            sa.partial_cmp(sb)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then_with(|| rank(cb).cmp(&rank(ca)))
+        })
+    }
+}
+
+/// The text outside `<…>` (template arguments dropped; parameters never reach here).
+fn strip_template_args(s: &str) -> String {
+    let mut depth = 0usize;
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '<' => depth += 1,
+            '>' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(ch),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Lower-case words of a name: split at every non-alphanumeric character and at camelCase
+/// boundaries (`aB` → `a|B`, `ABc` → `A|Bc`, `9B` → `9|B`); digits stay with the letters
+/// before them (`fp8`, `conv2d`, `stage1`).
+pub fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for run in text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|r| !r.is_empty()) {
+        let chars: Vec<char> = run.chars().collect();
+        let mut start = 0;
+        for i in 1..chars.len() {
+            let (prev, cur) = (chars[i - 1], chars[i]);
+            let next_lower = chars.get(i + 1).is_some_and(|c| c.is_ascii_lowercase());
+            let boundary = cur.is_ascii_uppercase()
+                && (prev.is_ascii_lowercase()
+                    || prev.is_ascii_digit()
+                    || (prev.is_ascii_uppercase() && next_lower));
+            if boundary {
+                out.push(chars[start..i].iter().collect::<String>().to_ascii_lowercase());
+                start = i;
+            }
+        }
+        out.push(chars[start..].iter().collect::<String>().to_ascii_lowercase());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::words;
+    use crate::taxonomy::{Category, Taxonomy};
+
+    #[test]
+    fn words_decide_names_no_rule_matches() {
+        // Development-split names (corpus 2, heldout-4) that no family rule names.
+        let tax = Taxonomy::embedded();
+        let (c, rule) = tax.classify_explained("extend_u16_u8");
+        assert_eq!((c, rule.as_str()), (Category::Memory, "vocab.memory"));
+        let (c, rule) = tax.classify_explained("_to_fp8_row_major");
+        assert_eq!((c, rule.as_str()), (Category::Quantize, "vocab.quantize"));
+        assert_eq!(tax.classify("count_equal"), Category::Reduction);
+        assert!(tax.rule_source("vocab.quantize").is_some_and(|s| s.contains("issue #18")));
+        // Too little evidence stays `other`.
+        assert_eq!(tax.classify_explained("myKernel").1.as_str(), "fallback.other");
+    }
+
+    #[test]
+    fn specific_words_outweigh_a_generic_family_rule() {
+        let tax = Taxonomy::embedded();
+        // `sum` makes reduction.family match; `userbuffers` is communication evidence.
+        let (c, rule) = tax.classify_explained("userbuffers_fp16_sum_inplace_gpu_rr_rs");
+        assert_eq!((c, rule.as_str()), (Category::Communication, "vocab.communication"));
+        // A generic category never replaces a generic rule: `gather_topk_values_kernel` is
+        // a top-k (reduction) whatever its `gather` says.
+        assert_eq!(tax.classify("gather_topk_values_kernel"), Category::Reduction);
+        // Specific rules are never overridden.
+        assert_eq!(
+            tax.classify_explained("vllm::reshape_and_cache_flash_kernel").0,
+            Category::KvCache
+        );
+    }
+
+    #[test]
+    fn bad_vocabulary_entries_are_errors_naming_the_line() {
+        let head = "schema = \"perfpilot.taxonomy/1\"\n";
+        let words_only = format!(
+            "{head}[[word]]\ncategory = \"gemm\"\nweight = 1.0\ntokens = 'gemm'\nsource = \"x\"\n"
+        );
+        let e = Taxonomy::from_toml_str(&words_only, "r.toml").unwrap_err().to_string();
+        assert!(e.contains("[vocabulary]"), "{e}");
+        let table = "[vocabulary]\nmin_score = 1.0\noverride_margin = 1.0\nnamespace_weight = 0.5\nprecedence = [\"gemm\"]\nsource = \"x\"\n";
+        let bad_weight = format!(
+            "{head}{table}[[word]]\ncategory = \"gemm\"\nweight = -1.0\ntokens = 'gemm'\nsource = \"x\"\n"
+        );
+        let e = Taxonomy::from_toml_str(&bad_weight, "r.toml").unwrap_err().to_string();
+        assert!(e.starts_with("r.toml:10:") && e.contains("positive"), "{e}");
+        let bad_cat = format!(
+            "{head}{table}[[word]]\ncategory = \"gemmm\"\nweight = 1.0\ntokens = 'gemm'\nsource = \"x\"\n"
+        );
+        let e = Taxonomy::from_toml_str(&bad_cat, "r.toml").unwrap_err().to_string();
+        assert!(e.contains("unknown category \"gemmm\""), "{e}");
+        let ok = format!(
+            "{head}{table}[[word]]\ncategory = \"gemm\"\nweight = 3.0\ntokens = 'gemm|matmul'\nsource = \"x\"\n"
+        );
+        let tax = Taxonomy::from_toml_str(&ok, "r.toml").expect("valid");
+        assert_eq!(tax.classify_explained("fancyMatmulKernel").1.as_str(), "vocab.gemm");
+    }
+
+    #[test]
+    fn splits_snake_camel_and_acronyms() {
+        assert_eq!(
+            words("FP8AddFusedQKVBiasKernel"),
+            ["fp8", "add", "fused", "qkv", "bias", "kernel"]
+        );
+        assert_eq!(words("_row_id_map_pass_1_kernel"), ["row", "id", "map", "pass", "1", "kernel"]);
+        assert_eq!(words("qkLayerNorm"), ["qk", "layer", "norm"]);
+        assert_eq!(words("Conv2dFprop"), ["conv2d", "fprop"]);
+        assert_eq!(words(""), Vec::<String>::new());
+        assert_eq!(words("::<>()"), Vec::<String>::new());
+    }
+}
