@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fit the llama.cpp profile to the real llama-server and check its predictions
 # (docs/sim.md, "Fit to a real server"). Needs a built `perfpilot` and a running server:
-#   url=$(scripts/llama-server.sh start)
+#   url=$(PERFPILOT_LLAMA_THREADS=2 scripts/llama-server.sh start)   # the profile was fit at -t 2
 #   crates/perfpilot-sim/benches/fit_llama.sh "$url" OUT_DIR [PERFPILOT]
 # Runs `bench serve` at concurrency 1, 4, 2, 8 on the same random token-id workload
 # (128 +-50% prompt tokens, 32 output tokens, ignore_eos), fits on 1 and 4, predicts 2 and 8.

@@ -13,15 +13,23 @@ use std::time::{Duration, Instant};
 use llama::llama_url;
 use serde_json::Value;
 
-/// Held by every test that times an A/A or A/B pair. The tests of one binary run in
-/// parallel; a load generator in one test shifts the other's latencies between its two
-/// back-to-back runs (CI once saw an llama.cpp A/A pair's E2E median come out SLOWER
-/// while the caching-server pair ran beside it on 2 cores).
-static TIMING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+/// Taken exclusively (write) by every test that times an A/A or A/B pair, shared (read)
+/// by the other tests of this binary. The tests of one binary run in parallel; a load
+/// generator in one test shifts the other's latencies between its two back-to-back runs
+/// (CI once saw an llama.cpp A/A pair's E2E median come out SLOWER while the
+/// caching-server pair ran beside it on 2 cores), and a simulator started by an untimed
+/// test takes CPU from the llama.cpp server of a timed pair. So a timed pair runs alone.
+static TIMING: std::sync::RwLock<()> = std::sync::RwLock::new(());
 
-/// Take the timing lock; a test that panicked while holding it does not poison the rest.
-fn timing_lock() -> std::sync::MutexGuard<'static, ()> {
-    TIMING.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+/// Take the timing lock for a timed pair (exclusive); a test that panicked while holding
+/// it does not poison the rest.
+fn timing_lock() -> std::sync::RwLockWriteGuard<'static, ()> {
+    TIMING.write().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Take the timing lock for an untimed test (shared with the other untimed tests).
+fn untimed_lock() -> std::sync::RwLockReadGuard<'static, ()> {
+    TIMING.read().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// A `perfpilot sim serve` child on a free port, killed on drop.
@@ -239,6 +247,7 @@ fn a_ten_percent_slower_server_is_slower_and_the_swapped_pair_faster() {
 
 #[test]
 fn failed_requests_fail_the_run_unless_allowed() {
+    let _shared = untimed_lock();
     let dir = tempfile::tempdir().unwrap();
     let s =
         sim(dir.path(), "faulty", &["--fault-error-rate", "0.25", "--fault-error-status", "503"]);
@@ -269,6 +278,7 @@ fn failed_requests_fail_the_run_unless_allowed() {
 
 #[test]
 fn a_run_where_nothing_succeeded_exits_1_even_when_failures_are_allowed() {
+    let _shared = untimed_lock();
     let dir = tempfile::tempdir().unwrap();
     let s = sim(dir.path(), "down", &["--fault-error-rate", "1"]);
     let out = dir.path().join("none.json");
@@ -281,6 +291,7 @@ fn a_run_where_nothing_succeeded_exits_1_even_when_failures_are_allowed() {
 
 #[test]
 fn requests_cut_by_the_deadline_do_not_fail_the_run() {
+    let _shared = untimed_lock();
     let dir = tempfile::tempdir().unwrap();
     let s = sim(dir.path(), "sim", &[]);
     let out = dir.path().join("cut.json");
@@ -305,6 +316,7 @@ fn silent_server() -> (std::net::TcpListener, String) {
 
 #[test]
 fn start_up_against_a_silent_server_is_bounded_by_the_deadline() {
+    let _shared = untimed_lock();
     let dir = tempfile::tempdir().unwrap();
     let (_l, url) = silent_server();
     let out = dir.path().join("silent.json");
@@ -320,6 +332,7 @@ fn start_up_against_a_silent_server_is_bounded_by_the_deadline() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_during_start_up_writes_an_interrupted_result() {
+    let _shared = untimed_lock();
     let dir = tempfile::tempdir().unwrap();
     let (_l, url) = silent_server();
     let out = dir.path().join("int.json");
@@ -348,37 +361,43 @@ fn ctrl_c_during_start_up_writes_an_interrupted_result() {
 /// (its `timings.prompt_n` equals the prompt), so two identical runs are alike; with
 /// `--no-flush-cache` the repeats are served from the cache and `compare` refuses the pair.
 ///
-/// The A/A pair runs interleaved (`bench compare --run URL URL`, A B A B A B), so drifting
-/// load from other processes falls on both sides alike. Its medians and throughput are
-/// never FASTER or SLOWER and each interval holds 1 (no difference). SAME needs the
-/// interval inside ±2 %: it is asserted only when `PERFPILOT_ASSERT_LLAMA_SAME=1` says the
-/// machine is dedicated to the run and its 1-minute load average is below the CPU count. A
-/// load average read once at the start does not keep a shared 2-core machine quiet for the
-/// minute the pair runs (a CI run failed so: TTFT median ratio 1.14, interval 0.86-1.79),
-/// and on a loaded machine SAME is not reachable in a test's time (measured at
-/// load average 22-26 on 2 cores: llama.cpp's per-token time moved ±15 % from request to
-/// request, intervals of the TTFT median 0.78-1.28 over 3 x 6 requests per side, so ±2 %
-/// would take ~150 times more requests) and the test says so instead.
+/// The A/A pair runs interleaved (`bench compare --run URL URL`, A B A B …, 10 rounds of 8
+/// requests of 16 → 4 tokens, one in flight) while it holds the timing lock exclusively,
+/// so no other test of this binary runs beside it. Its non-tail metrics are never FASTER
+/// or SLOWER. SAME (the whole interval within ±2 %) on the TTFT, TPOT, ITL and E2E
+/// medians and output throughput is asserted only when `PERFPILOT_ASSERT_LLAMA_SAME=1`
+/// says the machine is dedicated to the run *and* it was measured quiet during the pair:
+/// all CPUs together busy for at most [`QUIET_BUSY_CORES`] cores on average (/proc/stat),
+/// i.e. the server's one thread, the client and little else (a load average read before
+/// the pair did not keep the machine quiet during it). Otherwise it prints the verdicts
+/// and how busy the machine was. SAME has not been measured on llama.cpp yet: on the
+/// shared 2-core dev machine, with other engineers' builds on the second core, its
+/// per-token time moved by up to 2.5x within seconds even with its own core (memory
+/// bandwidth: its thread waited on the run queue for 2 % of the time), and the intervals
+/// stayed at ±5-20 % (docs/performance.md, "llama.cpp A/A pair: one thread, CPU
+/// priority, short requests").
 #[test]
 fn back_to_back_runs_on_llama_cpp_bypass_its_prompt_cache() {
     let Some(url) = llama_url() else { return };
     let _timing = timing_lock();
-    let quiet = std::env::var_os("PERFPILOT_ASSERT_LLAMA_SAME").is_some_and(|v| v == "1")
-        && machine_is_quiet();
     let dir = tempfile::tempdir().unwrap();
     let w = LLAMA_WORKLOAD;
     let ab = dir.path().join("ab");
+    let rounds = LLAMA_ROUNDS.to_string();
     let mut args =
         vec!["bench", "compare", "--run", &url, &url, "--output-dir", ab.to_str().unwrap()];
     args.extend_from_slice(w);
-    args.extend(["--repeats", "3"]);
+    args.extend(["--repeats", &rounds]);
+    let before = (cpu_jiffies(), loadavg(), Instant::now());
     let (code, cmp, err) = run(&args);
+    let busy = busy_cores(before.0, cpu_jiffies());
+    let took = before.2.elapsed();
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(cmp["result"]["fair"], true);
     // cache_prompt: false is in effect: llama.cpp evaluated every prompt token.
     let mut files = Vec::new();
     for side in ["a", "b"] {
-        for r in 1..=3 {
+        for r in 1..=LLAMA_ROUNDS {
             let p = ab.join(format!("{side}{r}.json"));
             let env: Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
             let cache = &env["result"]["cache"];
@@ -391,30 +410,54 @@ fn back_to_back_runs_on_llama_cpp_bypass_its_prompt_cache() {
             files.push(p);
         }
     }
-    // Tails are not judged: a p99 of 3 x 4 requests is the slowest request, which one
+    assert_eq!(cmp["result"]["verdicts"][0]["comparison"]["scope"], "run_to_run");
+    let quiet = busy.is_some_and(|b| b <= QUIET_BUSY_CORES);
+    let dedicated = std::env::var_os("PERFPILOT_ASSERT_LLAMA_SAME").is_some_and(|v| v == "1");
+    let same = match (dedicated, quiet) {
+        (true, true) => "asserted",
+        (true, false) => "not asserted: the machine was busy during the pair",
+        (false, _) => "not asserted (PERFPILOT_ASSERT_LLAMA_SAME=1 on a dedicated machine)",
+    };
+    let table: Vec<String> = cmp["result"]["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| {
+            let c = v["comparison"].as_object()?;
+            Some(format!(
+                "{} {} {:.3} [{:.3}, {:.3}]",
+                v["metric"].as_str()?,
+                c["verdict"].as_str()?,
+                c["ratio"].as_f64()?,
+                c["ci_low"].as_f64()?,
+                c["ci_high"].as_f64()?
+            ))
+        })
+        .collect();
+    eprintln!(
+        "llama.cpp A/A, {LLAMA_ROUNDS} rounds, {:.0} s; load average {} -> {}; busy cores \
+         during the pair {}; SAME {}:\n  {}",
+        took.as_secs_f64(),
+        before.1,
+        loadavg(),
+        busy.map_or("unknown".into(), |b| format!("{b:.2}")),
+        same,
+        table.join("\n  ")
+    );
+    // Tails are not judged: a p99 of 80 requests is one of the slowest two, which one
     // scheduler hiccup of a shared machine decides.
     for v in cmp["result"]["verdicts"].as_array().unwrap() {
         let metric = v["metric"].as_str().unwrap_or_default();
-        let c = &v["comparison"];
-        let verdict = c["verdict"].as_str().unwrap_or("none");
+        let verdict = v["comparison"]["verdict"].as_str().unwrap_or("none");
         if metric.contains(".p9") {
             continue;
         }
         assert!(verdict == "SAME" || verdict == "NOISY", "{metric}: {verdict}");
-        let (lo, hi) = (c["ci_low"].as_f64().unwrap(), c["ci_high"].as_f64().unwrap());
-        assert!(lo <= 1.0 && 1.0 <= hi, "{metric}: A/A interval {lo:.3}..{hi:.3} excludes 1");
     }
-    assert_eq!(cmp["result"]["verdicts"][0]["comparison"]["scope"], "run_to_run");
-    if quiet {
+    if dedicated && quiet {
         for m in LLAMA_SAME {
-            assert_eq!(verdict(&cmp, m), "SAME", "{m}: {}", cmp["result"]["verdicts"]);
+            assert_eq!(verdict(&cmp, m), "SAME", "{m}: {}", table.join("; "));
         }
-    } else {
-        eprintln!(
-            "SAME not asserted (set PERFPILOT_ASSERT_LLAMA_SAME=1 on a dedicated, quiet \
-             machine); verdicts: {:?}",
-            LLAMA_SAME.iter().map(|m| (m, verdict(&cmp, m))).collect::<Vec<_>>()
-        );
     }
 
     // The same prompts with the cache kept: the second repeat reuses the slots' caches, so
@@ -436,35 +479,59 @@ fn back_to_back_runs_on_llama_cpp_bypass_its_prompt_cache() {
     assert_eq!(code, Some(2), "the warm run should be refused: {err}");
 }
 
-/// Whether the 1-minute load average is below the number of CPUs (Linux; false elsewhere).
-fn machine_is_quiet() -> bool {
-    let load = std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|s| s.split_whitespace().next().and_then(|x| x.parse::<f64>().ok()));
-    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
-    load.is_some_and(|l| l < cpus)
+/// Average busy CPUs (cores) at or below which the machine counts as quiet during the
+/// llama.cpp pair: its server's one thread (`scripts/llama-server.sh` starts it with
+/// `-t 1`), the client, and at most about half a core of anything else.
+const QUIET_BUSY_CORES: f64 = 1.5;
+
+/// Busy and total jiffies of all CPUs together (Linux `/proc/stat`; None elsewhere).
+fn cpu_jiffies() -> Option<(u64, u64)> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let f: Vec<u64> =
+        stat.lines().next()?.split_whitespace().skip(1).filter_map(|x| x.parse().ok()).collect();
+    // user nice system idle iowait irq softirq steal (guest time is inside user).
+    let busy = f.first()? + f.get(1)? + f.get(2)? + f.get(5)? + f.get(6)? + f.get(7)?;
+    Some((busy, busy + f.get(3)? + f.get(4)?))
 }
 
-/// The llama.cpp A/A workload (4 random prompts of 32 -> 8 tokens per run, one in flight,
-/// the server's tokenizer).
+/// Average number of busy CPUs between two [`cpu_jiffies`] readings.
+fn busy_cores(a: Option<(u64, u64)>, b: Option<(u64, u64)>) -> Option<f64> {
+    let ((b0, t0), (b1, t1)) = (a?, b?);
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+    (t1 > t0).then(|| cpus * (b1 - b0) as f64 / (t1 - t0) as f64)
+}
+
+/// The 1-, 5- and 15-minute load averages as `uptime` prints them (Linux; `?` elsewhere).
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "?".into())
+}
+
+/// Rounds (A then B) of the llama.cpp A/A pair.
+const LLAMA_ROUNDS: u32 = 10;
+
+/// The llama.cpp A/A workload per run: 8 random prompts of 16 -> 4 tokens, one in flight,
+/// the server's tokenizer. Short requests (~0.25 s each with `-t 1` on the dev machine)
+/// give many samples per second; 4 output tokens still give three inter-token gaps each.
 const LLAMA_WORKLOAD: &[&str] = &[
     "--tokenizer",
     "server",
     "--num-prompts",
-    "4",
-    "--input-len",
-    "32",
-    "--output-len",
     "8",
+    "--input-len",
+    "16",
+    "--output-len",
+    "4",
     "--max-concurrency",
     "1",
     "--format",
     "json",
 ];
 
-/// Metrics the llama.cpp A/A pair must call SAME.
+/// Metrics the llama.cpp A/A pair must call SAME on a dedicated, quiet machine.
 const LLAMA_SAME: &[&str] =
-    &["ttft_ms.median", "tpot_ms.median", "e2e_ms.median", "output_throughput"];
+    &["ttft_ms.median", "tpot_ms.median", "itl_ms.median", "e2e_ms.median", "output_throughput"];
 
 /// The non-warmup records of a records file.
 fn records(path: &Path) -> Vec<Value> {
