@@ -76,9 +76,14 @@ impl<R: Read> LogText<R> {
     }
 
     /// Read up to `want` bytes from the inner reader into `raw` (fewer only at the end).
+    /// The buffer is zero-filled only where it grows: the read overwrites what is kept
+    /// (zeroing 64 KiB before every read was 2 % of `triage` on a 1 GiB log).
     fn fill_raw(&mut self, want: usize) -> std::io::Result<()> {
-        self.raw.clear();
-        self.raw.resize(want, 0);
+        if self.raw.len() < want {
+            self.raw.resize(want, 0);
+        } else {
+            self.raw.truncate(want);
+        }
         let mut filled = 0;
         while filled < want {
             match self.inner.read(&mut self.raw[filled..]) {
@@ -193,15 +198,16 @@ impl<R: Read> LogText<R> {
                 }
                 return Ok(!self.out.is_empty());
             }
-            let mut text = Vec::with_capacity(READ * 2);
+            let mut text = Vec::new();
             if self.started {
                 self.fill_raw(READ)?;
                 if self.encoding == Encoding::Utf8
                     && !self.cr_only
                     && self.esc == Esc::None
-                    && !self.raw.contains(&0x1B)
+                    && memchr::memchr(0x1B, &self.raw).is_none()
                 {
-                    // The common case: nothing to change, no copy.
+                    // The common case: nothing to change, no copy. (The SIMD search:
+                    // `<[u8]>::contains` was 15 % of `triage` on a 1 GiB log.)
                     std::mem::swap(&mut self.out, &mut self.raw);
                     continue;
                 }
