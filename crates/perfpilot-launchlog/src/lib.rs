@@ -409,6 +409,8 @@ pub struct LogParser {
     rules: Arc<LaunchRules>,
     /// How blocks are scanned for candidate lines.
     scan: BlockScan,
+    /// Blocks left to scan with the automaton after the prefilter did not pay off.
+    backoff: u32,
     /// The candidate lines of the current block (kept to reuse the allocation).
     candidates: Vec<(usize, usize)>,
 }
@@ -433,6 +435,7 @@ impl LogParser {
             llama_swa: false,
             rules,
             scan: BlockScan::Auto,
+            backoff: 0,
             candidates: Vec::new(),
         }
     }
@@ -468,8 +471,20 @@ impl LogParser {
         let rules = Arc::clone(&self.rules);
         let mut lines = std::mem::take(&mut self.candidates);
         lines.clear();
-        match rules.prefilter_for(self.scan, block.len()) {
-            Some(pre) => pre.candidate_lines(block, &mut lines),
+        let scan = if self.backoff > 0 {
+            self.backoff -= 1;
+            BlockScan::Automaton
+        } else {
+            self.scan
+        };
+        match rules.prefilter_for(scan, block.len()) {
+            Some(pre) => {
+                pre.candidate_lines(block, &mut lines);
+                let candidate_bytes: usize = lines.iter().map(|(s, e)| e - s).sum();
+                if scan == BlockScan::Auto && candidate_bytes > block.len() / 4 {
+                    self.backoff = prefilter::AUTO_BACKOFF_BLOCKS;
+                }
+            }
             None => automaton_lines(&rules.ac, block, &mut lines),
         }
         let base = self.lines;

@@ -29,6 +29,8 @@ const PACKED_LIMIT: usize = 64;
 const MIN_ANCHOR: usize = 4;
 /// Longest shared substring considered (longer ones are found through their 24-byte windows).
 const MAX_ANCHOR: usize = 24;
+/// More packed passes than this cost more than the automaton's one pass: no prefilter.
+const MAX_PASSES: usize = 4;
 /// Past this many phrases the anchors are the phrases themselves (no reduction: its cost
 /// grows with the square of the count), split over several packed searchers.
 const REDUCE_LIMIT: usize = 2048;
@@ -36,13 +38,16 @@ const REDUCE_LIMIT: usize = 2048;
 /// Blocks at least this long use the prefilter under [`BlockScan::Auto`] (building it costs
 /// more than scanning a short log with the automaton).
 pub(crate) const AUTO_MIN_BLOCK: usize = 256 << 10;
+/// Blocks scanned with the automaton after one where the prefilter did not pay off.
+pub(crate) const AUTO_BACKOFF_BLOCKS: u32 = 16;
 
 /// How [`crate::LogParser::push_block`] finds the lines worth parsing. The parse is the same
 /// every way; only the speed differs.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum BlockScan {
     /// The candidate-line prefilter for blocks of 256 KiB or more, the full automaton for
-    /// shorter ones.
+    /// shorter ones; after a block where candidate lines made up more than a quarter of the
+    /// bytes (the anchors are too common in this log), the automaton for the next 16 blocks.
     #[default]
     Auto,
     /// The full automaton over every byte (the reference the prefilter is tested against).
@@ -66,6 +71,9 @@ impl LinePrefilter {
         }
         let anchors = anchors(phrases, PACKED_LIMIT);
         let groups = anchors.len().div_ceil(PACKED_LIMIT).max(1);
+        if groups > MAX_PASSES {
+            return None;
+        }
         let per = anchors.len().div_ceil(groups).max(1);
         let searchers = anchors
             .chunks(per)

@@ -115,6 +115,15 @@ fn large_rule_sets_from_real_text_parse_the_same_with_the_prefilter() {
     for (n, logs) in [(300, usize::MAX), (2500, 60)] {
         let rules = big_rules(n);
         assert_same(&rules, &format!("{n} synthetic rules"), logs);
+        // The block reader (automatic choice, backing off to the automaton where most lines
+        // are candidates) agrees too, on blocks past the automatic threshold.
+        let mut text = Vec::new();
+        for (_, bytes) in fixture_logs().iter().cycle().take(400) {
+            text.extend_from_slice(bytes);
+            text.push(b'\n');
+        }
+        let reader = parse_reader_with(std::io::Cursor::new(&text), &rules).unwrap();
+        assert_eq!(reader, parse(&rules, &text, BlockScan::Automaton), "{n} synthetic rules");
         if let Some((anchors, passes)) = rules.prefilter_shape() {
             assert!(passes >= 1 && anchors >= 1, "{anchors} anchors in {passes} passes");
         }
