@@ -38,6 +38,7 @@ mod events;
 mod fields;
 mod graph_bar;
 mod llama;
+mod prefilter;
 mod prefix;
 mod rules;
 mod ruleset;
@@ -54,6 +55,7 @@ use serde::{Deserialize, Serialize};
 
 pub use args::{ArgsForm, ServerArgs};
 pub use events::{EventKind, GraphKind};
+pub use prefilter::BlockScan;
 pub use prefix::{RankAxis, RankId, RankSlots, rank_token};
 pub use ruleset::{LaunchRules, LaunchRulesError};
 pub use units::{GIB, LoggedBytes, parse_gib_exact};
@@ -416,6 +418,12 @@ pub struct LogParser {
     llama_swa: bool,
     /// The rule set this parser matches with (its own: never a process-wide override).
     rules: Arc<LaunchRules>,
+    /// How blocks are scanned for candidate lines.
+    scan: BlockScan,
+    /// Blocks left to scan with the automaton after the prefilter did not pay off.
+    backoff: u32,
+    /// The candidate lines of the current block (kept to reuse the allocation).
+    candidates: Vec<(usize, usize)>,
 }
 
 impl Default for LogParser {
@@ -432,7 +440,15 @@ impl LogParser {
 
     /// A parser with nothing read yet and the given rules.
     pub fn with_rules(rules: Arc<LaunchRules>) -> LogParser {
-        LogParser { log: LaunchLog::default(), lines: 0, llama_swa: false, rules }
+        LogParser {
+            log: LaunchLog::default(),
+            lines: 0,
+            llama_swa: false,
+            rules,
+            scan: BlockScan::Auto,
+            backoff: 0,
+            candidates: Vec::new(),
+        }
     }
 
     /// Lines pushed so far.
@@ -458,27 +474,36 @@ impl LogParser {
 
     /// Feed a block of whole `\n`-separated lines (a last line without `\n` counts as a
     /// line). Equivalent to [`LogParser::push_line`] on each line, but lines without a trigger
-    /// phrase cost only the automaton's scan.
+    /// phrase cost only the scan that finds the candidate lines ([`BlockScan`]).
     pub fn push_block(&mut self, block: &[u8]) {
         if block.is_empty() {
             return;
         }
         let rules = Arc::clone(&self.rules);
-        let ac = &rules.ac;
+        let mut lines = std::mem::take(&mut self.candidates);
+        lines.clear();
+        let scan = if self.backoff > 0 {
+            self.backoff -= 1;
+            BlockScan::Automaton
+        } else {
+            self.scan
+        };
+        match rules.prefilter_for(scan, block.len()) {
+            Some(pre) => {
+                pre.candidate_lines(block, &mut lines);
+                let candidate_bytes: usize = lines.iter().map(|(s, e)| e - s).sum();
+                if scan == BlockScan::Auto && candidate_bytes > block.len() / 4 {
+                    self.backoff = prefilter::AUTO_BACKOFF_BLOCKS;
+                }
+            }
+            None => automaton_lines(&rules.ac, block, &mut lines),
+        }
         let base = self.lines;
         let mut counted_to = 0usize;
         let mut lines_before = 0u64;
-        let mut next_free = 0usize;
-        for m in ac.find_iter(block) {
-            if m.start() < next_free {
-                continue;
-            }
-            let start = memchr::memrchr(b'\n', &block[..m.start()]).map_or(0, |p| p + 1);
-            let end =
-                memchr::memchr(b'\n', &block[m.start()..]).map_or(block.len(), |p| m.start() + p);
+        for &(start, end) in &lines {
             lines_before += memchr::memchr_iter(b'\n', &block[counted_to..start]).count() as u64;
             counted_to = start;
-            next_free = end + 1;
             let raw = &block[start..end];
             let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
             let line = String::from_utf8_lossy(raw);
@@ -486,11 +511,18 @@ impl LogParser {
                 self.process_line(base + lines_before + 1, &line);
             }
         }
+        self.candidates = lines;
         let newlines =
             lines_before + memchr::memchr_iter(b'\n', &block[counted_to..]).count() as u64;
         let partial = u64::from(block.last() != Some(&b'\n'));
         self.lines = base + newlines + partial;
         self.log.bytes += block.len() as u64 + partial;
+    }
+
+    /// Choose how [`LogParser::push_block`] finds candidate lines (the output is the same
+    /// either way; for benchmarks and equivalence tests).
+    pub fn set_block_scan(&mut self, scan: BlockScan) {
+        self.scan = scan;
     }
 
     fn process_line(&mut self, line_no: u64, line: &str) {
@@ -549,6 +581,20 @@ impl LogParser {
             _ => Some(Framework::Vllm),
         };
         self.log
+    }
+}
+
+/// The lines of `block` where the full automaton's leftmost-longest matches start, ascending,
+/// each once (the scan without a prefilter).
+fn automaton_lines(ac: &aho_corasick::AhoCorasick, block: &[u8], lines: &mut Vec<(usize, usize)>) {
+    let mut next_free = 0usize;
+    for m in ac.find_iter(block) {
+        if m.start() < next_free {
+            continue;
+        }
+        let (start, end) = prefilter::line_around(block, m.start());
+        next_free = end + 1;
+        lines.push((start, end));
     }
 }
 

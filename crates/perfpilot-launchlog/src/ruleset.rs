@@ -10,6 +10,7 @@ use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
+use crate::prefilter::{AUTO_MIN_BLOCK, BlockScan, LinePrefilter};
 use crate::rules::{self, Form, Rule, RuleFramework};
 use crate::units::LoggedBytes;
 use crate::{Fw, PHRASES, Phrase};
@@ -42,6 +43,9 @@ pub struct LaunchRules {
     pub(crate) rules: Vec<Rule>,
     pub(crate) ac: AhoCorasick,
     pub(crate) entries: Vec<(Phrase, Fw)>,
+    /// The candidate-line prefilter over the same phrases, built on first use by a large
+    /// block (None inside: no prefilter applies, the automaton scans).
+    prefilter: OnceLock<Option<LinePrefilter>>,
 }
 
 impl fmt::Debug for LaunchRules {
@@ -49,6 +53,10 @@ impl fmt::Debug for LaunchRules {
         f.debug_struct("LaunchRules")
             .field("data_rules", &self.rules.len())
             .field("phrases", &self.entries.len())
+            .field(
+                "prefilter_anchors",
+                &self.prefilter.get().map(|p| p.as_ref().map(|p| p.anchors())),
+            )
             .finish()
     }
 }
@@ -161,7 +169,33 @@ impl LaunchRules {
                 origin: origin.into(),
                 message: format!("the trigger phrases do not compile: {e}"),
             })?;
-        Ok(LaunchRules { rules, ac, entries })
+        Ok(LaunchRules { rules, ac, entries, prefilter: OnceLock::new() })
+    }
+
+    /// The prefilter a block of `len` bytes is scanned with under `scan` (None: the full
+    /// automaton scans it).
+    pub(crate) fn prefilter_for(&self, scan: BlockScan, len: usize) -> Option<&LinePrefilter> {
+        let wanted = match scan {
+            BlockScan::Automaton => false,
+            BlockScan::Prefilter => true,
+            BlockScan::Auto => len >= AUTO_MIN_BLOCK,
+        };
+        if !wanted {
+            return None;
+        }
+        self.prefilter
+            .get_or_init(|| {
+                let mut phrases: Vec<&str> = PHRASES.iter().map(|p| p.0).collect();
+                phrases.extend(self.rules.iter().map(|r| r.phrase.as_str()));
+                LinePrefilter::new(&phrases)
+            })
+            .as_ref()
+    }
+
+    /// Anchors and packed passes of the candidate-line prefilter (None: the rule set scans
+    /// with the full automaton only). Builds the prefilter if no parse has yet.
+    pub fn prefilter_shape(&self) -> Option<(usize, usize)> {
+        self.prefilter_for(BlockScan::Prefilter, 0).map(|p| (p.anchors(), p.passes()))
     }
 
     /// A set that matches nothing (the last resort of [`LaunchRules::builtin`]).
@@ -169,7 +203,7 @@ impl LaunchRules {
     fn empty() -> LaunchRules {
         let ac = AhoCorasick::new(["\u{0}\u{0}never\u{0}\u{0}"])
             .unwrap_or_else(|_| std::process::abort());
-        LaunchRules { rules: Vec::new(), ac, entries: Vec::new() }
+        LaunchRules { rules: Vec::new(), ac, entries: Vec::new(), prefilter: OnceLock::new() }
     }
 }
 
