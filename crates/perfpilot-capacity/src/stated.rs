@@ -95,6 +95,17 @@ pub fn stated_values(log: &LaunchLog) -> Vec<StatedValue> {
         if let Some(d) = a.get("kv_cache_dtype").filter(|d| *d != "auto") {
             o.text("kv_dtype", d);
         }
+        // SGLang's configured CUDA-graph batch sizes (`cuda_graph_bs=[…]`, printed whole).
+        if let Some(sizes) = a.get("cuda_graph_bs").and_then(int_list) {
+            o.v.push(StatedValue {
+                launch: o.launch,
+                key: "graph_bs".into(),
+                value: Value::List(sizes.clone()),
+                unit: String::new(),
+                line: o.line,
+            });
+            o.num("graph_bs_count", sizes.len() as f64, "");
+        }
     }
     let mut launches = Launches::default();
     for e in &log.events {
@@ -138,7 +149,16 @@ const COUNT_ARGS: &[(&str, &str, &str)] = &[
     ("max_running_requests", "max_running_requests", ""),
     ("max_num_sequences", "max_num_seqs", ""),
     ("max_num_tokens", "max_num_batched_tokens", "tokens"),
+    ("graph_max_bs", "cuda_graph_max_bs", ""),
 ];
+
+/// `[1, 2, 4]` as printed in an argument dump: every item a count, else nothing.
+fn int_list(text: &str) -> Option<Vec<u64>> {
+    let inner = text.trim().strip_prefix('[')?.strip_suffix(']')?;
+    let sizes: Vec<u64> =
+        inner.split(',').map(|x| x.trim().parse::<u64>()).collect::<Result<_, _>>().ok()?;
+    (!sizes.is_empty()).then_some(sizes)
+}
 
 /// Where a paste holds several launches: a rank whose KV cache was already sized that starts
 /// over (torch distributed initialised again, a new profiling block, a new version line) has

@@ -34,6 +34,7 @@
 #![deny(missing_docs)]
 
 mod args;
+mod dump_cut;
 mod events;
 mod fields;
 mod graph_bar;
@@ -277,6 +278,12 @@ pub(crate) enum Phrase {
     Rule(usize),
     /// vLLM `compilation_config` capture-size list.
     ConfigCaptureSizes,
+    /// SGLang `cuda_graph_bs=[…]` in a dump whose head was cut.
+    CutDumpGraphBs,
+    /// TensorRT-LLM `mMaxAttentionWindowSize: (W, …) * R` (per-layer pattern).
+    TrtWindowPattern,
+    /// TensorRT-LLM `Engine load time N ms`.
+    TrtEngineLoad,
 }
 
 /// The Rust handlers' trigger phrases (the data rules' phrases follow them in a rule set).
@@ -388,6 +395,11 @@ pub(crate) const PHRASES: &[(&str, Phrase, Fw)] = &[
     ("\"cudagraph_capture_sizes\":[", Phrase::ConfigCaptureSizes, Fw::V),
     ("\"cudagraph_capture_sizes\": [", Phrase::ConfigCaptureSizes, Fw::V),
     ("'cudagraph_capture_sizes': [", Phrase::ConfigCaptureSizes, Fw::V),
+    // heldout-7 classes (issue 15, branch capfix): SGLang's configured capture sizes in a dump
+    // whose head was cut; TensorRT-LLM's per-layer window pattern and engine load time.
+    (", cuda_graph_bs=[", Phrase::CutDumpGraphBs, Fw::S),
+    ("TRTGptModel mMaxAttentionWindowSize: (", Phrase::TrtWindowPattern, Fw::Other),
+    ("] Engine load time ", Phrase::TrtEngineLoad, Fw::Other),
 ];
 
 /// Longest raw text kept per event.
@@ -424,6 +436,9 @@ pub struct LogParser {
     backoff: u32,
     /// The candidate lines of the current block (kept to reuse the allocation).
     candidates: Vec<(usize, usize)>,
+    /// A `key=` that ended a line (an argument dump cut by a line break): its line and key;
+    /// the next line's leading number is its value.
+    dangling: Option<(u64, String)>,
 }
 
 impl Default for LogParser {
@@ -448,6 +463,7 @@ impl LogParser {
             scan: BlockScan::Auto,
             backoff: 0,
             candidates: Vec::new(),
+            dangling: None,
         }
     }
 
@@ -528,6 +544,17 @@ impl LogParser {
     fn process_line(&mut self, line_no: u64, line: &str) {
         let rules = Arc::clone(&self.rules);
         let mut counted: Option<Fw> = None;
+        if let Some((at, key)) = self.dangling.take()
+            && at + 1 == line_no
+            && let Some(event) = dump_cut::continued_value(&key, line)
+        {
+            self.log.events.push(LaunchEvent {
+                line: line_no,
+                rank: RankId::default(),
+                raw: cut(line),
+                event,
+            });
+        }
         for seg in line.split('\r') {
             for m in rules.ac.find_iter(seg) {
                 let Some(&(phrase, fw)) = rules.entries.get(m.pattern().as_usize()) else {
@@ -536,6 +563,12 @@ impl LogParser {
                 let before = &seg[..m.start()];
                 let after = &seg[m.end()..];
                 let (first, second) = handle(&rules.rules, phrase, seg, before, after, line_no);
+                if let Phrase::Rule(i) = phrase
+                    && let Some(key) =
+                        rules.rules.get(i).and_then(|r| dump_cut::dangling_key(r, before, after))
+                {
+                    self.dangling = Some((line_no, key));
+                }
                 for mut parsed in [first, second].into_iter().flatten() {
                     if counted.is_none() {
                         counted = Some(fw);
@@ -738,6 +771,9 @@ fn handle_one(phrase: Phrase, seg: &str, before: &str, after: &str, line: u64) -
         P::LlamaSwaOpen => llama::swa_open(before, after),
         P::LlamaCtxTrain => llama::ctx_train(after),
         P::ConfigCaptureSizes => vllm::config_capture_sizes(after),
+        P::CutDumpGraphBs => dump_cut::graph_bs(before, after),
+        P::TrtWindowPattern => trt::attention_window_pattern(after),
+        P::TrtEngineLoad => trt::engine_load_time(after),
         // Applied by `handle`, which holds the parser's rule set.
         P::Rule(_) => None,
     };

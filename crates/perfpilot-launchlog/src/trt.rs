@@ -56,3 +56,64 @@ pub(super) fn engine(after: &str) -> Option<EventKind> {
     let printed = format!("{:.2}", mib / 1024.0);
     Some(EventKind::WeightsLoaded { size: LoggedBytes { bytes, printed }, elapsed_s: None })
 }
+
+/// `TRTGptModel mMaxAttentionWindowSize: (W1, W2, …) * R[ + (V1, …)]` (TensorRT-LLM ≥ 0.13
+/// prints the per-layer windows as a repeated pattern times its count, plus the remainder):
+/// the largest window, as `attention_window`. `after` starts right after the `(`.
+pub(super) fn attention_window_pattern(after: &str) -> Option<EventKind> {
+    let (pattern, rest) = after.split_once(')')?;
+    let mut windows: Vec<u64> = Vec::new();
+    for w in pattern.split(',') {
+        windows.push(w.trim().parse().ok()?);
+    }
+    // The ` * R` count must follow: it is a layer count, not a window.
+    rest.trim_start().strip_prefix('*')?;
+    if let Some(remain) = rest.split_once("+ (").map(|(_, r)| r) {
+        let inner = &remain[..remain.find(')')?];
+        for w in inner.split(',') {
+            windows.push(w.trim().parse().ok()?);
+        }
+    }
+    let max = windows.into_iter().max()?;
+    Some(EventKind::Setting { key: "attention_window".into(), value: max as f64 })
+}
+
+/// `Engine load time N ms` (TensorRT-LLM runtime, after `Loaded engine size:`): the time to
+/// deserialise the engine, whose weights it holds, as the `weights_load` stage (seconds).
+pub(super) fn engine_load_time(after: &str) -> Option<EventKind> {
+    let t = after.trim_start();
+    let n = leading_number(t)?;
+    let unit = t[n.len()..].split_whitespace().next()?;
+    let value: f64 = n.parse().ok().filter(|v: &f64| v.is_finite() && *v >= 0.0)?;
+    let seconds = match unit.trim_end_matches(['.', ',']) {
+        "ms" => value / 1000.0,
+        "s" => value,
+        _ => return None,
+    };
+    Some(EventKind::StageTime { stage: "weights_load".into(), seconds })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_pattern_and_load_time() {
+        let w = |s: &str| match attention_window_pattern(s) {
+            Some(EventKind::Setting { value, .. }) => Some(value),
+            _ => None,
+        };
+        assert_eq!(w("384) * 12"), Some(384.0));
+        assert_eq!(w("4096, 4096, 131072) * 8 + (4096, 4096)"), Some(131072.0));
+        assert_eq!(w("512, 1024) * 2 + (8192)"), Some(8192.0));
+        assert_eq!(w("384)"), None);
+        assert_eq!(w("abc) * 2"), None);
+        let t = |s: &str| match engine_load_time(s) {
+            Some(EventKind::StageTime { stage, seconds }) => Some((stage, seconds)),
+            _ => None,
+        };
+        assert_eq!(t(" 205 ms"), Some(("weights_load".into(), 0.205)));
+        assert_eq!(t(" 3 s"), Some(("weights_load".into(), 3.0)));
+        assert_eq!(t(" is long"), None);
+    }
+}
