@@ -155,8 +155,15 @@ fn strip_one<'a>(
         b'0'..=b'9' => iso_stamp(s, view),
         b'A'..=b'Z' => level_prefix(s, view).or_else(|| glog_bare(s, view)).or_else(|| compose(s)),
         b'a'..=b'z' => cri_stream(s).or_else(|| compose(s)),
+        b'|' => gutter(s),
         _ => None,
     }
+}
+
+/// A `| ` gutter in front of a line: CI log viewers (Buildkite's `  | [timestamp] …` copy) and
+/// Python 3.11 exception groups (`    |   File …`) indent their lines behind one.
+fn gutter(s: &str) -> Option<&str> {
+    s.strip_prefix("| ").or_else(|| (s == "|").then_some(""))
 }
 
 /// Kubernetes CRI container-log stream and tag after the timestamp: `stdout F `, `stderr P `.
@@ -406,6 +413,17 @@ pub(crate) fn short_hash(parts: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gutter_prefix() {
+        let v = split(
+            "  | [2025-03-10T15:07:20Z] ERROR 03-10 08:07:20 [core.py:302]   File \"/x/core.py\", line 59, in __init__",
+        );
+        assert!(v.prefixed);
+        assert_eq!(v.msg.trim_start(), "File \"/x/core.py\", line 59, in __init__");
+        let g = split("    |   File \"/x/base.py\", line 175, in __call__");
+        assert_eq!(g.msg.trim_start(), "File \"/x/base.py\", line 175, in __call__");
+    }
 
     #[test]
     fn sglang_prefix() {
