@@ -58,6 +58,17 @@ impl Out {
             self.num(key, b.bytes as f64 / crate::GIB as f64, "GiB");
         }
     }
+    /// A list of sizes under `key` and its length under `count_key`.
+    fn sizes(&mut self, key: &str, count_key: &str, sizes: &[u64]) {
+        self.v.push(StatedValue {
+            launch: self.launch,
+            key: key.into(),
+            value: Value::List(sizes.to_vec()),
+            unit: String::new(),
+            line: self.line,
+        });
+        self.num(count_key, sizes.len() as f64, "");
+    }
     fn text(&mut self, key: &str, v: &str) {
         self.v.push(StatedValue {
             launch: self.launch,
@@ -97,14 +108,7 @@ pub fn stated_values(log: &LaunchLog) -> Vec<StatedValue> {
         }
         // SGLang's configured CUDA-graph batch sizes (`cuda_graph_bs=[…]`, printed whole).
         if let Some(sizes) = a.get("cuda_graph_bs").and_then(int_list) {
-            o.v.push(StatedValue {
-                launch: o.launch,
-                key: "graph_bs".into(),
-                value: Value::List(sizes.clone()),
-                unit: String::new(),
-                line: o.line,
-            });
-            o.num("graph_bs_count", sizes.len() as f64, "");
+            o.sizes("graph_bs", "graph_bs_count", &sizes);
         }
     }
     let mut launches = Launches::default();
@@ -372,25 +376,9 @@ fn event_values(o: &mut Out, e: &EventKind) {
                 GraphKind::Piecewise => ("graph_tokens", "graph_tokens_count"),
                 _ => ("graph_bs", "graph_bs_count"),
             };
-            o.v.push(StatedValue {
-                launch: o.launch,
-                key: k.into(),
-                value: Value::List(sizes.clone()),
-                unit: String::new(),
-                line: o.line,
-            });
-            o.num(c, sizes.len() as f64, "");
+            o.sizes(k, c, sizes);
         }
-        K::ConfigCaptureSizes { sizes } => {
-            o.v.push(StatedValue {
-                launch: o.launch,
-                key: "graph_bs".into(),
-                value: Value::List(sizes.clone()),
-                unit: String::new(),
-                line: o.line,
-            });
-            o.num("graph_bs_count", sizes.len() as f64, "");
-        }
+        K::ConfigCaptureSizes { sizes } => o.sizes("graph_bs", "graph_bs_count", sizes),
         K::MaxTotalNumTokens {
             max_total_num_tokens,
             chunked_prefill_size,

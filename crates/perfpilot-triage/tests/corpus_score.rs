@@ -21,7 +21,7 @@ mod corpus;
 use std::collections::{BTreeMap, BTreeSet};
 
 use corpus::{corpus, split_of, splits, tsv_rows};
-use perfpilot_triage::{ProblemClass, TriageOptions, triage_logs};
+use perfpilot_triage::{Finding, ProblemClass, TriageOptions, triage_logs};
 
 #[derive(Default)]
 struct Score {
@@ -355,14 +355,8 @@ fn engine_and_wording_rules_decide_dev_logs() {
         ),
     ];
     let root = corpus();
-    for (file, class, rule, signal) in cases {
-        let r = triage_logs(&TriageOptions::new(vec![root.join("failures").join(file)]))
-            .unwrap_or_else(|e| panic!("{file}: {e}"));
-        assert_eq!(r.class.as_str(), class, "{file}");
-        let f = &r.findings[0];
+    for (file, f) in cases.iter().map(|c| c.0).zip(assert_decides(&cases)) {
         let by = f.facts.get("decided_by").map_or("", String::as_str);
-        assert!(by.starts_with(rule), "{file}: decided_by {by:?}");
-        assert!(f.signal.iter().any(|s| s.text.contains(signal)), "{file}: signal {:?}", f.signal);
         if by.starts_with("signature") {
             continue;
         }
@@ -375,6 +369,30 @@ fn engine_and_wording_rules_decide_dev_logs() {
     ]))
     .expect("triage");
     assert!(r.findings[0].facts.contains_key("joined_piece"), "{:?}", r.findings[0].facts);
+}
+
+/// Triage each `(file, class, rule, signal)` case alone: the class is the label, the rule or
+/// signature that decided starts with `rule`, and a signal line shows `signal`. Returns each
+/// case's first finding, in order.
+fn assert_decides(cases: &[(&str, &str, &str, &str)]) -> Vec<Finding> {
+    let root = corpus();
+    cases
+        .iter()
+        .map(|&(file, class, rule, signal)| {
+            let r = triage_logs(&TriageOptions::new(vec![root.join("failures").join(file)]))
+                .unwrap_or_else(|e| panic!("{file}: {e}"));
+            assert_eq!(r.class.as_str(), class, "{file}");
+            let f = r.findings.into_iter().next().unwrap_or_else(|| panic!("{file}: no finding"));
+            let by = f.facts.get("decided_by").map_or("", String::as_str);
+            assert!(by.starts_with(rule), "{file}: decided_by {by:?}");
+            assert!(
+                f.signal.iter().any(|s| s.text.contains(signal)),
+                "{file}: signal {:?}",
+                f.signal
+            );
+            f
+        })
+        .collect()
 }
 
 /// A failure nothing decides still says what remains (branch trihold): the phase from the
@@ -457,16 +475,8 @@ fn rules_from_heldout5_misses_decide_its_logs() {
             "capture_model()",
         ),
     ];
+    assert_decides(&cases);
     let root = corpus();
-    for (file, class, rule, signal) in cases {
-        let r = triage_logs(&TriageOptions::new(vec![root.join("failures").join(file)]))
-            .unwrap_or_else(|e| panic!("{file}: {e}"));
-        assert_eq!(r.class.as_str(), class, "{file}");
-        let f = &r.findings[0];
-        let by = f.facts.get("decided_by").map_or("", String::as_str);
-        assert!(by.starts_with(rule), "{file}: decided_by {by:?}");
-        assert!(f.signal.iter().any(|s| s.text.contains(signal)), "{file}: signal {:?}", f.signal);
-    }
     // The unclassified `RuntimeError` line is folded into the component report below it.
     let file = "trtllm-5950-dsv3-w4fp8-additional-resources.log";
     let r =
@@ -537,16 +547,7 @@ fn rules_for_heldout7_miss_classes_decide_its_logs() {
             "failed to allocate buffer for kv cache",
         ),
     ];
-    let root = corpus();
-    for (file, class, rule, signal) in cases {
-        let r = triage_logs(&TriageOptions::new(vec![root.join("failures").join(file)]))
-            .unwrap_or_else(|e| panic!("{file}: {e}"));
-        assert_eq!(r.class.as_str(), class, "{file}");
-        let f = &r.findings[0];
-        let by = f.facts.get("decided_by").map_or("", String::as_str);
-        assert!(by.starts_with(rule), "{file}: decided_by {by:?}");
-        assert!(f.signal.iter().any(|s| s.text.contains(signal)), "{file}: signal {:?}", f.signal);
-    }
+    assert_decides(&cases);
 }
 
 /// Launch-log excerpts that end while CUDA-graph capture advances batch by batch stay `none`:
