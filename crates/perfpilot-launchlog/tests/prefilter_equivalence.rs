@@ -101,10 +101,11 @@ fn assert_same(rules: &Arc<LaunchRules>, what: &str, logs: usize) {
 fn embedded_rules_parse_every_fixture_the_same_with_the_prefilter() {
     let rules = LaunchRules::builtin();
     assert_same(&rules, "embedded rules", usize::MAX);
-    // Handlers + rules are past one packed searcher's 64 patterns, yet one pass suffices.
+    // Handlers + rules are past one packed searcher's 64 patterns; anchors of 8 bytes or more
+    // (shorter ones are ordinary words of serving lines) fit in two packed passes.
     assert!(rules.len() + 80 > 64);
     if let Some((anchors, passes)) = rules.prefilter_shape() {
-        assert!(anchors <= 64 && passes == 1, "{anchors} anchors in {passes} passes");
+        assert!(anchors <= 64 * passes && passes <= 2, "{anchors} anchors in {passes} passes");
     }
 }
 
