@@ -76,7 +76,7 @@ pub fn pin(src: &SweepSource, repeats: u32) -> Result<WinnerSpec, LoopError> {
         }
         other => {
             return Err(bad(format!(
-                "schema_version {other:?}, expected `perfpilot.bench.sweep/2` (the summary.json of `perfpilot bench sweep`)"
+                "schema_version {other:?}, expected `perfpilot.bench.sweep/N` (the summary.json of `perfpilot bench sweep`)"
             )));
         }
     }

@@ -15,7 +15,8 @@ use crate::validate::PlanReport;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Work {
     /// Server processes started (one per candidate, one per scenario for frameworks
-    /// without a cache-flush endpoint, one per repeated candidate).
+    /// without a cache-flush endpoint, and `repeats` + 1 per scenario for the repeats: the top
+    /// two candidates alternate A B B A …, one start per block).
     pub server_starts: u64,
     /// Rate searches (candidate × scenario × concurrency).
     pub searches: u64,
@@ -79,11 +80,16 @@ pub fn plan_work(plan: &Plan, report: PlanReport, repeats: u32) -> SweepPlan {
             let candidates = s1 + room;
             let starts_per_candidate = if fw.rules.flush_path.is_none() { scenarios } else { 1 };
             let searches = candidates * scenarios * concurrencies;
-            // Repeats: the top two candidates of each scenario, `repeats` probes each.
-            let repeated = if repeats > 0 { 2 * scenarios } else { 0 };
+            // Repeats: the top two candidates of each scenario, `repeats` probes each, in
+            // `repeats` + 1 interleaved blocks (one server start each).
+            let (repeated, blocks) = if repeats > 0 {
+                (2 * scenarios, scenarios * (u64::from(repeats) + 1))
+            } else {
+                (0, 0)
+            };
             let probes = searches * probes_per_search + repeated * u64::from(repeats);
             let work = Work {
-                server_starts: candidates * starts_per_candidate + repeated,
+                server_starts: candidates * starts_per_candidate + blocks,
                 searches,
                 probes,
                 requests: probes * prompts,
@@ -97,7 +103,7 @@ pub fn plan_work(plan: &Plan, report: PlanReport, repeats: u32) -> SweepPlan {
 
 impl Report for SweepPlan {
     fn schema_version(&self) -> &'static str {
-        "perfpilot.bench.sweep-plan/1"
+        "perfpilot.bench.sweep-plan/2"
     }
 
     fn document(&self) -> Document {

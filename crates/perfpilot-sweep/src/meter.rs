@@ -1,6 +1,6 @@
 //! The sweep's progress bar. Its unit is one search (candidate × scenario ×
-//! concurrency: a bisection of a few probes of similar cost) and one repeat block (a
-//! top candidate rerun `--repeats` times), so the bar's rate gives a real ETA. The total
+//! concurrency: a bisection of a few probes of similar cost) and one repeat block (runs of
+//! one top candidate on one server; the interleaved order has `--repeats` + 1 of them), so the bar's rate gives a real ETA. The total
 //! is planned up front from the budget (stage 2's room included); units that do not run
 //! (a failed candidate, a framework stopped early, stage-2 room left unused, resumed
 //! rows) are counted as done when their framework ends, so the bar never overshoots.
@@ -22,7 +22,9 @@ pub(crate) fn planned(plan: &Plan, repeats: u32) -> (Vec<u64>, u64) {
             candidates * searches_per_candidate
         })
         .collect();
-    // The top two candidates of each framework × scenario.
-    let rep = if repeats > 0 { (enabled.len() * plan.scenarios.len() * 2) as u64 } else { 0 };
+    // The top two candidates of each framework × scenario, in `repeats` + 1 blocks.
+    let blocks = u64::from(repeats) + 1;
+    let rep =
+        if repeats > 0 { enabled.len() as u64 * plan.scenarios.len() as u64 * blocks } else { 0 };
     (per_fw, rep)
 }

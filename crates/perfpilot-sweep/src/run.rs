@@ -25,6 +25,8 @@ use crate::summary::{Timing, summarize};
 use crate::validate::check_plan;
 use crate::{SweepError, SweepReport};
 
+mod repeat;
+
 /// What to run.
 #[derive(Debug, Clone)]
 pub struct SweepOptions {
@@ -182,7 +184,7 @@ pub fn run_sweep(opts: &SweepOptions, progress: &dyn Progress) -> Result<SweepRe
     }
     let rows: Vec<Row> = read_rows(&results)?;
     if opts.repeats > 0 && !interrupted() {
-        repeats(&mut cx, &rows, opts.repeats)?;
+        repeat::repeats(&mut cx, &rows, opts.repeats)?;
     }
     let rows = read_rows(&results)?;
     cx.timing.total_s = started.elapsed().as_secs_f64();
@@ -614,54 +616,6 @@ fn significant(cx: &Ctx, fw: &Framework, cands: &[Candidate]) -> Vec<Significant
     }
     best.sort_by(|a, b| b.gain.total_cmp(&a.gain).then(a.key.cmp(&b.key)));
     best
-}
-
-fn repeats(cx: &mut Ctx, rows: &[Row], n: u32) -> Result<(), SweepError> {
-    let plan = cx.plan;
-    for fw in plan.frameworks.iter().filter(|f| f.enabled) {
-        for sc in &plan.scenarios {
-            let top = crate::summary::ranked(rows, &plan.sla, &fw.name, &sc.name);
-            let mut picked: Vec<&SearchRow> = Vec::new();
-            for r in top {
-                if !picked.iter().any(|p| p.candidate == r.candidate) {
-                    picked.push(r);
-                }
-                if picked.len() == 2 {
-                    break;
-                }
-            }
-            let Some(winner) = picked.first() else { continue };
-            let (rate, conc) =
-                (winner.best_rate.unwrap_or(plan.benchmark.qps.lower), winner.max_concurrency);
-            for r in &picked {
-                let Some(c) = candidate_of(fw, plan, &r.candidate) else { continue };
-                let ids: Vec<String> = (1..=n)
-                    .map(|i| {
-                        format!("{}/repeat/r{rate}/{i}", search_id(&fw.name, &c.id, &sc.name, conc))
-                    })
-                    .collect();
-                tick(cx, 1);
-                if ids.iter().all(|i| cx.done.contains_key(i)) {
-                    continue;
-                }
-                let mut running = match start(cx, fw, &c)? {
-                    Ok(r) => r,
-                    Err(_) => continue,
-                };
-                for (i, id) in ids.iter().enumerate() {
-                    if cx.done.contains_key(id) || interrupted() {
-                        continue;
-                    }
-                    match probe(cx, fw, &mut running, sc, conc, rate, id, i as u32 + 1) {
-                        Ok(p) => record(cx, Row::Probe(p))?,
-                        Err(_) => break,
-                    }
-                }
-                stop(cx, running)?;
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Rebuild a candidate (stage 1 or 2) from its id.

@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use perfpilot_report::{Document, Envelope, Format, Report, Section, Table};
-use perfpilot_stats::{Better, Comparison, Policy, Statistic, compare_groups};
+use perfpilot_stats::{Better, Comparison, Policy, Statistic, Verdict, compare_groups};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -50,10 +50,17 @@ pub struct Best {
     pub winner: Option<SearchRow>,
     /// Candidates that met the SLA in this scenario.
     pub passing: usize,
-    /// Repeat verdict: `ahead`, `tied`, or absent without repeats.
+    /// Repeat verdict: `ahead` (the runner-up is SLOWER beyond run-to-run noise), `tied`
+    /// (SAME or NOISY), `behind` (the runner-up is FASTER beyond noise but sustained a lower
+    /// rate, so the rate ranking keeps the winner), or absent without repeats.
     pub repeat_verdict: Option<String>,
     /// The comparison behind it (runner-up / winner on per-request E2E latency).
     pub repeat_comparison: Option<Comparison>,
+    /// The repeats reversed the search's order: the two met the SLA at the same rate, the
+    /// search's single-probe tie-break (p99 TTFT) preferred the other, and the repeats found
+    /// this one FASTER beyond noise, so it is the winner.
+    #[serde(default)]
+    pub promoted_by_repeats: bool,
     /// The runner-up's candidate id.
     pub runner_up: Option<String>,
 }
@@ -155,11 +162,26 @@ pub fn summarize(
         let mut slow: Option<((f64, f64), &Scenario, Vec<String>)> = None;
         for sc in &plan.scenarios {
             let r = ranked(rows, &plan.sla, &fw.name, &sc.name);
-            let winner = r.first().map(|w| (*w).clone());
-            let runner =
-                r.iter().find(|x| winner.as_ref().is_some_and(|w| w.candidate != x.candidate));
+            let mut winner = r.first().map(|w| (*w).clone());
+            let mut runner = r
+                .iter()
+                .find(|x| winner.as_ref().is_some_and(|w| w.candidate != x.candidate))
+                .copied();
+            let mut promoted = false;
             let (verdict, cmp) = match (&winner, runner, repeats > 0) {
-                (Some(w), Some(ru), true) => repeat_verdict(rows, w, ru),
+                (Some(w), Some(ru), true) => match repeat_verdict(rows, w, ru) {
+                    Decision::Promote(c) => {
+                        promoted = true;
+                        // The restated comparison is SLOWER (old / new) unless the bootstrap
+                        // of the swapped pair lands at the threshold's edge.
+                        let v = if c.verdict == Verdict::Slower { "ahead" } else { "tied" };
+                        let old = winner.replace(ru.clone());
+                        runner =
+                            r.iter().copied().find(|x| old.as_ref().is_some_and(|o| o.id == x.id));
+                        (Some(v.to_string()), Some(c))
+                    }
+                    Decision::Keep(v, c) => (v, c),
+                },
                 _ => (None, None),
             };
             let rate = winner.as_ref().and_then(|w| w.best_rate).unwrap_or(f64::NEG_INFINITY);
@@ -192,6 +214,7 @@ pub fn summarize(
                 winner,
                 repeat_verdict: verdict,
                 repeat_comparison: cmp,
+                promoted_by_repeats: promoted,
             });
         }
         if let Some((_, sc, cmd)) = slow {
@@ -257,36 +280,53 @@ pub fn summarize(
     }
 }
 
-fn repeat_verdict(
-    rows: &[Row],
-    w: &SearchRow,
-    ru: &SearchRow,
-) -> (Option<String>, Option<Comparison>) {
-    let runs = |cand: &str| -> Vec<Vec<f64>> {
-        rows.iter()
-            .filter_map(|r| match r {
-                Row::Probe(p)
-                    if p.repeat > 0
-                        && p.framework == w.framework
-                        && p.scenario == w.scenario
-                        && p.candidate == cand =>
-                {
-                    Some(p.e2e_ms.clone())
-                }
-                _ => None,
-            })
-            .collect()
-    };
-    let (a, b) = (runs(&w.candidate), runs(&ru.candidate));
+/// What the repeats decide about the winner and the runner-up.
+enum Decision {
+    /// The search's winner stays; the verdict and its comparison (runner-up / winner).
+    Keep(Option<String>, Option<Comparison>),
+    /// The runner-up becomes the winner; the comparison is the old winner / the new one.
+    Promote(Comparison),
+}
+
+/// Per-request E2E latencies of each repeat run of `cand` in `w`'s framework × scenario.
+fn repeat_runs(rows: &[Row], w: &SearchRow, cand: &str) -> Vec<Vec<f64>> {
+    rows.iter()
+        .filter_map(|r| match r {
+            Row::Probe(p)
+                if p.repeat > 0
+                    && p.framework == w.framework
+                    && p.scenario == w.scenario
+                    && p.candidate == cand =>
+            {
+                Some(p.e2e_ms.clone())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn repeat_verdict(rows: &[Row], w: &SearchRow, ru: &SearchRow) -> Decision {
+    let (a, b) = (repeat_runs(rows, w, &w.candidate), repeat_runs(rows, w, &ru.candidate));
     if a.is_empty() || b.is_empty() {
-        return (None, None);
+        return Decision::Keep(None, None);
     }
-    match compare_groups(&a, &b, Statistic::Median, Better::Lower, &Policy::default()) {
-        Ok(c) => {
-            let v = if c.verdict == perfpilot_stats::Verdict::Slower { "ahead" } else { "tied" };
-            (Some(v.into()), Some(c))
+    let policy = Policy::default();
+    let Ok(c) = compare_groups(&a, &b, Statistic::Median, Better::Lower, &policy) else {
+        return Decision::Keep(None, None);
+    };
+    match c.verdict {
+        Verdict::Slower => Decision::Keep(Some("ahead".into()), Some(c)),
+        Verdict::Faster if w.best_rate == ru.best_rate => {
+            // Same rate: the search's tie-break was one probe's p99 TTFT; N runs a side of
+            // per-request E2E outweigh it. The comparison is restated with the new winner as
+            // the baseline, so it reads like every other row's (runner-up / winner).
+            match compare_groups(&b, &a, Statistic::Median, Better::Lower, &policy) {
+                Ok(swapped) => Decision::Promote(swapped),
+                Err(_) => Decision::Keep(Some("behind".into()), Some(c)),
+            }
         }
-        Err(_) => (None, None),
+        Verdict::Faster => Decision::Keep(Some("behind".into()), Some(c)),
+        _ => Decision::Keep(Some("tied".into()), Some(c)),
     }
 }
 
@@ -308,7 +348,7 @@ fn conc(c: Option<u32>) -> String {
 
 impl Report for SweepReport {
     fn schema_version(&self) -> &'static str {
-        "perfpilot.bench.sweep/2"
+        "perfpilot.bench.sweep/3"
     }
 
     fn document(&self) -> Document {
@@ -362,6 +402,9 @@ impl Report for SweepReport {
                 ),
             };
             let rep = match (&b.repeat_verdict, &b.runner_up) {
+                (Some(v), Some(r)) if b.promoted_by_repeats => {
+                    format!("{v} vs {r} (promoted by repeats)")
+                }
                 (Some(v), Some(r)) => format!("{v} vs {r}"),
                 _ => "-".into(),
             };
@@ -512,3 +555,6 @@ pub fn status(plan: &Plan, out: &Path) -> Result<SweepReport, SweepError> {
     ));
     Ok(r)
 }
+
+#[cfg(test)]
+mod tests;

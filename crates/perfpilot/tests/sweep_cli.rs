@@ -119,7 +119,7 @@ fn sim_sweep_names_the_expected_winner_and_failure_rows() {
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let v = json_of(&o);
-    assert_eq!(v["schema_version"], "perfpilot.bench.sweep/2");
+    assert_eq!(v["schema_version"], "perfpilot.bench.sweep/3");
     common::assert_matches_schema(&v, "bench sweep");
     let r = &v["result"];
     assert_eq!(r["winner_meets_sla"], true);
@@ -352,6 +352,9 @@ fn plan_tool_bounds_the_work_without_starting_anything() {
     assert_eq!(f["work"]["searches"], 12);
     assert_eq!(f["work"]["probes"], 12 * 5 + 4 * 3);
     assert_eq!(f["work"]["requests"], (12 * 5 + 4 * 3) * 16);
+    // Server starts: one per candidate (the simulator flushes its cache between scenarios)
+    // and, per scenario, 3 + 1 blocks of the interleaved repeats (A B B A A B).
+    assert_eq!(f["work"]["server_starts"], 6 + 2 * (3 + 1), "{f:#}");
     assert_eq!(v["result"]["plan"]["candidates"].as_array().unwrap().len(), 5);
     assert!(server_pids_from_logs(dir.path()).is_empty());
 
@@ -532,14 +535,45 @@ frameworks:
     let v = json_of(&o);
     let r = &v["result"];
     assert_eq!(r["best"].as_array().unwrap().len(), 2);
-    // With repeats, no passing candidate beats the winner beyond noise: the runner-up's
-    // per-request E2E over 3 runs a side is never FASTER than the winner's.
+    // With repeats (interleaved A B B A B A), the summary never keeps a winner that its
+    // runner-up beats beyond noise at the same rate: such a runner-up is promoted, and a
+    // runner-up FASTER on E2E is only ever one that sustained a lower rate ("behind").
+    // Which candidate wins is the machine's business (ctx_size 2048 vs 4096 on a shared
+    // 2-core machine); what the verdicts say about it must hold together.
+    let rows = rows(&out);
     for b in r["best"].as_array().unwrap() {
-        if let Some(c) = b["repeat_comparison"].as_object() {
-            assert_ne!(c["verdict"], "FASTER", "runner-up beats the winner: {b:#}");
-            assert_eq!(c["scope"], "run_to_run", "{b:#}");
-            assert!(matches!(b["repeat_verdict"].as_str(), Some("ahead" | "tied")), "{b:#}");
+        let Some(c) = b["repeat_comparison"].as_object() else { continue };
+        assert_eq!(c["scope"], "run_to_run", "{b:#}");
+        assert_eq!(c["runs"], serde_json::json!([3, 3]), "{b:#}");
+        let verdict = b["repeat_verdict"].as_str().unwrap_or_default();
+        match c["verdict"].as_str() {
+            Some("SLOWER") => assert_eq!(verdict, "ahead", "{b:#}"),
+            Some("SAME" | "NOISY") => assert_eq!(verdict, "tied", "{b:#}"),
+            Some("FASTER") => {
+                assert_eq!(verdict, "behind", "{b:#}");
+                let runner_rate = r["searches"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|s| s["scenario"] == b["scenario"] && s["candidate"] == b["runner_up"])
+                    .filter_map(|s| s["best_rate"].as_f64())
+                    .fold(f64::NEG_INFINITY, f64::max);
+                assert!(runner_rate < b["winner"]["best_rate"].as_f64().unwrap(), "{b:#}");
+            }
+            other => panic!("verdict {other:?}: {b:#}"),
         }
+        // Interleaved: each of the two candidates ran repeats 1..=3, and the run order
+        // alternates which one goes first (ABBA), read from the rows' file order.
+        let order: Vec<(String, u64)> = rows
+            .iter()
+            .filter(|x| x["kind"] == "probe" && x["repeat"] != 0 && x["scenario"] == b["scenario"])
+            .map(|x| (x["candidate"].as_str().unwrap().to_string(), x["repeat"].as_u64().unwrap()))
+            .collect();
+        assert_eq!(order.len(), 6, "{order:?}");
+        assert_eq!(order[0].1, 1);
+        assert_eq!(order[1].1, 1);
+        assert_ne!(order[0].0, order[1].0, "{order:?}");
+        assert_eq!(order[1].0, order[2].0, "B1 B2 share a server: {order:?}");
     }
     // Every search ran to the end and the winner's SLA holds on its own metrics.
     for b in r["best"].as_array().unwrap() {
