@@ -30,6 +30,7 @@ const BATCH: Batch = Batch {
     min_names: 300,
     // First score (rules of commit 4bfe1b7): 230/435 = 52.87 %, the floor.
     first_score: 230,
+    dev_floor: None,
 };
 
 #[test]

@@ -33,6 +33,7 @@ const BATCH: Batch = Batch {
     min_names: 400,
     // First score (rules of 1bab2c7): 346/637 = 54.32 %, the floor.
     first_score: 346,
+    dev_floor: None,
 };
 
 #[test]

@@ -37,6 +37,7 @@ const BATCH: Batch = Batch {
     min_names: 500,
     // First score (rules of 4599f8b): 501/702 = 71.37 %, the floor.
     first_score: 501,
+    dev_floor: None,
 };
 
 #[test]
