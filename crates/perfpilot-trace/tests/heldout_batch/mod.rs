@@ -23,6 +23,10 @@ pub struct Batch {
     pub min_names: usize,
     /// Correct names at the batch's first (and only held-out) score: the floor.
     pub first_score: usize,
+    /// Correct names on the batch since it became development data (rules tuned on it):
+    /// a higher floor that keeps later rule changes from undoing that work. Not a
+    /// generalisation figure; `first_score` stays the held-out estimate.
+    pub dev_floor: Option<usize>,
 }
 
 struct Entry<'a> {
@@ -84,7 +88,8 @@ pub fn check_fresh(b: &Batch) {
 }
 
 /// Score the batch with the embedded rules; print accuracy, per category and every miss;
-/// fail below the first score (later rule changes may raise it, never lower it).
+/// fail below the first score or the development floor (later rule changes may raise them,
+/// never lower them).
 pub fn score(b: &Batch) {
     let tax = Taxonomy::embedded();
     let c = entries(b);
@@ -118,4 +123,7 @@ pub fn score(b: &Batch) {
         b.split,
         b.first_score
     );
+    if let Some(dev) = b.dev_floor {
+        assert!(ok >= dev, "{} fell below its development floor: {ok} < {dev}", b.split);
+    }
 }

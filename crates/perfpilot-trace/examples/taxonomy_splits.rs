@@ -1,0 +1,48 @@
+//! Development tool: classify every name of every kernel-name split with the embedded rules
+//! and print one TSV row per name (`split line expected got rule name`), then a summary per
+//! split on stderr. Diff two runs to see which names a rule change moved:
+//! `cargo run -q -p perfpilot-trace --example taxonomy_splits [RULES.toml] > after.tsv`.
+
+use perfpilot_trace::taxonomy::{Category, Taxonomy};
+
+const SPLITS: &[(&str, &str)] = &[
+    ("corpus", include_str!("../../../tests/fixtures/trace/kernel-names.tsv")),
+    ("heldout", include_str!("../../../tests/fixtures/trace/kernel-names-heldout.tsv")),
+    ("corpus-2", include_str!("../../../tests/fixtures/trace/kernel-names-2.tsv")),
+    ("heldout-3", include_str!("../../../tests/fixtures/trace/kernel-names-3.tsv")),
+    ("heldout-4", include_str!("../../../tests/fixtures/trace/kernel-names-4.tsv")),
+    ("heldout-5", include_str!("../../../tests/fixtures/trace/kernel-names-5.tsv")),
+];
+
+fn main() {
+    // An optional rule file replaces the embedded rules (iterate on TOML without a rebuild).
+    let tax = match std::env::args().nth(1) {
+        Some(path) => match Taxonomy::from_toml_file(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("{e}");
+                std::process::exit(2);
+            }
+        },
+        None => Taxonomy::embedded(),
+    };
+    for (split, text) in SPLITS {
+        let (mut ok, mut all) = (0usize, 0usize);
+        for (i, line) in text.lines().enumerate() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let mut cols = line.split('\t');
+            let name = cols.next().unwrap_or_default();
+            let Some(expected) = Category::parse(cols.next().unwrap_or_default()) else {
+                eprintln!("{split}:{}: bad category", i + 1);
+                continue;
+            };
+            let (got, rule) = tax.classify_explained(name);
+            all += 1;
+            ok += usize::from(got == expected);
+            println!("{split}\t{}\t{expected}\t{got}\t{rule}\t{name}", i + 1);
+        }
+        eprintln!("{split}: {ok}/{all} = {:.2} %", ok as f64 * 100.0 / all.max(1) as f64);
+    }
+}
