@@ -86,11 +86,6 @@ fn cases() -> Vec<Case> {
         if n.contains("/kernel-seq/") || n.ends_with("in-context-labels.tsv") {
             continue;
         }
-        // Blind held-out batch (issue #18): no tool may classify it before its one first
-        // score. Remove this line (and bless its golden) when the batch has been scored.
-        if n.ends_with("kernel-names-6.tsv") {
-            continue;
-        }
         cases.push(case(slug("trace-classify", &n), &["trace", "classify", "--from", &n]));
     }
     cases.push(case(
