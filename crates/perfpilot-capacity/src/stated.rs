@@ -225,7 +225,8 @@ struct Launches {
     /// Ranks that printed vLLM's `Maximum concurrency` (the end of KV sizing) in this launch,
     /// with the time stamp of that line.
     closed: std::collections::BTreeMap<String, Option<String>>,
-    /// Ranks that printed vLLM's `# GPU blocks` in this launch (printed once per run).
+    /// Ranks that printed a once-per-run summary in this launch (vLLM's `# GPU blocks`,
+    /// SGLang's scheduler `max_total_num_tokens=…` line).
     blocks: std::collections::BTreeSet<String>,
     /// Ranks that allocated an SGLang KV pool in this launch.
     pools: std::collections::BTreeSet<String>,
@@ -274,8 +275,9 @@ impl Launches {
         // worker's cache config together; a new run cannot size its cache within that second).
         let resized = kv_sizing
             && self.closed.get(&rank).is_some_and(|at| at.is_none() || at.as_deref() != stamp);
-        // vLLM prints `# GPU blocks` once per run and process: a second one is another run.
-        let blocks = matches!(e, K::GpuBlocks { .. });
+        // vLLM prints `# GPU blocks`, SGLang's scheduler its `max_total_num_tokens=` line, once
+        // per run and process: a second one is another run.
+        let blocks = matches!(e, K::GpuBlocks { .. } | K::MaxTotalNumTokens { .. });
         let reblocked = blocks && self.blocks.contains(&rank);
         if (restart && self.sized.contains(&rank)) || resized || reblocked {
             self.current += 1;

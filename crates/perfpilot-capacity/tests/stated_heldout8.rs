@@ -70,3 +70,22 @@ fn a_diff_is_two_launches_whichever_run_comes_first() {
     let plain: String = text.lines().map(|l| format!("{}\n", &l[1..])).collect();
     assert!(numbers(&plain, "n_ctx").iter().all(|(launch, _)| *launch == 1));
 }
+
+#[test]
+fn a_schedulers_summary_printed_again_is_a_new_launch() {
+    // SGLang's scheduler prints `max_total_num_tokens=…` once per run and rank (the line of
+    // sgl-project/sglang#29575): two such lines from one process are two runs, one per rank is one.
+    let line = corpus("sglang-29575-max-total-num-tokens-256k.log")
+        .lines()
+        .find(|l| l.contains("max_total_num_tokens="))
+        .expect("summary line")
+        .to_string();
+    let twice = format!("{line}\n{}\n", line.replace("2086558", "1043279"));
+    assert_eq!(numbers(&twice, "max_total_num_tokens"), vec![(1, 2086558.0), (2, 1043279.0)]);
+    let ranks = format!(
+        "{}\n{}\n",
+        line.replace("15:16:45]", "15:16:45 TP0]"),
+        line.replace("15:16:45]", "15:16:45 TP1]")
+    );
+    assert_eq!(numbers(&ranks, "max_total_num_tokens"), vec![(1, 2086558.0), (1, 2086558.0)]);
+}
