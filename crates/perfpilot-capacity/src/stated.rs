@@ -112,16 +112,29 @@ pub fn stated_values(log: &LaunchLog) -> Vec<StatedValue> {
         }
     }
     let mut launches = Launches::default();
-    for e in &log.events {
-        o.line = e.line;
-        let (launch, draft) = launches.launch_of(process_key(e), e.line, stamp(&e.raw), &e.event);
-        o.launch = launch;
-        let first = o.v.len();
-        event_values(&mut o, &e.event);
-        if draft {
-            for v in &mut o.v[first..] {
-                v.key = format!("draft_{}", v.key);
+    // A paste of a unified diff holds two launches: the old run (`-` and context lines), then
+    // the new one (`+` and context lines), each numbered on its own.
+    let diff = DiffSide::of(log);
+    let sides: &[DiffSide] = if diff { &[DiffSide::Old, DiffSide::New] } else { &[DiffSide::All] };
+    let mut offset = 0;
+    for side in sides {
+        let mut side_launches = Launches::default();
+        for e in log.events.iter().filter(|e| side.holds(&e.raw)) {
+            o.line = e.line;
+            let (launch, draft) =
+                side_launches.launch_of(process_key(e), e.line, stamp(&e.raw), &e.event);
+            o.launch = launch + offset;
+            let first = o.v.len();
+            event_values(&mut o, &e.event);
+            if draft {
+                for v in &mut o.v[first..] {
+                    v.key = format!("draft_{}", v.key);
+                }
             }
+        }
+        offset += side_launches.current;
+        if launches.current == 0 {
+            launches = side_launches;
         }
     }
     // Arguments printed inside a later launch belong to it.
@@ -131,6 +144,42 @@ pub fn stated_values(log: &LaunchLog) -> Vec<StatedValue> {
         }
     }
     o.v
+}
+
+/// Which lines of a diff-shaped paste an event stream reads.
+#[derive(Clone, Copy, PartialEq)]
+enum DiffSide {
+    /// Not a diff: every line.
+    All,
+    /// The old run: `-` and context lines.
+    Old,
+    /// The new run: `+` and context lines.
+    New,
+}
+
+impl DiffSide {
+    /// Whether the log's recognised lines are a unified diff: some start with `+`, some with
+    /// `-` (neither `+++`/`---` headers nor a `- ` list item), the rest with a space.
+    fn of(log: &LaunchLog) -> bool {
+        let sign = |raw: &str, c: char| {
+            raw.starts_with(c)
+                && !raw[1..].starts_with(c)
+                && !raw[1..].starts_with(' ')
+                && !raw[1..].is_empty()
+        };
+        let plus = log.events.iter().any(|e| sign(&e.raw, '+'));
+        let minus = log.events.iter().any(|e| sign(&e.raw, '-'));
+        plus && minus
+            && log.events.iter().all(|e| e.raw.starts_with(['+', '-', ' ']) || e.raw.is_empty())
+    }
+
+    fn holds(self, raw: &str) -> bool {
+        match self {
+            DiffSide::All => true,
+            DiffSide::Old => !raw.starts_with('+'),
+            DiffSide::New => !raw.starts_with('-'),
+        }
+    }
 }
 
 /// Parallel-size arguments: semantic key, then the argument names that state it.
@@ -154,6 +203,7 @@ const COUNT_ARGS: &[(&str, &str, &str)] = &[
     ("max_num_sequences", "max_num_seqs", ""),
     ("max_num_tokens", "max_num_batched_tokens", "tokens"),
     ("graph_max_bs", "cuda_graph_max_bs", ""),
+    ("graph_piecewise_max_tokens", "piecewise_cuda_graph_max_tokens", "tokens"),
 ];
 
 /// `[1, 2, 4]` as printed in an argument dump: every item a count, else nothing.
@@ -175,6 +225,9 @@ struct Launches {
     /// Ranks that printed vLLM's `Maximum concurrency` (the end of KV sizing) in this launch,
     /// with the time stamp of that line.
     closed: std::collections::BTreeMap<String, Option<String>>,
+    /// Ranks that printed a once-per-run summary in this launch (vLLM's `# GPU blocks`,
+    /// SGLang's scheduler `max_total_num_tokens=…` line).
+    blocks: std::collections::BTreeSet<String>,
     /// Ranks that allocated an SGLang KV pool in this launch.
     pools: std::collections::BTreeSet<String>,
     /// Ranks whose last KV pool is a draft model's (its `Memory pool end` is the draft's too).
@@ -222,13 +275,21 @@ impl Launches {
         // worker's cache config together; a new run cannot size its cache within that second).
         let resized = kv_sizing
             && self.closed.get(&rank).is_some_and(|at| at.is_none() || at.as_deref() != stamp);
-        if (restart && self.sized.contains(&rank)) || resized {
+        // vLLM prints `# GPU blocks`, SGLang's scheduler its `max_total_num_tokens=` line, once
+        // per run and process: a second one is another run.
+        let blocks = matches!(e, K::GpuBlocks { .. } | K::MaxTotalNumTokens { .. });
+        let reblocked = blocks && self.blocks.contains(&rank);
+        if (restart && self.sized.contains(&rank)) || resized || reblocked {
             self.current += 1;
             self.starts.push(line);
             self.sized.clear();
             self.closed.clear();
             self.pools.clear();
             self.draft_pool.clear();
+            self.blocks.clear();
+        }
+        if blocks {
+            self.blocks.insert(rank.clone());
         }
         let sized = self.sized.contains(&rank);
         let llama_sized = match e {

@@ -193,5 +193,6 @@ const HELDOUT6_FLOOR_PERMILLE: usize = 977;
 const HELDOUT7_FLOOR_PERMILLE: usize = 1000;
 
 /// Second blind batch `heldout-8` (branch capblind2) floor in per mille: scored once, blind, by
-/// the lead at 145/202 = 71.8% (79bdcc9, after the capfix rules); development data since.
-const HELDOUT8_FLOOR_PERMILLE: usize = 717;
+/// the lead at 145/202 = 71.8% (79bdcc9, after the capfix rules); development data since. 197/202
+/// = 97.5% after the rules for its classes of misses (branch capfix2), a development figure.
+const HELDOUT8_FLOOR_PERMILLE: usize = 975;

@@ -7,6 +7,7 @@
 use crate::events::EventKind;
 use crate::fields::leading_number;
 use crate::rules::{Form, Rule};
+use crate::{LaunchEvent, LaunchRules, Phrase, RankId};
 
 /// Texts that mark a line holding an argument dump's head: the argument parser reads it.
 const HEADS: &[&str] =
@@ -48,6 +49,65 @@ pub(crate) fn continued_value(key: &str, line: &str) -> Option<EventKind> {
     Some(EventKind::Setting { key: key.to_string(), value })
 }
 
+/// The head of a dump key that a line break split: the line holds a cut dump (a `, key=` data
+/// rule's phrase) and ends in `, ident` with no `=` (`…, max_total_tokens=None, chunked_prefil`).
+pub(crate) fn split_key_head(rules: &LaunchRules, line: &str) -> Option<String> {
+    let t = line.trim_end();
+    let at = t.rfind(", ")?;
+    let head = &t[at + 2..];
+    let ident = !head.is_empty()
+        && head.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    let dump = ident
+        && rules.rules.iter().any(|r| {
+            r.phrase.starts_with(", ")
+                && r.phrase.ends_with('=')
+                && line.contains(r.phrase.as_str())
+        });
+    dump.then(|| head.to_string())
+}
+
+/// `, head` + the next line's leading `rest=value` (up to its first `, `): the key joined
+/// again, or None when the line does not continue a key.
+pub(crate) fn join_split_key(head: &str, line: &str) -> Option<String> {
+    let t = line.trim_start();
+    let eq = t.find('=')?;
+    let tail = &t[..eq];
+    let ident = tail.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if !ident {
+        return None;
+    }
+    let end = t.find(", ").unwrap_or(t.len());
+    Some(format!(", {head}{}", &t[..end]))
+}
+
+/// The data rules' values of a dump key joined again across a line break, as events of line
+/// `line_no`.
+pub(crate) fn split_key_events(
+    rules: &LaunchRules,
+    head: &str,
+    line_no: u64,
+    line: &str,
+) -> Vec<LaunchEvent> {
+    let Some(joined) = join_split_key(head, line) else { return Vec::new() };
+    let mut out = Vec::new();
+    for m in rules.ac.find_iter(&joined) {
+        if let Some(&(Phrase::Rule(i), _)) = rules.entries.get(m.pattern().as_usize())
+            && let Some(event) = rules
+                .rules
+                .get(i)
+                .and_then(|r| crate::rules::apply(r, &joined[..m.start()], &joined[m.end()..]))
+        {
+            out.push(LaunchEvent {
+                line: line_no,
+                rank: RankId::default(),
+                raw: crate::cut(line),
+                event,
+            });
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,5 +126,23 @@ mod tests {
         );
         assert_eq!(continued_value("graph_max_bs", "256 requests queued"), None);
         assert_eq!(continued_value("graph_max_bs", "INFO 12:00 start"), None);
+    }
+
+    #[test]
+    fn key_split_by_a_line_break() {
+        let rules = LaunchRules::builtin();
+        let line = "kv_cache_dtype='auto', mem_fraction_static=0.9, chunked_prefil";
+        let head = split_key_head(&rules, line).unwrap();
+        assert_eq!(head, "chunked_prefil");
+        assert_eq!(split_key_head(&rules, "mem_fraction_static=0.9, chunked_prefill_size=8"), None);
+        // A line ending in `, word` that holds no dump is not a cut key.
+        assert_eq!(split_key_head(&rules, "loading shards, done"), None);
+        let got = split_key_events(&rules, &head, 7, "l_size=16384, max_prefill_tokens=16384");
+        let got: Vec<_> = got.into_iter().map(|e| (e.line, e.event)).collect();
+        assert_eq!(
+            got,
+            vec![(7, EventKind::Setting { key: "chunked_prefill_size".into(), value: 16384.0 })]
+        );
+        assert!(split_key_events(&rules, &head, 7, "INFO 12:00 start").is_empty());
     }
 }

@@ -284,6 +284,8 @@ pub(crate) enum Phrase {
     TrtWindowPattern,
     /// TensorRT-LLM `Engine load time N ms`.
     TrtEngineLoad,
+    /// SGLang `max_total_num_tokens: arg=N vs profiled=M, using min`.
+    MaxTotalArgVsProfiled,
 }
 
 /// The Rust handlers' trigger phrases (the data rules' phrases follow them in a rule set).
@@ -400,6 +402,10 @@ pub(crate) const PHRASES: &[(&str, Phrase, Fw)] = &[
     (", cuda_graph_bs=[", Phrase::CutDumpGraphBs, Fw::S),
     ("TRTGptModel mMaxAttentionWindowSize: (", Phrase::TrtWindowPattern, Fw::Other),
     ("] Engine load time ", Phrase::TrtEngineLoad, Fw::Other),
+    // heldout-8 classes (issue 15, capfix2): a fork's profiling block (Aphrodite's breakdown rows
+    // are data rules) opens with its time; SGLang's token argument against the profiled capacity.
+    ("Memory profiling completed in", Phrase::Stage("profiling"), Fw::V),
+    ("max_total_num_tokens: arg=", Phrase::MaxTotalArgVsProfiled, Fw::S),
 ];
 
 /// Longest raw text kept per event.
@@ -439,6 +445,8 @@ pub struct LogParser {
     /// A `key=` that ended a line (an argument dump cut by a line break): its line and key;
     /// the next line's leading number is its value.
     dangling: Option<(u64, String)>,
+    /// A dump key a line break split (`…, chunked_prefil` / `l_size=N`): its line and head.
+    split_key: Option<(u64, String)>,
 }
 
 impl Default for LogParser {
@@ -464,6 +472,7 @@ impl LogParser {
             backoff: 0,
             candidates: Vec::new(),
             dangling: None,
+            split_key: None,
         }
     }
 
@@ -544,6 +553,11 @@ impl LogParser {
     fn process_line(&mut self, line_no: u64, line: &str) {
         let rules = Arc::clone(&self.rules);
         let mut counted: Option<Fw> = None;
+        if let Some((at, head)) = self.split_key.take()
+            && at + 1 == line_no
+        {
+            self.log.events.extend(dump_cut::split_key_events(&rules, &head, line_no, line));
+        }
         if let Some((at, key)) = self.dangling.take()
             && at + 1 == line_no
             && let Some(event) = dump_cut::continued_value(&key, line)
@@ -586,6 +600,7 @@ impl LogParser {
                 }
             }
         }
+        self.split_key = dump_cut::split_key_head(&rules, line).map(|h| (line_no, h));
         match counted {
             Some(Fw::S) => self.log.sglang_lines += 1,
             Some(Fw::V) => self.log.vllm_lines += 1,
@@ -655,6 +670,7 @@ fn handle_extra(phrase: Phrase, before: &str, after: &str, line: u64) -> Option<
         Phrase::InitDist => sglang::init_dist_elapsed(after).map(Parsed::Event),
         Phrase::LlamaCtxTrain => llama::ctx_per_seq(before).map(Parsed::Event),
         Phrase::TrtTokens => trt::allocated_tokens(after).map(Parsed::Event),
+        Phrase::ProfilingResults => vllm::profiling_duration(after).map(Parsed::Event),
         Phrase::EngineInit => fields::after_key(after, "with config:")
             .and_then(|cfg| args::parse_args(ArgsForm::VllmEngineConfig, cfg, line))
             .map(Parsed::Args),
@@ -774,6 +790,7 @@ fn handle_one(phrase: Phrase, seg: &str, before: &str, after: &str, line: u64) -
         P::CutDumpGraphBs => dump_cut::graph_bs(before, after),
         P::TrtWindowPattern => trt::attention_window_pattern(after),
         P::TrtEngineLoad => trt::engine_load_time(after),
+        P::MaxTotalArgVsProfiled => sglang::max_total_arg_vs_profiled(after),
         // Applied by `handle`, which holds the parser's rule set.
         P::Rule(_) => None,
     };

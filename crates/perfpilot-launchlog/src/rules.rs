@@ -22,6 +22,8 @@ pub(crate) enum Form {
     SizeBefore,
     /// `[=|:] WORD` after the phrase.
     Word,
+    /// `[=|:] N%` or `[=|:] F` after the phrase: a fraction (`90%` is 0.90).
+    Fraction,
 }
 
 /// Which framework a rule's line belongs to.
@@ -55,6 +57,10 @@ pub(crate) struct Rule {
     /// Unit when the line prints none (`size` form).
     #[serde(default)]
     pub unit: Option<String>,
+    /// The phrase must start the line (only spaces before it): a flag on its own line of a
+    /// command continued with `\\`, a YAML list or a folded block.
+    #[serde(default)]
+    pub line_start: bool,
     /// Framework of the line.
     pub framework: RuleFramework,
     /// Where the phrase is printed.
@@ -111,6 +117,9 @@ pub(crate) fn apply(rule: &Rule, before: &str, after: &str) -> Option<EventKind>
     if rule.skip_before.iter().any(|s| before.contains(s.as_str())) {
         return None;
     }
+    if rule.line_start && !before.trim().is_empty() {
+        return None;
+    }
     let key = rule.key.clone();
     match rule.form {
         Form::Number => {
@@ -134,7 +143,17 @@ pub(crate) fn apply(rule: &Rule, before: &str, after: &str) -> Option<EventKind>
             let t = value_text(rule, after)?;
             let end = t.find([',', ' ', ')', '\t']).unwrap_or(t.len());
             let w = t[..end].trim_matches(['\'', '"', '.']).trim_start_matches("torch.");
-            (!w.is_empty()).then(|| EventKind::Word { key, value: w.to_string() })
+            // `auto` states no value (the engine picks it later).
+            (!w.is_empty() && w != "auto").then(|| EventKind::Word { key, value: w.to_string() })
+        }
+        Form::Fraction => {
+            let t = value_text(rule, after)?;
+            let n = leading_number(t)?;
+            let v: f64 = n.parse().ok()?;
+            let pct = t.trim_start()[n.len()..].trim_start().starts_with('%');
+            let value = if pct { v / 100.0 } else { v };
+            (value.is_finite() && (0.0..=1.0).contains(&value))
+                .then_some(EventKind::Setting { key, value })
         }
     }
 }

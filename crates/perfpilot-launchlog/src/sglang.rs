@@ -1,7 +1,7 @@
 //! SGLang line handlers: each turns the text around a matched phrase into an event.
 
 use super::events::{EventKind, GraphKind};
-use super::fields::{after_key, gib, int_list, num_f64, num_i64, num_u64, word};
+use super::fields::{self, after_key, gib, int_list, num_f64, num_i64, num_u64, word};
 
 /// Which graph a `… graph begin/end` phrase is about, from the words just before it.
 pub(super) fn graph_kind(before: &str) -> GraphKind {
@@ -137,6 +137,17 @@ pub(super) fn capture_sizes(before: &str, after: &str, tokens: bool) -> Option<E
     let sizes = int_list(&format!("k {after}"), "k")?;
     let graph = if tokens { GraphKind::Piecewise } else { graph_kind(before) };
     (!sizes.is_empty()).then_some(EventKind::CaptureSizes { graph, sizes })
+}
+
+/// `max_total_num_tokens: arg=N vs profiled=M, using min`: the token capacity used, the lesser
+/// of the argument and the profiled capacity (only when the line says the minimum is used).
+pub(super) fn max_total_arg_vs_profiled(after: &str) -> Option<EventKind> {
+    if !after.contains("using min") {
+        return None;
+    }
+    let arg = fields::leading_number(after)?.parse::<f64>().ok()?;
+    let profiled = num_u64(after, "profiled=")? as f64;
+    Some(EventKind::Setting { key: "max_total_num_tokens".into(), value: arg.min(profiled) })
 }
 
 pub(super) fn max_total(after: &str) -> Option<EventKind> {

@@ -39,6 +39,11 @@ pub(super) fn profiling_results(after: &str) -> Option<EventKind> {
     })
 }
 
+/// The profiling time of V0's one-line `Memory profiling results: duration=X seconds, …`.
+pub(super) fn profiling_duration(after: &str) -> Option<EventKind> {
+    stage_time("profiling", after_key(after, "duration=")?)
+}
+
 pub(super) fn budget_v0(after: &str) -> Option<EventKind> {
     // `total_gpu_memory (79.10GiB) x gpu_memory_utilization (0.90) = 71.19GiB`
     let total = after_key(after, "(").and_then(gib_of);
