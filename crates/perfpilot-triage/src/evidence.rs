@@ -59,6 +59,10 @@ pub(crate) struct Rule {
     pub innermost_not: Vec<String>,
     #[serde(default)]
     pub text_any: Vec<String>,
+    /// Holds only when a line after the record that follows from it (a consequence: the
+    /// launcher's verdict on the failed start, a shutdown notice) contains one of these.
+    #[serde(default)]
+    pub after_any: Vec<String>,
     #[serde(default)]
     pub launch: Option<String>,
     /// Holds only for a record whose exception line is missing (a cut traceback).
@@ -149,6 +153,7 @@ impl Evidence {
                 && r.frames_all.is_empty()
                 && r.innermost.is_empty()
                 && r.text_any.is_empty()
+                && r.after_any.is_empty()
                 && r.launch.is_none()
             {
                 return Err(bad(
@@ -182,7 +187,7 @@ impl Evidence {
             .rules
             .iter()
             .filter(|r| !confident || (r.refines.contains(&f.class) && r.confidence > f.confidence))
-            .find_map(|r| holds(r, rec, &agg.before, &launch).map(|d| (r, d)))
+            .find_map(|r| holds(r, rec, &agg.before, &f.consequences, &launch).map(|d| (r, d)))
         else {
             crate::undecided::fill(&self.frame_phase, &self.undecided, rec, f);
             return;
@@ -323,10 +328,22 @@ impl Decided {
 }
 
 /// Where a rule holds, what decided it.
-fn holds(r: &Rule, rec: &Record, before: &[(u64, String)], launch: &Launch) -> Option<Decided> {
+fn holds(
+    r: &Rule,
+    rec: &Record,
+    before: &[(u64, String)],
+    after: &[SignalLine],
+    launch: &Launch,
+) -> Option<Decided> {
     if r.cut && rec.exception.is_some() {
         return None;
     }
+    let after_line = if r.after_any.is_empty() {
+        None
+    } else {
+        let a = after.iter().find(|a| r.after_any.iter().any(|p| a.text.contains(p.as_str())))?;
+        Some((a.line, a.text.clone()))
+    };
     let mut decided: Option<Decided> = None;
     let frame_line = |i: usize| {
         rec.frames.get(i).and_then(|f| rec.lines.get(f.at)).map(|l| Decided::line(l.no, &l.raw))
@@ -423,6 +440,12 @@ fn holds(r: &Rule, rec: &Record, before: &[(u64, String)], launch: &Launch) -> O
                 });
             }
             _ => return None,
+        }
+    }
+    if let Some((no, text)) = after_line {
+        let d = decided.get_or_insert_with(|| Decided::line(no, &text));
+        if !d.lines.iter().any(|l| l.0 == no) {
+            d.lines.push((no, text));
         }
     }
     decided.or(Some(Decided { text: String::new(), lines: Vec::new() }))

@@ -19,7 +19,9 @@ pub(crate) enum Took {
 #[derive(Debug)]
 enum Mode {
     /// `Traceback (most recent call last):` seen or frames seen; waiting for the exception.
-    Traceback { expect_code: bool },
+    /// `flat`: the last frame line had no indentation (a paste that lost it), so its code
+    /// line may have none either.
+    Traceback { expect_code: bool, flat: bool },
     /// An exception line came first; frames after it belong to it.
     Trailing,
     /// `terminate called after throwing an instance of 'X'`; waiting for `what():`.
@@ -73,7 +75,10 @@ impl Assembler {
             rec.adopt(v);
             let h = rec.keep(no, Part::Header, t, raw);
             rec.header = Some(h);
-            self.open.insert(stream, Builder { mode: Mode::Traceback { expect_code: false }, rec });
+            self.open.insert(
+                stream,
+                Builder { mode: Mode::Traceback { expect_code: false, flat: false }, rec },
+            );
             return Took::Structure(2);
         }
         if let Some(rest) = t.strip_prefix("terminate called after throwing an instance of '") {
@@ -123,8 +128,9 @@ impl Assembler {
                 Some(b) if matches!(b.mode, Mode::Traceback { .. } | Mode::Trailing) => {
                     let at = b.rec.keep(no, Part::Frame, t, raw);
                     b.rec.frames.push(Frame { text, func, at, code_at: None });
-                    if let Mode::Traceback { expect_code } = &mut b.mode {
+                    if let Mode::Traceback { expect_code, flat } = &mut b.mode {
                         *expect_code = true;
+                        *flat = indent == 0;
                     }
                 }
                 _ => {
@@ -135,7 +141,10 @@ impl Assembler {
                     rec.frames.push(Frame { text, func, at, code_at: None });
                     self.open.insert(
                         stream,
-                        Builder { mode: Mode::Traceback { expect_code: true }, rec },
+                        Builder {
+                            mode: Mode::Traceback { expect_code: true, flat: indent == 0 },
+                            rec,
+                        },
                     );
                 }
             }
@@ -145,11 +154,12 @@ impl Assembler {
         // Lines inside an open structure.
         if let Some(b) = self.open.get_mut(&stream) {
             match &mut b.mode {
-                Mode::Traceback { expect_code } => {
+                Mode::Traceback { expect_code, flat } => {
                     if t.is_empty() {
                         return Took::Structure(2);
                     }
-                    if *expect_code && indent > 0 && record::parse_exception(t).is_none() {
+                    if *expect_code && (indent > 0 || *flat) && record::parse_exception(t).is_none()
+                    {
                         *expect_code = false;
                         let at = b.rec.keep(no, Part::Code, t, raw);
                         if let Some(f) = b.rec.frames.last_mut() {

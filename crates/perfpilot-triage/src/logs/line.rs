@@ -257,6 +257,10 @@ fn bracket_prefix<'a>(s: &'a str, view: &mut LineView<'a>) -> Option<&'a str> {
         }
         return Some(after);
     }
+    // Cloud log export labels: `[resource.labels.containerName: vllm]`.
+    if inner.starts_with("resource.labels.") || inner.starts_with("labels.") {
+        return Some(after);
+    }
     // glog inside brackets: `[E304 12:54:52.122900428 file.cpp:616]`.
     if let Some(rest) = glog_head(inner, view) {
         let _ = rest;
@@ -319,6 +323,12 @@ fn level_prefix<'a>(s: &'a str, view: &mut LineView<'a>) -> Option<&'a str> {
         return Some(r.trim_start_matches(' '));
     }
     let r = rest.strip_prefix(' ')?;
+    // Cloud log exports put the severity before an ISO timestamp (`INFO 2025-11-19T20:16:36Z `).
+    if r.as_bytes().get(4) == Some(&b'-') {
+        let after = iso_stamp(r, view)?;
+        view.level = Some(level);
+        return Some(after);
+    }
     // `MM-DD HH:MM:SS[.mmm] `
     let md = r.get(..5)?;
     let mb = md.as_bytes();
@@ -473,6 +483,17 @@ mod tests {
         assert_eq!(v.who.tp, Some(0));
         let v = split("INFO:     Uvicorn running on http://0.0.0.0:30000");
         assert_eq!(v.msg, "Uvicorn running on http://0.0.0.0:30000");
+    }
+
+    #[test]
+    fn cloud_export_severity_stamp_and_labels() {
+        let l = "INFO 2025-11-19T20:16:36.096625454Z [resource.labels.containerName: vllm] \
+                 (EngineCore_DP0 pid=270) ERROR 11-19 12:16:36 [v1/engine/core.py:842] \
+                 torch.OutOfMemoryError: CUDA out of memory.";
+        let v = split(l);
+        assert!(v.prefixed);
+        assert_eq!(v.msg, "torch.OutOfMemoryError: CUDA out of memory.");
+        assert_eq!(v.level, Some(Level::Error));
     }
 
     #[test]
