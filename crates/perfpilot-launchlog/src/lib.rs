@@ -33,6 +33,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod anchors;
 mod args;
 mod dump_cut;
 mod events;
@@ -58,7 +59,7 @@ pub use args::{ArgsForm, ServerArgs};
 pub use events::{EventKind, GraphKind};
 pub use prefilter::BlockScan;
 pub use prefix::{RankAxis, RankId, RankSlots, rank_token};
-pub use ruleset::{LaunchRules, LaunchRulesError};
+pub use ruleset::{LaunchRules, LaunchRulesError, PrefilterStats};
 pub use units::{GIB, LoggedBytes, parse_gib_exact};
 
 /// The serving framework a log came from.
@@ -165,32 +166,42 @@ pub fn parse_reader<R: BufRead>(reader: R) -> std::io::Result<LaunchLog> {
     parse_reader_with(reader, &LaunchRules::builtin())
 }
 
-/// [`parse_reader`] with a given rule set (`--launch-rules FILE`).
+/// [`parse_reader`] with a given rule set (`--launch-rules FILE`). The reader is read in
+/// pieces of at least 1 MiB straight into the block (a `BufReader` of up to 1 MiB hands such
+/// reads to its inner reader without copying them through its own buffer).
 pub fn parse_reader_with<R: BufRead>(
     mut reader: R,
     rules: &Arc<LaunchRules>,
 ) -> std::io::Result<LaunchLog> {
     const BLOCK: usize = 4 << 20;
+    const READ: usize = 1 << 20;
     let mut p = LogParser::with_rules(Arc::clone(rules));
-    let mut buf: Vec<u8> = Vec::with_capacity(BLOCK + 4096);
+    let mut buf: Vec<u8> = vec![0; BLOCK + READ];
+    let mut len = 0usize;
     loop {
-        let chunk = reader.fill_buf()?;
-        if chunk.is_empty() {
+        if buf.len() < len + READ {
+            buf.resize(len + READ, 0);
+        }
+        let n = match reader.read(&mut buf[len..]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if n == 0 {
             break;
         }
-        let n = chunk.len();
-        buf.extend_from_slice(chunk);
-        reader.consume(n);
-        if buf.len() >= BLOCK {
+        len += n;
+        if len >= BLOCK {
             // Hand over whole lines; keep the partial last line for the next block.
-            if let Some(last_nl) = memchr::memrchr(b'\n', &buf) {
+            if let Some(last_nl) = memchr::memrchr(b'\n', &buf[..len]) {
                 p.push_block(&buf[..=last_nl]);
-                buf.drain(..=last_nl);
+                buf.copy_within(last_nl + 1..len, 0);
+                len -= last_nl + 1;
             }
         }
     }
-    if !buf.is_empty() {
-        p.push_block(&buf);
+    if len > 0 {
+        p.push_block(&buf[..len]);
     }
     Ok(p.finish())
 }
@@ -520,6 +531,8 @@ impl LogParser {
                 if scan == BlockScan::Auto && candidate_bytes > block.len() / 4 {
                     self.backoff = prefilter::AUTO_BACKOFF_BLOCKS;
                 }
+                // The lines the full automaton would have found itself: those holding a phrase.
+                lines.retain(|&(s, e)| rules.ac.is_match(&block[s..e]));
             }
             None => automaton_lines(&rules.ac, block, &mut lines),
         }

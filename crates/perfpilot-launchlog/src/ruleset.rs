@@ -38,6 +38,23 @@ pub enum LaunchRulesError {
     },
 }
 
+/// What the candidate-line prefilter found in one block ([`LaunchRules::prefilter_stats`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PrefilterStats {
+    /// Anchors the packed searchers look for.
+    pub anchors: usize,
+    /// Distinct 4-byte heads of the anchors (what the packed searchers fingerprint).
+    pub heads: usize,
+    /// Packed passes over the block (one per searcher of at most 64 anchors).
+    pub passes: usize,
+    /// Lines holding an anchor.
+    pub candidate_lines: usize,
+    /// Bytes of those lines (without their line ends).
+    pub candidate_bytes: usize,
+    /// Candidate lines that hold a phrase (the rest cost one automaton check each).
+    pub phrase_lines: usize,
+}
+
 /// A compiled launch-log rule set (built-in phrases plus data rules).
 pub struct LaunchRules {
     pub(crate) rules: Vec<Rule>,
@@ -192,10 +209,28 @@ impl LaunchRules {
             .as_ref()
     }
 
-    /// Anchors and packed passes of the candidate-line prefilter (None: the rule set scans
-    /// with the full automaton only). Builds the prefilter if no parse has yet.
-    pub fn prefilter_shape(&self) -> Option<(usize, usize)> {
-        self.prefilter_for(BlockScan::Prefilter, 0).map(|p| (p.anchors(), p.passes()))
+    /// Anchors, distinct 4-byte heads and packed passes of the candidate-line prefilter
+    /// (None: the rule set scans with the full automaton only). Builds the prefilter if no
+    /// parse has yet.
+    pub fn prefilter_shape(&self) -> Option<(usize, usize, usize)> {
+        self.prefilter_for(BlockScan::Prefilter, 0).map(|p| (p.anchors(), p.heads(), p.passes()))
+    }
+
+    /// How the candidate-line prefilter sees `block` (None: the rule set scans with the full
+    /// automaton only): for benchmarks and the regression tests that keep the scan cheap.
+    pub fn prefilter_stats(&self, block: &[u8]) -> Option<PrefilterStats> {
+        let pre = self.prefilter_for(BlockScan::Prefilter, block.len())?;
+        let mut lines = Vec::new();
+        pre.candidate_lines(block, &mut lines);
+        let phrase_lines = lines.iter().filter(|&&(s, e)| self.ac.is_match(&block[s..e])).count();
+        Some(PrefilterStats {
+            anchors: pre.anchors(),
+            heads: pre.heads(),
+            passes: pre.passes(),
+            candidate_lines: lines.len(),
+            candidate_bytes: lines.iter().map(|(s, e)| e - s).sum(),
+            phrase_lines,
+        })
     }
 
     /// A set that matches nothing (the last resort of [`LaunchRules::builtin`]).

@@ -1,0 +1,142 @@
+//! The scan's cost, so it cannot regress silently again (it did twice: 161 phrases went past
+//! the 64 patterns of one packed searcher, then the heldout-7 rules merged the anchors into
+//! ` graph`, which every SGLang decode line holds). On the serving log `parse_vs_grep.sh`
+//! times (real fixture lines among decode, prefill and access lines), the built-in rules'
+//! prefilter must take one packed pass and find no decode/prefill/access line; on the real
+//! fixture lines that hold no phrase, few false candidates. The same holds with 100 more
+//! rules whose phrases are real log text.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use perfpilot_launchlog::{LaunchRules, PrefilterStats};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Every log and text fixture, sorted by path.
+fn fixture_texts() -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    let mut dirs = vec![root().join("tests/fixtures")];
+    while let Some(dir) = dirs.pop() {
+        for e in std::fs::read_dir(&dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "log" || x == "txt") {
+                let text = String::from_utf8_lossy(&std::fs::read(&p).unwrap()).into_owned();
+                out.push((p, text));
+            }
+        }
+    }
+    out.sort();
+    assert!(out.len() >= 40, "only {} fixture texts", out.len());
+    out
+}
+
+/// The lines `parse_vs_grep.sh` interleaves: one real launch-fixture line per 50 of these.
+const NOISE: [&str; 3] = [
+    "[2025-11-30 11:20:01 TP0] Decode batch. #running-req: 37, #token: 81234, token usage: 0.04, cuda graph: True, gen throughput (token/s): 4123.55, #queue-req: 0",
+    "[2025-11-30 11:20:01 TP0] Prefill batch. #new-seq: 1, #new-token: 2048, #cached-token: 0, token usage: 0.04, #running-req: 36, #queue-req: 0",
+    "[2025-11-30 11:20:01] INFO:     127.0.0.1:53312 - \"POST /v1/chat/completions HTTP/1.1\" 200 OK",
+];
+
+/// The benchmark's serving log, one cycle of its real lines (about 1.5 MB).
+fn serving_log() -> Vec<u8> {
+    let real: Vec<String> = fixture_texts()
+        .into_iter()
+        .filter(|(p, _)| p.starts_with(root().join("tests/fixtures/capacity/launch")))
+        .flat_map(|(_, t)| t.lines().map(str::to_string).collect::<Vec<_>>())
+        .collect();
+    let mut out = Vec::new();
+    for i in 0..50 * real.len() {
+        out.extend_from_slice(NOISE[i % 3].as_bytes());
+        out.push(b'\n');
+        if i % 50 == 0 {
+            out.extend_from_slice(real[i / 50].as_bytes());
+            out.push(b'\n');
+        }
+    }
+    out
+}
+
+/// The fixture lines that hold no phrase of `rules` (tracebacks, warnings, dumps, progress).
+fn phraseless_lines(rules: &LaunchRules) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (_, text) in fixture_texts() {
+        for line in text.lines() {
+            let one = format!("{line}\n");
+            if rules.prefilter_stats(one.as_bytes()).is_some_and(|s| s.phrase_lines == 0) {
+                out.extend_from_slice(one.as_bytes());
+            }
+        }
+    }
+    out
+}
+
+/// The embedded rules plus `n` whose phrases are runs of 3 words of real fixture lines.
+fn with_corpus_phrases(n: usize) -> Arc<LaunchRules> {
+    let mut text =
+        std::fs::read_to_string(root().join("crates/perfpilot-launchlog/src/rules.toml")).unwrap();
+    let mut seen = BTreeSet::new();
+    'outer: for (_, log) in fixture_texts() {
+        for line in log.lines() {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            for run in words.windows(3) {
+                let phrase = run.join(" ");
+                if phrase.len() >= 12
+                    && phrase.bytes().all(|b| b.is_ascii_alphabetic() || b == b' ')
+                    && seen.insert(phrase.clone())
+                {
+                    text.push_str(&format!(
+                        "\n[[rule]]\nphrase = {phrase:?}\nkey = \"corpus_{}\"\nform = \"number\"\n\
+                         framework = \"other\"\nsource = \"synthetic: fixture log text\"\n",
+                        seen.len()
+                    ));
+                    if seen.len() == n {
+                        break 'outer;
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(seen.len(), n);
+    Arc::new(LaunchRules::parse(&text, "corpus.toml").unwrap())
+}
+
+fn check(rules: &LaunchRules, what: &str, max_passes: usize, max_false_share: f64) {
+    let log = serving_log();
+    let Some(s): Option<PrefilterStats> = rules.prefilter_stats(&log) else {
+        return; // no packed searcher on this CPU: the automaton scans, nothing to bound
+    };
+    println!("{what}: {s:?} on the serving log ({} bytes)", log.len());
+    assert!(s.passes <= max_passes, "{what}: {s:?}");
+    // Every candidate line of the serving log is a real launch line: no decode, prefill or
+    // access line holds an anchor.
+    let real_lines =
+        log.split(|&b| b == b'\n').filter(|l| !NOISE.iter().any(|n| n.as_bytes() == *l)).count();
+    assert!(s.candidate_lines <= real_lines, "{what}: {s:?}, {real_lines} real lines");
+    let quiet = phraseless_lines(rules);
+    let q = rules.prefilter_stats(&quiet).unwrap();
+    let share = q.candidate_bytes as f64 / quiet.len() as f64;
+    println!(
+        "{what}: {q:?} on the fixture lines without a phrase ({} bytes): {share:.3}",
+        quiet.len()
+    );
+    assert_eq!(q.phrase_lines, 0);
+    assert!(share <= max_false_share, "{what}: {share:.3} of the phraseless bytes are candidates");
+}
+
+#[test]
+fn builtin_rules_scan_in_one_pass_with_few_false_candidates() {
+    let rules = LaunchRules::builtin();
+    check(&rules, "built-in", 1, 0.20);
+}
+
+#[test]
+fn a_hundred_more_phrases_from_real_text_keep_the_scan_cheap() {
+    let rules = with_corpus_phrases(100);
+    check(&rules, "built-in + 100 corpus phrases", 2, 0.40);
+}
