@@ -64,12 +64,13 @@ impl LinePrefilter {
     /// The prefilter for `phrases`, or None where the caller must scan with the full
     /// automaton: a phrase is empty or holds a line end, the anchors take more than
     /// [`MAX_PASSES`] searchers, or the CPU has no packed searcher.
-    pub(crate) fn new(phrases: &[&str]) -> Option<LinePrefilter> {
+    /// `background` replaces the embedded serving lines the anchors avoid (None: embedded).
+    pub(crate) fn new(phrases: &[&str], background: Option<&Background>) -> Option<LinePrefilter> {
         if phrases.iter().any(|p| p.is_empty() || p.contains('\n')) {
             return None;
         }
         let bytes: Vec<&[u8]> = phrases.iter().map(|p| p.as_bytes()).collect();
-        let groups = anchors::by_heads(&bytes, background());
+        let groups = anchors::by_heads(&bytes, background.unwrap_or_else(|| embedded_background()));
         let passes = groups.len().div_ceil(HEADS_PER_PASS).max(1);
         if passes > MAX_PASSES {
             return None;
@@ -149,7 +150,7 @@ fn searcher(groups: &[Vec<Vec<u8>>]) -> Option<packed::Searcher> {
 }
 
 /// The embedded background lines, read once per process.
-fn background() -> &'static Background {
+fn embedded_background() -> &'static Background {
     static BG: OnceLock<Background> = OnceLock::new();
     BG.get_or_init(Background::embedded)
 }
@@ -165,7 +166,7 @@ mod tests {
             .map(|i| format!("{:03}Q{}", i, char::from(b'a' + (i % 26) as u8)))
             .collect();
         let refs: Vec<&str> = phrases.iter().map(String::as_str).collect();
-        let Some(pre) = LinePrefilter::new(&refs) else { return }; // no SIMD: no prefilter
+        let Some(pre) = LinePrefilter::new(&refs, None) else { return }; // no SIMD: no prefilter
         assert!(pre.passes() >= 2, "{}", pre.passes());
         let block = b"x 007Qh y\nnothing\nz 199Qr\n150Qu";
         let mut lines = Vec::new();
@@ -175,7 +176,7 @@ mod tests {
 
     #[test]
     fn a_phrase_with_a_line_end_has_no_prefilter() {
-        assert!(LinePrefilter::new(&["two\nlines", "other"]).is_none());
-        assert!(LinePrefilter::new(&["", "other"]).is_none());
+        assert!(LinePrefilter::new(&["two\nlines", "other"], None).is_none());
+        assert!(LinePrefilter::new(&["", "other"], None).is_none());
     }
 }

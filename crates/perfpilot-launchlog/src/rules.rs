@@ -75,6 +75,20 @@ pub(crate) struct RuleFile {
     pub version: u32,
     /// The rules, in file order.
     pub rule: Vec<Rule>,
+    /// Lines a serving log repeats, replacing the embedded `background.toml` for the
+    /// candidate-line prefilter (speed only; absent: the embedded table).
+    #[serde(default)]
+    pub background: Option<Vec<BackgroundLine>>,
+}
+
+/// One background line of a rule file (`[[background]]`), as in `background.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct BackgroundLine {
+    /// The line as the engine prints it.
+    pub text: String,
+    /// Where the line is printed.
+    pub source: String,
 }
 
 /// Parse rule-file text (shape only; `crate::ruleset` checks the values).

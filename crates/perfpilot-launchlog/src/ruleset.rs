@@ -10,6 +10,7 @@ use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
+use crate::anchors::Background;
 use crate::prefilter::{AUTO_MIN_BLOCK, BlockScan, LinePrefilter};
 use crate::rules::{self, Form, Rule, RuleFramework};
 use crate::units::LoggedBytes;
@@ -63,6 +64,8 @@ pub struct LaunchRules {
     /// The candidate-line prefilter over the same phrases, built on first use by a large
     /// block (None inside: no prefilter applies, the automaton scans).
     prefilter: OnceLock<Option<LinePrefilter>>,
+    /// The rule file's own background lines (`[[background]]`; None: the embedded table).
+    background: Option<Background>,
 }
 
 impl fmt::Debug for LaunchRules {
@@ -150,7 +153,24 @@ impl LaunchRules {
                 )));
             }
         }
-        LaunchRules::compile(file.rule, origin)
+        let background = match &file.background {
+            None => None,
+            Some(lines) => {
+                for (i, l) in lines.iter().enumerate() {
+                    if l.text.is_empty() || l.text.contains('\n') || l.source.trim().is_empty() {
+                        return Err(bad(format!(
+                            "line {}: background line {} needs a one-line `text` and a `source`",
+                            line_of(text, "[[background]]", i),
+                            i + 1
+                        )));
+                    }
+                }
+                Some(Background::from_lines(lines.iter().map(|l| l.text.as_bytes())))
+            }
+        };
+        let mut set = LaunchRules::compile(file.rule, origin)?;
+        set.background = background;
+        Ok(set)
     }
 
     /// Number of data rules (the one-value lines).
@@ -186,7 +206,7 @@ impl LaunchRules {
                 origin: origin.into(),
                 message: format!("the trigger phrases do not compile: {e}"),
             })?;
-        Ok(LaunchRules { rules, ac, entries, prefilter: OnceLock::new() })
+        Ok(LaunchRules { rules, ac, entries, prefilter: OnceLock::new(), background: None })
     }
 
     /// The prefilter a block of `len` bytes is scanned with under `scan` (None: the full
@@ -204,7 +224,7 @@ impl LaunchRules {
             .get_or_init(|| {
                 let mut phrases: Vec<&str> = PHRASES.iter().map(|p| p.0).collect();
                 phrases.extend(self.rules.iter().map(|r| r.phrase.as_str()));
-                LinePrefilter::new(&phrases)
+                LinePrefilter::new(&phrases, self.background.as_ref())
             })
             .as_ref()
     }
@@ -238,7 +258,13 @@ impl LaunchRules {
     fn empty() -> LaunchRules {
         let ac = AhoCorasick::new(["\u{0}\u{0}never\u{0}\u{0}"])
             .unwrap_or_else(|_| std::process::abort());
-        LaunchRules { rules: Vec::new(), ac, entries: Vec::new(), prefilter: OnceLock::new() }
+        LaunchRules {
+            rules: Vec::new(),
+            ac,
+            entries: Vec::new(),
+            prefilter: OnceLock::new(),
+            background: None,
+        }
     }
 }
 

@@ -144,3 +144,29 @@ fn a_hundred_more_phrases_from_real_text_keep_the_scan_cheap() {
     let rules = with_corpus_phrases(100);
     check(&rules, "built-in + 100 corpus phrases", 2, 0.40);
 }
+
+/// The `--launch-rules` file's `[[background]]` entries replace the embedded serving lines:
+/// an empty-ish background (one line no log holds) lets the anchors take the heads the decode
+/// lines hold, so the serving log's decode lines become candidates (the parse itself never
+/// depends on the background: `prefilter_equivalence.rs`).
+#[test]
+fn a_rule_files_background_replaces_the_embedded_one() {
+    let rules =
+        std::fs::read_to_string(root().join("crates/perfpilot-launchlog/src/rules.toml")).unwrap();
+    let own = format!(
+        "{rules}\n[[background]]\ntext = \"zzzz never printed\"\nsource = \"test: a line no log holds\"\n"
+    );
+    let with_own = LaunchRules::parse(&own, "own.toml").unwrap();
+    let builtin = LaunchRules::builtin();
+    let log = serving_log();
+    let (a, b) = (builtin.prefilter_stats(&log), with_own.prefilter_stats(&log));
+    let (Some(a), Some(b)) = (a, b) else { return }; // no packed searcher on this CPU
+    assert_ne!(a.heads, 0);
+    assert!(
+        b.candidate_lines > a.candidate_lines,
+        "without the serving lines to avoid, decode lines become candidates: {a:?} vs {b:?}"
+    );
+    let bad = format!("{rules}\n[[background]]\ntext = \"\"\nsource = \"x\"\n");
+    let e = LaunchRules::parse(&bad, "bad.toml").unwrap_err().to_string();
+    assert!(e.contains("bad.toml") && e.contains("background line 1"), "{e}");
+}

@@ -55,6 +55,13 @@ const FLAGS: &[(&str, &str, &[&str], &str)] = &[
     ("perfpilot-triage", "data/engines.toml", &["triage"], "--signatures"),
     ("perfpilot-triage", "data/evidence.toml", &["triage"], "--evidence"),
     ("perfpilot-launchlog", "src/rules.toml", &["capacity explain", "triage"], "--launch-rules"),
+    // The prefilter's serving lines: `[[background]]` entries of the `--launch-rules` file.
+    (
+        "perfpilot-launchlog",
+        "src/background.toml",
+        &["capacity explain", "triage"],
+        "--launch-rules",
+    ),
 ];
 
 /// Files without a flag yet, each named in the README as not yet overridable (none left:
