@@ -2,27 +2,11 @@
 //! argument dump whose head the paste cut still states its settings, and a whole dump is left to
 //! the argument parser (no second reading of the same line).
 
-use std::path::Path;
-
 use perfpilot_launchlog::{EventKind, parse_log};
 
-fn corpus(rel: &str) -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
-    std::fs::read_to_string(root.join(rel)).expect("fixture")
-}
+mod common;
 
-/// `(key, value)` of the one-value rule events (`Setting`, `Word`).
-fn rule_values(text: &str) -> Vec<(String, String)> {
-    parse_log(text)
-        .events
-        .into_iter()
-        .filter_map(|e| match e.event {
-            EventKind::Setting { key, value } => Some((key, value.to_string())),
-            EventKind::Word { key, value } => Some((key, value)),
-            _ => None,
-        })
-        .collect()
-}
+use common::{fixture as corpus, values as rule_values};
 
 #[test]
 fn a_namespace_dump_without_its_head_states_its_settings() {

@@ -3,34 +3,10 @@
 //! a line break moved to the next line included), and TensorRT-LLM's per-layer attention-window
 //! pattern and engine load time.
 
-use std::path::Path;
+mod common;
 
+use common::{fixture, has, values};
 use perfpilot_launchlog::{EventKind, parse_log};
-
-fn fixture(rel: &str) -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
-    std::fs::read_to_string(root.join(rel)).expect("fixture")
-}
-
-/// `(key, value)` of the one-value events (`Setting`, `Word`, stage times as `<stage>_s`).
-fn values(text: &str) -> Vec<(String, String)> {
-    parse_log(text)
-        .events
-        .into_iter()
-        .filter_map(|e| match e.event {
-            EventKind::Setting { key, value } => Some((key, value.to_string())),
-            EventKind::Word { key, value } => Some((key, value)),
-            EventKind::StageTime { stage, seconds } => {
-                Some((format!("{stage}_s"), seconds.to_string()))
-            }
-            _ => None,
-        })
-        .collect()
-}
-
-fn has(got: &[(String, String)], key: &str, value: &str) -> bool {
-    got.iter().any(|(k, v)| k == key && v == value)
-}
 
 #[test]
 fn every_dashed_vllm_flag_rule_has_its_underscore_twin() {

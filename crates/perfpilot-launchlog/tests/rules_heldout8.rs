@@ -4,38 +4,9 @@
 //! SGLang lines. Real corpus pastes, and variants of them that change only what the class says
 //! must not matter.
 
-use std::path::Path;
+mod common;
 
-use perfpilot_launchlog::{EventKind, parse_log};
-
-fn fixture(rel: &str) -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
-    std::fs::read_to_string(root.join(rel)).expect("fixture")
-}
-
-/// `(key, value)` of the one-value events (settings, words, sizes in GiB to 2 decimals, stage
-/// times as `<stage>_s`).
-fn values(text: &str) -> Vec<(String, String)> {
-    parse_log(text)
-        .events
-        .into_iter()
-        .filter_map(|e| match e.event {
-            EventKind::Setting { key, value } => Some((key, value.to_string())),
-            EventKind::Word { key, value } => Some((key, value)),
-            EventKind::Size { key, size } => {
-                Some((key, format!("{:.2}", size.bytes as f64 / (1u64 << 30) as f64)))
-            }
-            EventKind::StageTime { stage, seconds } => {
-                Some((format!("{stage}_s"), seconds.to_string()))
-            }
-            _ => None,
-        })
-        .collect()
-}
-
-fn has(got: &[(String, String)], key: &str, value: &str) -> bool {
-    got.iter().any(|(k, v)| k == key && v == value)
-}
+use common::{fixture, has, values};
 
 #[test]
 fn every_flag_rule_has_its_line_start_twin() {
