@@ -35,11 +35,13 @@
 
 mod anchors;
 mod args;
+mod block_scan;
 mod dump_cut;
 mod events;
 mod fields;
 mod graph_bar;
 mod llama;
+mod parallel;
 mod prefilter;
 mod prefix;
 mod rules;
@@ -166,44 +168,24 @@ pub fn parse_reader<R: BufRead>(reader: R) -> std::io::Result<LaunchLog> {
     parse_reader_with(reader, &LaunchRules::builtin())
 }
 
-/// [`parse_reader`] with a given rule set (`--launch-rules FILE`). The reader is read in
-/// pieces of at least 1 MiB straight into the block (a `BufReader` of up to 1 MiB hands such
-/// reads to its inner reader without copying them through its own buffer).
+/// [`parse_reader`] with a given rule set (`--launch-rules FILE`). A log of more than one
+/// block is scanned by up to four worker threads (one per core) while this thread reads and
+/// parses the candidate lines in file order: the result is the same as on one thread.
 pub fn parse_reader_with<R: BufRead>(
-    mut reader: R,
+    reader: R,
     rules: &Arc<LaunchRules>,
 ) -> std::io::Result<LaunchLog> {
-    const BLOCK: usize = 4 << 20;
-    const READ: usize = 1 << 20;
-    let mut p = LogParser::with_rules(Arc::clone(rules));
-    let mut buf: Vec<u8> = vec![0; BLOCK + READ];
-    let mut len = 0usize;
-    loop {
-        if buf.len() < len + READ {
-            buf.resize(len + READ, 0);
-        }
-        let n = match reader.read(&mut buf[len..]) {
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if n == 0 {
-            break;
-        }
-        len += n;
-        if len >= BLOCK {
-            // Hand over whole lines; keep the partial last line for the next block.
-            if let Some(last_nl) = memchr::memrchr(b'\n', &buf[..len]) {
-                p.push_block(&buf[..=last_nl]);
-                buf.copy_within(last_nl + 1..len, 0);
-                len -= last_nl + 1;
-            }
-        }
-    }
-    if len > 0 {
-        p.push_block(&buf[..len]);
-    }
-    Ok(p.finish())
+    parallel::parse_reader(reader, rules, parallel::default_workers())
+}
+
+/// [`parse_reader_with`] with `workers` scanning threads (0 or 1: everything on this thread).
+/// The result does not depend on `workers`; only the speed does.
+pub fn parse_reader_workers<R: BufRead>(
+    reader: R,
+    rules: &Arc<LaunchRules>,
+    workers: usize,
+) -> std::io::Result<LaunchLog> {
+    parallel::parse_reader(reader, rules, workers)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -447,12 +429,10 @@ pub struct LogParser {
     llama_swa: bool,
     /// The rule set this parser matches with (its own: never a process-wide override).
     rules: Arc<LaunchRules>,
-    /// How blocks are scanned for candidate lines.
-    scan: BlockScan,
-    /// Blocks left to scan with the automaton after the prefilter did not pay off.
-    backoff: u32,
+    /// Finds the candidate lines of each block pushed.
+    scanner: block_scan::BlockScanner,
     /// The candidate lines of the current block (kept to reuse the allocation).
-    candidates: Vec<(usize, usize)>,
+    scanned: block_scan::Scanned,
     /// A `key=` that ended a line (an argument dump cut by a line break): its line and key;
     /// the next line's leading number is its value.
     dangling: Option<(u64, String)>,
@@ -478,10 +458,9 @@ impl LogParser {
             log: LaunchLog::default(),
             lines: 0,
             llama_swa: false,
+            scanner: block_scan::BlockScanner::new(Arc::clone(&rules)),
             rules,
-            scan: BlockScan::Auto,
-            backoff: 0,
-            candidates: Vec::new(),
+            scanned: block_scan::Scanned::default(),
             dangling: None,
             split_key: None,
         }
@@ -515,52 +494,36 @@ impl LogParser {
         if block.is_empty() {
             return;
         }
-        let rules = Arc::clone(&self.rules);
-        let mut lines = std::mem::take(&mut self.candidates);
-        lines.clear();
-        let scan = if self.backoff > 0 {
-            self.backoff -= 1;
-            BlockScan::Automaton
-        } else {
-            self.scan
-        };
-        match rules.prefilter_for(scan, block.len()) {
-            Some(pre) => {
-                pre.candidate_lines(block, &mut lines);
-                let candidate_bytes: usize = lines.iter().map(|(s, e)| e - s).sum();
-                if scan == BlockScan::Auto && candidate_bytes > block.len() / 4 {
-                    self.backoff = prefilter::AUTO_BACKOFF_BLOCKS;
-                }
-                // The lines the full automaton would have found itself: those holding a phrase.
-                lines.retain(|&(s, e)| rules.ac.is_match(&block[s..e]));
-            }
-            None => automaton_lines(&rules.ac, block, &mut lines),
+        let mut scanned = std::mem::take(&mut self.scanned);
+        self.scanner.scan(block, &mut scanned);
+        self.push_scanned(block, &scanned);
+        self.scanned = scanned;
+    }
+
+    /// Parse the candidate lines of `block` that a [`block_scan::BlockScanner`] found (on this
+    /// thread or another): the in-order half of [`LogParser::push_block`].
+    pub(crate) fn push_scanned(&mut self, block: &[u8], scanned: &block_scan::Scanned) {
+        if block.is_empty() {
+            return;
         }
         let base = self.lines;
-        let mut counted_to = 0usize;
-        let mut lines_before = 0u64;
-        for &(start, end) in &lines {
-            lines_before += memchr::memchr_iter(b'\n', &block[counted_to..start]).count() as u64;
-            counted_to = start;
+        for &(start, end, before) in &scanned.lines {
             let raw = &block[start..end];
             let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
             let line = String::from_utf8_lossy(raw);
             if line.len() >= 8 {
-                self.process_line(base + lines_before + 1, &line);
+                self.process_line(base + before + 1, &line);
             }
         }
-        self.candidates = lines;
-        let newlines =
-            lines_before + memchr::memchr_iter(b'\n', &block[counted_to..]).count() as u64;
         let partial = u64::from(block.last() != Some(&b'\n'));
-        self.lines = base + newlines + partial;
+        self.lines = base + scanned.newlines + partial;
         self.log.bytes += block.len() as u64 + partial;
     }
 
     /// Choose how [`LogParser::push_block`] finds candidate lines (the output is the same
     /// either way; for benchmarks and equivalence tests).
     pub fn set_block_scan(&mut self, scan: BlockScan) {
-        self.scan = scan;
+        self.scanner.scan = scan;
     }
 
     fn process_line(&mut self, line_no: u64, line: &str) {
@@ -642,20 +605,6 @@ impl LogParser {
             _ => Some(Framework::Vllm),
         };
         self.log
-    }
-}
-
-/// The lines of `block` where the full automaton's leftmost-longest matches start, ascending,
-/// each once (the scan without a prefilter).
-fn automaton_lines(ac: &aho_corasick::AhoCorasick, block: &[u8], lines: &mut Vec<(usize, usize)>) {
-    let mut next_free = 0usize;
-    for m in ac.find_iter(block) {
-        if m.start() < next_free {
-            continue;
-        }
-        let (start, end) = prefilter::line_around(block, m.start());
-        next_free = end + 1;
-        lines.push((start, end));
     }
 }
 
