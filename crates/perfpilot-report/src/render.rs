@@ -17,7 +17,11 @@ pub fn render<R: Report, W: Write>(
 ) -> io::Result<()> {
     match format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, env).map_err(io::Error::other)?;
+            // An I/O error keeps its kind (a closed pipe stays `BrokenPipe`).
+            serde_json::to_writer_pretty(&mut *out, env).map_err(|e| match e.io_error_kind() {
+                Some(kind) => io::Error::new(kind, e),
+                None => io::Error::other(e),
+            })?;
             out.write_all(b"\n")
         }
         Format::Md => write_markdown(&env.result.document(), env, out),

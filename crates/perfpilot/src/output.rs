@@ -35,15 +35,15 @@ pub fn emit<R: Report>(env: &Envelope<R>, out: &OutputArgs) -> anyhow::Result<Ex
         perfpilot_io::write_output_for(path, &inputs, bytes.as_bytes())
             .map_err(|e| anyhow::anyhow!("cannot write --json-out: {e}"))?;
     }
-    let stdout = std::io::stdout();
-    let mut lock = stdout.lock();
-    match perfpilot_report::render(env, format, &mut lock) {
+    // Buffered: stdout's own line buffering searched every small write for a line end
+    // (4 % of `capacity explain` on a 512 MiB log, whose JSON is 14 MB).
+    let mut w = std::io::BufWriter::with_capacity(64 << 10, std::io::stdout().lock());
+    match perfpilot_report::render(env, format, &mut w).and_then(|()| w.flush()) {
         Ok(()) => {}
         // A closed pipe (`| head`) is not an error.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
         Err(e) => return Err(e.into()),
     }
-    let _ = lock.flush();
     Ok(if env.result.check_failed() {
         ExitCode::from(EXIT_CHECK_FAILED)
     } else {
