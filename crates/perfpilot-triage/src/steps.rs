@@ -3,7 +3,7 @@
 //! engines' own function names), else from a worker's error line naming the method it ran
 //! (`while processing method load_model`), else from the last progress line before the
 //! failure (`Loading safetensors checkpoint shards`, `torch.compile takes`, `Capturing CUDA
-//! graphs`), else from the launch phase. The step then decides:
+//! graphs`), else (for an out-of-memory text only) from the launch phase. The step then decides:
 //!
 //! - an out-of-memory error (its message possibly cut) by the step's `oom` class (weights,
 //!   profiling, KV sizing, graph capture, warm-up, serving), also re-placing a signature that
@@ -134,11 +134,13 @@ impl Steps {
     }
 }
 
-/// Where a step was found: the deciding line and whether it is the record's own evidence.
+/// Where a step was found: the deciding line, whether it is the record's own evidence, and
+/// whether only the launch phase named it.
 struct Located<'a> {
     step: &'a Step,
     decided: Decided,
     own: bool,
+    by_phase: bool,
 }
 
 /// The step of a record: innermost frame naming one, else a method named by the record's own
@@ -154,7 +156,12 @@ fn locate<'a>(
             steps.iter().find(|s| s.frames_any.iter().any(|p| fr.text.contains(p.as_str())))
         {
             let line = rec.lines.get(fr.at)?;
-            return Some(Located { step, decided: Decided::line(line.no, &line.raw), own: true });
+            return Some(Located {
+                step,
+                decided: Decided::line(line.no, &line.raw),
+                own: true,
+                by_phase: false,
+            });
         }
     }
     let named = |t: &str, pats: &dyn Fn(&Step) -> &Vec<String>| {
@@ -167,17 +174,32 @@ fn locate<'a>(
         .map(|l| (l.no, l.msg.as_str(), l.raw.as_str()));
     for (no, msg, raw) in own_lines {
         if let Some(step) = named(msg, &|s| &s.method_any) {
-            return Some(Located { step, decided: Decided::line(no, raw), own: true });
+            return Some(Located {
+                step,
+                decided: Decided::line(no, raw),
+                own: true,
+                by_phase: false,
+            });
         }
     }
     for (no, text) in before.iter().rev() {
         if let Some(step) = named(text, &|s| &s.method_any) {
-            return Some(Located { step, decided: Decided::line(*no, text), own: true });
+            return Some(Located {
+                step,
+                decided: Decided::line(*no, text),
+                own: true,
+                by_phase: false,
+            });
         }
     }
     for (no, text) in before.iter().rev() {
         if let Some(step) = named(text, &|s| &s.progress_any) {
-            return Some(Located { step, decided: Decided::line(*no, text), own: false });
+            return Some(Located {
+                step,
+                decided: Decided::line(*no, text),
+                own: false,
+                by_phase: false,
+            });
         }
     }
     // A start-up phase names no single step (arguments, imports, sockets, distributed set-up).
@@ -186,7 +208,7 @@ fn locate<'a>(
     }
     let step = steps.iter().find(|s| s.phase == phase)?;
     let decided = Decided { text: format!("launch phase {}", phase.as_str()), lines: Vec::new() };
-    Some(Located { step, decided, own: false })
+    Some(Located { step, decided, own: false, by_phase: true })
 }
 
 /// The line of the record (or just before it) that says out of memory, if any.
@@ -221,6 +243,7 @@ pub(crate) fn decide(
     let at = locate(&s.steps, rec, before, f.phase)?;
     let penalty = if at.own { 0.0 } else { cfg.inferred_penalty };
     let step = at.step;
+    let by_phase = at.by_phase;
     let mut decided = at.decided;
     if let (Some(line), Some(class)) = (oom_line(cfg, rec, before), step.oom) {
         if class == f.class {
@@ -242,8 +265,17 @@ pub(crate) fn decide(
         });
     }
     let first = step.cut.first()?;
-    if f.class != ProblemClass::Unknown || rec.kind != Kind::Incomplete {
+    // A cut traceback is guessed from its own frames or the lines just before it; the launch
+    // phase alone (the log was serving) is too thin: the `[[undecided]]` candidates say more.
+    if f.class != ProblemClass::Unknown || rec.kind != Kind::Incomplete || by_phase {
         return None;
+    }
+    // The line right before a cut traceback introduces it (`Engine background task failed`,
+    // `Scheduler hit an exception`): it is what an engineer quotes with the step's frame.
+    if let Some(intro) = before.last().filter(|b| b.0 + 1 == rec.first_no())
+        && !decided.lines.iter().any(|l| l.0 == intro.0)
+    {
+        decided.lines.push(intro.clone());
     }
     Some(Verdict {
         id: format!("step:{}", step.id),
