@@ -38,6 +38,12 @@ struct File {
     /// The classes still possible for an undecided failure, per phase.
     #[serde(default)]
     undecided: Vec<crate::undecided::Candidates>,
+    /// How the phase vocabulary places a failure (`[steps]`).
+    #[serde(default)]
+    steps: Option<crate::steps::StepsConfig>,
+    /// The phase vocabulary: start-up and serving steps (`[[step]]`).
+    #[serde(default)]
+    step: Vec<crate::steps::Step>,
 }
 
 /// One evidence rule.
@@ -90,6 +96,8 @@ pub(crate) struct Evidence {
     pub frame_phase: Vec<crate::undecided::FramePhase>,
     /// The `[[undecided]]` table.
     pub undecided: Vec<crate::undecided::Candidates>,
+    /// The phase vocabulary (`[steps]`, `[[step]]`).
+    pub steps: crate::steps::Steps,
 }
 
 impl Evidence {
@@ -101,6 +109,7 @@ impl Evidence {
             last_phase: Vec::new(),
             frame_phase: Vec::new(),
             undecided: Vec::new(),
+            steps: crate::steps::Steps::default(),
         })
     }
 
@@ -172,7 +181,14 @@ impl Evidence {
             last_phase: file.last_phase,
             frame_phase: file.frame_phase,
             undecided: file.undecided,
+            steps: crate::steps::Steps::new(file.steps, file.step).map_err(|m| bad(1, m))?,
         })
+    }
+
+    /// Parse `text` as a user file; the error as text (for other modules' tests).
+    #[cfg(test)]
+    pub fn parse_for_test(text: &str) -> Result<(), String> {
+        Evidence::parse(text, "e.toml").map(|_| ()).map_err(|e| e.to_string())
     }
 
     /// Re-decide a finding that no signature decided (`unknown`) or that only a weak guess
@@ -183,43 +199,52 @@ impl Evidence {
         let rec = &agg.record;
         let Some(file) = files.get(rec.file) else { return };
         let launch = Launch::of(file, rec.first_no());
-        let Some((rule, decided)) = self
+        let found = self
             .rules
             .iter()
             .filter(|r| !confident || (r.refines.contains(&f.class) && r.confidence > f.confidence))
             .find_map(|r| holds(r, rec, &agg.before, &f.consequences, &launch).map(|d| (r, d)))
-        else {
+            .map(|(r, decided)| Verdict {
+                id: r.id.clone(),
+                class: r.class,
+                confidence: r.confidence,
+                why: r.why.clone(),
+                others: r.others.clone(),
+                settle: r.settle.clone(),
+                source: r.source.clone(),
+                decided,
+                low_below_half: false,
+            })
+            .or_else(|| crate::steps::decide(&self.steps, rec, &agg.before, f));
+        let Some(v) = found else {
             crate::undecided::fill(&self.frame_phase, &self.undecided, rec, f);
             return;
         };
-        let line = &decided.text;
-        if rule.confidence <= f.confidence && f.class != ProblemClass::Unknown {
+        let line = &v.decided.text;
+        if v.confidence <= f.confidence && f.class != ProblemClass::Unknown {
             return;
         }
         let before = f.class;
-        f.class = rule.class;
-        f.confidence = rule.confidence;
-        f.confidence_label = if rule.confidence >= 0.8 { "high" } else { "medium" }.to_string();
-        f.title = format!(
-            "{} (inferred from evidence: {})",
-            capitalise(rule.class.description()),
-            rule.id
-        );
-        f.guess = format!("{}. {}", capitalise(&rule.why), f.guess);
-        f.signature = Some(format!("evidence:{}", rule.id));
-        f.source = Some(rule.source.clone());
-        f.facts.insert("decided_by".into(), format!("{} ({line})", rule.id));
-        if !rule.others.is_empty() {
-            f.facts.insert("still_possible".into(), rule.others.join(", "));
+        f.class = v.class;
+        f.confidence = v.confidence;
+        f.confidence_label = v.label().to_string();
+        f.title =
+            format!("{} (inferred from evidence: {})", capitalise(v.class.description()), v.id);
+        f.guess = format!("{}. {}", capitalise(&v.why), f.guess);
+        f.signature = Some(format!("evidence:{}", v.id));
+        f.source = Some(v.source.clone());
+        f.facts.insert("decided_by".into(), format!("{} ({line})", v.id));
+        if !v.others.is_empty() {
+            f.facts.insert("still_possible".into(), v.others.join(", "));
         }
-        if !rule.settle.is_empty() {
-            f.facts.insert("would_settle".into(), rule.settle.clone());
+        if !v.settle.is_empty() {
+            f.facts.insert("would_settle".into(), v.settle.clone());
         }
         if before != ProblemClass::Unknown {
             f.ruled_out.push(format!(
                 "{before}: a weaker guess ({:.2}) than the evidence ({:.2})",
                 g.lead().score(),
-                rule.confidence
+                v.confidence
             ));
         }
         f.id = format!(
@@ -232,7 +257,7 @@ impl Evidence {
         );
         // The lines that decided lead the signal (the record's own lines follow): a launch
         // fact or a line before the record is the evidence an engineer would quote.
-        lead_signal(&mut f.signal, &file.path, decided.lines);
+        lead_signal(&mut f.signal, &file.path, v.decided.lines);
     }
 }
 
@@ -315,14 +340,43 @@ impl Launch {
     }
 }
 
+/// What an evidence rule or a step of the phase vocabulary decided.
+pub(crate) struct Verdict {
+    /// The rule or step id (`step:<id>` for a step).
+    pub id: String,
+    pub class: ProblemClass,
+    pub confidence: f64,
+    pub why: String,
+    pub others: Vec<String>,
+    pub settle: String,
+    pub source: String,
+    pub decided: Decided,
+    /// Label a confidence below 0.5 `low` (steps' priors); rules keep `medium`.
+    pub low_below_half: bool,
+}
+
+impl Verdict {
+    /// The confidence label.
+    fn label(&self) -> &'static str {
+        if self.confidence >= 0.8 {
+            "high"
+        } else if self.low_below_half && self.confidence < 0.5 {
+            "low"
+        } else {
+            "medium"
+        }
+    }
+}
+
 /// What decided a rule: a description (`line N: text`) and the lines (number, text) to show.
-struct Decided {
-    text: String,
-    lines: Vec<(u64, String)>,
+pub(crate) struct Decided {
+    pub text: String,
+    pub lines: Vec<(u64, String)>,
 }
 
 impl Decided {
-    fn line(no: u64, text: &str) -> Decided {
+    /// Decided by line `no`.
+    pub fn line(no: u64, text: &str) -> Decided {
         Decided { text: format!("line {no}: {text}"), lines: vec![(no, text.to_string())] }
     }
 }

@@ -17,7 +17,7 @@ use crate::evidence::Evidence;
 use crate::launch;
 use crate::logs::scan::{self, Gates};
 use crate::logs::{FileScan, Store};
-use crate::report::{FileSummary, TriageReport};
+use crate::report::{FileSummary, Finding, TriageReport};
 use crate::timeline;
 
 fn default_limit() -> usize {
@@ -178,6 +178,7 @@ impl<'c> LogTriage<'c> {
             findings.push(f);
         }
         crate::fragment::join_cut_piece(&groups, &mut findings);
+        lead_with_a_class(&mut findings);
         if findings.is_empty()
             && let Some(f) = crate::inferred::infer(self.cat, &self.files, &evidence.last_phase)
         {
@@ -288,5 +289,20 @@ fn progress_summary(cat: &Catalogue, files: &[FileIn]) -> String {
             format!("the log gets as far as {}; warnings, if any, are not failures", p.doing())
         }
         None => "no launch or failure line recognised".to_string(),
+    }
+}
+
+/// An unclassified finding does not lead when a later fatal finding has a class (the evidence
+/// placed it): the first such one moves to the front, the others keep their order.
+fn lead_with_a_class(findings: &mut [Finding]) {
+    if findings.first().is_none_or(|f| f.class != ProblemClass::Unknown) {
+        return;
+    }
+    let known = |f: &Finding| {
+        f.severity == Severity::Fatal
+            && !matches!(f.class, ProblemClass::Unknown | ProblemClass::None)
+    };
+    if let Some(i) = findings.iter().position(known) {
+        findings[..=i].rotate_right(1);
     }
 }

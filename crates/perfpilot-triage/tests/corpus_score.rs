@@ -192,7 +192,10 @@ fn failure_classes_score() {
         }
     }
     let wrong: Vec<&String> = s.values().flat_map(|sc| &sc.wrong_by_new_rule).collect();
-    assert!(wrong.is_empty(), "a heldout-8 class rule decided a log of another class: {wrong:?}");
+    assert!(
+        wrong.is_empty(),
+        "a class rule of heldout-8 or a message family of trifix3 decided a log of another class: {wrong:?}"
+    );
     if only_split().is_some() {
         return;
     }
@@ -233,8 +236,10 @@ const FLOORS: [(&str, usize, usize); 8] = [
     ("heldout-8", 973, 973),
     // Third blind batch (labelled from the threads by an engineer who wrote no rules), scored
     // once at fa6ad5e after the trifix2 rules: 16/37 classes (13 undecided), class and signal
-    // 16/35. Development data since; the floors are the blind figures.
-    ("heldout-9", 432, 457),
+    // 16/35. Development data since: 32/37 and 31/35 after the phase vocabulary and message
+    // families of branch trifix3 (built from two thirds of it; the third set aside by source in
+    // 2909f01 scored 10/13 once, at 5dbde8d).
+    ("heldout-9", 864, 885),
 ];
 
 /// Dev-split floor in per mille (15/19 since the evidence rules of issue 15, branch triage3).
@@ -408,6 +413,11 @@ const CLASS_RULES_8: &[&str] = &[
     "distributed-init-cut",
     "sampler-frames",
     "model-construction-cut",
+    // Branch trifix3: engine-neutral message families.
+    "oom-text-line",
+    "kv-cache-blocks-exhausted",
+    "token-usage-saturated-queue",
+    "ollama-runner-ggml-assert-at-load",
 ];
 
 /// Whether `decided_by` (`signature ID: …` or `ID (line …)`) names rule `id`.
@@ -582,10 +592,14 @@ fn undecided_failures_name_the_classes_that_remain() {
     let file = "sglang-5389-flashinfer-jit-cuda-fp8-h.log";
     let r = triage_logs(&TriageOptions::new(vec![root.join("failures").join(file)]))
         .unwrap_or_else(|e| panic!("{file}: {e}"));
-    assert_eq!(r.class, ProblemClass::Unknown, "{file}");
+    // Since branch trifix3 a traceback cut in the loader's frames takes the loader step's usual
+    // failure at low confidence (the label here is a kernel JIT build failure, which the excerpt
+    // does not show) and still names what remains.
+    assert_eq!(r.class, ProblemClass::OomWeights, "{file}");
     let f = &r.findings[0];
-    let phase = f.facts.get("undecided_phase").map_or("", String::as_str);
-    assert!(phase.starts_with("load (from frames"), "{file}: {phase:?}");
+    assert!(f.confidence < 0.5 && f.confidence_label == "low", "{file}: {}", f.confidence);
+    let by = f.facts.get("decided_by").map_or("", String::as_str);
+    assert!(by.starts_with("step:weights (line"), "{file}: {by:?}");
     let left = f.facts.get("still_possible").map_or("", String::as_str);
     assert!(left.contains("dependency-mismatch"), "{file}: {left:?}");
     assert!(f.facts.get("would_settle").is_some_and(|s| s.contains("ImportError")), "{file}");

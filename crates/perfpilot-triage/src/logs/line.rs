@@ -152,7 +152,7 @@ fn strip_one<'a>(
     match first {
         b'(' => paren_prefix(s, view, pid),
         b'[' => bracket_prefix(s, view),
-        b'0'..=b'9' => iso_stamp(s, view),
+        b'0'..=b'9' => iso_stamp(s, view).or_else(|| line_number_tab(s)),
         b'A'..=b'Z' => level_prefix(s, view).or_else(|| glog_bare(s, view)).or_else(|| compose(s)),
         b'a'..=b'z' => cri_stream(s).or_else(|| compose(s)),
         b'|' => gutter(s),
@@ -164,6 +164,13 @@ fn strip_one<'a>(
 /// Python 3.11 exception groups (`    |   File …`) indent their lines behind one.
 fn gutter(s: &str) -> Option<&str> {
     s.strip_prefix("| ").or_else(|| (s == "|").then_some(""))
+}
+
+/// A line number and a tab in front of a line: CI log viewers' copies with line numbers
+/// (Buildkite's `3597\t(APIServer pid=…) ERROR …`).
+fn line_number_tab(s: &str) -> Option<&str> {
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    s[digits..].strip_prefix('\t').filter(|_| (1..=9).contains(&digits))
 }
 
 /// Kubernetes CRI container-log stream and tag after the timestamp: `stdout F `, `stderr P `.
