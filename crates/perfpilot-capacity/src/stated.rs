@@ -204,6 +204,8 @@ const COUNT_ARGS: &[(&str, &str, &str)] = &[
     ("max_num_tokens", "max_num_batched_tokens", "tokens"),
     ("graph_max_bs", "cuda_graph_max_bs", ""),
     ("graph_piecewise_max_tokens", "piecewise_cuda_graph_max_tokens", "tokens"),
+    // SGLang's `max_total_tokens` argument caps the pool at that many tokens.
+    ("max_total_num_tokens", "max_total_tokens", "tokens"),
 ];
 
 /// `[1, 2, 4]` as printed in an argument dump: every item a count, else nothing.
@@ -261,6 +263,8 @@ impl Launches {
             | K::ProfilingResultsV0 { .. }
             | K::MemoryProfiling { .. }
             | K::VllmVersion { .. }
+            // A line the engine prints once per launch (`starts_launch` rules, `rules.toml`).
+            | K::LaunchStart { .. }
             // vLLM loads a model (and a draft model) before it sizes the KV cache: weights
             // loaded by a rank whose KV cache was sized begin a new launch.
             | K::WeightsLoaded { .. } => true,
@@ -603,6 +607,7 @@ fn event_values(o: &mut Out, e: &EventKind) {
         | K::KvRetract { .. }
         | K::CaptureProgress { .. }
         | K::NoCacheMemory
+        | K::LaunchStart { .. }
         | K::VllmVersion { .. } => {}
     }
 }

@@ -428,6 +428,13 @@ pub enum EventKind {
         /// The line opens a cache (`kv_size =` / `creating … KV cache`) rather than sizing it.
         opens: bool,
     },
+    /// A line an engine prints once per launch, before it sizes its KV cache (a data rule with
+    /// `starts_launch`, `rules.toml`): printed again by a process whose cache was sized, it
+    /// starts another launch of a paste holding several.
+    LaunchStart {
+        /// The rule's key (what kind of once-per-launch line it is).
+        marker: String,
+    },
     /// vLLM multimodal reserve: `Encoder cache will be initialized with a budget of N tokens, and
     /// profiled with M <modality> items of the maximum feature size`.
     EncoderCacheBudget {
@@ -508,6 +515,7 @@ impl EventKind {
             EventKind::Size { .. } => "size",
             EventKind::Word { .. } => "word",
             EventKind::LlamaKvCache { .. } => "llama_kv_cache",
+            EventKind::LaunchStart { .. } => "launch_start",
             EventKind::ConfigCaptureSizes { .. } => "config_capture_sizes",
         }
     }

@@ -283,6 +283,8 @@ pub(crate) enum Phrase {
     LlamaSizeCells,
     LlamaSwaOpen,
     LlamaCtxTrain,
+    /// llama.cpp `size = X MiB (N cells, …)` with its `llama_kv_cache:` prefix dropped.
+    LlamaBareSizeCells,
     /// vLLM V1 `Capturing CUDA graphs (…, MODE):` progress bar.
     GraphBar,
     /// A data rule (`rules.toml`), by index.
@@ -297,6 +299,8 @@ pub(crate) enum Phrase {
     TrtEngineLoad,
     /// SGLang `max_total_num_tokens: arg=N vs profiled=M, using min`.
     MaxTotalArgVsProfiled,
+    /// Engine arguments written as Python (`llm_kwargs={…}`, `LLM(model=…)`, `EngineArgs(…)`).
+    PythonArgs,
 }
 
 /// The Rust handlers' trigger phrases (the data rules' phrases follow them in a rule set).
@@ -398,6 +402,9 @@ pub(crate) const PHRASES: &[(&str, Phrase, Fw)] = &[
     ("llama_kv_cache: size =", Phrase::LlamaSizeCells, Fw::Other),
     ("llama_kv_cache_unified: size =", Phrase::LlamaSizeCells, Fw::Other),
     ("SWA KV cache, size =", Phrase::LlamaSwaOpen, Fw::Other),
+    // A paste that dropped the `llama_kv_cache:` prefix (the handler reads only lines that start
+    // with `size =`; the prefixed line is the phrase above's).
+    (" cells, ", Phrase::LlamaBareSizeCells, Fw::Other),
     ("< n_ctx_train (", Phrase::LlamaCtxTrain, Fw::Other),
     // Engine format strings generalised (issue 15, branch caphold): vLLM backends.py prints
     // `Compiling a graph for {general shape|dynamic shape|shape N|compile range (a, b)} takes
@@ -417,6 +424,14 @@ pub(crate) const PHRASES: &[(&str, Phrase, Fw)] = &[
     // are data rules) opens with its time; SGLang's token argument against the profiled capacity.
     ("Memory profiling completed in", Phrase::Stage("profiling"), Fw::V),
     ("max_total_num_tokens: arg=", Phrase::MaxTotalArgVsProfiled, Fw::S),
+    // heldout-9 classes (issue 15, capfix3): engine arguments written as Python, as a harness
+    // logs them (`llm_kwargs={…}`) or a script passes them (vLLM's `LLM(model=…, …)` and
+    // `EngineArgs(…)`/`AsyncEngineArgs(…)`, SGLang's offline `sgl.Engine(…)`).
+    ("_kwargs={", Phrase::PythonArgs, Fw::Other),
+    ("_kwargs = {", Phrase::PythonArgs, Fw::Other),
+    ("LLM(model=", Phrase::PythonArgs, Fw::V),
+    ("EngineArgs(", Phrase::PythonArgs, Fw::V),
+    ("sgl.Engine(", Phrase::PythonArgs, Fw::S),
 ];
 
 /// Longest raw text kept per event.
@@ -669,7 +684,14 @@ fn handle(
 ) -> (Option<Parsed>, Option<Parsed>) {
     let first = match phrase {
         Phrase::Rule(i) => {
-            rules.get(i).and_then(|r| rules::apply(r, before, after)).map(Parsed::Event)
+            let Some(r) = rules.get(i) else { return (None, None) };
+            let value = rules::apply(r, before, after).map(Parsed::Event);
+            // A once-per-launch line that states a value: the launch starts before the value.
+            if r.starts_launch && r.form != rules::Form::Launch && value.is_some() {
+                let start = EventKind::LaunchStart { marker: r.key.clone() };
+                return (Some(Parsed::Event(start)), value);
+            }
+            value
         }
         _ => handle_one(phrase, seg, before, after, line),
     };
@@ -751,6 +773,9 @@ fn handle_one(phrase: Phrase, seg: &str, before: &str, after: &str, line: u64) -
             return args::parse_args(ArgsForm::VllmEngineConfig, after, line).map(Parsed::Args);
         }
         P::GpuBlocksOnly => vllm::gpu_blocks_only(after),
+        P::PythonArgs => {
+            return args::parse_python_call(&seg[before.len()..], line).map(Parsed::Args);
+        }
         P::Stage(stage) => vllm::stage_time(stage, after),
         P::TabTotal => vllm::tab_gib(after).map(|g| EventKind::BudgetV0 {
             total_gpu_memory: Some(g),
@@ -799,6 +824,7 @@ fn handle_one(phrase: Phrase, seg: &str, before: &str, after: &str, line: u64) -
         P::LlamaSizeCells => llama::kv_size_cells(after),
         P::LlamaSwaOpen => llama::swa_open(before, after),
         P::LlamaCtxTrain => llama::ctx_train(after),
+        P::LlamaBareSizeCells => llama::bare_size_cells(before, after),
         P::ConfigCaptureSizes => vllm::config_capture_sizes(after),
         P::CutDumpGraphBs => dump_cut::graph_bs(before, after),
         P::TrtWindowPattern => trt::attention_window_pattern(after),

@@ -24,6 +24,8 @@ pub(crate) enum Form {
     Word,
     /// `[=|:] N%` or `[=|:] F` after the phrase: a fraction (`90%` is 0.90).
     Fraction,
+    /// No value: the line is printed once per launch (`starts_launch` is implied).
+    Launch,
 }
 
 /// Which framework a rule's line belongs to.
@@ -61,6 +63,10 @@ pub(crate) struct Rule {
     /// command continued with `\\`, a YAML list or a folded block.
     #[serde(default)]
     pub line_start: bool,
+    /// The line is printed once per launch, before the KV cache is sized: printed again by a
+    /// process whose cache was sized, it starts another launch (a paste holding several runs).
+    #[serde(default)]
+    pub starts_launch: bool,
     /// Framework of the line.
     pub framework: RuleFramework,
     /// Where the phrase is printed.
@@ -136,6 +142,7 @@ pub(crate) fn apply(rule: &Rule, before: &str, after: &str) -> Option<EventKind>
     }
     let key = rule.key.clone();
     match rule.form {
+        Form::Launch => Some(EventKind::LaunchStart { marker: key }),
         Form::Number => {
             let n = leading_number(value_text(rule, after)?)?;
             let value: f64 = n.replace(',', "").parse().ok()?;

@@ -1,0 +1,112 @@
+//! Launch numbering and values for the classes of misses of the third blind batch `heldout-9`
+//! (issue 15, branch capfix3): llama.cpp pastes holding several launches (launch boundaries are
+//! data: `starts_launch` rules of `rules.toml`), a paste that dropped llama.cpp's line prefixes,
+//! engine arguments written as Python, SGLang's SWA pool and a reworded profiling table. Real
+//! corpus pastes, and variants that change only what the class says must not matter.
+
+use std::path::PathBuf;
+
+use perfpilot_capacity::stated::{Value, stated_values};
+use perfpilot_launchlog::parse_log;
+
+fn corpus(name: &str) -> String {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/corpus/launch")
+        .join(name);
+    std::fs::read_to_string(&p).expect("corpus log")
+}
+
+/// The values of one key, as (launch, number to two decimals) pairs, in line order.
+fn numbers(text: &str, key: &str) -> Vec<(u32, f64)> {
+    stated_values(&parse_log(text))
+        .into_iter()
+        .filter(|v| v.key == key)
+        .filter_map(|v| match v.value {
+            Value::Number(n) => Some((v.launch, (n * 100.0).round() / 100.0)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_llama_context_constructed_again_is_a_new_launch() {
+    // ggml-org/llama.cpp#18258 (heldout-9): the end of one context, then `constructing
+    // llama_context` and the same settings and sizes again.
+    let text = corpus("llamacpp-18258-b7406-q8-kv-context-twice.log");
+    assert_eq!(numbers(&text, "kv_tokens"), vec![(1, 20224.0), (2, 20224.0)]);
+    assert_eq!(numbers(&text, "compute_buffer"), vec![(1, 0.29), (2, 0.29)]);
+    assert_eq!(numbers(&text, "n_seq_max").first(), Some(&(1, 1.0)));
+    assert!(numbers(&text, "n_ctx").iter().all(|(l, _)| *l == 2));
+    // An older build prints no `constructing` line: its context opens with `n_ctx`; a model
+    // loaded again opens with the loader's meta-data line, and what it loads is the new launch's.
+    let old = "llama_model_loader: loaded meta data with 30 key-value pairs and 291 tensors\n\
+               llm_load_tensors:      CUDA0 buffer size =  4096.00 MiB\n\
+               llama_new_context_with_model: n_ctx      = 8192\n\
+               llama_kv_cache_init:      CUDA0 KV buffer size =  1024.00 MiB\n";
+    let twice = format!("{old}{}", old.replace("8192", "4096").replace("1024.00", "512.00"));
+    assert_eq!(numbers(&twice, "n_ctx"), vec![(1, 8192.0), (2, 4096.0)]);
+    assert_eq!(numbers(&twice, "model_buffer"), vec![(1, 4.0), (2, 4.0)]);
+    assert_eq!(numbers(&twice, "kv_device_size"), vec![(1, 1.0), (2, 0.5)]);
+    // One launch on two GPUs prints a buffer per device: still one launch.
+    let two_gpus = old.replace(
+        "llama_kv_cache_init:      CUDA0 KV buffer size =  1024.00 MiB\n",
+        "llama_kv_cache_init:      CUDA0 KV buffer size =  1024.00 MiB\n\
+         llama_kv_cache_init:      CUDA1 KV buffer size =  1024.00 MiB\n",
+    );
+    assert_eq!(numbers(&two_gpus, "kv_device_size"), vec![(1, 1.0), (1, 1.0)]);
+}
+
+#[test]
+fn swa_and_full_size_swa_runs_in_one_abridged_paste() {
+    // ggml-org/llama.cpp#22493 (heldout-9): the default run (sizes on lines whose prefix the
+    // author dropped), then `--swa-full`: the non-SWA cache opened again is the second launch.
+    let text = corpus("llamacpp-22493-mimo-swa-default-then-swa-full-annotated.log");
+    assert_eq!(numbers(&text, "kv_size"), vec![(1, 5.63), (2, 5.63)]);
+    assert_eq!(numbers(&text, "kv_size_swa"), vec![(1, 0.81), (2, 48.75)]);
+    // (The cells are stated twice per cache: on the line that opens it and on its size line.)
+    let mut swa_cells = numbers(&text, "kv_tokens_swa");
+    swa_cells.dedup();
+    assert_eq!(swa_cells, vec![(1, 4352.0), (2, 262144.0)]);
+    // With the prefixes the paste dropped, the same two launches.
+    let prefixed = text.replace("\n  size =", "\nllama_kv_cache: size =");
+    assert_eq!(numbers(&prefixed, "kv_size_swa"), vec![(1, 0.81), (2, 48.75)]);
+    // `size =` after other text is not a bare KV size line.
+    assert!(numbers("total size = 5760.00 MiB (262144 cells, 9 layers)\n", "kv_size").is_empty());
+}
+
+#[test]
+fn engine_arguments_written_as_python() {
+    // ROCm/vllm#397 (heldout-9): a benchmark harness logs its engine arguments as a dict.
+    let text = corpus("vllm-rocm397-v0-mi300x-llm-kwargs-dict.log");
+    assert_eq!(numbers(&text, "max_model_len"), vec![(1, 2048.0)]);
+    assert_eq!(numbers(&text, "gpu_memory_utilization"), vec![(1, 0.99)]);
+    assert_eq!(numbers(&text, "max_num_sequences"), vec![(1, 2048.0)]);
+    // The sampling parameters' dict beside it states no engine setting.
+    assert!(numbers(&text, "max_num_tokens").iter().all(|(_, v)| *v == 65536.0));
+    // The same arguments as a script passes them: keyword arguments of `LLM(…)`,
+    // `AsyncEngineArgs(…)`, SGLang's `sgl.Engine(…)`, a dict with spaces around `=`.
+    for line in [
+        "llm = LLM(model=\"/m/x\", max_model_len=2048, gpu_memory_utilization=0.99)",
+        "engine_args = AsyncEngineArgs(model='/m/x', max_model_len=2048, gpu_memory_utilization=0.99)",
+        "engine_kwargs = {\"max_model_len\": 2048, \"gpu_memory_utilization\": 0.99}",
+    ] {
+        assert_eq!(numbers(line, "max_model_len"), vec![(1, 2048.0)], "{line}");
+        assert_eq!(numbers(line, "gpu_memory_utilization"), vec![(1, 0.99)], "{line}");
+    }
+    let sgl = "llm = sgl.Engine(model_path=\"/m/x\", tp_size=2, mem_fraction_static=0.8)";
+    assert_eq!(numbers(sgl, "tp_size"), vec![(1, 2.0)]);
+    assert_eq!(numbers(sgl, "mem_fraction_static"), vec![(1, 0.8)]);
+}
+
+#[test]
+fn sglangs_token_cap_from_the_command_line() {
+    // sgl-project/sglang#7847 (one-line command) and kvcache-ai/ktransformers#1804 (a
+    // `\`-continued command): `--max-total-tokens` sets the pool's token count.
+    let text = corpus("sglang-7847-v049-rocm-2node-tp16-dp16-ep-cmdline.log");
+    assert_eq!(numbers(&text, "max_total_num_tokens"), vec![(1, 131072.0)]);
+    let text = corpus("sglang-kt1804-dsv3-tp2-cmdline-mla-max-total-10000.log");
+    assert!(numbers(&text, "max_total_num_tokens").contains(&(1, 10000.0)));
+    // As a `ServerArgs` dump prints it.
+    let dump = "server_args=ServerArgs(model_path='/m', max_total_tokens=60000, tp_size=4)";
+    assert_eq!(numbers(dump, "max_total_num_tokens"), vec![(1, 60000.0)]);
+}
