@@ -110,3 +110,85 @@ fn sglangs_token_cap_from_the_command_line() {
     let dump = "server_args=ServerArgs(model_path='/m', max_total_tokens=60000, tp_size=4)";
     assert_eq!(numbers(dump, "max_total_num_tokens"), vec![(1, 60000.0)]);
 }
+
+#[test]
+fn a_profiling_table_is_read_by_its_rows() {
+    // vllm-project/vllm#11120 (heldout-9): a reworded profiling table, one `label value` row a
+    // line, the label padded to one column.
+    let text = corpus("vllm-pr11120-v0-tabular-profiling-target-allocation.log");
+    assert_eq!(numbers(&text, "gpu_memory_utilization"), vec![(1, 0.25)]);
+    assert_eq!(numbers(&text, "budget"), vec![(1, 19.83)]);
+    assert_eq!(numbers(&text, "activation_peak"), vec![(1, 2.35)]);
+    assert_eq!(numbers(&text, "kv_budget"), vec![(1, 12.77)]);
+    // The same rows as a markdown table, with the unit apart and another column width.
+    let md = "| gpu_memory_utilization | 0.25 |\n| target_allocation | 19.83 GiB |\n\
+              | kv_cache_size | 12.77 GiB |\n";
+    assert_eq!(numbers(md, "budget"), vec![(1, 19.83)]);
+    assert_eq!(numbers(md, "kv_budget"), vec![(1, 12.77)]);
+    assert_eq!(numbers(md, "gpu_memory_utilization"), vec![(1, 0.25)]);
+    // A label inside prose or a dump, or a row with more after its value, is no row.
+    for line in [
+        "INFO worker.py:217] the kv_cache_size 12.77GiB is too small",
+        "INFO worker.py:217] kv_cache_size 12.77GiB (reduced)",
+        "non-default args: {'gpu_memory_utilization': 0.25}",
+    ] {
+        assert!(numbers(line, "kv_budget").is_empty(), "{line}");
+    }
+    assert!(numbers("x = dict(gpu_memory_utilization 0.25)", "gpu_memory_utilization").is_empty());
+}
+
+#[test]
+fn sglangs_swa_pool_is_two_kv_lines_and_a_summary() {
+    // sgl-project/sglang#15464 (heldout-9): per rank, the full layers' KV line, the SWA layers'
+    // KV line, then `SWAKVPool mem usage`: the second KV line is no draft model's pool.
+    let text = corpus("sglang-pr15464-mimo-v2-flash-tp4-swa-pool-two-kv-lines.log");
+    assert_eq!(numbers(&text, "kv_size").first(), Some(&(1, 77.63)));
+    assert!(numbers(&text, "kv_tokens_swa").contains(&(1, 1496958.0)));
+    assert!(numbers(&text, "draft_k_size").is_empty());
+    assert!(numbers(&text, "draft_pool_avail_after").is_empty());
+    assert!(numbers(&text, "k_size").contains(&(1, 4.82)));
+    assert!(numbers(&text, "pool_avail_after").contains(&(1, 22.56)));
+    // A draft model's pool after the SWA pool (a third KV line, no second summary) stays the
+    // draft's.
+    let with_draft = "[TP0] KV Cache is allocated. #tokens: 100, K size: 4.00 GB, V size: 4.00 GB\n\
+                      [TP0] KV Cache is allocated. #tokens: 100, K size: 1.00 GB, V size: 1.00 GB\n\
+                      [TP0] SWAKVPool mem usage: 10.00 GB, swa size: 100, full size: 100\n\
+                      [TP0] KV Cache is allocated. #tokens: 100, K size: 0.50 GB, V size: 0.50 GB\n\
+                      [TP0] Memory pool end. avail mem=5.00 GB\n";
+    assert_eq!(numbers(with_draft, "k_size"), vec![(1, 4.0), (1, 1.0)]);
+    assert_eq!(numbers(with_draft, "draft_k_size"), vec![(1, 0.5)]);
+    assert_eq!(numbers(with_draft, "draft_pool_avail_after"), vec![(1, 5.0)]);
+}
+
+#[test]
+fn a_command_pasted_after_a_run_opens_the_next_unless_it_ends_the_paste() {
+    // vllm-project/vllm#11349 (heldout-9): `vllm serve` and its V0 capture, then `vllm serve …
+    // -tp 2` and the start of its log: two launches, the second at TP2.
+    let text = corpus("vllm-pr11349-v0-graph-capture-tp1-then-tp2.log");
+    assert_eq!(numbers(&text, "graph_bs_count"), vec![(1, 35.0)]);
+    assert_eq!(numbers(&text, "tp_size"), vec![(2, 2.0)]);
+    // vllm-project/vllm#2136 (heldout-8): three versions' block counts, then the one command
+    // they were run with, ending the paste: the command is the last run's.
+    let text = corpus("vllm-2136-v0-023-025-gpu-blocks-three-versions.log");
+    assert_eq!(numbers(&text, "tp_size"), vec![(3, 2.0)]);
+    // The same for SGLang, a `\`-continued command followed by its log: the next run.
+    let sglang = "[TP0] Capture cuda graph end. Time elapsed: 5.00 s, mem usage=1.00 GB, avail mem=9.00 GB\n\
+                  [TP0] KV Cache is allocated. #tokens: 100, K size: 1.00 GB, V size: 1.00 GB\n\
+                  python -m sglang.launch_server \\\n  --tp-size 2\n\
+                  [TP0] KV Cache is allocated. #tokens: 200, K size: 1.00 GB, V size: 1.00 GB\n";
+    assert_eq!(numbers(sglang, "tp_size"), vec![(2, 2.0)]);
+    assert_eq!(numbers(sglang, "kv_tokens"), vec![(1, 100.0), (2, 200.0)]);
+}
+
+#[test]
+fn a_figure_in_markdown_emphasis_and_the_short_tp_flag() {
+    // vllm-project/vllm#2031 (heldout-9): the PR's count in bold; vLLM's `-tp` flag.
+    let text = corpus("vllm-pr2031-v0-gpu-blocks-main-vs-pr-two-models.log");
+    assert_eq!(numbers(&text, "gpu_blocks").last(), Some(&(4, 20865.0)));
+    assert_eq!(numbers("vllm serve m -tp 4\n", "tp_size"), vec![(1, 4.0)]);
+    assert_eq!(numbers("vllm serve m \\\n-tp 16 \\\n", "tp_size"), vec![(1, 16.0)]);
+    assert!(numbers("vllm serve m -tpx 4\n", "tp_size").is_empty());
+    // vllm-project/vllm#12604 (heldout-9): the model length a multimodal profiling warning names.
+    let text = corpus("vllm-pr12604-v0-qwen25vl-tp-mm-reserve-profiling.log");
+    assert_eq!(numbers(&text, "max_model_len").first(), Some(&(1, 128000.0)));
+}

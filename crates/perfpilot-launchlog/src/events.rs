@@ -99,6 +99,16 @@ pub enum EventKind {
         /// Tokens of the sliding-window pool.
         swa_layer_tokens: Option<u64>,
     },
+    /// `SWAKVPool mem usage: X GB, swa size: S, full size: F`: a hybrid SWA pool, printed after
+    /// its two `KV Cache is allocated` lines (full layers, then sliding-window layers).
+    SwaKvPool {
+        /// Both pools' K and V together.
+        mem_usage: Option<LoggedBytes>,
+        /// Tokens of the sliding-window pool.
+        swa_tokens: Option<u64>,
+        /// Tokens of the full-attention pool.
+        full_tokens: Option<u64>,
+    },
     /// `Memory pool end. avail mem=X GB`.
     MemoryPoolEnd {
         /// Free memory after the pools.
@@ -516,6 +526,7 @@ impl EventKind {
             EventKind::Word { .. } => "word",
             EventKind::LlamaKvCache { .. } => "llama_kv_cache",
             EventKind::LaunchStart { .. } => "launch_start",
+            EventKind::SwaKvPool { .. } => "swa_kv_pool",
             EventKind::ConfigCaptureSizes { .. } => "config_capture_sizes",
         }
     }
