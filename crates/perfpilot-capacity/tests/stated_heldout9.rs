@@ -192,3 +192,58 @@ fn a_figure_in_markdown_emphasis_and_the_short_tp_flag() {
     let text = corpus("vllm-pr12604-v0-qwen25vl-tp-mm-reserve-profiling.log");
     assert_eq!(numbers(&text, "max_model_len").first(), Some(&(1, 128000.0)));
 }
+
+#[test]
+fn settings_listed_one_per_row_under_their_argument_names() {
+    // The class of the kwargs dict and the profiling table, in the forms an issue pastes a
+    // configuration: YAML (`vllm serve --config`), pretty-printed JSON, a markdown table, bullets.
+    let yaml = "model: /m/x\nmax_model_len: 32768\ntensor_parallel_size: 4\n\
+                kv_cache_dtype: fp8\ngpu_memory_utilization: 0.92\n";
+    let json = "{\n  \"max_model_len\": 32768,\n  \"tensor_parallel_size\": 4,\n\
+                \"kv_cache_dtype\": \"fp8\",\n  \"gpu_memory_utilization\": 0.92\n}\n";
+    let table = "| setting | value |\n|---|---|\n| max_model_len | 32768 |\n\
+                 | tensor_parallel_size | 4 |\n| kv_cache_dtype | fp8 |\n\
+                 | gpu_memory_utilization | 0.92 |\n";
+    let bullets = "- max_model_len: 32768\n- tensor_parallel_size: 4\n- kv_cache_dtype: fp8\n\
+                   - gpu_memory_utilization: 0.92\n";
+    for text in [yaml, json, table, bullets] {
+        assert_eq!(numbers(text, "max_model_len"), vec![(1, 32768.0)], "{text}");
+        assert_eq!(numbers(text, "tp_size"), vec![(1, 4.0)], "{text}");
+        assert_eq!(numbers(text, "gpu_memory_utilization"), vec![(1, 0.92)], "{text}");
+        let dtype: Vec<Value> = stated_values(&parse_log(text))
+            .into_iter()
+            .filter(|v| v.key == "kv_dtype")
+            .map(|v| v.value)
+            .collect();
+        assert_eq!(dtype, vec![Value::Text("fp8".into())], "{text}");
+    }
+    // SGLang's names the same way.
+    let sglang = "tp_size: 8\nmem_fraction_static: 0.85\ncontext_length: 65536\n\
+                  max_total_tokens: 200000\n";
+    assert_eq!(numbers(sglang, "tp_size"), vec![(1, 8.0)]);
+    assert_eq!(numbers(sglang, "mem_fraction_static"), vec![(1, 0.85)]);
+    assert_eq!(numbers(sglang, "context_len"), vec![(1, 65536.0)]);
+    assert_eq!(numbers(sglang, "max_total_num_tokens"), vec![(1, 200000.0)]);
+    // A name in prose, a warning or a row with more after the value is no setting row.
+    for text in [
+        "WARNING max_model_len: 32768 is larger than the KV cache can hold\n",
+        "the max_model_len: 32768\n",
+        "INFO 01-01 00:00:00 config.py:1] max_model_len (32768) is too large\n",
+        "kv_cache_dtype: auto\n",
+    ] {
+        assert!(numbers(text, "max_model_len").is_empty(), "{text}");
+        assert!(stated_values(&parse_log(text)).iter().all(|v| v.key != "kv_dtype"), "{text}");
+    }
+}
+
+#[test]
+fn short_and_alias_parallel_flags() {
+    let text = "vllm serve m -pp 2 -dp 4\n";
+    assert_eq!(numbers(text, "pp_size"), vec![(1, 2.0)]);
+    assert_eq!(numbers(text, "dp_size"), vec![(1, 4.0)]);
+    let text = "python -m sglang.launch_server --model-path m --ep 8 --max-prefill-tokens 16384\n";
+    assert_eq!(numbers(text, "ep_size"), vec![(1, 8.0)]);
+    assert_eq!(numbers(text, "max_prefill_tokens"), vec![(1, 16384.0)]);
+    assert_eq!(numbers("x --expert-parallel-size 4\n", "ep_size"), vec![(1, 4.0)]);
+    assert!(numbers("x --ep-moe 4 -dpx 2\n", "ep_size").is_empty());
+}

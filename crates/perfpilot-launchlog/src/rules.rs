@@ -190,13 +190,23 @@ pub(crate) fn apply(rule: &Rule, before: &str, after: &str) -> Option<EventKind>
 /// A table row `label  value`: the label starts the message and the value (with its unit for a
 /// size) is all that follows it.
 fn cell(rule: &Rule, before: &str, after: &str) -> Option<EventKind> {
-    let head = before.trim_end();
+    // A quoted key (`"max_model_len": 4096,` of a pretty-printed JSON config) is a cell too.
+    let quote = before.ends_with(['"', '\'']);
+    let head = before.trim_end_matches(['"', '\'']).trim_end();
     if !(head.is_empty() || head.ends_with([']', '|', '-', '*'])) {
         return None;
     }
-    let blank = |t: &str| t.trim_matches(|c: char| c.is_whitespace() || c == '|').is_empty();
+    let after = if quote { after.strip_prefix(['"', '\''])? } else { after };
+    let blank =
+        |t: &str| t.trim_matches(|c: char| c.is_whitespace() || c == '|' || c == ',').is_empty();
     let t = after.trim_start_matches(|c: char| c.is_whitespace() || c == '|');
     let t = value_start(t);
+    if rule.form == Form::Word {
+        let end = t.find(|c: char| c.is_whitespace() || c == '|').unwrap_or(t.len());
+        let w = t[..end].trim_matches(['\'', '"', ',']).trim_start_matches("torch.");
+        let ok = blank(&t[end..]) && !w.is_empty() && w != "auto";
+        return ok.then(|| EventKind::Word { key: rule.key.clone(), value: w.to_string() });
+    }
     let n = leading_number(t)?;
     let rest = &t[n.len()..];
     let key = rule.key.clone();
@@ -225,7 +235,7 @@ fn cell(rule: &Rule, before: &str, after: &str) -> Option<EventKind> {
             (rule.form == Form::Number || (0.0..=1.0).contains(&value))
                 .then_some(EventKind::Setting { key, value })
         }
-        Form::SizeBefore | Form::Word | Form::Launch => None,
+        Form::SizeBefore | Form::Launch | Form::Word => None,
     }
 }
 
