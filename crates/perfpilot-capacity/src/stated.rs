@@ -163,6 +163,7 @@ pub fn stated_values(log: &LaunchLog) -> Vec<StatedValue> {
             launches = side_launches;
         }
     }
+    same_kv_dtypes(&mut o.v);
     // Arguments printed inside a later launch belong to it.
     for v in o.v.iter_mut().filter(|v| v.launch == 1) {
         if let Some(l) = launches.starts.iter().rposition(|&s| s <= v.line) {
@@ -186,6 +187,26 @@ fn command_opens_a_run(events: &[&LaunchEvent], i: usize, lines: u64) -> bool {
     let continued = e.raw.trim_end().ends_with('\\');
     (!continued && lines > e.line)
         || events[i + 1..].iter().any(|x| x.line != e.line && !x.raw.trim_start().starts_with('-'))
+}
+
+/// A line that states the K and the V cache type apart with one value (llama.cpp's `-ctk q8_0
+/// -ctv q8_0`) states the cache's type: `kv_dtype`, as the KV lines that print both do.
+fn same_kv_dtypes(v: &mut Vec<StatedValue>) {
+    let text = |x: &StatedValue| match &x.value {
+        Value::Text(t) => Some(t.clone()),
+        _ => None,
+    };
+    let mut add = Vec::new();
+    for k in v.iter().filter(|x| x.key == "k_dtype") {
+        let same = v.iter().any(|x| {
+            x.key == "v_dtype" && x.line == k.line && x.launch == k.launch && text(x) == text(k)
+        });
+        let stated = v.iter().any(|x| x.key == "kv_dtype" && x.line == k.line);
+        if same && !stated {
+            add.push(StatedValue { key: "kv_dtype".into(), ..k.clone() });
+        }
+    }
+    v.extend(add);
 }
 
 /// Which lines of a diff-shaped paste an event stream reads.

@@ -247,3 +247,28 @@ fn short_and_alias_parallel_flags() {
     assert_eq!(numbers("x --expert-parallel-size 4\n", "ep_size"), vec![(1, 4.0)]);
     assert!(numbers("x --ep-moe 4 -dpx 2\n", "ep_size").is_empty());
 }
+
+#[test]
+fn llama_cpp_command_lines_state_the_context_settings() {
+    let cmd = "./llama-server -m /models/q.gguf -c 32768 -ngl 99 -fa -ctk q8_0 -ctv q8_0 \
+               --parallel 4 --batch-size 2048 --ubatch-size 512\n";
+    assert_eq!(numbers(cmd, "n_ctx"), vec![(1, 32768.0)]);
+    assert_eq!(numbers(cmd, "n_seq_max"), vec![(1, 4.0)]);
+    assert_eq!(numbers(cmd, "n_batch"), vec![(1, 2048.0)]);
+    assert_eq!(numbers(cmd, "n_ubatch"), vec![(1, 512.0)]);
+    let texts = |text: &str, key: &str| -> Vec<Value> {
+        stated_values(&parse_log(text))
+            .into_iter()
+            .filter(|v| v.key == key)
+            .map(|v| v.value)
+            .collect()
+    };
+    // One type for K and V is the cache's type; two types stay apart.
+    assert_eq!(texts(cmd, "kv_dtype"), vec![Value::Text("q8_0".into())]);
+    let mixed = "llama-server -m m.gguf --ctx-size 8192 --cache-type-k q8_0 --cache-type-v f16\n";
+    assert_eq!(numbers(mixed, "n_ctx"), vec![(1, 8192.0)]);
+    assert!(texts(mixed, "kv_dtype").is_empty());
+    assert_eq!(texts(mixed, "v_dtype"), vec![Value::Text("f16".into())]);
+    // `-c` of another program states no context.
+    assert!(numbers("python -c 'import x' && bash -c \"echo 5\"\n", "n_ctx").is_empty());
+}
