@@ -5,10 +5,12 @@
 //! the numbers it carries. Sizes are GiB (the unit every accepted line prints, SGLang's `GB`
 //! included), times seconds, counts plain numbers.
 
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use perfpilot_launchlog::{EventKind, GraphKind, LaunchLog, LoggedBytes};
+use perfpilot_launchlog::{EventKind, GraphKind, LaunchEvent, LaunchLog, LoggedBytes};
 
 /// A stated value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -119,10 +121,17 @@ pub fn stated_values(log: &LaunchLog) -> Vec<StatedValue> {
     let mut offset = 0;
     for side in sides {
         let mut side_launches = Launches::default();
-        for e in log.events.iter().filter(|e| side.holds(&e.raw)) {
+        // Per process, the values of its last SGLang `KV Cache is allocated` line.
+        let mut last_pool: BTreeMap<String, std::ops::Range<usize>> = BTreeMap::new();
+        let events: Vec<&LaunchEvent> = log.events.iter().filter(|e| side.holds(&e.raw)).collect();
+        for (i, e) in events.iter().enumerate() {
+            if !command_opens_a_run(&events, i, log.lines) {
+                continue;
+            }
             o.line = e.line;
+            let process = process_key(e);
             let (launch, draft) =
-                side_launches.launch_of(process_key(e), e.line, stamp(&e.raw), &e.event);
+                side_launches.launch_of(process.clone(), e.line, stamp(&e.raw), &e.event);
             o.launch = launch + offset;
             let first = o.v.len();
             event_values(&mut o, &e.event);
@@ -131,12 +140,30 @@ pub fn stated_values(log: &LaunchLog) -> Vec<StatedValue> {
                     v.key = format!("draft_{}", v.key);
                 }
             }
+            match &e.event {
+                EventKind::KvCacheAllocated { .. } => {
+                    last_pool.insert(process, first..o.v.len());
+                }
+                // A hybrid SWA pool prints two KV lines, then its summary: the second line was
+                // the sliding-window half, not a draft model's pool.
+                EventKind::SwaKvPool { .. } if side_launches.swa_pool(&process) => {
+                    if let Some(r) = last_pool.get(&process) {
+                        for v in &mut o.v[r.clone()] {
+                            if let Some(k) = v.key.strip_prefix("draft_") {
+                                v.key = k.to_string();
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
         }
         offset += side_launches.current;
         if launches.current == 0 {
             launches = side_launches;
         }
     }
+    same_kv_dtypes(&mut o.v);
     // Arguments printed inside a later launch belong to it.
     for v in o.v.iter_mut().filter(|v| v.launch == 1) {
         if let Some(l) = launches.starts.iter().rposition(|&s| s <= v.line) {
@@ -144,6 +171,42 @@ pub fn stated_values(log: &LaunchLog) -> Vec<StatedValue> {
         }
     }
     o.v
+}
+
+/// Whether event `i` may open a launch: every event but a server command (`vllm serve …`,
+/// `sglang.launch_server …`: a `starts_launch` rule keyed `command`) that closes the paste. A
+/// command pasted after a run opens the next run when the paste goes on past it (a line after a
+/// one-line command, or a log line after a `\`-continued one); a command that ends the paste is
+/// the command of the run(s) shown before it.
+fn command_opens_a_run(events: &[&LaunchEvent], i: usize, lines: u64) -> bool {
+    let e = events[i];
+    let EventKind::LaunchStart { marker } = &e.event else { return true };
+    if marker != "command" {
+        return true;
+    }
+    let continued = e.raw.trim_end().ends_with('\\');
+    (!continued && lines > e.line)
+        || events[i + 1..].iter().any(|x| x.line != e.line && !x.raw.trim_start().starts_with('-'))
+}
+
+/// A line that states the K and the V cache type apart with one value (llama.cpp's `-ctk q8_0
+/// -ctv q8_0`) states the cache's type: `kv_dtype`, as the KV lines that print both do.
+fn same_kv_dtypes(v: &mut Vec<StatedValue>) {
+    let text = |x: &StatedValue| match &x.value {
+        Value::Text(t) => Some(t.clone()),
+        _ => None,
+    };
+    let mut add = Vec::new();
+    for k in v.iter().filter(|x| x.key == "k_dtype") {
+        let same = v.iter().any(|x| {
+            x.key == "v_dtype" && x.line == k.line && x.launch == k.launch && text(x) == text(k)
+        });
+        let stated = v.iter().any(|x| x.key == "kv_dtype" && x.line == k.line);
+        if same && !stated {
+            add.push(StatedValue { key: "kv_dtype".into(), ..k.clone() });
+        }
+    }
+    v.extend(add);
 }
 
 /// Which lines of a diff-shaped paste an event stream reads.
@@ -204,6 +267,8 @@ const COUNT_ARGS: &[(&str, &str, &str)] = &[
     ("max_num_tokens", "max_num_batched_tokens", "tokens"),
     ("graph_max_bs", "cuda_graph_max_bs", ""),
     ("graph_piecewise_max_tokens", "piecewise_cuda_graph_max_tokens", "tokens"),
+    // SGLang's `max_total_tokens` argument caps the pool at that many tokens.
+    ("max_total_num_tokens", "max_total_tokens", "tokens"),
 ];
 
 /// `[1, 2, 4]` as printed in an argument dump: every item a count, else nothing.
@@ -261,6 +326,8 @@ impl Launches {
             | K::ProfilingResultsV0 { .. }
             | K::MemoryProfiling { .. }
             | K::VllmVersion { .. }
+            // A line the engine prints once per launch (`starts_launch` rules, `rules.toml`).
+            | K::LaunchStart { .. }
             // vLLM loads a model (and a draft model) before it sizes the KV cache: weights
             // loaded by a rank whose KV cache was sized begin a new launch.
             | K::WeightsLoaded { .. } => true,
@@ -279,7 +346,10 @@ impl Launches {
         // per run and process: a second one is another run.
         let blocks = matches!(e, K::GpuBlocks { .. } | K::MaxTotalNumTokens { .. });
         let reblocked = blocks && self.blocks.contains(&rank);
-        if (restart && self.sized.contains(&rank)) || resized || reblocked {
+        // A once-per-launch line of the data rules (a server command, llama.cpp's context) is the
+        // whole launch's, whichever process sized its cache: a rank label is no part of it.
+        let marker = matches!(e, K::LaunchStart { .. }) && !self.sized.is_empty();
+        if (restart && self.sized.contains(&rank)) || resized || reblocked || marker {
             self.current += 1;
             self.starts.push(line);
             self.sized.clear();
@@ -295,6 +365,9 @@ impl Launches {
         let llama_sized = match e {
             K::LlamaKvCache { size, .. } => size.is_some(),
             K::Size { key, .. } => key == "kv_device_size",
+            // Graphs are captured after the KV cache is sized (an excerpt may hold the capture
+            // without the sizing lines).
+            K::GraphCaptureFinished { .. } => true,
             _ => false,
         };
         if kv_sizing || llama_sized {
@@ -322,6 +395,12 @@ impl Launches {
         let draft =
             draft_pool || sized && matches!(e, K::LoadWeightBegin { .. } | K::LoadWeightEnd { .. });
         (self.current, draft)
+    }
+
+    /// An SGLang `SWAKVPool` summary from `rank`: its last pool was the sliding-window half of
+    /// one hybrid pool, not a draft model's. True when it had been taken for a draft's.
+    fn swa_pool(&mut self, rank: &str) -> bool {
+        self.draft_pool.remove(rank)
     }
 }
 
@@ -352,7 +431,7 @@ fn stamp(raw: &str) -> Option<&str> {
 /// the prefix names a role but no rank (vLLM V0 `(VllmWorkerProcess pid=N)`: every worker has
 /// the same label, so one worker's `model weights take` must not make another worker's
 /// profiling block look like a new launch).
-fn process_key(e: &perfpilot_launchlog::LaunchEvent) -> String {
+fn process_key(e: &LaunchEvent) -> String {
     let label = e.rank.label();
     if !e.rank.is_unranked() || e.rank.role.is_none() {
         return label;
@@ -424,6 +503,11 @@ fn event_values(o: &mut Out, e: &EventKind) {
         K::SlidingWindowPool { full_layer_tokens, swa_layer_tokens } => {
             o.opt("kv_tokens_full", full_layer_tokens.map(n), "tokens");
             o.opt("kv_tokens_swa", swa_layer_tokens.map(n), "tokens");
+        }
+        K::SwaKvPool { mem_usage, swa_tokens, full_tokens } => {
+            o.gib("kv_size", mem_usage);
+            o.opt("kv_tokens_swa", swa_tokens.map(n), "tokens");
+            o.opt("kv_tokens_full", full_tokens.map(n), "tokens");
         }
         K::MemoryPoolEnd { avail } => o.gib("pool_avail_after", &Some(avail.clone())),
         K::CaptureBegin { avail, graph } => o.gib(&graph_key(*graph, "avail_before"), avail),
@@ -603,6 +687,7 @@ fn event_values(o: &mut Out, e: &EventKind) {
         | K::KvRetract { .. }
         | K::CaptureProgress { .. }
         | K::NoCacheMemory
+        | K::LaunchStart { .. }
         | K::VllmVersion { .. } => {}
     }
 }

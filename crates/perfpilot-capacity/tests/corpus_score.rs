@@ -200,5 +200,6 @@ const HELDOUT8_FLOOR_PERMILLE: usize = 975;
 
 /// Third blind batch `heldout-9` (branch capblind3) floor in per mille: scored once, blind, by
 /// the lead at 87fa75d after the capfix2 rules were merged: 208/250 = 83.2%. Development data
-/// since; the floor is the blind figure.
-const HELDOUT9_FLOOR_PERMILLE: usize = 832;
+/// since; 250/250 after the rules for its classes of misses (branch capfix3), a development
+/// figure, not a blind one.
+const HELDOUT9_FLOOR_PERMILLE: usize = 1000;

@@ -22,6 +22,9 @@ pub enum ArgsForm {
     VllmEngineConfig,
     /// vLLM (older) `args: Namespace(…)`.
     VllmNamespace,
+    /// Engine arguments written as Python: a harness's `llm_kwargs={'max_model_len': 2048, …}`,
+    /// `LLM(model=…, gpu_memory_utilization=0.9, …)`, `EngineArgs(…)`, `sgl.Engine(…)`.
+    PythonCall,
 }
 
 /// One printed set of arguments, as key → value text (strings unquoted, `None` kept as `None`).
@@ -200,10 +203,18 @@ pub fn parse_args(form_hint: ArgsForm, after: &str, line: u64) -> Option<ServerA
                 values,
             });
         }
-        ArgsForm::VllmNonDefault => (form_hint, after),
+        ArgsForm::VllmNonDefault | ArgsForm::PythonCall => (form_hint, after),
     };
     let (values, closed) = parse_body(body);
     (!values.is_empty()).then_some(ServerArgs { form, line, truncated: !closed, values })
+}
+
+/// Engine arguments written as Python (`…_kwargs={…}`, `LLM(…)`, `EngineArgs(…)`): `text` is
+/// the line from the trigger phrase on, which holds the opening bracket; the body is read like
+/// a dump (`k=v` and `'k': v` items alike).
+pub fn parse_python_call(text: &str, line: u64) -> Option<ServerArgs> {
+    let open = text.find(['(', '{'])?;
+    parse_args(ArgsForm::PythonCall, &text[open..], line)
 }
 
 #[cfg(test)]
@@ -251,6 +262,27 @@ mod tests {
         assert_eq!(a.get("speculative_config"), None);
         assert_eq!(a.get_u64("max_seq_len"), Some(131072));
         assert_eq!(a.get("dtype"), Some("torch.bfloat16"));
+    }
+
+    #[test]
+    fn python_calls_and_kwargs_dicts() {
+        let a = parse_python_call(
+            "llm_kwargs={'max_model_len': 2048, 'kv_cache_dtype': 'fp8', 'tensor_parallel_size': 1, 'dtyp",
+            1,
+        )
+        .unwrap();
+        assert_eq!(a.get_u64("max_model_len"), Some(2048));
+        assert_eq!(a.get("kv_cache_dtype"), Some("fp8"));
+        assert!(a.truncated && !a.values.contains_key("dtyp"));
+        let a = parse_python_call(
+            "LLM(model=\"/m/x\", gpu_memory_utilization=0.9, max_model_len=4096)",
+            1,
+        )
+        .unwrap();
+        assert_eq!(a.get_f64("gpu_memory_utilization"), Some(0.9));
+        assert_eq!(a.get("model"), Some("/m/x"));
+        assert!(parse_python_call("LLM(", 1).is_none());
+        assert!(parse_python_call("no bracket", 1).is_none());
     }
 
     #[test]

@@ -99,6 +99,16 @@ pub enum EventKind {
         /// Tokens of the sliding-window pool.
         swa_layer_tokens: Option<u64>,
     },
+    /// `SWAKVPool mem usage: X GB, swa size: S, full size: F`: a hybrid SWA pool, printed after
+    /// its two `KV Cache is allocated` lines (full layers, then sliding-window layers).
+    SwaKvPool {
+        /// Both pools' K and V together.
+        mem_usage: Option<LoggedBytes>,
+        /// Tokens of the sliding-window pool.
+        swa_tokens: Option<u64>,
+        /// Tokens of the full-attention pool.
+        full_tokens: Option<u64>,
+    },
     /// `Memory pool end. avail mem=X GB`.
     MemoryPoolEnd {
         /// Free memory after the pools.
@@ -428,6 +438,13 @@ pub enum EventKind {
         /// The line opens a cache (`kv_size =` / `creating … KV cache`) rather than sizing it.
         opens: bool,
     },
+    /// A line an engine prints once per launch, before it sizes its KV cache (a data rule with
+    /// `starts_launch`, `rules.toml`): printed again by a process whose cache was sized, it
+    /// starts another launch of a paste holding several.
+    LaunchStart {
+        /// The rule's key (what kind of once-per-launch line it is).
+        marker: String,
+    },
     /// vLLM multimodal reserve: `Encoder cache will be initialized with a budget of N tokens, and
     /// profiled with M <modality> items of the maximum feature size`.
     EncoderCacheBudget {
@@ -508,6 +525,8 @@ impl EventKind {
             EventKind::Size { .. } => "size",
             EventKind::Word { .. } => "word",
             EventKind::LlamaKvCache { .. } => "llama_kv_cache",
+            EventKind::LaunchStart { .. } => "launch_start",
+            EventKind::SwaKvPool { .. } => "swa_kv_pool",
             EventKind::ConfigCaptureSizes { .. } => "config_capture_sizes",
         }
     }

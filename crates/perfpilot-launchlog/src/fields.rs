@@ -24,10 +24,11 @@ pub fn after_key<'a>(text: &'a str, key: &str) -> Option<&'a str> {
     None
 }
 
-/// The leading number token of `text` (after spaces): digits, one dot, sign, thousands commas
-/// (a comma is kept only when followed by three digits).
+/// The leading number token of `text` (after spaces and markdown emphasis or code marks, `**`
+/// and `` ` ``, that a paste in an issue wraps a figure in): digits, one dot, sign, thousands
+/// commas (a comma is kept only when followed by three digits).
 pub fn leading_number(text: &str) -> Option<&str> {
-    let t = text.trim_start();
+    let t = text.trim_start().trim_start_matches(['*', '`']);
     let b = t.as_bytes();
     let mut end = 0;
     if end < b.len() && (b[end] == b'-' || b[end] == b'+') {

@@ -22,6 +22,14 @@ pub(crate) fn capture_bar(after: &str) -> Option<EventKind> {
     })
 }
 
+/// vLLM V0's bar, `Capturing CUDA graph shapes: 100%|██████| 35/35 [00:13<00:00, 2.51it/s]`
+/// (the phrase is `Capturing CUDA graph shapes:`): a finished bar states how many batch sizes
+/// were captured.
+pub(crate) fn shapes_bar(after: &str) -> Option<EventKind> {
+    let n = finished_count(after)?;
+    Some(EventKind::Setting { key: "graph_bs_count".into(), value: n as f64 })
+}
+
 /// The first `N/M` after a bar's `|`, when `N == M > 0`.
 fn finished_count(text: &str) -> Option<u64> {
     let at = text.find("| ")?;
@@ -55,6 +63,13 @@ mod tests {
             Some(EventKind::CudaGraphProfile { full: Some(7), piecewise: None, .. }) => {}
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn v0_shape_bars_state_the_batch_size_count() {
+        let ev = shapes_bar(" 100%|██████████| 35/35 [00:13<00:00,  2.51it/s]");
+        assert_eq!(ev, Some(EventKind::Setting { key: "graph_bs_count".into(), value: 35.0 }));
+        assert_eq!(shapes_bar("  60%|██████    | 21/35 [00:08<00:05,  2.51it/s]"), None);
     }
 
     #[test]

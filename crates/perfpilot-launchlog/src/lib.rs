@@ -42,6 +42,7 @@ mod fields;
 mod graph_bar;
 mod llama;
 mod parallel;
+mod phrases;
 mod prefilter;
 mod prefix;
 mod rules;
@@ -50,6 +51,8 @@ mod sglang;
 mod trt;
 mod units;
 mod vllm;
+
+pub(crate) use phrases::{PHRASES, Phrase};
 
 use std::io::BufRead;
 use std::sync::Arc;
@@ -195,211 +198,6 @@ pub(crate) enum Fw {
     /// Another engine (TensorRT-LLM): its values are read, it does not vote on the framework.
     Other,
 }
-
-#[derive(Clone, Copy)]
-pub(crate) enum Phrase {
-    InitDist,
-    LoadBegin,
-    LoadEnd,
-    MemProfiling,
-    KvCalc,
-    KvAlloc,
-    MambaAlloc,
-    SwaPool,
-    PoolEnd,
-    GraphBegin,
-    GraphEnd,
-    Capturing,
-    CaptureSizesBs,
-    CaptureSizesTokens,
-    MaxTotal,
-    LargerThanProfiled,
-    NotEnough,
-    CaptureFailed,
-    Retract,
-    SglangArgs,
-    WeightsV0,
-    WeightsV1,
-    ProfilingResults,
-    BudgetV0,
-    UsageV0,
-    CpuBlocks,
-    AvailKv,
-    KvCacheTokens,
-    MaxConcurrency,
-    GraphProfile,
-    GraphEstimate,
-    GraphFinished,
-    FreeMemory,
-    UtilEquivalent,
-    ServeOneRequest,
-    MaxSeqLenV0,
-    NoCacheMemory,
-    PaddingLayers,
-    AttentionBlock,
-    MambaPadding,
-    Capping,
-    OverrideBlocks,
-    NonDefaultArgs,
-    EngineInit,
-    ApiVersion,
-    Namespace,
-    GpuBlocksOnly,
-    EngineConfigOnly,
-    Stage(&'static str),
-    TabTotal,
-    TabUtil,
-    TabBudget,
-    TabWeights,
-    TabNonTorch,
-    TabActivation,
-    TabAvailKv,
-    EncoderBudget,
-    UtilNote,
-    TrtTokens,
-    TrtKvBytes,
-    TrtBlocks,
-    TrtEngine,
-    LlamaKvInit,
-    LlamaSelfSize,
-    LlamaSizeCells,
-    LlamaSwaOpen,
-    LlamaCtxTrain,
-    /// vLLM V1 `Capturing CUDA graphs (…, MODE):` progress bar.
-    GraphBar,
-    /// A data rule (`rules.toml`), by index.
-    Rule(usize),
-    /// vLLM `compilation_config` capture-size list.
-    ConfigCaptureSizes,
-    /// SGLang `cuda_graph_bs=[…]` in a dump whose head was cut.
-    CutDumpGraphBs,
-    /// TensorRT-LLM `mMaxAttentionWindowSize: (W, …) * R` (per-layer pattern).
-    TrtWindowPattern,
-    /// TensorRT-LLM `Engine load time N ms`.
-    TrtEngineLoad,
-    /// SGLang `max_total_num_tokens: arg=N vs profiled=M, using min`.
-    MaxTotalArgVsProfiled,
-}
-
-/// The Rust handlers' trigger phrases (the data rules' phrases follow them in a rule set).
-pub(crate) const PHRASES: &[(&str, Phrase, Fw)] = &[
-    ("Init torch distributed ends.", Phrase::InitDist, Fw::S),
-    ("Load weight begin.", Phrase::LoadBegin, Fw::S),
-    ("Load weight end.", Phrase::LoadEnd, Fw::S),
-    ("Memory profiling: ", Phrase::MemProfiling, Fw::S),
-    ("SW KV memory calculation:", Phrase::KvCalc, Fw::S),
-    ("DSv4 memory calculation:", Phrase::KvCalc, Fw::S),
-    ("KV Cache is allocated.", Phrase::KvAlloc, Fw::S),
-    ("Mamba Cache is allocated.", Phrase::MambaAlloc, Fw::S),
-    ("Use sliding window memory pool", Phrase::SwaPool, Fw::S),
-    ("Use Sliding window memory pool", Phrase::SwaPool, Fw::S),
-    ("Memory pool end.", Phrase::PoolEnd, Fw::S),
-    ("cuda graph begin.", Phrase::GraphBegin, Fw::S),
-    ("CUDA graph begin.", Phrase::GraphBegin, Fw::S),
-    ("cuda graph end.", Phrase::GraphEnd, Fw::S),
-    ("CUDA graph end.", Phrase::GraphEnd, Fw::S),
-    ("Capturing batches (", Phrase::Capturing, Fw::S),
-    ("Capturing num tokens (", Phrase::Capturing, Fw::S),
-    ("cuda graph bs ", Phrase::CaptureSizesBs, Fw::S),
-    ("cuda graph num tokens ", Phrase::CaptureSizesTokens, Fw::S),
-    ("max_total_num_tokens=", Phrase::MaxTotal, Fw::S),
-    ("is larger than the profiled value", Phrase::LargerThanProfiled, Fw::S),
-    ("Not enough memory. Please try to increase --mem-fraction-static", Phrase::NotEnough, Fw::S),
-    ("Capture cuda graph failed", Phrase::CaptureFailed, Fw::S),
-    ("Capture CUDA graph failed", Phrase::CaptureFailed, Fw::S),
-    ("KV cache pool is full. Retract requests.", Phrase::Retract, Fw::S),
-    ("Decode out of memory happened.", Phrase::Retract, Fw::S),
-    ("server_args=", Phrase::SglangArgs, Fw::S),
-    ("Loading model weights took", Phrase::WeightsV0, Fw::V),
-    ("Model loading took", Phrase::WeightsV1, Fw::V),
-    ("Memory profiling results:", Phrase::ProfilingResults, Fw::V),
-    ("the current vLLM instance can use total_gpu_memory", Phrase::BudgetV0, Fw::V),
-    ("model weights take", Phrase::UsageV0, Fw::V),
-    ("# CPU blocks:", Phrase::CpuBlocks, Fw::V),
-    ("Available KV cache memory:", Phrase::AvailKv, Fw::V),
-    (" KV cache size:", Phrase::KvCacheTokens, Fw::V),
-    ("Maximum concurrency for", Phrase::MaxConcurrency, Fw::V),
-    ("Profiling CUDA graph memory:", Phrase::GraphProfile, Fw::V),
-    ("Capturing CUDA graphs (", Phrase::GraphBar, Fw::V),
-    ("Estimated CUDA graph memory:", Phrase::GraphEstimate, Fw::V),
-    ("Graph capturing finished in", Phrase::GraphFinished, Fw::V),
-    ("Free memory on device", Phrase::FreeMemory, Fw::V),
-    ("increase --gpu-memory-utilization from", Phrase::UtilEquivalent, Fw::V),
-    ("To serve at least one request with the model", Phrase::ServeOneRequest, Fw::V),
-    (
-        "is larger than the maximum number of tokens that can be stored in KV cache",
-        Phrase::MaxSeqLenV0,
-        Fw::V,
-    ),
-    ("No available memory for the cache blocks", Phrase::NoCacheMemory, Fw::V),
-    ("padding layers, may waste at most", Phrase::PaddingLayers, Fw::V),
-    ("Setting attention block size to", Phrase::AttentionBlock, Fw::V),
-    ("Padding mamba page size by", Phrase::MambaPadding, Fw::V),
-    ("Capping cudagraph capture sizes from max", Phrase::Capping, Fw::V),
-    ("Overriding num_gpu_blocks=", Phrase::OverrideBlocks, Fw::V),
-    ("non-default args:", Phrase::NonDefaultArgs, Fw::V),
-    ("LLM engine (v", Phrase::EngineInit, Fw::V),
-    ("vLLM API server version", Phrase::ApiVersion, Fw::V),
-    ("args: Namespace(", Phrase::Namespace, Fw::V),
-    ("# GPU blocks:", Phrase::GpuBlocksOnly, Fw::V),
-    ("LLM engine with config:", Phrase::EngineConfigOnly, Fw::V),
-    ("Memory profiling takes", Phrase::Stage("profiling"), Fw::V),
-    ("torch.compile takes", Phrase::Stage("compile"), Fw::V),
-    ("torch.compile took", Phrase::Stage("compile"), Fw::V),
-    ("Dynamo bytecode transform time:", Phrase::Stage("dynamo"), Fw::V),
-    ("Compiling a graph for general shape takes", Phrase::Stage("compile_graph"), Fw::V),
-    ("Directly load the compiled graph(s)", Phrase::Stage("compile_load"), Fw::V),
-    ("Initial profiling/warmup run took", Phrase::Stage("warmup"), Fw::V),
-    (
-        "init engine (profile, create kv cache, warmup model) took",
-        Phrase::Stage("init_engine"),
-        Fw::V,
-    ),
-    ("Loading weights took", Phrase::Stage("weights_read"), Fw::V),
-    // The tabular profiling block of vLLM 0.6.5 (`Memory profiling results:` then one
-    // `key   value` line each): the two spaces keep prose from matching.
-    ("] duration  ", Phrase::Stage("profiling"), Fw::V),
-    ("] total_gpu_memory  ", Phrase::TabTotal, Fw::V),
-    ("] gpu_memory_utilization  ", Phrase::TabUtil, Fw::V),
-    ("] the current vLLM instance can use  ", Phrase::TabBudget, Fw::V),
-    ("] model weights take  ", Phrase::TabWeights, Fw::V),
-    ("] non_torch_memory  ", Phrase::TabNonTorch, Fw::V),
-    ("] PyTorch activation peak memory  ", Phrase::TabActivation, Fw::V),
-    ("] available_kv_cache_memory  ", Phrase::TabAvailKv, Fw::V),
-    ("Encoder cache will be initialized with a budget of", Phrase::EncoderBudget, Fw::V),
-    ("is equivalent to --gpu-memory-utilization=", Phrase::UtilNote, Fw::V),
-    // TensorRT-LLM (`[TensorRT-LLM][INFO] …`).
-    ("tokens in paged KV cache", Phrase::TrtTokens, Fw::Other),
-    ("bytes for k/v cache", Phrase::TrtKvBytes, Fw::Other),
-    ("primary blocks=", Phrase::TrtBlocks, Fw::Other),
-    ("Loaded engine size:", Phrase::TrtEngine, Fw::Other),
-    // llama.cpp and forks (the one-value lines are data rules, `rules.toml`).
-    ("kv_size = ", Phrase::LlamaKvInit, Fw::Other),
-    ("KV self size", Phrase::LlamaSelfSize, Fw::Other),
-    ("kv self size", Phrase::LlamaSelfSize, Fw::Other),
-    ("llama_kv_cache: size =", Phrase::LlamaSizeCells, Fw::Other),
-    ("llama_kv_cache_unified: size =", Phrase::LlamaSizeCells, Fw::Other),
-    ("SWA KV cache, size =", Phrase::LlamaSwaOpen, Fw::Other),
-    ("< n_ctx_train (", Phrase::LlamaCtxTrain, Fw::Other),
-    // Engine format strings generalised (issue 15, branch caphold): vLLM backends.py prints
-    // `Compiling a graph for {general shape|dynamic shape|shape N|compile range (a, b)} takes
-    // X s` across versions, and SGLang's piecewise compiler the dynamic-shape form; the longer
-    // phrases above keep their own handlers.
-    ("Compiling a graph for ", Phrase::Stage("compile_graph"), Fw::Other),
-    // vLLM compilation_config (engine config / non-default args), JSON and dict forms.
-    ("\"cudagraph_capture_sizes\":[", Phrase::ConfigCaptureSizes, Fw::V),
-    ("\"cudagraph_capture_sizes\": [", Phrase::ConfigCaptureSizes, Fw::V),
-    ("'cudagraph_capture_sizes': [", Phrase::ConfigCaptureSizes, Fw::V),
-    // heldout-7 classes (issue 15, branch capfix): SGLang's configured capture sizes in a dump
-    // whose head was cut; TensorRT-LLM's per-layer window pattern and engine load time.
-    (", cuda_graph_bs=[", Phrase::CutDumpGraphBs, Fw::S),
-    ("TRTGptModel mMaxAttentionWindowSize: (", Phrase::TrtWindowPattern, Fw::Other),
-    ("] Engine load time ", Phrase::TrtEngineLoad, Fw::Other),
-    // heldout-8 classes (issue 15, capfix2): a fork's profiling block (Aphrodite's breakdown rows
-    // are data rules) opens with its time; SGLang's token argument against the profiled capacity.
-    ("Memory profiling completed in", Phrase::Stage("profiling"), Fw::V),
-    ("max_total_num_tokens: arg=", Phrase::MaxTotalArgVsProfiled, Fw::S),
-];
 
 /// Longest raw text kept per event.
 const RAW_LIMIT: usize = 2000;
@@ -618,7 +416,14 @@ fn handle(
 ) -> (Option<Parsed>, Option<Parsed>) {
     let first = match phrase {
         Phrase::Rule(i) => {
-            rules.get(i).and_then(|r| rules::apply(r, before, after)).map(Parsed::Event)
+            let Some(r) = rules.get(i) else { return (None, None) };
+            let value = rules::apply(r, before, after).map(Parsed::Event);
+            // A once-per-launch line that states a value: the launch starts before the value.
+            if r.starts_launch && r.form != rules::Form::Launch && value.is_some() {
+                let start = EventKind::LaunchStart { marker: r.key.clone() };
+                return (Some(Parsed::Event(start)), value);
+            }
+            value
         }
         _ => handle_one(phrase, seg, before, after, line),
     };
@@ -653,6 +458,7 @@ fn handle_one(phrase: Phrase, seg: &str, before: &str, after: &str, line: u64) -
         P::MambaAlloc => sglang::mamba_alloc(after),
         P::SwaPool => sglang::swa_pool(after),
         P::PoolEnd => sglang::pool_end(after),
+        P::SwaKvPool => sglang::swa_kv_pool(after),
         P::GraphBegin => sglang::capture_begin(before, after),
         P::GraphEnd => sglang::capture_end(before, after),
         P::Capturing => sglang::capturing(after),
@@ -676,6 +482,7 @@ fn handle_one(phrase: Phrase, seg: &str, before: &str, after: &str, line: u64) -
         P::MaxConcurrency => vllm::max_concurrency(after),
         P::GraphProfile => vllm::graph_profile(after),
         P::GraphBar => graph_bar::capture_bar(after),
+        P::ShapesBar => graph_bar::shapes_bar(after),
         P::GraphEstimate => vllm::graph_estimate(after),
         P::GraphFinished => vllm::graph_finished(after),
         P::FreeMemory => vllm::free_memory(seg, after),
@@ -700,6 +507,9 @@ fn handle_one(phrase: Phrase, seg: &str, before: &str, after: &str, line: u64) -
             return args::parse_args(ArgsForm::VllmEngineConfig, after, line).map(Parsed::Args);
         }
         P::GpuBlocksOnly => vllm::gpu_blocks_only(after),
+        P::PythonArgs => {
+            return args::parse_python_call(&seg[before.len()..], line).map(Parsed::Args);
+        }
         P::Stage(stage) => vllm::stage_time(stage, after),
         P::TabTotal => vllm::tab_gib(after).map(|g| EventKind::BudgetV0 {
             total_gpu_memory: Some(g),
@@ -748,6 +558,7 @@ fn handle_one(phrase: Phrase, seg: &str, before: &str, after: &str, line: u64) -
         P::LlamaSizeCells => llama::kv_size_cells(after),
         P::LlamaSwaOpen => llama::swa_open(before, after),
         P::LlamaCtxTrain => llama::ctx_train(after),
+        P::LlamaBareSizeCells => llama::bare_size_cells(before, after),
         P::ConfigCaptureSizes => vllm::config_capture_sizes(after),
         P::CutDumpGraphBs => dump_cut::graph_bs(before, after),
         P::TrtWindowPattern => trt::attention_window_pattern(after),

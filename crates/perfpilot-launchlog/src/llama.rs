@@ -97,6 +97,14 @@ pub(crate) fn kv_size_cells(after: &str) -> Option<EventKind> {
     })
 }
 
+/// `  size = 5760.00 MiB (262144 cells,  9 layers, …)`: the KV cache size line of a paste that
+/// dropped its `llama_kv_cache:` prefix (the phrase is ` cells, `; a line with any other text
+/// before `size =` is not this one).
+pub(crate) fn bare_size_cells(before: &str, after: &str) -> Option<EventKind> {
+    let rest = before.trim_start().strip_prefix("size =")?;
+    kv_size_cells(&format!("{rest} cells, {after}"))
+}
+
 /// `creating non-SWA KV cache, size = 64000 cells` / `creating     SWA KV cache, size = 4352
 /// cells` (the phrase is `SWA KV cache, size =`; `before` tells which).
 pub(crate) fn swa_open(before: &str, after: &str) -> Option<EventKind> {

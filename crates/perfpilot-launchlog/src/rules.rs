@@ -24,6 +24,8 @@ pub(crate) enum Form {
     Word,
     /// `[=|:] N%` or `[=|:] F` after the phrase: a fraction (`90%` is 0.90).
     Fraction,
+    /// No value: the line is printed once per launch (`starts_launch` is implied).
+    Launch,
 }
 
 /// Which framework a rule's line belongs to.
@@ -61,6 +63,15 @@ pub(crate) struct Rule {
     /// command continued with `\\`, a YAML list or a folded block.
     #[serde(default)]
     pub line_start: bool,
+    /// The line is printed once per launch, before the KV cache is sized: printed again by a
+    /// process whose cache was sized, it starts another launch (a paste holding several runs).
+    #[serde(default)]
+    pub starts_launch: bool,
+    /// The phrase is a row label of a table: it starts the message (nothing before it but a log
+    /// prefix ending in `]`, a `|` cell border or a list bullet) and the value is the row's only
+    /// other cell (`label   12.77GiB`, `| label | 0.25 |`): nothing follows it on the line.
+    #[serde(default)]
+    pub cell: bool,
     /// Framework of the line.
     pub framework: RuleFramework,
     /// Where the phrase is printed.
@@ -134,8 +145,12 @@ pub(crate) fn apply(rule: &Rule, before: &str, after: &str) -> Option<EventKind>
     if rule.line_start && !before.trim().is_empty() {
         return None;
     }
+    if rule.cell {
+        return cell(rule, before, after);
+    }
     let key = rule.key.clone();
     match rule.form {
+        Form::Launch => Some(EventKind::LaunchStart { marker: key }),
         Form::Number => {
             let n = leading_number(value_text(rule, after)?)?;
             let value: f64 = n.replace(',', "").parse().ok()?;
@@ -169,6 +184,58 @@ pub(crate) fn apply(rule: &Rule, before: &str, after: &str) -> Option<EventKind>
             (value.is_finite() && (0.0..=1.0).contains(&value))
                 .then_some(EventKind::Setting { key, value })
         }
+    }
+}
+
+/// A table row `label  value`: the label starts the message and the value (with its unit for a
+/// size) is all that follows it.
+fn cell(rule: &Rule, before: &str, after: &str) -> Option<EventKind> {
+    // A quoted key (`"max_model_len": 4096,` of a pretty-printed JSON config) is a cell too.
+    let quote = before.ends_with(['"', '\'']);
+    let head = before.trim_end_matches(['"', '\'']).trim_end();
+    if !(head.is_empty() || head.ends_with([']', '|', '-', '*'])) {
+        return None;
+    }
+    let after = if quote { after.strip_prefix(['"', '\''])? } else { after };
+    let blank =
+        |t: &str| t.trim_matches(|c: char| c.is_whitespace() || c == '|' || c == ',').is_empty();
+    let t = after.trim_start_matches(|c: char| c.is_whitespace() || c == '|');
+    let t = value_start(t);
+    if rule.form == Form::Word {
+        let end = t.find(|c: char| c.is_whitespace() || c == '|').unwrap_or(t.len());
+        let w = t[..end].trim_matches(['\'', '"', ',']).trim_start_matches("torch.");
+        let ok = blank(&t[end..]) && !w.is_empty() && w != "auto";
+        return ok.then(|| EventKind::Word { key: rule.key.clone(), value: w.to_string() });
+    }
+    let n = leading_number(t)?;
+    let rest = &t[n.len()..];
+    let key = rule.key.clone();
+    match rule.form {
+        Form::Size => {
+            let r = rest.trim_start();
+            let end = r.find(|c: char| c.is_whitespace() || c == '|').unwrap_or(r.len());
+            let (unit, tail) = r.split_at(end);
+            if !blank(tail) {
+                return None;
+            }
+            let size = LoggedBytes::from_number_unit(n, unit).or_else(|| {
+                let default = rule.unit.as_deref().filter(|_| unit.is_empty())?;
+                LoggedBytes::from_number_unit(n, default)
+            })?;
+            Some(EventKind::Size { key, size })
+        }
+        Form::Number | Form::Fraction => {
+            let pct = rest.trim_start().starts_with('%');
+            let tail = if pct { &rest.trim_start()[1..] } else { rest };
+            if !blank(tail) {
+                return None;
+            }
+            let v: f64 = n.parse().ok()?;
+            let value = if pct { v / 100.0 } else { v };
+            (rule.form == Form::Number || (0.0..=1.0).contains(&value))
+                .then_some(EventKind::Setting { key, value })
+        }
+        Form::SizeBefore | Form::Launch | Form::Word => None,
     }
 }
 

@@ -146,6 +146,13 @@ impl LaunchRules {
                     r.phrase
                 )));
             }
+            if r.cell && matches!(r.form, Form::SizeBefore | Form::Launch) {
+                return Err(bad(format!(
+                    "line {at}: rule `{}`: `cell` needs a value after its label (form number, \
+                     fraction, size or word)",
+                    r.phrase
+                )));
+            }
             if r.marker.is_some() && r.form == Form::SizeBefore {
                 return Err(bad(format!(
                     "line {at}: rule `{}`: `marker` does not apply to form `size_before`",
@@ -307,6 +314,10 @@ mod tests {
         let text = RULES_TOML.replacen("version = 1", "version = 2", 1);
         let msg = LaunchRules::parse(&text, "my.toml").unwrap_err().to_string();
         assert!(msg.contains("version 2, expected 1"), "{msg}");
+        let text =
+            RULES_TOML.replacen("form = \"size_before\"", "form = \"size_before\"\ncell = true", 1);
+        let msg = LaunchRules::parse(&text, "my.toml").unwrap_err().to_string();
+        assert!(msg.contains("`cell` needs a value") && msg.contains("line "), "{msg}");
         let err = LaunchRules::from_file(Path::new("no/such/rules.toml")).unwrap_err();
         assert!(err.to_string().contains("no/such/rules.toml"));
     }

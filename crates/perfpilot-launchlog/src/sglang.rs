@@ -104,6 +104,16 @@ pub(super) fn swa_pool(after: &str) -> Option<EventKind> {
         .then_some(EventKind::SlidingWindowPool { full_layer_tokens: full, swa_layer_tokens: swa })
 }
 
+/// `SWAKVPool mem usage: 77.63 GB, swa size: 1496958, full size: 1496958` (the phrase is
+/// `SWAKVPool mem usage:`).
+pub(super) fn swa_kv_pool(after: &str) -> Option<EventKind> {
+    let mem_usage = fields::gib_of(after);
+    let swa_tokens = num_u64(after, "swa size:");
+    let full_tokens = num_u64(after, "full size:");
+    (mem_usage.is_some() || swa_tokens.is_some() || full_tokens.is_some())
+        .then_some(EventKind::SwaKvPool { mem_usage, swa_tokens, full_tokens })
+}
+
 pub(super) fn pool_end(after: &str) -> Option<EventKind> {
     Some(EventKind::MemoryPoolEnd { avail: gib(after, "avail mem=")? })
 }

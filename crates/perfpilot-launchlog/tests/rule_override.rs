@@ -97,5 +97,7 @@ fn a_rule_file_without_a_source_is_refused_with_its_line() {
         1,
     );
     let err = LaunchRules::parse(&bad, "bad.toml").unwrap_err().to_string();
-    assert!(err.contains("empty `source`") && err.contains("line 51:"), "{err}");
+    // The `[[rule]]` line of the `: n_ctx` rule (1-based: the line before its phrase).
+    let at = text.lines().position(|l| l == "phrase = \": n_ctx\"").expect("n_ctx rule");
+    assert!(err.contains("empty `source`") && err.contains(&format!("line {at}:")), "{err}");
 }

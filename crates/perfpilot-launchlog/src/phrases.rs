@@ -1,0 +1,233 @@
+//! The Rust handlers' trigger phrases: which handler each phrase goes to and which framework
+//! its line votes for (the data rules' phrases, `rules.toml`, follow them in a rule set).
+
+use crate::Fw;
+
+/// Which handler a matched phrase goes to.
+#[derive(Clone, Copy)]
+pub(crate) enum Phrase {
+    InitDist,
+    LoadBegin,
+    LoadEnd,
+    MemProfiling,
+    KvCalc,
+    KvAlloc,
+    MambaAlloc,
+    SwaPool,
+    PoolEnd,
+    GraphBegin,
+    GraphEnd,
+    Capturing,
+    CaptureSizesBs,
+    CaptureSizesTokens,
+    MaxTotal,
+    LargerThanProfiled,
+    NotEnough,
+    CaptureFailed,
+    Retract,
+    SglangArgs,
+    WeightsV0,
+    WeightsV1,
+    ProfilingResults,
+    BudgetV0,
+    UsageV0,
+    CpuBlocks,
+    AvailKv,
+    KvCacheTokens,
+    MaxConcurrency,
+    GraphProfile,
+    GraphEstimate,
+    GraphFinished,
+    FreeMemory,
+    UtilEquivalent,
+    ServeOneRequest,
+    MaxSeqLenV0,
+    NoCacheMemory,
+    PaddingLayers,
+    AttentionBlock,
+    MambaPadding,
+    Capping,
+    OverrideBlocks,
+    NonDefaultArgs,
+    EngineInit,
+    ApiVersion,
+    Namespace,
+    GpuBlocksOnly,
+    EngineConfigOnly,
+    Stage(&'static str),
+    TabTotal,
+    TabUtil,
+    TabBudget,
+    TabWeights,
+    TabNonTorch,
+    TabActivation,
+    TabAvailKv,
+    EncoderBudget,
+    UtilNote,
+    TrtTokens,
+    TrtKvBytes,
+    TrtBlocks,
+    TrtEngine,
+    LlamaKvInit,
+    LlamaSelfSize,
+    LlamaSizeCells,
+    LlamaSwaOpen,
+    LlamaCtxTrain,
+    /// llama.cpp `size = X MiB (N cells, …)` with its `llama_kv_cache:` prefix dropped.
+    LlamaBareSizeCells,
+    /// vLLM V1 `Capturing CUDA graphs (…, MODE):` progress bar.
+    GraphBar,
+    /// A data rule (`rules.toml`), by index.
+    Rule(usize),
+    /// vLLM `compilation_config` capture-size list.
+    ConfigCaptureSizes,
+    /// SGLang `cuda_graph_bs=[…]` in a dump whose head was cut.
+    CutDumpGraphBs,
+    /// TensorRT-LLM `mMaxAttentionWindowSize: (W, …) * R` (per-layer pattern).
+    TrtWindowPattern,
+    /// TensorRT-LLM `Engine load time N ms`.
+    TrtEngineLoad,
+    /// SGLang `max_total_num_tokens: arg=N vs profiled=M, using min`.
+    MaxTotalArgVsProfiled,
+    /// Engine arguments written as Python (`llm_kwargs={…}`, `LLM(model=…)`, `EngineArgs(…)`).
+    PythonArgs,
+    /// SGLang `SWAKVPool mem usage: X GB, swa size: S, full size: F`.
+    SwaKvPool,
+    /// vLLM V0 `Capturing CUDA graph shapes: 100%|…| N/N` progress bar.
+    ShapesBar,
+}
+
+/// The Rust handlers' trigger phrases (the data rules' phrases follow them in a rule set).
+pub(crate) const PHRASES: &[(&str, Phrase, Fw)] = &[
+    ("Init torch distributed ends.", Phrase::InitDist, Fw::S),
+    ("Load weight begin.", Phrase::LoadBegin, Fw::S),
+    ("Load weight end.", Phrase::LoadEnd, Fw::S),
+    ("Memory profiling: ", Phrase::MemProfiling, Fw::S),
+    ("SW KV memory calculation:", Phrase::KvCalc, Fw::S),
+    ("DSv4 memory calculation:", Phrase::KvCalc, Fw::S),
+    ("KV Cache is allocated.", Phrase::KvAlloc, Fw::S),
+    ("Mamba Cache is allocated.", Phrase::MambaAlloc, Fw::S),
+    ("Use sliding window memory pool", Phrase::SwaPool, Fw::S),
+    ("Use Sliding window memory pool", Phrase::SwaPool, Fw::S),
+    ("Memory pool end.", Phrase::PoolEnd, Fw::S),
+    ("cuda graph begin.", Phrase::GraphBegin, Fw::S),
+    ("CUDA graph begin.", Phrase::GraphBegin, Fw::S),
+    ("cuda graph end.", Phrase::GraphEnd, Fw::S),
+    ("CUDA graph end.", Phrase::GraphEnd, Fw::S),
+    ("Capturing batches (", Phrase::Capturing, Fw::S),
+    ("Capturing num tokens (", Phrase::Capturing, Fw::S),
+    ("cuda graph bs ", Phrase::CaptureSizesBs, Fw::S),
+    ("cuda graph num tokens ", Phrase::CaptureSizesTokens, Fw::S),
+    ("max_total_num_tokens=", Phrase::MaxTotal, Fw::S),
+    ("is larger than the profiled value", Phrase::LargerThanProfiled, Fw::S),
+    ("Not enough memory. Please try to increase --mem-fraction-static", Phrase::NotEnough, Fw::S),
+    ("Capture cuda graph failed", Phrase::CaptureFailed, Fw::S),
+    ("Capture CUDA graph failed", Phrase::CaptureFailed, Fw::S),
+    ("KV cache pool is full. Retract requests.", Phrase::Retract, Fw::S),
+    ("Decode out of memory happened.", Phrase::Retract, Fw::S),
+    ("server_args=", Phrase::SglangArgs, Fw::S),
+    ("Loading model weights took", Phrase::WeightsV0, Fw::V),
+    ("Model loading took", Phrase::WeightsV1, Fw::V),
+    ("Memory profiling results:", Phrase::ProfilingResults, Fw::V),
+    ("the current vLLM instance can use total_gpu_memory", Phrase::BudgetV0, Fw::V),
+    ("model weights take", Phrase::UsageV0, Fw::V),
+    ("# CPU blocks:", Phrase::CpuBlocks, Fw::V),
+    ("Available KV cache memory:", Phrase::AvailKv, Fw::V),
+    (" KV cache size:", Phrase::KvCacheTokens, Fw::V),
+    ("Maximum concurrency for", Phrase::MaxConcurrency, Fw::V),
+    ("Profiling CUDA graph memory:", Phrase::GraphProfile, Fw::V),
+    ("Capturing CUDA graphs (", Phrase::GraphBar, Fw::V),
+    ("Estimated CUDA graph memory:", Phrase::GraphEstimate, Fw::V),
+    ("Graph capturing finished in", Phrase::GraphFinished, Fw::V),
+    ("Free memory on device", Phrase::FreeMemory, Fw::V),
+    ("increase --gpu-memory-utilization from", Phrase::UtilEquivalent, Fw::V),
+    ("To serve at least one request with the model", Phrase::ServeOneRequest, Fw::V),
+    (
+        "is larger than the maximum number of tokens that can be stored in KV cache",
+        Phrase::MaxSeqLenV0,
+        Fw::V,
+    ),
+    ("No available memory for the cache blocks", Phrase::NoCacheMemory, Fw::V),
+    ("padding layers, may waste at most", Phrase::PaddingLayers, Fw::V),
+    ("Setting attention block size to", Phrase::AttentionBlock, Fw::V),
+    ("Padding mamba page size by", Phrase::MambaPadding, Fw::V),
+    ("Capping cudagraph capture sizes from max", Phrase::Capping, Fw::V),
+    ("Overriding num_gpu_blocks=", Phrase::OverrideBlocks, Fw::V),
+    ("non-default args:", Phrase::NonDefaultArgs, Fw::V),
+    ("LLM engine (v", Phrase::EngineInit, Fw::V),
+    ("vLLM API server version", Phrase::ApiVersion, Fw::V),
+    ("args: Namespace(", Phrase::Namespace, Fw::V),
+    ("# GPU blocks:", Phrase::GpuBlocksOnly, Fw::V),
+    ("LLM engine with config:", Phrase::EngineConfigOnly, Fw::V),
+    ("Memory profiling takes", Phrase::Stage("profiling"), Fw::V),
+    ("torch.compile takes", Phrase::Stage("compile"), Fw::V),
+    ("torch.compile took", Phrase::Stage("compile"), Fw::V),
+    ("Dynamo bytecode transform time:", Phrase::Stage("dynamo"), Fw::V),
+    ("Compiling a graph for general shape takes", Phrase::Stage("compile_graph"), Fw::V),
+    ("Directly load the compiled graph(s)", Phrase::Stage("compile_load"), Fw::V),
+    ("Initial profiling/warmup run took", Phrase::Stage("warmup"), Fw::V),
+    (
+        "init engine (profile, create kv cache, warmup model) took",
+        Phrase::Stage("init_engine"),
+        Fw::V,
+    ),
+    ("Loading weights took", Phrase::Stage("weights_read"), Fw::V),
+    // The tabular profiling block of vLLM 0.6.5 (`Memory profiling results:` then one
+    // `key   value` line each): the two spaces keep prose from matching.
+    ("] duration  ", Phrase::Stage("profiling"), Fw::V),
+    ("] total_gpu_memory  ", Phrase::TabTotal, Fw::V),
+    ("] gpu_memory_utilization  ", Phrase::TabUtil, Fw::V),
+    ("] the current vLLM instance can use  ", Phrase::TabBudget, Fw::V),
+    ("] model weights take  ", Phrase::TabWeights, Fw::V),
+    ("] non_torch_memory  ", Phrase::TabNonTorch, Fw::V),
+    ("] PyTorch activation peak memory  ", Phrase::TabActivation, Fw::V),
+    ("] available_kv_cache_memory  ", Phrase::TabAvailKv, Fw::V),
+    ("Encoder cache will be initialized with a budget of", Phrase::EncoderBudget, Fw::V),
+    ("is equivalent to --gpu-memory-utilization=", Phrase::UtilNote, Fw::V),
+    // TensorRT-LLM (`[TensorRT-LLM][INFO] …`).
+    ("tokens in paged KV cache", Phrase::TrtTokens, Fw::Other),
+    ("bytes for k/v cache", Phrase::TrtKvBytes, Fw::Other),
+    ("primary blocks=", Phrase::TrtBlocks, Fw::Other),
+    ("Loaded engine size:", Phrase::TrtEngine, Fw::Other),
+    // llama.cpp and forks (the one-value lines are data rules, `rules.toml`).
+    ("kv_size = ", Phrase::LlamaKvInit, Fw::Other),
+    ("KV self size", Phrase::LlamaSelfSize, Fw::Other),
+    ("kv self size", Phrase::LlamaSelfSize, Fw::Other),
+    ("llama_kv_cache: size =", Phrase::LlamaSizeCells, Fw::Other),
+    ("llama_kv_cache_unified: size =", Phrase::LlamaSizeCells, Fw::Other),
+    ("SWA KV cache, size =", Phrase::LlamaSwaOpen, Fw::Other),
+    // A paste that dropped the `llama_kv_cache:` prefix (the handler reads only lines that start
+    // with `size =`; the prefixed line is the phrase above's).
+    (" cells, ", Phrase::LlamaBareSizeCells, Fw::Other),
+    ("< n_ctx_train (", Phrase::LlamaCtxTrain, Fw::Other),
+    // Engine format strings generalised (issue 15, branch caphold): vLLM backends.py prints
+    // `Compiling a graph for {general shape|dynamic shape|shape N|compile range (a, b)} takes
+    // X s` across versions, and SGLang's piecewise compiler the dynamic-shape form; the longer
+    // phrases above keep their own handlers.
+    ("Compiling a graph for ", Phrase::Stage("compile_graph"), Fw::Other),
+    // vLLM compilation_config (engine config / non-default args), JSON and dict forms.
+    ("\"cudagraph_capture_sizes\":[", Phrase::ConfigCaptureSizes, Fw::V),
+    ("\"cudagraph_capture_sizes\": [", Phrase::ConfigCaptureSizes, Fw::V),
+    ("'cudagraph_capture_sizes': [", Phrase::ConfigCaptureSizes, Fw::V),
+    // heldout-7 classes (issue 15, branch capfix): SGLang's configured capture sizes in a dump
+    // whose head was cut; TensorRT-LLM's per-layer window pattern and engine load time.
+    (", cuda_graph_bs=[", Phrase::CutDumpGraphBs, Fw::S),
+    ("TRTGptModel mMaxAttentionWindowSize: (", Phrase::TrtWindowPattern, Fw::Other),
+    ("] Engine load time ", Phrase::TrtEngineLoad, Fw::Other),
+    // heldout-8 classes (issue 15, capfix2): a fork's profiling block (Aphrodite's breakdown rows
+    // are data rules) opens with its time; SGLang's token argument against the profiled capacity.
+    ("Memory profiling completed in", Phrase::Stage("profiling"), Fw::V),
+    ("max_total_num_tokens: arg=", Phrase::MaxTotalArgVsProfiled, Fw::S),
+    // heldout-9 classes (issue 15, capfix3): engine arguments written as Python, as a harness
+    // logs them (`llm_kwargs={…}`) or a script passes them (vLLM's `LLM(model=…, …)` and
+    // `EngineArgs(…)`/`AsyncEngineArgs(…)`, SGLang's offline `sgl.Engine(…)`).
+    ("_kwargs={", Phrase::PythonArgs, Fw::Other),
+    ("_kwargs = {", Phrase::PythonArgs, Fw::Other),
+    ("LLM(model=", Phrase::PythonArgs, Fw::V),
+    ("EngineArgs(", Phrase::PythonArgs, Fw::V),
+    ("sgl.Engine(", Phrase::PythonArgs, Fw::S),
+    // SGLang's hybrid SWA pool (mem_cache/swa_memory_pool.py): its two KV lines, then this.
+    ("SWAKVPool mem usage:", Phrase::SwaKvPool, Fw::S),
+    // vLLM V0's capture bar (worker/model_runner.py: tqdm(..., desc="Capturing CUDA graph shapes")).
+    ("Capturing CUDA graph shapes:", Phrase::ShapesBar, Fw::V),
+];
