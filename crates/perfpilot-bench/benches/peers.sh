@@ -12,6 +12,7 @@
 # Peers are installed from PyPI into venvs under ~/.cache/perfpilot/peers (not the repo):
 #   python3 -m venv aiperf && aiperf/bin/pip install aiperf==0.13.0
 #   python3 -m venv guidellm && guidellm/bin/pip install guidellm==0.8.1
+# PERFPILOT_BIN_BEFORE=path adds a second perfpilot build to the same run (before/after).
 # They need a tokenizer in a Hugging Face cache layout (offline): the script builds one
 # from the repo's GPT-2 fixture.
 set -euo pipefail
@@ -63,6 +64,14 @@ measure perfpilot \
   "$BIN" bench serve --url "$url" --num-prompts "$N" --max-concurrency "$C" --input-len 64 \
   --output-len "$OUT_LEN" --tokenizer tests/fixtures/bench/tokenizers/gpt2/tokenizer.json \
   --warmup 0 --output "$WORK/pp.json" --format json
+# A second perfpilot build side by side (e.g. before a change): PERFPILOT_BIN_BEFORE=path.
+if [ -n "${PERFPILOT_BIN_BEFORE:-}" ]; then
+  measure "perfpilot (before)" \
+    "python3 -c 'import json; print(json.load(open(\"$WORK/pp0.json\"))[\"result\"][\"summary\"][\"total_output_tokens\"])'" \
+    "$PERFPILOT_BIN_BEFORE" bench serve --url "$url" --num-prompts "$N" --max-concurrency "$C" --input-len 64 \
+    --output-len "$OUT_LEN" --tokenizer tests/fixtures/bench/tokenizers/gpt2/tokenizer.json \
+    --warmup 0 --output "$WORK/pp0.json" --format json
+fi
 if [ -x "$PEERS/aiperf/bin/aiperf" ]; then
   measure "AIPerf 0.13.0" \
     "python3 -c 'import json; print(json.load(open(\"$WORK/aiperf/profile_export_aiperf.json\"))[\"output_token_count\"][\"sum\"])'" \
