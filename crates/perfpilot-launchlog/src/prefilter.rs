@@ -25,9 +25,12 @@ use aho_corasick::packed::{self, MatchKind};
 
 use crate::anchors::{self, Background};
 
-/// Most distinct heads one packed (Teddy) searcher is given: four per bucket of fat Teddy
-/// (aho-corasick itself stops at 64 patterns; here patterns sharing a head cost about one).
-const HEADS_PER_PASS: usize = 64;
+/// Most distinct heads one packed (Teddy) searcher is given. Fat Teddy has 16 buckets; past
+/// about two heads a bucket its fingerprint hits grow faster than a second pass costs. Measured
+/// on the 512 MiB serving log of `parse_vs_grep.sh` with the 57 heads of the capfix3 rules
+/// (example `scan_file`, release, quiet, 3 runs each, CPU seconds): one searcher 1.41-1.57,
+/// two (29 + 28 heads) 0.51-0.61, three 0.57-0.60, four 0.70-0.83.
+const HEADS_PER_PASS: usize = 32;
 /// Heads up to which slim Teddy (8 buckets, 32 bytes a step) is used: one head per bucket.
 const SLIM_HEADS: usize = 8;
 /// More packed passes than this cost more than the automaton's one pass: no prefilter.

@@ -2,7 +2,9 @@
 //! the 64 patterns of one packed searcher, then the heldout-7 rules merged the anchors into
 //! ` graph`, which every SGLang decode line holds). On the serving log `parse_vs_grep.sh`
 //! times (real fixture lines among decode, prefill and access lines), the built-in rules'
-//! prefilter must take one packed pass and find no decode/prefill/access line; on the real
+//! prefilter must take at most two packed passes (of at most 32 heads each: one searcher with
+//! 57 heads took 2.6x the CPU of two with 29 and 28, from crowded fingerprint buckets) and find
+//! no decode/prefill/access line; on the real
 //! fixture lines that hold no phrase, few false candidates. The same holds with 100 more
 //! rules whose phrases are real log text.
 
@@ -130,7 +132,7 @@ fn check(rules: &LaunchRules, what: &str, max_passes: usize, max_false_share: f6
 }
 
 #[test]
-fn builtin_rules_scan_in_one_pass_with_few_false_candidates() {
+fn builtin_rules_scan_in_two_passes_with_few_false_candidates() {
     let rules = LaunchRules::builtin();
     // 0.13 when written; 0.22 after the capfix2 rules (line-start flag twins, fork profiling
     // rows) were merged beside it; 0.19–0.21 with the capfix3 rules (phrases ending in text no
@@ -138,13 +140,13 @@ fn builtin_rules_scan_in_one_pass_with_few_false_candidates() {
     // hold no phrase, not the serving lines a long log is made of (those give no candidate at
     // all, checked above); the bound stays below the quarter at which the scan backs off to the
     // automaton.
-    check(&rules, "built-in", 1, 0.24);
+    check(&rules, "built-in", 2, 0.24);
 }
 
 #[test]
 fn a_hundred_more_phrases_from_real_text_keep_the_scan_cheap() {
     let rules = with_corpus_phrases(100);
-    check(&rules, "built-in + 100 corpus phrases", 2, 0.40);
+    check(&rules, "built-in + 100 corpus phrases", 4, 0.40);
 }
 
 /// The `--launch-rules` file's `[[background]]` entries replace the embedded serving lines:
