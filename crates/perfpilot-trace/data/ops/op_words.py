@@ -163,8 +163,9 @@ remainder hypot rhypot norm3d rnorm3d fma fdim ldexp frexp copysign nextafter"""
 
 
 # Op names that are everyday words in kernel names and say nothing about the op there:
-# `to` (`fp8_to_fp16`, `padded_to_offsets`), `all`/`any` (`all_reduce`, `allClassNMS`).
-EXCLUDE = {"to", "all", "any"}
+# `to` (`fp8_to_fp16`, `padded_to_offsets`), `all`/`any` (`all_reduce`, `allClassNMS`), the
+# logical connectives (`silu_and_mul`, `compute_and_update_scales`) and `identity`.
+EXCLUDE = {"to", "all", "any", "and", "or", "not", "identity"}
 
 
 def main():

@@ -89,6 +89,27 @@ mod tests {
     }
 
     #[test]
+    fn short_op_named_kernels_read_by_their_stem() {
+        // candle-style names (heldout-6 development): a kind prefix and type suffixes around
+        // an op name; the type words alone are no evidence.
+        let tax = Taxonomy::embedded();
+        for (name, want) in [
+            ("uneg_f32", Category::Elementwise),
+            ("badd_bf16", Category::Elementwise),
+            ("bmaximum_f32", Category::Elementwise),
+            ("ucopy_bf16", Category::Memory),
+            ("where_u8_f16", Category::Elementwise),
+            ("uelu_f32", Category::Activation),
+            ("float2half_input", Category::Memory),
+        ] {
+            assert_eq!(tax.classify(name), want, "{name}");
+        }
+        assert_eq!(tax.classify_explained("u8_f16_bf16").1.as_str(), "fallback.other");
+        // Connectives are not ops: `and` is no logical_and.
+        assert_eq!(tax.classify_explained("compute_and_update").1.as_str(), "fallback.other");
+    }
+
+    #[test]
     fn conflicting_and_bad_op_names_are_errors_naming_the_line() {
         let two = format!(
             "{HEAD}[[op]]\ncategory = \"gemm\"\nnames = [\"mm\"]\nsource = \"a\"\n[[op]]\ncategory = \"memory\"\nnames = [\"m_m\"]\nsource = \"b\"\n"
