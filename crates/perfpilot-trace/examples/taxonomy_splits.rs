@@ -12,6 +12,7 @@ const SPLITS: &[(&str, &str)] = &[
     ("heldout-3", include_str!("../../../tests/fixtures/trace/kernel-names-3.tsv")),
     ("heldout-4", include_str!("../../../tests/fixtures/trace/kernel-names-4.tsv")),
     ("heldout-5", include_str!("../../../tests/fixtures/trace/kernel-names-5.tsv")),
+    ("heldout-6", include_str!("../../../tests/fixtures/trace/kernel-names-6.tsv")),
 ];
 
 fn main() {

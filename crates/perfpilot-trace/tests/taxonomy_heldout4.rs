@@ -34,7 +34,7 @@ const BATCH: Batch = Batch {
     // First score (rules of 1bab2c7): 346/637 = 54.32 %, the floor.
     first_score: 346,
     // Development score since it became dev data (issue #18, after heldout-5).
-    dev_floor: Some(447),
+    dev_floor: Some(452),
 };
 
 #[test]

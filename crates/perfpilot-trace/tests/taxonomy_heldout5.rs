@@ -42,7 +42,7 @@ const BATCH: Batch = Batch {
     // First score (rules of 4599f8b): 501/702 = 71.37 %, the floor.
     first_score: 501,
     // Development score after the round that tuned on this batch (issue #18, after heldout-5).
-    dev_floor: Some(552),
+    dev_floor: Some(553),
 };
 
 #[test]

@@ -18,6 +18,7 @@ mod classify;
 mod context;
 mod error;
 mod inductor;
+mod ops;
 mod rules;
 mod signature;
 mod vocab;

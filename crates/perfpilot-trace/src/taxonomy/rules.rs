@@ -8,6 +8,7 @@ use super::Category;
 use super::context::{ContextRule, ContextSpec};
 use super::error::{TaxonomyError, invalid_at, syntax_error};
 use super::inductor::{InductorRule, InductorSpec};
+use super::ops::OpSpec;
 use super::vocab::{Vocabulary, VocabularySpec, WordSpec};
 
 /// The schema id a rule file must declare.
@@ -31,6 +32,8 @@ struct RuleFile {
     vocabulary: Option<VocabularySpec>,
     #[serde(default)]
     word: Vec<WordSpec>,
+    #[serde(default)]
+    op: Vec<OpSpec>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -177,12 +180,15 @@ pub(crate) fn compile(file: &str, text: &str) -> Result<Compiled, TaxonomyError>
     }
     let vocab_source = parsed.vocabulary.as_ref().map(|v| v.source.clone()).unwrap_or_default();
     let vocab = match parsed.vocabulary {
-        Some(spec) => Some(Vocabulary::compile(file, text, spec, parsed.word)?),
-        None if !parsed.word.is_empty() => {
+        Some(spec) => {
+            let ops = super::ops::compile(file, text, parsed.op)?;
+            Some(Vocabulary::compile(file, text, spec, parsed.word, ops)?)
+        }
+        None if !parsed.word.is_empty() || !parsed.op.is_empty() => {
             return Err(TaxonomyError::Invalid {
                 file: file.to_string(),
                 line: 0,
-                message: "[[word]] entries need a [vocabulary] table".into(),
+                message: "[[word]] and [[op]] entries need a [vocabulary] table".into(),
             });
         }
         None => None,

@@ -19,7 +19,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use regex::RegexSet;
+use regex::{Regex, RegexSet};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -39,6 +39,15 @@ pub(crate) struct VocabularySpec {
     #[serde(default)]
     generic: Vec<Spanned<String>>,
     precedence: Vec<Spanned<String>>,
+    /// Weight of an `[[op]]` name (default 2.0).
+    #[serde(default)]
+    op_weight: Option<f64>,
+    /// Prefixes an unknown word is tried without (`u` of `uneg`, `b` of `badd`).
+    #[serde(default)]
+    strip_prefixes: Vec<String>,
+    /// Regex of type affixes an unknown word is tried without (`bf16` of `castbf16`).
+    #[serde(default)]
+    type_affixes: Option<Spanned<String>>,
     /// Where the weights and precedence come from (required).
     pub(crate) source: String,
 }
@@ -69,6 +78,12 @@ pub(crate) struct Vocabulary {
     words: Vec<(Category, f64)>,
     /// `vocab.<category>` rule ids, shared.
     ids: HashMap<Category, Arc<str>>,
+    /// `[[op]]` names (key: lower case without `_`) and their category.
+    ops: HashMap<String, Category>,
+    op_weight: f64,
+    strip_prefixes: Vec<String>,
+    /// `^(?:affix)(.+)$`, `^(.+?)(?:affix)$` and `^(?:affix)$`.
+    type_affixes: Option<(Regex, Regex, Regex)>,
 }
 
 impl Vocabulary {
@@ -78,7 +93,35 @@ impl Vocabulary {
         text: &str,
         spec: VocabularySpec,
         words: Vec<WordSpec>,
+        ops: HashMap<String, Category>,
     ) -> Result<Vocabulary, TaxonomyError> {
+        let type_affixes = match &spec.type_affixes {
+            Some(a) => {
+                check_regex(file, text, a)?;
+                let re = |p: String| {
+                    Regex::new(&p).map_err(|e| TaxonomyError::Invalid {
+                        file: file.to_string(),
+                        line: 0,
+                        message: format!("type_affixes: {e}"),
+                    })
+                };
+                let a = a.get_ref();
+                Some((
+                    re(format!("^(?:{a})(.+)$"))?,
+                    re(format!("^(.+?)(?:{a})$"))?,
+                    re(format!("^(?:{a})$"))?,
+                ))
+            }
+            None => None,
+        };
+        let op_weight = spec.op_weight.unwrap_or(2.0);
+        if !op_weight.is_finite() || op_weight <= 0.0 {
+            return Err(TaxonomyError::Invalid {
+                file: file.to_string(),
+                line: 0,
+                message: format!("[vocabulary] op_weight {op_weight} is not a positive number"),
+            });
+        }
         let mut rank = HashMap::new();
         for (i, c) in spec.precedence.iter().enumerate() {
             rank.insert(parse_category(file, text, c)?, i);
@@ -119,6 +162,10 @@ impl Vocabulary {
             set,
             words: compiled,
             ids,
+            ops,
+            op_weight,
+            strip_prefixes: spec.strip_prefixes,
+            type_affixes,
         })
     }
 
@@ -172,18 +219,12 @@ impl Vocabulary {
 
     fn add_words(&self, text: &str, factor: f64, scores: &mut Vec<(Category, f64)>) {
         let words = words(text);
-        let mut add = |token: &str| {
-            let mut any = false;
-            for i in self.set.matches(token).iter() {
-                any = true;
-                let (c, w) = self.words[i];
-                match scores.iter_mut().find(|(k, _)| *k == c) {
-                    Some(slot) => slot.1 += w * factor,
-                    None => scores.push((c, w * factor)),
-                }
-            }
-            any
-        };
+        let mut add =
+            |category: Category, weight: f64| match scores.iter_mut().find(|(k, _)| *k == category)
+            {
+                Some(slot) => slot.1 += weight * factor,
+                None => scores.push((category, weight * factor)),
+            };
         let mut seen: Vec<&str> = Vec::with_capacity(words.len());
         for w in &words {
             // A word said twice is not twice the evidence (`jagged_dense_dense_…`).
@@ -191,20 +232,77 @@ impl Vocabulary {
                 continue;
             }
             seen.push(w);
-            // A counter or variant number glued to a word (`add2`, `part1`, `kernel0`) is not
-            // part of it: a word that is not in the vocabulary is tried again without its
-            // trailing digits. Words whose digits mean something (`fp8`, `conv2d`, `int4`)
-            // are vocabulary words themselves and match first.
-            if !add(w) {
-                let stem = w.trim_end_matches(|c: char| c.is_ascii_digit());
-                if stem.len() >= 2 && stem.len() < w.len() {
-                    add(stem);
+            if self.evidence(w, &mut add) || self.is_type(w) {
+                continue;
+            }
+            // A word the vocabulary does not know may be a known word with something glued
+            // to it: a counter or variant number (`add2`, `kernel0`; words whose digits mean
+            // something, `fp8`, `conv2d`, match first), a type (`castbf16`) or a one-letter
+            // kind prefix (`uneg` unary neg, `badd` binary add). The first variant that is
+            // known counts.
+            for v in self.variants(w) {
+                if v.len() >= 2 && self.evidence(&v, &mut add) {
+                    break;
                 }
             }
         }
         for pair in words.windows(2) {
-            add(&format!("{}{}", pair[0], pair[1]));
+            self.evidence(&format!("{}{}", pair[0], pair[1]), &mut add);
         }
+        // Three-word op names (`binary_cross_entropy`, `scatter_add_reduce`).
+        for triple in words.windows(3) {
+            let joined = format!("{}{}{}", triple[0], triple[1], triple[2]);
+            if let Some(c) = self.ops.get(&joined) {
+                add(*c, self.op_weight);
+            }
+        }
+    }
+
+    /// Add the evidence of one word: its `[[word]]` entries, or else its `[[op]]` category.
+    /// Whether the word was known.
+    fn evidence(&self, word: &str, add: &mut impl FnMut(Category, f64)) -> bool {
+        let mut any = false;
+        for i in self.set.matches(word).iter() {
+            any = true;
+            let (c, w) = self.words[i];
+            add(c, w);
+        }
+        if !any && let Some(c) = self.ops.get(word) {
+            add(*c, self.op_weight);
+            return true;
+        }
+        any
+    }
+
+    /// Whether a word is a type name alone (`u8`, `bf16`): no evidence, not shortened.
+    fn is_type(&self, w: &str) -> bool {
+        self.type_affixes.as_ref().is_some_and(|(_, _, whole)| whole.is_match(w))
+    }
+
+    /// Shorter forms of an unknown word, most specific first.
+    fn variants(&self, w: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let stem = w.trim_end_matches(|c: char| c.is_ascii_digit());
+        if stem.len() < w.len() {
+            out.push(stem.to_string());
+        }
+        if let Some((lead, trail, _)) = &self.type_affixes {
+            for re in [trail, lead] {
+                if let Some(m) = re.captures(w).and_then(|c| c.get(1)) {
+                    out.push(m.as_str().to_string());
+                }
+            }
+        }
+        for p in &self.strip_prefixes {
+            if let Some(rest) = w.strip_prefix(p.as_str()) {
+                out.push(rest.to_string());
+                let rest_stem = rest.trim_end_matches(|c: char| c.is_ascii_digit());
+                if rest_stem.len() < rest.len() {
+                    out.push(rest_stem.to_string());
+                }
+            }
+        }
+        out
     }
 
     fn best(&self, scores: &[(Category, f64)]) -> Option<(Category, f64)> {
