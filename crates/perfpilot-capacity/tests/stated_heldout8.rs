@@ -2,29 +2,9 @@
 //! capfix2), as classes: a fork's profiling block run twice, one command's block counts under
 //! three versions, and a run pasted as a unified diff of two.
 
-use std::path::PathBuf;
+mod common;
 
-use perfpilot_capacity::stated::{Value, stated_values};
-use perfpilot_launchlog::parse_log;
-
-fn corpus(name: &str) -> String {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures/corpus/launch")
-        .join(name);
-    std::fs::read_to_string(&p).expect("corpus log")
-}
-
-/// The values of one key, as (launch, number to two decimals) pairs, in line order.
-fn numbers(text: &str, key: &str) -> Vec<(u32, f64)> {
-    stated_values(&parse_log(text))
-        .into_iter()
-        .filter(|v| v.key == key)
-        .filter_map(|v| match v.value {
-            Value::Number(n) => Some((v.launch, (n * 100.0).round() / 100.0)),
-            _ => None,
-        })
-        .collect()
-}
+use common::{corpus, numbers};
 
 #[test]
 fn a_forks_profiling_block_run_twice_is_two_launches() {

@@ -4,29 +4,11 @@
 //! engine arguments written as Python, SGLang's SWA pool and a reworded profiling table. Real
 //! corpus pastes, and variants that change only what the class says must not matter.
 
-use std::path::PathBuf;
+mod common;
 
+use common::{corpus, numbers};
 use perfpilot_capacity::stated::{Value, stated_values};
 use perfpilot_launchlog::parse_log;
-
-fn corpus(name: &str) -> String {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures/corpus/launch")
-        .join(name);
-    std::fs::read_to_string(&p).expect("corpus log")
-}
-
-/// The values of one key, as (launch, number to two decimals) pairs, in line order.
-fn numbers(text: &str, key: &str) -> Vec<(u32, f64)> {
-    stated_values(&parse_log(text))
-        .into_iter()
-        .filter(|v| v.key == key)
-        .filter_map(|v| match v.value {
-            Value::Number(n) => Some((v.launch, (n * 100.0).round() / 100.0)),
-            _ => None,
-        })
-        .collect()
-}
 
 #[test]
 fn a_llama_context_constructed_again_is_a_new_launch() {

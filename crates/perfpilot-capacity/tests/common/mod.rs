@@ -54,3 +54,25 @@ pub fn assert_per_token(k: &RankReport, expected: u64) {
         d.max
     );
 }
+
+/// A launch log of the corpus (`tests/fixtures/corpus/launch/<name>`).
+pub fn corpus(name: &str) -> String {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/corpus/launch")
+        .join(name);
+    std::fs::read_to_string(&p).expect("corpus log")
+}
+
+/// The stated values of one key in `text`, as (launch, number to two decimals) pairs, in line
+/// order.
+pub fn numbers(text: &str, key: &str) -> Vec<(u32, f64)> {
+    use perfpilot_capacity::stated::{Value, stated_values};
+    stated_values(&perfpilot_launchlog::parse_log(text))
+        .into_iter()
+        .filter(|v| v.key == key)
+        .filter_map(|v| match v.value {
+            Value::Number(n) => Some((v.launch, (n * 100.0).round() / 100.0)),
+            _ => None,
+        })
+        .collect()
+}
