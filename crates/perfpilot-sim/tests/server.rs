@@ -413,3 +413,24 @@ async fn fault_kv_exhaustion_retracts_or_aborts() {
         s.log.lock().unwrap()
     );
 }
+
+/// A request that arrives while a zero-cost engine is busy joins the running batch at the next
+/// step (a zero-cost chain of steps never advances its nominal start, and admission once used
+/// that start as its cutoff: the second request waited for the first to finish, and
+/// `sim_throughput` fell to a quarter).
+#[tokio::test]
+async fn a_request_arriving_at_a_busy_zero_cost_engine_joins_the_next_step() {
+    let s = Server::start("zero-cost", Faults::default());
+    let mut long = s.post("/v1/completions", completion(60_000)).await;
+    // The long stream has started: its first chunk is here. Read the rest beside the short one.
+    assert!(long.chunk().await.unwrap().is_some());
+    let reader = tokio::spawn(async move {
+        while let Ok(Some(_)) = long.chunk().await {}
+        Instant::now()
+    });
+    let (short, clean) = sse(s.post("/v1/completions", completion(4)).await).await;
+    let short_done = Instant::now();
+    assert!(clean && short.last().is_some_and(|d| d == "[DONE]"));
+    let long_done = reader.await.unwrap();
+    assert!(short_done < long_done, "the short request waited for the long one to finish");
+}
