@@ -4,9 +4,12 @@
 #   1. PAIRS A/A pairs of single runs (within-run bootstrap) and PAIRS A/A pairs of
 #      3-repeat groups (hierarchical bootstrap) against one simulator: how often a key
 #      metric (TTFT, TPOT median) or E2E median is falsely called FASTER/SLOWER;
+#      and PAIRS A/A pairs `bench compare --run FAST FAST --repeats 3` (interleaved ABBA
+#      rounds, compared paired by round);
 #   2. SLOW_PAIRS `bench compare --run FAST SLOW --repeats 3` against a simulator made 10%
 #      slower (`--set cost_scale=1.1`): how often it is called SLOWER, and FASTER when
-#      the pair is swapped.
+#      the pair is swapped (both paired by round).
+# KINDS (default "single groups paired") picks the A/A kinds to run.
 # Workload: 24 token-id prompts 256 → 32 tokens, 2 in flight (about 3 s a run).
 # Every comparison is made twice on the same files: with the default Harrell-Davis
 # medians and with the plain sample median (kind suffix /sample), side by side.
@@ -72,21 +75,35 @@ print(" ".join(out), end="")' || printf ' compare=failed'
 
 }
 
+KINDS=${KINDS:-single groups paired}
+has() { case " $KINDS " in *" $1 "*) return 0;; *) return 1;; esac; }
 for i in $(seq "$PAIRS"); do
   seed=$((1000 + 10 * i))
-  serve "$FAST" "$DIR/s$i-a.json" --seed "$seed"
-  serve "$FAST" "$DIR/s$i-b.json" --seed "$seed"
-  KIND=single; echo "single $(verdicts "$DIR/s$i-a.json" "$DIR/s$i-b.json")" >>"$DIR/lines"
-  serve "$FAST" "$DIR/g$i-a.json" --seed "$seed" --repeats 3
-  serve "$FAST" "$DIR/g$i-b.json" --seed "$seed" --repeats 3
-  KIND=groups; echo "groups $(verdicts "$DIR/g$i-a.json" "$DIR/g$i-b.json")" >>"$DIR/lines"
+  if has single; then
+    serve "$FAST" "$DIR/s$i-a.json" --seed "$seed"
+    serve "$FAST" "$DIR/s$i-b.json" --seed "$seed"
+    KIND=single; echo "single $(verdicts "$DIR/s$i-a.json" "$DIR/s$i-b.json")" >>"$DIR/lines"
+  fi
+  if has groups; then
+    serve "$FAST" "$DIR/g$i-a.json" --seed "$seed" --repeats 3
+    serve "$FAST" "$DIR/g$i-b.json" --seed "$seed" --repeats 3
+    KIND=groups; echo "groups $(verdicts "$DIR/g$i-a.json" "$DIR/g$i-b.json")" >>"$DIR/lines"
+  fi
+  if has paired; then
+    "$PP" bench compare --run "$FAST" "$FAST" --repeats 3 --seed "$seed" \
+      "${W[@]}" --output-dir "$DIR/aa$i" >/dev/null 2>&1 || true
+    KIND=paired
+    echo "paired $(verdicts --paired "$DIR"/aa$i/a?.json --vs "$DIR"/aa$i/b?.json)" >>"$DIR/lines"
+  fi
   echo "A/A pair $i/$PAIRS done" >&2
 done
 for i in $(seq "$SLOW_PAIRS"); do
   "$PP" bench compare --run "$FAST" "$SLOW" --repeats 3 --seed $((5000 + 10 * i)) \
     "${W[@]}" --output-dir "$DIR/ab$i" >/dev/null 2>&1 || true
-  KIND=slower; echo "slower $(verdicts "$DIR"/ab$i/a?.json --vs "$DIR"/ab$i/b?.json)" >>"$DIR/lines"
-  KIND=swapped; echo "swapped $(verdicts "$DIR"/ab$i/b?.json --vs "$DIR"/ab$i/a?.json)" >>"$DIR/lines"
+  KIND=slower
+  echo "slower $(verdicts --paired "$DIR"/ab$i/a?.json --vs "$DIR"/ab$i/b?.json)" >>"$DIR/lines"
+  KIND=swapped
+  echo "swapped $(verdicts --paired "$DIR"/ab$i/b?.json --vs "$DIR"/ab$i/a?.json)" >>"$DIR/lines"
   echo "10%-slower pair $i/$SLOW_PAIRS done" >&2
 done
 cp "$DIR/lines" "${LINES_OUT:-/dev/null}" 2>/dev/null || true
@@ -100,7 +117,7 @@ for line in open(sys.argv[1]):
         rows[kind][m][v] += 1
 print("| comparison | metric | pairs | FASTER | SLOWER | SAME | NOISY | no verdict |")
 print("|---|---|---:|---:|---:|---:|---:|---:|")
-for kind in [k + e for k in ["single", "groups", "slower", "swapped"] for e in ["", "/sample"]]:
+for kind in [k + e for k in ["single", "groups", "paired", "slower", "swapped"] for e in ["", "/sample"]]:
     for m, c in rows[kind].items():
         n = sum(c.values())
         print(f"| {kind} | {m} | {n} | {c['FASTER']} | {c['SLOWER']} | {c['SAME']} | {c['NOISY']} | {c['-']} |")

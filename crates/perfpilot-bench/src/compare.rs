@@ -38,6 +38,12 @@ pub struct CompareOptions {
     /// still called fair.
     #[serde(default = "default_cache_tolerance")]
     pub cache_tolerance: f64,
+    /// Run `i` of `inputs` ran next to run `i` of `vs` (interleaved rounds, as `bench
+    /// compare --run` makes them): the interval resamples whole rounds, so a slow spell
+    /// of the machine that both runs of a round share cancels instead of widening it.
+    /// Needs equal run counts on both sides (else the groups are compared unpaired).
+    #[serde(default)]
+    pub paired: bool,
 }
 
 fn default_threshold() -> f64 {
@@ -60,6 +66,7 @@ impl CompareOptions {
             threshold: default_threshold(),
             key_metrics: default_keys(),
             cache_tolerance: default_cache_tolerance(),
+            paired: false,
         }
     }
 }
@@ -107,9 +114,12 @@ pub struct FairnessRow {
     pub differs: bool,
 }
 
-/// The comparison (`perfpilot.bench.compare/2`).
+/// The comparison (`perfpilot.bench.compare/3`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CompareReport {
+    /// The group verdicts paired run `i` of the baseline with run `i` of the candidate
+    /// (interleaved rounds; see [`CompareOptions::paired`]).
+    pub paired: bool,
     /// Runs in input order (baseline group, then candidate group).
     pub runs: Vec<CompareRun>,
     /// Speed verdicts per candidate and metric.
@@ -195,6 +205,9 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareReport, BenchError> {
     }
     if !group && opts.inputs.len() < 2 {
         return Err(BenchError::option("bench compare", "give at least two result files"));
+    }
+    if opts.paired && !group {
+        return Err(BenchError::option("--paired", "pairs a baseline group with a --vs group"));
     }
     let policy = Policy { threshold: opts.threshold, ..Policy::default() };
     policy.validate().map_err(|e| BenchError::option("--threshold", e.to_string()))?;
@@ -302,8 +315,11 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareReport, BenchError> {
         })
         .collect();
     let all: Vec<&BenchResult> = results.iter().collect();
+    let runs_in =
+        |side: &[&BenchResult]| -> usize { side.iter().map(|r| r.run_summaries().len()).sum() };
+    let paired = opts.paired && runs_in(&all[..n_base]) == runs_in(&all[n_base..]);
     let verdicts: Vec<MetricVerdict> = if group {
-        verdicts("candidate", &all[..n_base], &all[n_base..], &opts.key_metrics, &policy)
+        verdicts("candidate", &all[..n_base], &all[n_base..], &opts.key_metrics, &policy, paired)
     } else {
         (1..all.len())
             .flat_map(|i| {
@@ -313,6 +329,7 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareReport, BenchError> {
                     &all[i..=i],
                     &opts.key_metrics,
                     &policy,
+                    false,
                 )
             })
             .collect()
@@ -340,6 +357,7 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareReport, BenchError> {
         })
         .collect();
     Ok(CompareReport {
+        paired,
         runs,
         verdicts,
         threshold: opts.threshold,
@@ -353,7 +371,7 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareReport, BenchError> {
 
 impl Report for CompareReport {
     fn schema_version(&self) -> &'static str {
-        "perfpilot.bench.compare/2"
+        "perfpilot.bench.compare/3"
     }
 
     fn check_failed(&self) -> bool {

@@ -3,7 +3,7 @@
 //! (hierarchical over runs when each side has at least three), per throughput metric a
 //! bootstrap of the runs (needs repeats).
 
-use perfpilot_stats::{Better, Comparison, Policy, Statistic, compare_groups};
+use perfpilot_stats::{Better, Comparison, Policy, Statistic, compare_groups, compare_paired};
 use perfpilot_workload::BenchResult;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -92,13 +92,16 @@ fn runs_of(side: &[&BenchResult], metric: &str) -> Result<Vec<Vec<f64>>, String>
 }
 
 /// Verdicts of `candidate` against `baseline` (each a group of results; a result with
-/// repeats contributes each repeat as a run).
+/// repeats contributes each repeat as a run). `paired`: run `i` of each side ran next to
+/// the other's run `i` (interleaved rounds), so the bootstrap resamples rounds
+/// ([`compare_paired`]).
 pub fn verdicts(
     candidate_id: &str,
     baseline: &[&BenchResult],
     candidate: &[&BenchResult],
     key_metrics: &[String],
     policy: &Policy,
+    paired: bool,
 ) -> Vec<MetricVerdict> {
     let mut metrics: Vec<String> = VERDICT_METRICS.iter().map(|s| s.to_string()).collect();
     for k in key_metrics {
@@ -128,15 +131,19 @@ pub fn verdicts(
                         split(&metric).ok_or_else(|| format!("unknown metric {metric}"))?;
                     (st, Better::Lower)
                 };
-                compare_groups(&b, &c, statistic, better, policy).map_err(|e| e.to_string())
+                let compare = if paired { compare_paired } else { compare_groups };
+                compare(&b, &c, statistic, better, policy).map_err(|e| e.to_string())
             })();
             let (comparison, note) = match made {
                 Ok(c) => {
-                    let note = if throughput {
+                    let mut note = if throughput {
                         "run-to-run noise (bootstrap of the runs' values)".to_string()
                     } else {
                         c.scope.label().to_string()
                     };
+                    if paired && c.scope == perfpilot_stats::NoiseScope::RunToRun {
+                        note.push_str(", paired by round");
+                    }
                     (Some(c), note)
                 }
                 Err(e) => (None, e),

@@ -217,10 +217,14 @@ fn a_ten_percent_slower_server_is_slower_and_the_swapped_pair_faster() {
         assert_eq!(verdict(&cmp, m), "SLOWER", "{m}: {}", cmp["result"]["verdicts"]);
     }
     assert_eq!(verdict(&cmp, "output_throughput"), "SLOWER");
-    // Interleaved: a1 b1 a2 b2 a3 b3, each a file of its own.
-    let files: Vec<String> = (1..=3)
-        .flat_map(|r| [format!("a{r}.json"), format!("b{r}.json")])
-        .map(|f| out.join(f).display().to_string())
+    // Rounds compared paired: run i of A beside run i of B.
+    assert_eq!(cmp["result"]["paired"], true);
+    let note = cmp["result"]["verdicts"][0]["note"].as_str().unwrap_or_default();
+    assert!(note.ends_with("paired by round"), "{note}");
+    // Interleaved ABBA: a1 b1, b2 a2, a3 b3, each a file of its own.
+    let files: Vec<String> = ["a1", "b1", "b2", "a2", "a3", "b3"]
+        .iter()
+        .map(|f| out.join(format!("{f}.json")).display().to_string())
         .collect();
     let started: Vec<f64> = files
         .iter()
@@ -229,20 +233,40 @@ fn a_ten_percent_slower_server_is_slower_and_the_swapped_pair_faster() {
             v["result"]["started_unix_s"].as_f64().unwrap()
         })
         .collect();
-    assert!(started.windows(2).all(|w| w[0] <= w[1]), "not ABAB: {started:?}");
-    // Swapped: the slow group as the baseline, the fast one as the candidate.
-    let (b, a): (Vec<&String>, Vec<&String>) =
+    assert!(started.windows(2).all(|w| w[0] <= w[1]), "not ABBA: {started:?}");
+    // Swapped: the slow group as the baseline, the fast one as the candidate, paired by
+    // round (the files in round order on both sides).
+    let round = |f: &String| f.trim_end_matches(".json").chars().last().unwrap_or('0');
+    let (mut b, mut a): (Vec<&String>, Vec<&String>) =
         files.iter().partition(|f| f.contains("/b") || f.contains("\\b"));
-    let mut args: Vec<&str> = vec!["bench", "compare", "--group"];
+    b.sort_by_key(|f| round(f));
+    a.sort_by_key(|f| round(f));
+    let mut args: Vec<&str> = vec!["bench", "compare", "--paired", "--group"];
     args.extend(b.iter().map(|s| s.as_str()));
     args.push("--vs");
     args.extend(a.iter().map(|s| s.as_str()));
     args.extend(["--format", "json"]);
     let (code, cmp, err) = run(&args);
     assert_eq!(code, Some(0), "{err}");
+    assert_eq!(cmp["result"]["paired"], true);
     for m in ["tpot_ms.median", "e2e_ms.median", "output_throughput"] {
         assert_eq!(verdict(&cmp, m), "FASTER", "{m}: {}", cmp["result"]["verdicts"]);
     }
+    // Unequal run counts cannot be paired: compared unpaired, with a warning (and their
+    // prompt seeds no longer match round by round, hence --allow-unfair).
+    let mut args: Vec<&str> = vec!["bench", "compare", "--paired", "--allow-unfair", "--group"];
+    args.extend(b.iter().map(|s| s.as_str()));
+    args.push("--vs");
+    args.extend(a[..2].iter().map(|s| s.as_str()));
+    args.extend(["--format", "json"]);
+    let (code, cmp, err) = run(&args);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(cmp["result"]["paired"], false);
+    assert!(cmp["warnings"].to_string().contains("unpaired"), "{}", cmp["warnings"]);
+    // --paired pairs groups: with plain files it is a usage error.
+    let (code, _, err) = run(&["bench", "compare", "--paired", &files[0], &files[1]]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("--paired"), "{err}");
 }
 
 #[test]
@@ -361,21 +385,19 @@ fn ctrl_c_during_start_up_writes_an_interrupted_result() {
 /// (its `timings.prompt_n` equals the prompt), so two identical runs are alike; with
 /// `--no-flush-cache` the repeats are served from the cache and `compare` refuses the pair.
 ///
-/// The A/A pair runs interleaved (`bench compare --run URL URL`, A B A B …, 10 rounds of 8
-/// requests of 16 → 4 tokens, one in flight) while it holds the timing lock exclusively,
-/// so no other test of this binary runs beside it. Its non-tail metrics are never FASTER
-/// or SLOWER. SAME (the whole interval within ±2 %) on the TTFT, TPOT, ITL and E2E
-/// medians and output throughput is asserted only when `PERFPILOT_ASSERT_LLAMA_SAME=1`
-/// says the machine is dedicated to the run *and* it was measured quiet during the pair:
-/// all CPUs together busy for at most [`QUIET_BUSY_CORES`] cores on average (/proc/stat),
-/// i.e. the server's one thread, the client and little else (a load average read before
-/// the pair did not keep the machine quiet during it). Otherwise it prints the verdicts
-/// and how busy the machine was. SAME has not been measured on llama.cpp yet: on the
-/// shared 2-core dev machine, with other engineers' builds on the second core, its
-/// per-token time moved by up to 2.5x within seconds even with its own core (memory
-/// bandwidth: its thread waited on the run queue for 2 % of the time), and the intervals
-/// stayed at ±5-20 % (docs/performance.md, "llama.cpp A/A pair: one thread, CPU
-/// priority, short requests").
+/// The A/A pair runs interleaved (`bench compare --run URL URL`, rounds A B, B A, …,
+/// compared paired by round; 10 rounds of 8 requests of 16 → 4 tokens, one in flight)
+/// while it holds the timing lock exclusively, so no other test of this binary runs
+/// beside it. Its non-tail metrics are never FASTER or SLOWER. SAME (the whole interval
+/// within ±2 %) on the TTFT, TPOT and E2E medians and output throughput is asserted only
+/// when `PERFPILOT_ASSERT_LLAMA_SAME=1` says the machine is dedicated to the run *and*
+/// it was measured quiet during the pair: all CPUs together busy for at most
+/// [`QUIET_BUSY_CORES`] cores on average (/proc/stat), i.e. the server's one thread, the
+/// client and little else. Then the pair runs [`LLAMA_ROUNDS_SAME`] rounds, enough
+/// requests for a ±2 % interval (see there). Otherwise it prints the verdicts and how
+/// busy the machine was: with other work on a 2-core machine llama.cpp's per-token time
+/// moves by up to 2.5× within seconds and the intervals stay at ±3-20 % (docs/
+/// performance.md, "llama.cpp A/A pair: one thread, CPU priority, short requests").
 #[test]
 fn back_to_back_runs_on_llama_cpp_bypass_its_prompt_cache() {
     let Some(url) = llama_url() else { return };
@@ -383,7 +405,9 @@ fn back_to_back_runs_on_llama_cpp_bypass_its_prompt_cache() {
     let dir = tempfile::tempdir().unwrap();
     let w = LLAMA_WORKLOAD;
     let ab = dir.path().join("ab");
-    let rounds = LLAMA_ROUNDS.to_string();
+    let dedicated = std::env::var_os("PERFPILOT_ASSERT_LLAMA_SAME").is_some_and(|v| v == "1");
+    let n_rounds = if dedicated { LLAMA_ROUNDS_SAME } else { LLAMA_ROUNDS };
+    let rounds = n_rounds.to_string();
     let mut args =
         vec!["bench", "compare", "--run", &url, &url, "--output-dir", ab.to_str().unwrap()];
     args.extend_from_slice(w);
@@ -397,7 +421,7 @@ fn back_to_back_runs_on_llama_cpp_bypass_its_prompt_cache() {
     // cache_prompt: false is in effect: llama.cpp evaluated every prompt token.
     let mut files = Vec::new();
     for side in ["a", "b"] {
-        for r in 1..=LLAMA_ROUNDS {
+        for r in 1..=n_rounds {
             let p = ab.join(format!("{side}{r}.json"));
             let env: Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
             let cache = &env["result"]["cache"];
@@ -411,8 +435,8 @@ fn back_to_back_runs_on_llama_cpp_bypass_its_prompt_cache() {
         }
     }
     assert_eq!(cmp["result"]["verdicts"][0]["comparison"]["scope"], "run_to_run");
+    assert_eq!(cmp["result"]["paired"], true);
     let quiet = busy.is_some_and(|b| b <= QUIET_BUSY_CORES);
-    let dedicated = std::env::var_os("PERFPILOT_ASSERT_LLAMA_SAME").is_some_and(|v| v == "1");
     let same = match (dedicated, quiet) {
         (true, true) => "asserted",
         (true, false) => "not asserted: the machine was busy during the pair",
@@ -435,7 +459,7 @@ fn back_to_back_runs_on_llama_cpp_bypass_its_prompt_cache() {
         })
         .collect();
     eprintln!(
-        "llama.cpp A/A, {LLAMA_ROUNDS} rounds, {:.0} s; load average {} -> {}; busy cores \
+        "llama.cpp A/A, {n_rounds} rounds, {:.0} s; load average {} -> {}; busy cores \
          during the pair {}; SAME {}:\n  {}",
         took.as_secs_f64(),
         before.1,
@@ -510,6 +534,13 @@ fn loadavg() -> String {
 
 /// Rounds (A then B) of the llama.cpp A/A pair.
 const LLAMA_ROUNDS: u32 = 10;
+
+/// Rounds of the A/A pair when SAME is asserted (`PERFPILOT_ASSERT_LLAMA_SAME=1`): 320
+/// requests a side. SAME needs the whole interval within ±2 %: with a request-to-request
+/// spread of the TTFT of about 8 % on a quiet CPU, the interval of a ratio of medians is
+/// about ±2.8 % at 80 requests a side and ±1.4 % at 320 (it narrows with the square root
+/// of the count), so 10 rounds cannot show SAME even on an idle machine.
+const LLAMA_ROUNDS_SAME: u32 = 40;
 
 /// The llama.cpp A/A workload per run: 8 random prompts of 16 -> 4 tokens, one in flight,
 /// the server's tokenizer. Short requests (~0.25 s each with `-t 1` on the dev machine)

@@ -294,6 +294,12 @@ pub(crate) fn compare_envelope(
             "the runs differ in fairness settings (see the first section)",
         ));
     }
+    if opts.paired && !report.paired {
+        warnings.push(Warning::new(
+            "unpaired",
+            "--paired needs as many runs on each side: the groups were compared unpaired",
+        ));
+    }
     let inputs = opts.inputs.iter().chain(&opts.vs).map(|p| InputRef::file("result", p)).collect();
     Envelope::new("bench compare", report).with_inputs(inputs).with_warnings(warnings)
 }

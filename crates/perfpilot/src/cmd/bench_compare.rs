@@ -24,10 +24,16 @@ pub(super) struct CompareArgs {
     /// bootstrap when each side has at least 3 runs).
     #[arg(long, num_args = 1.., value_name = "FILE")]
     vs: Vec<PathBuf>,
-    /// Benchmark two servers interleaved (A, B, A, B, … for --repeats rounds, each
-    /// round with its own prompt seed) with the `bench serve` flags given, then compare.
+    /// Benchmark two servers interleaved (rounds A B, B A, A B, … for --repeats rounds,
+    /// each round with its own prompt seed) with the `bench serve` flags given, then
+    /// compare the rounds paired (as --paired).
     #[arg(long, num_args = 2, value_names = ["URL_A", "URL_B"])]
     run: Vec<String>,
+    /// The files of --group and --vs are interleaved rounds in order (run i of one side
+    /// ran next to run i of the other): resample whole rounds, so a slow spell of the
+    /// machine that both runs of a round share cancels.
+    #[arg(long)]
+    paired: bool,
     /// Where --run writes its result files (default: a new directory under the system
     /// temporary directory).
     #[arg(long, value_name = "DIR")]
@@ -67,6 +73,7 @@ pub(super) fn compare(a: CompareArgs) -> anyhow::Result<ExitCode> {
     let mut opts = CompareOptions::new(inputs);
     opts.vs = a.vs.clone();
     opts.allow_unfair = a.allow_unfair;
+    opts.paired = a.paired;
     opts.threshold = percent(&a.threshold)?;
     opts.cache_tolerance = a.cache_tolerance / 100.0;
     if !a.key_metrics.is_empty() {
@@ -93,6 +100,7 @@ pub(super) fn compare(a: CompareArgs) -> anyhow::Result<ExitCode> {
         ));
         opts.inputs = base;
         opts.vs = cand;
+        opts.paired = true;
     }
     let report = perfpilot_bench::compare(&opts)?;
     let mut env = compare_envelope(&opts, report);
@@ -100,8 +108,10 @@ pub(super) fn compare(a: CompareArgs) -> anyhow::Result<ExitCode> {
     emit(&env, &a.serve.out)
 }
 
-/// `--run A B`: rounds of A then B (round r uses seed + r unless --same-prompts), each a
-/// single `bench serve` run with its own warmup and cache flush.
+/// `--run A B`: rounds of both servers, A first in odd rounds and B first in even ones
+/// (A B, B A, A B, …: a drift of the machine favours neither side), round r using seed
+/// + r unless --same-prompts; each run a single `bench serve` run with its own warmup and
+/// cache flush.
 fn run_interleaved(a: &CompareArgs) -> anyhow::Result<(Vec<PathBuf>, Vec<PathBuf>, PathBuf)> {
     let dir = match &a.output_dir {
         Some(d) => d.clone(),
@@ -112,7 +122,9 @@ fn run_interleaved(a: &CompareArgs) -> anyhow::Result<(Vec<PathBuf>, Vec<PathBuf
     let rounds = a.serve.repeats.max(1);
     let (mut base, mut cand) = (Vec::new(), Vec::new());
     for r in 0..rounds {
-        for (side, url) in [("a", &a.run[0]), ("b", &a.run[1])] {
+        let order = [("a", &a.run[0]), ("b", &a.run[1])];
+        let order = if r % 2 == 0 { order } else { [order[1], order[0]] };
+        for (side, url) in order {
             let (mut opts, _sim, _w) = serve_setup(&a.serve, Some(url.clone()))?;
             opts.repeats = 1;
             if !a.serve.same_prompts {
