@@ -1,0 +1,52 @@
+//! The eighth held-out batch (`tests/fixtures/trace/kernel-names-8.tsv`, split `heldout-8`),
+//! a BLIND batch: real kernel names from repositories no earlier corpus used, collected and
+//! hand-labelled (from what each source says the kernel does) by an engineer who writes no
+//! rules, and committed before any classifier ran on them. See
+//! `tests/fixtures/trace/SOURCES.md` ("Corpus 8 (blind)").
+//!
+//! 688 names from 39 repositories. Not scored yet: only the freshness check lives here. The
+//! scoring test (`score(&BATCH)` with the first score as `first_score`) is added by whoever
+//! takes the one blind score.
+
+// `score` and the floors are unused until the first score is taken.
+#[allow(dead_code)]
+mod heldout_batch;
+
+use heldout_batch::{Batch, check_fresh};
+
+const BATCH: Batch = Batch {
+    file: "kernel-names-8.tsv",
+    text: include_str!("../../../tests/fixtures/trace/kernel-names-8.tsv"),
+    split: "heldout-8",
+    // Every name of the earlier corpora.
+    earlier_names: &[
+        include_str!("../../../tests/fixtures/trace/kernel-names.tsv"),
+        include_str!("../../../tests/fixtures/trace/kernel-names-heldout.tsv"),
+        include_str!("../../../tests/fixtures/trace/kernel-names-2.tsv"),
+        include_str!("../../../tests/fixtures/trace/kernel-names-3.tsv"),
+        include_str!("../../../tests/fixtures/trace/kernel-names-4.tsv"),
+        include_str!("../../../tests/fixtures/trace/kernel-names-5.tsv"),
+        include_str!("../../../tests/fixtures/trace/kernel-names-6.tsv"),
+        include_str!("../../../tests/fixtures/trace/kernel-names-7.tsv"),
+    ],
+    // Earlier corpora whose source repositories this batch may not reuse.
+    earlier_sources: &[
+        include_str!("../../../tests/fixtures/trace/kernel-names.tsv"),
+        include_str!("../../../tests/fixtures/trace/kernel-names-heldout.tsv"),
+        include_str!("../../../tests/fixtures/trace/kernel-names-2.tsv"),
+        include_str!("../../../tests/fixtures/trace/kernel-names-3.tsv"),
+        include_str!("../../../tests/fixtures/trace/kernel-names-4.tsv"),
+        include_str!("../../../tests/fixtures/trace/kernel-names-5.tsv"),
+        include_str!("../../../tests/fixtures/trace/kernel-names-6.tsv"),
+        include_str!("../../../tests/fixtures/trace/kernel-names-7.tsv"),
+    ],
+    min_names: 600,
+    // Not scored yet (blind): the lead sets this at the first score.
+    first_score: 0,
+    dev_floor: None,
+};
+
+#[test]
+fn heldout8_is_fresh_unique_and_from_new_sources() {
+    check_fresh(&BATCH);
+}
