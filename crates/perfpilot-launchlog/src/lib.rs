@@ -343,7 +343,10 @@ impl LogParser {
                 event,
             });
         }
-        for seg in line.split('\r') {
+        // A command written as a list (compose `command: […]`, a YAML item) is read as the
+        // command line it stands for; events keep the line as printed.
+        let flat = args::flat_command(line);
+        for seg in flat.as_deref().unwrap_or(line).split('\r') {
             for m in rules.ac.find_iter(seg) {
                 let Some(&(phrase, fw)) = rules.entries.get(m.pattern().as_usize()) else {
                     continue;
@@ -473,6 +476,7 @@ fn handle_one(phrase: Phrase, seg: &str, before: &str, after: &str, line: u64) -
             return args::parse_args(ArgsForm::SglangServerArgs, after, line).map(Parsed::Args);
         }
         P::WeightsV0 | P::WeightsV1 => vllm::weights(after),
+        P::WeightsTail => vllm::weights_tail(after),
         P::ProfilingResults => vllm::profiling_results(after),
         P::BudgetV0 => vllm::budget_v0(after),
         P::UsageV0 => vllm::usage_v0(seg),
