@@ -207,7 +207,7 @@ const HELDOUT9_FLOOR_PERMILLE: usize = 1000;
 
 /// Fourth blind batch `heldout-10` (branch capblind4) floor in per mille: scored once, blind, by
 /// the lead at bbe0344 after the capfix3 rules were merged: 130/141 = 92.2%. Development data
-/// since; 136/141 = 96.5% after the rules for its classes of misses (branch capfix4), a
-/// development figure: the 5 values still missed are in capfix4's set-aside third (SOURCES.md),
+/// since; 137/141 = 97.2% after the rules for its classes of misses (branch capfix4), a
+/// development figure: the 4 values still missed are in capfix4's set-aside third (SOURCES.md),
 /// whose misses were not read while the rules were written.
-const HELDOUT10_FLOOR_PERMILLE: usize = 964;
+const HELDOUT10_FLOOR_PERMILLE: usize = 971;

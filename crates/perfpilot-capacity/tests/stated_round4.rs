@@ -124,8 +124,12 @@ fn llama_cpp_python_arguments() {
     let call = "llm = Llama(model_path=\"./models/7B/llama-model.gguf\", n_gpu_layers=-1, seed=1337, n_ctx=2048, n_batch=512)\n";
     assert_eq!(numbers(call, "n_ctx"), vec![(1, 2048.0)]);
     assert_eq!(numbers(call, "n_batch"), vec![(1, 512.0)]);
-    let lines = "llm = Llama(\n    model_path=\"/models/mistral-7b.Q4_K_M.gguf\",\n    n_ctx=4096,\n    n_gpu_layers=35,\n)\n";
+    let lines = "llm = Llama(\n    model_path=\"/models/mistral-7b.Q4_K_M.gguf\",\n    n_ctx=4096,\n    n_batch=256,\n    n_ubatch=128,\n    n_gpu_layers=35,\n)\n";
     assert_eq!(numbers(lines, "n_ctx"), vec![(1, 4096.0)]);
+    assert_eq!(numbers(lines, "n_batch"), vec![(1, 256.0)]);
+    assert_eq!(numbers(lines, "n_ubatch"), vec![(1, 128.0)]);
+    // A keyword inside other text is no call's line.
+    assert!(numbers("system_info: n_threads = 14 (n_threads_batch = 14)\n", "n_batch").is_empty());
     // Its server's flags, and a harness's dict of the same keywords.
     let server = "python3 -m llama_cpp.server --model m.gguf --n_ctx 8192 --n_batch 1024\n";
     assert_eq!(numbers(server, "n_ctx"), vec![(1, 8192.0)]);
