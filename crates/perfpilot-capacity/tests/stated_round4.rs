@@ -75,6 +75,27 @@ fn trtllm_serve_flags_in_a_compose_command() {
     let item = "      - \"--max-model-len=16384\"\n      - --tensor-parallel-size=2\n";
     assert_eq!(numbers(item, "max_model_len"), vec![(1, 16384.0)]);
     assert_eq!(numbers(item, "tp_size"), vec![(1, 2.0)]);
+    // A flag and its value on two YAML items (a Kubernetes `args:` list), or on two lines of a
+    // continued command: the value's line holds no trigger phrase and is read all the same.
+    let k8s = "        args:\n        - --model\n        - /models/m\n        - --max-model-len\n        - \"32768\"\n        - --tensor-parallel-size\n        - 2\n        - --max-num-seqs\n";
+    assert_eq!(numbers(k8s, "max_model_len"), vec![(1, 32768.0)]);
+    assert_eq!(numbers(k8s, "tp_size"), vec![(1, 2.0)]);
+    assert!(numbers(k8s, "max_num_sequences").is_empty());
+    let cont = "vllm serve m \\\n  --max-model-len \\\n  16k \\\n  --port 8000\n";
+    assert_eq!(numbers(cont, "max_model_len"), vec![(1, 16000.0)]);
+    // A flag that ends prose states nothing from the line after it.
+    assert!(
+        numbers("try raising --max-model-len\n4096 tokens were too few\n", "max_model_len")
+            .is_empty()
+    );
+    // The same text fed line by line parses the same (the block scan and the line API agree).
+    let mut p = perfpilot_launchlog::LogParser::new();
+    for l in k8s.lines() {
+        p.push_line(l);
+    }
+    let by_line = perfpilot_capacity::stated::stated_values(&p.finish());
+    let by_block = perfpilot_capacity::stated::stated_values(&perfpilot_launchlog::parse_log(k8s));
+    assert_eq!(by_line, by_block);
     // A YAML config file (`vllm serve --config`, SGLang `--config`): the long flags' names as
     // keys, one setting a row.
     let yaml = "model: meta-llama/Llama-3.1-8B-Instruct\nmax-model-len: 32K\ntensor-parallel-size: 2\n\
