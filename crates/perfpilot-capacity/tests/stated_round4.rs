@@ -47,6 +47,11 @@ fn tensorrt_llm_kv_pool_lines_of_every_version() {
                  [12/20/2025-04:21:51] [TRT-LLM] [I] Memory dynamically allocated during inference (inside torch) in memory usage profiling: 0.85 GiB\n";
     assert_eq!(numbers(torch, "weights"), vec![(1, 63.52)]);
     assert_eq!(numbers(torch, "activation_peak"), vec![(1, 0.85)]);
+    // The sizing line as a public excerpt holds it (its head, the profiled peak, cut off).
+    let sizing = " KV cache memory when calculating max tokens: 5.95 GiB, fraction is set 0.8999999761581421, kv size is 73728. device total memory 119.70 GiB, , tmp kv_mem 0.56 GiB\n\
+                  [12/20/2025-04:21:51] [TRT-LLM] [I] Estimated max memory in KV cache : 5.95 GiB\n";
+    assert_eq!(numbers(sizing, "total_gpu_memory"), vec![(1, 119.7)]);
+    assert_eq!(numbers(sizing, "kv_budget"), vec![(1, 5.95)]);
 }
 
 #[test]
