@@ -170,7 +170,20 @@ pub fn stated_values(log: &LaunchLog) -> Vec<StatedValue> {
             v.launch = l as u32 + 2;
         }
     }
+    cpu_compute_buffers(&mut o.v);
     o.v
+}
+
+/// llama.cpp prints a `CPU compute buffer size` beside the GPUs' when it offloads (a host
+/// buffer, not device capacity) and alone on a CPU-only run, where the CPU is the device: a
+/// launch that states no other compute buffer keeps it as its `compute_buffer`.
+fn cpu_compute_buffers(v: &mut Vec<StatedValue>) {
+    let device: std::collections::BTreeSet<u32> =
+        v.iter().filter(|x| x.key == "compute_buffer").map(|x| x.launch).collect();
+    v.retain(|x| x.key != "compute_buffer_cpu" || !device.contains(&x.launch));
+    for x in v.iter_mut().filter(|x| x.key == "compute_buffer_cpu") {
+        x.key = "compute_buffer".into();
+    }
 }
 
 /// Whether event `i` may open a launch: every event but a server command (`vllm serve …`,
@@ -269,6 +282,11 @@ const COUNT_ARGS: &[(&str, &str, &str)] = &[
     ("graph_piecewise_max_tokens", "piecewise_cuda_graph_max_tokens", "tokens"),
     // SGLang's `max_total_tokens` argument caps the pool at that many tokens.
     ("max_total_num_tokens", "max_total_tokens", "tokens"),
+    // llama-cpp-python's constructor keywords (`Llama(…, n_ctx=4096, n_batch=512)`), the
+    // settings llama.cpp itself prints as `n_ctx = …` / `n_batch = …`.
+    ("n_ctx", "n_ctx", "tokens"),
+    ("n_batch", "n_batch", ""),
+    ("n_ubatch", "n_ubatch", ""),
 ];
 
 /// `[1, 2, 4]` as printed in an argument dump: every item a count, else nothing.

@@ -186,8 +186,8 @@ const HELDOUT5_FLOOR_PERMILLE: usize = 1000;
 
 /// Sixth fresh split (`heldout-6`, branch caphold) floor in per mille (scored once at 169/179 =
 /// 94.4% with the rules of c131649; 175/179 after the cut-argument-dump rules; development data
-/// since).
-const HELDOUT6_FLOOR_PERMILLE: usize = 977;
+/// since; 176/179 = 98.3% after the capfix4 rules read a CPU-only run's compute buffer).
+const HELDOUT6_FLOOR_PERMILLE: usize = 983;
 
 /// Blind batch `heldout-7` (branch capblind) floor in per mille: scored once, blind, at 116/123 =
 /// 94.3% (58d3fff); 123/123 after the rules for its classes of misses (branch capfix). A
@@ -207,5 +207,7 @@ const HELDOUT9_FLOOR_PERMILLE: usize = 1000;
 
 /// Fourth blind batch `heldout-10` (branch capblind4) floor in per mille: scored once, blind, by
 /// the lead at bbe0344 after the capfix3 rules were merged: 130/141 = 92.2%. Development data
-/// since.
-const HELDOUT10_FLOOR_PERMILLE: usize = 921;
+/// since; 137/141 = 97.2% after the rules for its classes of misses (branch capfix4), a
+/// development figure: the 4 values still missed are in capfix4's set-aside third (SOURCES.md),
+/// whose misses were not read while the rules were written.
+const HELDOUT10_FLOOR_PERMILLE: usize = 971;

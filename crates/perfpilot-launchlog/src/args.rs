@@ -217,6 +217,28 @@ pub fn parse_python_call(text: &str, line: u64) -> Option<ServerArgs> {
     parse_args(ArgsForm::PythonCall, &text[open..], line)
 }
 
+/// A command written as a list, one argument an item, read as the command line it stands for:
+/// docker-compose / Kubernetes `command: ["vllm", "serve", "--max-model-len", "4096"]` (JSON
+/// or Python quotes) becomes `command: vllm serve --max-model-len 4096`, and a YAML list item
+/// `- "--tp_size=2"` / `- --max-model-len` becomes the bare argument, so the flag rules (and
+/// their line-start twins) read them as they read a shell command. None for any other line (a
+/// list that holds no `-` flag item is data, not a command).
+pub(crate) fn flat_command(line: &str) -> Option<String> {
+    let bare = |s: &str| -> String { unquote(s.trim()).to_string() };
+    let t = line.trim_start();
+    if let Some(item) = t.strip_prefix("- ") {
+        let item = bare(item);
+        return item.starts_with('-').then_some(item);
+    }
+    let open = line.find("[\"").or_else(|| line.find("['"))?;
+    let close = open + line[open..].find(']')?;
+    let items: Vec<String> = line[open + 1..close].split(',').map(bare).collect();
+    if !items.iter().any(|i| i.starts_with("--") || (i.starts_with('-') && i.len() <= 4)) {
+        return None;
+    }
+    Some(format!("{} {} {}", &line[..open], items.join(" "), &line[close + 1..]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,6 +305,26 @@ mod tests {
         assert_eq!(a.get("model"), Some("/m/x"));
         assert!(parse_python_call("LLM(", 1).is_none());
         assert!(parse_python_call("no bracket", 1).is_none());
+    }
+
+    #[test]
+    fn commands_written_as_lists() {
+        let flat = |s: &str| flat_command(s);
+        assert_eq!(
+            flat(r#"  command: ["vllm", "serve", "m", "--max-model-len", "4096"]"#).as_deref(),
+            Some("  command:  vllm serve m --max-model-len 4096 ")
+        );
+        assert_eq!(flat("args: ['--tp_size', '2']").as_deref(), Some("args:  --tp_size 2 "));
+        assert_eq!(
+            flat(r#"    - "--max-model-len=8192""#).as_deref(),
+            Some("--max-model-len=8192")
+        );
+        assert_eq!(flat("- --tp_size=2").as_deref(), Some("--tp_size=2"));
+        // Data lists and list items that are not flags are not commands.
+        assert_eq!(flat(r#"sizes: ["1", "2"]"#), None);
+        assert_eq!(flat("- 4096"), None);
+        assert_eq!(flat(r#"["--x" unclosed"#), None);
+        assert_eq!(flat("plain line --tp 2"), None);
     }
 
     #[test]

@@ -27,25 +27,39 @@ pub(crate) fn graph_bs(before: &str, after: &str) -> Option<EventKind> {
 
 /// A number-form rule whose phrase ends in `=` and whose line ends right there (`…,
 /// cuda_graph_max_bs=` then a line break): its key, so the next line's leading number can be
-/// read as its value.
+/// read as its value. A flag rule (`--max-model-len`) whose flag ends its line is open the same
+/// way: a YAML list puts a flag and its value on two items (`- --max-model-len` / `- "4096"`), a
+/// `\`-continued command may put them on two lines.
 pub(crate) fn dangling_key(rule: &Rule, before: &str, after: &str) -> Option<String> {
+    let flag = rule.phrase.trim_start().starts_with('-')
+        && after
+            .trim_matches(|c: char| c.is_whitespace() || matches!(c, '\\' | '"' | '\''))
+            .is_empty();
     let open = rule.form == Form::Number
-        && rule.phrase.ends_with('=')
-        && after.trim().is_empty()
+        && (rule.phrase.ends_with('=') && after.trim().is_empty() || flag)
         && !rule.skip_before.iter().any(|s| before.contains(s.as_str()));
     open.then(|| rule.key.clone())
 }
 
 /// The value a line break cut from the previous line: the line starts with a number followed
-/// by `,`, `)` or the end of the line.
+/// by `,`, `)`, a continuation `\` or the end of the line. A YAML list item holds it too
+/// (`- 4096`, `- "32K"`), as a count with vLLM's suffixes (`crate::rules::with_suffix`).
 pub(crate) fn continued_value(key: &str, line: &str) -> Option<EventKind> {
     let t = line.trim_start();
+    let t = match t.strip_prefix("- ") {
+        Some(item) => item.trim().trim_matches(['"', '\'']),
+        None => t,
+    };
     let n = leading_number(t)?;
-    let rest = t[n.len()..].trim_start();
-    if !(rest.is_empty() || rest.starts_with(',') || rest.starts_with(')')) {
+    let after_n = t.get(n.len()..)?;
+    let mut tail = after_n.chars();
+    let suffixed = tail.next().is_some_and(|c| crate::rules::SUFFIXES.contains(&c))
+        && tail.next().is_none_or(|c| !c.is_ascii_alphanumeric());
+    let rest = if suffixed { &after_n[1..] } else { after_n }.trim_start();
+    if !(rest.is_empty() || rest.starts_with(',') || rest.starts_with(')') || rest == "\\") {
         return None;
     }
-    let value: f64 = n.parse().ok()?;
+    let value = crate::rules::with_suffix(n, after_n)?;
     Some(EventKind::Setting { key: key.to_string(), value })
 }
 

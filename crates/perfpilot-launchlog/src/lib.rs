@@ -280,9 +280,40 @@ impl LogParser {
         self.lines = line_no;
         self.log.bytes += line.len() as u64 + 1;
         if line.len() < 8 || !self.rules.ac.is_match(line) {
+            self.continue_dangling(line_no, line);
             return;
         }
         self.process_line(line_no, line);
+    }
+
+    /// The value of a setting whose line ended right after its key or flag (`…,
+    /// cuda_graph_max_bs=`, a YAML item `- --max-model-len`): the next line's leading number,
+    /// whether or not that line holds a trigger phrase.
+    fn continue_dangling(&mut self, line_no: u64, line: &str) {
+        if let Some((at, key)) = self.dangling.take()
+            && at + 1 == line_no
+            && let Some(event) = dump_cut::continued_value(&key, line)
+        {
+            self.log.events.push(LaunchEvent {
+                line: line_no,
+                rank: RankId::default(),
+                raw: cut(line),
+                event,
+            });
+        }
+    }
+
+    /// [`Self::continue_dangling`] for line `line_no` of `block`, starting at byte `at`, when the
+    /// block scan did not hand it over (it holds no trigger phrase).
+    fn continue_dangling_in(&mut self, block: &[u8], line_no: u64, at: usize) {
+        if self.dangling.as_ref().is_none_or(|(d, _)| d + 1 != line_no) || at >= block.len() {
+            return;
+        }
+        let end = memchr::memchr(b'\n', &block[at..]).map_or(block.len(), |i| at + i);
+        let raw = &block[at..end];
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        let line = String::from_utf8_lossy(raw).into_owned();
+        self.continue_dangling(line_no, &line);
     }
 
     /// Feed a block of whole `\n`-separated lines (a last line without `\n` counts as a
@@ -305,14 +336,25 @@ impl LogParser {
             return;
         }
         let base = self.lines;
+        // The line after the last one parsed (its number and first byte): where a setting left
+        // open by that line (`dangling`) finds its value when no candidate line follows at once.
+        let (mut open_line, mut open_at) = (base + 1, 0usize);
         for &(start, end, before) in &scanned.lines {
+            let line_no = base + before + 1;
+            if line_no != open_line {
+                self.continue_dangling_in(block, open_line, open_at);
+            }
             let raw = &block[start..end];
             let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
             let line = String::from_utf8_lossy(raw);
             if line.len() >= 8 {
-                self.process_line(base + before + 1, &line);
+                self.process_line(line_no, &line);
+            } else {
+                self.continue_dangling(line_no, &line);
             }
+            (open_line, open_at) = (line_no + 1, end + 1);
         }
+        self.continue_dangling_in(block, open_line, open_at);
         let partial = u64::from(block.last() != Some(&b'\n'));
         self.lines = base + scanned.newlines + partial;
         self.log.bytes += block.len() as u64 + partial;
@@ -332,18 +374,11 @@ impl LogParser {
         {
             self.log.events.extend(dump_cut::split_key_events(&rules, &head, line_no, line));
         }
-        if let Some((at, key)) = self.dangling.take()
-            && at + 1 == line_no
-            && let Some(event) = dump_cut::continued_value(&key, line)
-        {
-            self.log.events.push(LaunchEvent {
-                line: line_no,
-                rank: RankId::default(),
-                raw: cut(line),
-                event,
-            });
-        }
-        for seg in line.split('\r') {
+        self.continue_dangling(line_no, line);
+        // A command written as a list (compose `command: […]`, a YAML item) is read as the
+        // command line it stands for; events keep the line as printed.
+        let flat = args::flat_command(line);
+        for seg in flat.as_deref().unwrap_or(line).split('\r') {
             for m in rules.ac.find_iter(seg) {
                 let Some(&(phrase, fw)) = rules.entries.get(m.pattern().as_usize()) else {
                     continue;
@@ -473,6 +508,7 @@ fn handle_one(phrase: Phrase, seg: &str, before: &str, after: &str, line: u64) -
             return args::parse_args(ArgsForm::SglangServerArgs, after, line).map(Parsed::Args);
         }
         P::WeightsV0 | P::WeightsV1 => vllm::weights(after),
+        P::WeightsTail => vllm::weights_tail(after),
         P::ProfilingResults => vllm::profiling_results(after),
         P::BudgetV0 => vllm::budget_v0(after),
         P::UsageV0 => vllm::usage_v0(seg),

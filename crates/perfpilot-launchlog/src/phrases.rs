@@ -95,6 +95,8 @@ pub(crate) enum Phrase {
     SwaKvPool,
     /// vLLM V0 `Capturing CUDA graph shapes: 100%|…| N/N` progress bar.
     ShapesBar,
+    /// The tail of vLLM's `Model loading took X GiB …` whose head is not the engine's.
+    WeightsTail,
 }
 
 /// The Rust handlers' trigger phrases (the data rules' phrases follow them in a rule set).
@@ -230,4 +232,12 @@ pub(crate) const PHRASES: &[(&str, Phrase, Fw)] = &[
     ("SWAKVPool mem usage:", Phrase::SwaKvPool, Fw::S),
     // vLLM V0's capture bar (worker/model_runner.py: tqdm(..., desc="Capturing CUDA graph shapes")).
     ("Capturing CUDA graph shapes:", Phrase::ShapesBar, Fw::V),
+    // Round-4 classes (issue 15, capfix4). llama-cpp-python's constructor (`Llama(model_path=…, n_ctx=4096, n_batch=512)`,
+    // `Llama.from_pretrained(…)`): its keywords are the engine's arguments.
+    ("Llama(model_path=", Phrase::PythonArgs, Fw::Other),
+    ("Llama.from_pretrained(", Phrase::PythonArgs, Fw::Other),
+    // vLLM V1's `Model loading took X GiB [memory] and Y seconds` keyed on its tail, so the line
+    // is read when its head is damaged (an anonymiser's `M<USER> loading took …`) or a fork
+    // renames the subject; only with a size unit after the number.
+    (" loading took ", Phrase::WeightsTail, Fw::V),
 ];

@@ -131,6 +131,38 @@ fn value_text<'a>(rule: &Rule, after: &'a str) -> Option<&'a str> {
     Some(value_start(t))
 }
 
+/// A count as an engine's argument parser reads it: `32768`, or with a size suffix right after
+/// the digits, as vLLM's `human_readable_int` takes it (`vllm/engine/arg_utils.py`, the type of
+/// `--max-model-len` and the other token counts): lower case is decimal (`25.6k` = 25,600,
+/// `1m` = 10^6), upper case binary and whole (`32K` = 32,768, `1M` = 2^20). A letter after the
+/// suffix (`16GB`, `4096MiB`) is a unit, not a suffix: the number alone is read there.
+pub(crate) fn with_suffix(number: &str, rest: &str) -> Option<f64> {
+    let v: f64 = number.replace(',', "").parse().ok()?;
+    let mut chars = rest.chars();
+    let suffix = chars.next();
+    let ends = chars.next().is_none_or(|c| !c.is_ascii_alphanumeric() && c != '_');
+    let whole = !number.contains('.');
+    let mult = match suffix {
+        Some('k') if ends => 1e3,
+        Some('m') if ends => 1e6,
+        Some('g') if ends => 1e9,
+        Some('K') if ends && whole => 1024.0,
+        Some('M') if ends && whole => 1_048_576.0,
+        Some('G') if ends && whole => 1_073_741_824.0,
+        _ => 1.0,
+    };
+    Some(if mult == 1.0 { v } else { (v * mult).trunc() })
+}
+
+/// The size suffixes [`with_suffix`] reads.
+pub(crate) const SUFFIXES: [char; 6] = ['k', 'm', 'g', 'K', 'M', 'G'];
+
+/// The text after `number`, a slice of `text` (`leading_number` may skip marks before it).
+fn after_number<'a>(text: &'a str, number: &str) -> &'a str {
+    let off = (number.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+    text.get(off + number.len()..).unwrap_or("")
+}
+
 fn size_from(number: &str, rest: &str, default_unit: Option<&str>) -> Option<LoggedBytes> {
     let unit = rest.split_whitespace().next().unwrap_or("");
     LoggedBytes::from_number_unit(number, unit)
@@ -152,8 +184,9 @@ pub(crate) fn apply(rule: &Rule, before: &str, after: &str) -> Option<EventKind>
     match rule.form {
         Form::Launch => Some(EventKind::LaunchStart { marker: key }),
         Form::Number => {
-            let n = leading_number(value_text(rule, after)?)?;
-            let value: f64 = n.replace(',', "").parse().ok()?;
+            let t = value_text(rule, after)?;
+            let n = leading_number(t)?;
+            let value = with_suffix(n, after_number(t, n))?;
             Some(EventKind::Setting { key, value })
         }
         Form::Size => {
@@ -227,10 +260,13 @@ fn cell(rule: &Rule, before: &str, after: &str) -> Option<EventKind> {
         Form::Number | Form::Fraction => {
             let pct = rest.trim_start().starts_with('%');
             let tail = if pct { &rest.trim_start()[1..] } else { rest };
+            // `max_model_len: 32K` of a YAML config is read as the flag is (`with_suffix`).
+            let suffixed = !pct && rule.form == Form::Number && rest.starts_with(SUFFIXES);
+            let tail = if suffixed { &rest[1..] } else { tail };
             if !blank(tail) {
                 return None;
             }
-            let v: f64 = n.parse().ok()?;
+            let v = if suffixed { with_suffix(n, rest)? } else { n.parse().ok()? };
             let value = if pct { v / 100.0 } else { v };
             (rule.form == Form::Number || (0.0..=1.0).contains(&value))
                 .then_some(EventKind::Setting { key, value })
@@ -255,6 +291,27 @@ mod tests {
             assert!(!r.source.trim().is_empty(), "{} has no source", r.phrase);
             assert!(!r.key.is_empty() && !r.phrase.is_empty());
         }
+    }
+
+    #[test]
+    fn counts_with_vllms_size_suffixes() {
+        // vllm/engine/arg_utils.py human_readable_int: `1k` 1,000, `1K` 1,024, `25.6k` 25,600.
+        assert_eq!(with_suffix("32", "K"), Some(32768.0));
+        assert_eq!(with_suffix("32", "k "), Some(32000.0));
+        assert_eq!(with_suffix("25.6", "k"), Some(25600.0));
+        assert_eq!(with_suffix("1", "M,"), Some(1_048_576.0));
+        assert_eq!(with_suffix("2", "g"), Some(2e9));
+        // Binary suffixes take whole numbers only; a unit is no suffix; no suffix, the number.
+        assert_eq!(with_suffix("1.5", "K"), Some(1.5));
+        assert_eq!(with_suffix("16", "GB"), Some(16.0));
+        assert_eq!(with_suffix("4096", "MiB"), Some(4096.0));
+        assert_eq!(with_suffix("4,096", " tokens"), Some(4096.0));
+        assert_eq!(with_suffix("x", ""), None);
+        let r = rule(" --max-model-len");
+        assert_eq!(
+            apply(&r, "vllm serve m", " 32K --port 8000"),
+            Some(EventKind::Setting { key: "max_model_len".into(), value: 32768.0 })
+        );
     }
 
     #[test]

@@ -27,6 +27,19 @@ pub(super) fn weights(after: &str) -> Option<EventKind> {
     Some(EventKind::WeightsLoaded { size, elapsed_s })
 }
 
+/// The tail of V1's `Model loading took X GiB [memory] and Y seconds` (phrase ` loading took `)
+/// on a line whose head is not the engine's own: read only when a size unit follows the number,
+/// so a time alone (`… loading took 3.2 seconds`) states no weights.
+pub(super) fn weights_tail(after: &str) -> Option<EventKind> {
+    let t = after.trim_start();
+    let n = leading_number(t)?;
+    let unit = t.get(n.len()..)?.split_whitespace().next()?;
+    if !matches!(unit, "GiB" | "GB" | "MiB" | "MB") {
+        return None;
+    }
+    weights(after)
+}
+
 pub(super) fn profiling_results(after: &str) -> Option<EventKind> {
     Some(EventKind::ProfilingResultsV0 {
         total_gpu_memory: gib(after, "total_gpu_memory="),
