@@ -5,7 +5,7 @@
 #      3-repeat groups (hierarchical bootstrap) against one simulator: how often a key
 #      metric (TTFT, TPOT median) or E2E median is falsely called FASTER/SLOWER;
 #      and PAIRS A/A pairs `bench compare --run FAST FAST --repeats 3` (interleaved ABBA
-#      rounds, compared paired by round);
+#      rounds, compared paired by round, and the same files unpaired: kind interleaved);
 #   2. SLOW_PAIRS `bench compare --run FAST SLOW --repeats 3` against a simulator made 10%
 #      slower (`--set cost_scale=1.1`): how often it is called SLOWER, and FASTER when
 #      the pair is swapped (both paired by round).
@@ -94,6 +94,9 @@ for i in $(seq "$PAIRS"); do
       "${W[@]}" --output-dir "$DIR/aa$i" >/dev/null 2>&1 || true
     KIND=paired
     echo "paired $(verdicts --paired "$DIR"/aa$i/a?.json --vs "$DIR"/aa$i/b?.json)" >>"$DIR/lines"
+    # The same interleaved files compared unpaired: what the pairing itself adds.
+    KIND=interleaved
+    echo "interleaved $(verdicts "$DIR"/aa$i/a?.json --vs "$DIR"/aa$i/b?.json)" >>"$DIR/lines"
   fi
   echo "A/A pair $i/$PAIRS done" >&2
 done
@@ -117,7 +120,7 @@ for line in open(sys.argv[1]):
         rows[kind][m][v] += 1
 print("| comparison | metric | pairs | FASTER | SLOWER | SAME | NOISY | no verdict |")
 print("|---|---|---:|---:|---:|---:|---:|---:|")
-for kind in [k + e for k in ["single", "groups", "paired", "slower", "swapped"] for e in ["", "/sample"]]:
+for kind in [k + e for k in ["single", "groups", "paired", "interleaved", "slower", "swapped"] for e in ["", "/sample"]]:
     for m, c in rows[kind].items():
         n = sum(c.values())
         print(f"| {kind} | {m} | {n} | {c['FASTER']} | {c['SLOWER']} | {c['SAME']} | {c['NOISY']} | {c['-']} |")
