@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use perfpilot_report::{Document, Envelope, Format, Report, Section, Table};
-use perfpilot_stats::{Better, Comparison, Policy, Statistic, Verdict, compare_groups};
+use perfpilot_stats::{Better, Comparison, Policy, Statistic, Verdict, compare_paired};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -288,9 +288,11 @@ enum Decision {
     Promote(Comparison),
 }
 
-/// Per-request E2E latencies of each repeat run of `cand` in `w`'s framework × scenario.
+/// Per-request E2E latencies of each repeat run of `cand` in `w`'s framework × scenario,
+/// in repeat order (run i of one candidate ran next to run i of the other: ABBA).
 fn repeat_runs(rows: &[Row], w: &SearchRow, cand: &str) -> Vec<Vec<f64>> {
-    rows.iter()
+    let mut runs: Vec<(u32, Vec<f64>)> = rows
+        .iter()
         .filter_map(|r| match r {
             Row::Probe(p)
                 if p.repeat > 0
@@ -298,11 +300,13 @@ fn repeat_runs(rows: &[Row], w: &SearchRow, cand: &str) -> Vec<Vec<f64>> {
                     && p.scenario == w.scenario
                     && p.candidate == cand =>
             {
-                Some(p.e2e_ms.clone())
+                Some((p.repeat, p.e2e_ms.clone()))
             }
             _ => None,
         })
-        .collect()
+        .collect();
+    runs.sort_by_key(|(repeat, _)| *repeat);
+    runs.into_iter().map(|(_, e2e)| e2e).collect()
 }
 
 fn repeat_verdict(rows: &[Row], w: &SearchRow, ru: &SearchRow) -> Decision {
@@ -311,7 +315,9 @@ fn repeat_verdict(rows: &[Row], w: &SearchRow, ru: &SearchRow) -> Decision {
         return Decision::Keep(None, None);
     }
     let policy = Policy::default();
-    let Ok(c) = compare_groups(&a, &b, Statistic::Median, Better::Lower, &policy) else {
+    // Paired by repeat: the two runs of repeat i ran back to back, so a slow spell of the
+    // machine they share cancels (falls back to unpaired when the counts differ).
+    let Ok(c) = compare_paired(&a, &b, Statistic::Median, Better::Lower, &policy) else {
         return Decision::Keep(None, None);
     };
     match c.verdict {
@@ -320,7 +326,7 @@ fn repeat_verdict(rows: &[Row], w: &SearchRow, ru: &SearchRow) -> Decision {
             // Same rate: the search's tie-break was one probe's p99 TTFT; N runs a side of
             // per-request E2E outweigh it. The comparison is restated with the new winner as
             // the baseline, so it reads like every other row's (runner-up / winner).
-            match compare_groups(&b, &a, Statistic::Median, Better::Lower, &policy) {
+            match compare_paired(&b, &a, Statistic::Median, Better::Lower, &policy) {
                 Ok(swapped) => Decision::Promote(swapped),
                 Err(_) => Decision::Keep(Some("behind".into()), Some(c)),
             }
