@@ -13,6 +13,7 @@ const SPLITS: &[(&str, &str)] = &[
     ("heldout-4", include_str!("../../../tests/fixtures/trace/kernel-names-4.tsv")),
     ("heldout-5", include_str!("../../../tests/fixtures/trace/kernel-names-5.tsv")),
     ("heldout-6", include_str!("../../../tests/fixtures/trace/kernel-names-6.tsv")),
+    ("heldout-7", include_str!("../../../tests/fixtures/trace/kernel-names-7.tsv")),
 ];
 
 fn main() {

@@ -30,8 +30,9 @@ const BATCH: Batch = Batch {
     min_names: 300,
     // First score (rules of commit 4bfe1b7): 230/435 = 52.87 %, the floor.
     first_score: 230,
-    // Development score since it became dev data (issue #18, after heldout-5).
-    dev_floor: Some(404),
+    // Development score since it became dev data (issue #18, after heldout-5: 404; raised by
+    // the pipeline-words round of namesfix3, `docs/taxonomy.md` "After heldout-7").
+    dev_floor: Some(406),
 };
 
 #[test]

@@ -33,8 +33,9 @@ const BATCH: Batch = Batch {
     min_names: 400,
     // First score (rules of 1bab2c7): 346/637 = 54.32 %, the floor.
     first_score: 346,
-    // Development score since it became dev data (issue #18, after heldout-5).
-    dev_floor: Some(452),
+    // Development score since it became dev data (issue #18, after heldout-5: 452; raised by
+    // the pipeline-words round of namesfix3, `docs/taxonomy.md` "After heldout-7").
+    dev_floor: Some(500),
 };
 
 #[test]
