@@ -90,6 +90,14 @@ fn round4_families_decide_their_development_logs() {
             "llama-server-ends-at-slot-list",
             "Available slots:",
         ),
+        // A patched vLLM's paste that lost the frames' opening quotes (`File Desktop/…`), cut in
+        // the chat request's template step (heldout-9, development data).
+        (
+            "agentlightning-57-patched-vllm-chat-template-missing-cut.log",
+            "chat-template-missing",
+            "step:chat-template",
+            "Error in preprocessing prompt inputs",
+        ),
         // A traceback cut inside SGLang 0.1's architecture lookup.
         (
             "sglang-467-v01-router-llava-qwen-unsupported-arch-cut.log",
