@@ -98,6 +98,14 @@ fn round4_families_decide_their_development_logs() {
             "step:chat-template",
             "Error in preprocessing prompt inputs",
         ),
+        // TGI's interceptor names the warm-up before a traceback cut in its first frame (a
+        // set-aside log, after its one scoring).
+        (
+            "tgi-1769-command-r-plus-8xa30-warmup-error-cut.log",
+            "oom-runtime",
+            "step:profile",
+            "Method Warmup encountered an error.",
+        ),
         // A traceback cut inside SGLang 0.1's architecture lookup.
         (
             "sglang-467-v01-router-llava-qwen-unsupported-arch-cut.log",
