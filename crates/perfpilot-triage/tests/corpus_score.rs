@@ -427,9 +427,7 @@ const CLASS_RULES_8: &[&str] = &[
     "kv-cache-blocks-exhausted",
     "token-usage-saturated-queue",
     "ollama-runner-ggml-assert-at-load",
-    // Branch trifix4: heldout-10's miss families (llama.cpp KV wordings, transformers' chat
-    // template sentences, TGI's warm-up re-raise, vLLM's media limit, a cut V0 KV check, a cut
-    // architecture lookup, a llama.cpp server stopping at its slot list).
+    // Branch trifix4: heldout-10's miss families (see tests/corpus_round4.rs).
     "vllm-v0-max-seq-len-exceeds-kv",
     "chat-template-missing",
     "tgi-warmup-oom",
