@@ -158,6 +158,23 @@ impl Assembler {
                     if t.is_empty() {
                         return Took::Structure(2);
                     }
+                    if let Some(rest) = t.strip_prefix(", line ")
+                        && b.rec
+                            .frames
+                            .last()
+                            .is_some_and(|f| f.func.is_empty() && f.code_at.is_none())
+                    {
+                        // A frame line hard-wrapped after its path (`File "….py"` then
+                        // `, line N, in func`), as pastes of long prefixed lines show it.
+                        b.rec.keep(no, Part::Frame, t, raw);
+                        let (line, func) = rest.split_once(", in ").unwrap_or((rest, ""));
+                        if let Some(f) = b.rec.frames.last_mut() {
+                            let path = f.text.strip_suffix(": in ").unwrap_or(&f.text).to_string();
+                            f.text = format!("{path}:{} in {}", line.trim(), func.trim());
+                            f.func = func.trim().to_string();
+                        }
+                        return Took::Structure(2);
+                    }
                     if *expect_code && (indent > 0 || *flat) && record::parse_exception(t).is_none()
                     {
                         *expect_code = false;

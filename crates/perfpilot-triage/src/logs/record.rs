@@ -221,7 +221,19 @@ pub(crate) fn parse_exception(t: &str) -> Option<(&str, &str)> {
 
 /// `File "path", line N, in func` → (path, line, func).
 pub(crate) fn parse_frame(t: &str) -> Option<(&str, &str, &str)> {
-    let rest = t.strip_prefix("File \"")?;
+    let rest = match t.strip_prefix("File \"") {
+        Some(r) => r,
+        // A paste that lost the path's opening quote (`File Desktop/….py", line 205, in f`,
+        // `File/Desktop/…`): taken only with the `", line ` that closes a path.
+        None => {
+            let r = t.strip_prefix("File")?;
+            let r = r.strip_prefix(' ').unwrap_or(r);
+            if !r.contains("\", line ") || r.starts_with(['"', ' ']) {
+                return None;
+            }
+            r
+        }
+    };
     let q = rest.find('"')?;
     let path = &rest[..q];
     let after = &rest[q + 1..];
@@ -339,6 +351,13 @@ mod tests {
             parse_frame("File \"a/b.py\", line 224, in run_detokenizer_process"),
             Some(("a/b.py", "224", "run_detokenizer_process"))
         );
+        assert_eq!(
+            parse_frame(
+                "File Desktop/x/vllm/entrypoints/openai/serving_chat.py\", line 205, in create_ch"
+            ),
+            Some(("Desktop/x/vllm/entrypoints/openai/serving_chat.py", "205", "create_ch"))
+        );
+        assert_eq!(parse_frame("File not found: a.py"), None);
         assert_eq!(
             parse_thread("Thread 2699268 (active): \"Thread-3 (forward_thread_func)\""),
             Some(("Thread-3 (forward_thread_func)".into(), true))
