@@ -78,13 +78,14 @@ fn expected_lines(file: &str, cell: &str) -> Option<BTreeSet<u64>> {
     Some(out)
 }
 
-/// Fresh held-out splits: not run unless named in `PERFPILOT_CORPUS_SPLIT`. `heldout-5` was
-/// scored once at 5fd8af8 and the blind `heldout-7` once at 451f934;
-/// the blind `heldout-8` once at 518abea (16/38), the blind `heldout-9` once at fa6ad5e
-/// (16/37), the blind `heldout-10` once at bbe0344 (22/33); all are development data since.
-/// A next blind batch is listed here before it is committed, so that no plain run triages it
-/// before its one score: the blind `heldout-11` (branch triblind5) is not scored yet.
-const FRESH: &[&str] = &["heldout-11"];
+/// Fresh held-out splits, run only when named in `PERFPILOT_CORPUS_SPLIT`: a next blind batch is
+/// listed here before it is committed. Each earlier one was scored once (FLOORS) and is
+/// development data since.
+const FRESH: &[&str] = &[];
+
+/// Blind batches scored after `CLASS_RULES_8`: a wrong decision by them there is a counted miss,
+/// not a regression (heldout-11: llamafile #96, a bind to a NAT address, read as a taken port).
+const SCORED_AFTER_GUARD: &[&str] = &["heldout-11"];
 
 /// The split named in `PERFPILOT_CORPUS_SPLIT`, if any.
 fn only_split() -> Option<String> {
@@ -111,6 +112,7 @@ fn score() -> BTreeMap<String, Score> {
         }
         let r = triage_logs(&TriageOptions::new(vec![root.join("failures").join(file)]))
             .unwrap_or_else(|e| panic!("{file}: {e}"));
+        let guarded = !SCORED_AFTER_GUARD.contains(&side.as_str());
         let s = out.entry(side).or_default();
         s.total += 1;
         let cell = cols.get(5).unwrap_or_else(|| panic!("labels.tsv {file}: no signal column"));
@@ -121,7 +123,7 @@ fn score() -> BTreeMap<String, Score> {
             .find(|f| f.class == r.class)
             .and_then(|f| f.facts.get("decided_by"))
             .map_or("", String::as_str);
-        if !class_right && CLASS_RULES_8.iter().any(|id| decided_by_rule(by, id)) {
+        if guarded && !class_right && CLASS_RULES_8.iter().any(|id| decided_by_rule(by, id)) {
             s.wrong_by_new_rule.push(format!("{file}: labelled {class}, decided by {by}"));
         }
         match expected_lines(file, cell) {
@@ -218,7 +220,7 @@ fn failure_classes_score() {
 /// Signal floors: class and signal line right among the logs whose label names signal lines
 /// (first scored at dev 11/16, heldout 7/8, heldout-3 23/23, heldout-4 25/26; since the deciding
 /// lines lead the signal, branch trihold: dev 14/16, heldout 8/8, heldout-4 26/26).
-const FLOORS: [(&str, usize, usize); 9] = [
+const FLOORS: [(&str, usize, usize); 10] = [
     ("dev", DEV_FLOOR_PERMILLE, 875),
     ("heldout", OLD_HELDOUT_FLOOR_PERMILLE, 1000),
     ("heldout-3", HELDOUT3_FLOOR_PERMILLE, 1000),
@@ -249,6 +251,8 @@ const FLOORS: [(&str, usize, usize); 9] = [
     // before and 9/11 after, once, at 368b544). 32/33 and 31/31 since TGI's `Method Warmup
     // encountered an error.` line names the warm-up step (after that scoring).
     ("heldout-10", 969, 1000),
+    // Fifth blind batch, scored once at 20fd27b after trifix4: 19/35 (3 undecided), 18/30.
+    ("heldout-11", 542, 600),
 ];
 
 /// Dev-split floor in per mille (15/19 since the evidence rules of issue 15, branch triage3).
