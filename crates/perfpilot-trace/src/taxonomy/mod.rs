@@ -105,6 +105,15 @@ impl Taxonomy {
         &EMBEDDED
     }
 
+    /// Start compiling the built-in rules on a worker thread, so that the compile overlaps
+    /// other start-up work (reading a trace); [`Taxonomy::embedded_ref`] then waits for it
+    /// or, when the thread could not start, compiles them itself. Compiled at most once.
+    pub fn prepare_embedded() {
+        let _ = std::thread::Builder::new()
+            .name("taxonomy-compile".into())
+            .spawn(|| LazyLock::force(&EMBEDDED).rule_count());
+    }
+
     /// Load a user rule file (`--rules FILE`). Errors name the file and the line.
     pub fn from_toml_file(path: impl AsRef<Path>) -> Result<Taxonomy, TaxonomyError> {
         let path = path.as_ref();

@@ -25,7 +25,7 @@ use toml::Spanned;
 
 use super::Category;
 use super::error::{TaxonomyError, invalid_at};
-use super::rules::{check_regex, parse_category};
+use super::rules::{check_regex, check_syntax, parse_category};
 
 /// The `[vocabulary]` table.
 #[derive(Debug, Deserialize)]
@@ -132,7 +132,7 @@ impl Vocabulary {
         }
         let mut patterns = Vec::with_capacity(words.len());
         let mut compiled = Vec::with_capacity(words.len());
-        for w in words {
+        for w in &words {
             let category = parse_category(file, text, &w.category)?;
             if !w.weight.get_ref().is_finite() || *w.weight.get_ref() <= 0.0 {
                 return Err(invalid_at(
@@ -142,14 +142,20 @@ impl Vocabulary {
                     format!("weight {} is not a positive number", w.weight.get_ref()),
                 ));
             }
-            check_regex(file, text, &w.tokens)?;
+            check_syntax(file, text, &w.tokens)?;
             patterns.push(format!("^(?:{})$", w.tokens.get_ref()));
             compiled.push((category, *w.weight.get_ref()));
         }
-        let set = RegexSet::new(&patterns).map_err(|e| TaxonomyError::Invalid {
-            file: file.to_string(),
-            line: 0,
-            message: format!("word patterns: {e}"),
+        let set = RegexSet::new(&patterns).map_err(|e| {
+            // Name the word that does not compile alone (a size limit), if one does not.
+            match words.iter().find_map(|w| check_regex(file, text, &w.tokens).err()) {
+                Some(located) => located,
+                None => TaxonomyError::Invalid {
+                    file: file.to_string(),
+                    line: 0,
+                    message: format!("word patterns: {e}"),
+                },
+            }
         })?;
         let ids = Category::ALL.iter().map(|c| (*c, Arc::from(format!("vocab.{c}")))).collect();
         Ok(Vocabulary {

@@ -37,7 +37,9 @@ use report::{
 /// Everything the per-file analysis needs, loaded once (shared by the rank workers of
 /// a multi-rank run).
 pub(crate) struct Rules {
-    taxonomy: Taxonomy,
+    /// The `--rules` file; `None` for the embedded rules, which compile on a worker thread
+    /// while the trace is read ([`Rules::taxonomy`] waits for them).
+    taxonomy: Option<Taxonomy>,
     frames: FrameRules,
     stages: StageRules,
     catalogue: Catalogue,
@@ -49,14 +51,26 @@ impl Rules {
     pub(crate) fn load(opts: &TriageOptions) -> Result<Rules, TraceError> {
         Ok(Rules {
             taxonomy: match &opts.rules {
-                Some(p) => Taxonomy::from_toml_file(p)
-                    .map_err(|e| TraceError::Rules { path: p.clone(), message: e.to_string() })?,
-                None => Taxonomy::embedded(),
+                Some(p) => {
+                    Some(Taxonomy::from_toml_file(p).map_err(|e| TraceError::Rules {
+                        path: p.clone(),
+                        message: e.to_string(),
+                    })?)
+                }
+                None => {
+                    Taxonomy::prepare_embedded();
+                    None
+                }
             },
             frames: FrameRules::load(opts.attribution.as_deref())?,
             stages: StageRules::load(opts.stages.as_deref())?,
             catalogue: Catalogue::load(opts.fusions.as_deref())?,
         })
+    }
+
+    /// The taxonomy (the embedded one waits for its compile on first use).
+    pub(crate) fn taxonomy(&self) -> &Taxonomy {
+        self.taxonomy.as_ref().unwrap_or_else(|| Taxonomy::embedded_ref())
     }
 }
 
@@ -141,7 +155,7 @@ pub(crate) fn triage_selection(
         for f in &mapping_files {
             progress.message(&format!("parsing mapping {}", f.path.display()));
             let a = analyse(f.clone(), progress, rules, &mut frame_cache, &mut warnings)?;
-            let mut rows = RowIndex::new(&rules.taxonomy);
+            let mut rows = RowIndex::new(rules.taxonomy());
             for ((&op, attr), (stage, _)) in a.ops.iter().zip(&a.attrs).zip(&a.stages) {
                 if let Site::Frame { .. } = attr.site {
                     let g = &a.trace.gpu[op as usize];
@@ -173,7 +187,7 @@ pub(crate) fn triage_selection(
     });
     let mut stages: Vec<StageReport> = Vec::new();
     for a in &formal {
-        let mut rows = RowIndex::new(&rules.taxonomy);
+        let mut rows = RowIndex::new(rules.taxonomy());
         let mut sites = SiteTable::default();
         let mut groups: HashMap<Stage, Vec<OpFacts>> = HashMap::new();
         let mut ordinals: HashMap<(u32, Stage), usize> = HashMap::new();
@@ -302,7 +316,7 @@ pub(crate) fn triage_selection(
         mapping: mapping_stats,
         min_share_pct: opts.min_share_pct,
         stages,
-        taxonomy: rules.taxonomy.origin().to_string(),
+        taxonomy: rules.taxonomy().origin().to_string(),
         parse: formal.iter().map(|a| a.trace.stats.clone()).collect(),
         trace_meta: first.map(|a| a.trace.meta.clone()).unwrap_or_default(),
         warnings,
