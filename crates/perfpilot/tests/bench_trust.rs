@@ -536,10 +536,11 @@ fn loadavg() -> String {
 const LLAMA_ROUNDS: u32 = 10;
 
 /// Rounds of the A/A pair when SAME is asserted (`PERFPILOT_ASSERT_LLAMA_SAME=1`): 320
-/// requests a side. SAME needs the whole interval within ±2 %: with a request-to-request
-/// spread of the TTFT of about 8 % on a quiet CPU, the interval of a ratio of medians is
-/// about ±2.8 % at 80 requests a side and ±1.4 % at 320 (it narrows with the square root
-/// of the count), so 10 rounds cannot show SAME even on an idle machine.
+/// requests a side. SAME needs the whole interval within ±2 %, and the interval of a ratio
+/// of medians narrows with the square root of the request count. On a quiet machine
+/// (2026-12-07, 1.03 CPUs busy, request-to-request spread of the TTFT 2.6-3.2 % within a
+/// run) 10 rounds gave intervals of ±0.5-1.5 % and 40 rounds ±0.3-1 %; the 40 leave margin
+/// for a slower or busier host (docs/performance.md, "llama.cpp A/A pair on a quiet machine").
 const LLAMA_ROUNDS_SAME: u32 = 40;
 
 /// The llama.cpp A/A workload per run: 8 random prompts of 16 -> 4 tokens, one in flight,
