@@ -109,9 +109,9 @@ pub(super) fn compare(a: CompareArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// `--run A B`: rounds of both servers, A first in odd rounds and B first in even ones
-/// (A B, B A, A B, …: a drift of the machine favours neither side), round r using seed
-/// + r unless --same-prompts; each run a single `bench serve` run with its own warmup and
-/// cache flush.
+/// (A B, B A, A B, …: a drift of the machine favours neither side), round r using the
+/// seed plus r unless --same-prompts; each run a single `bench serve` run with its own
+/// warmup and cache flush.
 fn run_interleaved(a: &CompareArgs) -> anyhow::Result<(Vec<PathBuf>, Vec<PathBuf>, PathBuf)> {
     let dir = match &a.output_dir {
         Some(d) => d.clone(),
