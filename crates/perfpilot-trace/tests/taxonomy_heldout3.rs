@@ -10,23 +10,16 @@
 
 mod heldout_batch;
 
-use heldout_batch::{Batch, check_fresh, score};
+use heldout_batch::{Batch, CORPORA, SOURCES_NO_FIRST_HELDOUT, check_fresh, score};
 
 const BATCH: Batch = Batch {
     file: "kernel-names-3.tsv",
-    text: include_str!("../../../tests/fixtures/trace/kernel-names-3.tsv"),
+    text: CORPORA[3],
     split: "heldout-3",
     // Every name of the earlier corpora.
-    earlier_names: &[
-        include_str!("../../../tests/fixtures/trace/kernel-names.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-heldout.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-2.tsv"),
-    ],
+    earlier_names: CORPORA.split_at(3).0,
     // Earlier corpora whose source repositories this batch may not reuse.
-    earlier_sources: &[
-        include_str!("../../../tests/fixtures/trace/kernel-names.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-2.tsv"),
-    ],
+    earlier_sources: SOURCES_NO_FIRST_HELDOUT.split_at(2).0,
     min_names: 300,
     // First score (rules of commit 4bfe1b7): 230/435 = 52.87 %, the floor.
     first_score: 230,

@@ -11,25 +11,16 @@
 
 mod heldout_batch;
 
-use heldout_batch::{Batch, check_fresh, score};
+use heldout_batch::{Batch, CORPORA, SOURCES_NO_FIRST_HELDOUT, check_fresh, score};
 
 const BATCH: Batch = Batch {
     file: "kernel-names-4.tsv",
-    text: include_str!("../../../tests/fixtures/trace/kernel-names-4.tsv"),
+    text: CORPORA[4],
     split: "heldout-4",
     // Every name of the earlier corpora.
-    earlier_names: &[
-        include_str!("../../../tests/fixtures/trace/kernel-names.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-heldout.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-2.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-3.tsv"),
-    ],
+    earlier_names: CORPORA.split_at(4).0,
     // Earlier corpora whose source repositories this batch may not reuse.
-    earlier_sources: &[
-        include_str!("../../../tests/fixtures/trace/kernel-names.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-2.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-3.tsv"),
-    ],
+    earlier_sources: SOURCES_NO_FIRST_HELDOUT.split_at(3).0,
     min_names: 400,
     // First score (rules of 1bab2c7): 346/637 = 54.32 %, the floor.
     first_score: 346,

@@ -17,27 +17,16 @@
 
 mod heldout_batch;
 
-use heldout_batch::{Batch, check_fresh, score};
+use heldout_batch::{Batch, CORPORA, SOURCES_NO_FIRST_HELDOUT, check_fresh, score};
 
 const BATCH: Batch = Batch {
     file: "kernel-names-5.tsv",
-    text: include_str!("../../../tests/fixtures/trace/kernel-names-5.tsv"),
+    text: CORPORA[5],
     split: "heldout-5",
     // Every name of the earlier corpora.
-    earlier_names: &[
-        include_str!("../../../tests/fixtures/trace/kernel-names.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-heldout.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-2.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-3.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-4.tsv"),
-    ],
+    earlier_names: CORPORA.split_at(5).0,
     // Earlier corpora whose source repositories this batch may not reuse.
-    earlier_sources: &[
-        include_str!("../../../tests/fixtures/trace/kernel-names.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-2.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-3.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-4.tsv"),
-    ],
+    earlier_sources: SOURCES_NO_FIRST_HELDOUT.split_at(4).0,
     min_names: 500,
     // First score (rules of 4599f8b): 501/702 = 71.37 %, the floor.
     first_score: 501,

@@ -16,29 +16,16 @@
 
 mod heldout_batch;
 
-use heldout_batch::{Batch, check_fresh, score};
+use heldout_batch::{Batch, CORPORA, SOURCES_NO_FIRST_HELDOUT, check_fresh, score};
 
 const BATCH: Batch = Batch {
     file: "kernel-names-6.tsv",
-    text: include_str!("../../../tests/fixtures/trace/kernel-names-6.tsv"),
+    text: CORPORA[6],
     split: "heldout-6",
     // Every name of the earlier corpora.
-    earlier_names: &[
-        include_str!("../../../tests/fixtures/trace/kernel-names.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-heldout.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-2.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-3.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-4.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-5.tsv"),
-    ],
+    earlier_names: CORPORA.split_at(6).0,
     // Earlier corpora whose source repositories this batch may not reuse.
-    earlier_sources: &[
-        include_str!("../../../tests/fixtures/trace/kernel-names.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-2.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-3.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-4.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-5.tsv"),
-    ],
+    earlier_sources: SOURCES_NO_FIRST_HELDOUT.split_at(5).0,
     min_names: 600,
     // First score, blind (rules of 94c5443): 571/761 = 75.03 %.
     first_score: 571,

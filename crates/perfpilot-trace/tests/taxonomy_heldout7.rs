@@ -13,33 +13,17 @@
 
 mod heldout_batch;
 
-use heldout_batch::{Batch, check_fresh, score};
+use heldout_batch::{Batch, CORPORA, check_fresh, score};
 use perfpilot_trace::taxonomy::{Category, Taxonomy};
 
 const BATCH: Batch = Batch {
     file: "kernel-names-7.tsv",
-    text: include_str!("../../../tests/fixtures/trace/kernel-names-7.tsv"),
+    text: CORPORA[7],
     split: "heldout-7",
     // Every name of the earlier corpora.
-    earlier_names: &[
-        include_str!("../../../tests/fixtures/trace/kernel-names.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-heldout.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-2.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-3.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-4.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-5.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-6.tsv"),
-    ],
+    earlier_names: CORPORA.split_at(7).0,
     // Earlier corpora whose source repositories this batch may not reuse.
-    earlier_sources: &[
-        include_str!("../../../tests/fixtures/trace/kernel-names.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-heldout.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-2.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-3.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-4.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-5.tsv"),
-        include_str!("../../../tests/fixtures/trace/kernel-names-6.tsv"),
-    ],
+    earlier_sources: CORPORA.split_at(7).0,
     min_names: 600,
     // First score, blind (rules of 47e27bc, after the op-name round): 525/682 = 76.98 %.
     first_score: 525,

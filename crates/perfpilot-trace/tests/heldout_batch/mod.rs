@@ -1,11 +1,41 @@
 //! One held-out kernel-name batch (`tests/fixtures/trace/kernel-names-N.tsv`): the
 //! freshness check (unique names, none from an earlier corpus, every source from a
 //! repository no earlier corpus used) and the bare-name score against its first-score
-//! floor. Shared by `taxonomy_heldout3.rs`, `taxonomy_heldout4.rs` and `taxonomy_heldout5.rs`.
+//! floor. Shared by `taxonomy_heldout3.rs` … `taxonomy_heldout8.rs`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use perfpilot_trace::taxonomy::{Category, Taxonomy};
+
+/// Every corpus in order: corpus 1, its first held-out list, corpus 2, then heldout-3 …
+/// heldout-8. Batch N's earlier names are `CORPORA.split_at(N).0`.
+#[allow(dead_code)]
+pub const CORPORA: [&str; 9] = [
+    include_str!("../../../../tests/fixtures/trace/kernel-names.tsv"),
+    include_str!("../../../../tests/fixtures/trace/kernel-names-heldout.tsv"),
+    include_str!("../../../../tests/fixtures/trace/kernel-names-2.tsv"),
+    include_str!("../../../../tests/fixtures/trace/kernel-names-3.tsv"),
+    include_str!("../../../../tests/fixtures/trace/kernel-names-4.tsv"),
+    include_str!("../../../../tests/fixtures/trace/kernel-names-5.tsv"),
+    include_str!("../../../../tests/fixtures/trace/kernel-names-6.tsv"),
+    include_str!("../../../../tests/fixtures/trace/kernel-names-7.tsv"),
+    include_str!("../../../../tests/fixtures/trace/kernel-names-8.tsv"),
+];
+
+/// [`CORPORA`] without the first held-out list, whose sources batches 3–6 were not checked
+/// against: batch N (3 ≤ N ≤ 6) may not reuse the repositories of
+/// `SOURCES_NO_FIRST_HELDOUT.split_at(N - 1).0`.
+#[allow(dead_code)]
+pub const SOURCES_NO_FIRST_HELDOUT: [&str; 8] = [
+    include_str!("../../../../tests/fixtures/trace/kernel-names.tsv"),
+    include_str!("../../../../tests/fixtures/trace/kernel-names-2.tsv"),
+    include_str!("../../../../tests/fixtures/trace/kernel-names-3.tsv"),
+    include_str!("../../../../tests/fixtures/trace/kernel-names-4.tsv"),
+    include_str!("../../../../tests/fixtures/trace/kernel-names-5.tsv"),
+    include_str!("../../../../tests/fixtures/trace/kernel-names-6.tsv"),
+    include_str!("../../../../tests/fixtures/trace/kernel-names-7.tsv"),
+    include_str!("../../../../tests/fixtures/trace/kernel-names-8.tsv"),
+];
 
 /// A batch and what it is checked against.
 pub struct Batch {
