@@ -303,6 +303,8 @@ struct Launches {
     pools: std::collections::BTreeMap<String, (u64, Option<String>)>,
     /// Ranks whose last KV pool is a draft model's (its `Memory pool end` is the draft's too).
     draft_pool: std::collections::BTreeSet<String>,
+    /// The context size (`n_ctx`) this launch states (llama.cpp's `-c N`, `n_ctx = N`).
+    n_ctx: Option<u64>,
     /// First line of each launch after the first.
     starts: Vec<u64>,
     current: u32,
@@ -365,7 +367,17 @@ impl Launches {
             }),
             _ => false,
         };
-        if (restart && self.sized.contains(&rank)) || resized || reblocked || marker || repooled {
+        // llama.cpp's KV cache holds at most the context's cells (n_ctx, padded to 256): a cache
+        // with more cells than the launch's stated context is another run's (a paste of two
+        // runs, the second without its command).
+        let outgrown = match e {
+            K::LlamaKvCache { cells: Some(c), .. } => {
+                self.n_ctx.is_some_and(|n| n > 0 && *c > n.div_ceil(256) * 256)
+            }
+            _ => false,
+        };
+        let restarts = (restart && self.sized.contains(&rank)) || resized || reblocked;
+        if restarts || marker || repooled || outgrown {
             self.current += 1;
             self.starts.push(line);
             self.sized.clear();
@@ -373,6 +385,12 @@ impl Launches {
             self.pools.clear();
             self.draft_pool.clear();
             self.blocks.clear();
+            self.n_ctx = None;
+        }
+        if let K::Setting { key, value } = e {
+            if key == "n_ctx" && *value >= 1.0 {
+                self.n_ctx = Some(*value as u64);
+            }
         }
         if blocks {
             self.blocks.insert(rank.clone());
