@@ -387,10 +387,11 @@ impl Launches {
             self.blocks.clear();
             self.n_ctx = None;
         }
-        if let K::Setting { key, value } = e {
-            if key == "n_ctx" && *value >= 1.0 {
-                self.n_ctx = Some(*value as u64);
-            }
+        if let K::Setting { key, value } = e
+            && key == "n_ctx"
+            && *value >= 1.0
+        {
+            self.n_ctx = Some(*value as u64);
         }
         if blocks {
             self.blocks.insert(rank.clone());
