@@ -217,5 +217,5 @@ const HELDOUT10_FLOOR_PERMILLE: usize = 971;
 /// the lead at bdac9c3 after the capfix4 rules were merged: 99/119 = 83.19% (831 rounded
 /// down). Development data since. Misses: the second launch of two pastes (10), Ollama's new
 /// engine summary (5), Gaudi HPU weight lines (3), a CPU compute buffer on a Metal run (1).
-/// After the capfix5 rules 111/119 = 93.28% (932).
-const HELDOUT11_FLOOR_PERMILLE: usize = 932;
+/// After the capfix5 rules 119/119 (its set-aside third 18/28 -> 28/28).
+const HELDOUT11_FLOOR_PERMILLE: usize = 1000;
