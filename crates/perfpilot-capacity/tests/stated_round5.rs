@@ -95,3 +95,15 @@ fn llama_cpp_cache_larger_than_the_stated_context_is_another_run() {
                   llama_kv_cache: size = 10368.00 MiB (262144 cells,  36 layers,  1/1 seqs), K (q4_0): 5184.00 MiB, V (q4_0): 5184.00 MiB\n";
     assert_eq!(numbers(padded, "kv_tokens"), vec![(1, 262144.0)]);
 }
+
+#[test]
+fn llama_cpp_kv_figure_cut_before_its_unit_reads_mib() {
+    // ggml-org/llama.cpp#11598 (heldout-10, development data): the paste ends after the V figure.
+    let text = corpus("llamacpp-11598-vulkan-mi60-ctx72000-kv-self.log");
+    let mib = |x: f64| (x / 1024.0 * 100.0).round() / 100.0;
+    assert_eq!(numbers(&text, "v_size"), vec![(1, mib(1968.75))]);
+    assert_eq!(numbers(&text, "k_size"), vec![(1, mib(1968.75))]);
+    // A figure followed by anything but the line's end is not a cut unit.
+    let odd = "llama_init_from_model: KV self size  = 3937.50 MiB, K (f16): 1968.75 MiB, V (f16): 1968.75 XB\n";
+    assert!(numbers(odd, "v_size").is_empty());
+}
