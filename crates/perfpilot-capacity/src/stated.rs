@@ -170,20 +170,7 @@ pub fn stated_values(log: &LaunchLog) -> Vec<StatedValue> {
             v.launch = l as u32 + 2;
         }
     }
-    cpu_compute_buffers(&mut o.v);
     o.v
-}
-
-/// llama.cpp prints a `CPU compute buffer size` beside the GPUs' when it offloads (a host
-/// buffer, not device capacity) and alone on a CPU-only run, where the CPU is the device: a
-/// launch that states no other compute buffer keeps it as its `compute_buffer`.
-fn cpu_compute_buffers(v: &mut Vec<StatedValue>) {
-    let device: std::collections::BTreeSet<u32> =
-        v.iter().filter(|x| x.key == "compute_buffer").map(|x| x.launch).collect();
-    v.retain(|x| x.key != "compute_buffer_cpu" || !device.contains(&x.launch));
-    for x in v.iter_mut().filter(|x| x.key == "compute_buffer_cpu") {
-        x.key = "compute_buffer".into();
-    }
 }
 
 /// Whether event `i` may open a launch: every event but a server command (`vllm serve …`,
@@ -311,10 +298,13 @@ struct Launches {
     /// Ranks that printed a once-per-run summary in this launch (vLLM's `# GPU blocks`,
     /// SGLang's scheduler `max_total_num_tokens=…` line).
     blocks: std::collections::BTreeSet<String>,
-    /// Ranks that allocated an SGLang KV pool in this launch.
-    pools: std::collections::BTreeSet<String>,
+    /// Ranks that allocated an SGLang KV pool in this launch, with the token count and time
+    /// stamp of their first pool.
+    pools: std::collections::BTreeMap<String, (u64, Option<String>)>,
     /// Ranks whose last KV pool is a draft model's (its `Memory pool end` is the draft's too).
     draft_pool: std::collections::BTreeSet<String>,
+    /// The context size (`n_ctx`) this launch states (llama.cpp's `-c N`, `n_ctx = N`).
+    n_ctx: Option<u64>,
     /// First line of each launch after the first.
     starts: Vec<u64>,
     current: u32,
@@ -367,7 +357,27 @@ impl Launches {
         // A once-per-launch line of the data rules (a server command, llama.cpp's context) is the
         // whole launch's, whichever process sized its cache: a rank label is no part of it.
         let marker = matches!(e, K::LaunchStart { .. }) && !self.sized.is_empty();
-        if (restart && self.sized.contains(&rank)) || resized || reblocked || marker {
+        // SGLang sizes a draft model's pool with the target's token count (model_runner.py:
+        // "Target worker and draft worker share the same indices for the token_to_kv_pool")
+        // and a hybrid pool's two halves in one second: a rank's second pool with another token
+        // count, printed at another time, is another run's.
+        let repooled = match e {
+            K::KvCacheAllocated { tokens, .. } => self.pools.get(&rank).is_some_and(|(t, at)| {
+                t != tokens && at.is_some() && stamp.is_some() && at.as_deref() != stamp
+            }),
+            _ => false,
+        };
+        // llama.cpp's KV cache holds at most the context's cells (n_ctx, padded to 256): a cache
+        // with more cells than the launch's stated context is another run's (a paste of two
+        // runs, the second without its command).
+        let outgrown = match e {
+            K::LlamaKvCache { cells: Some(c), .. } => {
+                self.n_ctx.is_some_and(|n| n > 0 && *c > n.div_ceil(256) * 256)
+            }
+            _ => false,
+        };
+        let restarts = (restart && self.sized.contains(&rank)) || resized || reblocked;
+        if restarts || marker || repooled || outgrown {
             self.current += 1;
             self.starts.push(line);
             self.sized.clear();
@@ -375,6 +385,13 @@ impl Launches {
             self.pools.clear();
             self.draft_pool.clear();
             self.blocks.clear();
+            self.n_ctx = None;
+        }
+        if let K::Setting { key, value } = e
+            && key == "n_ctx"
+            && *value >= 1.0
+        {
+            self.n_ctx = Some(*value as u64);
         }
         if blocks {
             self.blocks.insert(rank.clone());
@@ -398,8 +415,11 @@ impl Launches {
         // same rank and in the same launch: a second `KV Cache is allocated` (and the `Memory
         // pool end` after it) is the draft's.
         let draft_pool = match e {
-            K::KvCacheAllocated { .. } => {
-                let second = !self.pools.insert(rank.clone());
+            K::KvCacheAllocated { tokens, .. } => {
+                let second = self.pools.contains_key(&rank);
+                if !second {
+                    self.pools.insert(rank.clone(), (*tokens, stamp.map(str::to_string)));
+                }
                 if second {
                     self.draft_pool.insert(rank.clone());
                 } else {

@@ -211,10 +211,12 @@ const HELDOUT9_FLOOR_PERMILLE: usize = 1000;
 /// since; 137/141 = 97.2% after the rules for its classes of misses (branch capfix4), a
 /// development figure: the 4 values still missed are in capfix4's set-aside third (SOURCES.md),
 /// whose misses were not read while the rules were written.
-const HELDOUT10_FLOOR_PERMILLE: usize = 971;
+/// capfix5: 138/141 (a llama.cpp V size cut before its unit reads MiB).
+const HELDOUT10_FLOOR_PERMILLE: usize = 978;
 
 /// Fifth blind batch `heldout-11` (branch capblind5) floor in per mille: scored once, blind, by
 /// the lead at bdac9c3 after the capfix4 rules were merged: 99/119 = 83.19% (831 rounded
 /// down). Development data since. Misses: the second launch of two pastes (10), Ollama's new
 /// engine summary (5), Gaudi HPU weight lines (3), a CPU compute buffer on a Metal run (1).
-const HELDOUT11_FLOOR_PERMILLE: usize = 831;
+/// After the capfix5 rules 119/119 (its set-aside third 18/28 -> 28/28).
+const HELDOUT11_FLOOR_PERMILLE: usize = 1000;

@@ -25,7 +25,8 @@ fn k_v_parts(
         let Some(at) = text.find(key) else { return (None, None) };
         let rest = &text[at + key.len()..];
         let Some(close) = rest.find(')') else { return (None, None) };
-        (Some(rest[..close].trim().to_string()), size_at(&rest[close + 1..]))
+        let value = &rest[close + 1..];
+        (Some(rest[..close].trim().to_string()), size_at(value).or_else(|| cut_mib(value)))
     };
     let (kd, ks) = part(" K (");
     let (vd, vs) = part(" V (");
@@ -34,6 +35,15 @@ fn k_v_parts(
         return (d.clone(), None, d, None);
     }
     (kd, ks, vd, vs)
+}
+
+/// A figure cut before its unit at the end of a paste's line (`V (f16): 1968.75`): llama.cpp
+/// prints every size of its KV lines as `%7.2f MiB` (`KV self size = … MiB, K (%s): %7.2f MiB,
+/// V (%s): %7.2f MiB`; `llama_kv_cache: size = …`), so the cut unit is MiB.
+fn cut_mib(text: &str) -> Option<LoggedBytes> {
+    let t = text.trim_start().trim_start_matches(['=', ':']).trim();
+    let n = leading_number(t)?;
+    (n.len() == t.len()).then(|| LoggedBytes::from_number_unit(n, "MiB"))?
 }
 
 /// `kv_size = 32768, offload = 1, type_k = 'f16', type_v = 'f16', n_layer = 64`: a cache opens.

@@ -16,14 +16,24 @@ fn num_first(after: &str) -> Option<u64> {
 }
 
 pub(super) fn weights(after: &str) -> Option<EventKind> {
-    // vLLM 0.3 printed `took 244.61 MB` (MiB); later versions print GB / GiB (GiB).
+    // vLLM 0.3 printed `took 244.61 MB` (MiB); later versions print GB / GiB (GiB). The Gaudi
+    // fork (HabanaAI/vllm-fork hpu_model_runner.py) prints `took in total X GiB of device
+    // memory (…) and Y GiB of host memory`.
+    let after = after.trim_start();
+    let after = after.strip_prefix("in total").unwrap_or(after);
     let n = leading_number(after)?;
     let unit = after.trim_start()[n.len()..].split_whitespace().next().unwrap_or("");
     let size = match unit {
         "MB" | "MiB" => crate::units::LoggedBytes::from_number_unit(n, unit)?,
         _ => gib_of(after)?,
     };
-    let elapsed_s = after_key(after, "and").and_then(leading_number).and_then(|n| n.parse().ok());
+    // The time after `and` (V1 `… and 3.2 seconds`), not a size (the Gaudi fork's host memory).
+    let elapsed = after_key(after, "and").and_then(|t| {
+        let n = leading_number(t)?;
+        let unit = t.trim_start()[n.len()..].trim_start();
+        (!unit.starts_with(['G', 'M', 'K', 'B'])).then_some(n)
+    });
+    let elapsed_s = elapsed.and_then(|n| n.parse().ok());
     Some(EventKind::WeightsLoaded { size, elapsed_s })
 }
 
