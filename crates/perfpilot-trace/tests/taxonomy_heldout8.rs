@@ -11,6 +11,7 @@
 mod heldout_batch;
 
 use heldout_batch::{Batch, CORPORA, check_fresh, score};
+use perfpilot_trace::taxonomy::{Category, Taxonomy};
 
 const BATCH: Batch = Batch {
     file: "kernel-names-8.tsv",
@@ -35,4 +36,62 @@ fn heldout8_is_fresh_unique_and_from_new_sources() {
 #[test]
 fn heldout8_bare_name_accuracy() {
     score(&BATCH);
+}
+
+/// The namesfix4 set-aside third (`tests/fixtures/trace/SOURCES.md`, "namesfix4 set-aside"):
+/// the ceil(39/3) source repositories with the smallest FNV-1a-64 of `github:owner/name`.
+const SET_ASIDE: &[&str] = &[
+    "github:BlinkDL/RWKV-CUDA",
+    "github:horovod/horovod",
+    "github:rusty1s/pytorch_scatter",
+    "github:Oneflow-Inc/oneflow",
+    "github:HazyResearch/flash-fft-conv",
+    "github:BlinkDL/ChatRWKV",
+    "github:xlite-dev/LeetCUDA",
+    "github:chengzeyi/stable-fast",
+    "github:BaguaSys/bagua",
+    "github:XunhaoLai/native-sparse-attention-triton",
+    "github:SqueezeAILab/KVQuant",
+    "github:open-mmlab/mmcv",
+    "github:IST-DASLab/QUIK",
+];
+
+/// `(repository, name, expected)` of every row.
+fn rows() -> Vec<(&'static str, &'static str, Category)> {
+    BATCH
+        .text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| {
+            let c: Vec<&str> = l.split('\t').collect();
+            let repo = c.get(2)?.split_whitespace().next()?.split('@').next()?;
+            Some((repo, *c.first()?, Category::parse(c.get(1)?)?))
+        })
+        .collect()
+}
+
+#[test]
+fn heldout8_set_aside_third() {
+    // The draw: repositories sorted by FNV-1a-64, the first ceil(n/3).
+    let mut repos: Vec<&str> = rows().iter().map(|r| r.0).collect();
+    repos.sort_unstable();
+    repos.dedup();
+    repos.sort_by_key(|r| perfpilot_io::fnv1a64(r.as_bytes()));
+    let third = repos.len().div_ceil(3);
+    let mut drawn = repos[..third].to_vec();
+    let mut listed = SET_ASIDE.to_vec();
+    drawn.sort_unstable();
+    listed.sort_unstable();
+    assert_eq!(drawn, listed, "the set-aside list is not the FNV-1a-64 draw");
+    // Counts only: the set-aside rows' misses are not printed (read once, at the round's end).
+    let tax = Taxonomy::embedded();
+    let (mut aside, mut dev) = ((0usize, 0usize), (0usize, 0usize));
+    for (repo, name, expected) in rows() {
+        let slot = if SET_ASIDE.contains(&repo) { &mut aside } else { &mut dev };
+        slot.1 += 1;
+        slot.0 += usize::from(tax.classify(name) == expected);
+    }
+    eprintln!("heldout-8 set-aside third: {}/{}", aside.0, aside.1);
+    eprintln!("heldout-8 other two thirds: {}/{}", dev.0, dev.1);
+    assert_eq!(aside.1, 257);
 }
