@@ -86,12 +86,21 @@ fn heldout8_set_aside_third() {
     // Counts only: the set-aside rows' misses are not printed (read once, at the round's end).
     let tax = Taxonomy::embedded();
     let (mut aside, mut dev) = ((0usize, 0usize), (0usize, 0usize));
+    // KVQuant's rows were seen during the namesfix4 round (an unfiltered grep of the fixture
+    // files, `docs/taxonomy-corpus.md` "After heldout-8"): the third is also counted without them.
+    let mut aside_unseen = (0usize, 0usize);
     for (repo, name, expected) in rows() {
+        let ok = usize::from(tax.classify(name) == expected);
+        if SET_ASIDE.contains(&repo) && repo != "github:SqueezeAILab/KVQuant" {
+            aside_unseen.1 += 1;
+            aside_unseen.0 += ok;
+        }
         let slot = if SET_ASIDE.contains(&repo) { &mut aside } else { &mut dev };
         slot.1 += 1;
-        slot.0 += usize::from(tax.classify(name) == expected);
+        slot.0 += ok;
     }
     eprintln!("heldout-8 set-aside third: {}/{}", aside.0, aside.1);
+    eprintln!("heldout-8 set-aside third without KVQuant: {}/{}", aside_unseen.0, aside_unseen.1);
     eprintln!("heldout-8 other two thirds: {}/{}", dev.0, dev.1);
     assert_eq!(aside.1, 257);
 }
