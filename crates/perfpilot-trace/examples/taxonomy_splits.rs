@@ -14,6 +14,25 @@ const SPLITS: &[(&str, &str)] = &[
     ("heldout-5", include_str!("../../../tests/fixtures/trace/kernel-names-5.tsv")),
     ("heldout-6", include_str!("../../../tests/fixtures/trace/kernel-names-6.tsv")),
     ("heldout-7", include_str!("../../../tests/fixtures/trace/kernel-names-7.tsv")),
+    ("heldout-8", include_str!("../../../tests/fixtures/trace/kernel-names-8.tsv")),
+];
+
+/// Rows not printed: the namesfix4 set-aside third of heldout-8 (`tests/fixtures/trace/SOURCES.md`,
+/// "namesfix4 set-aside"), scored only by `taxonomy_heldout8`'s `heldout8_set_aside_third`.
+const NOT_PRINTED: &[&str] = &[
+    "github:BlinkDL/RWKV-CUDA",
+    "github:horovod/horovod",
+    "github:rusty1s/pytorch_scatter",
+    "github:Oneflow-Inc/oneflow",
+    "github:HazyResearch/flash-fft-conv",
+    "github:BlinkDL/ChatRWKV",
+    "github:xlite-dev/LeetCUDA",
+    "github:chengzeyi/stable-fast",
+    "github:BaguaSys/bagua",
+    "github:XunhaoLai/native-sparse-attention-triton",
+    "github:SqueezeAILab/KVQuant",
+    "github:open-mmlab/mmcv",
+    "github:IST-DASLab/QUIK",
 ];
 
 fn main() {
@@ -40,6 +59,10 @@ fn main() {
                 eprintln!("{split}:{}: bad category", i + 1);
                 continue;
             };
+            let repo = cols.next().unwrap_or_default().split(['@', ' ']).next().unwrap_or_default();
+            if *split == "heldout-8" && NOT_PRINTED.contains(&repo) {
+                continue;
+            }
             let (got, rule) = tax.classify_explained(name);
             all += 1;
             ok += usize::from(got == expected);
