@@ -4,7 +4,7 @@
 //! rules, and committed before any classifier ran on them. See
 //! `tests/fixtures/trace/SOURCES.md` ("Corpus 9 (blind)").
 //!
-//! 747 names from 35 repositories. Not scored yet: only the freshness check lives here. The
+//! 776 names from 37 repositories. Not scored yet: only the freshness check lives here. The
 //! scoring test (`score(&BATCH)` with the first score as `first_score`) is added by whoever
 //! takes the one blind score.
 
