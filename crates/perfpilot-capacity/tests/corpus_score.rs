@@ -86,7 +86,7 @@ fn matches(e: &Expected, got: &StatedValue) -> bool {
 /// Splits with a floor: development data, read in full (a later change may not lose a value).
 /// `heldout`, `heldout-3`, `heldout-4` and `heldout-5` were scored once each and count as
 /// development data since.
-const FLOORS: [(&str, usize); 11] = [
+const FLOORS: [(&str, usize); 12] = [
     ("dev", DEV_FLOOR_PERMILLE),
     ("heldout", HELDOUT_FLOOR_PERMILLE),
     ("heldout-3", HELDOUT3_FLOOR_PERMILLE),
@@ -98,6 +98,7 @@ const FLOORS: [(&str, usize); 11] = [
     ("heldout-9", HELDOUT9_FLOOR_PERMILLE),
     ("heldout-10", HELDOUT10_FLOOR_PERMILLE),
     ("heldout-11", HELDOUT11_FLOOR_PERMILLE),
+    ("heldout-12", HELDOUT12_FLOOR_PERMILLE),
 ];
 
 /// Whether a split is scored in this run: the splits with a floor always, any other (a fresh
@@ -220,3 +221,13 @@ const HELDOUT10_FLOOR_PERMILLE: usize = 978;
 /// engine summary (5), Gaudi HPU weight lines (3), a CPU compute buffer on a Metal run (1).
 /// After the capfix5 rules 119/119 (its set-aside third 18/28 -> 28/28).
 const HELDOUT11_FLOOR_PERMILLE: usize = 1000;
+
+/// Sixth blind batch `heldout-12` (branch capblind6: 31 logs, 189 stated values) floor in per
+/// mille: scored once, blind, by the lead at 8333878 after the capfix5 rules were merged:
+/// 170/189 = 89.95% (899 rounded down). Development data since. Misses: llama.cpp contexts and
+/// slot counts in wordings without a rule (koboldcpp 2023, node-llama-cpp, a draft context, an
+/// argv dump: 6), koboldcpp's 2023 `total VRAM used (model: …)` (3), ollama's `load request`
+/// struct (3), TensorRT-LLM 0.x: `Using N total tokens in paged KV cache, and M blocks per
+/// sequence`, the figures of its refusal, and the second run of the paste (6), a vLLM flag
+/// abbreviated as argparse allows (1).
+const HELDOUT12_FLOOR_PERMILLE: usize = 899;
