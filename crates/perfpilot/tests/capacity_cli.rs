@@ -15,7 +15,7 @@ fn explain_json_contract() {
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["schema_version"], "perfpilot.capacity.explain/1");
+    assert_eq!(v["schema_version"], "perfpilot.capacity.explain/2");
     assert_eq!(v["command"], "capacity explain");
     assert_eq!(v["result"]["selected_rank"], "TP1");
     assert_eq!(v["inputs"][0]["role"], "log");
@@ -24,6 +24,37 @@ fn explain_json_contract() {
     // weights 14.00 GiB printed -> exact bytes
     assert_eq!(ranks[1]["weights_bytes"], 15_032_385_536i64);
     assert!(v["warnings"].as_array().unwrap().iter().any(|w| w["code"] == "incomplete-log"));
+}
+
+/// Every stated value reaches the JSON under its key, launch and line: a real paste of two
+/// llama.cpp (SYCL) runs, a command with `-c 22528` and then KV lines of a run with 23552 cells
+/// (intel/ipex-llm#13130; its hand-written expectations are the `.expected` file beside it).
+#[test]
+fn explain_json_lists_stated_values_per_launch() {
+    let log =
+        "tests/fixtures/corpus/launch/llamacpp-ipexllm13130-sycl-3-arc-command-then-kv23552.log";
+    let out = run(&["capacity", "explain", log, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stated = v["result"]["stated"].as_array().unwrap();
+    let get = |launch: u64, key: &str| -> Vec<serde_json::Value> {
+        stated
+            .iter()
+            .filter(|s| s["launch"] == launch && s["key"] == key)
+            .map(|s| s["value"].clone())
+            .collect()
+    };
+    assert_eq!(get(1, "n_ctx"), [serde_json::json!(22528.0)]);
+    assert_eq!(get(2, "kv_tokens"), [serde_json::json!(23552.0)]);
+    // 1104.00 MiB printed -> GiB.
+    assert_eq!(get(2, "k_size"), [serde_json::json!(1104.0 / 1024.0)]);
+    assert_eq!(get(2, "kv_device_size").len(), 3, "one per SYCL device: {stated:?}");
+    assert!(stated.iter().all(|s| s["line"].as_u64().is_some_and(|l| (1..=6).contains(&l))));
+    // The human view groups and shows the same values.
+    let out = run(&["capacity", "explain", log, "--format", "md"]);
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.contains("## Stated values (10 lines, 2 launches)"), "{md}");
+    assert!(md.contains("| 2 | kv_tokens | 23552 | tokens | L2 |"), "{md}");
 }
 
 #[test]

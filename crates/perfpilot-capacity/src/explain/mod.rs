@@ -98,7 +98,7 @@ impl ExplainOptions {
 
 impl perfpilot_report::Report for ExplainReport {
     fn schema_version(&self) -> &'static str {
-        "perfpilot.capacity.explain/1"
+        "perfpilot.capacity.explain/2"
     }
     fn document(&self) -> perfpilot_report::Document {
         render::document(self)
@@ -371,6 +371,7 @@ fn summarise(
         observations: errors.into_iter().chain(observations(log)).collect(),
         notes,
         what_if,
+        stated: crate::stated::stated_values(log),
         lines: log.lines,
         ranks,
     })

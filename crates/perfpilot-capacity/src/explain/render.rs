@@ -1,6 +1,6 @@
 //! The human view of an explanation: the header facts, then one section per part of the
 //! report (settings, ranks, the selected rank's stages, breakdown and KV cache, concurrency,
-//! replay, nvidia-smi, observations, what-ifs, notes).
+//! replay, nvidia-smi, observations, stated values, what-ifs, notes).
 #![warn(clippy::too_many_lines)]
 
 use perfpilot_report::{Document, Section, Table};
@@ -45,6 +45,9 @@ pub(super) fn document(r: &ExplainReport) -> Document {
     }
     if !r.observations.is_empty() {
         d.push(Section::new("Observations").with_list(r.observations.clone()));
+    }
+    if !r.stated.is_empty() {
+        d.push(stated_section(r));
     }
     if let Some(w) = &r.what_if {
         d.push(what_if_section(w));
@@ -211,4 +214,59 @@ fn smi_section(r: &ExplainReport) -> Section {
         );
     }
     Section::new("nvidia-smi").with_table(t)
+}
+
+/// Every stated value under its semantic key, by launch and line. The same value stated again
+/// (every rank prints its own line) is one row with the count of its repeats; the JSON keeps
+/// every line.
+fn stated_section(r: &ExplainReport) -> Section {
+    use crate::stated::Value;
+    // (launch, key, value, unit) -> (row order, first line, repeats)
+    let mut rows: Vec<(u32, String, String, String, u64, usize)> = Vec::new();
+    let mut index: std::collections::HashMap<(u32, String, String, String), usize> =
+        std::collections::HashMap::new();
+    for v in &r.stated {
+        let value = match &v.value {
+            Value::Number(x) => fmt_number(*x),
+            Value::List(xs) => xs.iter().map(u64::to_string).collect::<Vec<_>>().join(","),
+            Value::Text(w) => w.clone(),
+        };
+        let k = (v.launch, v.key.clone(), value.clone(), v.unit.clone());
+        match index.get(&k) {
+            Some(&i) => rows[i].5 += 1,
+            None => {
+                index.insert(k, rows.len());
+                rows.push((v.launch, v.key.clone(), value, v.unit.clone(), v.line, 0));
+            }
+        }
+    }
+    let mut t = Table::new("stated", ["launch", "key", "value", "unit", "line"])
+        .right(&["launch", "value"]);
+    let mut ids = std::collections::BTreeMap::new();
+    for (launch, key, value, unit, line, repeats) in rows {
+        // Stable id: launch, first line and key; another value of the key on that line takes a suffix.
+        let base = format!("{launch}-L{line}-{key}");
+        let n = ids.entry(base.clone()).and_modify(|n| *n += 1).or_insert(0usize);
+        let id = if *n == 0 { base } else { format!("{base}-{n}") };
+        let at = if repeats == 0 { format!("L{line}") } else { format!("L{line} (+{repeats})") };
+        t.push_row(id, [launch.to_string(), key, value, unit, at]);
+    }
+    let launches = r.stated.iter().map(|v| v.launch).max().unwrap_or(1);
+    let plural = if launches == 1 { "" } else { "es" };
+    Section::new(format!("Stated values ({} lines, {launches} launch{plural})", r.stated.len()))
+        .with_text(
+            "Every value the log states, under its key (docs/capacity.md, \"Stated values\"); \
+             sizes in GiB, times in seconds; (+N): stated again on N more lines (every line in the JSON).",
+        )
+        .with_table(t)
+}
+
+/// A stated number as printed: integers whole, others to four significant decimals at most.
+fn fmt_number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{x:.0}")
+    } else {
+        let s = format!("{x:.4}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
 }

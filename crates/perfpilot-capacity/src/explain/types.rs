@@ -223,6 +223,9 @@ pub struct ExplainReport {
     pub notes: Vec<Note>,
     /// What-if comparison.
     pub what_if: Option<WhatIfReport>,
+    /// Every value the log states, under its semantic key (`docs/capacity.md`, "Stated
+    /// values"), in line order, each with its launch (a paste can hold several), unit and line.
+    pub stated: Vec<crate::stated::StatedValue>,
     /// Lines read.
     pub lines: u64,
 }
