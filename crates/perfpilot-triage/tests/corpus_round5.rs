@@ -85,6 +85,40 @@ fn round5_families_decide_their_development_logs() {
     }
 }
 
+/// Rules added after the set-aside third's one scoring (so no longer a check): set-aside logs.
+#[test]
+fn rules_after_the_set_aside_scoring_decide_their_logs() {
+    let cases = [
+        // ChatRTX on a vGPU: a pool query call fails (its error text garbled in the paste).
+        (
+            "chatrtx-49-vgpu-default-mempool-not-supported.log",
+            "dependency-mismatch",
+            "signature cuda-mempool-config-call-failed",
+            "cudaDeviceGetDefaultMemPool",
+        ),
+        // Triton's model-status table wraps the path after `out of memory (`.
+        (
+            "tritontrtllm-195-llama2-70b-tp8-cudamallocasync-table-cut.log",
+            "oom-runtime",
+            "signature trtllm-runtime-buffer-oom",
+            "cudaMallocAsync",
+        ),
+        // A vLLM engine under Ray, cut while torch.distributed creates its TCP store.
+        (
+            "skyrl-284-vllm-engine-c10d-store-eaddrinuse-cut.log",
+            "port-in-use",
+            "c10d-store-creation-cut",
+            "_create_c10d_store(",
+        ),
+    ];
+    for (file, class, by, line) in cases {
+        let (got, decided, signal) = verdict(&triage_file(file));
+        assert_eq!(got, class, "{file}: decided_by {decided:?}");
+        assert!(decided.starts_with(by), "{file}: decided_by {decided:?}");
+        assert!(signal.iter().any(|s| s.contains(line)), "{file}: signal {signal:?}");
+    }
+}
+
 /// One real line per wording, from other programs and versions, each read alone.
 #[test]
 fn round5_wordings_of_other_versions() {

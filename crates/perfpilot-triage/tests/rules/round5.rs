@@ -15,4 +15,7 @@ pub const CLASS_RULES_5: &[&str] = &[
     "trtllm-cudamallocasync-cut",
     "import-cut-inside-importlib",
     "forward-allocation-cut",
+    // After the set-aside third's one scoring.
+    "cuda-mempool-config-call-failed",
+    "c10d-store-creation-cut",
 ];
