@@ -63,6 +63,10 @@ pub(crate) struct Rule {
     /// Fails when the innermost frame shown contains one of these.
     #[serde(default)]
     pub innermost_not: Vec<String>,
+    /// Holds only when the innermost whole frame (a frame cut before its function name aside)
+    /// contains one of these.
+    #[serde(default)]
+    pub innermost_whole: Vec<String>,
     #[serde(default)]
     pub text_any: Vec<String>,
     /// Holds only when a line after the record that follows from it (a consequence: the
@@ -161,6 +165,7 @@ impl Evidence {
             if r.frames_any.is_empty()
                 && r.frames_all.is_empty()
                 && r.innermost.is_empty()
+                && r.innermost_whole.is_empty()
                 && r.text_any.is_empty()
                 && r.after_any.is_empty()
                 && r.launch.is_none()
@@ -169,7 +174,7 @@ impl Evidence {
                     line,
                     format!(
                         "rule {}: no condition (expected frames_any, frames_all, innermost, \
-                         text_any or launch)",
+                         innermost_whole, text_any or launch)",
                         r.id
                     ),
                 ));
@@ -432,6 +437,22 @@ fn holds(
         }
         decided = frame_line(rec.frames.len() - 1);
     }
+    if !r.innermost_whole.is_empty() {
+        let i = rec.frames.iter().rposition(|f| !f.func.is_empty())?;
+        let inside = |k: usize| r.innermost_whole.iter().any(|p| rec.frames[k].text.contains(p));
+        if !inside(i) {
+            return None;
+        }
+        // The caller that entered the chain (the line that says what was being done) leads.
+        let first =
+            (0..=i).rev().take_while(|&k| inside(k) || rec.frames[k].func.is_empty()).last();
+        let caller = first.and_then(|k| k.checked_sub(1)).unwrap_or(i);
+        let mut d = frame_line(caller)?;
+        if caller != i {
+            d.lines.extend(frame_line(i).map(|x| x.lines).unwrap_or_default());
+        }
+        decided = Some(d);
+    }
     if !r.text_any.is_empty() {
         let has = |t: &str| {
             let t = t.trim_start();
@@ -541,6 +562,7 @@ mod tests {
                 !(r.frames_any.is_empty()
                     && r.frames_all.is_empty()
                     && r.innermost.is_empty()
+                    && r.innermost_whole.is_empty()
                     && r.text_any.is_empty()
                     && r.launch.is_none()),
                 "{} checks nothing",

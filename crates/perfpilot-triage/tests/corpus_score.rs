@@ -17,6 +17,8 @@
 
 #[path = "../../../tests/support/corpus.rs"]
 mod corpus;
+#[path = "rules/round5.rs"]
+mod round5;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -123,7 +125,10 @@ fn score() -> BTreeMap<String, Score> {
             .find(|f| f.class == r.class)
             .and_then(|f| f.facts.get("decided_by"))
             .map_or("", String::as_str);
-        if guarded && !class_right && CLASS_RULES_8.iter().any(|id| decided_by_rule(by, id)) {
+        let by_old = guarded && CLASS_RULES_8.iter().any(|id| decided_by_rule(by, id));
+        if !class_right
+            && (by_old || round5::CLASS_RULES_5.iter().any(|id| decided_by_rule(by, id)))
+        {
             s.wrong_by_new_rule.push(format!("{file}: labelled {class}, decided by {by}"));
         }
         match expected_lines(file, cell) {
@@ -252,7 +257,8 @@ const FLOORS: [(&str, usize, usize); 10] = [
     // encountered an error.` line names the warm-up step (after that scoring).
     ("heldout-10", 969, 1000),
     // Fifth blind batch, scored once at 20fd27b after trifix4: 19/35 (3 undecided), 18/30.
-    ("heldout-11", 542, 600),
+    // 29/35 and 28/30 after round 5 (trifix5; its set-aside third 4/12 -> 6/12, scored once).
+    ("heldout-11", 828, 933),
 ];
 
 /// Dev-split floor in per mille (15/19 since the evidence rules of issue 15, branch triage3).

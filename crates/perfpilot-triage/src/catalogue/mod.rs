@@ -22,6 +22,9 @@ const BUILTIN: &str = include_str!("../../data/signatures.toml");
 /// The built-in signatures of engines without Python tracebacks (llama.cpp, TurboMind,
 /// TensorRT-LLM, TGI) and the architecture refusals, loaded after `BUILTIN`.
 const BUILTIN_ENGINES: &str = include_str!("../../data/engines.toml");
+/// The built-in signatures of platform and address failures (memory pools a driver or vGPU does
+/// not offer, bind addresses the host does not own, torch's c10d store bind), loaded last.
+const BUILTIN_PLATFORM: &str = include_str!("../../data/platform.toml");
 
 /// How a signature relates to other failures in the same log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
@@ -258,6 +261,7 @@ fn builtin_files() -> Result<Vec<(String, CatalogueFile)>, TriageError> {
     Ok(vec![
         ("<built-in>".to_string(), parse_file(BUILTIN, "<built-in>")?),
         ("<built-in engines>".to_string(), parse_file(BUILTIN_ENGINES, "<built-in engines>")?),
+        ("<built-in platform>".to_string(), parse_file(BUILTIN_PLATFORM, "<built-in platform>")?),
     ])
 }
 
