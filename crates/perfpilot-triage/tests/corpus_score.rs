@@ -17,12 +17,15 @@
 
 #[path = "../../../tests/support/corpus.rs"]
 mod corpus;
+#[path = "rules/floors.rs"]
+mod floors;
 #[path = "rules/round5.rs"]
 mod round5;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use corpus::{corpus, split_of, splits, tsv_rows};
+use floors::FLOORS;
 use perfpilot_triage::{Finding, ProblemClass, TriageOptions, triage_logs};
 
 #[derive(Default)]
@@ -83,11 +86,14 @@ fn expected_lines(file: &str, cell: &str) -> Option<BTreeSet<u64>> {
 /// Fresh held-out splits, run only when named in `PERFPILOT_CORPUS_SPLIT`: a next blind batch is
 /// listed here before it is committed. Each earlier one was scored once (FLOORS) and is
 /// development data since.
-const FRESH: &[&str] = &["heldout-12"];
+const FRESH: &[&str] = &[];
 
 /// Blind batches scored after `CLASS_RULES_8`: a wrong decision by them there is a counted miss,
 /// not a regression (heldout-11: llamafile #96, a bind to a NAT address, read as a taken port).
-const SCORED_AFTER_GUARD: &[&str] = &["heldout-11"];
+const SCORED_AFTER_GUARD: &[&str] = &["heldout-11", "heldout-12"];
+
+/// Blind batches scored after `round5::CLASS_RULES_5`, the same way.
+const SCORED_AFTER_ROUND5: &[&str] = &["heldout-12"];
 
 /// The split named in `PERFPILOT_CORPUS_SPLIT`, if any.
 fn only_split() -> Option<String> {
@@ -115,6 +121,7 @@ fn score() -> BTreeMap<String, Score> {
         let r = triage_logs(&TriageOptions::new(vec![root.join("failures").join(file)]))
             .unwrap_or_else(|e| panic!("{file}: {e}"));
         let guarded = !SCORED_AFTER_GUARD.contains(&side.as_str());
+        let guarded5 = !SCORED_AFTER_ROUND5.contains(&side.as_str());
         let s = out.entry(side).or_default();
         s.total += 1;
         let cell = cols.get(5).unwrap_or_else(|| panic!("labels.tsv {file}: no signal column"));
@@ -127,7 +134,8 @@ fn score() -> BTreeMap<String, Score> {
             .map_or("", String::as_str);
         let by_old = guarded && CLASS_RULES_8.iter().any(|id| decided_by_rule(by, id));
         if !class_right
-            && (by_old || round5::CLASS_RULES_5.iter().any(|id| decided_by_rule(by, id)))
+            && (by_old
+                || guarded5 && round5::CLASS_RULES_5.iter().any(|id| decided_by_rule(by, id)))
         {
             s.wrong_by_new_rule.push(format!("{file}: labelled {class}, decided by {by}"));
         }
@@ -220,57 +228,6 @@ fn failure_classes_score() {
         );
     }
 }
-
-/// Development splits scored by default: `(split, class floor, signal floor)` in per mille.
-/// Signal floors: class and signal line right among the logs whose label names signal lines
-/// (first scored at dev 11/16, heldout 7/8, heldout-3 23/23, heldout-4 25/26; since the deciding
-/// lines lead the signal, branch trihold: dev 14/16, heldout 8/8, heldout-4 26/26).
-const FLOORS: [(&str, usize, usize); 10] = [
-    ("dev", DEV_FLOOR_PERMILLE, 875),
-    ("heldout", OLD_HELDOUT_FLOOR_PERMILLE, 1000),
-    ("heldout-3", HELDOUT3_FLOOR_PERMILLE, 1000),
-    ("heldout-4", HELDOUT4_FLOOR_PERMILLE, 1000),
-    // Scored once at 5fd8af8 (10/25, class and signal 10/23); development data since: 20/25 and
-    // 20/23 after the rules written from its misses (branch trihold); 21/25 and 21/23 since the
-    // llama.cpp KV buffer reads as context-exceeds-kv (branch trifix).
-    ("heldout-5", 840, 913),
-    // Blind batch (labelled from the threads by an engineer who wrote no rules), scored once at
-    // 451f934: 19/32 classes, class and signal 19/29. Development data since: 30/32 and 28/29
-    // after the rules written for the classes of its misses (branch trifix).
-    ("heldout-7", 937, 965),
-    // Second blind batch (labelled from the threads by an engineer who wrote no rules), scored
-    // once at 518abea: 16/38 classes, class and signal 16/38. Development data since: 37/38 and
-    // 37/38 after the rules written for the classes of its misses (branch trifix2).
-    ("heldout-8", 973, 973),
-    // Third blind batch (labelled from the threads by an engineer who wrote no rules), scored
-    // once at fa6ad5e after the trifix2 rules: 16/37 classes (13 undecided), class and signal
-    // 16/35. Development data since: 32/37 and 31/35 after the phase vocabulary and message
-    // families of branch trifix3 (built from two thirds of it; the third set aside by source in
-    // 2909f01 scored 10/13 once, at 5dbde8d). 33/37 and 32/35 since a chat request's template
-    // step is read from the call and a frame that lost its opening quote is read (trifix4).
-    ("heldout-9", 891, 914),
-    // Fourth blind batch (labelled from the threads by an engineer who wrote no rules), scored
-    // once at bbe0344 after the trifix3 mechanisms: 22/33 classes (4 undecided), class and
-    // signal 22/31. Development data since: 31/33 and 30/31 after the round-4 families of branch
-    // trifix4 (built from two thirds of it; the third set aside by source in b623f53 scored 8/11
-    // before and 9/11 after, once, at 368b544). 32/33 and 31/31 since TGI's `Method Warmup
-    // encountered an error.` line names the warm-up step (after that scoring).
-    ("heldout-10", 969, 1000),
-    // Fifth blind batch, scored once at 20fd27b after trifix4: 19/35 (3 undecided), 18/30.
-    // 29/35 and 28/30 after round 5 (trifix5; its set-aside third 4/12 -> 6/12, scored once).
-    ("heldout-11", 828, 933),
-];
-
-/// Dev-split floor in per mille (15/19 since the evidence rules of issue 15, branch triage3).
-const DEV_FLOOR_PERMILLE: usize = 789;
-/// Floor of the first held-out third, now development data (10/12).
-const OLD_HELDOUT_FLOOR_PERMILLE: usize = 833;
-/// Floor of `heldout-3`, development data since its one scoring (23/27 after the engine
-/// signatures and evidence rules of branch triage4).
-const HELDOUT3_FLOOR_PERMILLE: usize = 851;
-/// Floor of `heldout-4`, development data since its one scoring on branch triage4 (26/28 then;
-/// 27/28 since a V0 engine step cut at the executor call counts as a forward pass, trihold).
-const HELDOUT4_FLOOR_PERMILLE: usize = 964;
 
 /// Logs of the development splits that only the evidence rules decide: each names the rule that
 /// decided (`facts.decided_by`) and, where the class is inferred, what is still possible and
