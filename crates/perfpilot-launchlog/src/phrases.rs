@@ -66,6 +66,7 @@ pub(crate) enum Phrase {
     UtilNote,
     TrtTokens,
     TrtKvBytes,
+    TrtKvTooSmall,
     TrtBlocks,
     TrtEngine,
     LlamaKvInit,
@@ -189,6 +190,7 @@ pub(crate) const PHRASES: &[(&str, Phrase, Fw)] = &[
     // TensorRT-LLM (`[TensorRT-LLM][INFO] …`).
     ("tokens in paged KV cache", Phrase::TrtTokens, Fw::Other),
     ("bytes for k/v cache", Phrase::TrtKvBytes, Fw::Other),
+    ("maxTokensInPagedKvCache", Phrase::TrtKvTooSmall, Fw::Other),
     ("primary blocks=", Phrase::TrtBlocks, Fw::Other),
     ("Loaded engine size:", Phrase::TrtEngine, Fw::Other),
     // llama.cpp and forks (the one-value lines are data rules, `rules.toml`).
