@@ -274,6 +274,8 @@ const COUNT_ARGS: &[(&str, &str, &str)] = &[
     ("n_ctx", "n_ctx", "tokens"),
     ("n_batch", "n_batch", ""),
     ("n_ubatch", "n_ubatch", ""),
+    // koboldcpp's `Namespace(…, contextsize=8192, …)` (koboldcpp.py `--contextsize`): n_ctx.
+    ("n_ctx", "contextsize", "tokens"),
 ];
 
 /// `[1, 2, 4]` as printed in an argument dump: every item a count, else nothing.
@@ -426,7 +428,9 @@ impl Launches {
         let sized = self.sized.contains(&rank);
         let llama_sized = match e {
             K::LlamaKvCache { size, .. } => size.is_some(),
-            K::Size { key, .. } => key == "kv_device_size",
+            // llama.cpp 2023's `total VRAM used: … context: C MB`: the context's buffers (its KV
+            // cache among them) are allocated.
+            K::Size { key, .. } => key == "kv_device_size" || key == "context_vram",
             // Graphs are captured after the KV cache is sized (an excerpt may hold the capture
             // without the sizing lines).
             K::GraphCaptureFinished { .. } => true,

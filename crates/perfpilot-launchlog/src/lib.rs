@@ -475,6 +475,7 @@ fn handle_extra(phrase: Phrase, before: &str, after: &str, line: u64) -> Option<
             .or_else(|| trt::blocks_per_sequence(after))
             .map(Parsed::Event),
         Phrase::ProfilingResults => vllm::profiling_duration(after).map(Parsed::Event),
+        Phrase::LlamaVramTotal => llama::vram_context(after).map(Parsed::Event),
         Phrase::EngineInit => fields::after_key(after, "with config:")
             .and_then(|cfg| args::parse_args(ArgsForm::VllmEngineConfig, cfg, line))
             .map(Parsed::Args),
@@ -593,6 +594,7 @@ fn handle_one(phrase: Phrase, seg: &str, before: &str, after: &str, line: u64) -
         P::TrtBlocks => trt::blocks(after),
         P::TrtEngine => trt::engine(after),
         P::LlamaKvInit => llama::kv_init(after),
+        P::LlamaVramTotal => llama::vram_model(after),
         P::LlamaSelfSize => llama::kv_self_size(after),
         P::LlamaSizeCells => llama::kv_size_cells(after),
         P::LlamaSwaOpen => llama::swa_open(before, after),

@@ -67,6 +67,7 @@ pub(crate) enum Phrase {
     TrtTokens,
     TrtKvBytes,
     TrtKvTooSmall,
+    LlamaVramTotal,
     TrtBlocks,
     TrtEngine,
     LlamaKvInit,
@@ -195,6 +196,7 @@ pub(crate) const PHRASES: &[(&str, Phrase, Fw)] = &[
     ("Loaded engine size:", Phrase::TrtEngine, Fw::Other),
     // llama.cpp and forks (the one-value lines are data rules, `rules.toml`).
     ("kv_size = ", Phrase::LlamaKvInit, Fw::Other),
+    ("total VRAM used:", Phrase::LlamaVramTotal, Fw::Other),
     ("KV self size", Phrase::LlamaSelfSize, Fw::Other),
     ("kv self size", Phrase::LlamaSelfSize, Fw::Other),
     ("llama_kv_cache: size =", Phrase::LlamaSizeCells, Fw::Other),
