@@ -590,7 +590,7 @@ fn handle_one(phrase: Phrase, seg: &str, before: &str, after: &str, line: u64) -
         P::UtilNote => vllm::util_note(before, after),
         P::TrtTokens => trt::tokens(before, after),
         P::TrtKvBytes => trt::kv_bytes(before),
-        P::TrtKvTooSmall => trt::kv_too_small(after),
+        P::TrtKvTooSmall => trt::kv_too_small(before, after),
         P::TrtBlocks => trt::blocks(after),
         P::TrtEngine => trt::engine(after),
         P::LlamaKvInit => llama::kv_init(after),

@@ -191,7 +191,7 @@ pub(crate) const PHRASES: &[(&str, Phrase, Fw)] = &[
     // TensorRT-LLM (`[TensorRT-LLM][INFO] …`).
     ("tokens in paged KV cache", Phrase::TrtTokens, Fw::Other),
     ("bytes for k/v cache", Phrase::TrtKvBytes, Fw::Other),
-    ("maxTokensInPagedKvCache", Phrase::TrtKvTooSmall, Fw::Other),
+    ("must be large enough to process at least 1 sequence", Phrase::TrtKvTooSmall, Fw::Other),
     ("primary blocks=", Phrase::TrtBlocks, Fw::Other),
     ("Loaded engine size:", Phrase::TrtEngine, Fw::Other),
     // llama.cpp and forks (the one-value lines are data rules, `rules.toml`).

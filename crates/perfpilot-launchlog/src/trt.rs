@@ -46,16 +46,16 @@ pub(super) fn blocks_per_sequence(after: &str) -> Option<EventKind> {
 /// The refusal of a KV cache too small for one sequence (`kvCacheManager.cpp`,
 /// `TLLM_CHECK_WITH_INFO`): `maxTokensInPagedKvCache (T) must be large enough to process at
 /// least 1 sequence to completion (i.e. must be larger than beam_width (B) * tokensPerBlock (P) *
-/// maxBlocksPerSeq (S))`. `after` starts right after `maxTokensInPagedKvCache`.
-pub(super) fn kv_too_small(after: &str) -> Option<EventKind> {
-    let t = after.trim_start().strip_prefix('(')?;
-    let n = leading_number(t)?;
-    if !t[n.len()..].trim_start().starts_with(") must be large enough") {
+/// maxBlocksPerSeq (S))`, split around `must be large enough to process at least 1 sequence`.
+pub(super) fn kv_too_small(before: &str, after: &str) -> Option<EventKind> {
+    let t = before.trim_end().strip_suffix(')')?;
+    let (head, n) = t.rsplit_once('(')?;
+    if !head.trim_end().ends_with("maxTokensInPagedKvCache") {
         return None;
     }
     let in_parens = |key: &str| num_u64(after, key);
     Some(EventKind::KvCacheTooSmall {
-        tokens: n.replace(',', "").parse().ok()?,
+        tokens: n.trim().replace(',', "").parse().ok()?,
         beam_width: in_parens("beam_width ("),
         tokens_per_block: in_parens("tokensPerBlock ("),
         blocks_per_seq: in_parens("maxBlocksPerSeq ("),
