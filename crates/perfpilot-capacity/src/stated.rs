@@ -274,8 +274,6 @@ const COUNT_ARGS: &[(&str, &str, &str)] = &[
     ("n_ctx", "n_ctx", "tokens"),
     ("n_batch", "n_batch", ""),
     ("n_ubatch", "n_ubatch", ""),
-    // koboldcpp's `Namespace(…, contextsize=8192, …)` (koboldcpp.py `--contextsize`): n_ctx.
-    ("n_ctx", "contextsize", "tokens"),
 ];
 
 /// `[1, 2, 4]` as printed in an argument dump: every item a count, else nothing.
