@@ -305,6 +305,13 @@ struct Launches {
     draft_pool: std::collections::BTreeSet<String>,
     /// The context size (`n_ctx`) this launch states (llama.cpp's `-c N`, `n_ctx = N`).
     n_ctx: Option<u64>,
+    /// Per process, the bytes of its last KV allocation (TensorRT-LLM `Allocate N bytes for
+    /// k/v cache`, a KV budget line).
+    kv_bytes: std::collections::BTreeMap<String, i64>,
+    /// Processes whose KV cache was refused as too small for one sequence (TensorRT-LLM's
+    /// `maxTokensInPagedKvCache (…) must be large enough …`: that run ends), with the bytes of
+    /// the refused allocation.
+    refused: std::collections::BTreeMap<String, Option<i64>>,
     /// First line of each launch after the first.
     starts: Vec<u64>,
     current: u32,
@@ -376,8 +383,17 @@ impl Launches {
             }
             _ => false,
         };
+        // TensorRT-LLM's refusal of a KV cache too small for one sequence throws: the run ends.
+        // A KV allocation with other bytes by that process after it is another run's (a paste
+        // of two runs; ranks re-printing the refused run's figures carry equal bytes).
+        let rerun = match e {
+            K::AvailableKvMemory { size } => {
+                self.refused.get(&rank).is_some_and(|b| b.is_none_or(|b| b != size.bytes))
+            }
+            _ => false,
+        };
         let restarts = (restart && self.sized.contains(&rank)) || resized || reblocked;
-        if restarts || marker || repooled || outgrown {
+        if restarts || marker || repooled || outgrown || rerun {
             self.current += 1;
             self.starts.push(line);
             self.sized.clear();
@@ -386,6 +402,17 @@ impl Launches {
             self.draft_pool.clear();
             self.blocks.clear();
             self.n_ctx = None;
+            self.kv_bytes.clear();
+            self.refused.clear();
+        }
+        match e {
+            K::AvailableKvMemory { size } => {
+                self.kv_bytes.insert(rank.clone(), size.bytes);
+            }
+            K::KvCacheTooSmall { .. } => {
+                self.refused.insert(rank.clone(), self.kv_bytes.get(&rank).copied());
+            }
+            _ => {}
         }
         if let K::Setting { key, value } = e
             && key == "n_ctx"
@@ -399,7 +426,9 @@ impl Launches {
         let sized = self.sized.contains(&rank);
         let llama_sized = match e {
             K::LlamaKvCache { size, .. } => size.is_some(),
-            K::Size { key, .. } => key == "kv_device_size",
+            // llama.cpp 2023's `total VRAM used: … context: C MB`: the context's buffers (its KV
+            // cache among them) are allocated.
+            K::Size { key, .. } => key == "kv_device_size" || key == "context_vram",
             // Graphs are captured after the KV cache is sized (an excerpt may hold the capture
             // without the sizing lines).
             K::GraphCaptureFinished { .. } => true,
@@ -668,6 +697,12 @@ fn event_values(o: &mut Out, e: &EventKind) {
             o.gib("kv_needed_one_request", needed);
             o.gib("kv_budget", available);
             o.opt("max_model_len_estimated", estimated_max_len.map(n), "tokens");
+        }
+        K::KvCacheTooSmall { tokens, beam_width, tokens_per_block, blocks_per_seq } => {
+            o.num("kv_tokens", n(*tokens), "tokens");
+            o.opt("max_beam_width", beam_width.map(n), "");
+            o.opt("block_size", tokens_per_block.map(n), "tokens");
+            o.opt("blocks_per_seq", blocks_per_seq.map(n), "");
         }
         K::MaxSeqLenExceedsKv { max_seq_len, kv_tokens } => {
             o.num("max_model_len", n(*max_seq_len), "tokens");

@@ -229,5 +229,7 @@ const HELDOUT11_FLOOR_PERMILLE: usize = 1000;
 /// argv dump: 6), koboldcpp's 2023 `total VRAM used (model: …)` (3), ollama's `load request`
 /// struct (3), TensorRT-LLM 0.x: `Using N total tokens in paged KV cache, and M blocks per
 /// sequence`, the figures of its refusal, and the second run of the paste (6), a vLLM flag
-/// abbreviated as argparse allows (1).
-const HELDOUT12_FLOOR_PERMILLE: usize = 899;
+/// abbreviated as argparse allows (1). After the capfix6 rules 186/189 = 98.4% (its set-aside
+/// third 61/65 -> 65/65); left: a llama-server slot's `n_ctx` read as the context's, a line cut
+/// inside `tokens in paged KV cache`, the argparse abbreviation.
+const HELDOUT12_FLOOR_PERMILLE: usize = 984;

@@ -330,6 +330,20 @@ pub enum EventKind {
         /// Largest length that fits.
         estimated_max_len: Option<u64>,
     },
+    /// TensorRT-LLM (0.x C++ runtime, `kvCacheManager.cpp`) refusing a KV cache that cannot
+    /// hold one sequence: `maxTokensInPagedKvCache (T) must be large enough to process at least 1
+    /// sequence to completion (i.e. must be larger than beam_width (B) * tokensPerBlock (P) *
+    /// maxBlocksPerSeq (S))`. The run ends there (the check throws).
+    KvCacheTooSmall {
+        /// Tokens the paged KV cache holds.
+        tokens: u64,
+        /// The engine's beam width.
+        beam_width: Option<u64>,
+        /// Tokens per KV block.
+        tokens_per_block: Option<u64>,
+        /// KV blocks one sequence needs.
+        blocks_per_seq: Option<u64>,
+    },
     /// V0 `The model's max seq len (L) is larger than the maximum number of tokens that can be
     /// stored in KV cache (T).`
     MaxSeqLenExceedsKv {
@@ -511,6 +525,7 @@ impl EventKind {
             EventKind::UtilizationEquivalent { .. } => "utilization_equivalent",
             EventKind::MaxModelLenTooLarge { .. } => "max_model_len_too_large",
             EventKind::MaxSeqLenExceedsKv { .. } => "max_seq_len_exceeds_kv",
+            EventKind::KvCacheTooSmall { .. } => "kv_cache_too_small",
             EventKind::NoCacheMemory => "no_cache_memory",
             EventKind::PaddingLayers { .. } => "padding_layers",
             EventKind::AttentionBlockSize { .. } => "attention_block_size",

@@ -471,8 +471,11 @@ fn handle_extra(phrase: Phrase, before: &str, after: &str, line: u64) -> Option<
         Phrase::LoadEnd => sglang::load_end_elapsed(after).map(Parsed::Event),
         Phrase::InitDist => sglang::init_dist_elapsed(after).map(Parsed::Event),
         Phrase::LlamaCtxTrain => llama::ctx_per_seq(before).map(Parsed::Event),
-        Phrase::TrtTokens => trt::allocated_tokens(after).map(Parsed::Event),
+        Phrase::TrtTokens => trt::allocated_tokens(after)
+            .or_else(|| trt::blocks_per_sequence(after))
+            .map(Parsed::Event),
         Phrase::ProfilingResults => vllm::profiling_duration(after).map(Parsed::Event),
+        Phrase::LlamaVramTotal => llama::vram_context(after).map(Parsed::Event),
         Phrase::EngineInit => fields::after_key(after, "with config:")
             .and_then(|cfg| args::parse_args(ArgsForm::VllmEngineConfig, cfg, line))
             .map(Parsed::Args),
@@ -587,9 +590,11 @@ fn handle_one(phrase: Phrase, seg: &str, before: &str, after: &str, line: u64) -
         P::UtilNote => vllm::util_note(before, after),
         P::TrtTokens => trt::tokens(before, after),
         P::TrtKvBytes => trt::kv_bytes(before),
+        P::TrtKvTooSmall => trt::kv_too_small(before, after),
         P::TrtBlocks => trt::blocks(after),
         P::TrtEngine => trt::engine(after),
         P::LlamaKvInit => llama::kv_init(after),
+        P::LlamaVramTotal => llama::vram_model(after),
         P::LlamaSelfSize => llama::kv_self_size(after),
         P::LlamaSizeCells => llama::kv_size_cells(after),
         P::LlamaSwaOpen => llama::swa_open(before, after),

@@ -134,6 +134,29 @@ pub(crate) fn swa_open(before: &str, after: &str) -> Option<EventKind> {
 
 /// `n_ctx_per_seq (2048) < n_ctx_train (163840)`: the trained context (the phrase is
 /// `< n_ctx_train (`).
+/// The `NAME: N UNIT` part of llama.cpp's late-2023 `total VRAM used: T MB (model: M MB,
+/// context: C MB)` line, as `key`.
+fn vram_part(after: &str, name: &str, key: &str) -> Option<EventKind> {
+    let t = after[after.find(name)? + name.len()..].trim_start();
+    let n = leading_number(t)?;
+    let unit = t[n.len()..].trim_start();
+    let unit = &unit[..unit.find([',', ')', ' ']).unwrap_or(unit.len())];
+    Some(EventKind::Size { key: key.into(), size: LoggedBytes::from_number_unit(n, unit)? })
+}
+
+/// llama.cpp (Sep-Nov 2023, koboldcpp of that time) `llama_new_context_with_model: total VRAM
+/// used: T MB (model: M MB, context: C MB)`, printed once the context's buffers are allocated:
+/// M, the weights offloaded to the GPUs (`model_buffer`). C (`context_vram`, with
+/// [`vram_context`]) is the KV cache and scratch buffers on the GPUs together.
+pub(crate) fn vram_model(after: &str) -> Option<EventKind> {
+    vram_part(after, "(model:", "model_buffer")
+}
+
+/// The `context: C MB` part of the `total VRAM used` line (see [`vram_model`]).
+pub(crate) fn vram_context(after: &str) -> Option<EventKind> {
+    vram_part(after, ", context:", "context_vram")
+}
+
 pub(crate) fn ctx_train(after: &str) -> Option<EventKind> {
     let value = leading_number(after)?.parse().ok()?;
     Some(EventKind::Setting { key: "n_ctx_train".into(), value })

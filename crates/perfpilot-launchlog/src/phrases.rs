@@ -66,6 +66,8 @@ pub(crate) enum Phrase {
     UtilNote,
     TrtTokens,
     TrtKvBytes,
+    TrtKvTooSmall,
+    LlamaVramTotal,
     TrtBlocks,
     TrtEngine,
     LlamaKvInit,
@@ -189,10 +191,12 @@ pub(crate) const PHRASES: &[(&str, Phrase, Fw)] = &[
     // TensorRT-LLM (`[TensorRT-LLM][INFO] …`).
     ("tokens in paged KV cache", Phrase::TrtTokens, Fw::Other),
     ("bytes for k/v cache", Phrase::TrtKvBytes, Fw::Other),
+    ("must be large enough to process at least 1 sequence", Phrase::TrtKvTooSmall, Fw::Other),
     ("primary blocks=", Phrase::TrtBlocks, Fw::Other),
     ("Loaded engine size:", Phrase::TrtEngine, Fw::Other),
     // llama.cpp and forks (the one-value lines are data rules, `rules.toml`).
     ("kv_size = ", Phrase::LlamaKvInit, Fw::Other),
+    ("total VRAM used:", Phrase::LlamaVramTotal, Fw::Other),
     ("KV self size", Phrase::LlamaSelfSize, Fw::Other),
     ("kv self size", Phrase::LlamaSelfSize, Fw::Other),
     ("llama_kv_cache: size =", Phrase::LlamaSizeCells, Fw::Other),

@@ -8,6 +8,15 @@ fn last_number(before: &str) -> Option<u64> {
     before.split_whitespace().last()?.replace(',', "").parse().ok()
 }
 
+/// The count before `tokens in paged KV cache`: `Using N tokens` (0.8) or `Using N total
+/// tokens` (0.7-0.8 Triton backend, `Using N total tokens in paged KV cache, and M blocks per
+/// sequence`).
+fn token_count(before: &str) -> Option<u64> {
+    let t = before.trim_end();
+    let t = t.strip_suffix("total").unwrap_or(t);
+    last_number(t)
+}
+
 /// `Using N tokens in paged KV cache.` (the KV token capacity), or the GiB budget of
 /// `[MemUsageChange] Allocated X GiB for max tokens in paged KV cache (N).` (its token count is
 /// [`allocated_tokens`]).
@@ -20,7 +29,37 @@ pub(super) fn tokens(before: &str, _after: &str) -> Option<EventKind> {
         }
         return None;
     }
-    Some(EventKind::KvCacheTokens { tokens: last_number(before)? })
+    Some(EventKind::KvCacheTokens { tokens: token_count(before)? })
+}
+
+/// `, and M blocks per sequence` after `Using N total tokens in paged KV cache` (TensorRT-LLM
+/// 0.7-0.8): the KV blocks one sequence takes, `blocks_per_seq`.
+pub(super) fn blocks_per_sequence(after: &str) -> Option<EventKind> {
+    let t = after.trim_start().strip_prefix(',')?.trim_start().strip_prefix("and ")?;
+    let n = leading_number(t)?;
+    if !t[n.len()..].trim_start().starts_with("blocks per sequence") {
+        return None;
+    }
+    Some(EventKind::Setting { key: "blocks_per_seq".into(), value: n.parse().ok()? })
+}
+
+/// The refusal of a KV cache too small for one sequence (`kvCacheManager.cpp`,
+/// `TLLM_CHECK_WITH_INFO`): `maxTokensInPagedKvCache (T) must be large enough to process at
+/// least 1 sequence to completion (i.e. must be larger than beam_width (B) * tokensPerBlock (P) *
+/// maxBlocksPerSeq (S))`, split around `must be large enough to process at least 1 sequence`.
+pub(super) fn kv_too_small(before: &str, after: &str) -> Option<EventKind> {
+    let t = before.trim_end().strip_suffix(')')?;
+    let (head, n) = t.rsplit_once('(')?;
+    if !head.trim_end().ends_with("maxTokensInPagedKvCache") {
+        return None;
+    }
+    let in_parens = |key: &str| num_u64(after, key);
+    Some(EventKind::KvCacheTooSmall {
+        tokens: n.trim().replace(',', "").parse().ok()?,
+        beam_width: in_parens("beam_width ("),
+        tokens_per_block: in_parens("tokensPerBlock ("),
+        blocks_per_seq: in_parens("maxBlocksPerSeq ("),
+    })
 }
 
 /// The `(N)` after `… for max tokens in paged KV cache`.
