@@ -30,8 +30,9 @@ const BATCH: Batch = Batch {
     first_score: 460,
     // Development floor after the namesfix4 round (`docs/taxonomy-corpus.md`, "After
     // heldout-8"): 532/688 = 77.33 %, built on two thirds of the batch (286 -> 358/431); the
-    // set-aside third stayed 174/257 when scored once (no set-aside name moved).
-    dev_floor: Some(532),
+    // set-aside third stayed 174/257 when scored once (no set-aside name moved). Raised by the
+    // namesfix5 round (`docs/taxonomy-corpus-2.md`, "After heldout-9": dev two thirds 358 -> 361, llm.c fused_classifier).
+    dev_floor: Some(535),
 };
 
 #[test]
