@@ -4,7 +4,7 @@
 //! rules, and committed before any classifier ran on them. See
 //! `tests/fixtures/trace/SOURCES.md` ("Corpus 10 (blind)").
 //!
-//! 776 names from 37 repositories. Not scored yet: only the freshness check lives here. The
+//! 935 names from 31 repositories. Not scored yet: only the freshness check lives here. The
 //! scoring test (`score(&BATCH)` with the first score as `first_score`) is added by whoever
 //! takes the one blind score.
 
