@@ -2,7 +2,7 @@
 //! a BLIND batch: real kernel names from repositories no earlier corpus used, collected and
 //! hand-labelled (from what each source says the kernel does) by an engineer who writes no
 //! rules, and committed before any classifier ran on them. See
-//! `tests/fixtures/trace/SOURCES.md` ("Corpus 10 (blind)").
+//! `tests/fixtures/trace/SOURCES-blind.md` ("Corpus 10 (blind)").
 //!
 //! 935 names from 31 repositories. Not scored yet: only the freshness check lives here. The
 //! scoring test (`score(&BATCH)` with the first score as `first_score`) is added by whoever
