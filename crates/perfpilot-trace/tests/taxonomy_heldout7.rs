@@ -13,8 +13,7 @@
 
 mod heldout_batch;
 
-use heldout_batch::{Batch, CORPORA, check_fresh, score};
-use perfpilot_trace::taxonomy::{Category, Taxonomy};
+use heldout_batch::{Batch, CORPORA, check_fresh, check_set_aside_draw, count_right, score};
 
 const BATCH: Batch = Batch {
     file: "kernel-names-7.tsv",
@@ -58,41 +57,11 @@ const SET_ASIDE: &[&str] = &[
     "github:InfiniTensor/InfiniCore",
 ];
 
-/// `(repository, name, expected)` of every row.
-fn rows() -> Vec<(&'static str, &'static str, Category)> {
-    BATCH
-        .text
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .filter_map(|l| {
-            let c: Vec<&str> = l.split('\t').collect();
-            let repo = c.get(2)?.split_whitespace().next()?.split('@').next()?;
-            Some((repo, *c.first()?, Category::parse(c.get(1)?)?))
-        })
-        .collect()
-}
-
 #[test]
 fn heldout7_set_aside_third() {
-    // The draw: repositories sorted by FNV-1a-64, the first ceil(n/3).
-    let mut repos: Vec<&str> = rows().iter().map(|r| r.0).collect();
-    repos.sort_unstable();
-    repos.dedup();
-    repos.sort_by_key(|r| perfpilot_io::fnv1a64(r.as_bytes()));
-    let third = repos.len().div_ceil(3);
-    let mut drawn = repos[..third].to_vec();
-    let mut listed = SET_ASIDE.to_vec();
-    drawn.sort_unstable();
-    listed.sort_unstable();
-    assert_eq!(drawn, listed, "the set-aside list is not the FNV-1a-64 draw");
-    // Counts only: the set-aside rows' misses are not printed (read once, at the round's end).
-    let tax = Taxonomy::embedded();
-    let (mut aside, mut dev) = ((0usize, 0usize), (0usize, 0usize));
-    for (repo, name, expected) in rows() {
-        let slot = if SET_ASIDE.contains(&repo) { &mut aside } else { &mut dev };
-        slot.1 += 1;
-        slot.0 += usize::from(tax.classify(name) == expected);
-    }
+    check_set_aside_draw(&BATCH, SET_ASIDE);
+    let aside = count_right(&BATCH, |r| SET_ASIDE.contains(&r));
+    let dev = count_right(&BATCH, |r| !SET_ASIDE.contains(&r));
     eprintln!("heldout-7 set-aside third: {}/{}", aside.0, aside.1);
     eprintln!("heldout-7 other two thirds: {}/{}", dev.0, dev.1);
     assert_eq!(aside.1, 322);

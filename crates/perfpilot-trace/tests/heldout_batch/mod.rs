@@ -159,3 +159,28 @@ pub fn score(b: &Batch) {
         assert!(ok >= dev, "{} fell below its development floor: {ok} < {dev}", b.split);
     }
 }
+
+/// A round's set-aside third: `listed` must be the draw (the batch's source repositories sorted by
+/// FNV-1a-64 of `github:owner/name`, the first ceil(n/3)).
+#[allow(dead_code)]
+pub fn check_set_aside_draw(b: &Batch, listed: &[&str]) {
+    let mut repos: Vec<&str> = entries(b).iter().map(|e| repo_of(e.source)).collect();
+    repos.sort_unstable();
+    repos.dedup();
+    repos.sort_by_key(|r| perfpilot_io::fnv1a64(r.as_bytes()));
+    let mut drawn = repos[..repos.len().div_ceil(3)].to_vec();
+    let mut listed = listed.to_vec();
+    drawn.sort_unstable();
+    listed.sort_unstable();
+    assert_eq!(drawn, listed, "{}: the set-aside list is not the FNV-1a-64 draw", b.split);
+}
+
+/// `(right, total)` over the rows whose repository `keep` accepts, with the embedded rules.
+/// Counts only: a set-aside third's misses are not printed (read once, at its round's end).
+#[allow(dead_code)]
+pub fn count_right(b: &Batch, keep: impl Fn(&str) -> bool) -> (usize, usize) {
+    let tax = Taxonomy::embedded();
+    let rows: Vec<_> = entries(b).into_iter().filter(|e| keep(repo_of(e.source))).collect();
+    let right = rows.iter().filter(|e| tax.classify(e.name) == e.expected).count();
+    (right, rows.len())
+}
