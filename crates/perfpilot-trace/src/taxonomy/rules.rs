@@ -92,7 +92,11 @@ pub(crate) struct Compiled {
     pub vocab_source: String,
 }
 
-pub(crate) fn compile(file: &str, text: &str) -> Result<Compiled, TaxonomyError> {
+/// Compile a rule file. With `eager` every pattern is compiled now (a user's file: its errors
+/// name the file and line at load); without it, the `[[context]]` patterns and the
+/// vocabulary's regex parts are only syntax-checked now and compiled on first use (the
+/// embedded file, whose every pattern its test compiles).
+pub(crate) fn compile(file: &str, text: &str, eager: bool) -> Result<Compiled, TaxonomyError> {
     let parsed: RuleFile = toml::from_str(text).map_err(|e| syntax_error(file, text, &e))?;
     if parsed.schema.get_ref() != SCHEMA {
         return Err(invalid_at(
@@ -173,13 +177,13 @@ pub(crate) fn compile(file: &str, text: &str) -> Result<Compiled, TaxonomyError>
         if !seen.insert(id.to_string()) {
             return Err(invalid_at(file, text, span, format!("duplicate rule id {id:?}")));
         }
-        context.push(ContextRule::compile(file, text, spec)?);
+        context.push(ContextRule::compile(file, text, spec, eager)?);
     }
     let vocab_source = parsed.vocabulary.as_ref().map(|v| v.source.clone()).unwrap_or_default();
     let vocab = match parsed.vocabulary {
         Some(spec) => {
             let ops = super::ops::compile(file, text, parsed.op)?;
-            Some(Vocabulary::compile(file, text, spec, parsed.word, ops)?)
+            Some(Vocabulary::compile(file, text, spec, parsed.word, ops, eager)?)
         }
         None if !parsed.word.is_empty() || !parsed.op.is_empty() => {
             return Err(TaxonomyError::Invalid {
@@ -207,6 +211,16 @@ pub(crate) fn compile(file: &str, text: &str) -> Result<Compiled, TaxonomyError>
         vocab,
         vocab_source,
     })
+}
+
+impl Compiled {
+    /// Compile every pattern left for first use; the error names what did not compile.
+    pub(crate) fn force(&self) -> Result<(), String> {
+        for c in &self.context {
+            c.pattern.force()?;
+        }
+        self.vocab.as_ref().map_or(Ok(()), |v| v.force())
+    }
 }
 
 pub(crate) fn parse_category(

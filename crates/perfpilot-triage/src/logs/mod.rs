@@ -383,10 +383,15 @@ fn owned(v: &LineView<'_>) -> OwnedView {
     OwnedView { rank: v.rank(), stamp: v.stamp(), level: v.level, msg: v.msg.trim().to_string() }
 }
 
-/// FNV of a message with every digit run masked (repeats with other numbers collide on
-/// purpose), without allocating.
+/// A hash of a message with every digit run masked (repeats with other numbers collide on
+/// purpose), without allocating. It runs on every gated line while serving (a tenth of
+/// `triage`'s time on a 1 GiB log as byte-at-a-time FNV, whose multiply chain costs about
+/// 4 cycles a byte), so the masked bytes are packed 8 to a word and each word is mixed once
+/// (issue #15); the length and the last partial word go into the final mix.
 fn masked_hash(msg: &str) -> u64 {
-    let mut h = Fnv1a::new();
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mix = |h: u64, w: u64| (h ^ w).wrapping_mul(K).rotate_left(31);
+    let (mut h, mut word, mut n, mut len) = (0xcbf2_9ce4_8422_2325u64, 0u64, 0u32, 0u64);
     let mut in_digits = false;
     for &b in msg.trim().as_bytes() {
         let d = b.is_ascii_digit();
@@ -394,9 +399,17 @@ fn masked_hash(msg: &str) -> u64 {
             continue;
         }
         in_digits = d;
-        h.byte(if d { b'#' } else { b });
+        word = (word << 8) | u64::from(if d { b'#' } else { b });
+        n += 1;
+        if n == 8 {
+            h = mix(h, word);
+            (word, n) = (0, 0);
+            len += 8;
+        }
     }
-    h.finish()
+    h = mix(h, word);
+    h = mix(h, len + u64::from(n));
+    h ^ (h >> 29)
 }
 
 /// A line that cannot be a wrapped continuation: it starts a structure or a new record.
@@ -533,5 +546,14 @@ mod tests {
             masked_hash("[2025-03-08 01:02:03 TP7] Error in x 9")
         );
         assert_ne!(masked_hash("Error in x"), masked_hash("Error in y"));
+        // digit runs of any length are one mask; the length and a trailing NUL count
+        assert_eq!(masked_hash("a 1 b 22 c 333"), masked_hash("a 9999 b 0 c 12"));
+        assert_ne!(masked_hash("a 1 b"), masked_hash("a 1b"));
+        assert_ne!(masked_hash("ab"), masked_hash("\0ab"));
+        assert_ne!(
+            masked_hash("Error in preprocessing prompt"),
+            masked_hash("Error in preprocessing prompT")
+        );
+        assert_eq!(masked_hash("  x 1  "), masked_hash("x 2"));
     }
 }
