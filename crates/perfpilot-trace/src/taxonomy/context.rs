@@ -13,7 +13,7 @@ use toml::Spanned;
 
 use super::error::{TaxonomyError, invalid_at};
 use super::lazy::LazyRegexes;
-use super::rules::check_syntax;
+use super::rules::check_syntax_when;
 use super::{Category, check_regex, parse_category};
 
 /// Which evidence decided a kernel's category.
@@ -147,7 +147,7 @@ impl ContextRule {
         let pattern = if eager {
             LazyRegexes::ready([pat.get_ref().clone()], [check_regex(file, text, pat)?])
         } else {
-            check_syntax(file, text, pat)?;
+            check_syntax_when(false, file, text, pat)?;
             LazyRegexes::new([pat.get_ref().clone()], "context rule pattern")
         };
         let from = match &spec.from {

@@ -25,7 +25,7 @@ use toml::Spanned;
 use super::Category;
 use super::error::{TaxonomyError, invalid_at};
 use super::lazy::{LazyRegexes, LazySet};
-use super::rules::{check_regex, check_syntax, parse_category};
+use super::rules::{check_regex, check_syntax_when, parse_category};
 
 /// The `[vocabulary]` table.
 #[derive(Debug, Deserialize)]
@@ -155,7 +155,7 @@ impl Vocabulary {
                 if eager {
                     check_regex(file, text, a)?;
                 } else {
-                    check_syntax(file, text, a)?;
+                    check_syntax_when(false, file, text, a)?;
                 }
                 let a = a.get_ref();
                 let lazy = LazyRegexes::new(
@@ -200,7 +200,7 @@ impl Vocabulary {
                     format!("weight {} is not a positive number", w.weight.get_ref()),
                 ));
             }
-            check_syntax(file, text, &w.tokens)?;
+            check_syntax_when(eager, file, text, &w.tokens)?;
             compiled.push((category, *w.weight.get_ref()));
         }
         let tokens: Vec<&str> = words.iter().map(|w| w.tokens.get_ref().as_str()).collect();

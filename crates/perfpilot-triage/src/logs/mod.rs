@@ -393,7 +393,25 @@ fn masked_hash(msg: &str) -> u64 {
     let mix = |h: u64, w: u64| (h ^ w).wrapping_mul(K).rotate_left(31);
     let (mut h, mut word, mut n, mut len) = (0xcbf2_9ce4_8422_2325u64, 0u64, 0u32, 0u64);
     let mut in_digits = false;
-    for &b in msg.trim().as_bytes() {
+    let bytes = msg.trim().as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // Eight bytes without a digit on a word boundary are one word as they are: what the
+        // byte loop below would pack from them, in one step.
+        if n == 0
+            && let Some(chunk) = bytes.get(i..i + 8)
+            && !chunk.iter().any(u8::is_ascii_digit)
+        {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(chunk);
+            h = mix(h, u64::from_be_bytes(w));
+            len += 8;
+            in_digits = false;
+            i += 8;
+            continue;
+        }
+        let b = bytes[i];
+        i += 1;
         let d = b.is_ascii_digit();
         if d && in_digits {
             continue;
@@ -555,5 +573,30 @@ mod tests {
             masked_hash("Error in preprocessing prompT")
         );
         assert_eq!(masked_hash("  x 1  "), masked_hash("x 2"));
+        // the word-at-a-time path gives what packing byte by byte gives
+        let byte_by_byte = |msg: &str| {
+            let masked: String = {
+                let mut out = String::new();
+                let mut prev_digit = false;
+                for c in msg.trim().chars() {
+                    let d = c.is_ascii_digit();
+                    if !(d && prev_digit) {
+                        out.push(if d { '#' } else { c });
+                    }
+                    prev_digit = d;
+                }
+                out
+            };
+            // no digits left: every word of the masked text takes the whole-word path
+            masked_hash(&masked)
+        };
+        for msg in [
+            "(APIServer pid=1234) ERROR 03-07 21:05:09 [serving_chat.py:200] Error in preprocessing",
+            "x1234567890123y abcdefgh 7 ijklmnop 88 qrstuvwxyz",
+            "12345678",
+            "abcdefgh12",
+        ] {
+            assert_eq!(masked_hash(msg), byte_by_byte(msg), "{msg}");
+        }
     }
 }
