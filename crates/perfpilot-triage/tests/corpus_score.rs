@@ -21,6 +21,8 @@ mod corpus;
 mod floors;
 #[path = "rules/round5.rs"]
 mod round5;
+#[path = "rules/round6.rs"]
+mod round6;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -135,7 +137,8 @@ fn score() -> BTreeMap<String, Score> {
         let by_old = guarded && CLASS_RULES_8.iter().any(|id| decided_by_rule(by, id));
         if !class_right
             && (by_old
-                || guarded5 && round5::CLASS_RULES_5.iter().any(|id| decided_by_rule(by, id)))
+                || guarded5 && round5::CLASS_RULES_5.iter().any(|id| decided_by_rule(by, id))
+                || round6::CLASS_RULES_6.iter().any(|id| decided_by_rule(by, id)))
         {
             s.wrong_by_new_rule.push(format!("{file}: labelled {class}, decided by {by}"));
         }
