@@ -130,32 +130,37 @@ impl LaunchRules {
             )));
         }
         for (i, r) in file.rule.iter().enumerate() {
-            let at = line_of(text, "[[rule]]", i);
+            // Only an error needs the line: finding it for every rule was a quarter of
+            // `LaunchRules::builtin` at every start (quadratic in the rule count; issue #15).
+            let at = || line_of(text, "[[rule]]", i);
             let missing = [("phrase", &r.phrase), ("key", &r.key), ("source", &r.source)]
                 .into_iter()
                 .find(|(_, v)| v.trim().is_empty());
             if let Some((field, _)) = missing {
-                return Err(bad(format!("line {at}: rule {} has an empty `{field}`", i + 1)));
+                return Err(bad(format!("line {}: rule {} has an empty `{field}`", at(), i + 1)));
             }
             if let Some(u) = &r.unit
                 && LoggedBytes::from_number_unit("1", u).is_none()
             {
                 return Err(bad(format!(
-                    "line {at}: rule `{}` has unit `{u}`; expected MiB, MB, GiB, GB, KiB, bytes \
+                    "line {}: rule `{}` has unit `{u}`; expected MiB, MB, GiB, GB, KiB, bytes \
                      or B",
+                    at(),
                     r.phrase
                 )));
             }
             if r.cell && matches!(r.form, Form::SizeBefore | Form::Launch) {
                 return Err(bad(format!(
-                    "line {at}: rule `{}`: `cell` needs a value after its label (form number, \
+                    "line {}: rule `{}`: `cell` needs a value after its label (form number, \
                      fraction, size or word)",
+                    at(),
                     r.phrase
                 )));
             }
             if r.marker.is_some() && r.form == Form::SizeBefore {
                 return Err(bad(format!(
-                    "line {at}: rule `{}`: `marker` does not apply to form `size_before`",
+                    "line {}: rule `{}`: `marker` does not apply to form `size_before`",
+                    at(),
                     r.phrase
                 )));
             }

@@ -21,6 +21,8 @@ mod corpus;
 mod floors;
 #[path = "rules/round5.rs"]
 mod round5;
+#[path = "rules/round6.rs"]
+mod round6;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -86,14 +88,15 @@ fn expected_lines(file: &str, cell: &str) -> Option<BTreeSet<u64>> {
 /// Fresh held-out splits, run only when named in `PERFPILOT_CORPUS_SPLIT`: a next blind batch is
 /// listed here before it is committed. Each earlier one was scored once (FLOORS) and is
 /// development data since.
-const FRESH: &[&str] = &[];
+const FRESH: &[&str] = &["heldout-13"];
 
 /// Blind batches scored after `CLASS_RULES_8`: a wrong decision by them there is a counted miss,
 /// not a regression (heldout-11: llamafile #96, a bind to a NAT address, read as a taken port).
-const SCORED_AFTER_GUARD: &[&str] = &["heldout-11", "heldout-12"];
+const SCORED_AFTER_GUARD: &[&str] = &["heldout-11", "heldout-12", "heldout-13"];
 
-/// Blind batches scored after `round5::CLASS_RULES_5`, the same way.
-const SCORED_AFTER_ROUND5: &[&str] = &["heldout-12"];
+/// Blind batches scored after `round5::CLASS_RULES_5` / `round6::CLASS_RULES_6`, the same way.
+const SCORED_AFTER_ROUND5: &[&str] = &["heldout-12", "heldout-13"];
+const SCORED_AFTER_ROUND6: &[&str] = &["heldout-13"];
 
 /// The split named in `PERFPILOT_CORPUS_SPLIT`, if any.
 fn only_split() -> Option<String> {
@@ -122,6 +125,7 @@ fn score() -> BTreeMap<String, Score> {
             .unwrap_or_else(|e| panic!("{file}: {e}"));
         let guarded = !SCORED_AFTER_GUARD.contains(&side.as_str());
         let guarded5 = !SCORED_AFTER_ROUND5.contains(&side.as_str());
+        let guarded6 = !SCORED_AFTER_ROUND6.contains(&side.as_str());
         let s = out.entry(side).or_default();
         s.total += 1;
         let cell = cols.get(5).unwrap_or_else(|| panic!("labels.tsv {file}: no signal column"));
@@ -135,7 +139,8 @@ fn score() -> BTreeMap<String, Score> {
         let by_old = guarded && CLASS_RULES_8.iter().any(|id| decided_by_rule(by, id));
         if !class_right
             && (by_old
-                || guarded5 && round5::CLASS_RULES_5.iter().any(|id| decided_by_rule(by, id)))
+                || guarded5 && round5::CLASS_RULES_5.iter().any(|id| decided_by_rule(by, id))
+                || guarded6 && round6::CLASS_RULES_6.iter().any(|id| decided_by_rule(by, id)))
         {
             s.wrong_by_new_rule.push(format!("{file}: labelled {class}, decided by {by}"));
         }

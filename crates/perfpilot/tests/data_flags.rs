@@ -53,6 +53,7 @@ const FLAGS: &[(&str, &str, &[&str], &str)] = &[
     ("perfpilot-triage", "data/bundle.toml", &["triage bundle"], "--bundle-config"),
     ("perfpilot-triage", "data/signatures.toml", &["triage"], "--signatures"),
     ("perfpilot-triage", "data/engines.toml", &["triage"], "--signatures"),
+    ("perfpilot-triage", "data/platform.toml", &["triage"], "--signatures"),
     ("perfpilot-triage", "data/evidence.toml", &["triage"], "--evidence"),
     ("perfpilot-launchlog", "src/rules.toml", &["capacity explain", "triage"], "--launch-rules"),
     // The prefilter's serving lines: `[[background]]` entries of the `--launch-rules` file.

@@ -7,12 +7,13 @@
 //! context: launch-op rules first, then call-site rules, then the same call-site rules on the
 //! capture-time site. First match wins; every decision says which evidence decided.
 
-use regex::Regex;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::error::{TaxonomyError, invalid_at};
+use super::lazy::LazyRegexes;
+use super::rules::check_syntax_when;
 use super::{Category, check_regex, parse_category};
 
 /// Which evidence decided a kernel's category.
@@ -114,7 +115,8 @@ pub(crate) struct ContextRule {
     pub id: std::sync::Arc<str>,
     pub category: Category,
     pub on: ContextOn,
-    pub pattern: Regex,
+    /// Compiled on first use (see [`LazyRegexes`]).
+    pub pattern: LazyRegexes<1>,
     pub from: Vec<Category>,
     pub source: String,
 }
@@ -124,6 +126,7 @@ impl ContextRule {
         file: &str,
         text: &str,
         spec: ContextSpec,
+        eager: bool,
     ) -> Result<ContextRule, TaxonomyError> {
         let category = parse_category(file, text, &spec.category)?;
         let (on, pat) = match (&spec.launch_op, &spec.call_site) {
@@ -141,7 +144,12 @@ impl ContextRule {
                 ));
             }
         };
-        let pattern = check_regex(file, text, pat)?;
+        let pattern = if eager {
+            LazyRegexes::ready([pat.get_ref().clone()], [check_regex(file, text, pat)?])
+        } else {
+            check_syntax_when(false, file, text, pat)?;
+            LazyRegexes::new([pat.get_ref().clone()], "context rule pattern")
+        };
         let from = match &spec.from {
             None => GENERIC.to_vec(),
             Some(list) => {
@@ -180,7 +188,10 @@ pub(crate) fn decide<'r>(
     let eligible = |r: &&ContextRule| r.from.contains(&by_name);
     let on = |kind: ContextOn, text: Option<&str>| {
         let text = text?;
-        rules.iter().filter(eligible).find(|r| r.on == kind && r.pattern.is_match(text))
+        rules
+            .iter()
+            .filter(eligible)
+            .find(|r| r.on == kind && r.pattern.get().is_some_and(|[re]| re.is_match(text)))
     };
     if let Some(r) = on(ContextOn::LaunchOp, ctx.launch_op) {
         return Some((r, Evidence::LaunchOp));

@@ -60,8 +60,8 @@ pub(crate) struct InductorSpec {
 pub(crate) struct InductorRule {
     pub id: Arc<str>,
     pub category: Category,
-    all: Vec<Regex>,
-    none: Vec<Regex>,
+    all: Vec<OpList>,
+    none: Vec<OpList>,
     kinds: Vec<String>,
 }
 
@@ -72,7 +72,7 @@ impl InductorRule {
         spec: InductorSpec,
     ) -> Result<InductorRule, TaxonomyError> {
         let category = parse_category(file, text, &spec.category)?;
-        let ops = |list: &[Spanned<String>]| -> Result<Vec<Regex>, TaxonomyError> {
+        let ops = |list: &[Spanned<String>]| -> Result<Vec<OpList>, TaxonomyError> {
             list.iter()
                 .map(|alt| {
                     let names: Vec<&str> = alt.get_ref().split('|').map(str::trim).filter(|s| !s.is_empty()).collect();
@@ -84,9 +84,7 @@ impl InductorRule {
                             format!("expected op names separated by `|` (letters, digits, `_`), got {:?}", alt.get_ref()),
                         ));
                     }
-                    let body: Vec<String> = names.iter().map(|n| regex::escape(n.trim_start_matches('_'))).collect();
-                    Regex::new(&format!("(?:^|_)(?:{})(?:_|$)", body.join("|")))
-                        .map_err(|e| invalid_at(file, text, alt.span(), format!("bad op list: {e}")))
+                    Ok(OpList(names.iter().map(|n| n.trim_start_matches('_').to_string()).collect()))
                 })
                 .collect()
         };
@@ -107,9 +105,63 @@ impl InductorRule {
     }
 }
 
+/// One `all`/`none` entry: op names, one of which must appear as whole `_`-separated words
+/// of the fused-op list. What the regex `(?:^|_)(?:a|b)(?:_|$)` matched, without compiling
+/// one per entry at start-up (issue #18): a name occurs at a position that starts the text
+/// or follows `_` and ends the text or precedes `_` (every occurrence is tried, overlapping
+/// ones included).
+#[derive(Debug, Clone)]
+struct OpList(Vec<String>);
+
+impl OpList {
+    fn is_match(&self, ops: &str) -> bool {
+        let b = ops.as_bytes();
+        self.0.iter().any(|n| {
+            let n = n.as_bytes();
+            (0..=b.len().saturating_sub(n.len())).any(|j| {
+                j + n.len() <= b.len()
+                    && &b[j..j + n.len()] == n
+                    && (j == 0 || b[j - 1] == b'_')
+                    && (j + n.len() == b.len() || b[j + n.len()] == b'_')
+            })
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn op_lists_match_what_their_regex_matched() {
+        let names = ["to_copy", "add", "a_a", "mul_", "x"];
+        let texts = [
+            "",
+            "add",
+            "_add",
+            "add_",
+            "xadd",
+            "addx",
+            "_to_copy_add_mean",
+            "mean_to_copyx",
+            "xa_a_a",
+            "a_a",
+            "b_a_a_c",
+            "mul",
+            "mul_",
+            "mul__",
+            "sub_mul__x",
+            "x_x",
+            "xx",
+        ];
+        for name in names {
+            let list = OpList(vec![name.to_string()]);
+            let re = Regex::new(&format!("(?:^|_)(?:{})(?:_|$)", regex::escape(name))).unwrap();
+            for t in texts {
+                assert_eq!(list.is_match(t), re.is_match(t), "{name:?} in {t:?}");
+            }
+        }
+    }
 
     #[test]
     fn parses_kind_and_ops() {

@@ -18,6 +18,7 @@ mod classify;
 mod context;
 mod error;
 mod inductor;
+mod lazy;
 mod ops;
 mod rules;
 mod signature;
@@ -49,8 +50,10 @@ pub const FALLBACK_RULE: &str = "fallback.other";
 
 static EMBEDDED: LazyLock<Taxonomy> = LazyLock::new(|| {
     // The embedded file is tested (`embedded_rules_compile`); failing here is a build bug.
-    Taxonomy::from_toml_str(EMBEDDED_RULES, "<embedded taxonomy>")
-        .expect("embedded taxonomy.toml is valid")
+    // Context patterns and the vocabulary's regex parts compile on first use (issue #18).
+    let inner = rules::compile("<embedded taxonomy>", EMBEDDED_RULES, false)
+        .expect("embedded taxonomy.toml is valid");
+    Taxonomy { inner: Arc::new(inner), fallback: RuleId(FALLBACK_RULE.into()) }
 });
 
 /// The id of the rule that decided a kernel's category (`gemm.family`, `inductor.norm.rsqrt`,
@@ -125,8 +128,14 @@ impl Taxonomy {
 
     /// Compile rules from TOML text; `origin` names the text in error messages.
     pub fn from_toml_str(text: &str, origin: &str) -> Result<Taxonomy, TaxonomyError> {
-        let inner = rules::compile(origin, text)?;
+        let inner = rules::compile(origin, text, true)?;
         Ok(Taxonomy { inner: Arc::new(inner), fallback: RuleId(FALLBACK_RULE.into()) })
+    }
+
+    /// Compile every pattern that is otherwise compiled on first use (the embedded rules'
+    /// context patterns and vocabulary regexes); the error names what did not compile.
+    pub fn compile_all(&self) -> Result<(), String> {
+        self.inner.force()
     }
 
     /// Where these rules came from: a path or `<embedded taxonomy>`.

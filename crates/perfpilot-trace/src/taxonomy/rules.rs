@@ -92,7 +92,11 @@ pub(crate) struct Compiled {
     pub vocab_source: String,
 }
 
-pub(crate) fn compile(file: &str, text: &str) -> Result<Compiled, TaxonomyError> {
+/// Compile a rule file. With `eager` every pattern is compiled now (a user's file: its errors
+/// name the file and line at load); without it, the `[[context]]` patterns and the
+/// vocabulary's regex parts are only syntax-checked now and compiled on first use (the
+/// embedded file, whose every pattern its test compiles).
+pub(crate) fn compile(file: &str, text: &str, eager: bool) -> Result<Compiled, TaxonomyError> {
     let parsed: RuleFile = toml::from_str(text).map_err(|e| syntax_error(file, text, &e))?;
     if parsed.schema.get_ref() != SCHEMA {
         return Err(invalid_at(
@@ -103,7 +107,7 @@ pub(crate) fn compile(file: &str, text: &str) -> Result<Compiled, TaxonomyError>
         ));
     }
     for l in &parsed.launcher {
-        check_syntax(file, text, &l.pattern)?;
+        check_syntax_when(eager, file, text, &l.pattern)?;
     }
     let launcher_specs: Vec<&Spanned<String>> =
         parsed.launcher.iter().map(|l| &l.pattern).collect();
@@ -141,7 +145,7 @@ pub(crate) fn compile(file: &str, text: &str) -> Result<Compiled, TaxonomyError>
                 format!("duplicate rule id {:?}", spec.id.get_ref()),
             ));
         }
-        check_syntax(file, text, &spec.pattern)?;
+        check_syntax_when(eager, file, text, &spec.pattern)?;
         let full = match &spec.scope {
             None => false,
             Some(s) => match s.get_ref().as_str() {
@@ -173,13 +177,13 @@ pub(crate) fn compile(file: &str, text: &str) -> Result<Compiled, TaxonomyError>
         if !seen.insert(id.to_string()) {
             return Err(invalid_at(file, text, span, format!("duplicate rule id {id:?}")));
         }
-        context.push(ContextRule::compile(file, text, spec)?);
+        context.push(ContextRule::compile(file, text, spec, eager)?);
     }
     let vocab_source = parsed.vocabulary.as_ref().map(|v| v.source.clone()).unwrap_or_default();
     let vocab = match parsed.vocabulary {
         Some(spec) => {
             let ops = super::ops::compile(file, text, parsed.op)?;
-            Some(Vocabulary::compile(file, text, spec, parsed.word, ops)?)
+            Some(Vocabulary::compile(file, text, spec, parsed.word, ops, eager)?)
         }
         None if !parsed.word.is_empty() || !parsed.op.is_empty() => {
             return Err(TaxonomyError::Invalid {
@@ -207,6 +211,16 @@ pub(crate) fn compile(file: &str, text: &str) -> Result<Compiled, TaxonomyError>
         vocab,
         vocab_source,
     })
+}
+
+impl Compiled {
+    /// Compile every pattern left for first use; the error names what did not compile.
+    pub(crate) fn force(&self) -> Result<(), String> {
+        for c in &self.context {
+            c.pattern.force()?;
+        }
+        self.vocab.as_ref().map_or(Ok(()), |v| v.force())
+    }
 }
 
 pub(crate) fn parse_category(
@@ -261,6 +275,19 @@ pub(crate) fn check_syntax(
         .parse(s.get_ref())
         .map(|_| ())
         .map_err(|e| invalid_at(file, text, s.span(), format!("bad regex {:?}: {e}", s.get_ref())))
+}
+
+/// [`check_syntax`] for a user's file (`eager`); for the embedded file only the empty check:
+/// its patterns are compiled by their test, a set that does not compile still names its
+/// pattern ([`compile_set`]), and parsing each pattern twice was a fifth of the taxonomy's
+/// start-up (issue #18).
+pub(crate) fn check_syntax_when(
+    eager: bool,
+    file: &str,
+    text: &str,
+    s: &Spanned<String>,
+) -> Result<(), TaxonomyError> {
+    if eager { check_syntax(file, text, s) } else { check_not_empty(file, text, s) }
 }
 
 /// One [`RegexSet`] of syntax-checked patterns. When the set does not compile (a size

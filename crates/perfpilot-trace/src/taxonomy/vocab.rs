@@ -19,13 +19,13 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use regex::{Regex, RegexSet};
 use serde::Deserialize;
 use toml::Spanned;
 
 use super::Category;
 use super::error::{TaxonomyError, invalid_at};
-use super::rules::{check_regex, check_syntax, parse_category};
+use super::lazy::{LazyRegexes, LazySet};
+use super::rules::{check_regex, check_syntax_when, parse_category};
 
 /// The `[vocabulary]` table.
 #[derive(Debug, Deserialize)]
@@ -73,7 +73,8 @@ pub(crate) struct Vocabulary {
     generic: Vec<Category>,
     /// Category order for ties (index = rank).
     rank: HashMap<Category, usize>,
-    set: RegexSet,
+    /// Which `[[word]]` entries match a word.
+    matcher: WordMatcher,
     /// Per `[[word]]`, in file order: category and weight.
     words: Vec<(Category, f64)>,
     /// `vocab.<category>` rule ids, shared.
@@ -82,8 +83,61 @@ pub(crate) struct Vocabulary {
     ops: HashMap<String, Category>,
     op_weight: f64,
     strip_prefixes: Vec<String>,
-    /// `^(?:affix)(.+)$`, `^(.+?)(?:affix)$` and `^(?:affix)$`.
-    type_affixes: Option<(Regex, Regex, Regex)>,
+    /// `^(?:affix)(.+)$`, `^(.+?)(?:affix)$` and `^(?:affix)$`, compiled on first use.
+    type_affixes: Option<LazyRegexes<3>>,
+}
+
+/// Which `[[word]]` entries match a word. Entries whose `tokens` are plain words separated
+/// by `|` (`gemm|gemv|matmul`: all but a few) are looked up in a map, since `^(?:a|b)$`
+/// matches exactly the words `a` and `b`; only the others go through a regex set, compiled
+/// on first use. Indices come back ascending (file order), as the one set of every entry
+/// gave them, so the weights are summed in the same order.
+#[derive(Debug)]
+struct WordMatcher {
+    literal: HashMap<String, Vec<usize>>,
+    /// Entry index of each pattern of `set`.
+    regex_index: Vec<usize>,
+    set: LazySet,
+}
+
+impl WordMatcher {
+    fn new(tokens: &[&str]) -> WordMatcher {
+        let plain =
+            |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        let mut literal: HashMap<String, Vec<usize>> = HashMap::new();
+        let (mut regex_index, mut patterns) = (Vec::new(), Vec::new());
+        for (i, t) in tokens.iter().enumerate() {
+            if t.split('|').all(plain) {
+                for w in t.split('|') {
+                    let at = literal.entry(w.to_string()).or_default();
+                    if at.last() != Some(&i) {
+                        at.push(i);
+                    }
+                }
+            } else {
+                regex_index.push(i);
+                patterns.push(format!("^(?:{t})$"));
+            }
+        }
+        WordMatcher { literal, regex_index, set: LazySet::new(patterns) }
+    }
+
+    /// The entries matching `word`, ascending, into `out`.
+    fn matches(&self, word: &str, out: &mut Vec<usize>) {
+        out.clear();
+        if let Some(at) = self.literal.get(word) {
+            out.extend_from_slice(at);
+        }
+        if !self.set.is_empty()
+            && let Some(set) = self.set.get()
+        {
+            let before = out.len();
+            out.extend(set.matches(word).iter().map(|j| self.regex_index[j]));
+            if before > 0 && out.len() > before {
+                out.sort_unstable();
+            }
+        }
+    }
 }
 
 impl Vocabulary {
@@ -94,23 +148,28 @@ impl Vocabulary {
         spec: VocabularySpec,
         words: Vec<WordSpec>,
         ops: HashMap<String, Category>,
+        eager: bool,
     ) -> Result<Vocabulary, TaxonomyError> {
         let type_affixes = match &spec.type_affixes {
             Some(a) => {
-                check_regex(file, text, a)?;
-                let re = |p: String| {
-                    Regex::new(&p).map_err(|e| TaxonomyError::Invalid {
+                if eager {
+                    check_regex(file, text, a)?;
+                } else {
+                    check_syntax_when(false, file, text, a)?;
+                }
+                let a = a.get_ref();
+                let lazy = LazyRegexes::new(
+                    [format!("^(?:{a})(.+)$"), format!("^(.+?)(?:{a})$"), format!("^(?:{a})$")],
+                    "type_affixes",
+                );
+                if eager {
+                    lazy.force().map_err(|message| TaxonomyError::Invalid {
                         file: file.to_string(),
                         line: 0,
-                        message: format!("type_affixes: {e}"),
-                    })
-                };
-                let a = a.get_ref();
-                Some((
-                    re(format!("^(?:{a})(.+)$"))?,
-                    re(format!("^(.+?)(?:{a})$"))?,
-                    re(format!("^(?:{a})$"))?,
-                ))
+                        message,
+                    })?;
+                }
+                Some(lazy)
             }
             None => None,
         };
@@ -130,7 +189,6 @@ impl Vocabulary {
         for c in &spec.generic {
             generic.push(parse_category(file, text, c)?);
         }
-        let mut patterns = Vec::with_capacity(words.len());
         let mut compiled = Vec::with_capacity(words.len());
         for w in &words {
             let category = parse_category(file, text, &w.category)?;
@@ -142,21 +200,24 @@ impl Vocabulary {
                     format!("weight {} is not a positive number", w.weight.get_ref()),
                 ));
             }
-            check_syntax(file, text, &w.tokens)?;
-            patterns.push(format!("^(?:{})$", w.tokens.get_ref()));
+            check_syntax_when(eager, file, text, &w.tokens)?;
             compiled.push((category, *w.weight.get_ref()));
         }
-        let set = RegexSet::new(&patterns).map_err(|e| {
+        let tokens: Vec<&str> = words.iter().map(|w| w.tokens.get_ref().as_str()).collect();
+        let matcher = WordMatcher::new(&tokens);
+        if eager && let Err(e) = matcher.set.force() {
             // Name the word that does not compile alone (a size limit), if one does not.
-            match words.iter().find_map(|w| check_regex(file, text, &w.tokens).err()) {
-                Some(located) => located,
-                None => TaxonomyError::Invalid {
-                    file: file.to_string(),
-                    line: 0,
-                    message: format!("word patterns: {e}"),
+            return Err(
+                match words.iter().find_map(|w| check_regex(file, text, &w.tokens).err()) {
+                    Some(located) => located,
+                    None => TaxonomyError::Invalid {
+                        file: file.to_string(),
+                        line: 0,
+                        message: format!("word patterns: {e}"),
+                    },
                 },
-            }
-        })?;
+            );
+        }
         let ids = Category::ALL.iter().map(|c| (*c, Arc::from(format!("vocab.{c}")))).collect();
         Ok(Vocabulary {
             min_score: spec.min_score,
@@ -165,7 +226,7 @@ impl Vocabulary {
             weak_rules: spec.weak_rules,
             generic,
             rank,
-            set,
+            matcher,
             words: compiled,
             ids,
             ops,
@@ -173,6 +234,12 @@ impl Vocabulary {
             strip_prefixes: spec.strip_prefixes,
             type_affixes,
         })
+    }
+
+    /// Compile what is otherwise compiled on first use (the regex words, the type affixes).
+    pub(crate) fn force(&self) -> Result<(), String> {
+        self.matcher.set.force()?;
+        self.type_affixes.as_ref().map_or(Ok(()), LazyRegexes::force)
     }
 
     /// The rule id reported for a vocabulary decision (`vocab.gemm`).
@@ -268,7 +335,9 @@ impl Vocabulary {
     /// Whether the word was known.
     fn evidence(&self, word: &str, add: &mut impl FnMut(Category, f64)) -> bool {
         let mut any = false;
-        for i in self.set.matches(word).iter() {
+        let mut hits = Vec::new();
+        self.matcher.matches(word, &mut hits);
+        for &i in &hits {
             any = true;
             let (c, w) = self.words[i];
             add(c, w);
@@ -282,7 +351,8 @@ impl Vocabulary {
 
     /// Whether a word is a type name alone (`u8`, `bf16`): no evidence, not shortened.
     fn is_type(&self, w: &str) -> bool {
-        self.type_affixes.as_ref().is_some_and(|(_, _, whole)| whole.is_match(w))
+        let affixes = self.type_affixes.as_ref().and_then(LazyRegexes::get);
+        affixes.is_some_and(|[_, _, whole]| whole.is_match(w))
     }
 
     /// Shorter forms of an unknown word, most specific first.
@@ -292,7 +362,7 @@ impl Vocabulary {
         if stem.len() < w.len() {
             out.push(stem.to_string());
         }
-        if let Some((lead, trail, _)) = &self.type_affixes {
+        if let Some([lead, trail, _]) = self.type_affixes.as_ref().and_then(LazyRegexes::get) {
             for re in [trail, lead] {
                 if let Some(m) = re.captures(w).and_then(|c| c.get(1)) {
                     out.push(m.as_str().to_string());
