@@ -5,7 +5,7 @@
 /// Signal floors: class and signal line right among the logs whose label names signal lines
 /// (first scored at dev 11/16, heldout 7/8, heldout-3 23/23, heldout-4 25/26; since the deciding
 /// lines lead the signal, branch trihold: dev 14/16, heldout 8/8, heldout-4 26/26).
-pub const FLOORS: [(&str, usize, usize); 11] = [
+pub const FLOORS: [(&str, usize, usize); 12] = [
     ("dev", DEV_FLOOR_PERMILLE, 875),
     ("heldout", OLD_HELDOUT_FLOOR_PERMILLE, 1000),
     ("heldout-3", HELDOUT3_FLOOR_PERMILLE, 1000),
@@ -43,6 +43,10 @@ pub const FLOORS: [(&str, usize, usize); 11] = [
     // 21/39 classes (4 undecided), class and signal 20/29. Development data since.
     // 28/39 and 27/29 after round 6 (trifix6; its set-aside third 8/13 -> 11/13, scored once).
     ("heldout-12", 717, 931),
+    // Seventh blind batch (branch triblind7, 28 logs), scored once at e7edd25 after trifix6:
+    // 9/28 classes (1 undecided), class and signal 5/19. Development data since: 10/28 and 6/19
+    // once Go's bare `listen tcp ADDR: bind: address already in use` is read (Ollama's serve).
+    ("heldout-13", 357, 315),
 ];
 
 /// Dev-split floor in per mille (15/19 since the evidence rules of issue 15, branch triage3).
