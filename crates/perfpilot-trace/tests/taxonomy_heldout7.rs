@@ -9,10 +9,11 @@
 //!
 //! Development floor (issue #18, "After heldout-7" in `docs/taxonomy.md`): 568/682 = 83.28 %
 //! with the pipeline-words round, built on two thirds of the batch; the third set aside by
-//! source repository (`SET_ASIDE`, the FNV-1a-64 draw) went 255 -> 262/322 when scored once.
+//! source repository (`SET_ASIDE_7`, the FNV-1a-64 draw) went 255 -> 262/322 when scored once.
 
 mod heldout_batch;
 
+use heldout_batch::set_aside::SET_ASIDE_7;
 use heldout_batch::{Batch, CORPORA, check_fresh, check_set_aside_draw, count_right, score};
 
 const BATCH: Batch = Batch {
@@ -43,25 +44,11 @@ fn heldout7_bare_name_accuracy() {
     score(&BATCH);
 }
 
-/// The namesfix3 set-aside third (`tests/fixtures/trace/SOURCES.md`, "namesfix3 set-aside"):
-/// the ceil(27/3) source repositories with the smallest FNV-1a-64 of `github:owner/name`.
-const SET_ASIDE: &[&str] = &[
-    "github:NVIDIA/Fuser",
-    "github:mlc-ai/xgrammar",
-    "github:ztxz16/fastllm",
-    "github:zhihu/ZhiLight",
-    "github:ModelTC/LightX2V",
-    "github:efeslab/Nanoflow",
-    "github:turboderp-org/exllamav3",
-    "github:mit-han-lab/torchsparse",
-    "github:InfiniTensor/InfiniCore",
-];
-
 #[test]
 fn heldout7_set_aside_third() {
-    check_set_aside_draw(&BATCH, SET_ASIDE);
-    let aside = count_right(&BATCH, |r| SET_ASIDE.contains(&r));
-    let dev = count_right(&BATCH, |r| !SET_ASIDE.contains(&r));
+    check_set_aside_draw(&BATCH, SET_ASIDE_7);
+    let aside = count_right(&BATCH, |r| SET_ASIDE_7.contains(&r));
+    let dev = count_right(&BATCH, |r| !SET_ASIDE_7.contains(&r));
     eprintln!("heldout-7 set-aside third: {}/{}", aside.0, aside.1);
     eprintln!("heldout-7 other two thirds: {}/{}", dev.0, dev.1);
     assert_eq!(aside.1, 322);

@@ -9,11 +9,12 @@
 //! Development data since.
 //!
 //! Development floor (issue #18, namesfix4): 532/688 = 77.33 %, built on two thirds of the
-//! batch; the third set aside by source repository (`SET_ASIDE`) stayed 174/257 when scored
+//! batch; the third set aside by source repository (`SET_ASIDE_8`) stayed 174/257 when scored
 //! once.
 
 mod heldout_batch;
 
+use heldout_batch::set_aside::SET_ASIDE_8;
 use heldout_batch::{Batch, CORPORA, check_fresh, check_set_aside_draw, count_right, score};
 
 const BATCH: Batch = Batch {
@@ -44,33 +45,15 @@ fn heldout8_bare_name_accuracy() {
     score(&BATCH);
 }
 
-/// The namesfix4 set-aside third (`tests/fixtures/trace/SOURCES.md`, "namesfix4 set-aside"):
-/// the ceil(39/3) source repositories with the smallest FNV-1a-64 of `github:owner/name`.
-const SET_ASIDE: &[&str] = &[
-    "github:BlinkDL/RWKV-CUDA",
-    "github:horovod/horovod",
-    "github:rusty1s/pytorch_scatter",
-    "github:Oneflow-Inc/oneflow",
-    "github:HazyResearch/flash-fft-conv",
-    "github:BlinkDL/ChatRWKV",
-    "github:xlite-dev/LeetCUDA",
-    "github:chengzeyi/stable-fast",
-    "github:BaguaSys/bagua",
-    "github:XunhaoLai/native-sparse-attention-triton",
-    "github:SqueezeAILab/KVQuant",
-    "github:open-mmlab/mmcv",
-    "github:IST-DASLab/QUIK",
-];
-
 #[test]
 fn heldout8_set_aside_third() {
-    check_set_aside_draw(&BATCH, SET_ASIDE);
-    let aside = count_right(&BATCH, |r| SET_ASIDE.contains(&r));
-    let dev = count_right(&BATCH, |r| !SET_ASIDE.contains(&r));
+    check_set_aside_draw(&BATCH, SET_ASIDE_8);
+    let aside = count_right(&BATCH, |r| SET_ASIDE_8.contains(&r));
+    let dev = count_right(&BATCH, |r| !SET_ASIDE_8.contains(&r));
     // KVQuant's rows were seen during the namesfix4 round (an unfiltered grep of the fixture
     // files, `docs/taxonomy-corpus.md` "After heldout-8"): the third is also counted without them.
     let unseen =
-        count_right(&BATCH, |r| SET_ASIDE.contains(&r) && r != "github:SqueezeAILab/KVQuant");
+        count_right(&BATCH, |r| SET_ASIDE_8.contains(&r) && r != "github:SqueezeAILab/KVQuant");
     eprintln!("heldout-8 set-aside third: {}/{}", aside.0, aside.1);
     eprintln!("heldout-8 set-aside third without KVQuant: {}/{}", unseen.0, unseen.1);
     eprintln!("heldout-8 other two thirds: {}/{}", dev.0, dev.1);

@@ -9,31 +9,10 @@
 
 #[path = "../../../tests/support/corpus.rs"]
 mod corpus;
+#[path = "rules/verdict.rs"]
+mod verdict;
 
-use corpus::corpus;
-use perfpilot_triage::{Catalogue, LogTriage, TriageOptions, TriageReport, triage_logs};
-
-/// The verdict finding's class, `decided_by` (or signature id) and signal texts.
-fn verdict(r: &TriageReport) -> (String, String, Vec<String>) {
-    let f = r.findings.iter().find(|f| f.class == r.class);
-    let by = f
-        .and_then(|f| f.facts.get("decided_by").cloned().or_else(|| f.signature.clone()))
-        .unwrap_or_default();
-    let sig = f.map(|f| f.signal.iter().map(|s| s.text.clone()).collect()).unwrap_or_default();
-    (r.class.as_str().to_string(), by, sig)
-}
-
-fn triage_file(file: &str) -> TriageReport {
-    let path = corpus().join("failures").join(file);
-    triage_logs(&TriageOptions::new(vec![path])).unwrap_or_else(|e| panic!("{file}: {e}"))
-}
-
-fn triage_text(text: &str) -> TriageReport {
-    let cat = Catalogue::builtin().unwrap();
-    let mut t = LogTriage::new(&cat).unwrap();
-    t.read_text("paste.log", text);
-    t.finish(40)
-}
+use verdict::{assert_files_decide, triage_text};
 
 #[test]
 fn round6_families_decide_their_development_logs() {
@@ -67,12 +46,7 @@ fn round6_families_decide_their_development_logs() {
             "in _init_tokenizer",
         ),
     ];
-    for (file, class, by, line) in cases {
-        let (got, decided, signal) = verdict(&triage_file(file));
-        assert_eq!(got, class, "{file}: decided_by {decided:?}");
-        assert!(decided.contains(by), "{file}: decided_by {decided:?}");
-        assert!(signal.iter().any(|s| s.contains(line)), "{file}: signal {signal:?}");
-    }
+    assert_files_decide(&cases);
 }
 
 /// One real line per wording, from other programs and versions, each read alone.

@@ -1,0 +1,59 @@
+//! The set-aside thirds of the taxonomy rounds, one list per held-out batch: the ceil(n/3)
+//! source repositories with the smallest FNV-1a-64 of `github:owner/name`, drawn before the
+//! round's first rule change. Shared by the batch tests (`taxonomy_heldoutN.rs`, which check the
+//! draw and score each third once) and the `taxonomy_splits` example (which does not print the
+//! thirds still being held back).
+
+/// The namesfix3 set-aside third (`tests/fixtures/trace/SOURCES.md`, "namesfix3 set-aside"):
+/// the ceil(27/3) source repositories with the smallest FNV-1a-64 of `github:owner/name`.
+#[allow(dead_code)]
+pub const SET_ASIDE_7: &[&str] = &[
+    "github:NVIDIA/Fuser",
+    "github:mlc-ai/xgrammar",
+    "github:ztxz16/fastllm",
+    "github:zhihu/ZhiLight",
+    "github:ModelTC/LightX2V",
+    "github:efeslab/Nanoflow",
+    "github:turboderp-org/exllamav3",
+    "github:mit-han-lab/torchsparse",
+    "github:InfiniTensor/InfiniCore",
+];
+
+/// The namesfix4 set-aside third (`tests/fixtures/trace/SOURCES.md`, "namesfix4 set-aside"):
+/// the ceil(39/3) source repositories with the smallest FNV-1a-64 of `github:owner/name`.
+#[allow(dead_code)]
+pub const SET_ASIDE_8: &[&str] = &[
+    "github:BlinkDL/RWKV-CUDA",
+    "github:horovod/horovod",
+    "github:rusty1s/pytorch_scatter",
+    "github:Oneflow-Inc/oneflow",
+    "github:HazyResearch/flash-fft-conv",
+    "github:BlinkDL/ChatRWKV",
+    "github:xlite-dev/LeetCUDA",
+    "github:chengzeyi/stable-fast",
+    "github:BaguaSys/bagua",
+    "github:XunhaoLai/native-sparse-attention-triton",
+    "github:SqueezeAILab/KVQuant",
+    "github:open-mmlab/mmcv",
+    "github:IST-DASLab/QUIK",
+];
+
+/// The namesfix5 set-aside third (`docs/taxonomy-corpus-2.md`, "After heldout-9"): the
+/// ceil(37/3) source repositories with the smallest FNV-1a-64 of `github:owner/name`.
+/// Development used the other two thirds only; this third is scored once, at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_9: &[&str] = &[
+    "github:Bruce-Lee-LY/decoding_attention",
+    "github:vllm-project/vllm",
+    "github:ROCm/flash-attention",
+    "github:SqueezeAILab/SqueezedAttention",
+    "github:sgl-project/sglang",
+    "github:FasterDecoding/TEAL",
+    "github:jax-ml/jax",
+    "github:zhuzilin/ring-flash-attention",
+    "github:mobiusml/gemlite",
+    "github:PKU-DAIR/Hetu",
+    "github:SqueezeAILab/SqueezeLLM",
+    "github:openucx/ucc",
+    "github:AlibabaPAI/FLASHNN",
+];
