@@ -16,6 +16,7 @@ mod corpus;
 mod verdict;
 
 use corpus::corpus;
+use perfpilot_triage::{TriageOptions, triage_logs};
 use verdict::{assert_files_decide, triage_text};
 
 #[test]
