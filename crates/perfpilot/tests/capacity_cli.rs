@@ -33,7 +33,12 @@ fn explain_json_contract() {
 fn explain_json_lists_stated_values_per_launch() {
     let log =
         "tests/fixtures/corpus/launch/llamacpp-ipexllm13130-sycl-3-arc-command-then-kv23552.log";
+    // Not listed unless asked for.
     let out = run(&["capacity", "explain", log, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["result"]["stated"], serde_json::json!([]));
+    let out = run(&["capacity", "explain", log, "--stated", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let stated = v["result"]["stated"].as_array().unwrap();
@@ -51,7 +56,7 @@ fn explain_json_lists_stated_values_per_launch() {
     assert_eq!(get(2, "kv_device_size").len(), 3, "one per SYCL device: {stated:?}");
     assert!(stated.iter().all(|s| s["line"].as_u64().is_some_and(|l| (1..=6).contains(&l))));
     // The human view groups and shows the same values.
-    let out = run(&["capacity", "explain", log, "--format", "md"]);
+    let out = run(&["capacity", "explain", log, "--stated", "--format", "md"]);
     let md = String::from_utf8(out.stdout).unwrap();
     assert!(md.contains("## Stated values (10 lines, 2 launches)"), "{md}");
     assert!(md.contains("| 2 | kv_tokens | 23552 | tokens | L2 |"), "{md}");

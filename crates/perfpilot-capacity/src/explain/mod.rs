@@ -74,6 +74,10 @@ pub struct ExplainOptions {
     /// (same TOML shape).
     #[serde(default)]
     pub launch_rules: Option<PathBuf>,
+    /// List every value the log states under its semantic key (`result.stated`, one entry per
+    /// line: a long log that repeats its launch lines lists them all, so it is asked for).
+    #[serde(default)]
+    pub stated: bool,
 }
 
 impl ExplainOptions {
@@ -92,6 +96,7 @@ impl ExplainOptions {
             model_rules: None,
             limits: None,
             launch_rules: None,
+            stated: false,
         }
     }
 }
@@ -371,7 +376,7 @@ fn summarise(
         observations: errors.into_iter().chain(observations(log)).collect(),
         notes,
         what_if,
-        stated: crate::stated::stated_values(log),
+        stated: if o.stated { crate::stated::stated_values(log) } else { Vec::new() },
         lines: log.lines,
         ranks,
     })

@@ -224,7 +224,8 @@ pub struct ExplainReport {
     /// What-if comparison.
     pub what_if: Option<WhatIfReport>,
     /// Every value the log states, under its semantic key (`docs/capacity.md`, "Stated
-    /// values"), in line order, each with its launch (a paste can hold several), unit and line.
+    /// values"), in line order, each with its launch (a paste can hold several), unit and line;
+    /// empty unless asked for (`--stated`).
     pub stated: Vec<crate::stated::StatedValue>,
     /// Lines read.
     pub lines: u64,

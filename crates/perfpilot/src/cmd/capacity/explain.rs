@@ -39,6 +39,11 @@ pub struct Args {
     /// `crates/perfpilot-launchlog/src/rules.toml`).
     #[arg(long = "launch-rules", value_name = "FILE")]
     launch_rules: Option<PathBuf>,
+    /// Also list every value the log states (weights, KV pool, K/V sizes, blocks, graphs, times,
+    /// flags; SGLang, vLLM, TensorRT-LLM, llama.cpp and Ollama wordings) under its semantic key,
+    /// per launch, with its line.
+    #[arg(long)]
+    stated: bool,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -58,6 +63,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         model_rules: args.data.model_rules.clone(),
         limits: args.data.limits.clone(),
         launch_rules: args.launch_rules.clone(),
+        stated: args.stated,
     };
     let progress = TerminalProgress::new("bytes");
     let report = explain_with_progress(&opts, &progress)?;

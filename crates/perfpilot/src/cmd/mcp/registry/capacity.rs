@@ -21,8 +21,9 @@ pub const ENTRIES: &[Capability] = &[
                 what-ifs (mem_fraction, kv_dtype, tp, context_len, max_running_requests). Use it \
                 when a server OOMs, has fewer KV tokens than expected, or before changing memory \
                 flags. Stages missing from the log are reported as unknown, not guessed. \
-                `result.stated` lists every value the log states (SGLang, vLLM, TensorRT-LLM, \
-                llama.cpp and Ollama wordings) under a semantic key, per launch, with its line.",
+                With `stated: true`, `result.stated` lists every value the log states (SGLang, \
+                vLLM, TensorRT-LLM, llama.cpp and Ollama wordings) under a semantic key, per \
+                launch, with its line.",
             input_schema: input_schema::<ExplainOptions>,
             paths: &[
                 PathArg { pointer: "/log", access: Access::Read },
