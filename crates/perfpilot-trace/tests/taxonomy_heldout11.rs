@@ -4,8 +4,9 @@
 //! rules, and committed before any classifier ran on them. See
 //! `tests/fixtures/trace/SOURCES-blind.md` ("Corpus 11 (blind)").
 //!
-//! Not scored yet: only the freshness check lives here. The scoring test (`score(&BATCH)` with
-//! the first score as `first_score`) is added by whoever takes the one blind score.
+//! 1091 names from 31 repositories. Not scored yet: only the freshness check lives here. The
+//! scoring test (`score(&BATCH)` with the first score as `first_score`) is added by whoever
+//! takes the one blind score.
 
 // `score` and the floors are unused until the first score is taken.
 #[allow(dead_code)]
