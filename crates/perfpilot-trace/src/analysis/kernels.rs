@@ -76,11 +76,7 @@ impl<'t> RowIndex<'t> {
                     }
                     _ => self.taxonomy.classify_canonical(&canonical),
                 };
-                let evidence = if rule.as_str() == crate::taxonomy::FALLBACK_RULE {
-                    Evidence::Fallback
-                } else {
-                    Evidence::NameRule
-                };
+                let evidence = Evidence::of_name_rule(rule.as_str());
                 let r = self.rows.len() as u32;
                 self.rows.push(RowFacts {
                     id: row_id(&canonical),
