@@ -24,7 +24,8 @@ const BATCH: Batch = Batch {
     min_names: 700,
     // The blind first score (90de2d8, after namesfix5).
     first_score: 764,
-    dev_floor: None,
+    // Raised by the namesfix6 token model (names no rule knows; data/name_model.tsv).
+    dev_floor: Some(782),
 };
 
 #[test]

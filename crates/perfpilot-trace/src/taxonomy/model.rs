@@ -367,3 +367,94 @@ impl TokenModel {
         ok.then_some(v)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_drop_digits_and_normalise_types_and_tiles() {
+        let ignore = vec!["kernel".to_string()];
+        // corpus 2 / heldout-4 shapes: a counter, a dtype, a tile, a structural word.
+        assert_eq!(
+            tokens("gemm_bf16_128x64_stage2_kernel", &ignore),
+            ["gemm", "<dtype>", "<tile>", "stage"]
+        );
+        assert_eq!(tokens("t128x8x512", &[]), ["<tile>"]);
+        assert_eq!(
+            tokens("PrepareGroupedStateDescriptors", &[]),
+            ["prepare", "grouped", "state", "descriptors"]
+        );
+        assert!(tokens("a_1_x", &[]).is_empty());
+    }
+
+    fn row(tokens: &[&str], category: Category, repo: &str) -> TrainRow {
+        TrainRow {
+            tokens: tokens.iter().map(|t| t.to_string()).collect(),
+            category,
+            repo: repo.into(),
+        }
+    }
+
+    #[test]
+    fn trains_round_trips_and_votes() {
+        let rows = [
+            row(&["chunk", "scan"], Category::Ssm, "a"),
+            row(&["chunk", "state"], Category::Ssm, "b"),
+            row(&["gemm", "tile"], Category::Gemm, "a"),
+            row(&["gemm", "only_here"], Category::Gemm, "c"),
+            row(&["probe"], Category::Other, "b"),
+        ];
+        let m = NameModel::train(&rows, 2);
+        // `scan`, `state`, `tile`, `only_here` and `probe` come from one repository only.
+        assert_eq!(m.vocabulary(), 2);
+        let text = m.to_tsv(&["test".into()]);
+        let back = NameModel::parse(&text, "m.tsv").expect("round trip");
+        assert_eq!(back.to_tsv(&["test".into()]), text);
+        let v = back.vote(&["chunk".into(), "unknown".into()]).expect("known token");
+        assert_eq!((v.category, v.known), (Category::Ssm, 1));
+        assert_eq!(v.deciding, ["chunk"]);
+        assert!(v.posterior > 0.5 && v.margin > 0.0);
+        assert!(back.vote(&["unknown".into()]).is_none());
+    }
+
+    #[test]
+    fn bad_model_files_are_errors_naming_the_line() {
+        let err = |t: &str| NameModel::parse(t, "m.tsv").unwrap_err().to_string();
+        assert!(err("token\tgemm\t1\n").starts_with("m.tsv:1:"));
+        let head = format!("# {MODEL_SCHEMA}\n");
+        assert!(err(&format!("{head}gemm\tgemmm\t1\n")).contains("m.tsv:2: unknown category"));
+        assert!(err(&format!("{head}gemm\tgemm\t-1\n")).contains("not a whole number"));
+        assert!(err(&format!("{head}gemm\tgemm\n")).contains("m.tsv:2:"));
+        assert!(err(&format!("{head}gemm\tgemm\t1\n")).contains("<names>"));
+    }
+
+    #[test]
+    fn embedded_model_parses() {
+        let m = NameModel::parse(EMBEDDED_NAME_MODEL, "name_model.tsv").expect("valid");
+        assert!(m.vocabulary() > 500);
+    }
+
+    #[test]
+    fn a_rule_file_brings_its_own_model_or_none() {
+        use crate::taxonomy::Taxonomy;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let head = "schema = \"perfpilot.taxonomy/1\"\n";
+        let table = "[token_model]\ncounts = \"m.tsv\"\nmin_posterior = 0.5\nmin_margin = 0.0\nsource = \"x\"\n";
+        let rules = dir.path().join("r.toml");
+        std::fs::write(&rules, format!("{head}{table}")).expect("write");
+        let model =
+            format!("# {MODEL_SCHEMA}\n<names>\tssm\t3\n<names>\tother\t1\nchunk\tssm\t3\n");
+        std::fs::write(dir.path().join("m.tsv"), &model).expect("write");
+        let tax = Taxonomy::from_toml_file(&rules).expect("valid");
+        assert_eq!(tax.classify_explained("chunk_thing").1.as_str(), "model.ssm[chunk]");
+        // A bad model file fails at load, naming the model file and line.
+        std::fs::write(dir.path().join("m.tsv"), format!("{model}x\tnope\t1\n")).expect("write");
+        let e = Taxonomy::from_toml_file(&rules).unwrap_err().to_string();
+        assert!(e.contains("m.tsv:5: unknown category"), "{e}");
+        // Without the table there is no model.
+        std::fs::write(&rules, head).expect("write");
+        let tax = Taxonomy::from_toml_file(&rules).expect("valid");
+        assert_eq!(tax.classify_explained("chunk_thing").1.as_str(), "fallback.other");
+    }
+}

@@ -5,6 +5,8 @@
 //! `train_name_model` example (which writes the file) and the `name_model` test (which checks
 //! the committed file is what this makes now).
 
+#![allow(dead_code)] // each test binary uses a part
+
 use perfpilot_trace::taxonomy::model::{NameModel, TrainRow};
 use perfpilot_trace::taxonomy::{Category, Taxonomy};
 
