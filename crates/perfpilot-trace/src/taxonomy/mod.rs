@@ -219,7 +219,10 @@ impl Taxonomy {
             .and_then(|m| m.decide(&model::tokens(identity, &m.ignore)));
         match vote {
             Some(v) => {
-                let id = format!("{MODEL_RULE_PREFIX}{}[{}]", v.category, v.deciding.join("+"));
+                let id = match v.deciding.is_empty() {
+                    true => format!("{MODEL_RULE_PREFIX}{}", v.category),
+                    false => format!("{MODEL_RULE_PREFIX}{}[{}]", v.category, v.deciding.join("+")),
+                };
                 (v.category, RuleId(id.into()))
             }
             None => (Category::Other, self.fallback.clone()),

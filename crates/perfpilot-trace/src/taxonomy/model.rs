@@ -443,15 +443,16 @@ mod tests {
         let table = "[token_model]\ncounts = \"m.tsv\"\nmin_posterior = 0.5\nmin_margin = 0.0\nsource = \"x\"\n";
         let rules = dir.path().join("r.toml");
         std::fs::write(&rules, format!("{head}{table}")).expect("write");
-        let model =
-            format!("# {MODEL_SCHEMA}\n<names>\tssm\t3\n<names>\tother\t1\nchunk\tssm\t3\n");
+        let model = format!(
+            "# {MODEL_SCHEMA}\n<names>\tssm\t3\n<names>\tother\t1\nchunk\tssm\t3\nprobe\tother\t1\n"
+        );
         std::fs::write(dir.path().join("m.tsv"), &model).expect("write");
         let tax = Taxonomy::from_toml_file(&rules).expect("valid");
         assert_eq!(tax.classify_explained("chunk_thing").1.as_str(), "model.ssm[chunk]");
         // A bad model file fails at load, naming the model file and line.
         std::fs::write(dir.path().join("m.tsv"), format!("{model}x\tnope\t1\n")).expect("write");
         let e = Taxonomy::from_toml_file(&rules).unwrap_err().to_string();
-        assert!(e.contains("m.tsv:5: unknown category"), "{e}");
+        assert!(e.contains("m.tsv:6: unknown category"), "{e}");
         // Without the table there is no model.
         std::fs::write(&rules, head).expect("write");
         let tax = Taxonomy::from_toml_file(&rules).expect("valid");
