@@ -2,9 +2,12 @@
 //! the labelled corpora (`heldout_batch/training.rs`), so it cannot drift from them; and the
 //! model decides only names no rule knows.
 
-mod heldout_batch;
+#[path = "heldout_batch/set_aside.rs"]
+mod set_aside;
+#[path = "heldout_batch/training.rs"]
+mod training;
 
-use heldout_batch::training::{labelled, model_file};
+use training::model_file;
 use perfpilot_trace::taxonomy::model::EMBEDDED_NAME_MODEL;
 use perfpilot_trace::taxonomy::{Category, Evidence, LaunchContext, Taxonomy};
 

@@ -4,7 +4,6 @@
 //! floor. Shared by `taxonomy_heldout3.rs` … `taxonomy_heldout10.rs`.
 
 pub mod set_aside;
-pub mod training;
 
 use std::collections::{BTreeMap, BTreeSet};
 
