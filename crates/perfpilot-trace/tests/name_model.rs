@@ -7,9 +7,9 @@ mod set_aside;
 #[path = "heldout_batch/training.rs"]
 mod training;
 
-use training::model_file;
 use perfpilot_trace::taxonomy::model::EMBEDDED_NAME_MODEL;
 use perfpilot_trace::taxonomy::{Category, Evidence, LaunchContext, Taxonomy};
+use training::model_file;
 
 #[test]
 fn committed_model_is_what_the_generator_makes() {

@@ -44,6 +44,8 @@ pub struct Labelled {
     pub row: TrainRow,
     /// No rule knew it (`fallback.other` or a token-model decision).
     pub unknown_to_rules: bool,
+    /// The rules' decision: category and rule id.
+    pub decided: (Category, String),
 }
 
 /// Every training name (set-aside rows left out), tokenised with `tax`.
@@ -65,12 +67,13 @@ pub fn labelled(tax: &Taxonomy) -> Vec<Labelled> {
             if is_set_aside(repo) {
                 continue;
             }
-            let (_, rule) = tax.classify_explained(name);
+            let (got, rule) = tax.classify_explained(name);
             let evidence = perfpilot_trace::taxonomy::Evidence::of_name_rule(rule.as_str());
             out.push(Labelled {
                 split,
                 row: TrainRow { tokens: tax.model_tokens(name), category, repo: repo.to_string() },
                 unknown_to_rules: evidence != perfpilot_trace::taxonomy::Evidence::NameRule,
+                decided: (got, rule.to_string()),
             });
         }
     }
