@@ -25,7 +25,8 @@ const BATCH: Batch = Batch {
     first_score: 230,
     // Development score since it became dev data (issue #18, after heldout-5: 404; raised by
     // the pipeline-words round of namesfix3, `docs/taxonomy.md` "After heldout-7").
-    dev_floor: Some(406),
+    // Raised by the namesfix6 token model (names no rule knows; data/name_model.tsv).
+    dev_floor: Some(407),
 };
 
 #[test]

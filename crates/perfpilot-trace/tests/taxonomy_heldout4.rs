@@ -27,7 +27,8 @@ const BATCH: Batch = Batch {
     // Development score since it became dev data (issue #18, after heldout-5: 452; raised by
     // the pipeline-words round of namesfix3, `docs/taxonomy.md` "After heldout-7", and by the
     // namesfix4 round, `docs/taxonomy-corpus.md` "After heldout-8").
-    dev_floor: Some(502),
+    // Raised by the namesfix6 token model (names no rule knows; data/name_model.tsv).
+    dev_floor: Some(513),
 };
 
 #[test]

@@ -33,7 +33,8 @@ const BATCH: Batch = Batch {
     // Development score after the round that tuned on this batch (issue #18, after heldout-5:
     // 553; raised by the pipeline-words round of namesfix3, `docs/taxonomy.md` "After heldout-7",
     // and by the namesfix4 round, `docs/taxonomy-corpus.md` "After heldout-8").
-    dev_floor: Some(573),
+    // Raised by the namesfix6 token model (names no rule knows; data/name_model.tsv).
+    dev_floor: Some(577),
 };
 
 #[test]

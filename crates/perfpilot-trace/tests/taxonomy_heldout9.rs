@@ -15,7 +15,7 @@
 mod heldout_batch;
 
 use heldout_batch::set_aside::SET_ASIDE_9;
-use heldout_batch::{Batch, CORPORA, check_fresh, check_set_aside_draw, count_right, score};
+use heldout_batch::{Batch, CORPORA, check_fresh, check_set_aside_draw, count_right, score_hiding};
 
 const BATCH: Batch = Batch {
     file: "kernel-names-9.tsv",
@@ -31,7 +31,8 @@ const BATCH: Batch = Batch {
     // Development floor after the namesfix5 round (`docs/taxonomy-corpus-2.md`, "After
     // heldout-9"): 669/776, built on two thirds of the batch (499 -> 571/638); the set-aside
     // third stayed 98/138 when scored once.
-    dev_floor: Some(669),
+    // Raised by the namesfix6 token model (names no rule knows; data/name_model.tsv).
+    dev_floor: Some(685),
 };
 
 #[test]
@@ -41,7 +42,7 @@ fn heldout9_is_fresh_unique_and_from_new_sources() {
 
 #[test]
 fn heldout9_bare_name_accuracy() {
-    score(&BATCH);
+    score_hiding(&BATCH, SET_ASIDE_9);
 }
 
 #[test]

@@ -309,3 +309,28 @@ fn bad_input_is_reported_clearly() {
     }
     assert_eq!(r.stages[0].kernels.len(), 2);
 }
+
+/// The token model reads kernel names only: the HTA AlexNet trace's `Stream Wait Event` sync
+/// record (whose words, `stream` and `wait`, it would call communication) stays `other`, by
+/// fallback, wherever its row is made (triage, export).
+#[test]
+fn sync_records_are_not_token_model_decisions() {
+    use perfpilot_trace::analysis::kernels::RowIndex;
+    use perfpilot_trace::model::GpuKind;
+    use perfpilot_trace::taxonomy::{Category, Evidence, Taxonomy};
+    let path = fixture("hta_a100_alexnet/benchmark_result_2869224_1695835535_trace.json.gz");
+    let t = read_trace_file(&path, &NoProgress).expect("parses");
+    let tax = Taxonomy::embedded();
+    let mut rows = RowIndex::new(&tax);
+    let mut seen = 0;
+    for g in t.gpu.iter().filter(|g| g.kind == GpuKind::Sync) {
+        let r = rows.row_of(&t, g.name, g.kind) as usize;
+        let f = &rows.rows[r];
+        assert_ne!(f.evidence, Evidence::TokenModel, "{}", f.name);
+        if f.name == "Stream Wait Event" {
+            assert_eq!((f.category, f.evidence), (Category::Other, Evidence::Fallback));
+            seen += 1;
+        }
+    }
+    assert!(seen > 0, "the fixture's Stream Wait Event records");
+}

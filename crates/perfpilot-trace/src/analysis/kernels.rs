@@ -74,13 +74,19 @@ impl<'t> RowIndex<'t> {
                     GpuKind::Memcpy | GpuKind::Memset => {
                         (Category::Memory, RuleId::new("memory.runtime-copy"))
                     }
+                    // A sync record (`Stream Wait Event`) is no kernel: its words are not
+                    // the token model's to read (it would call a stream wait communication).
+                    GpuKind::Sync => match self.taxonomy.classify_canonical(&canonical) {
+                        (_, rule)
+                            if Evidence::of_name_rule(rule.as_str()) == Evidence::TokenModel =>
+                        {
+                            (Category::Other, RuleId::new(crate::taxonomy::FALLBACK_RULE))
+                        }
+                        decided => decided,
+                    },
                     _ => self.taxonomy.classify_canonical(&canonical),
                 };
-                let evidence = if rule.as_str() == crate::taxonomy::FALLBACK_RULE {
-                    Evidence::Fallback
-                } else {
-                    Evidence::NameRule
-                };
+                let evidence = Evidence::of_name_rule(rule.as_str());
                 let r = self.rows.len() as u32;
                 self.rows.push(RowFacts {
                     id: row_id(&canonical),

@@ -39,7 +39,8 @@ pub struct Classified {
     pub category: Category,
     /// Id of the rule that decided it.
     pub rule: String,
-    /// Which evidence decided: `name_rule`, `fallback`, `launch_op` or `call_site`.
+    /// Which evidence decided: `name_rule`, `fallback`, `token_model`, `launch_op` or
+    /// `call_site`.
     pub evidence: Evidence,
     /// Short display form of the name.
     pub display: String,

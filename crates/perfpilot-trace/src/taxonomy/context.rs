@@ -44,6 +44,9 @@ pub enum Evidence {
     CallSite,
     /// A call-site rule on the capture-time call site of a CUDA-graph replay.
     CaptureSite,
+    /// No rule knew the name; the token model (`[token_model]`, `data/name_model.tsv`)
+    /// decided it from its words (rule id `model.<category>[token+token]`).
+    TokenModel,
 }
 
 impl Evidence {
@@ -55,6 +58,19 @@ impl Evidence {
             Evidence::LaunchOp => "launch_op",
             Evidence::CallSite => "call_site",
             Evidence::CaptureSite => "capture_site",
+            Evidence::TokenModel => "token_model",
+        }
+    }
+
+    /// The evidence of a name decision by its rule id: `fallback.other` is the fallback,
+    /// `model.…` the token model, any other id a name rule.
+    pub fn of_name_rule(rule: &str) -> Evidence {
+        if rule == super::FALLBACK_RULE {
+            Evidence::Fallback
+        } else if rule.starts_with(super::MODEL_RULE_PREFIX) {
+            Evidence::TokenModel
+        } else {
+            Evidence::NameRule
         }
     }
 }

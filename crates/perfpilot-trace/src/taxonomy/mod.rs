@@ -19,6 +19,7 @@ mod context;
 mod error;
 mod inductor;
 mod lazy;
+pub mod model;
 mod ops;
 mod rules;
 mod signature;
@@ -47,6 +48,10 @@ pub const EMBEDDED_RULES: &str = include_str!("../../data/taxonomy.toml");
 
 /// Id reported when no rule matched.
 pub const FALLBACK_RULE: &str = "fallback.other";
+
+/// Prefix of the ids of token-model decisions (`model.gemm[sgemm+mma]`: the category, then
+/// the tokens that favoured it most).
+pub const MODEL_RULE_PREFIX: &str = "model.";
 
 static EMBEDDED: LazyLock<Taxonomy> = LazyLock::new(|| {
     // The embedded file is tested (`embedded_rules_compile`); failing here is a build bug.
@@ -198,10 +203,38 @@ impl Taxonomy {
             (Some(i), _) => (c.rules[i].category, RuleId(c.rules[i].id.clone())),
             (None, Some(v)) => match v.decide(&identity) {
                 Some(cat) => (cat, RuleId(v.rule_id(cat))),
-                None => (Category::Other, self.fallback.clone()),
+                None => self.unknown(&identity),
             },
-            (None, None) => (Category::Other, self.fallback.clone()),
+            (None, None) => self.unknown(&identity),
         }
+    }
+
+    /// A name no rule knows: the token model's category when it is confident
+    /// (`[token_model]`), else `other`.
+    fn unknown(&self, identity: &str) -> (Category, RuleId) {
+        let vote = self
+            .inner
+            .token_model
+            .as_ref()
+            .and_then(|m| m.decide(&model::tokens(identity, &m.ignore)));
+        match vote {
+            Some(v) => {
+                let id = match v.deciding.is_empty() {
+                    true => format!("{MODEL_RULE_PREFIX}{}", v.category),
+                    false => format!("{MODEL_RULE_PREFIX}{}[{}]", v.category, v.deciding.join("+")),
+                };
+                (v.category, RuleId(id.into()))
+            }
+            None => (Category::Other, self.fallback.clone()),
+        }
+    }
+
+    /// The token-model tokens of a kernel name (see [`model::tokens`]; the `[token_model]`
+    /// table's `ignore` words left out).
+    pub fn model_tokens(&self, name: &str) -> Vec<String> {
+        let canonical = canonical_name(name);
+        let ignore = self.inner.token_model.as_ref().map_or(&[][..], |m| &m.ignore[..]);
+        model::tokens(&self.identity(&canonical), ignore)
     }
 
     /// The category of a kernel name, refined by its launch context where the name alone
@@ -214,12 +247,14 @@ impl Taxonomy {
     /// Refine a name decision with the `[[context]]` rules: the first rule whose `from`
     /// includes the name's category and whose pattern matches the launch op (then the call
     /// site, then the capture-time site) decides. Without a match the name decision stands.
+    /// A token-model decision is the rules' `other` here: the launch context, when a context
+    /// rule knows it, outranks a guess from the name's words.
     pub fn refine(&self, category: Category, rule: RuleId, ctx: &LaunchContext<'_>) -> Decision {
-        if let Some((r, evidence)) = context::decide(&self.inner.context, category, ctx) {
+        let evidence = Evidence::of_name_rule(rule.as_str());
+        let by_name = if evidence == Evidence::TokenModel { Category::Other } else { category };
+        if let Some((r, evidence)) = context::decide(&self.inner.context, by_name, ctx) {
             return Decision { category: r.category, rule: RuleId(r.id.clone()), evidence };
         }
-        let evidence =
-            if rule.as_str() == FALLBACK_RULE { Evidence::Fallback } else { Evidence::NameRule };
         Decision { category, rule, evidence }
     }
 
@@ -264,6 +299,10 @@ impl Taxonomy {
             .or_else(|| {
                 (id.starts_with("vocab.") && self.inner.vocab.is_some())
                     .then_some(self.inner.vocab_source.as_str())
+            })
+            .or_else(|| match &self.inner.token_model {
+                Some(m) if id.starts_with(MODEL_RULE_PREFIX) => Some(m.source.as_str()),
+                _ => None,
             })
     }
 

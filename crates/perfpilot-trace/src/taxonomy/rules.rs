@@ -8,6 +8,7 @@ use super::Category;
 use super::context::{ContextRule, ContextSpec};
 use super::error::{TaxonomyError, invalid_at, syntax_error};
 use super::inductor::{InductorRule, InductorSpec};
+use super::model::{TokenModel, TokenModelSpec};
 use super::ops::OpSpec;
 use super::vocab::{Vocabulary, VocabularySpec, WordSpec};
 
@@ -34,6 +35,8 @@ struct RuleFile {
     word: Vec<WordSpec>,
     #[serde(default)]
     op: Vec<OpSpec>,
+    #[serde(default)]
+    token_model: Option<TokenModelSpec>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -90,6 +93,8 @@ pub(crate) struct Compiled {
     pub vocab: Option<Vocabulary>,
     /// The `[vocabulary]` table's `source`.
     pub vocab_source: String,
+    /// `[token_model]`: the fallback for names no rule knows (absent in older rule files).
+    pub token_model: Option<TokenModel>,
 }
 
 /// Compile a rule file. With `eager` every pattern is compiled now (a user's file: its errors
@@ -194,6 +199,10 @@ pub(crate) fn compile(file: &str, text: &str, eager: bool) -> Result<Compiled, T
         }
         None => None,
     };
+    let token_model = match parsed.token_model {
+        Some(spec) => Some(TokenModel::compile(file, spec, eager)?),
+        None => None,
+    };
     let set = |p: &[Spanned<String>]| {
         compile_set(file, text, &p.iter().collect::<Vec<_>>(), "rule patterns")
     };
@@ -210,6 +219,7 @@ pub(crate) fn compile(file: &str, text: &str, eager: bool) -> Result<Compiled, T
         context,
         vocab,
         vocab_source,
+        token_model,
     })
 }
 
@@ -218,6 +228,9 @@ impl Compiled {
     pub(crate) fn force(&self) -> Result<(), String> {
         for c in &self.context {
             c.pattern.force()?;
+        }
+        if let Some(m) = &self.token_model {
+            m.model().map_err(String::clone)?;
         }
         self.vocab.as_ref().map_or(Ok(()), |v| v.force())
     }

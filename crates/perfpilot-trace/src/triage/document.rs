@@ -346,7 +346,8 @@ impl Report for TriageReport {
     }
 }
 
-/// The category, with the evidence when the launch context (not the name) decided it.
+/// The category, with the evidence when the launch context or the token model (not a name
+/// rule) decided it.
 fn category_cell(k: &KernelRow) -> String {
     use crate::taxonomy::Evidence;
     match k.evidence {

@@ -57,3 +57,22 @@ pub const SET_ASIDE_9: &[&str] = &[
     "github:openucx/ucc",
     "github:AlibabaPAI/FLASHNN",
 ];
+
+/// The namesfix6 set-aside third (`docs/taxonomy-corpus-2.md`, "namesfix6: a token model"): the
+/// ceil(31/3) source repositories of heldout-10 with the smallest FNV-1a-64 of
+/// `github:owner/name`, drawn before the round's first change. The token model is not trained on
+/// them; this third is scored once, at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_10: &[&str] = &[
+    "github:karpathy/nanochat",
+    "github:erfanzar/ejkernel",
+    "github:LAKiTU64/rag-demo",
+    "github:CodeGandee/llm-perf-opt",
+    "github:Cornell-RelaxML/quip-sharp",
+    "github:mudler/vllm.cpp",
+    "github:Tencent/hpc-ops",
+    "github:huggingface/optimum-quanto",
+    "github:maeehart/aiter",
+    "github:HazyResearch/HipKittens",
+    "github:yanguahe/triton_op",
+];

@@ -1,0 +1,108 @@
+//! The token model's training data (`data/name_model.tsv`, issue #18, namesfix6): every
+//! hand-labelled kernel-name corpus that has been scored (corpus 1 … heldout-10), without the
+//! rows of any set-aside third (`SET_ASIDE_7` … `SET_ASIDE_10`), so that those stay transfer
+//! checks, and without any blind batch not yet scored. Shared by the
+//! `train_name_model` example (which writes the file) and the `name_model` test (which checks
+//! the committed file is what this makes now).
+
+#![allow(dead_code)] // each test binary uses a part
+
+use perfpilot_trace::taxonomy::model::{NameModel, TrainRow};
+use perfpilot_trace::taxonomy::{Category, Taxonomy};
+
+use super::set_aside::{SET_ASIDE_7, SET_ASIDE_8, SET_ASIDE_9, SET_ASIDE_10};
+
+/// Tokens seen in fewer source repositories than this are not counted.
+pub const MIN_REPOS: usize = 2;
+
+/// The labelled corpora the model learns from: (split, TSV text).
+pub const TRAINING: [(&str, &str); 11] = [
+    ("corpus", include_str!("../../../../tests/fixtures/trace/kernel-names.tsv")),
+    ("heldout", include_str!("../../../../tests/fixtures/trace/kernel-names-heldout.tsv")),
+    ("corpus-2", include_str!("../../../../tests/fixtures/trace/kernel-names-2.tsv")),
+    ("heldout-3", include_str!("../../../../tests/fixtures/trace/kernel-names-3.tsv")),
+    ("heldout-4", include_str!("../../../../tests/fixtures/trace/kernel-names-4.tsv")),
+    ("heldout-5", include_str!("../../../../tests/fixtures/trace/kernel-names-5.tsv")),
+    ("heldout-6", include_str!("../../../../tests/fixtures/trace/kernel-names-6.tsv")),
+    ("heldout-7", include_str!("../../../../tests/fixtures/trace/kernel-names-7.tsv")),
+    ("heldout-8", include_str!("../../../../tests/fixtures/trace/kernel-names-8.tsv")),
+    ("heldout-9", include_str!("../../../../tests/fixtures/trace/kernel-names-9.tsv")),
+    ("heldout-10", include_str!("../../../../tests/fixtures/trace/kernel-names-10.tsv")),
+];
+
+/// Whether a source repository belongs to a set-aside third (never trained on).
+pub fn is_set_aside(repo: &str) -> bool {
+    [SET_ASIDE_7, SET_ASIDE_8, SET_ASIDE_9, SET_ASIDE_10].iter().any(|s| s.contains(&repo))
+}
+
+/// One training name: its split, its row and whether the rules alone leave it `other`
+/// (no rule matched: the names the model may decide).
+pub struct Labelled {
+    /// The split it comes from.
+    pub split: &'static str,
+    /// The row (tokens, label, repository).
+    pub row: TrainRow,
+    /// No rule knew it (`fallback.other` or a token-model decision).
+    pub unknown_to_rules: bool,
+    /// The rules' decision: category and rule id.
+    pub decided: (Category, String),
+}
+
+/// Every training name (set-aside rows left out), tokenised with `tax`.
+pub fn labelled(tax: &Taxonomy) -> Vec<Labelled> {
+    let mut out = Vec::new();
+    for (split, text) in TRAINING {
+        for line in text.lines() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let cols: Vec<&str> = line.split('\t').collect();
+            let (Some(name), Some(cat), Some(source)) = (cols.first(), cols.get(1), cols.get(2))
+            else {
+                continue;
+            };
+            let repo = source.split_whitespace().next().unwrap_or_default();
+            let repo = repo.split('@').next().unwrap_or_default();
+            let Some(category) = Category::parse(cat) else { continue };
+            if is_set_aside(repo) {
+                continue;
+            }
+            let (got, rule) = tax.classify_explained(name);
+            let evidence = perfpilot_trace::taxonomy::Evidence::of_name_rule(rule.as_str());
+            out.push(Labelled {
+                split,
+                row: TrainRow { tokens: tax.model_tokens(name), category, repo: repo.to_string() },
+                unknown_to_rules: evidence != perfpilot_trace::taxonomy::Evidence::NameRule,
+                decided: (got, rule.to_string()),
+            });
+        }
+    }
+    out
+}
+
+/// The model file as the generator writes it now.
+pub fn model_file(tax: &Taxonomy) -> String {
+    let rows = labelled(tax);
+    let train: Vec<TrainRow> = rows.iter().map(|l| l.row.clone()).collect();
+    let model = NameModel::train(&train, MIN_REPOS);
+    let mut repos: Vec<&str> = train.iter().map(|r| r.repo.as_str()).collect();
+    repos.sort_unstable();
+    repos.dedup();
+    let mut header = vec![
+        "Token counts per hand-labelled category: the token model of the taxonomy (issue #18).".to_string(),
+        "Written by `cargo run -p perfpilot-trace --example train_name_model`; do not edit by hand".to_string(),
+        "(the `name_model` test checks this file is what the generator makes now).".to_string(),
+        format!(
+            "Trained on {} names from {} source repositories; tokens seen in fewer than {MIN_REPOS} repositories dropped; {} tokens.",
+            train.len(),
+            repos.len(),
+            model.vocabulary()
+        ),
+        "Not trained on: the set-aside thirds SET_ASIDE_7 ... SET_ASIDE_10 (tests/heldout_batch/set_aside.rs), nor any blind batch not yet scored.".to_string(),
+    ];
+    for (split, _) in TRAINING {
+        let n = rows.iter().filter(|l| l.split == split).count();
+        header.push(format!("  {split}: {n} names (tests/fixtures/trace, split {split})"));
+    }
+    model.to_tsv(&header)
+}
