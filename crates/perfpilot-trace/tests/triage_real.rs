@@ -225,7 +225,7 @@ fn json_is_deterministic_with_stable_ids() {
     let b = serde_json::to_string(&run(&f)).unwrap();
     assert_eq!(a, b);
     let r = run(&f);
-    assert_eq!(r.schema_version(), "perfpilot.trace.triage/4");
+    assert_eq!(r.schema_version(), "perfpilot.trace.triage/5");
     let ids: std::collections::HashSet<&str> =
         r.stages[0].kernels.iter().map(|k| k.id.as_str()).collect();
     assert_eq!(ids.len(), r.stages[0].kernels.len());

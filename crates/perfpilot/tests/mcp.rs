@@ -78,7 +78,7 @@ fn trace_classify_over_mcp_equals_the_cli() {
     let mut c = started();
     let result = c.call_tool("trace_classify", json!({"from": fixture}), None, CALL);
     let env = envelope_of(&result);
-    assert_eq!(env["schema_version"], "perfpilot.trace.classify/2");
+    assert_eq!(env["schema_version"], "perfpilot.trace.classify/3");
     assert_eq!(env["command"], "trace classify");
     assert_eq!(env["result"], cli["result"], "MCP and CLI results differ");
     assert_eq!(env["inputs"], cli["inputs"]);
@@ -202,7 +202,7 @@ fn trace_triage_over_mcp_names_the_same_top_kernel_as_the_cli_and_reports_progre
     let result = c.call_tool("trace_triage", json!({"input": SGLANG_DECODE}), Some(7), CALL);
     let env = envelope_of(&result);
     assert_matches_schema(&env, "trace_triage over MCP");
-    assert_eq!(env["schema_version"], "perfpilot.trace.triage/4");
+    assert_eq!(env["schema_version"], "perfpilot.trace.triage/5");
     assert_eq!(env["inputs"], cli["inputs"]);
     assert_eq!(env["warnings"], cli["warnings"]);
     let (mcp_stages, cli_stages) = (&env["result"]["stages"], &cli["result"]["stages"]);

@@ -9,7 +9,7 @@ const SGLANG: &str = "tests/fixtures/trace/tl_mi300x_sglang_decode/sglang_Qwen3-
 #[test]
 fn json_envelope_has_schema_inputs_and_rows() {
     let v = perfpilot_json(&["trace", "triage", SGLANG, "--format", "json"]);
-    assert_eq!(v["schema_version"], "perfpilot.trace.triage/4");
+    assert_eq!(v["schema_version"], "perfpilot.trace.triage/5");
     assert_eq!(v["command"], "trace triage");
     assert_eq!(v["inputs"][0]["role"], "trace");
     let stage = &v["result"]["stages"][0];
@@ -53,7 +53,7 @@ const RANK1: &str = "tests/fixtures/trace/hta_sampled_rank1/sampled_rank-1.json.
 #[test]
 fn several_ranks_give_the_multi_rank_tables() {
     let v = perfpilot_json(&["trace", "triage", RANK0, RANK1, "--format", "json"]);
-    assert_eq!(v["schema_version"], "perfpilot.trace.triage/4");
+    assert_eq!(v["schema_version"], "perfpilot.trace.triage/5");
     let r = &v["result"];
     assert_eq!(r["ranks"], serde_json::json!([0, 1]));
     assert_eq!(r["rank_skew"].as_array().unwrap().len(), 2);

@@ -46,7 +46,8 @@ pub struct Classified {
     pub display: String,
 }
 
-/// Result of [`classify`] (`perfpilot.trace.classify/2`; version 2 added `evidence`).
+/// Result of [`classify`] (`perfpilot.trace.classify/3`; version 2 added `evidence`, version 3
+/// its `token_model` value).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ClassifyReport {
     /// Where the rules came from (`<embedded taxonomy>` or the `--rules` path).
@@ -57,7 +58,7 @@ pub struct ClassifyReport {
 
 impl Report for ClassifyReport {
     fn schema_version(&self) -> &'static str {
-        "perfpilot.trace.classify/2"
+        "perfpilot.trace.classify/3"
     }
 
     fn document(&self) -> Document {

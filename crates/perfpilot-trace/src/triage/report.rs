@@ -1,7 +1,8 @@
-//! The typed result of `trace triage` (JSON schema `perfpilot.trace.triage/4`; version 2
+//! The typed result of `trace triage` (JSON schema `perfpilot.trace.triage/5`; version 2
 //! added `evidence` to every kernel row, version 3 the multi-rank result
 //! [`crate::RanksReport`] as the other shape the command can return, version 4 the
-//! process group, sequence number and matching method of each matched collective).
+//! process group, sequence number and matching method of each matched collective, version 5
+//! the `token_model` evidence of a name no rule knows).
 //! Times are integer nanoseconds; shares are percentages.
 
 use schemars::JsonSchema;
@@ -14,7 +15,7 @@ use crate::model::{GpuKind, ParseStats, TraceMeta};
 use crate::taxonomy::{Category, Evidence};
 
 /// Schema id of [`TriageReport`].
-pub const SCHEMA_VERSION: &str = "perfpilot.trace.triage/4";
+pub const SCHEMA_VERSION: &str = "perfpilot.trace.triage/5";
 
 /// The result of `perfpilot trace triage`.
 #[derive(Debug, Clone, Serialize, JsonSchema)]

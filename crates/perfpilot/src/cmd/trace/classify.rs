@@ -3,7 +3,7 @@
 //! Without `--format` the output is a plain TSV stream (by design: it pipes into `sort`,
 //! `cut`, `diff`, and rule authors can check a rule file against a name list). With
 //! `--format json|md|table` the result goes through the usual envelope
-//! (`perfpilot.trace.classify/2`), listing name, category, the rule that fired and which
+//! (`perfpilot.trace.classify/3`), listing name, category, the rule that fired and which
 //! evidence decided (`--launch-op` / `--call-site` give the launch context of the names).
 
 use std::io::Write;
