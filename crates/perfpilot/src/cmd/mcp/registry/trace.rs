@@ -106,6 +106,8 @@ pub const ENTRIES: &[Capability] = &[
             `vllm::moe_forward`) or `call_site` (the Python call site, e.g. \
             `vllm/v1/sample/sampler.py`) to let the launch context decide names that alone are \
             generic (elementwise, memory, reduction, other; expert GEMMs named only by tiles). \
+            A name no rule knows may be decided by the token model (evidence `token_model`, \
+            rule `model.<category>[tokens]`): treat that as a weaker guess than a name rule. \
             Use it to check how a kernel will be counted before reading a triage table, or to \
             test a custom rule file (`rules`).",
             input_schema: input_schema::<ClassifyOptions>,
