@@ -91,6 +91,11 @@ fn tensorrt_llm_pytorch_kv_budget_lines() {
     assert_eq!(numbers(log, "kv_tokens"), vec![(1, 8224.0), (1, 86720.0)]);
     assert_eq!(numbers(log, "non_torch"), vec![(1, 49.28)]);
     assert_eq!(numbers(log, "total_gpu_memory"), vec![(1, 119.7)]);
+    // The same log: the context inferred from the model, then cut to what each pool holds.
+    let lens = "[12/20/2025-04:21:09] [TRT-LLM] [I] max_seq_len is not specified, using inferred value 131072\n\
+[12/20/2025-04:21:10] [TRT-LLM] [W] Adjusted max_seq_len to 8224\n\
+[12/20/2025-04:21:51] [TRT-LLM] [W] Adjusted max_seq_len to 86720\n";
+    assert_eq!(numbers(lens, "max_model_len"), vec![(1, 131072.0), (1, 8224.0), (1, 86720.0)]);
     // _util.py KvCacheCreator's caps (format strings; the figures are the budget's after them),
     // the 0.18-0.21 token estimate and the 2026 encoder-cache reserve.
     let caps = "[TRT-LLM] [I] max_tokens=86711 is provided. It limits max memory to 5.95 GiB. New max_memory is set to 5.95 GiB\n\
