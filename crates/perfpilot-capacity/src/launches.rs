@@ -41,6 +41,14 @@ pub(crate) struct Launches {
     /// `server_args=…`, vLLM's `non-default args`, engine config, `Namespace`): lines the run
     /// logged, though no event.
     dumps: Vec<u64>,
+    /// SGLang's `server_args=…` dumps (printed once per launch and node by `launch_server`),
+    /// by line, with the server they describe (model, node rank, disaggregation mode); those not
+    /// yet passed.
+    server_dumps: std::collections::VecDeque<(u64, String)>,
+    /// The servers whose dump this launch printed, and whether the run logged since the last.
+    dumped: std::collections::BTreeSet<String>,
+    logged_since_dump: bool,
+    dump_line: u64,
     /// Whether the run logged a line of its own since this launch's last command.
     logged_since_command: bool,
     /// First line of each launch after the first.
@@ -50,9 +58,47 @@ pub(crate) struct Launches {
 }
 
 impl Launches {
-    /// No launch yet; `dumps` are the lines of the engines' start-up argument dumps.
-    pub(crate) fn new(dumps: Vec<u64>) -> Self {
-        Self { dumps, ..Self::default() }
+    /// No launch yet; `dumps` are the lines of the engines' start-up argument dumps,
+    /// `server_dumps` SGLang's `server_args` dumps by line with the server each describes.
+    pub(crate) fn new(dumps: Vec<u64>, server_dumps: Vec<(u64, String)>) -> Self {
+        Self { dumps, server_dumps: server_dumps.into(), ..Self::default() }
+    }
+
+    /// Passes the SGLang `server_args` dumps printed before `line`. SGLang prints one per launch
+    /// and node: the same server's dump again, after its run logged lines of its own, is a
+    /// rerun (a paste of a run and its rerun without the command), another launch.
+    pub(crate) fn pass_dumps(&mut self, line: u64) {
+        while let Some((at, server)) = self.server_dumps.front().cloned() {
+            if at >= line {
+                break;
+            }
+            self.server_dumps.pop_front();
+            if self.dumped.contains(&server) && self.logged_since_dump {
+                self.open(at);
+            }
+            self.current = self.current.max(1);
+            self.dumped.insert(server);
+            self.dump_line = at;
+            self.logged_since_dump = false;
+        }
+    }
+
+    /// A new launch from `line` on.
+    fn open(&mut self, line: u64) {
+        self.current += 1;
+        self.starts.push(line);
+        self.sized.clear();
+        self.closed.clear();
+        self.pools.clear();
+        self.draft_pool.clear();
+        self.blocks.clear();
+        self.n_ctx = None;
+        self.kv_bytes.clear();
+        self.refused.clear();
+        self.commands.clear();
+        self.logged_since_command = false;
+        self.dumped.clear();
+        self.logged_since_dump = false;
     }
 
     /// The launch of an event and whether it belongs to a draft model.
@@ -142,18 +188,7 @@ impl Launches {
         let rerun_command = command && logged && self.commands.contains(&node);
         let restarts = (restart && self.sized.contains(&rank)) || resized || reblocked;
         if restarts || marker || repooled || outgrown || rerun || rerun_command {
-            self.current += 1;
-            self.starts.push(line);
-            self.sized.clear();
-            self.closed.clear();
-            self.pools.clear();
-            self.draft_pool.clear();
-            self.blocks.clear();
-            self.n_ctx = None;
-            self.kv_bytes.clear();
-            self.refused.clear();
-            self.commands.clear();
-            self.logged_since_command = false;
+            self.open(line);
         }
         if command {
             self.commands.insert(node);
@@ -161,6 +196,9 @@ impl Launches {
             self.logged_since_command = false;
         } else if !self.commands.is_empty() && line != self.command_line && !command_text(raw) {
             self.logged_since_command = true;
+        }
+        if !self.dumped.is_empty() && line != self.dump_line && !command_text(raw) {
+            self.logged_since_dump = true;
         }
         match e {
             K::AvailableKvMemory { size } => {

@@ -123,13 +123,31 @@ pub fn stated_values(log: &LaunchLog) -> Vec<StatedValue> {
         .filter(|a| a.form != perfpilot_launchlog::ArgsForm::PythonCall)
         .map(|a| a.line)
         .collect();
+    // SGLang's `server_args` dumps, with the server each describes.
+    let server_dumps: Vec<(u64, String)> = log
+        .args
+        .iter()
+        .filter(|a| {
+            matches!(
+                a.form,
+                perfpilot_launchlog::ArgsForm::SglangServerArgs
+                    | perfpilot_launchlog::ArgsForm::SglangDict
+            )
+        })
+        .map(|a| {
+            let v = |k: &str| a.get(k).unwrap_or("").to_string();
+            (a.line, format!("{}|{}|{}", v("model_path"), v("node_rank"), v("disaggregation_mode")))
+        })
+        .collect();
     // A paste of a unified diff holds two launches: the old run (`-` and context lines), then
     // the new one (`+` and context lines), each numbered on its own.
     let diff = DiffSide::of(log);
     let sides: &[DiffSide] = if diff { &[DiffSide::Old, DiffSide::New] } else { &[DiffSide::All] };
     let mut offset = 0;
     for side in sides {
-        let mut side_launches = Launches::new(dumps.clone());
+        // A diff's two sides are numbered apart; SGLang dumps mark launches in plain pastes.
+        let server_dumps = if diff { Vec::new() } else { server_dumps.clone() };
+        let mut side_launches = Launches::new(dumps.clone(), server_dumps);
         // Per process, the values of its last SGLang `KV Cache is allocated` line.
         let mut last_pool: BTreeMap<String, std::ops::Range<usize>> = BTreeMap::new();
         let events: Vec<&LaunchEvent> = log.events.iter().filter(|e| side.holds(&e.raw)).collect();
@@ -137,6 +155,7 @@ pub fn stated_values(log: &LaunchLog) -> Vec<StatedValue> {
             if !command_opens_a_run(&events, i, log.lines) {
                 continue;
             }
+            side_launches.pass_dumps(e.line);
             o.line = e.line;
             let process = process_key(e);
             let (launch, draft) =
@@ -167,6 +186,7 @@ pub fn stated_values(log: &LaunchLog) -> Vec<StatedValue> {
                 _ => {}
             }
         }
+        side_launches.pass_dumps(u64::MAX);
         offset += side_launches.current;
         if launches.current == 0 {
             launches = side_launches;

@@ -125,3 +125,22 @@ fn vllm_compile_and_warmup_time_and_jax_mesh_tp() {
     let fsdp = "mesh=Mesh('data': 1, 'fsdp': 8, 'tensor': 1)\n";
     assert!(numbers(fsdp, "tp_size").is_empty());
 }
+
+#[test]
+fn an_sglang_server_args_dump_again_after_its_run_logged_is_a_rerun() {
+    // sgl-project/sglang#7478 (development data): a run's `server_args=ServerArgs(…)` dump
+    // (printed once per launch and node by launch_server) without its command, then a line of
+    // the run, twice: a run and its rerun.
+    let text = corpus("sglang-7478-2node-tp16-ipv6-server-args.log");
+    let dump = text.lines().find(|l| l.contains("server_args=ServerArgs(")).unwrap_or_default();
+    let init = "[2025-06-23 15:06:58 TP0] Init torch distributed begin.";
+    let rerun = format!("{dump}\n{init}\n{dump}\n{init}\n");
+    assert_eq!(numbers(&rerun, "mem_fraction_static"), vec![(1, 0.78), (2, 0.78)]);
+    // The dump pasted twice with nothing of the run between: one launch.
+    let twice = format!("{dump}\n{dump}\n{init}\n");
+    assert!(numbers(&twice, "mem_fraction_static").iter().all(|(l, _)| *l == 1));
+    // Another node's dump (another `node_rank`) after the first node's lines: one launch.
+    let node1 = dump.replacen("server_args=ServerArgs(", "server_args=ServerArgs(node_rank=1, ", 1);
+    let nodes = format!("{dump}\n{init}\n{node1}\n{init}\n");
+    assert!(numbers(&nodes, "mem_fraction_static").iter().all(|(l, _)| *l == 1));
+}
