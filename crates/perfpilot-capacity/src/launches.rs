@@ -34,8 +34,9 @@ pub(crate) struct Launches {
     /// the refused allocation.
     refused: std::collections::BTreeMap<String, Option<i64>>,
     /// The server commands of this launch, by the node rank each states (`--node-rank N`;
-    /// None when it states none), and the line of the last one.
-    commands: std::collections::BTreeSet<Option<u64>>,
+    /// None when it states none) with the command's text (spaces collapsed), and the line of
+    /// the last one.
+    commands: std::collections::BTreeMap<Option<u64>, String>,
     command_line: u64,
     /// Lines of the argument dumps the engines print when a run starts (SGLang's
     /// `server_args=…`, vLLM's `non-default args`, engine config, `Namespace`): lines the run
@@ -176,22 +177,25 @@ impl Launches {
             }
             _ => false,
         };
-        // A server command is one launch of the server. The same command (same node rank, or
-        // none stated) again after the run it started logged lines of its own is another run
-        // (a rerun after a crash or with other logging), even when the first run sized nothing.
-        // The per-node commands of one multi-node launch state different `--node-rank`s, and a
+        // A server command is one launch of the server. A command for the same node (same node
+        // rank, or none stated) is another run when the run of the first logged lines of its
+        // own since (a rerun after a crash), or when it is another command (other flags: "after
+        // I changed from <command> to <command>"), even when no run sized a cache. The per-node
+        // commands of one multi-node launch state different `--node-rank`s, and the same
         // command pasted twice with nothing logged between (description, then the log) is one.
         let command = matches!(e, K::LaunchStart { marker } if marker == "command");
         let node = if command { node_rank(raw) } else { None };
+        let text = if command { collapsed(raw) } else { String::new() };
         let logged = self.logged_since_command
             || self.dumps.iter().any(|&l| l > self.command_line && l < line);
-        let rerun_command = command && logged && self.commands.contains(&node);
+        let rerun_command =
+            command && self.commands.get(&node).is_some_and(|prev| logged || *prev != text);
         let restarts = (restart && self.sized.contains(&rank)) || resized || reblocked;
         if restarts || marker || repooled || outgrown || rerun || rerun_command {
             self.open(line);
         }
         if command {
-            self.commands.insert(node);
+            self.commands.insert(node, text);
             self.command_line = line;
             self.logged_since_command = false;
         } else if !self.commands.is_empty() && line != self.command_line && !command_text(raw) {
@@ -281,4 +285,11 @@ fn node_rank(raw: &str) -> Option<u64> {
 fn command_text(raw: &str) -> bool {
     let t = raw.trim();
     t.starts_with('-') || t.ends_with('\\')
+}
+
+/// A command line's text with its runs of spaces collapsed and a trailing `\\` dropped (a
+/// paste keeps or loses spaces; the flags are what tell two commands apart).
+fn collapsed(raw: &str) -> String {
+    let t = raw.trim().trim_end_matches('\\');
+    t.split_whitespace().collect::<Vec<_>>().join(" ")
 }

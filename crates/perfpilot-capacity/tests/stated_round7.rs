@@ -144,3 +144,19 @@ fn an_sglang_server_args_dump_again_after_its_run_logged_is_a_rerun() {
     let nodes = format!("{dump}\n{init}\n{node1}\n{init}\n");
     assert!(numbers(&nodes, "mem_fraction_static").iter().all(|(l, _)| *l == 1));
 }
+
+#[test]
+fn another_command_for_the_same_node_is_another_launch() {
+    // sgl-project/sglang#4978 (heldout-13, put in after its set-aside third was scored): "after I
+    // changed from <command> to <command>": the head node's command, then the same command with
+    // `--log-level=debug`, then that run's lines. Two runs, though nothing of the first is shown.
+    let text = corpus("sglang-4978-r1-h20-2node-tp16-command-then-debug-rerun.log");
+    for key in ["tp_size", "nnodes", "mem_fraction_static", "chunked_prefill_size", "context_len"] {
+        let launches: Vec<u32> = numbers(&text, key).iter().map(|(l, _)| *l).collect();
+        assert_eq!(launches, vec![1, 2], "{key}");
+    }
+    // The same command pasted twice (spaces aside) with nothing between: one launch.
+    let first = text.lines().next().unwrap_or_default();
+    let twice = format!("{first}\n{}\n", first.split_whitespace().collect::<Vec<_>>().join(" "));
+    assert!(numbers(&twice, "tp_size").iter().all(|(l, _)| *l == 1));
+}
