@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use perfpilot_launchlog::{EventKind, GraphKind, LaunchEvent, LaunchLog, LoggedBytes};
 
+use crate::launches::Launches;
+
 /// A stated value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
@@ -114,13 +116,38 @@ pub fn stated_values(log: &LaunchLog) -> Vec<StatedValue> {
         }
     }
     let mut launches = Launches::default();
+    // The engines' start-up argument dumps: lines a run logged (a user's Python call is not one).
+    let dumps: Vec<u64> = log
+        .args
+        .iter()
+        .filter(|a| a.form != perfpilot_launchlog::ArgsForm::PythonCall)
+        .map(|a| a.line)
+        .collect();
+    // SGLang's `server_args` dumps, with the server each describes.
+    let server_dumps: Vec<(u64, String)> = log
+        .args
+        .iter()
+        .filter(|a| {
+            matches!(
+                a.form,
+                perfpilot_launchlog::ArgsForm::SglangServerArgs
+                    | perfpilot_launchlog::ArgsForm::SglangDict
+            )
+        })
+        .map(|a| {
+            let v = |k: &str| a.get(k).unwrap_or("").to_string();
+            (a.line, format!("{}|{}|{}", v("model_path"), v("node_rank"), v("disaggregation_mode")))
+        })
+        .collect();
     // A paste of a unified diff holds two launches: the old run (`-` and context lines), then
     // the new one (`+` and context lines), each numbered on its own.
     let diff = DiffSide::of(log);
     let sides: &[DiffSide] = if diff { &[DiffSide::Old, DiffSide::New] } else { &[DiffSide::All] };
     let mut offset = 0;
     for side in sides {
-        let mut side_launches = Launches::default();
+        // A diff's two sides are numbered apart; SGLang dumps mark launches in plain pastes.
+        let server_dumps = if diff { Vec::new() } else { server_dumps.clone() };
+        let mut side_launches = Launches::new(dumps.clone(), server_dumps);
         // Per process, the values of its last SGLang `KV Cache is allocated` line.
         let mut last_pool: BTreeMap<String, std::ops::Range<usize>> = BTreeMap::new();
         let events: Vec<&LaunchEvent> = log.events.iter().filter(|e| side.holds(&e.raw)).collect();
@@ -128,10 +155,11 @@ pub fn stated_values(log: &LaunchLog) -> Vec<StatedValue> {
             if !command_opens_a_run(&events, i, log.lines) {
                 continue;
             }
+            side_launches.pass_dumps(e.line);
             o.line = e.line;
             let process = process_key(e);
             let (launch, draft) =
-                side_launches.launch_of(process.clone(), e.line, stamp(&e.raw), &e.event);
+                side_launches.launch_of(process.clone(), e.line, &e.raw, &e.event);
             o.launch = launch + offset;
             let first = o.v.len();
             event_values(&mut o, &e.event);
@@ -158,6 +186,7 @@ pub fn stated_values(log: &LaunchLog) -> Vec<StatedValue> {
                 _ => {}
             }
         }
+        side_launches.pass_dumps(u64::MAX);
         offset += side_launches.current;
         if launches.current == 0 {
             launches = side_launches;
@@ -284,197 +313,10 @@ fn int_list(text: &str) -> Option<Vec<u64>> {
     (!sizes.is_empty()).then_some(sizes)
 }
 
-/// Where a paste holds several launches: a rank whose KV cache was already sized that starts
-/// over (torch distributed initialised again, a new profiling block, a new version line) has
-/// been launched anew. Weights loaded by a rank after its KV cache was sized are a draft model's
-/// (speculative decoding), not a new launch.
-#[derive(Default)]
-struct Launches {
-    /// Ranks whose KV cache was sized in the current launch.
-    sized: std::collections::BTreeSet<String>,
-    /// Ranks that printed vLLM's `Maximum concurrency` (the end of KV sizing) in this launch,
-    /// with the time stamp of that line.
-    closed: std::collections::BTreeMap<String, Option<String>>,
-    /// Ranks that printed a once-per-run summary in this launch (vLLM's `# GPU blocks`,
-    /// SGLang's scheduler `max_total_num_tokens=…` line).
-    blocks: std::collections::BTreeSet<String>,
-    /// Ranks that allocated an SGLang KV pool in this launch, with the token count and time
-    /// stamp of their first pool.
-    pools: std::collections::BTreeMap<String, (u64, Option<String>)>,
-    /// Ranks whose last KV pool is a draft model's (its `Memory pool end` is the draft's too).
-    draft_pool: std::collections::BTreeSet<String>,
-    /// The context size (`n_ctx`) this launch states (llama.cpp's `-c N`, `n_ctx = N`).
-    n_ctx: Option<u64>,
-    /// Per process, the bytes of its last KV allocation (TensorRT-LLM `Allocate N bytes for
-    /// k/v cache`, a KV budget line).
-    kv_bytes: std::collections::BTreeMap<String, i64>,
-    /// Processes whose KV cache was refused as too small for one sequence (TensorRT-LLM's
-    /// `maxTokensInPagedKvCache (…) must be large enough …`: that run ends), with the bytes of
-    /// the refused allocation.
-    refused: std::collections::BTreeMap<String, Option<i64>>,
-    /// First line of each launch after the first.
-    starts: Vec<u64>,
-    current: u32,
-}
-
-impl Launches {
-    /// The launch of an event and whether it belongs to a draft model.
-    fn launch_of(
-        &mut self,
-        rank: String,
-        line: u64,
-        stamp: Option<&str>,
-        e: &EventKind,
-    ) -> (u32, bool) {
-        use EventKind as K;
-        self.current = self.current.max(1);
-        let kv_sizing = matches!(
-            e,
-            K::UsageV0 { .. }
-                | K::AvailableKvMemory { .. }
-                | K::KvCacheAllocated { .. }
-                | K::GpuBlocks { .. }
-                | K::KvCacheTokens { .. }
-        );
-        let restart = match e {
-            K::InitTorchDistributed { .. }
-            | K::ProfilingResultsV0 { .. }
-            | K::MemoryProfiling { .. }
-            | K::VllmVersion { .. }
-            // A line the engine prints once per launch (`starts_launch` rules, `rules.toml`).
-            | K::LaunchStart { .. }
-            // vLLM loads a model (and a draft model) before it sizes the KV cache: weights
-            // loaded by a rank whose KV cache was sized begin a new launch.
-            | K::WeightsLoaded { .. } => true,
-            K::StageTime { stage, .. } => stage == "profiling" || stage == "weights_read",
-            K::BudgetV0 { total_gpu_memory, .. } => total_gpu_memory.is_some(),
-            // llama.cpp: a KV cache opened (`kv_size =`) after one was sized (a new run).
-            K::LlamaKvCache { opens, swa, .. } => *opens && !*swa,
-            _ => false,
-        };
-        // vLLM ends its KV sizing with `Maximum concurrency`: sizing again after it is a new run,
-        // unless it is printed in the same second (an engine core prints the KV size of each
-        // worker's cache config together; a new run cannot size its cache within that second).
-        let resized = kv_sizing
-            && self.closed.get(&rank).is_some_and(|at| at.is_none() || at.as_deref() != stamp);
-        // vLLM prints `# GPU blocks`, SGLang's scheduler its `max_total_num_tokens=` line, once
-        // per run and process: a second one is another run.
-        let blocks = matches!(e, K::GpuBlocks { .. } | K::MaxTotalNumTokens { .. });
-        let reblocked = blocks && self.blocks.contains(&rank);
-        // A once-per-launch line of the data rules (a server command, llama.cpp's context) is the
-        // whole launch's, whichever process sized its cache: a rank label is no part of it.
-        let marker = matches!(e, K::LaunchStart { .. }) && !self.sized.is_empty();
-        // SGLang sizes a draft model's pool with the target's token count (model_runner.py:
-        // "Target worker and draft worker share the same indices for the token_to_kv_pool")
-        // and a hybrid pool's two halves in one second: a rank's second pool with another token
-        // count, printed at another time, is another run's.
-        let repooled = match e {
-            K::KvCacheAllocated { tokens, .. } => self.pools.get(&rank).is_some_and(|(t, at)| {
-                t != tokens && at.is_some() && stamp.is_some() && at.as_deref() != stamp
-            }),
-            _ => false,
-        };
-        // llama.cpp's KV cache holds at most the context's cells (n_ctx, padded to 256): a cache
-        // with more cells than the launch's stated context is another run's (a paste of two
-        // runs, the second without its command).
-        let outgrown = match e {
-            K::LlamaKvCache { cells: Some(c), .. } => {
-                self.n_ctx.is_some_and(|n| n > 0 && *c > n.div_ceil(256) * 256)
-            }
-            _ => false,
-        };
-        // TensorRT-LLM's refusal of a KV cache too small for one sequence throws: the run ends.
-        // A KV allocation with other bytes by that process after it is another run's (a paste
-        // of two runs; ranks re-printing the refused run's figures carry equal bytes).
-        let rerun = match e {
-            K::AvailableKvMemory { size } => {
-                self.refused.get(&rank).is_some_and(|b| b.is_none_or(|b| b != size.bytes))
-            }
-            _ => false,
-        };
-        let restarts = (restart && self.sized.contains(&rank)) || resized || reblocked;
-        if restarts || marker || repooled || outgrown || rerun {
-            self.current += 1;
-            self.starts.push(line);
-            self.sized.clear();
-            self.closed.clear();
-            self.pools.clear();
-            self.draft_pool.clear();
-            self.blocks.clear();
-            self.n_ctx = None;
-            self.kv_bytes.clear();
-            self.refused.clear();
-        }
-        match e {
-            K::AvailableKvMemory { size } => {
-                self.kv_bytes.insert(rank.clone(), size.bytes);
-            }
-            K::KvCacheTooSmall { .. } => {
-                self.refused.insert(rank.clone(), self.kv_bytes.get(&rank).copied());
-            }
-            _ => {}
-        }
-        if let K::Setting { key, value } = e
-            && key == "n_ctx"
-            && *value >= 1.0
-        {
-            self.n_ctx = Some(*value as u64);
-        }
-        if blocks {
-            self.blocks.insert(rank.clone());
-        }
-        let sized = self.sized.contains(&rank);
-        let llama_sized = match e {
-            K::LlamaKvCache { size, .. } => size.is_some(),
-            // llama.cpp 2023's `total VRAM used: … context: C MB`: the context's buffers (its KV
-            // cache among them) are allocated.
-            K::Size { key, .. } => key == "kv_device_size" || key == "context_vram",
-            // Graphs are captured after the KV cache is sized (an excerpt may hold the capture
-            // without the sizing lines).
-            K::GraphCaptureFinished { .. } => true,
-            _ => false,
-        };
-        if kv_sizing || llama_sized {
-            self.sized.insert(rank.clone());
-        }
-        if matches!(e, K::MaxConcurrency { .. }) {
-            self.closed.insert(rank.clone(), stamp.map(str::to_string));
-        }
-        // SGLang sizes a speculative-decoding draft model's pool after the target's, on the
-        // same rank and in the same launch: a second `KV Cache is allocated` (and the `Memory
-        // pool end` after it) is the draft's.
-        let draft_pool = match e {
-            K::KvCacheAllocated { tokens, .. } => {
-                let second = self.pools.contains_key(&rank);
-                if !second {
-                    self.pools.insert(rank.clone(), (*tokens, stamp.map(str::to_string)));
-                }
-                if second {
-                    self.draft_pool.insert(rank.clone());
-                } else {
-                    self.draft_pool.remove(&rank);
-                }
-                second
-            }
-            K::MemoryPoolEnd { .. } => self.draft_pool.remove(&rank),
-            _ => false,
-        };
-        let draft =
-            draft_pool || sized && matches!(e, K::LoadWeightBegin { .. } | K::LoadWeightEnd { .. });
-        (self.current, draft)
-    }
-
-    /// An SGLang `SWAKVPool` summary from `rank`: its last pool was the sliding-window half of
-    /// one hybrid pool, not a draft model's. True when it had been taken for a draft's.
-    fn swa_pool(&mut self, rank: &str) -> bool {
-        self.draft_pool.remove(rank)
-    }
-}
-
 /// The time stamp of a line, `MM-DD HH:MM:SS` (vLLM) or `YYYY-MM-DD HH:MM:SS` (SGLang): the
 /// text up to the first `HH:MM:SS`, from the start of the date before it. None when the line
 /// has none.
-fn stamp(raw: &str) -> Option<&str> {
+pub(crate) fn stamp(raw: &str) -> Option<&str> {
     let b = raw.as_bytes();
     let is_d = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
     let at = (0..b.len().saturating_sub(7)).find(|&i| {
@@ -567,14 +409,18 @@ fn event_values(o: &mut Out, e: &EventKind) {
             o.gib("mamba_conv_state", conv_state);
             o.gib("mamba_ssm_state", ssm_state);
         }
+        // A hybrid SWA pool's full-attention layers hold its requests' tokens: SGLang sizes the
+        // pool by them (`max_total_num_tokens = full_max_total_num_tokens`, model_runner.py and
+        // the pool configurator), so their count is the cache's `kv_tokens`, as llama.cpp's
+        // non-SWA cache's cells are; the sliding-window layers' count is `kv_tokens_swa`.
         K::SlidingWindowPool { full_layer_tokens, swa_layer_tokens } => {
-            o.opt("kv_tokens_full", full_layer_tokens.map(n), "tokens");
+            o.opt("kv_tokens", full_layer_tokens.map(n), "tokens");
             o.opt("kv_tokens_swa", swa_layer_tokens.map(n), "tokens");
         }
         K::SwaKvPool { mem_usage, swa_tokens, full_tokens } => {
             o.gib("kv_size", mem_usage);
             o.opt("kv_tokens_swa", swa_tokens.map(n), "tokens");
-            o.opt("kv_tokens_full", full_tokens.map(n), "tokens");
+            o.opt("kv_tokens", full_tokens.map(n), "tokens");
         }
         K::MemoryPoolEnd { avail } => o.gib("pool_avail_after", &Some(avail.clone())),
         K::CaptureBegin { avail, graph } => o.gib(&graph_key(*graph, "avail_before"), avail),
@@ -761,6 +607,7 @@ fn event_values(o: &mut Out, e: &EventKind) {
         | K::CaptureProgress { .. }
         | K::NoCacheMemory
         | K::LaunchStart { .. }
+        | K::RunLine { .. }
         | K::VllmVersion { .. } => {}
     }
 }

@@ -240,5 +240,7 @@ const HELDOUT12_FLOOR_PERMILLE: usize = 984;
 /// 90.43% (904 rounded down). Development data since. Misses: a command pasted twice (the run and
 /// its debug rerun, two launches to the labeller, one to the parser: 5), SGLang's SWA pool line's
 /// full-layer token count, a second TensorRT-LLM KV budget, vllm-ascend's combined compile and
-/// warm-up time, a TP size stated only by a JAX mesh dump (1 each).
-const HELDOUT13_FLOOR_PERMILLE: usize = 904;
+/// warm-up time, a TP size stated only by a JAX mesh dump (1 each). After the capfix7 rules
+/// 94/94 (its set-aside third 29/38 -> 33/38 when scored; the command rerun's 5 values were read
+/// after that score, by the rule that another command for the same node is another launch).
+const HELDOUT13_FLOOR_PERMILLE: usize = 1000;

@@ -459,6 +459,14 @@ pub enum EventKind {
         /// The rule's key (what kind of once-per-launch line it is).
         marker: String,
     },
+    /// A line only a running server prints (a data rule of form `run_line`: its start-up
+    /// progress, Python's traceback header when it dies, SGLang's `Received sigquit from a child
+    /// process`): after a server command, the run it started has logged, so the same command
+    /// after it is a rerun.
+    RunLine {
+        /// The rule's key (what kind of line it is).
+        marker: String,
+    },
     /// vLLM multimodal reserve: `Encoder cache will be initialized with a budget of N tokens, and
     /// profiled with M <modality> items of the maximum feature size`.
     EncoderCacheBudget {
@@ -541,6 +549,7 @@ impl EventKind {
             EventKind::Word { .. } => "word",
             EventKind::LlamaKvCache { .. } => "llama_kv_cache",
             EventKind::LaunchStart { .. } => "launch_start",
+            EventKind::RunLine { .. } => "run_line",
             EventKind::SwaKvPool { .. } => "swa_kv_pool",
             EventKind::ConfigCaptureSizes { .. } => "config_capture_sizes",
         }

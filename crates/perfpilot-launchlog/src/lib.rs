@@ -605,6 +605,7 @@ fn handle_one(phrase: Phrase, seg: &str, before: &str, after: &str, line: u64) -
         P::TrtWindowPattern => trt::attention_window_pattern(after),
         P::TrtEngineLoad => trt::engine_load_time(after),
         P::MaxTotalArgVsProfiled => sglang::max_total_arg_vs_profiled(after),
+        P::JaxMesh => vllm::jax_mesh_tp(after),
         // Applied by `handle`, which holds the parser's rule set.
         P::Rule(_) => None,
     };

@@ -99,6 +99,8 @@ pub(crate) enum Phrase {
     ShapesBar,
     /// The tail of vLLM's `Model loading took X GiB …` whose head is not the engine's.
     WeightsTail,
+    /// A JAX mesh as `str(Mesh)` prints it: `Mesh('data': 1, 'model': 4, …)`.
+    JaxMesh,
 }
 
 /// The Rust handlers' trigger phrases (the data rules' phrases follow them in a rule set).
@@ -166,6 +168,10 @@ pub(crate) const PHRASES: &[(&str, Phrase, Fw)] = &[
     ("Memory profiling takes", Phrase::Stage("profiling"), Fw::V),
     ("torch.compile takes", Phrase::Stage("compile"), Fw::V),
     ("torch.compile took", Phrase::Stage("compile"), Fw::V),
+    // vLLM monitor.py (0.11+): `torch.compile and initial profiling/warmup run together took X s
+    // in total`, the successor of `torch.compile took X s in total` (the same counter, now
+    // timed over the warm-up run too).
+    ("initial profiling/warmup run together took", Phrase::Stage("compile"), Fw::V),
     ("Dynamo bytecode transform time:", Phrase::Stage("dynamo"), Fw::V),
     ("Compiling a graph for general shape takes", Phrase::Stage("compile_graph"), Fw::V),
     ("Directly load the compiled graph(s)", Phrase::Stage("compile_load"), Fw::V),
@@ -244,4 +250,8 @@ pub(crate) const PHRASES: &[(&str, Phrase, Fw)] = &[
     // is read when its head is damaged (an anonymiser's `M<USER> loading took …`) or a fork
     // renames the subject; only with a size unit after the number.
     (" loading took ", Phrase::WeightsTail, Fw::V),
+    // tpu-inference (vLLM on TPU) prints its JAX mesh (`Init mesh | mesh=Mesh('data': 1,
+    // 'model': 4, …)`, the KV cache's `sharding=NamedSharding(mesh=Mesh(…), …)`): its axis
+    // `model` is the tensor-parallel size (tpu_runner.py mesh_shape = (…, tp_size, …)).
+    ("Mesh('", Phrase::JaxMesh, Fw::Other),
 ];

@@ -26,6 +26,8 @@ pub(crate) enum Form {
     Fraction,
     /// No value: the line is printed once per launch (`starts_launch` is implied).
     Launch,
+    /// No value: only a running server prints the line (start-up progress, its death).
+    RunLine,
 }
 
 /// Which framework a rule's line belongs to.
@@ -183,6 +185,7 @@ pub(crate) fn apply(rule: &Rule, before: &str, after: &str) -> Option<EventKind>
     let key = rule.key.clone();
     match rule.form {
         Form::Launch => Some(EventKind::LaunchStart { marker: key }),
+        Form::RunLine => Some(EventKind::RunLine { marker: key }),
         Form::Number => {
             let t = value_text(rule, after)?;
             let n = leading_number(t)?;
@@ -271,7 +274,7 @@ fn cell(rule: &Rule, before: &str, after: &str) -> Option<EventKind> {
             (rule.form == Form::Number || (0.0..=1.0).contains(&value))
                 .then_some(EventKind::Setting { key, value })
         }
-        Form::SizeBefore | Form::Launch | Form::Word => None,
+        Form::SizeBefore | Form::Launch | Form::RunLine | Form::Word => None,
     }
 }
 

@@ -149,7 +149,7 @@ impl LaunchRules {
                     r.phrase
                 )));
             }
-            if r.cell && matches!(r.form, Form::SizeBefore | Form::Launch) {
+            if r.cell && matches!(r.form, Form::SizeBefore | Form::Launch | Form::RunLine) {
                 return Err(bad(format!(
                     "line {}: rule `{}`: `cell` needs a value after its label (form number, \
                      fraction, size or word)",

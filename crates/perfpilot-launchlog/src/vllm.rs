@@ -245,7 +245,7 @@ pub(super) fn gpu_blocks_only(after: &str) -> Option<EventKind> {
 pub(super) fn stage_time(stage: &str, after: &str) -> Option<EventKind> {
     let toks: Vec<&str> = after.split_whitespace().collect();
     toks.windows(2).find_map(|w| {
-        let unit = w[1].trim_end_matches(['.', ',', ';']);
+        let unit = w[1].trim_end_matches(['.', ',', ';', ')']);
         if !matches!(unit, "s" | "sec" | "secs" | "second" | "seconds") {
             return None;
         }
@@ -287,4 +287,16 @@ pub(super) fn config_capture_sizes(after: &str) -> Option<EventKind> {
     let sizes: Vec<u64> =
         inner.split(',').map(|x| x.trim().parse::<u64>()).collect::<Result<_, _>>().ok()?;
     (!sizes.is_empty()).then_some(EventKind::ConfigCaptureSizes { sizes })
+}
+
+/// The tensor-parallel size a JAX mesh states, `'model': N` of `str(Mesh)` (`Mesh('data': 1,
+/// 'model': 4, axis_types=(Auto, Auto))`; the phrase is `Mesh('`): tpu-inference shards
+/// attention heads over the axis `model`, whose size is its `tp_size`.
+pub(super) fn jax_mesh_tp(after: &str) -> Option<EventKind> {
+    // The phrase took the first axis name's opening quote.
+    let body = format!("'{}", &after[..after.find(')').unwrap_or(after.len())]);
+    let at = body.find("'model':")? + "'model':".len();
+    let n = leading_number(body[at..].trim_start())?;
+    let value: u64 = n.parse().ok().filter(|v| *v >= 1)?;
+    Some(EventKind::Setting { key: "tp_size".into(), value: value as f64 })
 }

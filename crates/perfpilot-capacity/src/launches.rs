@@ -1,0 +1,295 @@
+//! Launch boundaries of a paste: which launch each parsed event of a log belongs to (a paste
+//! can hold several runs; `stated_values` numbers the values by them).
+
+use perfpilot_launchlog::EventKind;
+
+use crate::stated::stamp;
+
+/// Where a paste holds several launches: a rank whose KV cache was already sized that starts
+/// over (torch distributed initialised again, a new profiling block, a new version line) has
+/// been launched anew. Weights loaded by a rank after its KV cache was sized are a draft model's
+/// (speculative decoding), not a new launch.
+#[derive(Default)]
+pub(crate) struct Launches {
+    /// Ranks whose KV cache was sized in the current launch.
+    sized: std::collections::BTreeSet<String>,
+    /// Ranks that printed vLLM's `Maximum concurrency` (the end of KV sizing) in this launch,
+    /// with the time stamp of that line.
+    closed: std::collections::BTreeMap<String, Option<String>>,
+    /// Ranks that printed a once-per-run summary in this launch (vLLM's `# GPU blocks`,
+    /// SGLang's scheduler `max_total_num_tokens=…` line).
+    blocks: std::collections::BTreeSet<String>,
+    /// Ranks that allocated an SGLang KV pool in this launch, with the token count and time
+    /// stamp of their first pool.
+    pools: std::collections::BTreeMap<String, (u64, Option<String>)>,
+    /// Ranks whose last KV pool is a draft model's (its `Memory pool end` is the draft's too).
+    draft_pool: std::collections::BTreeSet<String>,
+    /// The context size (`n_ctx`) this launch states (llama.cpp's `-c N`, `n_ctx = N`).
+    n_ctx: Option<u64>,
+    /// Per process, the bytes of its last KV allocation (TensorRT-LLM `Allocate N bytes for
+    /// k/v cache`, a KV budget line).
+    kv_bytes: std::collections::BTreeMap<String, i64>,
+    /// Processes whose KV cache was refused as too small for one sequence (TensorRT-LLM's
+    /// `maxTokensInPagedKvCache (…) must be large enough …`: that run ends), with the bytes of
+    /// the refused allocation.
+    refused: std::collections::BTreeMap<String, Option<i64>>,
+    /// The server commands of this launch, by the node rank each states (`--node-rank N`;
+    /// None when it states none) with the command's text (spaces collapsed), and the line of
+    /// the last one.
+    commands: std::collections::BTreeMap<Option<u64>, String>,
+    command_line: u64,
+    /// Lines of the argument dumps the engines print when a run starts (SGLang's
+    /// `server_args=…`, vLLM's `non-default args`, engine config, `Namespace`): lines the run
+    /// logged, though no event.
+    dumps: Vec<u64>,
+    /// SGLang's `server_args=…` dumps (printed once per launch and node by `launch_server`),
+    /// by line, with the server they describe (model, node rank, disaggregation mode); those not
+    /// yet passed.
+    server_dumps: std::collections::VecDeque<(u64, String)>,
+    /// The servers whose dump this launch printed, and whether the run logged since the last.
+    dumped: std::collections::BTreeSet<String>,
+    logged_since_dump: bool,
+    dump_line: u64,
+    /// Whether the run logged a line of its own since this launch's last command.
+    logged_since_command: bool,
+    /// First line of each launch after the first.
+    pub(crate) starts: Vec<u64>,
+    /// The launch events are filed under now (1-based; 0 before the first event).
+    pub(crate) current: u32,
+}
+
+impl Launches {
+    /// No launch yet; `dumps` are the lines of the engines' start-up argument dumps,
+    /// `server_dumps` SGLang's `server_args` dumps by line with the server each describes.
+    pub(crate) fn new(dumps: Vec<u64>, server_dumps: Vec<(u64, String)>) -> Self {
+        Self { dumps, server_dumps: server_dumps.into(), ..Self::default() }
+    }
+
+    /// Passes the SGLang `server_args` dumps printed before `line`. SGLang prints one per launch
+    /// and node: the same server's dump again, after its run logged lines of its own, is a
+    /// rerun (a paste of a run and its rerun without the command), another launch.
+    pub(crate) fn pass_dumps(&mut self, line: u64) {
+        while let Some((at, server)) = self.server_dumps.front().cloned() {
+            if at >= line {
+                break;
+            }
+            self.server_dumps.pop_front();
+            if self.dumped.contains(&server) && self.logged_since_dump {
+                self.open(at);
+            }
+            self.current = self.current.max(1);
+            self.dumped.insert(server);
+            self.dump_line = at;
+            self.logged_since_dump = false;
+        }
+    }
+
+    /// A new launch from `line` on.
+    fn open(&mut self, line: u64) {
+        self.current += 1;
+        self.starts.push(line);
+        self.sized.clear();
+        self.closed.clear();
+        self.pools.clear();
+        self.draft_pool.clear();
+        self.blocks.clear();
+        self.n_ctx = None;
+        self.kv_bytes.clear();
+        self.refused.clear();
+        self.commands.clear();
+        self.logged_since_command = false;
+        self.dumped.clear();
+        self.logged_since_dump = false;
+    }
+
+    /// The launch of an event and whether it belongs to a draft model.
+    pub(crate) fn launch_of(
+        &mut self,
+        rank: String,
+        line: u64,
+        raw: &str,
+        e: &EventKind,
+    ) -> (u32, bool) {
+        use EventKind as K;
+        let stamp = stamp(raw);
+        self.current = self.current.max(1);
+        let kv_sizing = matches!(
+            e,
+            K::UsageV0 { .. }
+                | K::AvailableKvMemory { .. }
+                | K::KvCacheAllocated { .. }
+                | K::GpuBlocks { .. }
+                | K::KvCacheTokens { .. }
+        );
+        let restart = match e {
+            K::InitTorchDistributed { .. }
+            | K::ProfilingResultsV0 { .. }
+            | K::MemoryProfiling { .. }
+            | K::VllmVersion { .. }
+            // A line the engine prints once per launch (`starts_launch` rules, `rules.toml`).
+            | K::LaunchStart { .. }
+            // vLLM loads a model (and a draft model) before it sizes the KV cache: weights
+            // loaded by a rank whose KV cache was sized begin a new launch.
+            | K::WeightsLoaded { .. } => true,
+            K::StageTime { stage, .. } => stage == "profiling" || stage == "weights_read",
+            K::BudgetV0 { total_gpu_memory, .. } => total_gpu_memory.is_some(),
+            // llama.cpp: a KV cache opened (`kv_size =`) after one was sized (a new run).
+            K::LlamaKvCache { opens, swa, .. } => *opens && !*swa,
+            _ => false,
+        };
+        // vLLM ends its KV sizing with `Maximum concurrency`: sizing again after it is a new run,
+        // unless it is printed in the same second (an engine core prints the KV size of each
+        // worker's cache config together; a new run cannot size its cache within that second).
+        let resized = kv_sizing
+            && self.closed.get(&rank).is_some_and(|at| at.is_none() || at.as_deref() != stamp);
+        // vLLM prints `# GPU blocks`, SGLang's scheduler its `max_total_num_tokens=` line, once
+        // per run and process: a second one is another run.
+        let blocks = matches!(e, K::GpuBlocks { .. } | K::MaxTotalNumTokens { .. });
+        let reblocked = blocks && self.blocks.contains(&rank);
+        // A once-per-launch line of the data rules (a server command, llama.cpp's context) is the
+        // whole launch's, whichever process sized its cache: a rank label is no part of it.
+        let marker = matches!(e, K::LaunchStart { .. }) && !self.sized.is_empty();
+        // SGLang sizes a draft model's pool with the target's token count (model_runner.py:
+        // "Target worker and draft worker share the same indices for the token_to_kv_pool")
+        // and a hybrid pool's two halves in one second: a rank's second pool with another token
+        // count, printed at another time, is another run's.
+        let repooled = match e {
+            K::KvCacheAllocated { tokens, .. } => self.pools.get(&rank).is_some_and(|(t, at)| {
+                t != tokens && at.is_some() && stamp.is_some() && at.as_deref() != stamp
+            }),
+            _ => false,
+        };
+        // llama.cpp's KV cache holds at most the context's cells (n_ctx, padded to 256): a cache
+        // with more cells than the launch's stated context is another run's (a paste of two
+        // runs, the second without its command).
+        let outgrown = match e {
+            K::LlamaKvCache { cells: Some(c), .. } => {
+                self.n_ctx.is_some_and(|n| n > 0 && *c > n.div_ceil(256) * 256)
+            }
+            _ => false,
+        };
+        // TensorRT-LLM's refusal of a KV cache too small for one sequence throws: the run ends.
+        // A KV allocation with other bytes by that process after it is another run's (a paste
+        // of two runs; ranks re-printing the refused run's figures carry equal bytes).
+        let rerun = match e {
+            K::AvailableKvMemory { size } => {
+                self.refused.get(&rank).is_some_and(|b| b.is_none_or(|b| b != size.bytes))
+            }
+            _ => false,
+        };
+        // A server command is one launch of the server. A command for the same node (same node
+        // rank, or none stated) is another run when the run of the first logged lines of its
+        // own since (a rerun after a crash), or when it is another command (other flags: "after
+        // I changed from <command> to <command>"), even when no run sized a cache. The per-node
+        // commands of one multi-node launch state different `--node-rank`s, and the same
+        // command pasted twice with nothing logged between (description, then the log) is one.
+        let command = matches!(e, K::LaunchStart { marker } if marker == "command");
+        let node = if command { node_rank(raw) } else { None };
+        let text = if command { collapsed(raw) } else { String::new() };
+        let logged = self.logged_since_command
+            || self.dumps.iter().any(|&l| l > self.command_line && l < line);
+        let rerun_command =
+            command && self.commands.get(&node).is_some_and(|prev| logged || *prev != text);
+        let restarts = (restart && self.sized.contains(&rank)) || resized || reblocked;
+        if restarts || marker || repooled || outgrown || rerun || rerun_command {
+            self.open(line);
+        }
+        if command {
+            self.commands.insert(node, text);
+            self.command_line = line;
+            self.logged_since_command = false;
+        } else if !self.commands.is_empty() && line != self.command_line && !command_text(raw) {
+            self.logged_since_command = true;
+        }
+        if !self.dumped.is_empty() && line != self.dump_line && !command_text(raw) {
+            self.logged_since_dump = true;
+        }
+        match e {
+            K::AvailableKvMemory { size } => {
+                self.kv_bytes.insert(rank.clone(), size.bytes);
+            }
+            K::KvCacheTooSmall { .. } => {
+                self.refused.insert(rank.clone(), self.kv_bytes.get(&rank).copied());
+            }
+            _ => {}
+        }
+        if let K::Setting { key, value } = e
+            && key == "n_ctx"
+            && *value >= 1.0
+        {
+            self.n_ctx = Some(*value as u64);
+        }
+        if blocks {
+            self.blocks.insert(rank.clone());
+        }
+        let sized = self.sized.contains(&rank);
+        let llama_sized = match e {
+            K::LlamaKvCache { size, .. } => size.is_some(),
+            // llama.cpp 2023's `total VRAM used: … context: C MB`: the context's buffers (its KV
+            // cache among them) are allocated.
+            K::Size { key, .. } => key == "kv_device_size" || key == "context_vram",
+            // Graphs are captured after the KV cache is sized (an excerpt may hold the capture
+            // without the sizing lines).
+            K::GraphCaptureFinished { .. } => true,
+            _ => false,
+        };
+        if kv_sizing || llama_sized {
+            self.sized.insert(rank.clone());
+        }
+        if matches!(e, K::MaxConcurrency { .. }) {
+            self.closed.insert(rank.clone(), stamp.map(str::to_string));
+        }
+        // SGLang sizes a speculative-decoding draft model's pool after the target's, on the
+        // same rank and in the same launch: a second `KV Cache is allocated` (and the `Memory
+        // pool end` after it) is the draft's.
+        let draft_pool = match e {
+            K::KvCacheAllocated { tokens, .. } => {
+                let second = self.pools.contains_key(&rank);
+                if !second {
+                    self.pools.insert(rank.clone(), (*tokens, stamp.map(str::to_string)));
+                }
+                if second {
+                    self.draft_pool.insert(rank.clone());
+                } else {
+                    self.draft_pool.remove(&rank);
+                }
+                second
+            }
+            K::MemoryPoolEnd { .. } => self.draft_pool.remove(&rank),
+            _ => false,
+        };
+        let draft =
+            draft_pool || sized && matches!(e, K::LoadWeightBegin { .. } | K::LoadWeightEnd { .. });
+        (self.current, draft)
+    }
+
+    /// An SGLang `SWAKVPool` summary from `rank`: its last pool was the sliding-window half of
+    /// one hybrid pool, not a draft model's. True when it had been taken for a draft's.
+    pub(crate) fn swa_pool(&mut self, rank: &str) -> bool {
+        self.draft_pool.remove(rank)
+    }
+}
+
+/// The node rank a server command states (`--node-rank N`, `--node_rank=N`), None when none.
+fn node_rank(raw: &str) -> Option<u64> {
+    ["--node-rank", "--node_rank"].iter().find_map(|flag| {
+        let at = raw.find(flag)? + flag.len();
+        let rest = raw[at..].trim_start_matches([' ', '=', '"', '\'']);
+        let n: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        n.parse().ok()
+    })
+}
+
+/// Whether a line is part of a command rather than a line the run logged: a flag line of a
+/// continued command (`--tp 16 \`, `- --max-model-len`) or a line continued with `\`.
+fn command_text(raw: &str) -> bool {
+    let t = raw.trim();
+    t.starts_with('-') || t.ends_with('\\')
+}
+
+/// A command line's text with its runs of spaces collapsed and a trailing `\\` dropped (a
+/// paste keeps or loses spaces; the flags are what tell two commands apart).
+fn collapsed(raw: &str) -> String {
+    let t = raw.trim().trim_end_matches('\\');
+    t.split_whitespace().collect::<Vec<_>>().join(" ")
+}
