@@ -56,6 +56,9 @@ pub(crate) struct Signature {
     /// The file the signature came from (named in a compile error).
     label: String,
     compiled: OnceLock<Patterns>,
+    /// Necessary literals of the `exception` and `lines` patterns (lower-cased), read on
+    /// first use; `None` when a pattern has none (then every text may match).
+    literals: OnceLock<Option<Vec<String>>>,
 }
 
 /// A signature's compiled patterns.
@@ -79,6 +82,25 @@ impl Signature {
     /// compiles them, `builtin_validates`).
     pub(crate) fn re(&self) -> &Patterns {
         self.compiled.get_or_init(|| compile_patterns(&self.label, &self.def).unwrap_or_default())
+    }
+
+    /// Whether the `exception` or `lines` patterns may match a record whose texts,
+    /// ASCII-lower-cased and joined, are `lower`: false only when none of their necessary
+    /// literals occurs there (`perfpilot_gate::necessary_literals`), so a signature that
+    /// cannot match is skipped without compiling it. `None` (texts not ASCII): true.
+    pub(crate) fn may_match(&self, lower: Option<&str>) -> bool {
+        let Some(lower) = lower else { return true };
+        let literals = self.literals.get_or_init(|| {
+            let mut all = Vec::new();
+            for p in self.def.exception.iter().chain(&self.def.lines) {
+                all.extend(perfpilot_gate::necessary_literals(p)?);
+            }
+            Some(all)
+        });
+        match literals {
+            Some(l) => l.iter().any(|l| lower.contains(l.as_str())),
+            None => true,
+        }
     }
 }
 
@@ -417,6 +439,7 @@ fn compile(label: &str, def: SignatureDef, eager: bool) -> Result<Signature, Tri
         role,
         label: label.to_string(),
         compiled: OnceLock::new(),
+        literals: OnceLock::new(),
         def,
     };
     if eager {

@@ -87,13 +87,29 @@ pub(crate) fn candidates(
     } else {
         (0..cat.signatures.len()).collect()
     };
+    // An exception record is tried against every signature: its texts, lower-cased, decide
+    // which signatures' literal gates pass (`None`: not ASCII, every signature is tried).
+    let lower: Option<String> = (rec.kind == Kind::Exception)
+        .then(|| {
+            let mut all = String::new();
+            for t in exc.iter().chain(&texts) {
+                all.push_str(t);
+                all.push('\n');
+            }
+            all
+        })
+        .filter(|all| all.is_ascii())
+        .map(|all| all.to_ascii_lowercase());
     for i in indices {
         let sig = &cat.signatures[i];
-        // Signatures that cannot match this kind of record are skipped before their
-        // patterns are compiled (they compile on first use).
+        // Signatures that cannot match this record are skipped before their patterns are
+        // compiled (they compile on first use).
         let possible = match rec.kind {
             Kind::Line => !sig.def.lines.is_empty(),
-            Kind::Exception => !sig.def.exception.is_empty() || !sig.def.lines.is_empty(),
+            Kind::Exception => {
+                (!sig.def.exception.is_empty() || !sig.def.lines.is_empty())
+                    && sig.may_match(lower.as_deref())
+            }
             Kind::Incomplete => sig.def.incomplete,
             Kind::PySpy => !sig.def.pyspy_active.is_empty(),
         };
