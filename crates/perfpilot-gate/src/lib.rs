@@ -90,7 +90,7 @@ impl GatedSet {
     pub fn force(&self) -> Result<(), String> {
         for i in 0..self.patterns.len() {
             if self.regex(i).is_none() {
-                let e = build(&self.patterns[i]).err().map(|e| e.to_string());
+                let e = build(&self.patterns[i]).err();
                 return Err(format!("pattern {:?}: {}", self.patterns[i], e.unwrap_or_default()));
             }
         }
@@ -164,10 +164,11 @@ impl GatedSet {
 /// same matches), minus what `is_match` never uses: capture states and a literal prefilter
 /// (the gate ran already; building the prefilter of a long `(?i)` alternation cost more than
 /// searching a kernel name or a log line without it).
-fn build(pattern: &str) -> Result<Regex, regex_automata::meta::BuildError> {
+fn build(pattern: &str) -> Result<Regex, String> {
     Regex::builder()
         .configure(Config::new().which_captures(WhichCaptures::None).auto_prefilter(false))
         .build(pattern)
+        .map_err(|e| e.to_string())
 }
 
 /// Lower-cased literals such that every match of `pattern` contains one of them; `None`
