@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::sync::{Arc, LazyLock};
 
+use perfpilot_gate::GatedSet;
 use regex::RegexSet;
 use serde::Deserialize;
 use toml::Spanned;
@@ -18,8 +19,9 @@ pub const SCHEMA: &str = "perfpilot.fusions/1";
 pub const EMBEDDED_CATALOGUE: &str = include_str!("../../data/fusions.toml");
 
 static EMBEDDED: LazyLock<Catalogue> = LazyLock::new(|| {
-    // Tested by `embedded_catalogue_compiles`; a failure here is a build bug.
-    Catalogue::from_toml_str(EMBEDDED_CATALOGUE, "<embedded fusions>")
+    // Tested by `embedded_catalogue_compiles`; a failure here is a build bug. Its name
+    // patterns compile on first use, behind a literal gate (issue #18).
+    Catalogue::compile(EMBEDDED_CATALOGUE, "<embedded fusions>", false)
         .expect("embedded fusions.toml is valid")
 });
 
@@ -117,7 +119,7 @@ pub(crate) struct Entry {
 pub struct Catalogue {
     pub(crate) entries: Arc<Vec<Entry>>,
     /// Every `name`, `not_name` and `fused` pattern; entries refer to them by index.
-    pub(crate) names: Arc<RegexSet>,
+    pub(crate) names: Arc<GatedSet>,
     origin: Arc<str>,
 }
 
@@ -154,6 +156,14 @@ impl Catalogue {
 
     /// Compile a catalogue from TOML text; `origin` names it in error messages.
     pub fn from_toml_str(text: &str, origin: &str) -> Result<Catalogue, TaxonomyError> {
+        Catalogue::compile(text, origin, true)
+    }
+
+    /// With `eager` (a user's file) every name pattern is compiled now, so errors name the
+    /// file and line; otherwise (the embedded file, whose test compiles every pattern) they
+    /// are only checked for emptiness and compile on first use. Compiling each pattern twice
+    /// (alone, then in a set) was a quarter of `trace triage`'s instructions (issue #18).
+    fn compile(text: &str, origin: &str, eager: bool) -> Result<Catalogue, TaxonomyError> {
         let file = origin;
         let spec: FileSpec = toml::from_str(text).map_err(|e| syntax_error(file, text, &e))?;
         if spec.schema.get_ref() != SCHEMA {
@@ -166,7 +176,11 @@ impl Catalogue {
         }
         let mut patterns: Vec<String> = Vec::new();
         let mut add_pattern = |p: &Spanned<String>| -> Result<usize, TaxonomyError> {
-            crate::taxonomy::check_regex(file, text, p)?;
+            if eager {
+                crate::taxonomy::check_regex(file, text, p)?;
+            } else {
+                crate::taxonomy::check_not_empty(file, text, p)?;
+            }
             patterns.push(p.get_ref().clone());
             Ok(patterns.len() - 1)
         };
@@ -265,11 +279,14 @@ impl Catalogue {
                 when,
             });
         }
-        let names = RegexSet::new(&patterns).map_err(|err| TaxonomyError::Invalid {
-            file: file.to_string(),
-            line: 0,
-            message: format!("catalogue patterns: {err}"),
-        })?;
+        if eager {
+            RegexSet::new(&patterns).map_err(|err| TaxonomyError::Invalid {
+                file: file.to_string(),
+                line: 0,
+                message: format!("catalogue patterns: {err}"),
+            })?;
+        }
+        let names = GatedSet::new(patterns);
         Ok(Catalogue { entries: Arc::new(entries), names: Arc::new(names), origin: origin.into() })
     }
 

@@ -56,7 +56,7 @@ pub(crate) fn scan(cat: &Catalogue, kernels: &[KernelRef<'_>], ctx: &Context) ->
             .iter()
             .map(|n| {
                 let mut w = vec![0u64; words];
-                for p in cat.names.matches(n).iter() {
+                for p in cat.names.matches(n) {
                     w[p / 64] |= 1u64 << (p % 64);
                 }
                 w

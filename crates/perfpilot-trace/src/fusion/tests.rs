@@ -46,6 +46,8 @@ fn embedded_catalogue_compiles_with_twenty_entries() {
     let c = Catalogue::embedded();
     assert!(c.len() >= 20, "{} entries", c.len());
     assert!(c.ids().any(|i| i == "add-rmsnorm"));
+    // The embedded patterns compile on first use; every one must compile.
+    c.names.force().unwrap();
 }
 
 #[test]

@@ -38,7 +38,7 @@ pub use signature::{Signature, canonical_name, cute_dsl_identity, strip_loader_s
 pub use vocab::words;
 
 pub(crate) use error::{invalid_at, line_col, syntax_error};
-pub(crate) use rules::{check_regex, parse_category};
+pub(crate) use rules::{check_not_empty, check_regex, parse_category};
 
 use rules::Compiled;
 use signature::{entity_name, last_components, split_args};
@@ -174,22 +174,18 @@ impl Taxonomy {
             return (rule.category, RuleId(rule.id.clone()));
         }
         // Full-scope rules read the whole demangled name at their precedence.
-        let full = if c.full_index.is_empty() {
-            None
-        } else {
-            c.full_set.matches(canonical).iter().map(|i| c.full_index[i]).min()
-        };
+        let full = c.full_set.first_match(canonical).map(|i| c.full_index[i]);
         // The kernel's own function name first (not its namespaces, not template noise):
         // `dpsk::grouped_gemm::cuda::utils::transpose` is a transpose. Launchers have no
         // meaningful own name, so they go straight to the identity with their arguments.
         let identity = self.identity(canonical);
         let leaf = match self.leaf(canonical, &identity) {
-            Some(leaf) => c.identity_set.matches(leaf).iter().map(|i| c.identity_index[i]).min(),
+            Some(leaf) => c.identity_set.first_match(leaf).map(|i| c.identity_index[i]),
             None => None,
         };
         let mut best = min_opt(leaf, full);
         if best.is_none() {
-            best = c.identity_set.matches(&identity).iter().map(|i| c.identity_index[i]).min();
+            best = c.identity_set.first_match(&identity).map(|i| c.identity_index[i]);
         }
         // Vocabulary evidence: decides names no rule matched, and may replace a weak
         // (generic-family) rule's decision with a specific category the words favour.

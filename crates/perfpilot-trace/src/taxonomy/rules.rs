@@ -1,5 +1,6 @@
 //! The rule file format (`data/taxonomy.toml`) and its compilation into regex sets.
 
+use perfpilot_gate::GatedSet;
 use regex::{Regex, RegexSet};
 use serde::Deserialize;
 use toml::Spanned;
@@ -79,12 +80,12 @@ pub(crate) struct Compiled {
     pub origin: String,
     pub rules: Vec<Rule>,
     /// Rules matched against the identity, and their index in `rules`.
-    pub identity_set: RegexSet,
+    pub identity_set: GatedSet,
     pub identity_index: Vec<usize>,
     /// Rules matched against the whole demangled name, and their index in `rules`.
-    pub full_set: RegexSet,
+    pub full_set: GatedSet,
     pub full_index: Vec<usize>,
-    pub launchers: RegexSet,
+    pub launchers: GatedSet,
     pub transparent: Option<Regex>,
     pub inductor: Vec<InductorRule>,
     /// `[[context]]` rules, in file order.
@@ -116,7 +117,7 @@ pub(crate) fn compile(file: &str, text: &str, eager: bool) -> Result<Compiled, T
     }
     let launcher_specs: Vec<&Spanned<String>> =
         parsed.launcher.iter().map(|l| &l.pattern).collect();
-    let launchers = compile_set(file, text, &launcher_specs, "launcher patterns")?;
+    let launchers = gated_set(eager, file, text, &launcher_specs, "launcher patterns")?;
     let transparent = match &parsed.display {
         Some(d) => Some(check_regex(file, text, &d.transparent)?),
         None => None,
@@ -204,7 +205,7 @@ pub(crate) fn compile(file: &str, text: &str, eager: bool) -> Result<Compiled, T
         None => None,
     };
     let set = |p: &[Spanned<String>]| {
-        compile_set(file, text, &p.iter().collect::<Vec<_>>(), "rule patterns")
+        gated_set(eager, file, text, &p.iter().collect::<Vec<_>>(), "rule patterns")
     };
     Ok(Compiled {
         origin: file.to_string(),
@@ -226,6 +227,9 @@ pub(crate) fn compile(file: &str, text: &str, eager: bool) -> Result<Compiled, T
 impl Compiled {
     /// Compile every pattern left for first use; the error names what did not compile.
     pub(crate) fn force(&self) -> Result<(), String> {
+        self.launchers.force()?;
+        self.identity_set.force()?;
+        self.full_set.force()?;
         for c in &self.context {
             c.pattern.force()?;
         }
@@ -262,7 +266,12 @@ pub(crate) fn check_regex(
         .map_err(|e| invalid_at(file, text, s.span(), format!("bad regex {:?}: {e}", s.get_ref())))
 }
 
-fn check_not_empty(file: &str, text: &str, s: &Spanned<String>) -> Result<(), TaxonomyError> {
+/// An empty pattern would match every name: refused with its line.
+pub(crate) fn check_not_empty(
+    file: &str,
+    text: &str,
+    s: &Spanned<String>,
+) -> Result<(), TaxonomyError> {
     if s.get_ref().is_empty() {
         return Err(invalid_at(
             file,
@@ -301,6 +310,22 @@ pub(crate) fn check_syntax_when(
     s: &Spanned<String>,
 ) -> Result<(), TaxonomyError> {
     if eager { check_syntax(file, text, s) } else { check_not_empty(file, text, s) }
+}
+
+/// The name-rule patterns as a [`GatedSet`] (each compiled on first use, behind a literal
+/// gate). For a user's file (`eager`) the patterns are compiled together now as well, so a
+/// pattern that does not compile is named at its line at load ([`compile_set`]).
+fn gated_set(
+    eager: bool,
+    file: &str,
+    text: &str,
+    patterns: &[&Spanned<String>],
+    what: &str,
+) -> Result<GatedSet, TaxonomyError> {
+    if eager {
+        compile_set(file, text, patterns, what)?;
+    }
+    Ok(GatedSet::new(patterns.iter().map(|p| p.get_ref().clone()).collect()))
 }
 
 /// One [`RegexSet`] of syntax-checked patterns. When the set does not compile (a size

@@ -7,7 +7,9 @@ pub(crate) mod template;
 
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::sync::OnceLock;
 
+use perfpilot_gate::GatedSet;
 use regex::{Regex, RegexSet};
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -39,13 +41,29 @@ pub enum Role {
     Cascade,
 }
 
-/// One compiled signature.
+/// One compiled signature. Its patterns are compiled on first use ([`Signature::re`]): a
+/// run reaches only the signatures whose lines or exceptions it sees, and compiling all of
+/// them was half of `perfpilot triage`'s start-up (issue #15). A user's catalogue file is
+/// compiled whole at load, so its errors still name the file and signature.
 #[derive(Debug)]
 pub(crate) struct Signature {
     pub def: SignatureDef,
     pub class: ProblemClass,
     pub severity: Severity,
     pub role: Role,
+    pub phase: Vec<Phase>,
+    pub skip_levels: Vec<Level>,
+    /// The file the signature came from (named in a compile error).
+    label: String,
+    compiled: OnceLock<Patterns>,
+    /// Necessary literals of the `exception` and `lines` patterns (lower-cased), read on
+    /// first use; `None` when a pattern has none (then every text may match).
+    literals: OnceLock<Option<Vec<String>>>,
+}
+
+/// A signature's compiled patterns.
+#[derive(Debug, Default)]
+pub(crate) struct Patterns {
     pub lines: Vec<Regex>,
     pub exception: Vec<Regex>,
     pub frames: Vec<Regex>,
@@ -55,8 +73,35 @@ pub(crate) struct Signature {
     pub exclude: Vec<Regex>,
     pub facts: Vec<Regex>,
     pub context: Vec<(ContextDef, Regex)>,
-    pub phase: Vec<Phase>,
-    pub skip_levels: Vec<Level>,
+}
+
+impl Signature {
+    /// The compiled patterns, compiled now on first use. A pattern that does not compile
+    /// leaves the signature without patterns (it matches nothing, never a panic); that cannot
+    /// happen for a user's file (compiled at load) nor for the built-in files (their test
+    /// compiles them, `builtin_validates`).
+    pub(crate) fn re(&self) -> &Patterns {
+        self.compiled.get_or_init(|| compile_patterns(&self.label, &self.def).unwrap_or_default())
+    }
+
+    /// Whether the `exception` or `lines` patterns may match a record whose texts,
+    /// ASCII-lower-cased and joined, are `lower`: false only when none of their necessary
+    /// literals occurs there (`perfpilot_gate::necessary_literals`), so a signature that
+    /// cannot match is skipped without compiling it. `None` (texts not ASCII): true.
+    pub(crate) fn may_match(&self, lower: Option<&str>) -> bool {
+        let Some(lower) = lower else { return true };
+        let literals = self.literals.get_or_init(|| {
+            let mut all = Vec::new();
+            for p in self.def.exception.iter().chain(&self.def.lines) {
+                all.extend(perfpilot_gate::necessary_literals(p)?);
+            }
+            Some(all)
+        });
+        match literals {
+            Some(l) => l.iter().any(|l| lower.contains(l.as_str())),
+            None => true,
+        }
+    }
 }
 
 /// A phase marker.
@@ -74,12 +119,13 @@ pub struct Catalogue {
     pub(crate) gates: Vec<String>,
     pub(crate) startup_gates: Vec<String>,
     pub(crate) markers: Vec<Marker>,
-    pub(crate) marker_set: RegexSet,
-    pub(crate) fatal_set: RegexSet,
-    pub(crate) wrapper_frames: RegexSet,
+    pub(crate) marker_set: GatedSet,
+    pub(crate) fatal_set: GatedSet,
+    pub(crate) wrapper_frames: GatedSet,
     pub(crate) signatures: Vec<Signature>,
     /// Every signature's `lines` patterns in one set; `line_owner[i]` is the signature.
-    pub(crate) line_set: RegexSet,
+    /// Each set matches behind a literal gate, its patterns compiled on first use (issue #15).
+    pub(crate) line_set: GatedSet,
     pub(crate) line_owner: Vec<usize>,
     /// Where the catalogue came from (`<built-in>`, user files).
     pub sources: Vec<String>,
@@ -105,12 +151,15 @@ pub struct SignatureInfo {
 impl Catalogue {
     /// The built-in catalogue.
     pub fn builtin() -> Result<Catalogue, TriageError> {
-        Catalogue::build(builtin_files()?)
+        Catalogue::build(builtin_files()?, false)
     }
 
     /// The built-in catalogue plus user files, in order: a user signature replaces a
-    /// built-in one with the same id; gates, markers and fatal patterns are added.
+    /// built-in one with the same id; gates, markers and fatal patterns are added. With user
+    /// files every pattern is compiled and every example checked at load; without, the
+    /// built-in signatures compile on first use (their test checks them).
     pub fn with_files(paths: &[impl AsRef<Path>]) -> Result<Catalogue, TriageError> {
+        let eager = !paths.is_empty();
         let mut files = builtin_files()?;
         for p in paths {
             let p = p.as_ref();
@@ -120,12 +169,12 @@ impl Catalogue {
             let file = parse_file(&text, &label)?;
             files.push((label, file));
         }
-        Catalogue::build(files)
+        Catalogue::build(files, eager)
     }
 
     /// A catalogue from TOML text alone (no built-in signatures).
     pub fn from_toml(text: &str, label: &str) -> Result<Catalogue, TriageError> {
-        Catalogue::build(vec![(label.to_string(), parse_file(text, label)?)])
+        Catalogue::build(vec![(label.to_string(), parse_file(text, label)?)], true)
     }
 
     /// The signatures, in catalogue order.
@@ -143,7 +192,9 @@ impl Catalogue {
             .collect()
     }
 
-    fn build(files: Vec<(String, CatalogueFile)>) -> Result<Catalogue, TriageError> {
+    /// Build from parsed files; `eager` compiles every signature's patterns and checks the
+    /// templates and examples now (a user's file), otherwise that happens on first use.
+    fn build(files: Vec<(String, CatalogueFile)>, eager: bool) -> Result<Catalogue, TriageError> {
         let mut gates = Vec::new();
         let mut startup_gates = Vec::new();
         let mut markers = Vec::new();
@@ -184,9 +235,9 @@ impl Catalogue {
         startup_gates.sort();
         startup_gates.dedup();
         let label0 = "catalogue";
-        let marker_set = set(&marker_pats, label0, "marker")?;
-        let fatal_set = set(&fatal_pats, label0, "fatal")?;
-        let wrapper_frames = set(&wrappers, label0, "pyspy.wrapper_frames")?;
+        let marker_set = set(eager, marker_pats, label0, "marker")?;
+        let fatal_set = set(eager, fatal_pats, label0, "fatal")?;
+        let wrapper_frames = set(eager, wrappers, label0, "pyspy.wrapper_frames")?;
         let mut signatures = Vec::new();
         let mut line_pats = Vec::new();
         let mut line_owner = Vec::new();
@@ -195,14 +246,14 @@ impl Catalogue {
             if !seen.insert(def.id.clone()) {
                 return Err(cat_err(&label, format!("duplicate signature id `{}`", def.id)));
             }
-            let sig = compile(&label, def)?;
+            let sig = compile(&label, def, eager)?;
             for p in &sig.def.lines {
                 line_pats.push(p.clone());
                 line_owner.push(signatures.len());
             }
             signatures.push(sig);
         }
-        let line_set = set(&line_pats, label0, "signature lines")?;
+        let line_set = set(eager, line_pats, label0, "signature lines")?;
         let cat = Catalogue {
             gates,
             startup_gates,
@@ -215,7 +266,9 @@ impl Catalogue {
             line_owner,
             sources,
         };
-        cat.check_examples()?;
+        if eager {
+            cat.check_examples()?;
+        }
         Ok(cat)
     }
 
@@ -223,12 +276,13 @@ impl Catalogue {
     /// signature can never be silently unreachable.
     fn check_examples(&self) -> Result<(), TriageError> {
         for s in &self.signatures {
+            let re = s.re();
             for ex in &s.def.examples {
                 let view = line::split(ex);
                 let msg = view.msg.trim();
                 let by_line =
-                    s.lines.iter().chain(&s.exception).chain(&s.header).any(|r| r.is_match(msg));
-                let by_frame = s.frames.iter().chain(&s.pyspy_active).any(|r| r.is_match(msg));
+                    re.lines.iter().chain(&re.exception).chain(&re.header).any(|r| r.is_match(msg));
+                let by_frame = re.frames.iter().chain(&re.pyspy_active).any(|r| r.is_match(msg));
                 if !by_line && !by_frame {
                     return Err(cat_err(
                         "catalogue",
@@ -284,8 +338,14 @@ fn cat_err(label: &str, message: String) -> TriageError {
     TriageError::Catalogue { path: label.to_string(), message }
 }
 
-fn set(pats: &[String], label: &str, what: &str) -> Result<RegexSet, TriageError> {
-    RegexSet::new(pats).map_err(|e| cat_err(label, format!("{what}: invalid regex: {e}")))
+/// A pattern set behind a literal gate. With `eager` (user files) the patterns are compiled
+/// together now as well, so a bad one is reported at load; the built-in sets are compiled by
+/// their test (`builtin_validates`).
+fn set(eager: bool, pats: Vec<String>, label: &str, what: &str) -> Result<GatedSet, TriageError> {
+    if eager {
+        RegexSet::new(&pats).map_err(|e| cat_err(label, format!("{what}: invalid regex: {e}")))?;
+    }
+    Ok(GatedSet::new(pats))
 }
 
 fn regexes(label: &str, id: &str, field: &str, pats: &[String]) -> Result<Vec<Regex>, TriageError> {
@@ -313,7 +373,7 @@ pub(crate) const BUILTIN_FACTS: &[&str] = &[
     "phase",
 ];
 
-fn compile(label: &str, def: SignatureDef) -> Result<Signature, TriageError> {
+fn compile(label: &str, def: SignatureDef, eager: bool) -> Result<Signature, TriageError> {
     let id = def.id.clone();
     let err = |m: String| cat_err(label, format!("signature `{id}`: {m}"));
     if id.is_empty()
@@ -371,50 +431,76 @@ fn compile(label: &str, def: SignatureDef) -> Result<Signature, TriageError> {
             other => Err(err(format!("skip_levels: `{other}` (expected debug, info or warning)"))),
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let context = def
-        .context
-        .iter()
-        .map(|c| {
-            Regex::new(&c.pattern)
-                .map(|r| (c.clone(), r))
-                .map_err(|e| err(format!("context: invalid regex `{}`: {e}", c.pattern)))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
     let sig = Signature {
-        lines: regexes(label, &id, "lines", &def.lines)?,
-        exception: regexes(label, &id, "exception", &def.exception)?,
-        frames: regexes(label, &id, "frames", &def.frames)?,
-        header: regexes(label, &id, "header", &def.header)?,
-        pyspy_active: regexes(label, &id, "pyspy_active", &def.pyspy_active)?,
-        pyspy_waiting: regexes(label, &id, "pyspy_waiting", &def.pyspy_waiting)?,
-        exclude: regexes(label, &id, "exclude", &def.exclude)?,
-        facts: regexes(label, &id, "facts", &def.facts)?,
-        context,
         phase,
         skip_levels,
         class,
         severity,
         role,
+        label: label.to_string(),
+        compiled: OnceLock::new(),
+        literals: OnceLock::new(),
         def,
     };
-    // Every placeholder of the templates must be something a hit can provide.
+    if eager {
+        let re = compile_patterns(label, &sig.def)?;
+        check_placeholders(label, &sig.def, &re)?;
+        let _ = sig.compiled.set(re);
+    }
+    Ok(sig)
+}
+
+/// Compile a signature's patterns; the error names the file, signature, field and pattern.
+fn compile_patterns(label: &str, def: &SignatureDef) -> Result<Patterns, TriageError> {
+    let id = &def.id;
+    let context = def
+        .context
+        .iter()
+        .map(|c| {
+            Regex::new(&c.pattern).map(|r| (c.clone(), r)).map_err(|e| {
+                cat_err(
+                    label,
+                    format!("signature `{id}`: context: invalid regex `{}`: {e}", c.pattern),
+                )
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Patterns {
+        lines: regexes(label, id, "lines", &def.lines)?,
+        exception: regexes(label, id, "exception", &def.exception)?,
+        frames: regexes(label, id, "frames", &def.frames)?,
+        header: regexes(label, id, "header", &def.header)?,
+        pyspy_active: regexes(label, id, "pyspy_active", &def.pyspy_active)?,
+        pyspy_waiting: regexes(label, id, "pyspy_waiting", &def.pyspy_waiting)?,
+        exclude: regexes(label, id, "exclude", &def.exclude)?,
+        facts: regexes(label, id, "facts", &def.facts)?,
+        context,
+    })
+}
+
+/// Every placeholder of the templates must be something a hit can provide.
+fn check_placeholders(label: &str, def: &SignatureDef, re: &Patterns) -> Result<(), TriageError> {
     let mut names: BTreeSet<String> = BUILTIN_FACTS.iter().map(|s| s.to_string()).collect();
-    for r in sig.lines.iter().chain(&sig.exception).chain(&sig.facts).chain(&sig.header) {
+    for r in re.lines.iter().chain(&re.exception).chain(&re.facts).chain(&re.header) {
         names.extend(r.capture_names().flatten().map(str::to_string));
     }
-    for (_, r) in &sig.context {
+    for (_, r) in &re.context {
         names.extend(r.capture_names().flatten().map(str::to_string));
     }
-    for text in [&sig.def.next_step, &sig.def.means, &sig.def.risk] {
+    for text in [&def.next_step, &def.means, &def.risk] {
         for p in template::placeholders(text) {
             if !names.contains(&p) {
-                return Err(err(format!(
-                    "template names `{{{p}}}`, which no pattern of the signature captures"
-                )));
+                return Err(cat_err(
+                    label,
+                    format!(
+                        "signature `{}`: template names `{{{p}}}`, which no pattern of the signature captures",
+                        def.id
+                    ),
+                ));
             }
         }
     }
-    Ok(sig)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -431,6 +517,18 @@ mod tests {
             assert!(cat.signatures.iter().any(|s| s.class == class), "no signature for {class}");
         }
         assert!(cat.signatures.iter().all(|s| !s.def.source.is_empty()));
+    }
+
+    #[test]
+    fn builtin_validates() {
+        // What a user's file gets at load: every pattern compiled, templates and examples
+        // checked. `builtin()` leaves this to first use.
+        let cat = Catalogue::build(builtin_files().unwrap(), true).unwrap();
+        assert_eq!(cat.signatures.len(), Catalogue::builtin().unwrap().signatures.len());
+        assert!(cat.signatures.iter().all(|s| s.compiled.get().is_some()));
+        for set in [&cat.marker_set, &cat.fatal_set, &cat.wrapper_frames, &cat.line_set] {
+            set.force().unwrap();
+        }
     }
 
     #[test]

@@ -87,15 +87,43 @@ pub(crate) fn candidates(
     } else {
         (0..cat.signatures.len()).collect()
     };
+    // An exception record is tried against every signature: its texts, lower-cased, decide
+    // which signatures' literal gates pass (`None`: not ASCII, every signature is tried).
+    let lower: Option<String> = (rec.kind == Kind::Exception)
+        .then(|| {
+            let mut all = String::new();
+            for t in exc.iter().chain(&texts) {
+                all.push_str(t);
+                all.push('\n');
+            }
+            all
+        })
+        .filter(|all| all.is_ascii())
+        .map(|all| all.to_ascii_lowercase());
     for i in indices {
         let sig = &cat.signatures[i];
+        // Signatures that cannot match this record are skipped before their patterns are
+        // compiled (they compile on first use).
+        let possible = match rec.kind {
+            Kind::Line => !sig.def.lines.is_empty(),
+            Kind::Exception => {
+                (!sig.def.exception.is_empty() || !sig.def.lines.is_empty())
+                    && sig.may_match(lower.as_deref())
+            }
+            Kind::Incomplete => sig.def.incomplete,
+            Kind::PySpy => !sig.def.pyspy_active.is_empty(),
+        };
+        if !possible {
+            continue;
+        }
+        let pats = sig.re();
         let mut facts = BTreeMap::new();
         let mut signal = Vec::new();
         let matched = match rec.kind {
-            Kind::Line => capture_any(&sig.lines, &texts, &mut facts),
+            Kind::Line => capture_any(&pats.lines, &texts, &mut facts),
             Kind::Exception => {
-                capture_any(&sig.exception, &exc.into_iter().collect::<Vec<_>>(), &mut facts)
-                    | capture_any(&sig.lines, &texts, &mut facts)
+                capture_any(&pats.exception, &exc.into_iter().collect::<Vec<_>>(), &mut facts)
+                    | capture_any(&pats.lines, &texts, &mut facts)
             }
             Kind::Incomplete => sig.def.incomplete,
             Kind::PySpy => pyspy_match(cat, sig, rec, &mut signal),
@@ -103,17 +131,17 @@ pub(crate) fn candidates(
         if !matched {
             continue;
         }
-        if !sig.header.is_empty() {
+        if !pats.header.is_empty() {
             let Some(h) = rec.header else { continue };
-            if !sig.header.iter().any(|r| r.is_match(&rec.lines[h].msg)) {
+            if !pats.header.iter().any(|r| r.is_match(&rec.lines[h].msg)) {
                 continue;
             }
         }
-        if !sig.frames.is_empty() {
+        if !pats.frames.is_empty() {
             let found: Vec<usize> = rec
                 .frames
                 .iter()
-                .filter(|f| sig.frames.iter().any(|r| r.is_match(&f.text)))
+                .filter(|f| pats.frames.iter().any(|r| r.is_match(&f.text)))
                 .flat_map(|f| std::iter::once(f.at).chain(f.code_at))
                 .collect();
             if found.is_empty() {
@@ -121,7 +149,7 @@ pub(crate) fn candidates(
             }
             signal.extend(found);
         }
-        if sig.exclude.iter().any(|r| r.is_match(&joined)) {
+        if pats.exclude.iter().any(|r| r.is_match(&joined)) {
             continue;
         }
         if rec.level.is_some_and(|l| sig.skip_levels.contains(&l)) {
@@ -130,7 +158,7 @@ pub(crate) fn candidates(
         let mut score = sig.def.confidence;
         let mut context = Vec::new();
         let mut missing_required = false;
-        for (def, re) in &sig.context {
+        for (def, re) in &pats.context {
             let within = def.within.unwrap_or(2000);
             let found = ring
                 .before(rec.first_no(), within)
@@ -153,7 +181,7 @@ pub(crate) fn candidates(
         if missing_required {
             continue;
         }
-        for re in &sig.facts {
+        for re in &pats.facts {
             if let Some(c) = re.captures(&joined) {
                 add_captures(re, &c, &mut facts);
             }
@@ -220,13 +248,14 @@ fn own_first<'r>(
 }
 
 fn pyspy_match(cat: &Catalogue, sig: &Signature, rec: &Record, signal: &mut Vec<usize>) -> bool {
-    if sig.pyspy_active.is_empty() {
+    if sig.def.pyspy_active.is_empty() {
         return false;
     }
+    let active = &sig.re().pyspy_active;
     let mut any = false;
     for th in rec.threads.iter().filter(|t| t.active) {
         for f in own_first(cat, &th.frames) {
-            if sig.pyspy_active.iter().any(|r| r.is_match(&f.text)) {
+            if active.iter().any(|r| r.is_match(&f.text)) {
                 signal.push(th.at);
                 signal.push(f.at);
                 any = true;
@@ -241,9 +270,13 @@ fn pyspy_match(cat: &Catalogue, sig: &Signature, rec: &Record, signal: &mut Vec<
 }
 
 fn pyspy_waiting(cat: &Catalogue, sig: &Signature, rec: &Record, signal: &mut Vec<usize>) -> bool {
+    if sig.def.pyspy_waiting.is_empty() {
+        return false;
+    }
+    let waiting = &sig.re().pyspy_waiting;
     for th in rec.threads.iter().filter(|t| !t.active) {
         for f in th.frames.iter().filter(|f| !cat.wrapper_frames.is_match(&f.text)) {
-            if sig.pyspy_waiting.iter().any(|r| r.is_match(&f.text)) {
+            if waiting.iter().any(|r| r.is_match(&f.text)) {
                 signal.push(th.at);
                 signal.push(f.at);
                 return true;
@@ -284,7 +317,8 @@ fn builtin_facts(cat: &Catalogue, rec: &Record, facts: &mut BTreeMap<String, Str
                 && cat
                     .signatures
                     .iter()
-                    .any(|s| s.pyspy_waiting.iter().any(|r| r.is_match(&f.text)))
+                    .filter(|s| !s.def.pyspy_waiting.is_empty())
+                    .any(|s| s.re().pyspy_waiting.iter().any(|r| r.is_match(&f.text)))
         };
         if let Some(f) =
             th.frames.iter().find(waits).or_else(|| th.frames.iter().find(|f| not_wrapper(&f.text)))

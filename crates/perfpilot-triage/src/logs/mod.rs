@@ -348,11 +348,8 @@ impl<'a> FileScan<'a> {
         if self.cat.markers.is_empty() {
             return;
         }
-        // `is_match` runs the fast engine; `matches` (all patterns) only when one hits.
-        if !self.cat.marker_set.is_match(v.msg) {
-            return;
-        }
-        for i in self.cat.marker_set.matches(v.msg).into_iter() {
+        // Behind the set's literal gate: only markers whose literals occur are run.
+        for i in self.cat.marker_set.matches(v.msg) {
             let m = &self.cat.markers[i];
             if m.first_only {
                 if self.first_only_seen[i] {
@@ -493,11 +490,8 @@ impl scan::Sink for FileScan<'_> {
         let markers_before = self.markers.len();
         self.markers(no, &v);
         let msg = v.msg.trim();
-        let line_sigs: Vec<usize> = if self.cat.line_set.is_match(msg) {
-            self.cat.line_set.matches(msg).into_iter().map(|i| self.cat.line_owner[i]).collect()
-        } else {
-            Vec::new()
-        };
+        let line_sigs: Vec<usize> =
+            self.cat.line_set.matches(msg).into_iter().map(|i| self.cat.line_owner[i]).collect();
         let fatal = self.cat.fatal_set.is_match(msg);
         if line_sigs.is_empty() && !fatal {
             if self.serving && self.markers.len() == markers_before && self.boring.len() < 100_000 {
