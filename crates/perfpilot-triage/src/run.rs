@@ -190,10 +190,13 @@ impl<'c> LogTriage<'c> {
             findings.push(f);
         }
         // A log that stops on progress, heartbeat or wait lines with no error after them.
-        if findings.is_empty()
-            && let Some(f) = crate::stall::Stall::builtin().and_then(|s| s.infer(&self.ends))
+        let only_unknown = findings.iter().all(|f| f.class == ProblemClass::Unknown);
+        if only_unknown
+            && let Some(f) = crate::stall::Stall::builtin()
+                .and_then(|s| s.infer(&self.ends, !findings.is_empty()))
         {
-            findings.push(f);
+            // Unclassified findings (an abort after the evidence) follow it.
+            findings.insert(0, f);
         }
         let (timeline, timeline_omitted) =
             timeline::build(self.cat, &self.files, &findings, timeline_limit.max(1));

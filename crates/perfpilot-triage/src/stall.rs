@@ -32,8 +32,6 @@ struct KindsDef {
     idle_thread: String,
     thread: String,
     stuck: Vec<String>,
-    begun: Vec<String>,
-    done: Vec<String>,
     end: Vec<String>,
 }
 
@@ -43,7 +41,22 @@ struct KindsDef {
 struct Rule {
     id: String,
     kind: Kind,
+    /// The class the rule gives (`hang` unless named).
+    #[serde(default = "hang")]
+    class: ProblemClass,
     severity: Severity,
+    /// `begun`: a line that starts something, and the lines that show it ended.
+    #[serde(default)]
+    begun: Vec<String>,
+    #[serde(default)]
+    done: Vec<String>,
+    /// `begun`: the start line must be the file's last line.
+    #[serde(default)]
+    last_line: bool,
+    /// Also when the only findings are unclassified (`unknown`): an abort printed after the
+    /// evidence is its consequence, not another failure.
+    #[serde(default)]
+    over_unknown: bool,
     confidence: f64,
     #[serde(default)]
     min_usage: Option<f64>,
@@ -77,10 +90,12 @@ pub(crate) struct Stall {
     idle_thread: Regex,
     thread: Regex,
     stuck: Vec<Regex>,
-    begun: Vec<Regex>,
-    done: Vec<Regex>,
     end: Vec<Regex>,
-    rules: Vec<Rule>,
+    rules: Vec<(Rule, Vec<Regex>, Vec<Regex>)>,
+}
+
+fn hang() -> ProblemClass {
+    ProblemClass::Hang
 }
 
 fn compile(pats: &[String]) -> Result<Vec<Regex>, String> {
@@ -109,10 +124,15 @@ impl Stall {
             idle_thread: one(&k.idle_thread)?,
             thread: one(&k.thread)?,
             stuck: compile(&k.stuck)?,
-            begun: compile(&k.begun)?,
-            done: compile(&k.done)?,
             end: compile(&k.end)?,
-            rules: f.rule,
+            rules: f
+                .rule
+                .into_iter()
+                .map(|r| {
+                    let (b, d) = (compile(&r.begun)?, compile(&r.done)?);
+                    Ok((r, b, d))
+                })
+                .collect::<Result<_, String>>()?,
         })
     }
 
@@ -153,8 +173,6 @@ struct Seen {
     arrivals_after_progress: usize,
     wait: Option<usize>,
     stuck: Option<usize>,
-    begun: Option<usize>,
-    done: Option<usize>,
     end: Option<usize>,
 }
 
@@ -181,10 +199,6 @@ impl Stall {
                 s.wait = Some(i);
             } else if any(&self.stuck, t) {
                 s.stuck = Some(i);
-            } else if any(&self.begun, t) {
-                s.begun = Some(i);
-            } else if any(&self.done, t) {
-                s.done = Some(i);
             } else if any(&self.end, t) {
                 s.end = Some(i);
             }
@@ -193,7 +207,12 @@ impl Stall {
     }
 
     /// The line a rule holds on, if it holds for these last lines.
-    fn holds(&self, r: &Rule, s: &Seen, lines: &[(u64, String)]) -> Option<usize> {
+    fn holds(
+        &self,
+        (r, begun, done): &(Rule, Vec<Regex>, Vec<Regex>),
+        s: &Seen,
+        lines: &[(u64, String)],
+    ) -> Option<usize> {
         let after = |i: usize| s.end.is_none_or(|e| e < i);
         let last_arrival = || lines.iter().rposition(|(_, t)| any(&self.arrival, t));
         match r.kind {
@@ -207,19 +226,27 @@ impl Stall {
                 .flatten()
                 .filter(|&i| after(i)),
             Kind::Begun => {
-                s.begun.filter(|&i| after(i) && s.done.is_none_or(|d| d < i) && s.end.is_none())
+                let i = lines.iter().rposition(|(_, t)| any(begun, t))?;
+                let rest = &lines[i + 1..];
+                let ended = rest.iter().any(|(_, t)| any(done, t) || any(&self.end, t));
+                (after(i) && !ended && (!r.last_line || rest.is_empty())).then_some(i)
             }
         }
     }
 
     /// The hang finding for the first file whose end a rule reads, if any.
-    pub(crate) fn infer(&self, files: &[(String, Vec<(u64, String)>)]) -> Option<Finding> {
+    /// `only_unknown`: the report's findings are all unclassified (else it has none).
+    pub(crate) fn infer(
+        &self,
+        files: &[(String, Vec<(u64, String)>)],
+        only_unknown: bool,
+    ) -> Option<Finding> {
         for (path, all) in files {
             let lines = &all[all.len().saturating_sub(self.window)..];
             let seen = self.read(lines);
-            for r in &self.rules {
+            for r in self.rules.iter().filter(|r| !only_unknown || r.0.over_unknown) {
                 if let Some(i) = self.holds(r, &seen, lines) {
-                    return Some(finding(r, path, &lines[i], lines.last()));
+                    return Some(finding(&r.0, path, &lines[i], lines.last()));
                 }
             }
         }
@@ -249,13 +276,14 @@ fn finding(rule: &Rule, path: &str, at: &(u64, String), last: Option<&(u64, Stri
     let c = rule.confidence;
     Finding {
         id: format!(
-            "hang-{}",
+            "{}-{}",
+            rule.class.as_str(),
             crate::logs::line::short_hash(&[&format!("stall:{}", rule.id), &at.1])
         ),
-        class: ProblemClass::Hang,
+        class: rule.class,
         severity: rule.severity,
         signature: Some(format!("stall:{}", rule.id)),
-        title: format!("The log stops without an error: {}", ProblemClass::Hang.description()),
+        title: format!("The log stops without an error: {}", rule.class.description()),
         confidence: (c * 100.0).round() / 100.0,
         confidence_label: if c >= 0.75 {
             "high"
@@ -299,14 +327,14 @@ mod tests {
 
     fn decide(t: &str) -> Option<String> {
         let s = Stall::builtin().expect("stall.toml parses");
-        s.infer(&[("x.log".to_string(), lines(t))]).map(|f| f.signature.unwrap_or_default())
+        s.infer(&[("x.log".to_string(), lines(t))], false).map(|f| f.signature.unwrap_or_default())
     }
 
     #[test]
     fn builtin_rules_parse_with_sources() {
         let s = Stall::parse(BUILTIN).expect("stall.toml parses");
         assert!(s.rules.len() >= 5);
-        for r in &s.rules {
+        for (r, _, _) in &s.rules {
             for o in &r.others {
                 assert!(ProblemClass::ALL.iter().any(|c| c.as_str() == o), "{}: {o}", r.id);
             }
