@@ -119,6 +119,12 @@ fn round7_wordings_of_other_programs() {
             "illegal-memory-access",
             "nvidia-xid-memory-fault",
         ),
+        // vLLM's dtype check as Xinference re-raises it (xorbitsai/inference#3486).
+        (
+            "ValueError: [address=0.0.0.0:34479, pid=610] Bfloat16 is only supported on GPUs with compute capability of at least 8.0. Your Tesla T4 GPU has compute capability 7.5. You can use float16 instead by explicitly setting the `dtype` flag in CLI, for example: --dtype=half.\n",
+            "config-invalid",
+            "dtype-needs-newer-gpu",
+        ),
         // torch's heartbeat monitor, hard-wrapped by the paste (om-ai-lab/VLM-R1#257).
         (
             "[rank6]:[E429 13:55:49.384372190 ProcessGroupNCCL.cpp:1743] [PG ID 0 PG GUID 0(default_pg) Rank 6] ProcessGroupNCCL'\ns watchdog got stuck for 480 seconds without making progress in monitoring enqueued collectives. This typically indi\n",

@@ -13,6 +13,8 @@ pub const CLASS_RULES_7: &[&str] = &[
     "nvidia-xid-memory-fault",
     "gpu-arch-missing-from-build",
     "tokenizer-config-unparsable",
+    "dtype-needs-newer-gpu",
+    "flash-attention-needs-newer-gpu",
     "stall:monitor-says-stuck",
     "stall:ends-waiting",
     "stall:ends-at-full-kv",
