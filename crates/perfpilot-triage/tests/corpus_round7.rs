@@ -86,6 +86,13 @@ fn round7_families_decide_their_development_logs() {
             "trtllm-kv-manager-assertion-cut",
             "Max KV cache pages per sequence",
         ),
+        // Go's listen on loopback with Windows' Turkish text for WSAEADDRINUSE.
+        (
+            "ollama-8261-windows-turkish-11434-one-usage-one-line.log",
+            "port-in-use",
+            "go-listen-bind-local-host",
+            "listen tcp 127.0.0.1:11434: bind:",
+        ),
         // TGI's router cannot parse the tokenizer config; the missing template follows.
         (
             "tgi-1534-llama2-13b-chat-tokenizer-config-map-template-not-found.log",

@@ -15,6 +15,7 @@ pub const CLASS_RULES_7: &[&str] = &[
     "tokenizer-config-unparsable",
     "dtype-needs-newer-gpu",
     "flash-attention-needs-newer-gpu",
+    "go-listen-bind-local-host",
     "stall:monitor-says-stuck",
     "stall:ends-waiting",
     "stall:ends-at-full-kv",
