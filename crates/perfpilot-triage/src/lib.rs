@@ -42,6 +42,7 @@ mod launch;
 mod logs;
 mod report;
 mod run;
+mod stall;
 mod steps;
 mod timeline;
 mod undecided;

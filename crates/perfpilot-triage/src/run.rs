@@ -116,6 +116,8 @@ pub struct LogTriage<'c> {
     summaries: Vec<FileSummary>,
     evidence: Evidence,
     launch_rules: Arc<LaunchRules>,
+    /// The last lines of each file (path, numbered lines), for [`crate::stall`].
+    ends: Vec<(String, Vec<(u64, String)>)>,
 }
 
 impl<'c> LogTriage<'c> {
@@ -131,6 +133,7 @@ impl<'c> LogTriage<'c> {
             summaries: Vec::new(),
             evidence: Evidence::builtin(),
             launch_rules: LaunchRules::builtin(),
+            ends: Vec::new(),
         })
     }
 
@@ -154,6 +157,8 @@ impl<'c> LogTriage<'c> {
             lines: stats.lines,
             framework: facts.launch.framework.map(|f| f.as_str().to_string()),
         });
+        let whole = stats.bytes == stats.end.len() as u64;
+        self.ends.push((name.to_string(), crate::stall::end_lines(&stats.end, stats.lines, whole)));
         self.files.push(FileIn { path: name.to_string(), facts });
         Ok(())
     }
@@ -183,6 +188,15 @@ impl<'c> LogTriage<'c> {
             && let Some(f) = crate::inferred::infer(self.cat, &self.files, &evidence.last_phase)
         {
             findings.push(f);
+        }
+        // A log that stops on progress, heartbeat or wait lines with no error after them.
+        let only_unknown = findings.iter().all(|f| f.class == ProblemClass::Unknown);
+        if only_unknown
+            && let Some(f) = crate::stall::Stall::builtin()
+                .and_then(|s| s.infer(&self.ends, !findings.is_empty()))
+        {
+            // Unclassified findings (an abort after the evidence) follow it.
+            findings.insert(0, f);
         }
         let (timeline, timeline_omitted) =
             timeline::build(self.cat, &self.files, &findings, timeline_limit.max(1));

@@ -23,6 +23,8 @@ mod floors;
 mod round5;
 #[path = "rules/round6.rs"]
 mod round6;
+#[path = "rules/round7.rs"]
+mod round7;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -97,6 +99,8 @@ const SCORED_AFTER_GUARD: &[&str] = &["heldout-11", "heldout-12", "heldout-13"];
 /// Blind batches scored after `round5::CLASS_RULES_5` / `round6::CLASS_RULES_6`, the same way.
 const SCORED_AFTER_ROUND5: &[&str] = &["heldout-12", "heldout-13"];
 const SCORED_AFTER_ROUND6: &[&str] = &["heldout-13"];
+/// Blind batches scored after `round7::CLASS_RULES_7` (none yet: the next batch goes here).
+const SCORED_AFTER_ROUND7: &[&str] = &[];
 
 /// The split named in `PERFPILOT_CORPUS_SPLIT`, if any.
 fn only_split() -> Option<String> {
@@ -126,6 +130,7 @@ fn score() -> BTreeMap<String, Score> {
         let guarded = !SCORED_AFTER_GUARD.contains(&side.as_str());
         let guarded5 = !SCORED_AFTER_ROUND5.contains(&side.as_str());
         let guarded6 = !SCORED_AFTER_ROUND6.contains(&side.as_str());
+        let guarded7 = !SCORED_AFTER_ROUND7.contains(&side.as_str());
         let s = out.entry(side).or_default();
         s.total += 1;
         let cell = cols.get(5).unwrap_or_else(|| panic!("labels.tsv {file}: no signal column"));
@@ -140,7 +145,8 @@ fn score() -> BTreeMap<String, Score> {
         if !class_right
             && (by_old
                 || guarded5 && round5::CLASS_RULES_5.iter().any(|id| decided_by_rule(by, id))
-                || guarded6 && round6::CLASS_RULES_6.iter().any(|id| decided_by_rule(by, id)))
+                || guarded6 && round6::CLASS_RULES_6.iter().any(|id| decided_by_rule(by, id))
+                || guarded7 && round7::CLASS_RULES_7.iter().any(|id| decided_by_rule(by, id)))
         {
             s.wrong_by_new_rule.push(format!("{file}: labelled {class}, decided by {by}"));
         }

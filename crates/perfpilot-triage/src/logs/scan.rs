@@ -13,6 +13,9 @@ use perfpilot_report::Progress;
 const CHUNK: usize = 256 << 10;
 /// A line longer than this is cut (the rest of it is still counted, never kept).
 const MAX_LINE: usize = 1 << 20;
+/// Bytes of the end of the input kept whole (every line, gated or not) for the rules that read
+/// how a log ends (`crate::stall`): one copy per chunk, none per line.
+const END_BYTES: usize = 16 << 10;
 
 /// Receives lines from the scanner.
 pub(crate) trait Sink {
@@ -45,10 +48,12 @@ impl Gates {
 }
 
 /// What a scan read.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct ScanStats {
     pub bytes: u64,
     pub lines: u64,
+    /// The last bytes of the input (at most `END_BYTES`), whatever their gates.
+    pub end: Vec<u8>,
 }
 
 /// Scan `reader` to the end.
@@ -67,16 +72,32 @@ pub(crate) fn scan<R: Read + Send>(
         scope.spawn(move || read_loop(reader, full_tx, empty_rx));
         let mut st = State { line_no: 1, follow: 0, carry: Vec::new() };
         let mut bytes = 0u64;
+        let mut end: Vec<u8> = Vec::with_capacity(2 * END_BYTES);
         for chunk in full_rx.iter() {
             let (chunk, len) = chunk?;
             bytes += len as u64;
             progress.advance(len as u64);
             st.chunk(&chunk[..len], gates, sink);
+            keep_end(&mut end, &chunk[..len]);
             let _ = empty_tx.send(chunk);
         }
         st.finish(gates, sink);
-        Ok(ScanStats { bytes, lines: st.line_no - 1 })
+        Ok(ScanStats { bytes, lines: st.line_no - 1, end })
     })
+}
+
+/// Keep the last `END_BYTES` of everything appended so far.
+fn keep_end(end: &mut Vec<u8>, data: &[u8]) {
+    if data.len() >= END_BYTES {
+        end.clear();
+        end.extend_from_slice(&data[data.len() - END_BYTES..]);
+        return;
+    }
+    end.extend_from_slice(data);
+    if end.len() > END_BYTES {
+        let cut = end.len() - END_BYTES;
+        end.drain(..cut);
+    }
 }
 
 fn read_loop<R: Read>(
@@ -261,6 +282,19 @@ mod tests {
             assert_eq!(text.lines().nth(*no as usize - 1), Some("xx Error here"));
         }
         assert_eq!(stats.lines, text.lines().count() as u64);
+    }
+
+    #[test]
+    fn the_end_of_the_input_is_kept_whole() {
+        let mut text = String::new();
+        for i in 0..40_000 {
+            text.push_str(&format!("progress line {i}\n"));
+        }
+        let (_, stats) = run(&text, &["Error"]);
+        assert_eq!(stats.end.len(), END_BYTES);
+        assert!(text.as_bytes().ends_with(&stats.end));
+        let (_, short) = run("a\nb\n", &["Error"]);
+        assert_eq!(short.end, b"a\nb\n");
     }
 
     #[test]
