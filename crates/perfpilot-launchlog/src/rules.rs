@@ -308,6 +308,28 @@ mod tests {
     }
 
     #[test]
+    fn a_program_named_on_a_line_is_a_command_only_where_invoked() {
+        // Anbeeld/beellama.cpp#74 (Windows prompt), NVIDIA/TensorRT-LLM#9412 (compose command),
+        // ggml-org/llama.cpp#9195 (a wrapper's prefix), a Python traceback frame.
+        let server = rule("llama-server");
+        let serve = rule("trtllm-serve ");
+        let command = |r: &Rule, line: &str| {
+            let at = line.find(r.phrase.as_str()).expect("phrase") + r.phrase.len();
+            apply(r, &line[..at - r.phrase.len()], &line[at..]).is_some()
+        };
+        assert!(command(
+            &server,
+            r#"e:\llama.cpp\build\bin\Release>llama-server.exe   -m "f:\_AI\m.gguf""#
+        ));
+        assert!(command(&serve, "      trtllm-serve serve ./models/gemma3-27b"));
+        assert!(!command(
+            &server,
+            "llama-server [falcon-7b:2048:10]: terminate called after throwing"
+        ));
+        assert!(!invoked("\", line 5, in <module>", false));
+    }
+
+    #[test]
     fn table_parses_and_every_rule_names_a_source() {
         let rules = crate::LaunchRules::builtin().rules.clone();
         assert!(rules.len() > 40);
