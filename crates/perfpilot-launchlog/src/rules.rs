@@ -310,7 +310,8 @@ mod tests {
     #[test]
     fn a_program_named_on_a_line_is_a_command_only_where_invoked() {
         // Anbeeld/beellama.cpp#74 (Windows prompt), NVIDIA/TensorRT-LLM#9412 (compose command),
-        // ggml-org/llama.cpp#9195 (a wrapper's prefix), a Python traceback frame.
+        // ggml-org/llama.cpp#9195 (a wrapper's prefix): real lines, cut after their first words; a
+        // Python traceback frame's text after the script's name.
         let server = rule("llama-server");
         let serve = rule("trtllm-serve ");
         let command = |r: &Rule, line: &str| {
@@ -319,7 +320,7 @@ mod tests {
         };
         assert!(command(
             &server,
-            r#"e:\llama.cpp\build\bin\Release>llama-server.exe   -m "f:\_AI\m.gguf""#
+            r#"e:\llama.cpp\build\bin\Release>llama-server.exe   -m "f:\_AI\Qwen3.6-35B-A3B-Etherni-Q2-Qua"#
         ));
         assert!(command(&serve, "      trtllm-serve serve ./models/gemma3-27b"));
         assert!(!command(
