@@ -206,16 +206,26 @@ pub fn stated_values(log: &LaunchLog) -> Vec<StatedValue> {
 /// `sglang.launch_server …`: a `starts_launch` rule keyed `command`) that closes the paste. A
 /// command pasted after a run opens the next run when the paste goes on past it (a line after a
 /// one-line command, or a log line after a `\`-continued one); a command that ends the paste is
-/// the command of the run(s) shown before it.
+/// the command of the run(s) shown before it, unless the paste holds another command before it
+/// (other flags, another model: two servers' commands, "for H200 … for B200", each a launch).
 fn command_opens_a_run(events: &[&LaunchEvent], i: usize, lines: u64) -> bool {
     let e = events[i];
-    let EventKind::LaunchStart { marker } = &e.event else { return true };
-    if marker != "command" {
+    if !is_command(e) {
         return true;
     }
     let continued = e.raw.trim_end().ends_with('\\');
     (!continued && lines > e.line)
         || events[i + 1..].iter().any(|x| x.line != e.line && !x.raw.trim_start().starts_with('-'))
+        || events[..i].iter().any(|x| {
+            x.line != e.line
+                && is_command(x)
+                && !x.raw.split_whitespace().eq(e.raw.split_whitespace())
+        })
+}
+
+/// Whether an event is a server command (a `starts_launch` rule keyed `command`).
+fn is_command(e: &LaunchEvent) -> bool {
+    matches!(&e.event, EventKind::LaunchStart { marker } if marker == "command")
 }
 
 /// A line that states the K and the V cache type apart with one value (llama.cpp's `-ctk q8_0

@@ -250,5 +250,6 @@ const HELDOUT13_FLOOR_PERMILLE: usize = 1000;
 /// mille: scored once, blind, by the lead after the capfix7 rules were merged: 124/132 = 93.94%
 /// (939 rounded down). Development data since. Misses: the second of two `trtllm-serve` commands
 /// (another machine's launch) not read as a launch (6), vLLM's `(compilation: Y s)` inside the
-/// init-engine line and a graph-pool estimate (1 each).
-const HELDOUT14_FLOOR_PERMILLE: usize = 939;
+/// init-engine line and a graph-pool estimate (1 each). After the capfix8 rules 132/132 (its
+/// set-aside third 57/59 -> 59/59, scored once at the end).
+const HELDOUT14_FLOOR_PERMILLE: usize = 1000;

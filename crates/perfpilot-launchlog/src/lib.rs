@@ -475,6 +475,7 @@ fn handle_extra(phrase: Phrase, before: &str, after: &str, line: u64) -> Option<
             .or_else(|| trt::blocks_per_sequence(after))
             .map(Parsed::Event),
         Phrase::ProfilingResults => vllm::profiling_duration(after).map(Parsed::Event),
+        Phrase::Stage("init_engine") => vllm::init_engine_compile(after).map(Parsed::Event),
         Phrase::LlamaVramTotal => llama::vram_context(after).map(Parsed::Event),
         Phrase::EngineInit => fields::after_key(after, "with config:")
             .and_then(|cfg| args::parse_args(ArgsForm::VllmEngineConfig, cfg, line))
@@ -523,6 +524,7 @@ fn handle_one(phrase: Phrase, seg: &str, before: &str, after: &str, line: u64) -
         P::GraphBar => graph_bar::capture_bar(after),
         P::ShapesBar => graph_bar::shapes_bar(after),
         P::GraphEstimate => vllm::graph_estimate(after),
+        P::GraphPool => vllm::graph_pool(after),
         P::GraphFinished => vllm::graph_finished(after),
         P::FreeMemory => vllm::free_memory(seg, after),
         P::UtilEquivalent => vllm::util_equivalent(after),

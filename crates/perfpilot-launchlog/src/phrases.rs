@@ -37,6 +37,8 @@ pub(crate) enum Phrase {
     MaxConcurrency,
     GraphProfile,
     GraphEstimate,
+    /// vLLM V1 gpu_worker `CUDA graph pool memory: A GiB (actual), E GiB (estimated), …`.
+    GraphPool,
     GraphFinished,
     FreeMemory,
     UtilEquivalent,
@@ -144,6 +146,10 @@ pub(crate) const PHRASES: &[(&str, Phrase, Fw)] = &[
     ("Profiling CUDA graph memory:", Phrase::GraphProfile, Fw::V),
     ("Capturing CUDA graphs (", Phrase::GraphBar, Fw::V),
     ("Estimated CUDA graph memory:", Phrase::GraphEstimate, Fw::V),
+    // vLLM V1 gpu_worker.py compile_or_warm_up_model (0.2x, CUDA graph memory profiling):
+    // `CUDA graph pool memory: %s GiB (actual), %s GiB (estimated), difference: %s GiB (%.1f%%).`
+    // after the capture; the estimate is the profiled graph pool's (round 8, issue 15).
+    ("CUDA graph pool memory:", Phrase::GraphPool, Fw::V),
     ("Graph capturing finished in", Phrase::GraphFinished, Fw::V),
     ("Free memory on device", Phrase::FreeMemory, Fw::V),
     ("increase --gpu-memory-utilization from", Phrase::UtilEquivalent, Fw::V),

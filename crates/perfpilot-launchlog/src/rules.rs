@@ -65,6 +65,10 @@ pub(crate) struct Rule {
     /// command continued with `\\`, a YAML list or a folded block.
     #[serde(default)]
     pub line_start: bool,
+    /// The phrase names a program (form `launch`): the rule applies only where the line invokes
+    /// it with arguments ([`invoked`]), not where a log line names it.
+    #[serde(default)]
+    pub invoked: bool,
     /// The line is printed once per launch, before the KV cache is sized: printed again by a
     /// process whose cache was sized, it starts another launch (a paste holding several runs).
     #[serde(default)]
@@ -171,12 +175,29 @@ fn size_from(number: &str, rest: &str, default_unit: Option<&str>) -> Option<Log
         .or_else(|| default_unit.and_then(|u| LoggedBytes::from_number_unit(number, u)))
 }
 
+/// Whether the text after a program's name is its arguments: among the first two words (past a
+/// `.exe` suffix and a closing quote) is a flag (`-…`), a `\\` line continuation or a path or
+/// model id (a word holding `/`). `trtllm-serve serve ./model`, `llama-server -m m.gguf` and
+/// `llama-server \\` are invocations; `llama-server process has terminated` and a traceback's
+/// `…/bin/trtllm-serve", line 5` are not. `spaced`: the phrase ends with the space after the name.
+pub(crate) fn invoked(after: &str, spaced: bool) -> bool {
+    let rest = after.strip_prefix(".exe").unwrap_or(after);
+    let rest = rest.strip_prefix(['"', '\'']).unwrap_or(rest);
+    if !spaced && !rest.is_empty() && !rest.starts_with(char::is_whitespace) {
+        return false; // the name goes on (`llama-server.log`, `trtllm-serve_x`)
+    }
+    rest.split_whitespace().take(2).any(|w| w.starts_with('-') || w == "\\" || w.contains('/'))
+}
+
 /// Apply a rule to the text around its phrase.
 pub(crate) fn apply(rule: &Rule, before: &str, after: &str) -> Option<EventKind> {
     if rule.skip_before.iter().any(|s| before.contains(s.as_str())) {
         return None;
     }
     if rule.line_start && !before.trim().is_empty() {
+        return None;
+    }
+    if rule.invoked && !invoked(after, rule.phrase.ends_with(char::is_whitespace)) {
         return None;
     }
     if rule.cell {
@@ -284,6 +305,29 @@ mod tests {
 
     fn rule(phrase: &str) -> Rule {
         crate::LaunchRules::builtin().rules.iter().find(|r| r.phrase == phrase).unwrap().clone()
+    }
+
+    #[test]
+    fn a_program_named_on_a_line_is_a_command_only_where_invoked() {
+        // Anbeeld/beellama.cpp#74 (Windows prompt), NVIDIA/TensorRT-LLM#9412 (compose command),
+        // ggml-org/llama.cpp#9195 (a wrapper's prefix): real lines, cut after their first words; a
+        // Python traceback frame's text after the script's name.
+        let server = rule("llama-server");
+        let serve = rule("trtllm-serve ");
+        let command = |r: &Rule, line: &str| {
+            let at = line.find(r.phrase.as_str()).expect("phrase") + r.phrase.len();
+            apply(r, &line[..at - r.phrase.len()], &line[at..]).is_some()
+        };
+        assert!(command(
+            &server,
+            r#"e:\llama.cpp\build\bin\Release>llama-server.exe   -m "f:\_AI\Qwen3.6-35B-A3B-Etherni-Q2-Qua"#
+        ));
+        assert!(command(&serve, "      trtllm-serve serve ./models/gemma3-27b"));
+        assert!(!command(
+            &server,
+            "llama-server [falcon-7b:2048:10]: terminate called after throwing"
+        ));
+        assert!(!invoked("\", line 5, in <module>", false));
     }
 
     #[test]

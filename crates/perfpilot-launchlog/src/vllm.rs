@@ -126,6 +126,25 @@ pub(super) fn graph_estimate(after: &str) -> Option<EventKind> {
     Some(EventKind::CudaGraphEstimate { size: gib_of(after)? })
 }
 
+/// `CUDA graph pool memory: A GiB (actual), E GiB (estimated), …`: the estimate E (the actual A
+/// restates `Graph capturing finished … took A GiB`).
+pub(super) fn graph_pool(after: &str) -> Option<EventKind> {
+    let (head, _) = after.split_once("GiB (estimated)")?;
+    let est = head.rsplit_once("(actual),").map_or(head, |(_, e)| e).trim();
+    if leading_number(est) != Some(est) {
+        return None;
+    }
+    Some(EventKind::CudaGraphEstimate { size: gib_of(est)? })
+}
+
+/// The compile part of vLLM V1's `init engine (profile, create kv cache, warmup model) took
+/// X s (compilation: Y s)` (and `(compilation: Y s — language_model: …, encoder: …)`, where Y is
+/// the sum): a `compile` stage time of Y seconds.
+pub(super) fn init_engine_compile(after: &str) -> Option<EventKind> {
+    let rest = after_key(after, "(compilation:")?;
+    stage_time("compile", rest.split(['—', ',']).next()?)
+}
+
 pub(super) fn graph_finished(after: &str) -> Option<EventKind> {
     Some(EventKind::GraphCaptureFinished {
         elapsed_s: leading_number(after).and_then(|n| n.parse().ok()),
