@@ -5,7 +5,7 @@
 /// Signal floors: class and signal line right among the logs whose label names signal lines
 /// (first scored at dev 11/16, heldout 7/8, heldout-3 23/23, heldout-4 25/26; since the deciding
 /// lines lead the signal, branch trihold: dev 14/16, heldout 8/8, heldout-4 26/26).
-pub const FLOORS: [(&str, usize, usize); 12] = [
+pub const FLOORS: [(&str, usize, usize); 13] = [
     ("dev", DEV_FLOOR_PERMILLE, 875),
     ("heldout", OLD_HELDOUT_FLOOR_PERMILLE, 1000),
     ("heldout-3", HELDOUT3_FLOOR_PERMILLE, 1000),
@@ -49,6 +49,9 @@ pub const FLOORS: [(&str, usize, usize); 12] = [
     // 25/28 and 17/19 after round 7 (trifix7: how a log ends, kernel and NCCL wordings,
     // TensorRT-LLM's KV refusal; its set-aside third 5/10 -> 8/10, scored once at 89e597b).
     ("heldout-13", 892, 894),
+    // Eighth blind batch (branch triblind8, 34 logs): scored once by the lead after round 7
+    // (trifix7) was merged: 22/34 classes right (5 undecided), class and signal 22/29.
+    ("heldout-14", 647, 758),
 ];
 
 /// Dev-split floor in per mille (15/19 since the evidence rules of issue 15, branch triage3).
