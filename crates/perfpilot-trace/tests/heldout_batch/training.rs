@@ -10,7 +10,7 @@
 use perfpilot_trace::taxonomy::model::{NameModel, TrainRow};
 use perfpilot_trace::taxonomy::{Category, Taxonomy};
 
-use super::set_aside::{SET_ASIDE_7, SET_ASIDE_8, SET_ASIDE_9, SET_ASIDE_10};
+use super::set_aside::{SET_ASIDE_7, SET_ASIDE_8, SET_ASIDE_9, SET_ASIDE_10, SET_ASIDE_11};
 
 /// Tokens seen in fewer source repositories than this are not counted.
 pub const MIN_REPOS: usize = 2;
@@ -32,7 +32,9 @@ pub const TRAINING: [(&str, &str); 11] = [
 
 /// Whether a source repository belongs to a set-aside third (never trained on).
 pub fn is_set_aside(repo: &str) -> bool {
-    [SET_ASIDE_7, SET_ASIDE_8, SET_ASIDE_9, SET_ASIDE_10].iter().any(|s| s.contains(&repo))
+    [SET_ASIDE_7, SET_ASIDE_8, SET_ASIDE_9, SET_ASIDE_10, SET_ASIDE_11]
+        .iter()
+        .any(|s| s.contains(&repo))
 }
 
 /// One training name: its split, its row and whether the rules alone leave it `other`
