@@ -8,6 +8,11 @@
 //! `triton_*_fused_*` names). Scored once, blind, by the lead at e1207a9 + the namesfix6 merge
 //! (rules and the token model): 904/1091 = 82.86 %. That first score is the floor; heldout-11
 //! is development data from here on.
+//!
+//! Development floor (issue #18, namesfix7: the token model retrained with the batch's two
+//! development thirds, and rules from their misses): 937/1091; the two thirds went
+//! 653 -> 686/759; the third set aside by source repository (`SET_ASIDE_11`, drawn before any
+//! change, never trained on) stayed 251/332 when scored once at the round's end.
 
 mod heldout_batch;
 
@@ -25,7 +30,8 @@ const BATCH: Batch = Batch {
     min_names: 700,
     // The blind first score (after namesfix6).
     first_score: 904,
-    dev_floor: None,
+    // Raised by namesfix7 (token model retrained, heldout-11 family rules).
+    dev_floor: Some(937),
 };
 
 #[test]
