@@ -76,3 +76,22 @@ pub const SET_ASIDE_10: &[&str] = &[
     "github:HazyResearch/HipKittens",
     "github:yanguahe/triton_op",
 ];
+
+/// The namesfix7 set-aside third (`docs/taxonomy-corpus-2.md`, "namesfix7"): the ceil(31/3)
+/// source repositories of heldout-11 with the smallest FNV-1a-64 of `github:owner/name`, drawn
+/// before the round's first change. The token model is not trained on them; this third is
+/// scored once, at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_11: &[&str] = &[
+    "github:s3co3wjy5tr2bdfj/Loquetier",
+    "github:AMD-AGI/Primus",
+    "github:proger/accelerated-scan",
+    "github:maeddesg/ROCmForge",
+    "github:ml-rust/boostr",
+    "github:Geramy/ROCmForge",
+    "github:Bruce-Lee-LY/cuda_hgemm",
+    "github:SwiftSeal03/swiftLLM",
+    "github:GuyPaddock/m40-llm",
+    "github:modal-projects/nmoe",
+    "github:oldnordic/ROCmForge",
+];
