@@ -139,8 +139,12 @@ fn builtin_rules_scan_in_two_passes_with_few_false_candidates() {
     // other phrase shares, so that their anchors stay long). These are launch-log lines that
     // hold no phrase, not the serving lines a long log is made of (those give no candidate at
     // all, checked above); the bound stays below the quarter at which the scan backs off to the
-    // automaton.
-    check(&rules, "built-in", 2, 0.24);
+    // automaton. 0.2397 after the capfix8 rules; 0.241 with the same rules once the 25
+    // launch logs of blind batch heldout-15 joined the fixtures (the measure is over every
+    // fixture line without a phrase, so it moves with the corpus, not only with the rules):
+    // the bound is 0.245, still below the back-off; the cost itself is bounded by the
+    // serving-log checks above and timed by `parse_vs_grep.sh` (docs/performance.md).
+    check(&rules, "built-in", 2, 0.245);
 }
 
 #[test]

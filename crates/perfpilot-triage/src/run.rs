@@ -45,6 +45,10 @@ pub struct TriageOptions {
     /// replacing the built-in ones.
     #[serde(default)]
     pub launch_rules: Option<PathBuf>,
+    /// Stall rules (TOML, the shape of `data/stall.toml`) replacing the built-in ones: how a
+    /// log that ends with no error is read (a hang from its last lines).
+    #[serde(default)]
+    pub stall: Option<PathBuf>,
 }
 
 impl TriageOptions {
@@ -56,6 +60,7 @@ impl TriageOptions {
             timeline_limit: default_limit(),
             evidence: None,
             launch_rules: None,
+            stall: None,
         }
     }
 }
@@ -77,6 +82,7 @@ pub fn triage_logs_with(
     let mut t = LogTriage::new(&cat)?;
     t.evidence = Evidence::load(opts.evidence.as_deref())?;
     t.launch_rules = launch_rules(opts.launch_rules.as_deref())?;
+    t.stall = crate::stall::Stall::load(opts.stall.as_deref())?;
     let total: u64 =
         opts.logs.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
     progress.set_total(total);
@@ -118,6 +124,8 @@ pub struct LogTriage<'c> {
     launch_rules: Arc<LaunchRules>,
     /// The last lines of each file (path, numbered lines), for [`crate::stall`].
     ends: Vec<(String, Vec<(u64, String)>)>,
+    /// A user's stall rules (`--stall-rules`); `None`: the embedded ones.
+    stall: Option<crate::stall::Stall>,
 }
 
 impl<'c> LogTriage<'c> {
@@ -134,6 +142,7 @@ impl<'c> LogTriage<'c> {
             evidence: Evidence::builtin(),
             launch_rules: LaunchRules::builtin(),
             ends: Vec::new(),
+            stall: None,
         })
     }
 
@@ -191,10 +200,16 @@ impl<'c> LogTriage<'c> {
         }
         // A log that stops on progress, heartbeat or wait lines with no error after them.
         let only_unknown = findings.iter().all(|f| f.class == ProblemClass::Unknown);
-        if only_unknown
-            && let Some(f) = crate::stall::Stall::builtin()
-                .and_then(|s| s.infer(&self.ends, !findings.is_empty()))
-        {
+        let stalled = if only_unknown {
+            let rules = match &self.stall {
+                Some(s) => Some(s),
+                None => crate::stall::Stall::builtin(),
+            };
+            rules.and_then(|s| s.infer(&self.ends, !findings.is_empty()))
+        } else {
+            None
+        };
+        if let Some(f) = stalled {
             // Unclassified findings (an abort after the evidence) follow it.
             findings.insert(0, f);
         }

@@ -98,38 +98,42 @@ fn hang() -> ProblemClass {
     ProblemClass::Hang
 }
 
-fn compile(pats: &[String]) -> Result<Vec<Regex>, String> {
-    pats.iter().map(|p| Regex::new(p).map_err(|e| format!("stall.toml: {p:?}: {e}"))).collect()
+fn compile(pats: &[String], name: &str) -> Result<Vec<Regex>, String> {
+    pats.iter().map(|p| Regex::new(p).map_err(|e| format!("{name}: {p:?}: {e}"))).collect()
 }
 
 impl Stall {
-    /// Parse a stall file (`version = 1`); errors name the file and the pattern.
-    pub fn parse(text: &str) -> Result<Stall, String> {
-        let f: File = toml::from_str(text).map_err(|e| format!("stall.toml: {e}"))?;
+    /// Parse a stall file (`version = 1`) named `name` in errors; errors name the file, the
+    /// line (TOML errors) or the rule and pattern.
+    pub fn parse(text: &str, name: &str) -> Result<Stall, String> {
+        let f: File = toml::from_str(text).map_err(|e| format!("{name}: {e}"))?;
         if f.version != 1 {
-            return Err(format!("stall.toml: unsupported version {}", f.version));
+            return Err(format!("{name}: unsupported version {} (expected 1)", f.version));
         }
         for r in &f.rule {
             if !(0.0..=1.0).contains(&r.confidence) || r.source.is_empty() {
-                return Err(format!("stall.toml: rule {}: confidence 0..1 and a source", r.id));
+                return Err(format!(
+                    "{name}: rule {}: expected a confidence in 0..1 and a source",
+                    r.id
+                ));
             }
         }
         let k = &f.kinds;
-        let one = |p: &str| Regex::new(p).map_err(|e| format!("stall.toml: {p:?}: {e}"));
+        let one = |p: &str| Regex::new(p).map_err(|e| format!("{name}: {p:?}: {e}"));
         Ok(Stall {
             window: f.window.max(1),
-            progress: compile(&k.progress)?,
-            arrival: compile(&k.arrival)?,
-            wait: compile(&k.wait)?,
+            progress: compile(&k.progress, name)?,
+            arrival: compile(&k.arrival, name)?,
+            wait: compile(&k.wait, name)?,
             idle_thread: one(&k.idle_thread)?,
             thread: one(&k.thread)?,
-            stuck: compile(&k.stuck)?,
-            end: compile(&k.end)?,
+            stuck: compile(&k.stuck, name)?,
+            end: compile(&k.end, name)?,
             rules: f
                 .rule
                 .into_iter()
                 .map(|r| {
-                    let (b, d) = (compile(&r.begun)?, compile(&r.done)?);
+                    let (b, d) = (compile(&r.begun, name)?, compile(&r.done, name)?);
                     Ok((r, b, d))
                 })
                 .collect::<Result<_, String>>()?,
@@ -140,7 +144,23 @@ impl Stall {
     /// none).
     pub fn builtin() -> Option<&'static Stall> {
         static BUILT: std::sync::OnceLock<Option<Stall>> = std::sync::OnceLock::new();
-        BUILT.get_or_init(|| Stall::parse(BUILTIN).ok()).as_ref()
+        BUILT.get_or_init(|| Stall::parse(BUILTIN, "stall.toml").ok()).as_ref()
+    }
+
+    /// The rules of `--stall-rules FILE` (`None`: the embedded ones are used).
+    pub fn load(path: Option<&std::path::Path>) -> Result<Option<Stall>, crate::TriageError> {
+        let Some(p) = path else { return Ok(None) };
+        let text =
+            perfpilot_io::read_to_string_bounded(p).map_err(|e| crate::TriageError::read(p, e))?;
+        let name = p.display().to_string();
+        match Stall::parse(&text, &name) {
+            Ok(s) => Ok(Some(s)),
+            Err(m) => {
+                // The error names the file once (`data file PATH: …`).
+                let message = m.strip_prefix(&format!("{name}: ")).unwrap_or(&m).to_string();
+                Err(crate::TriageError::Data { path: name, message })
+            }
+        }
     }
 }
 
@@ -332,14 +352,18 @@ mod tests {
 
     #[test]
     fn builtin_rules_parse_with_sources() {
-        let s = Stall::parse(BUILTIN).expect("stall.toml parses");
+        let s = Stall::parse(BUILTIN, "stall.toml").expect("stall.toml parses");
         assert!(s.rules.len() >= 5);
         for (r, _, _) in &s.rules {
             for o in &r.others {
                 assert!(ProblemClass::ALL.iter().any(|c| c.as_str() == o), "{}: {o}", r.id);
             }
         }
-        assert!(Stall::parse("version = 2").is_err());
+        let v2 = BUILTIN.replacen("version = 1", "version = 2", 1);
+        let e = Stall::parse(&v2, "user.toml").err().expect("version 2 is refused");
+        assert!(e.starts_with("user.toml: unsupported version 2"), "{e}");
+        let e = Stall::parse("version = 1\n[kinds\n", "user.toml").err().expect("bad TOML");
+        assert!(e.starts_with("user.toml: ") && e.contains("line 2"), "{e}");
     }
 
     #[test]

@@ -55,6 +55,7 @@ const FLAGS: &[(&str, &str, &[&str], &str)] = &[
     ("perfpilot-triage", "data/engines.toml", &["triage"], "--signatures"),
     ("perfpilot-triage", "data/platform.toml", &["triage"], "--signatures"),
     ("perfpilot-triage", "data/evidence.toml", &["triage"], "--evidence"),
+    ("perfpilot-triage", "data/stall.toml", &["triage"], "--stall-rules"),
     ("perfpilot-launchlog", "src/rules.toml", &["capacity explain", "triage"], "--launch-rules"),
     // The prefilter's serving lines: `[[background]]` entries of the `--launch-rules` file.
     (
@@ -344,6 +345,54 @@ fn evidence_file_replaces_the_evidence_rules() {
     let out = perfpilot(&["triage", &log, "--evidence", "no/such/evidence.toml"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no/such/evidence.toml"));
+}
+
+#[test]
+fn stall_rules_file_replaces_the_stall_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    // torch's heartbeat monitor line as a paste hard-wrapped it (om-ai-lab/VLM-R1#257): a log
+    // that ends with no error, read as a hang from how it ends.
+    let log = dir.path().join("stuck.log");
+    std::fs::write(
+        &log,
+        "[rank6]:[E429 13:55:49.384372190 ProcessGroupNCCL.cpp:1743] [PG ID 0 PG GUID \
+         0(default_pg) Rank 6] ProcessGroupNCCL'\ns watchdog got stuck for 480 seconds without \
+         making progress in monitoring enqueued collectives. This typically indi\n",
+    )
+    .unwrap();
+    let log = log.display().to_string();
+    let by = |v: &serde_json::Value| -> Vec<String> {
+        v["result"]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|f| f["signature"].as_str().map(str::to_string))
+            .collect()
+    };
+    let base = perfpilot_json(&["triage", &log, "--format", "json"]);
+    assert_eq!(base["result"]["class"], "hang", "{base}");
+    assert!(by(&base).contains(&"stall:monitor-says-stuck".to_string()), "{:?}", by(&base));
+    let f = edited(
+        "crates/perfpilot-triage/data/stall.toml",
+        "id = \"monitor-says-stuck\"",
+        "id = \"heartbeat-monitor-stuck\"",
+        dir.path(),
+        "stall.toml",
+    );
+    let over = perfpilot_json(&["triage", &log, "--stall-rules", &f, "--format", "json"]);
+    assert!(by(&over).contains(&"stall:heartbeat-monitor-stuck".to_string()), "{:?}", by(&over));
+    assert!(has_input(&over, "stall"));
+    let bad = edited(
+        "crates/perfpilot-triage/data/stall.toml",
+        "kind = \"stuck\"",
+        "kind = \"stuck",
+        dir.path(),
+        "bad-stall.toml",
+    );
+    refused(&["triage", &log, "--stall-rules", &bad], "bad-stall.toml");
+    let out = perfpilot(&["triage", &log, "--stall-rules", "no/such/stall.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no/such/stall.toml"));
 }
 
 #[test]

@@ -33,6 +33,10 @@ pub struct Args {
     /// `crates/perfpilot-launchlog/src/rules.toml`).
     #[arg(long = "launch-rules", value_name = "FILE")]
     launch_rules: Option<PathBuf>,
+    /// Stall rules replacing the built-in `stall.toml` (how a log that ends with no error is
+    /// read as a hang; same TOML shape).
+    #[arg(long = "stall-rules", value_name = "FILE")]
+    stall_rules: Option<PathBuf>,
     /// Most timeline rows shown (rows around the first failure are kept).
     #[arg(long, default_value_t = 40, value_name = "N")]
     timeline_limit: usize,
@@ -88,6 +92,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         timeline_limit: args.timeline_limit,
         evidence: args.evidence.clone(),
         launch_rules: args.launch_rules.clone(),
+        stall: args.stall_rules.clone(),
     };
     let progress = TerminalProgress::new("bytes");
     let report = perfpilot_triage::triage_logs_with(&opts, &progress)?;
@@ -137,6 +142,7 @@ pub(crate) fn logs_envelope(opts: &TriageOptions, report: TriageReport) -> Envel
     inputs.extend(opts.signatures.iter().map(|p| InputRef::file("signatures", p)));
     inputs.extend(opts.evidence.iter().map(|p| InputRef::file("evidence", p)));
     inputs.extend(opts.launch_rules.iter().map(|p| InputRef::file("launch_rules", p)));
+    inputs.extend(opts.stall.iter().map(|p| InputRef::file("stall", p)));
     let warnings: Vec<Warning> = report
         .files
         .iter()

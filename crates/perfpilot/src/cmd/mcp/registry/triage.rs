@@ -29,6 +29,7 @@ pub const ENTRIES: &[Capability] = &[
                 PathArg { pointer: "/logs", access: Access::Read },
                 PathArg { pointer: "/signatures", access: Access::Read },
                 PathArg { pointer: "/evidence", access: Access::Read },
+                PathArg { pointer: "/stall", access: Access::Read },
                 PathArg { pointer: "/launch_rules", access: Access::Read },
             ],
             long_running: false,
