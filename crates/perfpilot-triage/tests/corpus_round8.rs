@@ -40,6 +40,14 @@ fn round8_families_decide_their_development_logs() {
             "jinja-template-render-location",
             "Value is not callable",
         ),
+        // SGLang's scheduler traceback under a Ray actor's `(SGLangEngine pid=…, ip=…)` prefix,
+        // its first line also naming `TP0`: one process, one traceback, cut in run_batch.
+        (
+            "sglang-6309-eagle2-v054-sglangengine-run-batch-frames-cut.log",
+            "illegal-memory-access",
+            "serve-forward",
+            "Scheduler hit an exception",
+        ),
     ];
     assert_files_decide(&cases);
 }
