@@ -25,6 +25,8 @@ mod round5;
 mod round6;
 #[path = "rules/round7.rs"]
 mod round7;
+#[path = "rules/round8.rs"]
+mod round8;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -101,6 +103,8 @@ const SCORED_AFTER_ROUND5: &[&str] = &["heldout-12", "heldout-13", "heldout-14"]
 const SCORED_AFTER_ROUND6: &[&str] = &["heldout-13", "heldout-14"];
 /// Blind batches scored after `round7::CLASS_RULES_7`.
 const SCORED_AFTER_ROUND7: &[&str] = &["heldout-14"];
+/// Blind batches scored after `round8::CLASS_RULES_R8` (none yet).
+const SCORED_AFTER_ROUND8: &[&str] = &[];
 
 /// The split named in `PERFPILOT_CORPUS_SPLIT`, if any.
 fn only_split() -> Option<String> {
@@ -131,6 +135,7 @@ fn score() -> BTreeMap<String, Score> {
         let guarded5 = !SCORED_AFTER_ROUND5.contains(&side.as_str());
         let guarded6 = !SCORED_AFTER_ROUND6.contains(&side.as_str());
         let guarded7 = !SCORED_AFTER_ROUND7.contains(&side.as_str());
+        let guarded8 = !SCORED_AFTER_ROUND8.contains(&side.as_str());
         let s = out.entry(side).or_default();
         s.total += 1;
         let cell = cols.get(5).unwrap_or_else(|| panic!("labels.tsv {file}: no signal column"));
@@ -146,7 +151,8 @@ fn score() -> BTreeMap<String, Score> {
             && (by_old
                 || guarded5 && round5::CLASS_RULES_5.iter().any(|id| decided_by_rule(by, id))
                 || guarded6 && round6::CLASS_RULES_6.iter().any(|id| decided_by_rule(by, id))
-                || guarded7 && round7::CLASS_RULES_7.iter().any(|id| decided_by_rule(by, id)))
+                || guarded7 && round7::CLASS_RULES_7.iter().any(|id| decided_by_rule(by, id))
+                || guarded8 && round8::CLASS_RULES_R8.iter().any(|id| decided_by_rule(by, id)))
         {
             s.wrong_by_new_rule.push(format!("{file}: labelled {class}, decided by {by}"));
         }

@@ -102,8 +102,16 @@ pub(crate) fn split(line: &str) -> LineView<'_> {
     let mut view = LineView { msg: line, ..LineView::default() };
     let mut rest = glued_progress(line);
     let mut pid: Option<&str> = None;
+    // The ranks named up to the process prefix (`(Name pid=N)`): a rank that only an inner
+    // prefix names (SGLang's `[… TP0]` on its first line under a Ray actor) does not split the
+    // lines of one process into two streams.
+    let mut process_who = None;
     for _ in 0..6 {
+        let had_pid = pid.is_some();
         let Some(next) = strip_one(rest, &mut view, &mut pid) else { break };
+        if !had_pid && pid.is_some() {
+            process_who = Some(view.who);
+        }
         view.prefixed = true;
         rest = next;
     }
@@ -113,7 +121,7 @@ pub(crate) fn split(line: &str) -> LineView<'_> {
     // Only a prefix that names a process starts a stream of its own; a bare timestamp or
     // container prefix continues the current one.
     if !view.who.is_empty() || pid.is_some() {
-        let w = &view.who;
+        let w = process_who.as_ref().unwrap_or(&view.who);
         let mut h = Fnv1a::new();
         for v in [w.pp, w.dp, w.tp, w.ep, w.worker] {
             h.field(&v.map_or([0xff; 4], u32::to_le_bytes));
