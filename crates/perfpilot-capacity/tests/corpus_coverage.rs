@@ -55,21 +55,21 @@ fn matrix_counts_are_the_documented_ones() {
     for (cell, n) in &m {
         println!("corpus coverage {cell}: {n}");
     }
-    // The figures of docs/capacity.md, "Corpus coverage" (345 launch logs after heldout-15).
+    // The figures of docs/capacity.md, "Corpus coverage" (362 launch logs after heldout-16).
     let documented = [
-        ("engine:vllm-v0", 57),
-        ("engine:vllm-v1", 111),
+        ("engine:vllm-v0", 60),
+        ("engine:vllm-v1", 115),
         ("engine:sglang-0.2-0.4", 32),
-        ("engine:sglang-0.5+", 41),
-        ("engine:tensorrt-llm", 22),
-        ("engine:llama.cpp", 82),
-        ("vendor:nvidia", 269),
+        ("engine:sglang-0.5+", 43),
+        ("engine:tensorrt-llm", 23),
+        ("engine:llama.cpp", 89),
+        ("vendor:nvidia", 283),
         ("vendor:amd", 34),
-        ("vendor:other", 35),
+        ("vendor:other", 38),
         ("vendor:cpu", 7),
-        ("setup:tp", 148),
-        ("setup:pp", 17),
-        ("setup:dp", 20),
+        ("setup:tp", 152),
+        ("setup:pp", 18),
+        ("setup:dp", 21),
         ("setup:ep", 16),
         ("setup:multinode", 29),
         ("setup:layersplit", 26),
