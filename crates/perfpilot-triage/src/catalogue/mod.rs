@@ -478,15 +478,33 @@ fn compile_patterns(label: &str, def: &SignatureDef) -> Result<Patterns, TriageE
     })
 }
 
-/// Every placeholder of the templates must be something a hit can provide.
+/// Facts the analysis sets for every finding after the captures (so a group of that name
+/// would be silently replaced: refused at load).
+const SET_AFTER_CAPTURES: &[&str] = &["first_rank", "ranks", "count", "phase"];
+
+/// Every placeholder of the templates must be something a hit can provide, and no capture
+/// group may carry a name the analysis overwrites.
 fn check_placeholders(label: &str, def: &SignatureDef, re: &Patterns) -> Result<(), TriageError> {
     let mut names: BTreeSet<String> = BUILTIN_FACTS.iter().map(|s| s.to_string()).collect();
+    let mut captured: Vec<String> = Vec::new();
     for r in re.lines.iter().chain(&re.exception).chain(&re.facts).chain(&re.header) {
-        names.extend(r.capture_names().flatten().map(str::to_string));
+        captured.extend(r.capture_names().flatten().map(str::to_string));
     }
     for (_, r) in &re.context {
-        names.extend(r.capture_names().flatten().map(str::to_string));
+        captured.extend(r.capture_names().flatten().map(str::to_string));
     }
+    if let Some(c) = captured.iter().find(|c| SET_AFTER_CAPTURES.contains(&c.as_str())) {
+        return Err(cat_err(
+            label,
+            format!(
+                "signature `{}`: capture group `{c}` has the name of a fact every finding sets \
+                 ({}); rename the group",
+                def.id,
+                SET_AFTER_CAPTURES.join(", ")
+            ),
+        ));
+    }
+    names.extend(captured);
     for text in [&def.next_step, &def.means, &def.risk] {
         for p in template::placeholders(text) {
             if !names.contains(&p) {
@@ -561,5 +579,13 @@ source = "s"
             .replace("next_step = \"n\"", "next_step = \"n {port}\"");
         let e = Catalogue::from_toml(&placeholder, "z.toml").unwrap_err().to_string();
         assert!(e.contains("{port}"), "{e}");
+        // A group named like a fact the analysis sets would be replaced by it (round 8 had
+        // `(?P<count>\d+)` for a head count, and the finding said "heads (1)").
+        let shadow = bad.replace("\"oom\"", "\"hang\"").replace(
+            "lines = [\"x\"]\nmeans = \"m\"",
+            "lines = ['heads \\((?P<count>\\d+)\\)']\nmeans = \"m {count}\"",
+        );
+        let e = Catalogue::from_toml(&shadow, "z.toml").unwrap_err().to_string();
+        assert!(e.contains("capture group `count`"), "{e}");
     }
 }
