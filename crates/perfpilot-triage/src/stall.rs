@@ -360,9 +360,11 @@ mod tests {
             }
         }
         let v2 = BUILTIN.replacen("version = 1", "version = 2", 1);
-        let e = Stall::parse(&v2, "user.toml").err().expect("version 2 is refused");
+        let Err(e) = Stall::parse(&v2, "user.toml") else { panic!("version 2 is refused") };
         assert!(e.starts_with("user.toml: unsupported version 2"), "{e}");
-        let e = Stall::parse("version = 1\n[kinds\n", "user.toml").err().expect("bad TOML");
+        let Err(e) = Stall::parse("version = 1\n[kinds\n", "user.toml") else {
+            panic!("bad TOML is refused")
+        };
         assert!(e.starts_with("user.toml: ") && e.contains("line 2"), "{e}");
     }
 
