@@ -13,7 +13,7 @@ mod corpus;
 #[path = "rules/verdict.rs"]
 mod verdict;
 
-use verdict::{assert_files_decide, triage_text, verdict};
+use verdict::{assert_files_decide, assert_texts_decide, triage_text, verdict};
 
 #[test]
 fn round7_families_decide_their_development_logs() {
@@ -139,12 +139,7 @@ fn round7_wordings_of_other_programs() {
             "stall:monitor-says-stuck",
         ),
     ];
-    for (text, class, by) in cases {
-        let r = triage_text(text);
-        let (got, decided, _) = verdict(&r);
-        assert_eq!(got, *class, "{text}: {}", r.headline);
-        assert!(decided.contains(by), "{text}: decided_by {decided:?}");
-    }
+    assert_texts_decide(cases);
 }
 
 /// A log that ends in an error is decided by the error, not by what came before it; a healthy

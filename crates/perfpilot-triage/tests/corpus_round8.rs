@@ -14,7 +14,7 @@ mod corpus;
 #[path = "rules/verdict.rs"]
 mod verdict;
 
-use verdict::{assert_files_decide, triage_text, verdict};
+use verdict::{assert_files_decide, assert_texts_decide, triage_text, verdict};
 
 #[test]
 fn round8_families_decide_their_development_logs() {
@@ -86,12 +86,7 @@ fn round8_wordings_of_other_programs() {
             "python-bind-eacces-unprivileged-port",
         ),
     ];
-    for (text, class, by) in cases {
-        let r = triage_text(text);
-        let (got, decided, _) = verdict(&r);
-        assert_eq!(got, *class, "{text}: {}", r.headline);
-        assert!(decided.contains(by), "{text}: decided_by {decided:?}");
-    }
+    assert_texts_decide(cases);
 }
 
 /// The Vulkan text with no loader line before it (ggml-org/llama.cpp#29270, pasted alone) is not

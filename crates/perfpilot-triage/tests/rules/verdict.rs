@@ -41,3 +41,15 @@ pub fn assert_files_decide(cases: &[(&str, &str, &str, &str)]) {
         assert!(signal.iter().any(|s| s.contains(line)), "{file}: signal {signal:?}");
     }
 }
+
+/// Each `(text, class, rule)`: the pasted text, read alone, gets the verdict `class`, decided by a
+/// rule whose id holds `rule`.
+#[allow(dead_code)]
+pub fn assert_texts_decide(cases: &[(&str, &str, &str)]) {
+    for (text, class, by) in cases {
+        let r = triage_text(text);
+        let (got, decided, _) = verdict(&r);
+        assert_eq!(got, *class, "{text}: {}", r.headline);
+        assert!(decided.contains(by), "{text}: decided_by {decided:?}");
+    }
+}
