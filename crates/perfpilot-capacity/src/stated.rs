@@ -462,9 +462,15 @@ fn event_values(o: &mut Out, e: &EventKind) {
             o.opt("context_len", context_len.map(n), "tokens");
             o.gib("available_gpu_mem", available_gpu_mem);
         }
+        // SGLang model_runner: `max_total_tokens=A is larger than the profiled value B. Use the
+        // profiled value instead.` then `max_total_num_tokens = min(B, A)`: B is the token
+        // capacity the server runs with (the line is printed only where A > B).
         K::ProfiledTokensBelowCap { requested, profiled } => {
             o.num("max_total_tokens_requested", *requested as f64, "tokens");
             o.num("kv_tokens_profiled", *profiled as f64, "tokens");
+            if requested > profiled {
+                o.num("max_total_num_tokens", *profiled as f64, "tokens");
+            }
         }
         K::WeightsLoaded { size, elapsed_s } => {
             o.gib("weights", &Some(size.clone()));

@@ -268,4 +268,7 @@ const HELDOUT15_FLOOR_PERMILLE: usize = 993;
 /// llama.cpp's 2023 Metal buffer lines (3), SGLang on Ascend (`The available memory for KV
 /// cache is`, `Capture npu graph begin`: 3), vLLM 0.3's config dict in Xinference (3), a
 /// clamped `--max-total-tokens`, ik_llama.cpp's `n_ubatch`, trtllm-serve's `maxInputLen` (1 each).
-const HELDOUT16_FLOOR_PERMILLE: usize = 886;
+/// 104/106 = 98.1% after the capfix9 rules (981; set-aside third 30/30 before and after): left
+/// are the Metal log's `compute buffer total size` (the rules read the 'alloc' buffer, as
+/// `VRAM scratch buffer:` on CUDA) and ik_llama.cpp's `-ub` flag (its phrase takes a head).
+const HELDOUT16_FLOOR_PERMILLE: usize = 981;

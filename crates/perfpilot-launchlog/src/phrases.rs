@@ -260,4 +260,16 @@ pub(crate) const PHRASES: &[(&str, Phrase, Fw)] = &[
     // 'model': 4, …)`, the KV cache's `sharding=NamedSharding(mesh=Mesh(…), …)`): its axis
     // `model` is the tensor-parallel size (tpu_runner.py mesh_shape = (…, tp_size, …)).
     ("Mesh('", Phrase::JaxMesh, Fw::Other),
+    // Round-9 classes (issue 15, capfix9). SGLang's capture lines name the device's graph
+    // (model_runner.py: `graph_backend = defaultdict(lambda: f"{current_platform.device_name}
+    // graph", {"cuda": "cuda graph", "cpu": "cpu graph", "npu": "npu graph", …})`, later `CUDA
+    // graph` / `NPU graph` / `XPU graph`): `Capture {X} begin. This can take up to several
+    // minutes. avail mem=…` and `Capture {X} end. Time elapsed: …`, on any device (the CUDA
+    // phrases above start earlier on their lines and match first where they apply).
+    (" graph begin. ", Phrase::GraphBegin, Fw::S),
+    (" graph end. ", Phrase::GraphEnd, Fw::S),
+    // Xinference's model runner (xinference/model/llm/vllm/core.py and its SGLang twin):
+    // `Loading {uid} with following model config: {…}`, the engine's keyword arguments as a
+    // Python dict, read as vLLM's `non-default args: {…}` dict (xorbitsai/inference#1115).
+    ("with following model config:", Phrase::NonDefaultArgs, Fw::Other),
 ];
