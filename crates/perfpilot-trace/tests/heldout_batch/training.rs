@@ -10,7 +10,9 @@
 use perfpilot_trace::taxonomy::model::{NameModel, TrainRow};
 use perfpilot_trace::taxonomy::{Category, Taxonomy};
 
-use super::set_aside::{SET_ASIDE_7, SET_ASIDE_8, SET_ASIDE_9, SET_ASIDE_10, SET_ASIDE_11};
+use super::set_aside::{
+    SET_ASIDE_7, SET_ASIDE_8, SET_ASIDE_9, SET_ASIDE_10, SET_ASIDE_11, SET_ASIDE_12,
+};
 
 /// Tokens seen in fewer source repositories than this are not counted.
 pub const MIN_REPOS: usize = 2;
@@ -33,7 +35,7 @@ pub const TRAINING: [(&str, &str); 12] = [
 
 /// Whether a source repository belongs to a set-aside third (never trained on).
 pub fn is_set_aside(repo: &str) -> bool {
-    [SET_ASIDE_7, SET_ASIDE_8, SET_ASIDE_9, SET_ASIDE_10, SET_ASIDE_11]
+    [SET_ASIDE_7, SET_ASIDE_8, SET_ASIDE_9, SET_ASIDE_10, SET_ASIDE_11, SET_ASIDE_12]
         .iter()
         .any(|s| s.contains(&repo))
 }
