@@ -24,7 +24,9 @@ const BATCH: Batch = Batch {
     min_names: 700,
     // The blind first score (after namesfix7).
     first_score: 754,
-    dev_floor: None,
+    // Raised by namesfix8 (token model retrained with the two development thirds, heldout-12
+    // family rules).
+    dev_floor: Some(808),
 };
 
 #[test]
