@@ -31,7 +31,7 @@ const BATCH: Batch = Batch {
     // The blind first score (after namesfix6).
     first_score: 904,
     // Raised by namesfix7 (token model retrained, heldout-11 family rules) and namesfix8.
-    dev_floor: Some(941),
+    dev_floor: Some(942),
 };
 
 #[test]

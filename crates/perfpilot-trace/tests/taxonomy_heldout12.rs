@@ -26,7 +26,7 @@ const BATCH: Batch = Batch {
     first_score: 754,
     // Raised by namesfix8 (token model retrained with the two development thirds, heldout-12
     // family rules).
-    dev_floor: Some(808),
+    dev_floor: Some(810),
 };
 
 #[test]
