@@ -30,8 +30,8 @@ const BATCH: Batch = Batch {
     min_names: 700,
     // The blind first score (after namesfix6).
     first_score: 904,
-    // Raised by namesfix7 (token model retrained, heldout-11 family rules).
-    dev_floor: Some(937),
+    // Raised by namesfix7 (token model retrained, heldout-11 family rules) and namesfix8.
+    dev_floor: Some(942),
 };
 
 #[test]

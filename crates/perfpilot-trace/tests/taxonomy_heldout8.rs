@@ -32,8 +32,9 @@ const BATCH: Batch = Batch {
     // heldout-8"): 532/688 = 77.33 %, built on two thirds of the batch (286 -> 358/431); the
     // set-aside third stayed 174/257 when scored once (no set-aside name moved). Raised by the
     // namesfix5 round (`docs/taxonomy-corpus-2.md`, "After heldout-9": dev two thirds 358 -> 361, llm.c fused_classifier).
-    // Raised by the namesfix6 token model (names no rule knows; data/name_model.tsv).
-    dev_floor: Some(540),
+    // Raised by the namesfix6 token model (names no rule knows; data/name_model.tsv) and by
+    // namesfix8 (the retrained model; model-named attention softmaxes).
+    dev_floor: Some(545),
 };
 
 #[test]

@@ -95,3 +95,22 @@ pub const SET_ASIDE_11: &[&str] = &[
     "github:modal-projects/nmoe",
     "github:oldnordic/ROCmForge",
 ];
+
+/// The namesfix8 set-aside third (`docs/taxonomy-corpus-2.md`, "namesfix8"): the ceil(33/3)
+/// source repositories of heldout-12 with the smallest FNV-1a-64 of `github:owner/name`, drawn
+/// before the round's first change. The token model is not trained on them; this third is
+/// scored once, at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_12: &[&str] = &[
+    "github:mattbucci/2x-3090-GA102-300-A1-sglang-inference",
+    "github:DarrellThomas/blackwell-kernels",
+    "github:CURRENTF/Sparse-vLLM",
+    "github:mattbucci/2x-R9700-RDNA4-GFX1201-sglang-inference",
+    "github:minsikky/RetrievalAttention",
+    "github:DeepAuto-AI/hip-attention",
+    "github:alibaba/BladeDISC",
+    "github:ROCm/TransformerEngine",
+    "github:zeux/calm",
+    "github:WeianMao/triattention",
+    "github:jasl/vllm-ds4-sm120-harness",
+];
