@@ -55,24 +55,24 @@ fn matrix_counts_are_the_documented_ones() {
     for (cell, n) in &m {
         println!("corpus coverage {cell}: {n}");
     }
-    // The figures of docs/capacity.md, "Corpus coverage" (387 launch logs after heldout-17).
+    // The figures of docs/capacity.md, "Corpus coverage" (412 launch logs after heldout-18).
     let documented = [
-        ("engine:vllm-v0", 62),
-        ("engine:vllm-v1", 121),
-        ("engine:sglang-0.2-0.4", 34),
-        ("engine:sglang-0.5+", 45),
-        ("engine:tensorrt-llm", 24),
-        ("engine:llama.cpp", 101),
-        ("vendor:nvidia", 299),
-        ("vendor:amd", 41),
-        ("vendor:other", 39),
-        ("vendor:cpu", 8),
-        ("setup:tp", 166),
-        ("setup:pp", 21),
+        ("engine:vllm-v0", 66),
+        ("engine:vllm-v1", 133),
+        ("engine:sglang-0.2-0.4", 37),
+        ("engine:sglang-0.5+", 48),
+        ("engine:tensorrt-llm", 25),
+        ("engine:llama.cpp", 103),
+        ("vendor:nvidia", 316),
+        ("vendor:amd", 42),
+        ("vendor:other", 45),
+        ("vendor:cpu", 9),
+        ("setup:tp", 181),
+        ("setup:pp", 23),
         ("setup:dp", 22),
-        ("setup:ep", 17),
-        ("setup:multinode", 33),
-        ("setup:layersplit", 28),
+        ("setup:ep", 21),
+        ("setup:multinode", 36),
+        ("setup:layersplit", 29),
         ("setup:launches", 22),
     ];
     for (cell, n) in documented {
