@@ -31,8 +31,7 @@ mod set_aside;
 // heldout-12 and the namesfix9 one of heldout-13, scored only by the batch tests' set-aside tests.
 use set_aside::{
     SET_ASIDE_8 as NOT_PRINTED, SET_ASIDE_9 as NOT_PRINTED_9, SET_ASIDE_10 as NOT_PRINTED_10,
-    SET_ASIDE_11 as NOT_PRINTED_11, SET_ASIDE_12 as NOT_PRINTED_12,
-    SET_ASIDE_13 as NOT_PRINTED_13,
+    SET_ASIDE_11 as NOT_PRINTED_11, SET_ASIDE_12 as NOT_PRINTED_12, SET_ASIDE_13 as NOT_PRINTED_13,
 };
 
 fn main() {

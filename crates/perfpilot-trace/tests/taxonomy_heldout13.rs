@@ -7,6 +7,12 @@
 //! 739 names from 42 repositories (35 in the form a profiler prints them). Scored once, blind,
 //! by the lead after the namesfix8 round was merged: 563/739 = 76.18 %. That first score is the
 //! floor; heldout-13 is development data from here on.
+//!
+//! Development floor (issue #18, namesfix9: the token model retrained with the batch's two
+//! development thirds, the contested-family conventions, heldout-13 family rules): 593/739; the
+//! two thirds went 387 -> 413/494; the third set aside by source repository (`SET_ASIDE_13`,
+//! drawn before any change, never trained on) went 176 -> 180/245 when scored once at the
+//! round's end.
 
 mod heldout_batch;
 
@@ -24,7 +30,8 @@ const BATCH: Batch = Batch {
     min_names: 700,
     // The blind first score (after namesfix8).
     first_score: 563,
-    dev_floor: None,
+    // Raised by namesfix9 (docs/taxonomy-corpus-2.md, namesfix9).
+    dev_floor: Some(593),
 };
 
 #[test]
