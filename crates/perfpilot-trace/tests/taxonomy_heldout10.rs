@@ -32,7 +32,11 @@ const BATCH: Batch = Batch {
     // Raised by the namesfix6 token model (names no rule knows; data/name_model.tsv) and by
     // namesfix8 (attention steps: block / indexer scores; LM-head argmax and LM head; attention output gate;
     // paged-decode passes; quantisation scales).
-    dev_floor: Some(796),
+    // Lowered by namesfix9 (796 -> 795): the token model's threshold min_posterior 0.6 -> 0.7,
+    // chosen by the written cross-validation rule applied after the round's rules
+    // (docs/taxonomy-corpus-2.md, namesfix9): names the model decided right at 0.6 (in-sample)
+    // now stay `other`. No rule change lost a name.
+    dev_floor: Some(795),
 };
 
 #[test]

@@ -31,7 +31,11 @@ const BATCH: Batch = Batch {
     // The blind first score (after namesfix6).
     first_score: 904,
     // Raised by namesfix7 (token model retrained, heldout-11 family rules) and namesfix8.
-    dev_floor: Some(942),
+    // Lowered by namesfix9 (942 -> 936): the token model's threshold min_posterior 0.6 -> 0.7,
+    // chosen by the written cross-validation rule applied after the round's rules
+    // (docs/taxonomy-corpus-2.md, namesfix9): names the model decided right at 0.6 (in-sample)
+    // now stay `other`. No rule change lost a name.
+    dev_floor: Some(936),
 };
 
 #[test]

@@ -31,7 +31,11 @@ const BATCH: Batch = Batch {
     first_score: 754,
     // Raised by namesfix8 (token model retrained with the two development thirds, heldout-12
     // family rules).
-    dev_floor: Some(810),
+    // Lowered by namesfix9 (810 -> 809): the token model's threshold min_posterior 0.6 -> 0.7,
+    // chosen by the written cross-validation rule applied after the round's rules
+    // (docs/taxonomy-corpus-2.md, namesfix9): names the model decided right at 0.6 (in-sample)
+    // now stay `other`. No rule change lost a name.
+    dev_floor: Some(809),
 };
 
 #[test]

@@ -30,7 +30,11 @@ const BATCH: Batch = Batch {
     // Raised by the namesfix6 token model (names no rule knows; data/name_model.tsv) and by
     // namesfix7 (model retrained with heldout-11, heldout-11 family rules) and namesfix8
     // (quantisation-scale computation).
-    dev_floor: Some(516),
+    // Lowered by namesfix9 (516 -> 514): the token model's threshold min_posterior 0.6 -> 0.7,
+    // chosen by the written cross-validation rule applied after the round's rules
+    // (docs/taxonomy-corpus-2.md, namesfix9): names the model decided right at 0.6 (in-sample)
+    // now stay `other`. No rule change lost a name.
+    dev_floor: Some(514),
 };
 
 #[test]

@@ -34,7 +34,11 @@ const BATCH: Batch = Batch {
     // namesfix5 round (`docs/taxonomy-corpus-2.md`, "After heldout-9": dev two thirds 358 -> 361, llm.c fused_classifier).
     // Raised by the namesfix6 token model (names no rule knows; data/name_model.tsv) and by
     // namesfix8 (the retrained model; model-named attention softmaxes).
-    dev_floor: Some(545),
+    // Lowered by namesfix9 (545 -> 544): the token model's threshold min_posterior 0.6 -> 0.7,
+    // chosen by the written cross-validation rule applied after the round's rules
+    // (docs/taxonomy-corpus-2.md, namesfix9): names the model decided right at 0.6 (in-sample)
+    // now stay `other`. No rule change lost a name.
+    dev_floor: Some(544),
 };
 
 #[test]

@@ -114,3 +114,25 @@ pub const SET_ASIDE_12: &[&str] = &[
     "github:WeianMao/triattention",
     "github:jasl/vllm-ds4-sm120-harness",
 ];
+
+/// The namesfix9 set-aside third (`docs/taxonomy-corpus-2.md`, "namesfix9"): the ceil(42/3)
+/// source repositories of heldout-13 with the smallest FNV-1a-64 of `github:owner/name`, drawn
+/// before the round's first change. The token model is not trained on them; this third is
+/// scored once, at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_13: &[&str] = &[
+    "github:aphrodite-engine/aphrodite-engine",
+    "github:kyzfather/cuda-triton-kernels",
+    "github:Gf0205/nano-vllm-kernel-lab",
+    "github:EnzoDing-rgb/cs336-assignment2-systems",
+    "github:ROCm/vllm",
+    "github:Aryan470/infengine",
+    "github:flexflow/FlexFlow",
+    "github:potatoZhx/nano-vllm-moe",
+    "github:ROCm/rocPRIM",
+    "github:matteobonotto/triton-kernels",
+    "github:ZeroKernel798/nano-vllm-moe",
+    "github:caiwanxianhust/FasterLLaMA",
+    "github:kartiksrinivas007/triton-kernels",
+    "github:Ammar-Alnagar/Zllm",
+];
