@@ -4,7 +4,7 @@
 //! rules, and committed before any classifier ran on them. See
 //! `tests/fixtures/trace/SOURCES-blind.md` ("Corpus 15 (blind)").
 //!
-//! 596 names from 15 sources (23 in the form a profiler prints them). Not scored yet: the
+//! 623 names from 16 sources (23 in the form a profiler prints them). Not scored yet: the
 //! lead takes the one blind first score after the next rule round, then adds the score test
 //! and sets `first_score`. Until then this file checks the format, the categories and the
 //! freshness only, and classifies nothing.
