@@ -469,6 +469,7 @@ fn handle(
 fn handle_extra(phrase: Phrase, before: &str, after: &str, line: u64) -> Option<Parsed> {
     match phrase {
         Phrase::LoadEnd => sglang::load_end_elapsed(after).map(Parsed::Event),
+        Phrase::GraphBegin => sglang::capture_begin_sizes(before, after).map(Parsed::Event),
         Phrase::InitDist => sglang::init_dist_elapsed(after).map(Parsed::Event),
         Phrase::LlamaCtxTrain => llama::ctx_per_seq(before).map(Parsed::Event),
         Phrase::TrtTokens => trt::allocated_tokens(after)
@@ -608,6 +609,7 @@ fn handle_one(phrase: Phrase, seg: &str, before: &str, after: &str, line: u64) -
         P::TrtEngineLoad => trt::engine_load_time(after),
         P::MaxTotalArgVsProfiled => sglang::max_total_arg_vs_profiled(after),
         P::JaxMesh => vllm::jax_mesh_tp(after),
+        P::ModelArgs => return args::parse_model_args(after, line).map(Parsed::Args),
         // Applied by `handle`, which holds the parser's rule set.
         P::Rule(_) => None,
     };
