@@ -143,3 +143,15 @@ fn values_behind_pasted_colour_codes_are_read() {
     let esc = caret.replace("^[", "\u{1b}");
     assert!(!perfpilot_launchlog::parse_log(&esc).args.is_empty());
 }
+
+#[test]
+fn vllm_memory_profiling_result_repr_states_activation_non_torch_and_weights() {
+    // vLLM's MemoryProfilingResult repr as V1 gpu_worker logs it at DEBUG: a Llama-3-8B-class run's
+    // line as a public capacity write-up quotes it (code store find_string id 52455705358; its
+    // wrapping at 90 columns undone, the log prints one line).
+    let line = "Memory profiling takes 17.96 seconds. Total non KV cache memory: 17.12GiB; torch peak memory increase: 1.89GiB; non-torch forward increase memory: 0.25GiB; weights memory: 14.99GiB.";
+    assert_eq!(numbers(line, "activation_peak"), vec![(1, 1.89)]);
+    assert_eq!(numbers(line, "non_torch"), vec![(1, 0.25)]);
+    assert_eq!(numbers(line, "weights"), vec![(1, 14.99)]);
+    assert_eq!(numbers(line, "profiling_s"), vec![(1, 17.96)]);
+}
