@@ -122,6 +122,13 @@ fn lm_eval_model_args_are_engine_arguments() {
     // dropped; find_string id 23616098377).
     let quoted = "    --model_args pretrained=\"outputs/grpo_full_qwen2_5_3b_20251121_111716/checkpoint-1024\",tensor_parallel_size=2,dtype=auto,gpu_memory_utilization=0.8 \\";
     assert_eq!(numbers(quoted, "gpu_memory_utilization"), vec![(1, 0.8)]);
+    // The results header lm_eval prints, as pasted: a vLLM PR's correctness check (find_string id
+    // 71018597933) and a quantisation guide's example output (find_string id 62140318109).
+    let header = "vllm (pretrained=/home/user/workspace/models/Llama-3.1-8B-Instruct,max_model_len=4096), gen_kwargs: (None), limit: 500.0, num_fewshot: 5, batch_size: auto";
+    assert_eq!(numbers(header, "max_model_len"), vec![(1, 4096.0)]);
+    let header = "vllm (pretrained=./mistralai/Mistral-Nemo-Instruct-2407-FP8_aq,dtype=auto,gpu_memory_utilization=0.4,max_model_len=4096), gen_kwargs: (None), limit: None, num_fewshot: None, batch_size: auto";
+    assert_eq!(numbers(header, "gpu_memory_utilization"), vec![(1, 0.4)]);
+    assert_eq!(numbers(header, "max_model_len"), vec![(1, 4096.0)]);
 }
 #[test]
 fn values_behind_pasted_colour_codes_are_read() {

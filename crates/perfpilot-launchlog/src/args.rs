@@ -242,6 +242,13 @@ pub fn parse_model_args(after: &str, line: u64) -> Option<ServerArgs> {
     })
 }
 
+/// The model arguments of lm_eval's results header, `vllm (pretrained=…,max_model_len=4096),
+/// gen_kwargs: (None), limit: …`: `before` is the text before `), gen_kwargs: (`.
+pub fn parse_lm_eval_header(before: &str, line: u64) -> Option<ServerArgs> {
+    let open = before.rfind('(')?;
+    parse_model_args(&before[open + 1..], line)
+}
+
 /// A command written as a list, one argument an item, read as the command line it stands for:
 /// docker-compose / Kubernetes `command: ["vllm", "serve", "--max-model-len", "4096"]` (JSON
 /// or Python quotes) becomes `command: vllm serve --max-model-len 4096`, and a YAML list item

@@ -105,6 +105,8 @@ pub(crate) enum Phrase {
     JaxMesh,
     /// lm_eval's `--model_args k=v,k=v,…` (the engine's keyword arguments).
     ModelArgs,
+    /// lm_eval's results header `vllm (k=v,…), gen_kwargs: (…), …`: the same arguments.
+    LmEvalHeader,
 }
 
 /// The Rust handlers' trigger phrases (the data rules' phrases follow them in a rule set).
@@ -287,4 +289,8 @@ pub(crate) const PHRASES: &[(&str, Phrase, Fw)] = &[
     // to `LLM(…)`): read as the engine arguments of a Python call (vllm-project/vllm#24577).
     ("--model_args ", Phrase::ModelArgs, Fw::Other),
     ("--model_args=", Phrase::ModelArgs, Fw::Other),
+    // The header lm_eval prints above its results table (lm_eval/__main__.py / utils: `{model}
+    // ({model_args}), gen_kwargs: ({gen_kwargs}), limit: …, num_fewshot: …, batch_size: …`), the
+    // form accuracy checks in engine PRs paste: the same arguments, before the phrase.
+    ("), gen_kwargs: (", Phrase::LmEvalHeader, Fw::Other),
 ];
