@@ -162,3 +162,11 @@ fn vllm_memory_profiling_result_repr_states_activation_non_torch_and_weights() {
     assert_eq!(numbers(line, "weights"), vec![(1, 14.99)]);
     assert_eq!(numbers(line, "profiling_s"), vec![(1, 17.96)]);
 }
+
+#[test]
+fn vllm_metal_states_its_paged_kv_token_capacity() {
+    // A public vllm-metal run of June 2026 (Qwen3-0.6B on Apple silicon; code store find_string
+    // id 55746429542): the plugin's cache plan.
+    let line = "(EngineCore pid=69652) INFO 06-15 16:52:29 [cache_policy.py:580] Paged attention memory breakdown: metal_limit=14.30GB, fraction=0.2, usable_metal=2.86GB, model_memory=1.19GB, overhead=0.79GB, kv_budget=0.88GB, per_block_bytes=1835008, num_blocks=479, max_tokens_cached=7664";
+    assert_eq!(numbers(line, "kv_tokens"), vec![(1, 7664.0)]);
+}
