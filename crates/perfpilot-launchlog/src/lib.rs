@@ -36,6 +36,7 @@
 mod anchors;
 mod args;
 mod block_scan;
+mod colour;
 mod dump_cut;
 mod events;
 mod fields;
@@ -377,6 +378,9 @@ impl LogParser {
         self.continue_dangling(line_no, line);
         // A command written as a list (compose `command: […]`, a YAML item) is read as the
         // command line it stands for; events keep the line as printed.
+        // Pasted terminal colour codes are dropped first (`colour.rs`).
+        let plain = colour::strip(line);
+        let line = plain.as_deref().unwrap_or(line);
         let flat = args::flat_command(line);
         for seg in flat.as_deref().unwrap_or(line).split('\r') {
             for m in rules.ac.find_iter(seg) {
