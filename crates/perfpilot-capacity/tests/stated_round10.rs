@@ -130,11 +130,12 @@ fn lm_eval_model_args_are_engine_arguments() {
     assert_eq!(numbers(header, "gpu_memory_utilization"), vec![(1, 0.4)]);
     assert_eq!(numbers(header, "max_model_len"), vec![(1, 4096.0)]);
 }
+
 #[test]
 fn values_behind_pasted_colour_codes_are_read() {
     // vllm-project/vllm#22746 as a public digest quotes it (code store find_string id
     // 56862895946): Ray/multiproc colour codes pasted as the text `^[[1;36m`, the lines run
-    // together. The scanner reads the values behind them without stripping anything.
+    // together: the values behind them are read.
     let caret = "DEBUG 08-12 08:45:18 [utils.py:741] Waiting for 1 local, 0 remote core engine proc(s) to start. ^[[1;36m(VllmWorker rank=0 pid=13543)^[[0;0m INFO 08-12 08:45:18 [custom_all_reduce.py:196] Registering 8643 cuda graph addresses ^[[1;36m(VllmWorker rank=1 pid=13550)^[[0;0m INFO 08-12 08:45:18 [gpu_model_runner.py:2485] Graph capturing finished in 9 secs, took 1.30 GiB ^[[1;36m(VllmWorker rank=0 pid=13543)^[[0;0m INFO 08-12 08:45:18 [gpu_model_runner.py:2485] Graph capturing finished in 9 secs, took 1.30 GiB INFO 08-12 08:45:18 [core.py:193] init engine (profile, create kv cache, warmup model) took 41.76 seconds";
     assert_eq!(numbers(caret, "graph_mem"), vec![(1, 1.30), (1, 1.30)]);
     assert_eq!(numbers(caret, "init_engine_s"), vec![(1, 41.76)]);
@@ -149,6 +150,13 @@ fn values_behind_pasted_colour_codes_are_read() {
     assert!(!perfpilot_launchlog::parse_log(&caret).args.is_empty());
     let esc = caret.replace("^[", "\u{1b}");
     assert!(!perfpilot_launchlog::parse_log(&esc).args.is_empty());
+    // vllm-project/vllm#15453 (heldout-18; its set-aside third, read after that third was scored):
+    // Ray's `[repeated 12x across cluster]` note coloured right after the unit. The colour codes
+    // are dropped from a candidate line before its phrases are read (launchlog colour.rs).
+    let text = corpus("vllm-15453-v1-08x-ray-2node-deepseek-v3-ansi-model-loading-40.32-cut.log");
+    assert!(numbers(&text, "weights_read_s").contains(&(1, 41.61)));
+    let esc = text.replace("^[", "\u{1b}");
+    assert!(numbers(&esc, "weights_read_s").contains(&(1, 41.61)));
 }
 
 #[test]
