@@ -217,6 +217,38 @@ pub fn parse_python_call(text: &str, line: u64) -> Option<ServerArgs> {
     parse_args(ArgsForm::PythonCall, &text[open..], line)
 }
 
+/// lm-evaluation-harness's `--model_args k=v,k=v,…` (`after` is the text after the flag): the
+/// engine's keyword arguments as one comma-separated string (`pretrained=Qwen/Qwen3-0.6B,
+/// max_model_len=4096`), quoted or not, read as the arguments of a Python call. None when the
+/// value is not `k=v` items.
+pub fn parse_model_args(after: &str, line: u64) -> Option<ServerArgs> {
+    let v = after.trim_start_matches([' ', '=']);
+    let v = match v.chars().next() {
+        Some(q @ ('\'' | '"')) => {
+            let inner = &v[1..];
+            &inner[..inner.find(q).unwrap_or(inner.len())]
+        }
+        _ => &v[..v.find(char::is_whitespace).unwrap_or(v.len())],
+    };
+    if v.starts_with(['(', '{', '[']) {
+        return None;
+    }
+    let (values, _) = parse_body(&format!("({v})"));
+    (!values.is_empty()).then_some(ServerArgs {
+        form: ArgsForm::PythonCall,
+        line,
+        truncated: false,
+        values,
+    })
+}
+
+/// The model arguments of lm_eval's results header, `vllm (pretrained=…,max_model_len=4096),
+/// gen_kwargs: (None), limit: …`: `before` is the text before `), gen_kwargs: (`.
+pub fn parse_lm_eval_header(before: &str, line: u64) -> Option<ServerArgs> {
+    let open = before.rfind('(')?;
+    parse_model_args(&before[open + 1..], line)
+}
+
 /// A command written as a list, one argument an item, read as the command line it stands for:
 /// docker-compose / Kubernetes `command: ["vllm", "serve", "--max-model-len", "4096"]` (JSON
 /// or Python quotes) becomes `command: vllm serve --max-model-len 4096`, and a YAML list item

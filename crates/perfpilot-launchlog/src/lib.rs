@@ -36,6 +36,7 @@
 mod anchors;
 mod args;
 mod block_scan;
+mod colour;
 mod dump_cut;
 mod events;
 mod fields;
@@ -377,6 +378,9 @@ impl LogParser {
         self.continue_dangling(line_no, line);
         // A command written as a list (compose `command: […]`, a YAML item) is read as the
         // command line it stands for; events keep the line as printed.
+        // Pasted terminal colour codes are dropped first (`colour.rs`).
+        let plain = colour::strip(line);
+        let line = plain.as_deref().unwrap_or(line);
         let flat = args::flat_command(line);
         for seg in flat.as_deref().unwrap_or(line).split('\r') {
             for m in rules.ac.find_iter(seg) {
@@ -469,6 +473,7 @@ fn handle(
 fn handle_extra(phrase: Phrase, before: &str, after: &str, line: u64) -> Option<Parsed> {
     match phrase {
         Phrase::LoadEnd => sglang::load_end_elapsed(after).map(Parsed::Event),
+        Phrase::GraphBegin => sglang::capture_begin_sizes(before, after).map(Parsed::Event),
         Phrase::InitDist => sglang::init_dist_elapsed(after).map(Parsed::Event),
         Phrase::LlamaCtxTrain => llama::ctx_per_seq(before).map(Parsed::Event),
         Phrase::TrtTokens => trt::allocated_tokens(after)
@@ -608,6 +613,8 @@ fn handle_one(phrase: Phrase, seg: &str, before: &str, after: &str, line: u64) -
         P::TrtEngineLoad => trt::engine_load_time(after),
         P::MaxTotalArgVsProfiled => sglang::max_total_arg_vs_profiled(after),
         P::JaxMesh => vllm::jax_mesh_tp(after),
+        P::ModelArgs => return args::parse_model_args(after, line).map(Parsed::Args),
+        P::LmEvalHeader => return args::parse_lm_eval_header(before, line).map(Parsed::Args),
         // Applied by `handle`, which holds the parser's rule set.
         P::Rule(_) => None,
     };

@@ -103,6 +103,10 @@ pub(crate) enum Phrase {
     WeightsTail,
     /// A JAX mesh as `str(Mesh)` prints it: `Mesh('data': 1, 'model': 4, …)`.
     JaxMesh,
+    /// lm_eval's `--model_args k=v,k=v,…` (the engine's keyword arguments).
+    ModelArgs,
+    /// lm_eval's results header `vllm (k=v,…), gen_kwargs: (…), …`: the same arguments.
+    LmEvalHeader,
 }
 
 /// The Rust handlers' trigger phrases (the data rules' phrases follow them in a rule set).
@@ -150,6 +154,8 @@ pub(crate) const PHRASES: &[(&str, Phrase, Fw)] = &[
     // `CUDA graph pool memory: %s GiB (actual), %s GiB (estimated), difference: %s GiB (%.1f%%).`
     // after the capture; the estimate is the profiled graph pool's (round 8, issue 15).
     ("CUDA graph pool memory:", Phrase::GraphPool, Fw::V),
+    // vllm-ascend worker.py (NPU, 2026): the same line as `ACL graph pool memory: …` (round 10).
+    ("ACL graph pool memory:", Phrase::GraphPool, Fw::V),
     ("Graph capturing finished in", Phrase::GraphFinished, Fw::V),
     ("Free memory on device", Phrase::FreeMemory, Fw::V),
     ("increase --gpu-memory-utilization from", Phrase::UtilEquivalent, Fw::V),
@@ -268,8 +274,23 @@ pub(crate) const PHRASES: &[(&str, Phrase, Fw)] = &[
     // phrases above start earlier on their lines and match first where they apply).
     (" graph begin. ", Phrase::GraphBegin, Fw::S),
     (" graph end. ", Phrase::GraphEnd, Fw::S),
+    // Round-10 classes (issue 15, capfix10): the sizes line of the other devices' runners
+    // (npu_graph_runner.py / cpu_graph_runner.py: `Capture npu graph bs [1, 2, …]`, `Capture
+    // cpu graph bs […]`), beside `Capture cuda graph bs […]` (the CUDA phrases start earlier on
+    // their lines and match first where they apply).
+    (" graph bs ", Phrase::CaptureSizesBs, Fw::S),
     // Xinference's model runner (xinference/model/llm/vllm/core.py and its SGLang twin):
     // `Loading {uid} with following model config: {…}`, the engine's keyword arguments as a
     // Python dict, read as vLLM's `non-default args: {…}` dict (xorbitsai/inference#1115).
     ("with following model config:", Phrase::NonDefaultArgs, Fw::Other),
+    // lm-evaluation-harness (lm_eval/__main__.py): `--model vllm|sglang --model_args
+    // pretrained=…,max_model_len=4096,gpu_memory_utilization=0.8,…`, the engine's keyword
+    // arguments as one comma-separated `k=v` string (lm_eval/models/vllm_causallms.py passes them
+    // to `LLM(…)`): read as the engine arguments of a Python call (vllm-project/vllm#24577).
+    ("--model_args ", Phrase::ModelArgs, Fw::Other),
+    ("--model_args=", Phrase::ModelArgs, Fw::Other),
+    // The header lm_eval prints above its results table (lm_eval/__main__.py / utils: `{model}
+    // ({model_args}), gen_kwargs: ({gen_kwargs}), limit: …, num_fewshot: …, batch_size: …`), the
+    // form accuracy checks in engine PRs paste: the same arguments, before the phrase.
+    ("), gen_kwargs: (", Phrase::LmEvalHeader, Fw::Other),
 ];

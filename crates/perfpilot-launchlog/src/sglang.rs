@@ -8,7 +8,11 @@ pub(super) fn graph_kind(before: &str) -> GraphKind {
     let start = before.len().saturating_sub(48);
     let start = (start..=before.len()).find(|i| before.is_char_boundary(*i)).unwrap_or(0);
     let near = before[start..].to_ascii_lowercase();
-    if near.contains("piecewise") {
+    // Prefill graphs are captured per token count: the piecewise graphs of SGLang 0.5.x
+    // (`Capture piecewise CUDA graph …`) and, from 2026, `Capture target prefill CUDA graph
+    // begin. backend=tc_piecewise|breakable|full, num_tokens=[…]` (model_runner.py
+    // capture_cuda_graphs; sgl-project/sglang#29562).
+    if near.contains("piecewise") || near.contains("prefill") {
         GraphKind::Piecewise
     } else if near.contains("draft") || near.contains("verify") || near.contains("spec") {
         GraphKind::Speculative
@@ -120,6 +124,21 @@ pub(super) fn pool_end(after: &str) -> Option<EventKind> {
 
 pub(super) fn capture_begin(before: &str, after: &str) -> Option<EventKind> {
     Some(EventKind::CaptureBegin { graph: graph_kind(before), avail: gib(after, "avail mem=") })
+}
+
+/// The sizes a 2026 SGLang capture line lists on its begin line (model_runner.py
+/// capture_cuda_graphs and the speculative workers: `Capture target decode CUDA graph begin.
+/// backend=full, num_tokens_per_req=1, bs=[1, 2, …], avail mem=…`, `Capture target prefill CUDA
+/// graph begin. backend=tc_piecewise, num_tokens=[4, 8, …], avail mem=…`, `Capture draft decode
+/// CUDA graph begin. backend=…, num_tokens_per_bs=…, bs=[…], …`): token counts for prefill
+/// graphs, batch sizes otherwise. The older begin line lists none (its sizes follow on a line
+/// of their own, `Capture cuda graph bs […]`).
+pub(super) fn capture_begin_sizes(before: &str, after: &str) -> Option<EventKind> {
+    let (graph, sizes) = match int_list(after, "num_tokens=") {
+        Some(tokens) => (GraphKind::Piecewise, tokens),
+        None => (graph_kind(before), int_list(after, "bs=")?),
+    };
+    (!sizes.is_empty()).then_some(EventKind::CaptureSizes { graph, sizes })
 }
 
 pub(super) fn capture_end(before: &str, after: &str) -> Option<EventKind> {

@@ -29,8 +29,9 @@ impl LoggedBytes {
     /// `printed` holds the GiB figure to two decimals. MB is read as MiB (llama.cpp and vLLM
     /// print MB for 2^20 bytes).
     pub fn from_number_unit(number: &str, unit: &str) -> Option<LoggedBytes> {
-        // A quoted value (`size="12.2 GiB"` of a Go slog line) ends in its quote.
-        let unit = unit.trim().trim_start_matches('(').trim_end_matches([')', '.', ',', '"']);
+        // A quoted value (`size="12.2 GiB"` of a Go slog line) ends in its quote; an item of a
+        // `;`-separated list (vLLM's `…: 1.89GiB; …`) in its separator.
+        let unit = unit.trim().trim_start_matches('(').trim_end_matches([')', '.', ',', '"', ';']);
         let scale: f64 = match unit {
             "GiB" | "GB" => return LoggedBytes::from_gib_text(number),
             "MiB" | "MB" => (1u64 << 20) as f64,
