@@ -161,7 +161,10 @@ fn strip_one<'a>(
         b'(' => paren_prefix(s, view, pid),
         b'[' => bracket_prefix(s, view),
         b'0'..=b'9' => iso_stamp(s, view).or_else(|| line_number_tab(s)),
-        b'A'..=b'Z' => level_prefix(s, view).or_else(|| glog_bare(s, view)).or_else(|| compose(s)),
+        b'A'..=b'Z' => djl_relay(s)
+            .or_else(|| level_prefix(s, view))
+            .or_else(|| glog_bare(s, view))
+            .or_else(|| compose(s)),
         b'a'..=b'z' => cri_stream(s).or_else(|| compose(s)),
         b'|' => gutter(s),
         _ => None,
@@ -371,6 +374,24 @@ fn level_prefix<'a>(s: &'a str, view: &mut LineView<'a>) -> Option<&'a str> {
     Some(after)
 }
 
+/// DJL Serving's relay of its Python worker's output (`WARN  PyProcess W-252-model-stderr: `,
+/// `INFO  PyProcess W-252-model-stdout: `): the model server logs every line the worker prints
+/// under the reader thread's name (`W-<pid>-<model>-stderr|stdout`), at WARN for stderr. The
+/// relay's level is not the line's own, so none is kept; the worker's own prefix follows.
+fn djl_relay(s: &str) -> Option<&str> {
+    let word_end = s.find(' ')?;
+    if !matches!(&s[..word_end], "INFO" | "WARN" | "ERROR" | "DEBUG") {
+        return None;
+    }
+    let rest = s[word_end..].trim_start_matches(' ').strip_prefix("PyProcess W-")?;
+    let colon = rest.find(": ").or_else(|| rest.strip_suffix(':').map(|t| t.len()))?;
+    let thread = &rest[..colon];
+    if thread.contains(' ') || !(thread.ends_with("-stderr") || thread.ends_with("-stdout")) {
+        return None;
+    }
+    Some(&rest[(colon + 1).min(rest.len())..])
+}
+
 /// ISO or Python-logging timestamps at the start: `2025-03-07T21:49:33.123Z `,
 /// `2025-03-07 21:49:33,123 - name - LEVEL - `.
 fn iso_stamp<'a>(s: &'a str, view: &mut LineView<'a>) -> Option<&'a str> {
@@ -534,6 +555,17 @@ mod tests {
             assert!(!v.prefixed, "{l}");
             assert_eq!(v.msg, l);
         }
+    }
+
+    #[test]
+    fn djl_serving_relay_prefix() {
+        // vllm-project/vllm#2856 (DJL Serving's LMI container running vLLM under Ray).
+        let v = split(
+            "WARN  PyProcess W-252-model-stderr:   File \"/x/vllm/worker/worker.py\", line 125, in warm_up_model",
+        );
+        assert_eq!(v.msg, "  File \"/x/vllm/worker/worker.py\", line 125, in warm_up_model");
+        assert_eq!(v.level, None);
+        assert_eq!(split("WARN  PyProcess started").msg, "WARN  PyProcess started");
     }
 
     #[test]
