@@ -43,3 +43,76 @@ fn print_misses() {
         }
     }
 }
+
+/// Step 3 of round 9, measured (run with `--ignored --nocapture`): what a documented fallback
+/// would do for the logs left `unknown` — pick, among the classes the finding still names
+/// (`still_possible`), the one most frequent among the labels of the logs whose verdict finding
+/// is in the same phase (the prior, counted over every scored split) — and how the evidence
+/// rules' low-confidence guesses (`forward-or-sync-cut` and the step rules) fare against the labels.
+#[test]
+#[ignore]
+fn measure_fallback_prior() {
+    use std::collections::BTreeMap;
+    let split = splits();
+    let mut rows = Vec::new();
+    for cols in tsv_rows("failures/labels.tsv") {
+        let (file, class, source) = (cols[0].clone(), cols[1].clone(), cols[2].clone());
+        let side = split_of(&split, &source);
+        let r = triage_file(&file);
+        let f = r.findings.iter().find(|f| f.class == r.class);
+        let phase = f
+            .and_then(|f| {
+                f.facts
+                    .get("undecided_phase")
+                    .map(|p| p.split(' ').next().unwrap_or("").to_string())
+            })
+            .or_else(|| f.map(|f| f.phase.as_str().to_string()))
+            .unwrap_or_else(|| "none".into());
+        let possible = f.and_then(|f| f.facts.get("still_possible").cloned()).unwrap_or_default();
+        let by = f
+            .and_then(|f| f.facts.get("decided_by").cloned())
+            .map(|b| b.split([' ', '(']).next().unwrap_or("").to_string())
+            .unwrap_or_default();
+        rows.push((side, file, class, r.class.as_str().to_string(), phase, possible, by));
+    }
+    let mut prior: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    for (_, _, label, _, phase, _, _) in &rows {
+        *prior.entry(phase.clone()).or_default().entry(label.clone()).or_default() += 1;
+    }
+    for (phase, counts) in &prior {
+        let mut v: Vec<_> = counts.iter().collect();
+        v.sort_by(|a, b| b.1.cmp(a.1));
+        println!("PRIOR {phase}: {v:?}");
+    }
+    let (mut fixed, mut tried) = (0, 0);
+    for (side, file, label, got, phase, possible, _) in &rows {
+        if got != "unknown" {
+            continue;
+        }
+        let pick = possible
+            .split(", ")
+            .filter(|c| !c.is_empty())
+            .max_by_key(|c| prior.get(phase).and_then(|m| m.get(*c)).copied().unwrap_or(0));
+        if let Some(p) = pick {
+            tried += 1;
+            fixed += usize::from(p == label);
+        }
+        println!("UNDECIDED {side} {file}: label {label}, phase {phase}, fallback {pick:?}");
+    }
+    println!("FALLBACK: {tried} undecided logs with candidates, {fixed} would be right");
+    let mut by_rule: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for (_, _, label, got, _, _, by) in &rows {
+        if by.is_empty() || by == "signature" {
+            continue;
+        }
+        let e = by_rule.entry(by.clone()).or_default();
+        if label == got {
+            e.0 += 1;
+        } else {
+            e.1 += 1;
+        }
+    }
+    for (rule, (right, wrong)) in &by_rule {
+        println!("EVIDENCE {rule}: right {right}, wrong {wrong}");
+    }
+}
