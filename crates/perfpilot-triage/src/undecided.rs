@@ -121,12 +121,12 @@ pub(crate) fn fill(frames: &[FramePhase], table: &[Candidates], rec: &Record, f:
         f.facts.insert(
             "decided_by".into(),
             format!(
-                "prior:{} ({n} of {total} labelled logs of this phase are {}; {})",
+                "prior:{} ({n} of {total} labelled corpus logs of this phase are {})",
                 phase.as_str(),
-                class.as_str(),
-                c.prior_source
+                class.as_str()
             ),
         );
+        f.source = Some(format!("{}; prior: {}", c.source, c.prior_source));
     }
 }
 

@@ -116,3 +116,73 @@ fn measure_fallback_prior() {
         println!("EVIDENCE {rule}: right {right}, wrong {wrong}");
     }
 }
+
+/// The logs of the round's classes, each decided by the mechanism or rule written for its class
+/// (line forms, precedence, phase, the undecided fallback), with the line that shows it.
+/// Expectations from the labels (`labels.tsv`) and the programs' sources named in the data files.
+#[test]
+fn round9_families_decide_their_development_logs() {
+    verdict::assert_files_decide(&[
+        // `torch.OutOfMemoryError:` cut after the colon, in the capture phase.
+        (
+            "sglang-pr14476-olmo2-32b-piecewise-capture-num-tokens-oom-cut.log",
+            "oom-graph-capture",
+            "oom-in-capture-phase",
+            "torch.OutOfMemoryError:",
+        ),
+        // ggml's allocator failing for the KV cache's buffer (lines run together).
+        (
+            "strixhalotoolboxes-65-qwen3-coder-bf16-kv-3048mib-default-ctx.log",
+            "context-exceeds-kv",
+            "ggml-kv-buffer-alloc",
+            "failed to allocate buffer for kv cache",
+        ),
+        // DJL Serving's relay prefix; the caller's `capture_model(self.gpu_cache)`.
+        (
+            "vllm-2856-v027-djl-awq-tp8-capture-model-cut.log",
+            "oom-graph-capture",
+            "graph-capture-cut",
+            "in warm_up_model",
+        ),
+        // An OOM at a layer's weight allocation.
+        (
+            "vllm-636-v012-llama70b-qkv-weight-oom.log",
+            "oom-weights",
+            "weight-parameter-oom-text",
+            "Parameter(torch.empty(",
+        ),
+        // Caret notation (`^[[1;36m`, `^M`) split into lines.
+        (
+            "seedoss-10-vllm-tool-call-jinja-render-cut.log",
+            "tokenizer-error",
+            "tokenizer-decode",
+            "apply_chat_template",
+        ),
+        // Frames hard-wrapped inside their paths.
+        (
+            "vllm-29360-deepgemm-warmup-oom-wrapped-cut.log",
+            "oom-runtime",
+            "warmup-frames-cut",
+            "torch.empty(",
+        ),
+        // The undecided fallback: cut tracebacks while serving.
+        (
+            "mlxlm-1077-server-deepseek-eos-detokenizer-cut.log",
+            "tokenizer-error",
+            "prior:serve",
+            "Traceback",
+        ),
+        (
+            "vllm-13978-llama-tool-calls-empty-chat-template-500-asgi-cut.log",
+            "tokenizer-error",
+            "prior:serve",
+            "starlette",
+        ),
+    ]);
+    // The fallback is a low-confidence guess that keeps the other classes.
+    let r = triage_file("mlxlm-1077-server-deepseek-eos-detokenizer-cut.log");
+    let f = r.findings.iter().find(|f| f.class == r.class).expect("verdict finding");
+    assert!(f.confidence < 0.3 && f.confidence_label == "low", "{}", f.confidence);
+    let others = f.facts.get("still_possible").map_or("", String::as_str);
+    assert!(others.contains("illegal-memory-access") && !others.contains("tokenizer-error"));
+}
