@@ -186,3 +186,49 @@ fn round9_families_decide_their_development_logs() {
     let others = f.facts.get("still_possible").map_or("", String::as_str);
     assert!(others.contains("illegal-memory-access") && !others.contains("tokenizer-error"));
 }
+
+/// The wordings of `data/messages.toml`, as pasted in public threads and documents (each line as
+/// posted; the source in the comment), read alone: each decides its class by its signature.
+#[test]
+fn round9_wordings_decide_pasted_lines() {
+    verdict::assert_texts_decide(&[
+        // A vLLM deployment note quoting its container's error (gpt-oss on v0.6.3.post1).
+        (
+            "ValueError: The checkpoint you are trying to load has model type 'gpt_oss' but Transformers does not recognize this architecture.",
+            "dependency-mismatch",
+            "transformers-unknown-model-type",
+        ),
+        // vllm-project/vllm#6655's title.
+        (
+            "AssertionError: Torch not compiled with CUDA enabled",
+            "dependency-mismatch",
+            "torch-built-without-cuda",
+        ),
+        // A benchmark handbook quoting vLLM V0 (0.5B model, chunked prefill off).
+        (
+            "ValueError: max_num_batched_tokens (4096) is smaller than max_model_len (4608).",
+            "config-invalid",
+            "batched-tokens-below-max-len",
+        ),
+        // A bench log of vLLM >= 0.10 (pydantic line form).
+        (
+            "Value error, Quantization method specified in the model config (compressed-tensors) does not match the quantization method specified in the `quantization` argument (awq_marlin).",
+            "config-invalid",
+            "quantization-argument-mismatch",
+        ),
+        // A transformers traceback for google/gemma-3-1b-pt.
+        ("OSError: You are trying to access a gated repo.", "model-not-found", "hf-gated-repo"),
+        // `ollama run llama3.1:70b` on a Raspberry Pi (a blog post's paste).
+        (
+            "Error: model requires more system memory (44.0 GiB) than is available (7.6 GiB)",
+            "oom-weights",
+            "ollama-system-memory-estimate",
+        ),
+        // A GPTQ quantisation run's traceback (an issue comment of 2025-10-04).
+        (
+            "RuntimeError: CUDA error: CUBLAS_STATUS_ALLOC_FAILED when calling `cublasCreate(handle)`",
+            "oom-runtime",
+            "cublas-alloc-failed",
+        ),
+    ]);
+}
