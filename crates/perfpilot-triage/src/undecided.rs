@@ -127,6 +127,14 @@ pub(crate) fn fill(frames: &[FramePhase], table: &[Candidates], rec: &Record, f:
             ),
         );
         f.source = Some(format!("{}; prior: {}", c.source, c.prior_source));
+        f.id = format!(
+            "{}-{}",
+            class.as_str(),
+            crate::logs::line::short_hash(&[
+                f.signature.as_deref().unwrap_or(""),
+                f.signal.first().map_or("", |s| s.text.as_str())
+            ])
+        );
     }
 }
 
