@@ -36,6 +36,36 @@ pub(crate) struct Candidates {
     pub settle: String,
     /// Where the failure modes of the phase were read.
     pub source: String,
+    /// How often each class is the hand label of a scored corpus log whose verdict falls in these
+    /// phases (round 9): the fallback picks the most frequent of `classes`, if any counts.
+    #[serde(default)]
+    pub prior: Vec<PriorCount>,
+    /// Where the counts were taken (the labels and the run that placed each log in a phase).
+    #[serde(default)]
+    pub prior_source: String,
+}
+
+/// One class's count in a phase's prior.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PriorCount {
+    /// The class.
+    pub class: ProblemClass,
+    /// How many labelled logs of the phase have it.
+    pub count: u32,
+}
+
+impl Candidates {
+    /// The candidate the prior makes most likely (its count and the phase's total), if any of
+    /// them counts; a tie keeps the order of `classes`.
+    fn most_likely(&self) -> Option<(ProblemClass, u32, u32)> {
+        let total = self.prior.iter().map(|p| p.count).sum();
+        let count =
+            |c: &ProblemClass| self.prior.iter().find(|p| p.class == *c).map_or(0, |p| p.count);
+        let best = self.classes.iter().map(count).max().filter(|n| *n > 0)?;
+        let pick = self.classes.iter().find(|c| count(c) == best)?;
+        Some((*pick, best, total))
+    }
 }
 
 /// The phase the innermost frame that names a step belongs to.
@@ -62,14 +92,54 @@ pub(crate) fn fill(frames: &[FramePhase], table: &[Candidates], rec: &Record, f:
         p => (p, "launch lines".to_string()),
     };
     let Some(c) = table.iter().find(|c| c.phases.contains(&phase)) else { return };
-    let classes: Vec<&str> = c.classes.iter().map(|c| c.as_str()).collect();
+    // Only for a traceback cut before its exception line: an exception the catalogue does not
+    // know is evidence against every candidate, not for the most frequent one.
+    let pick = c.most_likely().filter(|_| rec.exception.is_none());
+    let classes: Vec<&str> = c
+        .classes
+        .iter()
+        .filter(|k| pick.is_none_or(|(p, _, _)| p != **k))
+        .map(|c| c.as_str())
+        .collect();
     f.facts.insert("still_possible".into(), classes.join(", "));
     f.facts.insert("would_settle".into(), c.settle.clone());
     f.facts.insert("undecided_phase".into(), format!("{} (from {from})", phase.as_str()));
     if f.source.is_none() {
         f.source = Some(c.source.clone());
     }
+    // The fallback (round 9): no line decides, so the class most often behind a failure of this
+    // phase is named, at low confidence, with the others kept.
+    if let Some((class, n, total)) = pick {
+        f.class = class;
+        f.confidence = PRIOR_CONFIDENCE;
+        f.confidence_label = "low".into();
+        f.signature = Some(format!("evidence:prior:{}", phase.as_str()));
+        f.title = format!(
+            "{} (most likely for the phase; no line of the log shows the class)",
+            class.description()
+        );
+        f.facts.insert(
+            "decided_by".into(),
+            format!(
+                "prior:{} ({n} of {total} labelled corpus logs of this phase are {})",
+                phase.as_str(),
+                class.as_str()
+            ),
+        );
+        f.source = Some(format!("{}; prior: {}", c.source, c.prior_source));
+        f.id = format!(
+            "{}-{}",
+            class.as_str(),
+            crate::logs::line::short_hash(&[
+                f.signature.as_deref().unwrap_or(""),
+                f.signal.first().map_or("", |s| s.text.as_str())
+            ])
+        );
+    }
 }
+
+/// The confidence of a class named by the phase's prior alone.
+const PRIOR_CONFIDENCE: f64 = 0.25;
 
 #[cfg(test)]
 mod tests {

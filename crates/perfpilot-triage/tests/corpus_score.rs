@@ -27,6 +27,8 @@ mod round6;
 mod round7;
 #[path = "rules/round8.rs"]
 mod round8;
+#[path = "rules/round9.rs"]
+mod round9;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -105,6 +107,8 @@ const SCORED_AFTER_ROUND6: &[&str] = &["heldout-13", "heldout-14"];
 const SCORED_AFTER_ROUND7: &[&str] = &["heldout-14"];
 /// Blind batches scored after `round8::CLASS_RULES_R8` (none yet).
 const SCORED_AFTER_ROUND8: &[&str] = &[];
+/// Blind batches scored after `round9::CLASS_RULES_R9` (none yet).
+const SCORED_AFTER_ROUND9: &[&str] = &[];
 
 /// The split named in `PERFPILOT_CORPUS_SPLIT`, if any.
 fn only_split() -> Option<String> {
@@ -136,6 +140,7 @@ fn score() -> BTreeMap<String, Score> {
         let guarded6 = !SCORED_AFTER_ROUND6.contains(&side.as_str());
         let guarded7 = !SCORED_AFTER_ROUND7.contains(&side.as_str());
         let guarded8 = !SCORED_AFTER_ROUND8.contains(&side.as_str());
+        let guarded9 = !SCORED_AFTER_ROUND9.contains(&side.as_str());
         let s = out.entry(side).or_default();
         s.total += 1;
         let cell = cols.get(5).unwrap_or_else(|| panic!("labels.tsv {file}: no signal column"));
@@ -152,7 +157,8 @@ fn score() -> BTreeMap<String, Score> {
                 || guarded5 && round5::CLASS_RULES_5.iter().any(|id| decided_by_rule(by, id))
                 || guarded6 && round6::CLASS_RULES_6.iter().any(|id| decided_by_rule(by, id))
                 || guarded7 && round7::CLASS_RULES_7.iter().any(|id| decided_by_rule(by, id))
-                || guarded8 && round8::CLASS_RULES_R8.iter().any(|id| decided_by_rule(by, id)))
+                || guarded8 && round8::CLASS_RULES_R8.iter().any(|id| decided_by_rule(by, id))
+                || guarded9 && round9::CLASS_RULES_R9.iter().any(|id| decided_by_rule(by, id)))
         {
             s.wrong_by_new_rule.push(format!("{file}: labelled {class}, decided by {by}"));
         }

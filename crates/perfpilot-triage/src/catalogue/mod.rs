@@ -25,8 +25,12 @@ const BUILTIN: &str = include_str!("../../data/signatures.toml");
 /// TensorRT-LLM, TGI) and the architecture refusals, loaded after `BUILTIN`.
 const BUILTIN_ENGINES: &str = include_str!("../../data/engines.toml");
 /// The built-in signatures of platform and address failures (memory pools a driver or vGPU does
-/// not offer, bind addresses the host does not own, torch's c10d store bind), loaded last.
+/// not offer, bind addresses the host does not own, torch's c10d store bind), loaded after
+/// `BUILTIN_ENGINES`.
 const BUILTIN_PLATFORM: &str = include_str!("../../data/platform.toml");
+/// Program messages added in round 9 (transformers, torch, huggingface_hub, cuBLAS, vLLM's and
+/// Ollama's configuration and memory checks), loaded last.
+const BUILTIN_MESSAGES: &str = include_str!("../../data/messages.toml");
 
 /// How a signature relates to other failures in the same log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
@@ -316,6 +320,7 @@ fn builtin_files() -> Result<Vec<(String, CatalogueFile)>, TriageError> {
         ("<built-in>".to_string(), parse_file(BUILTIN, "<built-in>")?),
         ("<built-in engines>".to_string(), parse_file(BUILTIN_ENGINES, "<built-in engines>")?),
         ("<built-in platform>".to_string(), parse_file(BUILTIN_PLATFORM, "<built-in platform>")?),
+        ("<built-in messages>".to_string(), parse_file(BUILTIN_MESSAGES, "<built-in messages>")?),
     ])
 }
 

@@ -151,6 +151,22 @@ impl Assembler {
             return Took::Structure(2);
         }
 
+        // A frame line hard-wrapped inside its path with no traceback open yet (the excerpt
+        // starts inside one): held as a traceback's first line until the rest of the path comes.
+        if !self.open.contains_key(&stream)
+            && t.strip_prefix("File \"")
+                .is_some_and(|p| !p.contains(['"', ' ']) && (p.contains('/') || p.contains('\\')))
+        {
+            let mut rec = Record::new(Kind::Incomplete, file);
+            rec.adopt(v);
+            rec.keep(no, Part::Code, t, raw);
+            self.open.insert(
+                stream,
+                Builder { mode: Mode::Traceback { expect_code: false, flat: indent == 0 }, rec },
+            );
+            return Took::Structure(2);
+        }
+
         // Lines inside an open structure.
         if let Some(b) = self.open.get_mut(&stream) {
             match &mut b.mode {
@@ -173,6 +189,32 @@ impl Assembler {
                             f.text = format!("{path}:{} in {}", line.trim(), func.trim());
                             f.func = func.trim().to_string();
                         }
+                        return Took::Structure(2);
+                    }
+                    if let Some(q) = t.find("\", line ")
+                        && !t[..q].contains([' ', '"'])
+                        && let Some(last) = b.rec.lines.last()
+                        && last.msg.strip_prefix("File \"").is_some_and(|p| !p.contains('"'))
+                        && let Some((path, line, func)) =
+                            record::parse_frame(&format!("{}{t}", last.msg))
+                    {
+                        // A frame line hard-wrapped inside its path (`File "/usr/…/model_exe`,
+                        // then `cutor/….py", line N, in func`; vllm #29360's worker frames): the
+                        // first half was kept as code, and is a frame now that the rest came.
+                        let (text, func) = (format!("{path}:{line} in {func}"), func.to_string());
+                        let open = b.rec.lines.len() - 1;
+                        b.rec.lines[open].part = Part::Frame;
+                        if let Some(f) = b.rec.frames.last_mut()
+                            && f.code_at == Some(open)
+                        {
+                            f.code_at = None;
+                            if let Some(p) = f.text.rfind(" | ") {
+                                f.text.truncate(p);
+                            }
+                        }
+                        b.rec.keep(no, Part::Frame, t, raw);
+                        b.rec.frames.push(Frame { text, func, at: open, code_at: None });
+                        *expect_code = true;
                         return Took::Structure(2);
                     }
                     if *expect_code && (indent > 0 || *flat) && record::parse_exception(t).is_none()
@@ -281,7 +323,13 @@ impl Assembler {
     /// Close the builder of `stream`, if any.
     pub fn close(&mut self, stream: u64) {
         if let Some(b) = self.open.remove(&stream) {
-            self.done.push(b.rec);
+            // A frame line cut inside its path that no rest of the path followed holds nothing.
+            let only_open_path = b.rec.frames.is_empty()
+                && b.rec.exception.is_none()
+                && b.rec.lines.iter().all(|l| l.part == Part::Code);
+            if !only_open_path {
+                self.done.push(b.rec);
+            }
         }
     }
 

@@ -160,8 +160,14 @@ fn strip_one<'a>(
     match first {
         b'(' => paren_prefix(s, view, pid),
         b'[' => bracket_prefix(s, view),
-        b'0'..=b'9' => iso_stamp(s, view).or_else(|| line_number_tab(s)),
-        b'A'..=b'Z' => level_prefix(s, view).or_else(|| glog_bare(s, view)).or_else(|| compose(s)),
+        b'0'..=b'9' => iso_stamp(s, view)
+            .or_else(|| line_number_tab(s))
+            .or_else(|| syslog_prefix(s, view, pid)),
+        b'A'..=b'Z' => djl_relay(s)
+            .or_else(|| syslog_prefix(s, view, pid))
+            .or_else(|| level_prefix(s, view))
+            .or_else(|| glog_bare(s, view))
+            .or_else(|| compose(s)),
         b'a'..=b'z' => cri_stream(s).or_else(|| compose(s)),
         b'|' => gutter(s),
         _ => None,
@@ -371,6 +377,64 @@ fn level_prefix<'a>(s: &'a str, view: &mut LineView<'a>) -> Option<&'a str> {
     Some(after)
 }
 
+/// A syslog / journald line (`journalctl`'s default short format): `Jun 10 16:45:05 host
+/// proc[pid]: ` and, under a CJK locale, `6月 10 16:45:05 host proc[pid]: ` (vllm #5376: vLLM's
+/// OpenAI server run as a systemd service). The tag's pid keys the stream.
+fn syslog_prefix<'a>(
+    s: &'a str,
+    view: &mut LineView<'a>,
+    pid: &mut Option<&'a str>,
+) -> Option<&'a str> {
+    const MONTHS: [&str; 12] =
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let (month, rest) = match MONTHS.iter().position(|m| s.starts_with(&format!("{m} "))) {
+        Some(i) => (i as u32 + 1, &s[4..]),
+        None => {
+            let at = s.find('月').filter(|at| *at <= 2)?;
+            (s[..at].parse().ok()?, &s[at + '月'.len_utf8()..])
+        }
+    };
+    let mut words = rest.trim_start_matches(' ').splitn(4, ' ');
+    let day: u32 = words.next()?.parse().ok()?;
+    let time = words.next()?;
+    let secs = time_of_day(time)?;
+    let host = words.next()?;
+    let after = words.next()?;
+    let (tag, msg) = after.split_once(": ").or_else(|| after.strip_suffix(':').map(|t| (t, "")))?;
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || host.is_empty() {
+        return None;
+    }
+    let tag_pid = tag.strip_suffix(']').and_then(|t| t.rsplit_once('[')).map(|(_, p)| p);
+    match tag_pid {
+        Some(p) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => *pid = Some(p),
+        Some(_) => return None,
+        None if tag.is_empty() || tag.contains(' ') => return None,
+        None => {}
+    }
+    let head = &s[..s.len() - after.len()];
+    view.stamp = Some(stamp(head.trim_end().into(), month, day, secs));
+    // One space after the tag's colon; the message keeps its own indentation.
+    Some(if msg.is_empty() { msg } else { &after[after.len() - msg.len() - 1..] })
+}
+
+/// DJL Serving's relay of its Python worker's output (`WARN  PyProcess W-252-model-stderr: `,
+/// `INFO  PyProcess W-252-model-stdout: `): the model server logs every line the worker prints
+/// under the reader thread's name (`W-<pid>-<model>-stderr|stdout`), at WARN for stderr. The
+/// relay's level is not the line's own, so none is kept; the worker's own prefix follows.
+fn djl_relay(s: &str) -> Option<&str> {
+    let word_end = s.find(' ')?;
+    if !matches!(&s[..word_end], "INFO" | "WARN" | "ERROR" | "DEBUG") {
+        return None;
+    }
+    let rest = s[word_end..].trim_start_matches(' ').strip_prefix("PyProcess W-")?;
+    let colon = rest.find(": ").or_else(|| rest.strip_suffix(':').map(|t| t.len()))?;
+    let thread = &rest[..colon];
+    if thread.contains(' ') || !(thread.ends_with("-stderr") || thread.ends_with("-stdout")) {
+        return None;
+    }
+    Some(&rest[(colon + 1).min(rest.len())..])
+}
+
 /// ISO or Python-logging timestamps at the start: `2025-03-07T21:49:33.123Z `,
 /// `2025-03-07 21:49:33,123 - name - LEVEL - `.
 fn iso_stamp<'a>(s: &'a str, view: &mut LineView<'a>) -> Option<&'a str> {
@@ -534,6 +598,28 @@ mod tests {
             assert!(!v.prefixed, "{l}");
             assert_eq!(v.msg, l);
         }
+    }
+
+    #[test]
+    fn syslog_and_journald_prefixes() {
+        // vllm-project/vllm#5376 (journald under a Chinese locale), and the English month form.
+        let v = split("6月 10 16:45:05 ma-MS-TZZ-Z690M bash[107468]:     raise e");
+        assert_eq!(v.msg, "    raise e");
+        assert!(v.stamp.is_some() && v.stream.is_some());
+        let v = split("Jun 10 16:45:05 host vllm[12]: INFO 06-10 16:45:05 api_server.py:1] x");
+        assert_eq!(v.msg, "x");
+        assert_eq!(split("May 5 is a date").msg, "May 5 is a date");
+    }
+
+    #[test]
+    fn djl_serving_relay_prefix() {
+        // vllm-project/vllm#2856 (DJL Serving's LMI container running vLLM under Ray).
+        let v = split(
+            "WARN  PyProcess W-252-model-stderr:   File \"/x/vllm/worker/worker.py\", line 125, in warm_up_model",
+        );
+        assert_eq!(v.msg, "  File \"/x/vllm/worker/worker.py\", line 125, in warm_up_model");
+        assert_eq!(v.level, None);
+        assert_eq!(split("WARN  PyProcess started").msg, "WARN  PyProcess started");
     }
 
     #[test]

@@ -437,8 +437,47 @@ fn structural(t: &str) -> bool {
         || record::parse_exception(t).is_some()
 }
 
+/// A terminal capture pasted in caret notation (`cat -v`, some terminals' copy): colour codes as
+/// text (`^[[1;36m`) are dropped, and a line holding several lines joined by a carriage return
+/// written as `^M` is split there. `None` when the line holds neither.
+fn caret_lines(text: &str) -> Option<Vec<String>> {
+    if !text.contains("^M") && !text.contains("^[[") {
+        return None;
+    }
+    let mut clean = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(p) = rest.find("^[[") {
+        clean.push_str(&rest[..p]);
+        let after = &rest[p + 3..];
+        let params = after.bytes().take_while(|b| b.is_ascii_digit() || *b == b';').count();
+        match after.as_bytes().get(params) {
+            Some(b) if b.is_ascii_alphabetic() => rest = &after[params + 1..],
+            _ => {
+                clean.push_str("^[[");
+                rest = after;
+            }
+        }
+    }
+    clean.push_str(rest);
+    Some(clean.split("^M").filter(|p| !p.trim().is_empty()).map(str::to_string).collect())
+}
+
 impl scan::Sink for FileScan<'_> {
     fn line(&mut self, no: u64, text: &str, gated: bool) -> u32 {
+        match caret_lines(text) {
+            Some(parts) => parts.iter().map(|p| self.one_line(no, p, gated)).max().unwrap_or(0),
+            None => self.one_line(no, text, gated),
+        }
+    }
+
+    fn serving(&self) -> bool {
+        self.serving
+    }
+}
+
+impl FileScan<'_> {
+    /// One line of the log (a physical line, or one part of a caret-notation paste).
+    fn one_line(&mut self, no: u64, text: &str, gated: bool) -> u32 {
         // While serving, a repeat of a line that gave nothing before (numbers masked: the
         // same request error with another timestamp, pid or rank) is skipped at once.
         let key = masked_hash(text);
@@ -509,16 +548,23 @@ impl scan::Sink for FileScan<'_> {
         self.ring.push_parts(no, msg, text);
         0
     }
-
-    fn serving(&self) -> bool {
-        self.serving
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::logs::scan::{Gates, scan};
+
+    #[test]
+    fn caret_notation_pastes_are_split_and_uncoloured() {
+        // SeedOss #10: vLLM's API-server lines joined by `^M`, colour codes as text.
+        let t =
+            "^[[1;36m(APIServer pid=1)^[[0;0m ERROR x^M^[[1;36m(APIServer pid=1)^[[0;0m ERROR y^M";
+        let got = caret_lines(t).unwrap();
+        assert_eq!(got, ["(APIServer pid=1) ERROR x", "(APIServer pid=1) ERROR y"]);
+        assert_eq!(caret_lines("a ^[[ b").unwrap(), ["a ^[[ b"]);
+        assert!(caret_lines("plain Error line").is_none());
+    }
 
     /// The scanner hands the shared launch parser every line it would parse in a full
     /// read: same events, same line numbers, for every launch and failure fixture.

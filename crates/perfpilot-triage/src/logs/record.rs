@@ -209,8 +209,10 @@ pub(crate) fn parse_exception(t: &str) -> Option<(&str, &str)> {
         .iter()
         .any(|s| last.ends_with(s) && last.len() > s.len().saturating_sub(1))
         || known.contains(&last);
-    // A bare word (no message) must be unmistakable: `AssertionError`, not `Error`.
-    if !suffix_ok || (msg.is_empty() && (last == "Error" || !t.ends_with(last))) {
+    // A bare word (no message) must be unmistakable: `AssertionError`, not `Error`; its colon may
+    // stay when the paste cut the message right after it (`torch.OutOfMemoryError:`).
+    let bare = t.strip_suffix(':').unwrap_or(t);
+    if !suffix_ok || (msg.is_empty() && (last == "Error" || !bare.ends_with(last))) {
         return None;
     }
     if msg.is_empty() && t.contains(' ') {
@@ -328,6 +330,11 @@ mod tests {
             Some(("zmq.error.ZMQError", "Address already in use (addr='x')"))
         );
         assert_eq!(parse_exception("AssertionError"), Some(("AssertionError", "")));
+        // The message cut right after the colon (sglang PR #14476's capture OOM).
+        assert_eq!(
+            parse_exception("torch.OutOfMemoryError:"),
+            Some(("torch.OutOfMemoryError", ""))
+        );
         assert_eq!(
             parse_exception("torch.OutOfMemoryError: CUDA out of memory."),
             Some(("torch.OutOfMemoryError", "CUDA out of memory."))
@@ -335,6 +342,7 @@ mod tests {
         for no in [
             "Note: x",
             "Error",
+            "Error:",
             "ERROR: x",
             "Traceback (most recent call last):",
             "self.x = 1",
