@@ -5,7 +5,7 @@
 /// Signal floors: class and signal line right among the logs whose label names signal lines
 /// (first scored at dev 11/16, heldout 7/8, heldout-3 23/23, heldout-4 25/26; since the deciding
 /// lines lead the signal, branch trihold: dev 14/16, heldout 8/8, heldout-4 26/26).
-pub const FLOORS: [(&str, usize, usize); 13] = [
+pub const FLOORS: [(&str, usize, usize); 15] = [
     ("dev", DEV_FLOOR_PERMILLE, 875),
     ("heldout", OLD_HELDOUT_FLOOR_PERMILLE, 1000),
     ("heldout-3", HELDOUT3_FLOOR_PERMILLE, 1000),
@@ -59,6 +59,13 @@ pub const FLOORS: [(&str, usize, usize); 13] = [
     // 27/34 and 26/29 after round 8 (trifix8; its set-aside third 8/12 -> 9/12, scored once).
     // 29/34 and 27/29 after round 9 (trifix9: an exception cut after its colon, the fallback).
     ("heldout-14", 852, 931),
+    // Ninth blind batch (branch triblind9, 29 logs), scored once by the lead after round 9
+    // (trifix9) was merged: 22/29 classes right (3 undecided), class and signal 17/22.
+    ("heldout-15", 758, 772),
+    // Tenth blind batch (branch triblind10, 29 logs), scored once by the lead after round 9
+    // (trifix9) was merged, in the same minutes as heldout-15: 17/29 classes right (4
+    // undecided), class and signal 15/22.
+    ("heldout-16", 586, 681),
 ];
 
 /// Dev-split floor in per mille (15/19 since the evidence rules of issue 15, branch triage3).
