@@ -10,7 +10,8 @@
 
 mod heldout_batch;
 
-use heldout_batch::{Batch, CORPORA, check_fresh, score};
+use heldout_batch::set_aside::SET_ASIDE_14;
+use heldout_batch::{Batch, CORPORA, check_fresh, check_set_aside_draw, count_right, score_hiding};
 
 const BATCH: Batch = Batch {
     file: "kernel-names-14.tsv",
@@ -33,5 +34,17 @@ fn heldout14_is_fresh_unique_and_from_new_sources() {
 
 #[test]
 fn heldout14_bare_name_accuracy() {
-    score(&BATCH);
+    score_hiding(&BATCH, SET_ASIDE_14);
+}
+
+/// The namesfix10 set-aside third (`SET_ASIDE_14`, 6 of 16 sources): counts only, its rows are
+/// never printed. Scored once before the round and once at its end.
+#[test]
+fn heldout14_set_aside_third() {
+    check_set_aside_draw(&BATCH, SET_ASIDE_14);
+    let aside = count_right(&BATCH, |r| SET_ASIDE_14.contains(&r));
+    let dev = count_right(&BATCH, |r| !SET_ASIDE_14.contains(&r));
+    eprintln!("heldout-14 set-aside third: {}/{}", aside.0, aside.1);
+    eprintln!("heldout-14 other two thirds: {}/{}", dev.0, dev.1);
+    assert_eq!(aside.1, 400);
 }

@@ -12,6 +12,7 @@ use perfpilot_trace::taxonomy::{Category, Taxonomy};
 
 use super::set_aside::{
     SET_ASIDE_7, SET_ASIDE_8, SET_ASIDE_9, SET_ASIDE_10, SET_ASIDE_11, SET_ASIDE_12, SET_ASIDE_13,
+    SET_ASIDE_14,
 };
 
 /// Tokens seen in fewer source repositories than this are not counted.
@@ -37,9 +38,18 @@ pub const TRAINING: [(&str, &str); 14] = [
 
 /// Whether a source repository belongs to a set-aside third (never trained on).
 pub fn is_set_aside(repo: &str) -> bool {
-    [SET_ASIDE_7, SET_ASIDE_8, SET_ASIDE_9, SET_ASIDE_10, SET_ASIDE_11, SET_ASIDE_12, SET_ASIDE_13]
-        .iter()
-        .any(|s| s.contains(&repo))
+    [
+        SET_ASIDE_7,
+        SET_ASIDE_8,
+        SET_ASIDE_9,
+        SET_ASIDE_10,
+        SET_ASIDE_11,
+        SET_ASIDE_12,
+        SET_ASIDE_13,
+        SET_ASIDE_14,
+    ]
+    .iter()
+    .any(|s| s.contains(&repo))
 }
 
 /// One training name: its split, its row and whether the rules alone leave it `other`
