@@ -7,6 +7,11 @@
 //! 1,044 names from 16 sources (55 in the form a profiler prints them). Scored once, blind, by
 //! the lead after the namesfix9 round was merged: 774/1044 = 74.14 %. That first score is the
 //! floor; heldout-14 is development data from here on.
+//!
+//! Development floor (issue #18, namesfix10: heldout-14 family rules, the token model retrained
+//! with the batch's two development thirds, min_posterior 0.6 by the written rule): 817/1044; the
+//! two thirds went 472 -> 514/644; the third set aside by source (`SET_ASIDE_14`, drawn before any
+//! change, never trained on) is scored once at the round's end.
 
 mod heldout_batch;
 
@@ -24,7 +29,8 @@ const BATCH: Batch = Batch {
     min_names: 1000,
     // The blind first score (after namesfix9).
     first_score: 774,
-    dev_floor: None,
+    // Set by namesfix10 (docs/taxonomy-corpus-2.md, namesfix10).
+    dev_floor: Some(817),
 };
 
 #[test]
