@@ -31,7 +31,9 @@ const BATCH: Batch = Batch {
     // The blind first score (after namesfix8).
     first_score: 563,
     // Raised by namesfix9 (docs/taxonomy-corpus-2.md, namesfix9).
-    dev_floor: Some(593),
+    // Raised by namesfix10 (593 -> 594): heldout-14 family rules and the token model retrained
+    // with heldout-14's development thirds, min_posterior 0.6 by the written rule (docs/taxonomy-corpus-2.md).
+    dev_floor: Some(594),
 };
 
 #[test]

@@ -38,7 +38,9 @@ const BATCH: Batch = Batch {
     // chosen by the written cross-validation rule applied after the round's rules
     // (docs/taxonomy-corpus-2.md, namesfix9): names the model decided right at 0.6 (in-sample)
     // now stay `other`. No rule change lost a name.
-    dev_floor: Some(544),
+    // Raised by namesfix10 (544 -> 545): heldout-14 family rules and the token model retrained
+    // with heldout-14's development thirds, min_posterior 0.6 by the written rule (docs/taxonomy-corpus-2.md).
+    dev_floor: Some(545),
 };
 
 #[test]

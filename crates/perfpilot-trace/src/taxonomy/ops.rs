@@ -105,8 +105,10 @@ mod tests {
             assert_eq!(tax.classify(name), want, "{name}");
         }
         assert_eq!(tax.classify_explained("u8_f16_bf16").1.as_str(), "fallback.other");
-        // Connectives are not ops: `and` is no logical_and.
-        assert_eq!(tax.classify_explained("compute_and_update").1.as_str(), "fallback.other");
+        // Connectives are not ops: `and` is no logical_and (no rule or op word decides; the
+        // token model may, from the words it learnt).
+        let rule = tax.classify_explained("compute_and_update").1;
+        assert!(!rule.as_str().starts_with("vocab."), "{}", rule.as_str());
     }
 
     #[test]

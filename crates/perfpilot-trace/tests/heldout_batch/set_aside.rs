@@ -136,3 +136,17 @@ pub const SET_ASIDE_13: &[&str] = &[
     "github:kartiksrinivas007/triton-kernels",
     "github:Ammar-Alnagar/Zllm",
 ];
+
+/// The namesfix10 set-aside third (`docs/taxonomy-corpus-2.md`, "namesfix10"): the ceil(16/3)
+/// sources of heldout-14 (repositories, as `repo_of` keys them) with the smallest FNV-1a-64 of
+/// `github:owner/name`, drawn before the round's first change. The token model is not trained on
+/// them; this third is scored once, at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_14: &[&str] = &[
+    "github:Luce-Org/llama.cpp-dflash-ggml",
+    "github:TheTom/llama-cpp-turboquant",
+    "github:kekzl/imp",
+    "github:kvcache-ai/sglang",
+    "github:SemiAnalysisAI/InferenceX",
+    "github:ROCm/FlyDSL",
+];
