@@ -46,6 +46,8 @@ struct BackgroundLine {
 /// in them.
 pub(crate) struct Background {
     heads: HashMap<[u8; HEAD], u32>,
+    /// The lines themselves (the packed searcher's buckets are placed against them).
+    lines: Vec<Vec<u8>>,
 }
 
 impl Background {
@@ -59,14 +61,21 @@ impl Background {
     /// A background made of `lines`.
     pub(crate) fn from_lines<'a>(lines: impl Iterator<Item = &'a [u8]>) -> Background {
         let mut heads: HashMap<[u8; HEAD], u32> = HashMap::new();
+        let mut kept = Vec::new();
         for line in lines {
             for w in line.windows(HEAD) {
                 if let Some(h) = w.first_chunk::<HEAD>() {
                     *heads.entry(*h).or_default() += 1;
                 }
             }
+            kept.push(line.to_vec());
         }
-        Background { heads }
+        Background { heads, lines: kept }
+    }
+
+    /// The background lines.
+    pub(crate) fn lines(&self) -> &[Vec<u8>] {
+        &self.lines
     }
 
     /// Occurrences of `head` in the background lines.

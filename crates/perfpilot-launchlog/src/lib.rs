@@ -36,6 +36,7 @@
 mod anchors;
 mod args;
 mod block_scan;
+mod buckets;
 mod colour;
 mod dump_cut;
 mod events;

@@ -7,16 +7,18 @@
 //! `cargo bench -p perfpilot-launchlog --bench automaton_size`). The phrase set grows with
 //! every rule written, so the scan must not depend on its size.
 //!
-//! How: the phrases are reduced to at most 64 *anchors* (`crate::anchors`): substrings of the
-//! phrases that the lines a serving log repeats (decode, metrics, access lines) never hold,
-//! each shared by as many phrases as possible. Every phrase contains an anchor, so every line
-//! holding a phrase holds an anchor: the lines the one packed pass finds are a superset of the
-//! lines the full automaton would find, and the parser keeps those where the full automaton
-//! matches (a line without a phrase yields nothing). Where the anchors cannot be brought down
-//! to 64 (phrases with nothing in common), they are split into several packed searchers of at
-//! most 64 each, still far cheaper than the DFA per byte. Without a packed searcher (no SIMD on
-//! the CPU) or with a phrase holding a line end, there is no prefilter and the caller scans
-//! with the full automaton, as before.
+//! How: the phrases are reduced to *anchors* (`crate::anchors`): substrings of the phrases
+//! that the lines a serving log repeats (decode, metrics, access lines) never hold, each
+//! starting with one of a few 4-byte *heads* shared by as many phrases as possible. Every
+//! phrase contains an anchor, so every line holding a phrase holds an anchor: the lines the
+//! packed pass finds are a superset of the lines the full automaton would find, and the parser
+//! keeps those where the full automaton matches (a line without a phrase yields nothing). The
+//! packed searcher looks for the heads only and each head found is checked against its
+//! anchors here, so one searcher takes any number of anchors; `crate::buckets` places the heads
+//! in the searcher's fingerprint buckets against the background lines and decides how many
+//! passes they take (one for the built-in rules). Without a packed searcher (no SIMD on the
+//! CPU), with a phrase holding a line end, or with more heads than [`MAX_PASSES`] passes hold,
+//! there is no prefilter and the caller scans with the full automaton, as before.
 
 use std::sync::OnceLock;
 
@@ -24,15 +26,12 @@ use aho_corasick::Span;
 use aho_corasick::packed::{self, MatchKind};
 
 use crate::anchors::{self, Background};
+use crate::buckets;
 
-/// Most distinct heads one packed (Teddy) searcher is given. Fat Teddy has 16 buckets; past
-/// about two heads a bucket its fingerprint hits grow faster than a second pass costs. Measured
-/// on the 512 MiB serving log of `parse_vs_grep.sh` with the 57 heads of the capfix3 rules
-/// (example `scan_file`, release, quiet, 3 runs each, CPU seconds): one searcher 1.41-1.57,
-/// two (29 + 28 heads) 0.51-0.61, three 0.57-0.60, four 0.70-0.83.
-const HEADS_PER_PASS: usize = 32;
-/// Heads up to which slim Teddy (8 buckets, 32 bytes a step) is used: one head per bucket.
+/// Heads up to which a pass uses slim Teddy (8 buckets, 32 bytes a step): one head a bucket.
 const SLIM_HEADS: usize = 8;
+/// Most patterns one packed searcher takes (`aho_corasick::packed`'s limit).
+const MAX_PATTERNS: usize = 128;
 /// More packed passes than this cost more than the automaton's one pass: no prefilter.
 const MAX_PASSES: usize = 4;
 /// Blocks at least this long use the prefilter under [`BlockScan::Auto`] (building it costs
@@ -58,14 +57,24 @@ pub enum BlockScan {
 
 /// The packed searchers over the anchors of one phrase set.
 pub(crate) struct LinePrefilter {
-    searchers: Vec<packed::Searcher>,
+    passes: Vec<Pass>,
+    /// The distinct heads, each with the anchors that start with it.
+    heads: Vec<(Vec<u8>, Vec<Vec<u8>>)>,
     anchors: usize,
-    heads: usize,
+}
+
+/// One packed searcher over some of the heads.
+struct Pass {
+    searcher: packed::Searcher,
+    /// For each pattern of the searcher, its head (index into `LinePrefilter::heads`).
+    pattern_head: Vec<usize>,
+    /// The heads of this pass.
+    members: Vec<usize>,
 }
 
 impl LinePrefilter {
     /// The prefilter for `phrases`, or None where the caller must scan with the full
-    /// automaton: a phrase is empty or holds a line end, the anchors take more than
+    /// automaton: a phrase is empty or holds a line end, the heads take more than
     /// [`MAX_PASSES`] searchers, or the CPU has no packed searcher.
     /// `background` replaces the embedded serving lines the anchors avoid (None: embedded).
     pub(crate) fn new(phrases: &[&str], background: Option<&Background>) -> Option<LinePrefilter> {
@@ -73,16 +82,25 @@ impl LinePrefilter {
             return None;
         }
         let bytes: Vec<&[u8]> = phrases.iter().map(|p| p.as_bytes()).collect();
-        let groups = anchors::by_heads(&bytes, background.unwrap_or_else(|| embedded_background()));
-        let passes = groups.len().div_ceil(HEADS_PER_PASS).max(1);
-        if passes > MAX_PASSES {
-            return None;
+        let background = background.unwrap_or_else(|| embedded_background());
+        let groups = anchors::by_heads(&bytes, background);
+        let mut heads: Vec<(Vec<u8>, Vec<Vec<u8>>)> = Vec::new();
+        for a in groups.into_iter().flatten() {
+            let head = &a[..a.len().min(anchors::HEAD)];
+            match heads.iter_mut().find(|(h, _)| h.as_slice() == head) {
+                Some((_, list)) => list.push(a),
+                None => heads.push((head.to_vec(), vec![a])),
+            }
         }
-        let per = groups.len().div_ceil(passes).max(1);
-        let anchors = groups.iter().map(Vec::len).sum();
-        let searchers =
-            groups.chunks(per).map(searcher).collect::<Option<Vec<packed::Searcher>>>()?;
-        Some(LinePrefilter { searchers, anchors, heads: groups.len() })
+        let anchors = heads.iter().map(|(_, a)| a.len()).sum();
+        let refs: Vec<&[u8]> = heads.iter().map(|(h, _)| h.as_slice()).collect();
+        let plan = buckets::plan(&refs, background.lines(), MAX_PASSES)?;
+        let passes = plan
+            .passes
+            .iter()
+            .map(|buckets| Pass::new(&refs, buckets))
+            .collect::<Option<Vec<Pass>>>()?;
+        Some(LinePrefilter { passes, heads, anchors })
     }
 
     /// Number of anchors (in all packed searchers).
@@ -92,30 +110,36 @@ impl LinePrefilter {
 
     /// Number of distinct anchor heads (one group of anchors each).
     pub(crate) fn heads(&self) -> usize {
-        self.heads
+        self.heads.len()
     }
 
     /// Number of packed searchers (one pass over the block each).
     pub(crate) fn passes(&self) -> usize {
-        self.searchers.len()
+        self.passes.len()
     }
 
     /// Append to `lines` the `(start, end)` byte range (end at the `\n` or the block's end)
     /// of every line of `block` that holds an anchor, ascending, each once.
     pub(crate) fn candidate_lines(&self, block: &[u8], lines: &mut Vec<(usize, usize)>) {
         let first = lines.len();
-        for s in &self.searchers {
+        for pass in &self.passes {
             let mut at = 0;
             while at < block.len() {
-                let Some(m) = s.find_in(block, Span { start: at, end: block.len() }) else {
+                let Some(m) = pass.searcher.find_in(block, Span { start: at, end: block.len() })
+                else {
                     break;
                 };
-                let (start, end) = line_around(block, m.start());
+                let p = m.start();
+                if !self.anchored_at(pass, &block[p..], m.pattern().as_usize()) {
+                    at = p + 1;
+                    continue;
+                }
+                let (start, end) = line_around(block, p);
                 lines.push((start, end));
                 at = end + 1;
             }
         }
-        if self.searchers.len() > 1 {
+        if self.passes.len() > 1 {
             lines[first..].sort_unstable();
             let mut kept = first;
             for i in first..lines.len() {
@@ -127,6 +151,39 @@ impl LinePrefilter {
             lines.truncate(kept);
         }
     }
+
+    /// True when an anchor of one of `pass`'s heads starts `rest` (the searcher found its
+    /// `pattern`'s head there; another head of the pass may start there too).
+    fn anchored_at(&self, pass: &Pass, rest: &[u8], pattern: usize) -> bool {
+        let found = pass.pattern_head.get(pattern).copied();
+        let holds = |i: usize| {
+            self.heads.get(i).is_some_and(|(h, anchors)| {
+                rest.starts_with(h) && anchors.iter().any(|a| rest.starts_with(a))
+            })
+        };
+        found.is_some_and(holds) || pass.members.iter().any(|&i| Some(i) != found && holds(i))
+    }
+}
+
+impl Pass {
+    /// The searcher over the heads `buckets` hold (indices into `heads`), each in its bucket.
+    fn new(heads: &[&[u8]], buckets: &[Vec<usize>]) -> Option<Pass> {
+        let members: Vec<usize> = buckets.iter().flatten().copied().collect();
+        let mask = members.iter().map(|&i| heads[i].len()).min()?.min(anchors::HEAD);
+        let fat = members.len() > SLIM_HEADS;
+        let mut order =
+            if fat { buckets::teddy_order(heads, buckets, mask) } else { members.clone() };
+        if order.len() > MAX_PATTERNS {
+            order.clone_from(&members); // too many fillers: Teddy's own placement
+        }
+        let mut b = packed::Config::new()
+            .match_kind(MatchKind::LeftmostFirst)
+            .heuristic_pattern_limits(false)
+            .only_teddy_fat(Some(fat))
+            .builder();
+        b.extend(order.iter().map(|&i| heads[i]));
+        Some(Pass { searcher: b.build()?, pattern_head: order, members })
+    }
 }
 
 /// The line holding byte `at`: from after the previous `\n` to the next `\n` (or the end).
@@ -134,22 +191,6 @@ pub(crate) fn line_around(block: &[u8], at: usize) -> (usize, usize) {
     let start = memchr::memrchr(b'\n', &block[..at]).map_or(0, |p| p + 1);
     let end = memchr::memchr(b'\n', &block[at..]).map_or(block.len(), |p| at + p);
     (start, end)
-}
-
-/// One packed searcher over the anchors of `groups` (one group per head). The first anchor of
-/// each head comes first: Teddy puts a new head in bucket `pattern index mod buckets` and
-/// later patterns with the same first bytes in the same bucket, so the heads spread over the
-/// buckets before any shares one.
-fn searcher(groups: &[Vec<Vec<u8>>]) -> Option<packed::Searcher> {
-    let firsts = groups.iter().filter_map(|g| g.first());
-    let rest = groups.iter().flat_map(|g| g.iter().skip(1));
-    let mut b = packed::Config::new()
-        .match_kind(MatchKind::LeftmostFirst)
-        .heuristic_pattern_limits(false)
-        .only_teddy_fat(Some(groups.len() > SLIM_HEADS))
-        .builder();
-    b.extend(firsts.chain(rest));
-    b.build()
 }
 
 /// The embedded background lines, read once per process.

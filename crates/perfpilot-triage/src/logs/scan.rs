@@ -14,8 +14,12 @@ const CHUNK: usize = 256 << 10;
 /// A line longer than this is cut (the rest of it is still counted, never kept).
 const MAX_LINE: usize = 1 << 20;
 /// Bytes of the end of the input kept whole (every line, gated or not) for the rules that read
-/// how a log ends (`crate::stall`): one copy per chunk, none per line.
+/// how a log ends (`crate::stall`): the last chunks read are held back from reuse, and the end
+/// is copied out of them once, after the last one (none per chunk, none per line).
 const END_BYTES: usize = 16 << 10;
+/// Buffers passed between the reader thread and the scan: six for reading ahead, one held for
+/// the end (see [`EndKeeper`]).
+const BUFFERS: usize = 7;
 
 /// Receives lines from the scanner.
 pub(crate) trait Sink {
@@ -66,24 +70,58 @@ pub(crate) fn scan<R: Read + Send>(
     std::thread::scope(|scope| {
         let (full_tx, full_rx) = mpsc::sync_channel::<std::io::Result<(Vec<u8>, usize)>>(4);
         let (empty_tx, empty_rx) = mpsc::channel::<Vec<u8>>();
-        for _ in 0..6 {
+        for _ in 0..BUFFERS {
             let _ = empty_tx.send(Vec::with_capacity(CHUNK));
         }
         scope.spawn(move || read_loop(reader, full_tx, empty_rx));
         let mut st = State { line_no: 1, follow: 0, carry: Vec::new() };
         let mut bytes = 0u64;
-        let mut end: Vec<u8> = Vec::with_capacity(2 * END_BYTES);
+        let mut end = EndKeeper::default();
         for chunk in full_rx.iter() {
             let (chunk, len) = chunk?;
             bytes += len as u64;
             progress.advance(len as u64);
             st.chunk(&chunk[..len], gates, sink);
-            keep_end(&mut end, &chunk[..len]);
-            let _ = empty_tx.send(chunk);
+            if let Some(spare) = end.hold(chunk, len) {
+                let _ = empty_tx.send(spare);
+            }
         }
         st.finish(gates, sink);
-        Ok(ScanStats { bytes, lines: st.line_no - 1, end })
+        Ok(ScanStats { bytes, lines: st.line_no - 1, end: end.end() })
     })
+}
+
+/// Keeps the end of the input without copying every chunk: the last chunk is held back from
+/// reuse, and only when a chunk shorter than `END_BYTES` follows it (at the end of the input,
+/// or on a stream that returns short reads) are its last bytes copied out.
+#[derive(Default)]
+struct EndKeeper {
+    /// The last `END_BYTES` (at most) of what came before the held chunk, where they are needed.
+    before: Vec<u8>,
+    /// The last chunk and its length.
+    held: Option<(Vec<u8>, usize)>,
+}
+
+impl EndKeeper {
+    /// Hold `chunk` (its first `len` bytes); return the buffer held before, now free.
+    fn hold(&mut self, chunk: Vec<u8>, len: usize) -> Option<Vec<u8>> {
+        let old = self.held.replace((chunk, len));
+        let (buf, old_len) = old?;
+        if len >= END_BYTES {
+            self.before.clear();
+        } else {
+            keep_end(&mut self.before, &buf[..old_len]);
+        }
+        Some(buf)
+    }
+
+    /// The last `END_BYTES` of the input (all of it when shorter).
+    fn end(mut self) -> Vec<u8> {
+        if let Some((buf, len)) = self.held.take() {
+            keep_end(&mut self.before, &buf[..len]);
+        }
+        self.before
+    }
 }
 
 /// Keep the last `END_BYTES` of everything appended so far.
@@ -295,6 +333,42 @@ mod tests {
         assert!(text.as_bytes().ends_with(&stats.end));
         let (_, short) = run("a\nb\n", &["Error"]);
         assert_eq!(short.end, b"a\nb\n");
+    }
+
+    #[test]
+    fn the_end_is_whole_across_short_chunks() {
+        // A stream that returns end-of-input after each piece (a terminal): every piece ends
+        // a short chunk, so the end spans several of them.
+        struct Pieces(Vec<Vec<u8>>, bool);
+        impl Read for Pieces {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                if std::mem::take(&mut self.1) || self.0.is_empty() {
+                    return Ok(0);
+                }
+                let p = &mut self.0[0];
+                let n = p.len().min(buf.len());
+                buf[..n].copy_from_slice(&p[..n]);
+                p.drain(..n);
+                if p.is_empty() {
+                    self.0.remove(0);
+                    self.1 = true;
+                }
+                Ok(n)
+            }
+        }
+        let g = Gates::new(&["Error".to_string()], &[]).unwrap();
+        for sizes in [&[300_000, 5_000, 7_000, 9_000][..], &[5_000, 300_000, 3][..], &[10][..]] {
+            let pieces: Vec<Vec<u8>> = sizes
+                .iter()
+                .enumerate()
+                .map(|(i, &n)| (0..n).map(|j| b"abcdefghij\n"[(i + j) % 11]).collect())
+                .collect();
+            let all = pieces.concat();
+            let mut sink = Collect { got: Vec::new(), follow_on: "~" };
+            let stats =
+                scan(Pieces(pieces, false), &g, &mut sink, &NoProgress).map(|s| s.end).unwrap();
+            assert_eq!(stats, all[all.len().saturating_sub(END_BYTES)..], "{sizes:?}");
+        }
     }
 
     #[test]
