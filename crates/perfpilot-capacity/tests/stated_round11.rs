@@ -2,10 +2,10 @@
 //! 15, branch capfix11), written from the engines' format strings, all on non-CUDA serving
 //! stacks: SGLang-JAX's KV lines (`ModelRunner kv_cache_dtype: <class 'jax.numpy.X'>`, `TPU
 //! Memory profiling: … available_kv_cache=X.XGB …`, `ModelRunner [final] max_total_num_tokens:
-//! N`), tpu-inference's `Memory statistics | total_hbm_limit_gb=…GiB | total_hbm_limit_cap_gb=…`
-//! and vllm-ascend's `Available memory: N, total memory: M` (bytes). Real lines (corpus
-//! development pastes of `heldout-19` outside its set-aside third, public logs), each with its
-//! source.
+//! N`) and its scheduler's limits (`(context_len=N, …)`, `Final max_running_requests: N`),
+//! tpu-inference's `Memory statistics | total_hbm_limit_gb=…GiB | total_hbm_limit_cap_gb=…` and
+//! vllm-ascend's `Available memory: N, total memory: M` (bytes). Real lines (corpus development
+//! pastes of `heldout-19` outside its set-aside third, public logs), each with its source.
 
 mod common;
 
@@ -88,4 +88,12 @@ fn host_available_memory_lines_are_not_a_kv_budget() {
     // trtllm-8961-pytorch-pp-multinode-kv.log, cut) is no NPU total.
     let trt = "[11/07/2025-07:20:57] [TRT-LLM] [W] Both free_gpu_memory_fraction and max_tokens are set (to 0.9 and 8256 with free memory 1.687347412109375 of total memory 5.8";
     assert!(numbers(trt, "total_gpu_memory").is_empty());
+}
+
+#[test]
+fn sglang_jax_request_limits_give_running_requests_and_context() {
+    // sgl-project/sglang-jax#477 (a TPU v6e-8 run, the scheduler's constraint block as pasted).
+    let text = "Max running requests constraints:\n   - Server limit: 1024 (configured)\n   - Token pool size: 1025\n   - Attention backend: 512 (context_len=32768, page_size=128)\n   → Final max_running_requests: 512";
+    assert_eq!(numbers(text, "max_running_requests"), vec![(1, 512.0)]);
+    assert_eq!(numbers(text, "context_len"), vec![(1, 32768.0)]);
 }
