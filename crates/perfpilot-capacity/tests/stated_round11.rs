@@ -97,3 +97,14 @@ fn sglang_jax_request_limits_give_running_requests_and_context() {
     assert_eq!(numbers(text, "max_running_requests"), vec![(1, 512.0)]);
     assert_eq!(numbers(text, "context_len"), vec![(1, 32768.0)]);
 }
+
+#[test]
+fn gaudi_kv_reserve_is_the_kv_budget() {
+    // vLLM on Gaudi (HabanaAI/vllm-fork hpu_worker.py), the example log of vLLM's
+    // README_GAUDI.md / HabanaAI/vllm-fork#147 (code store, find_string id 61318556111).
+    let line = "INFO 08-02 17:37:54 hpu_worker.py:158] Free device memory: 79.16 GiB, 39.58 GiB usable (gpu_memory_utilization=0.5), 15.83 GiB reserved for HPUGraphs (VLLM_GRAPH_RESERVED_MEM=0.4), 23.75 GiB reserved for KV cache";
+    assert_eq!(numbers(line, "kv_budget"), vec![(1, 23.75)]);
+    // The 2024 habana_worker.py wording of the same line (Gaudi docs, find_string id 23156312023).
+    let old = "INFO 09-24 17:31:40 habana_worker.py:177] Free device memory: 79.22 GiB, 71.3 GiB usable (gpu_memory_utilization=0.9), 7.13 GiB reserved for HPUGraphs (VLLM_GRAPH_RESERVED_MEM=0.1), 64.17 GiB reserved for KV cache";
+    assert_eq!(numbers(old, "kv_budget"), vec![(1, 64.17)]);
+}

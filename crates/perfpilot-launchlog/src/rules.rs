@@ -62,6 +62,10 @@ pub(crate) struct Rule {
     /// such as `Available memory:` is one engine's line only with the rest of its wording).
     #[serde(default)]
     pub needs_after: Option<String>,
+    /// The rule does not apply when the text after the phrase holds one of these (a phrase that
+    /// is the head of a longer one of another meaning).
+    #[serde(default)]
+    pub skip_after: Vec<String>,
     /// The rule applies only where the text before the phrase holds this (the second value of
     /// such a line: one phrase triggers one rule).
     #[serde(default)]
@@ -200,6 +204,9 @@ pub(crate) fn invoked(after: &str, spaced: bool) -> bool {
 /// Apply a rule to the text around its phrase.
 pub(crate) fn apply(rule: &Rule, before: &str, after: &str) -> Option<EventKind> {
     if rule.skip_before.iter().any(|s| before.contains(s.as_str())) {
+        return None;
+    }
+    if rule.skip_after.iter().any(|s| after.contains(s.as_str())) {
         return None;
     }
     if rule.needs_after.as_ref().is_some_and(|n| !after.contains(n.as_str())) {
