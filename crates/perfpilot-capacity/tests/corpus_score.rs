@@ -296,5 +296,6 @@ const HELDOUT18_FLOOR_PERMILLE: usize = 1000;
 /// Ascend, TPU or Vulkan) floor in per mille: scored once, blind, by the lead after the capfix10
 /// rules were merged: 80/87 = 91.95% (919 rounded down). Development data since. Misses:
 /// SGLang-JAX's KV lines (3), vllm-ascend's `Available memory: 0, total memory: N` (2),
-/// tpu-inference's `Memory statistics` HBM and budget (2).
-const HELDOUT19_FLOOR_PERMILLE: usize = 919;
+/// tpu-inference's `Memory statistics` HBM and budget (2). 87/87 after the capfix11 rules (the
+/// set-aside third 29/29 -> 29/29, scored once): floor 1000.
+const HELDOUT19_FLOOR_PERMILLE: usize = 1000;

@@ -58,6 +58,18 @@ pub(crate) struct Rule {
     /// The rule does not apply when the text before the phrase holds one of these.
     #[serde(default)]
     pub skip_before: Vec<String>,
+    /// The rule applies only where the text after the phrase holds this (a generic phrase
+    /// such as `Available memory:` is one engine's line only with the rest of its wording).
+    #[serde(default)]
+    pub needs_after: Option<String>,
+    /// The rule does not apply when the text after the phrase holds one of these (a phrase that
+    /// is the head of a longer one of another meaning).
+    #[serde(default)]
+    pub skip_after: Vec<String>,
+    /// The rule applies only where the text before the phrase holds this (the second value of
+    /// such a line: one phrase triggers one rule).
+    #[serde(default)]
+    pub needs_before: Option<String>,
     /// Unit when the line prints none (`size` form).
     #[serde(default)]
     pub unit: Option<String>,
@@ -194,6 +206,15 @@ pub(crate) fn apply(rule: &Rule, before: &str, after: &str) -> Option<EventKind>
     if rule.skip_before.iter().any(|s| before.contains(s.as_str())) {
         return None;
     }
+    if rule.skip_after.iter().any(|s| after.contains(s.as_str())) {
+        return None;
+    }
+    if rule.needs_after.as_ref().is_some_and(|n| !after.contains(n.as_str())) {
+        return None;
+    }
+    if rule.needs_before.as_ref().is_some_and(|n| !before.contains(n.as_str())) {
+        return None;
+    }
     if rule.line_start && !before.trim().is_empty() {
         return None;
     }
@@ -227,8 +248,11 @@ pub(crate) fn apply(rule: &Rule, before: &str, after: &str) -> Option<EventKind>
         }
         Form::Word => {
             let t = value_text(rule, after)?;
+            // A dtype class as Python's `%s` prints it: `<class 'jax.numpy.bfloat16'>`.
+            let t = t.strip_prefix("<class ").unwrap_or(t);
             let end = t.find([',', ' ', ')', '\t']).unwrap_or(t.len());
-            let w = t[..end].trim_matches(['\'', '"', '.']).trim_start_matches("torch.");
+            let w = t[..end].trim_matches(['\'', '"', '.', '>']).trim_start_matches("torch.");
+            let w = w.trim_start_matches("jax.").trim_start_matches("numpy.");
             // `auto` states no value (the engine picks it later).
             (!w.is_empty() && w != "auto").then(|| EventKind::Word { key, value: w.to_string() })
         }
