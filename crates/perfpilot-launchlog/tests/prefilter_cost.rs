@@ -146,8 +146,14 @@ fn builtin_rules_scan_in_two_passes_with_few_false_candidates() {
     // serving-log checks above and timed by `parse_vs_grep.sh` (docs/performance.md). 0.241
     // after the capfix9 rules (138 anchors, 64 heads: the Metal 2023 buffer lines of the
     // fixtures now hold a phrase). 0.2414 after the capfix10 rules (0.2410 before them, with the
-    // heldout-18 logs among the fixtures): 138 anchors, 64 heads; no bound changed.
-    check(&rules, "built-in", 2, 0.245);
+    // heldout-18 logs among the fixtures): 138 anchors, 64 heads; no bound changed. 0.2403
+    // after the capfix11 rules (140 anchors); 0.247 with the same rules once blind batches
+    // heldout-20 (launch logs) and heldout-17 (failure logs) joined the fixtures. Bound 0.25,
+    // the back-off point itself: no room is left in this proxy, whose input grows with every
+    // batch. Since speed8 one planned pass holds up to 112 heads (64 now), so new phrases may
+    // take heads of their own again; what a scan costs is `parse_vs_grep.sh`'s figure
+    // (docs/performance.md, "Margins closed (speed8)": 0.93–1.00x aec414c's CPU).
+    check(&rules, "built-in", 2, 0.25);
 }
 
 #[test]
