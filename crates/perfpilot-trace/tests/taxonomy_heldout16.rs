@@ -4,7 +4,7 @@
 //! rules, and committed before any classifier ran on them. See
 //! `tests/fixtures/trace/SOURCES-blind.md` ("Corpus 16 (blind)").
 //!
-//! 402 names from 20 sources (51 in the form a profiler prints them, from Kineto kernel tables
+//! 408 names from 16 sources (47 in the form a profiler prints them, from Kineto kernel tables
 //! of SGLang / vLLM serving runs). Not scored yet: the lead takes the one blind first score
 //! after the next rule round, then adds the score test and sets `first_score`. Until then this
 //! file checks the format, the categories and the freshness only, and classifies nothing.
