@@ -10,6 +10,7 @@ pub const CLASS_RULES_R10: &[&str] = &[
     "ollama-manifest-not-found",
     "cuda-error-assert-name",
     "triton-instance-creation-oom",
+    "pipeline-parallel-unsupported",
 ];
 
 /// Blind batches scored after `CLASS_RULES_R10`: a wrong decision by them there is a counted
