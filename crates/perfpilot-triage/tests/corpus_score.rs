@@ -19,6 +19,8 @@
 mod corpus;
 #[path = "rules/floors.rs"]
 mod floors;
+#[path = "rules/round10.rs"]
+mod round10;
 #[path = "rules/round5.rs"]
 mod round5;
 #[path = "rules/round6.rs"]
@@ -143,6 +145,7 @@ fn score() -> BTreeMap<String, Score> {
         let guarded7 = !SCORED_AFTER_ROUND7.contains(&side.as_str());
         let guarded8 = !SCORED_AFTER_ROUND8.contains(&side.as_str());
         let guarded9 = !SCORED_AFTER_ROUND9.contains(&side.as_str());
+        let guarded10 = !round10::SCORED_AFTER_ROUND10.contains(&side.as_str());
         let s = out.entry(side).or_default();
         s.total += 1;
         let cell = cols.get(5).unwrap_or_else(|| panic!("labels.tsv {file}: no signal column"));
@@ -160,7 +163,8 @@ fn score() -> BTreeMap<String, Score> {
                 || guarded6 && round6::CLASS_RULES_6.iter().any(|id| decided_by_rule(by, id))
                 || guarded7 && round7::CLASS_RULES_7.iter().any(|id| decided_by_rule(by, id))
                 || guarded8 && round8::CLASS_RULES_R8.iter().any(|id| decided_by_rule(by, id))
-                || guarded9 && round9::CLASS_RULES_R9.iter().any(|id| decided_by_rule(by, id)))
+                || guarded9 && round9::CLASS_RULES_R9.iter().any(|id| decided_by_rule(by, id))
+                || guarded10 && round10::CLASS_RULES_R10.iter().any(|id| decided_by_rule(by, id)))
         {
             s.wrong_by_new_rule.push(format!("{file}: labelled {class}, decided by {by}"));
         }

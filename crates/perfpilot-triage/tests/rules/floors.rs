@@ -61,11 +61,14 @@ pub const FLOORS: [(&str, usize, usize); 15] = [
     ("heldout-14", 852, 931),
     // Ninth blind batch (branch triblind9, 29 logs), scored once by the lead after round 9
     // (trifix9) was merged: 22/29 classes right (3 undecided), class and signal 17/22.
-    ("heldout-15", 758, 772),
+    // 24/29 and 18/22 after round 10 (trifix10; its set-aside third of heldout-15/16 14/20 ->
+    // 14/20, scored once at dfc00e3).
+    ("heldout-15", 827, 818),
     // Tenth blind batch (branch triblind10, 29 logs), scored once by the lead after round 9
     // (trifix9) was merged, in the same minutes as heldout-15: 17/29 classes right (4
     // undecided), class and signal 15/22.
-    ("heldout-16", 586, 681),
+    // 22/29 and 20/22 after round 10 (trifix10).
+    ("heldout-16", 758, 909),
 ];
 
 /// Dev-split floor in per mille (15/19 since the evidence rules of issue 15, branch triage3).
