@@ -5,7 +5,7 @@
 /// Signal floors: class and signal line right among the logs whose label names signal lines
 /// (first scored at dev 11/16, heldout 7/8, heldout-3 23/23, heldout-4 25/26; since the deciding
 /// lines lead the signal, branch trihold: dev 14/16, heldout 8/8, heldout-4 26/26).
-pub const FLOORS: [(&str, usize, usize); 15] = [
+pub const FLOORS: [(&str, usize, usize); 16] = [
     ("dev", DEV_FLOOR_PERMILLE, 875),
     ("heldout", OLD_HELDOUT_FLOOR_PERMILLE, 1000),
     ("heldout-3", HELDOUT3_FLOOR_PERMILLE, 1000),
@@ -69,6 +69,9 @@ pub const FLOORS: [(&str, usize, usize); 15] = [
     // undecided), class and signal 15/22.
     // 22/29 and 20/22 after round 10 (trifix10).
     ("heldout-16", 758, 909),
+    // Eleventh blind batch (branch triblind11, 23 logs), scored once by the lead after round 10
+    // (trifix10) was merged: 13/23 classes right (6 undecided), class and signal 12/23.
+    ("heldout-17", 565, 521),
 ];
 
 /// Dev-split floor in per mille (15/19 since the evidence rules of issue 15, branch triage3).
