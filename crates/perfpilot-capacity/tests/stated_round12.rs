@@ -13,8 +13,9 @@ use common::{corpus, numbers};
 fn ollama_memory_summary_fragments_without_prefix() {
     // captainflasmr/ollama-buddy#21 (heldout-20, development third): ollama's own ggml engine
     // on a 16 GB ROCm GPU, the slog messages quoted without their prefix.
-    let text =
-        corpus("llamacpp-ollamabuddy21-ollama-engine-rocm-gemma4-26b-quoted-msg-fragments-17of31.log");
+    let text = corpus(
+        "llamacpp-ollamabuddy21-ollama-engine-rocm-gemma4-26b-quoted-msg-fragments-17of31.log",
+    );
     assert_eq!(numbers(&text, "model_buffer"), vec![(1, 8.5), (1, 8.8)]);
     assert_eq!(numbers(&text, "kv_device_size"), vec![(1, 1.2), (1, 0.88)]);
     assert_eq!(numbers(&text, "compute_buffer"), vec![(1, 3.5), (1, 0.01)]);
@@ -32,8 +33,9 @@ fn ollama_memory_summary_with_prefix_still_read() {
 #[test]
 fn gaudi_cache_engine_and_token_budget() {
     // HabanaAI/vllm-fork#345 (heldout-20, development third): V0 on one Gaudi2.
-    let text =
-        corpus("vllm-habana345-v0-gaudi2-hpu-blocks-3184-cache-engine-49.75-token-budget-4096-cut.log");
+    let text = corpus(
+        "vllm-habana345-v0-gaudi2-hpu-blocks-3184-cache-engine-49.75-token-budget-4096-cut.log",
+    );
     assert_eq!(numbers(&text, "kv_budget"), vec![(1, 49.75)]);
     assert_eq!(numbers(&text, "max_num_tokens"), vec![(1, 4096.0)]);
     assert_eq!(numbers(&text, "gpu_blocks"), vec![(1, 3184.0)]);
