@@ -305,5 +305,6 @@ const HELDOUT19_FLOOR_PERMILLE: usize = 1000;
 /// per mille: scored once, blind, by the lead after the capfix11 rules were merged: 74/83 =
 /// 89.16% (891 rounded down). Development data since. Misses: Ollama's Go engine buffer lines
 /// quoted without their prefix (6, one log), vLLM-on-Gaudi's `Initializing cache engine took`
-/// and its token budget (2), vLLM's `num_gpu_blocks is:` (1).
-const HELDOUT20_FLOOR_PERMILLE: usize = 891;
+/// and its token budget (2), vLLM's `num_gpu_blocks is:` (1). 83/83 after the capfix12 rules
+/// (the set-aside third 29/30 -> 30/30, scored once): floor 1000.
+const HELDOUT20_FLOOR_PERMILLE: usize = 1000;
