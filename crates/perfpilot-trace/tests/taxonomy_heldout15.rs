@@ -10,7 +10,8 @@
 
 mod heldout_batch;
 
-use heldout_batch::{Batch, CORPORA, check_fresh, score};
+use heldout_batch::set_aside::SET_ASIDE_15;
+use heldout_batch::{Batch, CORPORA, check_fresh, check_set_aside_draw, count_right, score_hiding};
 
 const BATCH: Batch = Batch {
     file: "kernel-names-15.tsv",
@@ -33,5 +34,17 @@ fn heldout15_is_fresh_unique_and_from_new_sources() {
 
 #[test]
 fn heldout15_bare_name_accuracy() {
-    score(&BATCH);
+    score_hiding(&BATCH, SET_ASIDE_15);
+}
+
+/// The namesfix11 set-aside third (`SET_ASIDE_15`, 6 of 16 sources): counts only, its rows are
+/// never printed. Scored once before the round and once at its end.
+#[test]
+fn heldout15_set_aside_third() {
+    check_set_aside_draw(&BATCH, SET_ASIDE_15);
+    let aside = count_right(&BATCH, |r| SET_ASIDE_15.contains(&r));
+    let dev = count_right(&BATCH, |r| !SET_ASIDE_15.contains(&r));
+    eprintln!("heldout-15 set-aside third: {}/{}", aside.0, aside.1);
+    eprintln!("heldout-15 other two thirds: {}/{}", dev.0, dev.1);
+    assert_eq!(aside.1, 143);
 }
