@@ -37,7 +37,11 @@ const BATCH: Batch = Batch {
     // now stay `other`. No rule change lost a name.
     // Raised by namesfix10 (936 -> 940): heldout-14 family rules and the token model retrained
     // with heldout-14's development thirds, min_posterior 0.6 by the written rule (docs/taxonomy-corpus-2.md).
-    dev_floor: Some(940),
+    // Lowered by namesfix11 (940 -> 939): the token model retrained with heldout-15's development
+    // thirds no longer reaches min_posterior on `store_rows_indexed_kernel` (memory) (in-sample names decided by
+    // the model before; heldout-15's labels moved those tokens' counts). No rule change lost a name
+    // (docs/taxonomy-corpus-2.md, namesfix11).
+    dev_floor: Some(939),
 };
 
 #[test]

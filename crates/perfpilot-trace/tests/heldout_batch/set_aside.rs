@@ -150,3 +150,17 @@ pub const SET_ASIDE_14: &[&str] = &[
     "github:SemiAnalysisAI/InferenceX",
     "github:ROCm/FlyDSL",
 ];
+
+/// The namesfix11 set-aside third (`docs/taxonomy-corpus-2.md`, "namesfix11"): the ceil(16/3)
+/// sources of heldout-15 (repositories, as `repo_of` keys them) with the smallest FNV-1a-64 of
+/// `github:owner/name`, drawn before the round's first change. The token model is not trained on
+/// them; this third is scored once, at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_15: &[&str] = &[
+    "github:ohdearquant/lattice",
+    "github:whuLames/Inference",
+    "github:ahb-sjsu/turboquant-pro",
+    "github:sunxxuns/aiter",
+    "github:Mozilla-Ocho/llamafile",
+    "github:LostRuins/koboldcpp",
+];
