@@ -14,7 +14,7 @@
 mod heldout_batch;
 
 use heldout_batch::set_aside::SET_ASIDE_7;
-use heldout_batch::{Batch, CORPORA, check_fresh, check_set_aside_draw, count_right, score};
+use heldout_batch::{Batch, CORPORA, check_fresh, report_set_aside, score};
 
 const BATCH: Batch = Batch {
     file: "kernel-names-7.tsv",
@@ -54,10 +54,5 @@ fn heldout7_bare_name_accuracy() {
 
 #[test]
 fn heldout7_set_aside_third() {
-    check_set_aside_draw(&BATCH, SET_ASIDE_7);
-    let aside = count_right(&BATCH, |r| SET_ASIDE_7.contains(&r));
-    let dev = count_right(&BATCH, |r| !SET_ASIDE_7.contains(&r));
-    eprintln!("heldout-7 set-aside third: {}/{}", aside.0, aside.1);
-    eprintln!("heldout-7 other two thirds: {}/{}", dev.0, dev.1);
-    assert_eq!(aside.1, 322);
+    report_set_aside(&BATCH, SET_ASIDE_7, 322);
 }

@@ -206,3 +206,15 @@ pub fn count_right(b: &Batch, keep: impl Fn(&str) -> bool) -> (usize, usize) {
     let right = rows.iter().filter(|e| tax.classify(e.name) == e.expected).count();
     (right, rows.len())
 }
+
+/// The test body of a set-aside third: check the draw, then print the third's and the other two
+/// thirds' counts (never their rows) and assert the third holds `names` names.
+#[allow(dead_code)]
+pub fn report_set_aside(b: &Batch, set_aside: &[&str], names: usize) {
+    check_set_aside_draw(b, set_aside);
+    let aside = count_right(b, |r| set_aside.contains(&r));
+    let dev = count_right(b, |r| !set_aside.contains(&r));
+    eprintln!("{} set-aside third: {}/{}", b.split, aside.0, aside.1);
+    eprintln!("{} other two thirds: {}/{}", b.split, dev.0, dev.1);
+    assert_eq!(aside.1, names);
+}
