@@ -12,7 +12,7 @@ pub(crate) fn masked_hash(msg: &str) -> u64 {
     let mut p = MaskPacker { h: 0xcbf2_9ce4_8422_2325, word: 0, n: 0, len: 0 };
     let mut rest = msg.trim().as_bytes();
     while !rest.is_empty() {
-        let run = rest.iter().position(u8::is_ascii_digit).unwrap_or(rest.len());
+        let run = next_digit(rest);
         p.feed(&rest[..run]);
         rest = &rest[run..];
         if rest.is_empty() {
@@ -24,6 +24,32 @@ pub(crate) fn masked_hash(msg: &str) -> u64 {
         rest = &rest[digits..];
     }
     p.finish()
+}
+
+/// The index of the first ASCII digit in `b` (its length when none), eight bytes a step.
+fn next_digit(b: &[u8]) -> usize {
+    let mut words = b.chunks_exact(8);
+    let mut at = 0;
+    for w in &mut words {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(w);
+        let m = digit_bytes(u64::from_le_bytes(a));
+        if m != 0 {
+            return at + (m.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    at + words.remainder().iter().position(u8::is_ascii_digit).unwrap_or(words.remainder().len())
+}
+
+/// The top bit of each byte of `w` that is an ASCII digit (0x30-0x39), and no other bit: the
+/// "has a byte between" word test, exact per byte because no step carries into the next byte
+/// (the low seven bits are tested, and bytes of 0x80 and above are excluded by `!w`).
+fn digit_bytes(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let low = w & (ONES * 0x7F);
+    // Below 0x3A: 0x7F + 0x3A - b keeps its top bit; above 0x2F: b + 0x7F - 0x2F sets it.
+    (ONES * (0x7F + 0x3A) - low) & !w & (low + ONES * (0x7F - 0x2F)) & (ONES * 0x80)
 }
 
 /// The packing of [`masked_hash`]: bytes in order, 8 to a big-endian word, each full word mixed.
@@ -170,6 +196,27 @@ mod tests {
         h = mix(h, word);
         h = mix(h, len + u64::from(n));
         h ^ (h >> 29)
+    }
+
+    #[test]
+    fn digit_bytes_marks_exactly_the_digits() {
+        for b in 0..=255u8 {
+            for pos in 0..8 {
+                let w =
+                    u64::from_le_bytes(std::array::from_fn(|i| if i == pos { b } else { b'a' }));
+                let want = if b.is_ascii_digit() { 0x80u64 << (8 * pos) } else { 0 };
+                assert_eq!(digit_bytes(w), want, "byte {b:#x} at {pos}");
+            }
+        }
+        let w = u64::from_le_bytes(*b"\xff9\x80/0:5x");
+        assert_eq!(digit_bytes(w), (0x80 << 8) | (0x80 << 32) | (0x80 << 48));
+        for s in ["", "abc", "abcdefgh1", "1", "ab\u{e9}cdefghij7k", "\x7f\u{80}\u{ff} 0"] {
+            assert_eq!(
+                next_digit(s.as_bytes()),
+                s.bytes().position(|b| b.is_ascii_digit()).unwrap_or(s.len()),
+                "{s:?}"
+            );
+        }
     }
 
     #[test]
