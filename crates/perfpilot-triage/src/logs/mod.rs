@@ -437,8 +437,13 @@ impl FileScan<'_> {
     fn one_line(&mut self, no: u64, text: &str, gated: bool) -> u32 {
         // While serving, a repeat of a line that gave nothing before (numbers masked: the
         // same request error with another timestamp, pid or rank) is skipped at once.
-        let key = masked::masked_hash(text);
-        if gated && self.serving && self.pending.is_none() && self.boring.contains(&key) {
+        // The key is needed only while serving (it is computed on use: before serving, it
+        // was a seventh of `triage`'s instructions on a log of start-up lines).
+        if gated
+            && self.serving
+            && self.pending.is_none()
+            && self.boring.contains(&masked::masked_hash(text))
+        {
             if self.asm.open_count() == 0 {
                 return 0;
             }
@@ -491,7 +496,7 @@ impl FileScan<'_> {
         let fatal = self.cat.fatal_set.is_match(msg);
         if line_sigs.is_empty() && !fatal {
             if self.serving && self.markers.len() == markers_before && self.boring.len() < 100_000 {
-                self.boring.insert(key);
+                self.boring.insert(masked::masked_hash(text));
             }
             self.ring.push_parts(no, msg, text);
             return 0;
