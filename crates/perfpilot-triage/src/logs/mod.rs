@@ -3,6 +3,7 @@
 
 pub(crate) mod assemble;
 pub(crate) mod line;
+pub(crate) mod masked;
 pub(crate) mod matcher;
 pub(crate) mod record;
 pub(crate) mod scan;
@@ -257,7 +258,7 @@ pub(crate) struct FileScan<'a> {
     pending: Option<Pending>,
     /// Hashes (numbers masked) of messages that were examined and gave nothing: repeats
     /// of them skip the matchers (they still reach the launch parser and the context ring).
-    boring: std::collections::HashSet<u64>,
+    boring: std::collections::HashSet<u64, masked::KeyedMix>,
 }
 
 impl<'a> FileScan<'a> {
@@ -279,7 +280,7 @@ impl<'a> FileScan<'a> {
             first_only_seen: vec![false; cat.markers.len()],
             serving: false,
             pending: None,
-            boring: std::collections::HashSet::new(),
+            boring: std::collections::HashSet::default(),
         }
     }
 
@@ -380,53 +381,6 @@ fn owned(v: &LineView<'_>) -> OwnedView {
     OwnedView { rank: v.rank(), stamp: v.stamp(), level: v.level, msg: v.msg.trim().to_string() }
 }
 
-/// A hash of a message with every digit run masked (repeats with other numbers collide on
-/// purpose), without allocating. It runs on every gated line while serving (a tenth of
-/// `triage`'s time on a 1 GiB log as byte-at-a-time FNV, whose multiply chain costs about
-/// 4 cycles a byte), so the masked bytes are packed 8 to a word and each word is mixed once
-/// (issue #15); the length and the last partial word go into the final mix.
-fn masked_hash(msg: &str) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mix = |h: u64, w: u64| (h ^ w).wrapping_mul(K).rotate_left(31);
-    let (mut h, mut word, mut n, mut len) = (0xcbf2_9ce4_8422_2325u64, 0u64, 0u32, 0u64);
-    let mut in_digits = false;
-    let bytes = msg.trim().as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        // Eight bytes without a digit on a word boundary are one word as they are: what the
-        // byte loop below would pack from them, in one step.
-        if n == 0
-            && let Some(chunk) = bytes.get(i..i + 8)
-            && !chunk.iter().any(u8::is_ascii_digit)
-        {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(chunk);
-            h = mix(h, u64::from_be_bytes(w));
-            len += 8;
-            in_digits = false;
-            i += 8;
-            continue;
-        }
-        let b = bytes[i];
-        i += 1;
-        let d = b.is_ascii_digit();
-        if d && in_digits {
-            continue;
-        }
-        in_digits = d;
-        word = (word << 8) | u64::from(if d { b'#' } else { b });
-        n += 1;
-        if n == 8 {
-            h = mix(h, word);
-            (word, n) = (0, 0);
-            len += 8;
-        }
-    }
-    h = mix(h, word);
-    h = mix(h, len + u64::from(n));
-    h ^ (h >> 29)
-}
-
 /// A line that cannot be a wrapped continuation: it starts a structure or a new record.
 fn structural(t: &str) -> bool {
     t.is_empty()
@@ -441,7 +395,10 @@ fn structural(t: &str) -> bool {
 /// text (`^[[1;36m`) are dropped, and a line holding several lines joined by a carriage return
 /// written as `^M` is split there. `None` when the line holds neither.
 fn caret_lines(text: &str) -> Option<Vec<String>> {
-    if !text.contains("^M") && !text.contains("^[[") {
+    // One byte search first: almost no line holds a caret at all.
+    if memchr::memchr(b'^', text.as_bytes()).is_none()
+        || (!text.contains("^M") && !text.contains("^[["))
+    {
         return None;
     }
     let mut clean = String::with_capacity(text.len());
@@ -480,8 +437,13 @@ impl FileScan<'_> {
     fn one_line(&mut self, no: u64, text: &str, gated: bool) -> u32 {
         // While serving, a repeat of a line that gave nothing before (numbers masked: the
         // same request error with another timestamp, pid or rank) is skipped at once.
-        let key = masked_hash(text);
-        if gated && self.serving && self.pending.is_none() && self.boring.contains(&key) {
+        // The key is needed only while serving (it is computed on use: before serving, it
+        // was a seventh of `triage`'s instructions on a log of start-up lines).
+        if gated
+            && self.serving
+            && self.pending.is_none()
+            && self.boring.contains(&masked::masked_hash(text))
+        {
             if self.asm.open_count() == 0 {
                 return 0;
             }
@@ -534,7 +496,7 @@ impl FileScan<'_> {
         let fatal = self.cat.fatal_set.is_match(msg);
         if line_sigs.is_empty() && !fatal {
             if self.serving && self.markers.len() == markers_before && self.boring.len() < 100_000 {
-                self.boring.insert(key);
+                self.boring.insert(masked::masked_hash(text));
             }
             self.ring.push_parts(no, msg, text);
             return 0;
@@ -595,48 +557,5 @@ mod tests {
             }
         }
         assert!(checked > 100, "only {checked} events compared");
-    }
-
-    #[test]
-    fn masked_hash_ignores_numbers_only() {
-        assert_eq!(
-            masked_hash("[2025-03-07 21:49:33 TP1] Error in x 12"),
-            masked_hash("[2025-03-08 01:02:03 TP7] Error in x 9")
-        );
-        assert_ne!(masked_hash("Error in x"), masked_hash("Error in y"));
-        // digit runs of any length are one mask; the length and a trailing NUL count
-        assert_eq!(masked_hash("a 1 b 22 c 333"), masked_hash("a 9999 b 0 c 12"));
-        assert_ne!(masked_hash("a 1 b"), masked_hash("a 1b"));
-        assert_ne!(masked_hash("ab"), masked_hash("\0ab"));
-        assert_ne!(
-            masked_hash("Error in preprocessing prompt"),
-            masked_hash("Error in preprocessing prompT")
-        );
-        assert_eq!(masked_hash("  x 1  "), masked_hash("x 2"));
-        // the word-at-a-time path gives what packing byte by byte gives
-        let byte_by_byte = |msg: &str| {
-            let masked: String = {
-                let mut out = String::new();
-                let mut prev_digit = false;
-                for c in msg.trim().chars() {
-                    let d = c.is_ascii_digit();
-                    if !(d && prev_digit) {
-                        out.push(if d { '#' } else { c });
-                    }
-                    prev_digit = d;
-                }
-                out
-            };
-            // no digits left: every word of the masked text takes the whole-word path
-            masked_hash(&masked)
-        };
-        for msg in [
-            "(APIServer pid=1234) ERROR 03-07 21:05:09 [serving_chat.py:200] Error in preprocessing",
-            "x1234567890123y abcdefgh 7 ijklmnop 88 qrstuvwxyz",
-            "12345678",
-            "abcdefgh12",
-        ] {
-            assert_eq!(masked_hash(msg), byte_by_byte(msg), "{msg}");
-        }
     }
 }
