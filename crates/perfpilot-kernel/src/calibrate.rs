@@ -272,19 +272,25 @@ pub fn run_calibrate(
         .filter(|s| s.noise > timing.max_noise)
         .map(|s| format!("{} ({:.1}%)", s.id, s.noise * 100.0))
         .collect();
-    cal.not_stored = if !cal.failures.is_empty() || cal.shapes.len() != task.shapes.len() {
-        format!("{} process failure(s)", cal.failures.len())
-    } else if !biased.is_empty() {
-        format!("the A/A run itself said FASTER/SLOWER on {} (a biased setup)", biased.join(", "))
-    } else if !noisy.is_empty() {
-        format!(
+    // Every reason that applies is named: a biased A/A run on a noisy machine is both.
+    let mut reasons = Vec::new();
+    if !cal.failures.is_empty() || cal.shapes.len() != task.shapes.len() {
+        reasons.push(format!("{} process failure(s)", cal.failures.len()));
+    }
+    if !biased.is_empty() {
+        reasons.push(format!(
+            "the A/A run itself said FASTER/SLOWER on {} (a biased setup)",
+            biased.join(", ")
+        ));
+    }
+    if !noisy.is_empty() {
+        reasons.push(format!(
             "A/A difference above max_noise {:.0}% on {}: the machine is too noisy; calibrate on a quieter one",
             timing.max_noise * 100.0,
             noisy.join(", ")
-        )
-    } else {
-        String::new()
-    };
+        ));
+    }
+    cal.not_stored = reasons.join("; ");
     if cal.not_stored.is_empty() {
         cal.stored = path.display().to_string();
         let text =
