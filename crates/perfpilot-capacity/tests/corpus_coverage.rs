@@ -55,25 +55,25 @@ fn matrix_counts_are_the_documented_ones() {
     for (cell, n) in &m {
         println!("corpus coverage {cell}: {n}");
     }
-    // The figures of docs/capacity.md, "Corpus coverage" (461 launch logs after heldout-21).
+    // The figures of docs/capacity.md, "Corpus coverage" (477 launch logs after heldout-22).
     let documented = [
-        ("engine:vllm-v0", 69),
-        ("engine:vllm-v1", 162),
-        ("engine:sglang-0.2-0.4", 37),
-        ("engine:sglang-0.5+", 54),
+        ("engine:vllm-v0", 72),
+        ("engine:vllm-v1", 168),
+        ("engine:sglang-0.2-0.4", 40),
+        ("engine:sglang-0.5+", 55),
         ("engine:tensorrt-llm", 27),
-        ("engine:llama.cpp", 112),
-        ("vendor:nvidia", 340),
-        ("vendor:amd", 47),
-        ("vendor:other", 64),
-        ("vendor:cpu", 10),
-        ("setup:tp", 202),
+        ("engine:llama.cpp", 115),
+        ("vendor:nvidia", 349),
+        ("vendor:amd", 48),
+        ("vendor:other", 67),
+        ("vendor:cpu", 13),
+        ("setup:tp", 209),
         ("setup:pp", 23),
-        ("setup:dp", 27),
-        ("setup:ep", 28),
-        ("setup:multinode", 39),
-        ("setup:layersplit", 31),
-        ("setup:launches", 23),
+        ("setup:dp", 28),
+        ("setup:ep", 30),
+        ("setup:multinode", 40),
+        ("setup:layersplit", 32),
+        ("setup:launches", 24),
     ];
     for (cell, n) in documented {
         assert_eq!(m.get(cell).copied().unwrap_or(0), n, "{cell}: update docs/capacity.md");
