@@ -221,7 +221,10 @@ fn fused_steps_follow_the_data_flow() {
         ("fusedMiniMaxM3QNormRopeKVInsertKernel", Category::Norm),
         ("fusedDeepseekV4QNormRopeKVRopeQuantInsertKernel", Category::Norm),
         ("_finalize_norm_rope_quant_store_sparse_attn", Category::Norm),
-        ("zimage_fused_post_attention_rmsnorm_gate_residual_and_ffn_prenorm_scale_bf16_kernel", Category::Norm),
+        (
+            "zimage_fused_post_attention_rmsnorm_gate_residual_and_ffn_prenorm_scale_bf16_kernel",
+            Category::Norm,
+        ),
         ("fused_mla_RMS_rotary_emb", Category::Norm),
         // RoPE named with the head layout it rotates (sgl-kernel-npu, aiter) vs an attention pass
         ("fused_rope_qk_mqa_kernel_opt", Category::Rope),
