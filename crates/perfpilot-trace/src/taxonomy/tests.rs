@@ -209,6 +209,41 @@ fn user_rules_replace_the_embedded_ones() {
     assert_eq!(t.rule_source("mine.gemm"), Some("test"));
 }
 
+/// The fused-step rule (docs/taxonomy.md, "Fused steps", namesfix12): a kernel that fuses
+/// steps of one layer is filed under the step that comes first in the layer's data flow
+/// (all-reduce -> norm -> RoPE -> KV-cache store -> attention; activation -> quantisation),
+/// whatever the word order of its name. Names from several source repositories.
+#[test]
+fn fused_steps_follow_the_data_flow() {
+    let t = Taxonomy::embedded_ref();
+    let cases = [
+        // norm before RoPE / KV insert / attention (TensorRT-LLM-style camelCase, Z-Image, vLLM ds4)
+        ("fusedMiniMaxM3QNormRopeKVInsertKernel", Category::Norm),
+        ("fusedDeepseekV4QNormRopeKVRopeQuantInsertKernel", Category::Norm),
+        ("_finalize_norm_rope_quant_store_sparse_attn", Category::Norm),
+        (
+            "zimage_fused_post_attention_rmsnorm_gate_residual_and_ffn_prenorm_scale_bf16_kernel",
+            Category::Norm,
+        ),
+        ("fused_mla_RMS_rotary_emb", Category::Norm),
+        // RoPE named with the head layout it rotates (sgl-kernel-npu, aiter) vs an attention pass
+        ("fused_rope_qk_mqa_kernel_opt", Category::Rope),
+        ("_rope_kernel_cached_thd_2c_gqa_fwd", Category::Rope),
+        ("rotary_mha_decode_128_float16_kernel", Category::Attention),
+        // a GEMM named first runs first
+        ("_fused_fp8_bmm_rope_cat_and_cache_mla_kernel", Category::Gemm),
+        // activation before its quantisation epilogue (sgl-kernel-npu, Kimi serving code)
+        ("_situ_and_mul_quant_kernel", Category::Activation),
+        ("situ_and_mul_fp8_quant_bf16_k128_masked_kernel", Category::Activation),
+        // ggml's rope mode `rope_norm` is RoPE, not a norm
+        ("kernel_rope_norm_f32", Category::Rope),
+    ];
+    for (name, want) in cases {
+        let (got, rule) = t.classify_explained(name);
+        assert_eq!(got, want, "{name}: rule {rule}");
+    }
+}
+
 mod props {
     use super::*;
     use proptest::prelude::*;

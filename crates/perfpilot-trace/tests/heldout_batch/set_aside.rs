@@ -164,3 +164,17 @@ pub const SET_ASIDE_15: &[&str] = &[
     "github:Mozilla-Ocho/llamafile",
     "github:LostRuins/koboldcpp",
 ];
+
+/// The namesfix12 set-aside third (`docs/taxonomy-corpus-3.md`, "namesfix12"): the ceil(16/3)
+/// sources of heldout-16 (repositories, as `repo_of` keys them) with the smallest FNV-1a-64 of
+/// `github:owner/name`, drawn before the round's first change. The token model is not trained on
+/// them; this third is scored once, at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_16: &[&str] = &[
+    "github:ROCm/triton",
+    "github:bowenwan6/sglang-vllm-profiler",
+    "github:ROCm/hipBLASLt",
+    "github:vllm-project/vllm-metal",
+    "github:sgl-project/sgl-kernel-xpu",
+    "github:kvcache-ai/custom_flashinfer",
+];
