@@ -85,6 +85,12 @@ pub(crate) struct Rule {
     /// process whose cache was sized, it starts another launch (a paste holding several runs).
     #[serde(default)]
     pub starts_launch: bool,
+    /// The value (form `size`, key `kv_budget`) is the KV budget a process measures before it
+    /// sizes its cache, as vLLM's `Available KV cache memory` is: it is stated as that event, so
+    /// a process that states it again once its sizing ended (`Maximum concurrency`, printed at
+    /// another second) has started another launch (two instances pasted one after the other).
+    #[serde(default)]
+    pub kv_sizing: bool,
     /// The phrase is a row label of a table: it starts the message (nothing before it but a log
     /// prefix ending in `]`, a `|` cell border or a list bullet) and the value is the row's only
     /// other cell (`label   12.77GiB`, `| label | 0.25 |`): nothing follows it on the line.
@@ -238,7 +244,11 @@ pub(crate) fn apply(rule: &Rule, before: &str, after: &str) -> Option<EventKind>
             let t = value_text(rule, after)?;
             let n = leading_number(t)?;
             let rest = &t.trim_start()[n.len()..];
-            Some(EventKind::Size { key, size: size_from(n, rest, rule.unit.as_deref())? })
+            let size = size_from(n, rest, rule.unit.as_deref())?;
+            if rule.kv_sizing {
+                return Some(EventKind::AvailableKvMemory { size });
+            }
+            Some(EventKind::Size { key, size })
         }
         Form::SizeBefore => {
             let mut words = before.split_whitespace().rev();
