@@ -164,6 +164,13 @@ impl LaunchRules {
                     r.phrase
                 )));
             }
+            if r.decimal && r.form != Form::Size {
+                return Err(bad(format!(
+                    "line {}: rule `{}`: `decimal` is for form `size`",
+                    at(),
+                    r.phrase
+                )));
+            }
             if r.marker.is_some() && r.form == Form::SizeBefore {
                 return Err(bad(format!(
                     "line {}: rule `{}`: `marker` does not apply to form `size_before`",
