@@ -89,3 +89,13 @@ fn llama_cpp_short_ubatch_flag() {
     let text = corpus("llamacpp-ik1029-sm-graph-6gpu-glm46-estimated-and-split-buffers-cut.log");
     assert!(numbers(&text, "n_ubatch").contains(&(1, 1792.0)));
 }
+
+#[test]
+fn kv_cache_memory_reserved_wording_of_2026() {
+    // A public deployment note quoting vLLM's start-up lines (code store, find_string id
+    // 70243321875): the 2026 wording without `memory` after the size.
+    let text = "GPU KV cache size: 449,114 tokens\n\
+                Maximum concurrency for 32,768 tokens per request: 13.71x\n\
+                reserved 6.0 GiB for KV Cache as specified by kv_cache_memory_bytes\n";
+    assert_eq!(numbers(text, "kv_budget"), vec![(1, 6.0)]);
+}
