@@ -318,4 +318,5 @@ const HELDOUT20_FLOOR_PERMILLE: usize = 1000;
 /// ACL-graph capture list and its count (2), the second launch's `Available memory: 0, total
 /// memory: N` in a paste holding two launches (2), vllm-ascend's `Model runner load_model total
 /// time` (3), and TensorRT-LLM's executor `max_seq_len` beside the command's (1).
-const HELDOUT21_FLOOR_PERMILLE: usize = 932;
+/// 119/119 after the capfix13 rules (1000; set-aside third 30/33 -> 33/33, scored once).
+const HELDOUT21_FLOOR_PERMILLE: usize = 1000;
