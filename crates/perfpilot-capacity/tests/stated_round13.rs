@@ -99,3 +99,17 @@ fn kv_cache_memory_reserved_wording_of_2026() {
                 reserved 6.0 GiB for KV Cache as specified by kv_cache_memory_bytes\n";
     assert_eq!(numbers(text, "kv_budget"), vec![(1, 6.0)]);
 }
+
+#[test]
+fn trtllm_free_gpu_memory_fraction_in_every_wording() {
+    // NVIDIA/TensorRT-LLM#3594 (heldout-14, development data): two trtllm-serve commands, two
+    // launches, `--kv_cache_free_gpu_memory_fraction 0.6` (H200) then `0.95` (B200).
+    let text = corpus("trtllm-3594-serve-pytorch-dsr1-h200-then-b200-two-commands.log");
+    assert_eq!(numbers(&text, "free_gpu_memory_fraction"), vec![(1, 0.6), (2, 0.95)]);
+    // NVIDIA/TensorRT-LLM#6294 (corpus): the PyTorch backend's warning when a token cap is set.
+    let text = corpus("trtllm-6294-pytorch-h100-llama31-8b-fp8-bench-kv-860320.log");
+    assert_eq!(numbers(&text, "free_gpu_memory_fraction"), vec![(1, 0.8)]);
+    // NVIDIA/TensorRT-LLM PR #15734 (corpus): the sizing line's `fraction is set 0.9`.
+    let text = corpus("trtllm-pr15734-pytorch-h200-mm-encoder-cache-kv-sizing.log");
+    assert_eq!(numbers(&text, "free_gpu_memory_fraction"), vec![(1, 0.9)]);
+}
