@@ -142,6 +142,18 @@ impl Launches {
         // worker's cache config together; a new run cannot size its cache within that second).
         let resized = kv_sizing
             && self.closed.get(&rank).is_some_and(|at| at.is_none() || at.as_deref() != stamp);
+        // A process measures its KV budget once per launch, before it sizes the cache: another
+        // process of the same role (the same label, another pid: a second `EngineCore_DP0`)
+        // measuring it at another second after the first one's sizing ended is another engine
+        // started after the first (two instances pasted one after the other).
+        let base = |k: &str| k.split(" pid=").next().unwrap_or(k).to_string();
+        let restarted = matches!(e, K::AvailableKvMemory { .. })
+            && rank.contains(" pid=")
+            && stamp.is_some()
+            && self.closed.iter().any(|(k, at)| {
+                *k != rank && base(k) == base(&rank) && at.is_some() && at.as_deref() != stamp
+            });
+        let resized = resized || restarted;
         // vLLM prints `# GPU blocks`, SGLang's scheduler its `max_total_num_tokens=` line, once
         // per run and process: a second one is another run.
         let blocks = matches!(e, K::GpuBlocks { .. } | K::MaxTotalNumTokens { .. });

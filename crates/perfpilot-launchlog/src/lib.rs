@@ -609,6 +609,7 @@ fn handle_one(phrase: Phrase, seg: &str, before: &str, after: &str, line: u64) -
         P::LlamaCtxTrain => llama::ctx_train(after),
         P::LlamaBareSizeCells => llama::bare_size_cells(before, after),
         P::ConfigCaptureSizes => vllm::config_capture_sizes(after),
+        P::AclCaptureSizes => vllm::acl_capture_sizes(after),
         P::CutDumpGraphBs => dump_cut::graph_bs(before, after),
         P::TrtWindowPattern => trt::attention_window_pattern(after),
         P::TrtEngineLoad => trt::engine_load_time(after),

@@ -107,6 +107,8 @@ pub(crate) enum Phrase {
     ModelArgs,
     /// lm_eval's results header `vllm (k=v,…), gen_kwargs: (…), …`: the same arguments.
     LmEvalHeader,
+    /// vllm-ascend `Starting to capture ACL graphs for cases: […], mode: …`.
+    AclCaptureSizes,
 }
 
 /// The Rust handlers' trigger phrases (the data rules' phrases follow them in a rule set).
@@ -293,4 +295,13 @@ pub(crate) const PHRASES: &[(&str, Phrase, Fw)] = &[
     // ({model_args}), gen_kwargs: ({gen_kwargs}), limit: …, num_fewshot: …, batch_size: …`), the
     // form accuracy checks in engine PRs paste: the same arguments, before the phrase.
     ("), gen_kwargs: (", Phrase::LmEvalHeader, Fw::Other),
+    // Round-13 classes (issue 15, capfix13). vllm-ascend's model runner (v0.11 to v0.13rc1,
+    // worker/model_runner_v1.py _capture_aclgraphs: `logger.info("Starting to capture ACL graphs
+    // for cases: %s, mode: %s, uniform_decode: %s", compilation_cases, …)`): the sizes it
+    // captures, printed once per mode (later versions capture through vLLM's own runner).
+    ("capture ACL graphs for cases:", Phrase::AclCaptureSizes, Fw::V),
+    // vllm-ascend model_runner_v1.py load_model (2026): `Model runner load_model total time: %.2f
+    // seconds` after `Loading model weights took %.4f GB`: the time the weights took to load
+    // (the span vLLM's `Model loading took X GiB and Y seconds` states).
+    ("load_model total time:", Phrase::Stage("weights_load"), Fw::V),
 ];

@@ -85,6 +85,16 @@ pub(crate) struct Rule {
     /// process whose cache was sized, it starts another launch (a paste holding several runs).
     #[serde(default)]
     pub starts_launch: bool,
+    /// The value (form `size`, key `kv_budget`) is the KV budget a process measures before it
+    /// sizes its cache, as vLLM's `Available KV cache memory` is: it is stated as that event, so
+    /// a process that states it again once its sizing ended (`Maximum concurrency`, printed at
+    /// another second) has started another launch (two instances pasted one after the other).
+    #[serde(default)]
+    pub kv_sizing: bool,
+    /// The line's `GB` / `MB` are decimal (10^9 / 10^6 bytes: the source divides by `1e9`), not
+    /// the GiB / MiB that vLLM and SGLang print under those names (form `size`).
+    #[serde(default)]
+    pub decimal: bool,
     /// The phrase is a row label of a table: it starts the message (nothing before it but a log
     /// prefix ending in `]`, a `|` cell border or a list bullet) and the value is the row's only
     /// other cell (`label   12.77GiB`, `| label | 0.25 |`): nothing follows it on the line.
@@ -181,10 +191,17 @@ fn after_number<'a>(text: &'a str, number: &str) -> &'a str {
     text.get(off + number.len()..).unwrap_or("")
 }
 
-fn size_from(number: &str, rest: &str, default_unit: Option<&str>) -> Option<LoggedBytes> {
+fn size_from(
+    number: &str,
+    rest: &str,
+    default_unit: Option<&str>,
+    decimal: bool,
+) -> Option<LoggedBytes> {
     let unit = rest.split_whitespace().next().unwrap_or("");
-    LoggedBytes::from_number_unit(number, unit)
-        .or_else(|| default_unit.and_then(|u| LoggedBytes::from_number_unit(number, u)))
+    // A unit glued to the number's closing text (`11.44GB,`): only its letters.
+    let unit = unit.trim_end_matches([',', ';', ')']);
+    let read = if decimal { LoggedBytes::from_decimal_unit } else { LoggedBytes::from_number_unit };
+    read(number, unit).or_else(|| default_unit.and_then(|u| read(number, u)))
 }
 
 /// Whether the text after a program's name is its arguments: among the first two words (past a
@@ -238,7 +255,11 @@ pub(crate) fn apply(rule: &Rule, before: &str, after: &str) -> Option<EventKind>
             let t = value_text(rule, after)?;
             let n = leading_number(t)?;
             let rest = &t.trim_start()[n.len()..];
-            Some(EventKind::Size { key, size: size_from(n, rest, rule.unit.as_deref())? })
+            let size = size_from(n, rest, rule.unit.as_deref(), rule.decimal)?;
+            if rule.kv_sizing {
+                return Some(EventKind::AvailableKvMemory { size });
+            }
+            Some(EventKind::Size { key, size })
         }
         Form::SizeBefore => {
             let mut words = before.split_whitespace().rev();

@@ -157,6 +157,20 @@ impl LaunchRules {
                     r.phrase
                 )));
             }
+            if r.kv_sizing && (r.form != Form::Size || r.key != "kv_budget") {
+                return Err(bad(format!(
+                    "line {}: rule `{}`: `kv_sizing` is for a `kv_budget` of form `size`",
+                    at(),
+                    r.phrase
+                )));
+            }
+            if r.decimal && r.form != Form::Size {
+                return Err(bad(format!(
+                    "line {}: rule `{}`: `decimal` is for form `size`",
+                    at(),
+                    r.phrase
+                )));
+            }
             if r.marker.is_some() && r.form == Form::SizeBefore {
                 return Err(bad(format!(
                     "line {}: rule `{}`: `marker` does not apply to form `size_before`",

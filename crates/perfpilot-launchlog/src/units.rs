@@ -51,6 +51,26 @@ impl LoggedBytes {
         Some(LoggedBytes { bytes, printed: format!("{:.2}", bytes as f64 / GIB as f64) })
     }
 
+    /// A size whose `GB` / `MB` / `KB` are decimal (10^9, 10^6, 10^3 bytes), as a program that
+    /// divides by `1e9` prints it (vllm-metal's paged-attention plan); other units as
+    /// [`LoggedBytes::from_number_unit`] reads them.
+    pub fn from_decimal_unit(number: &str, unit: &str) -> Option<LoggedBytes> {
+        let u = unit.trim().trim_start_matches('(').trim_end_matches([')', '.', ',', '"', ';']);
+        let scale: f64 = match u {
+            "GB" => 1e9,
+            "MB" => 1e6,
+            "KB" | "kB" => 1e3,
+            _ => return LoggedBytes::from_number_unit(number, unit),
+        };
+        let v: f64 = number.trim().replace(',', "").parse().ok()?;
+        let bytes = (v * scale).round();
+        if !bytes.is_finite() || bytes.abs() >= i64::MAX as f64 {
+            return None;
+        }
+        let bytes = bytes as i64;
+        Some(LoggedBytes { bytes, printed: format!("{:.2}", bytes as f64 / GIB as f64) })
+    }
+
     /// Half a unit of the last printed digit, in bytes: the true value lies within
     /// `bytes ± rounding_bytes()`.
     pub fn rounding_bytes(&self) -> i64 {

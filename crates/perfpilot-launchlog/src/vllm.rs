@@ -23,6 +23,12 @@ pub(super) fn weights(after: &str) -> Option<EventKind> {
     let after = after.strip_prefix("in total").unwrap_or(after);
     let n = leading_number(after)?;
     let unit = after.trim_start()[n.len()..].split_whitespace().next().unwrap_or("");
+    // vllm-ascend's RFork loader (model_loader/rfork/rfork_loader.py, 2026) prints `Loading model
+    // weights took %.2f seconds`: a load time, not a size.
+    if matches!(unit.trim_end_matches(['.', ',']), "s" | "sec" | "secs" | "second" | "seconds") {
+        let seconds = n.parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0)?;
+        return Some(EventKind::StageTime { stage: "weights_load".into(), seconds });
+    }
     let size = match unit {
         "MB" | "MiB" => crate::units::LoggedBytes::from_number_unit(n, unit)?,
         _ => gib_of(after)?,
@@ -306,6 +312,18 @@ pub(super) fn config_capture_sizes(after: &str) -> Option<EventKind> {
     let sizes: Vec<u64> =
         inner.split(',').map(|x| x.trim().parse::<u64>()).collect::<Result<_, _>>().ok()?;
     (!sizes.is_empty()).then_some(EventKind::ConfigCaptureSizes { sizes })
+}
+
+/// vllm-ascend's `Starting to capture ACL graphs for cases: [256, …, 1], mode: PIECEWISE, …`:
+/// the sizes the runner captures, as a capture-size list (only a list printed whole).
+pub(super) fn acl_capture_sizes(after: &str) -> Option<EventKind> {
+    let list = after.trim_start().strip_prefix('[')?;
+    match config_capture_sizes(list)? {
+        EventKind::ConfigCaptureSizes { sizes } => {
+            Some(EventKind::CaptureSizes { graph: crate::GraphKind::Decode, sizes })
+        }
+        _ => None,
+    }
 }
 
 /// The tensor-parallel size a JAX mesh states, `'model': N` of `str(Mesh)` (`Mesh('data': 1,
