@@ -107,6 +107,16 @@ fn compact_mamba_line_wrapped_at_every_width() {
 }
 
 #[test]
+fn compile_times_a_terminal_wrapped_mid_word() {
+    // vllm-project/vllm#17875 (heldout-8, development data): V1 over Ray on two MI300A nodes,
+    // pasted from an 80-column terminal that cut `Compiling a graph for general shape ta` /
+    // `kes 26.55 s` (missed by every round before this one: 197/202 on heldout-8).
+    let text = corpus("vllm-17875-v1-mi300a-ray-2node-compile.log");
+    let got = numbers(&text, "compile_graph_s");
+    assert!(got.contains(&(1, 26.55)) && got.contains(&(1, 12.89)), "{got:?}");
+}
+
+#[test]
 fn wrapped_vllm_kv_lines_from_the_corpus() {
     // Real development lines (tests/fixtures/corpus/launch, `split.tsv` dev and earlier
     // held-out batches): a vLLM V1 KV line and tpu-inference#898's memory statistics, wrapped
