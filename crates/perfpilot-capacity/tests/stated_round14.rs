@@ -160,3 +160,29 @@ fn complete_lines_and_prefixed_next_lines_are_not_joined() {
     let got = numbers(&ik, "model_buffer");
     assert!(got.len() >= 4, "{got:?}");
 }
+
+#[test]
+fn sleep_mode_and_after_warmup_figures() {
+    // A public RL-trainer log with vLLM V1's own logging format (code store, find_string id
+    // 53877141360).
+    let v1 = "2025-08-11 16:12:02 gpu_worker.py:104 INFO:vllm.v1.worker.gpu_worker p:475095 \
+t:140373120079680: Sleep mode freed 71.25 GiB memory, 1.38 GiB memory is still in use.\n";
+    assert_eq!(numbers(v1, "sleep_freed"), vec![(1, 71.25)]);
+    assert_eq!(numbers(v1, "sleep_in_use"), vec![(1, 1.38)]);
+    // vllm-ascend worker.py `sleep` (HEAD, fetched 2026-12-07): its format string filled in,
+    // behind the worker prefix of vllm-project/vllm-ascend#5917 (development corpus).
+    let ascend = "(EngineCore_DP0 pid=1187) INFO 01-14 09:12:40 [worker.py:241] Sleep mode (level=1) \
+freed 52.07 GiB memory, 3.12 GiB memory is still in use.\n";
+    assert_eq!(numbers(ascend, "sleep_freed"), vec![(1, 52.07)]);
+    assert_eq!(numbers(ascend, "sleep_in_use"), vec![(1, 3.12)]);
+    // vllm-ascend worker.py compile_or_warm_up_model's summary tail (format string filled in;
+    // a public guide, id 55330737088, quotes it only elided).
+    let warm = "(EngineCore_DP0 pid=1187) INFO 01-14 09:10:02 [worker.py:795] Current KV cache memory: \
+23.50 GiB. After warmup: torch reserved memory 48.12 GiB, torch allocated memory 46.90 GiB.\n";
+    assert_eq!(numbers(warm, "torch_reserved_after_warmup"), vec![(1, 48.12)]);
+    assert_eq!(numbers(warm, "torch_allocated_after_warmup"), vec![(1, 46.9)]);
+    // The per-step DEBUG line (log_memory_stats) is no start-up figure.
+    let debug = "DEBUG 01-14 09:20:02 [worker.py:620] torch reserved memory: 48.20 GiB, torch \
+allocated memory: 47.01 GiB\n";
+    assert_eq!(numbers(debug, "torch_allocated_after_warmup"), vec![]);
+}
