@@ -319,7 +319,9 @@ impl LogParser {
             return;
         }
         let joined = self.join_step(line_no, &prev, parts, line);
-        if parts + 1 < wrap::MAX_PARTS && wrap::is_open(&self.rules, &joined) {
+        if parts + 1 < wrap::MAX_PARTS
+            && wrap::is_open(&self.rules, &joined, &wrap::seen(&self.rules, &joined))
+        {
             self.wrap = Some((line_no, joined, parts + 1));
         }
     }
@@ -363,9 +365,6 @@ impl LogParser {
     /// over continuation lines to the line with a log prefix (at most [`wrap::MAX_PARTS`]
     /// lines in all, inside this block) and joins them forward one at a time.
     fn join_back(&mut self, block: &[u8], start: usize, line_no: u64, line: &str) {
-        if !wrap::lacks_head(&self.rules, line) {
-            return;
-        }
         let mut lines: Vec<String> = Vec::new();
         let mut end = start;
         while end > 0 && (lines.len() as u32) + 1 < wrap::MAX_PARTS {
@@ -394,8 +393,8 @@ impl LogParser {
             parts += 1;
         }
         joined = self.join_step(line_no, &joined, parts, line);
-        self.wrap = (parts + 1 < wrap::MAX_PARTS && wrap::is_open(&self.rules, &joined))
-            .then_some((line_no, joined, parts + 1));
+        let open = wrap::is_open(&self.rules, &joined, &wrap::seen(&self.rules, &joined));
+        self.wrap = (parts + 1 < wrap::MAX_PARTS && open).then_some((line_no, joined, parts + 1));
     }
 
     /// [`Self::continue_dangling`] for line `line_no` of `block`, starting at byte `at`, when the
@@ -452,8 +451,8 @@ impl LogParser {
             let line = String::from_utf8_lossy(raw);
             if line.len() >= 8 {
                 let forward = self.wrap.as_ref().is_some_and(|w| w.0 + 1 == line_no);
-                self.process_line(line_no, &line);
-                if !forward && start > 0 && wrap::is_continuation(&line) {
+                let headless = self.process_line(line_no, &line);
+                if headless && !forward && start > 0 && wrap::is_continuation(&line) {
                     self.join_back(block, start, line_no, &line);
                 }
             } else {
@@ -473,9 +472,13 @@ impl LogParser {
         self.scanner.scan = scan;
     }
 
-    fn process_line(&mut self, line_no: u64, line: &str) {
+    /// Read one candidate line; true when it holds a phrase whose message head is not on it
+    /// (`crate::wrap::Seen::headless`).
+    fn process_line(&mut self, line_no: u64, line: &str) -> bool {
         let rules = Arc::clone(&self.rules);
         let mut counted: Option<Fw> = None;
+        // What the line's phrases told about a wrap (`crate::wrap`).
+        let mut seen = wrap::Seen::default();
         if let Some((at, head)) = self.split_key.take()
             && at + 1 == line_no
         {
@@ -496,6 +499,8 @@ impl LogParser {
                 let before = &seg[..m.start()];
                 let after = &seg[m.end()..];
                 let (first, second) = handle(&rules.rules, phrase, seg, before, after, line_no);
+                let read = first.is_some() || second.is_some();
+                seen.note(&rules, seg, (m.start(), m.end()), phrase, read);
                 if let Phrase::Rule(i) = phrase
                     && let Some(key) =
                         rules.rules.get(i).and_then(|r| dump_cut::dangling_key(r, before, after))
@@ -526,7 +531,8 @@ impl LogParser {
         if !continued
             && self.dangling.as_ref().is_none_or(|d| d.0 != line_no)
             && self.split_key.is_none()
-            && wrap::is_open(&rules, line)
+            && flat.is_none()
+            && wrap::is_open(&rules, line, &seen)
         {
             self.wrap = Some((line_no, line.to_string(), 1));
         }
@@ -535,6 +541,7 @@ impl LogParser {
             Some(Fw::V) => self.log.vllm_lines += 1,
             Some(Fw::Other) | None => {}
         }
+        seen.headless
     }
 
     /// A llama.cpp `creating [non-]SWA KV cache` line decides which cache the next

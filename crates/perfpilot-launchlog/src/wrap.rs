@@ -8,7 +8,7 @@
 //! key): a line that opens one of those is not opened here.
 
 use crate::events::EventKind;
-use crate::rules::{Form, apply};
+use crate::rules::Form;
 use crate::{LaunchRules, Parsed, Phrase, RankId};
 
 /// Most physical lines one printed line is joined from (a long line wrapped at a narrow width).
@@ -31,68 +31,91 @@ fn ends_cut(line: &str) -> bool {
     }
 }
 
-/// A line a wrap may have cut (the candidate line `line`, colour codes stripped): a data rule's
-/// phrase matched but its value is not on the line and the line ends cut ([`ends_cut`]), or a
-/// data rule read a value whose message states more values under the same `needs_before` head
-/// and one of those phrases is not on the line yet (the rest of the message is on the next
-/// physical line). A built-in handler's phrase opens a cut line it read nothing from.
-pub(crate) fn is_open(rules: &LaunchRules, line: &str) -> bool {
-    if line.contains('\r') || DUMP_HEADS.iter().any(|h| line.contains(h)) {
-        return false;
+/// What reading one line's phrases told about a wrap, noted phrase by phrase as the line is
+/// read ([`Seen::note`]), so that no second pass over the line is needed.
+#[derive(Default)]
+pub(crate) struct Seen {
+    /// The last phrase on the line: its span and kind.
+    last: Option<(usize, usize, Phrase)>,
+    /// Whether the last phrase read a value.
+    last_read: bool,
+    /// A data rule's `needs_before` head is on the line and another phrase under the same head
+    /// is not (the rest of the message is on the next physical line).
+    pub(crate) head_open: bool,
+    /// A data rule's phrase whose `needs_before` head is not before it (the head may end the
+    /// physical line before: a continuation line).
+    pub(crate) headless: bool,
+}
+
+impl Seen {
+    /// Note the phrase `phrase` found at `start..end` of `line`, and whether it read a value.
+    pub(crate) fn note(
+        &mut self,
+        rules: &LaunchRules,
+        line: &str,
+        (start, end): (usize, usize),
+        phrase: Phrase,
+        read: bool,
+    ) {
+        self.last = Some((start, end, phrase));
+        self.last_read = read;
+        let Phrase::Rule(i) = phrase else { return };
+        let Some(r) = rules.rules.get(i) else { return };
+        let Some(head) = r.needs_before.as_deref() else { return };
+        let before = &line[..start];
+        if !before.contains(head) {
+            self.headless = true;
+        } else if !self.head_open {
+            self.head_open = rules.rules.iter().any(|s| {
+                s.needs_before.as_deref() == Some(head)
+                    && s.phrase != r.phrase
+                    && !line[end..].contains(s.phrase.as_str())
+                    && !before.contains(s.phrase.as_str())
+            });
+        }
     }
-    let cut = ends_cut(line);
+}
+
+/// [`Seen`] of a line read here (a joined line: the parser read its physical lines only).
+pub(crate) fn seen(rules: &LaunchRules, line: &str) -> Seen {
+    let mut seen = Seen::default();
     for m in rules.ac.find_iter(line) {
         let Some(&(phrase, _)) = rules.entries.get(m.pattern().as_usize()) else { continue };
         let (before, after) = (&line[..m.start()], &line[m.end()..]);
-        match phrase {
-            Phrase::Rule(i) => {
-                let Some(r) = rules.rules.get(i) else { continue };
-                if matches!(r.form, Form::Launch | Form::RunLine) {
-                    continue;
-                }
-                if apply(r, before, after).is_none() {
-                    // Not this rule's message (its head is not before the phrase), or no cut.
-                    let headless = r.needs_before.as_deref().is_some_and(|h| !before.contains(h));
-                    if !cut || headless {
-                        continue;
-                    }
-                    // A rule whose skip text is on the line does not apply at all.
-                    let skipped = r.skip_before.iter().any(|s| before.contains(s.as_str()))
-                        || r.skip_after.iter().any(|s| after.contains(s.as_str()));
-                    if !skipped {
-                        return true;
-                    }
-                } else if let Some(head) = r.needs_before.as_deref()
-                    && rules.rules.iter().any(|s| {
-                        s.needs_before.as_deref() == Some(head)
-                            && s.phrase != r.phrase
-                            && !line[m.end()..].contains(s.phrase.as_str())
-                            && !before.contains(s.phrase.as_str())
-                    })
-                {
-                    return true;
-                }
-            }
-            _ => {
-                // A built-in handler's line: open when the handler read nothing from it.
-                let read = crate::handle(&rules.rules, phrase, line, before, after, 0);
-                if cut && matches!(read, (None, None)) {
-                    return true;
-                }
-            }
-        }
+        let read =
+            !matches!(crate::handle(&rules.rules, phrase, line, before, after, 0), (None, None));
+        seen.note(rules, line, (m.start(), m.end()), phrase, read);
     }
-    false
+    seen
 }
 
-/// A continuation line that holds a data rule's phrase whose `needs_before` head is not before
-/// it on the line: the head may end the physical line before (read by joining the two).
-pub(crate) fn lacks_head(rules: &LaunchRules, line: &str) -> bool {
-    rules.ac.find_iter(line).any(|m| {
-        matches!(rules.entries.get(m.pattern().as_usize()), Some(&(Phrase::Rule(i), _))
-            if rules.rules.get(i).and_then(|r| r.needs_before.as_deref())
-                .is_some_and(|h| !line[..m.start()].contains(h)))
-    })
+/// A line a wrap may have cut (`line`, colour codes stripped, and what reading it saw): a
+/// message head whose other phrases are missing ([`Seen::head_open`]), or the last phrase on
+/// the line read nothing and the line ends cut ([`ends_cut`]). Argument dumps are
+/// `crate::dump_cut`'s; a line holding `\r` (tqdm) is not a printed line.
+pub(crate) fn is_open(rules: &LaunchRules, line: &str, seen: &Seen) -> bool {
+    let open = seen.head_open || last_unread(rules, line, seen);
+    open && !line.contains('\r') && !DUMP_HEADS.iter().any(|h| line.contains(h))
+}
+
+/// The last phrase of a line that ends cut read nothing (and is a phrase that reads a value
+/// from this line).
+fn last_unread(rules: &LaunchRules, line: &str, seen: &Seen) -> bool {
+    let Some((start, end, phrase)) = seen.last else { return false };
+    if seen.last_read || !ends_cut(line) {
+        return false;
+    }
+    if let Phrase::Rule(i) = phrase {
+        let Some(r) = rules.rules.get(i) else { return false };
+        let (before, after) = (&line[..start], &line[end..]);
+        // A line-marker rule reads no value; a rule whose head is not before the phrase, or
+        // whose skip text is on the line, is not this line's.
+        return !(matches!(r.form, Form::Launch | Form::RunLine)
+            || r.needs_before.as_deref().is_some_and(|h| !before.contains(h))
+            || r.skip_before.iter().any(|s| before.contains(s.as_str()))
+            || r.skip_after.iter().any(|s| after.contains(s.as_str())));
+    }
+    true
 }
 
 /// A physical line that continues the previous one: not empty, and it starts with no log
