@@ -326,5 +326,6 @@ const HELDOUT21_FLOOR_PERMILLE: usize = 1000;
 /// Dynamo, Mooncake/NIXL disaggregation) floor in per mille: scored once, blind, by the lead after
 /// the capfix13 rules were merged: 123/126 = 97.62% (976 rounded down). The three misses are one
 /// tpu-inference line wrapped over three lines in the paste (`gpu_blocks`, `mamba_slots`,
-/// `kv_size`).
-const HELDOUT22_FLOOR_PERMILLE: usize = 976;
+/// `kv_size`). 126/126 after the capfix14 rules (1000; the wrap join and tpu-inference's
+/// compact-mamba rules; set-aside third 38/41 -> 41/41, scored once).
+const HELDOUT22_FLOOR_PERMILLE: usize = 1000;
