@@ -53,6 +53,7 @@ mod sglang;
 mod trt;
 mod units;
 mod vllm;
+mod wrap;
 
 pub(crate) use phrases::{PHRASES, Phrase};
 
@@ -238,6 +239,9 @@ pub struct LogParser {
     dangling: Option<(u64, String)>,
     /// A dump key a line break split (`…, chunked_prefil` / `l_size=N`): its line and head.
     split_key: Option<(u64, String)>,
+    /// A line a paste's wrap may have cut (`crate::wrap`): its number, its text (joined with
+    /// the continuations read so far) and how many physical lines it holds.
+    wrap: Option<(u64, String, u32)>,
 }
 
 impl Default for LogParser {
@@ -263,6 +267,7 @@ impl LogParser {
             scanned: block_scan::Scanned::default(),
             dangling: None,
             split_key: None,
+            wrap: None,
         }
     }
 
@@ -292,6 +297,7 @@ impl LogParser {
     /// cuda_graph_max_bs=`, a YAML item `- --max-model-len`): the next line's leading number,
     /// whether or not that line holds a trigger phrase.
     fn continue_dangling(&mut self, line_no: u64, line: &str) {
+        self.continue_wrap(line_no, line);
         if let Some((at, key)) = self.dangling.take()
             && at + 1 == line_no
             && let Some(event) = dump_cut::continued_value(&key, line)
@@ -305,17 +311,111 @@ impl LogParser {
         }
     }
 
-    /// [`Self::continue_dangling`] for line `line_no` of `block`, starting at byte `at`, when the
-    /// block scan did not hand it over (it holds no trigger phrase).
-    fn continue_dangling_in(&mut self, block: &[u8], line_no: u64, at: usize) {
-        if self.dangling.as_ref().is_none_or(|(d, _)| d + 1 != line_no) || at >= block.len() {
+    /// A wrapped line's continuation (`crate::wrap`): `line` joined to the open line before it
+    /// and read again; the join stays open while the printed line still looks cut.
+    fn continue_wrap(&mut self, line_no: u64, line: &str) {
+        let Some((at, prev, parts)) = self.wrap.take() else { return };
+        if at + 1 != line_no || !wrap::is_continuation(line) {
             return;
         }
-        let end = memchr::memchr(b'\n', &block[at..]).map_or(block.len(), |i| at + i);
-        let raw = &block[at..end];
-        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-        let line = String::from_utf8_lossy(raw).into_owned();
-        self.continue_dangling(line_no, &line);
+        let joined = self.join_step(line_no, &prev, parts, line);
+        if parts + 1 < wrap::MAX_PARTS
+            && wrap::is_open(&self.rules, &joined, &wrap::seen(&self.rules, &joined))
+        {
+            self.wrap = Some((line_no, joined, parts + 1));
+        }
+    }
+
+    /// `line` (number `line_no`) joined to `prev` (the `parts` physical lines before it): the
+    /// values the join adds are recorded, and the joined text returned.
+    fn join_step(&mut self, line_no: u64, prev: &str, parts: u32, line: &str) -> String {
+        let plain = colour::strip(line);
+        let line = plain.as_deref().unwrap_or(line);
+        let joined = wrap::join(prev, line);
+        let split = joined.len() - line.trim_start().len();
+        for got in wrap::joined_events(&self.rules, &joined, split, line_no) {
+            match got {
+                wrap::Joined::New(rank, Parsed::Event(event)) => self
+                    .log
+                    .events
+                    .push(LaunchEvent { line: line_no, rank, raw: cut(&joined), event }),
+                wrap::Joined::New(_, Parsed::Args(a)) => self.log.args.push(a),
+                // The event read from the cut number (on this printed line's physical lines).
+                wrap::Joined::Whole(was, now) => {
+                    let first = line_no - u64::from(parts);
+                    if let Some(e) = self
+                        .log
+                        .events
+                        .iter_mut()
+                        .rev()
+                        .take_while(|e| e.line >= first)
+                        .find(|e| e.event == was)
+                    {
+                        (e.event, e.line, e.raw) = (now, line_no, cut(&joined));
+                    }
+                }
+            }
+        }
+        joined
+    }
+
+    /// A continuation line (`line_no`, starting at byte `start` of `block`) holding a phrase
+    /// whose message head is not on it: the head may be on the physical lines before it (a
+    /// narrow wrap leaves lines with no phrase, which no candidate scan hands over). Walks back
+    /// over continuation lines to the line with a log prefix (at most [`wrap::MAX_PARTS`]
+    /// lines in all, inside this block) and joins them forward one at a time.
+    fn join_back(&mut self, block: &[u8], start: usize, line_no: u64, line: &str) {
+        let mut lines: Vec<String> = Vec::new();
+        let mut end = start;
+        while end > 0 && (lines.len() as u32) + 1 < wrap::MAX_PARTS {
+            let prev_end = end - 1;
+            let prev_start = memchr::memrchr(b'\n', &block[..prev_end]).map_or(0, |i| i + 1);
+            let raw = &block[prev_start..prev_end];
+            let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+            let prev = String::from_utf8_lossy(raw).into_owned();
+            let head = !wrap::is_continuation(&prev);
+            lines.push(prev);
+            end = prev_start;
+            if head {
+                break;
+            }
+        }
+        let Some(first) = lines.pop() else { return };
+        let mut joined = colour::strip(&first).unwrap_or(first);
+        if joined.trim().is_empty() {
+            return;
+        }
+        let mut parts = 1;
+        let mut at = line_no - lines.len() as u64 - 1;
+        for prev in lines.iter().rev() {
+            at += 1;
+            joined = self.join_step(at, &joined, parts, prev);
+            parts += 1;
+        }
+        joined = self.join_step(line_no, &joined, parts, line);
+        let open = wrap::is_open(&self.rules, &joined, &wrap::seen(&self.rules, &joined));
+        self.wrap = (parts + 1 < wrap::MAX_PARTS && open).then_some((line_no, joined, parts + 1));
+    }
+
+    /// [`Self::continue_dangling`] for line `line_no` of `block`, starting at byte `at`, when the
+    /// block scan did not hand it over (it holds no trigger phrase).
+    /// Lines up to (not including) `stop` are read while a wrapped line stays open.
+    fn continue_dangling_in(&mut self, block: &[u8], line_no: u64, at: usize, stop: u64) {
+        let (mut line_no, mut at) = (line_no, at);
+        while line_no < stop && at < block.len() {
+            let wanted = |d: Option<u64>| d.is_some_and(|d| d + 1 == line_no);
+            if !wanted(self.dangling.as_ref().map(|d| d.0))
+                && !wanted(self.wrap.as_ref().map(|w| w.0))
+            {
+                return;
+            }
+            let end = memchr::memchr(b'\n', &block[at..]).map_or(block.len(), |i| at + i);
+            let raw = &block[at..end];
+            let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+            let line = String::from_utf8_lossy(raw).into_owned();
+            self.continue_dangling(line_no, &line);
+            (line_no, at) = (line_no + 1, end + 1);
+        }
     }
 
     /// Feed a block of whole `\n`-separated lines (a last line without `\n` counts as a
@@ -344,19 +444,23 @@ impl LogParser {
         for &(start, end, before) in &scanned.lines {
             let line_no = base + before + 1;
             if line_no != open_line {
-                self.continue_dangling_in(block, open_line, open_at);
+                self.continue_dangling_in(block, open_line, open_at, line_no);
             }
             let raw = &block[start..end];
             let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
             let line = String::from_utf8_lossy(raw);
             if line.len() >= 8 {
-                self.process_line(line_no, &line);
+                let forward = self.wrap.as_ref().is_some_and(|w| w.0 + 1 == line_no);
+                let headless = self.process_line(line_no, &line);
+                if headless && !forward && start > 0 && wrap::is_continuation(&line) {
+                    self.join_back(block, start, line_no, &line);
+                }
             } else {
                 self.continue_dangling(line_no, &line);
             }
             (open_line, open_at) = (line_no + 1, end + 1);
         }
-        self.continue_dangling_in(block, open_line, open_at);
+        self.continue_dangling_in(block, open_line, open_at, u64::MAX);
         let partial = u64::from(block.last() != Some(&b'\n'));
         self.lines = base + scanned.newlines + partial;
         self.log.bytes += block.len() as u64 + partial;
@@ -368,9 +472,13 @@ impl LogParser {
         self.scanner.scan = scan;
     }
 
-    fn process_line(&mut self, line_no: u64, line: &str) {
+    /// Read one candidate line; true when it holds a phrase whose message head is not on it
+    /// (`crate::wrap::Seen::headless`).
+    fn process_line(&mut self, line_no: u64, line: &str) -> bool {
         let rules = Arc::clone(&self.rules);
         let mut counted: Option<Fw> = None;
+        // What the line's phrases told about a wrap (`crate::wrap`).
+        let mut seen = wrap::Seen::default();
         if let Some((at, head)) = self.split_key.take()
             && at + 1 == line_no
         {
@@ -391,6 +499,8 @@ impl LogParser {
                 let before = &seg[..m.start()];
                 let after = &seg[m.end()..];
                 let (first, second) = handle(&rules.rules, phrase, seg, before, after, line_no);
+                let read = first.is_some() || second.is_some();
+                seen.note(&rules, seg, (m.start(), m.end()), phrase, read);
                 if let Phrase::Rule(i) = phrase
                     && let Some(key) =
                         rules.rules.get(i).and_then(|r| dump_cut::dangling_key(r, before, after))
@@ -415,11 +525,23 @@ impl LogParser {
             }
         }
         self.split_key = dump_cut::split_key_head(&rules, line).map(|h| (line_no, h));
+        // A line a wrap may have cut opens unless a dump's line-break rule took it or it
+        // continues an open line already (`continue_wrap` kept that one open).
+        let continued = self.wrap.as_ref().is_some_and(|w| w.0 == line_no);
+        if !continued
+            && self.dangling.as_ref().is_none_or(|d| d.0 != line_no)
+            && self.split_key.is_none()
+            && flat.is_none()
+            && wrap::is_open(&rules, line, &seen)
+        {
+            self.wrap = Some((line_no, line.to_string(), 1));
+        }
         match counted {
             Some(Fw::S) => self.log.sglang_lines += 1,
             Some(Fw::V) => self.log.vllm_lines += 1,
             Some(Fw::Other) | None => {}
         }
+        seen.headless
     }
 
     /// A llama.cpp `creating [non-]SWA KV cache` line decides which cache the next

@@ -55,6 +55,10 @@ pub(crate) struct Rule {
     /// Read the value after this text (searched after the phrase).
     #[serde(default)]
     pub marker: Option<String>,
+    /// The value follows `marker` where the line holds it, else the phrase itself (two versions
+    /// of one message: tpu-inference's `HBM split: attn=X GiB` and `attn=L layers × … B = X GiB`).
+    #[serde(default)]
+    pub marker_optional: bool,
     /// The rule does not apply when the text before the phrase holds one of these.
     #[serde(default)]
     pub skip_before: Vec<String>,
@@ -148,12 +152,17 @@ fn value_start(text: &str) -> &str {
 fn value_text<'a>(rule: &Rule, after: &'a str) -> Option<&'a str> {
     let sep = |c: char| c.is_whitespace() || c == '=' || c == ':';
     let t = match &rule.marker {
-        Some(m) => &after[after.find(m.as_str())? + m.len()..],
+        Some(m) => match after.find(m.as_str()) {
+            Some(i) => &after[i + m.len()..],
+            None if rule.marker_optional => after,
+            None => return None,
+        },
         None => after,
     };
     let first = t.chars().next()?;
     let phrase_ends_in_sep = rule.phrase.chars().next_back().is_some_and(sep);
-    if rule.marker.is_none() && !phrase_ends_in_sep && !sep(first) {
+    let at_phrase = t.len() == after.len();
+    if at_phrase && !phrase_ends_in_sep && !sep(first) {
         return None;
     }
     Some(value_start(t))
