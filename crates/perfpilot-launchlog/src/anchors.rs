@@ -96,6 +96,11 @@ fn parse(text: &str) -> Result<Vec<String>, String> {
     Ok(file.line.into_iter().map(|l| l.text).collect())
 }
 
+/// The embedded background lines (see `background.toml`); none when the table does not parse.
+pub(crate) fn embedded_lines() -> Vec<Vec<u8>> {
+    parse(BACKGROUND_TOML).unwrap_or_default().into_iter().map(String::into_bytes).collect()
+}
+
 /// The anchors of `phrases`, grouped by head (groups in the order the heads were chosen;
 /// a phrase shorter than a head is a group of its own). Every phrase contains an anchor.
 pub(crate) fn by_heads(phrases: &[&[u8]], background: &Background) -> Vec<Vec<Vec<u8>>> {

@@ -70,6 +70,13 @@ pub use prefix::{RankAxis, RankId, RankSlots, rank_token};
 pub use ruleset::{LaunchRules, LaunchRulesError, PrefilterStats};
 pub use units::{GIB, LoggedBytes, parse_gib_exact};
 
+/// The lines a serving log repeats while it serves (the embedded `background.toml`: decode,
+/// metrics and access lines, each with its source), for other scanners that place a packed
+/// searcher's patterns against them (triage's scan gates).
+pub fn background_lines() -> Vec<Vec<u8>> {
+    anchors::embedded_lines()
+}
+
 /// The serving framework a log came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]

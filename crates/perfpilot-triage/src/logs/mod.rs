@@ -2,6 +2,7 @@
 //! the first occurrence of each distinct record, and the aggregation of repeats.
 
 pub(crate) mod assemble;
+pub(crate) mod gate_order;
 pub(crate) mod line;
 pub(crate) mod masked;
 pub(crate) mod matcher;

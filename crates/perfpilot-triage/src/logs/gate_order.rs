@@ -1,0 +1,263 @@
+//! The order of the serving gates' literals: it decides which literals share a fingerprint
+//! bucket of the packed (Teddy) searcher that runs over every byte of a long log, and so how
+//! often a background line (decode, metrics, access lines) hits a bucket and must be verified.
+//!
+//! Why: Teddy tests every position against its buckets (8 in its slim form, which a set of at
+//! most 32 literals gets with AVX2; 16 in its fat form). A bucket's fingerprint is, for each of
+//! the first `mask` bytes (the shortest literal's length, at most 4), the set of low and of high
+//! nibbles of its literals' bytes; a position whose bytes' nibbles are all among them is a
+//! candidate to verify. Literals that share a bucket also admit the mixtures of their nibbles.
+//! Teddy puts literals with the same low nibbles in one bucket (`Error` and `error`), and a new
+//! one in bucket `buckets - 1 - (index mod buckets)`, so the order of the literals alone places
+//! them. In the catalogue's sorted order `File "` and `args` shared a bucket that admitted about
+//! one position per kilobyte of SGLang decode lines.
+//!
+//! Here, as for the launch-log prefilter's heads (`perfpilot_launchlog`'s bucket plan), each
+//! group of literals goes, those hitting the most background first, to the bucket where it adds
+//! the fewest background hits; pairwise swaps follow while they lower the hits; the order that
+//! makes Teddy place each group where planned is returned. The order steers only the cost: the
+//! scan asks where the leftmost literal starts and whether a line holds one, which no order
+//! changes.
+
+use std::collections::HashMap;
+
+/// Rounds of pairwise swaps at most.
+const SWAP_ROUNDS: usize = 4;
+
+/// One bucket's fingerprint: for each fingerprinted byte, its low and high nibble sets.
+#[derive(Clone, Copy, Default)]
+struct Print {
+    lo: [u16; 4],
+    hi: [u16; 4],
+}
+
+impl Print {
+    fn with(mut self, lit: &[u8], mask: usize) -> Print {
+        for (i, &b) in lit.iter().take(mask).enumerate() {
+            self.lo[i] |= 1 << (b & 15);
+            self.hi[i] |= 1 << (b >> 4);
+        }
+        self
+    }
+}
+
+/// The background's distinct `mask`-byte windows as nibble bits, with their counts.
+struct Windows {
+    mask: usize,
+    bits: Vec<([u16; 4], [u16; 4], u32)>,
+}
+
+impl Windows {
+    fn new(lines: &[Vec<u8>], mask: usize) -> Windows {
+        let mut seen: HashMap<&[u8], u32> = HashMap::new();
+        for l in lines {
+            for w in l.windows(mask) {
+                *seen.entry(w).or_default() += 1;
+            }
+        }
+        let mut bits: Vec<([u16; 4], [u16; 4], u32)> = seen
+            .into_iter()
+            .map(|(w, n)| {
+                let (mut lo, mut hi) = ([u16::MAX; 4], [u16::MAX; 4]);
+                for (i, &b) in w.iter().enumerate() {
+                    lo[i] = 1 << (b & 15);
+                    hi[i] = 1 << (b >> 4);
+                }
+                (lo, hi, n)
+            })
+            .collect();
+        bits.sort_unstable();
+        Windows { mask, bits }
+    }
+
+    /// Background positions that `p` admits.
+    fn hits(&self, p: &Print) -> u64 {
+        self.bits
+            .iter()
+            .filter(|(lo, hi, _)| {
+                (0..self.mask).all(|i| p.lo[i] & lo[i] != 0 && p.hi[i] & hi[i] != 0)
+            })
+            .map(|(.., n)| u64::from(*n))
+            .sum()
+    }
+}
+
+/// The order in which to give `literals` (non-empty) to the packed searcher so that it places
+/// them in buckets planned against the `background` lines: indices into `literals`, each at
+/// least once; a repeated index is a filler that keeps a later literal on its planned bucket
+/// (a repeated literal changes no answer of the scan).
+pub(crate) fn order(literals: &[&str], background: &[Vec<u8>]) -> Vec<usize> {
+    let n = literals.len();
+    let Some(shortest) = literals.iter().map(|l| l.len()).min().filter(|&m| m > 0) else {
+        return (0..n).collect();
+    };
+    if background.is_empty() {
+        return (0..n).collect();
+    }
+    let mask = shortest.min(4);
+    let buckets = if n > 32 { 16 } else { 8 };
+    let lonybs = |i: usize| -> Vec<u8> {
+        literals[i].as_bytes().iter().take(mask).map(|b| b & 15).collect()
+    };
+    // Groups of literals Teddy puts in one bucket (same low nibbles), first member first.
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut group_of: HashMap<Vec<u8>, usize> = HashMap::new();
+    for i in 0..n {
+        let g = *group_of.entry(lonybs(i)).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[g].push(i);
+    }
+    let windows = Windows::new(background, mask);
+    let print = |members: &[usize]| {
+        members
+            .iter()
+            .flat_map(|&g| &groups[g])
+            .fold(Print::default(), |p, &i| p.with(literals[i].as_bytes(), mask))
+    };
+    let cap = groups.len().div_ceil(buckets).max(1);
+    let mut by_hits: Vec<(u64, usize)> =
+        (0..groups.len()).map(|g| (windows.hits(&print(&[g])), g)).collect();
+    by_hits.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); buckets];
+    let mut hits = vec![0u64; buckets];
+    for &(_, g) in &by_hits {
+        let mut best: Option<(u64, usize, usize)> = None;
+        for b in 0..buckets {
+            if members[b].len() >= cap {
+                continue;
+            }
+            let mut with = members[b].clone();
+            with.push(g);
+            let added = windows.hits(&print(&with)).saturating_sub(hits[b]);
+            if best.is_none_or(|(d, s, _)| (added, members[b].len()) < (d, s)) {
+                best = Some((added, members[b].len(), b));
+            }
+        }
+        if let Some((added, _, b)) = best {
+            members[b].push(g);
+            hits[b] += added;
+        }
+    }
+    for _ in 0..SWAP_ROUNDS {
+        let mut better = false;
+        for b in 0..buckets {
+            for c in b + 1..buckets {
+                if hits[b] + hits[c] == 0 {
+                    continue;
+                }
+                for x in 0..members[b].len() {
+                    for y in 0..members[c].len() {
+                        let (mut nb, mut nc) = (members[b].clone(), members[c].clone());
+                        std::mem::swap(&mut nb[x], &mut nc[y]);
+                        let (hb, hc) = (windows.hits(&print(&nb)), windows.hits(&print(&nc)));
+                        if hb + hc < hits[b] + hits[c] {
+                            (members[b], members[c]) = (nb, nc);
+                            (hits[b], hits[c]) = (hb, hc);
+                            better = true;
+                        }
+                    }
+                }
+            }
+        }
+        if !better {
+            break;
+        }
+    }
+    teddy_order(&groups, &members)
+}
+
+/// Indices of the literals in an order that makes Teddy give group `members[b][k]` bucket `b`:
+/// a group's first literal at an index `i` with `buckets - 1 - (i mod buckets) == b`, its other
+/// literals (which follow their first into its bucket whatever their index) wherever a bucket
+/// has no group left to start, and fillers (a repeat of a literal placed) where nothing else
+/// is left.
+fn teddy_order(groups: &[Vec<usize>], members: &[Vec<usize>]) -> Vec<usize> {
+    let buckets = members.len();
+    let mut queues: Vec<std::collections::VecDeque<usize>> =
+        members.iter().map(|m| m.iter().copied().collect()).collect();
+    let mut spare: Vec<usize> = Vec::new();
+    let mut out: Vec<usize> = Vec::new();
+    while queues.iter().any(|q| !q.is_empty()) {
+        let bucket = buckets - 1 - (out.len() % buckets);
+        if let Some(g) = queues[bucket].pop_front() {
+            out.push(groups[g][0]);
+            spare.extend(groups[g][1..].iter().rev());
+        } else if let Some(i) = spare.pop() {
+            out.push(i);
+        } else if let Some(&i) = out.first() {
+            out.push(i);
+        } else {
+            // No group placed yet and none planned for this bucket: start with any.
+            let Some(g) = queues.iter_mut().find_map(|q| q.pop_front()) else { break };
+            out.push(groups[g][0]);
+            spare.extend(groups[g][1..].iter().rev());
+        }
+    }
+    out.extend(spare);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Teddy's own bucket assignment (aho-corasick 1.1 `packed::teddy::generic::Teddy::new`).
+    fn teddy_buckets(lits: &[&str], order: &[usize], buckets: usize) -> Vec<Vec<usize>> {
+        let mask = lits.iter().map(|l| l.len()).min().unwrap().min(4);
+        let mut out = vec![Vec::new(); buckets];
+        let mut seen: HashMap<Vec<u8>, usize> = HashMap::new();
+        for (id, &i) in order.iter().enumerate() {
+            let lo: Vec<u8> = lits[i].as_bytes().iter().take(mask).map(|b| b & 15).collect();
+            let b = *seen.entry(lo).or_insert(buckets - 1 - id % buckets);
+            out[b].push(i);
+        }
+        out
+    }
+
+    fn background_hits(lits: &[&str], order: &[usize], lines: &[Vec<u8>]) -> u64 {
+        let mask = lits.iter().map(|l| l.len()).min().unwrap().min(4);
+        let w = Windows::new(lines, mask);
+        teddy_buckets(lits, order, 8)
+            .iter()
+            .map(|b| {
+                w.hits(&b.iter().fold(Print::default(), |p, &i| p.with(lits[i].as_bytes(), mask)))
+            })
+            .sum()
+    }
+
+    #[test]
+    fn every_literal_is_given_and_the_plan_lowers_background_hits() {
+        let cat = crate::catalogue::Catalogue::builtin().unwrap();
+        let lits: Vec<&str> = cat.gates.iter().map(String::as_str).collect();
+        let bg = perfpilot_launchlog::background_lines();
+        let order = order(&lits, &bg);
+        let mut given = order.clone();
+        given.sort_unstable();
+        given.dedup();
+        assert_eq!(given, (0..lits.len()).collect::<Vec<_>>());
+        let sorted: Vec<usize> = (0..lits.len()).collect();
+        let (planned, before) =
+            (background_hits(&lits, &order, &bg), background_hits(&lits, &sorted, &bg));
+        assert!(planned <= before, "planned {planned}, catalogue order {before}");
+    }
+
+    #[test]
+    fn groups_of_one_low_nibble_prefix_stay_together() {
+        let lits = ["Error", "error", "Timeout", "timeout", "SIG", "args", "File \""];
+        let bg = vec![b"INFO: 127.0.0.1:5000 - \"POST /v1/completions HTTP/1.1\" 200 OK".to_vec()];
+        let order = order(&lits, &bg);
+        for b in teddy_buckets(&lits, &order, 8) {
+            let has = |s: &str| b.iter().any(|&i| lits[i] == s);
+            assert_eq!(has("Error"), has("error"));
+            assert_eq!(has("Timeout"), has("timeout"));
+        }
+    }
+
+    #[test]
+    fn degenerate_inputs_keep_the_given_order() {
+        assert_eq!(order(&["a", "b"], &[]), vec![0, 1]);
+        assert_eq!(order(&["", "b"], &[b"xyz".to_vec()]), vec![0, 1]);
+    }
+}
