@@ -1,0 +1,101 @@
+//! Write the class model of triage (`data/class_model.tsv`) from the labelled failure corpus,
+//! or cross-validate it by source.
+//!
+//! `cargo run -q -p perfpilot-triage --example train_class_model > crates/perfpilot-triage/data/class_model.tsv`
+//! `cargo run -q -p perfpilot-triage --example train_class_model -- --cv`
+//!
+//! `--cv`: each source held out in turn, the model trained on the other development sources and
+//! asked about the held-out logs; printed per `min_posterior`: among the logs the rules leave
+//! without a class (no finding or `unknown`), how many the model decides and how many right,
+//! and the model's top-1 accuracy over every development log.
+
+#[path = "../../../tests/support/corpus.rs"]
+mod corpus;
+#[path = "../tests/rules/class_training.rs"]
+mod class_training;
+
+use std::collections::BTreeMap;
+
+use class_training::{Doc, dev_docs, model_file, train};
+use perfpilot_report::NoProgress;
+use perfpilot_triage::class_model::ClassModel;
+use perfpilot_triage::{Catalogue, LogTriage, ProblemClass};
+
+/// The rules' class for a corpus log, with no class model.
+fn rules_class(cat: &Catalogue, d: &Doc) -> ProblemClass {
+    let path = corpus::corpus().join("failures").join(&d.file);
+    let bytes = std::fs::read(&path).unwrap_or_default();
+    let Ok(mut t) = LogTriage::new(cat) else { return ProblemClass::None };
+    t.set_class_model(ClassModel::default());
+    if t.read(&d.file, bytes.as_slice(), &NoProgress).is_err() {
+        return ProblemClass::None;
+    }
+    t.finish(40).class
+}
+
+fn cv() {
+    let docs = dev_docs();
+    let Ok(cat) = Catalogue::builtin() else {
+        eprintln!("error: the built-in catalogue does not load");
+        std::process::exit(1);
+    };
+    let mut by_source: BTreeMap<&str, Vec<&Doc>> = BTreeMap::new();
+    for d in &docs {
+        by_source.entry(d.source.as_str()).or_default().push(d);
+    }
+    // (label, rules undecided, model's best class and posterior) per log.
+    let mut rows: Vec<(&Doc, bool, Option<(ProblemClass, f64)>)> = Vec::new();
+    for (src, held) in &by_source {
+        let train_on: Vec<&Doc> = docs.iter().filter(|d| d.source != *src).collect();
+        let m = train(&train_on);
+        for d in held {
+            let rc = rules_class(&cat, d);
+            let undecided = matches!(rc, ProblemClass::None | ProblemClass::Unknown);
+            let best = m.scores(&d.tokens).first().map(|s| (s.class, s.posterior));
+            rows.push((d, undecided, best));
+        }
+    }
+    let und: Vec<_> = rows.iter().filter(|r| r.1).collect();
+    let top1 = rows.iter().filter(|r| r.2.is_some_and(|b| b.0 == r.0.class)).count();
+    println!(
+        "leave-one-source-out over {} development logs from {} sources: model top-1 right {}/{} \
+         ({:.1}%); the rules leave {} without a class",
+        rows.len(),
+        by_source.len(),
+        top1,
+        rows.len(),
+        100.0 * top1 as f64 / rows.len().max(1) as f64,
+        und.len()
+    );
+    println!("min_posterior\tdecided (of {})\tright\tprecision\tall logs: decided\tright", und.len());
+    for k in 2..=9 {
+        let th = f64::from(k) / 10.0;
+        let dec = und.iter().filter(|r| r.2.is_some_and(|b| b.1 >= th)).count();
+        let ok = und.iter().filter(|r| r.2.is_some_and(|b| b.1 >= th && b.0 == r.0.class)).count();
+        let adec = rows.iter().filter(|r| r.2.is_some_and(|b| b.1 >= th)).count();
+        let aok =
+            rows.iter().filter(|r| r.2.is_some_and(|b| b.1 >= th && b.0 == r.0.class)).count();
+        println!(
+            "{th:.1}\t{dec} ({:.1}%)\t{ok}\t{:.1}%\t{adec}\t{aok} ({:.1}%)",
+            100.0 * dec as f64 / und.len().max(1) as f64,
+            100.0 * ok as f64 / dec.max(1) as f64,
+            100.0 * aok as f64 / adec.max(1) as f64
+        );
+    }
+    if std::env::args().any(|a| a == "--list") {
+        for (d, u, b) in &rows {
+            if *u {
+                let (c, p) = b.map_or(("-", 0.0), |b| (b.0.as_str(), b.1));
+                println!("  undecided {}: label {}, model {c} {p:.2}", d.file, d.class.as_str());
+            }
+        }
+    }
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--cv") {
+        cv();
+    } else {
+        print!("{}", model_file());
+    }
+}
