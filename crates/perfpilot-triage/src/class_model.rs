@@ -28,7 +28,11 @@ pub const PRIOR_TOKEN: &str = "<logs>";
 
 /// The smallest posterior at which the model names a class (chosen by the written rule of
 /// `docs/triage.md`, "Class model", from leave-one-source-out cross-validation).
-pub const MIN_POSTERIOR: f64 = 0.5;
+pub const MIN_POSTERIOR: f64 = 0.4;
+
+/// How many tokens' worth of evidence one log's words count as at most (see
+/// [`ClassModel::scores`]; chosen by the cross-validation of `docs/triage.md`, "Class model").
+pub const EVIDENCE_TOKENS: f64 = 5.0;
 
 /// Most candidate lines read per log (the last ones of the end window).
 const MAX_CANDIDATES: usize = 24;
@@ -322,12 +326,15 @@ impl ClassModel {
             return Vec::new();
         }
         let all: f64 = self.logs.values().map(|n| f64::from(*n)).sum();
+        // The words of one log are far from independent (one sentence repeats its class's words
+        // across lines): the evidence counts as at most EVIDENCE_TOKENS tokens' worth.
+        let temper = (EVIDENCE_TOKENS / known.len() as f64).min(1.0);
         let mut ls: Vec<(ProblemClass, f64)> = self
             .logs
             .iter()
             .map(|(c, n)| {
                 let prior = (f64::from(*n) / all).ln();
-                (*c, prior + known.iter().map(|t| self.log_p(t, *c)).sum::<f64>())
+                (*c, prior + temper * known.iter().map(|t| self.log_p(t, *c)).sum::<f64>())
             })
             .collect();
         let max = ls.iter().map(|x| x.1).fold(f64::NEG_INFINITY, f64::max);
