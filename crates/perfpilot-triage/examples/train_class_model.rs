@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 use class_training::{Doc, dev_docs, model_file, train};
 use perfpilot_report::NoProgress;
-use perfpilot_triage::class_model::ClassModel;
+use perfpilot_triage::class_model::{ClassModel, MIN_LINES};
 use perfpilot_triage::{Catalogue, LogTriage, ProblemClass};
 
 /// The rules' class for a corpus log, with no class model.
@@ -51,7 +51,12 @@ fn cv() {
         for d in held {
             let rc = rules_class(&cat, d);
             let undecided = matches!(rc, ProblemClass::None | ProblemClass::Unknown);
-            let best = m.scores(&d.tokens).first().map(|s| (s.class, s.posterior));
+            let enough = m.known_lines(d.lines.iter().map(String::as_str)) >= MIN_LINES;
+            let best = m
+                .scores(&d.tokens)
+                .first()
+                .filter(|_| enough || std::env::args().any(|a| a == "--one-line"))
+                .map(|s| (s.class, s.posterior));
             rows.push((d, undecided, best));
         }
     }

@@ -34,6 +34,12 @@ pub const MIN_POSTERIOR: f64 = 0.4;
 /// [`ClassModel::scores`]; chosen by the cross-validation of `docs/triage.md`, "Class model").
 pub const EVIDENCE_TOKENS: f64 = 5.0;
 
+/// Fewest candidate lines holding a token the model knows for it to name a class: one line alone
+/// is one sentence, which the rules read and did not take (a llama.cpp decode failure with a
+/// return code other than 1 is not KV exhaustion, though its words are those of one); the
+/// model is for logs whose several error lines point one way.
+pub const MIN_LINES: usize = 2;
+
 /// Most candidate lines read per log (the last ones of the end window).
 const MAX_CANDIDATES: usize = 24;
 
@@ -343,6 +349,14 @@ impl ClassModel {
         ls.into_iter()
             .map(|(class, l)| ClassScore { class, posterior: (l - max).exp() / z })
             .collect()
+    }
+
+    /// How many of `lines` hold a token the model knows.
+    pub fn known_lines<'a>(&self, lines: impl IntoIterator<Item = &'a str>) -> usize {
+        lines
+            .into_iter()
+            .filter(|l| candidate_tokens(l).iter().any(|t| self.counts.contains_key(t)))
+            .count()
     }
 
     /// How much a line's tokens favour `c` over `other` (sum of log likelihood ratios).

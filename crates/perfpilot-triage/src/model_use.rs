@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::class::{Phase, ProblemClass, Severity};
-use crate::class_model::{ClassModel, MIN_POSTERIOR, candidate_lines, candidate_tokens};
+use crate::class_model::{ClassModel, MIN_LINES, MIN_POSTERIOR, candidate_lines, candidate_tokens};
 use crate::report::{Finding, Occurrence, SignalLine};
 
 /// A model decision's confidence is its posterior times this (0.35 at most: below the lowest
@@ -30,7 +30,8 @@ fn candidates(ends: &[(String, Vec<(u64, String)>)]) -> (Vec<SignalLine>, BTreeS
 
 /// Name a class for a log the rules leave without one: the lead finding, when `unknown`, takes
 /// the model's class; with no finding, one is added. Nothing changes when the best posterior is
-/// under [`MIN_POSTERIOR`] or no candidate line holds a token the model knows.
+/// under [`MIN_POSTERIOR`] or fewer than [`MIN_LINES`] candidate lines hold a token the model
+/// knows.
 pub(crate) fn apply(
     model: &ClassModel,
     ends: &[(String, Vec<(u64, String)>)],
@@ -40,6 +41,9 @@ pub(crate) fn apply(
         return;
     }
     let (lines, toks) = candidates(ends);
+    if model.known_lines(lines.iter().map(|l| l.text.as_str())) < MIN_LINES {
+        return;
+    }
     let scores = model.scores(&toks);
     let Some(best) = scores.first().filter(|s| s.posterior >= MIN_POSTERIOR) else { return };
     let (class, post) = (best.class, best.posterior);

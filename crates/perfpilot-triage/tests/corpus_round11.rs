@@ -44,3 +44,19 @@ fn a_bad_model_file_is_a_clear_error() {
         assert!(e.contains(want), "{text:?}: {e}");
     }
 }
+
+/// The model speaks only where the rules name no class, so the one way it can turn a right log
+/// wrong is an `unknown` label (a failure whose cause no line of the excerpt shows): every such
+/// development log stays `unknown`.
+#[test]
+fn unknown_labels_stay_unknown() {
+    use perfpilot_triage::{ProblemClass, TriageOptions, triage_logs};
+    let docs = class_training::dev_docs();
+    let unknown: Vec<_> = docs.iter().filter(|d| d.class == ProblemClass::Unknown).collect();
+    assert!(!unknown.is_empty());
+    for d in unknown {
+        let path = corpus::corpus().join("failures").join(&d.file);
+        let r = triage_logs(&TriageOptions::new(vec![path])).unwrap();
+        assert_eq!(r.class, ProblemClass::Unknown, "{}", d.file);
+    }
+}

@@ -65,6 +65,8 @@ pub struct Doc {
     pub split: String,
     /// The tokens of its candidate lines.
     pub tokens: BTreeSet<String>,
+    /// Its candidate lines.
+    pub lines: Vec<String>,
 }
 
 /// The development logs, in `labels.tsv` order.
@@ -86,13 +88,15 @@ pub fn dev_docs() -> Vec<Doc> {
         }
         let bytes = std::fs::read(root.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
         let text = String::from_utf8_lossy(&bytes);
-        let (_, tokens) = log_tokens(&text);
+        let (lines, tokens) = log_tokens(&text);
+        let lines = lines.into_iter().map(|l| l.1).collect();
         out.push(Doc {
             file: file.clone(),
             class,
             source: source.clone(),
             split: side,
             tokens,
+            lines,
         });
     }
     out
