@@ -9,10 +9,10 @@
 //! without a class (no finding or `unknown`), how many the model decides and how many right,
 //! and the model's top-1 accuracy over every development log.
 
-#[path = "../../../tests/support/corpus.rs"]
-mod corpus;
 #[path = "../tests/rules/class_training.rs"]
 mod class_training;
+#[path = "../../../tests/support/corpus.rs"]
+mod corpus;
 
 use std::collections::BTreeMap;
 
@@ -61,7 +61,11 @@ fn cv() {
         }
     }
     let und: Vec<_> = rows.iter().filter(|r| r.1).collect();
-    let top1 = rows.iter().filter(|r| r.0.class != ProblemClass::Unknown).filter(|r| r.2.is_some_and(|b| b.0 == r.0.class)).count();
+    let top1 = rows
+        .iter()
+        .filter(|r| r.0.class != ProblemClass::Unknown)
+        .filter(|r| r.2.is_some_and(|b| b.0 == r.0.class))
+        .count();
     println!(
         "leave-one-source-out over {} development logs from {} sources: model top-1 right {}/{} \
          ({:.1}%); the rules leave {} without a class",
@@ -85,9 +89,16 @@ fn cv() {
         let th = f64::from(k) / 10.0;
         let dec = und.iter().filter(|r| r.2.is_some_and(|b| b.1 >= th)).count();
         let ok = und.iter().filter(|r| r.2.is_some_and(|b| b.1 >= th && b.0 == r.0.class)).count();
-        let adec = rows.iter().filter(|r| r.0.class != ProblemClass::Unknown).filter(|r| r.2.is_some_and(|b| b.1 >= th)).count();
-        let aok =
-            rows.iter().filter(|r| r.0.class != ProblemClass::Unknown).filter(|r| r.2.is_some_and(|b| b.1 >= th && b.0 == r.0.class)).count();
+        let adec = rows
+            .iter()
+            .filter(|r| r.0.class != ProblemClass::Unknown)
+            .filter(|r| r.2.is_some_and(|b| b.1 >= th))
+            .count();
+        let aok = rows
+            .iter()
+            .filter(|r| r.0.class != ProblemClass::Unknown)
+            .filter(|r| r.2.is_some_and(|b| b.1 >= th && b.0 == r.0.class))
+            .count();
         let broken = unk.iter().filter(|r| r.2.is_some_and(|b| b.1 >= th)).count();
         println!(
             "{th:.1}\t{dec} ({:.1}%)\t{ok}\t{:.1}%\t{broken}\t{adec}\t{aok} ({:.1}%)",

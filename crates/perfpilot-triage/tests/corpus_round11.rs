@@ -3,10 +3,10 @@
 //! what the generator makes now from the development corpus (never the trifix11 set-aside third
 //! of `heldout-17`, listed in `tests/fixtures/corpus/SOURCES-blind-3.md`).
 
-#[path = "../../../tests/support/corpus.rs"]
-mod corpus;
 #[path = "rules/class_training.rs"]
 mod class_training;
+#[path = "../../../tests/support/corpus.rs"]
+mod corpus;
 
 use perfpilot_triage::class_model::{ClassModel, EMBEDDED_CLASS_MODEL};
 
