@@ -33,6 +33,10 @@ fn rules_class(cat: &Catalogue, d: &Doc) -> ProblemClass {
     t.finish(40).class
 }
 
+/// A held-out log: its doc, whether the rules leave it without a class, the model's best class
+/// and posterior.
+type Row<'a> = (&'a Doc, bool, Option<(ProblemClass, f64)>);
+
 fn cv() {
     let docs = dev_docs();
     let Ok(cat) = Catalogue::builtin() else {
@@ -44,7 +48,7 @@ fn cv() {
         by_source.entry(d.source.as_str()).or_default().push(d);
     }
     // (label, rules undecided, model's best class and posterior) per log.
-    let mut rows: Vec<(&Doc, bool, Option<(ProblemClass, f64)>)> = Vec::new();
+    let mut rows: Vec<Row<'_>> = Vec::new();
     for (src, held) in &by_source {
         let train_on: Vec<&Doc> = docs.iter().filter(|d| d.source != *src).collect();
         let m = train(&train_on);

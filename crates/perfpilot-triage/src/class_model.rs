@@ -239,8 +239,8 @@ pub fn candidate_tokens(text: &str) -> Vec<String> {
 pub fn log_tokens(text: &str) -> (Vec<(u64, String)>, BTreeSet<String>) {
     let total = text.lines().count() as u64;
     let start = text.len().saturating_sub(END_WINDOW);
-    let start = (start..text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(text.len());
-    let end = crate::stall::end_lines(text[start..].as_bytes(), total, start == 0);
+    // A window that starts inside a line (or a character) drops that first piece.
+    let end = crate::stall::end_lines(&text.as_bytes()[start..], total, start == 0);
     let mut lines = Vec::new();
     let mut toks = BTreeSet::new();
     for i in candidate_lines(&end) {
