@@ -21,16 +21,24 @@ use perfpilot_report::NoProgress;
 use perfpilot_triage::class_model::{ClassModel, MIN_LINES};
 use perfpilot_triage::{Catalogue, LogTriage, ProblemClass};
 
-/// The rules' class for a corpus log, with no class model.
-fn rules_class(cat: &Catalogue, d: &Doc) -> ProblemClass {
+/// The rules' class for a corpus log, with no class model, and the classes its lead finding
+/// says are still possible (`facts.still_possible`, if any).
+fn rules_class(cat: &Catalogue, d: &Doc) -> (ProblemClass, Vec<ProblemClass>) {
     let path = corpus::corpus().join("failures").join(&d.file);
     let bytes = std::fs::read(&path).unwrap_or_default();
-    let Ok(mut t) = LogTriage::new(cat) else { return ProblemClass::None };
+    let Ok(mut t) = LogTriage::new(cat) else { return (ProblemClass::None, Vec::new()) };
     t.set_class_model(ClassModel::default());
     if t.read(&d.file, bytes.as_slice(), &NoProgress).is_err() {
-        return ProblemClass::None;
+        return (ProblemClass::None, Vec::new());
     }
-    t.finish(40).class
+    let r = t.finish(40);
+    let still = r
+        .findings
+        .first()
+        .and_then(|f| f.facts.get("still_possible"))
+        .map(|s| s.split(", ").filter_map(|c| ProblemClass::parse(c.trim())).collect())
+        .unwrap_or_default();
+    (r.class, still)
 }
 
 /// A held-out log: its doc, whether the rules leave it without a class, the model's best class
@@ -53,11 +61,17 @@ fn cv() {
         let train_on: Vec<&Doc> = docs.iter().filter(|d| d.source != *src).collect();
         let m = train(&train_on);
         for d in held {
-            let rc = rules_class(&cat, d);
+            let (rc, still) = rules_class(&cat, d);
             let undecided = matches!(rc, ProblemClass::None | ProblemClass::Unknown);
             let enough = m.known_lines(d.lines.iter().map(String::as_str)) >= MIN_LINES;
-            let best = m
-                .scores(&d.tokens)
+            let mut scores = m.scores(&d.tokens);
+            // `--phase`: only the classes the rules' phase table leaves possible, renormalised.
+            if std::env::args().any(|a| a == "--phase") && !still.is_empty() {
+                scores.retain(|s| still.contains(&s.class));
+                let z: f64 = scores.iter().map(|s| s.posterior).sum();
+                scores.iter_mut().for_each(|s| s.posterior /= z.max(f64::MIN_POSITIVE));
+            }
+            let best = scores
                 .first()
                 .filter(|_| enough || std::env::args().any(|a| a == "--one-line"))
                 .map(|s| (s.class, s.posterior));

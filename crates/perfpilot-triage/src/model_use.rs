@@ -1,7 +1,8 @@
 //! Where the class model ([`crate::class_model`]) speaks: only when the rules name no class
 //! (no finding, or an `unknown` lead). Its class comes with a low confidence (below every
 //! rule's), its evidence is the candidate line(s) whose words favour that class most, and the
-//! runner-up classes stay in `still_possible`.
+//! runner-up classes go in `still_possible` (in `model_runner_up` when the phase table already
+//! filled `still_possible`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -93,6 +94,13 @@ pub(crate) fn apply(
             f.signature = Some(format!("class-model:{}", class.as_str()));
             f.title = title;
             f.signal = signal;
+            // The phase table's list (what the phase leaves possible) stays; the model's
+            // runner-ups go beside it.
+            if f.facts.contains_key("still_possible")
+                && let Some(o) = facts.remove("still_possible")
+            {
+                facts.insert("model_runner_up".to_string(), o);
+            }
             f.facts.extend(facts);
         }
         None => findings.push(Finding {
