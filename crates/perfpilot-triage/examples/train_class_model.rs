@@ -135,8 +135,48 @@ fn cv() {
     }
 }
 
+/// `--time`: what the model costs where it runs (parse of the embedded file; tokens and scores
+/// of the largest development log's end window).
+fn time() {
+    use perfpilot_triage::class_model::{EMBEDDED_CLASS_MODEL, log_tokens};
+    let t0 = std::time::Instant::now();
+    let n = 20;
+    let mut m = ClassModel::default();
+    for _ in 0..n {
+        m = ClassModel::parse(EMBEDDED_CLASS_MODEL).unwrap_or_default();
+    }
+    let parse = t0.elapsed().as_secs_f64() / f64::from(n);
+    let docs = dev_docs();
+    let Some(big) = docs.iter().max_by_key(|d| {
+        std::fs::metadata(corpus::corpus().join("failures").join(&d.file)).map_or(0, |x| x.len())
+    }) else {
+        return;
+    };
+    let one = std::fs::read_to_string(corpus::corpus().join("failures").join(&big.file))
+        .unwrap_or_default();
+    // Its lines repeated past the 16 KiB end window: the most the model ever reads of a log.
+    let text = one.repeat(64 * 1024 / one.len().max(1) + 1);
+    let t1 = std::time::Instant::now();
+    let k = 200;
+    let mut decided = 0;
+    for _ in 0..k {
+        let (_, toks) = log_tokens(&text);
+        decided += usize::from(!m.scores(&toks).is_empty());
+    }
+    let per = t1.elapsed().as_secs_f64() / f64::from(k);
+    println!(
+        "parse {:.2} ms once; tokens + scores of {} ({} bytes): {:.3} ms per log ({decided} scored)",
+        parse * 1e3,
+        big.file,
+        text.len(),
+        per * 1e3
+    );
+}
+
 fn main() {
-    if std::env::args().any(|a| a == "--cv") {
+    if std::env::args().any(|a| a == "--time") {
+        time();
+    } else if std::env::args().any(|a| a == "--cv") {
         cv();
     } else {
         print!("{}", model_file());
