@@ -173,8 +173,38 @@ fn time() {
     );
 }
 
+/// `--launch`: the launch corpus (logs of servers that started; no failure label): how many the
+/// model names a class for (each one a false alarm unless the log shows a failure).
+fn launch() {
+    let dir = corpus::corpus().join("launch");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    let (mut n, mut hit) = (0, 0);
+    for p in files.iter().filter(|p| p.extension().is_some_and(|e| e == "log")) {
+        n += 1;
+        let Ok(r) =
+            perfpilot_triage::triage_logs(&perfpilot_triage::TriageOptions::new(vec![p.clone()]))
+        else {
+            continue;
+        };
+        if let Some(f) = r.findings.first()
+            && f.signature.as_deref().is_some_and(|s| s.starts_with("class-model:"))
+        {
+            hit += 1;
+            let name = p.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
+            let line = f.signal.first().map_or("", |s| s.text.as_str());
+            println!("  {name}: {} {:.2}: {line}", f.class, f.confidence);
+        }
+    }
+    println!("launch corpus: the class model names a class for {hit} of {n} logs");
+}
+
 fn main() {
-    if std::env::args().any(|a| a == "--time") {
+    if std::env::args().any(|a| a == "--launch") {
+        launch();
+    } else if std::env::args().any(|a| a == "--time") {
         time();
     } else if std::env::args().any(|a| a == "--cv") {
         cv();

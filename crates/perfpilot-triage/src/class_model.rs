@@ -89,6 +89,25 @@ const MARK_WORDS: &[&str] = &[
     "oom",
 ];
 
+/// How loggers mark an information or debug record (Python logging, vLLM / SGLang prefixes,
+/// glog, Rust tracing, JSON logs).
+const INFO_LEVEL: &[&str] = &[
+    "INFO ",
+    " INFO",
+    "[INFO]",
+    "DEBUG ",
+    " DEBUG",
+    "[DEBUG]",
+    "\"level\":\"INFO\"",
+    "\"level\":\"DEBUG\"",
+    "level=info",
+    "level=debug",
+];
+
+/// Words by which a program says an error it prints is harmless.
+const BENIGN: &[&str] =
+    &["can be ignored", "can be safely ignored", "may be ignored", "safe to ignore", "is harmless"];
+
 /// Split one word of a line into lowercase pieces: CamelCase, SNAKE_CASE and digits break it
 /// (`ErrorOutOfDeviceMemory` → `error out of device memory`, `HSA_STATUS_ERROR` → `hsa status
 /// error`, `sm_120a` → `sm`).
@@ -168,6 +187,11 @@ fn is_candidate(text: &str) -> bool {
         return true;
     }
     let lower = text.to_ascii_lowercase();
+    // The program itself says the line is no failure: an INFO / DEBUG record, or an error it
+    // calls harmless (SGLang: `The following error message '…' can be ignored.`).
+    if INFO_LEVEL.iter().any(|l| text.contains(l)) || BENIGN.iter().any(|b| lower.contains(b)) {
+        return false;
+    }
     MARK_WORDS.iter().any(|m| {
         lower.match_indices(m).any(|(i, _)| {
             let before = lower[..i].chars().next_back();
