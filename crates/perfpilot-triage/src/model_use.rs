@@ -93,7 +93,15 @@ pub(crate) fn apply(
             f.confidence_label = "low".into();
             f.signature = Some(format!("class-model:{}", class.as_str()));
             f.title = title;
-            f.signal = signal;
+            // The record's own lines (the exception the rules found) stay first: they are the
+            // failure; the model's lines say why the class.
+            let mut keep: Vec<SignalLine> = f.signal.clone();
+            for l in signal {
+                if !keep.iter().any(|k| k.file == l.file && k.line == l.line) {
+                    keep.push(l);
+                }
+            }
+            f.signal = keep;
             // The phase table's list (what the phase leaves possible) stays; the model's
             // runner-ups go beside it.
             if f.facts.contains_key("still_possible")
