@@ -450,6 +450,10 @@ mod tests {
         .collect();
         assert_eq!(candidate_lines(&lines), [1, 2]);
         assert!(candidate_tokens(&lines[1].1).contains(&"mod:model_runner".to_string()));
+        // The program says these are no failures.
+        assert!(!is_candidate("[TP0] The following error message 'x' can be ignored."));
+        assert!(!is_candidate("INFO 12-19 model_runner.py] This may lead to unexpected results"));
+        assert!(is_candidate("(EngineCore pid=1) ERROR 08-20 [core.py:700] EngineCore failed"));
     }
 
     #[test]
