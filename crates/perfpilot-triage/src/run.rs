@@ -126,6 +126,8 @@ pub struct LogTriage<'c> {
     ends: Vec<(String, Vec<(u64, String)>)>,
     /// A user's stall rules (`--stall-rules`); `None`: the embedded ones.
     stall: Option<crate::stall::Stall>,
+    /// A user's class model ([`LogTriage::set_class_model`]); `None`: the embedded one.
+    class_model: Option<crate::class_model::ClassModel>,
 }
 
 impl<'c> LogTriage<'c> {
@@ -143,7 +145,14 @@ impl<'c> LogTriage<'c> {
             launch_rules: LaunchRules::builtin(),
             ends: Vec::new(),
             stall: None,
+            class_model: None,
         })
+    }
+
+    /// Use `model` instead of the embedded class model (`data/class_model.tsv`) for logs no
+    /// rule decides.
+    pub fn set_class_model(&mut self, model: crate::class_model::ClassModel) {
+        self.class_model = Some(model);
     }
 
     /// Read one log named `name`.
@@ -212,6 +221,17 @@ impl<'c> LogTriage<'c> {
         if let Some(f) = stalled {
             // Unclassified findings (an abort after the evidence) follow it.
             findings.insert(0, f);
+        }
+        // No rule names a class: the class model reads the error lines' words (round 11).
+        if findings.first().is_none_or(|f| f.class == ProblemClass::Unknown) {
+            match &self.class_model {
+                Some(m) => crate::model_use::apply(m, &self.ends, &mut findings),
+                None => crate::model_use::apply(
+                    crate::class_model::ClassModel::builtin(),
+                    &self.ends,
+                    &mut findings,
+                ),
+            }
         }
         let (timeline, timeline_omitted) =
             timeline::build(self.cat, &self.files, &findings, timeline_limit.max(1));

@@ -160,9 +160,11 @@ fn crashed_server_is_unreachable_and_its_log_names_the_crash() {
     let t = triage_logs(&TriageOptions::new(vec![log])).unwrap();
     assert!(t.fatal);
     let f = &t.findings[0];
-    assert_eq!(
-        f.class,
-        ProblemClass::Unknown,
+    // No rule decides it; since round 11 the class model may guess from its words (`crash`,
+    // `fault`), at low confidence, marked as the model's.
+    let by_model = f.signature.as_deref().is_some_and(|s| s.starts_with("class-model:"));
+    assert!(
+        f.class == ProblemClass::Unknown || by_model && f.confidence < 0.4,
         "a simulated RuntimeError has no signature: {}",
         t.headline
     );
