@@ -96,7 +96,7 @@ fn expected_lines(file: &str, cell: &str) -> Option<BTreeSet<u64>> {
 /// Fresh held-out splits, run only when named in `PERFPILOT_CORPUS_SPLIT`: a next blind batch is
 /// listed here before it is committed. Each earlier one was scored once (FLOORS) and is
 /// development data since.
-const FRESH: &[&str] = &["heldout-18"];
+const FRESH: &[&str] = &[];
 
 /// Blind batches scored after `CLASS_RULES_8`: a wrong decision by them there is a counted miss,
 /// not a regression (heldout-11: llamafile #96, a bind to a NAT address, read as a taken port).
@@ -108,19 +108,28 @@ const SCORED_AFTER_GUARD: &[&str] = &[
     "heldout-15",
     "heldout-16",
     "heldout-17",
+    "heldout-18",
 ];
 
 /// Blind batches scored after `round5::CLASS_RULES_5` / `round6::CLASS_RULES_6`, the same way.
-const SCORED_AFTER_ROUND5: &[&str] =
-    &["heldout-12", "heldout-13", "heldout-14", "heldout-15", "heldout-16", "heldout-17"];
+const SCORED_AFTER_ROUND5: &[&str] = &[
+    "heldout-12",
+    "heldout-13",
+    "heldout-14",
+    "heldout-15",
+    "heldout-16",
+    "heldout-17",
+    "heldout-18",
+];
 const SCORED_AFTER_ROUND6: &[&str] =
-    &["heldout-13", "heldout-14", "heldout-15", "heldout-16", "heldout-17"];
+    &["heldout-13", "heldout-14", "heldout-15", "heldout-16", "heldout-17", "heldout-18"];
 /// Blind batches scored after `round7::CLASS_RULES_7`.
-const SCORED_AFTER_ROUND7: &[&str] = &["heldout-14", "heldout-15", "heldout-16", "heldout-17"];
+const SCORED_AFTER_ROUND7: &[&str] =
+    &["heldout-14", "heldout-15", "heldout-16", "heldout-17", "heldout-18"];
 /// Blind batches scored after `round8::CLASS_RULES_R8`.
-const SCORED_AFTER_ROUND8: &[&str] = &["heldout-15", "heldout-16", "heldout-17"];
+const SCORED_AFTER_ROUND8: &[&str] = &["heldout-15", "heldout-16", "heldout-17", "heldout-18"];
 /// Blind batches scored after `round9::CLASS_RULES_R9`.
-const SCORED_AFTER_ROUND9: &[&str] = &["heldout-15", "heldout-16", "heldout-17"];
+const SCORED_AFTER_ROUND9: &[&str] = &["heldout-15", "heldout-16", "heldout-17", "heldout-18"];
 
 /// The split named in `PERFPILOT_CORPUS_SPLIT`, if any.
 fn only_split() -> Option<String> {
