@@ -12,7 +12,7 @@ use perfpilot_trace::taxonomy::{Category, Taxonomy};
 
 use super::set_aside::{
     SET_ASIDE_7, SET_ASIDE_8, SET_ASIDE_9, SET_ASIDE_10, SET_ASIDE_11, SET_ASIDE_12, SET_ASIDE_13,
-    SET_ASIDE_14, SET_ASIDE_15, SET_ASIDE_16,
+    SET_ASIDE_14, SET_ASIDE_15, SET_ASIDE_16, SET_ASIDE_17,
 };
 
 /// Tokens seen in fewer source repositories than this are not counted.
@@ -52,6 +52,7 @@ pub fn is_set_aside(repo: &str) -> bool {
         SET_ASIDE_14,
         SET_ASIDE_15,
         SET_ASIDE_16,
+        SET_ASIDE_17,
     ]
     .iter()
     .any(|s| s.contains(&repo))
