@@ -24,7 +24,6 @@ const SPLITS: &[(&str, &str)] = &[
     ("heldout-15", include_str!("../../../tests/fixtures/trace/kernel-names-15.tsv")),
     ("heldout-16", include_str!("../../../tests/fixtures/trace/kernel-names-16.tsv")),
     ("heldout-17", include_str!("../../../tests/fixtures/trace/kernel-names-17.tsv")),
-    ("heldout-17", include_str!("../../../tests/fixtures/trace/kernel-names-17.tsv")),
 ];
 
 /// The set-aside thirds (shared with the batch tests).
