@@ -1,17 +1,21 @@
 #!/usr/bin/env python3
 """Step-word tally (namesfix13, issue #18): for each generic step word, how the hand labels of
 every kernel-names*.tsv corpus file names holding it, and which co-occurring family words go
-with each label. Rows of the set-aside thirds still held back are skipped by source repository
-(SET_ASIDE_17 for heldout-17; earlier thirds were already scored once and are counted).
+with each label. Rows of every set-aside third (SET_ASIDE_7 ... SET_ASIDE_17, read from
+crates/perfpilot-trace/tests/heldout_batch/set_aside.rs) are skipped by source repository, as the
+fused-step tally does; later blind batches are not read.
 
 Usage: python3 scripts/step-word-tally.py [tests/fixtures/trace]
 """
-import collections, glob, os, re, sys
+import collections
+import glob
+import os
+import re
+import sys
 
 ROOT = sys.argv[1] if len(sys.argv) > 1 else "tests/fixtures/trace"
-HELD = {"github:AI-Hypercomputer/maxtext", "github:ml-explore/mlx-lm",
-        "github:KOKOSde/nsys-llm-explainer", "github:triton-lang/triton",
-        "github:PaddlePaddle/PaddleNLP"}
+SET_ASIDE_RS = "crates/perfpilot-trace/tests/heldout_batch/set_aside.rs"
+HELD = set(re.findall(r'"(github:[^"]+)"', open(SET_ASIDE_RS, encoding="utf-8").read()))
 STEPS = ["gemm", "index", "split", "prefill", "decode", "rescale", "varlen", "fwd", "dispatch",
          "combine", "conv", "copy", "reduce", "merge", "gather", "scatter", "topk"]
 FAMILY = {
@@ -36,7 +40,7 @@ for f in sorted(glob.glob(os.path.join(ROOT, "kernel-names*.tsv"))):
         if len(c) < 3:
             continue
         repo = c[2].split()[0].split("@")[0]
-        if f.endswith("kernel-names-17.tsv") and repo in HELD:
+        if repo in HELD:
             continue
         rows.append((c[0], c[1], repo))
 

@@ -251,10 +251,10 @@ fn step_words_follow_the_family_words() {
     let t = Taxonomy::embedded_ref();
     let cases = [
         // a conv named with a recurrent step or its rolling buffer: the SSM short conv
-        // (EasyDeL, hotschmoe/b70_ai_things, Sparse-vLLM, lucebox)
+        // (EasyDeL, hotschmoe/b70_ai_things, mlx-vlm, lucebox)
         ("_fused_conv_decode_kernel", Category::Ssm),
         ("_fused_conv_recur_decode_kernel", Category::Ssm),
-        ("_conv_pack_gdn_decode_kernel", Category::Ssm),
+        ("k3_short_conv_step", Category::Ssm),
         ("pf_deltanet_update_conv_buf", Category::Ssm),
         // EP dispatch / combine named by the distribution across ranks (CANN ops-transformer)
         // as by DeepEP's modes (sgl-kernel-npu)
