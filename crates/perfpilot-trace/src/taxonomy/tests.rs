@@ -244,6 +244,52 @@ fn fused_steps_follow_the_data_flow() {
     }
 }
 
+/// Step words another family owns (docs/taxonomy.md, namesfix13): the co-occurring words
+/// decide, not the step word. Names from several source repositories.
+#[test]
+fn step_words_follow_the_family_words() {
+    let t = Taxonomy::embedded_ref();
+    let cases = [
+        // a conv named with a recurrent step or its rolling buffer: the SSM short conv
+        // (EasyDeL, hotschmoe/b70_ai_things, mlx-vlm, lucebox)
+        ("_fused_conv_decode_kernel", Category::Ssm),
+        ("_fused_conv_recur_decode_kernel", Category::Ssm),
+        ("k3_short_conv_step", Category::Ssm),
+        ("pf_deltanet_update_conv_buf", Category::Ssm),
+        // ... also as conv1d / sconv with the serving phase (hipfire, pegainfer, mlx-vlm)
+        ("conv1d_decode_f32", Category::Ssm),
+        ("conv1d_prefill_kernel", Category::Ssm),
+        ("inkling_sconv_decode", Category::Ssm),
+        // EP dispatch / combine named by the distribution across ranks (CANN ops-transformer)
+        // as by DeepEP's modes (sgl-kernel-npu)
+        ("moe_distribute_dispatch_v2", Category::Communication),
+        ("moe_distribute_combine_v2", Category::Communication),
+        ("cam_moe_dispatch_normal", Category::Communication),
+        // a Triton kernel named only by the pass or an attention step
+        // (DeepSpeed, aiter, ParrotServe, SeerAttention, FlexPrefill)
+        ("_fwd_kernel", Category::Attention),
+        ("_fwd_kernel_stage2", Category::Attention),
+        ("_fwd_kernel_v2", Category::Attention),
+        ("_fwd_kernel_varlen", Category::Attention),
+        ("prefill_kernel", Category::Attention),
+        ("rescale_kernel", Category::Attention),
+        ("_fwd_part_1", Category::Attention),
+        // module-private split-KV passes of flash-decoding (tilelang, lmdeploy, ParrotServe)
+        ("_split_kernel", Category::Attention),
+        ("_merge_kernel", Category::Attention),
+        ("_reduce_split_kernel", Category::Attention),
+        ("_reduce_kernel", Category::Attention),
+        // not matched: a cuDNN convolution, a plain conv1d, a public reduce
+        ("implicit_convolve_sgemm", Category::Conv),
+        ("conv1d_f32", Category::Conv),
+        ("reduce_kernel", Category::Reduction),
+    ];
+    for (name, want) in cases {
+        let (got, rule) = t.classify_explained(name);
+        assert_eq!(got, want, "{name}: rule {rule}");
+    }
+}
+
 mod props {
     use super::*;
     use proptest::prelude::*;

@@ -178,3 +178,16 @@ pub const SET_ASIDE_16: &[&str] = &[
     "github:sgl-project/sgl-kernel-xpu",
     "github:kvcache-ai/custom_flashinfer",
 ];
+
+/// The namesfix13 set-aside third (`docs/taxonomy-corpus-3.md`, "namesfix13"): the ceil(15/3)
+/// sources of heldout-17 (repositories, as `repo_of` keys them) with the smallest FNV-1a-64 of
+/// `github:owner/name`, drawn before the round's first change. The token model is not trained on
+/// them; this third is scored once, at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_17: &[&str] = &[
+    "github:AI-Hypercomputer/maxtext",
+    "github:ml-explore/mlx-lm",
+    "github:KOKOSde/nsys-llm-explainer",
+    "github:triton-lang/triton",
+    "github:PaddlePaddle/PaddleNLP",
+];
