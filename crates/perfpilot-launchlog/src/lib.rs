@@ -318,22 +318,22 @@ impl LogParser {
         if at + 1 != line_no || !wrap::is_continuation(line) {
             return;
         }
-        let joined = self.join_step(line_no, &prev, parts, line);
-        if parts + 1 < wrap::MAX_PARTS
-            && wrap::is_open(&self.rules, &joined, &wrap::seen(&self.rules, &joined))
-        {
+        let (joined, added) = self.join_step(line_no, &prev, parts, line);
+        if parts + 1 < wrap::MAX_PARTS && wrap::stays_open(&self.rules, &joined, added) {
             self.wrap = Some((line_no, joined, parts + 1));
         }
     }
 
     /// `line` (number `line_no`) joined to `prev` (the `parts` physical lines before it): the
-    /// values the join adds are recorded, and the joined text returned.
-    fn join_step(&mut self, line_no: u64, prev: &str, parts: u32, line: &str) -> String {
+    /// values the join adds are recorded, and the joined text returned with whether it added any.
+    fn join_step(&mut self, line_no: u64, prev: &str, parts: u32, line: &str) -> (String, bool) {
         let plain = colour::strip(line);
         let line = plain.as_deref().unwrap_or(line);
         let joined = wrap::join(prev, line);
         let split = joined.len() - line.trim_start().len();
-        for got in wrap::joined_events(&self.rules, &joined, split, line_no) {
+        let got = wrap::joined_events(&self.rules, &joined, split, line_no);
+        let added = !got.is_empty();
+        for got in got {
             match got {
                 wrap::Joined::New(rank, Parsed::Event(event)) => self
                     .log
@@ -356,7 +356,7 @@ impl LogParser {
                 }
             }
         }
-        joined
+        (joined, added)
     }
 
     /// A continuation line (`line_no`, starting at byte `start` of `block`) holding a phrase
@@ -389,11 +389,12 @@ impl LogParser {
         let mut at = line_no - lines.len() as u64 - 1;
         for prev in lines.iter().rev() {
             at += 1;
-            joined = self.join_step(at, &joined, parts, prev);
+            joined = self.join_step(at, &joined, parts, prev).0;
             parts += 1;
         }
-        joined = self.join_step(line_no, &joined, parts, line);
-        let open = wrap::is_open(&self.rules, &joined, &wrap::seen(&self.rules, &joined));
+        let added;
+        (joined, added) = self.join_step(line_no, &joined, parts, line);
+        let open = wrap::stays_open(&self.rules, &joined, added);
         self.wrap = (parts + 1 < wrap::MAX_PARTS && open).then_some((line_no, joined, parts + 1));
     }
 

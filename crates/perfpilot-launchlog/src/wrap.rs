@@ -98,6 +98,16 @@ pub(crate) fn is_open(rules: &LaunchRules, line: &str, seen: &Seen) -> bool {
     open && !line.contains('\r') && !DUMP_HEADS.iter().any(|h| line.contains(h))
 }
 
+/// Whether a joined line stays open for the next physical line: it still looks cut
+/// ([`is_open`]), or the join that made it added a value and its text ends cut (a message the
+/// wrap split over more lines than its first value: vLLM's refusal `… max seq len` / `(16384),
+/// (3.0 GiB KV cache is needed, … memory` / `(0.18 GiB). … model length is 976.`, whose later
+/// figures belong to a phrase that already read its first one).
+pub(crate) fn stays_open(rules: &LaunchRules, joined: &str, added: bool) -> bool {
+    let guarded = !joined.contains('\r') && !DUMP_HEADS.iter().any(|h| joined.contains(h));
+    is_open(rules, joined, &seen(rules, joined)) || (added && guarded && ends_cut(joined))
+}
+
 /// The last phrase of a line that ends cut read nothing (and is a phrase that reads a value
 /// from this line).
 fn last_unread(rules: &LaunchRules, line: &str, seen: &Seen) -> bool {

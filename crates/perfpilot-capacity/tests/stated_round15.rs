@@ -1,0 +1,64 @@
+//! Stated values for the class of `heldout-23`'s misses (issue 15, branch capfix15): start-up
+//! refusals that state the configured and the available figures in prose (vLLM V1's
+//! `To serve at least one request with the model's max seq len (L), (X GiB KV cache is needed,
+//! which is larger than the available KV cache memory (Y GiB). …`), printed after an earlier
+//! launch of the same paste sized its cache, or wrapped by a terminal; llama.cpp's
+//! `n_ctx_per_seq (N) > n_ctx_train (M)` warning. Lines are real (public logs) or an engine's
+//! format string filled in, each with its source.
+
+mod common;
+
+use common::numbers;
+
+/// A public Kubernetes tutorial's `kubectl logs --previous` (code store, find_string id
+/// 51771234912): vLLM V1 (2026) refusing `--max-model-len 16384` at utilization 0.5, the
+/// EngineCore lines folded by the page at about 90 columns (continuations indented).
+const FOLDED_REFUSAL: &str = "(EngineCore pid=81) INFO 04-19 10:59:54 [gpu_worker.py:436]
+  Available KV cache memory: 0.18 GiB
+(EngineCore pid=81) ERROR 04-19 10:59:54 [core.py:1108] EngineCore failed to start.
+(EngineCore pid=81) ValueError: To serve at least one request with the models's max seq len
+  (16384), (3.0 GiB KV cache is needed, which is larger than the available KV cache memory
+  (0.18 GiB). Based on the available memory, the estimated maximum model length is 976.
+  Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing
+  the engine.
+";
+
+#[test]
+fn folded_refusal_states_its_figures() {
+    assert_eq!(numbers(FOLDED_REFUSAL, "max_model_len"), vec![(1, 16384.0)]);
+    assert_eq!(numbers(FOLDED_REFUSAL, "kv_needed_one_request"), vec![(1, 3.0)]);
+    assert_eq!(numbers(FOLDED_REFUSAL, "max_model_len_estimated"), vec![(1, 976.0)]);
+    // The `Available KV cache memory` line and the refusal's `available KV cache memory (…)`.
+    assert_eq!(numbers(FOLDED_REFUSAL, "kv_budget"), vec![(1, 0.18), (1, 0.18)]);
+}
+
+/// The same tutorial's baseline start (`--max-model-len 4096` at utilization 0.9), printed
+/// before the refused one on its page ("정상 기동"): the EngineCore lines folded the same way.
+const BASELINE: &str = "(EngineCore pid=81) INFO 04-19 10:50:03 [gpu_model_runner.py:4820]
+  Model loading took 9.38 GiB memory and 141.542131 seconds
+(EngineCore pid=81) INFO 04-19 10:50:43 [gpu_worker.py:436]
+  Available KV cache memory: 9.1 GiB
+(EngineCore pid=81) INFO 04-19 10:50:43 [kv_cache_utils.py:1319]
+  GPU KV cache size: 49,696 tokens
+(EngineCore pid=81) INFO 04-19 10:50:43 [kv_cache_utils.py:1324]
+  Maximum concurrency for 4,096 tokens per request: 12.13x
+";
+
+#[test]
+fn refusal_after_a_sized_start_is_another_launch() {
+    // The page's two code blocks in its order: a start, then a restart with other flags
+    // that vLLM refused. The refusal states another max_model_len (16384, not the 4,096 the
+    // first run sized for) and a budget the first run did not measure: a second launch.
+    let both = format!("{BASELINE}{FOLDED_REFUSAL}");
+    assert_eq!(numbers(&both, "max_model_len"), vec![(2, 16384.0)]);
+    assert_eq!(numbers(&both, "kv_budget"), vec![(1, 9.1), (2, 0.18), (2, 0.18)]);
+    assert_eq!(numbers(&both, "kv_tokens"), vec![(1, 49696.0)]);
+    assert_eq!(numbers(&both, "max_concurrency"), vec![(1, 12.13)]);
+    // Only the refusal pasted after the start (its `Available KV cache memory` line left out,
+    // as an excerpt quoting the error does): still the second launch's.
+    let refusal: String = FOLDED_REFUSAL.lines().skip(2).map(|l| format!("{l}\n")).collect();
+    let excerpt = format!("{BASELINE}{refusal}");
+    assert_eq!(numbers(&excerpt, "max_model_len"), vec![(2, 16384.0)]);
+    assert_eq!(numbers(&excerpt, "kv_budget"), vec![(1, 9.1), (2, 0.18)]);
+    assert_eq!(numbers(&excerpt, "max_model_len_estimated"), vec![(2, 976.0)]);
+}
