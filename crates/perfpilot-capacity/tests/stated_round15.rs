@@ -62,3 +62,27 @@ fn refusal_after_a_sized_start_is_another_launch() {
     assert_eq!(numbers(&excerpt, "kv_budget"), vec![(1, 9.1), (2, 0.18)]);
     assert_eq!(numbers(&excerpt, "max_model_len_estimated"), vec![(2, 976.0)]);
 }
+
+#[test]
+fn llama_context_over_the_trained_context() {
+    // A public llama.cpp run's output quoted in a repository's notes (code store, find_string id
+    // 57397882540): `-c 1000000 -np 2 -kvu`, the per-sequence context over the trained one.
+    let over = "llama_context: n_ctx_seq     = 1000192
+llama_context: n_ctx_seq (1000192) > n_ctx_train (262144) -- possible training context overflow
+llama_kv_cache:      CUDA0 KV buffer size = 16604.75 MiB
+";
+    assert_eq!(numbers(over, "n_ctx_train"), vec![(1, 262144.0)]);
+    assert!(numbers(over, "n_ctx_per_seq").contains(&(1, 1000192.0)));
+    // Lemonade's llama.cpp server (code store id 55052720450), the line with no function name.
+    let bare = "n_ctx_seq (65536) > n_ctx_train (40960) -- possible training context overflow\n";
+    assert_eq!(numbers(bare, "n_ctx_train"), vec![(1, 40960.0)]);
+    assert_eq!(numbers(bare, "n_ctx_per_seq"), vec![(1, 65536.0)]);
+    // The misspelt name of early-2025 builds, as an Ollama client's comment quotes its log
+    // (code store id 14996532818).
+    let pre = "llama_context: n_ctx_pre_seq (32768) > n_ctx_train (2048) -- possible training context overflow\n";
+    assert_eq!(numbers(pre, "n_ctx_train"), vec![(1, 2048.0)]);
+    assert_eq!(numbers(pre, "n_ctx_per_seq"), vec![(1, 32768.0)]);
+    // The `<` side is read as before.
+    let under = "llama_context: n_ctx_per_seq (32768) < n_ctx_train (131072) -- the full capacity of the model will not be utilized\n";
+    assert_eq!(numbers(under, "n_ctx_train"), vec![(1, 131072.0)]);
+}
