@@ -86,3 +86,23 @@ llama_kv_cache:      CUDA0 KV buffer size = 16604.75 MiB
     let under = "llama_context: n_ctx_per_seq (32768) < n_ctx_train (131072) -- the full capacity of the model will not be utilized\n";
     assert_eq!(numbers(under, "n_ctx_train"), vec![(1, 131072.0)]);
 }
+
+#[test]
+fn sglang_refusal_states_its_fraction() {
+    // Three public quotes of SGLang's `Not enough memory` refusal, one per wording of its
+    // `Current value:` (code store, find_string ids 56622292262, 53319880412, 68778010086).
+    let self_form = "RuntimeError: Not enough memory. Please try to increase --mem-fraction-static. \
+Current value: self.server_args.mem_fraction_static=0.2\n";
+    assert_eq!(numbers(self_form, "mem_fraction_static"), vec![(1, 0.2)]);
+    let plain = "RuntimeError: Not enough memory. Please try to increase --mem-fraction-static. \
+Current value: mem_fraction_static=0.93\n";
+    assert_eq!(numbers(plain, "mem_fraction_static"), vec![(1, 0.93)]);
+    let fork =
+        "[DP0 TP0 EP0] DSv4 pool sizes (DRAFT): using TARGET's pool sizes - full=312064, swa=30976
+RuntimeError: Not enough memory. Please try to increase --mem-fraction-static. Current value: 0.82
+";
+    assert_eq!(numbers(fork, "mem_fraction_static"), vec![(1, 0.82)]);
+    // Another program's `Current value:` is not SGLang's fraction.
+    let other = "WARNING: pool too small. Current value: 12\n";
+    assert_eq!(numbers(other, "mem_fraction_static"), vec![]);
+}
