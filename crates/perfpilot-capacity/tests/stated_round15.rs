@@ -106,3 +106,16 @@ RuntimeError: Not enough memory. Please try to increase --mem-fraction-static. C
     let other = "WARNING: pool too small. Current value: 12\n";
     assert_eq!(numbers(other, "mem_fraction_static"), vec![]);
 }
+
+#[test]
+fn gaudi_warmup_time_and_graph_memory() {
+    // A Gaudi warm-up sample log (code store, find_string id 61318556111: vLLM's HPU runner,
+    // hpu_model_runner.py warmup_model), its last two lines.
+    let log = "INFO 08-02 17:38:43 hpu_model_runner.py:1206] Warmup finished in 49 secs, allocated 14.19 GiB of device memory
+INFO 08-02 17:38:43 hpu_executor.py:91] init_cache_engine took 37.92 GiB of device memory (53.39 GiB/94.62 GiB used) and 57.86 MiB of host memory (475.4 GiB/1007 GiB used)
+";
+    assert_eq!(numbers(log, "warmup_s"), vec![(1, 49.0)]);
+    assert_eq!(numbers(log, "graph_mem"), vec![(1, 14.19)]);
+    // Other programs' `Warmup finished in 1.2s.` is no engine line.
+    assert_eq!(numbers("[app] Warmup finished in 3.4s (cached 5/5).\n", "warmup_s"), vec![]);
+}
