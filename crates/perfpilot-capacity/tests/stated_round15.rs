@@ -119,3 +119,21 @@ INFO 08-02 17:38:43 hpu_executor.py:91] init_cache_engine took 37.92 GiB of devi
     // Other programs' `Warmup finished in 1.2s.` is no engine line.
     assert_eq!(numbers("[app] Warmup finished in 3.4s (cached 5/5).\n", "warmup_s"), vec![]);
 }
+
+#[test]
+fn tensorrt_llm_capacity_checks() {
+    // TensorRT-LLM's format strings filled in (model_engine.py _init_max_seq_len /
+    // _init_max_num_tokens and _common.py check_max_num_tokens, code store ids 69471950776,
+    // 39614393, 205252225), behind the `[TRT-LLM] [W]` prefix its logger prints.
+    let scaled =
+        "[01/14/2026-09:12:01] [TRT-LLM] [W] max_seq_len is scaled to 131072 by rope scaling 4.0\n";
+    assert_eq!(numbers(scaled, "max_model_len"), vec![(1, 131072.0)]);
+    let rotary = "[TRT-LLM] [W] max_seq_len is scaled to 32768 by rotary scaling 4.0\n";
+    assert_eq!(numbers(rotary, "max_model_len"), vec![(1, 32768.0)]);
+    let default =
+        "[TRT-LLM] [W] Could not infer max_seq_len from model config, using default value: 8192\n";
+    assert_eq!(numbers(default, "max_model_len"), vec![(1, 8192.0)]);
+    let tokens = "[TRT-LLM] [W] max_num_tokens (16384) shouldn't be greater than max_seq_len * \
+max_batch_size (8192), specifying to max_seq_len * max_batch_size (8192).\n";
+    assert_eq!(numbers(tokens, "max_num_tokens"), vec![(1, 8192.0)]);
+}
