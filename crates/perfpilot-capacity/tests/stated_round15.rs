@@ -137,3 +137,30 @@ fn tensorrt_llm_capacity_checks() {
 max_batch_size (8192), specifying to max_seq_len * max_batch_size (8192).\n";
     assert_eq!(numbers(tokens, "max_num_tokens"), vec![(1, 8192.0)]);
 }
+
+#[test]
+fn vllm_consumed_memory_and_the_unparenthesised_refusal() {
+    // vLLM V1's 2026 start-up summary as a public write-up quotes it (code store id
+    // 66974703316, a DeepSeek run with --gpu-memory-utilization 0.78).
+    let summary = "Desired GPU memory utilization is (0.78, 208.8 GiB). Actual usage is 51.22 GiB for \
+consumed memory (weights + non-torch), 27.7 GiB for peak activation, and 9.61 GiB for CUDAGraph memory. \
+Current kv cache memory in use is 129.87 GiB.\n";
+    assert_eq!(numbers(summary, "weights_non_torch"), vec![(1, 51.22)]);
+    assert_eq!(numbers(summary, "kv_budget"), vec![(1, 129.87)]);
+    // With its head, as a public run table quotes the whole message (code store id 57388479769).
+    let whole = "Free memory on device (93.83/95.01 GiB) on startup. Desired GPU memory utilization is \
+(0.9, 85.51 GiB). Actual usage is 82.69 GiB for consumed memory (weights + non-torch), 1.66 GiB for peak \
+activation, and 0.19 GiB for CUDAGraph memory.\n";
+    assert_eq!(numbers(whole, "weights_non_torch"), vec![(1, 82.69)]);
+    assert_eq!(numbers(whole, "activation_peak"), vec![(1, 1.66)]);
+    assert_eq!(numbers(whole, "graph_mem"), vec![(1, 0.19)]);
+    // The 2026 refusal without the parenthesis before its needed figure (a public run's notes,
+    // code store id 71076130289).
+    let refusal = "ValueError: To serve at least one request with the model's max seq len (1048576), \
+7.89 GiB KV cache is needed, which is larger than the available KV cache memory (4.0 GiB). Based on \
+the available memory, the estimated maximum model length is 530432.\n";
+    assert_eq!(numbers(refusal, "max_model_len"), vec![(1, 1048576.0)]);
+    assert_eq!(numbers(refusal, "kv_needed_one_request"), vec![(1, 7.89)]);
+    assert_eq!(numbers(refusal, "kv_budget"), vec![(1, 4.0)]);
+    assert_eq!(numbers(refusal, "max_model_len_estimated"), vec![(1, 530432.0)]);
+}
