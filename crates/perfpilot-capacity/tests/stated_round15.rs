@@ -164,3 +164,16 @@ the available memory, the estimated maximum model length is 530432.\n";
     assert_eq!(numbers(refusal, "kv_budget"), vec![(1, 4.0)]);
     assert_eq!(numbers(refusal, "max_model_len_estimated"), vec![(1, 530432.0)]);
 }
+
+#[test]
+fn a_dump_number_cut_by_a_fixed_width_wrap() {
+    // ai-dynamo triton_distributed PR #70 (heldout-15, development data since): vLLM 0.6.3's
+    // engine config wrapped at 229 columns, `max_seq_len=131` ending one physical line and
+    // `072, download_dir=None, …` starting the next.
+    let log = common::corpus("vllm-tritondistributed70-v0-063-fp8-kv-engine-config-wrapped.log");
+    assert_eq!(numbers(&log, "max_model_len"), vec![(1, 131072.0)]);
+    // A value at the end of a short line is not glued to a number that starts the next line
+    // when the two lines are not one wrap's (unequal widths).
+    let apart = "b=2, max_seq_len=4\n160, c=1\n";
+    assert_eq!(numbers(apart, "max_model_len"), vec![(1, 4.0)]);
+}

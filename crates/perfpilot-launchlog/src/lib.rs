@@ -237,6 +237,13 @@ pub struct LogParser {
     /// A `key=` that ended a line (an argument dump cut by a line break): its line and key;
     /// the next line's leading number is its value.
     dangling: Option<(u64, String)>,
+    /// A cut dump's `, key=N` whose digits ran to the line's end: its line, key, digits and
+    /// width in characters; the next line's leading digits complete the value
+    /// (`dump_cut::continued_digits`) where the two lines are as wide (a terminal's fixed-width
+    /// wrap) or the line before was (the cut line is a full-width one).
+    cut_digits: Option<(u64, String, String, usize, bool)>,
+    /// The last candidate line read: its number and width in characters.
+    last_width: (u64, usize),
     /// A dump key a line break split (`…, chunked_prefil` / `l_size=N`): its line and head.
     split_key: Option<(u64, String)>,
     /// A line a paste's wrap may have cut (`crate::wrap`): its number, its text (joined with
@@ -266,6 +273,8 @@ impl LogParser {
             rules,
             scanned: block_scan::Scanned::default(),
             dangling: None,
+            cut_digits: None,
+            last_width: (0, 0),
             split_key: None,
             wrap: None,
         }
@@ -298,6 +307,20 @@ impl LogParser {
     /// whether or not that line holds a trigger phrase.
     fn continue_dangling(&mut self, line_no: u64, line: &str) {
         self.continue_wrap(line_no, line);
+        if let Some((at, key, digits, width, full)) = self.cut_digits.take()
+            && at + 1 == line_no
+            && (full || line.chars().count() == width)
+            && let Some(whole) = dump_cut::continued_digits(&digits, line)
+            && let Some(e) = self
+                .log
+                .events
+                .iter_mut()
+                .rev()
+                .take_while(|e| e.line == at)
+                .find(|e| matches!(&e.event, EventKind::Setting { key: k, .. } if *k == key))
+        {
+            e.event = EventKind::Setting { key, value: whole };
+        }
         if let Some((at, key)) = self.dangling.take()
             && at + 1 == line_no
             && let Some(event) = dump_cut::continued_value(&key, line)
@@ -407,6 +430,7 @@ impl LogParser {
             let wanted = |d: Option<u64>| d.is_some_and(|d| d + 1 == line_no);
             if !wanted(self.dangling.as_ref().map(|d| d.0))
                 && !wanted(self.wrap.as_ref().map(|w| w.0))
+                && !wanted(self.cut_digits.as_ref().map(|c| c.0))
             {
                 return;
             }
@@ -508,6 +532,14 @@ impl LogParser {
                 {
                     self.dangling = Some((line_no, key));
                 }
+                if let Phrase::Rule(i) = phrase
+                    && let Some(r) = rules.rules.get(i)
+                    && let Some(digits) = dump_cut::cut_number(r, after)
+                {
+                    let width = line.chars().count();
+                    let full = self.last_width == (line_no.saturating_sub(1), width);
+                    self.cut_digits = Some((line_no, r.key.clone(), digits, width, full));
+                }
                 for mut parsed in [first, second].into_iter().flatten() {
                     if counted.is_none() {
                         counted = Some(fw);
@@ -525,6 +557,7 @@ impl LogParser {
                 }
             }
         }
+        self.last_width = (line_no, line.chars().count());
         self.split_key = dump_cut::split_key_head(&rules, line).map(|h| (line_no, h));
         // A line a wrap may have cut opens unless a dump's line-break rule took it or it
         // continues an open line already (`continue_wrap` kept that one open).
