@@ -51,6 +51,56 @@ pub(crate) fn cut_number(rule: &Rule, after: &str) -> Option<String> {
     (dump_key && digits).then(|| after.to_string())
 }
 
+/// A cut dump's `, key=N` whose digits ran to the end of its line (a terminal's fixed-width wrap
+/// may have cut the number): completed by the next line's leading digits.
+#[derive(Debug, Clone)]
+pub(crate) struct CutDigits {
+    /// The cut line's number.
+    pub(crate) line: u64,
+    key: String,
+    digits: String,
+    /// The cut line's width in characters.
+    width: usize,
+    /// The line before it was as wide (both are a wrap's full-width lines).
+    full: bool,
+}
+
+impl CutDigits {
+    /// The cut value of `rule` read from `after` on line `line_no` (`line`), where its digits
+    /// run to the line's end; `last` is the last candidate line's number and width.
+    pub(crate) fn new(
+        rule: &Rule,
+        after: &str,
+        line_no: u64,
+        line: &str,
+        last: (u64, usize),
+    ) -> Option<CutDigits> {
+        let digits = cut_number(rule, after)?;
+        let width = line.chars().count();
+        let full = last == (line_no.saturating_sub(1), width);
+        Some(CutDigits { line: line_no, key: rule.key.clone(), digits, width, full })
+    }
+
+    /// Complete the value recorded on the cut line (among `events`) from the next line
+    /// `line_no` (`line`): only where the two lines are one wrap's (as wide, or the cut line a
+    /// full-width one) and the line continues the digits ([`continued_digits`]).
+    pub(crate) fn complete(self, line_no: u64, line: &str, events: &mut [LaunchEvent]) {
+        if self.line + 1 != line_no || !(self.full || line.chars().count() == self.width) {
+            return;
+        }
+        let Some(whole) = continued_digits(&self.digits, line) else { return };
+        let key = self.key;
+        if let Some(e) = events
+            .iter_mut()
+            .rev()
+            .take_while(|e| e.line == self.line)
+            .find(|e| matches!(&e.event, EventKind::Setting { key: k, .. } if *k == key))
+        {
+            e.event = EventKind::Setting { key, value: whole };
+        }
+    }
+}
+
 /// The rest of a number [`cut_number`] saw cut: the continuation starts at its first column
 /// with digits, and a dump's `,` or `)` (or the line's end) follows them. The whole value.
 pub(crate) fn continued_digits(digits: &str, line: &str) -> Option<f64> {

@@ -241,7 +241,7 @@ pub struct LogParser {
     /// width in characters; the next line's leading digits complete the value
     /// (`dump_cut::continued_digits`) where the two lines are as wide (a terminal's fixed-width
     /// wrap) or the line before was (the cut line is a full-width one).
-    cut_digits: Option<(u64, String, String, usize, bool)>,
+    cut_digits: Option<dump_cut::CutDigits>,
     /// The last candidate line read: its number and width in characters.
     last_width: (u64, usize),
     /// A dump key a line break split (`…, chunked_prefil` / `l_size=N`): its line and head.
@@ -307,19 +307,8 @@ impl LogParser {
     /// whether or not that line holds a trigger phrase.
     fn continue_dangling(&mut self, line_no: u64, line: &str) {
         self.continue_wrap(line_no, line);
-        if let Some((at, key, digits, width, full)) = self.cut_digits.take()
-            && at + 1 == line_no
-            && (full || line.chars().count() == width)
-            && let Some(whole) = dump_cut::continued_digits(&digits, line)
-            && let Some(e) = self
-                .log
-                .events
-                .iter_mut()
-                .rev()
-                .take_while(|e| e.line == at)
-                .find(|e| matches!(&e.event, EventKind::Setting { key: k, .. } if *k == key))
-        {
-            e.event = EventKind::Setting { key, value: whole };
+        if let Some(cut) = self.cut_digits.take() {
+            cut.complete(line_no, line, &mut self.log.events);
         }
         if let Some((at, key)) = self.dangling.take()
             && at + 1 == line_no
@@ -430,7 +419,7 @@ impl LogParser {
             let wanted = |d: Option<u64>| d.is_some_and(|d| d + 1 == line_no);
             if !wanted(self.dangling.as_ref().map(|d| d.0))
                 && !wanted(self.wrap.as_ref().map(|w| w.0))
-                && !wanted(self.cut_digits.as_ref().map(|c| c.0))
+                && !wanted(self.cut_digits.as_ref().map(|c| c.line))
             {
                 return;
             }
@@ -534,11 +523,9 @@ impl LogParser {
                 }
                 if let Phrase::Rule(i) = phrase
                     && let Some(r) = rules.rules.get(i)
-                    && let Some(digits) = dump_cut::cut_number(r, after)
                 {
-                    let width = line.chars().count();
-                    let full = self.last_width == (line_no.saturating_sub(1), width);
-                    self.cut_digits = Some((line_no, r.key.clone(), digits, width, full));
+                    let cut = dump_cut::CutDigits::new(r, after, line_no, line, self.last_width);
+                    self.cut_digits = cut.or(self.cut_digits.take());
                 }
                 for mut parsed in [first, second].into_iter().flatten() {
                     if counted.is_none() {
