@@ -336,4 +336,6 @@ const HELDOUT22_FLOOR_PERMILLE: usize = 1000;
 /// configs; llama-cpp-python) floor in per mille: scored once, blind, by the lead after the
 /// capfix14 rules were merged: 119/121 = 98.35% (983 rounded down). The two misses are the second
 /// launch of vllm#25350, a refusal whose error message states `max_model_len` and the KV budget.
-const HELDOUT23_FLOOR_PERMILLE: usize = 983;
+/// 121/121 after the capfix15 rules (1000; a KV refusal after a sized start opens the next
+/// launch; set-aside third 35/37 -> 37/37, scored once).
+const HELDOUT23_FLOOR_PERMILLE: usize = 1000;
