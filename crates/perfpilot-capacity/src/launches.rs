@@ -16,6 +16,9 @@ pub(crate) struct Launches {
     /// Ranks that printed vLLM's `Maximum concurrency` (the end of KV sizing) in this launch,
     /// with the time stamp of that line.
     closed: std::collections::BTreeMap<String, Option<String>>,
+    /// The request lengths of this launch's `Maximum concurrency for L tokens` lines (L is the
+    /// run's max_model_len).
+    closed_len: std::collections::BTreeSet<u64>,
     /// Ranks that printed a once-per-run summary in this launch (vLLM's `# GPU blocks`,
     /// SGLang's scheduler `max_total_num_tokens=…` line).
     blocks: std::collections::BTreeSet<String>,
@@ -90,6 +93,7 @@ impl Launches {
         self.starts.push(line);
         self.sized.clear();
         self.closed.clear();
+        self.closed_len.clear();
         self.pools.clear();
         self.draft_pool.clear();
         self.blocks.clear();
@@ -153,7 +157,7 @@ impl Launches {
             && self.closed.iter().any(|(k, at)| {
                 *k != rank && base(k) == base(&rank) && at.is_some() && at.as_deref() != stamp
             });
-        let resized = resized || restarted;
+        let resized = resized || restarted || self.refused_anew(e);
         // vLLM prints `# GPU blocks`, SGLang's scheduler its `max_total_num_tokens=` line, once
         // per run and process: a second one is another run.
         let blocks = matches!(e, K::GpuBlocks { .. } | K::MaxTotalNumTokens { .. });
@@ -248,8 +252,9 @@ impl Launches {
         if kv_sizing || llama_sized {
             self.sized.insert(rank.clone());
         }
-        if matches!(e, K::MaxConcurrency { .. }) {
+        if let K::MaxConcurrency { request_tokens, .. } = e {
             self.closed.insert(rank.clone(), stamp.map(str::to_string));
+            self.closed_len.insert(*request_tokens);
         }
         // SGLang sizes a speculative-decoding draft model's pool after the target's, on the
         // same rank and in the same launch: a second `KV Cache is allocated` (and the `Memory
@@ -273,6 +278,30 @@ impl Launches {
         let draft =
             draft_pool || sized && matches!(e, K::LoadWeightBegin { .. } | K::LoadWeightEnd { .. });
         (self.current, draft)
+    }
+
+    /// A vLLM start-up refusal of the KV cache (V1 `To serve at least one request with the
+    /// model's max seq len (L), … available KV cache memory (Y GiB)`, V0 `max seq len (L) is
+    /// larger than …`) after this launch ended its KV sizing (`Maximum concurrency for L'
+    /// tokens`): the refusal is another run's when it refuses another max_model_len (a run
+    /// sizes for one length, L') or, in V1, a budget no process of this launch measured (each
+    /// worker prints its `Available KV cache memory` before the engine checks it). Worker
+    /// lines and the traceback carry different labels, so this looks at every process.
+    fn refused_anew(&self, e: &EventKind) -> bool {
+        use EventKind as K;
+        if self.closed_len.is_empty() {
+            return false;
+        }
+        match e {
+            K::MaxModelLenTooLarge { max_model_len, available, .. } => {
+                !self.closed_len.contains(max_model_len)
+                    || available
+                        .as_ref()
+                        .is_some_and(|a| !self.kv_bytes.values().any(|b| *b == a.bytes))
+            }
+            K::MaxSeqLenExceedsKv { max_seq_len, .. } => !self.closed_len.contains(max_seq_len),
+            _ => false,
+        }
     }
 
     /// An SGLang `SWAKVPool` summary from `rank`: its last pool was the sliding-window half of

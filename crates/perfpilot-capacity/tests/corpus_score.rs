@@ -267,8 +267,9 @@ const HELDOUT14_FLOOR_PERMILLE: usize = 1000;
 /// Ninth blind batch `heldout-15` (branch capblind9: 25 logs, 143 stated values) floor in per
 /// mille: scored once, blind, by the lead after the capfix8 rules were merged: 142/143 = 99.30%
 /// (993 rounded down). Development data since. The miss: a `max_model_len` inside a wrapped
-/// engine-config dump of vLLM 0.6.3 (triton_distributed PR #70).
-const HELDOUT15_FLOOR_PERMILLE: usize = 993;
+/// engine-config dump of vLLM 0.6.3 (triton_distributed PR #70). 143/143 after the capfix15
+/// rules (the dump's `, max_seq_len=131` / `072, …` cut by a fixed-width wrap is read whole).
+const HELDOUT15_FLOOR_PERMILLE: usize = 1000;
 
 /// Tenth blind batch `heldout-16` (branch capblind10: 19 logs, 106 stated values) floor in per
 /// mille: scored once, blind, by the lead after capfix8 (no rule round between heldout-15's
@@ -335,4 +336,6 @@ const HELDOUT22_FLOOR_PERMILLE: usize = 1000;
 /// configs; llama-cpp-python) floor in per mille: scored once, blind, by the lead after the
 /// capfix14 rules were merged: 119/121 = 98.35% (983 rounded down). The two misses are the second
 /// launch of vllm#25350, a refusal whose error message states `max_model_len` and the KV budget.
-const HELDOUT23_FLOOR_PERMILLE: usize = 983;
+/// 121/121 after the capfix15 rules (1000; a KV refusal after a sized start opens the next
+/// launch; set-aside third 35/37 -> 37/37, scored once).
+const HELDOUT23_FLOOR_PERMILLE: usize = 1000;

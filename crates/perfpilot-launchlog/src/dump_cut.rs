@@ -41,6 +41,75 @@ pub(crate) fn dangling_key(rule: &Rule, before: &str, after: &str) -> Option<Str
     open.then(|| rule.key.clone())
 }
 
+/// A cut dump's `, key=N` whose digits run to the end of the line (`…, max_seq_len=131` then
+/// `072, download_dir=None, …`: a terminal wrapped the dump mid-number): the digits read, so
+/// the next line's leading digits can complete the value ([`continued_digits`]).
+pub(crate) fn cut_number(rule: &Rule, after: &str) -> Option<String> {
+    let dump_key =
+        rule.form == Form::Number && rule.phrase.starts_with(", ") && rule.phrase.ends_with('=');
+    let digits = !after.is_empty() && after.bytes().all(|b| b.is_ascii_digit());
+    (dump_key && digits).then(|| after.to_string())
+}
+
+/// A cut dump's `, key=N` whose digits ran to the end of its line (a terminal's fixed-width wrap
+/// may have cut the number): completed by the next line's leading digits.
+#[derive(Debug, Clone)]
+pub(crate) struct CutDigits {
+    /// The cut line's number.
+    pub(crate) line: u64,
+    key: String,
+    digits: String,
+    /// The cut line's width in characters.
+    width: usize,
+    /// The line before it was as wide (both are a wrap's full-width lines).
+    full: bool,
+}
+
+impl CutDigits {
+    /// The cut value of `rule` read from `after` on line `line_no` (`line`), where its digits
+    /// run to the line's end; `last` is the last candidate line's number and width.
+    pub(crate) fn new(
+        rule: &Rule,
+        after: &str,
+        line_no: u64,
+        line: &str,
+        last: (u64, usize),
+    ) -> Option<CutDigits> {
+        let digits = cut_number(rule, after)?;
+        let width = line.chars().count();
+        let full = last == (line_no.saturating_sub(1), width);
+        Some(CutDigits { line: line_no, key: rule.key.clone(), digits, width, full })
+    }
+
+    /// Complete the value recorded on the cut line (among `events`) from the next line
+    /// `line_no` (`line`): only where the two lines are one wrap's (as wide, or the cut line a
+    /// full-width one) and the line continues the digits ([`continued_digits`]).
+    pub(crate) fn complete(self, line_no: u64, line: &str, events: &mut [LaunchEvent]) {
+        if self.line + 1 != line_no || !(self.full || line.chars().count() == self.width) {
+            return;
+        }
+        let Some(whole) = continued_digits(&self.digits, line) else { return };
+        let key = self.key;
+        if let Some(e) = events
+            .iter_mut()
+            .rev()
+            .take_while(|e| e.line == self.line)
+            .find(|e| matches!(&e.event, EventKind::Setting { key: k, .. } if *k == key))
+        {
+            e.event = EventKind::Setting { key, value: whole };
+        }
+    }
+}
+
+/// The rest of a number [`cut_number`] saw cut: the continuation starts at its first column
+/// with digits, and a dump's `,` or `)` (or the line's end) follows them. The whole value.
+pub(crate) fn continued_digits(digits: &str, line: &str) -> Option<f64> {
+    let n = line.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &line[n..];
+    let closes = rest.is_empty() || rest.starts_with(',') || rest.starts_with(')');
+    (n > 0 && closes).then(|| format!("{digits}{}", &line[..n]).parse().ok()).flatten()
+}
+
 /// The value a line break cut from the previous line: the line starts with a number followed
 /// by `,`, `)`, a continuation `\` or the end of the line. A YAML list item holds it too
 /// (`- 4096`, `- "32K"`), as a count with vLLM's suffixes (`crate::rules::with_suffix`).
@@ -140,6 +209,23 @@ mod tests {
         );
         assert_eq!(continued_value("graph_max_bs", "256 requests queued"), None);
         assert_eq!(continued_value("graph_max_bs", "INFO 12:00 start"), None);
+    }
+
+    #[test]
+    fn number_cut_at_the_line_end() {
+        let rules = LaunchRules::builtin();
+        let rule = rules.rules.iter().find(|r| r.phrase == ", max_seq_len=").unwrap();
+        assert_eq!(cut_number(rule, "131").as_deref(), Some("131"));
+        assert_eq!(cut_number(rule, "131072, download_dir=None"), None);
+        assert_eq!(
+            continued_digits("131", "072, download_dir=None, load_format=auto"),
+            Some(131072.0)
+        );
+        assert_eq!(continued_digits("131", "072)"), Some(131072.0));
+        // A new log line, an indented fold or words are no continuation of the digits.
+        assert_eq!(continued_digits("131", "INFO 01-28 13:38:36 start"), None);
+        assert_eq!(continued_digits("131", "  072, x=1"), None);
+        assert_eq!(continued_digits("131", "01-28 13:38:36 INFO"), None);
     }
 
     #[test]

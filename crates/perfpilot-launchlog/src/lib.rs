@@ -244,6 +244,13 @@ pub struct LogParser {
     /// A `key=` that ended a line (an argument dump cut by a line break): its line and key;
     /// the next line's leading number is its value.
     dangling: Option<(u64, String)>,
+    /// A cut dump's `, key=N` whose digits ran to the line's end: its line, key, digits and
+    /// width in characters; the next line's leading digits complete the value
+    /// (`dump_cut::continued_digits`) where the two lines are as wide (a terminal's fixed-width
+    /// wrap) or the line before was (the cut line is a full-width one).
+    cut_digits: Option<dump_cut::CutDigits>,
+    /// The last candidate line read: its number and width in characters.
+    last_width: (u64, usize),
     /// A dump key a line break split (`…, chunked_prefil` / `l_size=N`): its line and head.
     split_key: Option<(u64, String)>,
     /// A line a paste's wrap may have cut (`crate::wrap`): its number, its text (joined with
@@ -273,6 +280,8 @@ impl LogParser {
             rules,
             scanned: block_scan::Scanned::default(),
             dangling: None,
+            cut_digits: None,
+            last_width: (0, 0),
             split_key: None,
             wrap: None,
         }
@@ -305,6 +314,9 @@ impl LogParser {
     /// whether or not that line holds a trigger phrase.
     fn continue_dangling(&mut self, line_no: u64, line: &str) {
         self.continue_wrap(line_no, line);
+        if let Some(cut) = self.cut_digits.take() {
+            cut.complete(line_no, line, &mut self.log.events);
+        }
         if let Some((at, key)) = self.dangling.take()
             && at + 1 == line_no
             && let Some(event) = dump_cut::continued_value(&key, line)
@@ -325,22 +337,22 @@ impl LogParser {
         if at + 1 != line_no || !wrap::is_continuation(line) {
             return;
         }
-        let joined = self.join_step(line_no, &prev, parts, line);
-        if parts + 1 < wrap::MAX_PARTS
-            && wrap::is_open(&self.rules, &joined, &wrap::seen(&self.rules, &joined))
-        {
+        let (joined, added) = self.join_step(line_no, &prev, parts, line);
+        if parts + 1 < wrap::MAX_PARTS && wrap::stays_open(&self.rules, &joined, added) {
             self.wrap = Some((line_no, joined, parts + 1));
         }
     }
 
     /// `line` (number `line_no`) joined to `prev` (the `parts` physical lines before it): the
-    /// values the join adds are recorded, and the joined text returned.
-    fn join_step(&mut self, line_no: u64, prev: &str, parts: u32, line: &str) -> String {
+    /// values the join adds are recorded, and the joined text returned with whether it added any.
+    fn join_step(&mut self, line_no: u64, prev: &str, parts: u32, line: &str) -> (String, bool) {
         let plain = colour::strip(line);
         let line = plain.as_deref().unwrap_or(line);
         let joined = wrap::join(prev, line);
         let split = joined.len() - line.trim_start().len();
-        for got in wrap::joined_events(&self.rules, &joined, split, line_no) {
+        let got = wrap::joined_events(&self.rules, &joined, split, line_no);
+        let added = !got.is_empty();
+        for got in got {
             match got {
                 wrap::Joined::New(rank, Parsed::Event(event)) => self
                     .log
@@ -363,7 +375,7 @@ impl LogParser {
                 }
             }
         }
-        joined
+        (joined, added)
     }
 
     /// A continuation line (`line_no`, starting at byte `start` of `block`) holding a phrase
@@ -396,11 +408,12 @@ impl LogParser {
         let mut at = line_no - lines.len() as u64 - 1;
         for prev in lines.iter().rev() {
             at += 1;
-            joined = self.join_step(at, &joined, parts, prev);
+            joined = self.join_step(at, &joined, parts, prev).0;
             parts += 1;
         }
-        joined = self.join_step(line_no, &joined, parts, line);
-        let open = wrap::is_open(&self.rules, &joined, &wrap::seen(&self.rules, &joined));
+        let added;
+        (joined, added) = self.join_step(line_no, &joined, parts, line);
+        let open = wrap::stays_open(&self.rules, &joined, added);
         self.wrap = (parts + 1 < wrap::MAX_PARTS && open).then_some((line_no, joined, parts + 1));
     }
 
@@ -413,6 +426,7 @@ impl LogParser {
             let wanted = |d: Option<u64>| d.is_some_and(|d| d + 1 == line_no);
             if !wanted(self.dangling.as_ref().map(|d| d.0))
                 && !wanted(self.wrap.as_ref().map(|w| w.0))
+                && !wanted(self.cut_digits.as_ref().map(|c| c.line))
             {
                 return;
             }
@@ -514,6 +528,12 @@ impl LogParser {
                 {
                     self.dangling = Some((line_no, key));
                 }
+                if let Phrase::Rule(i) = phrase
+                    && let Some(r) = rules.rules.get(i)
+                {
+                    let cut = dump_cut::CutDigits::new(r, after, line_no, line, self.last_width);
+                    self.cut_digits = cut.or(self.cut_digits.take());
+                }
                 for mut parsed in [first, second].into_iter().flatten() {
                     if counted.is_none() {
                         counted = Some(fw);
@@ -531,6 +551,7 @@ impl LogParser {
                 }
             }
         }
+        self.last_width = (line_no, line.chars().count());
         self.split_key = dump_cut::split_key_head(&rules, line).map(|h| (line_no, h));
         // A line a wrap may have cut opens unless a dump's line-break rule took it or it
         // continues an open line already (`continue_wrap` kept that one open).

@@ -162,11 +162,12 @@ pub(crate) fn ctx_train(after: &str) -> Option<EventKind> {
     Some(EventKind::Setting { key: "n_ctx_train".into(), value })
 }
 
-/// The per-sequence context before `< n_ctx_train (`: `n_ctx_per_seq (2048)` / `n_ctx_seq (64000)`.
+/// The per-sequence context before `< n_ctx_train (` or `> n_ctx_train (`: `n_ctx_per_seq (2048)`
+/// / `n_ctx_seq (64000)` / `n_ctx_pre_seq (32768)` (a misspelling some 2025 builds printed).
 pub(crate) fn ctx_per_seq(before: &str) -> Option<EventKind> {
     let open = before.rfind('(')?;
     let name = before[..open].trim_end();
-    if !(name.ends_with("n_ctx_per_seq") || name.ends_with("n_ctx_seq")) {
+    if !["n_ctx_per_seq", "n_ctx_seq", "n_ctx_pre_seq"].iter().any(|n| name.ends_with(n)) {
         return None;
     }
     let value = num_u64(&before[open..], "(")? as f64;

@@ -226,6 +226,10 @@ pub(crate) const PHRASES: &[(&str, Phrase, Fw)] = &[
     // with `size =`; the prefixed line is the phrase above's).
     (" cells, ", Phrase::LlamaBareSizeCells, Fw::Other),
     ("< n_ctx_train (", Phrase::LlamaCtxTrain, Fw::Other),
+    // The other side of the same check (llama.cpp src/llama-context.cpp, 2025-2026):
+    // `n_ctx_seq (%u) > n_ctx_train (%u) -- possible training context overflow` (earlier
+    // `n_ctx_per_seq`, and the misspelt `n_ctx_pre_seq` of early 2025 builds; round 15).
+    ("> n_ctx_train (", Phrase::LlamaCtxTrain, Fw::Other),
     // Engine format strings generalised (issue 15, branch caphold): vLLM backends.py prints
     // `Compiling a graph for {general shape|dynamic shape|shape N|compile range (a, b)} takes
     // X s` across versions, and SGLang's piecewise compiler the dynamic-shape form; the longer

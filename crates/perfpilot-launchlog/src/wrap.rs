@@ -94,8 +94,21 @@ pub(crate) fn seen(rules: &LaunchRules, line: &str) -> Seen {
 /// the line read nothing and the line ends cut ([`ends_cut`]). Argument dumps are
 /// `crate::dump_cut`'s; a line holding `\r` (tqdm) is not a printed line.
 pub(crate) fn is_open(rules: &LaunchRules, line: &str, seen: &Seen) -> bool {
-    let open = seen.head_open || last_unread(rules, line, seen);
-    open && !line.contains('\r') && !DUMP_HEADS.iter().any(|h| line.contains(h))
+    // The guards first: a tqdm line's phrases were noted on its `\r` segments, whose offsets
+    // are not the whole line's.
+    !line.contains('\r')
+        && !DUMP_HEADS.iter().any(|h| line.contains(h))
+        && (seen.head_open || last_unread(rules, line, seen))
+}
+
+/// Whether a joined line stays open for the next physical line: it still looks cut
+/// ([`is_open`]), or the join that made it added a value and its text ends cut (a message the
+/// wrap split over more lines than its first value: vLLM's refusal `… max seq len` / `(16384),
+/// (3.0 GiB KV cache is needed, … memory` / `(0.18 GiB). … model length is 976.`, whose later
+/// figures belong to a phrase that already read its first one).
+pub(crate) fn stays_open(rules: &LaunchRules, joined: &str, added: bool) -> bool {
+    let guarded = !joined.contains('\r') && !DUMP_HEADS.iter().any(|h| joined.contains(h));
+    is_open(rules, joined, &seen(rules, joined)) || (added && guarded && ends_cut(joined))
 }
 
 /// The last phrase of a line that ends cut read nothing (and is a phrase that reads a value
@@ -107,7 +120,9 @@ fn last_unread(rules: &LaunchRules, line: &str, seen: &Seen) -> bool {
     }
     if let Phrase::Rule(i) = phrase {
         let Some(r) = rules.rules.get(i) else { return false };
-        let (before, after) = (&line[..start], &line[end..]);
+        let (Some(before), Some(after)) = (line.get(..start), line.get(end..)) else {
+            return false;
+        };
         // A line-marker rule reads no value; a rule whose head is not before the phrase, or
         // whose skip text is on the line, is not this line's.
         return !(matches!(r.form, Form::Launch | Form::RunLine)
