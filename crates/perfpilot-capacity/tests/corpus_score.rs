@@ -86,7 +86,7 @@ fn matches(e: &Expected, got: &StatedValue) -> bool {
 /// Splits with a floor: development data, read in full (a later change may not lose a value).
 /// `heldout`, `heldout-3`, `heldout-4` and `heldout-5` were scored once each and count as
 /// development data since.
-const FLOORS: [(&str, usize); 23] = [
+const FLOORS: [(&str, usize); 24] = [
     ("dev", DEV_FLOOR_PERMILLE),
     ("heldout", HELDOUT_FLOOR_PERMILLE),
     ("heldout-3", HELDOUT3_FLOOR_PERMILLE),
@@ -110,6 +110,7 @@ const FLOORS: [(&str, usize); 23] = [
     ("heldout-21", HELDOUT21_FLOOR_PERMILLE),
     ("heldout-22", HELDOUT22_FLOOR_PERMILLE),
     ("heldout-23", HELDOUT23_FLOOR_PERMILLE),
+    ("heldout-24", HELDOUT24_FLOOR_PERMILLE),
 ];
 
 /// Whether a split is scored in this run: the splits with a floor always, any other (a fresh
@@ -339,3 +340,9 @@ const HELDOUT22_FLOOR_PERMILLE: usize = 1000;
 /// 121/121 after the capfix15 rules (1000; a KV refusal after a sized start opens the next
 /// launch; set-aside third 35/37 -> 37/37, scored once).
 const HELDOUT23_FLOOR_PERMILLE: usize = 1000;
+/// Blind batch heldout-24 (capblind18: 14 logs, vLLM V1 multi-node / DP / EP / PP under Ray and
+/// KAITO, refusals, Intel XPU; TensorRT-LLM in a NIM container; Ollama and llama-box on CPU, Ollama's
+/// 2023 ROCm PR) floor in per mille: scored once, blind, by the lead after the capfix15 rules were
+/// merged: 66/71 = 92.96% (929 rounded down). Misses: llama.cpp's `V (f16): X MiB` in a journald
+/// paste, the 2023 `VRAM used:` line, a refusal's block size, and a Mamba refusal's two figures.
+const HELDOUT24_FLOOR_PERMILLE: usize = 929;
