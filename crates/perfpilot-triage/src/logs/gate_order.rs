@@ -243,6 +243,47 @@ mod tests {
         assert!(planned <= before, "planned {planned}, catalogue order {before}");
     }
 
+    /// The order of `gate_order_plans.txt` (captured before the placement model moved to
+    /// `perfpilot_launchlog::teddy_plan`, on the built-in serving gates) is the order made now.
+    /// `PERFPILOT_BLESS_PLANS=1` rewrites the file from the current gates.
+    #[test]
+    fn gate_order_is_the_recorded_one() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/logs/gate_order_plans.txt");
+        let bg = perfpilot_launchlog::background_lines();
+        let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+        if std::env::var_os("PERFPILOT_BLESS_PLANS").is_some() {
+            let cat = crate::catalogue::Catalogue::builtin().unwrap();
+            let lits: Vec<&str> = cat.gates.iter().map(String::as_str).collect();
+            let mut text = String::from(
+                "# Serving gates (hex) and their Teddy order (gate_order.rs test), recorded at base 4e84d25.\n",
+            );
+            for l in &lits {
+                text += &format!("gate {}\n", hex(l.as_bytes()));
+            }
+            text += &format!("order {:?}\n", order(&lits, &bg));
+            std::fs::write(&path, text).unwrap();
+            return;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut gates: Vec<String> = Vec::new();
+        let mut want = String::new();
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            if let Some(h) = line.strip_prefix("gate ") {
+                let bytes: Vec<u8> = (0..h.len())
+                    .step_by(2)
+                    .map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap())
+                    .collect();
+                gates.push(String::from_utf8(bytes).unwrap());
+            } else if let Some(o) = line.strip_prefix("order ") {
+                want = o.to_string();
+            }
+        }
+        let lits: Vec<&str> = gates.iter().map(String::as_str).collect();
+        assert!(!lits.is_empty());
+        assert_eq!(format!("{:?}", order(&lits, &bg)), want);
+    }
+
     #[test]
     fn groups_of_one_low_nibble_prefix_stay_together() {
         let lits = ["Error", "error", "Timeout", "timeout", "SIG", "args", "File \""];
