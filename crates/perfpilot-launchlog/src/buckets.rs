@@ -13,13 +13,15 @@
 //! three-byte flags, so the fingerprints are three bytes): in the order the heads were chosen,
 //! one pass hit 455 of the 2,743 background positions and took 250 ms, the two passes of 32
 //! heads used until now 124-140 ms; assigned here one head at a time to the bucket where it
-//! adds the fewest background hits, one pass hits 70 and takes 92-94 ms; with the swaps of
-//! [`improve`] after that, 67-70 ms against 130-132 ms for the two passes in the same run, the
-//! same candidate lines. A pass with no hit at all costs 57 ms (the 59 four-byte heads alone,
+//! adds the fewest background hits, one pass hits 70 and takes 92-94 ms; with the pairwise
+//! swaps of [`teddy_plan::place`] after that, 67-70 ms against 130-132 ms for the two passes
+//! in the same run, the same candidate lines. A pass with no hit at all costs 57 ms (the 59 four-byte heads alone,
 //! assigned greedily: 1 hit, 60 ms).
 //!
 //! The passes: the fewest that keep a bucket at [`MAX_PER_BUCKET`] heads, more only while the
 //! background hit rate saved pays for another pass over every byte ([`RATE_PER_PASS`]).
+
+use crate::teddy_plan::{self, Group, Placement, Windows};
 
 /// Buckets of a fat Teddy searcher.
 pub(crate) const BUCKETS: usize = 16;
@@ -30,71 +32,6 @@ pub(crate) const MAX_PER_BUCKET: usize = 7;
 /// over every byte: a rate of 0.0255 (70 hits in 2,743 positions, 3-byte fingerprints) added
 /// 0.55 of a pass (87 ms against 57 ms a pass, 256 MiB serving log, release, CPU time).
 pub(crate) const RATE_PER_PASS: f64 = 0.046;
-
-/// One bucket's fingerprint: for each fingerprinted byte, the set of low and of high nibbles.
-#[derive(Clone, Copy, Default)]
-struct Print {
-    lo: [u16; 4],
-    hi: [u16; 4],
-}
-
-impl Print {
-    fn with(mut self, head: &[u8], mask: usize) -> Print {
-        for (i, &b) in head.iter().take(mask).enumerate() {
-            self.lo[i] |= 1 << (b & 15);
-            self.hi[i] |= 1 << (b >> 4);
-        }
-        self
-    }
-}
-
-/// The background's `mask`-byte windows as nibble bits, one entry per distinct window with
-/// its number of occurrences.
-struct Windows {
-    mask: usize,
-    bits: Vec<([u16; 4], [u16; 4], u32)>,
-    total: usize,
-}
-
-impl Windows {
-    fn new(lines: &[Vec<u8>], mask: usize) -> Windows {
-        let mut seen: std::collections::HashMap<&[u8], u32> = std::collections::HashMap::new();
-        let mut total = 0;
-        for l in lines {
-            for w in l.windows(mask) {
-                *seen.entry(w).or_default() += 1;
-                total += 1;
-            }
-        }
-        let mut bits: Vec<([u16; 4], [u16; 4], u32)> = seen
-            .into_iter()
-            .map(|(w, n)| {
-                let (mut lo, mut hi) = ([u16::MAX; 4], [u16::MAX; 4]);
-                for (i, &b) in w.iter().enumerate() {
-                    lo[i] = 1 << (b & 15);
-                    hi[i] = 1 << (b >> 4);
-                }
-                (lo, hi, n)
-            })
-            .collect();
-        bits.sort_unstable();
-        Windows { mask, bits, total }
-    }
-
-    /// Background positions `p`'s fingerprint admits, stopping once past `stop`.
-    fn hits(&self, p: &Print, stop: u64) -> u64 {
-        let mut n = 0u64;
-        for (lo, hi, count) in &self.bits {
-            if (0..self.mask).all(|i| p.lo[i] & lo[i] != 0 && p.hi[i] & hi[i] != 0) {
-                n += u64::from(*count);
-                if n > stop {
-                    return n;
-                }
-            }
-        }
-        n
-    }
-}
 
 /// Heads assigned to packed passes and buckets.
 pub(crate) struct Plan {
@@ -124,10 +61,11 @@ pub(crate) fn plan(heads: &[&[u8]], lines: &[Vec<u8>], max_passes: usize) -> Opt
     best.map(|(_, p)| p)
 }
 
-/// Greedy assignment to `k` passes: the short heads (which shorten a pass's fingerprint) go
-/// to the last pass; then each head, those hitting the most background on their own first, to
-/// the bucket where it adds the fewest hits (then the emptier). Returns the plan and its
-/// background hit rate (summed over the passes).
+/// Greedy assignment to `k` passes ([`teddy_plan::place`], one group a head): the short heads
+/// (which shorten a pass's fingerprint) go to the last pass; then each head, those hitting the
+/// most background on their own first, to the bucket where it adds the fewest hits (then the
+/// emptier), and pairwise swaps. Returns the plan and its background hit rate (summed over the
+/// passes).
 fn assign(heads: &[&[u8]], lines: &[Vec<u8>], k: usize) -> (Plan, f64) {
     // The passes' fingerprint lengths: a short head shortens the last pass's, which takes
     // every short head (the others keep all four bytes).
@@ -135,97 +73,14 @@ fn assign(heads: &[&[u8]], lines: &[Vec<u8>], k: usize) -> (Plan, f64) {
     let windows: Vec<Windows> =
         (0..k).map(|p| Windows::new(lines, if p + 1 == k { shortest } else { 4 })).collect();
     let cap = heads.len().div_ceil(BUCKETS * k).clamp(1, MAX_PER_BUCKET);
-    let mut order: Vec<(u64, usize)> = heads
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            let w = &windows[k - 1];
-            (w.hits(&Print::default().with(h, w.mask), u64::MAX), i)
-        })
-        .collect();
-    order.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let mut prints = vec![vec![Print::default(); BUCKETS]; k];
-    let mut hits = vec![vec![0u64; BUCKETS]; k];
-    let mut members: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new(); BUCKETS]; k];
-    for &(_, i) in &order {
-        let h = heads[i];
-        // With short heads and several passes, a short head goes to the last pass only.
-        let passes: Vec<usize> = if h.len() < 4 { vec![k - 1] } else { (0..k).collect() };
-        let room = passes.iter().any(|&p| members[p].iter().any(|m| m.len() < cap));
-        let mut best: Option<(u64, usize, usize, usize)> = None;
-        for &p in &passes {
-            for b in 0..BUCKETS {
-                let size = members[p][b].len();
-                if room && size >= cap {
-                    continue;
-                }
-                let stop = best.map_or(u64::MAX, |(d, ..)| d.saturating_add(hits[p][b]));
-                let now = windows[p].hits(&prints[p][b].with(h, windows[p].mask), stop);
-                let added = now.saturating_sub(hits[p][b]);
-                if best.is_none_or(|(d, s, ..)| (added, size) < (d, s)) {
-                    best = Some((added, size, p, b));
-                }
-            }
-        }
-        if let Some((added, _, p, b)) = best {
-            prints[p][b] = prints[p][b].with(h, windows[p].mask);
-            hits[p][b] += added;
-            members[p][b].push(i);
-        }
-    }
-    improve(heads, &windows, &mut members, &mut hits);
+    // With short heads and several passes, a short head goes to the last pass only.
+    let groups: Vec<Group> =
+        heads.iter().map(|&h| Group { literals: vec![h], last_pass_only: h.len() < 4 }).collect();
+    let Placement { members, hits } = teddy_plan::place(&groups, &windows, BUCKETS, cap);
     let rate =
-        (0..k).map(|p| hits[p].iter().sum::<u64>() as f64 / windows[p].total.max(1) as f64).sum();
+        (0..k).map(|p| hits[p].iter().sum::<u64>() as f64 / windows[p].total().max(1) as f64).sum();
     let passes = members.into_iter().filter(|m| m.iter().any(|b| !b.is_empty())).collect();
     (Plan { passes }, rate)
-}
-
-/// Rounds of [`improve`] at most.
-const SWAP_ROUNDS: usize = 4;
-
-/// Local search after the greedy assignment: swap two heads of different buckets of one pass
-/// where that lowers the pass's background hits, until no swap does (or [`SWAP_ROUNDS`]).
-fn improve(
-    heads: &[&[u8]],
-    windows: &[Windows],
-    members: &mut [Vec<Vec<usize>>],
-    hits: &mut [Vec<u64>],
-) {
-    let print = |list: &[usize], mask: usize| {
-        list.iter().fold(Print::default(), |p, &i| p.with(heads[i], mask))
-    };
-    for _ in 0..SWAP_ROUNDS {
-        let mut better = false;
-        for (p, w) in windows.iter().enumerate() {
-            for b in 0..BUCKETS {
-                for c in b + 1..BUCKETS {
-                    let now = hits[p][b] + hits[p][c];
-                    if now == 0 {
-                        continue;
-                    }
-                    for x in 0..members[p][b].len() {
-                        for y in 0..members[p][c].len() {
-                            let (mut nb, mut nc) = (members[p][b].clone(), members[p][c].clone());
-                            std::mem::swap(&mut nb[x], &mut nc[y]);
-                            let hb = w.hits(&print(&nb, w.mask), now);
-                            if hb >= now {
-                                continue;
-                            }
-                            let hc = w.hits(&print(&nc, w.mask), now - hb);
-                            if hb + hc < hits[p][b] + hits[p][c] {
-                                (members[p][b], members[p][c]) = (nb, nc);
-                                (hits[p][b], hits[p][c]) = (hb, hc);
-                                better = true;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        if !better {
-            break;
-        }
-    }
 }
 
 /// The pattern order that makes Teddy put each head where `buckets` says: Teddy gives a

@@ -50,6 +50,7 @@ mod prefix;
 mod rules;
 mod ruleset;
 mod sglang;
+pub mod teddy_plan;
 mod trt;
 mod units;
 mod vllm;

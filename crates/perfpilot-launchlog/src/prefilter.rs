@@ -218,6 +218,82 @@ mod tests {
         assert_eq!(lines, vec![(0, 9), (18, 25), (26, 31)]);
     }
 
+    /// The bucket plan and Teddy order of `heads` against the embedded background, as text.
+    fn plan_text(heads: &[&[u8]]) -> String {
+        let Some(plan) = buckets::plan(heads, embedded_background().lines(), MAX_PASSES) else {
+            return "none\n".to_string();
+        };
+        let mut out = String::new();
+        for (p, pass) in plan.passes.iter().enumerate() {
+            for (b, m) in pass.iter().enumerate() {
+                out += &format!("pass {p} bucket {b}: {m:?}\n");
+            }
+            let members: Vec<usize> = pass.iter().flatten().copied().collect();
+            let mask =
+                members.iter().map(|&i| heads[i].len()).min().unwrap_or(1).min(anchors::HEAD);
+            if members.len() > SLIM_HEADS {
+                out += &format!("pass {p} order: {:?}\n", buckets::teddy_order(heads, pass, mask));
+            }
+        }
+        out
+    }
+
+    fn hex(b: &[u8]) -> String {
+        b.iter().map(|x| format!("{x:02x}")).collect()
+    }
+
+    /// The plans of `tests/bucket_plans.txt` (captured before the placement model moved to
+    /// `teddy_plan`, on the built-in rules' heads and the heads of 200 unrelated phrases) are
+    /// the plans made now. `PERFPILOT_BLESS_PLANS=1` rewrites the file from the current heads.
+    #[test]
+    fn bucket_plans_are_the_recorded_ones() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bucket_plans.txt");
+        if std::env::var_os("PERFPILOT_BLESS_PLANS").is_some() {
+            let rules = crate::LaunchRules::builtin();
+            let builtin = rules.prefilter_for(BlockScan::Prefilter, 0).expect("a prefilter");
+            let phrases: Vec<String> = (0..200u32)
+                .map(|i| format!("{:03}Q{}", i, char::from(b'a' + (i % 26) as u8)))
+                .collect();
+            let refs: Vec<&str> = phrases.iter().map(String::as_str).collect();
+            let synthetic = LinePrefilter::new(&refs, None).expect("a prefilter");
+            let mut text = String::from(
+                "# Bucket plans of the launch-log prefilter (prefilter.rs test), recorded at base 4e84d25.\n",
+            );
+            for (name, pre) in [("builtin", builtin), ("unrelated200", &synthetic)] {
+                text += &format!("set {name}\n");
+                let heads: Vec<&[u8]> = pre.heads.iter().map(|(h, _)| h.as_slice()).collect();
+                for h in &heads {
+                    text += &format!("head {}\n", hex(h));
+                }
+                text += &plan_text(&heads);
+            }
+            std::fs::write(&path, text).unwrap();
+            return;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut sets: Vec<(String, Vec<Vec<u8>>, String)> = Vec::new();
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            if let Some(name) = line.strip_prefix("set ") {
+                sets.push((name.to_string(), Vec::new(), String::new()));
+            } else if let Some(h) = line.strip_prefix("head ") {
+                let bytes = (0..h.len())
+                    .step_by(2)
+                    .map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap())
+                    .collect();
+                sets.last_mut().unwrap().1.push(bytes);
+            } else {
+                let s = sets.last_mut().unwrap();
+                s.2 += line;
+                s.2 += "\n";
+            }
+        }
+        assert_eq!(sets.len(), 2);
+        for (name, heads, want) in &sets {
+            let refs: Vec<&[u8]> = heads.iter().map(Vec::as_slice).collect();
+            assert_eq!(&plan_text(&refs), want, "set {name}");
+        }
+    }
+
     #[test]
     fn a_phrase_with_a_line_end_has_no_prefilter() {
         assert!(LinePrefilter::new(&["two\nlines", "other"], None).is_none());

@@ -12,7 +12,7 @@
 //! them. In the catalogue's sorted order `File "` and `args` shared a bucket that admitted about
 //! one position per kilobyte of SGLang decode lines.
 //!
-//! Here, as for the launch-log prefilter's heads (`perfpilot_launchlog`'s bucket plan), each
+//! Here, with the launch-log prefilter's model (`perfpilot_launchlog::teddy_plan::place`), each
 //! group of literals goes, those hitting the most background first, to the bucket where it adds
 //! the fewest background hits; pairwise swaps follow while they lower the hits; the order that
 //! makes Teddy place each group where planned is returned. The order steers only the cost: the
@@ -21,66 +21,7 @@
 
 use std::collections::HashMap;
 
-/// Rounds of pairwise swaps at most.
-const SWAP_ROUNDS: usize = 4;
-
-/// One bucket's fingerprint: for each fingerprinted byte, its low and high nibble sets.
-#[derive(Clone, Copy, Default)]
-struct Print {
-    lo: [u16; 4],
-    hi: [u16; 4],
-}
-
-impl Print {
-    fn with(mut self, lit: &[u8], mask: usize) -> Print {
-        for (i, &b) in lit.iter().take(mask).enumerate() {
-            self.lo[i] |= 1 << (b & 15);
-            self.hi[i] |= 1 << (b >> 4);
-        }
-        self
-    }
-}
-
-/// The background's distinct `mask`-byte windows as nibble bits, with their counts.
-struct Windows {
-    mask: usize,
-    bits: Vec<([u16; 4], [u16; 4], u32)>,
-}
-
-impl Windows {
-    fn new(lines: &[Vec<u8>], mask: usize) -> Windows {
-        let mut seen: HashMap<&[u8], u32> = HashMap::new();
-        for l in lines {
-            for w in l.windows(mask) {
-                *seen.entry(w).or_default() += 1;
-            }
-        }
-        let mut bits: Vec<([u16; 4], [u16; 4], u32)> = seen
-            .into_iter()
-            .map(|(w, n)| {
-                let (mut lo, mut hi) = ([u16::MAX; 4], [u16::MAX; 4]);
-                for (i, &b) in w.iter().enumerate() {
-                    lo[i] = 1 << (b & 15);
-                    hi[i] = 1 << (b >> 4);
-                }
-                (lo, hi, n)
-            })
-            .collect();
-        bits.sort_unstable();
-        Windows { mask, bits }
-    }
-
-    /// Background positions that `p` admits.
-    fn hits(&self, p: &Print) -> u64 {
-        self.bits
-            .iter()
-            .filter(|(lo, hi, _)| {
-                (0..self.mask).all(|i| p.lo[i] & lo[i] != 0 && p.hi[i] & hi[i] != 0)
-            })
-            .map(|(.., n)| u64::from(*n))
-            .sum()
-    }
-}
+use perfpilot_launchlog::teddy_plan::{self, Group, Windows};
 
 /// The order in which to give `literals` (non-empty) to the packed searcher so that it places
 /// them in buckets planned against the `background` lines: indices into `literals`, each at
@@ -109,62 +50,17 @@ pub(crate) fn order(literals: &[&str], background: &[Vec<u8>]) -> Vec<usize> {
         });
         groups[g].push(i);
     }
-    let windows = Windows::new(background, mask);
-    let print = |members: &[usize]| {
-        members
-            .iter()
-            .flat_map(|&g| &groups[g])
-            .fold(Print::default(), |p, &i| p.with(literals[i].as_bytes(), mask))
-    };
+    let windows = [Windows::new(background, mask)];
+    let lits: Vec<Group> = groups
+        .iter()
+        .map(|g| Group {
+            literals: g.iter().map(|&i| literals[i].as_bytes()).collect(),
+            last_pass_only: false,
+        })
+        .collect();
     let cap = groups.len().div_ceil(buckets).max(1);
-    let mut by_hits: Vec<(u64, usize)> =
-        (0..groups.len()).map(|g| (windows.hits(&print(&[g])), g)).collect();
-    by_hits.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); buckets];
-    let mut hits = vec![0u64; buckets];
-    for &(_, g) in &by_hits {
-        let mut best: Option<(u64, usize, usize)> = None;
-        for b in 0..buckets {
-            if members[b].len() >= cap {
-                continue;
-            }
-            let mut with = members[b].clone();
-            with.push(g);
-            let added = windows.hits(&print(&with)).saturating_sub(hits[b]);
-            if best.is_none_or(|(d, s, _)| (added, members[b].len()) < (d, s)) {
-                best = Some((added, members[b].len(), b));
-            }
-        }
-        if let Some((added, _, b)) = best {
-            members[b].push(g);
-            hits[b] += added;
-        }
-    }
-    for _ in 0..SWAP_ROUNDS {
-        let mut better = false;
-        for b in 0..buckets {
-            for c in b + 1..buckets {
-                if hits[b] + hits[c] == 0 {
-                    continue;
-                }
-                for x in 0..members[b].len() {
-                    for y in 0..members[c].len() {
-                        let (mut nb, mut nc) = (members[b].clone(), members[c].clone());
-                        std::mem::swap(&mut nb[x], &mut nc[y]);
-                        let (hb, hc) = (windows.hits(&print(&nb)), windows.hits(&print(&nc)));
-                        if hb + hc < hits[b] + hits[c] {
-                            (members[b], members[c]) = (nb, nc);
-                            (hits[b], hits[c]) = (hb, hc);
-                            better = true;
-                        }
-                    }
-                }
-            }
-        }
-        if !better {
-            break;
-        }
-    }
+    let placed = teddy_plan::place(&lits, &windows, buckets, cap);
+    let members = placed.members.into_iter().next().unwrap_or_default();
     teddy_order(&groups, &members)
 }
 
@@ -219,12 +115,10 @@ mod tests {
     fn background_hits(lits: &[&str], order: &[usize], lines: &[Vec<u8>]) -> u64 {
         let mask = lits.iter().map(|l| l.len()).min().unwrap().min(4);
         let w = Windows::new(lines, mask);
-        teddy_buckets(lits, order, 8)
-            .iter()
-            .map(|b| {
-                w.hits(&b.iter().fold(Print::default(), |p, &i| p.with(lits[i].as_bytes(), mask)))
-            })
-            .sum()
+        let print = |b: &Vec<usize>| {
+            b.iter().fold(teddy_plan::Print::default(), |p, &i| p.with(lits[i].as_bytes(), mask))
+        };
+        teddy_buckets(lits, order, 8).iter().map(|b| w.hits(&print(b), u64::MAX)).sum()
     }
 
     #[test]
@@ -241,6 +135,47 @@ mod tests {
         let (planned, before) =
             (background_hits(&lits, &order, &bg), background_hits(&lits, &sorted, &bg));
         assert!(planned <= before, "planned {planned}, catalogue order {before}");
+    }
+
+    /// The order of `gate_order_plans.txt` (captured before the placement model moved to
+    /// `perfpilot_launchlog::teddy_plan`, on the built-in serving gates) is the order made now.
+    /// `PERFPILOT_BLESS_PLANS=1` rewrites the file from the current gates.
+    #[test]
+    fn gate_order_is_the_recorded_one() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/logs/gate_order_plans.txt");
+        let bg = perfpilot_launchlog::background_lines();
+        let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+        if std::env::var_os("PERFPILOT_BLESS_PLANS").is_some() {
+            let cat = crate::catalogue::Catalogue::builtin().unwrap();
+            let lits: Vec<&str> = cat.gates.iter().map(String::as_str).collect();
+            let mut text = String::from(
+                "# Serving gates (hex) and their Teddy order (gate_order.rs test), recorded at base 4e84d25.\n",
+            );
+            for l in &lits {
+                text += &format!("gate {}\n", hex(l.as_bytes()));
+            }
+            text += &format!("order {:?}\n", order(&lits, &bg));
+            std::fs::write(&path, text).unwrap();
+            return;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut gates: Vec<String> = Vec::new();
+        let mut want = String::new();
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            if let Some(h) = line.strip_prefix("gate ") {
+                let bytes: Vec<u8> = (0..h.len())
+                    .step_by(2)
+                    .map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap())
+                    .collect();
+                gates.push(String::from_utf8(bytes).unwrap());
+            } else if let Some(o) = line.strip_prefix("order ") {
+                want = o.to_string();
+            }
+        }
+        let lits: Vec<&str> = gates.iter().map(String::as_str).collect();
+        assert!(!lits.is_empty());
+        assert_eq!(format!("{:?}", order(&lits, &bg)), want);
     }
 
     #[test]
