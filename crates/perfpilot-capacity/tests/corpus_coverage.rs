@@ -55,22 +55,22 @@ fn matrix_counts_are_the_documented_ones() {
     for (cell, n) in &m {
         println!("corpus coverage {cell}: {n}");
     }
-    // The figures of docs/capacity.md, "Corpus coverage" (506 launch logs after heldout-24).
+    // The figures of docs/capacity.md, "Corpus coverage" (518 launch logs after heldout-25).
     let documented = [
         ("engine:vllm-v0", 75),
-        ("engine:vllm-v1", 184),
+        ("engine:vllm-v1", 191),
         ("engine:sglang-0.2-0.4", 41),
-        ("engine:sglang-0.5+", 56),
-        ("engine:tensorrt-llm", 31),
-        ("engine:llama.cpp", 119),
-        ("vendor:nvidia", 371),
-        ("vendor:amd", 50),
-        ("vendor:other", 70),
+        ("engine:sglang-0.5+", 58),
+        ("engine:tensorrt-llm", 32),
+        ("engine:llama.cpp", 121),
+        ("vendor:nvidia", 381),
+        ("vendor:amd", 51),
+        ("vendor:other", 71),
         ("vendor:cpu", 15),
-        ("setup:tp", 221),
+        ("setup:tp", 225),
         ("setup:pp", 25),
         ("setup:dp", 32),
-        ("setup:ep", 35),
+        ("setup:ep", 37),
         ("setup:multinode", 43),
         ("setup:layersplit", 32),
         ("setup:launches", 26),
