@@ -96,3 +96,19 @@ fn journald_kv_line_in_its_log() {
     assert_eq!(numbers(&log, "v_size"), vec![(1, 0.28)]);
     assert_eq!(numbers(&log, "compute_buffer"), vec![(1, 0.3)]);
 }
+
+#[test]
+fn scheduler_checks_state_both_settings() {
+    // A deployment note's CrashLoopBackOff (code store id 66567500345).
+    let rope = "max_num_batched_tokens (4096) is smaller than max_model_len (1010000)\n";
+    assert_eq!(numbers(rope, "max_num_tokens"), vec![(1, 4096.0)]);
+    assert_eq!(numbers(rope, "max_model_len"), vec![(1, 1010000.0)]);
+    // pydantic's wrapper (code store id 3708448917).
+    let cpu = "Value error, max_num_batched_tokens (2048) is smaller than max_model_len (131072)\n";
+    assert_eq!(numbers(cpu, "max_num_tokens"), vec![(1, 2048.0)]);
+    assert_eq!(numbers(cpu, "max_model_len"), vec![(1, 131072.0)]);
+    // The other check, its format string (vllm/config/scheduler.py) filled in.
+    let seqs = "Value error, max_num_batched_tokens (128) must be greater than or equal to max_num_seqs (256).\n";
+    assert_eq!(numbers(seqs, "max_num_tokens"), vec![(1, 128.0)]);
+    assert_eq!(numbers(seqs, "max_num_sequences"), vec![(1, 256.0)]);
+}
