@@ -244,8 +244,9 @@ const HELDOUT11_FLOOR_PERMILLE: usize = 1000;
 /// sequence`, the figures of its refusal, and the second run of the paste (6), a vLLM flag
 /// abbreviated as argparse allows (1). After the capfix6 rules 186/189 = 98.4% (its set-aside
 /// third 61/65 -> 65/65); left: a llama-server slot's `n_ctx` read as the context's, a line cut
-/// inside `tokens in paged KV cache`, the argparse abbreviation.
-const HELDOUT12_FLOOR_PERMILLE: usize = 984;
+/// inside `tokens in paged KV cache`, the argparse abbreviation. 187/189 = 98.9% after the
+/// capfix16 rules (an abbreviated flag is read as the option argparse takes it for).
+const HELDOUT12_FLOOR_PERMILLE: usize = 989;
 
 /// Seventh blind batch `heldout-13` (branch capblind7: 25 logs, 94 stated values) floor in per
 /// mille: scored once, blind, by the lead at 90de2d8 after the capfix6 rules were merged: 85/94 =

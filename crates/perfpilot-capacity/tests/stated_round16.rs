@@ -112,3 +112,20 @@ fn scheduler_checks_state_both_settings() {
     assert_eq!(numbers(seqs, "max_num_tokens"), vec![(1, 128.0)]);
     assert_eq!(numbers(seqs, "max_num_sequences"), vec![(1, 256.0)]);
 }
+
+/// vllm-project/vllm#40691 (heldout-12): vLLM 0.19's command with `--max-num-batched-token`,
+/// the prefix argparse took for `--max-num-batched-tokens`.
+const ABBREVIATED: &str = "vllm serve Qwen3.5-27B --trust-remote-code --max-model-len 32768 \
+--max-num-seqs 16 --max-num-batched-token 16384 --load-format dummy\n";
+
+#[test]
+fn an_abbreviated_flag_is_its_option() {
+    assert_eq!(numbers(ABBREVIATED, "max_num_tokens"), vec![(1, 16384.0)]);
+    assert_eq!(numbers(ABBREVIATED, "max_num_sequences"), vec![(1, 16.0)]);
+    assert_eq!(numbers(ABBREVIATED, "max_model_len"), vec![(1, 32768.0)]);
+    // `=` form and underscores; a prefix that drops a whole word (`--max-num`) is ambiguous to
+    // argparse and not read.
+    let eq = "vllm serve m --max-num-seqs 8 --gpu_memory_util=0.9 --max-num 4096\n";
+    assert_eq!(numbers(eq, "gpu_memory_utilization"), vec![(1, 0.9)]);
+    assert!(numbers(eq, "max_num_tokens").is_empty());
+}
