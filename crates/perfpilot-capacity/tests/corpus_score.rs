@@ -244,8 +244,9 @@ const HELDOUT11_FLOOR_PERMILLE: usize = 1000;
 /// sequence`, the figures of its refusal, and the second run of the paste (6), a vLLM flag
 /// abbreviated as argparse allows (1). After the capfix6 rules 186/189 = 98.4% (its set-aside
 /// third 61/65 -> 65/65); left: a llama-server slot's `n_ctx` read as the context's, a line cut
-/// inside `tokens in paged KV cache`, the argparse abbreviation.
-const HELDOUT12_FLOOR_PERMILLE: usize = 984;
+/// inside `tokens in paged KV cache`, the argparse abbreviation. 187/189 = 98.9% after the
+/// capfix16 rules (an abbreviated flag is read as the option argparse takes it for).
+const HELDOUT12_FLOOR_PERMILLE: usize = 989;
 
 /// Seventh blind batch `heldout-13` (branch capblind7: 25 logs, 94 stated values) floor in per
 /// mille: scored once, blind, by the lead at 90de2d8 after the capfix6 rules were merged: 85/94 =
@@ -345,4 +346,7 @@ const HELDOUT23_FLOOR_PERMILLE: usize = 1000;
 /// 2023 ROCm PR) floor in per mille: scored once, blind, by the lead after the capfix15 rules were
 /// merged: 66/71 = 92.96% (929 rounded down). Misses: llama.cpp's `V (f16): X MiB` in a journald
 /// paste, the 2023 `VRAM used:` line, a refusal's block size, and a Mamba refusal's two figures.
-const HELDOUT24_FLOOR_PERMILLE: usize = 929;
+/// 70/71 = 98.6% after the capfix16 rules (985; a journald stamp opens a line, the Mamba refusal,
+/// 2023's `llm_load_tensors: VRAM used:`; set-aside third 26/28 -> 27/28, scored once). Left:
+/// vllm#44376's `block_size=256`, an `LLM(...)` keyword on a line of its own.
+const HELDOUT24_FLOOR_PERMILLE: usize = 985;

@@ -33,6 +33,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod abbrev;
 mod anchors;
 mod args;
 mod block_scan;
@@ -550,6 +551,10 @@ impl LogParser {
                         Parsed::Args(a) => self.log.args.push(a),
                     }
                 }
+            }
+            for (at, event) in abbrev::abbreviated_flags(&rules.rules, seg) {
+                let rank = prefix::rank_before(&seg[..at]);
+                self.log.events.push(LaunchEvent { line: line_no, rank, raw: cut(line), event });
             }
         }
         self.last_width = (line_no, line.chars().count());

@@ -160,7 +160,8 @@ fn value_text<'a>(rule: &Rule, after: &'a str) -> Option<&'a str> {
         None => after,
     };
     let first = t.chars().next()?;
-    let phrase_ends_in_sep = rule.phrase.chars().next_back().is_some_and(sep);
+    // A phrase that opens a parenthesis (`max_num_seqs (`) ends in its separator too.
+    let phrase_ends_in_sep = rule.phrase.chars().next_back().is_some_and(|c| sep(c) || c == '(');
     let at_phrase = t.len() == after.len();
     if at_phrase && !phrase_ends_in_sep && !sep(first) {
         return None;

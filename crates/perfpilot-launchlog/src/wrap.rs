@@ -167,6 +167,9 @@ pub(crate) fn is_continuation(line: &str) -> bool {
     {
         return false;
     }
+    if syslog_stamp(t) {
+        return false;
+    }
     // glog: `I1207 14:19:36.123 …`.
     if matches!(b[0], b'I' | b'W' | b'E' | b'F')
         && b.len() > 5
@@ -179,6 +182,27 @@ pub(crate) fn is_continuation(line: &str) -> bool {
     let ident = b.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'_').count();
     let function = b[..ident].contains(&b'_');
     !(function && b.get(ident) == Some(&b':') && b.get(ident + 1).is_none_or(|c| *c == b' '))
+}
+
+/// A syslog / journald timestamp opens the line: `Nov 13 19:54:51 host proc[pid]: …` (RFC 3164's
+/// `Mmm dd hh:mm:ss`; `journalctl`'s short format writes the month in the locale's words, as
+/// `9月 02 14:47:57` or `déc. 07 10:00:00`): a month word, a day of one or two digits, then a
+/// `hh:mm:ss` time (fractions allowed).
+fn syslog_stamp(t: &str) -> bool {
+    let mut words = t.split_whitespace();
+    let (Some(month), Some(day), Some(time)) = (words.next(), words.next(), words.next()) else {
+        return false;
+    };
+    let month_word = month.chars().any(char::is_alphabetic) && month.chars().count() <= 6;
+    let day_ok = (1..=2).contains(&day.len()) && day.bytes().all(|c| c.is_ascii_digit());
+    let hms: Vec<&str> = time.split(':').collect();
+    let time_ok = hms.len() == 3
+        && hms[..2].iter().all(|f| f.len() == 2 && f.bytes().all(|c| c.is_ascii_digit()))
+        && hms[2]
+            .split('.')
+            .next()
+            .is_some_and(|f| f.len() == 2 && f.bytes().all(|c| c.is_ascii_digit()));
+    month_word && day_ok && time_ok
 }
 
 /// The printed line again: a continuation that starts with spaces was cut at a space (one
@@ -262,6 +286,10 @@ mod tests {
         assert!(!is_continuation("llama_model_loader: - kv 0"));
         assert!(!is_continuation("1.14.609.487 I llama_kv_cache: size =    0.00 MiB"));
         assert!(is_continuation("75.81 GiB; mamba=45 layers"));
+        // journald / syslog stamps, the month in English or in the locale's words.
+        assert!(!is_continuation("Nov 13 19:54:51 host ollama[2930]: llm_load_tensors: x"));
+        assert!(!is_continuation("9月 02 14:47:57 host ollama[1756203]: llama_context: x"));
+        assert!(is_continuation("layers 12 of 36 offloaded"));
         assert!(!is_continuation(""));
     }
 
