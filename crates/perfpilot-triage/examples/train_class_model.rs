@@ -41,6 +41,17 @@ fn rules_class(cat: &Catalogue, d: &Doc) -> (ProblemClass, Vec<ProblemClass>) {
     (r.class, still)
 }
 
+/// `--where-weight W`: the weight of frame tokens in the cross-validation (default the
+/// library's `WHERE_WEIGHT`).
+fn where_weight() -> f64 {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == "--where-weight")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(perfpilot_triage::class_model::WHERE_WEIGHT)
+}
+
 /// A held-out log: its doc, whether the rules leave it without a class, the model's best class
 /// and posterior.
 type Row<'a> = (&'a Doc, bool, Option<(ProblemClass, f64)>);
@@ -64,7 +75,7 @@ fn cv() {
             let (rc, still) = rules_class(&cat, d);
             let undecided = matches!(rc, ProblemClass::None | ProblemClass::Unknown);
             let enough = m.known_lines(d.lines.iter().map(String::as_str)) >= MIN_LINES;
-            let mut scores = m.scores(&d.tokens);
+            let mut scores = m.scores_weighted(&d.tokens, where_weight());
             // `--phase`: only the classes the rules' phase table leaves possible, renormalised.
             if std::env::args().any(|a| a == "--phase") && !still.is_empty() {
                 scores.retain(|s| still.contains(&s.class));

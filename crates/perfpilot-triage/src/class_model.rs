@@ -34,6 +34,12 @@ pub const MIN_POSTERIOR: f64 = 0.4;
 /// [`ClassModel::scores`]; chosen by the cross-validation of `docs/triage.md`, "Class model").
 pub const EVIDENCE_TOKENS: f64 = 5.0;
 
+/// The weight of a "where" token (a frame line's `mod:<file stem>` and `fn:<word>` of its
+/// function) against a "what" token (the exception type and the message's words), which weigh
+/// 1: frames name the code path several classes share (a hang's faulthandler dump and an NCCL
+/// timeout both stop in `wait`); chosen by the cross-validation of `docs/triage.md`.
+pub const WHERE_WEIGHT: f64 = 1.0;
+
 /// Fewest candidate lines holding a token the model knows for it to name a class: one line alone
 /// is one sentence, which the rules read and did not take (a llama.cpp decode failure with a
 /// return code other than 1 is not KV exhaustion, though its words are those of one); the
@@ -237,7 +243,7 @@ fn is_frame(text: &str) -> bool {
     text.trim_start().starts_with("File \"") && text.contains(", line ")
 }
 
-/// The tokens of a frame line: `mod:<file stem>` and the function's words.
+/// The tokens of a frame line: `mod:<file stem>` and the function's words as `fn:<word>`.
 fn frame_tokens(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(path) = text.split('"').nth(1) {
@@ -248,7 +254,7 @@ fn frame_tokens(text: &str) -> Vec<String> {
         }
     }
     if let Some((_, func)) = text.rsplit_once(", in ") {
-        out.extend(pieces(func.trim()));
+        out.extend(pieces(func.trim()).into_iter().map(|p| format!("fn:{p}")));
     }
     out
 }
@@ -378,20 +384,31 @@ impl ClassModel {
     /// Every class's posterior for a log's tokens (known tokens only), best first; empty when
     /// the model knows none of them.
     pub fn scores(&self, tokens: &BTreeSet<String>) -> Vec<ClassScore> {
+        self.scores_weighted(tokens, WHERE_WEIGHT)
+    }
+
+    /// [`ClassModel::scores`] with "where" tokens (`mod:` / `fn:`, a frame line's) weighing
+    /// `where_weight` against 1 for the others (the cross-validation's variants).
+    pub fn scores_weighted(&self, tokens: &BTreeSet<String>, where_weight: f64) -> Vec<ClassScore> {
         let known: Vec<&String> = tokens.iter().filter(|t| self.counts.contains_key(*t)).collect();
         if known.is_empty() {
             return Vec::new();
         }
+        let weight = |t: &str| {
+            if t.starts_with("mod:") || t.starts_with("fn:") { where_weight } else { 1.0 }
+        };
+        let mass: f64 = known.iter().map(|t| weight(t)).sum();
         let all: f64 = self.logs.values().map(|n| f64::from(*n)).sum();
         // The words of one log are far from independent (one sentence repeats its class's words
         // across lines): the evidence counts as at most EVIDENCE_TOKENS tokens' worth.
-        let temper = (EVIDENCE_TOKENS / known.len() as f64).min(1.0);
+        let temper = (EVIDENCE_TOKENS / mass.max(f64::MIN_POSITIVE)).min(1.0);
         let mut ls: Vec<(ProblemClass, f64)> = self
             .logs
             .iter()
             .map(|(c, n)| {
                 let prior = (f64::from(*n) / all).ln();
-                (*c, prior + temper * known.iter().map(|t| self.log_p(t, *c)).sum::<f64>())
+                let ev: f64 = known.iter().map(|t| weight(t) * self.log_p(t, *c)).sum();
+                (*c, prior + temper * ev)
             })
             .collect();
         let max = ls.iter().map(|x| x.1).fold(f64::NEG_INFINITY, f64::max);

@@ -21,6 +21,8 @@ mod corpus;
 mod floors;
 #[path = "rules/round10.rs"]
 mod round10;
+#[path = "rules/round12.rs"]
+mod round12;
 #[path = "rules/round5.rs"]
 mod round5;
 #[path = "rules/round6.rs"]
@@ -163,6 +165,7 @@ fn score() -> BTreeMap<String, Score> {
         let guarded8 = !SCORED_AFTER_ROUND8.contains(&side.as_str());
         let guarded9 = !SCORED_AFTER_ROUND9.contains(&side.as_str());
         let guarded10 = !round10::SCORED_AFTER_ROUND10.contains(&side.as_str());
+        let guarded12 = !round12::SCORED_AFTER_ROUND12.contains(&side.as_str());
         let s = out.entry(side).or_default();
         s.total += 1;
         let cell = cols.get(5).unwrap_or_else(|| panic!("labels.tsv {file}: no signal column"));
@@ -181,7 +184,8 @@ fn score() -> BTreeMap<String, Score> {
                 || guarded7 && round7::CLASS_RULES_7.iter().any(|id| decided_by_rule(by, id))
                 || guarded8 && round8::CLASS_RULES_R8.iter().any(|id| decided_by_rule(by, id))
                 || guarded9 && round9::CLASS_RULES_R9.iter().any(|id| decided_by_rule(by, id))
-                || guarded10 && round10::CLASS_RULES_R10.iter().any(|id| decided_by_rule(by, id)))
+                || guarded10 && round10::CLASS_RULES_R10.iter().any(|id| decided_by_rule(by, id))
+                || guarded12 && round12::CLASS_RULES_R12.iter().any(|id| decided_by_rule(by, id)))
         {
             s.wrong_by_new_rule.push(format!("{file}: labelled {class}, decided by {by}"));
         }
