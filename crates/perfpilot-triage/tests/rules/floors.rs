@@ -74,8 +74,11 @@ pub const FLOORS: [(&str, usize, usize); 17] = [
     // Eleventh blind batch (branch triblind11, 23 logs), scored once by the lead after round 10
     // (trifix10) was merged: 13/23 classes right (6 undecided), class and signal 12/23.
     // 18/23 and 17/23 after round 11 (trifix11: the class model; its set-aside third 5/8 ->
-    // 7/8 classes, scored once at 909f52d).
-    ("heldout-17", 782, 739),
+    // 7/8 classes, scored once at 909f52d). 17/23 and 16/23 after round 12 with the class
+    // model's threshold at 0.5, as its written rule chooses (docs/triage.md, "Class model"):
+    // openai-agents #1605's right class had posterior below 0.5; the floor follows the rule,
+    // not the rule the floor.
+    ("heldout-17", 739, 695),
     // Twelfth blind batch (branch triblind12, 29 logs), scored once by the lead after round 11
     // (trifix11, the class model) was merged: 18/29 classes right (5 undecided), class and
     // signal 18/28 labelled.
