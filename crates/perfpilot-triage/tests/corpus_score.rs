@@ -33,6 +33,8 @@ mod round7;
 mod round8;
 #[path = "rules/round9.rs"]
 mod round9;
+#[path = "rules/scored.rs"]
+mod scored;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -98,40 +100,7 @@ fn expected_lines(file: &str, cell: &str) -> Option<BTreeSet<u64>> {
 /// Fresh held-out splits, run only when named in `PERFPILOT_CORPUS_SPLIT`: a next blind batch is
 /// listed here before it is committed. Each earlier one was scored once (FLOORS) and is
 /// development data since.
-const FRESH: &[&str] = &["heldout-19"];
-
-/// Blind batches scored after `CLASS_RULES_8`: a wrong decision by them there is a counted miss,
-/// not a regression (heldout-11: llamafile #96, a bind to a NAT address, read as a taken port).
-const SCORED_AFTER_GUARD: &[&str] = &[
-    "heldout-11",
-    "heldout-12",
-    "heldout-13",
-    "heldout-14",
-    "heldout-15",
-    "heldout-16",
-    "heldout-17",
-    "heldout-18",
-];
-
-/// Blind batches scored after `round5::CLASS_RULES_5` / `round6::CLASS_RULES_6`, the same way.
-const SCORED_AFTER_ROUND5: &[&str] = &[
-    "heldout-12",
-    "heldout-13",
-    "heldout-14",
-    "heldout-15",
-    "heldout-16",
-    "heldout-17",
-    "heldout-18",
-];
-const SCORED_AFTER_ROUND6: &[&str] =
-    &["heldout-13", "heldout-14", "heldout-15", "heldout-16", "heldout-17", "heldout-18"];
-/// Blind batches scored after `round7::CLASS_RULES_7`.
-const SCORED_AFTER_ROUND7: &[&str] =
-    &["heldout-14", "heldout-15", "heldout-16", "heldout-17", "heldout-18"];
-/// Blind batches scored after `round8::CLASS_RULES_R8`.
-const SCORED_AFTER_ROUND8: &[&str] = &["heldout-15", "heldout-16", "heldout-17", "heldout-18"];
-/// Blind batches scored after `round9::CLASS_RULES_R9`.
-const SCORED_AFTER_ROUND9: &[&str] = &["heldout-15", "heldout-16", "heldout-17", "heldout-18"];
+const FRESH: &[&str] = &[];
 
 /// The split named in `PERFPILOT_CORPUS_SPLIT`, if any.
 fn only_split() -> Option<String> {
@@ -158,14 +127,8 @@ fn score() -> BTreeMap<String, Score> {
         }
         let r = triage_logs(&TriageOptions::new(vec![root.join("failures").join(file)]))
             .unwrap_or_else(|e| panic!("{file}: {e}"));
-        let guarded = !SCORED_AFTER_GUARD.contains(&side.as_str());
-        let guarded5 = !SCORED_AFTER_ROUND5.contains(&side.as_str());
-        let guarded6 = !SCORED_AFTER_ROUND6.contains(&side.as_str());
-        let guarded7 = !SCORED_AFTER_ROUND7.contains(&side.as_str());
-        let guarded8 = !SCORED_AFTER_ROUND8.contains(&side.as_str());
-        let guarded9 = !SCORED_AFTER_ROUND9.contains(&side.as_str());
-        let guarded10 = !round10::SCORED_AFTER_ROUND10.contains(&side.as_str());
-        let guarded12 = !round12::SCORED_AFTER_ROUND12.contains(&side.as_str());
+        let split_name = side.clone();
+        let guarded = |round: u8| scored::guarded(&split_name, round);
         let s = out.entry(side).or_default();
         s.total += 1;
         let cell = cols.get(5).unwrap_or_else(|| panic!("labels.tsv {file}: no signal column"));
@@ -176,16 +139,16 @@ fn score() -> BTreeMap<String, Score> {
             .find(|f| f.class == r.class)
             .and_then(|f| f.facts.get("decided_by"))
             .map_or("", String::as_str);
-        let by_old = guarded && CLASS_RULES_8.iter().any(|id| decided_by_rule(by, id));
+        let by_old = guarded(2) && CLASS_RULES_8.iter().any(|id| decided_by_rule(by, id));
         if !class_right
             && (by_old
-                || guarded5 && round5::CLASS_RULES_5.iter().any(|id| decided_by_rule(by, id))
-                || guarded6 && round6::CLASS_RULES_6.iter().any(|id| decided_by_rule(by, id))
-                || guarded7 && round7::CLASS_RULES_7.iter().any(|id| decided_by_rule(by, id))
-                || guarded8 && round8::CLASS_RULES_R8.iter().any(|id| decided_by_rule(by, id))
-                || guarded9 && round9::CLASS_RULES_R9.iter().any(|id| decided_by_rule(by, id))
-                || guarded10 && round10::CLASS_RULES_R10.iter().any(|id| decided_by_rule(by, id))
-                || guarded12 && round12::CLASS_RULES_R12.iter().any(|id| decided_by_rule(by, id)))
+                || guarded(5) && round5::CLASS_RULES_5.iter().any(|id| decided_by_rule(by, id))
+                || guarded(6) && round6::CLASS_RULES_6.iter().any(|id| decided_by_rule(by, id))
+                || guarded(7) && round7::CLASS_RULES_7.iter().any(|id| decided_by_rule(by, id))
+                || guarded(8) && round8::CLASS_RULES_R8.iter().any(|id| decided_by_rule(by, id))
+                || guarded(9) && round9::CLASS_RULES_R9.iter().any(|id| decided_by_rule(by, id))
+                || guarded(10) && round10::CLASS_RULES_R10.iter().any(|id| decided_by_rule(by, id))
+                || guarded(12) && round12::CLASS_RULES_R12.iter().any(|id| decided_by_rule(by, id)))
         {
             s.wrong_by_new_rule.push(format!("{file}: labelled {class}, decided by {by}"));
         }

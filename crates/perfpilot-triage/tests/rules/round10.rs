@@ -12,7 +12,3 @@ pub const CLASS_RULES_R10: &[&str] = &[
     "triton-instance-creation-oom",
     "pipeline-parallel-unsupported",
 ];
-
-/// Blind batches scored after `CLASS_RULES_R10`: a wrong decision by them there is a counted
-/// miss, not a regression.
-pub const SCORED_AFTER_ROUND10: &[&str] = &["heldout-17", "heldout-18"];

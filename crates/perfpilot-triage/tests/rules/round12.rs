@@ -11,7 +11,3 @@ pub const CLASS_RULES_R12: &[&str] = &[
     "openai-server-request-over-context",
     "faulthandler-timeout-dump",
 ];
-
-/// Blind batches scored after `CLASS_RULES_R12`: a wrong decision by them there is a counted
-/// miss, not a regression.
-pub const SCORED_AFTER_ROUND12: &[&str] = &[];
