@@ -139,12 +139,7 @@ pub(crate) fn apply(
             risk: "A guess from words, not a matched rule: confirm before acting.".into(),
             source: Some("data/class_model.tsv (trained on the labelled failure corpus)".into()),
             phase: Phase::Unknown,
-            first: Occurrence {
-                file: first_line.file.clone(),
-                line: first_line.line,
-                rank: "all".to_string(),
-                stamp: None,
-            },
+            first: Occurrence::unranked(first_line.file.clone(), first_line.line),
             ranks: vec!["all".to_string()],
             occurrences: 1,
             events: 1,

@@ -34,6 +34,14 @@ pub struct Occurrence {
     pub stamp: Option<String>,
 }
 
+impl Occurrence {
+    /// A line that names no rank and no time (`rank` is `all`): where a finding read from the
+    /// log as a whole (a stall, the class model's guess) shows.
+    pub fn unranked(file: impl Into<String>, line: u64) -> Occurrence {
+        Occurrence { file: file.into(), line, rank: "all".to_string(), stamp: None }
+    }
+}
+
 /// Events of a repeated finding in one minute.
 #[derive(Debug, Clone, Serialize, JsonSchema, PartialEq)]
 pub struct MinuteCount {

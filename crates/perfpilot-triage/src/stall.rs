@@ -322,12 +322,7 @@ fn finding(rule: &Rule, path: &str, at: &(u64, String), last: Option<&(u64, Stri
             .to_string(),
         source: Some(rule.source.clone()),
         phase: Phase::Unknown,
-        first: Occurrence {
-            file: path.to_string(),
-            line: at.0,
-            rank: "all".to_string(),
-            stamp: None,
-        },
+        first: Occurrence::unranked(path, at.0),
         ranks: vec!["all".to_string()],
         occurrences: 1,
         events: 1,
