@@ -5,7 +5,7 @@
 /// Signal floors: class and signal line right among the logs whose label names signal lines
 /// (first scored at dev 11/16, heldout 7/8, heldout-3 23/23, heldout-4 25/26; since the deciding
 /// lines lead the signal, branch trihold: dev 14/16, heldout 8/8, heldout-4 26/26).
-pub const FLOORS: [(&str, usize, usize); 19] = [
+pub const FLOORS: [(&str, usize, usize); 20] = [
     ("dev", DEV_FLOOR_PERMILLE, 875),
     ("heldout", OLD_HELDOUT_FLOOR_PERMILLE, 1000),
     ("heldout-3", HELDOUT3_FLOOR_PERMILLE, 1000),
@@ -93,6 +93,9 @@ pub const FLOORS: [(&str, usize, usize); 19] = [
     // (no round between it and heldout-19): 10/19 classes right (4 undecided), class and signal
     // 10/19.
     ("heldout-20", 526, 526),
+    // Fifteenth blind batch (branch triblind15, 20 logs), scored once by the lead with round 12's
+    // rules (no round between): 10/20 classes right (4 undecided), class and signal 10/20.
+    ("heldout-21", 500, 500),
 ];
 
 /// Dev-split floor in per mille (15/19 since the evidence rules of issue 15, branch triage3).

@@ -18,6 +18,7 @@ pub const LAST_ROUND_BEFORE_SCORING: &[(&str, u8)] = &[
     ("heldout-18", 11),
     ("heldout-19", 12),
     ("heldout-20", 12),
+    ("heldout-21", 12),
 ];
 
 /// Whether a wrong decision by round `round`'s rules on a log of `split` counts as a regression:
