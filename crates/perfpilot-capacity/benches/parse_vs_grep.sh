@@ -10,32 +10,8 @@ BIN="${PERFPILOT_BIN:-target/release/perfpilot}"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 LOG="$WORK/launch.log"
-python3 - "$LOG" "$MIB" <<'PY'
-import sys, glob
-out, mib = sys.argv[1], int(sys.argv[2])
-real = []
-for p in sorted(glob.glob("tests/fixtures/capacity/launch/*.log")):
-    real += open(p, encoding="utf-8").read().splitlines()
-noise = [
-    "[2025-11-30 11:20:01 TP0] Decode batch. #running-req: 37, #token: 81234, token usage: 0.04, cuda graph: True, gen throughput (token/s): 4123.55, #queue-req: 0",
-    "[2025-11-30 11:20:01 TP0] Prefill batch. #new-seq: 1, #new-token: 2048, #cached-token: 0, token usage: 0.04, #running-req: 36, #queue-req: 0",
-    '[2025-11-30 11:20:01] INFO:     127.0.0.1:53312 - "POST /v1/chat/completions HTTP/1.1" 200 OK',
-]
-block = []
-for i in range(5000):
-    block.append(noise[i % 3])
-    if i % 50 == 0:
-        block.append(real[(i // 50) % len(real)])
-chunk = ("\n".join(block) + "\n").encode()
-with open(out, "wb") as f:
-    written = 0
-    while written < mib << 20:
-        f.write(chunk); written += len(chunk)
-PY
-PHRASES="$WORK/phrases"
-printf '%s\n' "Load weight end." "KV Cache is allocated." "Memory pool end." "cuda graph end." "CUDA graph end." \
-  "max_total_num_tokens=" "Available KV cache memory:" " KV cache size:" "Maximum concurrency for" \
-  "Model loading took" "Loading model weights took" "Memory profiling results:" "# CPU blocks:" > "$PHRASES"
+python3 crates/perfpilot-capacity/benches/genlaunch.py "$LOG" "$MIB"
+PHRASES=crates/perfpilot-capacity/benches/phrases
 SIZE=$(stat -c %s "$LOG")
 cat "$LOG" > /dev/null # warm the page cache for both
 # Output goes to a file, not /dev/null: GNU grep stops at the first match when its output

@@ -1,4 +1,4 @@
-# The 1 GiB launch log of parse_vs_grep.sh (speed6): real launch-fixture lines, one per 50 serving lines. Usage: genlaunch.py OUT MIB (run in a tree holding tests/fixtures/capacity/launch).
+# The launch log parse_vs_grep.sh and benches/issue15/side_by_side.sh time: real launch-fixture lines, one per 50 serving lines. Usage: genlaunch.py OUT MIB (run in a tree holding tests/fixtures/capacity/launch).
 import sys, glob
 out, mib = sys.argv[1], int(sys.argv[2])
 real = []
