@@ -9,7 +9,7 @@
 //! counts of those words per hand-labelled class are data (`data/class_model.tsv`, written by
 //! `cargo run -p perfpilot-triage --example train_class_model`). A log's tokens
 //! ([`log_tokens`]) come from the candidate lines ([`candidate_lines`]) of the last lines the
-//! scanner keeps of each file (the end window of [`crate::stall`]), so the model costs nothing on
+//! scanner keeps of each file (the end window of `crate::stall`), so the model costs nothing on
 //! a log the rules decide and reads at most that window on one they do not. See
 //! `docs/triage.md`, "Class model".
 
@@ -161,7 +161,7 @@ fn exception_type(text: &str) -> Option<String> {
 }
 
 /// The model tokens of one line, distinct, in order: the exception type as `type:<name>`, then
-/// the words (split as [`pieces`]), lowercase, without numbers, paths, function words and
+/// the words (split as `pieces`), lowercase, without numbers, paths, function words and
 /// the log prefix's timestamp.
 pub fn line_tokens(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -210,7 +210,7 @@ fn is_candidate(text: &str) -> bool {
 }
 
 /// The candidate lines among `lines` (numbered lines of one file's end), the last
-/// [`MAX_CANDIDATES`] of them, in order; a traceback cut before its exception line adds its
+/// `MAX_CANDIDATES` of them, in order; a traceback cut before its exception line adds its
 /// last two lines (the innermost frames).
 pub fn candidate_lines(lines: &[(u64, String)]) -> Vec<usize> {
     let mut out: Vec<usize> = (0..lines.len()).filter(|&i| is_candidate(&lines[i].1)).collect();
