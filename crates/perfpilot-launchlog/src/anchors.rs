@@ -54,8 +54,7 @@ impl Background {
     /// The embedded table (an empty background if it ever failed to parse: heads are then
     /// chosen by sharing alone; a test checks the table).
     pub(crate) fn embedded() -> Background {
-        let lines = parse(BACKGROUND_TOML).unwrap_or_default();
-        Background::from_lines(lines.iter().map(String::as_bytes))
+        Background::from_lines(embedded_lines().iter().map(Vec::as_slice))
     }
 
     /// A background made of `lines`.
@@ -96,9 +95,13 @@ fn parse(text: &str) -> Result<Vec<String>, String> {
     Ok(file.line.into_iter().map(|l| l.text).collect())
 }
 
-/// The embedded background lines (see `background.toml`); none when the table does not parse.
-pub(crate) fn embedded_lines() -> Vec<Vec<u8>> {
-    parse(BACKGROUND_TOML).unwrap_or_default().into_iter().map(String::into_bytes).collect()
+/// The embedded background lines (see `background.toml`), parsed once per process; none when
+/// the table does not parse.
+pub(crate) fn embedded_lines() -> &'static [Vec<u8>] {
+    static LINES: std::sync::OnceLock<Vec<Vec<u8>>> = std::sync::OnceLock::new();
+    LINES.get_or_init(|| {
+        parse(BACKGROUND_TOML).unwrap_or_default().into_iter().map(String::into_bytes).collect()
+    })
 }
 
 /// The anchors of `phrases`, grouped by head (groups in the order the heads were chosen;

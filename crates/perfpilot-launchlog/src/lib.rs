@@ -75,7 +75,7 @@ pub use units::{GIB, LoggedBytes, parse_gib_exact};
 /// The lines a serving log repeats while it serves (the embedded `background.toml`: decode,
 /// metrics and access lines, each with its source), for other scanners that place a packed
 /// searcher's patterns against them (triage's scan gates).
-pub fn background_lines() -> Vec<Vec<u8>> {
+pub fn background_lines() -> &'static [Vec<u8>] {
     anchors::embedded_lines()
 }
 

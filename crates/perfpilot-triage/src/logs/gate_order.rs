@@ -20,8 +20,30 @@
 //! changes.
 
 use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
 
 use perfpilot_launchlog::teddy_plan::{self, Group, Windows};
+
+/// Plans kept per process (a triage run builds its gates on every call: the MCP server and the
+/// corpus scorers triage thousands of logs with one catalogue), at most this many gate lists.
+const KEPT_PLANS: usize = 4;
+
+/// [`order`] against the embedded background lines, planned once per gate list and process.
+pub(crate) fn order_planned_once(literals: &[&str]) -> Vec<usize> {
+    static PLANS: Mutex<Vec<(Vec<String>, Vec<usize>)>> = Mutex::new(Vec::new());
+    let mut plans = PLANS.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((_, o)) =
+        plans.iter().find(|(k, _)| k.iter().map(String::as_str).eq(literals.iter().copied()))
+    {
+        return o.clone();
+    }
+    let o = order(literals, perfpilot_launchlog::background_lines());
+    if plans.len() == KEPT_PLANS {
+        plans.remove(0);
+    }
+    plans.push((literals.iter().map(|l| l.to_string()).collect(), o.clone()));
+    o
+}
 
 /// The order in which to give `literals` (non-empty) to the packed searcher so that it places
 /// them in buckets planned against the `background` lines: indices into `literals`, each at
@@ -126,14 +148,14 @@ mod tests {
         let cat = crate::catalogue::Catalogue::builtin().unwrap();
         let lits: Vec<&str> = cat.gates.iter().map(String::as_str).collect();
         let bg = perfpilot_launchlog::background_lines();
-        let order = order(&lits, &bg);
+        let order = order(&lits, bg);
         let mut given = order.clone();
         given.sort_unstable();
         given.dedup();
         assert_eq!(given, (0..lits.len()).collect::<Vec<_>>());
         let sorted: Vec<usize> = (0..lits.len()).collect();
         let (planned, before) =
-            (background_hits(&lits, &order, &bg), background_hits(&lits, &sorted, &bg));
+            (background_hits(&lits, &order, bg), background_hits(&lits, &sorted, bg));
         assert!(planned <= before, "planned {planned}, catalogue order {before}");
     }
 
@@ -155,7 +177,7 @@ mod tests {
             for l in &lits {
                 text += &format!("gate {}\n", hex(l.as_bytes()));
             }
-            text += &format!("order {:?}\n", order(&lits, &bg));
+            text += &format!("order {:?}\n", order(&lits, bg));
             std::fs::write(&path, text).unwrap();
             return;
         }
@@ -175,7 +197,7 @@ mod tests {
         }
         let lits: Vec<&str> = gates.iter().map(String::as_str).collect();
         assert!(!lits.is_empty());
-        assert_eq!(format!("{:?}", order(&lits, &bg)), want);
+        assert_eq!(format!("{:?}", order(&lits, bg)), want);
     }
 
     #[test]

@@ -50,8 +50,7 @@ impl Gates {
         // The serving gates run over nearly every byte of a long log: their order places them
         // in the packed searcher's buckets against the lines a serving log repeats.
         let lits: Vec<&str> = gates.iter().map(String::as_str).collect();
-        let background = perfpilot_launchlog::background_lines();
-        let serving = super::gate_order::order(&lits, &background).into_iter().map(|i| &gates[i]);
+        let serving = super::gate_order::order_planned_once(&lits).into_iter().map(|i| &gates[i]);
         Ok(Gates { before_serving: build(all)?, serving: build(serving.collect())? })
     }
 }
