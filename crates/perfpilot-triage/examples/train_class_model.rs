@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 use class_training::{Doc, dev_docs, model_file, train};
 use perfpilot_report::NoProgress;
-use perfpilot_triage::class_model::{ClassModel, MIN_LINES};
+use perfpilot_triage::class_model::{ClassModel, MIN_LINES, candidate_tokens};
 use perfpilot_triage::{Catalogue, LogTriage, ProblemClass};
 
 /// The rules' class for a corpus log, with no class model, and the classes its lead finding
@@ -74,7 +74,8 @@ fn cv() {
         for d in held {
             let (rc, still) = rules_class(&cat, d);
             let undecided = matches!(rc, ProblemClass::None | ProblemClass::Unknown);
-            let enough = m.known_lines(d.lines.iter().map(String::as_str)) >= MIN_LINES;
+            let line_toks: Vec<Vec<String>> = d.lines.iter().map(|l| candidate_tokens(l)).collect();
+            let enough = m.known_lines(line_toks.iter().map(Vec::as_slice)) >= MIN_LINES;
             let mut scores = m.scores_weighted(&d.tokens, where_weight());
             // `--phase`: only the classes the rules' phase table leaves possible, renormalised.
             if std::env::args().any(|a| a == "--phase") && !still.is_empty() {

@@ -419,17 +419,15 @@ impl ClassModel {
             .collect()
     }
 
-    /// How many of `lines` hold a token the model knows.
-    pub fn known_lines<'a>(&self, lines: impl IntoIterator<Item = &'a str>) -> usize {
-        lines
-            .into_iter()
-            .filter(|l| candidate_tokens(l).iter().any(|t| self.counts.contains_key(t)))
-            .count()
+    /// How many of `lines` (each a line's [`candidate_tokens`]) hold a token the model knows.
+    pub fn known_lines<'a>(&self, lines: impl IntoIterator<Item = &'a [String]>) -> usize {
+        lines.into_iter().filter(|toks| toks.iter().any(|t| self.counts.contains_key(t))).count()
     }
 
-    /// How much a line's tokens favour `c` over `other` (sum of log likelihood ratios).
-    pub fn line_weight(&self, text: &str, c: ProblemClass, other: ProblemClass) -> f64 {
-        candidate_tokens(text)
+    /// How much a line's tokens ([`candidate_tokens`]) favour `c` over `other` (sum of log
+    /// likelihood ratios).
+    pub fn line_weight(&self, tokens: &[String], c: ProblemClass, other: ProblemClass) -> f64 {
+        tokens
             .iter()
             .filter(|t| self.counts.contains_key(*t))
             .map(|t| self.log_p(t, c) - self.log_p(t, other))

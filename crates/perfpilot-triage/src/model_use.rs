@@ -16,14 +16,19 @@ const CONFIDENCE_SCALE: f64 = 0.35;
 /// Runner-up classes named in `still_possible` (at least this posterior).
 const RUNNER_UP: f64 = 0.05;
 
-/// The candidate lines of every file's end (file, line number, text) and their tokens.
-fn candidates(ends: &[(String, Vec<(u64, String)>)]) -> (Vec<SignalLine>, BTreeSet<String>) {
+/// The candidate lines of every file's end (file, line number, text), each with its tokens
+/// (tokenised once), and the union of the tokens.
+fn candidates(
+    ends: &[(String, Vec<(u64, String)>)],
+) -> (Vec<(SignalLine, Vec<String>)>, BTreeSet<String>) {
     let mut lines = Vec::new();
     let mut toks = BTreeSet::new();
     for (file, end) in ends {
         for i in candidate_lines(end) {
-            toks.extend(candidate_tokens(&end[i].1));
-            lines.push(SignalLine { file: file.clone(), line: end[i].0, text: end[i].1.clone() });
+            let line_toks = candidate_tokens(&end[i].1);
+            toks.extend(line_toks.iter().cloned());
+            let line = SignalLine { file: file.clone(), line: end[i].0, text: end[i].1.clone() };
+            lines.push((line, line_toks));
         }
     }
     (lines, toks)
@@ -42,7 +47,7 @@ pub(crate) fn apply(
         return;
     }
     let (lines, toks) = candidates(ends);
-    if model.known_lines(lines.iter().map(|l| l.text.as_str())) < MIN_LINES {
+    if model.known_lines(lines.iter().map(|l| l.1.as_slice())) < MIN_LINES {
         return;
     }
     let scores = model.scores(&toks);
@@ -51,7 +56,7 @@ pub(crate) fn apply(
     let second = scores.get(1).map_or(class, |s| s.class);
     // The evidence: the line(s) whose words favour the class most over the runner-up.
     let mut weighed: Vec<(f64, &SignalLine)> =
-        lines.iter().map(|l| (model.line_weight(&l.text, class, second), l)).collect();
+        lines.iter().map(|(l, t)| (model.line_weight(t, class, second), l)).collect();
     weighed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.line.cmp(&b.1.line)));
     let top = weighed.first().map_or(0.0, |w| w.0);
     let signal: Vec<SignalLine> = weighed
