@@ -55,23 +55,23 @@ fn matrix_counts_are_the_documented_ones() {
     for (cell, n) in &m {
         println!("corpus coverage {cell}: {n}");
     }
-    // The figures of docs/capacity.md, "Corpus coverage" (541 launch logs after heldout-27).
+    // The figures of docs/capacity.md, "Corpus coverage" (552 launch logs after heldout-28).
     let documented = [
         ("engine:vllm-v0", 76),
-        ("engine:vllm-v1", 203),
+        ("engine:vllm-v1", 212),
         ("engine:sglang-0.2-0.4", 43),
         ("engine:sglang-0.5+", 61),
-        ("engine:tensorrt-llm", 35),
+        ("engine:tensorrt-llm", 37),
         ("engine:llama.cpp", 123),
-        ("vendor:nvidia", 397),
+        ("vendor:nvidia", 404),
         ("vendor:amd", 54),
-        ("vendor:other", 75),
+        ("vendor:other", 79),
         ("vendor:cpu", 15),
-        ("setup:tp", 235),
+        ("setup:tp", 239),
         ("setup:pp", 25),
-        ("setup:dp", 32),
-        ("setup:ep", 37),
-        ("setup:multinode", 46),
+        ("setup:dp", 34),
+        ("setup:ep", 38),
+        ("setup:multinode", 47),
         ("setup:layersplit", 33),
         ("setup:launches", 28),
     ];
