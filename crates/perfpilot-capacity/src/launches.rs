@@ -55,6 +55,12 @@ pub(crate) struct Launches {
     dump_line: u64,
     /// Whether the run logged a line of its own since this launch's last command.
     logged_since_command: bool,
+    /// Whether this launch filed an event other than a run's closing lines.
+    valued: bool,
+    /// Whether this launch's run printed its closing lines (`run_end` rules: llama.cpp's
+    /// `llama_perf_context_print:` timings) after it filed events: a value line after them is
+    /// the next run's.
+    ended: bool,
     /// First line of each launch after the first.
     pub(crate) starts: Vec<u64>,
     /// The launch events are filed under now (1-based; 0 before the first event).
@@ -104,6 +110,8 @@ impl Launches {
         self.logged_since_command = false;
         self.dumped.clear();
         self.logged_since_dump = false;
+        self.valued = false;
+        self.ended = false;
     }
 
     /// The launch of an event and whether it belongs to a draft model.
@@ -117,6 +125,14 @@ impl Launches {
         use EventKind as K;
         let stamp = stamp(raw);
         self.current = self.current.max(1);
+        // A run's closing lines end the launch that filed values; the next value line, whatever
+        // it is (a model's buffers, a context, a command), is the next run's: a session cut
+        // before its cache was sized (an excerpt) ends there too.
+        if matches!(e, K::RunEnd { .. }) {
+            self.ended |= self.valued;
+            return (self.current, false);
+        }
+        let after_end = self.ended;
         let kv_sizing = matches!(
             e,
             K::UsageV0 { .. }
@@ -142,10 +158,11 @@ impl Launches {
             _ => false,
         };
         // vLLM ends its KV sizing with `Maximum concurrency`: sizing again after it is a new run,
-        // unless it is printed in the same second (an engine core prints the KV size of each
-        // worker's cache config together; a new run cannot size its cache within that second).
+        // unless it is printed within the same second or the next (an engine core prints the KV
+        // size of each worker's cache config together, which may straddle a second's edge:
+        // `…14.999489Z` then `…15.000041Z`; a new run cannot size its cache that soon).
         let resized = kv_sizing
-            && self.closed.get(&rank).is_some_and(|at| at.is_none() || at.as_deref() != stamp);
+            && self.closed.get(&rank).is_some_and(|at| at.is_none() || apart(at.as_deref(), stamp));
         // A process measures its KV budget once per launch, before it sizes the cache: another
         // process of the same role (the same label, another pid: a second `EngineCore_DP0`)
         // measuring it at another second after the first one's sizing ended is another engine
@@ -155,7 +172,7 @@ impl Launches {
             && rank.contains(" pid=")
             && stamp.is_some()
             && self.closed.iter().any(|(k, at)| {
-                *k != rank && base(k) == base(&rank) && at.is_some() && at.as_deref() != stamp
+                *k != rank && base(k) == base(&rank) && at.is_some() && apart(at.as_deref(), stamp)
             });
         let resized = resized || restarted || self.refused_anew(e);
         // vLLM prints `# GPU blocks`, SGLang's scheduler its `max_total_num_tokens=` line, once
@@ -171,7 +188,7 @@ impl Launches {
         // count, printed at another time, is another run's.
         let repooled = match e {
             K::KvCacheAllocated { tokens, .. } => self.pools.get(&rank).is_some_and(|(t, at)| {
-                t != tokens && at.is_some() && stamp.is_some() && at.as_deref() != stamp
+                t != tokens && at.is_some() && stamp.is_some() && apart(at.as_deref(), stamp)
             }),
             _ => false,
         };
@@ -207,9 +224,10 @@ impl Launches {
         let rerun_command =
             command && self.commands.get(&node).is_some_and(|prev| logged || *prev != text);
         let restarts = (restart && self.sized.contains(&rank)) || resized || reblocked;
-        if restarts || marker || repooled || outgrown || rerun || rerun_command {
+        if after_end || restarts || marker || repooled || outgrown || rerun || rerun_command {
             self.open(line);
         }
+        self.valued = true;
         if command {
             self.commands.insert(node, text);
             self.command_line = line;
@@ -308,6 +326,24 @@ impl Launches {
     /// one hybrid pool, not a draft model's. True when it had been taken for a draft's.
     pub(crate) fn swa_pool(&mut self, rank: &str) -> bool {
         self.draft_pool.remove(rank)
+    }
+}
+
+/// Whether two time stamps (`[date ]HH:MM:SS`, from `stamp`) are more than a second apart, or
+/// cannot be compared (one missing, other dates): lines one step of a run prints together fall
+/// in one second or straddle the edge into the next; another run's are further apart.
+fn apart(a: Option<&str>, b: Option<&str>) -> bool {
+    let (Some(a), Some(b)) = (a, b) else { return a != b };
+    let split = |s: &str| -> Option<(String, i64)> {
+        let at = s.len().checked_sub(8)?;
+        let (date, time) = (s.get(..at)?, s.get(at..)?);
+        let mut n = time.split(':').map(|p| p.parse::<i64>().ok());
+        let (h, m, sec) = (n.next()??, n.next()??, n.next()??);
+        Some((date.to_string(), h * 3600 + m * 60 + sec))
+    };
+    match (split(a), split(b)) {
+        (Some((da, ta)), Some((db, tb))) => da != db || (ta - tb).abs() > 1,
+        _ => a != b,
     }
 }
 

@@ -624,6 +624,7 @@ fn event_values(o: &mut Out, e: &EventKind) {
         | K::NoCacheMemory
         | K::LaunchStart { .. }
         | K::RunLine { .. }
+        | K::RunEnd { .. }
         | K::VllmVersion { .. } => {}
     }
 }

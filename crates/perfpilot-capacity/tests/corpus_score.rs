@@ -374,5 +374,6 @@ const HELDOUT26_FLOOR_PERMILLE: usize = 920;
 /// by the lead with the capfix16 rules: 222/250 = 88.80% (888). Misses: the second session of
 /// llama.cpp's Snapdragon README (15, not split from the first), trtllm-serve 1.1's graph sizes,
 /// weights and attention windows (5), a second vllm-ascend profiling block read as one launch (5),
-/// Spyre's warm-up and TP (3).
-const HELDOUT27_FLOOR_PERMILLE: usize = 888;
+/// Spyre's warm-up and TP (3). Round 17 (capseg1: a run's closing lines end its launch): the
+/// Snapdragon README's second session is its own launch, 237/250 = 94.80% (948).
+const HELDOUT27_FLOOR_PERMILLE: usize = 948;

@@ -41,7 +41,7 @@ pub(crate) fn abbreviated_flags(rules: &[Rule], line: &str) -> Vec<(usize, Event
     }
     let flag_rule = |r: &Rule| {
         r.phrase.trim_start().starts_with("--")
-            && !matches!(r.form, Form::Launch | Form::RunLine)
+            && !matches!(r.form, Form::Launch | Form::RunLine | Form::RunEnd)
             && !r.line_start
     };
     let mut from = 0;

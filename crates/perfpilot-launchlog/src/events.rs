@@ -467,6 +467,13 @@ pub enum EventKind {
         /// The rule's key (what kind of line it is).
         marker: String,
     },
+    /// A line a run prints when it finishes (a data rule of form `run_end`: llama.cpp's closing
+    /// `llama_perf_context_print:` timings and `llama_memory_breakdown_print:` table): a value
+    /// line after it belongs to the next run of a paste that holds several.
+    RunEnd {
+        /// The rule's key (what kind of line it is).
+        marker: String,
+    },
     /// vLLM multimodal reserve: `Encoder cache will be initialized with a budget of N tokens, and
     /// profiled with M <modality> items of the maximum feature size`.
     EncoderCacheBudget {
@@ -550,6 +557,7 @@ impl EventKind {
             EventKind::LlamaKvCache { .. } => "llama_kv_cache",
             EventKind::LaunchStart { .. } => "launch_start",
             EventKind::RunLine { .. } => "run_line",
+            EventKind::RunEnd { .. } => "run_end",
             EventKind::SwaKvPool { .. } => "swa_kv_pool",
             EventKind::ConfigCaptureSizes { .. } => "config_capture_sizes",
         }

@@ -153,6 +153,12 @@ pub fn rank_before(before: &str) -> RankId {
         for tok in inner.split([' ', '\t']) {
             any |= apply_token(tok, &mut id);
         }
+        // TensorRT-LLM 1.x: `[TRT-LLM] [I] [_torch][RANK 0] …`, `[batchmgr][RANK 2]` (a word and
+        // the number, upper case).
+        if !any && let Some(n) = spaced_rank(inner) {
+            id.worker = Some(n);
+            any = true;
+        }
         if any {
             best = Some((open, id));
             break;
@@ -186,6 +192,17 @@ pub fn rank_before(before: &str) -> RankId {
         best = Some((open, id));
     }
     best.map(|(_, id)| id).unwrap_or_default()
+}
+
+/// The rank of a bracket that holds only `RANK N` (any case, one space): TensorRT-LLM's
+/// per-rank prefix (`[_torch][RANK 0]`, `[batchmgr][RANK 2]`).
+fn spaced_rank(inner: &str) -> Option<u32> {
+    let (word, n) = inner.split_once(' ')?;
+    if !word.eq_ignore_ascii_case("rank") || n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    n.parse().ok()
 }
 
 #[cfg(test)]

@@ -28,6 +28,9 @@ pub(crate) enum Form {
     Launch,
     /// No value: only a running server prints the line (start-up progress, its death).
     RunLine,
+    /// No value: a run prints the line when it finishes (its closing timings or memory
+    /// summary): a value line after it is the next run's.
+    RunEnd,
 }
 
 /// Which framework a rule's line belongs to.
@@ -255,6 +258,7 @@ pub(crate) fn apply(rule: &Rule, before: &str, after: &str) -> Option<EventKind>
     match rule.form {
         Form::Launch => Some(EventKind::LaunchStart { marker: key }),
         Form::RunLine => Some(EventKind::RunLine { marker: key }),
+        Form::RunEnd => Some(EventKind::RunEnd { marker: key }),
         Form::Number => {
             let t = value_text(rule, after)?;
             let n = leading_number(t)?;
@@ -350,7 +354,7 @@ fn cell(rule: &Rule, before: &str, after: &str) -> Option<EventKind> {
             (rule.form == Form::Number || (0.0..=1.0).contains(&value))
                 .then_some(EventKind::Setting { key, value })
         }
-        Form::SizeBefore | Form::Launch | Form::RunLine | Form::Word => None,
+        Form::SizeBefore | Form::Launch | Form::RunLine | Form::RunEnd | Form::Word => None,
     }
 }
 

@@ -149,7 +149,9 @@ impl LaunchRules {
                     r.phrase
                 )));
             }
-            if r.cell && matches!(r.form, Form::SizeBefore | Form::Launch | Form::RunLine) {
+            if r.cell
+                && matches!(r.form, Form::SizeBefore | Form::Launch | Form::RunLine | Form::RunEnd)
+            {
                 return Err(bad(format!(
                     "line {}: rule `{}`: `cell` needs a value after its label (form number, \
                      fraction, size or word)",

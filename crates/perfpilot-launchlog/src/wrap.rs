@@ -125,7 +125,7 @@ fn last_unread(rules: &LaunchRules, line: &str, seen: &Seen) -> bool {
         };
         // A line-marker rule reads no value; a rule whose head is not before the phrase, or
         // whose skip text is on the line, is not this line's.
-        return !(matches!(r.form, Form::Launch | Form::RunLine)
+        return !(matches!(r.form, Form::Launch | Form::RunLine | Form::RunEnd)
             || r.needs_before.as_deref().is_some_and(|h| !before.contains(h))
             || r.skip_before.iter().any(|s| before.contains(s.as_str()))
             || r.skip_after.iter().any(|s| after.contains(s.as_str())));
