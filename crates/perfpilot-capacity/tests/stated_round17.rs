@@ -99,3 +99,18 @@ fn sglang_mamba_state_sizes_under_the_size_names() {
     assert!(numbers(&kt, "mamba_ssm_size").contains(&(1, 7.29)));
     assert!(numbers(&kt, "mamba_ssm_state").contains(&(1, 7.29)));
 }
+
+#[test]
+fn llm_keyword_a_line_states_the_block_size() {
+    // vllm-project/vllm#44376 (heldout-24, development data since): the script above the log.
+    let text =
+        corpus("vllm-44376-v1-022-gh200-tp2-ep-dsv4-flash-llm-kwargs-refusal-30000-kv-5.44.log");
+    assert_eq!(numbers(&text, "block_size"), vec![(1, 256.0)]);
+    assert_eq!(numbers(&text, "tp_size"), vec![(1, 2.0)]);
+    // A public vLLM benchmark script's `LLM(` call (code store id 67214840809).
+    let script = "        max_num_seqs=args.batch_size,\n        block_size=16,\n";
+    assert_eq!(numbers(script, "block_size"), vec![(1, 16.0)]);
+    // In an argument dump the keyword is not a line of its own: the dump's parser reads it.
+    let dump = "Namespace(model='m', block_size=16, tensor_parallel_size=1)\n";
+    assert!(numbers(dump, "block_size").iter().all(|v| *v == (1, 16.0)));
+}
