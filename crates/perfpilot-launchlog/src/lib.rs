@@ -630,6 +630,7 @@ fn handle(
 fn handle_extra(phrase: Phrase, before: &str, after: &str, line: u64) -> Option<Parsed> {
     match phrase {
         Phrase::LoadEnd => sglang::load_end_elapsed(after).map(Parsed::Event),
+        Phrase::KvAlloc => sglang::kv_alloc_v(after).map(Parsed::Event),
         Phrase::GraphBegin => sglang::capture_begin_sizes(before, after).map(Parsed::Event),
         Phrase::InitDist => sglang::init_dist_elapsed(after).map(Parsed::Event),
         Phrase::LlamaCtxTrain => llama::ctx_per_seq(before).map(Parsed::Event),
@@ -655,7 +656,7 @@ fn handle_one(phrase: Phrase, seg: &str, before: &str, after: &str, line: u64) -
         P::LoadEnd => sglang::load_end(after),
         P::MemProfiling => sglang::memory_profiling(after),
         P::KvCalc => sglang::kv_calc(after),
-        P::KvAlloc => sglang::kv_alloc(after),
+        P::KvAlloc => sglang::kv_alloc(after).or_else(|| sglang::kv_alloc_k(after)),
         P::MambaAlloc => sglang::mamba_alloc(after),
         P::SwaPool => sglang::swa_pool(after),
         P::PoolEnd => sglang::pool_end(after),

@@ -242,6 +242,12 @@ pub(crate) const PHRASES: &[(&str, Phrase, Fw)] = &[
     // heldout-7 classes (issue 15, branch capfix): SGLang's configured capture sizes in a dump
     // whose head was cut; TensorRT-LLM's per-layer window pattern and engine load time.
     (", cuda_graph_bs=[", Phrase::CutDumpGraphBs, Fw::S),
+    // Round 17 (capfix17): TensorRT-LLM 1.0-1.1's PyTorchConfig repr at start-up
+    // (`PyTorchConfig(…, cuda_graph_batch_sizes=[1, 2, 4, …, 128], …)`) and 1.x's
+    // `CudaGraphConfig(batch_sizes=[…], …)` (llm_args.py, as a script passes it to `LLM(…)`):
+    // the configured capture sizes, read as SGLang's cut-dump list is.
+    ("cuda_graph_batch_sizes=[", Phrase::CutDumpGraphBs, Fw::Other),
+    ("CudaGraphConfig(batch_sizes=[", Phrase::CutDumpGraphBs, Fw::Other),
     ("TRTGptModel mMaxAttentionWindowSize: (", Phrase::TrtWindowPattern, Fw::Other),
     ("] Engine load time ", Phrase::TrtEngineLoad, Fw::Other),
     // heldout-8 classes (issue 15, capfix2): a fork's profiling block (Aphrodite's breakdown rows

@@ -91,6 +91,24 @@ pub(super) fn kv_alloc(after: &str) -> Option<EventKind> {
     })
 }
 
+/// SGLang 0.4.1-0.4.3's MHA pool line states its K and V buffers without the token count
+/// (mem_cache/memory_pool.py MHATokenToKVPool: `KV Cache is allocated. K size: {k / GB:.2f} GB,
+/// V size: {v / GB:.2f} GB.`; `#tokens: N, ` came with 0.4.4 and is [`kv_alloc`]'s): the K
+/// size here, the V size from [`kv_alloc_v`] (the line's second event). Round 17 (capfix17).
+pub(super) fn kv_alloc_k(after: &str) -> Option<EventKind> {
+    if after.contains("#tokens:") {
+        return None;
+    }
+    Some(EventKind::Size { key: "k_size".into(), size: gib(after, "K size:")? })
+}
+
+/// The V size of the line [`kv_alloc_k`] reads (none where that reads nothing: a line with a
+/// token count, whose pool event holds both sizes, or an MLA `KV size:` line).
+pub(super) fn kv_alloc_v(after: &str) -> Option<EventKind> {
+    kv_alloc_k(after)?;
+    Some(EventKind::Size { key: "v_size".into(), size: gib(after, "V size:")? })
+}
+
 pub(super) fn mamba_alloc(after: &str) -> Option<EventKind> {
     Some(EventKind::MambaCacheAllocated {
         max_mamba_cache_size: num_u64(after, "max_mamba_cache_size:")?,
