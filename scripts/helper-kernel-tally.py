@@ -45,6 +45,10 @@ CLASSES = [
         ("named after deep_gemm", r"deep_?gemm"),
     ]),
     ("GEMM split-K reduce, reduce first", r"reduce_split_?k([0-9]|_|$)", [("all", r".")]),
+    ("attention operand projection", r"(^|_)(q|k|v|query|key|value|qkv|kv|o|out|output|down|up|gate)_proj(ection)?(_|$)", [
+        ("an expert's projection", r"expert"),
+        ("attention operand (q/k/v/qkv/o/out/query)", r"(^|_)(q|k|v|query|key|value|qkv|kv|o|out|output)_proj"),
+    ]),
 ]
 
 
