@@ -24,8 +24,8 @@ HELD = set(re.findall(r'"(github:[^"]+)"', open(SET_ASIDE_RS, encoding="utf-8").
 # (class, the class's words, [(group, deciding co-occurring words)]): a name joins the first
 # group whose words it holds, else `rest`.
 CLASSES = [
-    ("plan/metadata", r"metadata|indptr|num_blocks|window_start|page_table", [
-        ("page/block table, slot mapping, kv indices", r"page_table|block_table|slot_mapping|kv_indices"),
+    ("plan/metadata", r"metadata|indptr|num_blocks|window_start|page_table|page_ids?(_|$)", [
+        ("page/block table, page ids, slot mapping, kv indices", r"page_table|page_ids?(_|$)|block_table|slot_mapping|kv_indices"),
         ("phase word (decode/prefill/graph/varlen/attn/msa/nsa) before the plan word",
          r"(^|_)(decode|prefill|graph|varlen|attn|attention|msa|nsa)_([a-z0-9]+_)*"
          r"(metadata|indptr|num_blocks|window_start)(_|$)"),

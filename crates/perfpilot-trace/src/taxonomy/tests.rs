@@ -302,9 +302,12 @@ fn helpers_follow_the_family_they_prepare() {
         ("update_decode_graph_window_start_tokens_triton", Category::Attention),
         ("prepare_varlen_num_blocks_kernel", Category::Attention),
         ("llm_decode_metadata_update_kernel", Category::Attention),
+        // ... or with the attention variant it plans, before kv_cache's `kv` (ATOM)
+        ("mla_fold_kv_metadata_kernel", Category::Attention),
         // the KV cache's page table (tokenspeed, b12x's vLLM fork)
         ("_gather_page_table_with_padding_kernel", Category::KvCache),
         ("_mask_page_table_after_nsa_len_kernel", Category::KvCache),
+        ("_gather_page_ids_kernel", Category::KvCache),
         // MoE routing metadata stays moe (pegainfer)
         ("moe_local_route_metadata_kernel", Category::Moe),
         ("deepgemm_sm100_grouped_fp8_metadata_kernel", Category::Moe),
