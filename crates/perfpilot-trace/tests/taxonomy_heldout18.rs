@@ -7,7 +7,7 @@
 //! A partial batch: 125 names from 15 sources, none in profiler form, below the 400 names asked
 //! for (see SOURCES-blind.md). Scored once, blind, by the lead after the namesfix13 round was
 //! merged: 93/125 = 74.40 %. That first score is the floor; heldout-18 is development data from
-//! here on, except its namesfix14 set-aside third.
+//! here on, except its namesfix14 set-aside third (scored 44/52 before that round, 45/52 after).
 
 mod heldout_batch;
 
@@ -26,7 +26,9 @@ const BATCH: Batch = Batch {
     min_names: 125,
     // The blind first score (after namesfix13).
     first_score: 93,
-    dev_floor: None,
+    // Set by namesfix14 (docs/taxonomy-corpus-3.md): helper kernels filed with the family they
+    // prepare; the two development thirds 49 -> 68/73, the set-aside third 44 -> 45/52.
+    dev_floor: Some(113),
 };
 
 #[test]
