@@ -290,6 +290,58 @@ fn step_words_follow_the_family_words() {
     }
 }
 
+/// Helper kernels of attention, EP and fused KV steps (docs/taxonomy.md, namesfix14): filed with
+/// the family whose plan or buffer they build. Development names from several repositories.
+#[test]
+fn helpers_follow_the_family_they_prepare() {
+    let t = Taxonomy::embedded_ref();
+    let cases = [
+        // an attention backend's plan named with the phase it plans (b12x, flash-attention, xllm)
+        ("update_decode_graph_metadata_fused_triton", Category::Attention),
+        ("update_prefill_graph_row_indptr_triton", Category::Attention),
+        ("update_decode_graph_window_start_tokens_triton", Category::Attention),
+        ("prepare_varlen_num_blocks_kernel", Category::Attention),
+        ("llm_decode_metadata_update_kernel", Category::Attention),
+        // ... or with the attention variant it plans, before kv_cache's `kv` (ATOM)
+        ("mla_fold_kv_metadata_kernel", Category::Attention),
+        // the KV cache's page table (tokenspeed, b12x's vLLM fork)
+        ("_gather_page_table_with_padding_kernel", Category::KvCache),
+        ("_mask_page_table_after_nsa_len_kernel", Category::KvCache),
+        ("_gather_page_ids_kernel", Category::KvCache),
+        // MoE routing metadata stays moe (pegainfer)
+        ("moe_local_route_metadata_kernel", Category::Moe),
+        ("deepgemm_sm100_grouped_fp8_metadata_kernel", Category::Moe),
+        // prefill attention named by the phase (vllm-triton-backend, attention.rs)
+        ("prefix_prefill_fwd_3d", Category::Attention),
+        ("fused_chunked_prefill_kernel_25d", Category::Attention),
+        // EP helpers: notify (DeepEP / nixl), the bare dispatch layout (nixl, sgl-kernel-npu)
+        ("cached_notify", Category::Communication),
+        ("get_dispatch_layout", Category::Moe),
+        ("dispatch_layout", Category::Moe),
+        // ... but inside DeepEP's `ep::` namespace, communication (corpus 1's DeepSeek profile)
+        (
+            "void dpsk::ep::cuda::get_dispatch_layout<256, 32, 8>(long const*, int*, int*, int*, bool*, int, int, int, int)",
+            Category::Communication,
+        ),
+        // an attention operand's projection is the GEMM (DejaVu, litevLLM, b12x)
+        ("qkv_proj_sparse_kernel", Category::Gemm),
+        ("_mla_query_projection_bf16_kernel", Category::Gemm),
+        ("_q2_k_selected_experts_down_projection_kernel", Category::Moe),
+        // act + quant for DeepGEMM, SwiGLU-Step as SiLU (vLLM-metax, vllm)
+        ("_swiglustep_mul_fp8_quant_deep_gemm", Category::Activation),
+        ("_silu_mul_fp8_quant_deep_gemm", Category::Activation),
+        // the split-K reduce, reduce first (b12x, GPTQModel)
+        ("_reduce_split_k2_bf16_kernel", Category::Gemm),
+        ("reduce_splitk_fp32_to_output_kernel", Category::Gemm),
+        // not matched: a q/k norm + RoPE + KV insert stays norm (the data-flow rule)
+        ("fusedMiniMaxM3QNormRopeKVInsertKernel", Category::Norm),
+    ];
+    for (name, want) in cases {
+        let (got, rule) = t.classify_explained(name);
+        assert_eq!(got, want, "{name}: rule {rule}");
+    }
+}
+
 mod props {
     use super::*;
     use proptest::prelude::*;

@@ -191,3 +191,16 @@ pub const SET_ASIDE_17: &[&str] = &[
     "github:triton-lang/triton",
     "github:PaddlePaddle/PaddleNLP",
 ];
+
+/// The namesfix14 set-aside third (`docs/taxonomy-corpus-3.md`, "namesfix14"): the ceil(15/3)
+/// sources of heldout-18 (repositories, as `repo_of` keys them) with the smallest FNV-1a-64 of
+/// `github:owner/name`, drawn before the round's first change. The token model is not trained on
+/// them; this third is scored once, at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_18: &[&str] = &[
+    "github:MetaX-MACA/mcoplib",
+    "github:MooreThreads/torch_musa",
+    "github:hicann/ascend-transformer-boost",
+    "github:IST-DASLab/marlin",
+    "github:EmbeddedLLM/vllm-rocm",
+];
