@@ -25,6 +25,7 @@ const SPLITS: &[(&str, &str)] = &[
     ("heldout-16", include_str!("../../../tests/fixtures/trace/kernel-names-16.tsv")),
     ("heldout-17", include_str!("../../../tests/fixtures/trace/kernel-names-17.tsv")),
     ("heldout-18", include_str!("../../../tests/fixtures/trace/kernel-names-18.tsv")),
+    ("heldout-19", include_str!("../../../tests/fixtures/trace/kernel-names-19.tsv")),
 ];
 
 /// The set-aside thirds (shared with the batch tests).
