@@ -55,25 +55,25 @@ fn matrix_counts_are_the_documented_ones() {
     for (cell, n) in &m {
         println!("corpus coverage {cell}: {n}");
     }
-    // The figures of docs/capacity.md, "Corpus coverage" (576 launch logs after heldout-30).
+    // The figures of docs/capacity.md, "Corpus coverage" (590 launch logs after heldout-31).
     let documented = [
-        ("engine:vllm-v0", 80),
-        ("engine:vllm-v1", 213),
-        ("engine:sglang-0.2-0.4", 45),
-        ("engine:sglang-0.5+", 66),
+        ("engine:vllm-v0", 84),
+        ("engine:vllm-v1", 218),
+        ("engine:sglang-0.2-0.4", 46),
+        ("engine:sglang-0.5+", 67),
         ("engine:tensorrt-llm", 38),
-        ("engine:llama.cpp", 134),
-        ("vendor:nvidia", 423),
-        ("vendor:amd", 59),
+        ("engine:llama.cpp", 137),
+        ("vendor:nvidia", 436),
+        ("vendor:amd", 60),
         ("vendor:other", 79),
         ("vendor:cpu", 15),
-        ("setup:tp", 242),
-        ("setup:pp", 26),
+        ("setup:tp", 245),
+        ("setup:pp", 29),
         ("setup:dp", 34),
-        ("setup:ep", 38),
-        ("setup:multinode", 49),
-        ("setup:layersplit", 36),
-        ("setup:launches", 30),
+        ("setup:ep", 40),
+        ("setup:multinode", 51),
+        ("setup:layersplit", 37),
+        ("setup:launches", 31),
     ];
     for (cell, n) in documented {
         assert_eq!(m.get(cell).copied().unwrap_or(0), n, "{cell}: update docs/capacity.md");
