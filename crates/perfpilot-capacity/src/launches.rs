@@ -63,6 +63,10 @@ pub(crate) struct Launches {
     ended: bool,
     /// First line of each launch after the first.
     pub(crate) starts: Vec<u64>,
+    /// Launches opened only because a value contradicted the context the launch before stated
+    /// (a llama.cpp cache with more cells than its `n_ctx`): another configuration, so the
+    /// command before them is not theirs (`crate::command_carry`).
+    pub(crate) contradicted: std::collections::BTreeSet<u32>,
     /// The launch events are filed under now (1-based; 0 before the first event).
     pub(crate) current: u32,
 }
@@ -226,6 +230,10 @@ impl Launches {
         let restarts = (restart && self.sized.contains(&rank)) || resized || reblocked;
         if after_end || restarts || marker || repooled || outgrown || rerun || rerun_command {
             self.open(line);
+            if outgrown && !(after_end || restarts || marker || repooled || rerun || rerun_command)
+            {
+                self.contradicted.insert(self.current);
+            }
         }
         self.valued = true;
         if command {

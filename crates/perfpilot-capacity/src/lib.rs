@@ -19,6 +19,7 @@ pub mod common;
 mod error;
 pub mod explain;
 pub mod gpu;
+mod command_carry;
 mod launches;
 pub mod model;
 mod notes;

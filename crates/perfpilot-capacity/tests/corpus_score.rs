@@ -408,3 +408,33 @@ const HELDOUT29_FLOOR_PERMILLE: usize = 1000;
 /// window holds only the load request (3), and a second vLLM V0 start's TP size stated once for
 /// both builds (1).
 const HELDOUT30_FLOOR_PERMILLE: usize = 955;
+
+/// One command, several starts (`docs/capacity.md`): the values a command states that the tool
+/// also files under a later launch the command started (a value whose key and line a launch
+/// before it holds), and whether the `.expected` file lists them there. Prints one line per log
+/// with such values (`carried FILE: listed L, not listed N`); asserts nothing (a measurement,
+/// `-- --nocapture carried_command_values`).
+#[test]
+fn carried_command_values() {
+    let root = corpus();
+    for file in split_of_files().keys() {
+        if !file.starts_with("launch/") {
+            continue;
+        }
+        let log = std::fs::read_to_string(root.join(file)).expect("log");
+        let exp_path = root.join(file.replace(".log", ".expected"));
+        let expected = parse_expected(&std::fs::read_to_string(&exp_path).expect("expected"));
+        let got = stated_values(&parse_log(&log));
+        let carried: Vec<&StatedValue> = got
+            .iter()
+            .filter(|g| {
+                got.iter().any(|h| h.launch < g.launch && h.line == g.line && h.key == g.key)
+            })
+            .collect();
+        if carried.is_empty() {
+            continue;
+        }
+        let listed = carried.iter().filter(|g| expected.iter().any(|x| matches(x, g))).count();
+        println!("carried {file}: listed {listed}, not listed {}", carried.len() - listed);
+    }
+}
