@@ -264,6 +264,16 @@ impl Launches {
         if blocks {
             self.blocks.insert(rank.clone());
         }
+        // An engine that sizes its KV pool twice in one start states the budget of the pool it
+        // keeps between the two: TensorRT-LLM 1.x's PyTorch backend builds an estimation pool,
+        // runs its dry run, logs `Estimated max memory in KV cache : X GiB` (`KvCacheCreator`,
+        // a `kv_budget` line) and builds the final pool, whose `Max KV cache blocks per
+        // sequence: … primary blocks=N` is the second of that process: this launch's.
+        if let K::Size { key, .. } = e
+            && key == "kv_budget"
+        {
+            self.blocks.remove(&rank);
+        }
         let sized = self.sized.contains(&rank);
         let llama_sized = match e {
             K::LlamaKvCache { size, .. } => size.is_some(),
