@@ -15,11 +15,11 @@
 //! All sizes are integer bytes; GiB means 2^30 bytes (SGLang prints "GB" for GiB).
 #![deny(missing_docs)]
 
+mod command_carry;
 pub mod common;
 mod error;
 pub mod explain;
 pub mod gpu;
-mod command_carry;
 mod launches;
 pub mod model;
 mod notes;
