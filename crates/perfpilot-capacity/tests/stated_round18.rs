@@ -92,3 +92,22 @@ fn trtllm_two_pools_of_one_start_are_both_stated() {
     let tokens = numbers(&text, "kv_tokens");
     assert!(tokens.contains(&(1, 8224.0)) && tokens.contains(&(1, 86720.0)), "{tokens:?}");
 }
+
+#[test]
+fn trtllm_allocation_line_folded_inside_its_phrase_is_read() {
+    // lmontigny/lm7 docs/tensorrt-llm.md (heldout-28): trtllm-serve 1.2.1's allocation line,
+    // folded by the page after `in paged`: neither physical line holds `tokens in paged KV cache`.
+    let text = corpus(
+        "trtllm-lm7-121-trtllm-serve-wsl2-rtx4070s-smollm2-kv-9.06-tokens-422048-blocks-13189-wrapped.log",
+    );
+    assert_eq!(numbers(&text, "kv_tokens"), vec![(1, 422048.0)]);
+    // NVIDIA/TensorRT-LLM#8961 (a development log): the same line unfolded reads as before, the
+    // budget and the token count once each.
+    let line = "[TensorRT-LLM][INFO] [MemUsageChange] Allocated 1.01 GiB for max tokens in paged KV \
+                cache (8256).\n";
+    assert_eq!(numbers(line, "kv_tokens"), vec![(1, 8256.0)]);
+    assert_eq!(numbers(line, "kv_budget"), vec![(1, 1.01)]);
+    // The head alone, with no continuation after it, states nothing.
+    let cut = "[TensorRT-LLM][INFO] [MemUsageChange] Allocated 1.01 GiB for max tokens in paged\n";
+    assert!(numbers(cut, "kv_tokens").is_empty());
+}
