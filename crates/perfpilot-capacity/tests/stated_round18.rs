@@ -111,3 +111,17 @@ fn trtllm_allocation_line_folded_inside_its_phrase_is_read() {
     let cut = "[TensorRT-LLM][INFO] [MemUsageChange] Allocated 1.01 GiB for max tokens in paged\n";
     assert!(numbers(cut, "kv_tokens").is_empty());
 }
+
+#[test]
+fn vllm_block_count_line_folded_before_its_colon_is_read() {
+    // dennislee22/vLLM-benchmarking (heldout-26, development): a saved vLLM 0.10.1.1 log wrapped at
+    // a fixed width, `… after num_gpu_blocks is` / `: 5867`.
+    let text = corpus(
+        "vllm-dennislee-v1-01011-a100-80g-qwen2-7b-util-0.25-fresh-compile-58.25-kv-5.01-tokens-93872-init-89.58.log",
+    );
+    assert_eq!(numbers(&text, "gpu_blocks"), vec![(1, 5867.0)]);
+    // run-ai/runai-model-streamer#67 (a development log, vLLM 0.9.0): the line unfolded, read once.
+    let line = "INFO 06-02 11:03:56 [loggers.py:134] vllm cache_config_info with initialization after \
+                num_gpu_blocks is: 70688\n";
+    assert_eq!(numbers(line, "gpu_blocks"), vec![(1, 70688.0)]);
+}
