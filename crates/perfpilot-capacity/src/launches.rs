@@ -63,6 +63,10 @@ pub(crate) struct Launches {
     ended: bool,
     /// First line of each launch after the first.
     pub(crate) starts: Vec<u64>,
+    /// Launches opened only because a value contradicted the context the launch before stated
+    /// (a llama.cpp cache with more cells than its `n_ctx`): another configuration, so the
+    /// command before them is not theirs (`crate::command_carry`).
+    pub(crate) contradicted: std::collections::BTreeSet<u32>,
     /// The launch events are filed under now (1-based; 0 before the first event).
     pub(crate) current: u32,
 }
@@ -226,6 +230,10 @@ impl Launches {
         let restarts = (restart && self.sized.contains(&rank)) || resized || reblocked;
         if after_end || restarts || marker || repooled || outgrown || rerun || rerun_command {
             self.open(line);
+            if outgrown && !(after_end || restarts || marker || repooled || rerun || rerun_command)
+            {
+                self.contradicted.insert(self.current);
+            }
         }
         self.valued = true;
         if command {
@@ -255,6 +263,16 @@ impl Launches {
         }
         if blocks {
             self.blocks.insert(rank.clone());
+        }
+        // An engine that sizes its KV pool twice in one start states the budget of the pool it
+        // keeps between the two: TensorRT-LLM 1.x's PyTorch backend builds an estimation pool,
+        // runs its dry run, logs `Estimated max memory in KV cache : X GiB` (`KvCacheCreator`,
+        // a `kv_budget` line) and builds the final pool, whose `Max KV cache blocks per
+        // sequence: … primary blocks=N` is the second of that process: this launch's.
+        if let K::Size { key, .. } = e
+            && key == "kv_budget"
+        {
+            self.blocks.remove(&rank);
         }
         let sized = self.sized.contains(&rank);
         let llama_sized = match e {

@@ -15,6 +15,7 @@
 //! All sizes are integer bytes; GiB means 2^30 bytes (SGLang prints "GB" for GiB).
 #![deny(missing_docs)]
 
+mod command_carry;
 pub mod common;
 mod error;
 pub mod explain;

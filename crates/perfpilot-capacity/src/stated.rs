@@ -199,6 +199,10 @@ pub fn stated_values(log: &LaunchLog) -> Vec<StatedValue> {
             v.launch = l as u32 + 2;
         }
     }
+    // One command, several starts: what the command states is every launch's it started.
+    if !diff {
+        crate::command_carry::carry(&mut o.v, &log.events, &launches.contradicted);
+    }
     o.v
 }
 
@@ -224,7 +228,7 @@ fn command_opens_a_run(events: &[&LaunchEvent], i: usize, lines: u64) -> bool {
 }
 
 /// Whether an event is a server command (a `starts_launch` rule keyed `command`).
-fn is_command(e: &LaunchEvent) -> bool {
+pub(crate) fn is_command(e: &LaunchEvent) -> bool {
     matches!(&e.event, EventKind::LaunchStart { marker } if marker == "command")
 }
 

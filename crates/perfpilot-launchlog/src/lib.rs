@@ -637,6 +637,7 @@ fn handle_extra(phrase: Phrase, before: &str, after: &str, line: u64) -> Option<
         Phrase::TrtTokens => trt::allocated_tokens(after)
             .or_else(|| trt::blocks_per_sequence(after))
             .map(Parsed::Event),
+        Phrase::TrtTokensHead => trt::head_tokens(after).map(Parsed::Event),
         Phrase::ProfilingResults => vllm::profiling_duration(after).map(Parsed::Event),
         Phrase::Stage("init_engine") => vllm::init_engine_compile(after).map(Parsed::Event),
         Phrase::LlamaVramTotal => llama::vram_context(after).map(Parsed::Event),
@@ -754,6 +755,7 @@ fn handle_one(phrase: Phrase, seg: &str, before: &str, after: &str, line: u64) -
         P::EncoderBudget => vllm::encoder_budget(after),
         P::UtilNote => vllm::util_note(before, after),
         P::TrtTokens => trt::tokens(before, after),
+        P::TrtTokensHead => trt::head_budget(before, after),
         P::TrtKvBytes => trt::kv_bytes(before),
         P::TrtKvTooSmall => trt::kv_too_small(before, after),
         P::TrtBlocks => trt::blocks(after),

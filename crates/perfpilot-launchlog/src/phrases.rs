@@ -67,6 +67,7 @@ pub(crate) enum Phrase {
     EncoderBudget,
     UtilNote,
     TrtTokens,
+    TrtTokensHead,
     TrtKvBytes,
     TrtKvTooSmall,
     LlamaVramTotal,
@@ -210,6 +211,11 @@ pub(crate) const PHRASES: &[(&str, Phrase, Fw)] = &[
     ("is equivalent to --gpu-memory-utilization=", Phrase::UtilNote, Fw::V),
     // TensorRT-LLM (`[TensorRT-LLM][INFO] …`).
     ("tokens in paged KV cache", Phrase::TrtTokens, Fw::Other),
+    // The allocation line's head (`[MemUsageChange] Allocated X GiB for max tokens in paged KV
+    // cache (N).`, kvCacheManager.cpp, TensorRT-LLM 0.9-1.x): a paste that folds the line inside
+    // `tokens in paged KV cache` leaves neither physical line a whole phrase; the head opens the
+    // line for `crate::wrap` (it reads nothing until `KV cache` follows).
+    ("for max tokens in paged", Phrase::TrtTokensHead, Fw::Other),
     ("bytes for k/v cache", Phrase::TrtKvBytes, Fw::Other),
     ("must be large enough to process at least 1 sequence", Phrase::TrtKvTooSmall, Fw::Other),
     ("primary blocks=", Phrase::TrtBlocks, Fw::Other),

@@ -62,6 +62,23 @@ pub(super) fn kv_too_small(before: &str, after: &str) -> Option<EventKind> {
     })
 }
 
+/// The text after `… for max tokens in paged` once the message's `KV cache` follows it (None
+/// where the line ends first: a fold cut the message, `crate::wrap` joins the next line).
+fn after_head(after: &str) -> Option<&str> {
+    after.trim_start().strip_prefix("KV cache")
+}
+
+/// The GiB budget of `Allocated X GiB for max tokens in paged KV cache (N).` read from its head
+/// `for max tokens in paged` ([`tokens`]), once `KV cache` follows.
+pub(super) fn head_budget(before: &str, after: &str) -> Option<EventKind> {
+    tokens(before, after_head(after)?)
+}
+
+/// The token count `(N)` of the same line read from its head ([`allocated_tokens`]).
+pub(super) fn head_tokens(after: &str) -> Option<EventKind> {
+    allocated_tokens(after_head(after)?)
+}
+
 /// The `(N)` after `… for max tokens in paged KV cache`.
 pub(super) fn allocated_tokens(after: &str) -> Option<EventKind> {
     let t = after.trim_start().strip_prefix('(')?;
