@@ -45,6 +45,33 @@ pub const SET_ASIDE_12: &[&str] = &[
     "verl-project/verl#7632",
 ];
 
+/// The trifix13 set-aside thirds of `heldout-19`, `heldout-20` and `heldout-21` (8 + 7 + 7 sources,
+/// smallest FNV-1a-64 per split): never trained on, scored once at the end of round 13.
+pub const SET_ASIDE_13: &[&str] = &[
+    "sgl-project/sglang#13308",
+    "theroyallab/tabbyAPI#304",
+    "vllm-project/vllm#22414",
+    "vllm-project/vllm#48801",
+    "gpustack/gpustack#2097",
+    "sgl-project/sglang#13435",
+    "intel/intel-xpu-backend-for-triton#7166",
+    "InternLM/lmdeploy#3319",
+    "UKGovernmentBEIS/inspect_ai#2547",
+    "gpustack/gpustack#2415",
+    "sgl-project/sglang#10407",
+    "llm-d/llm-d#352",
+    "opea-project/GenAIExamples#2237",
+    "sgl-project/sglang#38019",
+    "vllm-project/vllm#14025",
+    "sgl-project/sglang#24843",
+    "sgl-project/sglang#37619",
+    "QwenLM/Qwen3-VL#2058",
+    "continuedev/continue#12713",
+    "ollama/ollama#2292",
+    "ROCm/legacy-rocm-build#5668",
+    "ROCm/legacy-rocm-build#4909",
+];
+
 /// The failure-log splits scored once each and development data since.
 pub const DEV_SPLITS: &[&str] = &[
     "dev",
@@ -97,6 +124,7 @@ pub fn dev_docs() -> Vec<Doc> {
         if !DEV_SPLITS.contains(&side.as_str())
             || SET_ASIDE_11.contains(&source.as_str())
             || SET_ASIDE_12.contains(&source.as_str())
+            || SET_ASIDE_13.contains(&source.as_str())
         {
             continue;
         }
