@@ -40,6 +40,13 @@ fn round13_dependency_mismatches_decide_their_logs() {
             "transformers-class-attribute-missing",
             "'Qwen3MoeConfig' object has no attribute 'rope_parameters'",
         ),
+        // torch_npu's OOM while SGLang allocates the KV pool's buffers (gpustack/gpustack#4761)
+        (
+            "sglang-gpustack4761-910b-qwen35-npu-kv-buffer-98gib-out-of-memory-cut.log",
+            "kv-budget-negative",
+            "kv-pool-allocation-oom",
+            "NPU out of memory. Tried to allocate 98.71 GiB",
+        ),
         // CUDA error 803 through torch's device count (ai-dynamo/dynamo#1101)
         (
             "vllm-dynamo1101-2xh100-cuda128-driver-57013320-error-803-unsupported-driver-combination.log",

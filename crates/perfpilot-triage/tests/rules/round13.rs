@@ -17,6 +17,7 @@ pub const CLASS_RULES_R13: &[&str] = &[
     "feature-not-supported-on-engine-version",
     "tgi-sharded-needs-flash-attention",
     "nccl-socket-connect-failed",
+    "kv-pool-allocation-oom",
     "gguf-file-open-failed",
     "chat-template-fallback-chatml",
     "chat-template-raised-message",
