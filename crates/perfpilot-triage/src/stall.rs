@@ -50,6 +50,11 @@ struct Rule {
     begun: Vec<String>,
     #[serde(default)]
     done: Vec<String>,
+    /// `repeats`: the line a component prints each time it waited its interval without a
+    /// result (a client's poll timing out, a stats line with requests running and nothing
+    /// produced).
+    #[serde(default)]
+    repeats: Vec<String>,
     /// `begun`: the start line must be the file's last line.
     #[serde(default)]
     last_line: bool,
@@ -78,6 +83,7 @@ enum Kind {
     Saturated,
     Arrivals,
     Begun,
+    Repeats,
 }
 
 /// The compiled line kinds and rules.
@@ -133,7 +139,9 @@ impl Stall {
                 .rule
                 .into_iter()
                 .map(|r| {
-                    let (b, d) = (compile(&r.begun, name)?, compile(&r.done, name)?);
+                    // `repeats` rules keep their own lines where `begun` rules keep theirs.
+                    let first = if r.kind == Kind::Repeats { &r.repeats } else { &r.begun };
+                    let (b, d) = (compile(first, name)?, compile(&r.done, name)?);
                     Ok((r, b, d))
                 })
                 .collect::<Result<_, String>>()?,
@@ -250,6 +258,19 @@ impl Stall {
                 let rest = &lines[i + 1..];
                 let ended = rest.iter().any(|(_, t)| any(done, t) || any(&self.end, t));
                 (after(i) && !ended && (!r.last_line || rest.is_empty())).then_some(i)
+            }
+            Kind::Repeats => {
+                // The rule's lines after the last progress line that is not one of them; no
+                // end line after the last.
+                let own = |t: &str| any(begun, t);
+                let start = lines
+                    .iter()
+                    .rposition(|(_, t)| !own(t) && any(&self.progress, t))
+                    .map_or(0, |p| p + 1);
+                let rest = &lines[start..];
+                let count = rest.iter().filter(|(_, t)| own(t)).count();
+                let i = start + rest.iter().rposition(|(_, t)| own(t))?;
+                (count >= r.min_count.unwrap_or(1) && after(i)).then_some(i)
             }
         }
     }

@@ -3,9 +3,10 @@
 //! the `corpus_round11` test (which checks the committed file is what the generator makes).
 //!
 //! Trained on the labelled failure logs of the development splits only: every scored split
-//! (`dev`, `heldout`, `heldout-3` … `heldout-18`) without the sources of the trifix11 set-aside
-//! third of `heldout-17` ([`SET_ASIDE_11`]) and the trifix12 set-aside third of `heldout-18`
-//! ([`SET_ASIDE_12`]), both listed in `tests/fixtures/corpus/SOURCES-blind-3.md`,
+//! (`dev`, `heldout`, `heldout-3` … `heldout-21`) without the sources of the trifix11 set-aside
+//! third of `heldout-17` ([`SET_ASIDE_11`]), the trifix12 set-aside third of `heldout-18`
+//! ([`SET_ASIDE_12`]) and the trifix13 set-aside thirds of `heldout-19` … `heldout-21`
+//! ([`SET_ASIDE_13`]), all listed in `tests/fixtures/corpus/SOURCES-blind-3.md`,
 //! and without any split not yet scored (a name outside [`DEV_SPLITS`], such as a next blind
 //! batch, is never read).
 #![allow(dead_code)]
@@ -45,6 +46,33 @@ pub const SET_ASIDE_12: &[&str] = &[
     "verl-project/verl#7632",
 ];
 
+/// The trifix13 set-aside thirds of `heldout-19`, `heldout-20` and `heldout-21` (8 + 7 + 7 sources,
+/// smallest FNV-1a-64 per split): never trained on, scored once at the end of round 13.
+pub const SET_ASIDE_13: &[&str] = &[
+    "sgl-project/sglang#13308",
+    "theroyallab/tabbyAPI#304",
+    "vllm-project/vllm#22414",
+    "vllm-project/vllm#48801",
+    "gpustack/gpustack#2097",
+    "sgl-project/sglang#13435",
+    "intel/intel-xpu-backend-for-triton#7166",
+    "InternLM/lmdeploy#3319",
+    "UKGovernmentBEIS/inspect_ai#2547",
+    "gpustack/gpustack#2415",
+    "sgl-project/sglang#10407",
+    "llm-d/llm-d#352",
+    "opea-project/GenAIExamples#2237",
+    "sgl-project/sglang#38019",
+    "vllm-project/vllm#14025",
+    "sgl-project/sglang#24843",
+    "sgl-project/sglang#37619",
+    "QwenLM/Qwen3-VL#2058",
+    "continuedev/continue#12713",
+    "ollama/ollama#2292",
+    "ROCm/legacy-rocm-build#5668",
+    "ROCm/legacy-rocm-build#4909",
+];
+
 /// The failure-log splits scored once each and development data since.
 pub const DEV_SPLITS: &[&str] = &[
     "dev",
@@ -65,6 +93,9 @@ pub const DEV_SPLITS: &[&str] = &[
     "heldout-16",
     "heldout-17",
     "heldout-18",
+    "heldout-19",
+    "heldout-20",
+    "heldout-21",
 ];
 
 /// Tokens seen in fewer sources than this are dropped from the model.
@@ -97,6 +128,7 @@ pub fn dev_docs() -> Vec<Doc> {
         if !DEV_SPLITS.contains(&side.as_str())
             || SET_ASIDE_11.contains(&source.as_str())
             || SET_ASIDE_12.contains(&source.as_str())
+            || SET_ASIDE_13.contains(&source.as_str())
         {
             continue;
         }
@@ -154,8 +186,8 @@ pub fn model_file() -> String {
             DEV_SPLITS[DEV_SPLITS.len() - 1],
             m.vocabulary()
         ),
-        "Not trained on: the set-aside thirds of heldout-17 and heldout-18 (SET_ASIDE_11, \
-         SET_ASIDE_12, tests/rules/class_training.rs), nor any blind batch not yet scored."
+        "Not trained on: the set-aside thirds of heldout-17 … heldout-21 (SET_ASIDE_11, \
+         SET_ASIDE_12, SET_ASIDE_13, tests/rules/class_training.rs), nor any blind batch not yet scored."
             .to_string(),
         "Rows: token<TAB>class<TAB>logs of the class whose candidate lines hold the token; `<logs>`: logs per class."
             .to_string(),

@@ -70,7 +70,10 @@ pub const FLOORS: [(&str, usize, usize); 20] = [
     // (trifix9) was merged, in the same minutes as heldout-15: 17/29 classes right (4
     // undecided), class and signal 15/22.
     // 22/29 and 20/22 after round 10 (trifix10).
-    ("heldout-16", 758, 909),
+    // 23/29 and 20/22 after round 13 (trifix13: sglang #9600's RMSNorm failure cut in its frames,
+    // decided by the class model retrained with heldout-19 … 21's development two thirds at
+    // MIN_POSTERIOR 0.4; in-sample).
+    ("heldout-16", 793, 909),
     // Eleventh blind batch (branch triblind11, 23 logs), scored once by the lead after round 10
     // (trifix10) was merged: 13/23 classes right (6 undecided), class and signal 12/23.
     // 18/23 and 17/23 after round 11 (trifix11: the class model; its set-aside third 5/8 ->
@@ -78,24 +81,31 @@ pub const FLOORS: [(&str, usize, usize); 20] = [
     // model's threshold at 0.5, as its written rule chooses (docs/triage.md, "Class model"):
     // openai-agents #1605's right class had posterior below 0.5; the floor follows the rule,
     // not the rule the floor.
-    ("heldout-17", 739, 695),
+    // 18/23 and 17/23 after round 13 (trifix13: the class model at 0.4 again; openai-agents
+    // #1605's right class is back).
+    ("heldout-17", 782, 739),
     // Twelfth blind batch (branch triblind12, 29 logs), scored once by the lead after round 11
     // (trifix11, the class model) was merged: 18/29 classes right (5 undecided), class and
     // signal 18/28 labelled.
     // 25/29 and 25/28 after round 12 (trifix12: launch-fact refusals, the faulthandler timeout,
     // the class model retrained with this split's development two thirds; in-sample for those).
-    ("heldout-18", 862, 892),
+    // 26/29 and 26/28 as measured after round 13 (trifix13; the floor was one log below).
+    ("heldout-18", 896, 928),
     // Thirteenth blind batch (branch triblind13, 23 logs), scored once by the lead after round 12
     // (trifix12; class model threshold 0.5) was merged: 11/23 classes right (4 undecided), class
     // and signal 11/23.
-    ("heldout-19", 478, 478),
+    // 15/23 and 15/23 after round 13 (trifix13: rules written from its development two thirds;
+    // its set-aside third scored once, docs/triage-corpus-3.md).
+    ("heldout-19", 652, 652),
     // Fourteenth blind batch (branch triblind14, 19 logs), scored once by the lead after round 12
     // (no round between it and heldout-19): 10/19 classes right (4 undecided), class and signal
     // 10/19.
-    ("heldout-20", 526, 526),
+    // 15/19 and 15/19 after round 13 (trifix13).
+    ("heldout-20", 789, 789),
     // Fifteenth blind batch (branch triblind15, 20 logs), scored once by the lead with round 12's
     // rules (no round between): 10/20 classes right (4 undecided), class and signal 10/20.
-    ("heldout-21", 500, 500),
+    // 17/20 and 17/20 after round 13 (trifix13).
+    ("heldout-21", 850, 850),
 ];
 
 /// Dev-split floor in per mille (15/19 since the evidence rules of issue 15, branch triage3).
