@@ -19,6 +19,8 @@ pub const LAST_ROUND_BEFORE_SCORING: &[(&str, u8)] = &[
     ("heldout-19", 12),
     ("heldout-20", 12),
     ("heldout-21", 12),
+    ("heldout-22", 13),
+    ("heldout-23", 13),
 ];
 
 /// Whether a wrong decision by round `round`'s rules on a log of `split` counts as a regression:
