@@ -342,6 +342,49 @@ fn helpers_follow_the_family_they_prepare() {
     }
 }
 
+/// The namesfix15 classes (docs/taxonomy.md, "Casts, MoE bookkeeping, MoE activations, split-KV
+/// passes"): development names from several repositories, and the names that must not move.
+#[test]
+fn casts_moe_activations_and_split_kv_passes() {
+    let t = Taxonomy::embedded_ref();
+    let cases = [
+        // a bare launcher named by the dtype conversion it runs is the copy (MetaX mcPytorch) ...
+        ("unrolled_elementwise_kernel_4_bfloat_to_float", Category::Memory),
+        ("unrolled_elementwise_kernel_2_long_to_int", Category::Memory),
+        // ... as ATen's conversion copy through the launcher is (corpus 1, TraceLens sglang trace)
+        (
+            "void at::native::vectorized_elementwise_kernel<4, at::native::bfloat16tofloat32_copy_kernel_cuda(at::TensorIteratorBase&)::{lambda(c10::BFloat16)#1}, std::array<char*, 2ul> >(int, at::native::bfloat16tofloat32_copy_kernel_cuda(at::TensorIteratorBase&)::{lambda(c10::BFloat16)#1}, std::array<char*, 2ul>)",
+            Category::Memory,
+        ),
+        // the launcher word alone stays elementwise (mcPytorch, TraceLens)
+        ("elementwise_kernel_2_2", Category::Elementwise),
+        ("unrolled_elementwise_kernel", Category::Elementwise),
+        // the bare forward pass with one variant word is attention (DLBlas, lmdeploy, lightllm, aiter)
+        ("_fwd_kernel_hdim96", Category::Attention),
+        ("_fwd_kernel_quant", Category::Attention),
+        ("_fwd_kernel_int8kv", Category::Attention),
+        ("_fwd_kernel_alibi", Category::Attention),
+        // lmdeploy's split-KV decode pass (DLBlas, DeepLink lmdeploy, InternLM lmdeploy, FlagAttention)
+        ("_fwd_split_kernel", Category::Attention),
+        ("_fwd_split_kernel_quant", Category::Attention),
+        ("_fwd_grouped_split_kernel", Category::Attention),
+        ("_fwd_split_kv_kernel", Category::Attention),
+        // other `_fwd_kernel_<words>` keep their own family (lightllm)
+        ("_fwd_kernel_destindex_copy_kv", Category::KvCache),
+        ("_fwd_kernel_ep_scatter_1", Category::Moe),
+        // an activation named with the MoE word is activation (intel/llm-scaler, lightllm) ...
+        ("MoE_SiLU_Mul_Kernel", Category::Activation),
+        ("_silu_and_mul_moe_ep_kernel", Category::Activation),
+        // ... but with a GEMM word or the fused_moe prefix it is the expert GEMM (SlimServe, vllm)
+        ("moe_grouped_gemm_swiglu", Category::Moe),
+        ("_fused_moe_silu_kernel", Category::Moe),
+    ];
+    for (name, want) in cases {
+        let (got, rule) = t.classify_explained(name);
+        assert_eq!(got, want, "{name}: rule {rule}");
+    }
+}
+
 mod props {
     use super::*;
     use proptest::prelude::*;

@@ -204,3 +204,17 @@ pub const SET_ASIDE_18: &[&str] = &[
     "github:IST-DASLab/marlin",
     "github:EmbeddedLLM/vllm-rocm",
 ];
+
+/// The namesfix15 set-aside third (`docs/taxonomy-corpus-3.md`, "namesfix15"): the ceil(16/3)
+/// sources of heldout-19 (repositories, as `repo_of` keys them) with the smallest FNV-1a-64 of
+/// `github:owner/name`, drawn before the round's first change. The token model is not trained on
+/// them; this third is scored once, at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_19: &[&str] = &[
+    "github:ROCm/rocm-libraries",
+    "github:meituan-longcat/SGLang-FluentLLM",
+    "github:xLLM-AI/xllm",
+    "github:NVIDIA/TileGym",
+    "github:DeepLink-org/dlinfer",
+    "github:DeepLink-org/NanoDeploy",
+];
