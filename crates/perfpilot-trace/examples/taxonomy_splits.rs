@@ -26,6 +26,7 @@ const SPLITS: &[(&str, &str)] = &[
     ("heldout-17", include_str!("../../../tests/fixtures/trace/kernel-names-17.tsv")),
     ("heldout-18", include_str!("../../../tests/fixtures/trace/kernel-names-18.tsv")),
     ("heldout-19", include_str!("../../../tests/fixtures/trace/kernel-names-19.tsv")),
+    ("heldout-20", include_str!("../../../tests/fixtures/trace/kernel-names-20.tsv")),
 ];
 
 /// The set-aside thirds (shared with the batch tests).
