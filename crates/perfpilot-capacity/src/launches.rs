@@ -72,6 +72,8 @@ pub(crate) struct Launches {
     /// The pids of the processes an engine starts once per start (`crate::start_process`),
     /// over the whole paste.
     start_pids: crate::start_process::StartPids,
+    /// Per launch, the last line at which a process of it sized its KV cache.
+    pub(crate) last_sized: std::collections::BTreeMap<u32, u64>,
 }
 
 impl Launches {
@@ -294,6 +296,7 @@ impl Launches {
         };
         if kv_sizing || llama_sized {
             self.sized.insert(rank.clone());
+            self.last_sized.insert(self.current, line);
         }
         if let K::MaxConcurrency { request_tokens, .. } = e {
             self.closed.insert(rank.clone(), stamp.map(str::to_string));

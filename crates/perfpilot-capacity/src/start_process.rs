@@ -9,6 +9,8 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+use crate::stated::StatedValue;
+
 const EMBEDDED: &str = include_str!("../data/start_processes.toml");
 
 #[derive(Deserialize)]
@@ -76,6 +78,23 @@ impl StartPids {
             entry.1.insert(pid.to_string());
         }
         opens
+    }
+}
+
+/// llama.cpp loads a model's tensors (`load_tensors: CUDA0 model buffer size = …`, one line
+/// per device) before it creates the context and sizes its KV cache: model buffers printed after
+/// the last KV sizing of a launch, when a later launch follows, are the next start's model (the
+/// splitter opens that launch at its context, `: n_ctx`, a line or more after the buffers;
+/// ik_llama.cpp#344: a CUDA run, then a CPU run's `CPU buffer size` before its context).
+pub(crate) fn late_model_buffers(values: &mut [StatedValue], last_sized: &BTreeMap<u32, u64>) {
+    let last = values.iter().map(|v| v.launch).max().unwrap_or(0);
+    for v in values.iter_mut() {
+        if v.key == "model_buffer"
+            && v.launch < last
+            && last_sized.get(&v.launch).is_some_and(|&at| v.line > at)
+        {
+            v.launch += 1;
+        }
     }
 }
 
