@@ -305,6 +305,12 @@ pub(crate) const PHRASES: &[(&str, Phrase, Fw)] = &[
     // pretrained=…,max_model_len=4096,gpu_memory_utilization=0.8,…`, the engine's keyword
     // arguments as one comma-separated `k=v` string (lm_eval/models/vllm_causallms.py passes them
     // to `LLM(…)`): read as the engine arguments of a Python call (vllm-project/vllm#24577).
+    // lm-evaluation-harness's evaluator (lm_eval/evaluator.py simple_evaluate:
+    // `eval_logger.info(f"Initializing {model} model, with arguments: {model_args}")`, the
+    // arguments as a Python dict; round 19): read for the serving engines only (`vllm`,
+    // `sglang`), as vLLM's `non-default args: {…}` dict (meta-llama/llama-cookbook#801).
+    ("Initializing vllm model, with arguments:", Phrase::NonDefaultArgs, Fw::Other),
+    ("Initializing sglang model, with arguments:", Phrase::NonDefaultArgs, Fw::Other),
     ("--model_args ", Phrase::ModelArgs, Fw::Other),
     ("--model_args=", Phrase::ModelArgs, Fw::Other),
     // The header lm_eval prints above its results table (lm_eval/__main__.py / utils: `{model}
