@@ -777,6 +777,7 @@ fn handle_one(phrase: Phrase, seg: &str, before: &str, after: &str, line: u64) -
         P::JaxMesh => vllm::jax_mesh_tp(after),
         P::ModelArgs => return args::parse_model_args(after, line).map(Parsed::Args),
         P::LmEvalHeader => return args::parse_lm_eval_header(before, line).map(Parsed::Args),
+        P::LmEvalInit => return args::lm_eval_init(before, after, line).map(Parsed::Args),
         // Applied by `handle`, which holds the parser's rule set.
         P::Rule(_) => None,
     };

@@ -108,6 +108,8 @@ pub(crate) enum Phrase {
     ModelArgs,
     /// lm_eval's results header `vllm (k=v,…), gen_kwargs: (…), …`: the same arguments.
     LmEvalHeader,
+    /// lm_eval's `Initializing {model} model, with arguments: {…}` (read for `vllm` / `sglang`).
+    LmEvalInit,
     /// vllm-ascend `Starting to capture ACL graphs for cases: […], mode: …`.
     AclCaptureSizes,
 }
@@ -309,8 +311,7 @@ pub(crate) const PHRASES: &[(&str, Phrase, Fw)] = &[
     // `eval_logger.info(f"Initializing {model} model, with arguments: {model_args}")`, the
     // arguments as a Python dict; round 19): read for the serving engines only (`vllm`,
     // `sglang`), as vLLM's `non-default args: {…}` dict (meta-llama/llama-cookbook#801).
-    ("Initializing vllm model, with arguments:", Phrase::NonDefaultArgs, Fw::Other),
-    ("Initializing sglang model, with arguments:", Phrase::NonDefaultArgs, Fw::Other),
+    ("arguments: {", Phrase::LmEvalInit, Fw::Other),
     ("--model_args ", Phrase::ModelArgs, Fw::Other),
     ("--model_args=", Phrase::ModelArgs, Fw::Other),
     // The header lm_eval prints above its results table (lm_eval/__main__.py / utils: `{model}
