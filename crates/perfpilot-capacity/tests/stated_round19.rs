@@ -94,3 +94,61 @@ fn one_ollama_runner_start_is_one_launch() {
         assert!(values.iter().all(|v| v.launch == 1), "{name}");
     }
 }
+
+#[test]
+fn a_finished_sglang_capture_bar_states_how_many_sizes_were_captured() {
+    // sgl-project/sglang#11830 (a B200 start) and sgl-project/sglang#20758 (MUSA, TP2): the
+    // batch-size bar alone (without the `Capture cuda graph bs […]` list before it).
+    let text = lines("sglang-11830-05x-b200-kv-2243474-bf16-59.91-graph-52-5.37s-cut.log", 7, 7);
+    assert_eq!(numbers(&text, "graph_bs_count"), vec![(1, 52.0)]);
+    let text = lines("sglang-20758-musa-tp2-piecewise-compile.log", 3, 3);
+    assert_eq!(numbers(&text, "graph_bs_count"), vec![(1, 4.0)]);
+    // An unfinished bar states nothing (sgl-project/sglang#17392, DP4: `1/8`).
+    let text = corpus("sglang-pr17392-dp4-ep4-dp-attention-bf16-ep-moe-kv-1029389-graph-cut.log");
+    let bars: String = text
+        .lines()
+        .filter(|l| l.starts_with("Capturing batches"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(!bars.is_empty());
+    assert!(numbers(&bars, "graph_bs_count").is_empty());
+}
+
+#[test]
+fn a_flag_whose_value_was_folded_onto_the_next_line_is_read() {
+    // vllm-project/vllm-ascend#2077 (heldout-31, development two thirds): a LeaderWorkerSet
+    // YAML folds the command: `--gpu-memory-utilization` ends a line, `0.95 --max-model-len …`
+    // starts the next.
+    let text =
+        lines("vllm-ascend2077-v1-lws-2pod-h200-pp2-tp4-ep-len-262144-util-0.95-command.log", 1, 8);
+    assert_eq!(numbers(&text, "gpu_memory_utilization"), vec![(1, 0.95)]);
+    assert_eq!(numbers(&text, "max_model_len"), vec![(1, 262144.0)]);
+}
+
+#[test]
+fn lm_eval_states_the_engine_arguments_it_initialises() {
+    // meta-llama/llama-cookbook#801 (heldout-31, development two thirds): lm-eval 0.4 with
+    // vLLM 0.6.4.post1.
+    let text = lines(
+        "vllm-cookbook801-v0-064post1-lmeval-llama31-8b-util-0.8-len-8192-engine-config-cut.log",
+        1,
+        1,
+    );
+    assert_eq!(numbers(&text, "gpu_memory_utilization"), vec![(1, 0.8)]);
+    assert_eq!(numbers(&text, "dp_size"), vec![(1, 1.0)]);
+    // A public lm-eval run of April 2026 (code store id 53942682719, an agent's transcript):
+    // the same line from lm_eval/evaluator.py:236.
+    let text = "2026-04-25:03:28:24 INFO     [evaluator:236] Initializing vllm model, with \
+                arguments: {'pretrained': 'kaitchup/Qwen3.5-27B-autoround-W4A16', 'dtype': \
+                'bfloat16', 'tensor_parallel_size': 1, 'max_model_len': 8192, \
+                'gpu_memory_utilization': 0.9}\n";
+    assert_eq!(numbers(text, "gpu_memory_utilization"), vec![(1, 0.9)]);
+    assert_eq!(numbers(text, "max_model_len"), vec![(1, 8192.0)]);
+    // An `hf` model's arguments are no serving engine's (code store id 54754278734, May 2026).
+    let text = "2026-05-21:14:23:38 INFO     [evaluator:239] Initializing hf model, with \
+                arguments: {'pretrained': '/root/.openclaw/workspace/quantized/\
+                zai-org_GLM-OCR-W4A16', 'dtype': 'bfloat16', 'device_map': 'auto', \
+                'trust_remote_code': True}\n";
+    let values = perfpilot_capacity::stated::stated_values(&perfpilot_launchlog::parse_log(text));
+    assert!(values.is_empty(), "{values:?}");
+}
