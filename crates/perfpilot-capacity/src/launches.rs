@@ -69,6 +69,11 @@ pub(crate) struct Launches {
     pub(crate) contradicted: std::collections::BTreeSet<u32>,
     /// The launch events are filed under now (1-based; 0 before the first event).
     pub(crate) current: u32,
+    /// The pids of the processes an engine starts once per start (`crate::start_process`),
+    /// over the whole paste.
+    start_pids: crate::start_process::StartPids,
+    /// Per launch, the last line at which a process of it sized its KV cache.
+    pub(crate) last_sized: std::collections::BTreeMap<u32, u64>,
 }
 
 impl Launches {
@@ -227,7 +232,11 @@ impl Launches {
             || self.dumps.iter().any(|&l| l > self.command_line && l < line);
         let rerun_command =
             command && self.commands.get(&node).is_some_and(|prev| logged || *prev != text);
-        let restarts = (restart && self.sized.contains(&rank)) || resized || reblocked;
+        // A process the engine starts once per start (vLLM V1's engine core) seen with another
+        // pid after this launch filed values: a second start pasted with no header of its own.
+        let new_process = self.start_pids.new_start(raw) && self.valued;
+        let restarts =
+            (restart && self.sized.contains(&rank)) || resized || reblocked || new_process;
         if after_end || restarts || marker || repooled || outgrown || rerun || rerun_command {
             self.open(line);
             if outgrown && !(after_end || restarts || marker || repooled || rerun || rerun_command)
@@ -287,6 +296,7 @@ impl Launches {
         };
         if kv_sizing || llama_sized {
             self.sized.insert(rank.clone());
+            self.last_sized.insert(self.current, line);
         }
         if let K::MaxConcurrency { request_tokens, .. } = e {
             self.closed.insert(rank.clone(), stamp.map(str::to_string));

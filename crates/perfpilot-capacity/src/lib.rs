@@ -28,6 +28,7 @@ mod render_common;
 pub mod rules;
 pub mod scenario;
 pub mod smi;
+mod start_process;
 pub mod stated;
 mod units;
 pub mod whatif;

@@ -199,6 +199,10 @@ pub fn stated_values(log: &LaunchLog) -> Vec<StatedValue> {
             v.launch = l as u32 + 2;
         }
     }
+    // A model loaded after a launch's KV cache was sized is the next start's.
+    if !diff {
+        crate::start_process::late_model_buffers(&mut o.v, &launches.last_sized);
+    }
     // One command, several starts: what the command states is every launch's it started.
     if !diff {
         crate::command_carry::carry(&mut o.v, &log.events, &launches.contradicted);

@@ -450,12 +450,16 @@ fn carried_command_values() {
 /// ik_llama.cpp two runs, SGLang 0.5 PP3) floor in per mille: scored once, blind, by the lead with
 /// the round-18 rules (capfix18): 84/88 = 95.45% (954). Misses: a second ik_llama.cpp run's model
 /// buffer (1), `gpu_memory_utilization` in folded YAML and in a cut engine config (2), an lm-eval
-/// wrapper's `dp_size` (1).
-const HELDOUT31_FLOOR_PERMILLE: usize = 954;
+/// wrapper's `dp_size` (1). Round 19 (capfix19: a llama.cpp model loaded after a start's KV
+/// sizing is the next start's, a flag's value folded onto the next line, lm-eval's `Initializing
+/// vllm model, with arguments: {…}`): 88/88 (1000; the set-aside third included, 27/27 before).
+const HELDOUT31_FLOOR_PERMILLE: usize = 1000;
 
 /// Blind batch heldout-32 (capblind26: 6 logs, two vLLM V1, two ollama, SGLang's own 2026 start-up
 /// log in a skill file, ollama ROCm over 8 x MI250X GCDs) floor in per mille: scored once, blind,
 /// by the lead with the round-18 rules: 84/107 = 78.50% (785). Misses: two windows of one comment
 /// that the labeller read as two engine starts (vllm#57047, 14: the tool reads one launch) and two
 /// ollama comments with two models (7: same), SGLang's graph counts taken from progress bars (2).
-const HELDOUT32_FLOOR_PERMILLE: usize = 785;
+/// Round 19 (capfix19: a once-per-start vLLM process with a second pid opens a launch, SGLang's
+/// finished capture bars): 99/107 = 92.52% (925), the set-aside third's values included.
+const HELDOUT32_FLOOR_PERMILLE: usize = 925;

@@ -271,6 +271,18 @@ pub(crate) fn flat_command(line: &str) -> Option<String> {
     Some(format!("{} {} {}", &line[..open], items.join(" "), &line[close + 1..]))
 }
 
+/// lm-evaluation-harness's `Initializing {model} model, with arguments: {…}` (lm_eval/evaluator.py
+/// simple_evaluate; `after` starts inside the dict, after its `{`): the engine's keyword
+/// arguments, read as vLLM's `non-default args: {…}` dict, for the serving engines only
+/// (`vllm`, `sglang`; an `hf` model's arguments are no engine's).
+pub(crate) fn lm_eval_init(before: &str, after: &str, line: u64) -> Option<ServerArgs> {
+    let engine = before.trim_end();
+    let served = ["Initializing vllm model, with", "Initializing sglang model, with"]
+        .iter()
+        .any(|e| engine.ends_with(e));
+    served.then(|| parse_args(ArgsForm::VllmNonDefault, &format!("{{{after}"), line)).flatten()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

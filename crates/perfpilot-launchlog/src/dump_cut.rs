@@ -111,7 +111,8 @@ pub(crate) fn continued_digits(digits: &str, line: &str) -> Option<f64> {
 }
 
 /// The value a line break cut from the previous line: the line starts with a number followed
-/// by `,`, `)`, a continuation `\` or the end of the line. A YAML list item holds it too
+/// by `,`, `)`, a continuation `\`, the end of the line or a command's next `--flag` (a folded
+/// command). A YAML list item holds it too
 /// (`- 4096`, `- "32K"`), as a count with vLLM's suffixes (`crate::rules::with_suffix`).
 pub(crate) fn continued_value(key: &str, line: &str) -> Option<EventKind> {
     let t = line.trim_start();
@@ -125,7 +126,15 @@ pub(crate) fn continued_value(key: &str, line: &str) -> Option<EventKind> {
     let suffixed = tail.next().is_some_and(|c| crate::rules::SUFFIXES.contains(&c))
         && tail.next().is_none_or(|c| !c.is_ascii_alphanumeric());
     let rest = if suffixed { &after_n[1..] } else { after_n }.trim_start();
-    if !(rest.is_empty() || rest.starts_with(',') || rest.starts_with(')') || rest == "\\") {
+    // A command folded after a flag (a YAML block scalar, a terminal's wrap): the value, then
+    // the command's next flag (`--gpu-memory-utilization` / `0.95 --max-model-len 262144 …`).
+    let next_flag = rest.starts_with("--");
+    if !(rest.is_empty()
+        || rest.starts_with(',')
+        || rest.starts_with(')')
+        || rest == "\\"
+        || next_flag)
+    {
         return None;
     }
     let value = crate::rules::with_suffix(n, after_n)?;

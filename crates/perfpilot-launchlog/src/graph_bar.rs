@@ -30,6 +30,24 @@ pub(crate) fn shapes_bar(after: &str) -> Option<EventKind> {
     Some(EventKind::Setting { key: "graph_bs_count".into(), value: n as f64 })
 }
 
+/// SGLang's capture bars, `Capturing batches (bs=1 avail_mem=38.07 GB): 100%|████| 52/52`
+/// (`cuda_graph_runner.py` capture: rank 0 wraps `reversed(capture_bs)` in tqdm and sets the
+/// description per batch size, so the bar's total is the number of batch sizes captured) and the
+/// piecewise runner's `Capturing num tokens (num_tokens=4 avail_mem=… GB): 100%|…| 58/58`
+/// (`piecewise_cuda_graph_runner.py`: the same loop over `capture_num_tokens`, the token counts
+/// the `Capture cuda graph num tokens […]` line lists): a finished bar states `graph_bs_count`
+/// or `graph_tokens_count`. `after` is the text after `Capturing batches (` / `… num tokens (`.
+pub(crate) fn sglang_bar(after: &str) -> Option<EventKind> {
+    let close = after.find(')')?;
+    let key = if after[..close].contains("num_tokens=") {
+        "graph_tokens_count"
+    } else {
+        "graph_bs_count"
+    };
+    let n = finished_count(&after[close..])?;
+    Some(EventKind::Setting { key: key.into(), value: n as f64 })
+}
+
 /// The first `N/M` after a bar's `|`, when `N == M > 0`.
 fn finished_count(text: &str) -> Option<u64> {
     let at = text.find("| ")?;
@@ -43,6 +61,18 @@ fn finished_count(text: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sglang_finished_bars_state_the_sizes_captured() {
+        // sgl-project/sglang#11830 (a B200 start): the batch-size bar.
+        let bs = sglang_bar("bs=1 avail_mem=38.07 GB): 100%|██████████| 52/52 [00:05<00:00]");
+        assert_eq!(bs, Some(EventKind::Setting { key: "graph_bs_count".into(), value: 52.0 }));
+        // The piecewise runner's token bar (public SGLang start logs, 2026).
+        let t =
+            sglang_bar("num_tokens=4 avail_mem=76.70 GB): 100%|██████████| 58/58 [00:04<00:00]");
+        assert_eq!(t, Some(EventKind::Setting { key: "graph_tokens_count".into(), value: 58.0 }));
+        assert_eq!(sglang_bar("bs=496 avail_mem=20.14 GB):   2%|▊   | 1/52 [00:03<03:17]"), None);
+    }
 
     #[test]
     fn finished_bars_state_their_count_and_mode() {

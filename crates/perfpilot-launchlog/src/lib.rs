@@ -641,6 +641,7 @@ fn handle_extra(phrase: Phrase, before: &str, after: &str, line: u64) -> Option<
         Phrase::ProfilingResults => vllm::profiling_duration(after).map(Parsed::Event),
         Phrase::Stage("init_engine") => vllm::init_engine_compile(after).map(Parsed::Event),
         Phrase::LlamaVramTotal => llama::vram_context(after).map(Parsed::Event),
+        Phrase::Capturing => graph_bar::sglang_bar(after).map(Parsed::Event),
         Phrase::EngineInit => fields::after_key(after, "with config:")
             .and_then(|cfg| args::parse_args(ArgsForm::VllmEngineConfig, cfg, line))
             .map(Parsed::Args),
@@ -776,6 +777,7 @@ fn handle_one(phrase: Phrase, seg: &str, before: &str, after: &str, line: u64) -
         P::JaxMesh => vllm::jax_mesh_tp(after),
         P::ModelArgs => return args::parse_model_args(after, line).map(Parsed::Args),
         P::LmEvalHeader => return args::parse_lm_eval_header(before, line).map(Parsed::Args),
+        P::LmEvalInit => return args::lm_eval_init(before, after, line).map(Parsed::Args),
         // Applied by `handle`, which holds the parser's rule set.
         P::Rule(_) => None,
     };

@@ -108,6 +108,8 @@ pub(crate) enum Phrase {
     ModelArgs,
     /// lm_eval's results header `vllm (k=v,…), gen_kwargs: (…), …`: the same arguments.
     LmEvalHeader,
+    /// lm_eval's `Initializing {model} model, with arguments: {…}` (read for `vllm` / `sglang`).
+    LmEvalInit,
     /// vllm-ascend `Starting to capture ACL graphs for cases: […], mode: …`.
     AclCaptureSizes,
 }
@@ -305,6 +307,11 @@ pub(crate) const PHRASES: &[(&str, Phrase, Fw)] = &[
     // pretrained=…,max_model_len=4096,gpu_memory_utilization=0.8,…`, the engine's keyword
     // arguments as one comma-separated `k=v` string (lm_eval/models/vllm_causallms.py passes them
     // to `LLM(…)`): read as the engine arguments of a Python call (vllm-project/vllm#24577).
+    // lm-evaluation-harness's evaluator (lm_eval/evaluator.py simple_evaluate:
+    // `eval_logger.info(f"Initializing {model} model, with arguments: {model_args}")`, the
+    // arguments as a Python dict; round 19): read for the serving engines only (`vllm`,
+    // `sglang`), as vLLM's `non-default args: {…}` dict (meta-llama/llama-cookbook#801).
+    ("arguments: {", Phrase::LmEvalInit, Fw::Other),
     ("--model_args ", Phrase::ModelArgs, Fw::Other),
     ("--model_args=", Phrase::ModelArgs, Fw::Other),
     // The header lm_eval prints above its results table (lm_eval/__main__.py / utils: `{model}
