@@ -25,7 +25,7 @@ const BATCH: Batch = Batch {
     // Earlier corpora whose source repositories this batch may not reuse.
     earlier_sources: &CORPORA,
     // The count reached; the usual floor is 400.
-    min_names: 315,
+    min_names: 317,
     // Unscored: the lead sets the blind first score when taking it.
     first_score: 0,
     dev_floor: None,
