@@ -4,12 +4,14 @@
 //! rules, and committed before any classifier ran on them. See
 //! `tests/fixtures/trace/SOURCES-blind.md` ("Corpus 21 (blind)").
 //!
-//! Names in source form (`__global__` / `CATLASS_GLOBAL` entries, `@triton.jit` kernels), in
-//! symbol form (AITER assembly kernels as their registry CSVs name them, the mangled symbol
-//! rocprof shows), in benchmark-log form (`hipblaslt-bench --print_kernel_info`) and in profiler
-//! form (torch-profiler / layerwise tables from issue threads). Not scored yet: the lead takes
-//! the one blind first score after the next rule round, then adds the score test and sets
-//! `first_score`. Until then this file checks the format, the categories and the freshness
+//! 324 names from 17 repositories, below the usual 400 (an honest partial). Forms: source
+//! (`__global__` / `CATLASS_GLOBAL` / `__global__ __aicore__` entries, `@triton.jit` kernels),
+//! symbol (AITER assembly kernels as their registry CSVs name them, TensorRT-LLM cubin
+//! kernel-function names from the metadata tables: the names nsys / rocprof print),
+//! benchmark log (`hipblaslt-bench --print_kernel_info`) and profiler (torch-profiler, layerwise
+//! and nsys tables from issue threads, truncated names kept as printed). Not scored yet: the
+//! lead takes the one blind first score after the next rule round, then adds the score test and
+//! sets `first_score`. Until then this file checks the format, the categories and the freshness
 //! only, and classifies nothing.
 
 mod heldout_batch;
@@ -24,8 +26,8 @@ const BATCH: Batch = Batch {
     earlier_names: &CORPORA,
     // Earlier corpora whose source repositories this batch may not reuse.
     earlier_sources: &CORPORA,
-    // The count reached; the usual floor is 400.
-    min_names: 317,
+    // The count reached (324, below the usual floor of 400).
+    min_names: 324,
     // Unscored: the lead sets the blind first score when taking it.
     first_score: 0,
     dev_floor: None,
