@@ -79,8 +79,18 @@ pub(crate) struct Launches {
 impl Launches {
     /// No launch yet; `dumps` are the lines of the engines' start-up argument dumps,
     /// `server_dumps` SGLang's `server_args` dumps by line with the server each describes.
-    pub(crate) fn new(dumps: Vec<u64>, server_dumps: Vec<(u64, String)>) -> Self {
-        Self { dumps, server_dumps: server_dumps.into(), ..Self::default() }
+    /// `start_labels` name the processes an engine starts once per start (`Rules::start_labels`).
+    pub(crate) fn new(
+        dumps: Vec<u64>,
+        server_dumps: Vec<(u64, String)>,
+        start_labels: Vec<String>,
+    ) -> Self {
+        Self {
+            dumps,
+            server_dumps: server_dumps.into(),
+            start_pids: crate::start_process::StartPids::new(start_labels),
+            ..Self::default()
+        }
     }
 
     /// Passes the SGLang `server_args` dumps printed before `line`. SGLang prints one per launch

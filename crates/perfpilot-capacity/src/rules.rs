@@ -164,6 +164,19 @@ pub struct Rules {
     pub overheads: Overheads,
     /// Fixes for start-up errors, first match wins.
     pub startup_fix: Vec<StartupFix>,
+    /// Processes an engine starts once per start (`crate::start_process`); none when a
+    /// `--frameworks` file lists none.
+    #[serde(default)]
+    pub start_process: Vec<StartProcess>,
+}
+
+/// A process an engine starts once per start, named by its log prefix (`(EngineCore pid=N)`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct StartProcess {
+    /// The prefix's process name before ` pid=`; a trailing `#` stands for a number.
+    pub label: String,
+    /// Where the engine names the process.
+    pub source: String,
 }
 
 impl Rules {
@@ -182,6 +195,11 @@ impl Rules {
         let text = perfpilot_io::read_to_string_bounded(p)
             .map_err(|source| CapacityError::Io { path: p.to_path_buf(), source })?;
         toml::from_str(&text).map_err(|e| CapacityError::toml(&text, &p.display().to_string(), &e))
+    }
+
+    /// The labels of the processes an engine starts once per start.
+    pub fn start_labels(&self) -> Vec<String> {
+        self.start_process.iter().map(|p| p.label.clone()).collect()
     }
 
     /// The fix for a start-up error text (None when no entry matches).

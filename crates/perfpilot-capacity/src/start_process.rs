@@ -1,44 +1,15 @@
 //! A second start with no repeated header (round 19): the processes an engine starts once per
-//! start (`data/start_processes.toml`: vLLM V1's engine core, its API server), told by their
+//! start (`[[start_process]]` in `data/frameworks.toml`: vLLM V1's engine core, its API server), told by their
 //! log prefix `(EngineCore pid=N)`. The same label with another pid, after the first pid's
 //! lines filed values, is a second start of the engine pasted after the first (two windows of
 //! two engine processes in one paste; vllm#57047).
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::OnceLock;
-
-use serde::Deserialize;
-
 use crate::stated::StatedValue;
+use std::collections::{BTreeMap, BTreeSet};
 
-const EMBEDDED: &str = include_str!("../data/start_processes.toml");
-
-#[derive(Deserialize)]
-struct File {
-    process: Vec<Entry>,
-}
-
-#[derive(Deserialize)]
-struct Entry {
-    label: String,
-    #[allow(dead_code)]
-    source: String,
-}
-
-/// The labels of the data file (a trailing `#` stands for a number).
-fn labels() -> &'static [String] {
-    static LABELS: OnceLock<Vec<String>> = OnceLock::new();
-    LABELS.get_or_init(|| {
-        // The file is embedded and checked by a test; a broken file lists no process.
-        toml::from_str::<File>(EMBEDDED)
-            .map(|f| f.process.into_iter().map(|e| e.label).collect())
-            .unwrap_or_default()
-    })
-}
-
-/// Whether a process label names a process an engine starts once per start.
-fn once_per_start(label: &str) -> bool {
-    labels().iter().any(|l| match l.strip_suffix('#') {
+/// Whether a process label names a process an engine starts once per start (one of `labels`).
+fn once_per_start(labels: &[String], label: &str) -> bool {
+    labels.iter().any(|l| match l.strip_suffix('#') {
         Some(head) => label
             .strip_prefix(head)
             .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())),
@@ -48,28 +19,35 @@ fn once_per_start(label: &str) -> bool {
 
 /// The process name and pid of a line's vLLM prefix (`(EngineCore pid=1904) INFO …`,
 /// `(EngineCore_DP0 pid=387)`), when the name is a once-per-start process's.
-fn split(raw: &str) -> Option<(&str, &str)> {
+fn split<'a>(labels: &[String], raw: &'a str) -> Option<(&'a str, &'a str)> {
     let at = raw.find(" pid=")?;
     let open = raw[..at].rfind('(')?;
     let label = &raw[open + 1..at];
     let rest = &raw[at + 5..];
     let pid = &rest[..rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len())];
-    (once_per_start(label) && !pid.is_empty()).then_some((label, pid))
+    (once_per_start(labels, label) && !pid.is_empty()).then_some((label, pid))
 }
 
 /// The pids seen per once-per-start label in a paste.
 #[derive(Default)]
 pub(crate) struct StartPids {
+    /// The labels of the once-per-start processes (`Rules::start_labels`).
+    labels: Vec<String>,
     /// Per label, the pid of the current launch's process and every pid seen so far.
     by_label: BTreeMap<String, (String, BTreeSet<String>)>,
 }
 
 impl StartPids {
+    /// No pid seen yet; `labels` name the once-per-start processes.
+    pub(crate) fn new(labels: Vec<String>) -> Self {
+        Self { labels, by_label: BTreeMap::new() }
+    }
+
     /// Whether an event's line (`raw`) comes from a new process of a once-per-start role:
     /// another pid than the one seen before under that label, never seen in the paste before
     /// (lines of the earlier process printed later stay where they are). Records the pid.
     pub(crate) fn new_start(&mut self, raw: &str) -> bool {
-        let Some((label, pid)) = split(raw) else { return false };
+        let Some((label, pid)) = split(&self.labels, raw) else { return false };
         let entry = self.by_label.entry(label.to_string()).or_default();
         let fresh = !entry.1.contains(pid);
         let opens = fresh && !entry.0.is_empty() && entry.0 != pid;
@@ -102,17 +80,23 @@ pub(crate) fn late_model_buffers(values: &mut [StatedValue], last_sized: &BTreeM
 mod tests {
     use super::*;
 
+    fn labels() -> Vec<String> {
+        crate::rules::Rules::embedded().expect("frameworks.toml parses").start_labels()
+    }
+
     #[test]
-    fn the_data_file_parses() {
-        let f: File = toml::from_str(EMBEDDED).expect("start_processes.toml parses");
-        assert!(f.process.iter().all(|e| !e.source.is_empty()));
-        assert!(once_per_start("EngineCore_DP3") && once_per_start("EngineCore"));
-        assert!(!once_per_start("EngineCore_DPx") && !once_per_start("VllmWorkerProcess"));
+    fn the_data_file_lists_the_processes_with_sources() {
+        let r = crate::rules::Rules::embedded().unwrap();
+        assert!(!r.start_process.is_empty());
+        assert!(r.start_process.iter().all(|e| !e.source.is_empty()));
+        let l = labels();
+        assert!(once_per_start(&l, "EngineCore_DP3") && once_per_start(&l, "EngineCore"));
+        assert!(!once_per_start(&l, "EngineCore_DPx") && !once_per_start(&l, "VllmWorkerProcess"));
     }
 
     #[test]
     fn a_second_pid_of_one_role_is_a_new_start() {
-        let mut s = StartPids::default();
+        let mut s = StartPids::new(labels());
         let line = |p: &str| format!("({p}) INFO 09-16 12:14:29 [model_runner.py:428] x");
         assert!(!s.new_start(&line("EngineCore pid=1904")));
         assert!(!s.new_start(&line("EngineCore pid=1904")));

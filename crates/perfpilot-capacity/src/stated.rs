@@ -89,8 +89,20 @@ impl Out {
     }
 }
 
-/// Every value the parsed log states, in line order.
+/// Every value the parsed log states, in line order, with the embedded framework rules' list
+/// of once-per-start processes.
 pub fn stated_values(log: &LaunchLog) -> Vec<StatedValue> {
+    static LABELS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let labels = LABELS.get_or_init(|| {
+        // The embedded file is checked by a unit test; a broken one lists no process.
+        crate::rules::Rules::embedded().map(|r| r.start_labels()).unwrap_or_default()
+    });
+    stated_values_with(log, labels)
+}
+
+/// [`stated_values`] with the once-per-start process labels of the framework rules in force
+/// (`--frameworks`).
+pub fn stated_values_with(log: &LaunchLog, start_labels: &[String]) -> Vec<StatedValue> {
     let mut o = Out { launch: 1, line: 0, v: Vec::new() };
     for a in &log.args {
         o.line = a.line;
@@ -147,7 +159,7 @@ pub fn stated_values(log: &LaunchLog) -> Vec<StatedValue> {
     for side in sides {
         // A diff's two sides are numbered apart; SGLang dumps mark launches in plain pastes.
         let server_dumps = if diff { Vec::new() } else { server_dumps.clone() };
-        let mut side_launches = Launches::new(dumps.clone(), server_dumps);
+        let mut side_launches = Launches::new(dumps.clone(), server_dumps, start_labels.to_vec());
         // Per process, the values of its last SGLang `KV Cache is allocated` line.
         let mut last_pool: BTreeMap<String, std::ops::Range<usize>> = BTreeMap::new();
         let events: Vec<&LaunchEvent> = log.events.iter().filter(|e| side.holds(&e.raw)).collect();

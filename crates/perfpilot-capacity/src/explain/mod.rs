@@ -376,7 +376,11 @@ fn summarise(
         observations: errors.into_iter().chain(observations(log)).collect(),
         notes,
         what_if,
-        stated: if o.stated { crate::stated::stated_values(log) } else { Vec::new() },
+        stated: if o.stated {
+            crate::stated::stated_values_with(log, &inputs.rules.start_labels())
+        } else {
+            Vec::new()
+        },
         lines: log.lines,
         ranks,
     })
