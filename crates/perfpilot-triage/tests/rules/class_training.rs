@@ -6,7 +6,8 @@
 //! (`dev`, `heldout`, `heldout-3` … `heldout-21`) without the sources of the trifix11 set-aside
 //! third of `heldout-17` ([`SET_ASIDE_11`]), the trifix12 set-aside third of `heldout-18`
 //! ([`SET_ASIDE_12`]) and the trifix13 set-aside thirds of `heldout-19` … `heldout-21`
-//! ([`SET_ASIDE_13`]), all listed in `tests/fixtures/corpus/SOURCES-blind-3.md`,
+//! ([`SET_ASIDE_13`]) and the trifix14 set-aside thirds of `heldout-22` and `heldout-23`
+//! ([`SET_ASIDE_14`]), all listed in `tests/fixtures/corpus/SOURCES-blind-3.md`,
 //! and without any split not yet scored (a name outside [`DEV_SPLITS`], such as a next blind
 //! batch, is never read).
 #![allow(dead_code)]
@@ -73,6 +74,24 @@ pub const SET_ASIDE_13: &[&str] = &[
     "ROCm/legacy-rocm-build#4909",
 ];
 
+/// The trifix14 set-aside thirds of `heldout-22` and `heldout-23` (7 + 6 sources, smallest
+/// FNV-1a-64 per split): never trained on, scored once at the end of round 14.
+pub const SET_ASIDE_14: &[&str] = &[
+    "vllm-project/vllm#43605",
+    "vllm-project/vllm#30855",
+    "sgl-project/sglang#1093",
+    "vllm-project/vllm#22755",
+    "NVIDIA/Model-Optimizer#220",
+    "eugr/spark-vllm-docker#405",
+    "ggml-org/llama.cpp#13178",
+    "anomalyco/opencode#25230",
+    "opea-project/GenAIExamples#1762",
+    "vllm-project/vllm#24133",
+    "sgl-project/sglang#3713",
+    "vllm-project/vllm#33229",
+    "ogx-ai/ogx#4534",
+];
+
 /// The failure-log splits scored once each and development data since.
 pub const DEV_SPLITS: &[&str] = &[
     "dev",
@@ -129,6 +148,7 @@ pub fn dev_docs() -> Vec<Doc> {
             || SET_ASIDE_11.contains(&source.as_str())
             || SET_ASIDE_12.contains(&source.as_str())
             || SET_ASIDE_13.contains(&source.as_str())
+            || SET_ASIDE_14.contains(&source.as_str())
         {
             continue;
         }
