@@ -157,14 +157,15 @@ fn round14_library_failures_decide_their_logs() {
             "dependency-mismatch",
             "linker-cannot-find-library",
         ),
-        // marella/ctransformers#190, nomic-ai/pygpt4all#72
+        // marella/ctransformers#190; 666ghj/BettaFish#428 (torch's c10.dll, Windows' message in
+        // Chinese)
         (
             "OSError: [WinError 1114] A dynamic link library (DLL) initialization routine failed",
             "dependency-mismatch",
             "windows-dll-init-failed",
         ),
         (
-            "ImportError: DLL load failed while importing _pyllamacpp: The dynamic link library (DLL) initialization routine failed.",
+            "OSError: [WinError 1114] 动态链接库(DLL)初始化例程失败。 Error loading \"C:\\Program Files\\Python311\\Lib\\site-packages\\torch\\lib\\c10.dll\" or one of its dependencies.",
             "dependency-mismatch",
             "windows-dll-init-failed",
         ),

@@ -73,7 +73,9 @@ pub const FLOORS: [(&str, usize, usize); 22] = [
     // 23/29 and 20/22 after round 13 (trifix13: sglang #9600's RMSNorm failure cut in its frames,
     // decided by the class model retrained with heldout-19 … 21's development two thirds at
     // MIN_POSTERIOR 0.4; in-sample).
-    ("heldout-16", 793, 909),
+    // 24/29 and 20/22 after round 14 (trifix14: vLLM V1's repeated `Waiting for … core engine`
+    // decides vllm #16841 as a hang).
+    ("heldout-16", 827, 909),
     // Eleventh blind batch (branch triblind11, 23 logs), scored once by the lead after round 10
     // (trifix10) was merged: 13/23 classes right (6 undecided), class and signal 12/23.
     // 18/23 and 17/23 after round 11 (trifix11: the class model; its set-aside third 5/8 ->
@@ -105,7 +107,9 @@ pub const FLOORS: [(&str, usize, usize); 22] = [
     // Fifteenth blind batch (branch triblind15, 20 logs), scored once by the lead with round 12's
     // rules (no round between): 10/20 classes right (4 undecided), class and signal 10/20.
     // 17/20 and 17/20 after round 13 (trifix13).
-    ("heldout-21", 850, 850),
+    // 18/20 and 18/20 after round 14 (trifix14: ROCm #5668, a CUDA wheel without libcudart on
+    // ROCm, decided by the class model retrained with heldout-22/23's development two thirds).
+    ("heldout-21", 900, 900),
     // Sixteenth blind batch (branch triblind16, 20 logs), scored once by the lead after round 13
     // (trifix13; class model threshold 0.4) was merged: 10/20 classes right (2 undecided), class
     // and signal 10/19 labelled logs.
