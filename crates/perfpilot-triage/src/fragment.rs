@@ -76,7 +76,7 @@ pub(crate) fn join_cut_piece(groups: &[Group<'_>], findings: &mut Vec<Finding>) 
 }
 
 /// Let a finding whose signature `places` the lead finding's signature lead, when it starts in
-/// the same file within [`PLACE_GAP`] lines after the lead's record; the lead is folded into it.
+/// the same file within `PLACE_GAP` lines after the lead's record; the lead is folded into it.
 pub(crate) fn place_by_later_line(
     cat: &Catalogue,
     groups: &[Group<'_>],
@@ -89,7 +89,7 @@ pub(crate) fn place_by_later_line(
     let first = &groups[0].lead().agg.record;
     let Some(end) = first.lines.last().map(|l| l.no) else { return };
     let places = |id: &str| {
-        cat.signatures.iter().any(|s| s.def.id == id && s.def.places.iter().any(|p| *p == lead_sig))
+        cat.signatures.iter().any(|s| s.def.id == id && s.def.places.contains(&lead_sig))
     };
     let next = (1..groups.len()).find(|&j| {
         let r = &groups[j].first().agg.record;
