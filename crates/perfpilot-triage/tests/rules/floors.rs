@@ -113,10 +113,14 @@ pub const FLOORS: [(&str, usize, usize); 22] = [
     // Sixteenth blind batch (branch triblind16, 20 logs), scored once by the lead after round 13
     // (trifix13; class model threshold 0.4) was merged: 10/20 classes right (2 undecided), class
     // and signal 10/19 labelled logs.
-    ("heldout-22", 500, 526),
+    // 18/20 and 17/19 after round 14 (trifix14: development two thirds 5/13 -> 13/13; its set-aside
+    // third scored once, 5/7 -> 5/7).
+    ("heldout-22", 900, 894),
     // Seventeenth blind batch (branch triblind17, 17 logs), scored once by the lead after round 13:
     // 10/17 classes right (1 undecided), class and signal 10/16 labelled logs.
-    ("heldout-23", 588, 625),
+    // 13/17 and 12/16 after round 14 (trifix14: development two thirds 7/11 -> 10/11; its set-aside
+    // third scored once, 3/6 -> 3/6).
+    ("heldout-23", 764, 750),
 ];
 
 /// Dev-split floor in per mille (15/19 since the evidence rules of issue 15, branch triage3).
