@@ -9,8 +9,15 @@
 //! next lines (TensorRT-LLM's `Executor creation failed …` names the component that did not
 //! fit two lines below): when a confident signature decides a record starting within a few
 //! lines of it, that finding leads and the exception line is folded into it.
+//!
+//! And an allocator's generic failure line followed by its caller's line naming what was being
+//! allocated (llama.cpp's `alloc_tensor_range: failed to allocate CUDA0 buffer` then `failed to
+//! allocate buffer for kv cache`, each its own record when a router prefixes every line): a
+//! signature that lists the generic one in its `places` takes the lead when it decides a record
+//! a few lines after it (round 14).
 
 use crate::analyze::Group;
+use crate::catalogue::Catalogue;
 use crate::class::ProblemClass;
 use crate::logs::record::Kind;
 use crate::report::Finding;
@@ -21,6 +28,8 @@ const GAP: u64 = 40;
 const MESSAGE_GAP: u64 = 12;
 /// The confidence a signature's finding needs to take the lead from a cut piece.
 const CONFIDENT: f64 = 0.8;
+/// Most lines between a generic allocation failure and the line that places it.
+const PLACE_GAP: u64 = 8;
 
 /// Fold a cut traceback piece leading `findings` into the confident finding right after it.
 /// `groups[i]` is the group of `findings[i]`.
@@ -61,6 +70,44 @@ pub(crate) fn join_cut_piece(groups: &[Group<'_>], findings: &mut Vec<Finding>) 
             "lines {}-{end}: {what} (alone it read as {})",
             piece.first_no(),
             cut.class.as_str()
+        ),
+    );
+    findings.insert(0, lead);
+}
+
+/// Let a finding whose signature `places` the lead finding's signature lead, when it starts in
+/// the same file within `PLACE_GAP` lines after the lead's record; the lead is folded into it.
+pub(crate) fn place_by_later_line(
+    cat: &Catalogue,
+    groups: &[Group<'_>],
+    findings: &mut Vec<Finding>,
+) {
+    if findings.len() < 2 || groups.len() != findings.len() {
+        return;
+    }
+    let Some(lead_sig) = findings[0].signature.clone() else { return };
+    let first = &groups[0].lead().agg.record;
+    let Some(end) = first.lines.last().map(|l| l.no) else { return };
+    let places = |id: &str| {
+        cat.signatures.iter().any(|s| s.def.id == id && s.def.places.contains(&lead_sig))
+    };
+    let next = (1..groups.len()).find(|&j| {
+        let r = &groups[j].first().agg.record;
+        r.file == first.file
+            && r.first_no() > first.first_no()
+            && r.first_no().saturating_sub(end) <= PLACE_GAP
+            && findings[j].signature.as_deref().is_some_and(places)
+    });
+    let Some(j) = next else { return };
+    let generic = findings.remove(0);
+    let mut lead = findings.remove(j - 1);
+    lead.facts.insert(
+        "joined_piece".into(),
+        format!(
+            "lines {}-{end}: the allocator's own failure line ({}, alone it read as {}), placed by this later line",
+            first.first_no(),
+            lead_sig,
+            generic.class.as_str()
         ),
     );
     findings.insert(0, lead);

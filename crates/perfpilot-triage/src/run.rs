@@ -201,6 +201,7 @@ impl<'c> LogTriage<'c> {
             findings.push(f);
         }
         crate::fragment::join_cut_piece(&groups, &mut findings);
+        crate::fragment::place_by_later_line(self.cat, &groups, &mut findings);
         lead_with_a_class(&mut findings);
         if findings.is_empty()
             && let Some(f) = crate::inferred::infer(self.cat, &self.files, &evidence.last_phase)

@@ -156,6 +156,12 @@ pub(crate) struct SignatureDef {
     /// Count occurrences over time (repeated warnings) instead of one event.
     #[serde(default)]
     pub repeat: bool,
+    /// Signatures whose failure this one places: when this signature decides a record that
+    /// starts within a few lines after a lead finding of one of them (same file), this finding
+    /// leads and that one is folded into it (the allocator's generic line, then the caller's line
+    /// naming what was being allocated).
+    #[serde(default)]
+    pub places: Vec<String>,
     /// What the failure means.
     pub means: String,
     /// The usual root causes.

@@ -3,10 +3,11 @@
 //! the `corpus_round11` test (which checks the committed file is what the generator makes).
 //!
 //! Trained on the labelled failure logs of the development splits only: every scored split
-//! (`dev`, `heldout`, `heldout-3` … `heldout-21`) without the sources of the trifix11 set-aside
+//! (`dev`, `heldout`, `heldout-3` … `heldout-23`) without the sources of the trifix11 set-aside
 //! third of `heldout-17` ([`SET_ASIDE_11`]), the trifix12 set-aside third of `heldout-18`
 //! ([`SET_ASIDE_12`]) and the trifix13 set-aside thirds of `heldout-19` … `heldout-21`
-//! ([`SET_ASIDE_13`]), all listed in `tests/fixtures/corpus/SOURCES-blind-3.md`,
+//! ([`SET_ASIDE_13`]) and the trifix14 set-aside thirds of `heldout-22` and `heldout-23`
+//! ([`SET_ASIDE_14`]), all listed in `tests/fixtures/corpus/SOURCES-blind-3.md`,
 //! and without any split not yet scored (a name outside [`DEV_SPLITS`], such as a next blind
 //! batch, is never read).
 #![allow(dead_code)]
@@ -73,6 +74,24 @@ pub const SET_ASIDE_13: &[&str] = &[
     "ROCm/legacy-rocm-build#4909",
 ];
 
+/// The trifix14 set-aside thirds of `heldout-22` and `heldout-23` (7 + 6 sources, smallest
+/// FNV-1a-64 per split): never trained on, scored once at the end of round 14.
+pub const SET_ASIDE_14: &[&str] = &[
+    "vllm-project/vllm#43605",
+    "vllm-project/vllm#30855",
+    "sgl-project/sglang#1093",
+    "vllm-project/vllm#22755",
+    "NVIDIA/Model-Optimizer#220",
+    "eugr/spark-vllm-docker#405",
+    "ggml-org/llama.cpp#13178",
+    "anomalyco/opencode#25230",
+    "opea-project/GenAIExamples#1762",
+    "vllm-project/vllm#24133",
+    "sgl-project/sglang#3713",
+    "vllm-project/vllm#33229",
+    "ogx-ai/ogx#4534",
+];
+
 /// The failure-log splits scored once each and development data since.
 pub const DEV_SPLITS: &[&str] = &[
     "dev",
@@ -96,6 +115,8 @@ pub const DEV_SPLITS: &[&str] = &[
     "heldout-19",
     "heldout-20",
     "heldout-21",
+    "heldout-22",
+    "heldout-23",
 ];
 
 /// Tokens seen in fewer sources than this are dropped from the model.
@@ -129,6 +150,7 @@ pub fn dev_docs() -> Vec<Doc> {
             || SET_ASIDE_11.contains(&source.as_str())
             || SET_ASIDE_12.contains(&source.as_str())
             || SET_ASIDE_13.contains(&source.as_str())
+            || SET_ASIDE_14.contains(&source.as_str())
         {
             continue;
         }
@@ -186,8 +208,8 @@ pub fn model_file() -> String {
             DEV_SPLITS[DEV_SPLITS.len() - 1],
             m.vocabulary()
         ),
-        "Not trained on: the set-aside thirds of heldout-17 … heldout-21 (SET_ASIDE_11, \
-         SET_ASIDE_12, SET_ASIDE_13, tests/rules/class_training.rs), nor any blind batch not yet scored."
+        "Not trained on: the set-aside thirds of heldout-17 … heldout-23 (SET_ASIDE_11, \
+         SET_ASIDE_12, SET_ASIDE_13, SET_ASIDE_14, tests/rules/class_training.rs), nor any blind batch not yet scored."
             .to_string(),
         "Rows: token<TAB>class<TAB>logs of the class whose candidate lines hold the token; `<logs>`: logs per class."
             .to_string(),

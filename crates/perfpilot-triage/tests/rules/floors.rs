@@ -73,7 +73,9 @@ pub const FLOORS: [(&str, usize, usize); 22] = [
     // 23/29 and 20/22 after round 13 (trifix13: sglang #9600's RMSNorm failure cut in its frames,
     // decided by the class model retrained with heldout-19 … 21's development two thirds at
     // MIN_POSTERIOR 0.4; in-sample).
-    ("heldout-16", 793, 909),
+    // 24/29 and 20/22 after round 14 (trifix14: vLLM V1's repeated `Waiting for … core engine`
+    // decides vllm #16841 as a hang).
+    ("heldout-16", 827, 909),
     // Eleventh blind batch (branch triblind11, 23 logs), scored once by the lead after round 10
     // (trifix10) was merged: 13/23 classes right (6 undecided), class and signal 12/23.
     // 18/23 and 17/23 after round 11 (trifix11: the class model; its set-aside third 5/8 ->
@@ -105,14 +107,20 @@ pub const FLOORS: [(&str, usize, usize); 22] = [
     // Fifteenth blind batch (branch triblind15, 20 logs), scored once by the lead with round 12's
     // rules (no round between): 10/20 classes right (4 undecided), class and signal 10/20.
     // 17/20 and 17/20 after round 13 (trifix13).
-    ("heldout-21", 850, 850),
+    // 18/20 and 18/20 after round 14 (trifix14: ROCm #5668, a CUDA wheel without libcudart on
+    // ROCm, decided by the class model retrained with heldout-22/23's development two thirds).
+    ("heldout-21", 900, 900),
     // Sixteenth blind batch (branch triblind16, 20 logs), scored once by the lead after round 13
     // (trifix13; class model threshold 0.4) was merged: 10/20 classes right (2 undecided), class
     // and signal 10/19 labelled logs.
-    ("heldout-22", 500, 526),
+    // 18/20 and 17/19 after round 14 (trifix14: development two thirds 5/13 -> 13/13; its set-aside
+    // third scored once, 5/7 -> 5/7).
+    ("heldout-22", 900, 894),
     // Seventeenth blind batch (branch triblind17, 17 logs), scored once by the lead after round 13:
     // 10/17 classes right (1 undecided), class and signal 10/16 labelled logs.
-    ("heldout-23", 588, 625),
+    // 13/17 and 12/16 after round 14 (trifix14: development two thirds 7/11 -> 10/11; its set-aside
+    // third scored once, 3/6 -> 3/6).
+    ("heldout-23", 764, 750),
 ];
 
 /// Dev-split floor in per mille (15/19 since the evidence rules of issue 15, branch triage3).
