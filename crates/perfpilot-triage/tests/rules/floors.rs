@@ -85,7 +85,10 @@ pub const FLOORS: [(&str, usize, usize); 22] = [
     // not the rule the floor.
     // 18/23 and 17/23 after round 13 (trifix13: the class model at 0.4 again; openai-agents
     // #1605's right class is back).
-    ("heldout-17", 782, 739),
+    // Round 14 merged by the lead with the written threshold rule applied (0.3, 0.4 and 0.5 tie
+    // on 9 right CV decisions; the rule's last step takes 0.5 for its precision, 9/12): 17/23
+    // again (class and signal 16/23), openai-agents #1605 below 0.5 as in round 12.
+    ("heldout-17", 739, 695),
     // Twelfth blind batch (branch triblind12, 29 logs), scored once by the lead after round 11
     // (trifix11, the class model) was merged: 18/29 classes right (5 undecided), class and
     // signal 18/28 labelled.
@@ -109,7 +112,9 @@ pub const FLOORS: [(&str, usize, usize); 22] = [
     // 17/20 and 17/20 after round 13 (trifix13).
     // 18/20 and 18/20 after round 14 (trifix14: ROCm #5668, a CUDA wheel without libcudart on
     // ROCm, decided by the class model retrained with heldout-22/23's development two thirds).
-    ("heldout-21", 900, 900),
+    // 17/20 and 17/20 with the written threshold rule applied at the merge (0.5: that log's
+    // posterior is below it; in-sample, the CV ties 0.4 and 0.5 on right decisions).
+    ("heldout-21", 850, 850),
     // Sixteenth blind batch (branch triblind16, 20 logs), scored once by the lead after round 13
     // (trifix13; class model threshold 0.4) was merged: 10/20 classes right (2 undecided), class
     // and signal 10/19 labelled logs.
