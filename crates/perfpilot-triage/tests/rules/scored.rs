@@ -21,6 +21,7 @@ pub const LAST_ROUND_BEFORE_SCORING: &[(&str, u8)] = &[
     ("heldout-21", 12),
     ("heldout-22", 13),
     ("heldout-23", 13),
+    ("heldout-24", 14),
 ];
 
 /// Whether a wrong decision by round `round`'s rules on a log of `split` counts as a regression:
