@@ -16,6 +16,15 @@ const EMBEDDED: &str = include_str!("../data/start_processes.toml");
 #[derive(Deserialize)]
 struct File {
     process: Vec<Entry>,
+    #[serde(default)]
+    marker: Vec<Marker>,
+}
+
+#[derive(Deserialize)]
+struct Marker {
+    key: String,
+    #[allow(dead_code)]
+    source: String,
 }
 
 #[derive(Deserialize)]
@@ -34,6 +43,23 @@ fn labels() -> &'static [String] {
             .map(|f| f.process.into_iter().map(|e| e.label).collect())
             .unwrap_or_default()
     })
+}
+
+/// The launch-marker keys of lines a process prints once when it starts (`[[marker]]`).
+fn markers() -> &'static [String] {
+    static MARKERS: OnceLock<Vec<String>> = OnceLock::new();
+    MARKERS.get_or_init(|| {
+        toml::from_str::<File>(EMBEDDED)
+            .map(|f| f.marker.into_iter().map(|m| m.key).collect())
+            .unwrap_or_default()
+    })
+}
+
+/// Whether a launch marker (a `form = "launch"` rule's key) is a line a process prints once
+/// when it starts (llama.cpp's `build:` line, Ollama's runner command): printed again after the
+/// run logged values, the process was started again.
+pub(crate) fn process_marker(key: &str) -> bool {
+    markers().iter().any(|m| m == key)
 }
 
 /// Whether a process label names a process an engine starts once per start.
@@ -106,6 +132,8 @@ mod tests {
     fn the_data_file_parses() {
         let f: File = toml::from_str(EMBEDDED).expect("start_processes.toml parses");
         assert!(f.process.iter().all(|e| !e.source.is_empty()));
+        assert!(f.marker.iter().all(|m| !m.source.is_empty()));
+        assert!(process_marker("llama_build") && !process_marker("command"));
         assert!(once_per_start("EngineCore_DP3") && once_per_start("EngineCore"));
         assert!(!once_per_start("EngineCore_DPx") && !once_per_start("VllmWorkerProcess"));
     }
