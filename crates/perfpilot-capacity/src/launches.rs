@@ -57,6 +57,9 @@ pub(crate) struct Launches {
     logged_since_command: bool,
     /// Whether this launch filed an event other than a run's closing lines.
     valued: bool,
+    /// The line the current launch opened at (its first event's line for the first launch):
+    /// the values on it are the launch's header's (a command's flags), not the run's.
+    open_line: Option<u64>,
     /// Whether this launch printed a line a process prints once when it starts
     /// (`start_process::process_marker`): printed again, it is another process's.
     process_seen: bool,
@@ -115,6 +118,7 @@ impl Launches {
     fn open(&mut self, line: u64) {
         self.current += 1;
         self.starts.push(line);
+        self.open_line = Some(line);
         self.sized.clear();
         self.closed.clear();
         self.closed_len.clear();
@@ -146,6 +150,7 @@ impl Launches {
         use EventKind as K;
         let stamp = stamp(raw);
         self.current = self.current.max(1);
+        self.open_line.get_or_insert(line);
         // A run's closing lines end the launch that filed values; the next value line, whatever
         // it is (a model's buffers, a context, a command), is the next run's: a session cut
         // before its cache was sized (an excerpt) ends there too.
@@ -253,7 +258,8 @@ impl Launches {
         // rerun after a crash or an aborted start, which sized no cache, so the `starts_launch`
         // markers above do not tell it; a start aborted at llama.cpp's params-fit step logs no
         // value, and the first start's own line may be cut from the paste). A command's flags
-        // (values on the command's line) are not the run's.
+        // (values on the command's line, or on the line that opened the launch: `./bin/perplexity
+        // … -c 128`, a tool no command rule names) are not the run's.
         let process_marker = matches!(e, K::LaunchStart { marker }
             if crate::start_process::process_marker(marker));
         let process_start = process_marker && (self.process_seen || self.run_valued);
@@ -276,6 +282,7 @@ impl Launches {
             self.run_valued = false;
         } else if !matches!(e, K::LaunchStart { .. })
             && line != self.command_line
+            && Some(line) != self.open_line
             && !command_text(raw)
         {
             self.run_valued = true;
