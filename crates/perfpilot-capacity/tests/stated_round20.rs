@@ -87,3 +87,34 @@ fn a_context_block_repeated_with_the_same_context_stays_one_start() {
     let per_seq = numbers(&text, "n_ctx_per_seq");
     assert!(!per_seq.is_empty() && per_seq.iter().all(|(l, v)| *l == 1 && *v == 2048.0));
 }
+
+#[test]
+fn a_non_default_args_dict_wrapped_by_the_paste_is_joined() {
+    // dennislee22/vLLM-benchmarking log/vllm-7B-1gpuA10080GB-0.25GRAM.log (heldout-26,
+    // development two thirds): the `non-default args` dict cut mid-word (`'model': 'Qwe` /
+    // `n2-7B-Instruct', 'max_model_len': 16384, 'gpu_memory_utilization': 0.25}`).
+    let text = corpus(
+        "vllm-dennislee-v1-01011-a100-80g-qwen2-7b-util-0.25-fresh-compile-58.25-kv-5.01-tokens-93872-init-89.58.log",
+    );
+    assert_eq!(numbers(&text, "gpu_memory_utilization"), vec![(1, 0.25)]);
+    let log = perfpilot_launchlog::parse_log(&text);
+    let dict = log.args.iter().find(|a| a.form == perfpilot_launchlog::ArgsForm::VllmNonDefault);
+    let dict = dict.expect("the dict");
+    assert_eq!((dict.line, dict.truncated), (3, false));
+    assert_eq!(dict.get("model"), Some("Qwen2-7B-Instruct"));
+}
+
+#[test]
+fn a_closed_non_default_args_dict_is_read_as_printed() {
+    // vllm-project/vllm#32105: a `non-default args` dict closed on its line opens no join.
+    let text = corpus("vllm-32105-v1-014-pp3-args.log");
+    let log = perfpilot_launchlog::parse_log(&text);
+    let dicts: Vec<_> = log
+        .args
+        .iter()
+        .filter(|a| a.form == perfpilot_launchlog::ArgsForm::VllmNonDefault)
+        .collect();
+    assert!(!dicts.is_empty() && dicts.iter().all(|a| !a.truncated));
+    let util = numbers(&text, "gpu_memory_utilization");
+    assert!(!util.is_empty() && util.iter().all(|u| *u == (1, 0.97)), "{util:?}");
+}
