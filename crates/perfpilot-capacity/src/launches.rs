@@ -57,6 +57,18 @@ pub(crate) struct Launches {
     logged_since_command: bool,
     /// Whether this launch filed an event other than a run's closing lines.
     valued: bool,
+    /// The line the current launch opened at (its first event's line for the first launch):
+    /// the values on it are the launch's header's (a command's flags), not the run's.
+    open_line: Option<u64>,
+    /// Whether this launch printed a line a process prints once when it starts
+    /// (`StartPids::process_marker`): printed again, it is another process's.
+    process_seen: bool,
+    /// Whether the run logged a value line of its own in this launch (no launch marker, not
+    /// the command's line) since the launch opened, its last command or its last line a
+    /// process prints once when it starts: such a line printed after it is a rerun's.
+    run_valued: bool,
+    /// The context size per sequence of this launch's llama.cpp context block (`n_ctx_per_seq`).
+    ctx_per_seq: Option<f64>,
     /// Whether this launch's run printed its closing lines (`run_end` rules: llama.cpp's
     /// `llama_perf_context_print:` timings) after it filed events: a value line after them is
     /// the next run's.
@@ -79,16 +91,18 @@ pub(crate) struct Launches {
 impl Launches {
     /// No launch yet; `dumps` are the lines of the engines' start-up argument dumps,
     /// `server_dumps` SGLang's `server_args` dumps by line with the server each describes.
-    /// `start_labels` name the processes an engine starts once per start (`Rules::start_labels`).
+    /// `start_labels` name the processes an engine starts once per start, `start_markers` the
+    /// lines a process prints once when it starts (`Rules::start_labels`, `start_markers`).
     pub(crate) fn new(
         dumps: Vec<u64>,
         server_dumps: Vec<(u64, String)>,
         start_labels: Vec<String>,
+        start_markers: Vec<String>,
     ) -> Self {
         Self {
             dumps,
             server_dumps: server_dumps.into(),
-            start_pids: crate::start_process::StartPids::new(start_labels),
+            start_pids: crate::start_process::StartPids::new(start_labels, start_markers),
             ..Self::default()
         }
     }
@@ -116,6 +130,7 @@ impl Launches {
     fn open(&mut self, line: u64) {
         self.current += 1;
         self.starts.push(line);
+        self.open_line = Some(line);
         self.sized.clear();
         self.closed.clear();
         self.closed_len.clear();
@@ -130,6 +145,9 @@ impl Launches {
         self.dumped.clear();
         self.logged_since_dump = false;
         self.valued = false;
+        self.process_seen = false;
+        self.run_valued = false;
+        self.ctx_per_seq = None;
         self.ended = false;
     }
 
@@ -144,6 +162,7 @@ impl Launches {
         use EventKind as K;
         let stamp = stamp(raw);
         self.current = self.current.max(1);
+        self.open_line.get_or_insert(line);
         // A run's closing lines end the launch that filed values; the next value line, whatever
         // it is (a model's buffers, a context, a command), is the next run's: a session cut
         // before its cache was sized (an excerpt) ends there too.
@@ -245,8 +264,23 @@ impl Launches {
         // A process the engine starts once per start (vLLM V1's engine core) seen with another
         // pid after this launch filed values: a second start pasted with no header of its own.
         let new_process = self.start_pids.new_start(raw) && self.valued;
-        let restarts =
-            (restart && self.sized.contains(&rank)) || resized || reblocked || new_process;
+        // A line a process prints once when it starts (`[[start_marker]]` in `data/frameworks.toml`:
+        // llama.cpp's `build:` line, Ollama's runner command) printed a second time in the
+        // launch, or after the run logged values of its own: the process was started again (a
+        // rerun after a crash or an aborted start, which sized no cache, so the `starts_launch`
+        // markers above do not tell it; a start aborted at llama.cpp's params-fit step logs no
+        // value, and the first start's own line may be cut from the paste). A command's flags
+        // (values on the command's line, or on the line that opened the launch: `./bin/perplexity
+        // … -c 128`, a tool no command rule names) are not the run's.
+        let process_marker = matches!(e, K::LaunchStart { marker }
+            if self.start_pids.process_marker(marker));
+        let process_start = process_marker && (self.process_seen || self.run_valued);
+        let restarts = (restart && self.sized.contains(&rank))
+            || resized
+            || reblocked
+            || new_process
+            || process_start
+            || self.other_context(e);
         if after_end || restarts || marker || repooled || outgrown || rerun || rerun_command {
             self.open(line);
             if outgrown && !(after_end || restarts || marker || repooled || rerun || rerun_command)
@@ -255,7 +289,23 @@ impl Launches {
             }
         }
         self.valued = true;
+        if process_marker {
+            self.process_seen = true;
+            self.run_valued = false;
+        } else if !matches!(e, K::LaunchStart { .. })
+            && line != self.command_line
+            && Some(line) != self.open_line
+            && !command_text(raw)
+        {
+            self.run_valued = true;
+        }
+        if let K::Setting { key, value } = e
+            && key == "n_ctx_per_seq"
+        {
+            self.ctx_per_seq = Some(*value);
+        }
         if command {
+            self.run_valued = false;
             self.commands.insert(node, text);
             self.command_line = line;
             self.logged_since_command = false;
@@ -334,6 +384,20 @@ impl Launches {
         let draft =
             draft_pool || sized && matches!(e, K::LoadWeightBegin { .. } | K::LoadWeightEnd { .. });
         (self.current, draft)
+    }
+
+    /// A llama.cpp context block (`llama_context: n_ctx_per_seq = N`) with another context
+    /// size per sequence than this launch's, before any cache of the launch was sized: another
+    /// context of another start (a paste of two starts cut between them; ollama#10738). A draft
+    /// model's context, and the params-fit step's dry runs, come after a context whose KV cache
+    /// was sized (llama.cpp creates a context's cache in its constructor, after the block).
+    fn other_context(&self, e: &EventKind) -> bool {
+        match e {
+            EventKind::Setting { key, value } if key == "n_ctx_per_seq" => {
+                self.sized.is_empty() && self.ctx_per_seq.is_some_and(|v| v != *value)
+            }
+            _ => false,
+        }
     }
 
     /// A vLLM start-up refusal of the KV cache (V1 `To serve at least one request with the

@@ -168,6 +168,19 @@ pub struct Rules {
     /// `--frameworks` file lists none.
     #[serde(default)]
     pub start_process: Vec<StartProcess>,
+    /// Launch markers a process prints once when it starts (`crate::start_process`).
+    #[serde(default)]
+    pub start_marker: Vec<StartMarker>,
+}
+
+/// A launch marker (a `form = "launch"` launch-log rule's key) that a process prints once when
+/// it starts (llama.cpp's `build:` line, Ollama's runner command).
+#[derive(Debug, Clone, Deserialize)]
+pub struct StartMarker {
+    /// The rule's key.
+    pub key: String,
+    /// Where the engine prints the line.
+    pub source: String,
 }
 
 /// A process an engine starts once per start, named by its log prefix (`(EngineCore pid=N)`).
@@ -200,6 +213,11 @@ impl Rules {
     /// The labels of the processes an engine starts once per start.
     pub fn start_labels(&self) -> Vec<String> {
         self.start_process.iter().map(|p| p.label.clone()).collect()
+    }
+
+    /// The keys of the launch markers a process prints once when it starts.
+    pub fn start_markers(&self) -> Vec<String> {
+        self.start_marker.iter().map(|m| m.key.clone()).collect()
     }
 
     /// The fix for a start-up error text (None when no entry matches).

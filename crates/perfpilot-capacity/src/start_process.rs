@@ -33,14 +33,24 @@ fn split<'a>(labels: &[String], raw: &'a str) -> Option<(&'a str, &'a str)> {
 pub(crate) struct StartPids {
     /// The labels of the once-per-start processes (`Rules::start_labels`).
     labels: Vec<String>,
+    /// The launch markers a process prints once when it starts (`Rules::start_markers`).
+    markers: Vec<String>,
     /// Per label, the pid of the current launch's process and every pid seen so far.
     by_label: BTreeMap<String, (String, BTreeSet<String>)>,
 }
 
 impl StartPids {
-    /// No pid seen yet; `labels` name the once-per-start processes.
-    pub(crate) fn new(labels: Vec<String>) -> Self {
-        Self { labels, by_label: BTreeMap::new() }
+    /// No pid seen yet; `labels` name the once-per-start processes, `markers` the launch
+    /// markers a process prints once when it starts.
+    pub(crate) fn new(labels: Vec<String>, markers: Vec<String>) -> Self {
+        Self { labels, markers, by_label: BTreeMap::new() }
+    }
+
+    /// Whether a launch marker (a `form = "launch"` rule's key) is a line a process prints once
+    /// when it starts (llama.cpp's `build:` line, Ollama's runner command): printed again after
+    /// the run logged values, the process was started again.
+    pub(crate) fn process_marker(&self, key: &str) -> bool {
+        self.markers.iter().any(|m| m == key)
     }
 
     /// Whether an event's line (`raw`) comes from a new process of a once-per-start role:
@@ -92,11 +102,14 @@ mod tests {
         let l = labels();
         assert!(once_per_start(&l, "EngineCore_DP3") && once_per_start(&l, "EngineCore"));
         assert!(!once_per_start(&l, "EngineCore_DPx") && !once_per_start(&l, "VllmWorkerProcess"));
+        assert!(r.start_marker.iter().all(|m| !m.source.is_empty()));
+        let s = StartPids::new(l, r.start_markers());
+        assert!(s.process_marker("llama_build") && !s.process_marker("command"));
     }
 
     #[test]
     fn a_second_pid_of_one_role_is_a_new_start() {
-        let mut s = StartPids::new(labels());
+        let mut s = StartPids::new(labels(), Vec::new());
         let line = |p: &str| format!("({p}) INFO 09-16 12:14:29 [model_runner.py:428] x");
         assert!(!s.new_start(&line("EngineCore pid=1904")));
         assert!(!s.new_start(&line("EngineCore pid=1904")));

@@ -89,20 +89,31 @@ impl Out {
     }
 }
 
-/// Every value the parsed log states, in line order, with the embedded framework rules' list
-/// of once-per-start processes.
+/// Every value the parsed log states, in line order, with the embedded framework rules
+/// (their lists of once-per-start processes and lines).
 pub fn stated_values(log: &LaunchLog) -> Vec<StatedValue> {
-    static LABELS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    let labels = LABELS.get_or_init(|| {
-        // The embedded file is checked by a unit test; a broken one lists no process.
-        crate::rules::Rules::embedded().map(|r| r.start_labels()).unwrap_or_default()
+    static LISTS: std::sync::OnceLock<(Vec<String>, Vec<String>)> = std::sync::OnceLock::new();
+    let (labels, markers) = LISTS.get_or_init(|| {
+        // The embedded file is checked by unit tests; a broken one gives empty lists.
+        crate::rules::Rules::embedded()
+            .map(|r| (r.start_labels(), r.start_markers()))
+            .unwrap_or_default()
     });
-    stated_values_with(log, labels)
+    values_with_start_lists(log, labels, markers)
 }
 
-/// [`stated_values`] with the once-per-start process labels of the framework rules in force
-/// (`--frameworks`).
-pub fn stated_values_with(log: &LaunchLog, start_labels: &[String]) -> Vec<StatedValue> {
+/// [`stated_values`] with the framework rules in force (`--frameworks`): their once-per-start
+/// processes and lines split the paste into launches.
+pub fn stated_values_with(log: &LaunchLog, rules: &crate::rules::Rules) -> Vec<StatedValue> {
+    values_with_start_lists(log, &rules.start_labels(), &rules.start_markers())
+}
+
+/// The stated values, `labels` and `markers` naming the once-per-start processes and lines.
+fn values_with_start_lists(
+    log: &LaunchLog,
+    labels: &[String],
+    markers: &[String],
+) -> Vec<StatedValue> {
     let mut o = Out { launch: 1, line: 0, v: Vec::new() };
     for a in &log.args {
         o.line = a.line;
@@ -159,7 +170,8 @@ pub fn stated_values_with(log: &LaunchLog, start_labels: &[String]) -> Vec<State
     for side in sides {
         // A diff's two sides are numbered apart; SGLang dumps mark launches in plain pastes.
         let server_dumps = if diff { Vec::new() } else { server_dumps.clone() };
-        let mut side_launches = Launches::new(dumps.clone(), server_dumps, start_labels.to_vec());
+        let mut side_launches =
+            Launches::new(dumps.clone(), server_dumps, labels.to_vec(), markers.to_vec());
         // Per process, the values of its last SGLang `KV Cache is allocated` line.
         let mut last_pool: BTreeMap<String, std::ops::Range<usize>> = BTreeMap::new();
         let events: Vec<&LaunchEvent> = log.events.iter().filter(|e| side.holds(&e.raw)).collect();

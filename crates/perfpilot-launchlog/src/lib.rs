@@ -56,6 +56,7 @@ mod trt;
 mod units;
 mod vllm;
 mod wrap;
+mod wrapped_dump;
 
 pub(crate) use phrases::{PHRASES, Phrase};
 
@@ -361,6 +362,7 @@ impl LogParser {
                     .events
                     .push(LaunchEvent { line: line_no, rank, raw: cut(&joined), event }),
                 wrap::Joined::New(_, Parsed::Args(a)) => self.log.args.push(a),
+                wrap::Joined::Args(a) => wrapped_dump::replace(&mut self.log.args, a),
                 // The event read from the cut number (on this printed line's physical lines).
                 wrap::Joined::Whole(was, now) => {
                     let first = line_no - u64::from(parts);

@@ -97,8 +97,9 @@ pub(crate) fn is_open(rules: &LaunchRules, line: &str, seen: &Seen) -> bool {
     // The guards first: a tqdm line's phrases were noted on its `\r` segments, whose offsets
     // are not the whole line's.
     !line.contains('\r')
-        && !DUMP_HEADS.iter().any(|h| line.contains(h))
-        && (seen.head_open || last_unread(rules, line, seen))
+        && (crate::wrapped_dump::opens(line)
+            || !DUMP_HEADS.iter().any(|h| line.contains(h))
+                && (seen.head_open || last_unread(rules, line, seen)))
 }
 
 /// Whether a joined line stays open for the next physical line: it still looks cut
@@ -221,6 +222,8 @@ pub(crate) fn join(prev: &str, next: &str) -> String {
 
 /// What a join adds to the values read before it.
 pub(crate) enum Joined {
+    /// An argument dump the join completed (`crate::wrapped_dump`): it replaces the cut one.
+    Args(crate::ServerArgs),
     /// A value neither side gave on its own, with the rank its prefix names.
     New(RankId, Parsed),
     /// A value the side read before gave cut short (a number the wrap split: `=97` / `04`): the
@@ -263,6 +266,9 @@ pub(crate) fn joined_events(
                 (None, Some(p)) => out.push(Joined::New(rank.clone(), p)),
                 (Some(Parsed::Event(a)), Some(Parsed::Event(b))) if a != b => {
                     out.push(Joined::Whole(a, b));
+                }
+                (Some(Parsed::Args(a)), Some(Parsed::Args(b))) if a.values != b.values => {
+                    out.push(Joined::Args(b));
                 }
                 _ => {}
             }

@@ -377,7 +377,7 @@ fn summarise(
         notes,
         what_if,
         stated: if o.stated {
-            crate::stated::stated_values_with(log, &inputs.rules.start_labels())
+            crate::stated::stated_values_with(log, &inputs.rules)
         } else {
             Vec::new()
         },
