@@ -86,7 +86,7 @@ fn matches(e: &Expected, got: &StatedValue) -> bool {
 /// Splits with a floor: development data, read in full (a later change may not lose a value).
 /// `heldout`, `heldout-3`, `heldout-4` and `heldout-5` were scored once each and count as
 /// development data since.
-const FLOORS: [(&str, usize); 33] = [
+const FLOORS: [(&str, usize); 34] = [
     ("dev", DEV_FLOOR_PERMILLE),
     ("heldout", HELDOUT_FLOOR_PERMILLE),
     ("heldout-3", HELDOUT3_FLOOR_PERMILLE),
@@ -120,6 +120,7 @@ const FLOORS: [(&str, usize); 33] = [
     ("heldout-31", HELDOUT31_FLOOR_PERMILLE),
     ("heldout-32", HELDOUT32_FLOOR_PERMILLE),
     ("heldout-33", HELDOUT33_FLOOR_PERMILLE),
+    ("heldout-34", HELDOUT34_FLOOR_PERMILLE),
 ];
 
 /// Whether a split is scored in this run: the splits with a floor always, any other (a fresh
@@ -476,3 +477,10 @@ const HELDOUT32_FLOOR_PERMILLE: usize = 990;
 /// `--verbose` rerun after a crash in llama.cpp's params-fit step in the same comment, read as
 /// one launch with the first (8).
 const HELDOUT33_FLOOR_PERMILLE: usize = 952;
+
+/// Blind batch heldout-34 (capblind28: 9 logs: vLLM V1 / V0 inside OpenRLHF's Ray actors, vLLM V1
+/// on DGX Spark quoted with `> `, llama.cpp 2023 on CUDA, ollama 2024, llama-box on Metal,
+/// llama-cpp-python on the CPU, TensorRT-LLM 0.8 under Triton) floor in per mille: scored once,
+/// blind, by the lead with the round-20 rules (capfix20): 43/44 = 97.73% (977). Miss: a 2023
+/// llama.cpp compute buffer (1).
+const HELDOUT34_FLOOR_PERMILLE: usize = 977;
