@@ -395,8 +395,10 @@ fn expert_gemms_and_rwkv_step_words() {
         ("quantized_matmul_id", Category::Moe),
         ("kernel_mul_mv_id_q4_0_f32", Category::Moe),
         ("quantized_matmul_simd_bf16_expert", Category::Moe),
-        // `grouped` alone does not decide: library grouped GEMMs stay gemm (CK, TK)
-        ("kernel_grouped_gemm_xdl", Category::Gemm),
+        // `grouped` alone does not decide and this round adds no rule for it: the existing
+        // rules keep vllm's group-GEMM argument setup gemm, DeepGEMM's masked grouped GEMM moe
+        ("compute_sm90_group_gemm_args", Category::Gemm),
+        ("grouped_gemm_nt_masked", Category::Moe),
         // RWKV: the step word before the family word (rwkv7-ascend-npu, rwkv-sglang, fla)
         ("rwkv_layer_norm_direct", Category::Norm),
         ("rwkv_groupnorm_sk_direct", Category::Norm),
