@@ -385,6 +385,52 @@ fn casts_moe_activations_and_split_kv_passes() {
     }
 }
 
+/// The namesfix16 classes (docs/taxonomy.md, "Expert GEMMs with no MoE word, RWKV step words"):
+/// development names from several repositories, and the names that must not move.
+#[test]
+fn expert_gemms_and_rwkv_step_words() {
+    let t = Taxonomy::embedded_ref();
+    let cases = [
+        // an expert-id GEMM is the expert GEMM (mlx-native, ggml / whisper.cpp)
+        ("quantized_matmul_id", Category::Moe),
+        ("kernel_mul_mv_id_q4_0_f32", Category::Moe),
+        ("quantized_matmul_simd_bf16_expert", Category::Moe),
+        // `grouped` alone does not decide and this round adds no rule for it: the existing
+        // rules keep vllm's group-GEMM argument setup gemm, DeepGEMM's masked grouped GEMM moe
+        ("compute_sm90_group_gemm_args", Category::Gemm),
+        ("grouped_gemm_nt_masked", Category::Moe),
+        // RWKV: the step word before the family word (rwkv7-ascend-npu, rwkv-sglang, fla)
+        ("rwkv_layer_norm_direct", Category::Norm),
+        ("rwkv_groupnorm_sk_direct", Category::Norm),
+        ("gn_gatecorr_kernel", Category::Norm),
+        ("rwkv_embedding_norm2_direct", Category::Embedding),
+        ("rwkv_relu_square_direct", Category::Activation),
+        ("rwkv_channel_mixing_pow_and_relu", Category::Activation),
+        ("rwkv_shift_mix", Category::Elementwise),
+        ("_attn_shift_mix_kernel", Category::Elementwise),
+        ("rwkv_concat2_direct", Category::Memory),
+        // ... the recurrence and a bare mix stay ssm (fla, ggml, rwkv-sglang)
+        ("rwkv_wkv7_f32", Category::Ssm),
+        ("fused_recurrent_rwkv6_fwd_kernel", Category::Ssm),
+        ("rwkv_seq_mix_kernel", Category::Ssm),
+        ("_wkv_recurrent_kernel", Category::Ssm),
+        ("_compact_wy_summary_kernel", Category::Ssm),
+        // a block's norm named by its sub-block (rwkv7-ascend-npu, mlx-native)
+        ("_attn_norm_mix6_kernel", Category::Norm),
+        ("fused_post_attn_triple_norm_f32", Category::Norm),
+        // RoPE named by its operand (nanovllm-DSA-offload, torchtitan, aiter)
+        ("dsa_indexer_query_rope_half", Category::Rope),
+        ("_fused_q_rope_kernel", Category::Rope),
+        // triangular inverse / solve of the chunked delta rule (pto-kernels, mlx-native)
+        ("triv_inv_col_sweep_fp16", Category::Ssm),
+        ("tri_solve_lower_unit_bf16", Category::Ssm),
+    ];
+    for (name, want) in cases {
+        let (got, rule) = t.classify_explained(name);
+        assert_eq!(got, want, "{name}: rule {rule}");
+    }
+}
+
 mod props {
     use super::*;
     use proptest::prelude::*;

@@ -218,3 +218,17 @@ pub const SET_ASIDE_19: &[&str] = &[
     "github:DeepLink-org/dlinfer",
     "github:DeepLink-org/NanoDeploy",
 ];
+
+/// The namesfix16 set-aside third (`docs/taxonomy-corpus-3.md`, "namesfix16"): the ceil(18/3)
+/// sources of heldout-20 (repositories, as `repo_of` keys them) with the smallest FNV-1a-64 of
+/// `github:owner/name`, drawn before the round's first change. The token model is not trained on
+/// them; this third is scored once, at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_20: &[&str] = &[
+    "github:carlosfundora/sglang-1-bit-turbo",
+    "github:pjordanandrsn/grouped-nf4-gemm",
+    "github:zakkeown/mlx-primitives",
+    "github:bytedance-iaas/sglang",
+    "github:Ascend/sglang",
+    "github:HYGON-AI/sglang-das",
+];
