@@ -9,17 +9,16 @@ blind batches (kernel-names-19.tsv on) are not read. Words are matched in the ow
 
 Usage: python3 scripts/helper-kernel-tally.py [tests/fixtures/trace] [-v]
 """
-import collections
-import glob
 import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kernel_tally  # noqa: E402
+
 ARGS = [a for a in sys.argv[1:] if a != "-v"]
 VERBOSE = "-v" in sys.argv[1:]
 ROOT = ARGS[0] if ARGS else "tests/fixtures/trace"
-SET_ASIDE_RS = "crates/perfpilot-trace/tests/heldout_batch/set_aside.rs"
-HELD = set(re.findall(r'"(github:[^"]+)"', open(SET_ASIDE_RS, encoding="utf-8").read()))
 
 # (class, the class's words, [(group, deciding co-occurring words)]): a name joins the first
 # group whose words it holds, else `rest`.
@@ -61,34 +60,8 @@ def own(name):
 
 
 def main():
-    rows = []
-    for f in sorted(glob.glob(os.path.join(ROOT, "kernel-names*.tsv"))):
-        if re.search(r"kernel-names-(19|[2-9][0-9])\.tsv$", f):
-            continue  # later blind batches are not read
-        for line in open(f, encoding="utf-8"):
-            if line.startswith("#") or not line.strip():
-                continue
-            c = line.rstrip("\n").split("\t")
-            if len(c) < 3:
-                continue
-            repo = c[2].split()[0].split("@")[0]
-            if repo in HELD:
-                continue
-            rows.append((c[0], c[1], repo))
-    for cls, words, groups in CLASSES:
-        print(f"== {cls}")
-        tally = collections.defaultdict(lambda: (collections.Counter(), set()))
-        for name, label, repo in rows:
-            o = own(name)
-            if not re.search(words, o):
-                continue
-            g = next((g for g, w in groups if re.search(w, o)), "rest")
-            tally[g][0][label] += 1
-            tally[g][1].add(repo)
-            if VERBOSE:
-                print(f"    {label:13} {g[:30]:30} {name[:100]}")
-        for g, (labels, repos) in tally.items():
-            print(f"  {g}: {dict(labels.most_common())} ({len(repos)} repositories)")
+    rows = kernel_tally.corpus_rows(ROOT, 19)
+    kernel_tally.report(rows, CLASSES, key=own, verbose=VERBOSE)
 
 
 if __name__ == "__main__":

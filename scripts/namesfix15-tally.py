@@ -10,17 +10,16 @@ kernel).
 
 Usage: python3 scripts/namesfix15-tally.py [tests/fixtures/trace] [-v]
 """
-import collections
-import glob
 import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kernel_tally  # noqa: E402
+
 ARGS = [a for a in sys.argv[1:] if a != "-v"]
 VERBOSE = "-v" in sys.argv[1:]
 ROOT = ARGS[0] if ARGS else "tests/fixtures/trace"
-SET_ASIDE_RS = "crates/perfpilot-trace/tests/heldout_batch/set_aside.rs"
-HELD = set(re.findall(r'"(github:[^"]+)"', open(SET_ASIDE_RS, encoding="utf-8").read()))
 
 # (class, the class's words, [(group, deciding co-occurring words)]): a name joins the first
 # group whose words it holds, else `rest`. Words are matched on the lower-cased full name.
@@ -54,39 +53,8 @@ CLASSES = [
 
 
 def main():
-    rows = []
-    for f in sorted(glob.glob(os.path.join(ROOT, "kernel-names*.tsv"))):
-        if re.search(r"kernel-names-([2-9][0-9])\.tsv$", f):
-            continue  # later blind batches are not read
-        for line in open(f, encoding="utf-8"):
-            if line.startswith("#") or not line.strip():
-                continue
-            c = line.rstrip("\n").split("\t")
-            if len(c) < 3:
-                continue
-            repo = c[2].split()[0].split("@")[0]
-            if repo in HELD:
-                continue
-            rows.append((c[0], c[1], repo, os.path.basename(f)))
-    for cls, words, groups in CLASSES:
-        print(f"== {cls}")
-        tally = collections.defaultdict(lambda: (collections.Counter(), set(), []))
-        for name, cat, repo, f in rows:
-            low = name.lower()
-            if not re.search(words, low):
-                continue
-            g = next((g for g, w in groups if re.search(w, low)), "rest")
-            tally[g][0][cat] += 1
-            tally[g][1].add(repo)
-            tally[g][2].append(f"{cat:<12} {name[:110]}  [{f}]")
-        for g, _ in groups + [("rest", "")]:
-            if g not in tally:
-                continue
-            cats, repos, ex = tally[g]
-            print(f"  {g}: {dict(cats.most_common())} ({len(repos)} repos)")
-            if VERBOSE:
-                for e in ex:
-                    print("      " + e)
+    rows = kernel_tally.corpus_rows(ROOT, 20)
+    kernel_tally.report(rows, CLASSES, verbose=VERBOSE)
 
 
 main()

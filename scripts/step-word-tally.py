@@ -8,14 +8,14 @@ fused-step tally does; later blind batches are not read.
 Usage: python3 scripts/step-word-tally.py [tests/fixtures/trace]
 """
 import collections
-import glob
 import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kernel_tally  # noqa: E402
+
 ROOT = sys.argv[1] if len(sys.argv) > 1 else "tests/fixtures/trace"
-SET_ASIDE_RS = "crates/perfpilot-trace/tests/heldout_batch/set_aside.rs"
-HELD = set(re.findall(r'"(github:[^"]+)"', open(SET_ASIDE_RS, encoding="utf-8").read()))
 STEPS = ["gemm", "index", "split", "prefill", "decode", "rescale", "varlen", "fwd", "dispatch",
          "combine", "conv", "copy", "reduce", "merge", "gather", "scatter", "topk"]
 FAMILY = {
@@ -29,20 +29,7 @@ def words(name):
     n = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
     return [w for w in re.split(r"[^a-z0-9]+", n) if w]
 
-rows = []
-for f in sorted(glob.glob(os.path.join(ROOT, "kernel-names*.tsv"))):
-    if re.search(r"kernel-names-(19|[2-9][0-9])\.tsv$", f):
-        continue  # later blind batches are not read
-    for line in open(f, encoding="utf-8"):
-        if line.startswith("#") or not line.strip():
-            continue
-        c = line.rstrip("\n").split("\t")
-        if len(c) < 3:
-            continue
-        repo = c[2].split()[0].split("@")[0]
-        if repo in HELD:
-            continue
-        rows.append((c[0], c[1], repo))
+rows = [(n, label, repo) for n, label, repo, _ in kernel_tally.corpus_rows(ROOT, 19)]
 
 for step in STEPS:
     hits = [(n, l, r) for n, l, r in rows if step in words(n)]
