@@ -7,20 +7,7 @@
 
 mod common;
 
-use common::{corpus, numbers};
-use perfpilot_capacity::stated::{Value, stated_values};
-
-/// The list values of `key` in `text`, in line order.
-fn lists(text: &str, key: &str) -> Vec<Vec<u64>> {
-    stated_values(&perfpilot_launchlog::parse_log(text))
-        .into_iter()
-        .filter(|v| v.key == key)
-        .filter_map(|v| match v.value {
-            Value::List(l) => Some(l),
-            _ => None,
-        })
-        .collect()
-}
+use common::{corpus, lists, numbers};
 
 /// jeansblog/trt_llm README (heldout-27, a development source): trtllm-serve 1.1.0rc3 with the
 /// PyTorch backend on a DGX Spark.

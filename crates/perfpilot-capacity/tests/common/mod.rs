@@ -76,3 +76,16 @@ pub fn numbers(text: &str, key: &str) -> Vec<(u32, f64)> {
         })
         .collect()
 }
+
+/// The list values of `key` in `text`, in line order.
+pub fn lists(text: &str, key: &str) -> Vec<Vec<u64>> {
+    use perfpilot_capacity::stated::{Value, stated_values};
+    stated_values(&perfpilot_launchlog::parse_log(text))
+        .into_iter()
+        .filter(|v| v.key == key)
+        .filter_map(|v| match v.value {
+            Value::List(l) => Some(l),
+            _ => None,
+        })
+        .collect()
+}
