@@ -5,7 +5,7 @@
 /// Signal floors: class and signal line right among the logs whose label names signal lines
 /// (first scored at dev 11/16, heldout 7/8, heldout-3 23/23, heldout-4 25/26; since the deciding
 /// lines lead the signal, branch trihold: dev 14/16, heldout 8/8, heldout-4 26/26).
-pub const FLOORS: [(&str, usize, usize); 23] = [
+pub const FLOORS: [(&str, usize, usize); 24] = [
     ("dev", DEV_FLOOR_PERMILLE, 875),
     ("heldout", OLD_HELDOUT_FLOOR_PERMILLE, 1000),
     ("heldout-3", HELDOUT3_FLOOR_PERMILLE, 1000),
@@ -130,6 +130,9 @@ pub const FLOORS: [(&str, usize, usize); 23] = [
     // (trifix14; class model threshold 0.5 by the written rule) was merged: 6/11 classes right
     // (1 undecided), class and signal 6/10 labelled logs.
     ("heldout-24", 545, 600),
+    // Nineteenth blind batch (branch triblind19, 8 logs), scored once by the lead with round 14's
+    // rules (no round between): 4/8 classes right (1 undecided), class and signal 3/8.
+    ("heldout-25", 500, 375),
 ];
 
 /// Dev-split floor in per mille (15/19 since the evidence rules of issue 15, branch triage3).
