@@ -9,31 +9,35 @@
 //! profiler (rocprofv3 counter-collection CSVs, torch-profiler and nsys tables, cuda-gdb
 //! symbols, a micro-benchmark kernel list, a serving tuning log; truncated names kept as printed) and source (`__global__` /
 //! `@triton.jit` / `__aicore__` kernels of a vLLM fork, pymllm, StepMesh, GLake and
-//! DeepGEMM_Ascend). Not scored yet: the lead
-//! takes the one blind first score after the next rule round, then adds the score test and sets
-//! `first_score`. Until then this file checks the format, the categories and the freshness
-//! only, and classifies nothing.
+//! DeepGEMM_Ascend). Scored once, blind, by the lead with the namesfix16 rules (no round
+//! between): 21/25 = 84.00 %. That first score is the floor; heldout-22 is development data from
+//! here on.
 
 mod heldout_batch;
 
-use heldout_batch::{Batch, CORPORA, check_fresh};
+use heldout_batch::{Batch, CORPORA, check_fresh, score};
 
 const BATCH: Batch = Batch {
     file: "kernel-names-22.tsv",
-    text: include_str!("../../../tests/fixtures/trace/kernel-names-22.tsv"),
+    text: CORPORA[22],
     split: "heldout-22",
     // Every name of the earlier corpora (1 … heldout-21).
-    earlier_names: &CORPORA,
+    earlier_names: CORPORA.split_at(22).0,
     // Earlier corpora whose source repositories this batch may not reuse.
-    earlier_sources: &CORPORA,
+    earlier_sources: CORPORA.split_at(22).0,
     // The count reached (25, far below the usual floor of 400).
     min_names: 25,
-    // Unscored: the lead sets the blind first score when taking it.
-    first_score: 0,
+    // The blind first score (namesfix16 rules).
+    first_score: 21,
     dev_floor: None,
 };
 
 #[test]
 fn heldout22_is_fresh_unique_and_from_new_sources() {
     check_fresh(&BATCH);
+}
+
+#[test]
+fn heldout22_bare_name_accuracy() {
+    score(&BATCH);
 }
