@@ -33,7 +33,7 @@ const BUILTIN_PLATFORM: &str = include_str!("../../data/platform.toml");
 const BUILTIN_MESSAGES: &str = include_str!("../../data/messages.toml");
 /// Round 14's signatures (OOM placed by its phase, one-line refusals, misread dependency
 /// families) and their start-up gates, loaded after `BUILTIN_MESSAGES`.
-const BUILTIN_ROUND14: &str = include_str!("../../data/round14.toml");
+const BUILTIN_SIGNATURES_2: &str = include_str!("../../data/signatures_2.toml");
 
 /// How a signature relates to other failures in the same log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
@@ -324,7 +324,10 @@ fn builtin_files() -> Result<Vec<(String, CatalogueFile)>, TriageError> {
         ("<built-in engines>".to_string(), parse_file(BUILTIN_ENGINES, "<built-in engines>")?),
         ("<built-in platform>".to_string(), parse_file(BUILTIN_PLATFORM, "<built-in platform>")?),
         ("<built-in messages>".to_string(), parse_file(BUILTIN_MESSAGES, "<built-in messages>")?),
-        ("<built-in round 14>".to_string(), parse_file(BUILTIN_ROUND14, "<built-in round 14>")?),
+        (
+            "<built-in signatures 2>".to_string(),
+            parse_file(BUILTIN_SIGNATURES_2, "<built-in signatures 2>")?,
+        ),
     ])
 }
 

@@ -5,7 +5,7 @@
 //! Windows' library failures, and two start-up hangs with no stall line. `corpus_score` guards
 //! them as it guards the earlier rounds: none may decide a log of another class in a scored split.
 
-/// Signature ids of round 14 (`data/round14.toml`) and the stall rules of `data/stall.toml` it
+/// Signature ids of round 14 (`data/signatures_2.toml`) and the stall rules of `data/stall.toml` it
 /// added (as `stall:ID`, the way they are reported).
 pub const CLASS_RULES_R14: &[&str] = &[
     "torch-module-to-device-oom",
