@@ -37,7 +37,9 @@ const BATCH: Batch = Batch {
     // (docs/taxonomy-corpus-3.md).
     // Raised by namesfix13 (596 -> 598): step words another family owns
     // (docs/taxonomy.md, 'Step words another family owns').
-    dev_floor: Some(598),
+    // Raised by namesfix17 (598 -> 599): the token model retrained with heldout-21/22's development
+    // thirds (docs/taxonomy-corpus-3.md, namesfix17).
+    dev_floor: Some(599),
 };
 
 #[test]

@@ -49,7 +49,9 @@ const BATCH: Batch = Batch {
     // Lowered by namesfix14 (687 -> 686): the token model retrained with heldout-18's development
     // thirds turns one row of the namesfix5 set-aside third (held back, not printed) wrong; no
     // rule change lost a name (docs/taxonomy-corpus-3.md, namesfix14).
-    dev_floor: Some(686),
+    // Raised by namesfix17 (686 -> 687): the token model retrained with heldout-21/22's development
+    // thirds (docs/taxonomy-corpus-3.md, namesfix17).
+    dev_floor: Some(687),
 };
 
 #[test]

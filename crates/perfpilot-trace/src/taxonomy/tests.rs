@@ -431,6 +431,59 @@ fn expert_gemms_and_rwkv_step_words() {
     }
 }
 
+/// namesfix17 (docs/taxonomy.md, "trtllm-gen batched GEMMs, signalling kernels, cuDNN conv
+/// epilogues"): real names from at least two repositories per class.
+#[test]
+fn batched_gemm_cubins_signal_flags_and_cudnn_epilogues() {
+    let t = Taxonomy::embedded_ref();
+    let cases = [
+        // trtllm-gen batched-GEMM cubins with a dynamic (per-expert) batch: the MoE runner's
+        // (jiahanc/TensorRT-LLM KernelMetaInfo.h; flashinfer's PermuteGemm1 table; tracelens)
+        (
+            "bmm_E4m3_E2m1E4m3_castE4m3_Fp32_bA32_t128x8x256_s5_et128x8_m128x8x32_cga1x1x1_16dp256b_rM_TN_transOut_schedS_biasM_bN_ldgsts_ldgstsSf_rgTma_clmp_swiGlu_dynB_sm100a",
+            Category::Moe,
+        ),
+        (
+            "bmm_E4m3_E4m3E4m3_Fp32_t128x8x128u2_s8_et64x8_m64x8x32_cga1x1x1_16dp256b_TN_transOut_noShflA_dsFp8_schedS_bN_ldgsts_clmp_dynBatch_sm100a",
+            Category::Moe,
+        ),
+        // ... without it (a plain batched GEMM, or a profiler table's cut name) the name says gemm
+        ("bmm_E4m3_E4m3E4m3_Fp32_t128x64", Category::Gemm),
+        ("bmm_scaled_fp8_kernel", Category::Gemm),
+        // signalling kernels (StepMesh, sglang jit_kernel, FlashOverlap); a GEMM that waits on a
+        // signal first keeps its GEMM, a bare set_flag fill is not a signal
+        ("write_flag_kernel", Category::Communication),
+        ("wait_flag_kernel", Category::Communication),
+        ("kernel_wait_flag", Category::Communication),
+        ("wait_signal_matmul_triton_kernel", Category::Gemm),
+        // cuDNN conv kernels named by precision and MMA shape: cudnn decides over relu
+        ("turing_fp16_s1688cudnn_fp16_256x128_ldg8_relu_f2f_exp_medium_nhwc_tn_v1", Category::Conv),
+        ("volta_scudnn_128x64_relu_small_nn_v1", Category::Conv),
+        // the router's top-k softmax (vllm-musa, hipfire) is moe; beam search's stays sampling
+        ("topk_softmax_no_bias_renorm_warp_kernel_fixed_k", Category::Moe),
+        ("moe_softmax_topk_renorm_k8", Category::Moe),
+        ("beam_online_softmax_topk_kernel", Category::Sampling),
+        // the indexer's top-k and the attend word are attention (vllm-musa, ThunderKittens, fak)
+        ("sparse_indexer_topk_radix_kernel", Category::Attention),
+        ("bwd_attend_ker", Category::Attention),
+        ("k_dsa_sparse_attend", Category::Attention),
+    ];
+    for (name, want) in cases {
+        let (got, rule) = t.classify_explained(name);
+        assert_eq!(got, want, "{name}: rule {rule}");
+    }
+    // In context: a bmm_ cubin the name leaves gemm is moe under a MoE launch op, gemm under
+    // TensorRT-LLM's plain batched GEMM op.
+    let cut = "bmm_E4m3_E4m3E4m3_Fp32_t128x64";
+    let moe = LaunchContext {
+        launch_op: Some("trtllm::fp8_block_scale_moe_runner"),
+        ..Default::default()
+    };
+    assert_eq!(t.classify_in_context(cut, &moe).category, Category::Moe);
+    let plain = LaunchContext { launch_op: Some("trtllm::fp8_batched_gemm"), ..Default::default() };
+    assert_eq!(t.classify_in_context(cut, &plain).category, Category::Gemm);
+}
+
 mod props {
     use super::*;
     use proptest::prelude::*;

@@ -232,3 +232,28 @@ pub const SET_ASIDE_20: &[&str] = &[
     "github:Ascend/sglang",
     "github:HYGON-AI/sglang-das",
 ];
+
+/// The namesfix17 set-aside third of heldout-21 (`docs/taxonomy-corpus-3.md`, "namesfix17"): the
+/// ceil(17/3) sources (repositories, as `repo_of` keys them) with the smallest FNV-1a-64 of
+/// `github:owner/name`, drawn before the round's first change. The token model is not trained on
+/// them; this third is scored once, at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_21: &[&str] = &[
+    "github:jinhuang12/vllm",
+    "github:vllm-project/vllm-omni",
+    "github:lucas-santos-amd/aiter",
+    "github:neuralmagic/nm-vllm",
+    "github:ROCm/flashinfer",
+    "github:hicann/cann-recipes-infer",
+];
+
+/// The namesfix17 set-aside third of heldout-22: the ceil(10/3) sources with the smallest
+/// FNV-1a-64 of `github:owner/name`, drawn before the round's first change; never trained on,
+/// scored once at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_22: &[&str] = &[
+    "github:sglang-npu/DeepGEMM_Ascend",
+    "github:ai-infos/vllm-gfx906-mobydick",
+    "github:bytedance/ByteMLPerf",
+    "github:antgroup/glake",
+];
