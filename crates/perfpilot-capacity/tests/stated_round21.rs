@@ -114,3 +114,32 @@ fn vllm_backend_block_size_and_expert_parallel_filter() {
                    [interface.py:635] Setting kv cache block size to 256 for DEEPSEEK_SPARSE_SWA backend.\n";
     assert_eq!(numbers(journal, "block_size"), vec![(1, 256.0)]);
 }
+
+/// ROCm/TheRock#2595 (heldout-33, the capfix20 set-aside third, scored in round 20 and
+/// development data since): llama-server b7442 on gfx1151 dies in its params-fit step
+/// (`Segmentation fault (core dumped)`), and the `--verbose` rerun's log, its command cut by the
+/// paste, follows.
+const THEROCK2595: &str = "llamacpp-therock2595-b7442-rocm-gfx1151-qwen3-next-80b-command-ctx-300000-then-verbose-ctx-300032-cut.log";
+
+/// ggml-org/llama.cpp#9436 (development): a llava / MiniCPM-V run whose last line is the
+/// shell's `Segmentation fault (core dumped)`.
+const LLAMACPP9436: &str = "llamacpp-9436-llava-minicpmv-kv-448.log";
+
+#[test]
+fn a_shell_core_dump_report_ends_the_run() {
+    let text = corpus(THEROCK2595);
+    assert_eq!(numbers(&text, "n_ctx"), vec![(1, 300000.0), (2, 300032.0)]);
+    assert_eq!(numbers(&text, "n_batch"), vec![(2, 2048.0)]);
+    let model: Vec<u32> = numbers(&text, "model_buffer").into_iter().map(|(l, _)| l).collect();
+    assert_eq!(model, vec![2, 2]);
+    // Without the crash line the rerun's values are read into the first start (the paste holds
+    // no other sign of a second process).
+    let cut: String =
+        text.lines().filter(|l| !l.contains("(core dumped)")).map(|l| format!("{l}\n")).collect();
+    assert!(numbers(&cut, "n_batch").iter().all(|(l, _)| *l == 1));
+    // A crash line that ends the paste opens nothing: one start.
+    let single = corpus(LLAMACPP9436);
+    let values =
+        perfpilot_capacity::stated::stated_values(&perfpilot_launchlog::parse_log(&single));
+    assert!(!values.is_empty() && values.iter().all(|v| v.launch == 1));
+}
