@@ -418,7 +418,9 @@ const HELDOUT29_FLOOR_PERMILLE: usize = 1000;
 /// the round-17 rules: 86/90 = 95.56% (955). Misses: the second start of an ollama journal whose
 /// window holds only the load request (3), and a second vLLM V0 start's TP size stated once for
 /// both builds (1). Round 18 (capfix18: one command, several starts): 87/90 = 96.67% (966).
-const HELDOUT30_FLOOR_PERMILLE: usize = 966;
+/// Round 21 (capfix21: an Ollama fit / alloc load request after a load's memory summary is
+/// another runner's): 90/90 (1000).
+const HELDOUT30_FLOOR_PERMILLE: usize = 1000;
 
 /// One command, several starts (`docs/capacity.md`): the values a command states that the tool
 /// also files under a later launch the command started (a value whose key and line a launch

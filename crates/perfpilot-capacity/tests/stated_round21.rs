@@ -143,3 +143,31 @@ fn a_shell_core_dump_report_ends_the_run() {
         perfpilot_capacity::stated::stated_values(&perfpilot_launchlog::parse_log(&single));
     assert!(!values.is_empty() && values.iter().all(|v| v.launch == 1));
 }
+
+/// ollama/ollama#13085 (heldout-30): two journald windows of a comment, a runner's commit load
+/// request and its memory summary, then a new runner's device lines and alloc load request.
+const OLLAMA13085: &str = "llamacpp-ollama13085-engine-rocm-r9700-gfx1201-two-starts-weights-7.5-kv-576-graph-290-cut.log";
+
+/// ollama/ollama#15930 (development): a runner started (`msg="starting runner" cmd=…`) up to its
+/// first `load request="{Operation:fit …}"`.
+const OLLAMA15930: &str =
+    "llamacpp-ollama15930-rocm-journald-ollama-engine-load-request-kv4096.log";
+
+#[test]
+fn an_ollama_fit_or_alloc_request_after_a_finished_load_is_another_start() {
+    let text = corpus(OLLAMA13085);
+    assert_eq!(numbers(&text, "kv_tokens"), vec![(1, 4096.0), (2, 4096.0)]);
+    assert_eq!(numbers(&text, "n_batch"), vec![(1, 512.0), (2, 512.0)]);
+    assert_eq!(numbers(&text, "kv_device_size").len(), 1);
+    // A runner's own fit request after its start line: one start.
+    let single = corpus(OLLAMA15930);
+    assert_eq!(numbers(&single, "kv_tokens"), vec![(1, 4096.0)]);
+    // #13085's first window (the commit and its summary, lines 1-8), then #15930's fit request
+    // alone (its runner's start line cut): the fit request is the second runner's.
+    let two = format!("{}{}", lines(OLLAMA13085, 1, 8), lines(OLLAMA15930, 7, 7));
+    assert_eq!(numbers(&two, "kv_tokens"), vec![(1, 4096.0), (2, 4096.0)]);
+    // Without the summary (the first load not known to have ended) the request is not taken as
+    // another start.
+    let fit_only = format!("{}{}", lines(OLLAMA13085, 1, 1), lines(OLLAMA15930, 7, 7));
+    assert_eq!(numbers(&fit_only, "kv_tokens"), vec![(1, 4096.0), (1, 4096.0)]);
+}
