@@ -171,3 +171,27 @@ fn an_ollama_fit_or_alloc_request_after_a_finished_load_is_another_start() {
     let fit_only = format!("{}{}", lines(OLLAMA13085, 1, 1), lines(OLLAMA15930, 7, 7));
     assert_eq!(numbers(&fit_only, "kv_tokens"), vec![(1, 4096.0), (1, 4096.0)]);
 }
+
+/// javiercancela/javiercancela.github.io (heldout-28, the capfix18 set-aside third, development
+/// data since round 18): TensorRT-LLM 1.2.0rc2's LLM API on an RTX 5060 Ti, C++ lines only: the
+/// PyTorch backend's estimation pool (`[window size=8224]` below `max sequence length=9193`,
+/// 0.56 GiB for 8224 tokens), then the final pool of the same start (3.23 GiB, 46976 tokens).
+const JAVIERCANCELA: &str = "trtllm-javiercancela-120rc2-llmapi-rtx5060ti-qwen3-8b-fp8-estimation-0.56-final-3.23-tokens-46976.log";
+
+#[test]
+fn a_trtllm_pool_too_small_for_one_sequence_is_the_estimation_pool_of_the_start() {
+    let text = corpus(JAVIERCANCELA);
+    assert_eq!(numbers(&text, "gpu_blocks"), vec![(1, 257.0), (1, 1468.0)]);
+    assert_eq!(numbers(&text, "kv_tokens"), vec![(1, 8224.0), (1, 46976.0)]);
+    // Two full pools (window = max sequence length) of one process, with nothing between, stay
+    // two runs (the final pool's lines 14-16 pasted twice).
+    let twice = format!("{}{}", lines(JAVIERCANCELA, 14, 16), lines(JAVIERCANCELA, 14, 16));
+    assert_eq!(numbers(&twice, "gpu_blocks"), vec![(1, 1468.0), (2, 1468.0)]);
+    // A trtllm-serve AutoDeploy start of December 2025 (the code store): one full pool
+    // (`[window size=16384]`, `max sequence length=16384`), one launch.
+    let ad = "[TensorRT-LLM][INFO] Max KV cache blocks per sequence: 256 [window size=16384], \
+              tokens per block=64, primary blocks=61848, secondary blocks=0, max sequence length=16384\n\
+              [TensorRT-LLM][INFO] Number of tokens per block: 64.\n";
+    assert_eq!(numbers(ad, "gpu_blocks"), vec![(1, 61848.0)]);
+    assert_eq!(numbers(ad, "attention_window"), vec![(1, 16384.0)]);
+}
