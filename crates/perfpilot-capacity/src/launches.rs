@@ -86,6 +86,10 @@ pub(crate) struct Launches {
     start_pids: crate::start_process::StartPids,
     /// Per launch, the last line at which a process of it sized its KV cache.
     pub(crate) last_sized: std::collections::BTreeMap<u32, u64>,
+    /// Per process, the line and attention window of its last TensorRT-LLM KV pool line
+    /// (`Max KV cache blocks per sequence: N [window size=W], …`), read with the pool's
+    /// `max sequence length=` on the same line (`crate::launches::Launches::estimation_pool`).
+    window: std::collections::BTreeMap<String, (u64, f64)>,
 }
 
 impl Launches {
@@ -343,6 +347,9 @@ impl Launches {
         {
             self.blocks.remove(&rank);
         }
+        if self.estimation_pool(&rank, line, e) {
+            self.blocks.remove(&rank);
+        }
         let sized = self.sized.contains(&rank);
         let llama_sized = match e {
             K::LlamaKvCache { size, .. } => size.is_some(),
@@ -384,6 +391,28 @@ impl Launches {
         let draft =
             draft_pool || sized && matches!(e, K::LoadWeightBegin { .. } | K::LoadWeightEnd { .. });
         (self.current, draft)
+    }
+
+    /// Whether `e` shows that the TensorRT-LLM KV pool logged on `line` by `rank` cannot hold
+    /// one sequence of the start's length: its attention window (`[window size=W]`) is below
+    /// the `max sequence length=M` of the same line. The C++ KV cache manager clamps the window
+    /// to the pool's tokens; the PyTorch backend's first pool of a start is built that small on
+    /// purpose (`KvCacheCreator`, tensorrt_llm/_torch/pyexecutor/_util.py: an estimation pool
+    /// with the dry run's token count, `Allocated 0.56 GiB for max tokens in paged KV cache
+    /// (8224)`), and the final pool follows in the same process. Such a pool is not the
+    /// once-per-run summary the next pool's `primary blocks=` would repeat.
+    fn estimation_pool(&mut self, rank: &str, line: u64, e: &EventKind) -> bool {
+        let EventKind::Setting { key, value } = e else { return false };
+        match key.as_str() {
+            "attention_window" => {
+                self.window.insert(rank.to_string(), (line, *value));
+                false
+            }
+            "max_model_len" => {
+                self.window.get(rank).is_some_and(|(at, w)| *at == line && *w < *value)
+            }
+            _ => false,
+        }
     }
 
     /// A llama.cpp context block (`llama_context: n_ctx_per_seq = N`) with another context
