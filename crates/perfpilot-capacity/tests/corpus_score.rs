@@ -122,6 +122,7 @@ const FLOORS: [(&str, usize); 35] = [
     ("heldout-33", HELDOUT33_FLOOR_PERMILLE),
     ("heldout-34", HELDOUT34_FLOOR_PERMILLE),
     ("heldout-35", HELDOUT35_FLOOR_PERMILLE),
+    ("heldout-36", HELDOUT36_FLOOR_PERMILLE),
 ];
 
 /// Whether a split is scored in this run: the splits with a floor always, any other (a fresh
@@ -500,3 +501,13 @@ const HELDOUT34_FLOOR_PERMILLE: usize = 977;
 /// round 21 (capfix21: trtllm-bench / AutoDeploy settings, vLLM's backend block size and EP weight
 /// filter): 167/168 = 99.40% (994).
 const HELDOUT35_FLOOR_PERMILLE: usize = 994;
+
+/// Blind batch heldout-36 (capblind30: 11 saved logs from repositories: vLLM V1 0.8–0.27 on DGX
+/// Spark, ROCm, a T4 and 2 x RTX PRO 6000 (a blog's three starts: TP1 refused, TP2, PP2), SGLang
+/// 0.5.7 with HiCache + Mooncake and a CPU-offloaded TP2 start, trtllm-serve 1.2 on an H200,
+/// llama.cpp on Metal and a 2026 llama-server started twice) floor in per mille: scored once,
+/// blind, by the lead with the round-21 rules (capfix21): 236/260 = 90.77% (907). Misses: the
+/// blog's second and third starts, which print the same pids and no new header (16), trtllm-serve
+/// 1.2's settings (TP / PP size, max input length, beam width, graph max batch: 5), a llama-server
+/// restart's context lines (2), SGLang's `piecewise_cuda_graph_max_tokens=-1` (1).
+const HELDOUT36_FLOOR_PERMILLE: usize = 907;
