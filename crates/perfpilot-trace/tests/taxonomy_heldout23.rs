@@ -12,7 +12,8 @@
 //! a CUDA LLM runner, Qwen3.5 step kernels, Paddle, MiniMax MSA, HF ROCm kernels, vLLM on
 //! Enflame GCU).
 //! Scored once, blind, by the lead with the namesfix17 rules (round 19): 144/195 = 73.85 %.
-//! That first score is the floor; heldout-23 is development data from here on.
+//! That first score is the floor; heldout-23 is development data from here on (namesfix18 set
+//! a third aside, `SET_ASIDE_23`, and trained the token model on the other two).
 
 mod heldout_batch;
 
@@ -31,7 +32,10 @@ const BATCH: Batch = Batch {
     min_names: 195,
     // The blind first score (namesfix17 rules).
     first_score: 144,
-    dev_floor: None,
+    // Set by namesfix18 (docs/taxonomy-corpus-3.md): MoE bookkeeping without a MoE word, KV
+    // transfer, sparse index builders and the retrained token model; the two development thirds
+    // 81 -> 111/124.
+    dev_floor: Some(179),
 };
 
 #[test]
