@@ -484,6 +484,49 @@ fn batched_gemm_cubins_signal_flags_and_cudnn_epilogues() {
     assert_eq!(t.classify_in_context(cut, &plain).category, Category::Gemm);
 }
 
+/// namesfix18 (docs/taxonomy.md, "MoE bookkeeping without a MoE word, KV transfer, sparse index
+/// builders"): real development names from at least two repositories per class.
+#[test]
+fn moe_bookkeeping_kv_transfer_and_sparse_index_builders() {
+    let t = Taxonomy::embedded_ref();
+    let cases = [
+        // MoE token bookkeeping without a MoE word (FBGEMM gen_ai, MSLK, Paddle)
+        ("_fbgemm_gather_scale_fp8_rowwise_quant_dense_tokens", Category::Moe),
+        ("_mslk_scatter_add_padded_tokens", Category::Moe),
+        ("index_shuffling_kernel", Category::Moe),
+        ("tokens_unzip_stable_kernel", Category::Moe),
+        // moe_align_block_size's stages without the MoE word (xkernels, heldout-8); a trailing
+        // `_align` is an aligned variant
+        ("_align_stage2_cumsum", Category::Moe),
+        ("align_block_kernel", Category::Moe),
+        ("rms_norm_kernel_align", Category::Norm),
+        // dtype-string GEMMs: grouped = per-expert (MSLK), dense otherwise; block-scaled mm
+        ("_mx8mx4bf16_grouped_kernel", Category::Moe),
+        ("_f8f8bf16_groupwise_kernel", Category::Gemm),
+        ("mm_fp8_blockscale_mfma_kernel", Category::Gemm),
+        // KV transfer and step bookkeeping (KV connectors, TensorRT-Edge-LLM, vllm-gcu)
+        ("_kv_transfer_per_layer_kernel", Category::KvCache),
+        ("_kv_chunk_transfer_kernel", Category::KvCache),
+        ("incrementLengthTensorKernel", Category::KvCache),
+        ("advance_step_kernel", Category::KvCache),
+        // a sampler's staged top-k that names its result (TensorRT-Edge-LLM, FasterTransformer);
+        // a bare staged top-k keeps its label (aiter's generic top-k is a reduction)
+        ("topKStage2Sampling", Category::Sampling),
+        ("topk_stage2_sampling", Category::Sampling),
+        ("topk_stage1_kernel", Category::Reduction),
+        // sparse-attention index builders and phase metadata (MSA, vllm-ascend, fla, ATOM, xllm)
+        ("k2q_tile_prefix_smem_kernel", Category::Attention),
+        ("m3_topk_kernel", Category::Attention),
+        ("parallel_nsa_kernel_topk", Category::Attention),
+        ("calSWAChunkedPrefillMetadataKernel", Category::Attention),
+        ("_mtp_prepare_decode_metadata_kernel", Category::Attention),
+    ];
+    for (name, want) in cases {
+        let (got, rule) = t.classify_explained(name);
+        assert_eq!(got, want, "{name}: rule {rule}");
+    }
+}
+
 mod props {
     use super::*;
     use proptest::prelude::*;

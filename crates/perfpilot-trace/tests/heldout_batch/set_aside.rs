@@ -257,3 +257,16 @@ pub const SET_ASIDE_22: &[&str] = &[
     "github:bytedance/ByteMLPerf",
     "github:antgroup/glake",
 ];
+
+/// The namesfix18 set-aside third of heldout-23 (`docs/taxonomy-corpus-3.md`, "namesfix18"): the
+/// ceil(15/3) sources (repositories, as `repo_of` keys them) with the smallest FNV-1a-64 of
+/// `github:owner/name`, drawn before the round's first change; never trained on, scored once at
+/// the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_23: &[&str] = &[
+    "github:NVIDIA/cccl",
+    "github:LMCache/LMCache",
+    "github:lighttransport/gemm",
+    "github:ROCm/rocmProfileData",
+    "github:huggingface/hf-rocm-kernels",
+];
