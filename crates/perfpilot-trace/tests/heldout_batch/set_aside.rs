@@ -276,8 +276,5 @@ pub const SET_ASIDE_23: &[&str] = &[
 /// `github:owner/name`, drawn before the round's first change; never trained on, scored once at
 /// the round's end.
 #[allow(dead_code)]
-pub const SET_ASIDE_24: &[&str] = &[
-    "github:HYGON-AI/Moe",
-    "github:clocksmith/doppler",
-    "github:kryptic-sh/infr",
-];
+pub const SET_ASIDE_24: &[&str] =
+    &["github:HYGON-AI/Moe", "github:clocksmith/doppler", "github:kryptic-sh/infr"];
