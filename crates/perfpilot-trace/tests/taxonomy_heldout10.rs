@@ -49,7 +49,9 @@ const BATCH: Batch = Batch {
     // Raised by namesfix16 (812 -> 813): the token model retrained with heldout-20's development
     // thirds decides `_fused_merge_recompute_kernel` (ssm) (docs/taxonomy-corpus-3.md, namesfix16).
     // Raised by namesfix17 (813 -> 817): the router's top-k softmax (moe.topk-softmax) and the retrain (docs/taxonomy-corpus-3.md, namesfix17).
-    dev_floor: Some(817),
+    // Raised by namesfix19 (817 -> 819): the sigmoid-bias router (moe.expert-gemm-variants) and the
+    // gated-delta norm (norm.gated-delta-norms) (docs/taxonomy-corpus-3.md, namesfix19).
+    dev_floor: Some(819),
 };
 
 #[test]

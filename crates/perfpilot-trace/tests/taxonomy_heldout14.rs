@@ -38,7 +38,9 @@ const BATCH: Batch = Batch {
     // thirds decides `pf_gdnc_prep_kernel` (ssm) (docs/taxonomy-corpus-3.md, namesfix16).
     // Raised by namesfix18 (826 -> 827): the token model retrained with heldout-23's development
     // thirds decides `varlen_build_worklist` (attention) (docs/taxonomy-corpus-3.md, namesfix18).
-    dev_floor: Some(827),
+    // Raised by namesfix19 (827 -> 829): the mHC pre mix (elementwise.mhc-pre-mix)
+    // (docs/taxonomy-corpus-3.md, namesfix19).
+    dev_floor: Some(829),
 };
 
 #[test]

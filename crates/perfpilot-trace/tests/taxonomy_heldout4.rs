@@ -42,7 +42,9 @@ const BATCH: Batch = Batch {
     // thirds (docs/taxonomy-corpus-3.md, namesfix17).
     // Raised by namesfix18 (518 -> 524): FBGEMM gen_ai's MoE token bookkeeping without a MoE
     // word (moe.dense-token-bookkeeping; docs/taxonomy-corpus-3.md, namesfix18).
-    dev_floor: Some(524),
+    // Raised by namesfix19 (524 -> 525): a standalone online softmax
+    // (reduction.online-softmax-and-p-norm; docs/taxonomy-corpus-3.md, namesfix19).
+    dev_floor: Some(525),
 };
 
 #[test]

@@ -527,6 +527,66 @@ fn moe_bookkeeping_kv_transfer_and_sparse_index_builders() {
     }
 }
 
+/// namesfix19 (docs/taxonomy.md, "Expert GEMMs without a MoE word, arch-suffixed Gluon steps, mHC,
+/// KV pools and small helpers"): real development names from at least two repositories per class.
+#[test]
+fn expert_gemms_gluon_steps_mhc_kv_pools_and_helpers() {
+    let t = Taxonomy::embedded_ref();
+    let cases = [
+        // expert GEMMs and MoE decode stages without a MoE word (modular-gptoss, aiter, TokenSpeed
+        // benchmarks, tokenspeed)
+        ("naive_grouped_matmul_kernel", Category::Moe),
+        ("grouped_matmul_kernel", Category::Moe),
+        ("_stage2_fp8_warp_gemv", Category::Moe),
+        ("_warp_decode_precomputed_situ_sorted_stage1_kernel", Category::Moe),
+        ("_ragged_tensor_metadata_compute", Category::Moe),
+        ("gluon_sigmoid_bias_topk_gfx950", Category::Moe),
+        ("_sigmoid_bias_topk_route_gluon_kernel", Category::Moe),
+        // Gluon steps read past the arch suffix (TokenSpeed benchmarks, ggml, xkernels, fak)
+        ("gluon_mm_a16w16_prefill_gfx950", Category::Gemm),
+        ("gluon_latent_input_largem_situ_gfx950", Category::Gemm),
+        ("gluon_wmma_dense_reduce_gfx1250", Category::Gemm),
+        ("kernel_mul_mm_bf16_f32", Category::Gemm),
+        ("gluon_dsv41_index_topk_gfx950", Category::Attention),
+        ("gluon_dsv4_prefill_gfx950", Category::Attention),
+        ("k_dsa_index_topk", Category::Attention),
+        ("gluon_argmax_split_fixed_block_gfx950", Category::Sampling),
+        // MLA phase kernels with Triton's constexpr names appended (TokenSpeed, SlimServe)
+        (
+            "_mla_decode_fwd_kernel_num_query_heads_12_TILE_SIZE_64_QK_ROPE_HEAD_DIM_64",
+            Category::Attention,
+        ),
+        ("mla_decode_reduce", Category::Attention),
+        // DeepSeek mHC: the pre mix is elementwise, its GEMM gemm, its layer norm norm
+        ("gluon_mhc_pre_gfx950", Category::Elementwise),
+        ("mhc_pre_split_mixes_fwd_kernel", Category::Elementwise),
+        ("_mhc_prenorm_gemm_triton_kernel", Category::Gemm),
+        ("mhc_pre_gemm_sqrsum", Category::Gemm),
+        ("_mhc_pre_layer_norm_hc4_kernel", Category::Norm),
+        // KV pools (TokenSpeed benchmarks, candle-vllm GCU)
+        ("_kpool_decode_append_kernel", Category::KvCache),
+        ("_kpool_expand_slots_kernel", Category::KvCache),
+        ("kvconcat_bf16", Category::KvCache),
+        ("_kpool_score_dense_mma_kernel", Category::Attention),
+        // sampling helpers, online softmax and p-norm, norms inside gated-delta blocks
+        ("lp_idx_kernel", Category::Sampling),
+        ("update_frequency_data_kernel", Category::Sampling),
+        ("_online_softmax_forward_triton_kernel", Category::Reduction),
+        ("online_softmax_kernel", Category::Reduction),
+        ("_p_norm_triton_kernel", Category::Reduction),
+        ("lpnorm_cleanup", Category::Reduction),
+        ("__choreo_device_gdn_l2_norm_bf16", Category::Norm),
+        ("gdn_rmsnorm_gated_kernel", Category::Norm),
+        // GGUF k-quant formats alone; with a GEMV word the format is the weight operand
+        ("q6k", Category::Quantize),
+        ("gemv_q4k", Category::Gemm),
+    ];
+    for (name, want) in cases {
+        let (got, rule) = t.classify_explained(name);
+        assert_eq!(got, want, "{name}: rule {rule}");
+    }
+}
+
 mod props {
     use super::*;
     use proptest::prelude::*;

@@ -270,3 +270,11 @@ pub const SET_ASIDE_23: &[&str] = &[
     "github:ROCm/rocmProfileData",
     "github:huggingface/hf-rocm-kernels",
 ];
+
+/// The namesfix19 set-aside third of heldout-24 (`docs/taxonomy-corpus-3.md`, "namesfix19"): the
+/// ceil(9/3) sources (repositories, as `repo_of` keys them) with the smallest FNV-1a-64 of
+/// `github:owner/name`, drawn before the round's first change; never trained on, scored once at
+/// the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_24: &[&str] =
+    &["github:HYGON-AI/Moe", "github:clocksmith/doppler", "github:kryptic-sh/infr"];
