@@ -1,0 +1,39 @@
+//! The twenty-fifth held-out batch (`tests/fixtures/trace/kernel-names-25.tsv`, split `heldout-25`),
+//! a BLIND batch: real kernel names from repositories no earlier corpus used, collected and
+//! hand-labelled (from what each source says the kernel does) by an engineer who writes no
+//! rules, and committed before any classifier ran on them. See
+//! `tests/fixtures/trace/SOURCES-blind.md` ("Corpus 25 (blind)").
+//!
+//! 72 names from 2 repositories, far below the usual 400 names and 15 repositories (an honest
+//! partial of a one-hour session; one repository holds 66 names, over the quarter cap: see
+//! SOURCES-blind.md). Forms: mangled symbol (66 names: the HIP kernel symbols of the
+//! Hong-agent/K100LC-kernels Hygon K100 LLM runtime, as their assembly files name them and an
+//! undemangled rocprof / ISA dump lists them) and source (6: the DeepSeek sparse-attention HIP
+//! kernels of opentela-ai/vkernels).
+//! Not scored yet: the lead takes the one blind first score after the next rule round, then
+//! adds the score test and sets `first_score`. Until then this file checks the format, the
+//! categories and the freshness only, and classifies nothing.
+
+mod heldout_batch;
+
+use heldout_batch::{Batch, CORPORA, check_fresh};
+
+const BATCH: Batch = Batch {
+    file: "kernel-names-25.tsv",
+    text: include_str!("../../../tests/fixtures/trace/kernel-names-25.tsv"),
+    split: "heldout-25",
+    // Every name of the earlier corpora (1 … heldout-24).
+    earlier_names: &CORPORA,
+    // Earlier corpora whose source repositories this batch may not reuse.
+    earlier_sources: &CORPORA,
+    // The count reached (72, below the usual floor of 400).
+    min_names: 72,
+    // Unscored: the lead sets the blind first score when taking it.
+    first_score: 0,
+    dev_floor: None,
+};
+
+#[test]
+fn heldout25_is_fresh_unique_and_from_new_sources() {
+    check_fresh(&BATCH);
+}
