@@ -31,6 +31,7 @@ const SPLITS: &[(&str, &str)] = &[
     ("heldout-22", include_str!("../../../tests/fixtures/trace/kernel-names-22.tsv")),
     ("heldout-23", include_str!("../../../tests/fixtures/trace/kernel-names-23.tsv")),
     ("heldout-24", include_str!("../../../tests/fixtures/trace/kernel-names-24.tsv")),
+    ("heldout-25", include_str!("../../../tests/fixtures/trace/kernel-names-25.tsv")),
 ];
 
 /// The set-aside thirds (shared with the batch tests).
