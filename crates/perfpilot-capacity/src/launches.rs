@@ -263,8 +263,13 @@ impl Launches {
         let text = if command { collapsed(raw) } else { String::new() };
         let logged = self.logged_since_command
             || self.dumps.iter().any(|&l| l > self.command_line && l < line);
-        let rerun_command =
-            command && self.commands.get(&node).is_some_and(|prev| logged || *prev != text);
+        // A command pasted after lines its run did not print (no command of this launch before
+        // it, and the run before it logged a value line of its own): the command announces the
+        // next start (a blog's or a thread's second start, its command as a shell line, in a code
+        // block or in prose before the start's lines), even when no cache was sized (an excerpt).
+        let announced = command && self.commands.is_empty() && self.run_valued;
+        let rerun_command = announced
+            || command && self.commands.get(&node).is_some_and(|prev| logged || *prev != text);
         // A process the engine starts once per start (vLLM V1's engine core) seen with another
         // pid after this launch filed values: a second start pasted with no header of its own.
         let new_process = self.start_pids.new_start(raw) && self.valued;
