@@ -127,8 +127,12 @@ fn values_with_start_lists(
             let v = names.iter().find_map(|n| a.get_u64(n));
             o.opt(key, v.map(|x| x as f64), "");
         }
+        // A count the engine takes as a switch prints `-1` (SGLang: `chunked_prefill_size=-1`,
+        // `piecewise_cuda_graph_max_tokens=-1`, the feature off): stated as printed.
         for (key, name, unit) in COUNT_ARGS {
-            o.opt(key, a.get_u64(name).map(|x| x as f64), unit);
+            let sentinel = || a.get(name)?.parse::<i64>().ok().filter(|x| *x < 0);
+            let v = a.get_u64(name).map(|x| x as f64).or_else(|| sentinel().map(|x| x as f64));
+            o.opt(key, v, unit);
         }
         if let Some(d) = a.get("kv_cache_dtype").filter(|d| *d != "auto") {
             o.text("kv_dtype", d);
