@@ -1,6 +1,6 @@
 //! Stated values for the round-22 classes (issue 15, branch capfix22): a second start in one
-//! paste announced by the command the user ran or by the server's start-up argument dump printed
-//! again, TensorRT-LLM's `LLM Args:` dump, and SGLang's `-1` switches. Lines are real, each with its source, stitched where a test needs two starts
+//! paste announced by the command the user ran (a shell line, vLLM's container image run with
+//! arguments) or by the server's start-up argument dump printed again, TensorRT-LLM's `LLM Args:` dump, and SGLang's `-1` switches. Lines are real, each with its source, stitched where a test needs two starts
 //! (as a blog or a thread pastes excerpts of two runs); none is from the capfix22 set-aside (its
 //! four logs were not opened).
 
@@ -23,6 +23,25 @@ const DENNIS_05: &str = "vllm-dennislee-v1-01011-a100-80g-qwen2-7b-util-0.5-weig
 /// vllm-project/vllm-ascend#9372: a `vllm serve` command and the two lines of its start the
 /// user quoted (weights, a negative KV budget), no log prefix.
 const ASCEND_9372: &str = "vllm-ascend9372-v1-vnpu-command-negative-kv-budget.log";
+
+/// vLLM's documented container start (docs/deployment/docker.md): the image's entrypoint is the
+/// server, the words after the image are its arguments.
+const DOCKER_RUN: &str = "docker run --runtime nvidia --gpus all -v ~/.cache/huggingface:/root/.cache/huggingface --env \"HUGGING_FACE_HUB_TOKEN=<secret>\" -p 8000:8000 --ipc=host vllm/vllm-openai:latest --model mistralai/Mistral-7B-v0.1\n";
+
+#[test]
+fn a_container_image_run_with_arguments_opens_the_next_start() {
+    // vllm-ascend#9372's command and refused start (its cache budget is negative: sized, and
+    // refused), then the docker command, then dennislee's start (weights, KV sizing).
+    let text = format!("{}{DOCKER_RUN}{}", corpus(ASCEND_9372), lines(DENNIS_025, 31, 44));
+    assert_eq!(numbers(&text, "kv_budget"), vec![(1, -0.87), (2, 5.01)]);
+    assert_eq!(numbers(&text, "weights"), vec![(1, 27.54), (2, 14.25)]);
+    assert_eq!(numbers(&text, "kv_tokens"), vec![(2, 93872.0)]);
+    // The image named where no argument follows it (a compose `image:` row, vllm#51041) opens
+    // nothing: both weights lines stay one launch's.
+    let compose = "    image: swr.cn-north-4.myhuaweicloud.com/ddn-k8s/docker.io/vllm/vllm-openai:v0.26.0-cu129\n";
+    let text = format!("{}{compose}{}", lines(ASCEND_9372, 5, 5), lines(DENNIS_025, 31, 31));
+    assert_eq!(numbers(&text, "weights"), vec![(1, 27.54), (1, 14.25)]);
+}
 
 #[test]
 fn a_command_after_a_run_that_logged_values_opens_the_next_start() {
