@@ -45,7 +45,7 @@ pub(crate) struct Launches {
     /// `server_args=…`, vLLM's `non-default args`, engine config, `Namespace`): lines the run
     /// logged, though no event.
     dumps: Vec<u64>,
-    /// SGLang's `server_args=…` dumps (printed once per launch and node by `launch_server`),
+    /// The server dumps (SGLang `server_args=…` per launch and node, vLLM `non-default args`),
     /// by line, with the server they describe (model, node rank, disaggregation mode); those not
     /// yet passed.
     server_dumps: std::collections::VecDeque<(u64, String)>,
@@ -111,9 +111,10 @@ impl Launches {
         }
     }
 
-    /// Passes the SGLang `server_args` dumps printed before `line`. SGLang prints one per launch
-    /// and node: the same server's dump again, after its run logged lines of its own, is a
-    /// rerun (a paste of a run and its rerun without the command), another launch.
+    /// Passes the server dumps printed before `line` (SGLang's `server_args`, vLLM's `non-default
+    /// args` / `Namespace`: one per start, and for SGLang per node): the same server's dump again,
+    /// after its run logged lines of its own, is a rerun (a paste of a run and its rerun without
+    /// the command), another launch.
     pub(crate) fn pass_dumps(&mut self, line: u64) {
         while let Some((at, server)) = self.server_dumps.front().cloned() {
             if at >= line {
