@@ -45,7 +45,7 @@ pub(crate) struct Launches {
     /// `server_args=…`, vLLM's `non-default args`, engine config, `Namespace`): lines the run
     /// logged, though no event.
     dumps: Vec<u64>,
-    /// SGLang's `server_args=…` dumps (printed once per launch and node by `launch_server`),
+    /// The server dumps (SGLang `server_args=…` per launch and node, vLLM `non-default args`),
     /// by line, with the server they describe (model, node rank, disaggregation mode); those not
     /// yet passed.
     server_dumps: std::collections::VecDeque<(u64, String)>,
@@ -111,9 +111,10 @@ impl Launches {
         }
     }
 
-    /// Passes the SGLang `server_args` dumps printed before `line`. SGLang prints one per launch
-    /// and node: the same server's dump again, after its run logged lines of its own, is a
-    /// rerun (a paste of a run and its rerun without the command), another launch.
+    /// Passes the server dumps printed before `line` (SGLang's `server_args`, vLLM's `non-default
+    /// args` / `Namespace`: one per start, and for SGLang per node): the same server's dump again,
+    /// after its run logged lines of its own, is a rerun (a paste of a run and its rerun without
+    /// the command), another launch.
     pub(crate) fn pass_dumps(&mut self, line: u64) {
         while let Some((at, server)) = self.server_dumps.front().cloned() {
             if at >= line {
@@ -263,8 +264,13 @@ impl Launches {
         let text = if command { collapsed(raw) } else { String::new() };
         let logged = self.logged_since_command
             || self.dumps.iter().any(|&l| l > self.command_line && l < line);
-        let rerun_command =
-            command && self.commands.get(&node).is_some_and(|prev| logged || *prev != text);
+        // A command pasted after lines its run did not print (no command of this launch before
+        // it, and the run before it logged a value line of its own): the command announces the
+        // next start (a blog's or a thread's second start, its command as a shell line, in a code
+        // block or in prose before the start's lines), even when no cache was sized (an excerpt).
+        let announced = command && self.commands.is_empty() && self.run_valued;
+        let rerun_command = announced
+            || command && self.commands.get(&node).is_some_and(|prev| logged || *prev != text);
         // A process the engine starts once per start (vLLM V1's engine core) seen with another
         // pid after this launch filed values: a second start pasted with no header of its own.
         let new_process = self.start_pids.new_start(raw) && self.valued;

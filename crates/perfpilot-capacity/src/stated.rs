@@ -127,8 +127,12 @@ fn values_with_start_lists(
             let v = names.iter().find_map(|n| a.get_u64(n));
             o.opt(key, v.map(|x| x as f64), "");
         }
+        // A count the engine takes as a switch prints `-1` (SGLang: `chunked_prefill_size=-1`,
+        // `piecewise_cuda_graph_max_tokens=-1`, the feature off): stated as printed.
         for (key, name, unit) in COUNT_ARGS {
-            o.opt(key, a.get_u64(name).map(|x| x as f64), unit);
+            let sentinel = || a.get(name)?.parse::<i64>().ok().filter(|x| *x < 0);
+            let v = a.get_u64(name).map(|x| x as f64).or_else(|| sentinel().map(|x| x as f64));
+            o.opt(key, v, unit);
         }
         if let Some(d) = a.get("kv_cache_dtype").filter(|d| *d != "auto") {
             o.text("kv_dtype", d);
@@ -146,20 +150,30 @@ fn values_with_start_lists(
         .filter(|a| a.form != perfpilot_launchlog::ArgsForm::PythonCall)
         .map(|a| a.line)
         .collect();
-    // SGLang's `server_args` dumps, with the server each describes.
+    // The argument dumps a server prints once per start, with the server each describes:
+    // SGLang's `server_args` (model, node rank, disaggregation mode) and vLLM's `non-default
+    // args` / `args: Namespace(…)` (`vllm/entrypoints/utils.py` `log_non_default_args`, printed by
+    // the API server when it starts; model, port, a headless node's DP start rank, the KV
+    // connector's role: two servers of one paste differ in one of these).
+    use perfpilot_launchlog::ArgsForm as F;
     let server_dumps: Vec<(u64, String)> = log
         .args
         .iter()
-        .filter(|a| {
-            matches!(
-                a.form,
-                perfpilot_launchlog::ArgsForm::SglangServerArgs
-                    | perfpilot_launchlog::ArgsForm::SglangDict
-            )
-        })
-        .map(|a| {
+        .filter_map(|a| {
             let v = |k: &str| a.get(k).unwrap_or("").to_string();
-            (a.line, format!("{}|{}|{}", v("model_path"), v("node_rank"), v("disaggregation_mode")))
+            let server = match a.form {
+                F::SglangServerArgs | F::SglangDict => {
+                    format!("{}|{}|{}", v("model_path"), v("node_rank"), v("disaggregation_mode"))
+                }
+                F::VllmNonDefault | F::VllmNamespace => {
+                    let model = a.get("model").or(a.get("model_tag")).unwrap_or("");
+                    let role = v("kv_transfer_config");
+                    let (port, head) = (v("port"), v("headless"));
+                    format!("vllm|{model}|{port}|{head}|{}|{role}", v("data_parallel_start_rank"))
+                }
+                _ => return None,
+            };
+            Some((a.line, server))
         })
         .collect();
     // A paste of a unified diff holds two launches: the old run (`-` and context lines), then

@@ -224,6 +224,14 @@ fn size_from(
 /// `…/bin/trtllm-serve", line 5` are not. `spaced`: the phrase ends with the space after the name.
 pub(crate) fn invoked(after: &str, spaced: bool) -> bool {
     let rest = after.strip_prefix(".exe").unwrap_or(after);
+    // A container image's tag (`vllm/vllm-openai:v0.9.2 --model …`): the words after it are the
+    // image's arguments.
+    let rest = match rest.strip_prefix(':') {
+        Some(tag) if tag.starts_with(|c: char| c.is_ascii_alphanumeric()) => {
+            tag.find(char::is_whitespace).map_or("", |i| &tag[i..])
+        }
+        _ => rest,
+    };
     let rest = rest.strip_prefix(['"', '\'']).unwrap_or(rest);
     if !spaced && !rest.is_empty() && !rest.starts_with(char::is_whitespace) {
         return false; // the name goes on (`llama-server.log`, `trtllm-serve_x`)
@@ -387,6 +395,13 @@ mod tests {
             "llama-server [falcon-7b:2048:10]: terminate called after throwing"
         ));
         assert!(!invoked("\", line 5, in <module>", false));
+        // A container image run with arguments (vLLM's `vllm/vllm-openai` image runs the server).
+        assert!(invoked(":latest --model mistralai/Mistral-7B-v0.1", false));
+        assert!(invoked(":v0.9.2 \\", false));
+        assert!(invoked(":latest Qwen/Qwen3-32B --tensor-parallel-size 2", false));
+        assert!(!invoked(":v0.26.0-cu129", false));
+        assert!(!invoked(":v0.17.0, command: [vllm], arguments: [serve", false));
+        assert!(!invoked("-rocm:latest --model m", false));
     }
 
     #[test]
