@@ -86,7 +86,7 @@ fn matches(e: &Expected, got: &StatedValue) -> bool {
 /// Splits with a floor: development data, read in full (a later change may not lose a value).
 /// `heldout`, `heldout-3`, `heldout-4` and `heldout-5` were scored once each and count as
 /// development data since.
-const FLOORS: [(&str, usize); 36] = [
+const FLOORS: [(&str, usize); 37] = [
     ("dev", DEV_FLOOR_PERMILLE),
     ("heldout", HELDOUT_FLOOR_PERMILLE),
     ("heldout-3", HELDOUT3_FLOOR_PERMILLE),
@@ -123,6 +123,7 @@ const FLOORS: [(&str, usize); 36] = [
     ("heldout-34", HELDOUT34_FLOOR_PERMILLE),
     ("heldout-35", HELDOUT35_FLOOR_PERMILLE),
     ("heldout-36", HELDOUT36_FLOOR_PERMILLE),
+    ("heldout-37", HELDOUT37_FLOOR_PERMILLE),
 ];
 
 /// Whether a split is scored in this run: the splits with a floor always, any other (a fresh
@@ -514,3 +515,10 @@ const HELDOUT35_FLOOR_PERMILLE: usize = 994;
 /// `LLM Args:` dump, `-1` switches as printed): 241/260 = 92.69% (926); with vLLM's container
 /// image as a server command (capfix22's last commit): 257/260 = 98.85% (988).
 const HELDOUT36_FLOOR_PERMILLE: usize = 988;
+
+/// Blind batch heldout-37 (capblind31: 15 saved logs from repositories: vLLM V1 0.9–0.27 (TP2 on
+/// H100s, gpt-oss-120b, a DGX Spark container, an LMCache example, start-ups cut by a capture
+/// failure or an Inductor OOM), vLLM V0 0.7.2 TP2, SGLang 0.5 offline Engine and an eager start,
+/// llama.cpp on CUDA (a layer split started twice), Vulkan and Metal) floor in per mille: scored
+/// once, blind, by the lead with the round-22 rules (capfix22): 322/322 = 100%.
+const HELDOUT37_FLOOR_PERMILLE: usize = 1000;
