@@ -6,8 +6,9 @@
 //! (`dev`, `heldout`, `heldout-3` … `heldout-23`) without the sources of the trifix11 set-aside
 //! third of `heldout-17` ([`SET_ASIDE_11`]), the trifix12 set-aside third of `heldout-18`
 //! ([`SET_ASIDE_12`]) and the trifix13 set-aside thirds of `heldout-19` … `heldout-21`
-//! ([`SET_ASIDE_13`]) and the trifix14 set-aside thirds of `heldout-22` and `heldout-23`
-//! ([`SET_ASIDE_14`]), all listed in `tests/fixtures/corpus/SOURCES-blind-3.md`,
+//! ([`SET_ASIDE_13`]), the trifix14 set-aside thirds of `heldout-22` and `heldout-23`
+//! ([`SET_ASIDE_14`]) and the trifix15 set-aside thirds of `heldout-24` and `heldout-25`
+//! ([`SET_ASIDE_15`]), all listed in `tests/fixtures/corpus/SOURCES-blind-3.md`,
 //! and without any split not yet scored (a name outside [`DEV_SPLITS`], such as a next blind
 //! batch, is never read).
 #![allow(dead_code)]
@@ -92,6 +93,18 @@ pub const SET_ASIDE_14: &[&str] = &[
     "ogx-ai/ogx#4534",
 ];
 
+/// The trifix15 set-aside thirds of `heldout-24` and `heldout-25` (4 + 3 sources, smallest
+/// FNV-1a-64 per split): never trained on, scored once at the end of round 15.
+pub const SET_ASIDE_15: &[&str] = &[
+    "vllm-project/vllm#4232",
+    "continuedev/continue#9528",
+    "runpod-workers/worker-vllm#260",
+    "bytedance/UI-TARS#153",
+    "ogx-ai/llama-stack-apps#112",
+    "Lizonghang/prima.cpp#18",
+    "Gimer-Studios/APIMyLlama#1",
+];
+
 /// The failure-log splits scored once each and development data since.
 pub const DEV_SPLITS: &[&str] = &[
     "dev",
@@ -151,6 +164,7 @@ pub fn dev_docs() -> Vec<Doc> {
             || SET_ASIDE_12.contains(&source.as_str())
             || SET_ASIDE_13.contains(&source.as_str())
             || SET_ASIDE_14.contains(&source.as_str())
+            || SET_ASIDE_15.contains(&source.as_str())
         {
             continue;
         }
