@@ -135,10 +135,14 @@ pub const FLOORS: [(&str, usize, usize); 24] = [
     // Eighteenth blind batch (branch triblind18, 11 logs), scored once by the lead after round 14
     // (trifix14; class model threshold 0.5 by the written rule) was merged: 6/11 classes right
     // (1 undecided), class and signal 6/10 labelled logs.
-    ("heldout-24", 545, 600),
+    // 10/11 and 10/10 after round 15 (trifix15: development two thirds 5/7 -> 6/7; its set-aside
+    // third scored once, 1/4 -> 4/4).
+    ("heldout-24", 909, 1000),
     // Nineteenth blind batch (branch triblind19, 8 logs), scored once by the lead with round 14's
     // rules (no round between): 4/8 classes right (1 undecided), class and signal 3/8.
-    ("heldout-25", 500, 375),
+    // 6/8 and 5/8 after round 15 (trifix15: development two thirds 3/5 -> 5/5; its set-aside third
+    // scored once, 1/3 -> 1/3).
+    ("heldout-25", 750, 625),
 ];
 
 /// Dev-split floor in per mille (15/19 since the evidence rules of issue 15, branch triage3).
