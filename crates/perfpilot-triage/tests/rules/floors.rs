@@ -88,7 +88,9 @@ pub const FLOORS: [(&str, usize, usize); 24] = [
     // Round 14 merged by the lead with the written threshold rule applied (0.3, 0.4 and 0.5 tie
     // on 9 right CV decisions; the rule's last step takes 0.5 for its precision, 9/12): 17/23
     // again (class and signal 16/23), openai-agents #1605 below 0.5 as in round 12.
-    ("heldout-17", 739, 695),
+    // 19/23 and 18/23 after round 15 (trifix15: ptxas' `PTX .version … does not support .target
+    // sm_120a` -> dependency-mismatch, vLLM's free-memory refusal wrapped after `less than desired`).
+    ("heldout-17", 826, 782),
     // Twelfth blind batch (branch triblind12, 29 logs), scored once by the lead after round 11
     // (trifix11, the class model) was merged: 18/29 classes right (5 undecided), class and
     // signal 18/28 labelled.
@@ -101,7 +103,9 @@ pub const FLOORS: [(&str, usize, usize); 24] = [
     // and signal 11/23.
     // 15/23 and 15/23 after round 13 (trifix13: rules written from its development two thirds;
     // its set-aside third scored once, docs/triage-corpus-3.md).
-    ("heldout-19", 652, 652),
+    // 17/23 and 17/23 after round 15 (trifix15: vllm #22414's `cudaErrorNoKernelImageForDevice`,
+    // LMDeploy's environment checker logging `ModuleNotFoundError: No module named 'dlinfer'`).
+    ("heldout-19", 739, 739),
     // Fourteenth blind batch (branch triblind14, 19 logs), scored once by the lead after round 12
     // (no round between it and heldout-19): 10/19 classes right (4 undecided), class and signal
     // 10/19.
@@ -125,14 +129,20 @@ pub const FLOORS: [(&str, usize, usize); 24] = [
     // 10/17 classes right (1 undecided), class and signal 10/16 labelled logs.
     // 13/17 and 12/16 after round 14 (trifix14: development two thirds 7/11 -> 10/11; its set-aside
     // third scored once, 3/6 -> 3/6).
-    ("heldout-23", 764, 750),
+    // 15/17 and 14/16 after round 15 (trifix15: transformers' `GGUF model with architecture … is
+    // not supported yet`, SGLang's prompt-plus-completion over the context).
+    ("heldout-23", 882, 875),
     // Eighteenth blind batch (branch triblind18, 11 logs), scored once by the lead after round 14
     // (trifix14; class model threshold 0.5 by the written rule) was merged: 6/11 classes right
     // (1 undecided), class and signal 6/10 labelled logs.
-    ("heldout-24", 545, 600),
+    // 10/11 and 10/10 after round 15 (trifix15: development two thirds 5/7 -> 6/7; its set-aside
+    // third scored once, 1/4 -> 4/4).
+    ("heldout-24", 909, 1000),
     // Nineteenth blind batch (branch triblind19, 8 logs), scored once by the lead with round 14's
     // rules (no round between): 4/8 classes right (1 undecided), class and signal 3/8.
-    ("heldout-25", 500, 375),
+    // 6/8 and 5/8 after round 15 (trifix15: development two thirds 3/5 -> 5/5; its set-aside third
+    // scored once, 1/3 -> 1/3).
+    ("heldout-25", 750, 625),
 ];
 
 /// Dev-split floor in per mille (15/19 since the evidence rules of issue 15, branch triage3).
