@@ -5,7 +5,7 @@
 /// Signal floors: class and signal line right among the logs whose label names signal lines
 /// (first scored at dev 11/16, heldout 7/8, heldout-3 23/23, heldout-4 25/26; since the deciding
 /// lines lead the signal, branch trihold: dev 14/16, heldout 8/8, heldout-4 26/26).
-pub const FLOORS: [(&str, usize, usize); 24] = [
+pub const FLOORS: [(&str, usize, usize); 25] = [
     ("dev", DEV_FLOOR_PERMILLE, 875),
     ("heldout", OLD_HELDOUT_FLOOR_PERMILLE, 1000),
     ("heldout-3", HELDOUT3_FLOOR_PERMILLE, 1000),
@@ -143,6 +143,9 @@ pub const FLOORS: [(&str, usize, usize); 24] = [
     // 6/8 and 5/8 after round 15 (trifix15: development two thirds 3/5 -> 5/5; its set-aside third
     // scored once, 1/3 -> 1/3).
     ("heldout-25", 750, 625),
+    // Twentieth blind batch (branch triblind20, 22 logs), scored once by the lead with round 15's
+    // rules (trifix15): 13/22 classes right (2 undecided), class and signal 11/20 labelled logs.
+    ("heldout-26", 590, 550),
 ];
 
 /// Dev-split floor in per mille (15/19 since the evidence rules of issue 15, branch triage3).
