@@ -12,7 +12,7 @@ fn launches(name: &str) -> BTreeSet<u32> {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../tests/fixtures/corpus/launch")
         .join(name);
-    let text = std::fs::read_to_string(&p).expect("corpus log");
+    let text = String::from_utf8_lossy(&std::fs::read(&p).expect("corpus log")).into_owned();
     stated_values(&parse_log(&text)).iter().map(|v| v.launch).collect()
 }
 
@@ -39,7 +39,7 @@ fn numbers(name: &str, key: &str) -> Vec<(u32, f64)> {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../tests/fixtures/corpus/launch")
         .join(name);
-    let text = std::fs::read_to_string(&p).expect("corpus log");
+    let text = String::from_utf8_lossy(&std::fs::read(&p).expect("corpus log")).into_owned();
     stated_values(&parse_log(&text))
         .into_iter()
         .filter(|v| v.key == key)

@@ -60,7 +60,7 @@ pub fn corpus(name: &str) -> String {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../tests/fixtures/corpus/launch")
         .join(name);
-    std::fs::read_to_string(&p).expect("corpus log")
+    String::from_utf8_lossy(&std::fs::read(&p).expect("corpus log")).into_owned()
 }
 
 /// The stated values of one key in `text`, as (launch, number to two decimals) pairs, in line
