@@ -1,5 +1,5 @@
 //! The token model's training data (`data/name_model.tsv`, issue #18, namesfix6): every
-//! hand-labelled kernel-name corpus that has been scored (corpus 1 … heldout-24), without the
+//! hand-labelled kernel-name corpus that has been scored (corpus 1 … heldout-25), without the
 //! rows of any set-aside third (`SET_ASIDE_7` … `SET_ASIDE_25`), so that those stay transfer
 //! checks, and without any blind batch not yet scored. Shared by the
 //! `train_name_model` example (which writes the file) and the `name_model` test (which checks
@@ -20,7 +20,7 @@ use super::set_aside::{
 pub const MIN_REPOS: usize = 2;
 
 /// The labelled corpora the model learns from: (split, TSV text).
-pub const TRAINING: [(&str, &str); 25] = [
+pub const TRAINING: [(&str, &str); 26] = [
     ("corpus", include_str!("../../../../tests/fixtures/trace/kernel-names.tsv")),
     ("heldout", include_str!("../../../../tests/fixtures/trace/kernel-names-heldout.tsv")),
     ("corpus-2", include_str!("../../../../tests/fixtures/trace/kernel-names-2.tsv")),
@@ -46,6 +46,7 @@ pub const TRAINING: [(&str, &str); 25] = [
     ("heldout-22", include_str!("../../../../tests/fixtures/trace/kernel-names-22.tsv")),
     ("heldout-23", include_str!("../../../../tests/fixtures/trace/kernel-names-23.tsv")),
     ("heldout-24", include_str!("../../../../tests/fixtures/trace/kernel-names-24.tsv")),
+    ("heldout-25", include_str!("../../../../tests/fixtures/trace/kernel-names-25.tsv")),
 ];
 
 /// Whether a source repository belongs to a set-aside third (never trained on).
