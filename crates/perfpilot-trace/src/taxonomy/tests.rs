@@ -527,7 +527,7 @@ fn moe_bookkeeping_kv_transfer_and_sparse_index_builders() {
     }
 }
 
-/// namesfix19 (docs/taxonomy.md, "Expert GEMMs without a MoE word, arch-suffixed Gluon steps, mHC,
+/// namesfix19 (docs/taxonomy-helpers.md, "Expert GEMMs without a MoE word, arch-suffixed Gluon steps, mHC,
 /// KV pools and small helpers"): real development names from at least two repositories per class.
 #[test]
 fn expert_gemms_gluon_steps_mhc_kv_pools_and_helpers() {
