@@ -34,7 +34,7 @@ const BATCH: Batch = Batch {
     // development thirds (thresholds kept by the written rule) no longer reaches one held-back row of
     // the namesfix15 set-aside third (200 -> 199/226, counted, never printed); no rule
     // decides it (docs/taxonomy-corpus-3.md, namesfix17, lists the retrain's +10 / -6).
-    dev_floor: Some(347),
+    dev_floor: Some(348),
 };
 
 #[test]

@@ -527,7 +527,7 @@ fn moe_bookkeeping_kv_transfer_and_sparse_index_builders() {
     }
 }
 
-/// namesfix19 (docs/taxonomy.md, "Expert GEMMs without a MoE word, arch-suffixed Gluon steps, mHC,
+/// namesfix19 (docs/taxonomy-helpers.md, "Expert GEMMs without a MoE word, arch-suffixed Gluon steps, mHC,
 /// KV pools and small helpers"): real development names from at least two repositories per class.
 #[test]
 fn expert_gemms_gluon_steps_mhc_kv_pools_and_helpers() {
@@ -580,6 +580,57 @@ fn expert_gemms_gluon_steps_mhc_kv_pools_and_helpers() {
         // GGUF k-quant formats alone; with a GEMV word the format is the weight operand
         ("q6k", Category::Quantize),
         ("gemv_q4k", Category::Gemm),
+    ];
+    for (name, want) in cases {
+        let (got, rule) = t.classify_explained(name);
+        assert_eq!(got, want, "{name}: rule {rule}");
+    }
+}
+
+/// namesfix20 (docs/taxonomy.md, "MoE stages named by their step, RWKV step words, `fa_` and
+/// Hadamard kernels"): real development names from at least two repositories per class.
+#[test]
+fn moe_step_stages_rwkv_steps_fa_prefix_and_hadamard() {
+    let t = Taxonomy::embedded_ref();
+    let cases = [
+        // MoE stages named by their step (K100LC / vkernels-style runtime, inkling, heldout-20)
+        ("down_combine_kernel", Category::Moe),
+        ("inkling_moe_down_combine", Category::Moe),
+        ("gather_weights_kernel", Category::Moe),
+        ("moe_gather_topk_weights", Category::Moe),
+        // RWKV step words (web-rwkv-gguf; cryscan/web-rwkv src/shaders/time_mix_v5.wgsl pipelines)
+        ("time_mix_v7", Category::Ssm),
+        ("time_first_v7", Category::Ssm),
+        ("channel_mix_v7", Category::Ssm),
+        ("time_mix_v5", Category::Ssm),
+        ("rwkv_channel_mixing_pow_and_relu", Category::Activation),
+        // `fa_` leading: flash attention (Hong-agent/K100LC-kernels `_Z` symbols, sparkinfer, rvllm)
+        ("_Z21fa_decode_rows_comb_kPfPKfS1_S1_iiiiiim", Category::Attention),
+        ("fa_split_kernel", Category::Attention),
+        ("fa_combine_gated_q8_kernel", Category::Attention),
+        ("fa3_v3_decode_gqa_kernel", Category::Attention),
+        ("fa_kv_compact_view", Category::KvCache),
+        // KV pools of sparse attention (DSA kpool; TokenSpeed kpool)
+        ("dsa_kpool_assemble_kernel", Category::KvCache),
+        ("dsa_kpool_decode_kernel", Category::KvCache),
+        ("_kpool_decode_metadata_kernel", Category::Attention),
+        // quantisation named by its consumer (K100LC attn_q_quant_k, MoE input quant, aiter)
+        ("_Z14attn_q_quant_kPjPfPKfiiiii", Category::Quantize),
+        ("mxfp4_moe_quant_kernel", Category::Quantize),
+        ("mha_v4_per_tensor_quant_kernel", Category::Quantize),
+        ("fused_mx_quant_moe_sort_kernel", Category::Moe),
+        // norms inside linear-attention blocks (KDA; candle-vllm GCU gdn)
+        ("kda_layer_norm_gated_kernel", Category::Norm),
+        ("gdn_rmsnorm_gated_kernel", Category::Norm),
+        ("rootMeanSquareNorm", Category::Norm),
+        // standalone Hadamard transforms (pytorch/ao, SlimServe, pto-kernels); with quant: quantize
+        ("_inverse_hadamard_kernel", Category::Elementwise),
+        ("hadamard_k", Category::Elementwise),
+        ("fast_hadamard_fp16", Category::Elementwise),
+        ("fast_hadamard_quant_fp16_to_int8", Category::Quantize),
+        // a standalone softmax's normalising pass (and an online softmax)
+        ("softmax_normalize", Category::Reduction),
+        ("online_softmax_kernel", Category::Reduction),
     ];
     for (name, want) in cases {
         let (got, rule) = t.classify_explained(name);
