@@ -86,7 +86,7 @@ fn matches(e: &Expected, got: &StatedValue) -> bool {
 /// Splits with a floor: development data, read in full (a later change may not lose a value).
 /// `heldout`, `heldout-3`, `heldout-4` and `heldout-5` were scored once each and count as
 /// development data since.
-const FLOORS: [(&str, usize); 38] = [
+const FLOORS: [(&str, usize); 39] = [
     ("dev", DEV_FLOOR_PERMILLE),
     ("heldout", HELDOUT_FLOOR_PERMILLE),
     ("heldout-3", HELDOUT3_FLOOR_PERMILLE),
@@ -124,6 +124,7 @@ const FLOORS: [(&str, usize); 38] = [
     ("heldout-35", HELDOUT35_FLOOR_PERMILLE),
     ("heldout-36", HELDOUT36_FLOOR_PERMILLE),
     ("heldout-37", HELDOUT37_FLOOR_PERMILLE),
+    ("heldout-38", HELDOUT38_FLOOR_PERMILLE),
     ("heldout-39", HELDOUT39_FLOOR_PERMILLE),
 ];
 
@@ -523,6 +524,13 @@ const HELDOUT36_FLOOR_PERMILLE: usize = 988;
 /// llama.cpp on CUDA (a layer split started twice), Vulkan and Metal) floor in per mille: scored
 /// once, blind, by the lead with the round-22 rules (capfix22): 322/322 = 100%.
 const HELDOUT37_FLOOR_PERMILLE: usize = 1000;
+
+/// Blind batch heldout-38 (capblind32: 14 saved vLLM / SGLang logs from repositories: vLLM V1
+/// 0.8.5.post1 – 0.23.0 on NVIDIA, four under WSL, TP4 in four, an RL trainer's rollout server,
+/// starts ending in an interrupt, a weight-load OOM, a negative KV budget, a capture OOM, an
+/// argparse error; SGLang 0.5 of September 2026) floor in per mille: scored once, blind, by the
+/// lead with the round-22 rules: 303/303 = 100%.
+const HELDOUT38_FLOOR_PERMILLE: usize = 1000;
 
 /// Blind batch heldout-39 (capblind33: 6 saved llama.cpp-family logs from repositories:
 /// llama-server b7896 on an RTX 3090, b8133 on Windows with a q8_0 KV split, a 2026 llama-server in
