@@ -1,0 +1,41 @@
+//! The twenty-sixth held-out batch (`tests/fixtures/trace/kernel-names-26.tsv`, split `heldout-26`),
+//! a BLIND batch: real kernel names from repositories no earlier corpus used, collected and
+//! hand-labelled (from what each source says the kernel does) by an engineer who writes no
+//! rules, and committed before any classifier ran on them. See
+//! `tests/fixtures/trace/SOURCES-blind.md` ("Corpus 26 (blind)").
+//!
+//! 204 names from 8 repositories, below the usual 400 names and 15 repositories (an honest
+//! partial: most unused repositories in the store repeat earlier names). Forms: profiler (51
+//! names: the `kernel_full` column of per-stream kernel traces of SGLang decode forwards on B200
+//! and MI355X in Jacob0226/SGLang-benchmarks — demangled CUDA / CK signatures, mangled HIP
+//! symbols, trtllm-gen cubin and nvjet / Tensile names as Kineto prints them) and source (153:
+//! gllm-kernels CUDA / HIP / Metal kernels, Metal Marlin Metal kernels, sglang-rs NVRTC kernels,
+//! gLLM Triton cache kernels, Megakernels' Llama-70B decode kernels, the GLM-5.3-Flash DGX
+//! Spark fork's small ops and MoE gathers, FlashKDA).
+//! Not scored yet: the lead takes the one blind first score after the next rule round, then
+//! adds the score test and sets `first_score`. Until then this file checks the format, the
+//! categories and the freshness only, and classifies nothing.
+
+mod heldout_batch;
+
+use heldout_batch::{Batch, CORPORA, check_fresh};
+
+const BATCH: Batch = Batch {
+    file: "kernel-names-26.tsv",
+    text: include_str!("../../../tests/fixtures/trace/kernel-names-26.tsv"),
+    split: "heldout-26",
+    // Every name of the earlier corpora (1 … heldout-25).
+    earlier_names: &CORPORA,
+    // Earlier corpora whose source repositories this batch may not reuse.
+    earlier_sources: &CORPORA,
+    // The count reached (204, below the usual floor of 400).
+    min_names: 204,
+    // Unscored: the lead sets the blind first score when taking it.
+    first_score: 0,
+    dev_floor: None,
+};
+
+#[test]
+fn heldout26_is_fresh_unique_and_from_new_sources() {
+    check_fresh(&BATCH);
+}
