@@ -32,6 +32,7 @@ const SPLITS: &[(&str, &str)] = &[
     ("heldout-23", include_str!("../../../tests/fixtures/trace/kernel-names-23.tsv")),
     ("heldout-24", include_str!("../../../tests/fixtures/trace/kernel-names-24.tsv")),
     ("heldout-25", include_str!("../../../tests/fixtures/trace/kernel-names-25.tsv")),
+    ("heldout-26", include_str!("../../../tests/fixtures/trace/kernel-names-26.tsv")),
 ];
 
 /// The set-aside thirds (shared with the batch tests).
