@@ -175,6 +175,13 @@ impl Launches {
             self.ended |= self.valued;
             return (self.current, false);
         }
+        // Ollama's commit request: the runner loads the weights now, so what was sized before it
+        // was the server's estimate for this very load (the llama engine logs its memory summary
+        // before the commit, and llama.cpp's load lines follow it: `ollama_commit`, rules.toml).
+        if matches!(e, K::LaunchStart { marker } if marker == "ollama_commit") {
+            self.sized.clear();
+            return (self.current, false);
+        }
         let after_end = self.ended;
         let kv_sizing = matches!(
             e,
