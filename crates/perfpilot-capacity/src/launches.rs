@@ -63,6 +63,12 @@ pub(crate) struct Launches {
     /// Whether this launch printed a line a process prints once when it starts
     /// (`StartPids::process_marker`): printed again, it is another process's.
     process_seen: bool,
+    /// Whether this launch printed llama.cpp's start line (`llama_build`: `build: …` or 2026's
+    /// `build_info: …`): a model loaded after its cache was sized is that process's next model.
+    llama_started: bool,
+    /// Whether that process is loading its next model (its loader's and context's lines are
+    /// the launch's, not another start's).
+    next_model: bool,
     /// Whether the run logged a value line of its own in this launch (no launch marker, not
     /// the command's line) since the launch opened, its last command or its last line a
     /// process prints once when it starts: such a line printed after it is a rerun's.
@@ -151,6 +157,8 @@ impl Launches {
         self.logged_since_dump = false;
         self.valued = false;
         self.process_seen = false;
+        self.llama_started = false;
+        self.next_model = false;
         self.run_valued = false;
         self.ctx_per_seq = None;
         self.ended = false;
@@ -173,6 +181,13 @@ impl Launches {
         // before its cache was sized (an excerpt) ends there too.
         if matches!(e, K::RunEnd { .. }) {
             self.ended |= self.valued;
+            return (self.current, false);
+        }
+        // Ollama's commit request: the runner loads the weights now, so what was sized before it
+        // was the server's estimate for this very load (the llama engine logs its memory summary
+        // before the commit, and llama.cpp's load lines follow it: `ollama_commit`, rules.toml).
+        if matches!(e, K::LaunchStart { marker } if marker == "ollama_commit") {
+            self.sized.clear();
             return (self.current, false);
         }
         let after_end = self.ended;
@@ -224,7 +239,15 @@ impl Launches {
         let reblocked = blocks && self.blocks.contains(&rank);
         // A once-per-launch line of the data rules (a server command, llama.cpp's context) is the
         // whole launch's, whichever process sized its cache: a rank label is no part of it.
-        let marker = matches!(e, K::LaunchStart { .. }) && !self.sized.is_empty();
+        // A llama.cpp process loads a second model after the first one's cache (a draft model,
+        // an embedding model a fork loads beside the main one): a model loaded after a sized
+        // cache in a launch whose llama.cpp process announced its start is that process's next
+        // model; another start prints its own start line (`llama_build`, a process marker).
+        self.next_model |= self.llama_started
+            && !self.sized.is_empty()
+            && matches!(e, K::LaunchStart { marker } if marker == "llama_model");
+        let next_model = self.next_model && matches!(e, K::LaunchStart { .. });
+        let marker = matches!(e, K::LaunchStart { .. }) && !self.sized.is_empty() && !next_model;
         // SGLang sizes a draft model's pool with the target's token count (model_runner.py:
         // "Target worker and draft worker share the same indices for the token_to_kv_pool")
         // and a hybrid pool's two halves in one second: a rank's second pool with another token
@@ -285,7 +308,7 @@ impl Launches {
         let process_marker = matches!(e, K::LaunchStart { marker }
             if self.start_pids.process_marker(marker));
         let process_start = process_marker && (self.process_seen || self.run_valued);
-        let restarts = (restart && self.sized.contains(&rank))
+        let restarts = (restart && !next_model && self.sized.contains(&rank))
             || resized
             || reblocked
             || new_process
@@ -301,6 +324,8 @@ impl Launches {
         self.valued = true;
         if process_marker {
             self.process_seen = true;
+            self.llama_started |= matches!(e, K::LaunchStart { marker } if marker == "llama_build");
+            self.next_model = false;
             self.run_valued = false;
         } else if !matches!(e, K::LaunchStart { .. })
             && line != self.command_line
