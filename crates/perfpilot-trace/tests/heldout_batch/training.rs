@@ -1,5 +1,5 @@
 //! The token model's training data (`data/name_model.tsv`, issue #18, namesfix6): every
-//! hand-labelled kernel-name corpus that has been scored (corpus 1 … heldout-25), without the
+//! hand-labelled kernel-name corpus that has been scored (corpus 1 … heldout-25; heldout-26's retrain was not kept, namesfix21), without the
 //! rows of any set-aside third (`SET_ASIDE_7` … `SET_ASIDE_26`), so that those stay transfer
 //! checks, and without any blind batch not yet scored. Shared by the
 //! `train_name_model` example (which writes the file) and the `name_model` test (which checks
