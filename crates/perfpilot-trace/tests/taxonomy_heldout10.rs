@@ -51,7 +51,8 @@ const BATCH: Batch = Batch {
     // Raised by namesfix17 (813 -> 817): the router's top-k softmax (moe.topk-softmax) and the retrain (docs/taxonomy-corpus-3.md, namesfix17).
     // Raised by namesfix19 (817 -> 819): the sigmoid-bias router (moe.expert-gemm-variants) and the
     // gated-delta norm (norm.gated-delta-norms) (docs/taxonomy-corpus-3.md, namesfix19).
-    dev_floor: Some(820),
+    // Raised by namesfix21 (820 -> 821): the namesfix21 dense fused gate-up rule (weight format = gemm) (docs/taxonomy-corpus-3.md).
+    dev_floor: Some(821),
 };
 
 #[test]

@@ -34,7 +34,8 @@ const BATCH: Batch = Batch {
     // development thirds (thresholds kept by the written rule) no longer reaches one held-back row of
     // the namesfix15 set-aside third (200 -> 199/226, counted, never printed); no rule
     // decides it (docs/taxonomy-corpus-3.md, namesfix17, lists the retrain's +10 / -6).
-    dev_floor: Some(348),
+    // Raised by namesfix21 (348 -> 350): the namesfix21 leading fused_matmul rule (docs/taxonomy-corpus-3.md).
+    dev_floor: Some(350),
 };
 
 #[test]

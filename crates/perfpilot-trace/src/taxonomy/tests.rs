@@ -587,7 +587,7 @@ fn expert_gemms_gluon_steps_mhc_kv_pools_and_helpers() {
     }
 }
 
-/// namesfix20 (docs/taxonomy.md, "MoE stages named by their step, RWKV step words, `fa_` and
+/// namesfix20 (docs/taxonomy-helpers.md, "MoE stages named by their step, RWKV step words, `fa_` and
 /// Hadamard kernels"): real development names from at least two repositories per class.
 #[test]
 fn moe_step_stages_rwkv_steps_fa_prefix_and_hadamard() {
@@ -631,6 +631,48 @@ fn moe_step_stages_rwkv_steps_fa_prefix_and_hadamard() {
         // a standalone softmax's normalising pass (and an online softmax)
         ("softmax_normalize", Category::Reduction),
         ("online_softmax_kernel", Category::Reduction),
+    ];
+    for (name, want) in cases {
+        let (got, rule) = t.classify_explained(name);
+        assert_eq!(got, want, "{name}: rule {rule}");
+    }
+}
+
+/// namesfix21 (docs/taxonomy.md, "Speculative-decoding steps, fused gate-up, quantised `_mm`"):
+/// real development names from at least two repositories per class.
+#[test]
+fn spec_decode_steps_fused_gate_up_and_quantized_mm() {
+    let t = Taxonomy::embedded_ref();
+    let cases = [
+        // speculative decoding's token steps (gllm-kernels eagle3.cu / medusa.cu, heldout-26;
+        // TensorRT-LLM mtpAcceptDraftToken, heldout-6; eagleAcceptKernel, heldout-23)
+        ("eagle3_predict_confidence_f32", Category::Sampling),
+        ("eagle3_select_draft_length_f32", Category::Sampling),
+        ("medusa_build_candidates_f32", Category::Sampling),
+        ("medusa_verify_candidates_f32", Category::Sampling),
+        ("mtpAcceptDraftToken", Category::Sampling),
+        ("eagleAcceptKernel", Category::Sampling),
+        // a dense gate+up projection named by its weight format: gemm (hipfire, litevLLM,
+        // metal-marlin); with only an activation word: activation (Liger-Kernel, gllm-kernels);
+        // the MoE router's fused gate stays moe (sglang, aiter)
+        ("fused_gate_up_q4k", Category::Gemm),
+        ("_packed_int4_symmetric_fused_gate_up_m1", Category::Gemm),
+        ("dense_fused_gate_up_fp4", Category::Gemm),
+        ("gated_mlp_fp4", Category::Gemm),
+        ("gated_mlp_fp4_decode", Category::Gemm),
+        ("fused_gate_up_silu_kernel", Category::Activation),
+        ("_swiglu_fused_gate_up_forward_kernel", Category::Activation),
+        ("moe_fused_gate_kernel", Category::Moe),
+        ("fused_moe_gate_up_silu_kernel", Category::Moe),
+        // a quantised matrix multiply spelled `_mm` (gllm-kernels) as `_matmul` (MLX)
+        ("quantized_mm", Category::Gemm),
+        ("quantized_matmul", Category::Gemm),
+        ("kernel_mul_mm_id_q4_0_f32", Category::Moe),
+        // a name opening with fused_matmul: the matmul leads, norm / rope are epilogues (DLBlas,
+        // heldout-19; yalm, heldout-10)
+        ("fused_matmul_and_rms_norm_and_rotary_pos_emb_kernel", Category::Gemm),
+        ("fused_matmul_norm_rotary_emb_kernel", Category::Gemm),
+        ("fused_matmul_add_residuals", Category::Gemm),
     ];
     for (name, want) in cases {
         let (got, rule) = t.classify_explained(name);

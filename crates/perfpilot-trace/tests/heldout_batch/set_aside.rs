@@ -286,3 +286,11 @@ pub const SET_ASIDE_24: &[&str] =
 #[allow(dead_code)]
 pub const SET_ASIDE_25: &[&str] =
     &["github:typr7/nano-vllm.cpp", "github:ComingToy/vkllm.c", "github:seddonm1/web-llm"];
+
+/// The namesfix21 set-aside third of heldout-26 (`docs/taxonomy-corpus-3.md`, "namesfix21"): the
+/// ceil(8/3) sources (repositories, as `repo_of` keys them) with the smallest FNV-1a-64 of
+/// `github:owner/name`, drawn before the round's first change; never trained on, scored once at
+/// the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_26: &[&str] =
+    &["github:Jacob0226/SGLang-benchmarks", "github:gty111/gLLM", "github:imReese/sglang-rs"];
