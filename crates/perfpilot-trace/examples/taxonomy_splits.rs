@@ -33,6 +33,7 @@ const SPLITS: &[(&str, &str)] = &[
     ("heldout-24", include_str!("../../../tests/fixtures/trace/kernel-names-24.tsv")),
     ("heldout-25", include_str!("../../../tests/fixtures/trace/kernel-names-25.tsv")),
     ("heldout-26", include_str!("../../../tests/fixtures/trace/kernel-names-26.tsv")),
+    ("heldout-27", include_str!("../../../tests/fixtures/trace/kernel-names-27.tsv")),
 ];
 
 /// The set-aside thirds (shared with the batch tests).
