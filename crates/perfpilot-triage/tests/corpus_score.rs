@@ -29,6 +29,8 @@ mod round13;
 mod round14;
 #[path = "rules/round15.rs"]
 mod round15;
+#[path = "rules/round16.rs"]
+mod round16;
 #[path = "rules/round5.rs"]
 mod round5;
 #[path = "rules/round6.rs"]
@@ -157,7 +159,8 @@ fn score() -> BTreeMap<String, Score> {
                 || guarded(12) && round12::CLASS_RULES_R12.iter().any(|id| decided_by_rule(by, id))
                 || guarded(13) && round13::CLASS_RULES_R13.iter().any(|id| decided_by_rule(by, id))
                 || guarded(14) && round14::CLASS_RULES_R14.iter().any(|id| decided_by_rule(by, id))
-                || guarded(15) && round15::CLASS_RULES_R15.iter().any(|id| decided_by_rule(by, id)))
+                || guarded(15) && round15::CLASS_RULES_R15.iter().any(|id| decided_by_rule(by, id))
+                || guarded(16) && round16::CLASS_RULES_R16.iter().any(|id| decided_by_rule(by, id)))
         {
             s.wrong_by_new_rule.push(format!("{file}: labelled {class}, decided by {by}"));
         }
