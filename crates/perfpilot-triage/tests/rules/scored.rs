@@ -24,6 +24,7 @@ pub const LAST_ROUND_BEFORE_SCORING: &[(&str, u8)] = &[
     ("heldout-24", 14),
     ("heldout-25", 14),
     ("heldout-26", 15),
+    ("heldout-27", 16),
 ];
 
 /// Whether a wrong decision by round `round`'s rules on a log of `split` counts as a regression:
