@@ -16,9 +16,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kernel_tally  # noqa: E402
 
-ARGS = [a for a in sys.argv[1:] if a != "-v"]
-VERBOSE = "-v" in sys.argv[1:]
-ROOT = ARGS[0] if ARGS else "tests/fixtures/trace"
+ROOT, VERBOSE = kernel_tally.cli_args()
 
 # (class, the class's words, [(group, deciding co-occurring words)]): a name joins the first
 # group whose words it holds, else `rest`.

@@ -1,5 +1,5 @@
 """Shared by the kernel-name tally scripts (issue #18: `step-word-tally.py`,
-`helper-kernel-tally.py`, `namesfix15-tally.py`, `namesfix16-tally.py`): the hand-labelled rows of
+`helper-kernel-tally.py`, `namesfix15-tally.py` … `namesfix21-tally.py`): the hand-labelled rows of
 every `kernel-names*.tsv` corpus file without the set-aside thirds' source repositories
 (`SET_ASIDE_7` … read from crates/perfpilot-trace/tests/heldout_batch/set_aside.rs) and without
 the blind batches a round may not read, and the grouped tally the round scripts print.
@@ -8,8 +8,19 @@ import collections
 import glob
 import os
 import re
+import sys
 
 SET_ASIDE_RS = "crates/perfpilot-trace/tests/heldout_batch/set_aside.rs"
+
+# The MoE words the round scripts test a name for before its other words decide.
+MOE_WORDS = r"moe|expert|router|routing|topk_ids|gate"
+
+
+def cli_args(argv=None):
+    """(corpus folder, verbose) from a round script's arguments: `[FOLDER] [-v]`."""
+    argv = sys.argv[1:] if argv is None else argv
+    args = [a for a in argv if a != "-v"]
+    return (args[0] if args else "tests/fixtures/trace"), "-v" in argv
 
 
 def held_repos():
