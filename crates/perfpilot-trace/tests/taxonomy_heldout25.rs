@@ -31,7 +31,7 @@ const BATCH: Batch = Batch {
     min_names: 141,
     // The blind first score (namesfix19 rules).
     first_score: 118,
-    // Set by namesfix20 (docs/taxonomy-corpus-3.md): MoE step stages, RWKV step words, `fa_` and
+    // Set by namesfix20 (docs/taxonomy-corpus-4.md): MoE step stages, RWKV step words, `fa_` and
     // Hadamard kernels, kpool / KDA helpers; the two development thirds 93 -> 106/113.
     dev_floor: Some(131),
 };

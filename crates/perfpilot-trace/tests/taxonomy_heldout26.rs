@@ -33,7 +33,7 @@ const BATCH: Batch = Batch {
     min_names: 204,
     // The blind first score (namesfix20 rules).
     first_score: 170,
-    // Set by namesfix21 (docs/taxonomy-corpus-3.md): speculative-decoding steps, fused gate-up,
+    // Set by namesfix21 (docs/taxonomy-corpus-4.md): speculative-decoding steps, fused gate-up,
     // quantised `_mm`; the two development thirds 89 -> 98/115.
     dev_floor: Some(179),
 };

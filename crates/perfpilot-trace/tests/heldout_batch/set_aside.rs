@@ -279,7 +279,7 @@ pub const SET_ASIDE_23: &[&str] = &[
 pub const SET_ASIDE_24: &[&str] =
     &["github:HYGON-AI/Moe", "github:clocksmith/doppler", "github:kryptic-sh/infr"];
 
-/// The namesfix20 set-aside third of heldout-25 (`docs/taxonomy-corpus-3.md`, "namesfix20"): the
+/// The namesfix20 set-aside third of heldout-25 (`docs/taxonomy-corpus-4.md`, "namesfix20"): the
 /// ceil(8/3) sources (repositories, as `repo_of` keys them) with the smallest FNV-1a-64 of
 /// `github:owner/name`, drawn before the round's first change; never trained on, scored once at
 /// the round's end.
@@ -287,7 +287,7 @@ pub const SET_ASIDE_24: &[&str] =
 pub const SET_ASIDE_25: &[&str] =
     &["github:typr7/nano-vllm.cpp", "github:ComingToy/vkllm.c", "github:seddonm1/web-llm"];
 
-/// The namesfix21 set-aside third of heldout-26 (`docs/taxonomy-corpus-3.md`, "namesfix21"): the
+/// The namesfix21 set-aside third of heldout-26 (`docs/taxonomy-corpus-4.md`, "namesfix21"): the
 /// ceil(8/3) sources (repositories, as `repo_of` keys them) with the smallest FNV-1a-64 of
 /// `github:owner/name`, drawn before the round's first change; never trained on, scored once at
 /// the round's end.
