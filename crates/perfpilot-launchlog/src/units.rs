@@ -103,12 +103,13 @@ pub fn decimal_comma_len(after: &str) -> Option<usize> {
 /// A printed number as Rust parses it: thousands commas dropped, a decimal comma (one or two
 /// digits after the only comma, no point; see [`decimal_comma_len`]) made a point.
 pub fn plain_number(text: &str) -> String {
-    if !text.contains('.') && text.matches(',').count() == 1 {
-        if let Some((int, frac)) = text.split_once(',') {
-            if (1..=2).contains(&frac.len()) && frac.bytes().all(|b| b.is_ascii_digit()) {
-                return format!("{int}.{frac}");
-            }
-        }
+    if !text.contains('.')
+        && text.matches(',').count() == 1
+        && let Some((int, frac)) = text.split_once(',')
+        && (1..=2).contains(&frac.len())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return format!("{int}.{frac}");
     }
     text.replace(',', "")
 }
