@@ -51,6 +51,16 @@ pub fn leading_number(text: &str) -> Option<&str> {
             && b.get(end + 4).is_none_or(|d| !d.is_ascii_digit())
         {
             end += 1;
+        } else if c == b','
+            && !seen_dot
+            && end > start_digits
+            && !t[start_digits..end].contains(',')
+            && crate::units::decimal_comma_len(&t[end + 1..]).is_some()
+        {
+            // A decimal comma (`1039,50 MiB`, a C locale with `,` as its separator): see
+            // `units::decimal_comma_len`.
+            seen_dot = true;
+            end += 1 + crate::units::decimal_comma_len(&t[end + 1..]).unwrap_or(0);
         } else {
             break;
         }
@@ -64,19 +74,19 @@ pub fn leading_number(text: &str) -> Option<&str> {
 /// Number after `key` as f64.
 pub fn num_f64(text: &str, key: &str) -> Option<f64> {
     let n = leading_number(after_key(text, key)?)?;
-    n.replace(',', "").parse().ok()
+    crate::units::plain_number(n).parse().ok()
 }
 
 /// Number after `key` as u64 (a fractional part is rejected).
 pub fn num_u64(text: &str, key: &str) -> Option<u64> {
     let n = leading_number(after_key(text, key)?)?;
-    n.replace(',', "").parse().ok()
+    crate::units::plain_number(n).parse().ok()
 }
 
 /// Number after `key` as i64.
 pub fn num_i64(text: &str, key: &str) -> Option<i64> {
     let n = leading_number(after_key(text, key)?)?;
-    n.replace(',', "").parse().ok()
+    crate::units::plain_number(n).parse().ok()
 }
 
 /// GiB number after `key` as exact bytes.

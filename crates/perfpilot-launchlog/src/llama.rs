@@ -48,7 +48,7 @@ fn cut_mib(text: &str) -> Option<LoggedBytes> {
 
 /// `kv_size = 32768, offload = 1, type_k = 'f16', type_v = 'f16', n_layer = 64`: a cache opens.
 pub(crate) fn kv_init(after: &str) -> Option<EventKind> {
-    let cells = leading_number(after)?.replace(',', "").parse().ok()?;
+    let cells = crate::units::plain_number(leading_number(after)?).parse().ok()?;
     Some(EventKind::LlamaKvCache {
         cells: Some(cells),
         seqs: None,
@@ -86,7 +86,7 @@ pub(crate) fn kv_size_cells(after: &str) -> Option<EventKind> {
     let open = after.find('(');
     let cells = open
         .and_then(|o| leading_number(&after[o + 1..]))
-        .and_then(|n| n.replace(',', "").parse().ok());
+        .and_then(|n| crate::units::plain_number(n).parse().ok());
     let seqs = after.find(" seqs").and_then(|end| {
         let head = &after[..end];
         let tok = head.split([' ', '(']).next_back()?;
@@ -118,7 +118,7 @@ pub(crate) fn bare_size_cells(before: &str, after: &str) -> Option<EventKind> {
 /// `creating non-SWA KV cache, size = 64000 cells` / `creating     SWA KV cache, size = 4352
 /// cells` (the phrase is `SWA KV cache, size =`; `before` tells which).
 pub(crate) fn swa_open(before: &str, after: &str) -> Option<EventKind> {
-    let cells = leading_number(after)?.replace(',', "").parse().ok()?;
+    let cells = crate::units::plain_number(leading_number(after)?).parse().ok()?;
     Some(EventKind::LlamaKvCache {
         cells: Some(cells),
         seqs: None,

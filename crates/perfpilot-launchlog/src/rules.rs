@@ -178,7 +178,7 @@ fn value_text<'a>(rule: &Rule, after: &'a str) -> Option<&'a str> {
 /// `1m` = 10^6), upper case binary and whole (`32K` = 32,768, `1M` = 2^20). A letter after the
 /// suffix (`16GB`, `4096MiB`) is a unit, not a suffix: the number alone is read there.
 pub(crate) fn with_suffix(number: &str, rest: &str) -> Option<f64> {
-    let v: f64 = number.replace(',', "").parse().ok()?;
+    let v: f64 = crate::units::plain_number(number).parse().ok()?;
     let mut chars = rest.chars();
     let suffix = chars.next();
     let ends = chars.next().is_none_or(|c| !c.is_ascii_alphanumeric() && c != '_');

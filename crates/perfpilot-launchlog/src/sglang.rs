@@ -199,7 +199,7 @@ pub(super) fn max_total_arg_vs_profiled(after: &str) -> Option<EventKind> {
 
 pub(super) fn max_total(after: &str) -> Option<EventKind> {
     let max_total_num_tokens =
-        super::fields::leading_number(after)?.replace(',', "").parse().ok()?;
+        crate::units::plain_number(super::fields::leading_number(after)?).parse().ok()?;
     Some(EventKind::MaxTotalNumTokens {
         max_total_num_tokens,
         chunked_prefill_size: num_i64(after, "chunked_prefill_size="),
@@ -213,7 +213,7 @@ pub(super) fn max_total(after: &str) -> Option<EventKind> {
 pub(super) fn larger_than_profiled(seg: &str, after: &str) -> Option<EventKind> {
     Some(EventKind::ProfiledTokensBelowCap {
         requested: num_i64(seg, "max_total_tokens=")?,
-        profiled: super::fields::leading_number(after)?.replace(',', "").parse().ok()?,
+        profiled: crate::units::plain_number(super::fields::leading_number(after)?).parse().ok()?,
     })
 }
 

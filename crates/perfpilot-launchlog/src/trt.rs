@@ -96,7 +96,7 @@ pub(super) fn kv_bytes(before: &str) -> Option<EventKind> {
 /// `Max KV cache blocks per sequence: 65 [window size=2051], tokens per block=32, primary
 /// blocks=116617, secondary blocks=0`: device (primary) and host (secondary) blocks.
 pub(super) fn blocks(after: &str) -> Option<EventKind> {
-    let gpu_blocks = leading_number(after)?.replace(',', "").parse().ok()?;
+    let gpu_blocks = crate::units::plain_number(leading_number(after)?).parse().ok()?;
     Some(EventKind::GpuBlocks { gpu_blocks, cpu_blocks: num_u64(after, "secondary blocks=") })
 }
 

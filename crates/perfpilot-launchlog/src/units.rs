@@ -21,7 +21,7 @@ impl LoggedBytes {
     /// Parse a printed GiB number such as `105.59`, `-2.14` or `1,024.5`.
     pub fn from_gib_text(text: &str) -> Option<LoggedBytes> {
         let bytes = parse_gib_exact(text)?;
-        Some(LoggedBytes { bytes, printed: text.trim().replace(',', "") })
+        Some(LoggedBytes { bytes, printed: plain_number(text.trim()) })
     }
 
     /// A printed number with its unit (`MiB`, `MB`, `GiB`, `GB`, `KiB`, `bytes`/`B`, parentheses
@@ -39,7 +39,7 @@ impl LoggedBytes {
             "bytes" | "B" | "byte" => 1.0,
             _ => return None,
         };
-        let v: f64 = number.trim().replace(',', "").parse().ok()?;
+        let v: f64 = plain_number(number.trim()).parse().ok()?;
         if !v.is_finite() {
             return None;
         }
@@ -62,7 +62,7 @@ impl LoggedBytes {
             "KB" | "kB" => 1e3,
             _ => return LoggedBytes::from_number_unit(number, unit),
         };
-        let v: f64 = number.trim().replace(',', "").parse().ok()?;
+        let v: f64 = plain_number(number.trim()).parse().ok()?;
         let bytes = (v * scale).round();
         if !bytes.is_finite() || bytes.abs() >= i64::MAX as f64 {
             return None;
@@ -80,9 +80,43 @@ impl LoggedBytes {
     }
 }
 
+/// Units a decimal comma may stand before: byte sizes as llama.cpp's loader and context print
+/// them (`%.2f MiB`, `%.2f GiB`).
+const COMMA_UNITS: [&str; 8] = ["MiB", "GiB", "KiB", "TiB", "MB", "GB", "KB", "TB"];
+
+/// Digits of a decimal comma's fraction at the start of `after` (the text after the comma), or
+/// `None` where the comma cannot be a decimal one. A C/C++ program that calls
+/// `setlocale(LC_ALL, "")` prints `%f` with the locale's separator: llama.cpp's
+/// `console::init` (common/console.cpp, POSIX, not `--simple-io`) does, so llama-cli under a
+/// German locale prints `1039,50 MiB`. A comma is read as a decimal only where it cannot group
+/// thousands: one or two digits (never three: `545,856` is a count), then a byte unit.
+pub fn decimal_comma_len(after: &str) -> Option<usize> {
+    let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+    if !(1..=2).contains(&digits) {
+        return None;
+    }
+    let unit = after[digits..].trim_start();
+    let unit = unit.split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("");
+    COMMA_UNITS.contains(&unit).then_some(digits)
+}
+
+/// A printed number as Rust parses it: thousands commas dropped, a decimal comma (one or two
+/// digits after the only comma, no point; see [`decimal_comma_len`]) made a point.
+pub fn plain_number(text: &str) -> String {
+    if !text.contains('.')
+        && text.matches(',').count() == 1
+        && let Some((int, frac)) = text.split_once(',')
+        && (1..=2).contains(&frac.len())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return format!("{int}.{frac}");
+    }
+    text.replace(',', "")
+}
+
 /// Parse a decimal GiB string to bytes exactly (integer arithmetic, round half away from zero).
 pub fn parse_gib_exact(text: &str) -> Option<i64> {
-    let t: String = text.trim().chars().filter(|c| *c != ',').collect();
+    let t = plain_number(text.trim());
     let (neg, digits) = match t.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, t.strip_prefix('+').unwrap_or(&t)),
@@ -123,10 +157,28 @@ mod tests {
         assert_eq!(parse_gib_exact("0.5"), Some(GIB / 2));
         assert_eq!(parse_gib_exact("-2.14"), Some(-2_297_807_503));
         assert_eq!(parse_gib_exact("1,024"), Some(1024 * GIB));
+        assert_eq!(parse_gib_exact("14,19"), parse_gib_exact("14.19"));
         assert_eq!(parse_gib_exact("abc"), None);
         assert_eq!(parse_gib_exact(""), None);
         assert_eq!(parse_gib_exact("."), None);
         assert_eq!(parse_gib_exact("99999999999999999999"), None);
+    }
+
+    #[test]
+    fn decimal_comma_only_where_it_cannot_group_thousands() {
+        // alucianOriginal/XAIGPUARC's llama-cli under a German locale.
+        assert_eq!(decimal_comma_len("50 MiB"), Some(2));
+        assert_eq!(decimal_comma_len("19 GiB (16,00 BPW)"), Some(2));
+        // vLLM's `545,856 tokens`, a three-digit group; no unit after one or two digits.
+        assert_eq!(decimal_comma_len("856 tokens"), None);
+        assert_eq!(decimal_comma_len("856 MiB"), None);
+        assert_eq!(decimal_comma_len("000, frequency_penalty"), None);
+        assert_eq!(decimal_comma_len("5, n_batch"), None);
+        assert_eq!(plain_number("1039,50"), "1039.50");
+        assert_eq!(plain_number("545,856"), "545856");
+        assert_eq!(plain_number("1,024.5"), "1024.5");
+        let v = LoggedBytes::from_number_unit("1039,50", "MiB").unwrap();
+        assert_eq!(v.bytes, 1039 * (1 << 20) + (1 << 19));
     }
 
     #[test]
