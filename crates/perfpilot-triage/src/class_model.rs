@@ -28,7 +28,7 @@ pub const PRIOR_TOKEN: &str = "<logs>";
 
 /// The smallest posterior at which the model names a class (chosen by the written rule of
 /// `docs/triage.md`, "Class model", from leave-one-source-out cross-validation).
-pub const MIN_POSTERIOR: f64 = 0.5;
+pub const MIN_POSTERIOR: f64 = 0.4;
 
 /// How many tokens' worth of evidence one log's words count as at most (see
 /// [`ClassModel::scores`]; chosen by the cross-validation of `docs/triage.md`, "Class model").

@@ -90,7 +90,8 @@ pub const FLOORS: [(&str, usize, usize); 26] = [
     // again (class and signal 16/23), openai-agents #1605 below 0.5 as in round 12.
     // 19/23 and 18/23 after round 15 (trifix15: ptxas' `PTX .version … does not support .target
     // sm_120a` -> dependency-mismatch, vLLM's free-memory refusal wrapped after `less than desired`).
-    ("heldout-17", 826, 782),
+    // 20/23 and 19/23 after round 17 (trifix17: `MIN_POSTERIOR` 0.4 by the written rule).
+    ("heldout-17", 869, 826),
     // Twelfth blind batch (branch triblind12, 29 logs), scored once by the lead after round 11
     // (trifix11, the class model) was merged: 18/29 classes right (5 undecided), class and
     // signal 18/28 labelled.
@@ -118,7 +119,8 @@ pub const FLOORS: [(&str, usize, usize); 26] = [
     // ROCm, decided by the class model retrained with heldout-22/23's development two thirds).
     // 17/20 and 17/20 with the written threshold rule applied at the merge (0.5: that log's
     // posterior is below it; in-sample, the CV ties 0.4 and 0.5 on right decisions).
-    ("heldout-21", 850, 850),
+    // 18/20 and 18/20 after round 17 (trifix17: `MIN_POSTERIOR` 0.4 by the written rule).
+    ("heldout-21", 900, 900),
     // Sixteenth blind batch (branch triblind16, 20 logs), scored once by the lead after round 13
     // (trifix13; class model threshold 0.4) was merged: 10/20 classes right (2 undecided), class
     // and signal 10/19 labelled logs.
@@ -150,7 +152,9 @@ pub const FLOORS: [(&str, usize, usize); 26] = [
     ("heldout-26", 772, 750),
     // Twenty-first blind batch (branch triblind21, 15 logs), scored once by the lead with round 16's
     // rules (trifix16): 8/15 classes right (1 undecided), class and signal 8/15 labelled logs.
-    ("heldout-27", 533, 533),
+    // 10/15 and 10/15 after round 17 (trifix17: development two thirds 5/10 -> 7/10; its
+    // set-aside third scored once at the end of the round, docs/triage-corpus-3.md).
+    ("heldout-27", 666, 666),
 ];
 
 /// Dev-split floor in per mille (15/19 since the evidence rules of issue 15, branch triage3).
