@@ -37,6 +37,10 @@ CLASSES = [
         ("0213 / 4d layout word", r"0213|20314|4d"),
         ("hadamard word", r"hadamard"),
     ]),
+    ("`slot` words (`slot`, `slots`)", r"slots?(_|$)", [
+        ("gather word", r"gather"),
+        ("mapping / ids / filtering word", r"mapping|ids|filter"),
+    ]),
     ("`hash`", r"hash", [
         ("hash routing / top-k / gate / moe word", r"top_?k|routing|gate|moe|expert|logic_to_physical"),
         ("embedding / hashmap / engram word", r"embedding|hashmap|engram"),

@@ -732,6 +732,9 @@ fn kv_index_copies_topk_transforms_and_hash_kernels() {
         ("_copy_unified_indices_kernel", Category::KvCache),
         ("_copy_page_indices_kernel", Category::KvCache),
         ("_fwd_kernel_copy_kv_index_to_req", Category::KvCache),
+        // a gather by KV slots (vLLM-Kunlun-Exp, heldout-19; rtp-llm, heldout-5)
+        ("_dequant_gather_slots_kernel", Category::KvCache),
+        ("_dequantize_and_gather_k_slots_kernel", Category::KvCache),
         // the sparse-attention indexer's top-k transform (SGLang, heldout-27; vkernels, heldout-25)
         ("topk_transform_prefill_kernel", Category::Attention),
         ("topk_transform_prefill_ragged_kernel", Category::Attention),
