@@ -721,7 +721,8 @@ mod props {
     }
 }
 
-/// namesfix22 (docs/taxonomy-helpers.md, "KV index copies, top-k transforms and hash kernels"):
+/// namesfix22 (docs/taxonomy-helpers.md, "KV index copies, top-k transforms, hash kernels and
+/// slot gathers"):
 /// real development names from at least two repositories per class.
 #[test]
 fn kv_index_copies_topk_transforms_and_hash_kernels() {
