@@ -41,6 +41,9 @@ CLASSES = [
         ("gather word", r"gather"),
         ("mapping / ids / filtering word", r"mapping|ids|filter"),
     ]),
+    ("`permute` ... `map` (the MoE token permutation's row map)", r"permute_([a-z0-9]+_)*map", [
+        ("a word between (`permute_row_id_map`)", r"permute_([a-z0-9]+_)+map"),
+    ]),
     ("`hash`", r"hash", [
         ("hash routing / top-k / gate / moe word", r"top_?k|routing|gate|moe|expert|logic_to_physical"),
         ("embedding / hashmap / engram word", r"embedding|hashmap|engram"),

@@ -747,6 +747,10 @@ fn kv_index_copies_topk_transforms_and_hash_kernels() {
         ("moe_hash_topk_fused", Category::Moe),
         ("moe_gating_top_k_hash", Category::Moe),
         ("hash_tiles32_kernel_blocked", Category::Other),
+        // the MoE token permutation's row map (DLBlas, heldout-19; TransformerEngine; ScaleLLM)
+        ("permute_fused_gather_and_map_kernel", Category::Moe),
+        ("moe_permute_row_map", Category::Moe),
+        ("permute_row_id_map", Category::Moe),
         // not these words: a top-k alone stays reduction, an index copy of ATen stays memory
         ("topk_kernel", Category::Reduction),
         ("index_copy_kernel", Category::Memory),
