@@ -52,7 +52,8 @@ const BATCH: Batch = Batch {
     // Raised by namesfix19 (817 -> 819): the sigmoid-bias router (moe.expert-gemm-variants) and the
     // gated-delta norm (norm.gated-delta-norms) (docs/taxonomy-corpus-3.md, namesfix19).
     // Raised by namesfix21 (820 -> 821): the namesfix21 dense fused gate-up rule (weight format = gemm) (docs/taxonomy-corpus-3.md).
-    dev_floor: Some(821),
+    // Raised by namesfix22 (821 -> 822): MoE hash routing (moe.hash-routing: _hash_topk_kernel) (docs/taxonomy-corpus-4.md).
+    dev_floor: Some(822),
 };
 
 #[test]

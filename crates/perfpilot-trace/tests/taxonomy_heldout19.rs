@@ -35,7 +35,10 @@ const BATCH: Batch = Batch {
     // the namesfix15 set-aside third (200 -> 199/226, counted, never printed); no rule
     // decides it (docs/taxonomy-corpus-3.md, namesfix17, lists the retrain's +10 / -6).
     // Raised by namesfix21 (348 -> 350): the namesfix21 leading fused_matmul rule (docs/taxonomy-corpus-3.md).
-    dev_floor: Some(350),
+    // Raised by namesfix22 (350 -> 352): a gather by KV slots (kv_cache.slot-gather:
+    // _dequant_gather_slots_kernel) and the MoE permutation's row map (moe.permute-map:
+    // permute_fused_gather_and_map_kernel) (docs/taxonomy-corpus-4.md).
+    dev_floor: Some(352),
 };
 
 #[test]

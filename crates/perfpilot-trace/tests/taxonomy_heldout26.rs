@@ -35,7 +35,9 @@ const BATCH: Batch = Batch {
     first_score: 170,
     // Set by namesfix21 (docs/taxonomy-corpus-4.md): speculative-decoding steps, fused gate-up,
     // quantised `_mm`; the two development thirds 89 -> 98/115.
-    dev_floor: Some(179),
+    // Raised by namesfix22 (179 -> 180): one held-back row of the set-aside third is now right
+    // (counted, never printed; no development row lost) (docs/taxonomy-corpus-4.md, namesfix22).
+    dev_floor: Some(180),
 };
 
 #[test]

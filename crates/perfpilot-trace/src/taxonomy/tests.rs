@@ -720,3 +720,43 @@ mod props {
         }
     }
 }
+
+/// namesfix22 (docs/taxonomy-helpers.md, "KV index copies, top-k transforms, hash kernels and
+/// slot gathers"):
+/// real development names from at least two repositories per class.
+#[test]
+fn kv_index_copies_topk_transforms_and_hash_kernels() {
+    let t = Taxonomy::embedded_ref();
+    let cases = [
+        // a copy of the KV index lists (SGLang build_unified_kv_indices, heldout-27; vllm v1,
+        // corpus 1; lightllm, corpus 2)
+        ("_copy_unified_indices_kernel", Category::KvCache),
+        ("_copy_page_indices_kernel", Category::KvCache),
+        ("_fwd_kernel_copy_kv_index_to_req", Category::KvCache),
+        // a gather by KV slots (vLLM-Kunlun-Exp, heldout-19; rtp-llm, heldout-5)
+        ("_dequant_gather_slots_kernel", Category::KvCache),
+        ("_dequantize_and_gather_k_slots_kernel", Category::KvCache),
+        // the sparse-attention indexer's top-k transform (SGLang, heldout-27; vkernels, heldout-25)
+        ("topk_transform_prefill_kernel", Category::Attention),
+        ("topk_transform_prefill_ragged_kernel", Category::Attention),
+        ("dsa_topk_transform_kernel", Category::Attention),
+        // MoE hash routing (ATOM, heldout-10; aiter and flashinfer, corpus 2; vllm-ascend,
+        // heldout-16) and a tensor-content hash, no model work (SGLang multimodal, heldout-27)
+        ("_hash_topk_kernel", Category::Moe),
+        ("_hash_routing", Category::Moe),
+        ("moe_hash_topk_fused", Category::Moe),
+        ("moe_gating_top_k_hash", Category::Moe),
+        ("hash_tiles32_kernel_blocked", Category::Other),
+        // the MoE token permutation's row map (DLBlas, heldout-19; TransformerEngine; ScaleLLM)
+        ("permute_fused_gather_and_map_kernel", Category::Moe),
+        ("moe_permute_row_map", Category::Moe),
+        ("permute_row_id_map", Category::Moe),
+        // not these words: a top-k alone stays reduction, an index copy of ATen stays memory
+        ("topk_kernel", Category::Reduction),
+        ("index_copy_kernel", Category::Memory),
+    ];
+    for (name, want) in cases {
+        let (got, rule) = t.classify_explained(name);
+        assert_eq!(got, want, "{name}: rule {rule}");
+    }
+}

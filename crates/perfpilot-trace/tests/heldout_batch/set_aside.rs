@@ -294,3 +294,11 @@ pub const SET_ASIDE_25: &[&str] =
 #[allow(dead_code)]
 pub const SET_ASIDE_26: &[&str] =
     &["github:Jacob0226/SGLang-benchmarks", "github:gty111/gLLM", "github:imReese/sglang-rs"];
+
+/// The namesfix22 set-aside third of heldout-27 (`docs/taxonomy-corpus-4.md`, "namesfix22"): the
+/// ceil(7/3) sources (repositories, as `repo_of` keys them) with the smallest FNV-1a-64 of
+/// `github:owner/name`, drawn by the lead before the round's first change; never trained on,
+/// scored once at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_27: &[&str] =
+    &["github:ROCm/tritonBLAS", "github:karims/vllm-kivo-vd", "github:EnflameTechnology/candle"];
