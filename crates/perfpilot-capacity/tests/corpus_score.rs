@@ -86,7 +86,7 @@ fn matches(e: &Expected, got: &StatedValue) -> bool {
 /// Splits with a floor: development data, read in full (a later change may not lose a value).
 /// `heldout`, `heldout-3`, `heldout-4` and `heldout-5` were scored once each and count as
 /// development data since.
-const FLOORS: [(&str, usize); 40] = [
+const FLOORS: [(&str, usize); 41] = [
     ("dev", DEV_FLOOR_PERMILLE),
     ("heldout", HELDOUT_FLOOR_PERMILLE),
     ("heldout-3", HELDOUT3_FLOOR_PERMILLE),
@@ -127,6 +127,7 @@ const FLOORS: [(&str, usize); 40] = [
     ("heldout-38", HELDOUT38_FLOOR_PERMILLE),
     ("heldout-39", HELDOUT39_FLOOR_PERMILLE),
     ("heldout-40", HELDOUT40_FLOOR_PERMILLE),
+    ("heldout-41", HELDOUT41_FLOOR_PERMILLE),
 ];
 
 /// Whether a split is scored in this run: the splits with a floor always, any other (a fresh
@@ -554,6 +555,13 @@ const HELDOUT39_FLOOR_PERMILLE: usize = 1000;
 /// by TRL's `vllm-serve`) floor in per mille: scored once, blind, by the lead with the round-23
 /// rules (capfix23): 185/185 = 100%.
 const HELDOUT40_FLOOR_PERMILLE: usize = 1000;
+
+/// Blind batch heldout-41 (capblind35: 14 saved logs from repositories: vLLM V1 0.8.4 – 0.27.1 on
+/// one GPU, TP2 and TP4 — a KV cache holding half of one request, YaRN to 131072, LoRA on compute
+/// capability 7.5, a hybrid model, four workers refusing a utilisation above free memory —; SGLang
+/// 0.5 on two RDNA4 R9700s with fp8 KV) floor in per mille: scored once, blind, by the lead with
+/// the round-24 rules (capfix24): 394/394 = 100%.
+const HELDOUT41_FLOOR_PERMILLE: usize = 1000;
 
 /// A corpus log as the tool reads one: bytes, invalid UTF-8 replaced (llama.cpp cuts long
 /// metadata strings by bytes, so a real log may end a line inside a character).
