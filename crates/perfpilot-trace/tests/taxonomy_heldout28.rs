@@ -1,0 +1,34 @@
+//! The twenty-eighth held-out batch (`tests/fixtures/trace/kernel-names-28.tsv`, split `heldout-28`),
+//! a BLIND batch: real kernel names from repositories no earlier corpus used, collected and
+//! hand-labelled (from what each source says the kernel does) by an engineer who writes no
+//! rules, and committed before any classifier ran on them. See
+//! `tests/fixtures/trace/SOURCES-blind.md` ("Corpus 28 (blind)").
+//!
+//! Work in progress: the count and the sources are filled in when the batch is complete.
+//! Not scored yet: the lead takes the one blind first score after the next rule round, then
+//! adds the score test and sets `first_score`. Until then this file checks the format, the
+//! categories and the freshness only, and classifies nothing.
+
+mod heldout_batch;
+
+use heldout_batch::{Batch, CORPORA, check_fresh};
+
+const BATCH: Batch = Batch {
+    file: "kernel-names-28.tsv",
+    text: include_str!("../../../tests/fixtures/trace/kernel-names-28.tsv"),
+    split: "heldout-28",
+    // Every name of the earlier corpora (1 … heldout-27).
+    earlier_names: &CORPORA,
+    // Earlier corpora whose source repositories this batch may not reuse.
+    earlier_sources: &CORPORA,
+    // The count reached so far.
+    min_names: 50,
+    // Unscored: the lead sets the blind first score when taking it.
+    first_score: 0,
+    dev_floor: None,
+};
+
+#[test]
+fn heldout28_is_fresh_unique_and_from_new_sources() {
+    check_fresh(&BATCH);
+}
