@@ -34,6 +34,7 @@ const SPLITS: &[(&str, &str)] = &[
     ("heldout-25", include_str!("../../../tests/fixtures/trace/kernel-names-25.tsv")),
     ("heldout-26", include_str!("../../../tests/fixtures/trace/kernel-names-26.tsv")),
     ("heldout-27", include_str!("../../../tests/fixtures/trace/kernel-names-27.tsv")),
+    ("heldout-28", include_str!("../../../tests/fixtures/trace/kernel-names-28.tsv")),
 ];
 
 /// The set-aside thirds (shared with the batch tests).
