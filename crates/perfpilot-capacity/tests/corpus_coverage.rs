@@ -55,21 +55,21 @@ fn matrix_counts_are_the_documented_ones() {
     for (cell, n) in &m {
         println!("corpus coverage {cell}: {n}");
     }
-    // The figures of docs/capacity.md, "Corpus coverage" (692 launch logs after heldout-41).
+    // The figures of docs/capacity.md, "Corpus coverage" (699 launch logs after heldout-43).
     let documented = [
-        ("engine:vllm-v0", 87),
-        ("engine:vllm-v1", 269),
+        ("engine:vllm-v0", 88),
+        ("engine:vllm-v1", 274),
         ("engine:sglang-0.2-0.4", 46),
-        ("engine:sglang-0.5+", 78),
+        ("engine:sglang-0.5+", 79),
         ("engine:tensorrt-llm", 41),
         ("engine:llama.cpp", 171),
-        ("vendor:nvidia", 511),
-        ("vendor:amd", 71),
+        ("vendor:nvidia", 517),
+        ("vendor:amd", 72),
         ("vendor:other", 91),
         ("vendor:cpu", 19),
-        ("setup:tp", 271),
+        ("setup:tp", 273),
         ("setup:pp", 30),
-        ("setup:dp", 34),
+        ("setup:dp", 35),
         ("setup:ep", 41),
         ("setup:multinode", 52),
         ("setup:layersplit", 41),
