@@ -112,3 +112,113 @@ fn round18_miss_table() {
         }
     }
 }
+
+/// ROCm's queue callback naming an HSA memory status decides illegal-memory-access.
+#[test]
+fn round18_hsa_memory_status_decides_illegal_memory_access() {
+    verdict::assert_files_decide(&[(
+        // ROCm/aiter#1143 (vLLM with AITER fused MoE, MI300X)
+        "vllm-aiter1143-mi300x-dsr1-fmoe-blockscale-fp8-hsa-memory-aperture-violation-cut.log",
+        "illegal-memory-access",
+        "hsa-memory-fault-status",
+        "HSA_STATUS_ERROR_MEMORY_APERTURE_VIOLATION",
+    )]);
+    verdict::assert_texts_decide(&[
+        // ggml-org/whisper.cpp#3576 (ROCm 7, Strix Halo)
+        (
+            "rocdevice.cpp Callback: Queue 0x7fc220400000 aborting with error : HSA_STATUS_ERROR_MEMORY_APERTURE_VIOLATION: The agent attempted to access memory beyond the largest legal address. code: 0x29",
+            "illegal-memory-access",
+            "hsa-memory-fault-status",
+        ),
+        // ROCm/legacy-rocm-build#2153 (ROCm 5, Device::callbackQueue wording)
+        (
+            ":0:rocdevice.cpp :2672: 0696142325 us: 5999 : [tid:0x7f676e4c7640] Device::callbackQueue aborting with error : HSA_STATUS_ERROR_MEMORY_APERTURE_VIOLATION: The agent attempted to access memory beyond the largest legal address. code: 0x29",
+            "illegal-memory-access",
+            "hsa-memory-fault-status",
+        ),
+        // doktor83/SRBMiner-Multi#206 (the sibling status, memory fault)
+        (
+            ":0:rocdevice.cpp            :2614: 102457364470 us: 6856 : [tid:0x7fe7bb747700] Device::callbackQueue aborting with error : HSA_STATUS_ERROR_MEMORY_FAULT: Agent attempted to access an inaccessible address. code: 0x2b",
+            "illegal-memory-access",
+            "hsa-memory-fault-status",
+        ),
+    ]);
+}
+
+/// The argument parsers' value refusals (clap 4 and argparse) decide config-invalid.
+#[test]
+fn round18_parser_refusals_decide_config_invalid() {
+    verdict::assert_files_decide(&[(
+        // huggingface/text-generation-inference#1451 (launcher built from source, clap 4)
+        "tgi-1451-local-launcher-env-disable-custom-kernels-invalid-value-true.log",
+        "config-invalid",
+        "cli-parser-invalid-value",
+        "invalid value 'True' for '--disable-custom-kernels'",
+    )]);
+    verdict::assert_texts_decide(&[
+        // huggingface/text-generation-inference#1456 (a flag the launcher did not have yet)
+        (
+            "error: unexpected argument '--tokenizer-config-path' found",
+            "config-invalid",
+            "cli-parser-invalid-value",
+        ),
+        // clap-rs/clap examples/tutorial_builder/04_01_possible.md (clap 4's own example output)
+        (
+            "error: invalid value 'medium' for '<MODE>'",
+            "config-invalid",
+            "cli-parser-invalid-value",
+        ),
+    ]);
+}
+
+/// A bind line ending in EADDRINUSE's text, and Node's listen error object, decide port-in-use.
+#[test]
+fn round18_bind_in_use_lines_decide_port_in_use() {
+    verdict::assert_files_decide(&[
+        (
+            // prima-cluster/prima.cpp#18 (llama.cpp fork, ring sockets)
+            "llamacpp-prima18-qwq-32b-rank2-ring-recv-socket-address-already-in-use.log",
+            "port-in-use",
+            "bind-line-address-in-use",
+            "Address already in use",
+        ),
+        (
+            // the Node.js API wrapper in front of Ollama (labels.tsv, heldout-25)
+            "ollama-apimyllama1-wrapper-listen-eaddrinuse-port-11434-cut.log",
+            "port-in-use",
+            "bind-line-address-in-use",
+            "EADDRINUSE",
+        ),
+    ]);
+    // wikimedia-gadgets/afc-helper#213: Node's error object after `Error: listen EADDRINUSE`
+    verdict::assert_texts_decide(&[(
+        "Emitted 'error' event on Server instance at:\nat emitErrorNT (node:net:1361:8)\ncode: 'EADDRINUSE',\nerrno: -4091,\nsyscall: 'listen',\naddress: '::',\nport: 4444\n",
+        "port-in-use",
+        "bind-line-address-in-use",
+    )]);
+}
+
+/// tt-metal's dispatch timeout, in its log line and its thrown message, decides hang.
+#[test]
+fn round18_tt_metal_dispatch_timeout_decides_hang() {
+    verdict::assert_files_decide(&[(
+        // tenstorrent/tt-metal#48536 (vLLM on Blackhole, prefill)
+        "vllm-ttmetal48536-p300x2-qwen36-27b-prefill-metal-timeout-detected-inspector-triage-cut.log",
+        "hang",
+        "tt-metal-dispatch-timeout",
+        "Timeout detected",
+    )]);
+    // tt-xla model remediation notes (public), quoting the thrown forms
+    verdict::assert_texts_decide(&[
+        (
+            "2026-04-17 23:43:08.395 | critical |          Always | TT_THROW: TIMEOUT: device timeout, potential hang detected, the device is unrecoverable (assert.hpp:104)",
+            "hang",
+            "tt-metal-dispatch-timeout",
+        ),
+        (
+            "2026-04-19 18:18:23.441 | critical |          Always | TT_THROW: TIMEOUT: device timeout in fetch queue wait, potential hang detected (assert.hpp:104)",
+            "hang",
+            "tt-metal-dispatch-timeout",
+        ),
+    ]);
+}
