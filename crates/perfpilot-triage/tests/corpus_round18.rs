@@ -222,3 +222,47 @@ fn round18_tt_metal_dispatch_timeout_decides_hang() {
         ),
     ]);
 }
+
+/// The Hub's HTTP refusal of a model's files, in requests' words, decides model-not-found.
+#[test]
+fn round18_hub_http_refusal_decides_model_not_found() {
+    verdict::assert_files_decide(&[(
+        // opea-project/GenAIExamples#2237 (vLLM CPU image, gated Llama 3 without a token)
+        "vllm-opea2237-v0100-xeon-cpu-meta-llama3-8b-config-401-unauthorized-cut.log",
+        "model-not-found",
+        "hf-hub-http-refusal",
+        "401 Client Error: Unauthorized",
+    )]);
+    verdict::assert_texts_decide(&[
+        // boson-ai/higgs-audio#123 (a local directory name sent to the Hub's API as an id)
+        (
+            "requests.exceptions.HTTPError: 401 Client Error: Unauthorized for url: https://huggingface.co/api/models/xcodec_tps25_0215/revision/main",
+            "model-not-found",
+            "hf-hub-http-refusal",
+        ),
+        // lllyasviel/IC-Light#57 (the hf-mirror.com mirror)
+        (
+            "requests.exceptions.HTTPError: 401 Client Error: Unauthorized for url: https://hf-mirror.com/briaai/RMBG-1.4/resolve/main/model.safetensors",
+            "model-not-found",
+            "hf-hub-http-refusal",
+        ),
+    ]);
+}
+
+/// The NVIDIA driver's NV_ERR_NO_MEMORY check failure decides an out-of-memory.
+#[test]
+fn round18_nvrm_no_memory_decides_oom() {
+    verdict::assert_files_decide(&[(
+        // NVIDIA/dgx-spark-playbooks#97 (GB10 unified memory, vLLM prefill at 131k)
+        "dgxspark-97-gb10-vllm-131k-prefill-nvrm-no-memory-hard-reset.log",
+        "oom-runtime",
+        "nvrm-no-memory",
+        "NV_ERR_NO_MEMORY",
+    )]);
+    // NVIDIA/open-gpu-kernel-modules#848 (575 driver, decoder allocation)
+    verdict::assert_texts_decide(&[(
+        "[52595.758098] NVRM: nvCheckOkFailedNoLog: Check failed: Out of memory [NV_ERR_NO_MEMORY] (0x00000051) returned from _memdescAllocInternal(pMemDesc) @ mem_desc.c:1353",
+        "oom-runtime",
+        "nvrm-no-memory",
+    )]);
+}

@@ -9,4 +9,6 @@ pub const CLASS_RULES_R18: &[&str] = &[
     "cli-parser-invalid-value",
     "bind-line-address-in-use",
     "tt-metal-dispatch-timeout",
+    "hf-hub-http-refusal",
+    "nvrm-no-memory",
 ];
