@@ -31,7 +31,32 @@ use corpus::{corpus, split_of, splits, tsv_rows};
 use perfpilot_triage::{ProblemClass, TriageOptions, triage_logs};
 
 /// Misses whose label the written rules would decide otherwise (group d): file and the rule.
-const LABEL_QUESTIONED: &[(&str, &str)] = &[];
+const LABEL_QUESTIONED: &[(&str, &str)] = &[
+    (
+        "vllm-24133-8xh100-tp8-glm45-waiting-for-core-engine-proc-hang.log",
+        "docs/triage-corpus-3.md round 15, hang evidence: two waiting lines are one interval, not a hang",
+    ),
+    (
+        "vllm-14025-v0-mqllmengine-waiting-for-output-hang-cut.log",
+        "round 15 hang evidence: two waiting lines, and start-up output continues after them",
+    ),
+    (
+        "ollama-10119-v06x-agent-chat-stops-midway-stuck-stopping-hang-cut.log",
+        "round 15 hang evidence: the reporter's prose and an access log of polls are not evidence",
+    ),
+    (
+        "sglang-7324-stuck-capturing-batches-0-of-17-after-flashinfer-jit-cut.log",
+        "round 17: a bare progress bar at 0 as the last line is a cut excerpt as often as a stall",
+    ),
+    (
+        "sglang-31271-gpt-oss-20b-merged-lora-tokenizer-still-tokenizersbackend-after-retries.log",
+        "round 16: the engine logs it as a warning, benign in working servers",
+    ),
+    (
+        "sglang-14972-overlap-retract-decode-full.log",
+        "stall.toml ends-at-full-kv: token usage 0.94, below the written 0.95 saturation",
+    ),
+];
 
 /// The labelled lines of a signal cell (`-` is none; `a-b` ranges, comma-separated).
 fn labelled_lines(cell: &str) -> Option<BTreeSet<u64>> {
