@@ -291,3 +291,24 @@ fn round18_nvrm_no_memory_decides_oom() {
         "nvrm-no-memory",
     )]);
 }
+
+/// minja's error position followed by the template's own source decides tokenizer-error,
+/// whatever the message before it.
+#[test]
+fn round18_minja_position_suffix_decides_tokenizer_error() {
+    verdict::assert_files_decide(&[(
+        // ggml-org/llama.cpp#13178 (Qwen3's template, `Cannot subscript null`)
+        "llamacpp-13178-server-qwen3-jinja-chat-template-cannot-subscript-null-500-one-line.log",
+        "tokenizer-error",
+        "minja-render-error-location",
+        "Cannot subscript null at row 23, column 40",
+    )]);
+    // janhq/jan#6123 (a reasoning template, `Value is not callable: null`): round 8's message list
+    // names this one too and decides it at the same class; the catalogue loader checks the line
+    // (an example of the new signature) matches the new family as well.
+    verdict::assert_texts_decide(&[(
+        "API request failed with status 500: {\"error\":{\"code\":500,\"message\":\"Value is not callable: null at row 49, column 79:\\n                {%- set content = (m_content.split('</think>')|last).lstrip('\\\\n') %}\\n\"}}",
+        "tokenizer-error",
+        "render",
+    )]);
+}

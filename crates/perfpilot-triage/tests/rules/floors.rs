@@ -128,7 +128,8 @@ pub const FLOORS: [(&str, usize, usize); 26] = [
     // and signal 10/19 labelled logs.
     // 18/20 and 17/19 after round 14 (trifix14: development two thirds 5/13 -> 13/13; its set-aside
     // third scored once, 5/7 -> 5/7).
-    ("heldout-22", 900, 894),
+    // 19/20 and 18/19 after round 18 (trifix18: minja's ` at row R, column C:` position suffix).
+    ("heldout-22", 950, 947),
     // Seventeenth blind batch (branch triblind17, 17 logs), scored once by the lead after round 13:
     // 10/17 classes right (1 undecided), class and signal 10/16 labelled logs.
     // 13/17 and 12/16 after round 14 (trifix14: development two thirds 7/11 -> 10/11; its set-aside

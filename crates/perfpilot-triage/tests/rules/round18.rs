@@ -11,4 +11,5 @@ pub const CLASS_RULES_R18: &[&str] = &[
     "tt-metal-dispatch-timeout",
     "hf-hub-http-refusal",
     "nvrm-no-memory",
+    "minja-render-error-location",
 ];
