@@ -91,7 +91,8 @@ pub const FLOORS: [(&str, usize, usize); 26] = [
     // 19/23 and 18/23 after round 15 (trifix15: ptxas' `PTX .version … does not support .target
     // sm_120a` -> dependency-mismatch, vLLM's free-memory refusal wrapped after `less than desired`).
     // 20/23 and 19/23 after round 17 (trifix17: `MIN_POSTERIOR` 0.4 by the written rule).
-    ("heldout-17", 869, 826),
+    // 21/23 and 20/23 after round 18 (trifix18: the NVIDIA driver's NV_ERR_NO_MEMORY line).
+    ("heldout-17", 913, 869),
     // Twelfth blind batch (branch triblind12, 29 logs), scored once by the lead after round 11
     // (trifix11, the class model) was merged: 18/29 classes right (5 undecided), class and
     // signal 18/28 labelled.
@@ -111,7 +112,8 @@ pub const FLOORS: [(&str, usize, usize); 26] = [
     // (no round between it and heldout-19): 10/19 classes right (4 undecided), class and signal
     // 10/19.
     // 15/19 and 15/19 after round 13 (trifix13).
-    ("heldout-20", 789, 789),
+    // 16/19 and 16/19 after round 18 (trifix18: the Hub's `401 Client Error` in requests' words).
+    ("heldout-20", 842, 842),
     // Fifteenth blind batch (branch triblind15, 20 logs), scored once by the lead with round 12's
     // rules (no round between): 10/20 classes right (4 undecided), class and signal 10/20.
     // 17/20 and 17/20 after round 13 (trifix13).
@@ -126,7 +128,8 @@ pub const FLOORS: [(&str, usize, usize); 26] = [
     // and signal 10/19 labelled logs.
     // 18/20 and 17/19 after round 14 (trifix14: development two thirds 5/13 -> 13/13; its set-aside
     // third scored once, 5/7 -> 5/7).
-    ("heldout-22", 900, 894),
+    // 19/20 and 18/19 after round 18 (trifix18: minja's ` at row R, column C:` position suffix).
+    ("heldout-22", 950, 947),
     // Seventeenth blind batch (branch triblind17, 17 logs), scored once by the lead after round 13:
     // 10/17 classes right (1 undecided), class and signal 10/16 labelled logs.
     // 13/17 and 12/16 after round 14 (trifix14: development two thirds 7/11 -> 10/11; its set-aside
@@ -144,7 +147,9 @@ pub const FLOORS: [(&str, usize, usize); 26] = [
     // rules (no round between): 4/8 classes right (1 undecided), class and signal 3/8.
     // 6/8 and 5/8 after round 15 (trifix15: development two thirds 3/5 -> 5/5; its set-aside third
     // scored once, 1/3 -> 1/3).
-    ("heldout-25", 750, 625),
+    // 8/8 and 7/8 after round 18 (trifix18: a bind line ending in `Address already in use`,
+    // Node's `code: 'EADDRINUSE'` error object).
+    ("heldout-25", 1000, 875),
     // Twentieth blind batch (branch triblind20, 22 logs), scored once by the lead with round 15's
     // rules (trifix15): 13/22 classes right (2 undecided), class and signal 11/20 labelled logs.
     // 17/22 and 15/20 after round 16 (trifix16: development two thirds 8/14 -> 12/14; its
@@ -154,7 +159,9 @@ pub const FLOORS: [(&str, usize, usize); 26] = [
     // rules (trifix16): 8/15 classes right (1 undecided), class and signal 8/15 labelled logs.
     // 10/15 and 10/15 after round 17 (trifix17: development two thirds 5/10 -> 7/10; its
     // set-aside third scored once at the end of the round, docs/triage-corpus-3.md).
-    ("heldout-27", 666, 666),
+    // 13/15 and 13/15 after round 18 (trifix18: clap's `invalid value`, ROCm's HSA memory
+    // aperture violation, tt-metal's `Timeout detected`).
+    ("heldout-27", 866, 866),
 ];
 
 /// Dev-split floor in per mille (15/19 since the evidence rules of issue 15, branch triage3).
