@@ -5,7 +5,7 @@
 /// Signal floors: class and signal line right among the logs whose label names signal lines
 /// (first scored at dev 11/16, heldout 7/8, heldout-3 23/23, heldout-4 25/26; since the deciding
 /// lines lead the signal, branch trihold: dev 14/16, heldout 8/8, heldout-4 26/26).
-pub const FLOORS: [(&str, usize, usize); 26] = [
+pub const FLOORS: [(&str, usize, usize); 28] = [
     ("dev", DEV_FLOOR_PERMILLE, 875),
     ("heldout", OLD_HELDOUT_FLOOR_PERMILLE, 1000),
     ("heldout-3", HELDOUT3_FLOOR_PERMILLE, 1000),
@@ -162,6 +162,13 @@ pub const FLOORS: [(&str, usize, usize); 26] = [
     // 13/15 and 13/15 after round 18 (trifix18: clap's `invalid value`, ROCm's HSA memory
     // aperture violation, tt-metal's `Timeout detected`).
     ("heldout-27", 866, 866),
+    // Twenty-second blind batch (branch triblind22, 14 logs after the lead removed a second log of
+    // a thread heldout-4 had used), scored once by the lead with round 18's rules (trifix18):
+    // 9/14 classes right (1 undecided), class and signal 9/14 labelled logs.
+    ("heldout-28", 642, 642),
+    // Twenty-third blind batch (branch triblind23, 21 logs), scored once by the lead with round
+    // 18's rules (trifix18): 11/21 classes right (2 undecided), class and signal 11/19 labelled logs.
+    ("heldout-29", 523, 578),
 ];
 
 /// Dev-split floor in per mille (15/19 since the evidence rules of issue 15, branch triage3).

@@ -25,6 +25,8 @@ pub const LAST_ROUND_BEFORE_SCORING: &[(&str, u8)] = &[
     ("heldout-25", 14),
     ("heldout-26", 15),
     ("heldout-27", 16),
+    ("heldout-28", 18),
+    ("heldout-29", 18),
 ];
 
 /// Whether a wrong decision by round `round`'s rules on a log of `split` counts as a regression:
