@@ -1,7 +1,8 @@
 //! Stated values for the round-25 classes (issue 15, branch capfix25): TensorRT-LLM's beam width
 //! where the engine's `TRTGptModel maxBeamWidth` line is not printed (the Triton backend's
 //! default warning, the `LLM Args:` dump and its `BuildConfig` repr), and the model buffers of a
-//! start whose only KV line is Ollama's estimate (an embedding model's runner sizes no cache).
+//! start whose only KV line is Ollama's estimate (an embedding model's runner sizes no cache),
+//! and llama.cpp 2023's `compute buffer total size`.
 //! Lines are real, each with its source.
 
 mod common;
@@ -89,4 +90,25 @@ fn a_second_run_without_a_start_line_still_takes_its_model() {
     // KV cache is the CPU run's (no runner command or build line opens that run).
     let models = numbers(&corpus(IKLLAMA344), "model_buffer");
     assert_eq!(models, vec![(1, mib(471.75)), (1, mib(16303.48)), (2, mib(16775.23))]);
+}
+
+/// ggml-org/llama.cpp#3606: a 2023 Metal run whose buffers pass the working set.
+const LLAMA3606: &str = "llamacpp-3606-metal-2023-data-kv-alloc-buffers-over-working-set.log";
+
+/// ggml-org/llama.cpp#4381: Mixtral on CUDA with 22 of 33 layers offloaded (December 2023).
+const LLAMA4381: &str = "llamacpp-4381-mixtral-2023-cuda-22of33-vram-used-32353.06-ctx-512-vram-kv-self-44-kv-64-compute-117.85.log";
+
+#[test]
+fn the_2023_compute_buffer_total_is_stated() {
+    // `llama_new_context_with_model: compute buffer total size = 81.13 MB` (Metal) and
+    // `… = 117.85 MiB` (CUDA): the graph allocator's whole buffer, before the per-backend lines.
+    let metal = lines_with(LLAMA3606, "compute buffer total size");
+    assert_eq!(numbers(&metal, "compute_buffer"), vec![(1, mib(81.13))]);
+    let cuda = lines_with(LLAMA4381, "compute buffer total size");
+    assert_eq!(numbers(&cuda, "compute_buffer"), vec![(1, mib(117.85))]);
+    // The device shares read before stay: Metal's 'alloc' buffer, CUDA's `VRAM scratch buffer`.
+    let all = numbers(&corpus(LLAMA3606), "compute_buffer");
+    assert_eq!(all, vec![(1, mib(81.13)), (1, mib(75.02))]);
+    let all = numbers(&corpus(LLAMA4381), "compute_buffer");
+    assert_eq!(all, vec![(1, mib(117.85)), (1, mib(114.54))]);
 }
