@@ -92,6 +92,9 @@ pub(crate) struct Launches {
     start_pids: crate::start_process::StartPids,
     /// Per launch, the last line at which a process of it sized its KV cache.
     pub(crate) last_sized: std::collections::BTreeMap<u32, u64>,
+    /// Per launch, the first line of a once-per-start process marker filed under it
+    /// (`[[start_marker]]`: llama.cpp's `build:` line, Ollama's runner command).
+    pub(crate) process_at: std::collections::BTreeMap<u32, u64>,
     /// Per process, the line and attention window of its last TensorRT-LLM KV pool line
     /// (`Max KV cache blocks per sequence: N [window size=W], …`), read with the pool's
     /// `max sequence length=` on the same line (`crate::launches::Launches::estimation_pool`).
@@ -323,6 +326,7 @@ impl Launches {
         }
         self.valued = true;
         if process_marker {
+            self.process_at.entry(self.current).or_insert(line);
             self.process_seen = true;
             self.llama_started |= matches!(e, K::LaunchStart { marker } if marker == "llama_build");
             self.next_model = false;

@@ -74,12 +74,22 @@ impl StartPids {
 /// the last KV sizing of a launch, when a later launch follows, are the next start's model (the
 /// splitter opens that launch at its context, `: n_ctx`, a line or more after the buffers;
 /// ik_llama.cpp#344: a CUDA run, then a CPU run's `CPU buffer size` before its context).
-pub(crate) fn late_model_buffers(values: &mut [StatedValue], last_sized: &BTreeMap<u32, u64>) {
+/// Buffers printed before the process of the next launch started (`process_at`: the first
+/// line of a once-per-start marker of that launch, Ollama's runner command) stay: the next
+/// process had not loaded anything yet, so they are this start's, whose sizing line came
+/// before its load (Ollama's server logs its `kv cache` estimate before the runner loads, and
+/// an embedding model's runner sizes no KV cache after it).
+pub(crate) fn late_model_buffers(
+    values: &mut [StatedValue],
+    last_sized: &BTreeMap<u32, u64>,
+    process_at: &BTreeMap<u32, u64>,
+) {
     let last = values.iter().map(|v| v.launch).max().unwrap_or(0);
     for v in values.iter_mut() {
         if v.key == "model_buffer"
             && v.launch < last
             && last_sized.get(&v.launch).is_some_and(|&at| v.line > at)
+            && process_at.get(&(v.launch + 1)).is_none_or(|&at| v.line > at)
         {
             v.launch += 1;
         }

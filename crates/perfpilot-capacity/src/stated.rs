@@ -239,7 +239,11 @@ fn values_with_start_lists(
     }
     // A model loaded after a launch's KV cache was sized is the next start's.
     if !diff {
-        crate::start_process::late_model_buffers(&mut o.v, &launches.last_sized);
+        crate::start_process::late_model_buffers(
+            &mut o.v,
+            &launches.last_sized,
+            &launches.process_at,
+        );
     }
     // One command, several starts: what the command states is every launch's it started.
     if !diff {
