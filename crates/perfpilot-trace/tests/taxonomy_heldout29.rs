@@ -1,0 +1,41 @@
+//! The twenty-ninth held-out batch (`tests/fixtures/trace/kernel-names-29.tsv`, split `heldout-29`),
+//! a BLIND batch: real kernel names from repositories no earlier corpus used, collected and
+//! hand-labelled (from what each source says the kernel does) by an engineer who writes no
+//! rules, and committed before any classifier ran on them. See
+//! `tests/fixtures/trace/SOURCES-blind.md` ("Corpus 29 (blind)").
+//!
+//! 203 names from 10 repositories, below the usual 400 names (an honest partial: fresh serving
+//! repositories are scarce in the store, and committed profiler tables of serving runs scarcer).
+//! Forms: profiler (50 names: a rocprof `results.stats.csv` of an eager bf16 PyTorch forward on
+//! MI300X — hipBLASLt/Tensile `Cijk_*` GEMMs, ATen elementwise / index / reduce kernels, rocPRIM,
+//! MSCCL all-reduce) and source (153: kernels of small inference engines and runtimes — a CUDA
+//! GPT-OSS runtime in Rust, an MI300X HIP runtime, a BitNet engine, Rust / Zig runtimes with
+//! Metal and CUDA kernels, an OpenCL engine for Adreno, ChunkAttention, Any-Precision LLM).
+//! No repository holds more than a quarter of the batch.
+//! Not scored yet: the lead takes the one blind first score after the next rule round, then
+//! adds the score test and sets `first_score`. Until then this file checks the format, the
+//! categories and the freshness only, and classifies nothing.
+
+mod heldout_batch;
+
+use heldout_batch::{Batch, CORPORA, check_fresh};
+
+const BATCH: Batch = Batch {
+    file: "kernel-names-29.tsv",
+    text: include_str!("../../../tests/fixtures/trace/kernel-names-29.tsv"),
+    split: "heldout-29",
+    // Every name of the earlier corpora (1 … heldout-28).
+    earlier_names: &CORPORA,
+    // Earlier corpora whose source repositories this batch may not reuse.
+    earlier_sources: &CORPORA,
+    // The count reached (203, below the usual floor of 400).
+    min_names: 203,
+    // Unscored: the lead sets the blind first score when taking it.
+    first_score: 0,
+    dev_floor: None,
+};
+
+#[test]
+fn heldout29_is_fresh_unique_and_from_new_sources() {
+    check_fresh(&BATCH);
+}
