@@ -55,6 +55,9 @@ CLASSES = [
     ("activation + quant fusion", r"fused_activation|act_quant|activation_quant|silu_quant|quant_act", [
         ("a quant word", r"quant|q4|q8|fp8|tcq"),
     ]),
+    ("rotated activations (`rotate` / `rrs` + `activation`)", r"(^|_)(rotate|rrs)_([a-z0-9]+_)?activation(_|$)", [
+        ("a leading rope / norm word", r"^(norm_)?rope_"),
+    ]),
     ("`lse` (log-sum-exp)", r"(^|_)lse(_|$)", [
         ("target / draft / reject / sampl word", r"target|draft|reject|sampl"),
         ("attention / merge word", r"attn|attention|merge"),

@@ -37,6 +37,8 @@ fn allreduce_engram_compressor_turboquant_and_expert_step_words() {
         ("_fbgemm_scatter_add_dense_tokens", Category::Moe),
         ("fp4_pack_kernel", Category::Quantize),
         ("_mega_fp4_pack_kernel", Category::Quantize),
+        ("tcq4_rrs_fused_activation_kernel", Category::Quantize), // llama.cpp-rrs
+        ("hadamard_rotate_activation_mxfp4_quant_kernel", Category::Quantize), // aiter
         ("hc_mixes_tail_kernel", Category::Elementwise),
         ("mhc_head_compute_mix_fwd_kernel", Category::Elementwise),
     ];
