@@ -1,6 +1,7 @@
 //! The token model's training data (`data/name_model.tsv`, issue #18, namesfix6): every
 //! hand-labelled kernel-name corpus that has been scored (corpus 1 … heldout-25 and heldout-27;
-//! heldout-26's retrain was not kept, namesfix21; heldout-27's was, namesfix22), without the
+//! heldout-26's retrain was not kept, namesfix21; heldout-27's was, namesfix22; heldout-28's was
+//! not, namesfix23: +1 in-sample, -1 on heldout-7), without the
 //! rows of any set-aside third (`SET_ASIDE_7` … `SET_ASIDE_28`), so that those stay transfer
 //! checks, and without any blind batch not yet scored. Shared by the
 //! `train_name_model` example (which writes the file) and the `name_model` test (which checks
