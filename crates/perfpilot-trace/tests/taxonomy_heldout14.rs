@@ -42,7 +42,8 @@ const BATCH: Batch = Batch {
     // (docs/taxonomy-corpus-3.md, namesfix19).
     // Raised by namesfix22 (836 -> 837): one held-back row of the set-aside third is now right
     // (counted, never printed; no development row lost) (docs/taxonomy-corpus-4.md, namesfix22).
-    dev_floor: Some(837),
+    // Raised by namesfix23 (837 -> 842): a TurboQuant store (quantize.turboquant-kv-moves), four Engram / mHC-mix kernels (embedding.engram-lookup, elementwise.engram-gate, elementwise.hyper-connection) (docs/taxonomy-corpus-4.md, namesfix23).
+    dev_floor: Some(842),
 };
 
 #[test]

@@ -302,3 +302,16 @@ pub const SET_ASIDE_26: &[&str] =
 #[allow(dead_code)]
 pub const SET_ASIDE_27: &[&str] =
     &["github:ROCm/tritonBLAS", "github:karims/vllm-kivo-vd", "github:EnflameTechnology/candle"];
+
+/// The namesfix23 set-aside third of heldout-28 (`docs/taxonomy-corpus-4.md`, "namesfix23"): the
+/// ceil(15/3) sources (repositories, as `repo_of` keys them) with the smallest FNV-1a-64 of
+/// `github:owner/name`, drawn by the lead before the round's first change; never trained on,
+/// scored once at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_28: &[&str] = &[
+    "github:Red-Weasel/machx-inference-engine",
+    "github:RustamSheoran/DWDP-Triton-MoE-Inference-Engine",
+    "github:m87-labs/kestrel",
+    "github:manuelbaez/v620-inference-engine",
+    "github:sfxnz/DeepSeek-V4.1-Flash-EXL3-vLLM-2x-DGX-Spark",
+];
