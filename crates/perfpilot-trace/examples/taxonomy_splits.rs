@@ -35,6 +35,7 @@ const SPLITS: &[(&str, &str)] = &[
     ("heldout-26", include_str!("../../../tests/fixtures/trace/kernel-names-26.tsv")),
     ("heldout-27", include_str!("../../../tests/fixtures/trace/kernel-names-27.tsv")),
     ("heldout-28", include_str!("../../../tests/fixtures/trace/kernel-names-28.tsv")),
+    ("heldout-29", include_str!("../../../tests/fixtures/trace/kernel-names-29.tsv")),
 ];
 
 /// The set-aside thirds (shared with the batch tests).
