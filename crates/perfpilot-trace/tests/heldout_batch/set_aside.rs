@@ -315,3 +315,15 @@ pub const SET_ASIDE_28: &[&str] = &[
     "github:manuelbaez/v620-inference-engine",
     "github:sfxnz/DeepSeek-V4.1-Flash-EXL3-vLLM-2x-DGX-Spark",
 ];
+
+/// The namesfix24 set-aside third of heldout-29 (`docs/taxonomy-corpus-4.md`, "namesfix24"): the
+/// ceil(10/3) sources (repositories, as `repo_of` keys them) with the smallest FNV-1a-64 of
+/// `github:owner/name`, drawn by the lead before the round's first change; never trained on,
+/// scored once at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_29: &[&str] = &[
+    "github:Lulzx/tiny-kernel",
+    "github:SNU-ARC/any-precision-llm",
+    "github:drxddy/MVLM",
+    "github:rglonek/torchless-rs",
+];
