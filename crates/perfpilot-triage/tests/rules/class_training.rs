@@ -11,7 +11,9 @@
 //! ([`SET_ASIDE_15`]) and the trifix16 set-aside third of `heldout-26` ([`SET_ASIDE_16`]), all
 //! listed in `tests/fixtures/corpus/SOURCES-blind-3.md`. Since round 18 (trifix18) the trifix17
 //! set-aside third of `heldout-27` ([`SET_ASIDE_17`], scored once at the end of round 17) is
-//! trained on: all of `heldout-27` is development data;
+//! trained on: all of `heldout-27` is development data. The trifix19 set-aside thirds of
+//! `heldout-28` and `heldout-29` ([`SET_ASIDE_19`], `tests/fixtures/corpus/SOURCES-blind-4.md`,
+//! "trifix19 set-aside") are never trained on;
 //! and without any split not yet scored (a name outside [`DEV_SPLITS`], such as a next blind
 //! batch, is never read).
 #![allow(dead_code)]
@@ -131,6 +133,24 @@ pub const SET_ASIDE_17: &[&str] = &[
     "tenstorrent/tt-metal#48536",
 ];
 
+/// The trifix19 set-aside thirds of `heldout-28` (5 of 14 sources) and `heldout-29` (7 of 21),
+/// drawn by the lead by the usual rule (per batch the ceil(n/3) sources with the smallest
+/// FNV-1a-64 of the source string): never trained on, scored once at the end of round 19.
+pub const SET_ASIDE_19: &[&str] = &[
+    "kserve/kserve#3456",
+    "antirez/ds4#1028",
+    "NVIDIA/TensorRT-LLM#10417",
+    "runpod-workers/worker-vllm#35",
+    "sgl-project/sglang#10856",
+    "ollama/ollama#12366",
+    "NVIDIA/TensorRT-LLM#7703",
+    "sgl-project/sglang#13066",
+    "sgl-project/sglang#38183",
+    "vllm-project/vllm#21899",
+    "vllm-project/vllm#4653",
+    "vllm-project/vllm-ascend#1127",
+];
+
 /// The failure-log splits scored once each and development data since.
 pub const DEV_SPLITS: &[&str] = &[
     "dev",
@@ -196,6 +216,7 @@ pub fn dev_docs() -> Vec<Doc> {
             || SET_ASIDE_14.contains(&source.as_str())
             || SET_ASIDE_15.contains(&source.as_str())
             || SET_ASIDE_16.contains(&source.as_str())
+            || SET_ASIDE_19.contains(&source.as_str())
         {
             continue;
         }
