@@ -56,7 +56,7 @@ fn round19_development_misses_decide() {
         (
             "ikllama-693-server-jinja-gpt-oss-20b-validate-chat-template-failed-to-apply-cut.log",
             "tokenizer-error",
-            "llama-server-template-validation-failed",
+            "chat-template-fallback-chatml",
             "failed to apply template",
         ),
         (
@@ -77,7 +77,8 @@ fn round19_development_misses_decide() {
 /// The same families in other programs' and reports' words: argparse's refusal with its program
 /// prefix (pytest without pytest-cov / pytest-timeout, as pasted in public debugging notes), the
 /// NVIDIA driver's Xid 8 for llama-server (public Xid 8 incident notes for an RTX PRO 6000, driver
-/// 595 / 610), aiter's FlyDSL GEMM refusal (its format string with the MI300 architecture).
+/// 595 / 610), aiter's FlyDSL GEMM refusal (its format string with the MI300 architecture), TGI's
+/// 2023 router and Ollama's 2024 runner.
 #[test]
 fn round19_families_decide_other_sources() {
     assert_texts_decide(&[
@@ -95,6 +96,19 @@ fn round19_families_decide_other_sources() {
             "RuntimeError: FP4 GEMM requires gfx950, got gfx942",
             "dependency-mismatch",
             "kernel-requires-gpu-arch",
+        ),
+        // huggingface/text-generation-inference#238 (April 2023 router, the model name elided by
+        // the reporter)
+        (
+            "thread 'main' panicked at 'called `Result::unwrap()` on an `Err` value: \"Model ...\" on the Hub doesn't have a tokenizer\"', router/src/main.rs:101:70",
+            "tokenizer-error",
+            "tgi-router-tokenizer-not-found",
+        ),
+        // ollama/ollama#3760 (Ollama 0.1.32's runner, llama.cpp's check of Feb 2024)
+        (
+            "{\"function\":\"validate_model_chat_template\",\"level\":\"ERR\",\"line\":437,\"msg\":\"The chat template comes with this model is not yet supported, falling back to chatml. This may cause the model to output suboptimal responses\",\"tid\":\"25744\",\"timestamp\":1713547085}",
+            "tokenizer-error",
+            "chat-template-fallback-chatml",
         ),
     ]);
 }

@@ -1,7 +1,7 @@
 //! The rules of round 19 of issue 15 (branch trifix19): heldout-28's and heldout-29's development
 //! misses as families (argparse's unrecognized arguments, a kernel's GPU-architecture
 //! requirement, KV-cache dtype refusals, TGI's router tokenizer panic, TensorRT-LLM's settings for
-//! another model kind, llama.cpp's start-up template check, the NVIDIA driver's channel watchdog,
+//! another model kind, ik_llama.cpp's wording of the start-up template check (widened), the NVIDIA driver's channel watchdog,
 //! ggml's CUDA out-of-memory while serving). `corpus_score` guards them as it guards the earlier
 //! rounds: none may decide a log of another class in a scored split.
 
@@ -12,7 +12,7 @@ pub const CLASS_RULES_R19: &[&str] = &[
     "kv-cache-dtype-refused",
     "tgi-router-tokenizer-not-found",
     "trtllm-setting-for-other-model-kind",
-    "llama-server-template-validation-failed",
+    "chat-template-fallback-chatml",
     "nvidia-rc-watchdog-channel-timeout",
     "ggml-cuda-oom-while-serving",
 ];
