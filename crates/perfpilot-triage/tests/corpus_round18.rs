@@ -56,6 +56,10 @@ const LABEL_QUESTIONED: &[(&str, &str)] = &[
         "sglang-14972-overlap-retract-decode-full.log",
         "stall.toml ends-at-full-kv: token usage 0.94, below the written 0.95 saturation",
     ),
+    (
+        "vllm-glmv9-glm41v-9b-thinking-limit-mm-per-prompt-only-multimodal-validationerror.log",
+        "round 19: the class table (config-invalid: a setting the engine refuses); no line names a version",
+    ),
 ];
 
 /// The labelled lines of a signal cell (`-` is none; `a-b` ranges, comma-separated).
@@ -102,7 +106,9 @@ fn round18_miss_table() {
     for cols in tsv_rows("failures/labels.tsv") {
         let (file, class, source) = (cols[0].as_str(), cols[1].as_str(), cols[2].as_str());
         let side = split_of(&split, source);
-        if !class_training::DEV_SPLITS.contains(&side.as_str()) {
+        if !class_training::DEV_SPLITS.contains(&side.as_str())
+            || class_training::SET_ASIDE_19.contains(&source)
+        {
             continue;
         }
         total += 1;

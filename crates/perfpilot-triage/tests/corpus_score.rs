@@ -35,6 +35,8 @@ mod round16;
 mod round17;
 #[path = "rules/round18.rs"]
 mod round18;
+#[path = "rules/round19.rs"]
+mod round19;
 #[path = "rules/round5.rs"]
 mod round5;
 #[path = "rules/round6.rs"]
@@ -166,7 +168,8 @@ fn score() -> BTreeMap<String, Score> {
                 || guarded(15) && round15::CLASS_RULES_R15.iter().any(|id| decided_by_rule(by, id))
                 || guarded(16) && round16::CLASS_RULES_R16.iter().any(|id| decided_by_rule(by, id))
                 || guarded(17) && round17::CLASS_RULES_R17.iter().any(|id| decided_by_rule(by, id))
-                || guarded(18) && round18::CLASS_RULES_R18.iter().any(|id| decided_by_rule(by, id)))
+                || guarded(18) && round18::CLASS_RULES_R18.iter().any(|id| decided_by_rule(by, id))
+                || guarded(19) && round19::CLASS_RULES_R19.iter().any(|id| decided_by_rule(by, id)))
         {
             s.wrong_by_new_rule.push(format!("{file}: labelled {class}, decided by {by}"));
         }

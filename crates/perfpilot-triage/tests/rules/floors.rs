@@ -59,7 +59,9 @@ pub const FLOORS: [(&str, usize, usize); 28] = [
     // 27/34 and 26/29 after round 8 (trifix8; its set-aside third 8/12 -> 9/12, scored once).
     // 29/34 and 27/29 after round 9 (trifix9: an exception cut after its colon, the fallback).
     // 31/34 and 28/29 after round 11 (trifix11: the class model, in-sample).
-    ("heldout-14", 911, 965),
+    // 32/34 and 28/29 after round 19 (trifix19: the class model retrained with heldout-28/29's
+    // development two thirds, in-sample).
+    ("heldout-14", 941, 965),
     // Ninth blind batch (branch triblind9, 29 logs), scored once by the lead after round 9
     // (trifix9) was merged: 22/29 classes right (3 undecided), class and signal 17/22.
     // 24/29 and 18/22 after round 10 (trifix10; its set-aside third of heldout-15/16 14/20 ->
@@ -165,10 +167,14 @@ pub const FLOORS: [(&str, usize, usize); 28] = [
     // Twenty-second blind batch (branch triblind22, 14 logs after the lead removed a second log of
     // a thread heldout-4 had used), scored once by the lead with round 18's rules (trifix18):
     // 9/14 classes right (1 undecided), class and signal 9/14 labelled logs.
-    ("heldout-28", 642, 642),
+    // 12/14 and 12/14 after round 19 (trifix19: development two thirds 5/9 -> 8/9; its set-aside
+    // third 4/5 -> 4/5, scored once at the end of the round).
+    ("heldout-28", 857, 857),
     // Twenty-third blind batch (branch triblind23, 21 logs), scored once by the lead with round
     // 18's rules (trifix18): 11/21 classes right (2 undecided), class and signal 11/19 labelled logs.
-    ("heldout-29", 523, 578),
+    // 17/21 and 17/19 after round 19 (trifix19: development two thirds 7/14 -> 13/14; its set-aside
+    // third 4/7 -> 4/7, scored once at the end of the round).
+    ("heldout-29", 809, 894),
 ];
 
 /// Dev-split floor in per mille (15/19 since the evidence rules of issue 15, branch triage3).
