@@ -5,7 +5,7 @@
 /// Signal floors: class and signal line right among the logs whose label names signal lines
 /// (first scored at dev 11/16, heldout 7/8, heldout-3 23/23, heldout-4 25/26; since the deciding
 /// lines lead the signal, branch trihold: dev 14/16, heldout 8/8, heldout-4 26/26).
-pub const FLOORS: [(&str, usize, usize); 28] = [
+pub const FLOORS: [(&str, usize, usize); 30] = [
     ("dev", DEV_FLOOR_PERMILLE, 875),
     ("heldout", OLD_HELDOUT_FLOOR_PERMILLE, 1000),
     ("heldout-3", HELDOUT3_FLOOR_PERMILLE, 1000),
@@ -175,6 +175,13 @@ pub const FLOORS: [(&str, usize, usize); 28] = [
     // 17/21 and 17/19 after round 19 (trifix19: development two thirds 7/14 -> 13/14; its set-aside
     // third 4/7 -> 4/7, scored once at the end of the round).
     ("heldout-29", 809, 894),
+    // Twenty-fourth blind batch (branch triblind24, 20 logs), scored once by the lead with round
+    // 19's rules (trifix19): 12/20 classes right (5 undecided), class and signal 11/19 labelled logs.
+    ("heldout-30", 600, 578),
+    // Twenty-fifth blind batch (branch triblind25, 9 logs; the search budget ran out), scored once
+    // by the lead with round 19's rules (trifix19): 7/9 classes right (1 undecided), class and
+    // signal 6/7 labelled logs.
+    ("heldout-31", 777, 857),
 ];
 
 /// Dev-split floor in per mille (15/19 since the evidence rules of issue 15, branch triage3).
