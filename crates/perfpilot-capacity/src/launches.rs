@@ -69,6 +69,9 @@ pub(crate) struct Launches {
     /// Whether that process is loading its next model (its loader's and context's lines are
     /// the launch's, not another start's).
     next_model: bool,
+    /// Whether this launch announced or ran llama.cpp's params-fit step (`fitting params to
+    /// device memory`, its `projected to use … MiB` line): the step runs once per start.
+    fit_seen: bool,
     /// Whether the run logged a value line of its own in this launch (no launch marker, not
     /// the command's line) since the launch opened, its last command or its last line a
     /// process prints once when it starts: such a line printed after it is a rerun's.
@@ -162,6 +165,7 @@ impl Launches {
         self.process_seen = false;
         self.llama_started = false;
         self.next_model = false;
+        self.fit_seen = false;
         self.run_valued = false;
         self.ctx_per_seq = None;
         self.ended = false;
@@ -191,6 +195,13 @@ impl Launches {
         // before the commit, and llama.cpp's load lines follow it: `ollama_commit`, rules.toml).
         if matches!(e, K::LaunchStart { marker } if marker == "ollama_commit") {
             self.sized.clear();
+            return (self.current, false);
+        }
+        if let Some(opens) = self.fit_step(e) {
+            if opens {
+                self.open(line);
+            }
+            self.fit_seen = true;
             return (self.current, false);
         }
         let after_end = self.ended;
@@ -426,6 +437,29 @@ impl Launches {
         let draft =
             draft_pool || sized && matches!(e, K::LoadWeightBegin { .. } | K::LoadWeightEnd { .. });
         (self.current, draft)
+    }
+
+    /// llama.cpp's params-fit step (`-fit on`): its announcement (`llama_fit`, a run line) and
+    /// its projection (`llama_fit_projection`). The step runs once per start, before the start
+    /// loads its model, so a projection after a sized cache heads another start's load, unless
+    /// the launch announced or ran its fit step already (`--verbose` logs print the step's dry
+    /// runs, load and context lines included, before the projection) or its process printed
+    /// its start line (a next start prints its own). `Some(opens)` for the projection, which
+    /// is no value of the run; None for any other event.
+    fn fit_step(&mut self, e: &EventKind) -> Option<bool> {
+        match e {
+            EventKind::RunLine { marker } if marker == "llama_fit" => {
+                self.fit_seen = true;
+                None
+            }
+            EventKind::LaunchStart { marker } if marker == "llama_fit_projection" => {
+                let opens =
+                    !self.sized.is_empty() && !self.fit_seen && !self.llama_started && !self.ended;
+                self.fit_seen = true;
+                Some(opens)
+            }
+            _ => None,
+        }
     }
 
     /// Whether `e` shows that the TensorRT-LLM KV pool logged on `line` by `rank` cannot hold
