@@ -76,6 +76,9 @@ pub(crate) struct Launches {
     /// the command's line) since the launch opened, its last command or its last line a
     /// process prints once when it starts: such a line printed after it is a rerun's.
     run_valued: bool,
+    /// Texts of the lines a process prints before its start line (`[[start_preamble]]`,
+    /// `data/frameworks.toml`): a value on one is the start's own, not a run value.
+    pub(crate) preambles: Vec<String>,
     /// The context size per sequence of this launch's llama.cpp context block (`n_ctx_per_seq`).
     ctx_per_seq: Option<f64>,
     /// Whether this launch's run printed its closing lines (`run_end` rules: llama.cpp's
@@ -346,6 +349,7 @@ impl Launches {
             && line != self.command_line
             && Some(line) != self.open_line
             && !command_text(raw)
+            && !self.preambles.iter().any(|p| raw.contains(p.as_str()))
         {
             self.run_valued = true;
         }
