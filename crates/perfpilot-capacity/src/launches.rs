@@ -69,9 +69,10 @@ pub(crate) struct Launches {
     /// Whether that process is loading its next model (its loader's and context's lines are
     /// the launch's, not another start's).
     next_model: bool,
-    /// Whether this launch announced or ran llama.cpp's params-fit step (`fitting params to
-    /// device memory`, its `projected to use … MiB` line): the step runs once per start.
-    fit_seen: bool,
+    /// Whether this launch announced llama.cpp's params-fit step (`fitting params to device
+    /// memory`), and whether it printed the step's projection (`projected to use … MiB`).
+    fit_announced: bool,
+    fit_projected: bool,
     /// Whether the run logged a value line of its own in this launch (no launch marker, not
     /// the command's line) since the launch opened, its last command or its last line a
     /// process prints once when it starts: such a line printed after it is a rerun's.
@@ -168,7 +169,8 @@ impl Launches {
         self.process_seen = false;
         self.llama_started = false;
         self.next_model = false;
-        self.fit_seen = false;
+        self.fit_announced = false;
+        self.fit_projected = false;
         self.run_valued = false;
         self.ctx_per_seq = None;
         self.ended = false;
@@ -204,7 +206,7 @@ impl Launches {
             if opens {
                 self.open(line);
             }
-            self.fit_seen = true;
+            self.fit_projected = true;
             return (self.current, false);
         }
         let after_end = self.ended;
@@ -446,21 +448,19 @@ impl Launches {
     /// llama.cpp's params-fit step (`-fit on`): its announcement (`llama_fit`, a run line) and
     /// its projection (`llama_fit_projection`). The step runs once per start, before the start
     /// loads its model, so a projection after a sized cache heads another start's load, unless
-    /// the launch announced or ran its fit step already (`--verbose` logs print the step's dry
-    /// runs, load and context lines included, before the projection) or its process printed
-    /// its start line (a next start prints its own). `Some(opens)` for the projection, which
-    /// is no value of the run; None for any other event.
+    /// the launch announced its fit step and printed no projection yet (`--verbose` logs print
+    /// the step's dry runs, load and context lines included, between the two) or its process
+    /// printed its start line (a next start prints its own). `Some(opens)` for the projection,
+    /// which is no value of the run; None for any other event.
     fn fit_step(&mut self, e: &EventKind) -> Option<bool> {
         match e {
             EventKind::RunLine { marker } if marker == "llama_fit" => {
-                self.fit_seen = true;
+                self.fit_announced = true;
                 None
             }
             EventKind::LaunchStart { marker } if marker == "llama_fit_projection" => {
-                let opens =
-                    !self.sized.is_empty() && !self.fit_seen && !self.llama_started && !self.ended;
-                self.fit_seen = true;
-                Some(opens)
+                let dry_run = self.fit_announced && !self.fit_projected;
+                Some(!self.sized.is_empty() && !dry_run && !self.llama_started && !self.ended)
             }
             _ => None,
         }
