@@ -69,10 +69,17 @@ pub(crate) struct Launches {
     /// Whether that process is loading its next model (its loader's and context's lines are
     /// the launch's, not another start's).
     next_model: bool,
+    /// Whether this launch announced llama.cpp's params-fit step (`fitting params to device
+    /// memory`), and whether it printed the step's projection (`projected to use … MiB`).
+    fit_announced: bool,
+    fit_projected: bool,
     /// Whether the run logged a value line of its own in this launch (no launch marker, not
     /// the command's line) since the launch opened, its last command or its last line a
     /// process prints once when it starts: such a line printed after it is a rerun's.
     run_valued: bool,
+    /// Texts of the lines a process prints before its start line (`[[start_preamble]]`,
+    /// `data/frameworks.toml`): a value on one is the start's own, not a run value.
+    pub(crate) preambles: Vec<String>,
     /// The context size per sequence of this launch's llama.cpp context block (`n_ctx_per_seq`).
     ctx_per_seq: Option<f64>,
     /// Whether this launch's run printed its closing lines (`run_end` rules: llama.cpp's
@@ -162,6 +169,8 @@ impl Launches {
         self.process_seen = false;
         self.llama_started = false;
         self.next_model = false;
+        self.fit_announced = false;
+        self.fit_projected = false;
         self.run_valued = false;
         self.ctx_per_seq = None;
         self.ended = false;
@@ -191,6 +200,13 @@ impl Launches {
         // before the commit, and llama.cpp's load lines follow it: `ollama_commit`, rules.toml).
         if matches!(e, K::LaunchStart { marker } if marker == "ollama_commit") {
             self.sized.clear();
+            return (self.current, false);
+        }
+        if let Some(opens) = self.fit_step(e) {
+            if opens {
+                self.open(line);
+            }
+            self.fit_projected = true;
             return (self.current, false);
         }
         let after_end = self.ended;
@@ -335,6 +351,7 @@ impl Launches {
             && line != self.command_line
             && Some(line) != self.open_line
             && !command_text(raw)
+            && !self.preambles.iter().any(|p| raw.contains(p.as_str()))
         {
             self.run_valued = true;
         }
@@ -426,6 +443,27 @@ impl Launches {
         let draft =
             draft_pool || sized && matches!(e, K::LoadWeightBegin { .. } | K::LoadWeightEnd { .. });
         (self.current, draft)
+    }
+
+    /// llama.cpp's params-fit step (`-fit on`): its announcement (`llama_fit`, a run line) and
+    /// its projection (`llama_fit_projection`). The step runs once per start, before the start
+    /// loads its model, so a projection after a sized cache heads another start's load, unless
+    /// the launch announced its fit step and printed no projection yet (`--verbose` logs print
+    /// the step's dry runs, load and context lines included, between the two) or its process
+    /// printed its start line (a next start prints its own). `Some(opens)` for the projection,
+    /// which is no value of the run; None for any other event.
+    fn fit_step(&mut self, e: &EventKind) -> Option<bool> {
+        match e {
+            EventKind::RunLine { marker } if marker == "llama_fit" => {
+                self.fit_announced = true;
+                None
+            }
+            EventKind::LaunchStart { marker } if marker == "llama_fit_projection" => {
+                let dry_run = self.fit_announced && !self.fit_projected;
+                Some(!self.sized.is_empty() && !dry_run && !self.llama_started && !self.ended)
+            }
+            _ => None,
+        }
     }
 
     /// Whether `e` shows that the TensorRT-LLM KV pool logged on `line` by `rank` cannot hold

@@ -171,6 +171,20 @@ pub struct Rules {
     /// Launch markers a process prints once when it starts (`crate::start_process`).
     #[serde(default)]
     pub start_marker: Vec<StartMarker>,
+    /// Lines a process prints before its start line (`crate::launches`).
+    #[serde(default)]
+    pub start_preamble: Vec<StartPreamble>,
+}
+
+/// A line a process prints before its once-per-start line (llama-server's `n_parallel is set
+/// to auto` before common_init()'s `build:`): a value on it is the start's own, not a run's
+/// logged before a rerun's start line.
+#[derive(Debug, Clone, Deserialize)]
+pub struct StartPreamble {
+    /// Text the line holds.
+    pub phrase: String,
+    /// Where the engine prints the line.
+    pub source: String,
 }
 
 /// A launch marker (a `form = "launch"` launch-log rule's key) that a process prints once when
@@ -218,6 +232,11 @@ impl Rules {
     /// The keys of the launch markers a process prints once when it starts.
     pub fn start_markers(&self) -> Vec<String> {
         self.start_marker.iter().map(|m| m.key.clone()).collect()
+    }
+
+    /// The texts of the lines a process prints before its start line.
+    pub fn start_preambles(&self) -> Vec<String> {
+        self.start_preamble.iter().map(|m| m.phrase.clone()).collect()
     }
 
     /// The fix for a start-up error text (None when no entry matches).

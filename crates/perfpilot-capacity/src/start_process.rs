@@ -113,6 +113,8 @@ mod tests {
         assert!(once_per_start(&l, "EngineCore_DP3") && once_per_start(&l, "EngineCore"));
         assert!(!once_per_start(&l, "EngineCore_DPx") && !once_per_start(&l, "VllmWorkerProcess"));
         assert!(r.start_marker.iter().all(|m| !m.source.is_empty()));
+        assert!(!r.start_preamble.is_empty());
+        assert!(r.start_preamble.iter().all(|m| !m.source.is_empty() && !m.phrase.is_empty()));
         let s = StartPids::new(l, r.start_markers());
         assert!(s.process_marker("llama_build") && !s.process_marker("command"));
     }
