@@ -100,13 +100,14 @@ fn a_process_that_printed_its_start_line_loads_its_next_model_in_the_same_launch
 }
 
 #[test]
-fn a_router_start_states_its_slot_count() {
+fn a_router_start_and_a_model_start_stay_two_launches() {
+    // The router start's own `n_parallel is set to auto` line is not read (a rule for it took an
+    // 83rd prefilter head and 10-15 % of the scan's CPU for one value: dropped by the lead at
+    // merge, docs/capacity-corpus-4.md "Round 26"); the model start's context block still states
+    // its slots and the two starts stay apart.
     let text = corpus(ROCM_6227);
-    // The auto line of each start, then the context block's `n_seq_max = 4` (the cache line's
-    // `4/1 seqs` states 1 stream: a unified cache).
     let slots = numbers(&text, "n_seq_max");
-    assert_eq!(slots[..3], [(1, 4.0), (2, 4.0), (2, 4.0)], "{slots:?}");
-    assert!(slots[3..].iter().all(|(l, _)| *l == 2), "{slots:?}");
+    assert!(!slots.is_empty() && slots.iter().all(|(l, _)| *l == 2), "{slots:?}");
     assert_eq!(numbers(&text, "n_ctx"), vec![(1, 16384.0), (2, 31488.0)]);
     // The second start alone (its command, the auto line, `build_info:`): one launch.
     let second = lines(ROCM_6227, 24, 210);
