@@ -4,13 +4,13 @@
 //! writes no rules, and committed before any classifier ran on them. See
 //! `tests/fixtures/trace/SOURCES-blind.md` ("Corpus 31 (blind)").
 //!
-//! 459 names from 15 repositories. Forms: profiler (40 names: Tensile `Cijk_*` short kernel names
-//! of MI300 rocBLAS GEMM solutions, the form rocprof prints) and source (419: the PTX kernels a
-//! Rust GGUF inference server launches (realizar), the Metal kernels of an on-device engine with
-//! MoE, Gated DeltaNet, Mamba-2 and speculative-tree kernels (uzu), MLC's TIRx serving kernels,
-//! an MLX K-quant Metal extension, Tokamax's Pallas kernels, llama.rn's vendored ggml OpenCL /
-//! Metal kernels and PowerServe's vendored ggml Metal kernels (ggml: 95 names, under a quarter),
-//! Direct3D compute shaders of a Mistral engine (Cgml), and small engines and kernel libraries).
+//! 324 names from 12 repositories as scored (459 from 15 as collected; before the score the lead
+//! dropped Tensile's 40 host-library configuration names, not a serving run's, and two vendored
+//! ggml copies, llama.rn and PowerServe, 95 names: forks of a used repository). Source form: the
+//! PTX kernels a Rust GGUF inference server launches (realizar), the Metal kernels of an
+//! on-device engine with MoE, Gated DeltaNet, Mamba-2 and speculative-tree kernels (uzu), MLC's
+//! TIRx serving kernels, an MLX K-quant Metal extension, Tokamax's Pallas kernels, Direct3D
+//! compute shaders of a Mistral engine (Cgml), and small engines and kernel libraries.
 //! No repository or kernel family holds more than a quarter of the batch.
 //! Not scored yet: the lead takes the one blind first score after the next rule round, then
 //! adds the score test and sets `first_score`. Until then this file checks the format, the
@@ -28,8 +28,8 @@ const BATCH: Batch = Batch {
     earlier_names: &CORPORA,
     // Earlier corpora whose source repositories this batch may not reuse.
     earlier_sources: &CORPORA,
-    // The count reached (459).
-    min_names: 459,
+    // The count kept (324 of 459 collected).
+    min_names: 324,
     // Unscored: the lead sets the blind first score when taking it.
     first_score: 0,
     dev_floor: None,
