@@ -40,6 +40,9 @@ CLASSES = [
     ("residual (`Res`, `_res_`)", r"attnres|(^|_)res(_|kernel|$)", [("", r"$^")]),
     ("short / ring convolution", r"sconv|short_?conv|ring.*conv", [("", r"$^")]),
     ("selector", r"selector", [("proj / gemm word", r"proj|gemm"), ("topk", r"topk")]),
+    ("gated norm", r"(^|_)(rms_?|layer_?)?norm_gated?(_|$)|(^|_)gated_(rms_?|layer_?)?norm(_|$)", [
+        ("an ssm / gdn / kda / deltanet block word", r"ssm|gdn|kda|deltanet|mamba"),
+    ]),
     ("paged prefill", r"prefill_paged|paged_prefill", [("", r"$^")]),
 ]
 

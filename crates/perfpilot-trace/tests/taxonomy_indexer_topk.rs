@@ -100,3 +100,16 @@ fn hyper_connection_short_conv_and_paged_prefill() {
         ("_v4_paged_prefill_indices_kernel", Category::KvCache), // ROCm/ATOM (heldout-10)
     ]);
 }
+
+/// A gated norm is norm whatever block names it; Lightning Attention in one word is ssm, the DSA
+/// lightning indexer attention.
+#[test]
+fn gated_norms_and_lightning_attention() {
+    check(&[
+        ("ssm_norm_gate_f32", Category::Norm), // robertelee78/mlx-native (heldout-20)
+        ("kda_layer_norm_gated_kernel", Category::Norm), // opentela-ai/vkernels (heldout-25)
+        ("layer_norm_gated_fwd_kernel1", Category::Norm), // fla-org/flash-linear-attention (corpus 2)
+        ("_lightningattn_attn_decode_kernel", Category::Ssm), // DeepLink-org/DLBlas (heldout-19)
+        ("lightning_indexer_kernel_vec", Category::Attention), // ggml-org/ggml (corpus 2)
+    ]);
+}
