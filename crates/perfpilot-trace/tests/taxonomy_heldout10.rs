@@ -53,7 +53,9 @@ const BATCH: Batch = Batch {
     // gated-delta norm (norm.gated-delta-norms) (docs/taxonomy-corpus-3.md, namesfix19).
     // Raised by namesfix21 (820 -> 821): the namesfix21 dense fused gate-up rule (weight format = gemm) (docs/taxonomy-corpus-3.md).
     // Raised by namesfix22 (821 -> 822): MoE hash routing (moe.hash-routing: _hash_topk_kernel) (docs/taxonomy-corpus-4.md).
-    dev_floor: Some(822),
+    // Raised by namesfix25 (822 -> 824): a speculative drafter's top-k is sampling
+    // (geometric_draft_topk_partial / _combine) (docs/taxonomy-corpus-4.md).
+    dev_floor: Some(824),
 };
 
 #[test]

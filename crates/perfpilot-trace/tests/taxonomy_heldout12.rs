@@ -49,7 +49,9 @@ const BATCH: Batch = Batch {
     // development thirds (thresholds kept by the written rule) no longer reaches `bwd_kernel_dq`
     // (attention; `dq` / `dkdv` names are attention 24, ssm 16); no rule
     // decides it (docs/taxonomy-corpus-3.md, namesfix17, lists the retrain's +10 / -6).
-    dev_floor: Some(817),
+    // Raised by namesfix25 (817 -> 818): one held-back row of the set-aside third is now right
+    // (counted, never printed; no development row changed) (docs/taxonomy-corpus-4.md, namesfix25).
+    dev_floor: Some(818),
 };
 
 #[test]

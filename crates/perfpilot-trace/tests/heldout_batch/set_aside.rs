@@ -327,3 +327,15 @@ pub const SET_ASIDE_29: &[&str] = &[
     "github:drxddy/MVLM",
     "github:rglonek/torchless-rs",
 ];
+
+/// The namesfix25 set-aside third of heldout-30 (`docs/taxonomy-corpus-4.md`, "namesfix25"): the
+/// ceil(10/3) sources (repositories, as `repo_of` keys them) with the smallest FNV-1a-64 of
+/// `github:owner/name`, drawn by the lead before the round's first change; never trained on,
+/// scored once at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_30: &[&str] = &[
+    "github:Avarok-Cybersecurity/dgx-vllm",
+    "github:BoltzmannEntropy/metalQwen3",
+    "github:antirez/ds4",
+    "github:roelofvandijk/tinygrad",
+];
