@@ -37,6 +37,7 @@ const SPLITS: &[(&str, &str)] = &[
     ("heldout-28", include_str!("../../../tests/fixtures/trace/kernel-names-28.tsv")),
     ("heldout-29", include_str!("../../../tests/fixtures/trace/kernel-names-29.tsv")),
     ("heldout-30", include_str!("../../../tests/fixtures/trace/kernel-names-30.tsv")),
+    ("heldout-31", include_str!("../../../tests/fixtures/trace/kernel-names-31.tsv")),
 ];
 
 /// The set-aside thirds (shared with the batch tests).
