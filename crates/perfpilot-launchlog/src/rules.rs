@@ -256,7 +256,10 @@ pub(crate) fn apply(rule: &Rule, before: &str, after: &str) -> Option<EventKind>
     if rule.line_start && !before.trim().is_empty() {
         return None;
     }
-    if rule.invoked && !invoked(after, rule.phrase.ends_with(char::is_whitespace)) {
+    // `python -m MODULE` runs the module whatever follows (a folded YAML command puts its flags
+    // on the next lines).
+    let module_run = before.trim_end_matches(['"', '\'', '`']).ends_with("-m ");
+    if rule.invoked && !module_run && !invoked(after, rule.phrase.ends_with(char::is_whitespace)) {
         return None;
     }
     if rule.cell {
