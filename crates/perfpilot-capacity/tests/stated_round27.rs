@@ -27,8 +27,7 @@ const SERVEKIT: &str = "sglang-repo-servekit-2026-07-apertus-8b-tp4-kv-2467713-3
 
 /// sgl-project/sglang#20973: a compose file's folded command, `python3 -m sglang.launch_server`
 /// alone on its line and one flag a line after it.
-const CMD_20973: &str =
-    "sglang-20973-dev-cu13-dgx-spark-gb10-qwen35-35b-nvfp4-command-ctx-261375-fp8-kv-serverargs-middle.log";
+const CMD_20973: &str = "sglang-20973-dev-cu13-dgx-spark-gb10-qwen35-35b-nvfp4-command-ctx-261375-fp8-kv-serverargs-middle.log";
 
 #[test]
 fn a_pd_decode_node_with_deepgemm_warnings_is_one_launch() {
