@@ -405,6 +405,19 @@ mod tests {
         assert!(!invoked(":v0.26.0-cu129", false));
         assert!(!invoked(":v0.17.0, command: [vllm], arguments: [serve", false));
         assert!(!invoked("-rocm:latest --model m", false));
+        // Round 27: SGLang's server named in prose by its DeepGEMM JIT warning (devopsrustem/slurmv4
+        // 3/12.sh, cut) is no command; a module run is one whatever follows (sgl-project/sglang#20973's
+        // folded command; servekit's 0.5.x deprecation warning, cut).
+        let sglang = rule("sglang.launch_server");
+        assert!(!command(
+            &sglang,
+            "It is recommended to run `sglang.compile_deep_gemm` with same args as `sglang.launch_server` for pre-compilation"
+        ));
+        assert!(command(&sglang, "      python3 -m sglang.launch_server"));
+        assert!(command(
+            &sglang,
+            "launch_server.py:51: UserWarning: 'python -m sglang.launch_server' is still supported"
+        ));
     }
 
     #[test]
