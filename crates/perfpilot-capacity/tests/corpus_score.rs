@@ -595,7 +595,10 @@ const HELDOUT43_FLOOR_PERMILLE: usize = 992;
 /// deployment, TP16 over two nodes each) floor in per mille: scored once, blind, by the lead with
 /// the round-26 rules (capfix26, its auto `n_parallel` rule dropped): 293/310 = 94.5%. Misses: the
 /// SGLang decode node's graph capture, pool and server figures (16), a Ray DP engine's init time (1).
-const HELDOUT44_FLOOR_PERMILLE: usize = 945;
+/// 309/310 = 99.7% after the round-27 rules (capfix27: SGLang's DeepGEMM JIT warning, which names
+/// `sglang.launch_server` in prose and quotes an example `--tp 8`, no longer opens a launch); the
+/// one left is the capfix27 set-aside's.
+const HELDOUT44_FLOOR_PERMILLE: usize = 996;
 
 /// Blind batch heldout-45 (capblind39: 9 logs — TensorRT-LLM's C++ runtime example in its memory
 /// docs, trtllm-serve 1.1.0's PyTorch backend sizing the KV cache twice, a 1.2.1 LLM API line;

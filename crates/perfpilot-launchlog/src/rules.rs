@@ -256,7 +256,10 @@ pub(crate) fn apply(rule: &Rule, before: &str, after: &str) -> Option<EventKind>
     if rule.line_start && !before.trim().is_empty() {
         return None;
     }
-    if rule.invoked && !invoked(after, rule.phrase.ends_with(char::is_whitespace)) {
+    // `python -m MODULE` runs the module whatever follows (a folded YAML command puts its flags
+    // on the next lines).
+    let module_run = before.trim_end_matches(['"', '\'', '`']).ends_with("-m ");
+    if rule.invoked && !module_run && !invoked(after, rule.phrase.ends_with(char::is_whitespace)) {
         return None;
     }
     if rule.cell {
@@ -402,6 +405,19 @@ mod tests {
         assert!(!invoked(":v0.26.0-cu129", false));
         assert!(!invoked(":v0.17.0, command: [vllm], arguments: [serve", false));
         assert!(!invoked("-rocm:latest --model m", false));
+        // Round 27: SGLang's server named in prose by its DeepGEMM JIT warning (devopsrustem/slurmv4
+        // 3/12.sh, cut) is no command; a module run is one whatever follows (sgl-project/sglang#20973's
+        // folded command; servekit's 0.5.x deprecation warning, cut).
+        let sglang = rule("sglang.launch_server");
+        assert!(!command(
+            &sglang,
+            "It is recommended to run `sglang.compile_deep_gemm` with same args as `sglang.launch_server` for pre-compilation"
+        ));
+        assert!(command(&sglang, "      python3 -m sglang.launch_server"));
+        assert!(command(
+            &sglang,
+            "launch_server.py:51: UserWarning: 'python -m sglang.launch_server' is still supported"
+        ));
     }
 
     #[test]
