@@ -118,6 +118,25 @@ impl LinePrefilter {
         self.passes.len()
     }
 
+    /// The passes as text: per pass, each pattern's head, the Teddy bucket its index gives and
+    /// the head's anchors, in the order the searcher was given them (to inspect the plan).
+    pub(crate) fn describe(&self) -> String {
+        let mut out = String::new();
+        for (p, pass) in self.passes.iter().enumerate() {
+            let (n, m) = (pass.pattern_head.len(), pass.members.len());
+            out += &format!("pass {p}: {n} patterns, {m} heads\n");
+            for (k, &h) in pass.pattern_head.iter().enumerate() {
+                let (head, anchors) = &self.heads[h];
+                let a: Vec<String> =
+                    anchors.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect();
+                let bucket = buckets::BUCKETS - 1 - k % buckets::BUCKETS;
+                let head = String::from_utf8_lossy(head);
+                out += &format!("  {k:3} bucket {bucket:2} {head:?} {a:?}\n");
+            }
+        }
+        out
+    }
+
     /// Append to `lines` the `(start, end)` byte range (end at the `\n` or the block's end)
     /// of every line of `block` that holds an anchor, ascending, each once.
     pub(crate) fn candidate_lines(&self, block: &[u8], lines: &mut Vec<(usize, usize)>) {

@@ -264,6 +264,12 @@ impl LaunchRules {
         self.prefilter_for(BlockScan::Prefilter, 0).map(|p| (p.anchors(), p.heads(), p.passes()))
     }
 
+    /// The candidate-line prefilter's passes, heads and anchors as text (None: no prefilter).
+    #[doc(hidden)]
+    pub fn prefilter_describe(&self) -> Option<String> {
+        self.prefilter_for(BlockScan::Prefilter, 0).map(|p| p.describe())
+    }
+
     /// How the candidate-line prefilter sees `block` (None: the rule set scans with the full
     /// automaton only): for benchmarks and the regression tests that keep the scan cheap.
     pub fn prefilter_stats(&self, block: &[u8]) -> Option<PrefilterStats> {
