@@ -49,6 +49,13 @@ CLASSES = [
     ("quantise … linear", r"quantiz?e?_linear", [("", r"$^")]),
     ("quantised embedding", r"quant[a-z]*_([a-z0-9]+_)*embed|embed[a-z]*_([a-z0-9]+_)*quant", [("", r"$^")]),
     ("row-vector / matrix product", r"row_?mat_?product|mul_?mat", [("", r"$^")]),
+    ("FlashKDA", r"flash_?kda", [("", r"$^")]),
+    ("Gram word", r"(^|_)gram(_|$)", [("", r"$^")]),
+    ("sparse-attention block map", r"block_?map", [("an ssm / state word", r"ssm|state")]),
+    ("tensor add", r"tensor_?add", [("", r"$^")]),
+    ("attention cache update", r"(attention|attn)_?cache_?(update|write|store)", [("", r"$^")]),
+    ("decode … combine", r"(^|_)decode_([a-z0-9]+_)*combine", [("", r"$^")]),
+    ("gated norm in CamelCase (key splits it)", r"norm_gated?(_|$)", [("a gate/up word", r"gate_?up")]),
 ]
 
 
