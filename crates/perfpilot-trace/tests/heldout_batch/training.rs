@@ -3,7 +3,8 @@
 //! heldout-26's retrain was not kept, namesfix21; heldout-27's was, namesfix22; heldout-28's was
 //! not, namesfix23: +1 in-sample, -1 on heldout-7; heldout-29's was not, namesfix24: 0 fixed, 3
 //! broken on heldout-11, and with heldout-28 too 1 fixed, 4 broken; heldout-30's was not,
-//! namesfix25: 3 fixed on heldout-10, 1 broken on heldout-7), without the
+//! namesfix25: 3 fixed on heldout-10, 1 broken on heldout-7; heldout-31's was not, namesfix26: 2
+//! fixed on heldout-31, 5 broken on heldout-6, -11 and -14), without the
 //! rows of any set-aside third (`SET_ASIDE_7` … `SET_ASIDE_31`), so that those stay transfer
 //! checks, and without any blind batch not yet scored. Shared by the
 //! `train_name_model` example (which writes the file) and the `name_model` test (which checks
