@@ -51,7 +51,7 @@ CLASSES = [
     ("row-vector / matrix product", r"row_?mat_?product|mul_?mat", [("", r"$^")]),
     ("FlashKDA", r"flash_?kda", [("", r"$^")]),
     ("Gram word", r"(^|_)gram(_|$)", [("", r"$^")]),
-    ("sparse-attention block map", r"block_?map", [("an ssm / state word", r"ssm|state")]),
+    ("sparse-attention block map", r"block_?map|pool_sim", [("an ssm / state word", r"ssm|state")]),
     ("tensor add", r"tensor_?add", [("", r"$^")]),
     ("attention cache update", r"(attention|attn)_?cache_?(update|write|store)", [("", r"$^")]),
     ("decode … combine", r"(^|_)decode_([a-z0-9]+_)*combine", [("", r"$^")]),

@@ -106,6 +106,8 @@ fn engine_step_words() {
         ("_triton_fill_block_map_kernel", Category::Attention),
         ("triton_fill_block_map_kernel", Category::Attention),
         ("_triton_block_map_to_lut_kernel", Category::Attention),
+        ("_triton_bmm_pool_sim_simmean_fuse_quant_xpu", Category::Attention),
+        ("triton_bmm_pool_sim_simmean", Category::Attention),
         ("QuantizedEmbeddingLookup", Category::Embedding),
         ("embedding_lookup_kernel", Category::Embedding),
         ("TensorAddSwap", Category::Elementwise),
