@@ -54,6 +54,7 @@ CLASSES = [
     ("sparse-attention block map", r"block_?map|pool_sim", [("an ssm / state word", r"ssm|state")]),
     ("tensor add", r"tensor_?add", [("", r"$^")]),
     ("attention cache update", r"(attention|attn)_?cache_?(update|write|store)", [("", r"$^")]),
+    ("g / beta gating", r"compute_?g_?beta|compute_?beta_?g", [("", r"$^")]),
     ("decode … combine", r"(^|_)decode_([a-z0-9]+_)*combine", [("", r"$^")]),
     ("gated norm in CamelCase (key splits it)", r"norm_gated?(_|$)", [("a gate/up word", r"gate_?up")]),
 ]

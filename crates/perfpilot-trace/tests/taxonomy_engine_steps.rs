@@ -87,6 +87,8 @@ fn flashkda_gram_and_camel_gated_norm() {
         ("flashkda_decode_t5_gram", Category::Ssm),
         ("BuildTreeGram", Category::Ssm),
         ("DeltaNetChunkedGram", Category::Ssm),
+        ("compute_g_beta_f32", Category::Ssm),
+        ("ComputeBetaGKernel", Category::Ssm),
         ("DeltaNetNormGate", Category::Norm),
         ("RmsNormGated_kernel", Category::Norm),
         // neighbours
