@@ -49,7 +49,10 @@ const BATCH: Batch = Batch {
     // thirds decides `_csa_fwd_kernel` (attention) (docs/taxonomy-corpus-3.md, namesfix15).
     // Raised by namesfix17 (944 -> 945): the token model retrained with heldout-21/22's development
     // thirds (docs/taxonomy-corpus-3.md, namesfix17).
-    dev_floor: Some(945),
+    // Raised by namesfix26 (945 -> 947): xDiT's `triton_fill_block_map_kernel` and
+    // `triton_bmm_pool_sim_simmean` are SpargeAttn's block-map preprocessing
+    // (attention.sparse-block-map) (docs/taxonomy-corpus-4.md, namesfix26).
+    dev_floor: Some(947),
 };
 
 #[test]

@@ -40,7 +40,9 @@ const BATCH: Batch = Batch {
     // never printed; no development row lost) (docs/taxonomy-corpus-4.md, namesfix23).
     // Raised by namesfix25 (348 -> 349): a gated norm named by its block is norm
     // (norm.gated-norm: ssm_norm_gate_f32) (docs/taxonomy-corpus-4.md).
-    dev_floor: Some(349),
+    // Raised by namesfix26 (349 -> 350): `compute_g_beta_f32` is the gated delta rule's gating
+    // (ssm.linear-attention-methods) (docs/taxonomy-corpus-4.md, namesfix26).
+    dev_floor: Some(350),
 };
 
 #[test]

@@ -53,7 +53,9 @@ const BATCH: Batch = Batch {
     // thirds (docs/taxonomy-corpus-3.md, namesfix17).
     // Raised by namesfix19 (687 -> 688): the token model retrained with heldout-24's development
     // thirds decides `_varlen_bwd_input_kernel` (ssm) (docs/taxonomy-corpus-3.md, namesfix19).
-    dev_floor: Some(688),
+    // Raised by namesfix26 (688 -> 689): a held-back row of the namesfix5 set-aside third is now
+    // right (counted, never printed) (docs/taxonomy-corpus-4.md, namesfix26).
+    dev_floor: Some(689),
 };
 
 #[test]

@@ -339,3 +339,15 @@ pub const SET_ASIDE_30: &[&str] = &[
     "github:antirez/ds4",
     "github:roelofvandijk/tinygrad",
 ];
+
+/// The namesfix26 set-aside third of heldout-31 (`docs/taxonomy-corpus-4.md`, "namesfix26"): the
+/// ceil(12/3) sources (repositories, as `repo_of` keys them) with the smallest FNV-1a-64 of
+/// `github:owner/name`, drawn by the lead before the round's first change; never trained on,
+/// scored once at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_31: &[&str] = &[
+    "github:openxla/tokamax",
+    "github:asher/mlx-kquant",
+    "github:Noeda/rllama",
+    "github:AI-Hypercomputer/JetStream",
+];
