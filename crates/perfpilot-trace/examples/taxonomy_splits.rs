@@ -38,6 +38,7 @@ const SPLITS: &[(&str, &str)] = &[
     ("heldout-29", include_str!("../../../tests/fixtures/trace/kernel-names-29.tsv")),
     ("heldout-30", include_str!("../../../tests/fixtures/trace/kernel-names-30.tsv")),
     ("heldout-31", include_str!("../../../tests/fixtures/trace/kernel-names-31.tsv")),
+    ("heldout-32", include_str!("../../../tests/fixtures/trace/kernel-names-32.tsv")),
 ];
 
 /// The set-aside thirds (shared with the batch tests).
