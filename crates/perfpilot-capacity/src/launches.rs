@@ -174,6 +174,7 @@ impl Launches {
         self.run_valued = false;
         self.ctx_per_seq = None;
         self.ended = false;
+        self.start_pids.next_launch();
     }
 
     /// The launch of an event and whether it belongs to a draft model.
@@ -333,8 +334,11 @@ impl Launches {
             || new_process
             || process_start
             || self.other_context(e);
-        if after_end || restarts || marker || repooled || outgrown || rerun || rerun_command {
+        let opens =
+            after_end || restarts || marker || repooled || outgrown || rerun || rerun_command;
+        if opens {
             self.open(line);
+            self.start_pids.claim(raw);
             if outgrown && !(after_end || restarts || marker || repooled || rerun || rerun_command)
             {
                 self.contradicted.insert(self.current);
