@@ -68,3 +68,45 @@ fn another_servers_start_after_a_refusal_is_one_launch() {
         assert_eq!(numbers(&corpus(MLOPS), "kv_tokens"), vec![(1, 94784.0)]);
     }
 }
+
+/// maokner/moe-inference-engine results/vllm_comparison_a6000/comparison.log at 4350360: vLLM
+/// 0.14.1's offline `LLM` started twice in one file (a compiled start, then an eager one); each
+/// start's front-end lines (`Using max model len`, `Chunked prefill is enabled …`) come before its
+/// engine core's.
+const MOEENGINE: &str = "vllm-repo-moeengine-v1-0141-a6000-minimoe-two-launches-compiled-then-eager-kv-bytes-0.07-tokens-2048-init-6.97-4.02.log";
+
+/// ray-project/kuberay#4366: vLLM 0.11.0 with DP2 over Ray on two nodes; each engine actor logs
+/// through the API server (`(APIServer pid=5332) (DPEngineCoreActor pid=5862) …`), one actor's
+/// lines arriving after the other's sizing ended.
+const KUBERAY: &str = "vllm-kuberay4366-v1-0110-ray-dp2-two-nodes-t4-qwen25-05b-len-32768-weights-0.93-kv-10.74-tokens-938544-graph-0.37-init-36.44.log";
+
+/// sgl-project/sglang docs/references/multi_node_deployment/deploy_on_k8s.md (kvcache-ai/sglang
+/// 2449a0a): an LWS manifest's command as a YAML list, a flag and its value on two items, the
+/// value with a YAML comment.
+const K8SDOC: &str = "sglang-repo-k8sdoc-04x-2025-02-lws-two-nodes-tp16-dsr1-h20-command-list-tokens-712400-graph-84.89-ready.log";
+
+#[test]
+fn the_front_end_lines_of_a_second_offline_start_are_its_own() {
+    let text = corpus(MOEENGINE);
+    assert_eq!(numbers(&text, "max_num_tokens"), vec![(1, 1024.0), (2, 1024.0)]);
+    assert_eq!(numbers(&text, "kv_tokens"), vec![(1, 2048.0), (2, 2048.0)]);
+    // After imageworks' refused start nothing was sized: the second start's `Using max model
+    // len` opens nothing there (its command and new pids do).
+    let refused = lines(IMAGEWORKS, 1, 150) + &lines(MOEENGINE, 33, 63);
+    assert_eq!(launches(&refused), vec![1, 2]);
+}
+
+#[test]
+fn ray_dp_engine_actors_late_lines_stay_in_their_start() {
+    let text = corpus(KUBERAY);
+    assert_eq!(numbers(&text, "init_engine_s"), vec![(1, 36.44)]);
+    assert_eq!(numbers(&text, "kv_budget"), vec![(1, 10.74), (1, 10.74)]);
+    assert_eq!(numbers(&text, "kv_tokens"), vec![(1, 938544.0)]);
+}
+
+#[test]
+fn a_yaml_item_comment_is_no_part_of_the_value() {
+    let text = corpus(K8SDOC);
+    assert_eq!(numbers(&text, "tp_size"), vec![(1, 16.0)]);
+    assert_eq!(numbers(&text, "mem_fraction_static"), vec![(1, 0.93)]);
+}
