@@ -545,14 +545,7 @@ impl Launches {
 /// in one second or straddle the edge into the next; another run's are further apart.
 fn apart(a: Option<&str>, b: Option<&str>) -> bool {
     let (Some(a), Some(b)) = (a, b) else { return a != b };
-    let split = |s: &str| -> Option<(String, i64)> {
-        let at = s.len().checked_sub(8)?;
-        let (date, time) = (s.get(..at)?, s.get(at..)?);
-        let mut n = time.split(':').map(|p| p.parse::<i64>().ok());
-        let (h, m, sec) = (n.next()??, n.next()??, n.next()??);
-        Some((date.to_string(), h * 3600 + m * 60 + sec))
-    };
-    match (split(a), split(b)) {
+    match (clock(a), clock(b)) {
         (Some((da, ta)), Some((db, tb))) => da != db || (ta - tb).abs() > 1,
         _ => a != b,
     }
@@ -561,17 +554,19 @@ fn apart(a: Option<&str>, b: Option<&str>) -> bool {
 /// Whether time stamp `b` is more than a second after `a` (`[date ]HH:MM:SS`, from `stamp`), or
 /// the two cannot be ordered (one missing, other dates: as `apart`).
 fn after(a: Option<&str>, b: Option<&str>) -> bool {
-    let secs = |s: &str| -> Option<(String, i64)> {
-        let at = s.len().checked_sub(8)?;
-        let (date, time) = (s.get(..at)?, s.get(at..)?);
-        let mut n = time.split(':').map(|p| p.parse::<i64>().ok());
-        let (h, m, sec) = (n.next()??, n.next()??, n.next()??);
-        Some((date.to_string(), h * 3600 + m * 60 + sec))
-    };
-    match (a.and_then(secs), b.and_then(secs)) {
+    match (a.and_then(clock), b.and_then(clock)) {
         (Some((da, ta)), Some((db, tb))) if da == db => tb - ta > 1,
         _ => apart(a, b),
     }
+}
+
+/// A time stamp's date part and its time of day in seconds (`[date ]HH:MM:SS`).
+fn clock(s: &str) -> Option<(String, i64)> {
+    let at = s.len().checked_sub(8)?;
+    let (date, time) = (s.get(..at)?, s.get(at..)?);
+    let mut n = time.split(':').map(|p| p.parse::<i64>().ok());
+    let (h, m, sec) = (n.next()??, n.next()??, n.next()??);
+    Some((date.to_string(), h * 3600 + m * 60 + sec))
 }
 
 /// The node rank a server command states (`--node-rank N`, `--node_rank=N`), None when none.
