@@ -174,6 +174,7 @@ impl Launches {
         self.run_valued = false;
         self.ctx_per_seq = None;
         self.ended = false;
+        self.start_pids.next_launch();
     }
 
     /// The launch of an event and whether it belongs to a draft model.
@@ -242,14 +243,17 @@ impl Launches {
             && self.closed.get(&rank).is_some_and(|at| at.is_none() || apart(at.as_deref(), stamp));
         // A process measures its KV budget once per launch, before it sizes the cache: another
         // process of the same role (the same label, another pid: a second `EngineCore_DP0`)
-        // measuring it at another second after the first one's sizing ended is another engine
-        // started after the first (two instances pasted one after the other).
+        // measuring it more than a second after the first one's sizing ended is another engine
+        // started after the first (two instances pasted one after the other). A measurement
+        // stamped before that end is a peer of the same start whose lines came late (Ray
+        // forwards each DP engine actor's lines to the API server's log in batches: kuberay#4366,
+        // `(DPEngineCoreActor pid=5862)`'s 06:15:19 budget printed after pid 5439's 06:16:00).
         let base = |k: &str| k.split(" pid=").next().unwrap_or(k).to_string();
         let restarted = matches!(e, K::AvailableKvMemory { .. })
             && rank.contains(" pid=")
             && stamp.is_some()
             && self.closed.iter().any(|(k, at)| {
-                *k != rank && base(k) == base(&rank) && at.is_some() && apart(at.as_deref(), stamp)
+                *k != rank && base(k) == base(&rank) && at.is_some() && after(at.as_deref(), stamp)
             });
         let resized = resized || restarted || self.refused_anew(e);
         // vLLM prints `# GPU blocks`, SGLang's scheduler its `max_total_num_tokens=` line, once
@@ -333,8 +337,11 @@ impl Launches {
             || new_process
             || process_start
             || self.other_context(e);
-        if after_end || restarts || marker || repooled || outgrown || rerun || rerun_command {
+        let opens =
+            after_end || restarts || marker || repooled || outgrown || rerun || rerun_command;
+        if opens {
             self.open(line);
+            self.start_pids.claim(raw);
             if outgrown && !(after_end || restarts || marker || repooled || rerun || rerun_command)
             {
                 self.contradicted.insert(self.current);
@@ -538,17 +545,28 @@ impl Launches {
 /// in one second or straddle the edge into the next; another run's are further apart.
 fn apart(a: Option<&str>, b: Option<&str>) -> bool {
     let (Some(a), Some(b)) = (a, b) else { return a != b };
-    let split = |s: &str| -> Option<(String, i64)> {
-        let at = s.len().checked_sub(8)?;
-        let (date, time) = (s.get(..at)?, s.get(at..)?);
-        let mut n = time.split(':').map(|p| p.parse::<i64>().ok());
-        let (h, m, sec) = (n.next()??, n.next()??, n.next()??);
-        Some((date.to_string(), h * 3600 + m * 60 + sec))
-    };
-    match (split(a), split(b)) {
+    match (clock(a), clock(b)) {
         (Some((da, ta)), Some((db, tb))) => da != db || (ta - tb).abs() > 1,
         _ => a != b,
     }
+}
+
+/// Whether time stamp `b` is more than a second after `a` (`[date ]HH:MM:SS`, from `stamp`), or
+/// the two cannot be ordered (one missing, other dates: as `apart`).
+fn after(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a.and_then(clock), b.and_then(clock)) {
+        (Some((da, ta)), Some((db, tb))) if da == db => tb - ta > 1,
+        _ => apart(a, b),
+    }
+}
+
+/// A time stamp's date part and its time of day in seconds (`[date ]HH:MM:SS`).
+fn clock(s: &str) -> Option<(String, i64)> {
+    let at = s.len().checked_sub(8)?;
+    let (date, time) = (s.get(..at)?, s.get(at..)?);
+    let mut n = time.split(':').map(|p| p.parse::<i64>().ok());
+    let (h, m, sec) = (n.next()??, n.next()??, n.next()??);
+    Some((date.to_string(), h * 3600 + m * 60 + sec))
 }
 
 /// The node rank a server command states (`--node-rank N`, `--node_rank=N`), None when none.

@@ -67,6 +67,29 @@ impl StartPids {
         }
         opens
     }
+
+    /// A new launch opened: no process of it is known yet, so the first pid of each label seen
+    /// from now on is the new launch's own (a start announced by its command, or opened by its
+    /// API server's new pid, runs its engine core under a pid never seen before: one start, not
+    /// two). Pids seen before stay seen: an earlier process's later lines open nothing.
+    pub(crate) fn next_launch(&mut self) {
+        for entry in self.by_label.values_mut() {
+            entry.0.clear();
+        }
+    }
+
+    /// Takes the once-per-start process of the line that opened a launch as that launch's (a
+    /// process that sized its cache again starts the next launch under its own pid; a fresh pid
+    /// is taken by `new_start` on its first line). An earlier process's late line after a launch
+    /// opened elsewhere (at its command) is not the new launch's process.
+    pub(crate) fn claim(&mut self, raw: &str) {
+        let Some((label, pid)) = split(&self.labels, raw) else { return };
+        let entry = self.by_label.entry(label.to_string()).or_default();
+        if entry.0.is_empty() {
+            entry.0 = pid.to_string();
+            entry.1.insert(pid.to_string());
+        }
+    }
 }
 
 /// llama.cpp loads a model's tensors (`load_tensors: CUDA0 model buffer size = …`, one line

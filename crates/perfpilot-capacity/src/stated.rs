@@ -414,7 +414,15 @@ fn process_key(e: &LaunchEvent) -> String {
     if !e.rank.is_unranked() || e.rank.role.is_none() {
         return label;
     }
-    let pid = e.raw.find(" pid=").map(|at| {
+    // The pid after the role's own label: Ray's DP engine actors log through the API server,
+    // `(APIServer pid=5332) (DPEngineCoreActor pid=5862) …` (kuberay#4366), and the first pid
+    // of such a line is the API server's, the same for every actor.
+    let own = e
+        .raw
+        .match_indices(label.as_str())
+        .map(|(at, _)| at + label.len())
+        .find(|&end| e.raw[end..].starts_with(" pid="));
+    let pid = own.or_else(|| e.raw.find(" pid=")).map(|at| {
         let rest = &e.raw[at + 5..];
         &rest[..rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len())]
     });

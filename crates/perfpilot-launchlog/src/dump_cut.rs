@@ -113,11 +113,17 @@ pub(crate) fn continued_digits(digits: &str, line: &str) -> Option<f64> {
 /// The value a line break cut from the previous line: the line starts with a number followed
 /// by `,`, `)`, a continuation `\`, the end of the line or a command's next `--flag` (a folded
 /// command). A YAML list item holds it too
-/// (`- 4096`, `- "32K"`), as a count with vLLM's suffixes (`crate::rules::with_suffix`).
+/// (`- 4096`, `- "32K"`), as a count with vLLM's suffixes (`crate::rules::with_suffix`), its
+/// comment (` # …`: YAML starts one at a `#` after white space) left out (`- "16" # Size of
+/// Tensor Parallelism`, sglang's docs/references/multi_node_deployment/deploy_on_k8s.md).
 pub(crate) fn continued_value(key: &str, line: &str) -> Option<EventKind> {
     let t = line.trim_start();
     let t = match t.strip_prefix("- ") {
-        Some(item) => item.trim().trim_matches(['"', '\'']),
+        Some(item) => {
+            let comment = [" #", "\t#"].iter().filter_map(|c| item.find(c)).min();
+            let item = comment.map_or(item, |at| &item[..at]);
+            item.trim().trim_matches(['"', '\''])
+        }
         None => t,
     };
     let n = leading_number(t)?;
@@ -218,6 +224,13 @@ mod tests {
         );
         assert_eq!(continued_value("graph_max_bs", "256 requests queued"), None);
         assert_eq!(continued_value("graph_max_bs", "INFO 12:00 start"), None);
+        // A YAML item's comment is no part of its value (sglang's deploy_on_k8s.md manifest).
+        assert_eq!(
+            continued_value("tp_size", r#"              - "16" # Size of Tensor Parallelism"#),
+            Some(EventKind::Setting { key: "tp_size".into(), value: 16.0 })
+        );
+        assert_eq!(continued_value("tp_size", "- 16 # TP\tx"), continued_value("tp_size", "- 16"));
+        assert_eq!(continued_value("tp_size", "- sixteen # 16"), None);
     }
 
     #[test]
