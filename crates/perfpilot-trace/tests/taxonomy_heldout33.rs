@@ -1,0 +1,43 @@
+//! The thirty-third held-out batch (`tests/fixtures/trace/kernel-names-33.tsv`, split
+//! `heldout-33`), a BLIND batch: real kernel names from repositories no earlier corpus used,
+//! collected and hand-labelled (from what each source says the kernel does) by an engineer who
+//! writes no rules, and committed before any classifier ran on them. See
+//! `tests/fixtures/trace/SOURCES-blind.md` ("Corpus 33 (blind)").
+//!
+//! 182 names from 6 repositories, all in source form (no committed profiler table of a fresh
+//! serving run was found): the kernels of small serving engines — a HIP server for Strix Halo
+//! (Gated DeltaNet, QSA sparse attention with its block indexer and radix top-k, Q4/Q5/Q8 expert
+//! GEMMs, hyper-connections, MTP), a Jetson Orin CUDA server (GGUF K-quant dp4a GEMVs, INT8 KV,
+//! graph-replayed RoPE + KV store), a DGX Spark Qwen3.5 engine (NVFP4 / FP8 GEMV and GEMM, Gated
+//! DeltaNet steps, multi-sequence decode attention), a Blackwell C++ engine (paged flash attention,
+//! flash-decoding, KV eviction, AWQ / FP8 / E8 lattice GEMVs), a GLM-5.3-Flash server (absorbed
+//! MLA, DSA indexer, Kimi Delta Attention, NVFP4 MoE, mHC) and a Triton paged-KV library. Three
+//! names are read from the Orin server's kernel reference page (`docs/kernels.md`). No repository
+//! holds more than a quarter of the batch (largest 39 = 21.4 %).
+//! Not scored yet: the lead takes the one blind first score after the next rule round, then
+//! adds the score test and sets `first_score`. Until then this file checks the format, the
+//! categories and the freshness only, and classifies nothing.
+
+mod heldout_batch;
+
+use heldout_batch::{Batch, CORPORA, check_fresh};
+
+const BATCH: Batch = Batch {
+    file: "kernel-names-33.tsv",
+    text: include_str!("../../../tests/fixtures/trace/kernel-names-33.tsv"),
+    split: "heldout-33",
+    // Every name of the earlier corpora (1 … heldout-32).
+    earlier_names: &CORPORA,
+    // Earlier corpora whose source repositories this batch may not reuse.
+    earlier_sources: &CORPORA,
+    // The count reached (182).
+    min_names: 182,
+    // Unscored: the lead sets the blind first score when taking it.
+    first_score: 0,
+    dev_floor: None,
+};
+
+#[test]
+fn heldout33_is_fresh_unique_and_from_new_sources() {
+    check_fresh(&BATCH);
+}
