@@ -48,6 +48,8 @@ CLASSES = [
     ("attention products (qk / sv / pv matmul)", r"(^|_)(qk|sv|pv|qkt|s_?v|p_?v)_(matmul|mm|gemm|bmm)(_|$)|(^|_)qk_pv(_|$)", [("", r"$^")]),
     ("profiler Kernel2", r"(^|::|[^a-z])kernel2(<|$|\()", [("", r"$^")]),
     ("KV gather / scatter", r"(^|_|::)kv_?(gather|scatter)", [("", r"$^")]),
+    ("Hadamard", r"hadamard|(^|_)fwht", [("a quant / amax / rope / norm word", r"quant|amax|rope|norm")]),
+    ("cumulative gate", r"cum_?gate|gate_?cum", [("", r"$^")]),
     ("Sinkhorn", r"sinkhorn", [("an hc / mhc word", r"(^|_)m?hc(_|$)|comb|hyper")]),
     ("MoE bookkeeping in plain words", r"classify_and_count|prefix_sums?_kernel|scatter_tokens|gemv_descs|bias_combine|(^|_)combine_kernel", [
         ("a MoE word", kernel_tally.MOE_WORDS),

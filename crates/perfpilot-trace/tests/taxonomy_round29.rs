@@ -127,3 +127,31 @@ fn bare_combine_and_topk_softmax_are_moe() {
         ("ll_combine_kernel", Category::Communication),
     ]);
 }
+
+/// Bare or step-named Hadamard transforms are elementwise, also with a K/V prefix
+/// (deepseek-v4-flash-0731-cuda and pypto-lib, heldout-32; lightseek `_hadamard_128_kernel`,
+/// heldout-10); with a quantisation word they stay quantize.
+#[test]
+fn step_named_hadamard_is_elementwise() {
+    check(&[
+        ("hadamard_stage_kernel", Category::Elementwise),
+        ("kv_hadamard", Category::Elementwise),
+        ("_hadamard_128_kernel", Category::Elementwise),
+        ("_inverse_hadamard_kernel", Category::Elementwise),
+        // neighbours
+        ("fast_hadamard_quant_fp16_to_int8", Category::Quantize),
+    ]);
+}
+
+/// The cumulative gate of a delta-rule chunk is ssm, also fused with the q / k L2 norm
+/// (lfm25-inference, heldout-32; KDA gate cumsum, heldout-12 and heldout-20).
+#[test]
+fn cumulative_gate_is_ssm() {
+    check(&[
+        ("kernel_cumgate_l2norm_batch", Category::Ssm),
+        ("kda_gate_cumsum", Category::Ssm),
+        ("kda_gate_cumsum_fwd_kernel", Category::Ssm),
+        // neighbours
+        ("l2norm_fwd_kernel2", Category::Norm),
+    ]);
+}
