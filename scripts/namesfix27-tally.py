@@ -50,6 +50,9 @@ CLASSES = [
     ("KV gather / scatter", r"(^|_|::)kv_?(gather|scatter)", [("", r"$^")]),
     ("Hadamard", r"hadamard|(^|_)fwht", [("a quant / amax / rope / norm word", r"quant|amax|rope|norm")]),
     ("cumulative gate", r"cum_?gate|gate_?cum", [("", r"$^")]),
+    ("g / gate + beta gating", r"compute_?(g|gate)_?beta|compute_?beta_?(g|gate)", [("", r"$^")]),
+    ("gather with router scales", r"gather_scale|scale_gather", [("", r"$^")]),
+    ("all-finite flag", r"all_?finite|is_?finite|check_finite", [("a per-element word (is)", r"is_?finite")]),
     ("Sinkhorn", r"sinkhorn", [("an hc / mhc word", r"(^|_)m?hc(_|$)|comb|hyper")]),
     ("MoE bookkeeping in plain words", r"classify_and_count|prefix_sums?_kernel|scatter_tokens|gemv_descs|bias_combine|(^|_)combine_kernel", [
         ("a MoE word", kernel_tally.MOE_WORDS),

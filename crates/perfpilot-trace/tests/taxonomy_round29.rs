@@ -155,3 +155,22 @@ fn cumulative_gate_is_ssm() {
         ("l2norm_fwd_kernel2", Category::Norm),
     ]);
 }
+
+/// Family extensions: the delta rule's gating with the gate spelled out (lfm25-inference,
+/// heldout-32; mlx-native `compute_g_beta_f32`, heldout-20), the MoE gather of routed tokens with
+/// their router scales (deepseek-v4-flash-0731-cuda, heldout-32; fbgemm, heldout-4), and an
+/// all-finite flag (Kasamix/redline-llm, heldout-32; apex `strided_check_finite`, heldout-3).
+#[test]
+fn gating_gather_scale_and_all_finite_extensions() {
+    check(&[
+        ("kernel_batch_compute_gate_beta", Category::Ssm),
+        ("compute_g_beta_f32", Category::Ssm),
+        ("gather_scale_kernel", Category::Moe),
+        ("gather_scale_sel_kernel", Category::Moe),
+        ("_fbgemm_gather_scale_dense_tokens", Category::Moe),
+        ("AllFiniteKernel", Category::Reduction),
+        ("strided_check_finite_cuda_kernel", Category::Reduction),
+        // neighbours
+        ("isfinite_func", Category::Elementwise),
+    ]);
+}
