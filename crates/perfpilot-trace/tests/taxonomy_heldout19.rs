@@ -40,7 +40,7 @@ const BATCH: Batch = Batch {
     // permute_fused_gather_and_map_kernel) (docs/taxonomy-corpus-4.md).
     // Raised by namesfix25 (352 -> 353): Lightning Attention spelled as one word is ssm
     // (_lightningattn_attn_decode_kernel) (docs/taxonomy-corpus-4.md).
-    dev_floor: Some(353),
+    dev_floor: Some(354),
 };
 
 #[test]

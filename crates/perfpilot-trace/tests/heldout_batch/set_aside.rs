@@ -351,3 +351,18 @@ pub const SET_ASIDE_31: &[&str] = &[
     "github:Noeda/rllama",
     "github:AI-Hypercomputer/JetStream",
 ];
+
+/// The namesfix27 set-aside third of heldout-32 (`docs/taxonomy-corpus-4.md`, "namesfix27"): the
+/// ceil(21/3) sources (repositories, as `repo_of` keys them) with the smallest FNV-1a-64 of
+/// `github:owner/name`, drawn by the lead before the round's first change; never trained on,
+/// scored once at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_32: &[&str] = &[
+    "github:ronnieops/blackwell",
+    "github:Greedy-cy/qwen2.5-jetson-inference",
+    "github:gallnut/firefly",
+    "github:Leo7Deng/TinyServe",
+    "github:AICL-Lab/tiny-llm",
+    "github:JunkuiZhang/lucciola",
+    "github:ducviet00/cullama",
+];
