@@ -39,6 +39,7 @@ const SPLITS: &[(&str, &str)] = &[
     ("heldout-30", include_str!("../../../tests/fixtures/trace/kernel-names-30.tsv")),
     ("heldout-31", include_str!("../../../tests/fixtures/trace/kernel-names-31.tsv")),
     ("heldout-32", include_str!("../../../tests/fixtures/trace/kernel-names-32.tsv")),
+    ("heldout-33", include_str!("../../../tests/fixtures/trace/kernel-names-33.tsv")),
 ];
 
 /// The set-aside thirds (shared with the batch tests).
