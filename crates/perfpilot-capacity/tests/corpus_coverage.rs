@@ -55,23 +55,23 @@ fn matrix_counts_are_the_documented_ones() {
     for (cell, n) in &m {
         println!("corpus coverage {cell}: {n}");
     }
-    // The figures of docs/capacity.md, "Corpus coverage" (770 launch logs after heldout-47).
+    // The figures of docs/capacity.md, "Corpus coverage" (782 launch logs after heldout-48).
     let documented = [
-        ("engine:vllm-v0", 96),
-        ("engine:vllm-v1", 307),
+        ("engine:vllm-v0", 99),
+        ("engine:vllm-v1", 312),
         ("engine:sglang-0.2-0.4", 47),
-        ("engine:sglang-0.5+", 87),
+        ("engine:sglang-0.5+", 88),
         ("engine:tensorrt-llm", 48),
-        ("engine:llama.cpp", 185),
-        ("vendor:nvidia", 565),
+        ("engine:llama.cpp", 188),
+        ("vendor:nvidia", 573),
         ("vendor:amd", 79),
-        ("vendor:other", 103),
-        ("vendor:cpu", 23),
-        ("setup:tp", 292),
-        ("setup:pp", 31),
-        ("setup:dp", 38),
-        ("setup:ep", 46),
-        ("setup:multinode", 58),
+        ("vendor:other", 105),
+        ("vendor:cpu", 25),
+        ("setup:tp", 297),
+        ("setup:pp", 34),
+        ("setup:dp", 39),
+        ("setup:ep", 47),
+        ("setup:multinode", 62),
         ("setup:layersplit", 45),
         ("setup:launches", 51),
     ];
