@@ -3,7 +3,7 @@
 //! the `corpus_round11` test (which checks the committed file is what the generator makes).
 //!
 //! Trained on the labelled failure logs of the development splits only: every scored split
-//! (`dev`, `heldout`, `heldout-3` … `heldout-29`) without the sources of the trifix11 set-aside
+//! (`dev`, `heldout`, `heldout-3` … `heldout-31`) without the sources of the trifix11 set-aside
 //! third of `heldout-17` ([`SET_ASIDE_11`]), the trifix12 set-aside third of `heldout-18`
 //! ([`SET_ASIDE_12`]) and the trifix13 set-aside thirds of `heldout-19` … `heldout-21`
 //! ([`SET_ASIDE_13`]), the trifix14 set-aside thirds of `heldout-22` and `heldout-23`
@@ -199,6 +199,8 @@ pub const DEV_SPLITS: &[&str] = &[
     "heldout-27",
     "heldout-28",
     "heldout-29",
+    "heldout-30",
+    "heldout-31",
 ];
 
 /// Tokens seen in fewer sources than this are dropped from the model.
