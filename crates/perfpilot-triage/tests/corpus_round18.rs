@@ -108,6 +108,7 @@ fn round18_miss_table() {
         let side = split_of(&split, source);
         if !class_training::DEV_SPLITS.contains(&side.as_str())
             || class_training::SET_ASIDE_19.contains(&source)
+            || class_training::SET_ASIDE_20.contains(&source)
         {
             continue;
         }

@@ -19,6 +19,8 @@
 mod corpus;
 #[path = "rules/floors.rs"]
 mod floors;
+#[path = "rules/guard_lists.rs"]
+mod guard_lists;
 #[path = "rules/round10.rs"]
 mod round10;
 #[path = "rules/round12.rs"]
@@ -37,6 +39,8 @@ mod round17;
 mod round18;
 #[path = "rules/round19.rs"]
 mod round19;
+#[path = "rules/round20.rs"]
+mod round20;
 #[path = "rules/round5.rs"]
 mod round5;
 #[path = "rules/round6.rs"]
@@ -142,7 +146,6 @@ fn score() -> BTreeMap<String, Score> {
         let r = triage_logs(&TriageOptions::new(vec![root.join("failures").join(file)]))
             .unwrap_or_else(|e| panic!("{file}: {e}"));
         let split_name = side.clone();
-        let guarded = |round: u8| scored::guarded(&split_name, round);
         let s = out.entry(side).or_default();
         s.total += 1;
         let cell = cols.get(5).unwrap_or_else(|| panic!("labels.tsv {file}: no signal column"));
@@ -153,24 +156,7 @@ fn score() -> BTreeMap<String, Score> {
             .find(|f| f.class == r.class)
             .and_then(|f| f.facts.get("decided_by"))
             .map_or("", String::as_str);
-        let by_old = guarded(2) && CLASS_RULES_8.iter().any(|id| decided_by_rule(by, id));
-        if !class_right
-            && (by_old
-                || guarded(5) && round5::CLASS_RULES_5.iter().any(|id| decided_by_rule(by, id))
-                || guarded(6) && round6::CLASS_RULES_6.iter().any(|id| decided_by_rule(by, id))
-                || guarded(7) && round7::CLASS_RULES_7.iter().any(|id| decided_by_rule(by, id))
-                || guarded(8) && round8::CLASS_RULES_R8.iter().any(|id| decided_by_rule(by, id))
-                || guarded(9) && round9::CLASS_RULES_R9.iter().any(|id| decided_by_rule(by, id))
-                || guarded(10) && round10::CLASS_RULES_R10.iter().any(|id| decided_by_rule(by, id))
-                || guarded(12) && round12::CLASS_RULES_R12.iter().any(|id| decided_by_rule(by, id))
-                || guarded(13) && round13::CLASS_RULES_R13.iter().any(|id| decided_by_rule(by, id))
-                || guarded(14) && round14::CLASS_RULES_R14.iter().any(|id| decided_by_rule(by, id))
-                || guarded(15) && round15::CLASS_RULES_R15.iter().any(|id| decided_by_rule(by, id))
-                || guarded(16) && round16::CLASS_RULES_R16.iter().any(|id| decided_by_rule(by, id))
-                || guarded(17) && round17::CLASS_RULES_R17.iter().any(|id| decided_by_rule(by, id))
-                || guarded(18) && round18::CLASS_RULES_R18.iter().any(|id| decided_by_rule(by, id))
-                || guarded(19) && round19::CLASS_RULES_R19.iter().any(|id| decided_by_rule(by, id)))
-        {
+        if !class_right && guard_lists::decided_by_guarded_rule(&split_name, by) {
             s.wrong_by_new_rule.push(format!("{file}: labelled {class}, decided by {by}"));
         }
         match expected_lines(file, cell) {

@@ -56,6 +56,7 @@ const FLAGS: &[(&str, &str, &[&str], &str)] = &[
     ("perfpilot-triage", "data/platform.toml", &["triage"], "--signatures"),
     ("perfpilot-triage", "data/messages.toml", &["triage"], "--signatures"),
     ("perfpilot-triage", "data/signatures_2.toml", &["triage"], "--signatures"),
+    ("perfpilot-triage", "data/signatures_3.toml", &["triage"], "--signatures"),
     ("perfpilot-triage", "data/evidence.toml", &["triage"], "--evidence"),
     ("perfpilot-triage", "data/stall.toml", &["triage"], "--stall-rules"),
     ("perfpilot-launchlog", "src/rules.toml", &["capacity explain", "triage"], "--launch-rules"),

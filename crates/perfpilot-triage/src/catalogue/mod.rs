@@ -34,6 +34,10 @@ const BUILTIN_MESSAGES: &str = include_str!("../../data/messages.toml");
 /// Round 14's signatures (OOM placed by its phase, one-line refusals, misread dependency
 /// families) and their start-up gates, loaded after `BUILTIN_MESSAGES`.
 const BUILTIN_SIGNATURES_2: &str = include_str!("../../data/signatures_2.toml");
+/// Round 20's signatures (a model arena's OOM, rocBLAS without the GPU's Tensile kernels, requests
+/// over the reserved context, Ollama's stalled runner start, a missing tokenizer file), loaded
+/// after `BUILTIN_SIGNATURES_2`.
+const BUILTIN_SIGNATURES_3: &str = include_str!("../../data/signatures_3.toml");
 
 /// How a signature relates to other failures in the same log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
@@ -327,6 +331,10 @@ fn builtin_files() -> Result<Vec<(String, CatalogueFile)>, TriageError> {
         (
             "<built-in signatures 2>".to_string(),
             parse_file(BUILTIN_SIGNATURES_2, "<built-in signatures 2>")?,
+        ),
+        (
+            "<built-in signatures 3>".to_string(),
+            parse_file(BUILTIN_SIGNATURES_3, "<built-in signatures 3>")?,
         ),
     ])
 }

@@ -3,7 +3,7 @@
 //! the `corpus_round11` test (which checks the committed file is what the generator makes).
 //!
 //! Trained on the labelled failure logs of the development splits only: every scored split
-//! (`dev`, `heldout`, `heldout-3` … `heldout-29`) without the sources of the trifix11 set-aside
+//! (`dev`, `heldout`, `heldout-3` … `heldout-31`) without the sources of the trifix11 set-aside
 //! third of `heldout-17` ([`SET_ASIDE_11`]), the trifix12 set-aside third of `heldout-18`
 //! ([`SET_ASIDE_12`]) and the trifix13 set-aside thirds of `heldout-19` … `heldout-21`
 //! ([`SET_ASIDE_13`]), the trifix14 set-aside thirds of `heldout-22` and `heldout-23`
@@ -13,7 +13,8 @@
 //! set-aside third of `heldout-27` ([`SET_ASIDE_17`], scored once at the end of round 17) is
 //! trained on: all of `heldout-27` is development data. The trifix19 set-aside thirds of
 //! `heldout-28` and `heldout-29` ([`SET_ASIDE_19`], `tests/fixtures/corpus/SOURCES-blind-4.md`,
-//! "trifix19 set-aside") are never trained on;
+//! "trifix19 set-aside") and the trifix20 set-aside thirds of `heldout-30` and `heldout-31`
+//! ([`SET_ASIDE_20`], same file, "trifix20 set-aside") are never trained on;
 //! and without any split not yet scored (a name outside [`DEV_SPLITS`], such as a next blind
 //! batch, is never read).
 #![allow(dead_code)]
@@ -151,6 +152,22 @@ pub const SET_ASIDE_19: &[&str] = &[
     "vllm-project/vllm-ascend#1127",
 ];
 
+/// The trifix20 set-aside thirds of `heldout-30` (7 of 20 sources) and `heldout-31` (3 of 9),
+/// drawn by the lead by the usual rule (per batch the ceil(n/3) sources with the smallest
+/// FNV-1a-64 of the source string): never trained on, scored once at the end of round 20.
+pub const SET_ASIDE_20: &[&str] = &[
+    "lemonade-sdk/llamacpp-rocm#101",
+    "tenstorrent/tt-inference-server#36",
+    "ollama/ollama-python#149",
+    "vllm-project/vllm-ascend#382",
+    "sgl-project/sglang#12272",
+    "ollama/ollama#15223",
+    "AEON-7/Qwen3.6-27B-AEON-Ultimate-Uncensored-DFlash#17",
+    "vllm-project/vllm#48601",
+    "zai-org/ChatGLM-6B#819",
+    "xprilion/ollama-cloud-run#1",
+];
+
 /// The failure-log splits scored once each and development data since.
 pub const DEV_SPLITS: &[&str] = &[
     "dev",
@@ -182,6 +199,8 @@ pub const DEV_SPLITS: &[&str] = &[
     "heldout-27",
     "heldout-28",
     "heldout-29",
+    "heldout-30",
+    "heldout-31",
 ];
 
 /// Tokens seen in fewer sources than this are dropped from the model.
@@ -219,6 +238,7 @@ pub fn dev_docs() -> Vec<Doc> {
             || SET_ASIDE_15.contains(&source.as_str())
             || SET_ASIDE_16.contains(&source.as_str())
             || SET_ASIDE_19.contains(&source.as_str())
+            || SET_ASIDE_20.contains(&source.as_str())
         {
             continue;
         }
