@@ -5,7 +5,7 @@
 /// Signal floors: class and signal line right among the logs whose label names signal lines
 /// (first scored at dev 11/16, heldout 7/8, heldout-3 23/23, heldout-4 25/26; since the deciding
 /// lines lead the signal, branch trihold: dev 14/16, heldout 8/8, heldout-4 26/26).
-pub const FLOORS: [(&str, usize, usize); 30] = [
+pub const FLOORS: [(&str, usize, usize); 32] = [
     ("dev", DEV_FLOOR_PERMILLE, 875),
     ("heldout", OLD_HELDOUT_FLOOR_PERMILLE, 1000),
     ("heldout-3", HELDOUT3_FLOOR_PERMILLE, 1000),
@@ -186,6 +186,12 @@ pub const FLOORS: [(&str, usize, usize); 30] = [
     // 8/9 and 7/7 after round 20 (trifix20: development two thirds 5/6 -> 6/6; its set-aside
     // third scored once at the end of the round).
     ("heldout-31", 888, 1000),
+    // Twenty-sixth blind batch (branch triblind26, 17 logs), scored once by the lead with round
+    // 20's rules (trifix20): 11/17 classes right (3 undecided), class and signal 11/17 labelled logs.
+    ("heldout-32", 647, 647),
+    // Twenty-seventh blind batch (branch triblind27, 15 logs), scored once by the lead with round
+    // 20's rules (trifix20): 11/15 classes right (2 undecided), class and signal 11/15 labelled logs.
+    ("heldout-33", 733, 733),
 ];
 
 /// Dev-split floor in per mille (15/19 since the evidence rules of issue 15, branch triage3).

@@ -29,6 +29,8 @@ pub const LAST_ROUND_BEFORE_SCORING: &[(&str, u8)] = &[
     ("heldout-29", 18),
     ("heldout-30", 19),
     ("heldout-31", 19),
+    ("heldout-32", 20),
+    ("heldout-33", 20),
 ];
 
 /// Whether a wrong decision by round `round`'s rules on a log of `split` counts as a regression:
