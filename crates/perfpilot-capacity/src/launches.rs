@@ -331,6 +331,19 @@ impl Launches {
         let process_marker = matches!(e, K::LaunchStart { marker }
             if self.start_pids.process_marker(marker));
         let process_start = process_marker && (self.process_seen || self.run_valued);
+        // SGLang's speculative worker (EAGLE / NEXTN / STANDALONE: `eagle_worker.py`,
+        // `standalone_worker.py`) builds the draft model's `ModelRunner` in the target's
+        // scheduler process once the target's runner is done (pool sized, graphs captured), on
+        // every platform (CUDA, NPU): its `init_torch_distributed` prints `Init torch
+        // distributed begin.` / `ends.` again (`is_draft_worker` skips the process-group set-up,
+        // so `mem usage=0.00 GB`). A rank that allocated its KV pool in this launch and has not
+        // printed the scheduler's `max_total_num_tokens=` line (printed once the draft worker is
+        // built too) is building its draft model, not starting over; a rerun prints its
+        // `server_args` again (`pass_dumps`) or its previous run's end.
+        let draft_init = matches!(e, K::InitTorchDistributed { .. })
+            && self.pools.contains_key(&rank)
+            && !self.blocks.contains(&rank);
+        let restart = restart && !draft_init;
         let restarts = (restart && !next_model && self.sized.contains(&rank))
             || resized
             || reblocked
