@@ -27,6 +27,9 @@ pub(crate) struct Launches {
     pools: std::collections::BTreeMap<String, (u64, Option<String>)>,
     /// Ranks whose last KV pool is a draft model's (its `Memory pool end` is the draft's too).
     draft_pool: std::collections::BTreeSet<String>,
+    /// The line of the last draft model's `Load weight end` (its `elapsed=` load time, a second
+    /// event of that line, is the draft's too).
+    draft_load_line: Option<u64>,
     /// The context size (`n_ctx`) this launch states (llama.cpp's `-c N`, `n_ctx = N`).
     n_ctx: Option<u64>,
     /// Per process, the bytes of its last KV allocation (TensorRT-LLM `Allocate N bytes for
@@ -462,6 +465,14 @@ impl Launches {
         };
         let draft =
             draft_pool || sized && matches!(e, K::LoadWeightBegin { .. } | K::LoadWeightEnd { .. });
+        // SGLang >= 0.5's `Load weight end. elapsed=X s, type=…` states the load time as a second
+        // event of the same line: the draft's when the line is.
+        if draft && matches!(e, K::LoadWeightEnd { .. }) {
+            self.draft_load_line = Some(line);
+        }
+        let draft = draft
+            || matches!(e, K::StageTime { stage, .. } if stage == "weights_load")
+                && self.draft_load_line == Some(line);
         (self.current, draft)
     }
 
