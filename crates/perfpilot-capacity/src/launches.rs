@@ -339,13 +339,14 @@ impl Launches {
         // scheduler process once the target's runner is done (pool sized, graphs captured), on
         // every platform (CUDA, NPU): its `init_torch_distributed` prints `Init torch
         // distributed begin.` / `ends.` again (`is_draft_worker` skips the process-group set-up,
-        // so `mem usage=0.00 GB`). A rank that allocated its KV pool in this launch and has not
-        // printed the scheduler's `max_total_num_tokens=` line (printed once the draft worker is
-        // built too) is building its draft model, not starting over; a rerun prints its
-        // `server_args` again (`pass_dumps`) or its previous run's end.
+        // so `mem usage=0.00 GB`). A rank that allocated its KV pool in this launch, in a launch
+        // whose scheduler has not printed its `max_total_num_tokens=` line (printed once the draft
+        // worker is built too, by the first rank alone: once any rank printed it, every rank of
+        // the launch is done) is building its draft model, not starting over; a rerun
+        // prints its `server_args` again (`pass_dumps`) or its previous run's end.
         let draft_init = matches!(e, K::InitTorchDistributed { .. })
             && self.pools.contains_key(&rank)
-            && !self.blocks.contains(&rank);
+            && self.blocks.is_empty();
         let restart = restart && !draft_init;
         let restarts = (restart && !next_model && self.sized.contains(&rank))
             || resized
