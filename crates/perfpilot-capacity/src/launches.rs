@@ -27,6 +27,9 @@ pub(crate) struct Launches {
     pools: std::collections::BTreeMap<String, (u64, Option<String>)>,
     /// Ranks whose last KV pool is a draft model's (its `Memory pool end` is the draft's too).
     draft_pool: std::collections::BTreeSet<String>,
+    /// The line of the last draft model's `Load weight end` (its `elapsed=` load time, a second
+    /// event of that line, is the draft's too).
+    draft_load_line: Option<u64>,
     /// The context size (`n_ctx`) this launch states (llama.cpp's `-c N`, `n_ctx = N`).
     n_ctx: Option<u64>,
     /// Per process, the bytes of its last KV allocation (TensorRT-LLM `Allocate N bytes for
@@ -331,6 +334,20 @@ impl Launches {
         let process_marker = matches!(e, K::LaunchStart { marker }
             if self.start_pids.process_marker(marker));
         let process_start = process_marker && (self.process_seen || self.run_valued);
+        // SGLang's speculative worker (EAGLE / NEXTN / STANDALONE: `eagle_worker.py`,
+        // `standalone_worker.py`) builds the draft model's `ModelRunner` in the target's
+        // scheduler process once the target's runner is done (pool sized, graphs captured), on
+        // every platform (CUDA, NPU): its `init_torch_distributed` prints `Init torch
+        // distributed begin.` / `ends.` again (`is_draft_worker` skips the process-group set-up,
+        // so `mem usage=0.00 GB`). A rank that allocated its KV pool in this launch, in a launch
+        // whose scheduler has not printed its `max_total_num_tokens=` line (printed once the draft
+        // worker is built too, by the first rank alone: once any rank printed it, every rank of
+        // the launch is done) is building its draft model, not starting over; a rerun
+        // prints its `server_args` again (`pass_dumps`) or its previous run's end.
+        let draft_init = matches!(e, K::InitTorchDistributed { .. })
+            && self.pools.contains_key(&rank)
+            && self.blocks.is_empty();
+        let restart = restart && !draft_init;
         let restarts = (restart && !next_model && self.sized.contains(&rank))
             || resized
             || reblocked
@@ -449,6 +466,14 @@ impl Launches {
         };
         let draft =
             draft_pool || sized && matches!(e, K::LoadWeightBegin { .. } | K::LoadWeightEnd { .. });
+        // SGLang >= 0.5's `Load weight end. elapsed=X s, type=…` states the load time as a second
+        // event of the same line: the draft's when the line is.
+        if draft && matches!(e, K::LoadWeightEnd { .. }) {
+            self.draft_load_line = Some(line);
+        }
+        let draft = draft
+            || matches!(e, K::StageTime { stage, .. } if stage == "weights_load")
+                && self.draft_load_line == Some(line);
         (self.current, draft)
     }
 

@@ -164,6 +164,11 @@ pub(crate) const PHRASES: &[(&str, Phrase, Fw)] = &[
     ("Graph capturing finished in", Phrase::GraphFinished, Fw::V),
     ("Free memory on device", Phrase::FreeMemory, Fw::V),
     ("increase --gpu-memory-utilization from", Phrase::UtilEquivalent, Fw::V),
+    // vLLM gpu_worker.py (0.2x) with the graph-memory profile turned off
+    // (`VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS=0`): `… Consider re-enabling it (the default as
+    // of v0.21.0) and increasing --gpu-memory-utilization from %.4f to %.4f.` (round 29; the
+    // `emory` prefilter anchor, no new head).
+    ("increasing --gpu-memory-utilization from", Phrase::UtilEquivalent, Fw::V),
     ("To serve at least one request with the model", Phrase::ServeOneRequest, Fw::V),
     (
         "is larger than the maximum number of tokens that can be stored in KV cache",
