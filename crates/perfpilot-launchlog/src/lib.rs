@@ -194,6 +194,17 @@ pub fn parse_reader_with<R: BufRead>(
     parallel::parse_reader(reader, rules, parallel::default_workers())
 }
 
+/// [`parse_reader_with`] over blocks the caller has in memory already (a memory-mapped
+/// file cut at line ends): each block holds whole `\n`-ended lines (the last one may lack its
+/// `\n`), in file order, borrowed where it can be. Scanned on up to four worker threads like
+/// [`parse_reader_with`], with the same result as reading their concatenation.
+pub fn parse_blocks_with<'a, I>(blocks: I, rules: &Arc<LaunchRules>) -> std::io::Result<LaunchLog>
+where
+    I: Iterator<Item = std::io::Result<std::borrow::Cow<'a, [u8]>>>,
+{
+    parallel::parse_slices(blocks, rules, parallel::default_workers())
+}
+
 /// [`parse_reader_with`] with `workers` scanning threads (0 or 1: everything on this thread).
 /// The result does not depend on `workers`; only the speed does.
 pub fn parse_reader_workers<R: BufRead>(
