@@ -45,6 +45,7 @@ mod fields;
 mod graph_bar;
 mod llama;
 mod parallel;
+pub use parallel::Prepare;
 mod phrases;
 mod prefilter;
 mod prefix;
@@ -198,11 +199,17 @@ pub fn parse_reader_with<R: BufRead>(
 /// file cut at line ends): each block holds whole `\n`-ended lines (the last one may lack its
 /// `\n`), in file order, borrowed where it can be. Scanned on up to four worker threads like
 /// [`parse_reader_with`], with the same result as reading their concatenation.
-pub fn parse_blocks_with<'a, I>(blocks: I, rules: &Arc<LaunchRules>) -> std::io::Result<LaunchLog>
+/// `prepare`, where given, may rewrite each borrowed block on the thread that scans it (so
+/// that a pass such as removing colour codes runs in parallel while the block is in cache).
+pub fn parse_blocks_with<'a, I>(
+    blocks: I,
+    rules: &Arc<LaunchRules>,
+    prepare: Option<Prepare<'_>>,
+) -> std::io::Result<LaunchLog>
 where
     I: Iterator<Item = std::io::Result<std::borrow::Cow<'a, [u8]>>>,
 {
-    parallel::parse_slices(blocks, rules, parallel::default_workers())
+    parallel::parse_slices(blocks, rules, parallel::default_workers(), prepare)
 }
 
 /// [`parse_reader_with`] with `workers` scanning threads (0 or 1: everything on this thread).

@@ -45,7 +45,27 @@ fn parse_in_blocks<R: BufRead>(
     workers: usize,
     block: usize,
 ) -> std::io::Result<LaunchLog> {
-    parse_source(Blocks::new(reader, block), rules, workers)
+    parse_source(Blocks::new(reader, block), rules, workers, None)
+}
+
+/// Rewrites a borrowed block before it is scanned: writes the block's new bytes to the
+/// vector and returns true, or returns false to keep the block as it is.
+pub type Prepare<'p> = &'p (dyn Fn(&[u8], &mut Vec<u8>) -> bool + Sync);
+
+/// `chunk`, rewritten by `prepare` where it is borrowed and `prepare` asks.
+fn prepared<'a>(chunk: Chunk<'a>, prepare: Option<Prepare<'_>>) -> Chunk<'a> {
+    match (chunk, prepare) {
+        (Chunk::Borrowed(b), Some(p)) => {
+            let mut out = Vec::new();
+            if p(b, &mut out) {
+                let len = out.len();
+                Chunk::Owned(out, len)
+            } else {
+                Chunk::Borrowed(b)
+            }
+        }
+        (c, _) => c,
+    }
 }
 
 /// Parse blocks of whole lines that the caller cut (see [`crate::parse_blocks_with`]),
@@ -54,11 +74,12 @@ pub(crate) fn parse_slices<'a, I>(
     blocks: I,
     rules: &Arc<LaunchRules>,
     workers: usize,
+    prepare: Option<Prepare<'_>>,
 ) -> std::io::Result<LaunchLog>
 where
     I: Iterator<Item = std::io::Result<Cow<'a, [u8]>>>,
 {
-    parse_source(Slices(blocks.peekable()), rules, workers)
+    parse_source(Slices(blocks.peekable()), rules, workers, prepare)
 }
 
 /// Parse every block `source` gives.
@@ -66,20 +87,23 @@ fn parse_source<'a, S: Source<'a>>(
     mut source: S,
     rules: &Arc<LaunchRules>,
     workers: usize,
+    prepare: Option<Prepare<'_>>,
 ) -> std::io::Result<LaunchLog> {
     let mut parser = LogParser::with_rules(Arc::clone(rules));
     let Some(first) = source.next_chunk(Vec::new())? else {
         return Ok(parser.finish());
     };
     if workers <= 1 || source.done() {
+        let first = prepared(first, prepare);
         parser.push_block(first.bytes());
         let mut spare = first.into_spare();
         while let Some(chunk) = source.next_chunk(spare)? {
+            let chunk = prepared(chunk, prepare);
             parser.push_block(chunk.bytes());
             spare = chunk.into_spare();
         }
     } else {
-        scan_on_workers(first, source, &mut parser, rules, workers)?;
+        scan_on_workers(first, source, &mut parser, rules, workers, prepare)?;
     }
     Ok(parser.finish())
 }
@@ -262,6 +286,7 @@ fn scan_on_workers<'a, S: Source<'a>>(
     parser: &mut LogParser,
     rules: &Arc<LaunchRules>,
     workers: usize,
+    prepare: Option<Prepare<'_>>,
 ) -> std::io::Result<()> {
     let (job_tx, job_rx) = crossbeam_channel::bounded::<Job<'a>>(workers);
     let (done_tx, done_rx) = crossbeam_channel::unbounded::<Done<'a>>();
@@ -273,8 +298,9 @@ fn scan_on_workers<'a, S: Source<'a>>(
             s.spawn(move || {
                 for job in job_rx.iter() {
                     let mut scanned = Scanned::default();
-                    scanner.scan(job.chunk.bytes(), &mut scanned);
-                    let done = Done { seq: job.seq, chunk: job.chunk, scanned };
+                    let chunk = prepared(job.chunk, prepare);
+                    scanner.scan(chunk.bytes(), &mut scanned);
+                    let done = Done { seq: job.seq, chunk, scanned };
                     if done_tx.send(done).is_err() {
                         break;
                     }
@@ -391,11 +417,11 @@ mod tests {
                 let b = &text.as_bytes()[s..e];
                 Ok(if i % 2 == 0 { Cow::Borrowed(b) } else { Cow::Owned(b.to_vec()) })
             });
-            let got = parse_slices(blocks, &rules, workers).unwrap();
+            let got = parse_slices(blocks, &rules, workers, None).unwrap();
             assert_eq!(got, one, "{workers} workers");
         }
         let failing = [Ok(Cow::Borrowed(text.as_bytes())), Err(std::io::Error::other("gone"))];
-        let e = parse_slices(failing.into_iter(), &rules, 2).unwrap_err();
+        let e = parse_slices(failing.into_iter(), &rules, 2, None).unwrap_err();
         assert_eq!(e.to_string(), "gone");
     }
 
