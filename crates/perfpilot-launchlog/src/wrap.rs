@@ -14,6 +14,47 @@ use crate::{LaunchRules, Parsed, Phrase, RankId};
 /// Most physical lines one printed line is joined from (a long line wrapped at a narrow width).
 pub(crate) const MAX_PARTS: u32 = 6;
 
+/// Most bytes of the lines before a block kept for a join that looks back past the block's
+/// start (a terminal wrap's parts are a screen wide; longer lines are no terminal's wrap).
+const LAST_LINES_MAX: usize = 64 << 10;
+
+/// The last whole lines (up to [`MAX_PARTS`], each `\n`-ended) of `before` followed by
+/// `block`: what a join looking back from the next block's first line needs, so that the
+/// parse does not depend on where blocks were cut. Empty when `block` does not end with a
+/// line end or the lines are longer than [`LAST_LINES_MAX`] together (the join then stops at
+/// the block's start, as without them).
+pub(crate) fn last_lines(before: &[u8], block: &[u8]) -> Vec<u8> {
+    if block.last() != Some(&b'\n') {
+        return Vec::new();
+    }
+    let mut start = block.len() - 1;
+    let mut lines = 0;
+    while lines < MAX_PARTS && start > 0 {
+        start = memchr::memrchr(b'\n', &block[..start]).map_or(0, |i| i + 1);
+        lines += 1;
+        if start > 0 {
+            start -= 1;
+        }
+    }
+    // `start` is the `\n` before the lines kept, or 0 (the block's first line is among them).
+    let from = if lines == MAX_PARTS && start > 0 { start + 1 } else { 0 };
+    let mut kept = Vec::new();
+    if from == 0 && lines < MAX_PARTS {
+        let mut at = before.len();
+        let mut more = MAX_PARTS - lines;
+        while more > 0 && at > 0 {
+            at = memchr::memrchr(b'\n', &before[..at - 1]).map_or(0, |i| i + 1);
+            more -= 1;
+        }
+        kept.extend_from_slice(&before[at..]);
+    }
+    kept.extend_from_slice(&block[from..]);
+    if kept.len() > LAST_LINES_MAX {
+        return Vec::new();
+    }
+    kept
+}
+
 /// Argument-dump heads: `crate::args` reads such lines, `crate::dump_cut` their line breaks.
 const DUMP_HEADS: &[&str] =
     &["ServerArgs(", "server_args=", "Namespace(", "with config:", "non-default args:"];
