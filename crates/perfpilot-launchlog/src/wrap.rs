@@ -32,9 +32,7 @@ pub(crate) fn last_lines(before: &[u8], block: &[u8]) -> Vec<u8> {
     while lines < MAX_PARTS && start > 0 {
         start = memchr::memrchr(b'\n', &block[..start]).map_or(0, |i| i + 1);
         lines += 1;
-        if start > 0 {
-            start -= 1;
-        }
+        start = start.saturating_sub(1);
     }
     // `start` is the `\n` before the lines kept, or 0 (the block's first line is among them).
     let from = if lines == MAX_PARTS && start > 0 { start + 1 } else { 0 };
