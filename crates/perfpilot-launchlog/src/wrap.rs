@@ -339,6 +339,35 @@ mod tests {
     }
 
     #[test]
+    fn last_lines_keep_six_whole_lines_across_blocks() {
+        assert_eq!(last_lines(b"", b"a\nb\n"), b"a\nb\n");
+        assert_eq!(last_lines(b"x\ny\n", b"a\nb\n"), b"x\ny\na\nb\n");
+        assert_eq!(last_lines(b"1\n2\n3\n4\n5\n", b"a\nb\n"), b"2\n3\n4\n5\na\nb\n");
+        assert_eq!(last_lines(b"x\n", b"1\n2\n3\n4\n5\n6\n7\n"), b"2\n3\n4\n5\n6\n7\n");
+        assert!(last_lines(b"x\n", b"a\nno end").is_empty(), "the last block");
+        let long = vec![b'z'; LAST_LINES_MAX + 1];
+        assert!(last_lines(b"", &[&long[..], b"\n"].concat()).is_empty());
+    }
+
+    /// A wrapped dump cut into two blocks at every line end parses as the whole text does:
+    /// the join looks back past the block's start.
+    #[test]
+    fn a_wrap_cut_by_a_block_boundary_is_joined() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(
+            "../../tests/fixtures/corpus/launch/sglang-9856-2node-gb200-server-args-wrapped.log",
+        );
+        let text = std::fs::read_to_string(path).unwrap();
+        let whole = crate::parse_log(&text);
+        assert!(!whole.events.is_empty() || !whole.args.is_empty());
+        for (cut, _) in text.match_indices('\n') {
+            let mut p = crate::LogParser::new();
+            p.push_block(&text.as_bytes()[..=cut]);
+            p.push_block(&text.as_bytes()[cut + 1..]);
+            assert_eq!(p.finish(), whole, "cut after byte {cut}");
+        }
+    }
+
+    #[test]
     fn joins_at_a_space_or_mid_word() {
         assert_eq!(join("blocks=546", "16 (attn)"), "blocks=54616 (attn)");
         assert_eq!(join("HBM split:", "  attn=36"), "HBM split: attn=36");
