@@ -1,11 +1,11 @@
 //! Reading the launch log of `capacity explain`: a regular file of 4 MiB or more whose text
 //! [`perfpilot_report::LogText`] would pass through (UTF-8, `\n` line ends) is memory-mapped
-//! and cut into blocks of whole lines where it lies; the thread that scans a block first
-//! looks for an ESC byte in it and, where there is one, scans the block cleaned of its escape
-//! sequences instead (the check then runs in parallel, on bytes about to be scanned). Anything
-//! else (a FIFO, UTF-16, CR-only line ends, a short file, a map that fails) is read through
-//! `LogText` as before. Both give the parser the same text (capspeed2, docs/performance.md:
-//! about 7 % less CPU on a 1 GiB log than reading it).
+//! and cut into blocks of whole lines where it lies; the thread that scans a block also checks
+//! it for an ESC byte and, where there is one, scans the block cleaned of its escape sequences
+//! instead (`perfpilot_launchlog::parse_blocks_with`'s `prepare`). Anything else (a FIFO,
+//! UTF-16, CR-only line ends, a short file, a map that fails) is read through `LogText` as
+//! before. Both give the parser the same text (capspeed2, docs/performance.md: about 8 % less
+//! CPU on a 1 GiB log than reading it).
 
 use std::borrow::Cow;
 use std::io::Read;
