@@ -4,7 +4,7 @@
 //! it for an ESC byte and, where there is one, scans the block cleaned of its escape sequences
 //! instead (`perfpilot_launchlog::parse_blocks_with`'s `prepare`). Anything else (a FIFO,
 //! UTF-16, CR-only line ends, a short file, a map that fails) is read through `LogText` as
-//! before. Both give the parser the same text (capspeed2, docs/performance.md: about 8 % less
+//! before. Both give the parser the same text (capspeed2, docs/performance.md: 8–11 % less
 //! CPU on a 1 GiB log than reading it).
 
 use std::borrow::Cow;
