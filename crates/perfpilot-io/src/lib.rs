@@ -23,6 +23,7 @@ mod error;
 mod hash;
 mod jsonl;
 mod limits;
+mod map;
 mod read;
 mod run;
 mod text;
@@ -37,6 +38,7 @@ pub use limits::{
     ENV_MAX_INPUT_BYTES, FLAG_MAX_DECOMPRESSED_BYTES, FLAG_MAX_INPUT_BYTES, max_decompressed_bytes,
     max_input_bytes, set_max_decompressed_bytes, set_max_input_bytes,
 };
+pub use map::Mapped;
 pub use read::{
     is_regular_file, open_input, open_stream, read_bounded, read_bounded_with_cap, read_regular,
     read_to_string_bounded,

@@ -45,6 +45,7 @@ mod fields;
 mod graph_bar;
 mod llama;
 mod parallel;
+pub use parallel::Prepare;
 mod phrases;
 mod prefilter;
 mod prefix;
@@ -194,6 +195,23 @@ pub fn parse_reader_with<R: BufRead>(
     parallel::parse_reader(reader, rules, parallel::default_workers())
 }
 
+/// [`parse_reader_with`] over blocks the caller has in memory already (a memory-mapped
+/// file cut at line ends): each block holds whole `\n`-ended lines (the last one may lack its
+/// `\n`), in file order, borrowed where it can be. Scanned on up to four worker threads like
+/// [`parse_reader_with`], with the same result as reading their concatenation.
+/// `prepare`, where given, may rewrite each borrowed block on the thread that scans it (so
+/// that a pass such as removing colour codes runs in parallel while the block is in cache).
+pub fn parse_blocks_with<'a, I>(
+    blocks: I,
+    rules: &Arc<LaunchRules>,
+    prepare: Option<Prepare<'_>>,
+) -> std::io::Result<LaunchLog>
+where
+    I: Iterator<Item = std::io::Result<std::borrow::Cow<'a, [u8]>>>,
+{
+    parallel::parse_slices(blocks, rules, parallel::default_workers(), prepare)
+}
+
 /// [`parse_reader_with`] with `workers` scanning threads (0 or 1: everything on this thread).
 /// The result does not depend on `workers`; only the speed does.
 pub fn parse_reader_workers<R: BufRead>(
@@ -259,6 +277,9 @@ pub struct LogParser {
     /// A line a paste's wrap may have cut (`crate::wrap`): its number, its text (joined with
     /// the continuations read so far) and how many physical lines it holds.
     wrap: Option<(u64, String, u32)>,
+    /// The last whole lines pushed before the current block (`wrap::last_lines`): where a
+    /// wrapped line's join looks back past the block's start.
+    before_block: Vec<u8>,
 }
 
 impl Default for LogParser {
@@ -287,6 +308,7 @@ impl LogParser {
             last_width: (0, 0),
             split_key: None,
             wrap: None,
+            before_block: Vec::new(),
         }
     }
 
@@ -389,16 +411,26 @@ impl LogParser {
     /// lines in all, inside this block) and joins them forward one at a time.
     fn join_back(&mut self, block: &[u8], start: usize, line_no: u64, line: &str) {
         let mut lines: Vec<String> = Vec::new();
-        let mut end = start;
-        while end > 0 && (lines.len() as u32) + 1 < wrap::MAX_PARTS {
+        // The block before `start`, then the lines pushed before the block.
+        let mut parts = [(block, start), (self.before_block.as_slice(), self.before_block.len())];
+        let mut part = 0;
+        while (lines.len() as u32) + 1 < wrap::MAX_PARTS {
+            let (text, end) = parts[part];
+            if end == 0 {
+                part += 1;
+                if part == parts.len() {
+                    break;
+                }
+                continue;
+            }
             let prev_end = end - 1;
-            let prev_start = memchr::memrchr(b'\n', &block[..prev_end]).map_or(0, |i| i + 1);
-            let raw = &block[prev_start..prev_end];
+            let prev_start = memchr::memrchr(b'\n', &text[..prev_end]).map_or(0, |i| i + 1);
+            let raw = &text[prev_start..prev_end];
             let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
             let prev = String::from_utf8_lossy(raw).into_owned();
             let head = !wrap::is_continuation(&prev);
             lines.push(prev);
-            end = prev_start;
+            parts[part].1 = prev_start;
             if head {
                 break;
             }
@@ -477,7 +509,8 @@ impl LogParser {
             if line.len() >= 8 {
                 let forward = self.wrap.as_ref().is_some_and(|w| w.0 + 1 == line_no);
                 let headless = self.process_line(line_no, &line);
-                if headless && !forward && start > 0 && wrap::is_continuation(&line) {
+                let after = start > 0 || !self.before_block.is_empty();
+                if headless && !forward && after && wrap::is_continuation(&line) {
                     self.join_back(block, start, line_no, &line);
                 }
             } else {
@@ -486,6 +519,7 @@ impl LogParser {
             (open_line, open_at) = (line_no + 1, end + 1);
         }
         self.continue_dangling_in(block, open_line, open_at, u64::MAX);
+        self.before_block = wrap::last_lines(&self.before_block, block);
         let partial = u64::from(block.last() != Some(&b'\n'));
         self.lines = base + scanned.newlines + partial;
         self.log.bytes += block.len() as u64 + partial;

@@ -7,6 +7,7 @@
 //! thread, in order. The result is the same for any number of workers. A log of one block
 //! (under 4 MiB) starts no thread.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::io::{BufRead, ErrorKind};
 use std::sync::Arc;
@@ -44,22 +45,160 @@ fn parse_in_blocks<R: BufRead>(
     workers: usize,
     block: usize,
 ) -> std::io::Result<LaunchLog> {
+    parse_source(Blocks::new(reader, block), rules, workers, None)
+}
+
+/// Rewrites a borrowed block before it is scanned: writes the block's new bytes to the
+/// vector and returns true, or returns false to keep the block as it is.
+pub type Prepare<'p> = &'p (dyn Fn(&[u8], &mut Vec<u8>) -> bool + Sync);
+
+/// `chunk`, rewritten by `prepare` where it is borrowed and `prepare` asks.
+fn prepared<'a>(chunk: Chunk<'a>, prepare: Option<Prepare<'_>>) -> Chunk<'a> {
+    match (chunk, prepare) {
+        (Chunk::Borrowed(b), Some(p)) => {
+            let mut out = Vec::new();
+            if p(b, &mut out) {
+                let len = out.len();
+                Chunk::Owned(out, len)
+            } else {
+                Chunk::Borrowed(b)
+            }
+        }
+        (c, _) => c,
+    }
+}
+
+/// Parse blocks of whole lines that the caller cut (see [`crate::parse_blocks_with`]),
+/// scanning them on `workers` threads (0 or 1: on this thread).
+pub(crate) fn parse_slices<'a, I>(
+    blocks: I,
+    rules: &Arc<LaunchRules>,
+    workers: usize,
+    prepare: Option<Prepare<'_>>,
+) -> std::io::Result<LaunchLog>
+where
+    I: Iterator<Item = std::io::Result<Cow<'a, [u8]>>>,
+{
+    parse_source(Slices(blocks.peekable()), rules, workers, prepare)
+}
+
+/// Parse every block `source` gives.
+fn parse_source<'a, S: Source<'a>>(
+    mut source: S,
+    rules: &Arc<LaunchRules>,
+    workers: usize,
+    prepare: Option<Prepare<'_>>,
+) -> std::io::Result<LaunchLog> {
     let mut parser = LogParser::with_rules(Arc::clone(rules));
-    let mut blocks = Blocks::new(reader, block);
-    let Some((first, len)) = blocks.next(Vec::new())? else {
+    let Some(first) = source.next_chunk(Vec::new())? else {
         return Ok(parser.finish());
     };
-    if workers <= 1 || blocks.done() {
-        parser.push_block(&first[..len]);
-        let mut spare = first;
-        while let Some((buf, len)) = blocks.next(spare)? {
-            parser.push_block(&buf[..len]);
-            spare = buf;
+    if workers <= 1 || source.done() {
+        let first = prepared(first, prepare);
+        parser.push_block(first.bytes());
+        let mut spare = first.into_spare();
+        while let Some(chunk) = source.next_chunk(spare)? {
+            let chunk = prepared(chunk, prepare);
+            parser.push_block(chunk.bytes());
+            spare = chunk.into_spare();
         }
     } else {
-        scan_on_workers((first, len), blocks, &mut parser, rules, workers)?;
+        scan_on_workers(first, source, &mut parser, rules, workers, prepare)?;
     }
     Ok(parser.finish())
+}
+
+/// A block of whole lines: read into a buffer of ours, or borrowed from the caller.
+enum Chunk<'a> {
+    /// The first `.1` bytes of the buffer.
+    Owned(Vec<u8>, usize),
+    /// The caller's bytes.
+    Borrowed(&'a [u8]),
+}
+
+impl Chunk<'_> {
+    /// The block's bytes.
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Chunk::Owned(buf, len) => &buf[..*len],
+            Chunk::Borrowed(b) => b,
+        }
+    }
+
+    /// The buffer to read into again (empty for a borrowed block).
+    fn into_spare(self) -> Vec<u8> {
+        match self {
+            Chunk::Owned(buf, _) => buf,
+            Chunk::Borrowed(_) => Vec::new(),
+        }
+    }
+}
+
+/// Scan `chunk` into `scanned`, rewritten by `prepare` where it asks; the chunk scanned.
+/// Where the previous block was not rewritten (`rewrote`), the block is scanned first and
+/// checked after, when it is in cache (measured: the check as the block's first pass over a
+/// memory-mapped file waited on memory; the packed search hides that wait), and scanned again
+/// in the rare case that it is rewritten; after a rewrite the check comes first.
+fn scan_prepared<'a>(
+    scanner: &mut BlockScanner,
+    chunk: Chunk<'a>,
+    prepare: Option<Prepare<'_>>,
+    rewrote: &mut bool,
+    scanned: &mut Scanned,
+) -> Chunk<'a> {
+    let borrowed = matches!(chunk, Chunk::Borrowed(_));
+    if prepare.is_none() || !borrowed || *rewrote {
+        let chunk = prepared(chunk, prepare);
+        *rewrote = borrowed && matches!(chunk, Chunk::Owned(..));
+        scanner.scan(chunk.bytes(), scanned);
+        return chunk;
+    }
+    scanner.scan(chunk.bytes(), scanned);
+    let chunk = prepared(chunk, prepare);
+    if matches!(chunk, Chunk::Owned(..)) {
+        *rewrote = true;
+        scanner.scan(chunk.bytes(), scanned);
+    }
+    chunk
+}
+
+/// Where blocks come from.
+trait Source<'a> {
+    /// The next block, None after the last. `spare`: a buffer to reuse (empty: none).
+    fn next_chunk(&mut self, spare: Vec<u8>) -> std::io::Result<Option<Chunk<'a>>>;
+    /// True when no block is left.
+    fn done(&mut self) -> bool;
+}
+
+impl<'a, R: BufRead> Source<'a> for Blocks<R> {
+    fn next_chunk(&mut self, spare: Vec<u8>) -> std::io::Result<Option<Chunk<'a>>> {
+        Ok(self.next(spare)?.map(|(buf, len)| Chunk::Owned(buf, len)))
+    }
+    fn done(&mut self) -> bool {
+        Blocks::done(self)
+    }
+}
+
+/// Blocks the caller cut.
+struct Slices<I: Iterator>(std::iter::Peekable<I>);
+
+impl<'a, I> Source<'a> for Slices<I>
+where
+    I: Iterator<Item = std::io::Result<Cow<'a, [u8]>>>,
+{
+    fn next_chunk(&mut self, _spare: Vec<u8>) -> std::io::Result<Option<Chunk<'a>>> {
+        Ok(match self.0.next().transpose()? {
+            None => None,
+            Some(Cow::Borrowed(b)) => Some(Chunk::Borrowed(b)),
+            Some(Cow::Owned(v)) => {
+                let len = v.len();
+                Some(Chunk::Owned(v, len))
+            }
+        })
+    }
+    fn done(&mut self) -> bool {
+        self.0.peek().is_none()
+    }
 }
 
 /// A reader cut into blocks of whole lines.
@@ -126,33 +265,31 @@ impl<R: BufRead> Blocks<R> {
 }
 
 /// A block sent to a worker.
-struct Job {
+struct Job<'a> {
     seq: u64,
-    buf: Vec<u8>,
-    len: usize,
+    chunk: Chunk<'a>,
 }
 
 /// A block back from a worker, with its candidate lines.
-struct Done {
+struct Done<'a> {
     seq: u64,
-    buf: Vec<u8>,
-    len: usize,
+    chunk: Chunk<'a>,
     scanned: Scanned,
 }
 
 /// Blocks back from the workers, parsed in the order they were read.
-struct InOrder {
+struct InOrder<'a> {
     /// Blocks parsed so far.
     parsed: u64,
     /// Blocks back from the workers but not yet parsed, from block `parsed` on.
-    waiting: VecDeque<Option<Done>>,
+    waiting: VecDeque<Option<Done<'a>>>,
     /// Buffers free for reading into.
     spares: Vec<Vec<u8>>,
 }
 
-impl InOrder {
+impl<'a> InOrder<'a> {
     /// Take `done` and parse every block now next in order.
-    fn accept(&mut self, done: Done, parser: &mut LogParser) {
+    fn accept(&mut self, done: Done<'a>, parser: &mut LogParser) {
         let at = (done.seq - self.parsed) as usize;
         if self.waiting.len() <= at {
             self.waiting.resize_with(at + 1, || None);
@@ -160,34 +297,39 @@ impl InOrder {
         self.waiting[at] = Some(done);
         while let Some(Some(_)) = self.waiting.front() {
             let Some(Some(d)) = self.waiting.pop_front() else { break };
-            parser.push_scanned(&d.buf[..d.len], &d.scanned);
+            parser.push_scanned(d.chunk.bytes(), &d.scanned);
             self.parsed += 1;
-            self.spares.push(d.buf);
+            if let Chunk::Owned(buf, _) = d.chunk {
+                self.spares.push(buf);
+            }
         }
     }
 }
 
 /// Read blocks on this thread, scan them on `workers` threads, parse them here in order.
 /// At most `workers + 2` blocks are read and not yet parsed at any time.
-fn scan_on_workers<R: BufRead>(
-    first: (Vec<u8>, usize),
-    mut blocks: Blocks<R>,
+fn scan_on_workers<'a, S: Source<'a>>(
+    first: Chunk<'a>,
+    mut source: S,
     parser: &mut LogParser,
     rules: &Arc<LaunchRules>,
     workers: usize,
+    prepare: Option<Prepare<'_>>,
 ) -> std::io::Result<()> {
-    let (job_tx, job_rx) = crossbeam_channel::bounded::<Job>(workers);
-    let (done_tx, done_rx) = crossbeam_channel::unbounded::<Done>();
+    let (job_tx, job_rx) = crossbeam_channel::bounded::<Job<'a>>(workers);
+    let (done_tx, done_rx) = crossbeam_channel::unbounded::<Done<'a>>();
     let in_flight_max = workers as u64 + 2;
     std::thread::scope(|s| {
         for _ in 0..workers {
             let (job_rx, done_tx) = (job_rx.clone(), done_tx.clone());
             let mut scanner = BlockScanner::new(Arc::clone(rules));
             s.spawn(move || {
+                let mut rewrote = false;
                 for job in job_rx.iter() {
                     let mut scanned = Scanned::default();
-                    scanner.scan(&job.buf[..job.len], &mut scanned);
-                    let done = Done { seq: job.seq, buf: job.buf, len: job.len, scanned };
+                    let chunk =
+                        scan_prepared(&mut scanner, job.chunk, prepare, &mut rewrote, &mut scanned);
+                    let done = Done { seq: job.seq, chunk, scanned };
                     if done_tx.send(done).is_err() {
                         break;
                     }
@@ -199,8 +341,8 @@ fn scan_on_workers<R: BufRead>(
         let mut sent = 0u64;
         let mut block = Some(first);
         let result = loop {
-            let Some((buf, len)) = block.take() else { break Ok(()) };
-            if job_tx.send(Job { seq: sent, buf, len }).is_err() {
+            let Some(chunk) = block.take() else { break Ok(()) };
+            if job_tx.send(Job { seq: sent, chunk }).is_err() {
                 break Ok(()); // every worker is gone: the scope reports its panic
             }
             sent += 1;
@@ -215,7 +357,7 @@ fn scan_on_workers<R: BufRead>(
                     None => break,
                 }
             }
-            match blocks.next(order.spares.pop().unwrap_or_default()) {
+            match source.next_chunk(order.spares.pop().unwrap_or_default()) {
                 Ok(next) => block = next,
                 Err(e) => break Err(e),
             }
@@ -281,6 +423,35 @@ mod tests {
         let whole = crate::parse_log_with(&text, &rules);
         assert_eq!(one.events, whole.events);
         assert_eq!((one.lines, one.bytes), (whole.lines, whole.bytes));
+    }
+
+    /// Blocks the caller cut, borrowed or owned, give what reading their concatenation gives.
+    #[test]
+    fn blocks_given_as_slices_give_the_reader_result() {
+        let text = long_log();
+        let rules = LaunchRules::builtin();
+        let one =
+            parse_in_blocks(std::io::Cursor::new(text.as_bytes()), &rules, 1, TEST_BLOCK).unwrap();
+        let mut cuts = Vec::new();
+        let mut at = 0;
+        while at < text.len() {
+            let end = memchr::memchr(b'\n', &text.as_bytes()[(at + TEST_BLOCK).min(text.len())..])
+                .map_or(text.len(), |p| (at + TEST_BLOCK).min(text.len()) + p + 1);
+            cuts.push((at, end));
+            at = end;
+        }
+        assert!(cuts.len() > 3, "{}", cuts.len());
+        for workers in [1, 3] {
+            let blocks = cuts.iter().enumerate().map(|(i, &(s, e))| {
+                let b = &text.as_bytes()[s..e];
+                Ok(if i % 2 == 0 { Cow::Borrowed(b) } else { Cow::Owned(b.to_vec()) })
+            });
+            let got = parse_slices(blocks, &rules, workers, None).unwrap();
+            assert_eq!(got, one, "{workers} workers");
+        }
+        let failing = [Ok(Cow::Borrowed(text.as_bytes())), Err(std::io::Error::other("gone"))];
+        let e = parse_slices(failing.into_iter(), &rules, 2, None).unwrap_err();
+        assert_eq!(e.to_string(), "gone");
     }
 
     #[test]

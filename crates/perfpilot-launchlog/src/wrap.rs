@@ -14,6 +14,45 @@ use crate::{LaunchRules, Parsed, Phrase, RankId};
 /// Most physical lines one printed line is joined from (a long line wrapped at a narrow width).
 pub(crate) const MAX_PARTS: u32 = 6;
 
+/// Most bytes of the lines before a block kept for a join that looks back past the block's
+/// start (a terminal wrap's parts are a screen wide; longer lines are no terminal's wrap).
+const LAST_LINES_MAX: usize = 64 << 10;
+
+/// The last whole lines (up to [`MAX_PARTS`], each `\n`-ended) of `before` followed by
+/// `block`: what a join looking back from the next block's first line needs, so that the
+/// parse does not depend on where blocks were cut. Empty when `block` does not end with a
+/// line end or the lines are longer than [`LAST_LINES_MAX`] together (the join then stops at
+/// the block's start, as without them).
+pub(crate) fn last_lines(before: &[u8], block: &[u8]) -> Vec<u8> {
+    if block.last() != Some(&b'\n') {
+        return Vec::new();
+    }
+    let mut start = block.len() - 1;
+    let mut lines = 0;
+    while lines < MAX_PARTS && start > 0 {
+        start = memchr::memrchr(b'\n', &block[..start]).map_or(0, |i| i + 1);
+        lines += 1;
+        start = start.saturating_sub(1);
+    }
+    // `start` is the `\n` before the lines kept, or 0 (the block's first line is among them).
+    let from = if lines == MAX_PARTS && start > 0 { start + 1 } else { 0 };
+    let mut kept = Vec::new();
+    if from == 0 && lines < MAX_PARTS {
+        let mut at = before.len();
+        let mut more = MAX_PARTS - lines;
+        while more > 0 && at > 0 {
+            at = memchr::memrchr(b'\n', &before[..at - 1]).map_or(0, |i| i + 1);
+            more -= 1;
+        }
+        kept.extend_from_slice(&before[at..]);
+    }
+    kept.extend_from_slice(&block[from..]);
+    if kept.len() > LAST_LINES_MAX {
+        return Vec::new();
+    }
+    kept
+}
+
 /// Argument-dump heads: `crate::args` reads such lines, `crate::dump_cut` their line breaks.
 const DUMP_HEADS: &[&str] =
     &["ServerArgs(", "server_args=", "Namespace(", "with config:", "non-default args:"];
@@ -297,6 +336,35 @@ mod tests {
         assert!(!is_continuation("9月 02 14:47:57 host ollama[1756203]: llama_context: x"));
         assert!(is_continuation("layers 12 of 36 offloaded"));
         assert!(!is_continuation(""));
+    }
+
+    #[test]
+    fn last_lines_keep_six_whole_lines_across_blocks() {
+        assert_eq!(last_lines(b"", b"a\nb\n"), b"a\nb\n");
+        assert_eq!(last_lines(b"x\ny\n", b"a\nb\n"), b"x\ny\na\nb\n");
+        assert_eq!(last_lines(b"1\n2\n3\n4\n5\n", b"a\nb\n"), b"2\n3\n4\n5\na\nb\n");
+        assert_eq!(last_lines(b"x\n", b"1\n2\n3\n4\n5\n6\n7\n"), b"2\n3\n4\n5\n6\n7\n");
+        assert!(last_lines(b"x\n", b"a\nno end").is_empty(), "the last block");
+        let long = vec![b'z'; LAST_LINES_MAX + 1];
+        assert!(last_lines(b"", &[&long[..], b"\n"].concat()).is_empty());
+    }
+
+    /// A wrapped dump cut into two blocks at every line end parses as the whole text does:
+    /// the join looks back past the block's start.
+    #[test]
+    fn a_wrap_cut_by_a_block_boundary_is_joined() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(
+            "../../tests/fixtures/corpus/launch/sglang-9856-2node-gb200-server-args-wrapped.log",
+        );
+        let text = std::fs::read_to_string(path).unwrap();
+        let whole = crate::parse_log(&text);
+        assert!(!whole.events.is_empty() || !whole.args.is_empty());
+        for (cut, _) in text.match_indices('\n') {
+            let mut p = crate::LogParser::new();
+            p.push_block(&text.as_bytes()[..=cut]);
+            p.push_block(&text.as_bytes()[cut + 1..]);
+            assert_eq!(p.finish(), whole, "cut after byte {cut}");
+        }
     }
 
     #[test]

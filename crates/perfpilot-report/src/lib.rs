@@ -46,7 +46,7 @@ pub use document::{Align, Block, Column, Document, Row, Section, Table};
 pub use envelope::{Envelope, InputRef, Report, ToolInfo, Warning};
 pub use escape::escape_display;
 pub use format::Format;
-pub use logtext::{LogText, log_text};
+pub use logtext::{LOG_TEXT_SNIFF, LogText, log_text, plain_start, strip_escapes};
 /// The one output writer (see `perfpilot-io`), under the names the commands already use.
 pub use perfpilot_io::{OutputFile as AtomicFile, write_output as write_atomic};
 #[cfg(feature = "terminal")]

@@ -306,6 +306,40 @@ fn nul_pattern(b: &[u8]) -> Encoding {
     }
 }
 
+/// Bytes [`LogText`] examines at the start of a file ([`plain_start`] takes this many).
+pub const LOG_TEXT_SNIFF: usize = SNIFF;
+
+/// For a file whose first `min(len, LOG_TEXT_SNIFF)` bytes are `first`: the bytes at its
+/// start that [`LogText`] drops (0, or 3 for a UTF-8 byte-order mark) when it passes the rest
+/// through unchanged but for escape sequences (UTF-8 with `\n` line ends), so that the rest
+/// may be read in blocks of whole lines, each cleaned by [`strip_escapes`] where it holds an
+/// ESC byte; None when [`LogText`] decodes UTF-16 or reads `\r` as a line end.
+pub fn plain_start(first: &[u8]) -> Option<usize> {
+    let first = &first[..first.len().min(SNIFF)];
+    if first.starts_with(&[0xFF, 0xFE]) || first.starts_with(&[0xFE, 0xFF]) {
+        return None;
+    }
+    let bom = if first.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
+    if bom == 0 && nul_pattern(first) != Encoding::Utf8 {
+        return None;
+    }
+    let text = &first[bom..];
+    if memchr::memchr(b'\r', text).is_some() && memchr::memchr(b'\n', text).is_none() {
+        return None;
+    }
+    Some(bom)
+}
+
+/// Append to `out` what [`LogText`] makes of `text` in a file [`plain_start`] accepts, when
+/// `text` starts at a line start: `text` without its ANSI escape sequences (a line end ends
+/// a sequence, so cleaning starts afresh at every line).
+pub fn strip_escapes(text: &[u8], out: &mut Vec<u8>) {
+    let mut t = LogText::new(std::io::empty());
+    t.out = std::mem::take(out);
+    t.clean(text);
+    *out = t.out;
+}
+
 /// The whole normalised text of `bytes` (for logs already in memory).
 pub fn log_text(bytes: &[u8]) -> String {
     let mut s = Vec::with_capacity(bytes.len());
@@ -418,6 +452,36 @@ mod tests {
         let mut bom8 = vec![0xEF, 0xBB, 0xBF];
         bom8.extend_from_slice(TEXT.as_bytes());
         assert_eq!(log_text(&bom8), TEXT);
+    }
+
+    /// A file `plain_start` accepts, cut into blocks of whole lines and each block cleaned
+    /// by `strip_escapes`, gives what `LogText` gives; UTF-16 and CR-only files are refused.
+    #[test]
+    fn plain_start_and_strip_escapes_give_the_log_text() {
+        let coloured = TEXT
+            .replace("RuntimeError", "\x1b[1;31mRuntimeError\x1b[0m")
+            .replace("INFO", "\x1b]0;title\x07\x1b[32mINFO\x1b[m\x1b(B")
+            .replace("line 1", "line 1\x1b[31");
+        let mut bom8 = vec![0xEF, 0xBB, 0xBF];
+        bom8.extend_from_slice(coloured.as_bytes());
+        let crlf = coloured.replace('\n', "\r\n");
+        let bar = "Loading: 10%\rLoading: \x1b[1m100%\nnext\n";
+        for input in [coloured.as_bytes(), &bom8, crlf.as_bytes(), bar.as_bytes()] {
+            let skip = plain_start(input).expect("plain");
+            for cut in 1..4 {
+                let mut out = Vec::new();
+                for block in
+                    input[skip..].split_inclusive(|&b| b == b'\n').collect::<Vec<_>>().chunks(cut)
+                {
+                    strip_escapes(&block.concat(), &mut out);
+                }
+                assert_eq!(String::from_utf8(out).unwrap(), log_text(input), "{input:?} {cut}");
+            }
+        }
+        let le: Vec<u8> = TEXT.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(plain_start(&le), None, "UTF-16 without a BOM");
+        assert_eq!(plain_start(&[0xFF, 0xFE, b'a', 0]), None);
+        assert_eq!(plain_start(TEXT.replace('\n', "\r").as_bytes()), None, "CR-only");
     }
 
     #[test]

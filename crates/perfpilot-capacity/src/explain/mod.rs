@@ -3,6 +3,7 @@
 
 mod concurrency;
 mod facts;
+mod read;
 mod render;
 mod replay;
 mod settings;
@@ -115,20 +116,6 @@ pub fn explain(o: &ExplainOptions) -> Result<ExplainReport, CapacityError> {
     explain_with_progress(o, &perfpilot_report::NoProgress)
 }
 
-/// A reader that reports bytes read.
-struct Counting<'a, R> {
-    inner: R,
-    progress: &'a dyn perfpilot_report::Progress,
-}
-
-impl<R: std::io::Read> std::io::Read for Counting<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.progress.advance(n as u64);
-        Ok(n)
-    }
-}
-
 /// [`explain`] with progress (bytes of the log read).
 pub fn explain_with_progress(
     o: &ExplainOptions,
@@ -136,16 +123,7 @@ pub fn explain_with_progress(
 ) -> Result<ExplainReport, CapacityError> {
     let rules = launch_rules(o.launch_rules.as_deref())?;
     let io = |source| CapacityError::Io { path: o.log.clone(), source };
-    let file = perfpilot_io::open_stream(&o.log).map_err(io)?;
-    if let Ok(m) = file.metadata() {
-        progress.set_total(m.len());
-    }
-    progress.message("parsing launch log");
-    // Colour codes, UTF-16 and CR-only line ends are normalised before matching.
-    let text = perfpilot_report::LogText::new(Counting { inner: file, progress });
-    let reader = std::io::BufReader::with_capacity(1 << 20, text);
-    let log = perfpilot_launchlog::parse_reader_with(reader, &rules).map_err(io)?;
-    progress.finish();
+    let log = read::parse_log(&o.log, &rules, progress).map_err(io)?;
     explain_log(&log, o)
 }
 
