@@ -40,6 +40,7 @@ const SPLITS: &[(&str, &str)] = &[
     ("heldout-31", include_str!("../../../tests/fixtures/trace/kernel-names-31.tsv")),
     ("heldout-32", include_str!("../../../tests/fixtures/trace/kernel-names-32.tsv")),
     ("heldout-33", include_str!("../../../tests/fixtures/trace/kernel-names-33.tsv")),
+    ("heldout-34", include_str!("../../../tests/fixtures/trace/kernel-names-34.tsv")),
 ];
 
 /// The set-aside thirds (shared with the batch tests).
