@@ -86,7 +86,7 @@ fn matches(e: &Expected, got: &StatedValue) -> bool {
 /// Splits with a floor: development data, read in full (a later change may not lose a value).
 /// `heldout`, `heldout-3`, `heldout-4` and `heldout-5` were scored once each and count as
 /// development data since.
-const FLOORS: [(&str, usize); 48] = [
+const FLOORS: [(&str, usize); 49] = [
     ("dev", DEV_FLOOR_PERMILLE),
     ("heldout", HELDOUT_FLOOR_PERMILLE),
     ("heldout-3", HELDOUT3_FLOOR_PERMILLE),
@@ -135,6 +135,7 @@ const FLOORS: [(&str, usize); 48] = [
     ("heldout-46", HELDOUT46_FLOOR_PERMILLE),
     ("heldout-47", HELDOUT47_FLOOR_PERMILLE),
     ("heldout-48", HELDOUT48_FLOOR_PERMILLE),
+    ("heldout-49", HELDOUT49_FLOOR_PERMILLE),
 ];
 
 /// Whether a split is scored in this run: the splits with a floor always, any other (a fresh
@@ -654,6 +655,13 @@ const HELDOUT47_FLOOR_PERMILLE: usize = 979;
 /// lead with the round-29 rules (capfix29): 278/280 = 99.3%. Misses: ollama's own engine's
 /// `n_batch` and `n_ctx_train` on an embedding model (2).
 const HELDOUT48_FLOOR_PERMILLE: usize = 992;
+
+/// Blind batch heldout-49 (capblind43: 6 logs — vLLM V1 0.20.1 refusing at device init on an
+/// 11.49 GiB GPU, 0.11.0 under WSL with an AWQ model, 0.22.1 dying on its port, 0.15.1 inside
+/// Dynamo with the KVBM connector, the gfx906 fork's TP4 arguments on four MI50; TensorRT-LLM
+/// 1.3.0rc20 trtllm-bench with AutoDeploy dying after its KV allocation) floor in per mille:
+/// scored once, blind, by the lead with the round-29 rules (capfix29): 70/70 = 100%.
+const HELDOUT49_FLOOR_PERMILLE: usize = 1000;
 
 /// A corpus log as the tool reads one: bytes, invalid UTF-8 replaced (llama.cpp cuts long
 /// metadata strings by bytes, so a real log may end a line inside a character).
