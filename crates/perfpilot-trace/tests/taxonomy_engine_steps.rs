@@ -4,15 +4,10 @@
 //! neighbours that share a word and keep their own category. Sources: `data/taxonomy.toml` (each
 //! rule's `source`) and `scripts/namesfix26-tally.py`.
 
-use perfpilot_trace::taxonomy::{Category, Taxonomy};
+mod name_check;
 
-fn check(cases: &[(&str, Category)]) {
-    let t = Taxonomy::embedded_ref();
-    for &(name, want) in cases {
-        let (got, rule) = t.classify_explained(name);
-        assert_eq!(got, want, "{name}: rule {rule}");
-    }
-}
+use name_check::check;
+use perfpilot_trace::taxonomy::Category;
 
 /// A fused gate/up projection with a weight format or GEMV word is the dense FFN GEMM, also with
 /// a norm before it (paiml/realizar@40edaa93 src/cuda/kernel.rs, heldout-31; Kaden-Schutt/hipfire,

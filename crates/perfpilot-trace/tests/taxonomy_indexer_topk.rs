@@ -4,15 +4,10 @@
 //! neighbours that share a word and keep their own category. Sources: `data/taxonomy.toml` (each
 //! rule's `source`) and `scripts/namesfix25-tally.py`.
 
-use perfpilot_trace::taxonomy::{Category, Taxonomy};
+mod name_check;
 
-fn check(cases: &[(&str, Category)]) {
-    let t = Taxonomy::embedded_ref();
-    for &(name, want) in cases {
-        let (got, rule) = t.classify_explained(name);
-        assert_eq!(got, want, "{name}: rule {rule}");
-    }
-}
+use name_check::check;
+use perfpilot_trace::taxonomy::Category;
 
 /// trtllm-gen `bmm_*` cubins with MX-format operands are the MoE runner's expert GEMMs, whether
 /// the profiler kept the `dynB` mark (tracelens eager trace, corpus 1) or cut it

@@ -4,15 +4,10 @@
 //! the corpora hold two, with the neighbours that share a word and keep their own category.
 //! Sources: `data/taxonomy.toml` (each rule's `source`) and `scripts/namesfix27-tally.py`.
 
-use perfpilot_trace::taxonomy::{Category, Taxonomy};
+mod name_check;
 
-fn check(cases: &[(&str, Category)]) {
-    let t = Taxonomy::embedded_ref();
-    for &(name, want) in cases {
-        let (got, rule) = t.classify_explained(name);
-        assert_eq!(got, want, "{name}: rule {rule}");
-    }
-}
+use name_check::check;
+use perfpilot_trace::taxonomy::{Category, Taxonomy};
 
 /// Paged attention named by its head grouping is attention (nguyentuongbachhy/lfm25-inference,
 /// heldout-32; `_paged_gqa_fwd_kernel`, heldout-16; DeepGEMM's paged MQA logits, corpus 1); a
