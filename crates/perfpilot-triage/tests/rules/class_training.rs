@@ -220,6 +220,8 @@ pub const DEV_SPLITS: &[&str] = &[
     "heldout-29",
     "heldout-30",
     "heldout-31",
+    "heldout-32",
+    "heldout-33",
 ];
 
 /// Tokens seen in fewer sources than this are dropped from the model.
