@@ -109,6 +109,7 @@ fn round18_miss_table() {
         if !class_training::DEV_SPLITS.contains(&side.as_str())
             || class_training::SET_ASIDE_19.contains(&source)
             || class_training::SET_ASIDE_20.contains(&source)
+            || class_training::SET_ASIDE_21.contains(&source)
         {
             continue;
         }

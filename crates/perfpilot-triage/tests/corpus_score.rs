@@ -41,6 +41,8 @@ mod round18;
 mod round19;
 #[path = "rules/round20.rs"]
 mod round20;
+#[path = "rules/round21.rs"]
+mod round21;
 #[path = "rules/round5.rs"]
 mod round5;
 #[path = "rules/round6.rs"]

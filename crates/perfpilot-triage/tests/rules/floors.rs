@@ -94,7 +94,8 @@ pub const FLOORS: [(&str, usize, usize); 32] = [
     // sm_120a` -> dependency-mismatch, vLLM's free-memory refusal wrapped after `less than desired`).
     // 20/23 and 19/23 after round 17 (trifix17: `MIN_POSTERIOR` 0.4 by the written rule).
     // 21/23 and 20/23 after round 18 (trifix18: the NVIDIA driver's NV_ERR_NO_MEMORY line).
-    ("heldout-17", 913, 869),
+    // 22/23 and 21/23 after round 21 (trifix21: the class model retrained with heldout-32/33).
+    ("heldout-17", 956, 913),
     // Twelfth blind batch (branch triblind12, 29 logs), scored once by the lead after round 11
     // (trifix11, the class model) was merged: 18/29 classes right (5 undecided), class and
     // signal 18/28 labelled.
@@ -188,10 +189,14 @@ pub const FLOORS: [(&str, usize, usize); 32] = [
     ("heldout-31", 888, 1000),
     // Twenty-sixth blind batch (branch triblind26, 17 logs), scored once by the lead with round
     // 20's rules (trifix20): 11/17 classes right (3 undecided), class and signal 11/17 labelled logs.
-    ("heldout-32", 647, 647),
+    // 13/17 and 13/17 after round 21 (trifix21: development two thirds 7/11 -> 9/11; its set-aside
+    // third scored once at the end of the round).
+    ("heldout-32", 764, 764),
     // Twenty-seventh blind batch (branch triblind27, 15 logs), scored once by the lead with round
     // 20's rules (trifix20): 11/15 classes right (2 undecided), class and signal 11/15 labelled logs.
-    ("heldout-33", 733, 733),
+    // 13/15 and 13/15 after round 21 (trifix21: development two thirds 7/10 -> 9/10; its set-aside
+    // third scored once at the end of the round).
+    ("heldout-33", 866, 866),
 ];
 
 /// Dev-split floor in per mille (15/19 since the evidence rules of issue 15, branch triage3).
