@@ -5,7 +5,7 @@
 /// Signal floors: class and signal line right among the logs whose label names signal lines
 /// (first scored at dev 11/16, heldout 7/8, heldout-3 23/23, heldout-4 25/26; since the deciding
 /// lines lead the signal, branch trihold: dev 14/16, heldout 8/8, heldout-4 26/26).
-pub const FLOORS: [(&str, usize, usize); 32] = [
+pub const FLOORS: [(&str, usize, usize); 34] = [
     ("dev", DEV_FLOOR_PERMILLE, 875),
     ("heldout", OLD_HELDOUT_FLOOR_PERMILLE, 1000),
     ("heldout-3", HELDOUT3_FLOOR_PERMILLE, 1000),
@@ -196,7 +196,13 @@ pub const FLOORS: [(&str, usize, usize); 32] = [
     // 20's rules (trifix20): 11/15 classes right (2 undecided), class and signal 11/15 labelled logs.
     // 13/15 and 13/15 after round 21 (trifix21: development two thirds 7/10 -> 9/10; its set-aside
     // third scored once at the end of the round).
-    ("heldout-33", 866, 866),
+    ("heldout-33", 866, 866),    // Twenty-eighth blind batch (branch triblind28, 17 logs), scored once by the lead with round
+    // 21's rules (trifix21): 10/17 classes right (2 undecided), class and signal 10/16 labelled logs.
+    ("heldout-34", 588, 625),
+    // Twenty-ninth blind batch (branch triblind29, 11 logs; the search budget ran out), scored once
+    // by the lead with round 21's rules (trifix21): 4/11 classes right (3 undecided), class and
+    // signal 4/10 labelled logs.
+    ("heldout-35", 363, 400),
 ];
 
 /// Dev-split floor in per mille (15/19 since the evidence rules of issue 15, branch triage3).

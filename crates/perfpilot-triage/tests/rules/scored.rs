@@ -31,6 +31,8 @@ pub const LAST_ROUND_BEFORE_SCORING: &[(&str, u8)] = &[
     ("heldout-31", 19),
     ("heldout-32", 20),
     ("heldout-33", 20),
+    ("heldout-34", 21),
+    ("heldout-35", 21),
 ];
 
 /// Whether a wrong decision by round `round`'s rules on a log of `split` counts as a regression:
