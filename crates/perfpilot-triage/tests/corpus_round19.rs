@@ -141,25 +141,5 @@ fn round19_set_aside_is_not_trained_on() {
 #[test]
 #[ignore]
 fn round19_set_aside_score() {
-    let split = corpus::splits();
-    let (mut right, mut total) = (std::collections::BTreeMap::new(), 0usize);
-    for cols in corpus::tsv_rows("failures/labels.tsv") {
-        let (file, class, source) = (&cols[0], &cols[1], &cols[2]);
-        if !class_training::SET_ASIDE_19.contains(&source.as_str()) {
-            continue;
-        }
-        let side = corpus::split_of(&split, source);
-        let r = verdict::triage_file(file);
-        let e: &mut (usize, usize) = right.entry(side).or_default();
-        e.1 += 1;
-        total += 1;
-        if r.class.as_str() == class {
-            e.0 += 1;
-        }
-    }
-    for (side, (r, n)) in &right {
-        println!("trifix19 set-aside, {side}: {r}/{n} classes right");
-    }
-    let all: usize = right.values().map(|v| v.0).sum();
-    println!("trifix19 set-aside, all: {all}/{total} classes right");
+    verdict::print_set_aside_score("trifix19", class_training::SET_ASIDE_19);
 }

@@ -196,7 +196,7 @@ pub const FLOORS: [(&str, usize, usize); 34] = [
     // 20's rules (trifix20): 11/15 classes right (2 undecided), class and signal 11/15 labelled logs.
     // 13/15 and 13/15 after round 21 (trifix21: development two thirds 7/10 -> 9/10; its set-aside
     // third scored once at the end of the round).
-    ("heldout-33", 866, 866),    // Twenty-eighth blind batch (branch triblind28, 17 logs), scored once by the lead with round
+    ("heldout-33", 866, 866), // Twenty-eighth blind batch (branch triblind28, 17 logs), scored once by the lead with round
     // 21's rules (trifix21): 10/17 classes right (2 undecided), class and signal 10/16 labelled logs.
     ("heldout-34", 588, 625),
     // Twenty-ninth blind batch (branch triblind29, 11 logs; the search budget ran out), scored once

@@ -53,3 +53,30 @@ pub fn assert_texts_decide(cases: &[(&str, &str, &str)]) {
         assert!(decided.contains(by), "{text}: decided_by {decided:?}");
     }
 }
+
+/// Prints a round's set-aside thirds' score as counts only (per split and in all; no file, class
+/// or line), for the one scoring of the set-aside at the round's end.
+#[allow(dead_code)]
+pub fn print_set_aside_score(round: &str, set_aside: &[&str]) {
+    let split = crate::corpus::splits();
+    let (mut right, mut total) = (std::collections::BTreeMap::new(), 0usize);
+    for cols in crate::corpus::tsv_rows("failures/labels.tsv") {
+        let (file, class, source) = (&cols[0], &cols[1], &cols[2]);
+        if !set_aside.contains(&source.as_str()) {
+            continue;
+        }
+        let side = crate::corpus::split_of(&split, source);
+        let r = triage_file(file);
+        let e: &mut (usize, usize) = right.entry(side).or_default();
+        e.1 += 1;
+        total += 1;
+        if r.class.as_str() == class {
+            e.0 += 1;
+        }
+    }
+    for (side, (r, n)) in &right {
+        println!("{round} set-aside, {side}: {r}/{n} classes right");
+    }
+    let all: usize = right.values().map(|v| v.0).sum();
+    println!("{round} set-aside, all: {all}/{total} classes right");
+}
