@@ -9,7 +9,8 @@
 //! quantised KV cache, MoE permutation, A16W8 GEMM, logits processors, M-RoPE), a vLLM ROCm
 //! DeepSeek-V4 MI300X deployment (MoE routing, KV compressor), TokenWeave (fused reduce-scatter /
 //! RMSNorm / all-gather), ClusterKV (KV-cluster selection and recall), BitDelta (binary-delta
-//! GEMMs), comp_inference (rANS-compressed-weight GEMM / embedding) and nanochat-inferonly-lightning.
+//! GEMMs), comp_inference (rANS-compressed-weight GEMM / embedding) and
+//! nanochat-inferonly-lightning.
 //! No repository holds more than a quarter of the batch (largest 7 = 24.1 %).
 //! Not scored yet: the lead takes the one blind first score after the next rule round, then
 //! adds the score test and sets `first_score`. Until then this file checks the format, the
