@@ -1,0 +1,42 @@
+//! The thirty-sixth held-out batch (`tests/fixtures/trace/kernel-names-36.tsv`, split
+//! `heldout-36`), a BLIND batch: real kernel names from repositories no earlier corpus used,
+//! collected and hand-labelled (from what each source says the kernel does) by an engineer who
+//! writes no rules, and committed before any classifier ran on them. See
+//! `tests/fixtures/trace/SOURCES-blind.md` ("Corpus 36 (blind)").
+//!
+//! 28 names from 7 repositories (all source names; no fresh profiler table could be read: the
+//! stored Kineto traces of serving runs have absent blobs): the kernels of serving stacks and
+//! serving-side kernel libraries — FlagScale's vLLM patches for MetaX and Cambricon (MoE align,
+//! int8 quantisation, gated activations, LoRA SGMV, split-K reduce, multi-step advance), MegaGDN
+//! (Ascend NPU chunked Gated DeltaNet / KDA kernels used by vllm-ascend and sgl-kernel-npu),
+//! TileOPs (TileLang attention, MoE and FP8 kernels), cuTile Python samples (FMHA, block-scaled
+//! and batched GEMM, all-gather GEMM), mini-SGLang (embedding index), FLUTE (LUT-quantised GEMM)
+//! and vLLM-MindSpore (AscendC advance step).
+//! No repository holds more than a quarter of the batch (largest 7 = 25.0 %).
+//! Not scored yet: the lead takes the one blind first score after the next rule round, then
+//! adds the score test and sets `first_score`. Until then this file checks the format, the
+//! categories and the freshness only, and classifies nothing.
+
+mod heldout_batch;
+
+use heldout_batch::{Batch, CORPORA, check_fresh};
+
+const BATCH: Batch = Batch {
+    file: "kernel-names-36.tsv",
+    text: include_str!("../../../tests/fixtures/trace/kernel-names-36.tsv"),
+    split: "heldout-36",
+    // Every name of the earlier corpora (1 … heldout-35).
+    earlier_names: &CORPORA,
+    // Earlier corpora whose source repositories this batch may not reuse.
+    earlier_sources: &CORPORA,
+    // The count reached (28).
+    min_names: 28,
+    // Unscored: the lead sets the blind first score when taking it.
+    first_score: 0,
+    dev_floor: None,
+};
+
+#[test]
+fn heldout36_is_fresh_unique_and_from_new_sources() {
+    check_fresh(&BATCH);
+}
