@@ -4,7 +4,8 @@
 //! writes no rules, and committed before any classifier ran on them. See
 //! `tests/fixtures/trace/SOURCES-blind.md` ("Corpus 36 (blind)").
 //!
-//! 28 names from 7 repositories collected (24 from 6 kept: the lead dropped cuTile Python's 4 vendor samples before the score) (all source names; no fresh profiler table could be read: the
+//! 28 names from 7 repositories collected, 24 from 6 kept (the lead dropped cuTile Python's 4
+//! vendor samples before the score); all source names (no fresh profiler table could be read: the
 //! stored Kineto traces of serving runs have absent blobs): the kernels of serving stacks and
 //! serving-side kernel libraries — FlagScale's vLLM patches for MetaX and Cambricon (MoE align,
 //! int8 quantisation, gated activations, LoRA SGMV, split-K reduce, multi-step advance), MegaGDN
