@@ -12,7 +12,7 @@ use perfpilot_trace::taxonomy::Category;
 
 /// A kernel named only `grouped` (+ a matrix-core word, a dtype) is the MoE grouped GEMM
 /// (TheBeaninator/strixite, heldout-33; ModelTC/lightllm, corpus 2); grouped + a quantise /
-/// swizzle word and a library-prefixed grouped GEMM keep theirs.
+/// bias / amax word keep theirs.
 #[test]
 fn bare_grouped_kernels_are_moe() {
     check(&[
@@ -22,7 +22,8 @@ fn bare_grouped_kernels_are_moe() {
         ("grouped_matmul_kernel", Category::Moe),
         // neighbours
         ("grouped_compute_scale_kernel", Category::Quantize),
-        ("kernel_grouped_gemm_xdl", Category::Gemm),
+        ("grouped_bias_add_kernel", Category::Elementwise),
+        ("grouped_amax_zero_kernel", Category::Memory),
     ]);
 }
 
