@@ -53,8 +53,10 @@ CLASSES = [
         ("rest of argmax", r"."),
     ]),
     ("rs + norm + ag", r"(^|_)rs_.*(ln|norm).*_ag(_|$)|reduce_scatter.*norm.*all_gather", [("", r"$^")]),
-    ("eos check", r"(check|is|detect|find)_?eos|eos_(check|detect)", [("", r"$^")]),
+    ("eos check", r"check_?(for_?)?eos|(is|detect|find)_?eos|eos_(check|detect)", [("", r"$^")]),
     ("marlin moe", r"marlin.*moe|moe.*marlin", [("", r"$^")]),
+    ("conv + silu", r"(^|_)(conv(1d)?|dconv)_([a-z0-9]+_)?silu|silu_([a-z0-9]+_)?conv(1d)?(_|$)", [("", r"$^")]),
+    ("recurrence", r"(^|_)recurrence(_|$)", [("", r"$^")]),
     ("swap in / out", r"swap_in|swap_out", [("a kv / block / cache word", r"kv|block|cache")]),
 ]
 

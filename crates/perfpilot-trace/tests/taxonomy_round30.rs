@@ -83,11 +83,14 @@ fn collectives_eos_last_argmax_and_marlin_moe() {
 
 /// A short conv fused with SiLU is the Mamba / GDN short convolution, ssm, with or without `1d`
 /// (patrickbdevaney/glm-5.3-flash-cuda-server, heldout-33; LokalOptima/gwen, heldout-32); the
-/// Conformer's depthwise conv with bias and SiLU stays conv.
+/// Conformer's depthwise conv with bias and SiLU stays conv. A kernel named by its recurrence is
+/// ssm (the same server; GDN `gdn_recurrence_f32`, heldout-30).
 #[test]
-fn conv_silu_is_ssm() {
+fn conv_silu_and_recurrence_are_ssm() {
     check(&[
         ("k_conv_silu", Category::Ssm),
+        ("k_recurrence", Category::Ssm),
+        ("gdn_recurrence_f32", Category::Ssm),
         ("kernel_conv1d_silu", Category::Ssm),
         // neighbours
         ("ConformerDepthwiseConvBiasSilu", Category::Conv),
