@@ -57,6 +57,7 @@ CLASSES = [
     ("marlin moe", r"marlin.*moe|moe.*marlin", [("", r"$^")]),
     ("conv + silu", r"(^|_)(conv(1d)?|dconv)_([a-z0-9]+_)?silu|silu_([a-z0-9]+_)?conv(1d)?(_|$)", [("", r"$^")]),
     ("recurrence", r"(^|_)recurrence(_|$)", [("", r"$^")]),
+    ("GQA K/V expansion (repeat / expand kv)", r"repeat_?kv|(^|_)expand_?kv(_|$)|(^|_)expand_v(_|$)", [("", r"$^")]),
     ("swap in / out", r"swap_in|swap_out", [("a kv / block / cache word", r"kv|block|cache")]),
 ]
 

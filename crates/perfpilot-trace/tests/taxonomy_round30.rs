@@ -96,3 +96,16 @@ fn conv_silu_and_recurrence_are_ssm() {
         ("ConformerDepthwiseConvBiasSilu", Category::Conv),
     ]);
 }
+
+/// GQA's K/V head expansion named `expand_kv` is a copy, memory, as `repeat_kv`
+/// (infernum-rs/infernum, heldout-34; songlier/mcoplib, heldout-11); a KV cache copy stays
+/// kv_cache.
+#[test]
+fn expand_kv_is_memory() {
+    check(&[
+        ("expand_kv_bf16", Category::Memory),
+        ("fused_repeat_kv_fwd_kernel", Category::Memory),
+        // neighbours
+        ("paged_kv_gather", Category::KvCache),
+    ]);
+}
