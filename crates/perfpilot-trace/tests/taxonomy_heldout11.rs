@@ -52,7 +52,8 @@ const BATCH: Batch = Batch {
     // Raised by namesfix26 (945 -> 947): xDiT's `triton_fill_block_map_kernel` and
     // `triton_bmm_pool_sim_simmean` are SpargeAttn's block-map preprocessing
     // (attention.sparse-block-map) (docs/taxonomy-corpus-4.md, namesfix26).
-    dev_floor: Some(947),
+    // namesfix28 (round 30): raised to the current total.
+    dev_floor: Some(948),
 };
 
 #[test]

@@ -366,3 +366,29 @@ pub const SET_ASIDE_32: &[&str] = &[
     "github:JunkuiZhang/lucciola",
     "github:ducviet00/cullama",
 ];
+
+/// The namesfix28 set-aside third of heldout-33 (`docs/taxonomy-corpus-4.md`, "namesfix28"): the
+/// ceil(6/3) sources (repositories, as `repo_of` keys them) with the smallest FNV-1a-64 of
+/// `github:owner/name`, drawn by the lead before the round's first change; never trained on,
+/// scored once at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_33: &[&str] =
+    &["github:GeniePod/genie-ai-runtime", "github:fxslava/BlackwellLLM"];
+
+/// The namesfix28 set-aside third of heldout-34 (`docs/taxonomy-corpus-4.md`, "namesfix28"): the
+/// ceil(6/3) sources (repositories, as `repo_of` keys them) with the smallest FNV-1a-64 of
+/// `github:owner/name`, drawn by the lead before the round's first change; never trained on,
+/// scored once at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_34: &[&str] = &["github:KrakowiakK/vllm-apple", "github:aprxi/talu"];
+
+/// The namesfix28 set-aside third of heldout-35 (`docs/taxonomy-corpus-4.md`, "namesfix28"): the
+/// ceil(7/3) sources (repositories, as `repo_of` keys them) with the smallest FNV-1a-64 of
+/// `github:owner/name`, drawn by the lead before the round's first change; never trained on,
+/// scored once at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_35: &[&str] = &[
+    "github:modelscope/dash-infer",
+    "github:jjbits/nanochat-inferonly-lightning",
+    "github:Vercantez/deepseek-v4-flash-mi300x",
+];
