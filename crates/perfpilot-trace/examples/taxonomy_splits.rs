@@ -42,6 +42,7 @@ const SPLITS: &[(&str, &str)] = &[
     ("heldout-33", include_str!("../../../tests/fixtures/trace/kernel-names-33.tsv")),
     ("heldout-34", include_str!("../../../tests/fixtures/trace/kernel-names-34.tsv")),
     ("heldout-35", include_str!("../../../tests/fixtures/trace/kernel-names-35.tsv")),
+    ("heldout-36", include_str!("../../../tests/fixtures/trace/kernel-names-36.tsv")),
 ];
 
 /// The set-aside thirds (shared with the batch tests).
