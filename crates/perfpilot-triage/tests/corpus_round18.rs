@@ -110,6 +110,7 @@ fn round18_miss_table() {
             || class_training::SET_ASIDE_19.contains(&source)
             || class_training::SET_ASIDE_20.contains(&source)
             || class_training::SET_ASIDE_21.contains(&source)
+            || class_training::SET_ASIDE_22.contains(&source)
         {
             continue;
         }

@@ -43,6 +43,8 @@ mod round19;
 mod round20;
 #[path = "rules/round21.rs"]
 mod round21;
+#[path = "rules/round22.rs"]
+mod round22;
 #[path = "rules/round5.rs"]
 mod round5;
 #[path = "rules/round6.rs"]

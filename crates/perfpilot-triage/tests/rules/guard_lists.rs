@@ -24,6 +24,7 @@ pub fn decided_by_guarded_rule(split: &str, by: &str) -> bool {
         (19, super::round19::CLASS_RULES_R19),
         (20, super::round20::CLASS_RULES_R20),
         (21, super::round21::CLASS_RULES_R21),
+        (22, super::round22::CLASS_RULES_R22),
     ];
     rounds.iter().any(|(round, ids)| {
         scored::guarded(split, *round) && ids.iter().any(|id| super::decided_by_rule(by, id))
