@@ -33,6 +33,7 @@ pub const LAST_ROUND_BEFORE_SCORING: &[(&str, u8)] = &[
     ("heldout-33", 20),
     ("heldout-34", 21),
     ("heldout-35", 21),
+    ("heldout-36", 22),
 ];
 
 /// Whether a wrong decision by round `round`'s rules on a log of `split` counts as a regression:
