@@ -206,6 +206,14 @@ impl Launches {
             self.sized.clear();
             return (self.current, false);
         }
+        // TensorRT-LLM's KV cache manager sized from a token count the config gives
+        // (`max_tokens is set by kv_cache_config.max_tokens: N`, the `kv_recreate` marker of
+        // rules.toml) builds a pool again within the start (AutoDeploy's resize): a pool after
+        // it is the launch's re-created one, not another run's.
+        if matches!(e, K::LaunchStart { marker } if marker == "kv_recreate") {
+            self.blocks.clear();
+            return (self.current, false);
+        }
         if let Some(opens) = self.fit_step(e) {
             if opens {
                 self.open(line);
