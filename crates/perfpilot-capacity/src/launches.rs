@@ -30,9 +30,6 @@ pub(crate) struct Launches {
     /// Ranks that loaded a draft model's weights and have not sized its pool yet (SGLang's
     /// `Using KV cache dtype:` between the two is the draft's).
     draft_weights: std::collections::BTreeSet<String>,
-    /// A batch-size or token limit was stated since the last block count (a start states its
-    /// limits before its first pool; AutoDeploy's resize states none between its two pools).
-    limits_since_pool: bool,
     /// The line of the last draft model's `Load weight end` (its `elapsed=` load time, a second
     /// event of that line, is the draft's too).
     draft_load_line: Option<u64>,
@@ -167,7 +164,6 @@ impl Launches {
         self.pools.clear();
         self.draft_pool.clear();
         self.draft_weights.clear();
-        self.limits_since_pool = false;
         self.blocks.clear();
         self.n_ctx = None;
         self.kv_bytes.clear();
@@ -213,24 +209,6 @@ impl Launches {
         if matches!(e, K::LaunchStart { marker } if marker == "ollama_commit") {
             self.sized.clear();
             return (self.current, false);
-        }
-        // TensorRT-LLM's KV cache manager sized from a token count the config gives
-        // (`max_tokens is set by kv_cache_config.max_tokens: N`, the `kv_recreate` marker of
-        // rules.toml) builds a pool again within the start (AutoDeploy's resize): a pool after
-        // it is the launch's re-created one, not another run's, unless limits were stated since
-        // the last pool (another start's `Initial settings` / `[SequenceInfo:]` lines).
-        if matches!(e, K::LaunchStart { marker } if marker == "kv_recreate") {
-            if !self.limits_since_pool {
-                self.blocks.clear();
-            }
-            return (self.current, false);
-        }
-        match e {
-            K::Setting { key, .. } if key == "max_batch_size" || key == "max_num_tokens" => {
-                self.limits_since_pool = true;
-            }
-            K::GpuBlocks { .. } => self.limits_since_pool = false,
-            _ => {}
         }
         if let Some(opens) = self.fit_step(e) {
             if opens {
