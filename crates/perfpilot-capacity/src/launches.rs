@@ -27,6 +27,9 @@ pub(crate) struct Launches {
     pools: std::collections::BTreeMap<String, (u64, Option<String>)>,
     /// Ranks whose last KV pool is a draft model's (its `Memory pool end` is the draft's too).
     draft_pool: std::collections::BTreeSet<String>,
+    /// Ranks that loaded a draft model's weights and have not sized its pool yet (SGLang's
+    /// `Using KV cache dtype:` between the two is the draft's).
+    draft_weights: std::collections::BTreeSet<String>,
     /// The line of the last draft model's `Load weight end` (its `elapsed=` load time, a second
     /// event of that line, is the draft's too).
     draft_load_line: Option<u64>,
@@ -160,6 +163,7 @@ impl Launches {
         self.closed_len.clear();
         self.pools.clear();
         self.draft_pool.clear();
+        self.draft_weights.clear();
         self.blocks.clear();
         self.n_ctx = None;
         self.kv_bytes.clear();
@@ -470,8 +474,18 @@ impl Launches {
         // event of the same line: the draft's when the line is.
         if draft && matches!(e, K::LoadWeightEnd { .. }) {
             self.draft_load_line = Some(line);
+            self.draft_weights.insert(rank.clone());
+        }
+        // SGLang's model runner prints `Using KV cache dtype: D` after a model's weights and
+        // before its pool (`model_runner.py` `configure_kv_cache_dtype`): printed by a rank that
+        // loaded its draft's weights and has not built the draft's pool, it is the draft's.
+        let draft_dtype = matches!(e, K::Word { key, .. } if key == "kv_dtype")
+            && self.draft_weights.contains(&rank);
+        if matches!(e, K::KvCacheAllocated { .. }) {
+            self.draft_weights.remove(&rank);
         }
         let draft = draft
+            || draft_dtype
             || matches!(e, K::StageTime { stage, .. } if stage == "weights_load")
                 && self.draft_load_line == Some(line);
         (self.current, draft)

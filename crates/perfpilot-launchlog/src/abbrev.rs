@@ -56,8 +56,10 @@ pub(crate) fn abbreviated_flags(rules: &[Rule], line: &str) -> Vec<(usize, Event
         if !at_word || token.len() < 5 {
             continue;
         }
-        // A whole flag some rule knows is the phrases' (read already).
-        if rules.iter().any(|r| flag_rule(r) && r.phrase.trim_start() == token) {
+        // A whole flag some rule knows is the phrases' (read already): a line-start rule's too
+        // (an abbreviation a rule names itself, `--max-running-request `, round 30).
+        let named = |r: &Rule| r.phrase.trim().starts_with("--") && r.phrase.trim() == token;
+        if rules.iter().any(|r| (flag_rule(r) || r.line_start) && named(r)) {
             continue;
         }
         let mut hits = rules.iter().filter(|r| flag_rule(r) && abbreviates(token, &r.phrase));

@@ -203,6 +203,9 @@ pub(crate) const PHRASES: &[(&str, Phrase, Fw)] = &[
         Phrase::Stage("init_engine"),
         Fw::V,
     ),
+    // The same line abridged by a write-up that keeps the figure and drops the parenthesis
+    // (`INFO [...] init engine took 22.78 seconds`, infjournal tier logs; round 30).
+    ("init engine took", Phrase::Stage("init_engine"), Fw::V),
     ("Loading weights took", Phrase::Stage("weights_read"), Fw::V),
     // The tabular profiling block of vLLM 0.6.5 (`Memory profiling results:` then one
     // `key   value` line each): the two spaces keep prose from matching.
