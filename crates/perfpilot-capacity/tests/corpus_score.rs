@@ -86,7 +86,7 @@ fn matches(e: &Expected, got: &StatedValue) -> bool {
 /// Splits with a floor: development data, read in full (a later change may not lose a value).
 /// `heldout`, `heldout-3`, `heldout-4` and `heldout-5` were scored once each and count as
 /// development data since.
-const FLOORS: [(&str, usize); 50] = [
+const FLOORS: [(&str, usize); 51] = [
     ("dev", DEV_FLOOR_PERMILLE),
     ("heldout", HELDOUT_FLOOR_PERMILLE),
     ("heldout-3", HELDOUT3_FLOOR_PERMILLE),
@@ -137,6 +137,7 @@ const FLOORS: [(&str, usize); 50] = [
     ("heldout-48", HELDOUT48_FLOOR_PERMILLE),
     ("heldout-49", HELDOUT49_FLOOR_PERMILLE),
     ("heldout-50", HELDOUT50_FLOOR_PERMILLE),
+    ("heldout-51", HELDOUT51_FLOOR_PERMILLE),
 ];
 
 /// Whether a split is scored in this run: the splits with a floor always, any other (a fresh
@@ -673,6 +674,14 @@ const HELDOUT49_FLOOR_PERMILLE: usize = 1000;
 /// rules (capfix29): 167/168 = 99.4%. Miss: the draft model's KV dtype (1). 168/168 after the
 /// round-30 rules (capfix30: `Using KV cache dtype:` between a draft's weights and its pool).
 const HELDOUT50_FLOOR_PERMILLE: usize = 1000;
+
+/// Blind batch heldout-51 (capblind45: 10 logs from the local mirrors, each a second file of a
+/// repository an earlier batch used once, a different run — vLLM V1 0.10.0 TP8 + EP, 0.9.2 TP4,
+/// a 0.20.2rc1 fork TP8 on SM120, a vllm-hust fork on Ascend started twice, 0.22.0 with the V2
+/// runner and sleep mode, 0.12.0 pooling, 0.9.2; llama.cpp on an RTX 5080, Metal and ROCm)
+/// floor in per mille: scored once, blind, by the lead with the round-30 rules (capfix30):
+/// 272/272 = 100%.
+const HELDOUT51_FLOOR_PERMILLE: usize = 1000;
 
 /// A corpus log as the tool reads one: bytes, invalid UTF-8 replaced (llama.cpp cuts long
 /// metadata strings by bytes, so a real log may end a line inside a character).
