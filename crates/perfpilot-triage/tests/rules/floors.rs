@@ -196,7 +196,8 @@ pub const FLOORS: [(&str, usize, usize); 35] = [
     // 20's rules (trifix20): 11/15 classes right (2 undecided), class and signal 11/15 labelled logs.
     // 13/15 and 13/15 after round 21 (trifix21: development two thirds 7/10 -> 9/10; its set-aside
     // third scored once at the end of the round).
-    ("heldout-33", 866, 866), // Twenty-eighth blind batch (branch triblind28, 17 logs), scored once by the lead with round
+    ("heldout-33", 866, 866),
+    // Twenty-eighth blind batch (branch triblind28, 17 logs), scored once by the lead with round
     // 21's rules (trifix21): 10/17 classes right (2 undecided), class and signal 10/16 labelled logs.
     // 16/17 and 15/16 after round 22 (trifix22: development two thirds 6/11 -> 11/11; its set-aside
     // third scored once at the end of the round, 4/6 -> 5/6).
@@ -205,7 +206,8 @@ pub const FLOORS: [(&str, usize, usize); 35] = [
     // by the lead with round 21's rules (trifix21): 4/11 classes right (3 undecided), class and
     // signal 4/10 labelled logs. 8/11 and 7/10 after round 22 (trifix22: development two thirds
     // 3/7 -> 7/7; its set-aside third scored once at the end of the round, 1/4 -> 1/4).
-    ("heldout-35", 727, 700),    // Thirtieth blind batch (branch triblind30, 9 logs from the local mirrors: five are a second
+    ("heldout-35", 727, 700),
+    // Thirtieth blind batch (branch triblind30, 9 logs from the local mirrors: five are a second
     // file of a repository an earlier batch used), scored once by the lead with round 22's rules
     // (trifix22): 9/9 classes right (0 undecided), class and signal 9/9 labelled logs.
     ("heldout-36", 1000, 1000),
