@@ -1,0 +1,43 @@
+//! The thirty-seventh held-out batch (`tests/fixtures/trace/kernel-names-37.tsv`, split
+//! `heldout-37`), a BLIND batch: real kernel names from repositories no earlier corpus used,
+//! collected and hand-labelled (from what each source says the kernel does) by an engineer who
+//! writes no rules, and committed before any classifier ran on them. See
+//! `tests/fixtures/trace/SOURCES-blind.md` ("Corpus 37 (blind)").
+//!
+//! 54 names from 6 repositories: 25 profiler-form names from two rocprofv3 kernel traces of vLLM
+//! serving runs on AMD GPUs (vLLM Coherence decode round on an R9700, gfx1201: MXFP4 W4A8 GEMMs,
+//! R4D split-KV decode attention, GDN conv / recurrence, Inductor norm / SiLU fusions, FP8
+//! quantisation, spec-decode rejection, slot mapping, INT2 draft head; amd-experiments' vLLM
+//! Mistral-7B run on an MI300X: Tensile `Cijk_*` GEMMs, `wvSplitK` skinny GEMMs, Triton paged /
+//! prefix attention, vLLM norm / RoPE / SiLU / KV-cache kernels) and 29 source names of serving
+//! engines (1bit-MONSTER HIP kernels, colibri's DeepSeek-V4 CUDA tier, vLLM Radiance's all-reduce
+//! and router GEMM, GGZ14 vllm-mxfp4's MoE W4A8 GEMM, ParoQuant producers and libr4d prefill
+//! attention).
+//! No repository holds more than a quarter of the batch (largest 13 = 24.1 %).
+//! Not scored yet: the lead takes the one blind first score after the next rule round, then
+//! adds the score test and sets `first_score`. Until then this file checks the format, the
+//! categories and the freshness only, and classifies nothing.
+
+mod heldout_batch;
+
+use heldout_batch::{Batch, CORPORA, check_fresh};
+
+const BATCH: Batch = Batch {
+    file: "kernel-names-37.tsv",
+    text: include_str!("../../../tests/fixtures/trace/kernel-names-37.tsv"),
+    split: "heldout-37",
+    // Every name of the earlier corpora (1 … heldout-36).
+    earlier_names: &CORPORA,
+    // Earlier corpora whose source repositories this batch may not reuse.
+    earlier_sources: &CORPORA,
+    // The count reached (54).
+    min_names: 54,
+    // Unscored: the lead sets the blind first score when taking it.
+    first_score: 0,
+    dev_floor: None,
+};
+
+#[test]
+fn heldout37_is_fresh_unique_and_from_new_sources() {
+    check_fresh(&BATCH);
+}
