@@ -1,0 +1,135 @@
+//! Rules of the namesfix29 round (issue #18, docs/taxonomy-helpers.md "Chunk states, indexer
+//! scores, token picks, bare appends and named RMSNorms (namesfix29)"): real development names
+//! with the category their source gives them, each class from at least two repositories where
+//! the corpora hold two, with the neighbours that share a word and keep their own category.
+//! Sources: `data/taxonomy.toml` (each rule's `source`) and `scripts/namesfix29-tally.py`.
+
+mod name_check;
+
+use name_check::check;
+use perfpilot_trace::taxonomy::Category;
+
+/// The inter-chunk state pass `chunk_h` of a chunked delta-rule kernel is ssm, however short the
+/// name (huawei-csl/megagdn-pto, heldout-36; fla-org/flash-linear-attention, corpus 2; gdn /
+/// kda ports, heldout-20).
+#[test]
+fn chunk_h_is_ssm() {
+    check(&[
+        ("launch_chunk_h", Category::Ssm),
+        ("gdn_chunk_h", Category::Ssm),
+        ("kda_chunk_h", Category::Ssm),
+        ("chunk_gated_delta_rule_fwd_kernel_h_blockdim64", Category::Ssm),
+    ]);
+}
+
+/// vLLM's advance step behind a backend prefix is KV-cache bookkeeping (FlagOpen/FlagScale,
+/// heldout-36; EnflameTechnology/vllm-gcu, heldout-23; vllm csrc/prepare_inputs/advance_step.cu).
+#[test]
+fn prefixed_advance_step_is_kv_cache() {
+    check(&[
+        ("_triton_advance_step", Category::KvCache),
+        ("advance_step_kernel", Category::KvCache),
+        ("advance_step_flashattn_kernel", Category::KvCache),
+        ("advance_step_flashinfer_kernel", Category::KvCache),
+        ("incrementLengthTensorKernel", Category::KvCache),
+    ]);
+}
+
+/// A kernel named only `scores` / `block_keys` is a sparse-attention indexer step
+/// (TheBeaninator/strixite, heldout-33; patrickbdevaney/glm-5.3-flash-cuda-server, heldout-33);
+/// a MoE router's `compute_scores_*` is not matched by it.
+#[test]
+fn bare_indexer_scores_are_attention() {
+    check(&[
+        ("scores_kernel", Category::Attention),
+        ("scores_wmma_kernel", Category::Attention),
+        ("block_keys_kernel", Category::Attention),
+        ("k_scores", Category::Attention),
+        ("k_scores_sel", Category::Attention),
+    ]);
+}
+
+/// The token pick and the confidence gate of a decode loop are sampling (patrickbdevaney/
+/// deepseek-v4-flash-0731-cuda and TheBeaninator/strixite: `pick`; LokalOptima/gwen and
+/// putao520/gllm-kernels: `confidence`).
+#[test]
+fn pick_and_confidence_steps_are_sampling() {
+    check(&[
+        ("k_pick", Category::Sampling),
+        ("mtp_pick_kernel", Category::Sampling),
+        ("kernel_confidence_gate", Category::Sampling),
+        ("eagle3_predict_confidence_f32", Category::Sampling),
+        ("spec_ee_compute_confidence_f32", Category::Sampling),
+    ]);
+}
+
+/// A bare `append` (one word before it at most) writes the step's K / V into the cache
+/// (MindLab-Research/ferrite, heldout-28; patrickbdevaney/deepseek-v4-flash-0731-cuda,
+/// heldout-32); RoPE + KV append keeps rope, an append of experts keeps moe.
+#[test]
+fn bare_append_is_kv_cache() {
+    check(&[
+        ("ring_append_kernel", Category::KvCache),
+        ("k_append_at", Category::KvCache),
+        ("k_append_at2", Category::KvCache),
+        ("_kpool_decode_append_kernel", Category::KvCache),
+        // neighbours
+        ("rope_kv_append_kernel", Category::Rope),
+        ("_fused_append_shared_experts_kernel", Category::Moe),
+    ]);
+}
+
+/// KV blocks swapped between device and host are kv_cache (sjtu-zhao-lab/ClusterKV, heldout-35;
+/// vLLM's cache_kernels.cu `swap_blocks`).
+#[test]
+fn kv_block_swaps_are_kv_cache() {
+    check(&[("swap_in_out_kernel", Category::KvCache), ("swap_blocks", Category::KvCache)]);
+}
+
+/// An attention phase computed with the KV cache is attention, not a cache write (tile-ai/
+/// TileOPs, heldout-36; FlashInfer, corpus 1 and 2); the cache writes keep kv_cache.
+#[test]
+fn attention_with_kv_cache_is_attention() {
+    check(&[
+        ("_gqa_prefill_paged_with_fp8_kv_cache_fwd_main", Category::Attention),
+        ("SinglePrefillWithKVCacheKernel", Category::Attention),
+        ("BatchDecodeWithPagedKVCacheKernel", Category::Attention),
+        ("PODWithKVCacheTensorKernel", Category::Attention),
+        // neighbours
+        ("append_paged_kv_cache", Category::KvCache),
+        ("kv_cache_prefill_gqa_bf16_kernel", Category::KvCache),
+    ]);
+}
+
+/// A name ending in `rmsnorm`, its other words naming what is normalised, is norm, also when a
+/// word is `lora` (patrickbdevaney/deepseek-v4-flash-0731-cuda, heldout-32; other servers:
+/// per_head_rmsnorm, gemma_rms_norm); the all-reduce fusions keep communication.
+#[test]
+fn qualified_rmsnorm_is_norm() {
+    check(&[
+        ("q_lora_rmsnorm", Category::Norm),
+        ("kv_rmsnorm", Category::Norm),
+        ("per_head_rmsnorm", Category::Norm),
+        ("gemma_rms_norm", Category::Norm),
+        ("gemma_rms_norm_kernel", Category::Norm),
+        // neighbours
+        ("minimax_allreduce_rmsnorm", Category::Communication),
+        ("tensor_model_parallel_fused_allreduce_rmsnorm", Category::Communication),
+    ]);
+}
+
+/// The forget gate of a gated linear-attention layer is ssm (patrickbdevaney/
+/// glm-5.3-flash-cuda-server kda.cu, heldout-33); a name starting with `slice` copies a slice
+/// (m96-chan/PyGPUkit, heldout-34; slice_copy, slice_scatter_kernel from other engines).
+#[test]
+fn forget_gate_is_ssm_and_slice_is_memory() {
+    check(&[
+        ("k_forget_gate", Category::Ssm),
+        ("k_forget_gate_batch", Category::Ssm),
+        ("slice_rows_range_ptr_bf16_kernel", Category::Memory),
+        ("slice_copy", Category::Memory),
+        ("slice_scatter_kernel", Category::Memory),
+        // neighbour: arange's range stays elementwise
+        ("arange_kernel", Category::Elementwise),
+    ]);
+}
