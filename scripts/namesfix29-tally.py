@@ -3,7 +3,7 @@
 file the names of the heldout-32 ... 36 development miss classes (argmax / top-k steps, advance
 steps, SSM chunk steps, MoE permutation / scatter builders, sparse-indexer scores, embedding
 `index`, token picks, confidence gates, bare appends, forget gates, named RMSNorms, attention
-with the KV cache, slices, KV swaps), split by the co-occurring words that decide them. Names are keyed in snake case
+with the KV cache, slices, KV swaps, expert-sparse layouts, resample steps), split by the co-occurring words that decide them. Names are keyed in snake case
 (CamelCase split at each capital). Rows of every set-aside third (SET_ASIDE_7 ... SET_ASIDE_36,
 read from crates/perfpilot-trace/tests/heldout_batch/set_aside.rs) are skipped by source
 repository; later blind batches (kernel-names-37.tsv on) are not read.
@@ -69,6 +69,8 @@ CLASSES = [
     ("slice first", r"^slice(_|$)", [("", r"$^")]),
     ("swap in / out / blocks", r"swap_(blocks|in|out)", [("", r"$^")]),
     ("broadcast", r"broadcast", [("", r"$^")]),
+    ("sparse <-> dense layout", r"(sparse|dense)_to_(dense|sparse)", [("", r"$^")]),
+    ("resample", r"resampl", [("", r"$^")]),
 ]
 
 

@@ -133,3 +133,27 @@ fn forget_gate_is_ssm_and_slice_is_memory() {
         ("arange_kernel", Category::Elementwise),
     ]);
 }
+
+/// Routed tokens or routing probabilities converted between the expert-sparse and the dense
+/// layout are MoE (NVIDIA/nccl contrib/nccl_ep, heldout-5; ServiceNow/Fast-LLM sparse_copy.py,
+/// heldout-8).
+#[test]
+fn sparse_dense_routing_layouts_are_moe() {
+    check(&[
+        ("sparse_to_dense_prob_kernel", Category::Moe),
+        ("dense_to_sparse_prob_combine_kernel", Category::Moe),
+        ("copy_dense_to_sparse_kernel", Category::Moe),
+        ("copy_sparse_to_dense_grad_score_kernel", Category::Moe),
+    ]);
+}
+
+/// Rejection sampling's resample step is sampling, behind a version prefix too
+/// (QuixiAI/SlimServe, heldout-14; mystous/vllm_hybrid, heldout-13).
+#[test]
+fn resample_steps_are_sampling() {
+    check(&[
+        ("v2_resample_k", Category::Sampling),
+        ("v2_insert_resampled_k", Category::Sampling),
+        ("_resample_kernel", Category::Sampling),
+    ]);
+}
