@@ -3,7 +3,8 @@
 file the names of the heldout-32 ... 36 development miss classes (argmax / top-k steps, advance
 steps, SSM chunk steps, MoE permutation / scatter builders, sparse-indexer scores, embedding
 `index`, token picks, confidence gates, bare appends, forget gates, named RMSNorms, attention
-with the KV cache, slices, KV swaps, expert-sparse layouts, resample steps), split by the co-occurring words that decide them. Names are keyed in snake case
+with the KV cache, slices, KV swaps, expert-sparse layouts, resample steps, sparse top-k
+indices, structured masks), split by the co-occurring words that decide them. Names are keyed in snake case
 (CamelCase split at each capital). Rows of every set-aside third (SET_ASIDE_7 ... SET_ASIDE_36,
 read from crates/perfpilot-trace/tests/heldout_batch/set_aside.rs) are skipped by source
 repository; later blind batches (kernel-names-37.tsv on) are not read.
@@ -71,6 +72,11 @@ CLASSES = [
     ("broadcast", r"broadcast", [("", r"$^")]),
     ("sparse <-> dense layout", r"(sparse|dense)_to_(dense|sparse)", [("", r"$^")]),
     ("resample", r"resampl", [("", r"$^")]),
+    ("sparse top-k named by indices / slots / lens / swa / ragged",
+     r"(^|_)top_?k_ind(ex|ices)(_|$)|top_?k_([a-z0-9]+_)*(slots?|lens|swa|ragged)(_|$)"
+     r"|(^|_)(slots?|lens|swa|ragged)_([a-z0-9]+_)*top_?k(_|$)", [("a MoE word", kernel_tally.MOE_WORDS)]),
+    ("structured mask (causal / banded / tree / length / block / diag)",
+     r"(causal|banded|tree|length|block|gmask|diag)_?mask", [("diag", r"diag")]),
 ]
 
 

@@ -157,3 +157,36 @@ fn resample_steps_are_sampling() {
         ("_resample_kernel", Category::Sampling),
     ]);
 }
+
+/// A sparse attention's top-k named by the KV positions it selects, or by their cache slots,
+/// lengths and ragged packing, is attention (ROCm/ATOM, heldout-10; vllm-project/vllm-ascend,
+/// heldout-16; 1CatAI/1Cat-vLLM, heldout-13; pegainfer-project/pegainfer, heldout-11); the
+/// expert slots of an EP kernel keep moe.
+#[test]
+fn sparse_topk_indices_are_attention() {
+    check(&[
+        ("_topk_index_kernel", Category::Attention),
+        ("_topk_index_mask_invalid_kernel", Category::Attention),
+        ("_fill_short_context_topk_indices", Category::Attention),
+        ("_compute_topk_lens_kernel", Category::Attention),
+        ("local_topk_to_global_slots_kernel", Category::Attention),
+        // neighbour
+        ("_reduce_topk_slots_kernel", Category::Moe),
+    ]);
+}
+
+/// An attention mask named by its structure (causal, banded, tree, length, block) is attention
+/// (xdit-project/xDiT, heldout-11; Blaizzy/mlx-vlm, heldout-15; RESMP-DEV/metal-marlin,
+/// heldout-26; OpenNMT/CTranslate2, heldout-5); ggml's `diag_mask_inf` stays elementwise.
+#[test]
+fn structured_attention_masks_are_attention() {
+    check(&[
+        ("triton_fill_causal_mask", Category::Attention),
+        ("inkling_banded_mask", Category::Attention),
+        ("build_tree_mask", Category::Attention),
+        ("prepare_length_mask_kernel", Category::Attention),
+        ("convert_to_blockmask_kernel", Category::Attention),
+        // neighbour
+        ("diag_mask_inf_f32", Category::Elementwise),
+    ]);
+}
