@@ -77,6 +77,11 @@ CLASSES = [
      r"|(^|_)(slots?|lens|swa|ragged)_([a-z0-9]+_)*top_?k(_|$)", [("a MoE word", kernel_tally.MOE_WORDS)]),
     ("structured mask (causal / banded / tree / length / block / diag)",
      r"(causal|banded|tree|length|block|gmask|diag)_?mask", [("diag", r"diag")]),
+    ("gather / scatter index", r"(gather|scatter)_([a-z0-9]+_)?ind(ex|ices)", [
+        ("a calc / compute word", r"(^|_)(calc|compute)_"),
+        ("rest of gather / scatter index", r"."),
+    ]),
+    ("mm as a word", r"(^|_)mm(_|$)", [("an id / expert word", r"(^|_)(mul_mm_id|mm_ids?)(_|$)|exp_")]),
 ]
 
 

@@ -190,3 +190,34 @@ fn structured_attention_masks_are_attention() {
         ("diag_mask_inf_f32", Category::Elementwise),
     ]);
 }
+
+/// The gather / scatter index an expert-parallel MoE layer computes is moe (bytedance/flux,
+/// heldout-5; ByteDance-Seed/Triton-distributed, heldout-6); a context-parallel gather of the
+/// indexer's K cache keeps kv_cache.
+#[test]
+fn calc_gather_scatter_index_is_moe() {
+    check(&[
+        ("calc_scatter_index_kernel", Category::Moe),
+        ("calc_gather_index_kernel_v2", Category::Moe),
+        ("calc_sorted_gather_index_kernel", Category::Moe),
+        ("calc_gather_scatter_index_kernel", Category::Moe),
+        // neighbour
+        ("cp_gather_indexer_k_quant_cache_kernel", Category::KvCache),
+    ]);
+}
+
+/// `mm` as a word of its own is the matrix multiply when no earlier family knows the name
+/// (FlagOpen/FlagGems, heldout-6; HazyResearch/m2, heldout-13); ggml's expert `mul_mm_id`,
+/// bitsandbytes' dequantise + mm and ggml's conv-as-mm keep theirs.
+#[test]
+fn mm_word_is_gemm() {
+    check(&[
+        ("classic_mm", Category::Gemm),
+        ("mm_sqmma_kernel", Category::Gemm),
+        ("mm_fwd_kernel", Category::Gemm),
+        // neighbours
+        ("kernel_mul_mm_id_q4_K_f32", Category::Moe),
+        ("kdequant_mm_int32_fp16", Category::Quantize),
+        ("conv2d_mm", Category::Conv),
+    ]);
+}
