@@ -86,6 +86,8 @@ CLASSES = [
     ("absorb anywhere", r"absorb", [("", r"$^")]),
     ("apply_write", r"(^|_)apply_write(_|$)", [("", r"$^")]),
     ("ptq", r"(^|_)ptq(_|$)", [("", r"$^")]),
+    ("fp8_index / req index to global", r"(^|_)fp8_index(_kernel)?$|req_index_to_global", [("", r"$^")]),
+    ("hadamard", r"hadamard|^had_", [("a quantise / amax word", r"quant|amax|fp4|fp8|int4|int8|mxfp")]),
     ("mm as a word", r"(^|_)mm(_|$)", [("an id / expert word", r"(^|_)(mul_mm_id|mm_ids?)(_|$)|exp_")]),
 ]
 

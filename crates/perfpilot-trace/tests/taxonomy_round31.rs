@@ -242,3 +242,19 @@ fn absorb_scores_apply_write_and_ptq() {
         ("fused_mla_absorb_rotary_emb", Category::Rope),
     ]);
 }
+
+/// DeepSeek sparse attention's FP8 indexer scores and its request-to-global index conversion
+/// are attention (deepseek-ai/DeepSeek-V3.2-Exp, heldout-17; InternLM/lmdeploy, corpus 2;
+/// alibaba/rtp-llm, heldout-5; QuixiAI/SlimServe, heldout-14); vLLM-rust's short Hadamard
+/// kernels are elementwise (vasia123/vllm-rust, heldout-12).
+#[test]
+fn dsa_index_steps_and_short_hadamard() {
+    check(&[
+        ("fp8_index_kernel", Category::Attention),
+        ("_fp8_index_kernel", Category::Attention),
+        ("_convert_req_index_to_global_index_kernel", Category::Attention),
+        ("convert_req_index_to_global_index", Category::Attention),
+        ("had_ff_r_128_kernel", Category::Elementwise),
+        ("had_hf_r_128_dual_kernel", Category::Elementwise),
+    ]);
+}
