@@ -88,6 +88,8 @@ CLASSES = [
     ("ptq", r"(^|_)ptq(_|$)", [("", r"$^")]),
     ("fp8_index / req index to global", r"(^|_)fp8_index(_kernel)?$|req_index_to_global", [("", r"$^")]),
     ("hadamard", r"hadamard|^had_", [("a quantise / amax word", r"quant|amax|fp4|fp8|int4|int8|mxfp")]),
+    ("grouped GEMM setup", r"(set|setup|compute|prepare|pre_?compute)_?([a-z0-9]+_)*grouped_?(gemm|mm|matmul)"
+     r"|grouped_?(gemm|mm)_?([a-z0-9]+_)*(args|data|precompute)", [("", r"$^")]),
     ("mm as a word", r"(^|_)mm(_|$)", [("an id / expert word", r"(^|_)(mul_mm_id|mm_ids?)(_|$)|exp_")]),
 ]
 

@@ -258,3 +258,18 @@ fn dsa_index_steps_and_short_hadamard() {
         ("had_hf_r_128_dual_kernel", Category::Elementwise),
     ]);
 }
+
+/// The argument setup of a grouped GEMM belongs to the GEMM (NVIDIA/TransformerEngine and
+/// pytorch/FBGEMM, heldout-4; AMD-AGI/Primus-Turbo, heldout-6; ml-explore/mlx, heldout-9); a
+/// bare grouped kernel of a MoE engine keeps moe.
+#[test]
+fn grouped_gemm_setup_is_gemm() {
+    check(&[
+        ("setup_grouped_gemm_kernel", Category::Gemm),
+        ("set_grouped_gemm_args_kernel", Category::Gemm),
+        ("compute_grouped_gemm_fp8_args", Category::Gemm),
+        ("prepare_grouped_mm_data", Category::Gemm),
+        // neighbour
+        ("grouped_wmma_kernel", Category::Moe),
+    ]);
+}
