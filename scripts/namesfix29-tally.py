@@ -90,6 +90,8 @@ CLASSES = [
     ("hadamard", r"hadamard|^had_", [("a quantise / amax word", r"quant|amax|fp4|fp8|int4|int8|mxfp")]),
     ("grouped GEMM setup", r"(set|setup|compute|prepare|pre_?compute)_?([a-z0-9]+_)*grouped_?(gemm|mm|matmul)"
      r"|grouped_?(gemm|mm)_?([a-z0-9]+_)*(args|data|precompute)", [("", r"$^")]),
+    ("gate_mul / act_bias / gated_act", r"(^|_)gate_mul(_|$)|(^|_)(act_bias|bias_act)(_|$)"
+     r"|(^|_)d?gated_(act|activation)(_|$)", [("a moe / expert word", r"moe|expert|router|routing")]),
     ("mm as a word", r"(^|_)mm(_|$)", [("an id / expert word", r"(^|_)(mul_mm_id|mm_ids?)(_|$)|exp_")]),
 ]
 

