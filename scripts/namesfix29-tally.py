@@ -92,6 +92,7 @@ CLASSES = [
      r"|grouped_?(gemm|mm)_?([a-z0-9]+_)*(args|data|precompute)", [("", r"$^")]),
     ("gate_mul / act_bias / gated_act", r"(^|_)gate_mul(_|$)|(^|_)(act_bias|bias_act)(_|$)"
      r"|(^|_)d?gated_(act|activation)(_|$)", [("a moe / expert word", r"moe|expert|router|routing")]),
+    ("ag_gemm / gemm_rs / gather_rs", r"(^|_)ag_(gemm|mm|matmul)|(gemm|mm|matmul)_rs(_|$)|gather_rs(_|$)", [("", r"$^")]),
     ("mm as a word", r"(^|_)mm(_|$)", [("an id / expert word", r"(^|_)(mul_mm_id|mm_ids?)(_|$)|exp_")]),
 ]
 

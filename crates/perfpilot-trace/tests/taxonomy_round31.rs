@@ -290,3 +290,15 @@ fn gate_mul_bias_act_and_gated_act_are_activation() {
         ("gated_activation_kernel", Category::Activation),
     ]);
 }
+
+/// All-gather + GEMM, GEMM + reduce-scatter and the expert-parallel gather + reduce-scatter are
+/// communication (ByteDance-Seed/Triton-distributed, heldout-6; bytedance/flux, heldout-5).
+#[test]
+fn ag_gemm_and_gemm_rs_are_communication() {
+    check(&[
+        ("kernel_fused_ag_gemm", Category::Communication),
+        ("kernel_gemm_rs_producer_fuse_scatter", Category::Communication),
+        ("gather_rs_kernel", Category::Communication),
+        ("ep_topk_gather_rs_kernel_v2", Category::Communication),
+    ]);
+}
