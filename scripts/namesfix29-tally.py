@@ -93,6 +93,7 @@ CLASSES = [
     ("gate_mul / act_bias / gated_act", r"(^|_)gate_mul(_|$)|(^|_)(act_bias|bias_act)(_|$)"
      r"|(^|_)d?gated_(act|activation)(_|$)", [("a moe / expert word", r"moe|expert|router|routing")]),
     ("ag_gemm / gemm_rs / gather_rs", r"(^|_)ag_(gemm|mm|matmul)|(gemm|mm|matmul)_rs(_|$)|gather_rs(_|$)", [("", r"$^")]),
+    ("rms + fwd / bwd / fused", r"rms_?(fwd|bwd)|fused_?rms", [("a gemv / gemm word", r"gemv|gemm")]),
     ("mm as a word", r"(^|_)mm(_|$)", [("an id / expert word", r"(^|_)(mul_mm_id|mm_ids?)(_|$)|exp_")]),
 ]
 

@@ -302,3 +302,16 @@ fn ag_gemm_and_gemm_rs_are_communication() {
         ("ep_topk_gather_rs_kernel_v2", Category::Communication),
     ]);
 }
+
+/// RMSNorm's forward / backward named `rms` + fwd / bwd is norm (akshay919191/
+/// cuda-triton-kernels-lab, heldout-13; ROCm/aiter `_triton_fused_rms_kernel`, ik_llama.cpp
+/// `fused_rms_norm` through the earlier norm rules).
+#[test]
+fn rms_fwd_bwd_is_norm() {
+    check(&[
+        ("rmsfwd_kernel", Category::Norm),
+        ("fusedrmsbwd_kernel", Category::Norm),
+        ("_triton_fused_rms_kernel", Category::Norm),
+        ("fused_rms_norm", Category::Norm),
+    ]);
+}
