@@ -94,6 +94,9 @@ CLASSES = [
      r"|(^|_)d?gated_(act|activation)(_|$)", [("a moe / expert word", r"moe|expert|router|routing")]),
     ("ag_gemm / gemm_rs / gather_rs", r"(^|_)ag_(gemm|mm|matmul)|(gemm|mm|matmul)_rs(_|$)|gather_rs(_|$)", [("", r"$^")]),
     ("rms + fwd / bwd / fused", r"rms_?(fwd|bwd)|fused_?rms", [("a gemv / gemm word", r"gemv|gemm")]),
+    ("lm head + arg", r"lm_?head_([a-z0-9]+_)*arg", [("", r"$^")]),
+    ("markov", r"markov", [("", r"$^")]),
+    ("accept", r"accept", [("an ssm / state word", r"ssm|delta|state")]),
     ("mm as a word", r"(^|_)mm(_|$)", [("an id / expert word", r"(^|_)(mul_mm_id|mm_ids?)(_|$)|exp_")]),
 ]
 

@@ -315,3 +315,20 @@ fn rms_fwd_bwd_is_norm() {
         ("fused_rms_norm", Category::Norm),
     ]);
 }
+
+/// The LM head fused with its arg-max, DSpark's Markov draft head and the accepted-token count
+/// are sampling (QuixiAI/SlimServe, heldout-14; ROCm/ATOM, heldout-10; pegainfer-project/
+/// pegainfer, heldout-11); an SSM state acceptance keeps ssm.
+#[test]
+fn lm_head_argmax_markov_and_accepted_are_sampling() {
+    check(&[
+        ("lm_head_argcat_partials", Category::Sampling),
+        ("lm_head_argcat_reduce", Category::Sampling),
+        ("fused_lm_head_argmax_kernel", Category::Sampling),
+        ("_dspark_markov_argmax_stage1", Category::Sampling),
+        ("markov_step_finalize_kernel", Category::Sampling),
+        ("_scatter_num_accepted_kernel", Category::Sampling),
+        // neighbour
+        ("qwen3_5_gated_delta_accept_states", Category::Ssm),
+    ]);
+}
