@@ -97,6 +97,7 @@ CLASSES = [
     ("lm head + arg", r"lm_?head_([a-z0-9]+_)*arg", [("", r"$^")]),
     ("markov", r"markov", [("", r"$^")]),
     ("accept", r"accept", [("an ssm / state word", r"ssm|delta|state")]),
+    ("cos and sin", r"cos_?and_?sin|cos_?sin", [("", r"$^")]),
     ("mm as a word", r"(^|_)mm(_|$)", [("an id / expert word", r"(^|_)(mul_mm_id|mm_ids?)(_|$)|exp_")]),
 ]
 

@@ -332,3 +332,13 @@ fn lm_head_argmax_markov_and_accepted_are_sampling() {
         ("qwen3_5_gated_delta_accept_states", Category::Ssm),
     ]);
 }
+
+/// RoPE's cos / sin tables are rope (hpcaitech/ColossalAI, heldout-6; the other `cos_sin` names
+/// of the corpora through the earlier rope rules).
+#[test]
+fn cos_sin_tables_are_rope() {
+    check(&[
+        ("apply_get_context_cos_and_sin_kernel", Category::Rope),
+        ("apply_get_decode_cos_and_sin_kernel", Category::Rope),
+    ]);
+}
