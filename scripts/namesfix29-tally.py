@@ -99,6 +99,7 @@ CLASSES = [
     ("accept", r"accept", [("an ssm / state word", r"ssm|delta|state")]),
     ("cos and sin", r"cos_?and_?sin|cos_?sin", [("", r"$^")]),
     ("fused mapping / groupXtY", r"fused_mapping|group_?x_?t_?y", [("", r"$^")]),
+    ("qsa / simplicial", r"(^|_)qsa(_|$)|simplicial", [("", r"$^")]),
     ("mm as a word", r"(^|_)mm(_|$)", [("an id / expert word", r"(^|_)(mul_mm_id|mm_ids?)(_|$)|exp_")]),
 ]
 

@@ -354,3 +354,15 @@ fn fused_mapping_and_group_xty_are_moe() {
         ("_groupXtY", Category::Moe),
     ]);
 }
+
+/// QSA and 2-simplicial attention are attention (Avarok-Cybersecurity/atlas, heldout-30;
+/// ByungHyun21/LLM170, heldout-10; pytorch/FBGEMM simplicial_attention, heldout-4).
+#[test]
+fn qsa_and_simplicial_are_attention() {
+    check(&[
+        ("qsa_score_rows", Category::Attention),
+        ("qsa_flash_split4q4.kd", Category::Attention),
+        ("simplicial_bwd_kv1_kernel", Category::Attention),
+        ("simplicial_bwd_pre_kernel", Category::Attention),
+    ]);
+}
