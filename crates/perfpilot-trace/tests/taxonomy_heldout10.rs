@@ -56,7 +56,7 @@ const BATCH: Batch = Batch {
     // Raised by namesfix25 (822 -> 824): a speculative drafter's top-k is sampling
     // (geometric_draft_topk_partial / _combine) (docs/taxonomy-corpus-4.md).
     // namesfix29 (round 31): raised to the current total.
-    dev_floor: Some(831),
+    dev_floor: Some(836),
 };
 
 #[test]
