@@ -55,7 +55,8 @@ const BATCH: Batch = Batch {
     // Raised by namesfix22 (821 -> 822): MoE hash routing (moe.hash-routing: _hash_topk_kernel) (docs/taxonomy-corpus-4.md).
     // Raised by namesfix25 (822 -> 824): a speculative drafter's top-k is sampling
     // (geometric_draft_topk_partial / _combine) (docs/taxonomy-corpus-4.md).
-    dev_floor: Some(827),
+    // namesfix29 (round 31): raised to the current total.
+    dev_floor: Some(836),
 };
 
 #[test]

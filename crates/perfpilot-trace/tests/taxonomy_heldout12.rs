@@ -51,7 +51,8 @@ const BATCH: Batch = Batch {
     // decides it (docs/taxonomy-corpus-3.md, namesfix17, lists the retrain's +10 / -6).
     // Raised by namesfix25 (817 -> 818): one held-back row of the set-aside third is now right
     // (counted, never printed; no development row changed) (docs/taxonomy-corpus-4.md, namesfix25).
-    dev_floor: Some(821),
+    // namesfix29 (round 31): raised to the current total.
+    dev_floor: Some(827),
 };
 
 #[test]

@@ -42,7 +42,8 @@ const BATCH: Batch = Batch {
     // AllFinite, and the retrained token model;
     // the development thirds 356 -> 404/493, the set-aside third scored once at the round's end.
     // namesfix28 (round 30): raised to the current total.
-    dev_floor: Some(494),
+    // namesfix29 (round 31): raised to the current total.
+    dev_floor: Some(499),
 };
 
 #[test]

@@ -40,7 +40,8 @@ const BATCH: Batch = Batch {
     // now stay `other`. No rule change lost a name.
     // Raised by namesfix10 (544 -> 545): heldout-14 family rules and the token model retrained
     // with heldout-14's development thirds, min_posterior 0.6 by the written rule (docs/taxonomy-corpus-2.md).
-    dev_floor: Some(545),
+    // namesfix29 (round 31): raised to the current total.
+    dev_floor: Some(553),
 };
 
 #[test]

@@ -392,3 +392,10 @@ pub const SET_ASIDE_35: &[&str] = &[
     "github:jjbits/nanochat-inferonly-lightning",
     "github:Vercantez/deepseek-v4-flash-mi300x",
 ];
+
+/// The namesfix29 set-aside third of heldout-36 (`docs/taxonomy-corpus-4.md`, "namesfix29"): the
+/// ceil(6/3) sources (repositories, as `repo_of` keys them) with the smallest FNV-1a-64 of
+/// `github:owner/name`, drawn by the lead before the round's first change; never trained on,
+/// scored once at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_36: &[&str] = &["github:HanGuo97/flute", "github:mindspore-ai/vllm-mindspore"];
