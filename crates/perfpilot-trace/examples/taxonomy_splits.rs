@@ -43,6 +43,9 @@ const SPLITS: &[(&str, &str)] = &[
     ("heldout-34", include_str!("../../../tests/fixtures/trace/kernel-names-34.tsv")),
     ("heldout-35", include_str!("../../../tests/fixtures/trace/kernel-names-35.tsv")),
     ("heldout-36", include_str!("../../../tests/fixtures/trace/kernel-names-36.tsv")),
+    ("heldout-37", include_str!("../../../tests/fixtures/trace/kernel-names-37.tsv")),
+    ("heldout-38", include_str!("../../../tests/fixtures/trace/kernel-names-38.tsv")),
+    ("heldout-39", include_str!("../../../tests/fixtures/trace/kernel-names-39.tsv")),
 ];
 
 /// The set-aside thirds (shared with the batch tests).
