@@ -17,7 +17,8 @@
 //! ([`SET_ASIDE_20`], same file, "trifix20 set-aside") and the trifix21 set-aside thirds of
 //! `heldout-32` and `heldout-33` ([`SET_ASIDE_21`], same file, "trifix21 set-aside") and the
 //! trifix22 set-aside thirds of `heldout-34` and `heldout-35` ([`SET_ASIDE_22`], same file,
-//! "trifix22 set-aside") are never trained on;
+//! "trifix22 set-aside") and the trifix23 set-aside third of `heldout-36` ([`SET_ASIDE_23`],
+//! same file, "trifix23 set-aside") are never trained on;
 //! and without any split not yet scored (a name outside [`DEV_SPLITS`], such as a next blind
 //! batch, is never read).
 #![allow(dead_code)]
@@ -204,6 +205,15 @@ pub const SET_ASIDE_22: &[&str] = &[
     "gpustack/gpustack#3641",
 ];
 
+/// The set-aside third of `heldout-36` (3 of 9 sources), drawn by the lead on main by the usual
+/// rule (the ceil(n/3) sources with the smallest FNV-1a-64 of the `labels.tsv` source string):
+/// never trained on, scored once at the end of round 23.
+pub const SET_ASIDE_23: &[&str] = &[
+    "Hakureirm/rwkv-sglang:bench/results/headline/raw/fused_lora_gate_and_throughput.log",
+    "alint77/jupiter-glm52-vllm-worklog:baseline/failed-fused-allreduce-server.out",
+    "ShensiCeciliaLi/TradingAgents:vllm.log",
+];
+
 /// The failure-log splits scored once each and development data since.
 pub const DEV_SPLITS: &[&str] = &[
     "dev",
@@ -279,6 +289,7 @@ pub fn dev_docs() -> Vec<Doc> {
             || SET_ASIDE_20.contains(&source.as_str())
             || SET_ASIDE_21.contains(&source.as_str())
             || SET_ASIDE_22.contains(&source.as_str())
+            || SET_ASIDE_23.contains(&source.as_str())
         {
             continue;
         }
