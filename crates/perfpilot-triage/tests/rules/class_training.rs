@@ -249,6 +249,9 @@ pub const DEV_SPLITS: &[&str] = &[
     "heldout-31",
     "heldout-32",
     "heldout-33",
+    "heldout-34",
+    "heldout-35",
+    "heldout-36",
 ];
 
 /// Tokens seen in fewer sources than this are dropped from the model.
@@ -348,7 +351,7 @@ pub fn model_file() -> String {
             m.vocabulary()
         ),
         "Not trained on: the set-aside thirds of heldout-17 … heldout-26 (SET_ASIDE_11, \
-         SET_ASIDE_12, SET_ASIDE_13, SET_ASIDE_14, SET_ASIDE_15, SET_ASIDE_16, tests/rules/class_training.rs), the set-aside thirds of heldout-28 and heldout-29 (SET_ASIDE_19), nor any blind batch not yet scored; heldout-27 whole since round 18."
+         SET_ASIDE_12, SET_ASIDE_13, SET_ASIDE_14, SET_ASIDE_15, SET_ASIDE_16, tests/rules/class_training.rs), the set-aside thirds of heldout-28 … heldout-36 (SET_ASIDE_19 … SET_ASIDE_23), nor any blind batch not yet scored; heldout-27 whole since round 18."
             .to_string(),
         "Rows: token<TAB>class<TAB>logs of the class whose candidate lines hold the token; `<logs>`: logs per class."
             .to_string(),
