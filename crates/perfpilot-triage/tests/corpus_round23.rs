@@ -91,6 +91,12 @@ fn round23_development_misses_decide() {
             "stall:ends-in-py-spy-top-profile",
             "OwnTime",
         ),
+        (
+            "vllm-27073-v1-kv-usage-99pct-waiting-63-stuck-hours.log",
+            "kv-pool-full-retraction",
+            "stall:vllm-ends-with-kv-full-and-queue",
+            "Waiting: 63 reqs, GPU KV cache usage: 98.6%",
+        ),
     ]);
 }
 
@@ -117,6 +123,11 @@ fn round23_families_decide_other_sources() {
             "hang",
             "stall:ends-in-py-spy-top-profile",
         ),
+        (
+            "INFO 03-18 12:34:52 llm_engine.py:706] Avg prompt throughput: 209.6 tokens/s, Avg generation throughput: 567.4 tokens/s, Running: 36 reqs, Swapped: 0 reqs, Pending: 78 reqs, GPU KV cache usage: 99.1%, CPU KV cache usage: 0.0%",
+            "kv-pool-full-retraction",
+            "stall:vllm-ends-with-kv-full-and-queue",
+        ),
     ]);
 }
 
@@ -141,4 +152,10 @@ fn round23_lookalikes_stay_out() {
         "[2026-07-15 11:18:20] Tokenizer for gpt-20b_merge_lora is still TokenizersBackend after retries with --trust-remote-code. Model-specific tokenizer attributes may be missing.\ntorch.OutOfMemoryError: CUDA out of memory. Tried to allocate 80.00 MiB. GPU 0 has a total capacity of 139.72 GiB of which 60.69 MiB is free. Process 691170 has 139.65 GiB memory in use.",
     );
     assert_ne!(verdict(&r).0, "tokenizer-error", "{}", r.headline);
+    // vLLM's stats line followed by a served response (two consecutive lines of
+    // vllm-project/vllm#27073) is a busy server, not a stuck pool.
+    let r = triage_text(
+        "t: 605.4 tokens/s, Running: 26 reqs, Waiting: 63 reqs, GPU KV cache usage: 97.9%, Prefix cache hit rate: 46.6%\n2025-10-15T00:07:49.295790680Z (APIServer pid=1) INFO:     10.250.3.7:42662 - \"POST /v1/chat/completions HTTP/1.1\" 200 OK",
+    );
+    assert_ne!(verdict(&r).0, "kv-pool-full-retraction", "{}", r.headline);
 }
