@@ -111,6 +111,7 @@ fn round18_miss_table() {
             || class_training::SET_ASIDE_20.contains(&source)
             || class_training::SET_ASIDE_21.contains(&source)
             || class_training::SET_ASIDE_22.contains(&source)
+            || class_training::SET_ASIDE_23.contains(&source)
         {
             continue;
         }

@@ -45,6 +45,8 @@ mod round20;
 mod round21;
 #[path = "rules/round22.rs"]
 mod round22;
+#[path = "rules/round23.rs"]
+mod round23;
 #[path = "rules/round5.rs"]
 mod round5;
 #[path = "rules/round6.rs"]
