@@ -5,7 +5,7 @@
 /// Signal floors: class and signal line right among the logs whose label names signal lines
 /// (first scored at dev 11/16, heldout 7/8, heldout-3 23/23, heldout-4 25/26; since the deciding
 /// lines lead the signal, branch trihold: dev 14/16, heldout 8/8, heldout-4 26/26).
-pub const FLOORS: [(&str, usize, usize); 35] = [
+pub const FLOORS: [(&str, usize, usize); 38] = [
     ("dev", DEV_FLOOR_PERMILLE, 875),
     ("heldout", OLD_HELDOUT_FLOOR_PERMILLE, 1000),
     ("heldout-3", HELDOUT3_FLOOR_PERMILLE, 1000),
@@ -220,6 +220,18 @@ pub const FLOORS: [(&str, usize, usize); 35] = [
     // file of a repository an earlier batch used), scored once by the lead with round 22's rules
     // (trifix22): 9/9 classes right (0 undecided), class and signal 9/9 labelled logs.
     ("heldout-36", 1000, 1000),
+    // Thirty-first blind batch (branch triblind31, 15 vLLM-family logs, 11 of them vllm-omni
+    // threads), scored once by the lead with round 23's rules (trifix23): 11/15 classes right
+    // (3 undecided), class and signal 10/15 labelled logs.
+    ("heldout-37", 733, 666),
+    // Thirty-second blind batch (branch triblind32, 18 logs of SGLang, llama.cpp family, Ollama,
+    // TensorRT-LLM and MLX servers), scored once by the lead with round 23's rules (trifix23):
+    // 11/18 classes right (1 undecided), class and signal 11/18 labelled logs.
+    ("heldout-38", 611, 611),
+    // Thirty-third blind batch (branch triblind33, 14 logs of any engine), scored once by the lead
+    // with round 23's rules (trifix23): 10/14 classes right (2 undecided), class and signal 9/11
+    // labelled logs.
+    ("heldout-39", 714, 818),
 ];
 
 /// Dev-split floor in per mille (15/19 since the evidence rules of issue 15, branch triage3).

@@ -34,6 +34,9 @@ pub const LAST_ROUND_BEFORE_SCORING: &[(&str, u8)] = &[
     ("heldout-34", 21),
     ("heldout-35", 21),
     ("heldout-36", 22),
+    ("heldout-37", 23),
+    ("heldout-38", 23),
+    ("heldout-39", 23),
 ];
 
 /// Whether a wrong decision by round `round`'s rules on a log of `split` counts as a regression:
