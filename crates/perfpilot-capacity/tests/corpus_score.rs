@@ -646,8 +646,10 @@ const HELDOUT46_FLOOR_PERMILLE: usize = 998;
 /// (capfix29: the draft figures, `Init kv-cache | num_blocks=[…]`, vllm-ascend's block size, the
 /// profiling-disabled utilization advice; left: the sharding line's `expert_parallelism` (4, a
 /// new prefilter head) and the set-aside third's six). Unchanged by round 30 (capfix30: the
-/// marker of AutoDeploy's re-created pool cost prefilter heads and was left out).
-const HELDOUT47_FLOOR_PERMILLE: usize = 979;
+/// marker of AutoDeploy's re-created pool cost prefilter heads and was left out). 483/487 after
+/// round 31 (capfix31: AutoDeploy's resized pool kept in its launch by `[[pool_resize]]`, no
+/// prefilter phrase).
+const HELDOUT47_FLOOR_PERMILLE: usize = 991;
 
 /// Blind batch heldout-48 (capblind42: 12 logs — vLLM V1 0.9.0.1 in vLLM's production stack,
 /// 0.30.0 with the V2 runner on a 7.65 GiB GPU, 0.10.1.1 TP2, 0.11.2 printing a negative graph
