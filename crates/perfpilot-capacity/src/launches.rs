@@ -89,7 +89,8 @@ pub(crate) struct Launches {
     /// Texts of the lines an engine that re-creates its KV pool within one start prints before
     /// its first pool (`[[pool_resize]]`, `data/frameworks.toml`: TensorRT-LLM AutoDeploy's).
     pub(crate) resize_tags: Vec<String>,
-    /// Whether this launch printed a `resize_tags` line.
+    /// Whether the paste printed a `resize_tags` line (not reset by a new launch: a pasted
+    /// second start's tag lines come before its first pool, which is what opens its launch).
     resizes: bool,
     /// A batch-size or token limit was stated since the last block count (a start states its
     /// limits before its first pool; AutoDeploy's resize states none between its two pools).
@@ -172,7 +173,6 @@ impl Launches {
         self.pools.clear();
         self.draft_pool.clear();
         self.draft_weights.clear();
-        self.resizes = false;
         self.limits_since_pool = false;
         self.blocks.clear();
         self.n_ctx = None;
