@@ -87,3 +87,24 @@ fn abridged_graph_capture_line() {
     // The whole line is read once, by its own phrase.
     assert_eq!(numbers(&corpus(GRAPH_FULL), "graph_mem"), vec![(1, 0.44)]);
 }
+
+/// alexawg2015/ai-docker 1dd14a52 logs/ollama.log: Ollama 0.24 in compose, CPU only, the Ollama
+/// engine loading nomic-embed-text (trained on 2048 tokens) for an 8192-token request.
+const OLLAMA_EMBED: &str = "llamacpp-repo-aidocker-ollama-0240-compose-cpu-only-ollama-engine-nomic-embed-f16-kv-2048-model-305.6-compute-234.log";
+
+/// W00t3k/mainframe-ai 0969130c ollama.log: Ollama on an M1 Pro, nomic-embed-text then Llama 3.1.
+const OLLAMA_TWO: &str = "llamacpp-repo-mainframeai-ollama-0130-metal-m1pro-two-launches-nomic-embed-then-llama31-8b-q4km-ctx-4096-kv-512-compute-284.01.log";
+
+#[test]
+fn ollama_context_clamp_and_batch() {
+    let embed = corpus(OLLAMA_EMBED);
+    assert!(numbers(&embed, "n_ctx_train").contains(&(1, 2048.0)));
+    assert!(numbers(&embed, "n_batch").contains(&(1, 2048.0)));
+    // The server's clamp is printed before it starts the runner (a start preamble): it opens
+    // no launch of its own, and the second model is still the second launch.
+    let two = corpus(OLLAMA_TWO);
+    let train = numbers(&two, "n_ctx_train");
+    assert_eq!(train.first(), Some(&(1, 2048.0)));
+    assert!(train.contains(&(2, 131072.0)));
+    assert!(numbers(&two, "n_ctx").iter().all(|(l, _)| *l <= 2));
+}
