@@ -86,6 +86,15 @@ pub(crate) struct Launches {
     /// Texts of the lines a process prints before its start line (`[[start_preamble]]`,
     /// `data/frameworks.toml`): a value on one is the start's own, not a run value.
     pub(crate) preambles: Vec<String>,
+    /// Texts of the lines an engine that re-creates its KV pool within one start prints before
+    /// its first pool (`[[pool_resize]]`, `data/frameworks.toml`: TensorRT-LLM AutoDeploy's).
+    pub(crate) resize_tags: Vec<String>,
+    /// Whether the paste printed a `resize_tags` line (not reset by a new launch: a pasted
+    /// second start's tag lines come before its first pool, which is what opens its launch).
+    resizes: bool,
+    /// A batch-size or token limit was stated since the last block count (a start states its
+    /// limits before its first pool; AutoDeploy's resize states none between its two pools).
+    limits_since_pool: bool,
     /// The context size per sequence of this launch's llama.cpp context block (`n_ctx_per_seq`).
     ctx_per_seq: Option<f64>,
     /// Whether this launch's run printed its closing lines (`run_end` rules: llama.cpp's
@@ -164,6 +173,7 @@ impl Launches {
         self.pools.clear();
         self.draft_pool.clear();
         self.draft_weights.clear();
+        self.limits_since_pool = false;
         self.blocks.clear();
         self.n_ctx = None;
         self.kv_bytes.clear();
@@ -266,7 +276,15 @@ impl Launches {
         // vLLM prints `# GPU blocks`, SGLang's scheduler its `max_total_num_tokens=` line, once
         // per run and process: a second one is another run.
         let blocks = matches!(e, K::GpuBlocks { .. } | K::MaxTotalNumTokens { .. });
-        let reblocked = blocks && self.blocks.contains(&rank);
+        // An engine that re-creates its pool within a start (TensorRT-LLM AutoDeploy's resize
+        // transform: the pool for the sequence limits, then one for the tokens that fit) builds
+        // the second with no limit stated since the first; a pasted second start states its
+        // limits before its pool (trtllm-bench's `Initial settings`, `[SequenceInfo:]`).
+        let resized_pool = self.resizes
+            && matches!(e, K::GpuBlocks { .. })
+            && !self.limits_since_pool
+            && self.blocks.contains(&rank);
+        let reblocked = blocks && self.blocks.contains(&rank) && !resized_pool;
         // A once-per-launch line of the data rules (a server command, llama.cpp's context) is the
         // whole launch's, whichever process sized its cache: a rank label is no part of it.
         // A llama.cpp process loads a second model after the first one's cache (a draft model,
@@ -369,6 +387,14 @@ impl Launches {
             }
         }
         self.valued = true;
+        self.resizes |= self.resize_tags.iter().any(|t| raw.contains(t.as_str()));
+        match e {
+            K::Setting { key, .. } if key == "max_batch_size" || key == "max_num_tokens" => {
+                self.limits_since_pool = true;
+            }
+            K::GpuBlocks { .. } => self.limits_since_pool = false,
+            _ => {}
+        }
         if process_marker {
             self.process_at.entry(self.current).or_insert(line);
             self.process_seen = true;

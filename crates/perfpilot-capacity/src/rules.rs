@@ -174,6 +174,20 @@ pub struct Rules {
     /// Lines a process prints before its start line (`crate::launches`).
     #[serde(default)]
     pub start_preamble: Vec<StartPreamble>,
+    /// Lines of an engine that re-creates its KV pool within one start (`crate::launches`).
+    #[serde(default)]
+    pub pool_resize: Vec<PoolResize>,
+}
+
+/// A line an engine that re-creates its KV pool within one start prints before its first
+/// pool (TensorRT-LLM AutoDeploy's `[AUTO-DEPLOY]` logger): its second pool with no limit
+/// stated since the first is the same start's.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PoolResize {
+    /// Text the line holds.
+    pub phrase: String,
+    /// Where the engine prints the line and re-creates its pool.
+    pub source: String,
 }
 
 /// A line a process prints before its once-per-start line (llama-server's `n_parallel is set
@@ -237,6 +251,11 @@ impl Rules {
     /// The texts of the lines a process prints before its start line.
     pub fn start_preambles(&self) -> Vec<String> {
         self.start_preamble.iter().map(|m| m.phrase.clone()).collect()
+    }
+
+    /// The texts of the lines of an engine that re-creates its KV pool within one start.
+    pub fn pool_resizes(&self) -> Vec<String> {
+        self.pool_resize.iter().map(|m| m.phrase.clone()).collect()
     }
 
     /// The fix for a start-up error text (None when no entry matches).

@@ -138,6 +138,8 @@ mod tests {
         assert!(r.start_marker.iter().all(|m| !m.source.is_empty()));
         assert!(!r.start_preamble.is_empty());
         assert!(r.start_preamble.iter().all(|m| !m.source.is_empty() && !m.phrase.is_empty()));
+        assert!(!r.pool_resize.is_empty());
+        assert!(r.pool_resize.iter().all(|m| !m.source.is_empty() && !m.phrase.is_empty()));
         let s = StartPids::new(l, r.start_markers());
         assert!(s.process_marker("llama_build") && !s.process_marker("command"));
     }

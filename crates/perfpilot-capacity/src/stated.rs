@@ -92,15 +92,15 @@ impl Out {
 /// Every value the parsed log states, in line order, with the embedded framework rules
 /// (their lists of once-per-start processes and lines).
 pub fn stated_values(log: &LaunchLog) -> Vec<StatedValue> {
-    type Lists = (Vec<String>, Vec<String>, Vec<String>);
+    type Lists = (Vec<String>, Vec<String>, Vec<String>, Vec<String>);
     static LISTS: std::sync::OnceLock<Lists> = std::sync::OnceLock::new();
-    let (labels, markers, preambles) = LISTS.get_or_init(|| {
+    let (labels, markers, preambles, resizes) = LISTS.get_or_init(|| {
         // The embedded file is checked by unit tests; a broken one gives empty lists.
         crate::rules::Rules::embedded()
-            .map(|r| (r.start_labels(), r.start_markers(), r.start_preambles()))
+            .map(|r| (r.start_labels(), r.start_markers(), r.start_preambles(), r.pool_resizes()))
             .unwrap_or_default()
     });
-    values_with_start_lists(log, labels, markers, preambles)
+    values_with_start_lists(log, labels, markers, preambles, resizes)
 }
 
 /// [`stated_values`] with the framework rules in force (`--frameworks`): their once-per-start
@@ -111,16 +111,19 @@ pub fn stated_values_with(log: &LaunchLog, rules: &crate::rules::Rules) -> Vec<S
         &rules.start_labels(),
         &rules.start_markers(),
         &rules.start_preambles(),
+        &rules.pool_resizes(),
     )
 }
 
 /// The stated values, `labels` and `markers` naming the once-per-start processes and lines,
-/// `preambles` the lines a process prints before its start line.
+/// `preambles` the lines a process prints before its start line, `resizes` the lines of an
+/// engine that re-creates its KV pool within a start.
 fn values_with_start_lists(
     log: &LaunchLog,
     labels: &[String],
     markers: &[String],
     preambles: &[String],
+    resizes: &[String],
 ) -> Vec<StatedValue> {
     let mut o = Out { launch: 1, line: 0, v: Vec::new() };
     for a in &log.args {
@@ -195,6 +198,7 @@ fn values_with_start_lists(
         let mut side_launches =
             Launches::new(dumps.clone(), server_dumps, labels.to_vec(), markers.to_vec());
         side_launches.preambles = preambles.to_vec();
+        side_launches.resize_tags = resizes.to_vec();
         // Per process, the values of its last SGLang `KV Cache is allocated` line.
         let mut last_pool: BTreeMap<String, std::ops::Range<usize>> = BTreeMap::new();
         let events: Vec<&LaunchEvent> = log.events.iter().filter(|e| side.holds(&e.raw)).collect();

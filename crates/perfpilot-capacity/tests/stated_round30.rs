@@ -44,8 +44,7 @@ fn words(text: &str, key: &str) -> Vec<(u32, String)> {
 #[test]
 fn trtllm_bench_report_rows() {
     // The closing report's KV share of free memory and KV dtype (the report follows AutoDeploy's
-    // second pool, which still opens a launch of its own: its marker line would cost a
-    // prefilter head, round 30 left it).
+    // second pool; round 31 keeps that pool in the launch, `stated_round31.rs`).
     let text = corpus(RESIZE);
     let fraction: Vec<f64> =
         numbers(&text, "free_gpu_memory_fraction").into_iter().map(|(_, x)| x).collect();
