@@ -86,7 +86,7 @@ fn matches(e: &Expected, got: &StatedValue) -> bool {
 /// Splits with a floor: development data, read in full (a later change may not lose a value).
 /// `heldout`, `heldout-3`, `heldout-4` and `heldout-5` were scored once each and count as
 /// development data since.
-const FLOORS: [(&str, usize); 51] = [
+const FLOORS: [(&str, usize); 54] = [
     ("dev", DEV_FLOOR_PERMILLE),
     ("heldout", HELDOUT_FLOOR_PERMILLE),
     ("heldout-3", HELDOUT3_FLOOR_PERMILLE),
@@ -138,6 +138,9 @@ const FLOORS: [(&str, usize); 51] = [
     ("heldout-49", HELDOUT49_FLOOR_PERMILLE),
     ("heldout-50", HELDOUT50_FLOOR_PERMILLE),
     ("heldout-51", HELDOUT51_FLOOR_PERMILLE),
+    ("heldout-52", HELDOUT52_FLOOR_PERMILLE),
+    ("heldout-53", HELDOUT53_FLOOR_PERMILLE),
+    ("heldout-54", HELDOUT54_FLOOR_PERMILLE),
 ];
 
 /// Whether a split is scored in this run: the splits with a floor always, any other (a fresh
@@ -689,6 +692,20 @@ const HELDOUT50_FLOOR_PERMILLE: usize = 1000;
 /// floor in per mille: scored once, blind, by the lead with the round-30 rules (capfix30):
 /// 272/272 = 100%.
 const HELDOUT51_FLOOR_PERMILLE: usize = 1000;
+/// `heldout-52` (capblind46: 12 vLLM logs, 13 launches: 0.10 – 0.31 incl. WSL twice, TP4 in
+/// Singularity under SLURM interleaved with four other services, an RL rollout server, NGC 25.12,
+/// vllm-metal on Apple Silicon) floor in per mille: scored once, blind, by the lead with the
+/// round-31 rules (capfix31): 217/248 = 87.5%.
+const HELDOUT52_FLOOR_PERMILLE: usize = 875;
+/// `heldout-53` (capblind47: 5 logs: SGLang with a DFLASH drafter on a DGX Spark, a kt-kernel
+/// SGLang excerpt, llama.cpp on SYCL, over four A6000 and on Hexagon NPU sessions) floor in per
+/// mille: scored once, blind, by the lead with the round-31 rules (capfix31): 112/121 = 92.6%.
+const HELDOUT53_FLOOR_PERMILLE: usize = 925;
+/// `heldout-54` (capblind48: 4 logs, 8 launches: SGLang 0.5.12 TP2 on MI35x, a 0.5.20 MI355X
+/// sweep whose harness sorted and de-duplicated the log lines, a LoRA start with graphs off,
+/// vLLM 0.30.0 with the V2 runner) floor in per mille: scored once, blind, by the lead with the
+/// round-31 rules (capfix31): 98/153 = 64.1%.
+const HELDOUT54_FLOOR_PERMILLE: usize = 640;
 
 /// A corpus log as the tool reads one: bytes, invalid UTF-8 replaced (llama.cpp cuts long
 /// metadata strings by bytes, so a real log may end a line inside a character).
