@@ -27,25 +27,38 @@ def snake(name):
 
 CLASSES = [
     ("lnorm / gnorm / bnorm (oneDNN short norm words)", r"(^|_)[lgb]norm(_|$)", [("", r"$^")]),
-    ("fp8 cast / casting / conversion", r"fp8_?(cast|casting|conver)|(cast|convert)_?(to_)?fp8", [
-        ("a quant / scale word", r"quant|scale"),
+    ("fp8 + cast / casting (any order)", r"fp8_?(cast|casting)|cast_?(to_)?fp8", [
+        ("format first, kernel / functor last", r"(^|_)(fp8|fp4)_?cast(ing)?[a-z0-9_]*(kernel|functor)$"),
+        ("a kv / cache word", r"kv|cache"),
+        ("an activation word", r"gated|swiglu|silu|gelu"),
     ]),
-    ("ifa / pfa (Ascend incremental / prompt flash attention)", r"(^|_)(ifa|pfa|fia)(_|$)", [("", r"$^")]),
+    ("simulated fp8", r"fp8_?sim", [("", r"$^")]),
+    ("ifa / pfa / fia (Ascend flash attention by phase)", r"(^|_)(ifa|pfa|fia)(_|$)", [("", r"$^")]),
     ("compressor", r"compressor", [("a kv / cache word", r"kv|cache")]),
-    ("chunk reduce / fold with fa / attn", r"chunk_(reduce|fold|merge|combine)|(fa|attn|attention)[0-9]*_.*(reduce|fold)", [
-        ("an fa / attention word", r"(^|_)fa[0-9]*(_|$)|attn|attention|flash"),
+    ("attention / fa word + reduce / fold / merge / combine", r"reduce|fold|merge|combine", [
+        ("an fa / attention word", r"(^|_)fa[0-9]*(_|$)|attn|attention"),
     ]),
-    ("gather blocks", r"gather_([a-z0-9]+_)*blocks", [("an mx / fp4 word", r"mxfp|fp4|rhs|expert")]),
-    ("kv prep / rearrange", r"kv_(prep|rearrange|transpose|permute)", [("", r"$^")]),
+    ("paged decode", r"paged_decode", [("an indices word", r"indices")]),
+    ("split-KV / shared-KV decode", r"(^|_)(shared|split_?kv)_decode", [("", r"$^")]),
+    ("c<ratio>_decode / prefill", r"^_?c[0-9]+_(decode|prefill)", [("", r"$^")]),
+    ("gather ... rhs", r"gather_([a-z0-9]+_)*rhs", [("", r"$^")]),
+    ("(q)kv rearrange / transpose / permute", r"(^|_)q?kv_?(rearrange|transpose|permute|prep)", [
+        ("a prep word", r"prep"),
+    ]),
     ("expert act", r"expert_act", [("", r"$^")]),
-    ("sum (simple / many inputs / xe / bare)", r"(^|_)sum(_|$)", [
-        ("a reduce word", r"reduce|reduction|row|col|block|warp|dim|axis|softmax|norm|square|mean|cub|partial"),
+    ("<word>_sum as the whole name", r"^[a-z0-9]+_sum$|^(many|multi)_inputs?_sum$", [
+        ("a reduce word", r"reduce"),
     ]),
-    ("tile with axis / tile", r"(^|_)tile(_|$)", [("", r"$^")]),
-    ("dynamic scale / dst scale", r"dynamic_scale", [("", r"$^")]),
-    ("top_k version / radix", r"(^|_)top_?k(_v[0-9]+)?$|radix_top_?k", [("a moe word", kernel_tally.MOE_WORDS)]),
-    ("decode impl (templated)", r"decode_impl|shared_decode", [("", r"$^")]),
-    ("paged decode", r"paged_decode", [("", r"$^")]),
+    ("bare tile", r"^_?tile(_with_axis)?(_?kernel)?$", [("", r"$^")]),
+    ("dynamic scale", r"dynamic_scale", [("", r"$^")]),
+    ("radix top-k", r"radix_?top_?k", [
+        ("a sampling word", r"logit|prob|renorm|small"),
+        ("an indexer / sparse word", r"dsa|indexer|sparse"),
+    ]),
+    ("bare top_k / topk (+ kernel / version)", r"^_?(kernel_)?top_?k(_kernel)?(_v[0-9]+)?$", [("", r"$^")]),
+    ("ar + block word", r"(^|_)ar_(mb|sb|oneshot|twoshot)$", [("", r"$^")]),
+    ("decompress", r"decompress", [("an mla / kv word", r"mla|kv")]),
+    ("router GEMM (rgemm)", r"(^|_)rgemm", [("", r"$^")]),
 ]
 
 
