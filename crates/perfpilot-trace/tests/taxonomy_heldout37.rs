@@ -35,7 +35,10 @@ const BATCH: Batch = Batch {
     min_names: 54,
     // The blind first score, taken once by the lead with the namesfix29 rules (round 31).
     first_score: 40,
-    dev_floor: None,
+    // namesfix30 (round 32): oneDNN / Ascend / Metal spellings (docs/taxonomy-spellings.md);
+    // the development thirds 23 -> 26/36, the set-aside third scored once at the round's end
+    // (17 -> 17/18); the whole-file total after the round.
+    dev_floor: Some(43),
 };
 
 #[test]

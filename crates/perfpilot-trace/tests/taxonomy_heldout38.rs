@@ -36,7 +36,10 @@ const BATCH: Batch = Batch {
     min_names: 123,
     // The blind first score, taken once by the lead with the namesfix29 rules (round 31).
     first_score: 97,
-    dev_floor: None,
+    // namesfix30 (round 32): oneDNN / Ascend / Metal spellings (docs/taxonomy-spellings.md);
+    // the development thirds 74 -> 97/98, the set-aside third scored once at the round's end
+    // (23 -> 23/25); the whole-file total after the round.
+    dev_floor: Some(120),
 };
 
 #[test]
