@@ -399,3 +399,30 @@ pub const SET_ASIDE_35: &[&str] = &[
 /// scored once at the round's end.
 #[allow(dead_code)]
 pub const SET_ASIDE_36: &[&str] = &["github:HanGuo97/flute", "github:mindspore-ai/vllm-mindspore"];
+
+/// The namesfix30 set-aside third of heldout-37 (`tests/fixtures/trace/SOURCES-blind.md`,
+/// "namesfix30 set-aside"): the ceil(6/3) sources (repositories, as `repo_of` keys them) with
+/// the smallest FNV-1a-64 of `github:owner/name`, drawn by the lead before the round's first
+/// change; never trained on, scored once at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_37: &[&str] = &["github:GGZ14/vllm-mxfp4", "github:Bobliuuu/amd-experiments"];
+
+/// The namesfix30 set-aside third of heldout-38 (`tests/fixtures/trace/SOURCES-blind.md`,
+/// "namesfix30 set-aside"): the ceil(8/3) sources (repositories, as `repo_of` keys them) with
+/// the smallest FNV-1a-64 of `github:owner/name`, drawn by the lead before the round's first
+/// change; never trained on, scored once at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_38: &[&str] =
+    &["github:hicann/ops-blas", "github:Ascend/MindIE-LLM", "github:hicann/catccos"];
+
+/// The namesfix30 set-aside third of heldout-39 (`tests/fixtures/trace/SOURCES-blind.md`,
+/// "namesfix30 set-aside"): the ceil(12/3) sources (repositories, as `repo_of` keys them) with
+/// the smallest FNV-1a-64 of `github:owner/name`, drawn by the lead before the round's first
+/// change; never trained on, scored once at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_39: &[&str] = &[
+    "github:pie-project/pie",
+    "github:ai-janitor/llama-metal",
+    "github:iacopPBK/llama.cpp-gfx906",
+    "github:cactus-compute/cactus",
+];
