@@ -46,6 +46,7 @@ const SPLITS: &[(&str, &str)] = &[
     ("heldout-37", include_str!("../../../tests/fixtures/trace/kernel-names-37.tsv")),
     ("heldout-38", include_str!("../../../tests/fixtures/trace/kernel-names-38.tsv")),
     ("heldout-39", include_str!("../../../tests/fixtures/trace/kernel-names-39.tsv")),
+    ("heldout-40", include_str!("../../../tests/fixtures/trace/kernel-names-40.tsv")),
 ];
 
 /// The set-aside thirds (shared with the batch tests).
