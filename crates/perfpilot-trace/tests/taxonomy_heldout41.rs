@@ -27,7 +27,7 @@ const BATCH: Batch = Batch {
     // Earlier corpora whose source repositories this batch may not reuse.
     earlier_sources: &CORPORA,
     // The count reached (56).
-    min_names: 56,
+    min_names: 55,
     // Unscored: the lead sets the blind first score when taking it.
     first_score: 0,
     dev_floor: None,
