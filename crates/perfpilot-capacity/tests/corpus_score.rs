@@ -55,10 +55,15 @@ fn parse_expected(text: &str) -> Vec<Expected> {
             let mut words = rest.split_whitespace();
             let first = words.next().unwrap_or_default();
             // Sizes are compared in GiB: a value labelled in MiB or bytes counts when the tool
-            // finds it in any unit.
+            // finds it in any unit. A label in decimal `GB` / `MB` (a program that divides by
+            // 1e9 / 1e6 and prints `GB`, labelled "as printed": vllm-metal) is 10^9 / 10^6
+            // bytes; SGLang's and vLLM's binary `GB` are labelled `GiB`.
+            let gib = (1u64 << 30) as f64;
             let scale = match words.next() {
                 Some("MiB") => 1.0 / 1024.0,
-                Some("B") => 1.0 / (1u64 << 30) as f64,
+                Some("B") => 1.0 / gib,
+                Some("GB") => 1e9 / gib,
+                Some("MB") => 1e6 / gib,
                 _ => 1.0,
             };
             match first.parse::<f64>() {
