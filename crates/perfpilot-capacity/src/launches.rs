@@ -33,6 +33,12 @@ pub(crate) struct Launches {
     /// The line of the last draft model's `Load weight end` (its `elapsed=` load time, a second
     /// event of that line, is the draft's too).
     draft_load_line: Option<u64>,
+    /// Ranks whose model load ended in this launch before any KV pool of theirs (SGLang's
+    /// `Load weight end`).
+    loaded: std::collections::BTreeSet<String>,
+    /// Ranks building a draft model before their target's pool (a second model set up after
+    /// the first one's load ended, before any pool: `early_draft`).
+    early_draft: std::collections::BTreeSet<String>,
     /// The context size (`n_ctx`) this launch states (llama.cpp's `-c N`, `n_ctx = N`).
     n_ctx: Option<u64>,
     /// Per process, the bytes of its last KV allocation (TensorRT-LLM `Allocate N bytes for
@@ -173,6 +179,8 @@ impl Launches {
         self.pools.clear();
         self.draft_pool.clear();
         self.draft_weights.clear();
+        self.loaded.clear();
+        self.early_draft.clear();
         self.limits_since_pool = false;
         self.blocks.clear();
         self.n_ctx = None;
@@ -496,6 +504,12 @@ impl Launches {
         };
         let draft =
             draft_pool || sized && matches!(e, K::LoadWeightBegin { .. } | K::LoadWeightEnd { .. });
+        // A draft loaded before the target's pool: the `Using KV cache dtype:` after it is the
+        // target's (its pool comes next), so it is not filed in `draft_weights`.
+        let early = self.early_draft(&rank, e);
+        if early && matches!(e, K::LoadWeightEnd { .. }) {
+            self.draft_load_line = Some(line);
+        }
         // SGLang >= 0.5's `Load weight end. elapsed=X s, type=…` states the load time as a second
         // event of the same line: the draft's when the line is.
         if draft && matches!(e, K::LoadWeightEnd { .. }) {
@@ -511,10 +525,44 @@ impl Launches {
             self.draft_weights.remove(&rank);
         }
         let draft = draft
+            || early
             || draft_dtype
             || matches!(e, K::StageTime { stage, .. } if stage == "weights_load")
                 && self.draft_load_line == Some(line);
         (self.current, draft)
+    }
+
+    /// Whether `e` is a draft model's set-up that precedes its target's KV pool. SGLang's
+    /// scheduler builds the target's model runner, then the speculative worker's draft runner
+    /// in the same process; EAGLE's draft comes after the target sized its pool (above), but
+    /// DFLASH's draft runner (`speculative/dflash_worker*.py`: `Initialized DFLASH draft
+    /// runner`) loads its model before the target's pool is sized. A rank that ended one model
+    /// load and allocated no pool yet, then initialises (`Init torch distributed`) or loads a
+    /// model again, is setting up the draft: its load lines are the draft's until the pool.
+    fn early_draft(&mut self, rank: &str, e: &EventKind) -> bool {
+        use EventKind as K;
+        match e {
+            K::InitTorchDistributed { .. } | K::LoadWeightBegin { .. } => {
+                let early = self.loaded.contains(rank) && !self.pools.contains_key(rank);
+                if early {
+                    self.early_draft.insert(rank.to_string());
+                }
+                early
+            }
+            K::LoadWeightEnd { .. } => {
+                let early = self.early_draft.contains(rank);
+                if !early {
+                    self.loaded.insert(rank.to_string());
+                }
+                early
+            }
+            K::KvCacheAllocated { .. } => {
+                self.loaded.remove(rank);
+                self.early_draft.remove(rank);
+                false
+            }
+            _ => false,
+        }
     }
 
     /// llama.cpp's params-fit step (`-fit on`): its announcement (`llama_fit`, a run line) and

@@ -368,6 +368,9 @@ const COUNT_ARGS: &[(&str, &str, &str)] = &[
     ("max_num_sequences", "max_num_seqs", ""),
     ("max_num_tokens", "max_num_batched_tokens", "tokens"),
     ("graph_max_bs", "cuda_graph_max_bs", ""),
+    // SGLang 2026 splits the argument by phase (`--cuda-graph-max-bs` is deprecated: "Use
+    // '--cuda-graph-max-bs-decode' instead"); the decode phase's is the batch-size cap.
+    ("graph_max_bs", "cuda_graph_max_bs_decode", ""),
     ("graph_piecewise_max_tokens", "piecewise_cuda_graph_max_tokens", "tokens"),
     // SGLang's `max_total_tokens` argument caps the pool at that many tokens.
     ("max_total_num_tokens", "max_total_tokens", "tokens"),

@@ -14,6 +14,11 @@ pub(super) fn graph_kind(before: &str) -> GraphKind {
     // capture_cuda_graphs; sgl-project/sglang#29562).
     if near.contains("piecewise") || near.contains("prefill") {
         GraphKind::Piecewise
+    } else if near.contains("target") {
+        // 2026's `Capture {role} verify|decode CUDA graph` (cuda_graph_setup.py: role `target`
+        // or `draft` by `is_draft_worker`): the target model's decode-phase graphs, verify
+        // ones under speculative decoding, are its decode graphs.
+        GraphKind::Decode
     } else if near.contains("draft") || near.contains("verify") || near.contains("spec") {
         GraphKind::Speculative
     } else {
