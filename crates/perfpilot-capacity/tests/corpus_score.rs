@@ -91,7 +91,7 @@ fn matches(e: &Expected, got: &StatedValue) -> bool {
 /// Splits with a floor: development data, read in full (a later change may not lose a value).
 /// `heldout`, `heldout-3`, `heldout-4` and `heldout-5` were scored once each and count as
 /// development data since.
-const FLOORS: [(&str, usize); 54] = [
+const FLOORS: [(&str, usize); 55] = [
     ("dev", DEV_FLOOR_PERMILLE),
     ("heldout", HELDOUT_FLOOR_PERMILLE),
     ("heldout-3", HELDOUT3_FLOOR_PERMILLE),
@@ -146,6 +146,7 @@ const FLOORS: [(&str, usize); 54] = [
     ("heldout-52", HELDOUT52_FLOOR_PERMILLE),
     ("heldout-53", HELDOUT53_FLOOR_PERMILLE),
     ("heldout-54", HELDOUT54_FLOOR_PERMILLE),
+    ("heldout-55", HELDOUT55_FLOOR_PERMILLE),
 ];
 
 /// Whether a split is scored in this run: the splits with a floor always, any other (a fresh
@@ -712,6 +713,12 @@ const HELDOUT53_FLOOR_PERMILLE: usize = 1000;
 /// vLLM 0.30.0 with the V2 runner) floor in per mille: scored once, blind, by the lead with the
 /// round-31 rules (capfix31): 98/153 = 64.1%.
 const HELDOUT54_FLOOR_PERMILLE: usize = 640;
+/// `heldout-55` (capblind49, from the mirrors: 6 logs, 8 launches: vLLM for ROCm on an MI300X under
+/// rocprof and three engines built in one process, 0.22.1 on an H100 with online FP8, tpu-inference
+/// TP4 on a TPU v5p from a notebook's saved output, DeepSeek-V4-Flash TP2 over two DGX Sparks,
+/// llama-bench with RPC over four Strix Halo hosts) floor in per mille: scored once, blind, by the
+/// lead with the round-32 rules (capfix32): 131/132 = 99.2%.
+const HELDOUT55_FLOOR_PERMILLE: usize = 992;
 
 /// A corpus log as the tool reads one: bytes, invalid UTF-8 replaced (llama.cpp cuts long
 /// metadata strings by bytes, so a real log may end a line inside a character).
