@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Round-32 tally (namesfix30, issue #18): how the hand labels of every kernel-names*.tsv corpus
+"""Round-32 / 33 tally (namesfix30, namesfix31, issue #18): how the hand labels of every kernel-names*.tsv corpus
 file the names of the heldout-37 / 38 / 39 development miss classes (oneDNN-style layer-norm
 spellings, FP8 casting functors, Ascend incremental / prompt flash attention, KV compressors,
 chunked flash-attention reduce / fold steps, expert-weight block gathers, KV prep / rearrange,
 expert activations, the singletons), split by the co-occurring words that decide them. Names are
 keyed in snake case (CamelCase split at each capital). Rows of every set-aside third
-(SET_ASIDE_7 ... SET_ASIDE_39, read from crates/perfpilot-trace/tests/heldout_batch/set_aside.rs)
-are skipped by source repository; later blind batches (kernel-names-40.tsv on) are not read.
+(SET_ASIDE_7 ... SET_ASIDE_40, read from crates/perfpilot-trace/tests/heldout_batch/set_aside.rs)
+are skipped by source repository; later blind batches (kernel-names-41.tsv on) are not read. Round 33
+adds the heldout-40 classes (argmax steps, delta / conv / extend SSM steps, combine, hmma / imma,
+latent stores, l2norm, PLE gathers).
 
 Usage: python3 scripts/namesfix30-tally.py [tests/fixtures/trace] [-v]
 """
@@ -59,11 +61,44 @@ CLASSES = [
     ("ar + block word", r"(^|_)ar_(mb|sb|oneshot|twoshot)$", [("", r"$^")]),
     ("decompress", r"decompress", [("an mla / kv word", r"mla|kv")]),
     ("router GEMM (rgemm)", r"(^|_)rgemm", [("", r"$^")]),
+    # Round 33 (namesfix31): the heldout-40 development miss classes.
+    ("argmax (+ reduce / lastdim / dim)", r"argmax", [
+        ("a sampling / logits / greedy / token word", r"sampl|logit|greedy|token|lm_?head"),
+        ("argmax + reduce / lastdim, nothing else", r"^_?(lm_)?argmax_(reduce|last_?dim)(_[a-z0-9]+)?(_kernel)?$"),
+        ("an inductor / triton_ name", r"^triton_"),
+    ]),
+    ("delta + conv / qsplit / gate", r"(^|_)delta_", [
+        ("delta + conv", r"delta_conv"),
+        ("delta + split", r"delta_q?split"),
+        ("delta + gate", r"delta_[a-z_]*gate"),
+        ("delta + rule / net", r"delta_?(rule|net)"),
+    ]),
+    ("conv + extend / decode / update (state)", r"conv[a-z0-9]*_(extend|decode|update|state)|(extend|decode)_conv", [
+        ("a causal / ssm / mamba word", r"causal|ssm|mamba|gdn"),
+    ]),
+    ("bare extend / packed decode", r"^_?(packed_)?(extend|decode)(_kernel)?$", [("", r"$^")]),
+    ("combine", r"combine", [
+        ("an expert / moe / shared word", r"moe|expert|shared"),
+        ("an attention / split-kv / lse word", r"attn|attention|split|lse|partial|decode|mla|fa[0-9]"),
+        ("an all / comm word", r"all_?to_?all|a2a|comm|dispatch|nccl|ep_"),
+    ]),
+    ("hmma / imma", r"(^|_)[hi]mma", [
+        ("a stage / split word", r"stage|split"),
+        ("a gemm / gemv word", r"gemm|gemv|packed"),
+    ]),
+    ("latent + store / write / cache", r"latent", [
+        ("a store / write / cache word", r"store|write|cache|append"),
+    ]),
+    ("l2norm", r"l2_?norm", [
+        ("an ssm / gdn / delta / linear word", r"ssm|gdn|delta|linear|mamba|fla"),
+    ]),
+    ("ple (per-layer embedding)", r"(^|_)ple(_|$)", [("", r"$^")]),
+    ("history append", r"history", [("", r"$^")]),
 ]
 
 
 def main():
-    rows = kernel_tally.corpus_rows(ROOT, 40)
+    rows = kernel_tally.corpus_rows(ROOT, 41)
     kernel_tally.report(rows, CLASSES, key=snake, verbose=VERBOSE)
 
 

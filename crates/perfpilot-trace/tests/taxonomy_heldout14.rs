@@ -44,7 +44,8 @@ const BATCH: Batch = Batch {
     // (counted, never printed; no development row lost) (docs/taxonomy-corpus-4.md, namesfix22).
     // Raised by namesfix23 (837 -> 842): a TurboQuant store (quantize.turboquant-kv-moves), four Engram / mHC-mix kernels (embedding.engram-lookup, elementwise.engram-gate, elementwise.hyper-connection) (docs/taxonomy-corpus-4.md, namesfix23).
     // namesfix29 (round 31): raised to the current total.
-    dev_floor: Some(854),
+    // namesfix31 (round 33): +1 development names (taxonomy-corpus-5.md).
+    dev_floor: Some(855),
 };
 
 #[test]

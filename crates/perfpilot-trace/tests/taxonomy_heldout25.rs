@@ -33,7 +33,8 @@ const BATCH: Batch = Batch {
     first_score: 118,
     // Set by namesfix20 (docs/taxonomy-corpus-4.md): MoE step stages, RWKV step words, `fa_` and
     // Hadamard kernels, kpool / KDA helpers; the two development thirds 93 -> 106/113.
-    dev_floor: Some(131),
+    // namesfix31 (round 33): +1 development names (taxonomy-corpus-5.md).
+    dev_floor: Some(132),
 };
 
 #[test]

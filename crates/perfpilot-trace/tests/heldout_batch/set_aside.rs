@@ -426,3 +426,14 @@ pub const SET_ASIDE_39: &[&str] = &[
     "github:iacopPBK/llama.cpp-gfx906",
     "github:cactus-compute/cactus",
 ];
+
+/// The namesfix31 set-aside third of heldout-40 (`tests/fixtures/trace/SOURCES-blind.md`,
+/// "namesfix31 set-aside"): the ceil(9/3) sources (repositories, as `repo_of` keys them) with
+/// the smallest FNV-1a-64 of `github:owner/name`, drawn by the lead before the round's first
+/// change; never trained on, scored once at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_40: &[&str] = &[
+    "github:JohnQinAMD/sglang-amd",
+    "github:heislera763/sglang-v100",
+    "github:haohervchb/sglang-V100",
+];
