@@ -47,6 +47,7 @@ const SPLITS: &[(&str, &str)] = &[
     ("heldout-38", include_str!("../../../tests/fixtures/trace/kernel-names-38.tsv")),
     ("heldout-39", include_str!("../../../tests/fixtures/trace/kernel-names-39.tsv")),
     ("heldout-40", include_str!("../../../tests/fixtures/trace/kernel-names-40.tsv")),
+    ("heldout-41", include_str!("../../../tests/fixtures/trace/kernel-names-41.tsv")),
 ];
 
 /// The set-aside thirds (shared with the batch tests).
