@@ -16,4 +16,5 @@ pub const CLASS_RULES_R24: &[&str] = &[
     "transformers-remote-code-tokenizer",
     "hub-kernels-layer-repository-version",
     "ollama-pull-requires-newer-ollama",
+    "engine-startup-future-timed-out",
 ];
