@@ -35,7 +35,7 @@ use verdict::{assert_files_decide, assert_texts_decide};
 /// Ascend runtime's 207001 allocation failure, c10d's store socket timeout, transformers'
 /// remote-code tokenizer refusal, the hub-kernels `LayerRepository` refusal, Ollama's 412 pull,
 /// vLLM 0.6's `Prompt length of …`, Ollama's bare `model '…' not found` and llama-cpp-python's
-/// refusal with its exception type cut.
+/// refusal with its exception type cut, vLLM-Omni's start-up future timing out (hang).
 #[test]
 fn round24_development_misses_decide() {
     assert_files_decide(&[
@@ -98,6 +98,12 @@ fn round24_development_misses_decide() {
             "context-exceeds-kv",
             "request-over-context-budget",
             "exceed context window of 2048",
+        ),
+        (
+            "vllm-omni-2661-ci-qwen3-omni-perf-orchestrator-startup-timeout-cut.log",
+            "hang",
+            "engine-startup-future-timed-out",
+            "TimeoutError",
         ),
     ]);
 }
