@@ -47,6 +47,8 @@ mod round21;
 mod round22;
 #[path = "rules/round23.rs"]
 mod round23;
+#[path = "rules/round24.rs"]
+mod round24;
 #[path = "rules/round5.rs"]
 mod round5;
 #[path = "rules/round6.rs"]

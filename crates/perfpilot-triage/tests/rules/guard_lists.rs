@@ -26,6 +26,7 @@ pub fn decided_by_guarded_rule(split: &str, by: &str) -> bool {
         (21, super::round21::CLASS_RULES_R21),
         (22, super::round22::CLASS_RULES_R22),
         (23, super::round23::CLASS_RULES_R23),
+        (24, super::round24::CLASS_RULES_R24),
     ];
     rounds.iter().any(|(round, ids)| {
         scored::guarded(split, *round) && ids.iter().any(|id| super::decided_by_rule(by, id))
