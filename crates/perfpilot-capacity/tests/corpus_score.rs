@@ -91,7 +91,7 @@ fn matches(e: &Expected, got: &StatedValue) -> bool {
 /// Splits with a floor: development data, read in full (a later change may not lose a value).
 /// `heldout`, `heldout-3`, `heldout-4` and `heldout-5` were scored once each and count as
 /// development data since.
-const FLOORS: [(&str, usize); 55] = [
+const FLOORS: [(&str, usize); 56] = [
     ("dev", DEV_FLOOR_PERMILLE),
     ("heldout", HELDOUT_FLOOR_PERMILLE),
     ("heldout-3", HELDOUT3_FLOOR_PERMILLE),
@@ -147,6 +147,7 @@ const FLOORS: [(&str, usize); 55] = [
     ("heldout-53", HELDOUT53_FLOOR_PERMILLE),
     ("heldout-54", HELDOUT54_FLOOR_PERMILLE),
     ("heldout-55", HELDOUT55_FLOOR_PERMILLE),
+    ("heldout-56", HELDOUT56_FLOOR_PERMILLE),
 ];
 
 /// Whether a split is scored in this run: the splits with a floor always, any other (a fresh
@@ -719,6 +720,11 @@ const HELDOUT54_FLOOR_PERMILLE: usize = 640;
 /// llama-bench with RPC over four Strix Halo hosts) floor in per mille: scored once, blind, by the
 /// lead with the round-32 rules (capfix32): 131/132 = 99.2%.
 const HELDOUT55_FLOOR_PERMILLE: usize = 992;
+/// `heldout-56` (capblind50, from the mirrors: 5 logs, 6 launches: the TurboQuant llama.cpp fork's
+/// perplexity and KL-divergence runs on Metal, vLLM 0.11.0 under a profiler, 0.12.0 as a verl GRPO
+/// run's two rollout servers under Ray (an excerpt keyed by actor pid), 0.9.0 with LMCache) floor in
+/// per mille: scored once, blind, by the lead with the round-32 rules (capfix32): 104/135 = 77.0%.
+const HELDOUT56_FLOOR_PERMILLE: usize = 770;
 
 /// A corpus log as the tool reads one: bytes, invalid UTF-8 replaced (llama.cpp cuts long
 /// metadata strings by bytes, so a real log may end a line inside a character).
