@@ -10,7 +10,8 @@
 //! two single-GPU vLLM serving setups (KVarN quantised-KV-cache attention, speculative-decoding
 //! drafting and verify attention, sampler softmax). The store's search was used up; found by
 //! fetching named repositories only. The batch is small, so the largest repository holds 16
-//! names (44 %), over the usual quarter cap; see the section for the lead's options. All are source names; no profiler table was found.
+//! names (44 %), over the usual quarter cap; see the section for the lead's options. All are
+//! source names; no profiler table was found.
 //! Not scored yet: the lead takes the one blind first score after the next rule round, then
 //! adds the score test and sets `first_score`. Until then this file checks the format, the
 //! categories and the freshness only, and classifies nothing.
