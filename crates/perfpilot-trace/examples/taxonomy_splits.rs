@@ -48,6 +48,7 @@ const SPLITS: &[(&str, &str)] = &[
     ("heldout-39", include_str!("../../../tests/fixtures/trace/kernel-names-39.tsv")),
     ("heldout-40", include_str!("../../../tests/fixtures/trace/kernel-names-40.tsv")),
     ("heldout-41", include_str!("../../../tests/fixtures/trace/kernel-names-41.tsv")),
+    ("heldout-42", include_str!("../../../tests/fixtures/trace/kernel-names-42.tsv")),
 ];
 
 /// The set-aside thirds (shared with the batch tests).
