@@ -39,6 +39,7 @@ pub const LAST_ROUND_BEFORE_SCORING: &[(&str, u8)] = &[
     ("heldout-39", 23),
     ("heldout-40", 23),
     ("heldout-41", 24),
+    ("heldout-42", 24),
 ];
 
 /// Whether a wrong decision by round `round`'s rules on a log of `split` counts as a regression:
