@@ -5,7 +5,7 @@
 /// Signal floors: class and signal line right among the logs whose label names signal lines
 /// (first scored at dev 11/16, heldout 7/8, heldout-3 23/23, heldout-4 25/26; since the deciding
 /// lines lead the signal, branch trihold: dev 14/16, heldout 8/8, heldout-4 26/26).
-pub const FLOORS: [(&str, usize, usize); 40] = [
+pub const FLOORS: [(&str, usize, usize); 41] = [
     ("dev", DEV_FLOOR_PERMILLE, 875),
     ("heldout", OLD_HELDOUT_FLOOR_PERMILLE, 1000),
     ("heldout-3", HELDOUT3_FLOOR_PERMILLE, 1000),
@@ -249,6 +249,10 @@ pub const FLOORS: [(&str, usize, usize); 40] = [
     // once by the lead with round 24's rules (trifix24): 6/10 classes right (0 undecided), class and
     // signal 6/10 labelled logs.
     ("heldout-41", 600, 600),
+    // Thirty-sixth blind batch (branch triblind36, 8 excerpts from the local mirrors, seven of them
+    // quoted inside notes, READMEs and work logs), scored once by the lead with round 24's rules
+    // (trifix24): 2/8 classes right (0 undecided), class and signal 2/8 labelled logs.
+    ("heldout-42", 250, 250),
 ];
 
 /// Dev-split floor in per mille (15/19 since the evidence rules of issue 15, branch triage3).
