@@ -1,0 +1,41 @@
+//! The forty-fourth held-out batch (`tests/fixtures/trace/kernel-names-44.tsv`, split
+//! `heldout-44`), a BLIND batch: real kernel names from repositories no earlier corpus used,
+//! collected and hand-labelled (from what each source says the kernel does) by an engineer who
+//! writes no rules, and committed before any classifier ran on them. See
+//! `tests/fixtures/trace/SOURCES-blind.md` ("Corpus 44 (blind)").
+//!
+//! 68 names from 5 repositories, the non-NVIDIA and compiler-generated slice: the Apple Metal
+//! kernels of pmetal (fine-tuning and inference on Apple Silicon) and of metal-llm-server (a
+//! Gemma / Llama serving engine), the Kompute (Vulkan) shaders of Nomic's llama.cpp fork, the
+//! Triton kernels of Diffulex (diffusion-LLM serving: paged KV store / load, prefix-prefill and
+//! decode attention) and of Log-Linear Attention (hierarchical Gated DeltaNet). The largest
+//! repositories hold 17 names each (25 %). All are source names (as declared, or as the
+//! backend registers the pipeline); no profiler table from a fresh repository was found.
+//! Not scored yet: the lead takes the one blind first score after the next rule round, then
+//! adds the score test and sets `first_score`. Until then this file checks the format, the
+//! categories and the freshness only, and classifies nothing.
+
+mod heldout_batch;
+
+use heldout_batch::{Batch, CORPORA, check_fresh};
+
+const BATCH: Batch = Batch {
+    file: "kernel-names-44.tsv",
+    text: include_str!("../../../tests/fixtures/trace/kernel-names-44.tsv"),
+    split: "heldout-44",
+    // Every name of the earlier corpora (1 … heldout-42; heldout-43 is collected beside this
+    // batch and not in CORPORA yet).
+    earlier_names: &CORPORA,
+    // Earlier corpora whose source repositories this batch may not reuse.
+    earlier_sources: &CORPORA,
+    // The count reached (68).
+    min_names: 68,
+    // Unscored: the lead sets the blind first score when taking it.
+    first_score: 0,
+    dev_floor: None,
+};
+
+#[test]
+fn heldout44_is_fresh_unique_and_from_new_sources() {
+    check_fresh(&BATCH);
+}
