@@ -67,7 +67,7 @@ fn matrix_counts_are_the_documented_ones() {
         ("vendor:amd", 88),
         ("vendor:other", 120),
         ("vendor:cpu", 28),
-        ("setup:tp", 316),
+        ("setup:tp", 317),
         ("setup:pp", 34),
         ("setup:dp", 41),
         ("setup:ep", 51),
