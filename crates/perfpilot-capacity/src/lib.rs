@@ -30,6 +30,7 @@ pub mod scenario;
 pub mod smi;
 mod start_process;
 pub mod stated;
+mod streams;
 mod units;
 pub mod whatif;
 
