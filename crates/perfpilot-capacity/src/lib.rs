@@ -28,6 +28,7 @@ mod render_common;
 pub mod rules;
 pub mod scenario;
 pub mod smi;
+mod sorted_pools;
 mod start_process;
 pub mod stated;
 mod streams;

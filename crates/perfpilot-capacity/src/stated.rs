@@ -267,6 +267,8 @@ fn values_with_start_lists(log: &LaunchLog, lists: &StartLists) -> Vec<StatedVal
         }
     }
     same_kv_dtypes(&mut o.v);
+    // A target and draft pool pair printed out of the program's order (a sorted copy).
+    crate::sorted_pools::reorder(&mut o.v);
     // Arguments printed inside a later launch belong to it. In a log read stream by stream the
     // launches do not follow the line order: only the argument dumps' values are filed by line
     // (an event's value already has its stream's launch).
