@@ -150,3 +150,15 @@ fn pools_in_program_order_are_left_as_they_are() {
     assert_eq!(numbers(text, "pool_avail_after"), vec![(1, 53.09)]);
     assert_eq!(numbers(text, "draft_pool_avail_after"), vec![(1, 40.7)]);
 }
+
+/// AI-Hypercomputer/maxtext src/maxtext/examples/dpo_qwen3_demo.ipynb's saved output (heldout-55,
+/// development part): tpu-inference on a TPU v5p-8.
+const TPU: &str = "vllm-repo-maxtext-v1-0192rc1dev-tpu-inference-v5p-8-tp4-dpo-demo-qwen3-06b-len-1024-tokens-3395776-blocks-53059-init-3.02.log";
+
+#[test]
+fn tpu_platform_states_its_block_size() {
+    assert_eq!(numbers(&corpus(TPU), "block_size"), vec![(1, 64.0)]);
+    // Another start's API server (a log in the code store): the same line under the vLLM prefix.
+    let line = "(APIServer pid=1355885) INFO 04-04 21:50:07 [tpu_platform.py:182] Using KV cache block size: 256\n";
+    assert_eq!(numbers(line, "block_size"), vec![(1, 256.0)]);
+}
