@@ -717,7 +717,7 @@ fn xtrace(t: &str) -> bool {
     let plus = t.bytes().take_while(|&b| b == b'+').count();
     plus > 0
         && t[plus..].starts_with(' ')
-        && t[plus..].as_bytes().get(1).is_some_and(|b| *b != b' ')
+        && t.as_bytes()[plus..].get(1).is_some_and(|b| *b != b' ')
 }
 
 /// A command line's text with its runs of spaces collapsed and a trailing `\\` dropped (a

@@ -31,7 +31,7 @@ pub(crate) fn actor_of<'a>(labels: &[String], raw: &'a str) -> Option<&'a str> {
 /// Reorders `events` stream by stream when the log holds two server actors or more, and returns
 /// per event (in the new order) whether it is the first event of a stream after the first (it
 /// opens a launch). An empty vector, and the events untouched, when there is one stream or none.
-pub(crate) fn by_stream<'a>(events: &mut Vec<&'a LaunchEvent>, labels: &[String]) -> Vec<bool> {
+pub(crate) fn by_stream(events: &mut Vec<&LaunchEvent>, labels: &[String]) -> Vec<bool> {
     if labels.is_empty() {
         return Vec::new();
     }
