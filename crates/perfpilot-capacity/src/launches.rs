@@ -202,6 +202,14 @@ impl Launches {
         self.start_pids.next_launch();
     }
 
+    /// Another server's stream begins at `line` (`crate::streams`): a launch of its own, once the
+    /// launch before it filed a value.
+    pub(crate) fn open_stream(&mut self, line: u64) {
+        if self.current > 0 && self.valued {
+            self.open(line);
+        }
+    }
+
     /// The launch of an event and whether it belongs to a draft model.
     pub(crate) fn launch_of(
         &mut self,
@@ -693,10 +701,23 @@ fn node_rank(raw: &str) -> Option<u64> {
 }
 
 /// Whether a line is part of a command rather than a line the run logged: a flag line of a
-/// continued command (`--tp 16 \`, `- --max-model-len`) or a line continued with `\`.
+/// continued command (`--tp 16 \`, `- --max-model-len`), a line continued with `\`, or a
+/// launcher script's own trace (`set -x`: bash prints each command it runs after PS4, `+ ` by
+/// default, its `+` repeated once per level of indirection: `+ sed -i 's|…|--tensor-parallel-size
+/// 4 …|' env.sh`, `++ export 'VLLM_EXTRA_ARGS=…'`; the bash manual, PS4 and `set -x`). Such a
+/// line is the script setting up its server, not a value its run logged: the server's command
+/// after it opens no launch of its own (round 33).
 fn command_text(raw: &str) -> bool {
     let t = raw.trim();
-    t.starts_with('-') || t.ends_with('\\')
+    t.starts_with('-') || t.ends_with('\\') || xtrace(t)
+}
+
+/// A bash `set -x` trace line: one or more `+`, one space, then the traced command.
+fn xtrace(t: &str) -> bool {
+    let plus = t.bytes().take_while(|&b| b == b'+').count();
+    plus > 0
+        && t[plus..].starts_with(' ')
+        && t.as_bytes()[plus..].get(1).is_some_and(|b| *b != b' ')
 }
 
 /// A command line's text with its runs of spaces collapsed and a trailing `\\` dropped (a

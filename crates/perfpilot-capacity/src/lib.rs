@@ -28,8 +28,10 @@ mod render_common;
 pub mod rules;
 pub mod scenario;
 pub mod smi;
+mod sorted_pools;
 mod start_process;
 pub mod stated;
+mod streams;
 mod units;
 pub mod whatif;
 

@@ -177,6 +177,20 @@ pub struct Rules {
     /// Lines of an engine that re-creates its KV pool within one start (`crate::launches`).
     #[serde(default)]
     pub pool_resize: Vec<PoolResize>,
+    /// Harness actors that each host one server start, named by their Ray log prefix
+    /// (`crate::streams`).
+    #[serde(default)]
+    pub server_actor: Vec<ServerActor>,
+}
+
+/// A Ray actor class of a harness that hosts one server start per actor (verl's
+/// `vLLMHttpServer`): its prefix `(Label pid=N)` with different pids marks interleaved starts.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerActor {
+    /// The actor's class name, as Ray prints it before ` pid=`.
+    pub label: String,
+    /// Where the harness defines the actor and starts one per server.
+    pub source: String,
 }
 
 /// A line an engine that re-creates its KV pool within one start prints before its first
@@ -256,6 +270,11 @@ impl Rules {
     /// The texts of the lines of an engine that re-creates its KV pool within one start.
     pub fn pool_resizes(&self) -> Vec<String> {
         self.pool_resize.iter().map(|m| m.phrase.clone()).collect()
+    }
+
+    /// The class names of the harness actors that each host one server start.
+    pub fn server_actors(&self) -> Vec<String> {
+        self.server_actor.iter().map(|a| a.label.clone()).collect()
     }
 
     /// The fix for a start-up error text (None when no entry matches).

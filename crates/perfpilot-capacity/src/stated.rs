@@ -92,39 +92,52 @@ impl Out {
 /// Every value the parsed log states, in line order, with the embedded framework rules
 /// (their lists of once-per-start processes and lines).
 pub fn stated_values(log: &LaunchLog) -> Vec<StatedValue> {
-    type Lists = (Vec<String>, Vec<String>, Vec<String>, Vec<String>);
-    static LISTS: std::sync::OnceLock<Lists> = std::sync::OnceLock::new();
-    let (labels, markers, preambles, resizes) = LISTS.get_or_init(|| {
+    static LISTS: std::sync::OnceLock<StartLists> = std::sync::OnceLock::new();
+    let lists = LISTS.get_or_init(|| {
         // The embedded file is checked by unit tests; a broken one gives empty lists.
-        crate::rules::Rules::embedded()
-            .map(|r| (r.start_labels(), r.start_markers(), r.start_preambles(), r.pool_resizes()))
-            .unwrap_or_default()
+        crate::rules::Rules::embedded().map(|r| StartLists::of(&r)).unwrap_or_default()
     });
-    values_with_start_lists(log, labels, markers, preambles, resizes)
+    values_with_start_lists(log, lists)
+}
+
+/// The framework rules' lists that split a paste into launches.
+#[derive(Default)]
+struct StartLists {
+    /// Once-per-start processes (`[[start_process]]`).
+    labels: Vec<String>,
+    /// Once-per-start lines (`[[start_marker]]`).
+    markers: Vec<String>,
+    /// Lines printed before a start line (`[[start_preamble]]`).
+    preambles: Vec<String>,
+    /// Lines of an engine that re-creates its pool (`[[pool_resize]]`).
+    resizes: Vec<String>,
+    /// Harness actors hosting one server start each (`[[server_actor]]`).
+    actors: Vec<String>,
+}
+
+impl StartLists {
+    fn of(r: &crate::rules::Rules) -> Self {
+        Self {
+            labels: r.start_labels(),
+            markers: r.start_markers(),
+            preambles: r.start_preambles(),
+            resizes: r.pool_resizes(),
+            actors: r.server_actors(),
+        }
+    }
 }
 
 /// [`stated_values`] with the framework rules in force (`--frameworks`): their once-per-start
 /// processes and lines split the paste into launches.
 pub fn stated_values_with(log: &LaunchLog, rules: &crate::rules::Rules) -> Vec<StatedValue> {
-    values_with_start_lists(
-        log,
-        &rules.start_labels(),
-        &rules.start_markers(),
-        &rules.start_preambles(),
-        &rules.pool_resizes(),
-    )
+    values_with_start_lists(log, &StartLists::of(rules))
 }
 
-/// The stated values, `labels` and `markers` naming the once-per-start processes and lines,
-/// `preambles` the lines a process prints before its start line, `resizes` the lines of an
-/// engine that re-creates its KV pool within a start.
-fn values_with_start_lists(
-    log: &LaunchLog,
-    labels: &[String],
-    markers: &[String],
-    preambles: &[String],
-    resizes: &[String],
-) -> Vec<StatedValue> {
+/// The stated values, the lists naming the once-per-start processes and lines, the lines a
+/// process prints before its start line, the lines of an engine that re-creates its KV pool
+/// within a start and the harness actors that host one start each.
+fn values_with_start_lists(log: &LaunchLog, lists: &StartLists) -> Vec<StatedValue> {
+    let StartLists { labels, markers, preambles, resizes, actors } = lists;
     let mut o = Out { launch: 1, line: 0, v: Vec::new() };
     for a in &log.args {
         o.line = a.line;
@@ -153,6 +166,8 @@ fn values_with_start_lists(
             o.sizes("graph_bs", "graph_bs_count", &sizes);
         }
     }
+    // The values of the argument dumps (filed by line below), before any event's.
+    let arg_values = o.v.len();
     let mut launches = Launches::default();
     // The engines' start-up argument dumps: lines a run logged (a user's Python call is not one).
     let dumps: Vec<u64> = log
@@ -192,6 +207,7 @@ fn values_with_start_lists(
     let diff = DiffSide::of(log);
     let sides: &[DiffSide] = if diff { &[DiffSide::Old, DiffSide::New] } else { &[DiffSide::All] };
     let mut offset = 0;
+    let mut streamed = false;
     for side in sides {
         // A diff's two sides are numbered apart; SGLang dumps mark launches in plain pastes.
         let server_dumps = if diff { Vec::new() } else { server_dumps.clone() };
@@ -201,10 +217,17 @@ fn values_with_start_lists(
         side_launches.resize_tags = resizes.to_vec();
         // Per process, the values of its last SGLang `KV Cache is allocated` line.
         let mut last_pool: BTreeMap<String, std::ops::Range<usize>> = BTreeMap::new();
-        let events: Vec<&LaunchEvent> = log.events.iter().filter(|e| side.holds(&e.raw)).collect();
+        let mut events: Vec<&LaunchEvent> =
+            log.events.iter().filter(|e| side.holds(&e.raw)).collect();
+        // Interleaved server actors: each one's lines in turn, each a launch (`crate::streams`).
+        let stream_opens = crate::streams::by_stream(&mut events, actors);
+        streamed |= !stream_opens.is_empty();
         for (i, e) in events.iter().enumerate() {
             if !command_opens_a_run(&events, i, log.lines) {
                 continue;
+            }
+            if stream_opens.get(i).copied().unwrap_or(false) {
+                side_launches.open_stream(e.line);
             }
             side_launches.pass_dumps(e.line);
             o.line = e.line;
@@ -244,8 +267,13 @@ fn values_with_start_lists(
         }
     }
     same_kv_dtypes(&mut o.v);
-    // Arguments printed inside a later launch belong to it.
-    for v in o.v.iter_mut().filter(|v| v.launch == 1) {
+    // A target and draft pool pair printed out of the program's order (a sorted copy).
+    crate::sorted_pools::reorder(&mut o.v);
+    // Arguments printed inside a later launch belong to it. In a log read stream by stream the
+    // launches do not follow the line order: only the argument dumps' values are filed by line
+    // (an event's value already has its stream's launch).
+    let by_line = if streamed { arg_values } else { o.v.len() };
+    for v in o.v[..by_line].iter_mut().filter(|v| v.launch == 1) {
         if let Some(l) = launches.starts.iter().rposition(|&s| s <= v.line) {
             v.launch = l as u32 + 2;
         }

@@ -703,7 +703,9 @@ const HELDOUT51_FLOOR_PERMILLE: usize = 1000;
 /// Singularity under SLURM interleaved with four other services, an RL rollout server, NGC 25.12,
 /// vllm-metal on Apple Silicon) floor in per mille: scored once, blind, by the lead with the
 /// round-31 rules (capfix31): 217/248 = 87.5%. capfix32: 226/248 (vllm-metal's start-up summary).
-const HELDOUT52_FLOOR_PERMILLE: usize = 911;
+/// capfix33: 248/248 (the SLURM script's `set -x` trace lines are the launcher's: its server
+/// command opens no second launch).
+const HELDOUT52_FLOOR_PERMILLE: usize = 1000;
 /// `heldout-53` (capblind47: 5 logs: SGLang with a DFLASH drafter on a DGX Spark, a kt-kernel
 /// SGLang excerpt, llama.cpp on SYCL, over four A6000 and on Hexagon NPU sessions) floor in per
 /// mille: scored once, blind, by the lead with the round-31 rules (capfix31): 112/121 = 92.6%. capfix32: 121/121 (the DFLASH drafter loaded
@@ -712,19 +714,23 @@ const HELDOUT53_FLOOR_PERMILLE: usize = 1000;
 /// `heldout-54` (capblind48: 4 logs, 8 launches: SGLang 0.5.12 TP2 on MI35x, a 0.5.20 MI355X
 /// sweep whose harness sorted and de-duplicated the log lines, a LoRA start with graphs off,
 /// vLLM 0.30.0 with the V2 runner) floor in per mille: scored once, blind, by the lead with the
-/// round-31 rules (capfix31): 98/153 = 64.1%.
-const HELDOUT54_FLOOR_PERMILLE: usize = 640;
+/// round-31 rules (capfix31): 98/153 = 64.1%. capfix33: 149/153 (the sweep driver's start lines,
+/// its sorted target / draft pools); left: the driver's own header `tp=4 ep=1 …` (4).
+const HELDOUT54_FLOOR_PERMILLE: usize = 973;
 /// `heldout-55` (capblind49, from the mirrors: 6 logs, 8 launches: vLLM for ROCm on an MI300X under
 /// rocprof and three engines built in one process, 0.22.1 on an H100 with online FP8, tpu-inference
 /// TP4 on a TPU v5p from a notebook's saved output, DeepSeek-V4-Flash TP2 over two DGX Sparks,
 /// llama-bench with RPC over four Strix Halo hosts) floor in per mille: scored once, blind, by the
-/// lead with the round-32 rules (capfix32): 131/132 = 99.2%.
-const HELDOUT55_FLOOR_PERMILLE: usize = 992;
+/// lead with the round-32 rules (capfix32): 131/132 = 99.2%. capfix33: 132/132 (tpu-inference's
+/// `Using KV cache block size: 64`).
+const HELDOUT55_FLOOR_PERMILLE: usize = 1000;
 /// `heldout-56` (capblind50, from the mirrors: 5 logs, 6 launches: the TurboQuant llama.cpp fork's
 /// perplexity and KL-divergence runs on Metal, vLLM 0.11.0 under a profiler, 0.12.0 as a verl GRPO
 /// run's two rollout servers under Ray (an excerpt keyed by actor pid), 0.9.0 with LMCache) floor in
 /// per mille: scored once, blind, by the lead with the round-32 rules (capfix32): 104/135 = 77.0%.
-const HELDOUT56_FLOOR_PERMILLE: usize = 770;
+/// capfix33: 134/135 (each `vLLMHttpServer` actor's stream a launch); left: `--max_num_seqs` in
+/// verl's argument list, its value on the next line.
+const HELDOUT56_FLOOR_PERMILLE: usize = 992;
 
 /// A corpus log as the tool reads one: bytes, invalid UTF-8 replaced (llama.cpp cuts long
 /// metadata strings by bytes, so a real log may end a line inside a character).
