@@ -91,7 +91,7 @@ fn matches(e: &Expected, got: &StatedValue) -> bool {
 /// Splits with a floor: development data, read in full (a later change may not lose a value).
 /// `heldout`, `heldout-3`, `heldout-4` and `heldout-5` were scored once each and count as
 /// development data since.
-const FLOORS: [(&str, usize); 56] = [
+const FLOORS: [(&str, usize); 59] = [
     ("dev", DEV_FLOOR_PERMILLE),
     ("heldout", HELDOUT_FLOOR_PERMILLE),
     ("heldout-3", HELDOUT3_FLOOR_PERMILLE),
@@ -148,6 +148,9 @@ const FLOORS: [(&str, usize); 56] = [
     ("heldout-54", HELDOUT54_FLOOR_PERMILLE),
     ("heldout-55", HELDOUT55_FLOOR_PERMILLE),
     ("heldout-56", HELDOUT56_FLOOR_PERMILLE),
+    ("heldout-57", HELDOUT57_FLOOR_PERMILLE),
+    ("heldout-58", HELDOUT58_FLOOR_PERMILLE),
+    ("heldout-59", HELDOUT59_FLOOR_PERMILLE),
 ];
 
 /// Whether a split is scored in this run: the splits with a floor always, any other (a fresh
@@ -731,6 +734,23 @@ const HELDOUT55_FLOOR_PERMILLE: usize = 1000;
 /// capfix33: 134/135 (each `vLLMHttpServer` actor's stream a launch); left: `--max_num_seqs` in
 /// verl's argument list, its value on the next line.
 const HELDOUT56_FLOOR_PERMILLE: usize = 992;
+/// `heldout-57` (capblind51, saved logs in repositories: 12 logs, 13 launches: SGLang 0.5.5 ROCm
+/// TP8 on MI30x, SGLang with MLX on an M4 Pro x2, vLLM 0.27 under WSL2, ollama's llama-server, vLLM's
+/// CPU backend x2, vLLM 0.9.1 notebook output, vLLM 0.19/0.20 and SGLang 0.5.11 on DGX Spark) floor
+/// in per mille: scored once, blind, by the lead with the round-33 rules (capfix33): 321/346 = 92.8%.
+/// Left: the first of two ollama launches in one excerpt (13), SGLang-MLX's own pool summary (10),
+/// a CPU backend's zero KV budget (1).
+const HELDOUT57_FLOOR_PERMILLE: usize = 927;
+/// `heldout-58` (capblind52, issue threads: 8 excerpts: vLLM V0 under Dynamo x2, Ollama x2,
+/// llama.cpp SYCL and CUDA, a Mooncake prefill Namespace, vLLM 0.3 in an OpenRLHF Ray actor) floor
+/// in per mille: scored once, blind, by the lead with the round-33 rules (capfix33): 62/63 = 98.4%.
+/// Left: the second worker's profiling time (57.42 s) behind Dynamo's re-logging prefix.
+const HELDOUT58_FLOOR_PERMILLE: usize = 984;
+/// `heldout-59` (capblind53, threads and one saved log: 6 logs: Ollama over two GPUs, vLLM V1 TP4
+/// with MTP, SGLang DP4 x TP4 x EP4, vLLM 0.28 failing before weights, llama.cpp Vulkan without KV
+/// offload, llama-cpp-python on Metal) floor in per mille: scored once, blind, by the lead with the
+/// round-33 rules (capfix33): 50/51 = 98.0%. Left: an auto-fitted max_model_len.
+const HELDOUT59_FLOOR_PERMILLE: usize = 980;
 
 /// A corpus log as the tool reads one: bytes, invalid UTF-8 replaced (llama.cpp cuts long
 /// metadata strings by bytes, so a real log may end a line inside a character).
