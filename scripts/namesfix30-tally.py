@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
-"""Round-32 / 33 tally (namesfix30, namesfix31, issue #18): how the hand labels of every kernel-names*.tsv corpus
+"""Round-32 / 33 / 34 tally (namesfix30, namesfix31, namesfix32, issue #18): how the hand labels of every kernel-names*.tsv corpus
 file the names of the heldout-37 / 38 / 39 development miss classes (oneDNN-style layer-norm
 spellings, FP8 casting functors, Ascend incremental / prompt flash attention, KV compressors,
 chunked flash-attention reduce / fold steps, expert-weight block gathers, KV prep / rearrange,
 expert activations, the singletons), split by the co-occurring words that decide them. Names are
 keyed in snake case (CamelCase split at each capital). Rows of every set-aside third
-(SET_ASIDE_7 ... SET_ASIDE_40, read from crates/perfpilot-trace/tests/heldout_batch/set_aside.rs)
-are skipped by source repository; later blind batches (kernel-names-41.tsv on) are not read. Round 33
+(SET_ASIDE_7 ... SET_ASIDE_42, read from crates/perfpilot-trace/tests/heldout_batch/set_aside.rs)
+are skipped by source repository; later blind batches (kernel-names-43.tsv on) are not read. Round 33
 adds the heldout-40 classes (argmax steps, delta / conv / extend SSM steps, combine, hmma / imma,
-latent stores, l2norm, PLE gathers).
+latent stores, l2norm, PLE gathers); round 34 the heldout-41 / 42 classes (TurboQuant cache moves,
+KVarN kernels, RWKV mm8 / mix words, wht, the draft / lookup words of speculative decoding).
 
 Usage: python3 scripts/namesfix30-tally.py [tests/fixtures/trace] [-v]
 """
@@ -94,11 +95,30 @@ CLASSES = [
     ]),
     ("ple (per-layer embedding)", r"(^|_)ple(_|$)", [("", r"$^")]),
     ("history append", r"history", [("", r"$^")]),
+    # Round 34 (namesfix32): heldout-41 / 42 development classes.
+    ("TurboQuant (tq / turbo<N>) moves", r"(^|_)tq[0-9]*_|(^|_)turbo[0-9]", [
+        ("tq + read / write / store", r"(^|_)tq[0-9]*_(fused_)?(read|write|store)(_|$)"),
+        ("turbo<N> + dequant / set_rows", r"turbo[0-9]+(_tcq)?_dequant|dequant_turbo[0-9]|set_rows_turbo[0-9]"),
+        ("a decode / attention / sdpa / stage word", r"decode|attn|attention|sdpa|stage|gqa"),
+        ("ggml ternary tq1_0 / tq2_0", r"tq[12]_0"),
+        ("a kv / cache word", r"kv|cache"),
+    ]),
+    ("kvarn", r"kvarn", [
+        ("fused decode / verify", r"kvarn_fused_(decode|verify)"),
+        ("store / pack", r"store|pack"),
+    ]),
+    ("mm8 (RWKV int8 matmul)", r"(^|_)(kernelc?_)?mm8(_|$)", [("", r"$^")]),
+    ("mixatt / mixffn (RWKV token-shift mix)", r"(^|_)mix(att|ffn)(_|$)", [("", r"$^")]),
+    ("wht / fwht", r"(^|_)f?wht(_|$)", [("", r"$^")]),
+    ("draft + fuse / lookup", r"draft|suffix_lookup", [
+        ("fuse / merge draft", r"fuse[d]?_draft|merge_draft"),
+        ("suffix lookup", r"suffix_lookup"),
+    ]),
 ]
 
 
 def main():
-    rows = kernel_tally.corpus_rows(ROOT, 41)
+    rows = kernel_tally.corpus_rows(ROOT, 43)
     kernel_tally.report(rows, CLASSES, key=snake, verbose=VERBOSE)
 
 

@@ -45,7 +45,9 @@ const BATCH: Batch = Batch {
     // Raised by namesfix23 (837 -> 842): a TurboQuant store (quantize.turboquant-kv-moves), four Engram / mHC-mix kernels (embedding.engram-lookup, elementwise.engram-gate, elementwise.hyper-connection) (docs/taxonomy-corpus-4.md, namesfix23).
     // namesfix29 (round 31): raised to the current total.
     // namesfix31 (round 33): +1 development names (taxonomy-corpus-5.md).
-    dev_floor: Some(855),
+    // Raised by namesfix32 (855 -> 856): tq_full_dequant_kv relabelled kv_cache by convention 1 (it was
+    // already classified kv_cache).
+    dev_floor: Some(856),
 };
 
 #[test]

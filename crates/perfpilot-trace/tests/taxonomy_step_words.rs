@@ -22,10 +22,10 @@ fn allreduce_engram_compressor_turboquant_and_expert_step_words() {
         ("engram_gate_fwd_kernel", Category::Elementwise),
         ("compressor_pool_kernel", Category::KvCache), // ferrite
         ("_fill_compress_state_kernel", Category::KvCache), // sglang (corpus 2)
-        ("_g4_tq_write_packed_kernel_3bit", Category::Quantize), // genesis-vllm-patches
-        ("tq_store_mse", Category::Quantize),          // heldout-14
-        ("tq_decode_stage1", Category::Attention),     // not a cache move
-        ("se_gate_up_silu_k", Category::Moe),          // vllm-rdna
+        ("_g4_tq_write_packed_kernel_3bit", Category::KvCache), // genesis-vllm-patches; convention 1 (namesfix32)
+        ("tq_store_mse", Category::KvCache), // heldout-14; convention 1 (namesfix32)
+        ("tq_decode_stage1", Category::Attention), // not a cache move
+        ("se_gate_up_silu_k", Category::Moe), // vllm-rdna
         ("shared_expert_gate_up_fused", Category::Moe), // heldout-26
         ("_selected_w2_reduce_kernel", Category::Moe), // maokner
         ("_q2_k_selected_experts_down_projection_kernel", Category::Moe), // litevLLM

@@ -437,3 +437,21 @@ pub const SET_ASIDE_40: &[&str] = &[
     "github:heislera763/sglang-v100",
     "github:haohervchb/sglang-V100",
 ];
+
+/// The namesfix32 set-aside third of heldout-41 (`tests/fixtures/trace/SOURCES-blind.md`,
+/// "namesfix32 set-aside"): the ceil(7/3) sources (repositories, as `repo_of` keys them) with
+/// the smallest FNV-1a-64 of `github:owner/name`, drawn by the lead before the round's first
+/// change; never trained on, scored once at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_41: &[&str] = &[
+    "github:feifeibear/ChituAttention",
+    "github:harrisonvanderbyl/rwkv.cuh",
+    "github:OpenBMB/BMInf",
+];
+
+/// The namesfix32 set-aside third of heldout-42 (`tests/fixtures/trace/SOURCES-blind.md`,
+/// "namesfix32 set-aside"): the ceil(5/3) sources with the smallest FNV-1a-64 of
+/// `github:owner/name`, drawn by the lead before the round's first change; never trained on,
+/// scored once at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_42: &[&str] = &["github:noonghunna/club-3090", "github:alibaba/tair-kvcache"];
