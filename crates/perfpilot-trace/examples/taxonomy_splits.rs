@@ -49,6 +49,10 @@ const SPLITS: &[(&str, &str)] = &[
     ("heldout-40", include_str!("../../../tests/fixtures/trace/kernel-names-40.tsv")),
     ("heldout-41", include_str!("../../../tests/fixtures/trace/kernel-names-41.tsv")),
     ("heldout-42", include_str!("../../../tests/fixtures/trace/kernel-names-42.tsv")),
+    ("heldout-43", include_str!("../../../tests/fixtures/trace/kernel-names-43.tsv")),
+    ("heldout-44", include_str!("../../../tests/fixtures/trace/kernel-names-44.tsv")),
+    ("heldout-45", include_str!("../../../tests/fixtures/trace/kernel-names-45.tsv")),
+    ("heldout-46", include_str!("../../../tests/fixtures/trace/kernel-names-46.tsv")),
 ];
 
 /// The set-aside thirds (shared with the batch tests).

@@ -10,9 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use perfpilot_trace::taxonomy::{Category, Taxonomy};
 
 /// Every corpus in order: corpus 1, its first held-out list, corpus 2, then heldout-3 …
-/// heldout-42. Batch N's earlier names are `CORPORA.split_at(N).0`.
+/// heldout-46. Batch N's earlier names are `CORPORA.split_at(N).0`.
 #[allow(dead_code)]
-pub const CORPORA: [&str; 43] = [
+pub const CORPORA: [&str; 47] = [
     include_str!("../../../../tests/fixtures/trace/kernel-names.tsv"),
     include_str!("../../../../tests/fixtures/trace/kernel-names-heldout.tsv"),
     include_str!("../../../../tests/fixtures/trace/kernel-names-2.tsv"),
@@ -56,6 +56,10 @@ pub const CORPORA: [&str; 43] = [
     include_str!("../../../../tests/fixtures/trace/kernel-names-40.tsv"),
     include_str!("../../../../tests/fixtures/trace/kernel-names-41.tsv"),
     include_str!("../../../../tests/fixtures/trace/kernel-names-42.tsv"),
+    include_str!("../../../../tests/fixtures/trace/kernel-names-43.tsv"),
+    include_str!("../../../../tests/fixtures/trace/kernel-names-44.tsv"),
+    include_str!("../../../../tests/fixtures/trace/kernel-names-45.tsv"),
+    include_str!("../../../../tests/fixtures/trace/kernel-names-46.tsv"),
 ];
 
 /// [`CORPORA`] without the first held-out list, whose sources batches 3–6 were not checked
