@@ -301,6 +301,8 @@ pub const DEV_SPLITS: &[&str] = &[
     "heldout-38",
     "heldout-39",
     "heldout-40",
+    "heldout-41",
+    "heldout-42",
 ];
 
 /// Tokens seen in fewer sources than this are dropped from the model.
