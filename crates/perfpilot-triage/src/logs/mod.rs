@@ -539,8 +539,10 @@ impl FileScan<'_> {
         let fatal = self.cat.fatal_set.is_match(msg);
         // A failure quoted in prose: its quotes alone when nothing else matched the sentence
         // (a fatal marker may have: `CUDA error` in it); beside the sentence's own record when a
-        // line pattern matched it (prose has no log prefix; the best-placed finding leads).
-        if !v.prefixed || line_sigs.is_empty() {
+        // line pattern matched it (the best-placed finding leads).
+        // Only unprefixed lines are prose (a log line's prefix says a program wrote it); the
+        // check then costs nothing on a prefixed serving log.
+        if !v.prefixed {
             let quoted = self.quoted(no, text, &v);
             if quoted && line_sigs.is_empty() {
                 self.ring.push_parts(no, msg, text);
