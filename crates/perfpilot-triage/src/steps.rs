@@ -61,6 +61,11 @@ pub(crate) struct Step {
     /// Progress lines printed while the step runs (or just before it).
     #[serde(default)]
     pub progress_any: Vec<String>,
+    /// Round 25: words of a sentence that state the failure happened in this step (prose that
+    /// quotes the error: `fails during graph capture with …`), read on the record's own lines
+    /// and the lines just before it.
+    #[serde(default)]
+    pub stated_any: Vec<String>,
     /// The class of an out-of-memory error in this step.
     #[serde(default)]
     pub oom: Option<ProblemClass>,
@@ -104,7 +109,11 @@ impl Steps {
             }
         }
         for s in &steps {
-            if s.frames_any.is_empty() && s.method_any.is_empty() && s.progress_any.is_empty() {
+            if s.frames_any.is_empty()
+                && s.method_any.is_empty()
+                && s.progress_any.is_empty()
+                && s.stated_any.is_empty()
+            {
                 return Err(format!(
                     "step {}: nothing names it (expected frames_any, method_any or progress_any)",
                     s.id
@@ -117,7 +126,7 @@ impl Steps {
             if s.cut.iter().any(bad) || s.oom.as_ref().is_some_and(bad) {
                 return Err(format!("step {}: unknown / none is not a class to decide", s.id));
             }
-            if [&s.frames_any, &s.method_any, &s.progress_any]
+            if [&s.frames_any, &s.method_any, &s.progress_any, &s.stated_any]
                 .iter()
                 .any(|l| l.iter().any(|p| p.is_empty()))
             {
@@ -144,7 +153,8 @@ struct Located<'a> {
 }
 
 /// The step of a record: innermost frame naming one, else a method named by the record's own
-/// lines or the lines just before it, else the last progress line before it, else the phase.
+/// lines or the lines just before it, else a sentence stating the step (own lines, then the
+/// lines just before), else the last progress line before it, else the phase.
 fn locate<'a>(
     steps: &'a [Step],
     rec: &Record,
@@ -184,6 +194,33 @@ fn locate<'a>(
     }
     for (no, text) in before.iter().rev() {
         if let Some(step) = named(text, &|s| &s.method_any) {
+            return Some(Located {
+                step,
+                decided: Decided::line(*no, text),
+                own: true,
+                by_phase: false,
+            });
+        }
+    }
+    // What the sentence itself says of the phase (prose quoting the error), then the sentence
+    // just before it.
+    let own_lines = rec
+        .lines
+        .iter()
+        .filter(|l| matches!(l.part, Part::Text | Part::Exception | Part::Header))
+        .map(|l| (l.no, l.msg.as_str(), l.raw.as_str()));
+    for (no, msg, raw) in own_lines {
+        if let Some(step) = named(msg, &|s| &s.stated_any) {
+            return Some(Located {
+                step,
+                decided: Decided::line(no, raw),
+                own: true,
+                by_phase: false,
+            });
+        }
+    }
+    for (no, text) in before.iter().rev() {
+        if let Some(step) = named(text, &|s| &s.stated_any) {
             return Some(Located {
                 step,
                 decided: Decided::line(*no, text),

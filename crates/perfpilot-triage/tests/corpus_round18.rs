@@ -113,6 +113,7 @@ fn round18_miss_table() {
             || class_training::SET_ASIDE_22.contains(&source)
             || class_training::SET_ASIDE_23.contains(&source)
             || class_training::SET_ASIDE_24.contains(&source)
+            || class_training::SET_ASIDE_25.contains(&source)
         {
             continue;
         }

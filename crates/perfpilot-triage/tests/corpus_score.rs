@@ -49,6 +49,8 @@ mod round22;
 mod round23;
 #[path = "rules/round24.rs"]
 mod round24;
+#[path = "rules/round25.rs"]
+mod round25;
 #[path = "rules/round5.rs"]
 mod round5;
 #[path = "rules/round6.rs"]

@@ -434,6 +434,48 @@ impl scan::Sink for FileScan<'_> {
 }
 
 impl FileScan<'_> {
+    /// Round 25 (trifix25): a failure quoted inside prose. Notes, READMEs and work logs write
+    /// the program's error in backticks inside a sentence (``fails with `zmq.error.ZMQError:
+    /// Address already in use` ``); no line pattern sees it at a line start. Each backtick span
+    /// of a gated line no signature matched is read as the exception line it quotes: a span
+    /// that is an exception line (`Type: message`) always makes an exception record, any other
+    /// span (`CUDA error: out of memory`, a runtime status name) only when a signature matches
+    /// it. The prose line is kept with it as the record's text, where the phase steps read what
+    /// the sentence says about the phase (`fails during graph capture`). True when a record was
+    /// made.
+    fn quoted(&mut self, no: u64, raw: &str, v: &LineView<'_>) -> bool {
+        let msg = v.msg.trim();
+        if memchr::memchr(b'`', msg.as_bytes()).is_none() {
+            return false;
+        }
+        let mut made = false;
+        // Odd pieces of the split are inside a span (a code fence's empty spans are too short).
+        for q in msg.split('`').skip(1).step_by(2) {
+            let q = q.trim();
+            if q.len() < 8 || q.len() > 400 {
+                continue;
+            }
+            let named = record::parse_exception(q).filter(|(_, m)| !m.is_empty());
+            let (ty, m) = named
+                .map_or((String::new(), q.to_string()), |(t, m)| (t.to_string(), m.to_string()));
+            let mut rec = Record::new(Kind::Exception, self.file);
+            rec.adopt_parts(&v.rank(), &v.stamp(), v.level);
+            rec.keep(no, Part::Text, msg, raw);
+            let at = rec.keep(no, Part::Exception, q, raw);
+            rec.exception = Some((ty, m, at));
+            let fatal = self.cat.fatal_set.is_match(q);
+            if named.is_none()
+                && !fatal
+                && matcher::candidates(self.cat, &rec, &[], &self.ring).is_empty()
+            {
+                continue;
+            }
+            self.store.add(self.cat, rec, &[], fatal, &self.ring);
+            made = true;
+        }
+        made
+    }
+
     /// One line of the log (a physical line, or one part of a caret-notation paste).
     fn one_line(&mut self, no: u64, text: &str, gated: bool) -> u32 {
         // While serving, a repeat of a line that gave nothing before (numbers masked: the
@@ -495,6 +537,18 @@ impl FileScan<'_> {
         let line_sigs: Vec<usize> =
             self.cat.line_set.matches(msg).into_iter().map(|i| self.cat.line_owner[i]).collect();
         let fatal = self.cat.fatal_set.is_match(msg);
+        // A failure quoted in prose: its quotes alone when nothing else matched the sentence
+        // (a fatal marker may have: `CUDA error` in it); beside the sentence's own record when a
+        // line pattern matched it (the best-placed finding leads).
+        // Only unprefixed lines are prose (a log line's prefix says a program wrote it); the
+        // check then costs nothing on a prefixed serving log.
+        if !v.prefixed {
+            let quoted = self.quoted(no, text, &v);
+            if quoted && line_sigs.is_empty() {
+                self.ring.push_parts(no, msg, text);
+                return 0;
+            }
+        }
         if line_sigs.is_empty() && !fatal {
             if self.serving && self.markers.len() == markers_before && self.boring.len() < 100_000 {
                 self.boring.insert(masked::masked_hash(text));

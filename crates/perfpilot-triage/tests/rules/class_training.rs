@@ -19,7 +19,9 @@
 //! trifix22 set-aside thirds of `heldout-34` and `heldout-35` ([`SET_ASIDE_22`], same file,
 //! "trifix22 set-aside") and the trifix23 set-aside third of `heldout-36` ([`SET_ASIDE_23`],
 //! same file, "trifix23 set-aside") and the trifix24 set-aside thirds of `heldout-37` …
-//! `heldout-40` ([`SET_ASIDE_24`], same file, "trifix24 set-aside") are never trained on;
+//! `heldout-40` ([`SET_ASIDE_24`], same file, "trifix24 set-aside") and the trifix25 set-aside
+//! thirds of `heldout-41` and `heldout-42` ([`SET_ASIDE_25`], same file, "trifix25 set-aside")
+//! are never trained on;
 //! and without any split not yet scored (a name outside [`DEV_SPLITS`], such as a next blind
 //! batch, is never read).
 #![allow(dead_code)]
@@ -243,6 +245,20 @@ pub const SET_ASIDE_24: &[&str] = &[
     "FlashML-org/FreeToken#150",
 ];
 
+/// The trifix25 set-aside thirds of `heldout-41` (4 of 10 sources) and `heldout-42` (3 of 8),
+/// drawn by the lead on main by the usual rule (per batch the ceil(n/3) sources with the smallest
+/// FNV-1a-64 of the `labels.tsv` source string): never trained on, scored once at the end of
+/// round 25.
+pub const SET_ASIDE_25: &[&str] = &[
+    "pegainfer-project/pegainfer:docs/models/glm52/pd-native-mtp-handoff.md",
+    "sophgo/LLM-TPU:docs/FAQ.md",
+    "leiwu0812/gpt-oss-eagle3-b200:README.md",
+    "leadawon/structrag:claude_readme.md",
+    "Ascend/MindIE-LLM:examples/atb_models/examples/models/deepseek-r1-distill/DeepSeek-R1-Distill-Llama-8B.md",
+    "mudler/vllm.cpp:.agents/specs/decode-graph-scratch-uaf-2026-07-18.md",
+    "QuixiAI/SlimServe:perf_worklog.md",
+];
+
 /// The failure-log splits scored once each and development data since.
 pub const DEV_SPLITS: &[&str] = &[
     "dev",
@@ -285,6 +301,8 @@ pub const DEV_SPLITS: &[&str] = &[
     "heldout-38",
     "heldout-39",
     "heldout-40",
+    "heldout-41",
+    "heldout-42",
 ];
 
 /// Tokens seen in fewer sources than this are dropped from the model.
@@ -327,6 +345,7 @@ pub fn dev_docs() -> Vec<Doc> {
             || SET_ASIDE_22.contains(&source.as_str())
             || SET_ASIDE_23.contains(&source.as_str())
             || SET_ASIDE_24.contains(&source.as_str())
+            || SET_ASIDE_25.contains(&source.as_str())
         {
             continue;
         }

@@ -27,6 +27,7 @@ pub fn decided_by_guarded_rule(split: &str, by: &str) -> bool {
         (22, super::round22::CLASS_RULES_R22),
         (23, super::round23::CLASS_RULES_R23),
         (24, super::round24::CLASS_RULES_R24),
+        (25, super::round25::CLASS_RULES_R25),
     ];
     rounds.iter().any(|(round, ids)| {
         scored::guarded(split, *round) && ids.iter().any(|id| super::decided_by_rule(by, id))
