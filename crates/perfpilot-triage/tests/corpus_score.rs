@@ -128,7 +128,7 @@ fn expected_lines(file: &str, cell: &str) -> Option<BTreeSet<u64>> {
 /// Fresh held-out splits, run only when named in `PERFPILOT_CORPUS_SPLIT`: a next blind batch is
 /// listed here before it is committed. Each earlier one was scored once (FLOORS) and is
 /// development data since.
-const FRESH: &[&str] = &["heldout-43", "heldout-44", "heldout-45", "heldout-46"];
+const FRESH: &[&str] = &[];
 
 /// The split named in `PERFPILOT_CORPUS_SPLIT`, if any.
 fn only_split() -> Option<String> {

@@ -5,7 +5,7 @@
 /// Signal floors: class and signal line right among the logs whose label names signal lines
 /// (first scored at dev 11/16, heldout 7/8, heldout-3 23/23, heldout-4 25/26; since the deciding
 /// lines lead the signal, branch trihold: dev 14/16, heldout 8/8, heldout-4 26/26).
-pub const FLOORS: [(&str, usize, usize); 41] = [
+pub const FLOORS: [(&str, usize, usize); 45] = [
     ("dev", DEV_FLOOR_PERMILLE, 875),
     ("heldout", OLD_HELDOUT_FLOOR_PERMILLE, 1000),
     ("heldout-3", HELDOUT3_FLOOR_PERMILLE, 1000),
@@ -257,6 +257,24 @@ pub const FLOORS: [(&str, usize, usize); 41] = [
     // Round 25 (trifix25): the blind 2/8 plus four development misses fixed (class and signal) =
     // 6/8 (the set-aside rows counted as scored blind).
     ("heldout-42", 750, 750),
+    // Thirty-seventh blind batch (branch triblind37, 15 excerpts from issue threads of vLLM, SGLang,
+    // TensorRT-LLM, LMDeploy, vllm-omni, Dynamo, KServe, AIBrix, ray-llm and verl; 15 classes),
+    // scored once by the lead with round 25's rules (trifix25): 9/15 classes right (0 undecided),
+    // class and signal 9/15 labelled logs.
+    ("heldout-43", 600, 600),
+    // Thirty-eighth blind batch (branch triblind38, 14 excerpts: llama.cpp and forks, LM Studio,
+    // MLX, ExLlamaV2 / TabbyAPI, Xinference, MindIE on Ascend, Ollama, KoboldAI; 12 classes), scored
+    // once by the lead with round 25's rules (trifix25): 8/14 classes right (0 undecided), class and
+    // signal 8/13 labelled logs.
+    ("heldout-44", 571, 615),
+    // Thirty-ninth blind batch (branch triblind39, 16 excerpts of any engine, weighted to the
+    // classes earlier batches lacked; 13 classes), scored once by the lead with round 25's rules
+    // (trifix25): 8/16 classes right (0 undecided), class and signal 8/16 labelled logs.
+    ("heldout-45", 500, 500),
+    // Fortieth blind batch (branch triblind40, 16 excerpts from vLLM, vllm-omni, vllm-ascend and
+    // SGLang threads, three on AMD; 14 classes), scored once by the lead with round 25's rules
+    // (trifix25): 10/16 classes right (0 undecided), class and signal 9/16 labelled logs.
+    ("heldout-46", 625, 562),
 ];
 
 /// Dev-split floor in per mille (15/19 since the evidence rules of issue 15, branch triage3).

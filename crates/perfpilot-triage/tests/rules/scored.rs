@@ -40,6 +40,10 @@ pub const LAST_ROUND_BEFORE_SCORING: &[(&str, u8)] = &[
     ("heldout-40", 23),
     ("heldout-41", 24),
     ("heldout-42", 24),
+    ("heldout-43", 25),
+    ("heldout-44", 25),
+    ("heldout-45", 25),
+    ("heldout-46", 25),
 ];
 
 /// Whether a wrong decision by round `round`'s rules on a log of `split` counts as a regression:
