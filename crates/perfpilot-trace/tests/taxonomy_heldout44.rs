@@ -33,9 +33,9 @@ const BATCH: Batch = Batch {
     min_names: 125,
     // The blind first score, taken once by the lead with the namesfix32 rules (round 34).
     first_score: 96,
-    // namesfix33 (round 35): raised at the round's end if the development part improves
+    // namesfix33 (round 35): the first score plus the development rows its rules fixed
     // (the whole-file total; the set-aside third scored once at the round's end).
-    dev_floor: Some(96),
+    dev_floor: Some(100),
 };
 
 #[test]
