@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
-"""Round-32 / 33 / 34 tally (namesfix30, namesfix31, namesfix32, issue #18): how the hand labels of every kernel-names*.tsv corpus
+"""Round-32 / 33 / 34 / 35 tally (namesfix30, namesfix31, namesfix32, namesfix33, issue #18): how the hand labels of every kernel-names*.tsv corpus
 file the names of the heldout-37 / 38 / 39 development miss classes (oneDNN-style layer-norm
 spellings, FP8 casting functors, Ascend incremental / prompt flash attention, KV compressors,
 chunked flash-attention reduce / fold steps, expert-weight block gathers, KV prep / rearrange,
 expert activations, the singletons), split by the co-occurring words that decide them. Names are
 keyed in snake case (CamelCase split at each capital). Rows of every set-aside third
-(SET_ASIDE_7 ... SET_ASIDE_42, read from crates/perfpilot-trace/tests/heldout_batch/set_aside.rs)
-are skipped by source repository; later blind batches (kernel-names-43.tsv on) are not read. Round 33
+(SET_ASIDE_7 ... SET_ASIDE_46, read from crates/perfpilot-trace/tests/heldout_batch/set_aside.rs)
+are skipped by source repository; later blind batches (kernel-names-47.tsv on) are not read. Round 33
 adds the heldout-40 classes (argmax steps, delta / conv / extend SSM steps, combine, hmma / imma,
 latent stores, l2norm, PLE gathers); round 34 the heldout-41 / 42 classes (TurboQuant cache moves,
-KVarN kernels, RWKV mm8 / mix words, wht, the draft / lookup words of speculative decoding).
+KVarN kernels, RWKV mm8 / mix words, wht, the draft / lookup words of speculative decoding); round 35
+the heldout-43 … 46 classes (MoE routes / assignments / placements, numbered expert GEMMs with a
+permutation word, Inductor pow + sum reductions, gate cumsum, Jensen-Shannon, the bare step names
+left to context: mlp1 / mlp2, klast, matmul_*_att).
 
 Usage: python3 scripts/namesfix30-tally.py [tests/fixtures/trace] [-v]
 """
@@ -114,11 +117,27 @@ CLASSES = [
         ("fuse / merge draft", r"fuse[d]?_draft|merge_draft"),
         ("suffix lookup", r"suffix_lookup"),
     ]),
+    # Round 35 (namesfix33): heldout-43 … 46 development classes.
+    ("routes / assignments / placements (MoE bookkeeping)", r"(^|_)(routes|assignments|placements)(_|$)", [
+        ("a step verb before", r"(^|_)(count|scatter|fill|build|pack|compute)_(local_|expert_|topk_)?(routes|assignments|placements)(_|$)"),
+    ]),
+    ("gemm1 / gemm2", r"gemm[12](_|$)", [
+        ("a permutation word", r"gemm[12]_(permuted|scatter)|gather_([a-z0-9]+_)?gemm[12]"),
+        ("grouped / expert / moe", r"group|expert|moe"),
+    ]),
+    ("inductor reduction with pow + sum", r"^triton_(red|per)_fused[a-z0-9_]*_pow_[a-z0-9_]*sum", [
+        ("and div", r"_div_"),
+    ]),
+    ("gate cumsum", r"gate_cumsum", [("", r"$^")]),
+    ("jensen-shannon / jsd", r"jensen|(^|_)jsd(_|$)", [("", r"$^")]),
+    ("mlp1 / mlp2 (gpt-oss expert MLP words)", r"(^|_)mlp[12](_|$)", [("", r"$^")]),
+    ("klast (k-last state layout)", r"klast|k_last", [("", r"$^")]),
+    ("matmul_*_att", r"^matmul_[a-z_]*att", [("", r"$^")]),
 ]
 
 
 def main():
-    rows = kernel_tally.corpus_rows(ROOT, 43)
+    rows = kernel_tally.corpus_rows(ROOT, 47)
     kernel_tally.report(rows, CLASSES, key=snake, verbose=VERBOSE)
 
 

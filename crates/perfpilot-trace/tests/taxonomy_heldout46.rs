@@ -10,11 +10,13 @@
 //! prefill steps on Blackhole), and an `nsys` kernel summary of dotLLM's prefill. The quarter
 //! cap is not met (30 and 26 of 67); see the section for the lead's options.
 //! Scored once, blind, by the lead with the namesfix32 rules (round 34): 62/67 = 92.54 %.
-//! That first score is the floor; heldout-46 is development data from here on.
+//! That first score is the floor; heldout-46 is development data from here on (namesfix33 set
+//! a third aside, `SET_ASIDE_46`, and develops on the rest).
 
 mod heldout_batch;
 
-use heldout_batch::{Batch, CORPORA, check_fresh, score};
+use heldout_batch::set_aside::SET_ASIDE_46;
+use heldout_batch::{Batch, CORPORA, check_fresh, report_set_aside, score_hiding};
 
 const BATCH: Batch = Batch {
     file: "kernel-names-46.tsv",
@@ -28,7 +30,9 @@ const BATCH: Batch = Batch {
     min_names: 67,
     // The blind first score, taken once by the lead with the namesfix32 rules (round 34).
     first_score: 62,
-    dev_floor: None,
+    // namesfix33 (round 35): raised at the round's end if the development part improves
+    // (the whole-file total; the set-aside third scored once at the round's end).
+    dev_floor: Some(62),
 };
 
 #[test]
@@ -38,5 +42,12 @@ fn heldout46_is_fresh_unique_and_from_new_sources() {
 
 #[test]
 fn heldout46_bare_name_accuracy() {
-    score(&BATCH);
+    score_hiding(&BATCH, SET_ASIDE_46);
+}
+
+/// The namesfix33 set-aside third (`SET_ASIDE_46`, 1 of 3 sources, 26 names): counts
+/// only, its rows are never printed. Scored once before the round and once at its end.
+#[test]
+fn heldout46_set_aside_third() {
+    report_set_aside(&BATCH, SET_ASIDE_46, 26);
 }

@@ -455,3 +455,40 @@ pub const SET_ASIDE_41: &[&str] = &[
 /// scored once at the round's end.
 #[allow(dead_code)]
 pub const SET_ASIDE_42: &[&str] = &["github:noonghunna/club-3090", "github:alibaba/tair-kvcache"];
+
+/// The namesfix33 set-aside third of heldout-43 (`tests/fixtures/trace/SOURCES-blind-2.md`,
+/// "namesfix33 set-aside"): the ceil(2/3) sources (repositories, as `repo_of` keys them) with
+/// the smallest FNV-1a-64 of `github:owner/name`, drawn by the lead before the round's first
+/// change; never trained on, scored once at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_43: &[&str] = &["github:wxwxwwxxx/deepseek-v4-sm80"];
+
+/// The namesfix33 set-aside third of heldout-44 (`tests/fixtures/trace/SOURCES-blind-2.md`,
+/// "namesfix33 set-aside"): the ceil(8/3) sources (repositories, as `repo_of` keys them) with
+/// the smallest FNV-1a-64 of `github:owner/name`, drawn by the lead before the round's first
+/// change; never trained on, scored once at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_44: &[&str] = &[
+    "github:githubpradeep/metal-llm-server",
+    "github:monellz/ascend910a-extras",
+    "github:hoffmann-muki/Diffulex",
+];
+
+/// The namesfix33 set-aside third of heldout-45 (`tests/fixtures/trace/SOURCES-blind-2.md`,
+/// "namesfix33 set-aside"): the ceil(10/3) sources (repositories, as `repo_of` keys them) with
+/// the smallest FNV-1a-64 of `github:owner/name`, drawn by the lead before the round's first
+/// change; never trained on, scored once at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_45: &[&str] = &[
+    "github:QilinZEECS/flashinfer-bench-starter-kit",
+    "github:JaaaLmg/flashinfer_task_package",
+    "github:SandAI-org/MagiAttention",
+    "github:syhya/mlsys26-flashinfer-contest",
+];
+
+/// The namesfix33 set-aside third of heldout-46 (`tests/fixtures/trace/SOURCES-blind-2.md`,
+/// "namesfix33 set-aside"): the ceil(3/3) sources (repositories, as `repo_of` keys them) with
+/// the smallest FNV-1a-64 of `github:owner/name`, drawn by the lead before the round's first
+/// change; never trained on, scored once at the round's end.
+#[allow(dead_code)]
+pub const SET_ASIDE_46: &[&str] = &["github:tenstorrent/tt-metal"];
