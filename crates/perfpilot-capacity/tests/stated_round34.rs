@@ -1,8 +1,9 @@
 //! Stated values for the round-34 classes (issue 15, branch capfix34): SGLang's MLX backend on
 //! Apple silicon (the MLX runner's load time and its auto-sized attention KV pool, the stub's
-//! placeholder pools line read as a setting, not as the scheduler's once-per-run summary) and
-//! vLLM's CPU worker stating the KV space it takes. Lines are real, each with its source; none is
-//! from the capfix34 set-aside (its nine sources were not opened).
+//! placeholder pools line read as a setting, not as the scheduler's once-per-run summary). Lines
+//! are real, each with its source; none is from the capfix34 set-aside (its nine sources were not
+//! opened). Tried and dropped for the scan's speed: the pool line's `mlx_used=` and vLLM's CPU
+//! worker's `Explicitly set (X/Y) GiB for KV cache on node N.` (a new prefilter head each).
 
 mod common;
 
@@ -11,10 +12,6 @@ use common::{corpus, numbers};
 /// mattbucci/m4-sglang-inference benchmarks/longctx-bisect/phase0-32k-recipe/server-log-tail.txt
 /// (heldout-57, development part): SGLang 0.5.15.post1's MLX runner on an M4 Pro.
 const MLX: &str = "sglang-repo-m4sglang-mlx-05151-m4-pro-qwen36-35b-a3b-4bit-turboquant-ctx-32768-kv-1.73-tokens-90943.log";
-
-/// er0080/vllm-benchmarking packages/protocol/tests/fixtures/vllm_serve_no_kv_cache_memory_v0.25.1.log
-/// (heldout-57, development part): vLLM 0.25.1's CPU backend setting no KV space.
-const CPU: &str = "vllm-repo-vllmbenchmarking-v1-0251-cpu-backend-aarch64-opt-125m-dummy-len-2048-seqs-4-kv-0.0-of-11.65-no-cache-blocks.log";
 
 /// AIEngOc2025/agent-triage-hospitalier logs/vllm_server.log (vllm-metal, round 32's class): the
 /// phrases this round's rules start beside.
@@ -47,8 +44,8 @@ max_total_num_tokens=40960
 fn mlx_runner_load_and_pool_are_read() {
     let text = corpus(MLX);
     assert_eq!(numbers(&text, "weights_load_s"), vec![(1, 3.53)]);
-    // `mlx_used` (MLX's active memory after the load), `kv_budget`, `pool_size`: GB is 1024**3.
-    assert_eq!(numbers(&text, "weights"), vec![(1, 19.0)]);
+    // `kv_budget`, `pool_size` (GB is 1024**3 there); `mlx_used` is not read.
+    assert!(numbers(&text, "weights").is_empty());
     assert_eq!(numbers(&text, "kv_budget"), vec![(1, 1.73)]);
     assert_eq!(numbers(&text, "kv_tokens"), vec![(1, 90943.0)]);
 }
@@ -71,7 +68,6 @@ fn two_mlx_runs_pasted_are_two_launches() {
     assert_eq!(numbers(PR_TWO_RUNS, "weights_load_s"), vec![(1, 0.89), (2, 0.94)]);
     assert_eq!(numbers(PR_TWO_RUNS, "kv_budget"), vec![(1, 4.25), (2, 4.46)]);
     assert_eq!(numbers(PR_TWO_RUNS, "kv_tokens"), vec![(1, 39833.0), (2, 41733.0)]);
-    assert_eq!(numbers(PR_TWO_RUNS, "weights"), vec![(1, 1.11), (2, 1.11)]);
 }
 
 #[test]
@@ -81,16 +77,4 @@ fn vllm_metal_lines_beside_the_mlx_phrases_are_unchanged() {
     assert_eq!(numbers(&text, "weights_load_s"), vec![(1, 3.14)]);
     assert_eq!(numbers(&text, "kv_budget"), vec![(1, 7.0)]);
     assert_eq!(numbers(&text, "weights"), vec![(1, 3.2)]);
-}
-
-#[test]
-fn vllm_cpu_worker_kv_space_is_the_budget() {
-    assert_eq!(numbers(&corpus(CPU), "kv_budget"), vec![(1, 0.0)]);
-    // Public CPU-backend logs (code store): both wordings, the first figure of the pair.
-    let explicit = "(Worker pid=112945) INFO 08-28 16:49:33 [cpu_worker.py:255] Explicitly set (1.0/15.51) GiB for KV cache on node 0.\n";
-    assert_eq!(numbers(explicit, "kv_budget"), vec![(1, 1.0)]);
-    let auto = "(Worker pid=19850) INFO 06-13 20:03:57 [cpu_worker.py:235] Auto set (1.48/18.0) GiB for KV cache on node 0, with 5.4 GiB requested memory for the worker. 3.92 GiB memory was consumed by non-kv usages.\n";
-    assert_eq!(numbers(auto, "kv_budget"), vec![(1, 1.48)]);
-    // The words without the KV cache's: nothing.
-    assert!(numbers("Explicitly set (2/4) threads for the pool\n", "kv_budget").is_empty());
 }
