@@ -740,7 +740,8 @@ const HELDOUT56_FLOOR_PERMILLE: usize = 992;
 /// in per mille: scored once, blind, by the lead with the round-33 rules (capfix33): 321/346 = 92.8%.
 /// Left: the first of two ollama launches in one excerpt (13), SGLang-MLX's own pool summary (10),
 /// a CPU backend's zero KV budget (1).
-const HELDOUT57_FLOOR_PERMILLE: usize = 927;
+/// capfix34: 329/346 (SGLang MLX backend: the stub line a setting, the runner's load and pool).
+const HELDOUT57_FLOOR_PERMILLE: usize = 950;
 /// `heldout-58` (capblind52, issue threads: 8 excerpts: vLLM V0 under Dynamo x2, Ollama x2,
 /// llama.cpp SYCL and CUDA, a Mooncake prefill Namespace, vLLM 0.3 in an OpenRLHF Ray actor) floor
 /// in per mille: scored once, blind, by the lead with the round-33 rules (capfix33): 62/63 = 98.4%.
