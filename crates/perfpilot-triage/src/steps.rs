@@ -152,6 +152,9 @@ struct Located<'a> {
     by_phase: bool,
 }
 
+/// A step's list of phrases of one kind (the method a line names, the phase a sentence states).
+type PatternsOf = dyn Fn(&Step) -> &Vec<String>;
+
 /// The step of a record: innermost frame naming one, else a method named by the record's own
 /// lines or the lines just before it, else a sentence stating the step (own lines, then the
 /// lines just before), else the last progress line before it, else the phase.
@@ -174,56 +177,26 @@ fn locate<'a>(
             });
         }
     }
-    let named = |t: &str, pats: &dyn Fn(&Step) -> &Vec<String>| {
+    let named = |t: &str, pats: &PatternsOf| {
         steps.iter().find(|s| pats(s).iter().any(|p| t.contains(p.as_str())))
     };
-    let own_lines = rec
-        .lines
-        .iter()
-        .filter(|l| matches!(l.part, Part::Text | Part::Exception | Part::Header))
-        .map(|l| (l.no, l.msg.as_str(), l.raw.as_str()));
-    for (no, msg, raw) in own_lines {
-        if let Some(step) = named(msg, &|s| &s.method_any) {
+    let own_lines = || {
+        rec.lines
+            .iter()
+            .filter(|l| matches!(l.part, Part::Text | Part::Exception | Part::Header))
+            .map(|l| (l.no, l.msg.as_str(), l.raw.as_str()))
+    };
+    // The method a line names, then what the sentence itself says of the phase (prose quoting
+    // the error): each in the failure's own lines first, then in the lines just before it.
+    let said: [&PatternsOf; 2] = [&|s| &s.method_any, &|s| &s.stated_any];
+    for pats in said {
+        let own = own_lines().find_map(|(no, msg, raw)| Some((named(msg, pats)?, no, raw)));
+        let near =
+            || before.iter().rev().find_map(|(no, t)| Some((named(t, pats)?, *no, t.as_str())));
+        if let Some((step, no, raw)) = own.or_else(near) {
             return Some(Located {
                 step,
                 decided: Decided::line(no, raw),
-                own: true,
-                by_phase: false,
-            });
-        }
-    }
-    for (no, text) in before.iter().rev() {
-        if let Some(step) = named(text, &|s| &s.method_any) {
-            return Some(Located {
-                step,
-                decided: Decided::line(*no, text),
-                own: true,
-                by_phase: false,
-            });
-        }
-    }
-    // What the sentence itself says of the phase (prose quoting the error), then the sentence
-    // just before it.
-    let own_lines = rec
-        .lines
-        .iter()
-        .filter(|l| matches!(l.part, Part::Text | Part::Exception | Part::Header))
-        .map(|l| (l.no, l.msg.as_str(), l.raw.as_str()));
-    for (no, msg, raw) in own_lines {
-        if let Some(step) = named(msg, &|s| &s.stated_any) {
-            return Some(Located {
-                step,
-                decided: Decided::line(no, raw),
-                own: true,
-                by_phase: false,
-            });
-        }
-    }
-    for (no, text) in before.iter().rev() {
-        if let Some(step) = named(text, &|s| &s.stated_any) {
-            return Some(Located {
-                step,
-                decided: Decided::line(*no, text),
                 own: true,
                 by_phase: false,
             });
