@@ -71,6 +71,8 @@ fn two_mlx_runs_pasted_are_two_launches() {
 }
 
 #[test]
+// 3.14 is the log's load time in seconds, not an approximation of pi.
+#[allow(clippy::approx_constant)]
 fn vllm_metal_lines_beside_the_mlx_phrases_are_unchanged() {
     // vllm-metal's `Model loaded in 3.14s: …` and its decimal `, kv_budget=7.52GB` (1e9 bytes).
     let text = corpus(METAL);
